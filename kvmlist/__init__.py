@@ -1,0 +1,53 @@
+"""kvmlist: typed patches, series and contributor counts from kernel mailing-list archives.
+
+>>> import kvmlist
+>>> messages = list(kvmlist.read_mbox("kvm.mbox"))        # .gz/.xz/.bz2, a file object or "-"
+>>> series = kvmlist.group_series(messages)
+>>> kvmlist.count_by_domain(messages).most_common(15)
+"""
+
+from kvmlist._version import __version__
+from kvmlist.acceptance import Acceptance, find_acceptances
+from kvmlist.aggregate import count_by, count_by_author, count_by_domain
+from kvmlist.errors import (
+    KvmlistError,
+    MboxFormatError,
+    MessageParseError,
+    SourceError,
+    UsageError,
+)
+from kvmlist.models import Defect, Diffstat, FileChange, Message, Patch, Person, Series, Trailer
+from kvmlist.parse.message import parse_message
+from kvmlist.reader import read, read_maildir, read_mbox
+from kvmlist.report import ReportRange, render_report
+from kvmlist.series import group_series, patch_mails
+
+__all__ = [
+    "Acceptance",
+    "Defect",
+    "Diffstat",
+    "FileChange",
+    "KvmlistError",
+    "MboxFormatError",
+    "Message",
+    "MessageParseError",
+    "Patch",
+    "Person",
+    "ReportRange",
+    "Series",
+    "SourceError",
+    "Trailer",
+    "UsageError",
+    "__version__",
+    "count_by",
+    "count_by_author",
+    "count_by_domain",
+    "find_acceptances",
+    "group_series",
+    "parse_message",
+    "patch_mails",
+    "read",
+    "read_maildir",
+    "read_mbox",
+    "render_report",
+]

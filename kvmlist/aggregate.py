@@ -1,0 +1,64 @@
+"""Counts over patch mails (cover letters and patches, not replies), by author, domain or any key.
+
+Results are :class:`collections.Counter` objects whose keys are in order of first appearance
+in the input, so ``most_common()`` — which sorts stably by count — breaks ties by who came
+first. That is the documented tie order of the report (see docs/report-format.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
+from kvmlist.errors import UsageError
+from kvmlist.models import Message, Patch, Person
+from kvmlist.series import patch_mails
+
+K = TypeVar("K", bound=Hashable)
+
+
+def count_by(messages: Iterable[Message], key: Callable[[Patch], K | None]) -> Counter[K]:
+    """Return how many patch mails share each value of ``key(patch)``; None is not counted."""
+    counts: Counter[K] = Counter()
+    for patch in patch_mails(messages):
+        value = key(patch)
+        if value is not None:
+            counts[value] += 1
+    return counts
+
+
+def count_by_author(messages: Iterable[Message]) -> Counter[Person]:
+    """Return patch mails per author (in-body From first), one Person per address.
+
+    Addresses compare case-insensitively; a person who used several names is shown with
+    the latest one.
+    """
+    counts: Counter[str] = Counter()
+    latest: dict[str, Person] = {}
+    for patch in patch_mails(messages):
+        if patch.author is not None:
+            address = patch.author.email.lower()
+            counts[address] += 1
+            latest[address] = patch.author
+    return Counter({latest[address]: n for address, n in counts.items()})
+
+
+def count_by_domain(messages: Iterable[Message]) -> Counter[str]:
+    """Return patch mails per author e-mail domain (lower case)."""
+    return count_by(messages, lambda p: p.author.domain if p.author and p.author.domain else None)
+
+
+AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {
+    "author": count_by_author,
+    "domain": count_by_domain,
+}
+
+
+def count_by_field(messages: Iterable[Message], field: str) -> Counter[str] | Counter[Person]:
+    """Return the counts for a named field ("author" or "domain")."""
+    try:
+        return AGGREGATIONS[field](messages)
+    except KeyError:
+        known = ", ".join(sorted(AGGREGATIONS))
+        raise UsageError(f"cannot count by {field!r}; choose one of: {known}") from None

@@ -1,0 +1,168 @@
+"""The ``kvmlist`` command: report, series and stats over an mbox, a Maildir or ``-``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kvmlist._version import __version__
+from kvmlist.aggregate import count_by_field
+from kvmlist.errors import KvmlistError, UsageError
+from kvmlist.models import Message, Series
+from kvmlist.reader import read
+from kvmlist.report import ReportRange, render_report
+from kvmlist.series import group_series
+
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
+SOURCE is an mbox file (mboxrd or mboxo; .gz, .xz and .bz2 are read transparently),
+a Maildir directory, or - for standard input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> Any:  # argparse's signature says NoReturn
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the kvmlist command."""
+    parser = _Parser(prog="kvmlist", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"kvmlist {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+
+    report = commands.add_parser(
+        "report", help="the weekly list report", description="Render the weekly list report."
+    )
+    _add_source(report)
+    report.add_argument(
+        "--range",
+        metavar="A..B",
+        help="name the period in the header (e.g. e5d776dd9..793f3e63a); default: first..last date",
+    )
+    report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
+    report.add_argument("--top", type=int, default=15, help="rows per ranking (default 15)")
+
+    series = commands.add_parser(
+        "series", help="patch series found", description="List the patch series of an archive."
+    )
+    _add_source(series)
+    _add_format(series)
+
+    stats = commands.add_parser(
+        "stats", help="patch mails per author or domain", description="Count patch mails."
+    )
+    _add_source(stats)
+    stats.add_argument("--by", choices=["author", "domain"], default="author")
+    stats.add_argument("--top", type=int, default=None, help="show only the N largest counts")
+    _add_format(stats)
+    return parser
+
+
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SOURCE", help="mbox file, Maildir directory, or -")
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        messages = list(read(args.source))
+        output = COMMANDS[args.command](args, messages)
+    except KvmlistError as error:
+        print(f"kvmlist: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `kvmlist ... | head` is fine
+        sys.stderr.close()
+    return 0
+
+
+def _report(args: argparse.Namespace, messages: list[Message]) -> str:
+    return render_report(
+        messages, range=_parse_range(args.range), list_name=args.list_name, top=args.top
+    )
+
+
+def _parse_range(text: str | None) -> ReportRange | None:
+    if text is None:
+        return None
+    start, sep, end = text.partition("..")
+    if not sep or not start or not end or ".." in end:
+        raise UsageError(f"--range {text!r}: expected A..B, e.g. e5d776dd9..793f3e63a")
+    return ReportRange(start, end)
+
+
+def _series(args: argparse.Namespace, messages: list[Message]) -> str:
+    found = group_series(messages)
+    rows = [_series_row(s) for s in found]
+    if args.format == "json":
+        return (
+            json.dumps([s.model_dump(mode="json", exclude=_NO_RAW) for s in found], indent=2) + "\n"
+        )
+    return _tabulate(rows, args.format)
+
+
+_NO_RAW: Any = {
+    "cover": {"raw"},
+    "patches": {"__all__": {"raw"}},
+}
+
+
+def _series_row(series: Series) -> dict[str, Any]:
+    return {
+        "version": series.version,
+        "present": len(series.patches),
+        "total": series.total,
+        "cover": "yes" if series.cover else "no",
+        "missing": " ".join(map(str, series.missing)),
+        "date": series.date.isoformat() if series.date else "",
+        "author": str(series.author or ""),
+        "title": series.title,
+    }
+
+
+def _stats(args: argparse.Namespace, messages: list[Message]) -> str:
+    counts = count_by_field(messages, args.by).most_common(args.top)
+    rows = [{args.by: str(key), "count": n} for key, n in counts]
+    if args.format == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return _tabulate(rows, args.format)
+
+
+def _tabulate(rows: list[dict[str, Any]], fmt: str) -> str:
+    if not rows:
+        return ""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
+    for row in rows:
+        lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in columns).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+COMMANDS = {"report": _report, "series": _series, "stats": _stats}

@@ -1,0 +1,215 @@
+"""The typed, frozen models every layer of kvmlist speaks.
+
+A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter becomes a
+:class:`Patch` (a subclass, so every patch is also a message). Patches group into a
+:class:`Series`. All models are immutable and round-trip losslessly through JSON
+(``Model.model_validate_json(m.model_dump_json()) == m``); raw bytes travel as base64.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+MessageKind = Literal["patch", "cover", "reply", "other"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
+
+
+class Defect(_Frozen):
+    """Something odd about the input, and what the parser did about it."""
+
+    kind: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+
+
+class Person(_Frozen):
+    """A name and an e-mail address; people are the same when their addresses are."""
+
+    name: str = ""
+    email: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def domain(self) -> str:
+        """The part after the last ``@``, lower-cased; empty when there is none."""
+        at = self.email.rfind("@")
+        return self.email[at + 1 :].lower() if at >= 0 else ""
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Trailer(_Frozen):
+    """One ``Key: value`` line of a commit message's trailer block."""
+
+    key: str
+    value: str
+    person: Person | None = None
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"
+
+
+class FileChange(_Frozen):
+    """One file's line of a diffstat."""
+
+    path: str
+    insertions: int = 0
+    deletions: int = 0
+    binary: bool = False
+
+
+class Diffstat(_Frozen):
+    """The per-file changes and the summary line of a patch or cover letter."""
+
+    files: tuple[FileChange, ...] = ()
+    files_changed: int = 0
+    insertions: int = 0
+    deletions: int = 0
+    computed: bool = Field(default=False, description="True when derived from the diff itself")
+
+
+class Message(_Frozen):
+    """Any mail of the archive: a patch, a cover letter, a reply or anything else."""
+
+    message_id: str
+    subject: str = ""
+    sender: Person | None = Field(default=None, description="The header From, un-munged")
+    date: datetime | None = Field(default=None, description="tz-aware UTC")
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    list_id: str | None = None
+    kind: MessageKind = "other"
+    defects: tuple[Defect, ...] = ()
+    raw: bytes = Field(default=b"", repr=False, description="The message as archived")
+
+    @functools.cached_property
+    def body(self) -> str:
+        """The decoded text body (text/plain parts and patch attachments)."""
+        from kvmlist.parse.mime import decode_body  # local: models must not import parse
+
+        return decode_body(self.raw).text
+
+    @property
+    def is_reply(self) -> bool:
+        """True for replies (``Re:`` and friends) rather than new postings."""
+        return self.kind == "reply"
+
+    @property
+    def parent_id(self) -> str | None:
+        """The message this one answers: In-Reply-To, else the last reference."""
+        if self.in_reply_to:
+            return self.in_reply_to
+        return self.references[-1] if self.references else None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.message_id} {self.subject[:60]!r}>"
+
+
+class Patch(Message):
+    """A mail that carries a patch (index >= 1) or a series' cover letter (index 0)."""
+
+    title: str = ""
+    version: int = 1
+    index: int = 1
+    total: int = 1
+    numbered: bool = Field(default=False, description="True when the subject carries i/N")
+    prefixes: tuple[str, ...] = Field(default=(), description="RFC, RESEND, tree/project tags")
+    author: Person | None = Field(default=None, description="In-body From, else the sender")
+    trailers: tuple[Trailer, ...] = ()
+    commit_message: str = ""
+    diffstat: Diffstat | None = None
+    has_diff: bool = False
+
+    @property
+    def is_cover(self) -> bool:
+        """True for a series' cover letter (``0/N``)."""
+        return self.kind == "cover"
+
+    @property
+    def is_rfc(self) -> bool:
+        return any(p.upper().startswith("RFC") for p in self.prefixes)
+
+    @property
+    def is_resend(self) -> bool:
+        return any(p.upper().startswith("RESEND") for p in self.prefixes)
+
+    @functools.cached_property
+    def diff(self) -> str:
+        """The diff part of the body, decoded on first use; empty when there is none."""
+        from kvmlist.parse.body import split_body
+
+        return split_body(self.body).diff
+
+    def __repr__(self) -> str:
+        return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"
+
+
+class Series(_Frozen):
+    """One version of a patch series: its cover letter and patches, ordered by index."""
+
+    version: int = 1
+    total: int = 1
+    cover: Patch | None = None
+    patches: tuple[Patch, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def missing(self) -> tuple[int, ...]:
+        """Indices 1..total for which no patch arrived."""
+        present = {p.index for p in self.patches}
+        return tuple(i for i in range(1, self.total + 1) if i not in present)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def first(self) -> Patch | None:
+        """The cover letter, else the lowest-numbered patch."""
+        if self.cover is not None:
+            return self.cover
+        return self.patches[0] if self.patches else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def title(self) -> str:
+        first = self.first
+        return first.title if first else ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def author(self) -> Person | None:
+        first = self.first
+        return first.author if first else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def date(self) -> datetime | None:
+        dates = [m.date for m in self.messages if m.date is not None]
+        return min(dates) if dates else None
+
+    @property
+    def messages(self) -> tuple[Patch, ...]:
+        """Cover letter (if any) then patches."""
+        return ((self.cover,) if self.cover else ()) + self.patches
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else f"missing {list(self.missing)}"
+        return (
+            f"<Series v{self.version} {len(self.patches)}/{self.total} {self.title[:50]!r} {state}>"
+        )

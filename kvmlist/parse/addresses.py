@@ -1,0 +1,110 @@
+"""People from address headers and trailer values, address checks, and DMARC un-munging."""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import re
+
+from kvmlist.models import Defect, Person
+
+# Marc Zyngier <maz@kernel.org>     |     "Doe, Jane" <jane@example.org>
+RE_NAME_ANGLE = re.compile(r"([^<>]*)<([^<>\s]+)>\s*$")
+# jane@example.org (Jane Doe)       |     jane@example.org
+RE_BARE = re.compile(r"\s*<?([^\s<>()@]+@[^\s<>()]+?)>?\s*(?:\(([^()]*)\))?\s*$")
+# jane at example.org (Jane Doe)  -- the anti-spam spelling some archives use
+RE_AT_WORD = re.compile(r"\s*([^\s<>()@]+) at ([^\s<>()@]+\.[^\s<>()@]+)\s*(?:\(([^()]*)\))?\s*$")
+# devnull+jane.doe.example.org@kernel.org, the b4 web relay's sender address
+RE_B4_RELAY = re.compile(r"^devnull\+[^@]+@kernel\.org$", re.IGNORECASE)
+
+
+def parse_address(text: str) -> Person | None:
+    """Return the person an address field or trailer value names, or None without an address."""
+    if "@" not in text and " at " not in text:
+        return None
+    match = RE_NAME_ANGLE.match(text)
+    if match and "@" in match.group(2):
+        return Person(name=_clean_name(match.group(1)), email=match.group(2))
+    match = RE_BARE.match(text)
+    if match:
+        return Person(name=_clean_name(match.group(2) or ""), email=match.group(1))
+    match = RE_AT_WORD.match(text)
+    if match:
+        return Person(name=_clean_name(match.group(3) or ""), email=f"{match[1]}@{match[2]}")
+    name, addr = email.utils.parseaddr(text)
+    if "@" not in addr:
+        return None
+    return Person(name=_clean_name(name), email=addr)
+
+
+def parse_address_list(text: str) -> tuple[Person, ...]:
+    """Return every person of a To/Cc-style list, skipping entries without an address."""
+    people = []
+    for name, addr in email.utils.getaddresses([text]):
+        if "@" in addr:
+            people.append(Person(name=_clean_name(name), email=addr))
+    return tuple(people)
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+        name = name[1:-1].strip()
+    return name
+
+
+@functools.lru_cache(maxsize=65536)
+def address_defect(addr: str) -> Defect | None:
+    """Return a defect when email-validator rejects the address's syntax, else None."""
+    from email_validator import EmailNotValidError, validate_email  # costly import, used lazily
+
+    try:
+        validate_email(addr, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as error:
+        return Defect(kind="invalid-address", detail=f"{addr!r}: {error}")
+    return None
+
+
+def unmunge(
+    sender: Person,
+    original_from: str | None,
+    reply_to: str | None,
+    list_id: str | None,
+) -> tuple[Person, Defect | None]:
+    """Return the real person behind a DMARC-munged From, and a defect describing the repair.
+
+    Mailing lists that rewrite From (Mailman's ``Name via list``, the b4 web relay's
+    ``Name via B4 Relay <devnull+...@kernel.org>``, Google Groups) keep the real sender in
+    X-Original-From or Reply-To. A sender that is not munged comes back unchanged.
+    """
+    via = _strip_via(sender.name)
+    relay = RE_B4_RELAY.match(sender.email) is not None
+    is_list_addr = bool(list_id) and _same_list(sender.email, list_id or "")
+    if not (via or relay or is_list_addr):
+        return sender, None
+    real_name = via if via is not None else sender.name
+    for candidate in (original_from, reply_to):
+        person = parse_address(candidate) if candidate else None
+        if person is not None and not RE_B4_RELAY.match(person.email):
+            if candidate is reply_to and person.name and real_name and person.name != real_name:
+                continue  # a Reply-To naming somebody else is not the author
+            fixed = Person(name=person.name or real_name, email=person.email)
+            return fixed, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {fixed}")
+    fixed = Person(name=real_name, email=sender.email)
+    return fixed, Defect(kind="dmarc-munged", detail=f"no real address found for {sender}")
+
+
+def _strip_via(name: str) -> str | None:
+    """Return "Jane Doe" for "Jane Doe via B4 Relay" / "'Jane Doe' via kvmarm", else None."""
+    head, sep, _ = name.partition(" via ")
+    if not sep:
+        if not name.endswith(" via"):
+            return None
+        head = name[: -len(" via")]
+    return _clean_name(head)
+
+
+def _same_list(addr: str, list_id: str) -> bool:
+    """True when addr is the list's own posting address (kvm@vger.kernel.org ~ kvm.vger.kernel.org)."""
+    local, _, domain = addr.lower().partition("@")
+    return f"{local}.{domain}" == list_id.strip("<> ").lower()

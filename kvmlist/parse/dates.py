@@ -1,0 +1,64 @@
+"""Mail dates in every form real archives hold, normalised to tz-aware UTC."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import datetime, timedelta, timezone
+
+from kvmlist.models import Defect
+
+# 2025-12-04 10:09:59 -0500  |  2025-12-04T10:09:59Z  (seen from broken mailers and web forms)
+RE_ISO = re.compile(
+    r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+# Thu,  4 Dec 2025 10:09:59 -0500 (EST)  -- the trailing comment confuses nothing, but
+# "+0100 (CET)" style comments and "GMT+1" suffixes are stripped before parsing.
+RE_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
+    """Return the date of a Date header in UTC, or None (with a defect) when there is none."""
+    if not value or not value.strip():
+        defects.append(Defect(kind="missing-date"))
+        return None
+    text = RE_COMMENT.sub("", value).strip()
+    parsed = _rfc2822(text)
+    if parsed is None:
+        parsed = _iso(text)
+    if parsed is None:
+        defects.append(Defect(kind="bad-date", detail=value[:80]))
+        return None
+    return parsed
+
+
+def _rfc2822(text: str) -> datetime | None:
+    try:
+        fields = email.utils.parsedate_tz(text)
+    except (ValueError, IndexError, OverflowError):
+        return None
+    if fields is None:
+        return None
+    try:
+        naive = datetime(*fields[:6])  # type: ignore[misc]
+    except (ValueError, OverflowError, TypeError):
+        return None
+    offset = fields[9] or 0  # "-0000" and unknown zones mean UTC, as RFC 5322 says
+    try:
+        return (naive - timedelta(seconds=offset)).replace(tzinfo=timezone.utc)
+    except OverflowError:
+        return None
+
+
+def _iso(text: str) -> datetime | None:
+    match = RE_ISO.match(text)
+    if not match:
+        return None
+    day, clock, zone = match.groups()
+    if clock.count(":") == 1:
+        clock += ":00"
+    zone = "+00:00" if zone in (None, "Z") else zone
+    try:
+        return datetime.fromisoformat(f"{day}T{clock}{zone}").astimezone(timezone.utc)
+    except ValueError:
+        return None

@@ -1,0 +1,198 @@
+"""One raw mail -> a :class:`Message`, or a :class:`Patch` when it carries a patch or cover."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from typing import Any
+
+from kvmlist.errors import MessageParseError
+from kvmlist.models import Defect, Message, MessageKind, Patch, Person
+from kvmlist.parse.addresses import address_defect, parse_address, unmunge
+from kvmlist.parse.body import BodyParts, split_body
+from kvmlist.parse.dates import parse_date
+from kvmlist.parse.diffstat import diffstat_from_diff, parse_diffstat
+from kvmlist.parse.headers import Headers, decode_words, scan_headers, split_raw
+from kvmlist.parse.mime import decode_body, normalise_newlines
+from kvmlist.parse.subject import SubjectInfo, parse_subject
+from kvmlist.parse.trailers import parse_trailers
+
+# <20251204094806.3846619-1-maz@kernel.org>
+RE_MSGID = re.compile(r"<([^<>\s]+)>")
+#: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
+INFORMATIONAL = frozenset({"dmarc-unmunged", "diffstat-computed"})
+
+
+def parse_message(raw: bytes, *, strict: bool = False) -> Message:
+    """Return the Message (or Patch) a raw mail holds; problems become defects.
+
+    With ``strict=True`` the first non-informational defect raises MessageParseError.
+    """
+    defects: list[Defect] = []
+    text = normalise_newlines(raw)
+    block, _ = split_raw(text)
+    headers = scan_headers(block, defects)
+    common = _common_fields(raw, headers, defects)
+    info = parse_subject(common["subject"])
+    kind = _kind(info, headers, common)
+    if kind in ("patch", "cover"):
+        message: Message = _patch(text, headers, info, kind, common, defects)
+    else:
+        message = Message(kind=kind, defects=tuple(defects), **common)
+    if strict:
+        raise_for_defects(message)
+    return message
+
+
+def raise_for_defects(message: Message) -> None:
+    """Raise MessageParseError for the first defect that is not informational."""
+    for defect in message.defects:
+        if defect.kind not in INFORMATIONAL:
+            raise MessageParseError(f"{message.message_id}: {defect}")
+
+
+def unparsable_message(raw: bytes, error: Exception) -> Message:
+    """Return a placeholder Message for a mail the parser could not read at all."""
+    defect = Defect(kind="unparsable", detail=f"{type(error).__name__}: {error}")
+    return Message(message_id=synthetic_id(raw), defects=(defect,), raw=raw)
+
+
+def synthetic_id(raw: bytes) -> str:
+    """Return a stable Message-ID for a mail that has none: a hash of its bytes."""
+    return f"kvmlist.{hashlib.sha256(raw).hexdigest()[:24]}@synthetic.invalid"
+
+
+def _common_fields(raw: bytes, headers: Headers, defects: list[Defect]) -> dict[str, Any]:
+    message_id = _first_id(headers.get("message-id"))
+    if message_id is None:
+        defects.append(Defect(kind="missing-message-id", detail="a synthetic id was given"))
+        message_id = synthetic_id(raw)
+    references = _ids(" ".join(headers.get_all("references")))
+    in_reply_to = _first_id(headers.get("in-reply-to"))
+    list_id = _first_id(headers.get("list-id"))
+    return {
+        "message_id": message_id,
+        "subject": decode_words(headers.get("subject") or "", defects),
+        "sender": _sender(headers, list_id, defects),
+        "date": parse_date(headers.get("date"), defects),
+        "in_reply_to": in_reply_to,
+        "references": references,
+        "list_id": list_id,
+        "raw": raw,
+    }
+
+
+def _first_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = RE_MSGID.search(value)
+    if match:
+        return match.group(1)
+    bare = value.split("(", 1)[0].strip().strip("<>")  # a malformed id is kept verbatim
+    return bare.split()[0] if bare else None
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for match in RE_MSGID.finditer(value):
+        seen.setdefault(match.group(1), None)
+    return tuple(seen)
+
+
+def _sender(headers: Headers, list_id: str | None, defects: list[Defect]) -> Person | None:
+    raw_from = headers.get("from")
+    if raw_from is None:
+        defects.append(Defect(kind="missing-from"))
+        return None
+    person = parse_address(decode_words(raw_from, defects))
+    if person is None:
+        defects.append(Defect(kind="bad-from", detail=raw_from[:80]))
+        return None
+    original = headers.get("x-original-from")
+    reply_to = headers.get("reply-to")
+    person, repair = unmunge(
+        person,
+        decode_words(original, defects) if original else None,
+        decode_words(reply_to, defects) if reply_to else None,
+        list_id,
+    )
+    if repair is not None:
+        defects.append(repair)
+    return _checked(person, defects)
+
+
+def _checked(person: Person, defects: list[Defect]) -> Person:
+    problem = address_defect(person.email)
+    if problem is not None:
+        defects.append(problem)
+    return person
+
+
+def _kind(info: SubjectInfo, headers: Headers, common: dict[str, Any]) -> MessageKind:
+    threaded = bool(common["in_reply_to"] or common["references"])
+    if info.is_reply or info.is_forward:
+        return "reply" if info.is_reply or threaded else "other"
+    if info.is_pull_request:
+        return "other"
+    if info.is_patch or info.index is not None:
+        return "cover" if info.index == 0 else "patch"
+    return "reply" if threaded else "other"
+
+
+def _patch(
+    text: bytes,
+    headers: Headers,
+    info: SubjectInfo,
+    kind: MessageKind,
+    common: dict[str, Any],
+    defects: list[Defect],
+) -> Patch:
+    decoded = decode_body(text, headers)
+    defects.extend(decoded.defects)
+    parts = split_body(decoded.text)
+    author, title, date = _in_body_overrides(parts, info, common, defects)
+    diffstat = parse_diffstat(parts.diffstat) if parts.diffstat else None
+    if diffstat is None and parts.diff:
+        diffstat = diffstat_from_diff(parts.diff)
+    if kind == "patch" and not parts.diff:
+        defects.append(Defect(kind="patch-without-diff"))
+    return Patch(
+        **{**common, "date": date},
+        kind=kind,
+        defects=tuple(defects),
+        title=title,
+        version=info.version,
+        index=info.index if info.index is not None else 1,
+        total=info.total if info.total is not None else 1,
+        numbered=info.index is not None,
+        prefixes=info.prefixes,
+        author=author,
+        trailers=parse_trailers(parts.message),
+        commit_message=parts.message,
+        diffstat=diffstat,
+        has_diff=bool(parts.diff),
+    )
+
+
+def _in_body_overrides(
+    parts: BodyParts, info: SubjectInfo, common: dict[str, Any], defects: list[Defect]
+) -> tuple[Person | None, str, datetime | None]:
+    """Return author, title and date, letting git-am in-body headers override the mail's."""
+    author: Person | None = common["sender"]
+    title, date = info.title, common["date"]
+    for key, value in parts.in_body_headers:
+        key = key.lower()
+        if key == "from":
+            person = parse_address(decode_words(value, defects))
+            if person is None:
+                defects.append(Defect(kind="bad-in-body-from", detail=value[:80]))
+            else:
+                author = _checked(person, defects)
+        elif key == "subject":
+            title = parse_subject(decode_words(value, defects)).title or title
+        elif key == "date":
+            date = parse_date(value, defects) or date
+    if author is None:
+        defects.append(Defect(kind="no-author"))
+    return author, title, date

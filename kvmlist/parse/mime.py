@@ -1,0 +1,122 @@
+"""The text of a mail body: plain 7/8-bit bodies directly, anything MIME through the stdlib.
+
+Most list mail (git send-email) is a single text/plain part in 8bit; we decode those bytes
+ourselves. Quoted-printable, base64 and multipart mails go through ``email`` with the
+compat32 policy, keeping text/plain parts and patch attachments and skipping HTML.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import re
+from dataclasses import dataclass, field
+
+from kvmlist.models import Defect
+from kvmlist.parse.headers import Headers, decode_text, scan_headers, split_raw
+
+#: MIME nesting deeper than this is not descended into (a defect is recorded).
+MAX_MIME_DEPTH = 20
+
+# text/plain; charset="utf-8"; format=flowed
+RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
+PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
+SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+
+
+@dataclass(slots=True)
+class BodyText:
+    """A decoded body and what was odd about it."""
+
+    text: str
+    defects: list[Defect] = field(default_factory=list)
+
+
+def normalise_newlines(raw: bytes) -> bytes:
+    """Return raw with CRLF (and lone CR) line endings turned into LF."""
+    if b"\r" not in raw:
+        return raw
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
+    """Return the text body of a raw mail (headers are scanned again when not given)."""
+    raw = normalise_newlines(raw)
+    block, body = split_raw(raw)
+    defects: list[Defect] = []
+    if headers is None:
+        headers = scan_headers(block, [])
+    ctype = headers.get("content-type") or "text/plain"
+    encoding = (headers.get("content-transfer-encoding") or "").strip().lower()
+    main = ctype.split(";", 1)[0].strip().lower()
+    if main in ("text/plain", "") and encoding in SIMPLE_ENCODINGS:
+        match = RE_CHARSET.search(ctype)
+        charset = match.group(1) if match else None
+        return BodyText(_text_of(body, charset, defects), defects)
+    return BodyText(_mime_text(raw, defects), defects)
+
+
+def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
+    if b"\x00" in body:
+        defects.append(Defect(kind="nul-in-body", detail="NUL bytes removed"))
+        body = body.replace(b"\x00", b"")
+    return decode_text(body, charset, defects)
+
+
+def _mime_text(raw: bytes, defects: list[Defect]) -> str:
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    for defect in message.defects:
+        defects.append(Defect(kind="mime", detail=type(defect).__name__))
+    texts: list[str] = []
+    _collect(message, texts, defects, depth=0)
+    return "\n".join(texts)
+
+
+def _collect(
+    part: email.message.Message, texts: list[str], defects: list[Defect], depth: int
+) -> None:
+    if depth > MAX_MIME_DEPTH:
+        defects.append(Defect(kind="mime-too-deep", detail=f"parts below depth {MAX_MIME_DEPTH}"))
+        return
+    if part.is_multipart():
+        for sub in part.get_payload():
+            if isinstance(sub, email.message.Message):
+                _collect(sub, texts, defects, depth + 1)
+        return
+    ctype = part.get_content_type()
+    filename = part.get_filename() or ""
+    is_patch_file = filename.endswith((".patch", ".diff"))
+    if ctype != "text/plain" and ctype not in PATCH_TYPES and not is_patch_file:
+        if ctype != "text/html" and not ctype.startswith(("application/pgp", "message/")):
+            defects.append(Defect(kind="skipped-part", detail=ctype))
+        return
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, TypeError) as error:  # broken base64 padding and the like
+        defects.append(Defect(kind="bad-transfer-encoding", detail=str(error)))
+        payload = None
+    if not isinstance(payload, bytes):
+        payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+    charset = part.get_content_charset()
+    text = _text_of(payload, charset, defects)
+    if part.get_param("format") == "flowed":
+        text = _unflow(text, part.get_param("delsp") == "yes")
+    texts.append(text)
+
+
+def _unflow(text: str, delsp: bool) -> str:
+    """Return format=flowed text (RFC 3676) with its soft line breaks joined."""
+    out: list[str] = []
+    pending = ""
+    for line in text.split("\n"):
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffing
+        if line.endswith(" ") and line != "-- ":
+            pending += line[:-1] if delsp else line
+            continue
+        out.append(pending + line)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return "\n".join(out)

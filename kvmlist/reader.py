@@ -1,0 +1,48 @@
+"""Read mail sources into parsed Messages and Patches, losing none."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from kvmlist.models import Message
+from kvmlist.parse.message import parse_message, unparsable_message
+from kvmlist.sources._open import Source
+from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
+
+
+def read_mbox(
+    source: Source, *, format: MboxFormat = "mboxrd", strict: bool = False
+) -> Iterator[Message]:
+    """Yield every mail of an mbox (path, ``-`` or binary file; .gz/.xz/.bz2 too) as a Message.
+
+    Patches and cover letters come out as :class:`~kvmlist.Patch`. A mail that cannot be
+    parsed comes out as a Message with an ``unparsable`` defect, so the count out always
+    equals the count in; ``strict=True`` raises instead.
+    """
+    return parse_raw(iter_raw_messages(source, format=format), strict=strict)
+
+
+def read_maildir(path: str | os.PathLike[str], *, strict: bool = False) -> Iterator[Message]:
+    """Yield every mail of a Maildir as a Message, ``cur/`` then ``new/``."""
+    return parse_raw(iter_maildir(path), strict=strict)
+
+
+def read(source: Source, *, strict: bool = False) -> Iterator[Message]:
+    """Yield the mails of an mbox file, a Maildir directory, or ``-``, whichever it is."""
+    if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+        return read_maildir(source, strict=strict)
+    return read_mbox(source, strict=strict)
+
+
+def parse_raw(raws: Iterable[bytes], *, strict: bool = False) -> Iterator[Message]:
+    """Yield a Message for every raw mail, in order."""
+    for raw in raws:
+        if strict:
+            yield parse_message(raw, strict=True)
+            continue
+        try:
+            yield parse_message(raw)
+        except Exception as error:
+            yield unparsable_message(raw, error)

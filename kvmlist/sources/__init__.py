@@ -1,0 +1,1 @@
+"""Bytes in: every way kvmlist reads mail yields raw messages to the parser."""

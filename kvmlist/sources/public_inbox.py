@@ -1,0 +1,218 @@
+"""Local public-inbox archives (the git repositories lore.kernel.org serves), with commit ranges.
+
+A v2 inbox is a directory with ``git/0.git``, ``git/1.git``, … — one repository per epoch,
+each commit adding one mail as the blob ``m`` (a deletion commit removes ``m`` and adds
+``d``). A v1 inbox is one repository whose commits add mails under fan-out paths. We list the
+commits with one ``git rev-list`` per epoch and stream every blob through a single
+``git cat-file --batch`` process per epoch: no process per message.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO
+
+from kvmlist.errors import SourceError, UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedMail:
+    """One mail of a public-inbox archive, with where and when it arrived."""
+
+    raw: bytes
+    commit: str
+    committed: datetime
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class Epoch:
+    """One git repository of an inbox."""
+
+    number: int
+    path: Path
+
+
+def find_epochs(inbox: str | os.PathLike[str]) -> list[Epoch]:
+    """Return the epochs of a v2 inbox, or the single repository of a v1 inbox or epoch."""
+    root = Path(inbox)
+    if not root.exists():
+        raise SourceError(f"{root}: no such inbox")
+    git_dir = root / "git"
+    if git_dir.is_dir():
+        epochs = [
+            Epoch(int(p.name[:-4]), p)
+            for p in git_dir.iterdir()
+            if p.name.endswith(".git") and p.name[:-4].isdigit()
+        ]
+        if epochs:
+            return sorted(epochs, key=lambda e: e.number)
+    if (root / "HEAD").is_file() and (root / "objects").is_dir():
+        return [Epoch(_epoch_number(root), root)]  # a bare epoch or v1 repository
+    if (root / ".git").is_dir():
+        return [Epoch(0, root / ".git")]
+    raise SourceError(f"{root}: not a public-inbox archive (no git/N.git epochs, no repository)")
+
+
+def _epoch_number(path: Path) -> int:
+    stem = path.name[:-4] if path.name.endswith(".git") else path.name
+    return int(stem) if stem.isdigit() else 0
+
+
+def _git(epoch: Epoch, *args: str) -> str:
+    done = subprocess.run(
+        ["git", f"--git-dir={epoch.path}", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SourceError(f"git {' '.join(args)} in {epoch.path}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def resolve(epochs: Sequence[Epoch], commit: str) -> tuple[Epoch, str]:
+    """Return the epoch holding a (possibly abbreviated) commit id, and its full id."""
+    found: list[tuple[Epoch, str]] = []
+    for epoch in epochs:
+        done = subprocess.run(
+            ["git", f"--git-dir={epoch.path}", "rev-parse", "--verify", "--quiet",
+             f"{commit}^{{commit}}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode == 0:
+            found.append((epoch, done.stdout.strip()))
+    if not found:
+        raise UsageError(f"{commit!r}: no such commit in the archive")
+    if len({full for _, full in found}) > 1:
+        raise UsageError(f"{commit!r}: ambiguous, give more digits")
+    return found[0]
+
+
+def iter_archive(
+    inbox: str | os.PathLike[str],
+    commit_range: str | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[ArchivedMail]:
+    """Yield the mails of an inbox in arrival order, deletions skipped.
+
+    ``commit_range`` has git semantics across epochs: ``A..B`` is every mail that arrived
+    after commit A up to and including B; ``A..`` runs to the newest mail, ``..B`` from the
+    first. Ids may be abbreviated. ``since``/``until`` bound the commit time.
+    """
+    epochs = find_epochs(inbox)
+    for epoch, revisions in _plan(epochs, commit_range):
+        if since is not None:
+            revisions = [*revisions, f"--since={int(since.timestamp())}"]
+        if until is not None:
+            revisions = [*revisions, f"--until={int(until.timestamp())}"]
+        yield from _epoch_mails(epoch, revisions)
+
+
+def _plan(epochs: list[Epoch], commit_range: str | None) -> list[tuple[Epoch, list[str]]]:
+    """Return the rev-list arguments per epoch that cover a range."""
+    heads = [e for e in epochs if _has_commits(e)]
+    if commit_range is None:
+        return [(e, ["HEAD"]) for e in heads]
+    start, sep, end = commit_range.partition("..")
+    if not sep:
+        raise UsageError(f"range {commit_range!r}: expected A..B (either end may be left out)")
+    first = resolve(heads, start) if start else None
+    last = resolve(heads, end) if end else None
+    plan = []
+    for epoch in heads:
+        if first and epoch.number < first[0].number or last and epoch.number > last[0].number:
+            continue
+        tip = last[1] if last and epoch.number == last[0].number else "HEAD"
+        args = [tip]
+        if first and epoch.number == first[0].number:
+            args.append(f"^{first[1]}")
+        plan.append((epoch, args))
+    return plan
+
+
+def _has_commits(epoch: Epoch) -> bool:
+    done = subprocess.run(
+        ["git", f"--git-dir={epoch.path}", "rev-parse", "--verify", "--quiet", "HEAD"],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def _epoch_mails(epoch: Epoch, revisions: list[str]) -> Iterator[ArchivedMail]:
+    arrivals = _arrivals(epoch, revisions)
+    if not arrivals:
+        return
+    with subprocess.Popen(
+        ["git", f"--git-dir={epoch.path}", "cat-file", "--batch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as batch:
+        assert batch.stdin is not None and batch.stdout is not None
+        blobs = [blob for _, _, blob in arrivals]
+        feeder = threading.Thread(target=_feed, args=(batch.stdin, blobs), daemon=True)
+        feeder.start()
+        for sha, stamp, _ in arrivals:
+            raw = _read_object(batch.stdout)
+            if raw is not None:
+                when = datetime.fromtimestamp(stamp, tz=timezone.utc)
+                yield ArchivedMail(raw=raw, commit=sha, committed=when, epoch=epoch.number)
+        feeder.join()
+
+
+def _arrivals(epoch: Epoch, revisions: list[str]) -> list[tuple[str, int, str]]:
+    """Return (commit, commit time, blob) for each mail a commit added, oldest first.
+
+    v2 commits add the blob ``m``; v1 commits add it under a fan-out path; deletion commits
+    add only ``d`` (v2) or nothing (v1), so they yield no mail.
+    """
+    listing = _git(
+        epoch, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "--format=C %H %ct",
+        *revisions, "--",
+    )
+    arrivals: list[tuple[str, int, str]] = []
+    commit, stamp = "", 0
+    for line in listing.splitlines():
+        if line.startswith("C "):
+            _, commit, when = line.split()
+            stamp = int(when)
+        elif line.startswith(":"):
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            if fields[-1] in ("A", "M") and path != "d":
+                arrivals.append((commit, stamp, fields[3]))
+    return arrivals
+
+
+def _feed(stdin: IO[bytes], shas: list[str]) -> None:
+    try:
+        for sha in shas:
+            stdin.write(f"{sha}\n".encode())
+        stdin.close()
+    except BrokenPipeError:
+        pass
+
+
+def _read_object(stdout: IO[bytes]) -> bytes | None:
+    """Return the next blob from ``git cat-file --batch``, or None for a missing one."""
+    header = stdout.readline()
+    if not header:
+        raise SourceError("git cat-file ended early")
+    fields = header.split()
+    if len(fields) < 3 or fields[-1] == b"missing":
+        return None  # a deletion commit: it has "d", not "m"
+    size = int(fields[2])
+    data = stdout.read(size)
+    stdout.read(1)  # the newline after each object
+    return data

@@ -1,0 +1,97 @@
+"""The command line: report/series/stats, formats, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kvmlist.cli import main
+
+from .conftest import mail, mbox
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "list.mbox"
+    path.write_bytes(
+        mbox(
+            mail("[PATCH] KVM: x86: one", message_id="<1@x>"),
+            mail("[PATCH] KVM: x86: two", message_id="<2@x>", sender="Bo <bo@arm.com>"),
+            mail("[PATCH] KVM: x86: three", message_id="<3@x>", sender="Bo <bo@arm.com>"),
+        )
+    )
+    return path
+
+
+def test_stats_by_domain_as_json(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(archive), "--by", "domain", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"domain": "arm.com", "count": 2},
+        {"domain": "example.org", "count": 1},
+    ]
+
+
+def test_stats_by_author_as_csv(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(archive), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == {"author": "Bo <bo@arm.com>", "count": "2"}
+
+
+def test_series_table_lists_each_series(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["series", str(archive)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["version", "present", "total", "cover"]
+    assert len(lines) == 4 and lines[1].endswith("KVM: x86: one")
+
+
+def test_series_json_has_no_raw_bytes(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["series", str(archive), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["patches"][0]["title"] == "KVM: x86: one"
+    assert "raw" not in data[0]["patches"][0]
+
+
+def test_python_dash_m_reads_stdin(archive: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kvmlist", "stats", "-", "--by", "domain"],
+        input=archive.read_bytes(),
+        capture_output=True,
+        check=True,
+    )
+    assert done.stdout.decode().split() == ["domain", "count", "arm.com", "2", "example.org", "1"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["report", "/nonexistent/list.mbox"], "no such file"),
+        (["stats", "{notes}"], "not an mbox"),
+        (["stats", "{archive}", "--by", "colour"], "invalid choice"),
+        (["report", "{archive}", "--range", "e5d776dd9"], "expected A..B"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_status_2(
+    archive: Path, tmp_path: Path, argv: list[str], message: str
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a mailbox\n")
+    argv = [a.format(archive=archive, notes=notes) for a in argv]
+    done = subprocess.run([sys.executable, "-m", "kvmlist", *argv], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_help_explains_sources() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kvmlist", "--help"], capture_output=True, text=True
+    )
+    assert "Maildir" in done.stdout and "report" in done.stdout

@@ -1,0 +1,161 @@
+"""Reading mbox files: mboxrd/mboxo quoting, compression, streams, CRLF, Maildir, bad input."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import mailbox
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.sources.mbox import iter_raw_messages
+
+from .conftest import mail, mbox
+
+BODY_WITH_FROM = (
+    "From the spec, the register is RES0.\n"
+    ">From a quoted mail, kept as it was.\n"
+    "\n"
+    "Signed-off-by: Jane Doe <jane@example.org>\n"
+)
+
+
+@pytest.fixture
+def quoted_mbox(tmp_path: Path) -> Path:
+    path = tmp_path / "quoted.mbox"
+    path.write_bytes(mbox(mail(body=BODY_WITH_FROM), mail(message_id="<2@example.org>")))
+    return path
+
+
+def test_mboxrd_quoting_is_undone(quoted_mbox: Path) -> None:
+    first = next(iter_raw_messages(quoted_mbox))
+    assert b"\nFrom the spec, the register is RES0.\n" in first
+    assert b"\n>From a quoted mail, kept as it was.\n" in first
+
+
+def test_stdlib_mailbox_leaves_mboxrd_quoting_in_place(quoted_mbox: Path) -> None:
+    # the reason kvmlist has its own reader: mailbox.mbox returns the quoted lines
+    stdlib = mailbox.mbox(str(quoted_mbox))[0].as_bytes()
+    assert b"\n>From the spec" in stdlib
+    assert b"\n>>From a quoted mail" in stdlib
+
+
+def test_mboxo_unquotes_one_level(tmp_path: Path) -> None:
+    path = tmp_path / "o.mbox"
+    path.write_bytes(
+        b"From jane@example.org Tue Mar  3 10:00:00 2026\n"
+        + mail(body=">From the spec\n>>From deeper\n")
+        + b"\n"
+    )
+    raw = next(iter_raw_messages(path, format="mboxo"))
+    assert b"\nFrom the spec\n>>From deeper\n" in raw
+
+
+def test_from_line_inside_body_without_header_after_it_does_not_split(tmp_path: Path) -> None:
+    # a broken mboxo writer left "From " unquoted; the next line is prose, not a header
+    path = tmp_path / "broken.mbox"
+    body = "Hello,\n\nFrom what I can tell this works.\nThanks\n"
+    path.write_bytes(b"From a@b Tue Mar  3 10:00:00 2026\n" + mail(body=body) + b"\n")
+    raws = list(iter_raw_messages(path))
+    assert len(raws) == 1
+    assert b"From what I can tell" in raws[0]
+
+
+def test_message_keeps_its_raw_bytes_without_the_separator(quoted_mbox: Path) -> None:
+    second = list(iter_raw_messages(quoted_mbox))[1]
+    assert second == mail(message_id="<2@example.org>")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [(".gz", gzip.compress), (".xz", lzma.compress), (".bz2", bz2.compress), ("", lambda b: b)],
+)
+def test_compressed_files_are_read_transparently(tmp_path: Path, suffix: str, compress) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / f"list.mbox{suffix}"
+    path.write_bytes(compress(mbox(mail(), mail(message_id="<2@example.org>"))))
+    ids = [m.message_id for m in kvmlist.read_mbox(path)]
+    assert ids == ["1@example.org", "2@example.org"]
+
+
+def test_compression_is_detected_by_content_not_name(tmp_path: Path) -> None:
+    path = tmp_path / "misnamed.mbox"
+    path.write_bytes(gzip.compress(mbox(mail())))
+    assert len(list(kvmlist.read_mbox(path))) == 1
+
+
+def test_binary_file_object_is_accepted() -> None:
+    stream = io.BytesIO(mbox(mail(), mail(message_id="<2@example.org>")))
+    assert len(list(kvmlist.read_mbox(stream))) == 2
+
+
+def test_text_mode_file_object_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.mbox"
+    path.write_bytes(mbox(mail()))
+    with open(path) as handle, pytest.raises(kvmlist.SourceError, match="binary mode"):
+        list(kvmlist.read_mbox(handle))  # type: ignore[arg-type]
+
+
+def test_stdin_dash_is_read(tmp_path: Path) -> None:
+    code = "import kvmlist; print(len(list(kvmlist.read_mbox('-'))))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=gzip.compress(mbox(mail(), mail(message_id="<2@example.org>"))),
+        capture_output=True,
+        check=True,
+    )
+    assert done.stdout.strip() == b"2"
+
+
+def test_crlf_mbox_parses_like_lf() -> None:
+    lf = mbox(mail(), mail(message_id="<2@example.org>"))
+    crlf = lf.replace(b"\n", b"\r\n")
+    from_lf = list(kvmlist.read_mbox(io.BytesIO(lf)))
+    from_crlf = list(kvmlist.read_mbox(io.BytesIO(crlf)))
+    assert [m.message_id for m in from_crlf] == ["1@example.org", "2@example.org"]
+    assert [(p.title, p.trailers) for p in from_crlf] == [(p.title, p.trailers) for p in from_lf]  # type: ignore[attr-defined]
+    assert from_crlf[0].raw.endswith(b"\r\n")
+
+
+def test_not_an_mbox_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes\nnot mail at all\n")
+    with pytest.raises(kvmlist.MboxFormatError, match="not an mbox"):
+        list(kvmlist.read_mbox(path))
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(kvmlist.SourceError, match="no such file"):
+        list(kvmlist.read_mbox(tmp_path / "absent.mbox"))
+
+
+def test_empty_file_has_no_messages(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mbox"
+    path.write_bytes(b"")
+    assert list(kvmlist.read_mbox(path)) == []
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.mbox.gz"
+    path.write_bytes(gzip.compress(mbox(*[mail(message_id=f"<{i}@x>") for i in range(50)]))[:200])
+    with pytest.raises(kvmlist.SourceError, match="cannot read"):
+        list(kvmlist.read_mbox(path))
+
+
+def test_maildir_is_read_in_name_order(tmp_path: Path) -> None:
+    box = mailbox.Maildir(str(tmp_path / "md"), create=True)
+    for i in range(3):
+        key = box.add(mail(message_id=f"<{i}@example.org>"))
+        del key
+    ids = sorted(m.message_id for m in kvmlist.read(tmp_path / "md"))
+    assert ids == ["0@example.org", "1@example.org", "2@example.org"]
+
+
+def test_directory_that_is_not_a_maildir_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(kvmlist.MboxFormatError, match="not a Maildir"):
+        list(kvmlist.read_maildir(tmp_path))

@@ -1,0 +1,183 @@
+"""Header-level parsing: encoded words, folding, charsets, dates, ids, people, DMARC munging."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from kvmlist import Message, Patch, Person, parse_message
+from kvmlist.models import Defect
+from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.dates import parse_date
+from kvmlist.parse.headers import decode_text, decode_words
+
+from .conftest import mail
+
+
+def kinds(message: Message) -> set[str]:
+    return {d.kind for d in message.defects}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=?UTF-8?q?J=C3=B6rg_R=C3=B6del?= <joro@example.org>", "Jörg Rödel <joro@example.org>"),
+        (
+            "=?utf-8?b?UGF3ZcWCIEtvd2FsY3p5aw==?= <pk@example.org>",
+            "Paweł Kowalczyk <pk@example.org>",
+        ),
+        ("test =?utf-8?q?s=c3=bcbject?=", "test sübject"),
+        ("[PATCH] =?utf-8?q?a?= =?utf-8?q?b?= c", "[PATCH] ab c"),
+        ("plain   value\twith  gaps", "plain value with gaps"),
+    ],
+)
+def test_encoded_words_are_decoded(value: str, expected: str) -> None:
+    assert decode_words(value, []) == expected
+
+
+def test_unknown_charset_in_encoded_word_falls_back_with_a_defect() -> None:
+    defects: list[Defect] = []
+    assert decode_words("=?x-unknown-42?q?caf=C3=A9?=", defects) == "café"
+    assert [d.kind for d in defects] == ["unknown-charset"]
+
+
+def test_iso_8859_1_label_holding_cp1252_quotes_is_read_as_cp1252() -> None:
+    defects: list[Defect] = []
+    assert decode_text(b"\x93quoted\x94", "iso-8859-1", defects) == "\u201cquoted\u201d"
+    assert [d.kind for d in defects] == ["mislabelled-charset"]
+
+
+def test_utf8_labelled_as_ascii_is_recovered() -> None:
+    defects: list[Defect] = []
+    assert decode_text("Zoë".encode(), "us-ascii", defects) == "Zoë"
+    assert defects
+
+
+def test_folded_subject_is_unfolded() -> None:
+    raw = mail(
+        subject="[PATCH v3 7/9] KVM: arm64: pkvm: Add a generic synchronous\n exception injection"
+    )
+    assert parse_message(raw).subject == (
+        "[PATCH v3 7/9] KVM: arm64: pkvm: Add a generic synchronous exception injection"
+    )
+
+
+@pytest.mark.parametrize("name", ["Message-ID", "Message-Id", "message-id", "MESSAGE-ID"])
+def test_header_names_are_case_insensitive(name: str) -> None:
+    raw = mail(message_id=None, extra=f"{name}: <abc@example.org>\n")
+    assert parse_message(raw).message_id == "abc@example.org"
+
+
+def test_missing_message_id_gets_a_stable_synthetic_id_and_a_defect() -> None:
+    raw = mail(message_id=None)
+    first, again = parse_message(raw), parse_message(raw)
+    assert first.message_id == again.message_id
+    assert first.message_id.endswith("@synthetic.invalid")
+    assert "missing-message-id" in kinds(first)
+
+
+def test_references_are_split_and_deduplicated() -> None:
+    extra = "In-Reply-To: <b@x> (Jane's message of Tue)\nReferences: <a@x>\n <b@x> <a@x>\n"
+    message = parse_message(mail(subject="Re: [PATCH] x", extra=extra))
+    assert message.in_reply_to == "b@x"
+    assert message.references == ("a@x", "b@x")
+    assert message.parent_id == "b@x"
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Thu,  4 Dec 2025 10:09:59 -0500", datetime(2025, 12, 4, 15, 9, 59, tzinfo=UTC)),
+        ("4 Dec 2025 10:09:59 +0100", datetime(2025, 12, 4, 9, 9, 59, tzinfo=UTC)),
+        ("Thu, 04 Dec 2025 10:09:59 EST", datetime(2025, 12, 4, 15, 9, 59, tzinfo=UTC)),
+        ("Thu, 04 Dec 2025 10:09:59 GMT", datetime(2025, 12, 4, 10, 9, 59, tzinfo=UTC)),
+        ("Thu, 04 Dec 2025 10:09:59 -0000", datetime(2025, 12, 4, 10, 9, 59, tzinfo=UTC)),
+        ("Thu, 4 Dec 2025 10:09 +0000", datetime(2025, 12, 4, 10, 9, tzinfo=UTC)),
+        ("Thu, 04 Dec 25 10:09:59 +0000", datetime(2025, 12, 4, 10, 9, 59, tzinfo=UTC)),
+        ("Thu, 4 Dec 2025 10:09:59 +0100 (CET)", datetime(2025, 12, 4, 9, 9, 59, tzinfo=UTC)),
+        ("2025-12-04 10:09:59 +0200", datetime(2025, 12, 4, 8, 9, 59, tzinfo=UTC)),
+    ],
+)
+def test_dates_in_real_world_forms_become_utc(value: str, expected: datetime) -> None:
+    parsed = parse_date(value, [])
+    assert parsed == expected
+    assert parsed is not None and parsed.tzinfo == UTC
+
+
+@pytest.mark.parametrize(("value", "kind"), [("yesterday", "bad-date"), (None, "missing-date")])
+def test_bad_or_missing_date_is_a_defect(value: str | None, kind: str) -> None:
+    defects: list[Defect] = []
+    assert parse_date(value, defects) is None
+    assert [d.kind for d in defects] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "email"),
+    [
+        ("Marc Zyngier <maz@kernel.org>", "Marc Zyngier", "maz@kernel.org"),
+        ('"Doe, Jane" <jane@example.org>', "Doe, Jane", "jane@example.org"),
+        ("<jane@example.org>", "", "jane@example.org"),
+        ("jane@example.org", "", "jane@example.org"),
+        ("jane@example.org (Jane Doe)", "Jane Doe", "jane@example.org"),
+        ("jane at example.org (Jane Doe)", "Jane Doe", "jane@example.org"),
+        ('Jane "JD" Doe <jane@example.org>', 'Jane "JD" Doe', "jane@example.org"),
+    ],
+)
+def test_address_forms(text: str, name: str, email: str) -> None:
+    assert parse_address(text) == Person(name=name, email=email)
+
+
+def test_person_domain_is_lower_case() -> None:
+    assert Person(name="X", email="x@Kernel.ORG").domain == "kernel.org"
+
+
+def test_invalid_sender_address_is_kept_and_flagged() -> None:
+    message = parse_message(mail(sender="Jane <jane@@example..org>"))
+    assert message.sender is not None and message.sender.email == "jane@@example..org"
+    assert "invalid-address" in kinds(message)
+
+
+def test_sender_without_address_is_a_defect_not_a_crash() -> None:
+    message = parse_message(mail(sender="not an address"))
+    assert message.sender is None
+    assert "bad-from" in kinds(message)
+
+
+def test_b4_relay_sender_resolves_to_the_real_person() -> None:
+    raw = mail(
+        sender="Kim Lee via B4 Relay <devnull+kim.lee.example.com@kernel.org>",
+        extra="Reply-To: kim.lee@example.com\n",
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Kim Lee", email="kim.lee@example.com")
+    assert "dmarc-unmunged" in kinds(message)
+
+
+def test_mailman_via_list_sender_resolves_through_x_original_from() -> None:
+    raw = mail(
+        sender='"Ana Ruiz via kvmarm" <kvmarm@lists.linux.dev>',
+        extra="X-Original-From: Ana Ruiz <ana.ruiz@example.com>\n",
+    )
+    assert parse_message(raw).sender == Person(name="Ana Ruiz", email="ana.ruiz@example.com")
+
+
+def test_munged_sender_without_real_address_keeps_the_name_and_says_so() -> None:
+    message = parse_message(mail(sender='"Ana Ruiz via kvmarm" <kvmarm@lists.linux.dev>'))
+    assert message.sender == Person(name="Ana Ruiz", email="kvmarm@lists.linux.dev")
+    assert "dmarc-munged" in kinds(message)
+
+
+def test_eight_bit_subject_that_is_not_utf8_is_decoded_with_a_defect() -> None:
+    raw = mail().replace(b"Fix a thing", b"Fix caf\xe9 thing")
+    message = parse_message(raw)
+    assert message.subject.endswith("Fix café thing")
+    assert "8bit-header" in kinds(message)
+
+
+def test_patch_is_a_message() -> None:
+    assert isinstance(parse_message(mail()), Patch)
+    assert isinstance(parse_message(mail()), Message)

@@ -1,0 +1,53 @@
+"""The public surface: exactly the intended names, typed, importable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kvmlist
+
+INTENDED = {
+    "Acceptance",
+    "Defect",
+    "Diffstat",
+    "FileChange",
+    "KvmlistError",
+    "MboxFormatError",
+    "Message",
+    "MessageParseError",
+    "Patch",
+    "Person",
+    "ReportRange",
+    "Series",
+    "SourceError",
+    "Trailer",
+    "UsageError",
+    "__version__",
+    "count_by",
+    "count_by_author",
+    "count_by_domain",
+    "find_acceptances",
+    "group_series",
+    "parse_message",
+    "patch_mails",
+    "read",
+    "read_maildir",
+    "read_mbox",
+    "render_report",
+}
+
+
+def test_public_names_are_exactly_the_intended_ones() -> None:
+    assert set(kvmlist.__all__) == INTENDED
+    assert kvmlist.__all__ == sorted(kvmlist.__all__)
+    assert all(hasattr(kvmlist, name) for name in kvmlist.__all__)
+
+
+def test_package_is_typed() -> None:
+    assert (Path(kvmlist.__file__).parent / "py.typed").exists()
+
+
+def test_errors_derive_from_builtins_users_catch() -> None:
+    assert issubclass(kvmlist.MboxFormatError, ValueError)
+    assert issubclass(kvmlist.SourceError, OSError)
+    assert issubclass(kvmlist.UsageError, kvmlist.KvmlistError)
