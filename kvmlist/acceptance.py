@@ -10,6 +10,7 @@ Two shapes are recognised in the unquoted text of a reply:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def _notice_tree(lines: list[str]) -> str | None:
 
 
 def _listed(lines: list[str]) -> Iterator[tuple[str, str]]:
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         entry = RE_LISTED.match(line)
         commit = RE_COMMIT.match(following)
         if entry and commit:

@@ -105,6 +105,6 @@ def _strip_via(name: str) -> str | None:
 
 
 def _same_list(addr: str, list_id: str) -> bool:
-    """True when addr is the list's own posting address (kvm@vger.kernel.org ~ kvm.vger.kernel.org)."""
+    """True when addr is the list's own address (kvm@vger.kernel.org ~ kvm.vger.kernel.org)."""
     local, _, domain = addr.lower().partition("@")
     return f"{local}.{domain}" == list_id.strip("<> ").lower()

@@ -99,7 +99,8 @@ def _cut_signature(lines: list[str]) -> tuple[list[str], list[str]]:
     end = _diff_end(lines)
     for index in range(len(lines) - 1, end - 1, -1):
         if lines[index] == "-- " or (
-            RE_FOOTER.match(lines[index]) and "mailing list" in " ".join(lines[index + 1 : index + 3])
+            RE_FOOTER.match(lines[index])
+            and "mailing list" in " ".join(lines[index + 1 : index + 3])
         ):
             return lines[:index], lines[index + 1 :]
     return lines, []
@@ -149,16 +150,22 @@ def _diff_start(lines: list[str]) -> int | None:
         first = line[:1]
         if first == "d" and RE_DIFF_START.match(line):
             return index
-        if first == "-" and line.startswith("--- ") and index + 1 < len(lines):
-            if lines[index + 1].startswith("+++ ") and index + 2 < len(lines):
-                if lines[index + 2].startswith("@@ "):
-                    return index
-        if first == "I" and line.startswith("Index: ") and index + 1 < len(lines):
-            if lines[index + 1].startswith("===="):
+        following = lines[index + 1 : index + 3]
+        if first == "-" and line.startswith("--- ") and _unified_header(following):
+            return index
+        if first == "I" and line.startswith("Index: ") and following[:1] != []:
+            if following[0].startswith("===="):
                 return index
         if first == "G" and line.startswith("GIT binary patch"):
             return index
     return None
+
+
+def _unified_header(following: list[str]) -> bool:
+    """True for the "+++ path" and "@@ ... @@" lines that confirm a "--- path" line."""
+    return (
+        len(following) == 2 and following[0].startswith("+++ ") and following[1].startswith("@@ ")
+    )
 
 
 def _is_diffstat_line(line: str) -> bool:

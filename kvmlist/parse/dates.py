@@ -40,7 +40,7 @@ def _rfc2822(text: str) -> datetime | None:
     if fields is None:
         return None
     try:
-        naive = datetime(*fields[:6])  # type: ignore[misc]
+        naive = datetime(*fields[:6])
     except (ValueError, OverflowError, TypeError):
         return None
     offset = fields[9] or 0  # "-0000" and unknown zones mean UTC, as RFC 5322 says

@@ -54,7 +54,9 @@ def _file_change(line: str) -> FileChange | None:
     match = RE_FILE_STATS.fullmatch(stats)
     if match:
         plus_minus = match.group(2) or ""
-        return FileChange(path=path, insertions=plus_minus.count("+"), deletions=plus_minus.count("-"))
+        return FileChange(
+            path=path, insertions=plus_minus.count("+"), deletions=plus_minus.count("-")
+        )
     if RE_BINARY_STATS.match(stats):
         return FileChange(path=path, binary=True)
     return None
@@ -81,7 +83,9 @@ def diffstat_from_diff(diff: str) -> Diffstat:
             continue
         if line.startswith("diff "):
             match = RE_DIFF_GIT.match(line)
-            files.append([_strip_prefix(match.group(2)) if match else line[5:].split()[-1], 0, 0, False])
+            files.append(
+                [_strip_prefix(match.group(2)) if match else line[5:].split()[-1], 0, 0, False]
+            )
         elif line.startswith("+++ ") and files:
             match = RE_PLUS_FILE.match(line)
             if match and match.group(1) != "/dev/null":

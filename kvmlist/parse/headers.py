@@ -10,10 +10,13 @@ from __future__ import annotations
 import binascii
 import codecs
 import email.errors
+import re
 from email.header import decode_header
 
 from kvmlist.models import Defect
 
+# bytes 0x80-0x9f: C1 controls in ISO-8859-1, curly quotes and dashes in cp1252
+RE_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
 FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
@@ -117,7 +120,7 @@ def decode_words(value: str, defects: list[Defect]) -> str:
 
 
 def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
-    """Return bytes decoded with their declared charset, falling back (with a defect) when it fails."""
+    """Return bytes decoded with their declared charset, falling back (with a defect) if needed."""
     label = (charset or "us-ascii").strip().strip('"').lower()
     if data.isascii():
         return data.decode("ascii")
@@ -126,10 +129,9 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     except LookupError:
         defects.append(Defect(kind="unknown-charset", detail=label))
         codec = ""
-    if codec == "latin-1" or codec == "iso8859-1":
+    if codec in ("latin-1", "iso8859-1"):
         codec = "cp1252"  # what "iso-8859-1" mail really is (as browsers assume too)
-    if codec == "cp1252" and label in ("iso-8859-1", "latin1", "latin-1", "iso8859-1"):
-        if any(0x80 <= b <= 0x9F for b in data):
+        if RE_C1_BYTES.search(data):
             defects.append(Defect(kind="mislabelled-charset", detail=f"{label} holding cp1252"))
     if codec and codec != "ascii":
         try:

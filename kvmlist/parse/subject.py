@@ -53,18 +53,20 @@ class _State:
 def parse_subject(subject: str) -> SubjectInfo:
     """Return what a (decoded) subject line says: reply, patch, version, index, title."""
     text = " ".join(subject.split())
-    rest, is_reply, is_forward = _strip_markers(text)
+    pos, is_reply, is_forward = _strip_markers(text)
     state = _State()
     prefixes: list[str] = []
-    while rest.startswith("["):
-        end = rest.find("]")
+    while text.startswith("[", pos):
+        end = text.find("]", pos)
         if end < 0:
             break
-        _read_group(rest[1:end], state, prefixes)
-        rest = rest[end + 1 :].lstrip()
-        more, reply2, forward2 = _strip_markers(rest)
-        if more != rest:
-            rest, is_reply, is_forward = more, is_reply or reply2, is_forward or forward2
+        _read_group(text[pos + 1 : end], state, prefixes)
+        pos = end + 1
+        while text.startswith(" ", pos):
+            pos += 1
+        pos, reply, forward = _strip_markers(text, pos)
+        is_reply, is_forward = is_reply or reply, is_forward or forward
+    rest = text[pos:]
     rest = rest.lstrip(":").strip() if rest.startswith(":") else rest
     match = RE_VERSION_SUFFIX.search(rest)
     if match:
@@ -89,21 +91,21 @@ def parse_subject(subject: str) -> SubjectInfo:
     )
 
 
-def _strip_markers(text: str) -> tuple[str, bool, bool]:
-    """Return text without leading reply/forward markers, and which kinds were there."""
+def _strip_markers(text: str, pos: int = 0) -> tuple[int, bool, bool]:
+    """Return the position after leading reply/forward markers, and which kinds were there."""
     is_reply = is_forward = False
     while True:
-        match = RE_MARKER.match(text)
+        match = RE_MARKER.match(text, pos)
         if not match:
-            return text, is_reply, is_forward
+            return pos, is_reply, is_forward
         word = match.group(1).lower()
         if word in REPLY_MARKERS:
             is_reply = True
         elif word in FORWARD_MARKERS:
             is_forward = True
         else:
-            return text, is_reply, is_forward
-        text = text[match.end() :]
+            return pos, is_reply, is_forward
+        pos = match.end()
 
 
 def _read_group(content: str, state: _State, prefixes: list[str]) -> None:
@@ -112,8 +114,10 @@ def _read_group(content: str, state: _State, prefixes: list[str]) -> None:
     if upper in ("GIT PULL", "PULL") or upper.startswith(("GIT PULL ", "PULL ")):
         state.pull = True
         prefixes.append("GIT PULL" if upper.startswith("GIT") else "PULL")
-        content = content.split(None, 2)[2] if upper.startswith("GIT PULL ") else (
-            content.split(None, 1)[1] if upper.startswith("PULL ") else ""
+        content = (
+            content.split(None, 2)[2]
+            if upper.startswith("GIT PULL ")
+            else (content.split(None, 1)[1] if upper.startswith("PULL ") else "")
         )
     tokens = [t for t in RE_TOKEN_SPLIT.split(content) if t]
     position = 0
@@ -150,7 +154,12 @@ def _read_token(
         state.version = int(version.group(1))
     elif index:
         state.index, state.total = int(index.group(1)), int(index.group(2))
-    elif token.isdigit() and state.after_patch and state.index is None and _of_follows(tokens, position):
+    elif (
+        token.isdigit()
+        and state.after_patch
+        and state.index is None
+        and _of_follows(tokens, position)
+    ):
         state.index = int(token)
     else:
         prefixes.append(token)

@@ -62,7 +62,7 @@ def _continues(line: str, value: str) -> bool:
     if line[:1] in (" ", "\t") and line.strip():
         return True
     stripped = line.strip()
-    return bool(stripped) and (stripped.startswith("<") and "@" in stripped or _open(value))
+    return bool(stripped) and ((stripped.startswith("<") and "@" in stripped) or _open(value))
 
 
 def _open(value: str) -> bool:
@@ -74,7 +74,7 @@ def _is_trailer_block(paragraph: list[str], entries: list[list[str]], trailer_li
     others = [
         line
         for line in content
-        if parse_trailer_line(line) is None and not line[:1] in " \t" and not line.startswith("[")
+        if parse_trailer_line(line) is None and line[:1] not in " \t" and not line.startswith("[")
     ]
     if not others:
         return True

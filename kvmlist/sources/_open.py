@@ -53,7 +53,7 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
 def _peekable(stream: BinaryIO) -> BinaryIO:
     if hasattr(stream, "peek"):
         return stream
-    return io.BufferedReader(stream)  # type: ignore[arg-type]
+    return io.BufferedReader(stream)  # type: ignore[type-var]
 
 
 @contextlib.contextmanager
@@ -61,7 +61,7 @@ def _decompressed(stream: BinaryIO) -> Iterator[BinaryIO]:
     head = stream.peek(6)[:6] if hasattr(stream, "peek") else b""
     for magic, opener in _MAGIC:
         if head.startswith(magic):
-            with opener(stream) as inner:  # type: ignore[abstract]
+            with opener(stream) as inner:
                 yield inner  # type: ignore[misc]
             return
     yield stream

@@ -82,8 +82,14 @@ def resolve(epochs: Sequence[Epoch], commit: str) -> tuple[Epoch, str]:
     found: list[tuple[Epoch, str]] = []
     for epoch in epochs:
         done = subprocess.run(
-            ["git", f"--git-dir={epoch.path}", "rev-parse", "--verify", "--quiet",
-             f"{commit}^{{commit}}"],
+            [
+                "git",
+                f"--git-dir={epoch.path}",
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                f"{commit}^{{commit}}",
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -131,7 +137,7 @@ def _plan(epochs: list[Epoch], commit_range: str | None) -> list[tuple[Epoch, li
     last = resolve(heads, end) if end else None
     plan = []
     for epoch in heads:
-        if first and epoch.number < first[0].number or last and epoch.number > last[0].number:
+        if (first and epoch.number < first[0].number) or (last and epoch.number > last[0].number):
             continue
         tip = last[1] if last and epoch.number == last[0].number else "HEAD"
         args = [tip]
@@ -178,8 +184,15 @@ def _arrivals(epoch: Epoch, revisions: list[str]) -> list[tuple[str, int, str]]:
     add only ``d`` (v2) or nothing (v1), so they yield no mail.
     """
     listing = _git(
-        epoch, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "--format=C %H %ct",
-        *revisions, "--",
+        epoch,
+        "log",
+        "--reverse",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "--format=C %H %ct",
+        *revisions,
+        "--",
     )
     arrivals: list[tuple[str, int, str]] = []
     commit, stamp = "", 0
