@@ -30,12 +30,12 @@ index f47c5fc1..a6a78f20 100644
 --- a/arm/micro-bench.c
 +++ b/arm/micro-bench.c
 @@ -282,3 +282,4 @@ static bool mmio_read_user_prep(void)
- 	return true;
+ \treturn true;
 -}
 +};
-+-- 
- 
--- 
++--\x20
+\x20
+--\x20
 2.43.0
 """
 

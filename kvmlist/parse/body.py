@@ -150,22 +150,27 @@ def _diff_start(lines: list[str]) -> int | None:
         first = line[:1]
         if first == "d" and RE_DIFF_START.match(line):
             return index
-        following = lines[index + 1 : index + 3]
-        if first == "-" and line.startswith("--- ") and _unified_header(following):
+        if first == "-" and line.startswith("--- ") and _unified_header(lines, index):
             return index
-        if first == "I" and line.startswith("Index: ") and following[:1] != []:
-            if following[0].startswith("===="):
-                return index
+        if first == "I" and line.startswith("Index: ") and _index_header(lines, index):
+            return index
         if first == "G" and line.startswith("GIT binary patch"):
             return index
     return None
 
 
-def _unified_header(following: list[str]) -> bool:
-    """True for the "+++ path" and "@@ ... @@" lines that confirm a "--- path" line."""
+def _unified_header(lines: list[str], index: int) -> bool:
+    """True when "+++ path" and "@@ ... @@" lines confirm the "--- path" line at index."""
     return (
-        len(following) == 2 and following[0].startswith("+++ ") and following[1].startswith("@@ ")
+        index + 2 < len(lines)
+        and lines[index + 1].startswith("+++ ")
+        and lines[index + 2].startswith("@@ ")
     )
+
+
+def _index_header(lines: list[str], index: int) -> bool:
+    """True when a "====" line confirms the CVS/SVN "Index: path" line at index."""
+    return index + 1 < len(lines) and lines[index + 1].startswith("====")
 
 
 def _is_diffstat_line(line: str) -> bool:
