@@ -62,7 +62,7 @@ def test_from_line_inside_body_without_header_after_it_does_not_split(tmp_path: 
     path = tmp_path / "broken.mbox"
     body = "Hello,\n\nFrom what I can tell this works.\nThanks\n"
     path.write_bytes(b"From a@b Tue Mar  3 10:00:00 2026\n" + mail(body=body) + b"\n")
-    raws = list(iter_raw_messages(path))
+    raws = list(iter_raw_messages(path, format="mboxo"))
     assert len(raws) == 1
     assert b"From what I can tell" in raws[0]
 

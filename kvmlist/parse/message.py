@@ -21,7 +21,7 @@ from kvmlist.parse.trailers import parse_trailers
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
-INFORMATIONAL = frozenset({"dmarc-unmunged", "diffstat-computed"})
+INFORMATIONAL = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
 
 def parse_message(raw: bytes, *, strict: bool = False) -> Message:

@@ -35,12 +35,17 @@ def iter_raw_messages(source: Source, *, format: MboxFormat = "mboxrd") -> Itera
     """Yield the raw bytes of every mail in an mbox, in file order, quoting undone."""
     quoted = RE_MBOXRD_QUOTED if format == "mboxrd" else RE_MBOXO_QUOTED
     with open_binary(source) as stream:
-        for lines in _split(stream, _name(source)):
+        for lines in _split(stream, _name(source), confirm=format == "mboxo"):
             yield _finish(lines, quoted)
 
 
-def _split(stream: BinaryIO, name: str) -> Iterator[list[bytes]]:
-    """Yield each mail as a list of lines (separator line dropped)."""
+def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes]]:
+    """Yield each mail as a list of lines (separator line dropped).
+
+    In mboxrd every unquoted ``From `` line is a separator. mboxo writers are known to leave
+    body lines unquoted, so with ``confirm`` a ``From `` line only separates mails when the
+    line after it is a header line or blank.
+    """
     current: list[bytes] | None = None
     pending: bytes | None = None  # a "From " line waiting for the next line to confirm it
     try:
@@ -55,7 +60,12 @@ def _split(stream: BinaryIO, name: str) -> Iterator[list[bytes]]:
                     current.append(pending)  # type: ignore[union-attr]
                 pending = None
             if line.startswith(b"From ") and RE_SEPARATOR.match(line):
-                pending = line
+                if confirm:
+                    pending = line
+                    continue
+                if current is not None:
+                    yield current
+                current = []
                 continue
             if current is None:
                 if line.strip():
