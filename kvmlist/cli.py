@@ -8,15 +8,17 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from kvmlist._loading import Loaded, load
 from kvmlist._version import __version__
 from kvmlist.aggregate import count_by_field
 from kvmlist.errors import KvmlistError, UsageError
-from kvmlist.models import Message, Series
-from kvmlist.reader import read
+from kvmlist.models import Series
 from kvmlist.report import ReportRange, render_report
 from kvmlist.series import group_series
+from kvmlist.state import record_reported
 
 EXIT_USAGE = 2
 
@@ -48,8 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--range",
         metavar="A..B",
-        help="name the period in the header (e.g. e5d776dd9..793f3e63a); default: first..last date",
+        help="for an mbox: name the period in the header (e.g. e5d776dd9..793f3e63a); "
+        "with --inbox: the commit range to report (as --commits)",
     )
+    report.add_argument(
+        "--since-last",
+        action="store_true",
+        help="with --inbox: report what arrived since the last report, and remember this one",
+    )
+    report.add_argument("--state", metavar="FILE", help="where --since-last keeps its state")
     report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
     report.add_argument("--top", type=int, default=15, help="rows per ranking (default 15)")
 
@@ -70,7 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", metavar="SOURCE", help="mbox file, Maildir directory, or -")
+    parser.add_argument(
+        "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"
+    )
+    archive = parser.add_argument_group("public-inbox archives (instead of SOURCE)")
+    archive.add_argument("--inbox", metavar="PATH", help="a local public-inbox archive (v2 or v1)")
+    archive.add_argument(
+        "--commits",
+        metavar="A..B",
+        help="with --inbox: mails after commit A up to B (git range semantics, ids abbreviated)",
+    )
+    archive.add_argument("--since", metavar="DATE", help="with --inbox: arrived on or after DATE")
+    archive.add_argument("--until", metavar="DATE", help="with --inbox: arrived before DATE")
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -81,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        messages = list(read(args.source))
-        output = COMMANDS[args.command](args, messages)
+        loaded = load(args)
+        output = COMMANDS[args.command](args, loaded)
     except KvmlistError as error:
         print(f"kvmlist: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,10 +116,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace, messages: list[Message]) -> str:
+def _report(args: argparse.Namespace, loaded: Loaded) -> str:
+    if loaded.inbox is not None:
+        span = loaded.commit_span
+        if span is None:
+            return ""
+        text = render_report(
+            loaded.messages,
+            range=span,
+            list_name=args.list_name or _inbox_name(loaded),
+            top=args.top,
+        )
+        if args.since_last and loaded.last_commit:
+            record_reported(loaded.inbox, loaded.last_commit, _state_path(args))
+        return text
     return render_report(
-        messages, range=_parse_range(args.range), list_name=args.list_name, top=args.top
+        loaded.messages, range=_parse_range(args.range), list_name=args.list_name, top=args.top
     )
+
+
+def _inbox_name(loaded: Loaded) -> str | None:
+    if any(m.list_id for m in loaded.messages):
+        return None  # the List-Id of the mails names it best
+    return Path(loaded.inbox or ".").resolve().name.upper() or None
+
+
+def _state_path(args: argparse.Namespace) -> Path | None:
+    return Path(args.state) if getattr(args, "state", None) else None
 
 
 def _parse_range(text: str | None) -> ReportRange | None:
@@ -111,8 +154,8 @@ def _parse_range(text: str | None) -> ReportRange | None:
     return ReportRange(start, end)
 
 
-def _series(args: argparse.Namespace, messages: list[Message]) -> str:
-    found = group_series(messages)
+def _series(args: argparse.Namespace, loaded: Loaded) -> str:
+    found = group_series(loaded.messages)
     rows = [_series_row(s) for s in found]
     if args.format == "json":
         return (
@@ -140,8 +183,8 @@ def _series_row(series: Series) -> dict[str, Any]:
     }
 
 
-def _stats(args: argparse.Namespace, messages: list[Message]) -> str:
-    counts = count_by_field(messages, args.by).most_common(args.top)
+def _stats(args: argparse.Namespace, loaded: Loaded) -> str:
+    counts = count_by_field(loaded.messages, args.by).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

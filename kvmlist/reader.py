@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from kvmlist.models import Message
 from kvmlist.parse.message import parse_message, unparsable_message
 from kvmlist.sources._open import Source
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
+from kvmlist.sources.public_inbox import iter_archive
 
 
 def read_mbox(
@@ -46,3 +48,20 @@ def parse_raw(raws: Iterable[bytes], *, strict: bool = False) -> Iterator[Messag
             yield parse_message(raw)
         except Exception as error:
             yield unparsable_message(raw, error)
+
+
+def read_inbox(
+    inbox: str | os.PathLike[str],
+    commit_range: str | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    strict: bool = False,
+) -> Iterator[Message]:
+    """Yield the mails of a local public-inbox archive (v2 inbox, epoch or v1 repository).
+
+    ``commit_range`` has git semantics across epochs (``A..B``: after A up to and including
+    B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time.
+    """
+    mails = iter_archive(inbox, commit_range, since=since, until=until)
+    return parse_raw((mail.raw for mail in mails), strict=strict)

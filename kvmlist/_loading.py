@@ -1,0 +1,92 @@
+"""The command line's way in: a SOURCE (mbox, Maildir, -) or a public-inbox archive range."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from kvmlist.errors import UsageError
+from kvmlist.models import Message
+from kvmlist.reader import parse_raw, read
+from kvmlist.report import ReportRange
+from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve
+from kvmlist.state import last_reported
+
+#: Commit ids in report headers are abbreviated like the seed's ("e5d776dd9").
+ABBREV = 9
+
+
+@dataclass
+class Loaded:
+    """The messages a command works on, and for an archive the commits they span."""
+
+    messages: list[Message]
+    inbox: str | None = None
+    first_commit: str | None = None
+    last_commit: str | None = None
+    range_start: str | None = None
+    commits: list[str] = field(default_factory=list)
+
+    @property
+    def commit_span(self) -> ReportRange | None:
+        """The report header's ends: the range's start (else the first mail) and the last mail."""
+        if self.last_commit is None:
+            return None
+        start = self.range_start or self.first_commit or self.last_commit
+        return ReportRange(start[:ABBREV], self.last_commit[:ABBREV])
+
+
+def load(args: argparse.Namespace) -> Loaded:
+    """Return the messages the arguments name; a wrong combination is a UsageError."""
+    inbox = getattr(args, "inbox", None)
+    if inbox and args.source:
+        raise UsageError("give a SOURCE or --inbox, not both")
+    if not inbox:
+        if not args.source:
+            raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
+        for option in ("commits", "since", "until", "since_last"):
+            if getattr(args, option, None):
+                raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
+        return Loaded(list(read(args.source)))
+    return _load_inbox(args, inbox)
+
+
+def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
+    commit_range = args.commits or (args.range if args.command == "report" else None)
+    if getattr(args, "since_last", False):
+        if commit_range:
+            raise UsageError("--since-last and a commit range exclude each other")
+        from kvmlist.state import default_state_file
+
+        state = Path(args.state) if args.state else default_state_file()
+        last = last_reported(inbox, state)
+        commit_range = f"{last}.." if last else None
+    range_start = None
+    if commit_range and commit_range.partition("..")[0]:
+        range_start = resolve(find_epochs(inbox), commit_range.partition("..")[0])[1]
+    raws, commits = [], []
+    for mail in iter_archive(
+        inbox, commit_range, since=_date(args.since, "--since"), until=_date(args.until, "--until")
+    ):
+        raws.append(mail.raw)
+        commits.append(mail.commit)
+    return Loaded(
+        list(parse_raw(raws)),
+        inbox=inbox,
+        first_commit=commits[0] if commits else None,
+        last_commit=commits[-1] if commits else None,
+        range_start=range_start,
+        commits=commits,
+    )
+
+
+def _date(text: str | None, option: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: expected a date like 2025-12-04") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
