@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPORT_MBOX := fixtures/kvm-sample.mbox
 
-.PHONY: report test lint bench clean
+.PHONY: report test lint bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,17 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/kvmlist report $(REPORT_MBOX)
 
+# Debian's public-inbox (the server lore.kernel.org runs) for the archive and HTTP tests
+system-deps:
+	@command -v public-inbox-init >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq public-inbox >/dev/null; \
+	  else \
+	    echo "make test: public-inbox is missing and needs root and apt-get to install; its tests will skip" >&2; \
+	  fi; }
+
 # pytest exits 5 when it collected no test: that is a failure too
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no test ran" >&2; exit 1; fi; exit $$status
 

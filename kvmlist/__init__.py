@@ -18,7 +18,7 @@ from kvmlist.errors import (
 )
 from kvmlist.models import Defect, Diffstat, FileChange, Message, Patch, Person, Series, Trailer
 from kvmlist.parse.message import parse_message
-from kvmlist.reader import read, read_maildir, read_mbox
+from kvmlist.reader import read, read_inbox, read_maildir, read_mbox
 from kvmlist.report import ReportRange, render_report
 from kvmlist.series import group_series, patch_mails
 
@@ -47,6 +47,7 @@ __all__ = [
     "parse_message",
     "patch_mails",
     "read",
+    "read_inbox",
     "read_maildir",
     "read_mbox",
     "render_report",

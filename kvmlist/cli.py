@@ -120,13 +120,10 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     if loaded.inbox is not None:
         span = loaded.commit_span
         if span is None:
+            print("kvmlist: no mail arrived in that range", file=sys.stderr)
             return ""
-        text = render_report(
-            loaded.messages,
-            range=span,
-            list_name=args.list_name or _inbox_name(loaded),
-            top=args.top,
-        )
+        name = args.list_name or _inbox_name(loaded)
+        text = render_report(loaded.messages, range=span, list_name=name, top=args.top)
         if args.since_last and loaded.last_commit:
             record_reported(loaded.inbox, loaded.last_commit, _state_path(args))
         return text

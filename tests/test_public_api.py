@@ -31,6 +31,7 @@ INTENDED = {
     "parse_message",
     "patch_mails",
     "read",
+    "read_inbox",
     "read_maildir",
     "read_mbox",
     "render_report",

@@ -1,0 +1,41 @@
+"""Build public-inbox v2 style git epochs by hand (git fast-import), for reader tests.
+
+Each mail is a commit whose tree holds the single blob ``m``; a deletion commit holds ``d``
+instead, as public-inbox writes them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def build_epoch(path: Path, entries: list[tuple[str, bytes, int]]) -> list[str]:
+    """Create a bare epoch repository; entries are (file name "m"/"d", blob, unix time).
+
+    Return the commit ids, oldest first.
+    """
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    stream = bytearray()
+    for number, (name, blob, when) in enumerate(entries, start=1):
+        stream += f"commit refs/heads/master\nmark :{number}\n".encode()
+        stream += f"author A <a@example.org> {when} +0000\n".encode()
+        stream += f"committer A <a@example.org> {when} +0000\n".encode()
+        stream += b"data 4\nmail\n"
+        if number > 1:
+            stream += f"from :{number - 1}\n".encode()
+        stream += b"deleteall\n"
+        stream += f"M 100644 inline {name}\ndata {len(blob)}\n".encode() + blob + b"\n"
+    subprocess.run(
+        ["git", f"--git-dir={path}", "fast-import", "--quiet"], input=bytes(stream), check=True
+    )
+    subprocess.run(
+        ["git", f"--git-dir={path}", "symbolic-ref", "HEAD", "refs/heads/master"], check=True
+    )
+    listing = subprocess.run(
+        ["git", f"--git-dir={path}", "rev-list", "--reverse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return listing.stdout.split()

@@ -1,0 +1,127 @@
+"""Local public-inbox archives: epochs, deletions, commit ranges, dates, --since-last."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.cli import main
+from kvmlist.sources.public_inbox import iter_archive
+
+from .conftest import mail
+from .inbox_builder import build_epoch
+
+DAY = 86400
+T0 = 1772528400  # 2026-03-03 09:00 UTC
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[str]]:
+    """A v2 inbox of two epochs: 0.git holds mails 0-2 and a deletion, 1.git mails 3-4."""
+    root = tmp_path_factory.mktemp("inbox")
+    (root / "git").mkdir()
+    first = build_epoch(
+        root / "git" / "0.git",
+        [
+            ("m", mail(message_id="<0@x>"), T0),
+            ("m", mail(message_id="<1@x>"), T0 + DAY),
+            ("d", b"deleted: <1@x>\n", T0 + DAY + 60),
+            ("m", mail(message_id="<2@x>"), T0 + 2 * DAY),
+        ],
+    )
+    second = build_epoch(
+        root / "git" / "1.git",
+        [
+            ("m", mail(message_id="<3@x>"), T0 + 3 * DAY),
+            ("m", mail(message_id="<4@x>"), T0 + 4 * DAY),
+        ],
+    )
+    return root, first, second
+
+
+def ids(messages: object) -> list[str]:
+    return [m.message_id for m in messages]  # type: ignore[attr-defined]
+
+
+def test_whole_inbox_in_arrival_order_without_deletions(
+    inbox: tuple[Path, list[str], list[str]],
+) -> None:
+    root, _, _ = inbox
+    assert ids(kvmlist.read_inbox(root)) == ["0@x", "1@x", "2@x", "3@x", "4@x"]
+
+
+def test_mails_carry_commit_and_commit_time(inbox: tuple[Path, list[str], list[str]]) -> None:
+    root, first, second = inbox
+    mails = list(iter_archive(root))
+    assert [m.commit for m in mails] == [first[0], first[1], first[3], second[0], second[1]]
+    assert mails[0].committed == datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+    assert [m.epoch for m in mails] == [0, 0, 0, 1, 1]
+
+
+def test_range_spanning_epochs_with_abbreviated_ids(
+    inbox: tuple[Path, list[str], list[str]],
+) -> None:
+    root, first, second = inbox
+    selected = kvmlist.read_inbox(root, f"{first[0][:9]}..{second[0][:9]}")
+    assert ids(selected) == ["1@x", "2@x", "3@x"]
+
+
+@pytest.mark.parametrize(
+    ("make_range", "expected"),
+    [
+        (lambda f, s: f"{f[1]}..", ["2@x", "3@x", "4@x"]),
+        (lambda f, s: f"..{f[1]}", ["0@x", "1@x"]),
+        (lambda f, s: f"{s[0]}..{s[1]}", ["4@x"]),
+        (lambda f, s: f"{f[3]}..{f[3]}", []),
+    ],
+)
+def test_open_and_empty_ranges(inbox, make_range, expected) -> None:  # type: ignore[no-untyped-def]
+    root, first, second = inbox
+    assert ids(kvmlist.read_inbox(root, make_range(first, second))) == expected
+
+
+def test_single_epoch_repository_can_be_read_directly(
+    inbox: tuple[Path, list[str], list[str]],
+) -> None:
+    root, _, _ = inbox
+    assert ids(kvmlist.read_inbox(root / "git" / "1.git")) == ["3@x", "4@x"]
+
+
+def test_since_and_until_bound_arrival_time(inbox: tuple[Path, list[str], list[str]]) -> None:
+    root, _, _ = inbox
+    since = datetime(2026, 3, 4, tzinfo=timezone.utc)
+    until = datetime(2026, 3, 6, tzinfo=timezone.utc)
+    assert ids(kvmlist.read_inbox(root, since=since, until=until)) == ["1@x", "2@x"]
+
+
+@pytest.mark.parametrize("bad", ["deadbeefdead..", "..nonsense", "abc"])
+def test_unknown_commit_or_malformed_range_is_a_usage_error(inbox, bad: str) -> None:  # type: ignore[no-untyped-def]
+    root, _, _ = inbox
+    with pytest.raises(kvmlist.UsageError):
+        list(kvmlist.read_inbox(root, bad))
+
+
+def test_not_an_inbox_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(kvmlist.SourceError, match="not a public-inbox archive"):
+        list(kvmlist.read_inbox(tmp_path))
+
+
+def test_since_last_picks_up_where_the_last_report_ended(
+    inbox: tuple[Path, list[str], list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, first, second = inbox
+    state = tmp_path / "state.json"
+    argv = ["report", "--inbox", str(root), "--since-last", "--state", str(state)]
+    assert main([*argv[:3], "--range", f"..{first[3][:9]}", "--list-name", "T"]) == 0
+    assert capsys.readouterr().out.startswith(f"From {first[0][:9]} to {first[3][:9]}\n")
+    state.write_text(f'{{"{root.resolve()}": "{first[3]}"}}')
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"From {first[3][:9]} to {second[1][:9]}\n")
+    assert "      2 example.org" in out
+    assert main(argv) == 0  # nothing new: no report, a note on stderr
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no mail arrived" in captured.err
