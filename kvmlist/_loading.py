@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from kvmlist.errors import UsageError
+from kvmlist.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.models import Message
 from kvmlist.reader import parse_raw, read
 from kvmlist.report import ReportRange
@@ -49,8 +50,41 @@ def load(args: argparse.Namespace) -> Loaded:
         for option in ("commits", "since", "until", "since_last"):
             if getattr(args, option, None):
                 raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
+        if is_remote(args.source):
+            return Loaded(fetch_thread(args, args.source))
         return Loaded(list(read(args.source)))
     return _load_inbox(args, inbox)
+
+
+def is_remote(source: str) -> bool:
+    """True for a lore URL or a Message-ID that is not a file here."""
+    if source.startswith(("http://", "https://")):
+        return True
+    return "@" in source and source != "-" and not Path(source).exists()
+
+
+def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
+    """Return a client for the base the arguments (or a lore URL) name."""
+    base = getattr(args, "lore_base", None) or base_of(source) or DEFAULT_BASE
+    return LoreClient(
+        base, cache_dir=getattr(args, "cache_dir", None), offline=getattr(args, "offline", False)
+    )
+
+
+def base_of(source: str) -> str | None:
+    """Return the inbox URL of a lore message URL (.../kvm/<id>/ -> .../kvm/)."""
+    if not source.startswith(("http://", "https://")):
+        return None
+    head, sep, _ = source.partition(normalise_message_id(source).replace("/", "%2F"))
+    if not sep:
+        head = source.rsplit("/", 2)[0] + "/"
+    return head
+
+
+def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:
+    """Return the thread a Message-ID or lore URL names."""
+    with lore_client(args, source) as client:
+        return client.thread(source)
 
 
 def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:

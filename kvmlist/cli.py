@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kvmlist._loading import Loaded, load
+from kvmlist._loading import Loaded, load, lore_client
 from kvmlist._version import __version__
 from kvmlist.aggregate import count_by_field
 from kvmlist.errors import KvmlistError, UsageError
+from kvmlist.lore import DEFAULT_BASE
 from kvmlist.models import Series
 from kvmlist.report import ReportRange, render_report
 from kvmlist.series import group_series
@@ -68,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(series)
     _add_format(series)
 
+    fetch = commands.add_parser(
+        "fetch",
+        help="download a thread from lore",
+        description="Download the thread of a Message-ID or lore URL as an mbox.",
+    )
+    fetch.add_argument("source", metavar="MSGID-OR-URL")
+    fetch.add_argument(
+        "-o", "--output", metavar="FILE", help="write the mbox here (default: stdout)"
+    )
+    _add_lore_options(fetch)
+
     stats = commands.add_parser(
         "stats", help="patch mails per author or domain", description="Count patch mails."
     )
@@ -82,6 +94,7 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"
     )
+    _add_lore_options(parser)
     archive = parser.add_argument_group("public-inbox archives (instead of SOURCE)")
     archive.add_argument("--inbox", metavar="PATH", help="a local public-inbox archive (v2 or v1)")
     archive.add_argument(
@@ -93,6 +106,15 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     archive.add_argument("--until", metavar="DATE", help="with --inbox: arrived before DATE")
 
 
+def _add_lore_options(parser: argparse.ArgumentParser) -> None:
+    lore = parser.add_argument_group("lore (when SOURCE is a Message-ID or a lore URL)")
+    lore.add_argument(
+        "--lore-base", metavar="URL", help=f"public-inbox server (default {DEFAULT_BASE})"
+    )
+    lore.add_argument("--offline", action="store_true", help="answer only from the cache")
+    lore.add_argument("--cache-dir", metavar="DIR", help="where lore answers are cached")
+
+
 def _add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
@@ -101,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "fetch":
+            return _fetch(args)
         loaded = load(args)
         output = COMMANDS[args.command](args, loaded)
     except KvmlistError as error:
@@ -113,6 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `kvmlist ... | head` is fine
         sys.stderr.close()
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    with lore_client(args, args.source) as client:
+        data = client.thread_mbox(args.source)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
     return 0
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
+import httpx
 import pytest
+
+import kvmlist
+from kvmlist.lore import LoreClient, LoreUnreachable, NoMatch, NoSuchMessage
 
 from .conftest import SEED_MBOX, SEED_REPORT, SHARED, need
 
@@ -90,3 +97,162 @@ def test_report_over_part_of_the_range_reports_just_that_part(seed_lore: tuple[s
     assert "Marc Zyngier" not in text
     assert "     10  Joey Gouly <joey.gouly@arm.com>" in text
     assert "New:  arm64: EL2 support" in text
+
+
+# --- the lore client against the real server -------------------------------------------------
+
+MAZ_COVER = "20251204094806.3846619-1-maz@kernel.org"
+PETER_2 = "20251204151003.171039-3-peterx@redhat.com"
+
+
+@pytest.fixture
+def lore(seed_lore: tuple[str, Path], tmp_path: Path) -> Iterator[LoreClient]:
+    url, _ = seed_lore
+    with LoreClient(url, cache_dir=tmp_path / "cache", retries=1, backoff=0.01) as client:
+        yield client
+
+
+def test_thread_by_message_id_with_or_without_brackets(lore: LoreClient) -> None:
+    thread = lore.thread(f"<{MAZ_COVER}>")
+    assert len(thread) == 10
+    [series] = kvmlist.group_series(thread)
+    assert series.complete and series.version == 3
+
+
+def test_message_by_lore_url(lore: LoreClient) -> None:
+    message = lore.message(f"{lore.base_url}{PETER_2}/T/#u")
+    assert message.message_id == PETER_2
+    assert isinstance(message, kvmlist.Patch) and message.index == 2
+
+
+def test_search_and_no_match(lore: LoreClient) -> None:
+    hits = lore.search("s:FEAT_IDST")
+    assert hits and all("FEAT_IDST" in m.subject for m in hits)
+    with pytest.raises(NoMatch):
+        lore.search("s:nothing_is_called_this")
+
+
+def test_no_such_message(lore: LoreClient) -> None:
+    with pytest.raises(NoSuchMessage):
+        lore.raw("no-such-message@example.org")
+
+
+def test_feed_of_new_messages(lore: LoreClient) -> None:
+    entries = lore.new()
+    assert len(entries) == 25  # public-inbox's feed shows the newest 25
+    assert PETER_2 in {e.message_id for e in entries}
+    later = datetime(2025, 12, 4, 15, 0, tzinfo=timezone.utc)
+    assert {e.author for e in lore.new(since=later)} == {"Peter Xu"}
+
+
+def test_offline_mode_serves_the_cache_without_network(lore: LoreClient) -> None:
+    lore.thread(MAZ_COVER)
+    offline = LoreClient("http://127.0.0.1:9/nowhere/", cache_dir=lore.cache_dir, offline=True)
+    offline.base_url = lore.base_url  # same keys, but a dead transport proves no request is made
+    offline._http = httpx.Client(transport=httpx.MockTransport(_no_network))
+    assert len(offline.thread(MAZ_COVER)) == 10
+    with pytest.raises(LoreUnreachable, match="not in the cache"):
+        offline.thread("other@example.org")
+
+
+def _no_network(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"offline client made a request: {request.url}")
+
+
+def test_cli_reads_a_thread_from_a_lore_url(seed_lore: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = seed_lore
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kvmlist",
+            "stats",
+            f"{url}{PETER_2}/",
+            "--by",
+            "domain",
+            "--cache-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["domain", "count", "redhat.com", "5"]
+
+
+def test_cli_fetch_writes_the_thread_mbox(seed_lore: tuple[str, Path], tmp_path: Path) -> None:
+    url, _ = seed_lore
+    out = tmp_path / "thread.mbox"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kvmlist",
+            "fetch",
+            MAZ_COVER,
+            "--lore-base",
+            url,
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "c"),
+        ],
+        check=True,
+    )
+    assert len(list(kvmlist.read_mbox(out))) == 10
+
+
+# --- retries against a loopback stub -----------------------------------------------------------
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    answers: list[tuple[int, dict[str, str]]] = []
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.headers.get("User-Agent", ""))
+        status, headers = self.answers.pop(0) if self.answers else (200, {})
+        body = b"From: A <a@example.org>\nMessage-ID: <ok@x>\nSubject: hi\n\nbody\n"
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Flaky.seen.clear()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/inbox/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_retries_after_503_and_429_honouring_retry_after(flaky: str, tmp_path: Path) -> None:
+    _Flaky.answers = [(503, {}), (429, {"Retry-After": "0"}), (200, {})]
+    with LoreClient(flaky, cache_dir=tmp_path, retries=3, backoff=0.01) as client:
+        assert client.message("ok@x").message_id == "ok@x"
+    assert len(_Flaky.seen) == 3
+    assert all(agent.startswith("kvmlist/") for agent in _Flaky.seen)
+
+
+def test_gives_up_with_a_clear_error(flaky: str, tmp_path: Path) -> None:
+    _Flaky.answers = [(503, {})] * 3
+    with LoreClient(flaky, cache_dir=tmp_path, retries=2, backoff=0.01) as client:
+        with pytest.raises(LoreUnreachable, match="HTTP 503"):
+            client.raw("ok@x")
+
+
+def test_unreachable_server(tmp_path: Path) -> None:
+    with LoreClient("http://127.0.0.1:9/", cache_dir=tmp_path, retries=1, backoff=0.01) as client:
+        with pytest.raises(LoreUnreachable):
+            client.raw("x@y")
