@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -206,8 +207,8 @@ def test_cli_fetch_writes_the_thread_mbox(seed_lore: tuple[str, Path], tmp_path:
 
 
 class _Flaky(http.server.BaseHTTPRequestHandler):
-    answers: list[tuple[int, dict[str, str]]] = []
-    seen: list[str] = []
+    answers: ClassVar[list[tuple[int, dict[str, str]]]] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.seen.append(self.headers.get("User-Agent", ""))
@@ -247,12 +248,12 @@ def test_retries_after_503_and_429_honouring_retry_after(flaky: str, tmp_path: P
 
 def test_gives_up_with_a_clear_error(flaky: str, tmp_path: Path) -> None:
     _Flaky.answers = [(503, {})] * 3
-    with LoreClient(flaky, cache_dir=tmp_path, retries=2, backoff=0.01) as client:
-        with pytest.raises(LoreUnreachable, match="HTTP 503"):
-            client.raw("ok@x")
+    client = LoreClient(flaky, cache_dir=tmp_path, retries=2, backoff=0.01)
+    with client, pytest.raises(LoreUnreachable, match="HTTP 503"):
+        client.raw("ok@x")
 
 
 def test_unreachable_server(tmp_path: Path) -> None:
-    with LoreClient("http://127.0.0.1:9/", cache_dir=tmp_path, retries=1, backoff=0.01) as client:
-        with pytest.raises(LoreUnreachable):
-            client.raw("x@y")
+    client = LoreClient("http://127.0.0.1:9/", cache_dir=tmp_path, retries=1, backoff=0.01)
+    with client, pytest.raises(LoreUnreachable):
+        client.raw("x@y")
