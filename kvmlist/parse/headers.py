@@ -52,8 +52,22 @@ class Headers:
         return name in self._fields
 
 
-def scan_headers(block: bytes, defects: list[Defect]) -> Headers:
-    """Return the fields of a header block; odd lines become defects, never errors."""
+#: The fields kvmlist reads; the others (Received, DKIM, ...) are scanned past, not decoded.
+PARSED_FIELDS = frozenset(
+    {
+        "from", "subject", "date", "message-id", "in-reply-to", "references", "list-id",
+        "content-type", "content-transfer-encoding", "x-original-from", "reply-to",
+    }
+)  # fmt: skip
+
+
+def scan_headers(
+    block: bytes, defects: list[Defect], wanted: frozenset[str] | None = PARSED_FIELDS
+) -> Headers:
+    """Return the fields of a header block; odd lines become defects, never errors.
+
+    Only the ``wanted`` fields are decoded and kept (all of them with ``wanted=None``).
+    """
     fields: dict[str, list[str]] = {}
     name = ""
     value: list[bytes] = []
@@ -70,11 +84,11 @@ def scan_headers(block: bytes, defects: list[Defect]) -> Headers:
         if colon <= 0 or b" " in line[:colon].strip():
             defects.append(Defect(kind="malformed-header-line", detail=_show(line)))
             continue
-        if name:
+        if name and (wanted is None or name in wanted):
             _store(fields, name, value, defects)
         name = line[:colon].strip().decode("ascii", "replace").lower()
         value = [line[colon + 1 :]]
-    if name:
+    if name and (wanted is None or name in wanted):
         _store(fields, name, value, defects)
     return Headers(fields)
 
