@@ -14,11 +14,15 @@ from typing import Any
 from kvmlist._loading import Loaded, load, lore_client
 from kvmlist._version import __version__
 from kvmlist.aggregate import count_by_field
+from kvmlist.check import check_messages
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.lore import DEFAULT_BASE
 from kvmlist.models import Series
+from kvmlist.reader import parse_raw
 from kvmlist.report import ReportRange, render_report
 from kvmlist.series import group_series
+from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.state import record_reported
 
 EXIT_USAGE = 2
@@ -80,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_lore_options(fetch)
 
+    check = commands.add_parser(
+        "check",
+        help="count mails in and out, kinds, series and defects",
+        description="Read an archive and say what is in it and what was odd; "
+        "exit status 1 when mails were lost.",
+    )
+    _add_source(check)
+    check.add_argument("--format", choices=["table", "json"], default="table")
+
     stats = commands.add_parser(
         "stats", help="patch mails per author or domain", description="Count patch mails."
     )
@@ -125,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "fetch":
             return _fetch(args)
+        if args.command == "check":
+            return _check(args)
         loaded = load(args)
         output = COMMANDS[args.command](args, loaded)
     except KvmlistError as error:
@@ -138,6 +153,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `kvmlist ... | head` is fine
         sys.stderr.close()
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.source is None or args.inbox:
+        raise UsageError("check takes a SOURCE: an mbox file, a Maildir or -")
+    if args.source == "-":
+        data = sys.stdin.buffer.read()
+        raws = list(iter_raw_messages(io.BytesIO(data)))
+    else:
+        raws = list(
+            iter_maildir(args.source)
+            if Path(args.source).is_dir()
+            else iter_raw_messages(args.source)
+        )
+    result = check_messages(len(raws), parse_raw(raws))
+    if args.format == "json":
+        summary = {**vars(result), "lost": result.lost}
+        sys.stdout.write(json.dumps(summary, indent=2, default=dict) + "\n")
+    else:
+        sys.stdout.write(result.render())
+    return 1 if result.lost else 0
 
 
 def _fetch(args: argparse.Namespace) -> int:
