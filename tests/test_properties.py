@@ -1,0 +1,65 @@
+"""Property tests: any bytes, truncations and mutations of real-looking mails never raise."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kvmlist
+from kvmlist.parse.message import parse_message
+
+from .conftest import FIXTURES, mbox
+
+SAMPLE = (
+    (FIXTURES / "kvm-sample.mbox").read_bytes() if (FIXTURES / "kvm-sample.mbox").exists() else b""
+)
+MAILS = [raw for raw in kvmlist.sources.mbox.iter_raw_messages(io.BytesIO(SAMPLE))] or [b"x"]
+
+relaxed = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@relaxed
+@given(st.binary(max_size=4000))
+def test_any_bytes_parse_as_one_message(raw: bytes) -> None:
+    message = parse_message(raw)
+    assert isinstance(message, kvmlist.Message)
+    if isinstance(message, kvmlist.Patch):
+        message.diff  # noqa: B018 - decoding the lazy parts must not raise either
+
+
+@relaxed
+@given(st.sampled_from(MAILS), st.data())
+def test_truncated_fixture_mails_parse(raw: bytes, data: st.DataObject) -> None:
+    cut = data.draw(st.integers(min_value=0, max_value=len(raw)))
+    parse_message(raw[:cut])
+
+
+@relaxed
+@given(st.sampled_from(MAILS), st.data())
+def test_mutated_fixture_mails_parse(raw: bytes, data: st.DataObject) -> None:
+    mutated = bytearray(raw)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=20))):
+        if not mutated:
+            break
+        position = data.draw(st.integers(min_value=0, max_value=len(mutated) - 1))
+        mutated[position] = data.draw(st.integers(min_value=0, max_value=255))
+    message = parse_message(bytes(mutated))
+    assert message.body is not None
+
+
+@relaxed
+@given(st.lists(st.binary(max_size=600), max_size=8))
+def test_every_mail_in_an_mbox_comes_out(mails: list[bytes]) -> None:
+    # mboxrd keeps any mail whole; a mail's own trailing newline may merge with the separator
+    data = mbox(*mails)
+    out = list(kvmlist.read_mbox(io.BytesIO(data)))
+    assert len(out) == len(mails)
+
+
+@relaxed
+@given(st.sampled_from(MAILS))
+def test_json_round_trip_is_lossless(raw: bytes) -> None:
+    message = parse_message(raw)
+    assert type(message).model_validate_json(message.model_dump_json()) == message
