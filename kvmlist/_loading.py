@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ ABBREV = 9
 class Loaded:
     """The messages a command works on, and for an archive the commits they span."""
 
-    messages: list[Message]
+    messages: Iterable[Message]
     inbox: str | None = None
     first_commit: str | None = None
     last_commit: str | None = None
@@ -52,7 +53,7 @@ def load(args: argparse.Namespace) -> Loaded:
                 raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
         if is_remote(args.source):
             return Loaded(fetch_thread(args, args.source))
-        return Loaded(list(read(args.source)))
+        return Loaded(read(args.source))  # streamed: report and stats keep no mail they need not
     return _load_inbox(args, inbox)
 
 

@@ -51,10 +51,11 @@ def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
         if isinstance(message, Patch):
             titles[message.message_id] = message.title
         if message.kind == "reply":
-            yield from _from_reply(message, titles)
+            yield from acceptances_in(message, titles)
 
 
-def _from_reply(message: Message, titles: dict[str, str]) -> Iterator[Acceptance]:
+def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Acceptance]:
+    """Yield what one reply says was applied; titles maps Message-IDs of patches to titles."""
     lines = [line for line in message.body.split("\n") if not line.startswith(">")]
     tree = _notice_tree(lines)
     listed = list(_listed(lines))

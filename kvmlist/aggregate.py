@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from kvmlist.errors import UsageError
 from kvmlist.models import Message, Patch, Person
-from kvmlist.series import patch_mails
+from kvmlist.series import iter_patch_mails
 
 K = TypeVar("K", bound=Hashable)
 
@@ -21,7 +21,7 @@ K = TypeVar("K", bound=Hashable)
 def count_by(messages: Iterable[Message], key: Callable[[Patch], K | None]) -> Counter[K]:
     """Return how many patch mails share each value of ``key(patch)``; None is not counted."""
     counts: Counter[K] = Counter()
-    for patch in patch_mails(messages):
+    for patch in iter_patch_mails(messages):
         value = key(patch)
         if value is not None:
             counts[value] += 1
@@ -34,19 +34,41 @@ def count_by_author(messages: Iterable[Message]) -> Counter[Person]:
     Addresses compare case-insensitively; a person who used several names is shown with
     the latest one.
     """
-    counts: Counter[str] = Counter()
-    latest: dict[str, Person] = {}
-    for patch in patch_mails(messages):
-        if patch.author is not None:
-            address = patch.author.email.lower()
-            counts[address] += 1
-            latest[address] = patch.author
-    return Counter({latest[address]: n for address, n in counts.items()})
+    tally = AuthorTally()
+    for patch in iter_patch_mails(messages):
+        tally.add(patch)
+    return tally.counts()
 
 
 def count_by_domain(messages: Iterable[Message]) -> Counter[str]:
     """Return patch mails per author e-mail domain (lower case)."""
-    return count_by(messages, lambda p: p.author.domain if p.author and p.author.domain else None)
+    return count_by(messages, domain_of)
+
+
+def domain_of(patch: Patch) -> str | None:
+    """Return the author's e-mail domain, or None without one."""
+    return patch.author.domain if patch.author and patch.author.domain else None
+
+
+class AuthorTally:
+    """Patch mails per author, fed one patch at a time (for single-pass consumers)."""
+
+    __slots__ = ("_counts", "_latest")
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._latest: dict[str, Person] = {}
+
+    def add(self, patch: Patch) -> None:
+        """Count one patch mail for its author."""
+        if patch.author is not None:
+            address = patch.author.email.lower()
+            self._counts[address] += 1
+            self._latest[address] = patch.author
+
+    def counts(self) -> Counter[Person]:
+        """Return the counts keyed by each author's latest Person, in order of first appearance."""
+        return Counter({self._latest[address]: n for address, n in self._counts.items()})
 
 
 AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {

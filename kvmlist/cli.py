@@ -203,7 +203,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
 
 
 def _inbox_name(loaded: Loaded) -> str | None:
-    if any(m.list_id for m in loaded.messages):
+    if any(m.list_id for m in list(loaded.messages)):
         return None  # the List-Id of the mails names it best
     return Path(loaded.inbox or ".").resolve().name.upper() or None
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from kvmlist.acceptance import Acceptance, find_acceptances
-from kvmlist.aggregate import count_by_author, count_by_domain
+from kvmlist.acceptance import Acceptance, acceptances_in
+from kvmlist.aggregate import AuthorTally, domain_of
 from kvmlist.models import Message, Patch
 from kvmlist.parse.body import split_body
 
@@ -36,6 +38,36 @@ class ReportRange:
     end: str
 
 
+@dataclass
+class _Period:
+    """What the report needs from a period's mails, gathered in one pass (nothing else kept)."""
+
+    domains: Counter[str] = field(default_factory=Counter)
+    authors: AuthorTally = field(default_factory=AuthorTally)
+    acceptances: list[Acceptance] = field(default_factory=list)
+    postings: list[Patch] = field(default_factory=list)
+    list_ids: Counter[str] = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, message: Message, titles: dict[str, str]) -> None:
+        if message.list_id:
+            self.list_ids[message.list_id.lower()] += 1
+        if message.date is not None:
+            self.first = min(self.first or message.date, message.date)
+            self.last = max(self.last or message.date, message.date)
+        if message.kind == "reply":
+            self.acceptances.extend(acceptances_in(message, titles))
+
+    def add_patch(self, patch: Patch) -> None:
+        domain = domain_of(patch)
+        if domain is not None:
+            self.domains[domain] += 1
+        self.authors.add(patch)
+        if patch.index <= 1:
+            self.postings.append(patch)
+
+
 def render_report(
     messages: Iterable[Message],
     *,
@@ -43,10 +75,18 @@ def render_report(
     list_name: str | None = None,
     top: int = TOP,
 ) -> str:
-    """Return the report text for the messages of one period."""
-    mails = list(messages)
-    range = range or _date_range(mails)
-    name = list_name or list_name_of(mails)
+    """Return the report text for the messages of one period (read once, in one pass)."""
+    period = _Period()
+    titles: dict[str, str] = {}
+    for message in messages:
+        if isinstance(message, Patch):
+            if message.message_id in titles:
+                continue  # the same Message-ID counts once
+            titles[message.message_id] = message.title
+            period.add_patch(message)
+        period.add(message, titles)
+    range = range or _date_range(period.first, period.last)
+    name = list_name or _name_of_list(period.list_ids)
     out = [
         f"From {range.start} to {range.end}",
         f"{name} mailing list update from {range.start} to {range.end}",
@@ -54,42 +94,33 @@ def render_report(
         f"Top {top} contributor Email domains (Based on Email Body)",
         "",
     ]
-    out += [f"{n:7d} {domain}" for domain, n in count_by_domain(mails).most_common(top)]
+    out += [f"{n:7d} {domain}" for domain, n in period.domains.most_common(top)]
     out += ["", f"Top {top} contributors (Based on Email Body)", ""]
-    out += [f"{n:7d}  {person}" for person, n in count_by_author(mails).most_common(top)]
+    out += [f"{n:7d}  {person}" for person, n in period.authors.counts().most_common(top)]
     out += ["", "===== Patch list in this time period =====", ""]
-    out += [_acceptance_line(a) for a in find_acceptances(mails)]
+    out += [_acceptance_line(a) for a in period.acceptances]
     out += ["", "===== Patch Commit Messages ====", ""]
-    for patch in reversed(_new_postings(mails)):
+    for patch in reversed(period.postings):
         out += _block(patch)
     return "\n".join(out) + "\n"
 
 
 def list_name_of(messages: Iterable[Message], default: str = "Mailing") -> str:
     """Return the report name of the list most mails carry in List-Id (kvm.vger... -> KVM)."""
-    ids = [m.list_id for m in messages if m.list_id]
-    if not ids:
+    return _name_of_list(Counter(m.list_id.lower() for m in messages if m.list_id), default)
+
+
+def _name_of_list(list_ids: Counter[str], default: str = "Mailing") -> str:
+    if not list_ids:
         return default
-    list_id = max(set(ids), key=ids.count).lower()
+    list_id = list_ids.most_common(1)[0][0]
     return KNOWN_LISTS.get(list_id) or list_id.split(".", 1)[0].upper()
 
 
-def _date_range(messages: list[Message]) -> ReportRange:
-    dates = sorted(m.date for m in messages if m.date is not None)
-    if not dates:
+def _date_range(first: datetime | None, last: datetime | None) -> ReportRange:
+    if first is None or last is None:
         return ReportRange("(no date)", "(no date)")
-    return ReportRange(dates[0].strftime("%Y-%m-%d"), dates[-1].strftime("%Y-%m-%d"))
-
-
-def _new_postings(messages: list[Message]) -> list[Patch]:
-    """Return the cover letters and first patches (index 0 or 1) of the period, in arrival order."""
-    seen: set[str] = set()
-    postings = []
-    for message in messages:
-        if isinstance(message, Patch) and message.index <= 1 and message.message_id not in seen:
-            seen.add(message.message_id)
-            postings.append(message)
-    return postings
+    return ReportRange(first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"))
 
 
 def _block(patch: Patch) -> list[str]:

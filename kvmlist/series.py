@@ -16,7 +16,7 @@ Series come out in order of their first arrival.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from kvmlist.models import Message, Patch, Series
@@ -25,15 +25,18 @@ from kvmlist.models import Message, Patch, Series
 FALLBACK_WINDOW = timedelta(minutes=30)
 
 
-def patch_mails(messages: Iterable[Message]) -> list[Patch]:
-    """Return the patches and cover letters among messages, each Message-ID once, in order."""
+def iter_patch_mails(messages: Iterable[Message]) -> Iterator[Patch]:
+    """Yield the patches and cover letters among messages, each Message-ID once, in order."""
     seen: set[str] = set()
-    patches = []
     for message in messages:
         if isinstance(message, Patch) and message.message_id not in seen:
             seen.add(message.message_id)
-            patches.append(message)
-    return patches
+            yield message
+
+
+def patch_mails(messages: Iterable[Message]) -> list[Patch]:
+    """Return the patches and cover letters among messages, each Message-ID once, in order."""
+    return list(iter_patch_mails(messages))
 
 
 class _Group:
