@@ -28,6 +28,8 @@ RE_HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 RE_MBOXRD_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 # >From ...  (mboxo-quoted body lines)
 RE_MBOXO_QUOTED = re.compile(rb"^>(From )", re.MULTILINE)
+#: Bytes read at a time by the mboxrd splitter.
+BLOCK = 1 << 20
 READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
@@ -35,8 +37,58 @@ def iter_raw_messages(source: Source, *, format: MboxFormat = "mboxrd") -> Itera
     """Yield the raw bytes of every mail in an mbox, in file order, quoting undone."""
     quoted = RE_MBOXRD_QUOTED if format == "mboxrd" else RE_MBOXO_QUOTED
     with open_binary(source) as stream:
-        for lines in _split(stream, _name(source), confirm=format == "mboxo"):
+        if format == "mboxrd":
+            for parts in _split_blocks(stream, _name(source)):
+                yield _finish(parts, quoted)
+            return
+        for lines in _split(stream, _name(source), confirm=True):
             yield _finish(lines, quoted)
+
+
+def _split_blocks(stream: BinaryIO, name: str) -> Iterator[list[bytes]]:
+    """Yield each mail of an mboxrd as a list of byte pieces (separator line dropped).
+
+    Reads large blocks and finds ``From `` line starts with one regex scan per block, which
+    is several times faster than iterating over lines in Python.
+    """
+    current: list[bytes] | None = None
+    tail = b""
+    try:
+        for block in iter(lambda: stream.read(BLOCK), b""):
+            data = tail + block
+            cut = data.rfind(b"\n") + 1
+            data, tail = data[:cut], data[cut:]
+            position = 0
+            for start in _line_starts_with_from(data):
+                if not RE_SEPARATOR.match(data, start):
+                    continue
+                if current is None:
+                    if data[position:start].strip():
+                        raise MboxFormatError(
+                            f"{name}: does not start with a 'From ' line: not an mbox"
+                        )
+                else:
+                    current.append(data[position:start])
+                    yield current
+                current = []
+                position = data.find(b"\n", start) + 1
+            if current is None:
+                if data.strip():
+                    raise MboxFormatError(
+                        f"{name}: does not start with a 'From ' line: not an mbox"
+                    )
+            else:
+                current.append(data[position:])
+    except MboxFormatError:
+        raise
+    except READ_ERRORS as error:
+        raise SourceError(f"{name}: cannot read: {error}") from None
+    if current is None:
+        if tail.strip():
+            raise MboxFormatError(f"{name}: does not start with a 'From ' line: not an mbox")
+        return
+    current.append(tail)
+    yield current
 
 
 def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes]]:
@@ -91,11 +143,25 @@ def _require_started(current: list[bytes] | None, name: str) -> None:
         raise MboxFormatError(f"{name}: does not start with a 'From ' line: not an mbox")
 
 
-def _finish(lines: list[bytes], quoted: re.Pattern[bytes]) -> bytes:
+def _line_starts_with_from(data: bytes) -> Iterator[int]:
+    """Yield the offsets of the lines of data that start with "From " (bytes.find is fast)."""
+    if data.startswith(b"From "):
+        yield 0
+    position = data.find(b"\nFrom ")
+    while position >= 0:
+        yield position + 1
+        position = data.find(b"\nFrom ", position + 1)
+
+
+def _finish(pieces: list[bytes], quoted: re.Pattern[bytes]) -> bytes:
+    raw = b"".join(pieces)
     # the writer's blank line between mails is not part of the mail
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines.pop()
-    raw = b"".join(lines)
+    if raw.endswith(b"\n\n"):
+        raw = raw[:-1]
+    elif raw.endswith(b"\r\n\r\n") or raw == b"\r\n":
+        raw = raw[:-2]
+    elif raw == b"\n":
+        raw = b""
     if b">From " in raw:
         raw = quoted.sub(rb"\1", raw)
     return raw
