@@ -16,6 +16,7 @@ from kvmlist.errors import (
     SourceError,
     UsageError,
 )
+from kvmlist.interop import to_b4, to_mbox
 from kvmlist.models import Defect, Diffstat, FileChange, Message, Patch, Person, Series, Trailer
 from kvmlist.parse.message import parse_message
 from kvmlist.reader import read, read_inbox, read_maildir, read_mbox
@@ -51,4 +52,6 @@ __all__ = [
     "read_maildir",
     "read_mbox",
     "render_report",
+    "to_b4",
+    "to_mbox",
 ]

@@ -35,6 +35,8 @@ INTENDED = {
     "read_maildir",
     "read_mbox",
     "render_report",
+    "to_b4",
+    "to_mbox",
 }
 
 

@@ -1,0 +1,48 @@
+"""From analysis to applying: a Series as an am-ready mbox, or as b4's LoreMailbox."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kvmlist.errors import KvmlistError
+from kvmlist.models import Series
+
+# body lines that mboxrd quotes: From , >From , >>From ...
+RE_FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
+SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
+
+
+class MissingExtraError(KvmlistError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+
+def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
+    """Return the series' patches in index order as an mboxrd that ``git am`` applies.
+
+    The mails go out as they were archived (MIME and in-body From included), so git am
+    decodes them and credits the real author exactly as it would from the list.
+    """
+    mails = series.messages if include_cover else series.patches
+    out = bytearray()
+    for patch in mails:
+        raw = patch.raw.replace(b"\r\n", b"\n")
+        out += SEPARATOR + RE_FROM_LINE.sub(rb">\1", raw)
+        if not raw.endswith(b"\n"):
+            out += b"\n"
+        out += b"\n"
+    return bytes(out)
+
+
+def to_b4(series: Series) -> Any:
+    """Return a ``b4.LoreMailbox`` holding the series' mails (needs ``kvmlist[b4]``)."""
+    try:
+        import email
+
+        import b4
+    except ImportError:
+        raise MissingExtraError("to_b4 needs b4: pip install 'kvmlist[b4]'") from None
+    mailbox = b4.LoreMailbox()
+    for patch in series.messages:
+        mailbox.add_message(email.message_from_bytes(patch.raw, policy=b4.emlpolicy))
+    return mailbox
