@@ -12,7 +12,7 @@ import lzma
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
@@ -30,83 +30,116 @@ RE_MBOXRD_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
 RE_MBOXO_QUOTED = re.compile(rb"^>(From )", re.MULTILINE)
 #: Bytes read at a time by the mboxrd splitter.
 BLOCK = 1 << 20
+#: The largest mail read by default (a 100 MB one-line body still fits).
+MAX_MAIL_BYTES = 256 * 1024 * 1024
 READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
-def iter_raw_messages(source: Source, *, format: MboxFormat = "mboxrd") -> Iterator[bytes]:
-    """Yield the raw bytes of every mail in an mbox, in file order, quoting undone."""
+def iter_raw_messages(
+    source: Source, *, format: MboxFormat = "mboxrd", max_mail_bytes: int = MAX_MAIL_BYTES
+) -> Iterator[bytes]:
+    """Yield the raw bytes of every mail in an mbox, in file order, quoting undone.
+
+    Memory stays bounded whatever the input (a gzip bomb included): a mail larger than
+    ``max_mail_bytes`` stops the read with a SourceError naming the limit.
+    """
     quoted = RE_MBOXRD_QUOTED if format == "mboxrd" else RE_MBOXO_QUOTED
     with open_binary(source) as stream:
         if format == "mboxrd":
-            for parts in _split_blocks(stream, _name(source)):
+            for parts in _split_blocks(stream, _Budget(_name(source), max_mail_bytes)):
                 yield _finish(parts, quoted)
             return
-        for lines in _split(stream, _name(source), confirm=True):
+        for lines in _split(stream, _Budget(_name(source), max_mail_bytes), confirm=True):
             yield _finish(lines, quoted)
 
 
-def _split_blocks(stream: BinaryIO, name: str) -> Iterator[list[bytes]]:
+def _split_blocks(stream: BinaryIO, budget: _Budget) -> Iterator[list[bytes]]:
     """Yield each mail of an mboxrd as a list of byte pieces (separator line dropped).
 
-    Reads large blocks and finds ``From `` line starts with one regex scan per block, which
-    is several times faster than iterating over lines in Python.
+    Reads large blocks and finds ``From `` line starts with ``bytes.find``, several times
+    faster than iterating over lines in Python. A block without a line end (a hostile or
+    huge line) is set aside whole, so long lines cost linear time.
     """
+    name = budget.name
     current: list[bytes] | None = None
-    tail = b""
+    unfinished: list[bytes] = []  # the start of a line that has not ended yet
     try:
         for block in iter(lambda: stream.read(BLOCK), b""):
-            data = tail + block
-            cut = data.rfind(b"\n") + 1
-            data, tail = data[:cut], data[cut:]
-            position = 0
-            for start in _line_starts_with_from(data):
-                if not RE_SEPARATOR.match(data, start):
-                    continue
-                if current is None:
-                    if data[position:start].strip():
-                        raise MboxFormatError(
-                            f"{name}: does not start with a 'From ' line: not an mbox"
-                        )
-                else:
-                    current.append(data[position:start])
-                    yield current
-                current = []
-                position = data.find(b"\n", start) + 1
-            if current is None:
-                if data.strip():
-                    raise MboxFormatError(
-                        f"{name}: does not start with a 'From ' line: not an mbox"
-                    )
-            else:
-                current.append(data[position:])
-    except MboxFormatError:
+            cut = block.rfind(b"\n") + 1
+            if not cut:
+                unfinished.append(block)
+                budget.check(sum(map(len, unfinished)))
+                continue
+            data = b"".join([*unfinished, block[:cut]]) if unfinished else block[:cut]
+            unfinished = [block[cut:]] if cut < len(block) else []
+            current = yield from _mails_in(data, current, budget)
+    except SourceError:
         raise
     except READ_ERRORS as error:
         raise SourceError(f"{name}: cannot read: {error}") from None
+    rest = b"".join(unfinished)
     if current is None:
-        if tail.strip():
+        if rest.strip():
             raise MboxFormatError(f"{name}: does not start with a 'From ' line: not an mbox")
         return
-    current.append(tail)
+    current.append(rest)
     yield current
 
 
-def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes]]:
+def _mails_in(
+    data: bytes, current: list[bytes] | None, budget: _Budget
+) -> Generator[list[bytes], None, list[bytes] | None]:
+    """Yield the mails that end in data (whole lines); return the one still open."""
+    position = 0
+    for start in _line_starts_with_from(data):
+        if not RE_SEPARATOR.match(data, start):
+            continue
+        if current is None:
+            if data[position:start].strip():
+                raise MboxFormatError(
+                    f"{budget.name}: does not start with a 'From ' line: not an mbox"
+                )
+        else:
+            current.append(data[position:start])
+            yield current
+        current = []
+        budget.start()
+        position = data.find(b"\n", start) + 1
+    if current is None:
+        if data.strip():
+            raise MboxFormatError(f"{budget.name}: does not start with a 'From ' line: not an mbox")
+    else:
+        current.append(data[position:])
+        budget.spend(len(data) - position)
+    return current
+
+
+def _split(stream: BinaryIO, budget: _Budget, *, confirm: bool) -> Iterator[list[bytes]]:
     """Yield each mail as a list of lines (separator line dropped).
 
     In mboxrd every unquoted ``From `` line is a separator. mboxo writers are known to leave
     body lines unquoted, so with ``confirm`` a ``From `` line only separates mails when the
     line after it is a header line or blank.
     """
+    name = budget.name
     current: list[bytes] | None = None
     pending: bytes | None = None  # a "From " line waiting for the next line to confirm it
+    at_line_start = True
     try:
-        for line in stream:
+        # readline with a size: a hostile gigabyte-long line arrives in bounded pieces
+        for line in iter(lambda: stream.readline(BLOCK), b""):
+            line_start, at_line_start = at_line_start, line.endswith(b"\n")
+            if not line_start:
+                if current is not None:
+                    current.append(line)
+                    budget.spend(len(line))
+                continue
             if pending is not None:
                 if RE_HEADER_LINE.match(line) or line in (b"\n", b"\r\n"):
                     if current is not None:
                         yield current
                     current = []
+                    budget.start()
                 else:
                     _require_started(current, name)
                     current.append(pending)  # type: ignore[union-attr]
@@ -118,6 +151,7 @@ def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes
                 if current is not None:
                     yield current
                 current = []
+                budget.start()
                 continue
             if current is None:
                 if line.strip():
@@ -126,7 +160,8 @@ def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes
                     )
                 continue
             current.append(line)
-    except MboxFormatError:
+            budget.spend(len(line))
+    except SourceError:
         raise
     except READ_ERRORS as error:
         raise SourceError(f"{name}: cannot read: {error}") from None
@@ -141,6 +176,31 @@ def _split(stream: BinaryIO, name: str, *, confirm: bool) -> Iterator[list[bytes
 def _require_started(current: list[bytes] | None, name: str) -> None:
     if current is None:
         raise MboxFormatError(f"{name}: does not start with a 'From ' line: not an mbox")
+
+
+class _Budget:
+    """The size limit of one mail, checked as its pieces arrive so memory stays bounded."""
+
+    __slots__ = ("limit", "name", "number", "used")
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name, self.limit, self.number, self.used = name, limit, 0, 0
+
+    def start(self) -> None:
+        self.number += 1
+        self.used = 0
+
+    def spend(self, size: int) -> None:
+        self.used += size
+        self.check(0)
+
+    def check(self, pending: int) -> None:
+        """Raise when the mail, with pending bytes not yet added, exceeds the limit."""
+        if self.used + pending > self.limit:
+            raise SourceError(
+                f"{self.name}: mail {self.number} is larger than {self.limit:,} bytes "
+                "(max_mail_bytes); corrupt or hostile input?"
+            )
 
 
 def _line_starts_with_from(data: bytes) -> Iterator[int]:
