@@ -12,9 +12,6 @@ from kvmlist.models import Defect
 RE_ISO = re.compile(
     r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
-# Thu,  4 Dec 2025 10:09:59 -0500 (EST)  -- the trailing comment confuses nothing, but
-# "+0100 (CET)" style comments and "GMT+1" suffixes are stripped before parsing.
-RE_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
@@ -22,7 +19,7 @@ def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
     if not value or not value.strip():
         defects.append(Defect(kind="missing-date"))
         return None
-    text = RE_COMMENT.sub("", value).strip()
+    text = _without_comment(value)
     parsed = _rfc2822(text)
     if parsed is None:
         parsed = _iso(text)
@@ -30,6 +27,16 @@ def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
         defects.append(Defect(kind="bad-date", detail=value[:80]))
         return None
     return parsed
+
+
+def _without_comment(value: str) -> str:
+    """Return a date without a trailing zone comment: "... +0100 (CET)" -> "... +0100"."""
+    text = value.strip()
+    if text.endswith(")"):
+        opening = text.rfind("(")
+        if opening >= 0 and ")" not in text[opening:-1]:
+            text = text[:opening].rstrip()
+    return text
 
 
 def _rfc2822(text: str) -> datetime | None:
