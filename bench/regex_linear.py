@@ -98,9 +98,8 @@ def main() -> int:
         rows.append((name, full, shape, ratio, flag))
     print(f"{'pattern':60} {'1 MB worst':>11} {'shape':>14} {'x2 ratio':>9}")
     for name, full, shape, ratio, flag in sorted(rows, key=lambda r: -r[1]):
-        print(
-            f"{name:60} {full * 1000:9.2f}ms {shape:>14} {ratio:9.2f}{'  SUPER-LINEAR?' if flag else ''}"
-        )
+        note = "  SUPER-LINEAR?" if flag else ""
+        print(f"{name:60} {full * 1000:9.2f}ms {shape:>14} {ratio:9.2f}{note}")
     print(f"\n{len(rows)} patterns, {bad} suspicious")
     return 1 if bad else 0
 
