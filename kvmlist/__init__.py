@@ -17,7 +17,17 @@ from kvmlist.errors import (
     UsageError,
 )
 from kvmlist.interop import to_b4, to_mbox
-from kvmlist.models import Defect, Diffstat, FileChange, Message, Patch, Person, Series, Trailer
+from kvmlist.models import (
+    Defect,
+    Diffstat,
+    FileChange,
+    Message,
+    Patch,
+    Person,
+    ReviewTrailer,
+    Series,
+    Trailer,
+)
 from kvmlist.parse.message import parse_message
 from kvmlist.reader import read, read_inbox, read_maildir, read_mbox
 from kvmlist.report import ReportRange, render_report
@@ -35,6 +45,7 @@ __all__ = [
     "Patch",
     "Person",
     "ReportRange",
+    "ReviewTrailer",
     "Series",
     "SourceError",
     "Trailer",

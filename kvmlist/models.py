@@ -63,6 +63,16 @@ class Trailer(_Frozen):
         return f"{self.key}: {self.value}"
 
 
+class ReviewTrailer(Trailer):
+    """A trailer given in a reply (``Reviewed-by:`` under a patch or its cover letter)."""
+
+    given_in: str = Field(description="Message-ID of the reply that gave it")
+    given_by: Person | None = Field(default=None, description="The reply's sender")
+    mismatch: bool = Field(
+        default=False, description="The trailer names somebody else than the reply's sender"
+    )
+
+
 class FileChange(_Frozen):
     """One file's line of a diffstat."""
 
@@ -130,6 +140,9 @@ class Patch(Message):
     prefixes: tuple[str, ...] = Field(default=(), description="RFC, RESEND, tree/project tags")
     author: Person | None = Field(default=None, description="In-body From, else the sender")
     trailers: tuple[Trailer, ...] = ()
+    review_trailers: tuple[ReviewTrailer, ...] = Field(
+        default=(), description="Trailers given in replies (filled by group_series)"
+    )
     commit_message: str = ""
     diffstat: Diffstat | None = None
     has_diff: bool = False

@@ -62,9 +62,38 @@ class _Group:
         return patch.index not in self.members
 
 
-def group_series(messages: Iterable[Message]) -> list[Series]:
-    """Return the series the patches among messages form, in order of first arrival."""
-    patches = patch_mails(messages)
+def group_series(messages: Iterable[Message], *, reviews: bool = True) -> list[Series]:
+    """Return the series the patches among messages form, in order of first arrival.
+
+    With ``reviews`` (the default), trailers that replies among messages give are attached to
+    the patches they review as ``Patch.review_trailers`` (see kvmlist.review).
+    """
+    mails = list(messages)
+    groups = _groups(patch_mails(mails))
+    if reviews:
+        groups = _with_reviews(groups, mails)
+    return [_to_series(g) for g in groups]
+
+
+def _with_reviews(groups: list[_Group], mails: list[Message]) -> list[_Group]:
+    from kvmlist.review import collect_reviews
+
+    series_of: dict[str, tuple[Patch, ...]] = {}
+    for group in groups:
+        members = tuple(p for _, p in sorted(group.members.items()))
+        for patch in ((group.cover,) if group.cover else ()) + members:
+            series_of[patch.message_id] = members
+    found = collect_reviews(mails, series_of)
+    for group in groups:
+        for index, patch in group.members.items():
+            given = found.get(patch.message_id)
+            if given:
+                group.members[index] = patch.model_copy(update={"review_trailers": tuple(given)})
+    return groups
+
+
+def _groups(patches: list[Patch]) -> list[_Group]:
+    """Return the groups patches form (rules 2-5 of the module docstring)."""
     by_id = {p.message_id: p for p in patches}
     groups: list[_Group] = []
     groups_of_root: dict[str, list[_Group]] = {}
@@ -79,7 +108,7 @@ def group_series(messages: Iterable[Message]) -> list[Series]:
         group.add(patch)
         if group not in groups_of_root.setdefault(root, []):
             groups_of_root[root].append(group)
-    return [_to_series(g) for g in groups]
+    return groups
 
 
 def _root(patch: Patch, by_id: dict[str, Patch]) -> str:

@@ -18,6 +18,7 @@ INTENDED = {
     "Patch",
     "Person",
     "ReportRange",
+    "ReviewTrailer",
     "Series",
     "SourceError",
     "Trailer",

@@ -1,0 +1,104 @@
+"""Trailers given in replies: ``Reviewed-by:`` under a patch applies to it; under a cover
+letter, to every patch of the series. See docs/review.md for the rules and their limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from kvmlist.models import Message, Patch, ReviewTrailer
+from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.trailers import parse_trailer_line
+
+#: Trailer keys a reply can give that name a person. Cc (like From/To/Date) is left out:
+#: top-posting mailers quote the original's header block unmarked ("Cc: list@...").
+PERSON_KEYS = frozenset(
+    {
+        "reviewed-by", "acked-by", "tested-by", "reported-by", "suggested-by", "nacked-by",
+        "signed-off-by", "co-developed-by",
+    }
+)  # fmt: skip
+#: Keys a reply can give that name no person.
+UTILITY_KEYS = frozenset({"fixes", "link", "closes", "buglink"})
+# Fixes: 0123456789ab ("subject")   -- at least 6 hex digits, or it is prose ("Fixes: ?")
+RE_FIXES = re.compile(r"[0-9a-fA-F]{6,40}\b")
+#: How far up a thread a reply is followed to find the patch it reviews.
+MAX_CLIMB = 50
+
+
+def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
+    """Yield the trailers a reply gives in its own text (quoted lines and signature skipped)."""
+    for line in _own_lines(reply.body):
+        parsed = parse_trailer_line(line)
+        if parsed is None:
+            continue
+        key, value = parsed
+        lowered = key.lower()
+        if lowered in PERSON_KEYS:
+            person = parse_address(value)
+            if person is None:
+                continue  # "Reviewed-by: me, once you fix the typo" is prose
+            mismatch = reply.sender is None or person.email.lower() != reply.sender.email.lower()
+            yield ReviewTrailer(
+                key=key, value=value, person=person, given_in=reply.message_id,
+                given_by=reply.sender, mismatch=mismatch,
+            )  # fmt: skip
+        elif lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
+            yield ReviewTrailer(
+                key=key, value=value, given_in=reply.message_id, given_by=reply.sender
+            )
+
+
+def _own_lines(body: str) -> Iterator[str]:
+    for line in body.split("\n"):
+        if line == "-- ":
+            return
+        if not line.startswith(">"):
+            yield line
+
+
+def review_targets(
+    reply: Message, by_id: dict[str, Message], series_of: dict[str, tuple[Patch, ...]]
+) -> tuple[Patch, ...]:
+    """Return the patches a reply's trailers apply to: the patch it answers (climbing through
+    replies to replies), or every patch of the series when it answers the cover letter."""
+    current: Message | None = reply
+    for _ in range(MAX_CLIMB):
+        parent_id = current.parent_id if current else None
+        current = by_id.get(parent_id) if parent_id else None
+        if current is None:
+            return ()
+        if isinstance(current, Patch):
+            if current.is_cover:
+                return series_of.get(current.message_id, ())
+            return (current,)
+    return ()
+
+
+def collect_reviews(
+    messages: Iterable[Message], series_of: dict[str, tuple[Patch, ...]]
+) -> dict[str, list[ReviewTrailer]]:
+    """Return review trailers per patch Message-ID, from every reply among messages."""
+    mails = list(messages)
+    by_id = {m.message_id: m for m in mails}
+    reviews: dict[str, list[ReviewTrailer]] = {}
+    for reply in mails:
+        if reply.kind != "reply":
+            continue
+        targets = review_targets(reply, by_id, series_of)
+        trailers = list(reply_trailers(reply)) if targets else []  # decode bodies only if needed
+        for patch in targets if trailers else ():
+            given = reviews.setdefault(patch.message_id, [])
+            for trailer in trailers:
+                if not any(_same(trailer, other) for other in given):
+                    given.append(trailer)
+    return reviews
+
+
+def _same(a: ReviewTrailer, b: ReviewTrailer) -> bool:
+    if a.key.lower() != b.key.lower():
+        return False
+    if a.person and b.person:
+        return a.person.email.lower() == b.person.email.lower()
+    return a.value == b.value

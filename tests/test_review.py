@@ -1,0 +1,89 @@
+"""Trailers given in replies: on the patch answered, on every patch for a cover letter."""
+
+from __future__ import annotations
+
+import pytest
+
+import kvmlist
+from kvmlist import Message, Patch, Person, parse_message
+
+from .conftest import FIXTURES, mail
+
+
+@pytest.fixture(scope="module")
+def series() -> list[kvmlist.Series]:
+    return kvmlist.group_series(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+
+
+def reviews(patch: Patch) -> list[tuple[str, str, bool]]:
+    return [(t.key, str(t.person), t.mismatch) for t in patch.review_trailers]
+
+
+def test_reviewed_by_in_a_reply_applies_to_that_patch(series: list[kvmlist.Series]) -> None:
+    v1 = series[0]
+    assert reviews(v1.patches[1]) == [
+        ("Reviewed-by", "Priya Raghunathan <priyar@google.com>", False)
+    ]
+    assert v1.patches[1].review_trailers[0].given_in == "aaWq2LhM7sQyXc4N@google.com"
+    assert v1.patches[0].review_trailers == () and v1.patches[2].review_trailers == ()
+
+
+def test_quoted_trailers_do_not_count(series: list[kvmlist.Series]) -> None:
+    # the reply quotes "> Signed-off-by: Hannah Whitlock": only its own Reviewed-by counts
+    assert [t.key for t in series[0].patches[1].review_trailers] == ["Reviewed-by"]
+
+
+def test_two_trailers_in_one_reply(series: list[kvmlist.Series]) -> None:
+    unit_tests = series[3]
+    assert [t.key for t in unit_tests.patches[1].review_trailers] == ["Tested-by", "Reviewed-by"]
+
+
+def test_acked_by_on_the_cover_letter_applies_to_every_patch(series: list[kvmlist.Series]) -> None:
+    v2 = series[5]
+    assert v2.version == 2
+    for patch in v2.patches:
+        assert ("Acked-by", "Catriona Fyfe <cfyfe@kernel.org>", False) in reviews(patch)
+
+
+def thread() -> list[Message]:
+    patch = mail(
+        "[PATCH 1/1] KVM: x",
+        message_id="<p@x>",
+        body=(
+            "Fix.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+            "diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+b\n"
+        ),
+    )
+    first = mail(
+        "Re: [PATCH 1/1] KVM: x",
+        message_id="<r1@x>",
+        sender="Bo <bo@example.org>",
+        extra="In-Reply-To: <p@x>\n",
+        body="Question?\n",
+    )
+    deeper = mail(
+        "Re: [PATCH 1/1] KVM: x",
+        message_id="<r2@x>",
+        sender="Al <al@example.org>",
+        extra="In-Reply-To: <r1@x>\n",
+        body="> Question?\nFine by me.\n\nReviewed-by: Al <al@example.org>\n"
+        "Tested-by: Someone Else <else@example.org>\n"
+        "Reviewed-by: me, once the typo is fixed\n"
+        "Fixes: ?\n\n-- \nReviewed-by: Sig <sig@example.org>\n",
+    )
+    return [parse_message(m) for m in (patch, first, deeper)]
+
+
+def test_reply_to_a_reply_climbs_to_the_patch_and_flags_mismatches() -> None:
+    [one] = kvmlist.group_series(thread())
+    given = one.patches[0].review_trailers
+    assert [(t.key, t.person, t.mismatch) for t in given] == [
+        ("Reviewed-by", Person(name="Al", email="al@example.org"), False),
+        ("Tested-by", Person(name="Someone Else", email="else@example.org"), True),
+    ]
+    assert given[1].given_by == Person(name="Al", email="al@example.org")
+
+
+def test_reviews_can_be_left_out() -> None:
+    [one] = kvmlist.group_series(thread(), reviews=False)
+    assert one.patches[0].review_trailers == ()
