@@ -10,9 +10,13 @@ import subprocess
 from pathlib import Path
 
 
-def build_epoch(path: Path, entries: list[tuple[str, bytes, int]]) -> list[str]:
-    """Create a bare epoch repository; entries are (file name "m"/"d", blob, unix time).
+def build_epoch(
+    path: Path, entries: list[tuple[str, bytes | None, int]], *, v1: bool = False
+) -> list[str]:
+    """Create a bare repository; entries are (file name, blob, unix time), oldest first.
 
+    v2 (default): each commit's tree is the single file "m" (a mail) or "d" (a deletion).
+    v1: files accumulate under fan-out paths ("ab/cdef..."); a None blob deletes the path.
     Return the commit ids, oldest first.
     """
     subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
@@ -24,8 +28,12 @@ def build_epoch(path: Path, entries: list[tuple[str, bytes, int]]) -> list[str]:
         stream += b"data 4\nmail\n"
         if number > 1:
             stream += f"from :{number - 1}\n".encode()
-        stream += b"deleteall\n"
-        stream += f"M 100644 inline {name}\ndata {len(blob)}\n".encode() + blob + b"\n"
+        if not v1:
+            stream += b"deleteall\n"
+        if blob is None:
+            stream += f"D {name}\n".encode()
+        else:
+            stream += f"M 100644 inline {name}\ndata {len(blob)}\n".encode() + blob + b"\n"
     subprocess.run(
         ["git", f"--git-dir={path}", "fast-import", "--quiet"], input=bytes(stream), check=True
     )

@@ -125,3 +125,18 @@ def test_since_last_picks_up_where_the_last_report_ended(
     assert main(argv) == 0  # nothing new: no report, a note on stderr
     captured = capsys.readouterr()
     assert captured.out == "" and "no mail arrived" in captured.err
+
+
+def test_v1_inbox_with_fan_out_paths_and_a_removal(tmp_path: Path) -> None:
+    repo = tmp_path / "v1.git"
+    build_epoch(
+        repo,
+        [
+            ("0a/1b2c3d", mail(message_id="<a@x>"), T0),
+            ("4e/5f6a7b", mail(message_id="<b@x>"), T0 + 60),
+            ("0a/1b2c3d", None, T0 + 120),  # v1 removes a mail by deleting its path
+            ("8c/9d0e1f", mail(message_id="<c@x>"), T0 + 180),
+        ],
+        v1=True,
+    )
+    assert ids(kvmlist.read_inbox(repo)) == ["a@x", "b@x", "c@x"]
