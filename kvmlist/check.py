@@ -74,6 +74,6 @@ def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Messa
         for defect in (*message.defects, *body_defects):
             result.defects[defect.kind] += 1
             examples = result.examples.setdefault(defect.kind, [])
-            if len(examples) < EXAMPLES:
+            if len(examples) < EXAMPLES and message.message_id not in examples:
                 examples.append(message.message_id)
         yield message
