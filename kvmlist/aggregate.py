@@ -62,9 +62,13 @@ class AuthorTally:
     def add(self, patch: Patch) -> None:
         """Count one patch mail for its author."""
         if patch.author is not None:
-            address = patch.author.email.lower()
-            self._counts[address] += 1
-            self._latest[address] = patch.author
+            self.add_person(patch.author)
+
+    def add_person(self, author: Person) -> None:
+        """Count one patch mail for this author."""
+        address = author.email.lower()
+        self._counts[address] += 1
+        self._latest[address] = author
 
     def counts(self) -> Counter[Person]:
         """Return the counts keyed by each author's latest Person, in order of first appearance."""

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kvmlist._loading import Loaded, load, lore_client
+from kvmlist._loading import Loaded, is_remote, load, lore_client
 from kvmlist._version import __version__
 from kvmlist.aggregate import count_by_field
 from kvmlist.check import check_messages
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.lore import DEFAULT_BASE
 from kvmlist.models import Series
+from kvmlist.parallel import count_by_field_in_workers
 from kvmlist.reader import parse_raw
 from kvmlist.report import ReportRange, render_report
 from kvmlist.series import group_series
@@ -99,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(stats)
     stats.add_argument("--by", choices=["author", "domain"], default="author")
     stats.add_argument("--top", type=int, default=None, help="show only the N largest counts")
+    stats.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="parse in N processes (mbox, Maildir)"
+    )
     _add_format(stats)
     return parser
 
@@ -251,7 +255,15 @@ def _series_row(series: Series) -> dict[str, Any]:
 
 
 def _stats(args: argparse.Namespace, loaded: Loaded) -> str:
-    counts = count_by_field(loaded.messages, args.by).most_common(args.top)
+    if args.workers > 1 and args.source and not is_remote(args.source):
+        raws = (
+            iter_maildir(args.source)
+            if Path(args.source).is_dir()
+            else iter_raw_messages(args.source)
+        )
+        counts = count_by_field_in_workers(raws, args.by, args.workers).most_common(args.top)
+    else:
+        counts = count_by_field(loaded.messages, args.by).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

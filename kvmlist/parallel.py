@@ -62,10 +62,25 @@ def count_by_field_in_workers(
     raws: Iterable[bytes], field: str, workers: int
 ) -> Counter[str] | Counter[Person]:
     """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers."""
-    from kvmlist.aggregate import count_by_field
+    from kvmlist.aggregate import AGGREGATIONS, AuthorTally
 
-    rows = map_in_workers(raws, workers, _author_row)
-    return count_by_field((_light_patch(*row) for row in rows if row is not None), field)
+    if field not in AGGREGATIONS:
+        from kvmlist.aggregate import count_by_field
+
+        return count_by_field((), field)  # raises the usual UsageError
+    seen: set[str] = set()
+    tally = AuthorTally()
+    domains: Counter[str] = Counter()
+    for row in map_in_workers(raws, workers, _author_row):
+        if row is None or row[0] in seen:
+            continue
+        seen.add(row[0])
+        if row[1] is not None:
+            person = Person.model_construct(name=row[1][0], email=row[1][1])
+            tally.add_person(person)
+            if person.domain:
+                domains[person.domain] += 1
+    return tally.counts() if field == "author" else domains
 
 
 def _identity(message: Message) -> Message:
@@ -78,12 +93,6 @@ def _author_row(message: Message) -> tuple[Any, ...] | None:
         return None
     author = message.author
     return (message.message_id, (author.name, author.email) if author else None)
-
-
-def _light_patch(message_id: str, author: tuple[str, str] | None) -> Patch:
-    """A Patch carrying only what counting reads, rebuilt in the parent without validation."""
-    person = Person.model_construct(name=author[0], email=author[1]) if author else None
-    return Patch.model_construct(message_id=message_id, author=person, kind="patch")
 
 
 def _chunks(raws: Iterable[bytes], size: int) -> Iterator[list[bytes]]:

@@ -13,7 +13,7 @@ import pytest
 
 from kvmlist.cli import main
 
-from .conftest import mail, mbox
+from .conftest import FIXTURES, mail, mbox
 
 
 @pytest.fixture
@@ -95,3 +95,33 @@ def test_help_explains_sources() -> None:
         [sys.executable, "-m", "kvmlist", "--help"], capture_output=True, text=True
     )
     assert "Maildir" in done.stdout and "report" in done.stdout
+
+
+def test_stats_with_two_workers_equal_the_sequential_counts() -> None:
+    sample = str(FIXTURES / "kvm-sample.mbox")
+    for by in ("author", "domain"):
+        one = subprocess.run(
+            [sys.executable, "-m", "kvmlist", "stats", sample, "--by", by, "--format", "csv"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        two = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kvmlist",
+                "stats",
+                sample,
+                "--by",
+                by,
+                "--format",
+                "csv",
+                "--workers",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert two.stdout == one.stdout and len(one.stdout.splitlines()) > 5
