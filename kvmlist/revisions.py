@@ -1,0 +1,131 @@
+"""Revisions: link v1 -> v2 -> ... of the same work into a :class:`SeriesHistory`.
+
+Evidence, strongest first (docs/review.md):
+
+1. the same b4 ``change-id:`` line in both revisions;
+2. a lore link from the newer cover letter or first patch to a mail of the older revision, on
+   a line that names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1: ...``);
+3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
+4. the same author and the same title (case and whitespace folded), a lower version earlier.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kvmlist.models import Series
+
+# change-id: 20260210-dirty-ring-size-2c5d9a
+RE_CHANGE_ID = re.compile(r"^change-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+# "v1: <link>" | "- Link to v1: <link>" | "[2] <link> (v2)" | "previous version: <link>"
+RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
+# v1: https://lore.kernel.org/r/20251120133202.2037803-1-maz@kernel.org
+RE_LORE_ID = re.compile(
+    r"https?://lore\.kernel\.org/(?:[\w.-]+/)?([^/\s<>]+@[^/\s<>]+?)/?(?=[\s)>\]]|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHistory:
+    """Every revision of one piece of work, oldest first."""
+
+    revisions: tuple[Series, ...]
+
+    @property
+    def latest(self) -> Series:
+        return self.revisions[-1]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def dates(self) -> tuple[datetime | None, ...]:
+        return tuple(s.date for s in self.revisions)
+
+    @property
+    def patch_counts(self) -> tuple[int, ...]:
+        """How many patches each revision had (its total), oldest first."""
+        return tuple(s.total for s in self.revisions)
+
+    def previous(self, series: Series) -> Series | None:
+        """Return the revision before series in this history, or None."""
+        index = self.revisions.index(series)
+        return self.revisions[index - 1] if index > 0 else None
+
+    def next(self, series: Series) -> Series | None:
+        """Return the revision after series in this history, or None."""
+        index = self.revisions.index(series)
+        return self.revisions[index + 1] if index + 1 < len(self.revisions) else None
+
+
+def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
+    """Return the histories the series form, in order of their first revision's arrival."""
+    ordered = list(series)
+    owner: dict[str, int] = {}  # Message-ID -> position of its series
+    for position, one in enumerate(ordered):
+        for mail in one.messages:
+            owner.setdefault(mail.message_id, position)
+    parent: list[int] = list(range(len(ordered)))
+    by_change_id: dict[str, int] = {}
+    by_title: dict[tuple[str, str], int] = {}
+    for position, one in enumerate(ordered):
+        earlier = _linked_earlier(one, position, owner, by_change_id, by_title)
+        if earlier is not None and ordered[earlier].version < one.version:
+            parent[position] = _find(parent, earlier)
+        _remember(one, position, by_change_id, by_title)
+    histories: dict[int, list[Series]] = {}
+    for position, one in enumerate(ordered):
+        histories.setdefault(_find(parent, position), []).append(one)
+    return [
+        SeriesHistory(tuple(sorted(group, key=lambda s: s.version))) for group in histories.values()
+    ]
+
+
+def _linked_earlier(
+    one: Series,
+    position: int,
+    owner: dict[str, int],
+    by_change_id: dict[str, int],
+    by_title: dict[tuple[str, str], int],
+) -> int | None:
+    text = "\n".join(m.body for m in one.messages[:2])
+    for change_id in RE_CHANGE_ID.findall(text):
+        if change_id in by_change_id:
+            return by_change_id[change_id]
+    for line in text.split("\n"):
+        if "lore.kernel.org" not in line or not RE_VERSION_HINT.search(line):
+            continue  # covers also link related work; only links named as a version count
+        for linked in RE_LORE_ID.findall(line):
+            if owner.get(linked, position) < position:
+                return owner[linked]
+    first = one.first
+    if first is not None:
+        for ancestor in (first.in_reply_to, *first.references):
+            if ancestor and owner.get(ancestor, position) < position:
+                return owner[ancestor]
+    return by_title.get(_title_key(one))
+
+
+def _remember(
+    one: Series, position: int, by_change_id: dict[str, int], by_title: dict[tuple[str, str], int]
+) -> None:
+    text = "\n".join(m.body for m in one.messages[:2])
+    for change_id in RE_CHANGE_ID.findall(text):
+        by_change_id.setdefault(change_id, position)
+    by_title[_title_key(one)] = position
+
+
+def _title_key(one: Series) -> tuple[str, str]:
+    author = one.author.email.lower() if one.author else ""
+    return author, " ".join(one.title.lower().split())
+
+
+def _find(parent: list[int], position: int) -> int:
+    while parent[position] != position:
+        parent[position] = parent[parent[position]]
+        position = parent[position]
+    return position

@@ -1,0 +1,66 @@
+"""Revisions of the same work linked into histories: links, change-id, threading, titles."""
+
+from __future__ import annotations
+
+import kvmlist
+from kvmlist import parse_message
+from kvmlist.revisions import link_revisions
+
+from .conftest import FIXTURES, mail
+
+DIFF = "Fix.\n---\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def test_v2_cover_linking_to_v1_joins_the_history() -> None:
+    series = kvmlist.group_series(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    histories = link_revisions(series)
+    [ratelimit] = [h for h in histories if len(h.revisions) > 1]
+    assert [s.version for s in ratelimit.revisions] == [1, 2]
+    assert ratelimit.patch_counts == (3, 3)
+    v1, v2 = ratelimit.revisions
+    assert ratelimit.previous(v2) is v1 and ratelimit.next(v1) is v2
+    assert ratelimit.next(v2) is None
+    assert len(histories) == len(series) - 1
+
+
+def post(
+    subject: str, msgid: str, body: str = DIFF, extra: str = "", minute: int = 0
+) -> kvmlist.Message:
+    return parse_message(
+        mail(
+            subject,
+            body,
+            message_id=f"<{msgid}>",
+            extra=extra,
+            date=f"Tue, 3 Mar 2026 10:{minute:02d}:00 +0000",
+        )
+    )
+
+
+def test_change_id_links_revisions_without_any_other_evidence() -> None:
+    body = DIFF + "\n---\nbase-commit: abc\nchange-id: 20260301-thing-1a2b3c\n"
+    mails = [
+        post("[PATCH] KVM: one thing", "a", body),
+        post("[PATCH v2] KVM: renamed thing", "b", body, minute=5),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.version for s in history.revisions] == [1, 2]
+
+
+def test_in_reply_to_the_previous_version_links() -> None:
+    mails = [
+        post("[PATCH] KVM: x", "a"),
+        post("[PATCH v2] KVM: y", "b", extra="In-Reply-To: <a>\n"),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert history.latest.version == 2
+
+
+def test_same_author_and_title_links_a_higher_version_only() -> None:
+    mails = [
+        post("[PATCH] KVM: same title", "a"),
+        post("[PATCH v3] KVM: Same  Title", "b"),
+        post("[PATCH] KVM: other", "c"),
+    ]
+    histories = link_revisions(kvmlist.group_series(mails))
+    assert [[s.version for s in h.revisions] for h in histories] == [[1, 3], [1]]
