@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from kvmlist.models import Series
 from kvmlist.parallel import count_by_field_in_workers
 from kvmlist.reader import parse_raw
 from kvmlist.report import ReportRange, render_report
+from kvmlist.review_stats import review_summary
 from kvmlist.series import group_series
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
@@ -84,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write the mbox here (default: stdout)"
     )
     _add_lore_options(fetch)
+
+    review = commands.add_parser(
+        "review",
+        help="who reviews, and how long series wait",
+        description="Per-reviewer review trailers and replies, and median times from a "
+        "series' posting to its first reply, first review trailer and acceptance.",
+    )
+    _add_source(review)
+    review.add_argument("--top", type=int, default=15, help="reviewers to show (default 15)")
+    _add_format(review)
 
     check = commands.add_parser(
         "check",
@@ -287,4 +299,29 @@ def _tabulate(rows: list[dict[str, Any]], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-COMMANDS = {"report": _report, "series": _series, "stats": _stats}
+def _review(args: argparse.Namespace, loaded: Loaded) -> str:
+    summary = review_summary(loaded.messages)
+    rows = [
+        {"reviewer": str(r.person), "reviewed": r.reviewed, "acked": r.acked,
+         "tested": r.tested, "replies": r.replies}
+        for r in summary.reviewers[: args.top]
+    ]  # fmt: skip
+    medians = {
+        name: _hours(summary.median(name)) for name in ("first_reply", "first_review", "accepted")
+    }
+    if args.format == "json":
+        return json.dumps({"reviewers": rows, "median_hours": medians}, indent=2) + "\n"
+    table = _tabulate(rows, args.format)
+    if args.format == "csv":
+        return table
+    lines = [
+        f"median hours to {name.replace('_', ' ')}: {value}" for name, value in medians.items()
+    ]
+    return table + "\n" + "\n".join(lines) + "\n"
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return round(value.total_seconds() / 3600, 1) if value is not None else None
+
+
+COMMANDS = {"report": _report, "series": _series, "stats": _stats, "review": _review}

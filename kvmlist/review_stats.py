@@ -1,0 +1,124 @@
+"""Who reviews, and how long patches wait: per-reviewer counts and per-series timings."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kvmlist.acceptance import acceptances_in
+from kvmlist.models import Message, Patch, Person, Series
+from kvmlist.review import reply_trailers, review_targets
+from kvmlist.series import group_series
+
+#: Review trailer keys counted per reviewer, and the column each goes to.
+COUNTED = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
+
+
+@dataclass
+class ReviewerStats:
+    """What one person gave in replies: review trailers by kind, and replies written."""
+
+    person: Person
+    reviewed: int = 0
+    acked: int = 0
+    tested: int = 0
+    replies: int = 0
+
+    @property
+    def trailers(self) -> int:
+        return self.reviewed + self.acked + self.tested
+
+
+@dataclass
+class SeriesTiming:
+    """How long one series waited for its first reply, first review trailer and acceptance."""
+
+    series: Series
+    first_reply: timedelta | None = None
+    first_review: timedelta | None = None
+    accepted: timedelta | None = None
+
+
+@dataclass
+class ReviewSummary:
+    """Reviewer statistics and series timings of a set of mails."""
+
+    reviewers: list[ReviewerStats] = field(default_factory=list)
+    timings: list[SeriesTiming] = field(default_factory=list)
+
+    def median(self, attribute: str) -> timedelta | None:
+        """Return the median of a timing ("first_reply", "first_review", "accepted")."""
+        values = [getattr(t, attribute) for t in self.timings if getattr(t, attribute) is not None]
+        if not values:
+            return None
+        return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+
+
+def review_summary(messages: Iterable[Message]) -> ReviewSummary:
+    """Return per-reviewer counts (most active first) and per-series timings."""
+    mails = list(messages)
+    found = group_series(mails, reviews=False)
+    by_id = {m.message_id: m for m in mails}
+    series_of: dict[str, tuple[Patch, ...]] = {}
+    position_of: dict[str, int] = {}
+    for position, one in enumerate(found):
+        for mail in one.messages:
+            series_of[mail.message_id] = one.patches
+            position_of[mail.message_id] = position
+    timings = [SeriesTiming(one) for one in found]
+    reviewers: dict[str, ReviewerStats] = {}
+    titles = {p.message_id: p.title for p in series_of_patches(found)}
+    for reply in mails:
+        if reply.kind != "reply":
+            continue
+        _count_reply(reply, reviewers)
+        targets = review_targets(reply, by_id, series_of)
+        if not targets or reply.date is None:
+            continue
+        timing = timings[position_of[targets[0].message_id]]
+        gave_review = any(t.key.lower() in COUNTED for t in reply_trailers(reply))
+        accepted = any(True for _ in acceptances_in(reply, titles))
+        _record(timing, reply.date, gave_review, accepted)
+    ranked = sorted(reviewers.values(), key=lambda r: (-r.trailers, -r.replies))
+    return ReviewSummary(reviewers=ranked, timings=timings)
+
+
+def series_of_patches(found: list[Series]) -> list[Patch]:
+    """Return every cover letter and patch of the series, in order."""
+    return [mail for one in found for mail in one.messages]
+
+
+def _count_reply(reply: Message, reviewers: dict[str, ReviewerStats]) -> None:
+    if reply.sender is not None:
+        stats = _stats_for(reply.sender, reviewers)
+        stats.replies += 1
+    for trailer in reply_trailers(reply):
+        column = COUNTED.get(trailer.key.lower())
+        if column and trailer.person is not None and not trailer.mismatch:
+            stats = _stats_for(trailer.person, reviewers)
+            setattr(stats, column, getattr(stats, column) + 1)
+
+
+def _stats_for(person: Person, reviewers: dict[str, ReviewerStats]) -> ReviewerStats:
+    key = person.email.lower()
+    if key not in reviewers:
+        reviewers[key] = ReviewerStats(person)
+    return reviewers[key]
+
+
+def _record(timing: SeriesTiming, when: datetime, gave_review: bool, accepted: bool) -> None:
+    posted = timing.series.date
+    if posted is None or when < posted:
+        return
+    waited = when - posted
+    timing.first_reply = _earliest(timing.first_reply, waited)
+    if gave_review:
+        timing.first_review = _earliest(timing.first_review, waited)
+    if accepted:
+        timing.accepted = _earliest(timing.accepted, waited)
+
+
+def _earliest(known: timedelta | None, new: timedelta) -> timedelta:
+    return new if known is None else min(known, new)
