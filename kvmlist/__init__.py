@@ -8,7 +8,13 @@
 
 from kvmlist._version import __version__
 from kvmlist.acceptance import Acceptance, find_acceptances
-from kvmlist.aggregate import count_by, count_by_author, count_by_domain
+from kvmlist.aggregate import (
+    count_by,
+    count_by_author,
+    count_by_domain,
+    count_by_organisation,
+    first_time_contributors,
+)
 from kvmlist.errors import (
     KvmlistError,
     MboxFormatError,
@@ -54,7 +60,9 @@ __all__ = [
     "count_by",
     "count_by_author",
     "count_by_domain",
+    "count_by_organisation",
     "find_acceptances",
+    "first_time_contributors",
     "group_series",
     "parse_message",
     "patch_mails",

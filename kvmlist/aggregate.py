@@ -9,35 +9,102 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from kvmlist.errors import UsageError
+from kvmlist.identities import Mailmap, OrganisationMap
 from kvmlist.models import Message, Patch, Person
 from kvmlist.series import iter_patch_mails
 
 K = TypeVar("K", bound=Hashable)
 
 
-def count_by(messages: Iterable[Message], key: Callable[[Patch], K | None]) -> Counter[K]:
-    """Return how many patch mails share each value of ``key(patch)``; None is not counted."""
-    counts: Counter[K] = Counter()
+def count_by(
+    messages: Iterable[Message], key: Callable[[Patch], K | None], *, freq: str | None = None
+) -> Counter[Any]:
+    """Return how many patch mails share each value of ``key(patch)``; None is not counted.
+
+    With ``freq`` ("D", "W", "M" or "Y") the keys are ``(period, value)`` pairs, the period
+    named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year.
+    """
+    counts: Counter[Any] = Counter()
     for patch in iter_patch_mails(messages):
         value = key(patch)
-        if value is not None:
+        if value is None:
+            continue
+        if freq is None:
             counts[value] += 1
+        elif patch.date is not None:
+            counts[(period_of(patch.date, freq), value)] += 1
     return counts
 
 
-def count_by_author(messages: Iterable[Message]) -> Counter[Person]:
+def period_of(when: datetime, freq: str) -> str:
+    """Return the label of the day, ISO week (its Monday), month or year a time falls in."""
+    day = when.date()
+    if freq == "D":
+        return day.isoformat()
+    if freq == "W":
+        return (day - timedelta(days=day.weekday())).isoformat()
+    if freq == "M":
+        return f"{day.year:04d}-{day.month:02d}"
+    if freq == "Y":
+        return f"{day.year:04d}"
+    raise UsageError(f"freq {freq!r}: choose D, W, M or Y")
+
+
+def count_by_author(
+    messages: Iterable[Message], *, mailmap: Mailmap | None = None
+) -> Counter[Person]:
     """Return patch mails per author (in-body From first), one Person per address.
 
     Addresses compare case-insensitively; a person who used several names is shown with
-    the latest one.
+    the latest one. A git ``mailmap`` merges a person's aliases first.
     """
     tally = AuthorTally()
     for patch in iter_patch_mails(messages):
-        tally.add(patch)
+        if patch.author is not None:
+            tally.add_person(mailmap.resolve(patch.author) if mailmap else patch.author)
     return tally.counts()
+
+
+def count_by_organisation(
+    messages: Iterable[Message],
+    *,
+    organisations: OrganisationMap | None = None,
+    mailmap: Mailmap | None = None,
+) -> Counter[str]:
+    """Return patch mails per organisation of their author at the mail's date.
+
+    Uses the bundled starter map unless ``organisations`` is given; free-mail and unmapped
+    addresses count as "(Unknown)".
+    """
+    organisations = organisations or OrganisationMap.default()
+
+    def organisation(patch: Patch) -> str:
+        author = mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
+        return organisations.organisation(author, patch.date)
+
+    return count_by(messages, organisation)
+
+
+def first_time_contributors(
+    messages: Iterable[Message], since: datetime, until: datetime | None = None
+) -> list[Person]:
+    """Return the authors whose first patch mail among messages falls in [since, until)."""
+    first: dict[str, tuple[datetime, Person]] = {}
+    for patch in iter_patch_mails(messages):
+        if patch.author is None or patch.date is None:
+            continue
+        address = patch.author.email.lower()
+        if address not in first or patch.date < first[address][0]:
+            first[address] = (patch.date, patch.author)
+    return [
+        person
+        for when, person in sorted(first.values(), key=lambda item: item[0])
+        if when >= since and (until is None or when < until)
+    ]
 
 
 def count_by_domain(messages: Iterable[Message]) -> Counter[str]:
@@ -78,6 +145,7 @@ class AuthorTally:
 AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {
     "author": count_by_author,
     "domain": count_by_domain,
+    "organisation": count_by_organisation,
 }
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from kvmlist._loading import Loaded, is_remote, load, lore_client
 from kvmlist._version import __version__
-from kvmlist.aggregate import count_by_field
+from kvmlist.aggregate import count_by_author, count_by_field, count_by_organisation
 from kvmlist.check import check_messages
 from kvmlist.errors import KvmlistError, UsageError
+from kvmlist.identities import Mailmap, OrganisationMap
 from kvmlist.lore import DEFAULT_BASE
 from kvmlist.models import Series
 from kvmlist.parallel import count_by_field_in_workers
@@ -110,7 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="patch mails per author or domain", description="Count patch mails."
     )
     _add_source(stats)
-    stats.add_argument("--by", choices=["author", "domain"], default="author")
+    stats.add_argument("--by", choices=["author", "domain", "organisation"], default="author")
+    stats.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    stats.add_argument(
+        "--orgmap", metavar="FILE", help="organisation map extending the bundled one"
+    )
     stats.add_argument("--top", type=int, default=None, help="show only the N largest counts")
     stats.add_argument(
         "--workers", type=int, default=1, metavar="N", help="parse in N processes (mbox, Maildir)"
@@ -267,15 +272,30 @@ def _series_row(series: Series) -> dict[str, Any]:
 
 
 def _stats(args: argparse.Namespace, loaded: Loaded) -> str:
-    if args.workers > 1 and args.source and not is_remote(args.source):
+    mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
+    if args.orgmap and args.by != "organisation":
+        raise UsageError("--orgmap goes with --by organisation")
+    counts: list[tuple[object, int]]
+    if args.by == "organisation":
+        organisations = OrganisationMap.default()
+        if args.orgmap:
+            organisations.extend_from_file(args.orgmap)
+        counts = list(
+            count_by_organisation(
+                loaded.messages, organisations=organisations, mailmap=mailmap
+            ).most_common(args.top)
+        )
+    elif args.by == "author" and mailmap is not None:
+        counts = list(count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top))
+    elif args.workers > 1 and args.source and not is_remote(args.source):
         raws = (
             iter_maildir(args.source)
             if Path(args.source).is_dir()
             else iter_raw_messages(args.source)
         )
-        counts = count_by_field_in_workers(raws, args.by, args.workers).most_common(args.top)
+        counts = list(count_by_field_in_workers(raws, args.by, args.workers).most_common(args.top))
     else:
-        counts = count_by_field(loaded.messages, args.by).most_common(args.top)
+        counts = list(count_by_field(loaded.messages, args.by).most_common(args.top))
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""Data files shipped with kvmlist (the starter organisation map)."""

@@ -1,0 +1,159 @@
+"""Identities: git ``.mailmap`` files to merge aliases, and a domain -> organisation map.
+
+Formats are documented in docs/identities.md. The organisation map ships a starter file for
+the big kernel contributors (``kvmlist/data/organisations.txt``); your own files extend and
+override it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+
+from kvmlist.errors import UsageError
+from kvmlist.models import Person
+
+UNKNOWN = "(Unknown)"
+#: Domains of free-mail providers: their users' employer is unknown unless mapped by address.
+FREE_MAIL = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
+        "qq.com", "163.com", "126.com", "foxmail.com", "protonmail.com", "proton.me",
+        "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "icloud.com", "me.com",
+        "free.fr", "orange.fr", "fastmail.com", "kernel.org",
+    }
+)  # fmt: skip
+# Proper Name <proper@x> Commit Name <commit@x>   (any of the four mailmap forms)
+RE_MAILMAP = re.compile(r"^\s*([^<#]*?)\s*<([^>]*)>\s*(?:([^<#]*?)\s*<([^>]*)>)?\s*(?:#.*)?$")
+
+
+class Mailmap:
+    """A git mailmap: maps the name/address a mail used to the person's canonical identity."""
+
+    def __init__(self) -> None:
+        self._by_email: dict[str, tuple[str, str]] = {}
+        self._by_name_email: dict[tuple[str, str], tuple[str, str]] = {}
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Mailmap:
+        """Return the mailmap a file in git's .mailmap format holds."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return cls.parse(handle)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot read the mailmap: {error.strerror}") from None
+
+    @classmethod
+    def parse(cls, lines: Iterable[str]) -> Mailmap:
+        """Return the mailmap of some lines (comments and blank lines ignored)."""
+        mailmap = cls()
+        for line in lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            match = RE_MAILMAP.match(line)
+            if match:
+                mailmap._add(*match.groups())
+        return mailmap
+
+    def _add(self, name: str, email: str, old_name: str | None, old_email: str | None) -> None:
+        if old_email is None:  # "Proper Name <commit@x>": fixes the name only
+            self._by_email[email.lower()] = (name, "")
+        elif old_name:
+            self._by_name_email[(old_name.lower(), old_email.lower())] = (name, email)
+        else:
+            self._by_email[old_email.lower()] = (name, email)
+
+    def resolve(self, person: Person) -> Person:
+        """Return the canonical person for an identity (unchanged when not mapped)."""
+        key = person.email.lower()
+        found = self._by_name_email.get((person.name.lower(), key)) or self._by_email.get(key)
+        if found is None:
+            return person
+        name, email = found
+        return Person(name=name or person.name, email=email or person.email)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    organisation: str
+    until: date | None
+
+
+class OrganisationMap:
+    """E-mail domains and addresses -> organisations, with dated entries for job changes."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[_Entry]] = {}
+
+    @classmethod
+    def default(cls) -> OrganisationMap:
+        """Return the bundled starter map."""
+        text = resources.files("kvmlist.data").joinpath("organisations.txt").read_text("utf-8")
+        return cls().extend(text.splitlines())
+
+    def extend_from_file(self, path: str | os.PathLike[str]) -> OrganisationMap:
+        """Add (and override with) the entries of a file; return self."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return self.extend(handle)
+        except OSError as error:
+            raise UsageError(
+                f"{path}: cannot read the organisation map: {error.strerror}"
+            ) from None
+
+    def extend(self, lines: Iterable[str]) -> OrganisationMap:
+        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]"); later entries for a key win."""
+        for number, line in enumerate(lines, start=1):
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            key, _, rest = text.partition(" ")
+            organisation, _, until = rest.partition("<")
+            if not organisation.strip():
+                raise UsageError(f"organisation map line {number}: no organisation for {key!r}")
+            entry = _Entry(organisation.strip(), _date(until.strip(), number) if until else None)
+            entries = self._entries.setdefault(key.lower(), [])
+            if entry.until is None:
+                entries[:] = [e for e in entries if e.until is not None]
+            entries.append(entry)
+        return self
+
+    def organisation(self, person: Person | None, when: datetime | None = None) -> str:
+        """Return the organisation of a person at a time, or ``(Unknown)``."""
+        if person is None:
+            return UNKNOWN
+        found = self._lookup(person.email.lower(), when)
+        if found:
+            return found
+        domain = person.domain
+        if domain in FREE_MAIL and domain not in self._entries:
+            return UNKNOWN
+        while domain:
+            found = self._lookup(domain, when)
+            if found:
+                return found
+            domain = domain.partition(".")[2] if "." in domain else ""
+        return UNKNOWN
+
+    def _lookup(self, key: str, when: datetime | None) -> str | None:
+        entries = self._entries.get(key)
+        if not entries:
+            return None
+        day = when.date() if when else None
+        dated = sorted((e for e in entries if e.until is not None), key=lambda e: e.until)  # type: ignore[arg-type, return-value]
+        for entry in dated:
+            if day is not None and entry.until is not None and day < entry.until:
+                return entry.organisation
+        undated = [e for e in entries if e.until is None]
+        return undated[-1].organisation if undated else None
+
+
+def _date(text: str, number: int) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"organisation map line {number}: bad date {text!r}") from None

@@ -1,0 +1,112 @@
+"""Mailmaps, organisations (sub-domains, free mail, dated entries), counts over time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist import Person
+from kvmlist.identities import Mailmap, OrganisationMap
+
+from .conftest import FIXTURES
+
+UTC = timezone.utc
+
+
+def test_mailmap_forms() -> None:
+    mailmap = Mailmap.parse(
+        [
+            "# comment",
+            "Eric Auger <eric.auger@redhat.com> Auger Eric <eric.auger@redhat.com>",
+            "<jane@example.org> <jane@old.example.org>",
+            "Jörg Brandstätter <joerg@suse.de>",
+            "Bo Li <bo@new.org> <bo@old.org>",
+        ]
+    )
+    assert mailmap.resolve(Person(name="Auger Eric", email="eric.auger@redhat.com")) == Person(
+        name="Eric Auger", email="eric.auger@redhat.com"
+    )
+    assert mailmap.resolve(Person(name="Jane", email="JANE@old.example.org")) == Person(
+        name="Jane", email="jane@example.org"
+    )
+    assert mailmap.resolve(Person(name="Joerg", email="joerg@suse.de")).name == "Jörg Brandstätter"
+    assert mailmap.resolve(Person(name="B", email="bo@old.org")) == Person(
+        name="Bo Li", email="bo@new.org"
+    )
+    unmapped = Person(name="X", email="x@y.org")
+    assert mailmap.resolve(unmapped) is unmapped
+
+
+def test_mailmap_merges_aliases_in_counts(tmp_path: Path) -> None:
+    messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    mailmap = Mailmap.parse(["Hannah Whitlock <hannah.whitlock@arm.com> <tanabe.yuki@fujitsu.com>"])
+    counts = kvmlist.count_by_author(messages, mailmap=mailmap)
+    assert counts[Person(name="Hannah Whitlock", email="hannah.whitlock@arm.com")] == 10
+
+
+def test_organisations_with_subdomains_free_mail_and_dates() -> None:
+    orgs = OrganisationMap.default().extend(
+        [
+            "jane@gmail.com      Acme < 2025-06-01",
+            "jane@gmail.com      Newco",
+            "example.org         Example Corp",
+        ]
+    )
+    assert orgs.organisation(Person(email="a@uk.ibm.com")) == "IBM"
+    assert orgs.organisation(Person(email="a@gmail.com")) == "(Unknown)"
+    assert orgs.organisation(Person(email="a@lab.example.org")) == "Example Corp"
+    jane = Person(email="jane@gmail.com")
+    assert orgs.organisation(jane, datetime(2025, 1, 1, tzinfo=UTC)) == "Acme"
+    assert orgs.organisation(jane, datetime(2025, 7, 1, tzinfo=UTC)) == "Newco"
+    assert orgs.organisation(Person(email="x@unheard-of.example")) == "(Unknown)"
+
+
+def test_bad_organisation_map_line_is_a_usage_error() -> None:
+    with pytest.raises(kvmlist.UsageError, match="line 1"):
+        OrganisationMap().extend(["arm.com"])
+    with pytest.raises(kvmlist.UsageError, match="bad date"):
+        OrganisationMap().extend(["arm.com Arm < someday"])
+
+
+def test_count_by_organisation_on_the_sample() -> None:
+    counts = kvmlist.count_by_organisation(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    assert counts.most_common(3) == [("Arm", 7), ("(Unknown)", 5), ("Fujitsu", 3)]
+
+
+def test_counts_per_week_and_first_time_contributors() -> None:
+    messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    weekly = kvmlist.count_by(messages, lambda p: p.author.domain if p.author else None, freq="W")
+    assert weekly[("2026-03-02", "arm.com")] == 7
+    since = datetime(2026, 3, 4, tzinfo=UTC)
+    newcomers = kvmlist.first_time_contributors(messages, since)
+    assert newcomers[0] == Person(name="Lars Eriksen", email="lars.eriksen@gmail.com")
+    assert Person(name="Hannah Whitlock", email="hannah.whitlock@arm.com") not in newcomers
+
+
+def test_stats_by_organisation_cli(tmp_path: Path) -> None:
+    orgmap = tmp_path / "orgs.txt"
+    orgmap.write_text("gmail.com  Hobbyists\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kvmlist",
+            "stats",
+            str(FIXTURES / "kvm-sample.mbox"),
+            "--by",
+            "organisation",
+            "--orgmap",
+            str(orgmap),
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Hobbyists,3" in done.stdout.splitlines()
