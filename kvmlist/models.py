@@ -170,6 +170,11 @@ class Patch(Message):
     def __repr__(self) -> str:
         return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"
 
+    def _repr_html_(self) -> str:
+        from kvmlist._html import patch_html
+
+        return patch_html(self)
+
 
 class Series(_Frozen):
     """One version of a patch series: its cover letter and patches, ordered by index."""
@@ -226,3 +231,8 @@ class Series(_Frozen):
         return (
             f"<Series v{self.version} {len(self.patches)}/{self.total} {self.title[:50]!r} {state}>"
         )
+
+    def _repr_html_(self) -> str:
+        from kvmlist._html import series_html
+
+        return series_html(self)

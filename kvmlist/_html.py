@@ -1,0 +1,62 @@
+"""Compact HTML for Jupyter: a patch, a series with its patches and missing parts."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kvmlist.models import Patch, Series
+
+STYLE = "border-collapse:collapse;font-family:monospace;font-size:90%"
+
+
+def patch_html(patch: Patch) -> str:
+    """Return a one-table summary of a patch."""
+    stat = patch.diffstat
+    rows = [
+        ("subject", patch.subject),
+        ("author", str(patch.author or "")),
+        ("date", patch.date.isoformat() if patch.date else ""),
+        ("version / index", f"v{patch.version} {patch.index}/{patch.total}"),
+        ("trailers", "; ".join(str(t) for t in patch.trailers)),
+        ("review trailers", "; ".join(str(t) for t in patch.review_trailers)),
+        (
+            "diffstat",
+            f"{stat.files_changed} files, +{stat.insertions} -{stat.deletions}" if stat else "",
+        ),
+        ("defects", ", ".join(str(d) for d in patch.defects)),
+    ]
+    body = "".join(
+        f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in rows
+        if v
+    )
+    return f"<table style='{STYLE}'>{body}</table>"
+
+
+def series_html(series: Series) -> str:
+    """Return a series as a table: its cover, every index 1..total, missing parts marked."""
+    present = {p.index: p for p in series.patches}
+    state = "complete" if series.complete else f"missing {', '.join(map(str, series.missing))}"
+    head = (
+        f"<b>v{series.version} {escape(series.title)}</b> — {escape(str(series.author or ''))}, "
+        f"{len(series.patches)}/{series.total}, {state}"
+    )
+    rows = []
+    if series.cover is not None:
+        rows.append(_row("0", series.cover.title, str(series.cover.author or ""), "cover"))
+    for index in range(1, series.total + 1):
+        patch = present.get(index)
+        if patch is None:
+            rows.append(_row(str(index), "(missing)", "", "", missing=True))
+        else:
+            reviews = ", ".join(t.key for t in patch.review_trailers)
+            rows.append(_row(str(index), patch.title, str(patch.author or ""), reviews))
+    return f"<div>{head}<table style='{STYLE}'>{''.join(rows)}</table></div>"
+
+
+def _row(index: str, title: str, author: str, note: str, *, missing: bool = False) -> str:
+    style = " style='color:#b00'" if missing else ""
+    cells = "".join(f"<td>{escape(c)}</td>" for c in (index, title, author, note))
+    return f"<tr{style}>{cells}</tr>"
