@@ -4,7 +4,8 @@
     ├── SourceError (OSError)          a path or stream cannot be read
     │   └── MboxFormatError (ValueError)   the input is not an mbox / Maildir
     ├── MessageParseError (ValueError) a mail is malformed (strict mode only)
-    └── UsageError (ValueError)        an argument is wrong (bad range, unknown field)
+    ├── UsageError (ValueError)        an argument is wrong (bad range, unknown field)
+    └── MissingExtraError (ImportError) an optional dependency is missing (names the extra)
 
 Subclasses also derive from the matching builtin, so ``except ValueError`` keeps working.
 """
@@ -30,3 +31,7 @@ class MessageParseError(KvmlistError, ValueError):
 
 class UsageError(KvmlistError, ValueError):
     """An argument is not valid: an unknown field, a malformed range."""
+
+
+class MissingExtraError(KvmlistError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""

@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kvmlist.errors import KvmlistError
+from kvmlist.errors import MissingExtraError
 from kvmlist.models import Series
 
 # body lines that mboxrd quotes: From , >From , >>From ...
 RE_FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
-
-
-class MissingExtraError(KvmlistError, ImportError):
-    """An optional dependency is not installed; the message names the extra to install."""
 
 
 def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
