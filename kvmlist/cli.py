@@ -128,6 +128,9 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"
     )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the result to FILE instead of stdout"
+    )
     _add_lore_options(parser)
     archive = parser.add_argument_group("public-inbox archives (instead of SOURCE)")
     archive.add_argument("--inbox", metavar="PATH", help="a local public-inbox archive (v2 or v1)")
@@ -168,6 +171,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    return _emit(output, getattr(args, "output", None))
+
+
+def _emit(output: str, path: str | None) -> int:
+    if path:
+        try:
+            Path(path).write_text(output, encoding="utf-8")
+        except OSError as error:
+            print(f"kvmlist: {path}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        return 0
     try:
         sys.stdout.write(output)
         sys.stdout.flush()
@@ -191,10 +205,11 @@ def _check(args: argparse.Namespace) -> int:
     result = check_messages(len(raws), parse_raw(raws))
     if args.format == "json":
         summary = {**vars(result), "lost": result.lost}
-        sys.stdout.write(json.dumps(summary, indent=2, default=dict) + "\n")
+        text = json.dumps(summary, indent=2, default=dict) + "\n"
     else:
-        sys.stdout.write(result.render())
-    return 1 if result.lost else 0
+        text = result.render()
+    status = _emit(text, args.output)
+    return status or (1 if result.lost else 0)
 
 
 def _fetch(args: argparse.Namespace) -> int:

@@ -125,3 +125,13 @@ def test_stats_with_two_workers_equal_the_sequential_counts() -> None:
             check=True,
         )
         assert two.stdout == one.stdout and len(one.stdout.splitlines()) > 5
+
+
+def test_output_option_writes_a_file(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stats.json"
+    assert main(["stats", str(archive), "--format", "json", "--output", str(out)]) == 0
+    assert json.loads(out.read_text())[0] == {"author": "Bo <bo@arm.com>", "count": 2}
+
+
+def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path: Path) -> None:
+    assert main(["stats", str(archive), "-o", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
