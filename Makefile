@@ -31,9 +31,14 @@ test: $(STAMP) system-deps
 	if [ $$status -eq 5 ]; then echo "make test: no test ran" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
-	$(BIN)/ruff check kvmlist tests
-	$(BIN)/ruff format --check kvmlist tests
+	$(BIN)/ruff check kvmlist tests bench
+	$(BIN)/ruff format --check kvmlist tests bench
 	$(BIN)/mypy
+
+# figures against the stdlib and b4 -> docs/performance.md; then every regex at 1 MB
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/regex_linear.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,409 @@
+"""kvmlist's benchmark: messages/s and peak RSS against the I/O floor, the stdlib and b4.
+
+    python bench/bench.py [--corpus PATH] [--quick] [--no-write]
+
+Every row runs in a fresh subprocess (``--row NAME``) so its peak RSS is its own; the parent
+prints a table with ratios and writes it to docs/performance.md. Without ../shared the corpus
+is generated. Rows that are slow by nature (stdlib, b4) run on the first SUBSET mails; the
+ratios compare messages per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import itertools
+import json
+import lzma
+import os
+import platform
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "kvmarm.mboxrd.xz"
+SEED = ROOT.parent / "shared" / "seed" / "kvm-2025-12-04.mbox"
+CACHE = ROOT / "bench" / ".cache"
+SUBSET = 4000
+
+
+def raw_mails(path: Path, limit: int | None) -> Iterator[bytes]:
+    from kvmlist.sources.mbox import iter_raw_messages
+
+    return itertools.islice(iter_raw_messages(path), limit)
+
+
+# --- the rows: each returns the number of messages it handled ---------------------------------
+
+
+def row_floor(path: Path, limit: int | None) -> int:
+    return sum(1 for _ in raw_mails(path, limit))
+
+
+def row_stdlib(path: Path, limit: int | None) -> int:
+    import email.parser
+    import email.policy
+
+    parser = email.parser.BytesParser(policy=email.policy.default)
+    count = 0
+    for raw in raw_mails(path, limit):
+        message = parser.parsebytes(raw)
+        for name in ("Subject", "From", "Date", "Message-ID", "In-Reply-To", "References"):
+            with contextlib.suppress(Exception):  # what a careful user does with bad headers
+                message[name]
+        try:
+            body = message.get_body(preferencelist=("plain",))
+            if body is not None:
+                body.get_content()
+        except Exception:
+            pass
+        count += 1
+    return count
+
+
+def row_b4(path: Path, limit: int | None) -> int:
+    import email
+    import logging
+
+    home = tempfile.mkdtemp()
+    for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[variable] = home
+    import b4
+
+    logging.getLogger("b4").setLevel(logging.CRITICAL)
+    mailbox = b4.LoreMailbox()
+    count = 0
+    for raw in raw_mails(path, limit):
+        with contextlib.suppress(Exception):  # b4 raises on some real mails; count and go on
+            mailbox.add_message(email.message_from_bytes(raw, policy=b4.emlpolicy))
+        count += 1
+    for revision in list(mailbox.series):
+        with contextlib.suppress(Exception):
+            mailbox.get_series(revision, codereview_trailers=False)
+    return count
+
+
+def row_parse(path: Path, limit: int | None) -> int:
+    from kvmlist.reader import parse_raw
+
+    return sum(1 for _ in parse_raw(raw_mails(path, limit)))
+
+
+def row_end_to_end(path: Path, limit: int | None) -> int:
+    import kvmlist
+    from kvmlist.reader import parse_raw
+
+    messages = list(parse_raw(raw_mails(path, limit)))
+    kvmlist.group_series(messages, reviews=False)
+    kvmlist.count_by_author(messages)
+    kvmlist.count_by_domain(messages)
+    kvmlist.render_report(messages)
+    return len(messages)
+
+
+def row_counts_stream(path: Path, limit: int | None) -> int:
+    """Counts and the report, streaming (what `kvmlist stats`/`report` do): RSS must stay flat."""
+    import kvmlist
+    from kvmlist.reader import parse_raw
+
+    count = 0
+
+    def counted() -> Iterator[kvmlist.Message]:
+        nonlocal count
+        for message in parse_raw(raw_mails(path, limit)):
+            count += 1
+            yield message
+
+    kvmlist.render_report(counted())
+    return count
+
+
+def row_git(path: Path, limit: int | None) -> int:
+    from kvmlist.reader import read_inbox
+
+    inbox = epoch_for(path, limit)
+    return sum(1 for _ in read_inbox(inbox))
+
+
+def row_count_1_worker(path: Path, limit: int | None) -> int:
+    from kvmlist.parallel import count_by_field_in_workers
+
+    raws = list(raw_mails(path, limit))
+    count_by_field_in_workers(raws, "domain", 1)
+    return len(raws)
+
+
+def row_count_2_workers(path: Path, limit: int | None) -> int:
+    from kvmlist.parallel import count_by_field_in_workers
+
+    raws = list(raw_mails(path, limit))
+    count_by_field_in_workers(raws, "domain", 2)
+    return len(raws)
+
+
+def row_models_2_workers(path: Path, limit: int | None) -> int:
+    from kvmlist.parallel import parse_in_workers
+
+    return sum(1 for _ in parse_in_workers(raw_mails(path, limit), 2))
+
+
+ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
+    # name: (label, function, runs on the subset)
+    "floor": ("1. I/O floor: split the mboxrd", row_floor, False),
+    "stdlib": ("2. stdlib email, policy=default", row_stdlib, True),
+    "b4": ("3. b4 LoreMailbox + get_series", row_b4, True),
+    "parse": ("4. kvmlist: parse to models", row_parse, False),
+    "e2e": ("5. kvmlist: + series, counts, report", row_end_to_end, False),
+    "stream": ("5b. kvmlist: counts + report, streaming", row_counts_stream, False),
+    "git": ("6. kvmlist: public-inbox git source", row_git, False),
+    "count1": ("7a. kvmlist: domain counts, 1 process", row_count_1_worker, False),
+    "count2": ("7b. kvmlist: domain counts, 2 workers", row_count_2_workers, False),
+    "models2": ("7c. kvmlist: models from 2 workers", row_models_2_workers, False),
+}
+
+
+def epoch_for(path: Path, limit: int | None) -> Path:
+    """Return a v2-style epoch (one commit per mail, blob "m") of the mails, built once."""
+    target = CACHE / f"epoch-{path.stat().st_size}-{limit}.git"
+    if target.exists():
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "--bare", str(target)], check=True)
+    with subprocess.Popen(
+        ["git", f"--git-dir={target}", "fast-import", "--quiet"], stdin=subprocess.PIPE
+    ) as importer:
+        assert importer.stdin is not None
+        for number, raw in enumerate(raw_mails(path, limit), start=1):
+            head = f"commit refs/heads/master\nmark :{number}\n"
+            head += f"committer b <b@x> {1600000000 + number} +0000\ndata 0\n"
+            if number > 1:
+                head += f"from :{number - 1}\n"
+            importer.stdin.write(
+                head.encode() + b"deleteall\n" + f"M 100644 inline m\ndata {len(raw)}\n".encode()
+            )
+            importer.stdin.write(raw + b"\n")
+        importer.stdin.close()
+    subprocess.run(
+        ["git", f"--git-dir={target}", "symbolic-ref", "HEAD", "refs/heads/master"], check=True
+    )
+    return target
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def run_row(name: str, path: Path, limit: int | None) -> dict[str, float]:
+    """Run one row in this process and return its figures."""
+    start = time.perf_counter()
+    count = ROWS[name][1](path, limit)
+    seconds = time.perf_counter() - start
+    return {"messages": count, "seconds": seconds, "rss_mib": peak_rss_kib() / 1024}
+
+
+def peak_rss_kib() -> int:
+    """Return this process's peak RSS (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def in_subprocess(name: str, path: Path, limit: int | None) -> dict[str, float]:
+    command = [sys.executable, __file__, "--row", name, "--path", str(path)]
+    if limit is not None:
+        command += ["--limit", str(limit)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return figures
+
+
+def wall(command: list[str], repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def plain_corpus(source: Path, quick: bool) -> tuple[Path, str]:
+    """Return a plain mboxrd to read (decompressed once) and a description of it."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if source.exists():
+        target = CACHE / ("kvmarm-quick.mbox" if quick else "kvmarm.mbox")
+        if not target.exists():
+            with lzma.open(source) as packed:
+                data = packed.read()
+            if quick:
+                data = b"".join(_first(data, SUBSET))
+            target.write_bytes(data)
+        return target, f"{source.name} ({'first 4,000 mails' if quick else 'whole'})"
+    target = CACHE / "generated.mbox"
+    if not target.exists():
+        target.write_bytes(generated_corpus(5000))
+    return target, "generated corpus (../shared absent), 5,000 mails"
+
+
+def _first(data: bytes, count: int) -> Iterator[bytes]:
+    from kvmlist.sources.mbox import iter_raw_messages
+
+    for raw in itertools.islice(iter_raw_messages(io.BytesIO(data)), count):
+        yield (
+            b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+            + raw.replace(b"\nFrom ", b"\n>From ")
+            + b"\n"
+        )
+
+
+def author(i: int) -> str:
+    return f"Dev {i % 97} <dev{i % 97}@example{i % 7}.org>"
+
+
+def generated_corpus(count: int) -> bytes:
+    out = []
+    for i in range(count):
+        body = (
+            f"Fix number {i}.\n\nSigned-off-by: {author(i)}\n---\n"
+            f" f{i}.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n"
+            f"diff --git a/f{i}.c b/f{i}.c\n--- a/f{i}.c\n+++ b/f{i}.c\n@@ -1 +1 @@\n-a\n+b\n"
+        )
+        head = (
+            f"From: {author(i)}\nSubject: [PATCH v2 {i % 5 + 1}/5] "
+            f"KVM: thing {i // 5}\nDate: Tue, 3 Mar 2026 10:00:{i % 60:02d} +0000\n"
+            f"Message-ID: <{i}@example.org>\n\n"
+        )
+        out.append(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + (head + body).encode() + b"\n")
+    return b"".join(out)
+
+
+def where_time_goes(path: Path) -> str:
+    """Return the top functions by own time when parsing 3,000 mails."""
+    from kvmlist.reader import parse_raw
+
+    raws = list(raw_mails(path, 3000))
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in parse_raw(raws):
+        pass
+    profile.disable()
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(10)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    return "\n".join(lines[start : start + 11])
+
+
+def machine() -> str:
+    cpu = ""
+    if os.path.exists("/proc/cpuinfo"):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    python = platform.python_version()
+    return f"{platform.machine()}, {cpu or 'unknown CPU'}, {os.cpu_count()} cores, Python {python}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--row", choices=sorted(ROWS))
+    parser.add_argument("--path", type=Path)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--quick", action="store_true", help="the first 4,000 mails only")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/performance.md")
+    args = parser.parse_args()
+    if args.row:
+        print(json.dumps(run_row(args.row, args.path, args.limit)))
+        return 0
+    path, described = plain_corpus(args.corpus, args.quick)
+    results = {}
+    for name, (label, _, subset) in ROWS.items():
+        results[name] = in_subprocess(name, path, SUBSET if subset else None)
+        figures = results[name]
+        print(
+            f"{label:42} {figures['messages'] / figures['seconds']:10,.0f} msg/s  "
+            f"{figures['rss_mib']:7.1f} MiB",
+            flush=True,
+        )
+    text = render(results, path, described)
+    print(text)
+    if not args.no_write:
+        (ROOT / "docs" / "performance.md").write_text(text)
+    return 0
+
+
+def render(results: dict[str, dict[str, float]], path: Path, described: str) -> str:
+    rate = {name: r["messages"] / r["seconds"] for name, r in results.items()}
+    rows = "\n".join(
+        f"| {ROWS[name][0]} | {r['messages']:,.0f} | {rate[name]:,.0f} | {r['rss_mib']:.0f} |"
+        for name, r in results.items()
+    )
+    quadruple = CACHE / (path.stem + "-x4.mbox")
+    if not quadruple.exists():
+        quadruple.write_bytes(path.read_bytes() * 4)
+    stream_4x = in_subprocess("stream", quadruple, None)
+    import_time = wall([sys.executable, "-c", "import kvmlist"]) - wall(
+        [sys.executable, "-c", "pass"]
+    )
+    seed_report = (
+        wall([sys.executable, "-m", "kvmlist", "report", str(SEED)]) if SEED.exists() else None
+    )
+    ratios = [
+        f"* kvmlist parse / stdlib: **{rate['parse'] / rate['stdlib']:.1f}x** (target >= 5x)",
+        f"* kvmlist parse / b4: **{rate['parse'] / rate['b4']:.1f}x** (target >= 8x)",
+        f"* kvmlist parse / I/O floor: {rate['parse'] / rate['floor']:.2f}",
+        f"* 2 workers / 1 process, domain counts: **{rate['count2'] / rate['count1']:.2f}x** "
+        "(target >= 1.7x; results identical, tests/test_parallel.py)",
+        f"* 2 workers / 1 process, full models handed back: {rate['models2'] / rate['parse']:.2f}x",
+        f"* streaming counts + report, peak RSS: {results['stream']['rss_mib']:.0f} MiB on the "
+        f"corpus, {stream_4x['rss_mib']:.0f} MiB on 4x the corpus (target < 150 MiB, flat)",
+        f"* `import kvmlist`: {import_time * 1000:.0f} ms (target < 150 ms)",
+    ]
+    if seed_report is not None:
+        ratios.append(
+            f"* `kvmlist report` on the seed, wall with start-up: {seed_report:.2f} s "
+            "(target < 0.5 s)"
+        )
+    return f"""# Performance
+
+Measured by `make bench` (bench/bench.py) on {time.strftime("%Y-%m-%d")}, {machine()}.
+Input: {described}; rows 2 and 3 run on its first {SUBSET:,} mails (rates compare per message).
+Each row runs in its own process; RSS is that process's peak (VmHWM; worker processes of rows
+7b/7c not included).
+
+| row | mails | mails/s | peak RSS MiB |
+|---|---:|---:|---:|
+{rows}
+
+{chr(10).join(ratios)}
+
+The 4x corpus repeats the same mails, so Message-IDs repeat and counts deduplicate; the point
+is that memory does not grow with the input.
+
+## Where the time goes (row 4, 3,000 mails, cProfile, by own time)
+
+```
+{where_time_goes(path)}
+```
+
+Earlier profiles (while the foundation was built): header scanning was half of the parse time
+until only the dozen fields kvmlist reads were decoded (5,300 -> 6,100 mails/s); splitting the
+mboxrd line by line ran at 25,000 mails/s and by blocks with `bytes.find` at 68,000; handing
+full models back from worker processes costs the parent about as much as parsing, hence
+projections for counting.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
