@@ -8,7 +8,6 @@ override it.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,8 +26,6 @@ FREE_MAIL = frozenset(
         "free.fr", "orange.fr", "fastmail.com", "kernel.org",
     }
 )  # fmt: skip
-# Proper Name <proper@x> Commit Name <commit@x>   (any of the four mailmap forms)
-RE_MAILMAP = re.compile(r"^\s*([^<#]*?)\s*<([^>]*)>\s*(?:([^<#]*?)\s*<([^>]*)>)?\s*(?:#.*)?$")
 
 
 class Mailmap:
@@ -54,9 +51,9 @@ class Mailmap:
         for line in lines:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            match = RE_MAILMAP.match(line)
-            if match:
-                mailmap._add(*match.groups())
+            parsed = _mailmap_line(line)
+            if parsed is not None:
+                mailmap._add(*parsed)
         return mailmap
 
     def _add(self, name: str, email: str, old_name: str | None, old_email: str | None) -> None:
@@ -75,6 +72,23 @@ class Mailmap:
             return person
         name, email = found
         return Person(name=name or person.name, email=email or person.email)
+
+
+def _mailmap_line(line: str) -> tuple[str, str, str | None, str | None] | None:
+    """Split "Proper Name <proper@x> Commit Name <commit@x>" (any of the four forms)."""
+    parts: list[tuple[str, str]] = []  # (name before "<", address inside <>)
+    rest = line.split("#", 1)[0] if "#" in line.split(">")[-1] else line
+    while "<" in rest and len(parts) < 2:
+        opening = rest.find("<")
+        closing = rest.find(">", opening)
+        if closing < 0:
+            return None
+        parts.append((rest[:opening].strip(), rest[opening + 1 : closing].strip()))
+        rest = rest[closing + 1 :]
+    if not parts:
+        return None
+    (name, email), second = parts[0], parts[1] if len(parts) > 1 else None
+    return name, email, second[0] if second else None, second[1] if second else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,3 +110,8 @@ def test_stats_by_organisation_cli(tmp_path: Path) -> None:
         check=True,
     )
     assert "Hobbyists,3" in done.stdout.splitlines()
+
+
+def test_hostile_mailmap_lines_parse_in_linear_time() -> None:
+    mailmap = Mailmap.parse(["<" * 1_000_000, " " * 1_000_000 + "<a", "a <b> " * 200_000])
+    assert mailmap.resolve(Person(email="x@y")) == Person(email="x@y")
