@@ -1,29 +1,36 @@
-"""A mail body split the way git am reads it: in-body headers, message, ---, diffstat, diff."""
+"""A mail body split the way git am reads it: in-body headers, message, ---, diffstat, diff.
+
+The split works on offsets into the text: ``str.find``/``rfind`` locate the few lines that
+matter (diff start, ``---``, diffstat summary, signature), so a body is not walked line by line
+in Python; only the last hunk is, to tell a ``-- `` signature from a removed line ``- ``.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-# From: Alexandru Elisei <alexandru.elisei@arm.com>   (in-body header, git am semantics)
-RE_IN_BODY_HEADER = re.compile(r"^(From|Date|Subject|Author|Message-I[Dd]|Reply-To):\s*(.*)$", re.I)
+from kvmlist.parse.diffstat import RE_HUNK, is_file_line, is_summary_line
+
+# Subject: [PATCH] arm64: drop to EL1   (an in-body header line, git am semantics)
+RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
 # ---
-RE_SEPARATOR = re.compile(r"^---\s*$")
-# diff --git a/x b/x   |   diff -urN a b
-RE_DIFF_START = re.compile(r"^diff (?:--git |-)\S")
-# @@ -1,3 +1,4 @@
-RE_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
-# " 3 files changed, 9 insertions(+), 6 deletions(-)"
-RE_DIFFSTAT_SUMMARY = re.compile(r"^\s*\d+ files? changed(?:,|\s*$)")
-# the part right of "|" in " path/to/file.c | 12 ++--"  |  " pixel.bmp | Bin 0 -> 142 bytes"
-RE_DIFFSTAT_STATS = re.compile(r"\s+(?:\d+(?: [+-]*)?|Bin\b.*)\s*")
-# ________________________________   (a list footer)
-RE_FOOTER = re.compile(r"^_{10,}\s*$")
+RE_SEPARATOR = re.compile(r"---[ \t]*")
+# "\n  \n\n" at the start of a part: the blank lines before its text
+RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
+# _______________________________________________   (then "kvmarm mailing list")
+RE_FOOTER = re.compile(r"_{10,}[ \t]*")
+
+#: Canonical spelling of the in-body header keys git am reads.
+IN_BODY_KEYS = {"from": "From", "date": "Date", "subject": "Subject"}
+#: A list footer is cut together with one right above it within this many lines.
+FOOTER_LINES = 8
 
 
 @dataclass(frozen=True, slots=True)
 class BodyParts:
-    """The parts of a patch or cover-letter body."""
+    """The parts of a patch or cover-letter body (see split_body)."""
 
     in_body_headers: tuple[tuple[str, str], ...]
     message: str
@@ -35,146 +42,235 @@ class BodyParts:
 
 
 def has_diff(text: str) -> bool:
-    """Return True when text holds a diff (cheap check)."""
-    return _diff_start(text.split("\n")) is not None
+    """Return True when text holds a diff (git, plain unified, CVS/SVN or binary)."""
+    return _diff_start(text, 0) >= 0
 
 
 def split_body(text: str) -> BodyParts:
-    """Return the parts of a body: in-body headers, message, basement, diffstat, diff."""
-    lines = text.split("\n")
-    headers, lines = _in_body_headers(lines)
-    lines, signature = _cut_signature(lines)
-    start = _diff_start(lines)
-    head = lines if start is None else lines[:start]
-    diff = "" if start is None else "\n".join(lines[start:]).rstrip("\n")
-    diffstat_lines = [line for line in head if _is_diffstat_line(line)]
-    separator = None
-    if start is not None or diffstat_lines:
-        separator = next((i for i, line in enumerate(head) if RE_SEPARATOR.match(line)), None)
-    if separator is None:
-        message, basement = head, []
-    else:
-        message, basement = head[:separator], head[separator + 1 :]
+    """Return the parts of a body: in-body headers, message, basement, diffstat, diff, signature."""
+    headers, lo = _in_body_headers(text)
+    diff_at = _diff_start(text, lo)
+    end, signature = _cut_signature(text, lo, diff_at)
+    head_end = end if diff_at < 0 else diff_at
+    stat_start, stat_end = _diffstat_span(text, lo, head_end)
+    separator = _separator(text, lo, head_end) if diff_at >= 0 or stat_start >= 0 else -1
+    message_end = head_end if separator < 0 else separator
+    basement = "" if separator < 0 else _trim(text[_next_line(text, separator) : head_end])
+    diff = text[diff_at:end].rstrip("\n") if diff_at >= 0 else ""
     return BodyParts(
         in_body_headers=headers,
-        message=_text(message),
-        basement=_text(basement),
-        diffstat="\n".join(diffstat_lines),
-        diff=diff,
-        signature="\n".join(signature).strip("\n"),
-        preamble=_text(head),
+        message=_trim(text[lo:message_end]),
+        basement=basement,
+        diffstat=text[stat_start:stat_end] if stat_start >= 0 else "",
+        diff=diff + "\n" if diff else "",
+        signature=_trim(text[signature:]),
+        preamble=_trim(text[lo:head_end]),
     )
 
 
-def _text(lines: list[str]) -> str:
-    return "\n".join(lines).rstrip()
+def _trim(part: str) -> str:
+    """Return part without its leading blank lines and trailing whitespace."""
+    part = part.rstrip()
+    return part[_skip_blank(part, 0) :]
 
 
-def _in_body_headers(lines: list[str]) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """Return the in-body header paragraph (if the body starts with one) and the rest."""
-    position = 0
-    while position < len(lines) and not lines[position].strip():
-        position += 1
-    headers: list[tuple[str, str]] = []
-    while position < len(lines) and lines[position].strip():
-        line = lines[position]
-        if line[:1] in (" ", "\t") and headers:
-            key, value = headers[-1]
-            headers[-1] = (key, f"{value} {line.strip()}")
-        else:
-            match = RE_IN_BODY_HEADER.match(line)
-            if not match:
-                return (), lines
-            headers.append((match.group(1).title(), match.group(2).strip()))
-        position += 1
-    if not headers:
-        return (), lines
-    while position < len(lines) and not lines[position].strip():
-        position += 1
-    return tuple(headers), lines[position:]
+def _skip_blank(text: str, pos: int) -> int:
+    match = RE_BLANK_LINES.match(text, pos)
+    return match.end() if match else pos
 
 
-def _cut_signature(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Return lines without the trailing "-- " signature (or list footer), and the signature."""
-    end = _diff_end(lines)
-    for index in range(len(lines) - 1, end - 1, -1):
-        if lines[index] == "-- " or (
-            RE_FOOTER.match(lines[index])
-            and "mailing list" in " ".join(lines[index + 1 : index + 3])
-        ):
-            return lines[:index], lines[index + 1 :]
-    return lines, []
+def _next_line(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end + 1
 
 
-def _diff_end(lines: list[str]) -> int:
-    """Return the index after the last hunk line, so a signature is only looked for below it."""
-    start = _diff_start(lines)
-    if start is None:
+def _line_at(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[pos:] if end < 0 else text[pos:end]
+
+
+def _find_line(text: str, prefix: str, lo: int, hi: int) -> int:
+    """Return the offset of the first line in text[lo:hi] starting with prefix, or -1."""
+    if lo == 0 and text.startswith(prefix):
         return 0
-    end = start
-    old_left = new_left = 0
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if old_left > 0 or new_left > 0:
-            tag = line[:1]
-            if tag == "+":
-                new_left -= 1
-            elif tag == "-":
-                old_left -= 1
-            elif tag != "\\":
-                old_left -= 1
-                new_left -= 1
-            end = index + 1
-        elif line.startswith("@@ "):
-            match = RE_HUNK.match(line)
-            if match:
-                old_left, new_left = _hunk_sizes(line)
-                end = index + 1
-        elif line.startswith("\\"):
-            end = index + 1
-    return end
+    at = text.find("\n" + prefix, max(lo - 1, 0), hi)
+    return -1 if at < 0 else at + 1
 
 
-def _hunk_sizes(line: str) -> tuple[int, int]:
-    old, new = line.split("@@")[1].split()
-    return _size(old), _size(new)
+def _rfind_line(text: str, prefix: str, lo: int, hi: int, whole: bool = False) -> int:
+    """Return the offset of the last line in text[lo:hi] starting with (or, whole, equal to)
+    prefix, or -1; lo must be a line start."""
+    tail = hi - len(prefix)
+    at_end = whole and hi == len(text) and tail >= lo and text.endswith(prefix)
+    if at_end and (tail == lo or text[tail - 1] == "\n"):
+        return tail
+    needle = "\n" + prefix + "\n" if whole else "\n" + prefix
+    at = text.rfind(needle, max(lo - 1, 0), hi)
+    if at >= 0:
+        return at + 1
+    return lo if text.startswith(needle[1:], lo) and lo + len(needle) - 1 <= hi else -1
 
 
-def _size(spec: str) -> int:
-    return int(spec.split(",")[1]) if "," in spec else 1
+def _in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
+    """Return the in-body header paragraph the body starts with, and where the rest starts."""
+    pos = _skip_blank(text, 0)
+    if text[pos : pos + 1] not in ("F", "D", "S", "f", "d", "s"):
+        return (), 0
+    headers: list[tuple[str, list[str]]] = []
+    while pos < len(text):
+        line = _line_at(text, pos)
+        if not line.strip():
+            break
+        if line[0] in " \t" and headers:
+            headers[-1][1].append(line.strip())  # a folded Subject goes on
+        else:
+            match = RE_IN_BODY_HEADER.fullmatch(line)
+            if match is None:
+                return (), 0
+            headers.append((IN_BODY_KEYS[match.group(1).lower()], [match.group(2).strip()]))
+        pos = _next_line(text, pos)
+    joined = tuple((key, " ".join(part for part in parts if part)) for key, parts in headers)
+    return joined, _skip_blank(text, pos)
 
 
-def _diff_start(lines: list[str]) -> int | None:
-    """Return the index of the first line of the diff, or None."""
-    for index, line in enumerate(lines):
-        first = line[:1]
-        if first == "d" and RE_DIFF_START.match(line):
-            return index
-        if first == "-" and line.startswith("--- ") and _unified_header(lines, index):
-            return index
-        if first == "I" and line.startswith("Index: ") and _index_header(lines, index):
-            return index
-        if first == "G" and line.startswith("GIT binary patch"):
-            return index
-    return None
+def _diff_start(text: str, lo: int) -> int:
+    """Return the offset of the diff's first line at or after lo, or -1."""
+    best = len(text)
+    for prefix, confirm in DIFF_STARTS:
+        at = _find_line(text, prefix, lo, best)
+        while at >= 0 and not confirm(text, at):
+            at = _find_line(text, prefix, at + 1, best)
+        if at >= 0:
+            best = at
+    return best if best < len(text) else -1
 
 
-def _unified_header(lines: list[str], index: int) -> bool:
-    """True when "+++ path" and "@@ ... @@" lines confirm the "--- path" line at index."""
-    return (
-        index + 2 < len(lines)
-        and lines[index + 1].startswith("+++ ")
-        and lines[index + 2].startswith("@@ ")
+def _is_diff_command(text: str, at: int) -> bool:
+    """True for "diff --git a/x b/x", or "diff -urN a b" confirmed by ---/+++ below it."""
+    if text.startswith("diff --git ", at):
+        return not text[at + 11 : at + 12].isspace() and at + 11 < len(text)
+    if text[at + 6 : at + 7].isspace() or at + 6 >= len(text):
+        return False
+    line = _next_line(text, at)
+    for _ in range(3):
+        if text.startswith("Binary files ", line) or _is_unified_header(text, line):
+            return True
+        line = _next_line(text, line)
+    return False
+
+
+def _is_unified_header(text: str, at: int) -> bool:
+    """True for "--- path" directly followed by "+++ path"."""
+    if not text.startswith("--- ", at) or text[at + 4 : at + 5].isspace():
+        return False
+    return text.startswith("+++ ", _next_line(text, at))
+
+
+def _is_unified_diff(text: str, at: int) -> bool:
+    """True for "--- path", "+++ path", "@@ ..." (a diff without a "diff" line)."""
+    return _is_unified_header(text, at) and text.startswith(
+        "@@ ", _next_line(text, _next_line(text, at))
     )
 
 
-def _index_header(lines: list[str], index: int) -> bool:
-    """True when a "====" line confirms the CVS/SVN "Index: path" line at index."""
-    return index + 1 < len(lines) and lines[index + 1].startswith("====")
+def _is_index_header(text: str, at: int) -> bool:
+    """True for a CVS/SVN "Index: path" followed by a "====" line."""
+    return text.startswith("====", _next_line(text, at))
 
 
-def _is_diffstat_line(line: str) -> bool:
-    if line.startswith(" ") and "|" in line and line[1:2].strip():
-        path, _, stats = line.rpartition("|")
-        return bool(path.strip()) and RE_DIFFSTAT_STATS.fullmatch(stats) is not None
-    return "changed" in line and RE_DIFFSTAT_SUMMARY.match(line) is not None
+#: Line prefixes that may start a diff, each with the check that confirms it.
+DIFF_STARTS: tuple[tuple[str, Callable[[str, int], bool]], ...] = (
+    ("diff -", _is_diff_command),
+    ("--- ", _is_unified_diff),
+    ("Index: ", _is_index_header),
+    ("GIT binary patch", lambda text, at: True),
+)
+
+
+def _cut_signature(text: str, lo: int, diff_at: int) -> tuple[int, int]:
+    """Return where the content ends and where the signature text starts."""
+    end = signature = len(text)
+    footer = _footer_start(text, lo)
+    if footer > diff_at:  # no hunk line starts with "_": no need to count
+        end = signature = footer
+    dashes = _rfind_line(text, "-- ", lo, end, whole=True)
+    if dashes >= 0 and _below_diff(text, diff_at, dashes):
+        end, signature = dashes, _next_line(text, dashes)
+    return end, signature
+
+
+def _footer_start(text: str, lo: int) -> int:
+    """Return the offset of the list footers at the end of text, or -1.
+
+    A footer is a "____" line followed by "... mailing list"; mails that went through two
+    lists carry two, one right above the other.
+    """
+    found = end = len(text)
+    while (at := _last_footer(text, lo, end)) >= 0:
+        if found < len(text) and text.count("\n", at, found) > FOOTER_LINES:
+            break
+        found = end = at
+    return found if found < len(text) else -1
+
+
+def _last_footer(text: str, lo: int, hi: int) -> int:
+    at = _rfind_line(text, "_" * 10, lo, hi)
+    while at >= 0:
+        below = _next_line(text, at)
+        if (
+            RE_FOOTER.fullmatch(_line_at(text, at))
+            and "mailing list" in _line_at(text, below).lower()
+        ):
+            return at
+        at = _rfind_line(text, "_" * 10, lo, at)
+    return -1
+
+
+def _below_diff(text: str, diff_at: int, at: int) -> bool:
+    """True when the line at offset at lies after the diff's last hunk (or there is no diff)."""
+    if diff_at < 0:
+        return True
+    if at <= diff_at:
+        return False
+    hunk = _rfind_line(text, "@@ -", diff_at, at)
+    match = RE_HUNK.match(text, hunk) if hunk >= 0 else None
+    if match is None:
+        return True
+    # Each hunk line uses up old and/or new lines; the counts only shrink, so the hunk
+    # ended above `at` exactly when the lines between the header and `at` cover both counts.
+    body = text[_next_line(text, hunk) : at]
+    lines = body.count("\n")
+    plus = body.count("\n+") + body.startswith("+")
+    minus = body.count("\n-") + body.startswith("-")
+    context = lines - plus - minus - body.count("\n\\") - body.startswith("\\")
+    return context + minus >= int(match.group(1) or 1) and context + plus >= int(
+        match.group(2) or 1
+    )
+
+
+def _diffstat_span(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """Return the span of the last diffstat (per-file lines and summary) in text[lo:hi]."""
+    at = hi
+    while (at := text.rfind(" changed", lo, at)) >= 0:
+        newline = text.rfind("\n", lo, at)
+        start = lo if newline < 0 else newline + 1
+        line = _line_at(text, start)
+        if is_summary_line(line):
+            first = start
+            while first > lo:
+                newline = text.rfind("\n", lo, first - 1)
+                previous = lo if newline < 0 else newline + 1
+                if not is_file_line(text[previous : first - 1]):
+                    break
+                first = previous
+            return first, start + len(line)
+        at = start
+    return -1, -1
+
+
+def _separator(text: str, lo: int, hi: int) -> int:
+    """Return the offset of the first "---" line in text[lo:hi], or -1."""
+    at = _find_line(text, "---", lo, hi)
+    while at >= 0 and not RE_SEPARATOR.fullmatch(_line_at(text, at)):
+        at = _find_line(text, "---", at + 1, hi)
+    return at

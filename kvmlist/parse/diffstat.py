@@ -6,111 +6,147 @@ import re
 
 from kvmlist.models import Diffstat, FileChange
 
-# the part right of "|" in " arch/arm64/kvm/sys_regs.c   | 4 +-"  |  " .../x.c  | 117 +++++"
-RE_FILE_STATS = re.compile(r"\s+(\d+)(?: ([+-]*))?\s*$")
-# the part right of "|" in " pixel.bmp | Bin 0 -> 142 bytes"
-RE_BINARY_STATS = re.compile(r"\s+Bin\b")
-# " 3 files changed, 9 insertions(+), 6 deletions(-)"   |   " 1 file changed, 1 deletion(-)"
-RE_SUMMARY = re.compile(
-    r"^\s*(\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?\s*$"
+# right of "|" in " arch/arm64/kvm/sys_regs.c  |  4 +-"   or   " pixel.bmp | Bin 0 -> 142 bytes"
+RE_FILE_STATS = re.compile(
+    r"[ \t]+(?:(\d{1,12})(?: ([+-]*))?|Bin(?: \d{1,12} -> \d{1,12} bytes)?)[ \t]*"
 )
-# diff --git a/arch/x86/kvm/x86.c b/arch/x86/kvm/x86.c
-RE_DIFF_GIT = re.compile(r"^diff --git (\S+) (\S+)")
-# @@ -362,7 +362,7 @@ unsigned long thp_get_unmapped_area(...)
-RE_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
-# +++ b/arch/x86/kvm/x86.c
-RE_PLUS_FILE = re.compile(r"^\+\+\+ (\S+)")
+# " 3 files changed, 9 insertions(+), 6 deletions(-)"   or   " 1 file changed, 1 deletion(-)"
+RE_SUMMARY = re.compile(
+    r"[ \t]*(\d{1,12}) files? changed"
+    r"(?:, (\d{1,12}) insertions?\(\+\))?(?:, (\d{1,12}) deletions?\(-\))?[ \t]*"
+)
+# @@ -362,7 +362,8 @@ unsigned long thp_get_unmapped_area(...)
+RE_HUNK = re.compile(r"@@ -\d{1,12}(?:,(\d{1,12}))? \+\d{1,12}(?:,(\d{1,12}))? @@")
+
+#: Extended git header lines whose path names the file (the new name wins).
+_PATH_HEADERS = ("rename to ", "copy to ", "+++ ")
+
+
+def is_summary_line(line: str) -> bool:
+    """True for a diffstat summary line (`` 2 files changed, 3 insertions(+)``)."""
+    return "changed" in line and RE_SUMMARY.fullmatch(line) is not None
+
+
+def is_file_line(line: str) -> bool:
+    """True for a per-file diffstat line (`` path | 12 ++--``)."""
+    return _file_stats(line) is not None
+
+
+def _file_stats(line: str) -> tuple[str, re.Match[str]] | None:
+    if line[:1] != " " or "|" not in line:
+        return None
+    path, _, stats = line.rpartition("|")
+    path = path.strip()
+    match = RE_FILE_STATS.fullmatch(stats)
+    return (path, match) if path and match else None
 
 
 def parse_diffstat(text: str) -> Diffstat | None:
-    """Return the diffstat the lines of text hold (per-file lines and summary), or None."""
+    """Return the last diffstat in text (per-file lines and their summary), or None."""
+    found: Diffstat | None = None
     files: list[FileChange] = []
-    summary: tuple[int, int, int] | None = None
     for line in text.split("\n"):
-        if "|" in line and line.startswith(" ") and line[1:2].strip():
-            change = _file_change(line)
-            if change is not None:
-                files.append(change)
-                continue
-        if "changed" in line:
-            match = RE_SUMMARY.match(line)
-            if match:
-                summary = (int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0))
-    if summary is None:
-        return None
-    return Diffstat(
-        files=tuple(files),
-        files_changed=summary[0],
-        insertions=summary[1],
-        deletions=summary[2],
-    )
+        stats = _file_stats(line)
+        if stats is not None:
+            files.append(_file_change(*stats))
+            continue
+        match = RE_SUMMARY.fullmatch(line) if "changed" in line else None
+        if match:
+            found = Diffstat(
+                files=tuple(files),
+                files_changed=int(match.group(1)),
+                insertions=int(match.group(2) or 0),
+                deletions=int(match.group(3) or 0),
+            )
+        files = []
+    return found
 
 
-def _file_change(line: str) -> FileChange | None:
-    path, _, stats = line.rpartition("|")
-    path = path.strip()
-    if not path:
-        return None
-    match = RE_FILE_STATS.fullmatch(stats)
-    if match:
-        plus_minus = match.group(2) or ""
-        return FileChange(
-            path=path, insertions=plus_minus.count("+"), deletions=plus_minus.count("-")
-        )
-    if RE_BINARY_STATS.match(stats):
+def _file_change(path: str, match: re.Match[str]) -> FileChange:
+    """Return one file's change; a graph git scaled to fit is apportioned to the count."""
+    if match.group(1) is None:
         return FileChange(path=path, binary=True)
-    return None
+    changed = int(match.group(1))
+    graph = match.group(2) or ""
+    plus = graph.count("+")
+    if not graph or len(graph) == changed:
+        return FileChange(path=path, insertions=plus, deletions=len(graph) - plus)
+    insertions = round(changed * plus / len(graph))
+    return FileChange(path=path, insertions=insertions, deletions=changed - insertions)
 
 
 def diffstat_from_diff(diff: str) -> Diffstat:
     """Return the diffstat of a diff, counting + and - lines inside hunks only."""
-    files: list[list[object]] = []  # [path, insertions, deletions, binary]
+    paths: list[str] = []
+    counts: list[list[int]] = []  # per file: [insertions, deletions, binary, hunks or ---]
     old_left = new_left = 0
     for line in diff.split("\n"):
         if old_left > 0 or new_left > 0:
             tag = line[:1]
             if tag == "+":
-                files[-1][1] += 1  # type: ignore[operator]
+                counts[-1][0] += 1
                 new_left -= 1
             elif tag == "-":
-                files[-1][2] += 1  # type: ignore[operator]
+                counts[-1][1] += 1
                 old_left -= 1
-            elif tag == "\\":
-                pass
-            else:
+            elif tag != "\\":
                 old_left -= 1
                 new_left -= 1
-            continue
-        if line.startswith("diff "):
-            match = RE_DIFF_GIT.match(line)
-            files.append(
-                [_strip_prefix(match.group(2)) if match else line[5:].split()[-1], 0, 0, False]
-            )
-        elif line.startswith("+++ ") and files:
-            match = RE_PLUS_FILE.match(line)
-            if match and match.group(1) != "/dev/null":
-                files[-1][0] = _strip_prefix(match.group(1))
-        elif line.startswith("+++ ") or (line.startswith("--- ") and not files):
-            if line.startswith("--- "):
-                files.append([line[4:].split("\t")[0], 0, 0, False])
-        elif line.startswith("@@ ") and files:
+        elif line.startswith("diff "):
+            paths.append(_diff_line_path(line))
+            counts.append([0, 0, 0, 0])
+        elif line.startswith("--- ") and (not counts or counts[-1][3]):
+            # a plain unified diff: "--- a/x" starts the next file when no "diff" line did
+            paths.append(_strip_prefix(_header_path(line)))
+            counts.append([0, 0, 0, 1])
+        elif line.startswith("@@ ") and counts:
             match = RE_HUNK.match(line)
             if match:
-                old_left = int(match.group(1)) if match.group(1) is not None else 1
-                new_left = int(match.group(2)) if match.group(2) is not None else 1
-        elif (line.startswith("GIT binary patch") or line.startswith("Binary files")) and files:
-            files[-1][3] = True
-    changes = tuple(
-        FileChange(path=str(p), insertions=int(i), deletions=int(d), binary=bool(b))  # type: ignore[call-overload]
-        for p, i, d, b in files
+                old_left = int(match.group(1) or 1)
+                new_left = int(match.group(2) or 1)
+                counts[-1][3] = 1
+        elif counts and line.startswith(_PATH_HEADERS):
+            path = _header_path(line)
+            if path != "/dev/null":
+                paths[-1] = _strip_prefix(path) if line[0] == "+" else path
+        elif counts and line.startswith(("GIT binary patch", "Binary files ")):
+            counts[-1][2] = 1
+    files = tuple(
+        FileChange(path=path, insertions=c[0], deletions=c[1], binary=bool(c[2]))
+        for path, c in zip(paths, counts, strict=True)
     )
     return Diffstat(
-        files=changes,
-        files_changed=len(changes),
-        insertions=sum(c.insertions for c in changes),
-        deletions=sum(c.deletions for c in changes),
+        files=files,
+        files_changed=len(files),
+        insertions=sum(c[0] for c in counts),
+        deletions=sum(c[1] for c in counts),
         computed=True,
     )
+
+
+def _header_path(line: str) -> str:
+    """Return the path of "+++ b/x.c\t2025-01-01 ..." or "rename to x.c"."""
+    rest = line[4:] if line[:4] in ("+++ ", "--- ") else line.split(" to ", 1)[1]
+    return rest.split("\t", 1)[0].rstrip()
+
+
+def _diff_line_path(line: str) -> str:
+    """Return the new path of "diff --git a/x b/x" (paths may hold spaces or lack a/ b/)."""
+    if not line.startswith("diff --git "):
+        return _strip_prefix(line.rsplit(" ", 1)[-1])  # diff -urN a/x b/x
+    rest = line[len("diff --git ") :]
+    if rest.startswith("a/"):
+        # "a/<p> b/<p>": the split where both halves name the same path, else the last " b/"
+        half = (len(rest) - 1) // 2
+        if rest[half : half + 3] == " b/" and rest[2:half] == rest[half + 3 :]:
+            return rest[half + 3 :]
+        at = rest.rfind(" b/")
+        if at > 0:
+            return rest[at + 3 :]
+    half = (len(rest) - 1) // 2
+    if len(rest) % 2 == 1 and rest[half] == " " and rest[:half] == rest[half + 1 :]:
+        return rest[:half]
+    return rest.rsplit(" ", 1)[-1]
 
 
 def _strip_prefix(path: str) -> str:
