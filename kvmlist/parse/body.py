@@ -1,8 +1,9 @@
 """A mail body split the way git am reads it: in-body headers, message, ---, diffstat, diff.
 
 The split works on offsets into the text: ``str.find``/``rfind`` locate the few lines that
-matter (diff start, ``---``, diffstat summary, signature), so a body is not walked line by line
-in Python; only the last hunk is, to tell a ``-- `` signature from a removed line ``- ``.
+matter (diff start, ``---``, diffstat summary, signature, list footer), so a body is never
+walked line by line in Python. The last hunk's lines are counted (``str.count``) to tell a
+``-- `` signature from a removed line that reads ``-- ``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from kvmlist.parse.diffstat import RE_HUNK, is_file_line, is_summary_line
 # Subject: [PATCH] arm64: drop to EL1   (an in-body header line, git am semantics)
 RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
 # ---
-RE_SEPARATOR = re.compile(r"---[ \t]*")
+RE_SEPARATOR = re.compile(r"---[ \t\r\f\v]*")
 # "\n  \n\n" at the start of a part: the blank lines before its text
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
 # _______________________________________________   (then "kvmarm mailing list")
@@ -24,6 +25,8 @@ RE_FOOTER = re.compile(r"_{10,}[ \t]*")
 
 #: Canonical spelling of the in-body header keys git am reads.
 IN_BODY_KEYS = {"from": "From", "date": "Date", "subject": "Subject"}
+#: First characters of a part that may start with blank lines.
+WHITESPACE = frozenset(" \t\n\r\f\v")
 #: A list footer is cut together with one right above it within this many lines.
 FOOTER_LINES = 8
 
@@ -50,28 +53,29 @@ def split_body(text: str) -> BodyParts:
     """Return the parts of a body: in-body headers, message, basement, diffstat, diff, signature."""
     headers, lo = _in_body_headers(text)
     diff_at = _diff_start(text, lo)
-    end, signature = _cut_signature(text, lo, diff_at)
+    end, signature_at = _cut_signature(text, lo, diff_at)
     head_end = end if diff_at < 0 else diff_at
     stat_start, stat_end = _diffstat_span(text, lo, head_end)
     separator = _separator(text, lo, head_end) if diff_at >= 0 or stat_start >= 0 else -1
     message_end = head_end if separator < 0 else separator
     basement = "" if separator < 0 else _trim(text[_next_line(text, separator) : head_end])
     diff = text[diff_at:end].rstrip("\n") if diff_at >= 0 else ""
+    preamble = _trim(text[lo:head_end])
     return BodyParts(
         in_body_headers=headers,
-        message=_trim(text[lo:message_end]),
+        message=preamble if message_end == head_end else _trim(text[lo:message_end]),
         basement=basement,
         diffstat=text[stat_start:stat_end] if stat_start >= 0 else "",
         diff=diff + "\n" if diff else "",
-        signature=_trim(text[signature:]),
-        preamble=_trim(text[lo:head_end]),
+        signature=_trim(text[signature_at:]),
+        preamble=preamble,
     )
 
 
 def _trim(part: str) -> str:
     """Return part without its leading blank lines and trailing whitespace."""
     part = part.rstrip()
-    return part[_skip_blank(part, 0) :]
+    return part[_skip_blank(part, 0) :] if part[:1] in WHITESPACE else part
 
 
 def _skip_blank(text: str, pos: int) -> int:
@@ -205,15 +209,16 @@ def _footer_start(text: str, lo: int) -> int:
     A footer is a "____" line followed by "... mailing list"; mails that went through two
     lists carry two, one right above the other.
     """
-    found = end = len(text)
-    while (at := _last_footer(text, lo, end)) >= 0:
+    found = len(text)
+    while (at := _last_footer(text, lo, found)) >= 0:
         if found < len(text) and text.count("\n", at, found) > FOOTER_LINES:
             break
-        found = end = at
+        found = at
     return found if found < len(text) else -1
 
 
 def _last_footer(text: str, lo: int, hi: int) -> int:
+    """Return the offset of the last footer ("____" line) starting in text[lo:hi], or -1."""
     at = _rfind_line(text, "_" * 10, lo, hi)
     while at >= 0:
         below = _next_line(text, at)

@@ -78,7 +78,7 @@ def _file_change(path: str, match: re.Match[str]) -> FileChange:
 def diffstat_from_diff(diff: str) -> Diffstat:
     """Return the diffstat of a diff, counting + and - lines inside hunks only."""
     paths: list[str] = []
-    counts: list[list[int]] = []  # per file: [insertions, deletions, binary, hunks or ---]
+    counts: list[list[int]] = []  # per file: [insertions, deletions, binary, had a hunk]
     old_left = new_left = 0
     for line in diff.split("\n"):
         if old_left > 0 or new_left > 0:
@@ -98,14 +98,14 @@ def diffstat_from_diff(diff: str) -> Diffstat:
         elif line.startswith("--- ") and (not counts or counts[-1][3]):
             # a plain unified diff: "--- a/x" starts the next file when no "diff" line did
             paths.append(_strip_prefix(_header_path(line)))
-            counts.append([0, 0, 0, 1])
+            counts.append([0, 0, 0, 0])
         elif line.startswith("@@ ") and counts:
             match = RE_HUNK.match(line)
             if match:
                 old_left = int(match.group(1) or 1)
                 new_left = int(match.group(2) or 1)
                 counts[-1][3] = 1
-        elif counts and line.startswith(_PATH_HEADERS):
+        elif counts and not counts[-1][3] and line.startswith(_PATH_HEADERS):
             path = _header_path(line)
             if path != "/dev/null":
                 paths[-1] = _strip_prefix(path) if line[0] == "+" else path
