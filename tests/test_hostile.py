@@ -81,3 +81,15 @@ def test_mixed_crlf_and_lf_line_ends() -> None:
     message = parse_message(raw)
     assert message.subject == "[PATCH] KVM: x86: Fix a thing"
     assert message.message_id == "1@example.org"
+
+
+def test_crlf_inside_a_base64_body_becomes_lf() -> None:
+    import base64
+
+    payload = base64.b64encode(
+        b"Fix.\r\n\r\nSigned-off-by: A <a@x.org>\r\n-- \r\n2.50.1\r\n"
+    ).decode()
+    raw = mail(extra="MIME-Version: 1.0\nContent-Transfer-Encoding: base64\n", body=payload + "\n")
+    message = parse_message(raw)
+    assert "\r" not in message.body
+    assert isinstance(message, kvmlist.Patch) and message.trailers[0].key == "Signed-off-by"

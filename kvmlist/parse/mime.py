@@ -61,7 +61,9 @@ def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
     if b"\x00" in body:
         defects.append(Defect(kind="nul-in-body", detail="NUL bytes removed"))
         body = body.replace(b"\x00", b"")
-    return decode_text(body, charset, defects)
+    text = decode_text(body, charset, defects)
+    # base64 and quoted-printable payloads may carry CRLF inside; the parsers speak LF
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def _mime_text(raw: bytes, defects: list[Defect]) -> str:
