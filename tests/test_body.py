@@ -139,13 +139,21 @@ def test_in_body_header_paragraph_is_read_and_removed(head: str) -> None:
     "text",
     [
         "Some text first.\n\nFrom: Someone <s@example.org>\n",
-        "From: Someone <s@example.org>\nthinks this is wrong.\n",
         "From: Someone <s@example.org>\nSent: Thursday\nTo: kvm@vger.kernel.org\n",
     ],
 )
 def test_from_lines_that_are_not_an_in_body_header_paragraph(text: str) -> None:
     parts = split_body(text)
     assert parts.in_body_headers == () and parts.message == text.strip()
+
+
+def test_in_body_from_straight_followed_by_the_message_is_read_as_git_am_does() -> None:
+    # kvmarm <20191024110209.21328-5-jianyong.wu@arm.com>: no blank line after the From
+    # line; git am (and so b4) credits Thomas Gleixner, and so do we.
+    text = "From: Thomas Gleixner <tglx@linutronix.de>\nIn some scenario like ptp_kvm,\n"
+    parts = split_body(text)
+    assert parts.in_body_headers == (("From", "Thomas Gleixner <tglx@linutronix.de>"),)
+    assert parts.message == "In some scenario like ptp_kvm,"
 
 
 def test_signature_is_cut_at_the_last_dash_dash_space_line() -> None:

@@ -115,6 +115,10 @@ def _rfind_line(text: str, prefix: str, lo: int, hi: int, whole: bool = False) -
     return lo if text.startswith(needle[1:], lo) and lo + len(needle) - 1 <= hi else -1
 
 
+#: A line shaped like a mail header ("Sent: Thursday"), which git am does not read in-body.
+RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
+
+
 def _in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph the body starts with, and where the rest starts."""
     pos = _skip_blank(text, 0)
@@ -130,7 +134,9 @@ def _in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
         else:
             match = RE_IN_BODY_HEADER.fullmatch(line)
             if match is None:
-                return (), 0
+                if not headers or RE_HEADER_SHAPED.match(line):
+                    return (), 0  # prose, or a mail client's quoted header block (Sent: To:)
+                break  # git am ends the in-body headers at a prose line and keeps them
             headers.append((IN_BODY_KEYS[match.group(1).lower()], [match.group(2).strip()]))
         pos = _next_line(text, pos)
     joined = tuple((key, " ".join(part for part in parts if part)) for key, parts in headers)
