@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from kvmlist.models import Message, Patch, ReviewTrailer
+from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.trailers import parse_trailer_line
 
@@ -23,6 +23,11 @@ PERSON_KEYS = frozenset(
 UTILITY_KEYS = frozenset({"fixes", "link", "closes", "buglink"})
 # Fixes: 0123456789ab ("subject")   -- at least 6 hex digits, or it is prose ("Fixes: ?")
 RE_FIXES = re.compile(r"[0-9a-fA-F]{6,40}\b")
+RE_NAME_WORD = re.compile(r"\w+")
+# "Fixes: 0123456789ab ("subject that the mailer wrapped" -- the parenthesis still open
+RE_FIXES_OPEN = re.compile(r"Fixes:\s+[0-9a-fA-F]{6,40}\s+\([^)]*$", re.IGNORECASE)
+RE_NAME_ONLY = re.compile(r"[\w-]+-by:\s+[^<>@]+$", re.IGNORECASE)
+RE_ADDRESS_ONLY = re.compile(r"\s*<[^<>\s]+@[^<>\s]+>\s*$")
 #: How far up a thread a reply is followed to find the patch it reviews.
 MAX_CLIMB = 50
 
@@ -39,7 +44,7 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
             person = parse_address(value)
             if person is None:
                 continue  # "Reviewed-by: me, once you fix the typo" is prose
-            mismatch = reply.sender is None or person.email.lower() != reply.sender.email.lower()
+            mismatch = reply.sender is None or not _same_person(person, reply.sender)
             yield ReviewTrailer(
                 key=key, value=value, person=person, given_in=reply.message_id,
                 given_by=reply.sender, mismatch=mismatch,
@@ -50,12 +55,48 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
             )
 
 
+def _same_person(named: Person, sender: Person) -> bool:
+    """The trailer names the reply's sender: the same address, or the same name written from
+    another address ("Marc Zyngier <maz@kernel.org>" sent from maz@misterjones.org; "Alexander
+    Graf" from "Graf (AWS), Alexander"). Names of one word match only exactly."""
+    if named.email.lower() == sender.email.lower():
+        return True
+    words, sender_words = _name_words(named.name), _name_words(sender.name)
+    if len(words) < 2:
+        return bool(words) and words == sender_words
+    return words <= sender_words
+
+
+def _name_words(name: str | None) -> frozenset[str]:
+    return frozenset(RE_NAME_WORD.findall(name.casefold())) if name else frozenset()
+
+
 def _own_lines(body: str) -> Iterator[str]:
+    """The reply's own lines, a trailer wrapped by the mailer joined back onto one line."""
+    lines = [line for line in _unquoted(body)]
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        following = lines[at + 1] if at + 1 < len(lines) else ""
+        if following and _wrapped(line, following):
+            line, at = f"{line} {following.strip()}", at + 1
+        yield line
+        at += 1
+
+
+def _unquoted(body: str) -> Iterator[str]:
     for line in body.split("\n"):
         if line == "-- ":
             return
         if not line.startswith(">"):
             yield line
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """``Fixes: 0123abcd ("long`` + ``subject")``, or ``Reviewed-by: Name`` + ``<address>``."""
+    if RE_FIXES_OPEN.match(line):
+        return following.rstrip().endswith(")") and ":" not in following.split(" ", 1)[0]
+    return RE_NAME_ONLY.match(line) is not None and RE_ADDRESS_ONLY.match(following) is not None
 
 
 def review_targets(

@@ -87,3 +87,57 @@ def test_reply_to_a_reply_climbs_to_the_patch_and_flags_mismatches() -> None:
 def test_reviews_can_be_left_out() -> None:
     [one] = kvmlist.group_series(thread(), reviews=False)
     assert one.patches[0].review_trailers == ()
+
+
+def review_of(sender: str, body: str) -> list[tuple[str, str, bool]]:
+    """Trailers a reply from sender with body gives to the patch of thread()."""
+    patch = thread()[0]
+    reply = parse_message(
+        mail(
+            "Re: [PATCH 1/1] KVM: x",
+            message_id="<rev@x>",
+            sender=sender,
+            extra="In-Reply-To: <p@x>\n",
+            body=body,
+        )
+    )
+    [one] = kvmlist.group_series([patch, reply])
+    return [(t.key, t.value, t.mismatch) for t in one.patches[0].review_trailers]
+
+
+@pytest.mark.parametrize(
+    ("sender", "trailer", "mismatch"),
+    [
+        # kvmarm <20190730215759.5b54e45d@why>: Marc acks from a mistyped address
+        ("Marc Zyngier <maz@kermel.org>", "Marc Zyngier <maz@kernel.org>", False),
+        # kvmarm <94CC1391-FCAF-4889-A234-911C66D6D334@amazon.de>: an Outlook-style name
+        ("Graf (AWS), Alexander <graf@amazon.de>", "Alexander Graf <graf@amazon.com>", False),
+        ("Huacai Chen <chenhuacai@gmail.com>", "Huacai Chen <chenhc@lemote.com>", False),
+        ("Marc <marc@example.org>", "Marc Zyngier <maz@kernel.org>", True),
+        ("Jane Roe <jane@example.org>", "Jane Doe <jane.doe@example.org>", True),
+        ("Bo <bo@example.org>", "Bo <bo@work.example>", False),
+    ],
+)
+def test_a_trailer_sent_from_another_address_of_the_same_name_is_no_mismatch(
+    sender: str, trailer: str, mismatch: bool
+) -> None:
+    assert review_of(sender, f"Looks good.\n\nAcked-by: {trailer}\n") == [
+        ("Acked-by", trailer, mismatch)
+    ]
+
+
+def test_a_fixes_tag_wrapped_by_the_mailer_is_joined() -> None:
+    # kvmarm <20190429191305.21000-1-andrew.murray@arm.com>: the reply wraps the subject
+    body = (
+        "You want a Fixes tag:\n\n"
+        "Fixes: 39e3406a090a (\"arm64: KVM: Avoid isb's by using direct pmxevtyper\n"
+        'sysreg")\nReviewed-by: Al\n<al@example.org>\n'
+    )
+    assert review_of("Al <al@example.org>", body) == [
+        (
+            "Fixes",
+            '39e3406a090a ("arm64: KVM: Avoid isb\'s by using direct pmxevtyper sysreg")',
+            False,
+        ),
+        ("Reviewed-by", "Al <al@example.org>", False),
+    ]
