@@ -6,7 +6,11 @@ Rules (see docs/data-model.md):
 2. A patch joins the nearest message it answers (In-Reply-To, then References newest first)
    that is a compatible cover letter or patch: same total, and the same version — or the
    child carries no version and inherits the thread's (``[PATCH v3 0/4]`` over ``[PATCH 1/4]``).
-   So v2 threaded under v1's cover still starts a series of its own.
+   So v2 threaded under v1's cover still starts a series of its own. Numbered patches whose
+   chain ends answering a mail that is no patch (a ``[GIT PULL]``, a review comment) share
+   that mail as their anchor, whatever their (in-body) authors; a cover letter that
+   miscounts its patches ("0/7" over eight) still heads the one series answering it, and a
+   ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
 3. A numbered patch whose index is already taken in that series starts a new series.
 4. Numbered patches left without a thread join an earlier series of the same author,
    version and total that arrived within :data:`FALLBACK_WINDOW`, if their index is free.
@@ -20,9 +24,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from kvmlist.models import Message, Patch, Series
+from kvmlist.parse.message import as_cover
+from kvmlist.parse.subject import parse_subject
 
 #: How far apart unthreaded patches of one series may arrive (git send-email is quick).
 FALLBACK_WINDOW = timedelta(minutes=30)
+#: Joins the parts of a series key that is no Message-ID (Message-IDs hold no NUL).
+KEY_SEPARATOR = "\0"
 
 
 def iter_patch_mails(messages: Iterable[Message]) -> Iterator[Patch]:
@@ -40,9 +48,10 @@ def patch_mails(messages: Iterable[Message]) -> list[Patch]:
 
 
 class _Group:
-    __slots__ = ("cover", "first_seen", "last_date", "members")
+    __slots__ = ("cover", "first_seen", "key", "last_date", "members")
 
-    def __init__(self, first_seen: int) -> None:
+    def __init__(self, first_seen: int, key: str) -> None:
+        self.key = key
         self.cover: Patch | None = None
         self.members: dict[int, Patch] = {}
         self.first_seen = first_seen
@@ -69,10 +78,31 @@ def group_series(messages: Iterable[Message], *, reviews: bool = True) -> list[S
     the patches they review as ``Patch.review_trailers`` (see kvmlist.review).
     """
     mails = list(messages)
-    groups = _groups(patch_mails(mails))
+    groups = _with_pull_request_covers(_groups(patch_mails(mails)), mails)
     if reviews:
         groups = _with_reviews(groups, mails)
     return [_to_series(g) for g in groups]
+
+
+def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> list[_Group]:
+    """A ``[GIT PULL]`` that a coverless series' patches all answer becomes its cover letter."""
+    answering: dict[str, list[_Group]] = {}
+    for group in groups:
+        if group.cover is None and KEY_SEPARATOR in group.key:
+            answering.setdefault(group.key.split(KEY_SEPARATOR, 1)[0], []).append(group)
+    if not answering:
+        return groups
+    for message in mails:
+        candidates = answering.pop(message.message_id, [])
+        if len(candidates) == 1 and message.kind == "other" and _is_pull_request(message):
+            group = candidates[0]
+            total = max(p.total for p in group.members.values())
+            group.cover = as_cover(message, version=_version(group), total=total)
+    return groups
+
+
+def _is_pull_request(message: Message) -> bool:
+    return parse_subject(message.subject).is_pull_request
 
 
 def _with_reviews(groups: list[_Group], mails: list[Message]) -> list[_Group]:
@@ -100,19 +130,59 @@ def _groups(patches: list[Patch]) -> list[_Group]:
     for position, patch in enumerate(patches):
         root = _root(patch, by_id)
         group = next((g for g in groups_of_root.get(root, ()) if g.takes(patch)), None)
-        if group is None and root == patch.message_id and patch.numbered and not patch.is_cover:
+        unanchored = root == patch.message_id or root not in by_id
+        if group is None and unanchored and patch.numbered and not patch.is_cover:
             group = _fallback_group(patch, groups)
         if group is None:
-            group = _Group(position)
+            group = _Group(position, root)
             groups.append(group)
         group.add(patch)
         if group not in groups_of_root.setdefault(root, []):
             groups_of_root[root].append(group)
-    return groups
+    return _adopt_miscounting_covers(groups, groups_of_root, by_id)
+
+
+def _adopt_miscounting_covers(
+    groups: list[_Group], groups_of_root: dict[str, list[_Group]], by_id: dict[str, Patch]
+) -> list[_Group]:
+    """Give a cover letter that has no patch of its own total ("[PATCH v8 0/7]" over eight
+    patches) to the one group of the same version that answers it."""
+    replaced: dict[int, _Group] = {}
+    for key, keyed in groups_of_root.items():
+        answered = key.split(KEY_SEPARATOR, 1)[0]
+        cover = by_id.get(answered)
+        if KEY_SEPARATOR not in key or cover is None or not cover.is_cover:
+            continue
+        own = groups_of_root.get(answered, [])
+        candidates = [g for g in keyed if g.cover is None and _version(g) == cover.version]
+        lone = [g for g in own if g.cover is cover and not g.members]
+        if len(candidates) == 1 and len(lone) == 1 and not any(g.members for g in own):
+            candidates[0].cover = cover
+            replaced[id(lone[0])] = candidates[0]
+    if not replaced:
+        return groups
+    moved = {id(g) for g in replaced.values()}
+    result = []
+    for group in groups:
+        if id(group) in replaced:
+            result.append(replaced[id(group)])
+        elif id(group) not in moved:
+            result.append(group)
+    return result
+
+
+def _version(group: _Group) -> int:
+    return max(p.version for p in group.members.values())
 
 
 def _root(patch: Patch, by_id: dict[str, Patch]) -> str:
-    """Return the Message-ID at the top of patch's chain of compatible thread ancestors."""
+    """Return the key of patch's series: the top of its chain of compatible thread ancestors.
+
+    A chain that ends at a numbered patch answering a mail that is not of its series (a
+    ``[GIT PULL]``, a review comment, a cover letter that miscounts its patches) is keyed by
+    that mail, version and total, so the patches sent in answer to one mail form one series
+    whoever their authors are.
+    """
     current, seen = patch, {patch.message_id}
     while not current.is_cover:
         anchor = _anchor(current, by_id)
@@ -120,7 +190,14 @@ def _root(patch: Patch, by_id: dict[str, Patch]) -> str:
             break
         seen.add(anchor.message_id)
         current = anchor
-    return current.message_id
+    answered = _answered(current)
+    if current.is_cover or not current.numbered or answered is None:
+        return current.message_id
+    return f"{answered}{KEY_SEPARATOR}{current.version}{KEY_SEPARATOR}{current.total}"
+
+
+def _answered(patch: Patch) -> str | None:
+    return patch.in_reply_to or (patch.references[-1] if patch.references else None)
 
 
 def _anchor(patch: Patch, by_id: dict[str, Patch]) -> Patch | None:

@@ -155,3 +155,72 @@ def test_replies_are_not_series_members() -> None:
     [series] = kvmlist.group_series(mails)
     assert len(series.patches) == 1
     assert mails[1].kind == "reply"
+
+
+def test_patches_answering_a_pull_request_form_one_series_whoever_wrote_them() -> None:
+    # kvmarm <20190503124427.190206-1-marc.zyngier@arm.com>: "[GIT PULL] KVM/arm updates"
+    # followed by 56 patches of many authors (in-body From), all answering the pull mail.
+    pull = parse_message(
+        mail("[GIT PULL] KVM/arm updates for 5.2", "Please pull.\n", message_id="<pull>")
+    )
+    patches = [
+        post(f"[PATCH {i}/3] KVM: arm64: change {i}", f"p{i}", "pull", minute=i, sender=who)
+        for i, who in enumerate(["A One <a@x.org>", "B Two <b@y.org>", "C Three <c@z.org>"], 1)
+    ]
+    assert pull.kind == "other"
+    [series] = kvmlist.group_series([pull, *patches])
+    assert shape(series) == (1, 3, (1, 2, 3), True)
+    assert series.cover is not None and series.cover.message_id == "pull"
+    assert (series.cover.index, series.cover.total, series.cover.is_cover) == (0, 3, True)
+    assert series.cover.title == "KVM/arm updates for 5.2"
+
+
+def test_a_pull_request_on_its_own_is_no_series() -> None:
+    pull = parse_message(mail("[GIT PULL] KVM/arm fixes", "Please pull.\n", message_id="<pl>"))
+    assert kvmlist.group_series([pull]) == []
+
+
+def test_a_numbered_pull_request_is_a_cover_letter() -> None:
+    # kvmarm <20200121131745.7199-1-drjones@redhat.com>: [PULL kvm-unit-tests 0/3]
+    cover = post("[PULL kvm-unit-tests 0/3] arm/arm64: Add prefetch abort test", "c")
+    patches = [post(f"[PATCH kvm-unit-tests {i}/3] t{i}", f"p{i}", "c") for i in (1, 2, 3)]
+    assert cover.kind == "cover"
+    [series] = kvmlist.group_series([cover, *patches])
+    assert shape(series) == (1, 3, (1, 2, 3), True)
+
+
+def test_a_cover_letter_that_miscounts_its_patches_still_heads_them() -> None:
+    # kvmarm <20191125104506.36850-1-jianyong.wu@arm.com>: "[RFC PATCH v8 0/7]" over 8 patches,
+    # two of them with an in-body From of another author.
+    cover = post("[RFC PATCH v8 0/7] Enable ptp_kvm for arm64", "c")
+    patches = [
+        post(f"[RFC PATCH v8 {i}/8] p{i}", f"p{i}", "c", sender=f"Dev {i} <d{i}@x.org>")
+        for i in range(1, 9)
+    ]
+    [series] = kvmlist.group_series([cover, *patches])
+    assert shape(series) == (8, 8, tuple(range(1, 9)), True)
+
+
+def test_a_cover_letter_keeps_its_own_patches_over_miscounted_ones() -> None:
+    mails = [
+        post("[PATCH 0/2] kernel side", "c"),
+        post("[PATCH 1/2] k1", "k1", "c"),
+        post("[PATCH 2/2] k2", "k2", "c"),
+        post("[kvmtool PATCH 1/5] t1", "t1", "c"),
+        post("[kvmtool PATCH 2/5] t2", "t2", "c"),
+    ]
+    kernel, tool = kvmlist.group_series(mails)
+    assert shape(kernel) == (1, 2, (1, 2), True)
+    assert shape(tool) == (1, 5, (1, 2), False)
+
+
+def test_a_subject_that_lost_its_opening_bracket_is_still_a_patch() -> None:
+    # kvmarm <20211120102810.8858-1-dwmw2@infradead.org>: "PATCH v4 00/11] KVM: x86/xen: ..."
+    cover = post("PATCH v4 00/2] KVM: x86/xen: Add event channel delivery", "c")
+    assert cover.kind == "cover" and cover.subject.startswith("PATCH v4 00/2]")
+    assert (cover.version, cover.index, cover.total, cover.title) == (
+        4,
+        0,
+        2,
+        "KVM: x86/xen: Add event channel delivery",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,19 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     if strict:
         raise_for_defects(message)
     return message
+
+
+def as_cover(message: Message, *, version: int, total: int) -> Patch:
+    """Return a mail that heads a series without saying so (a ``[GIT PULL]`` the patches
+    answer) as the series' cover letter: index 0 of ``total``, at ``version``."""
+    if isinstance(message, Patch):
+        return message
+    text = normalise_newlines(message.raw)
+    block, _ = split_raw(text)
+    headers = scan_headers(block, [])
+    common = _common_fields(message.raw, headers, [])
+    info = replace(parse_subject(message.subject), version=version, index=0, total=total)
+    return _patch(text, headers, info, "cover", common, list(message.defects))
 
 
 def raise_for_defects(message: Message) -> None:
@@ -133,8 +147,8 @@ def _kind(info: SubjectInfo, headers: Headers, common: dict[str, Any]) -> Messag
     threaded = bool(common["in_reply_to"] or common["references"])
     if info.is_reply or info.is_forward:
         return "reply" if info.is_reply or threaded else "other"
-    if info.is_pull_request:
-        return "other"
+    if info.is_pull_request and info.index is None:
+        return "other"  # a [GIT PULL] on its own; [PULL 00/20] + [PULL 01/20] is a series
     if info.is_patch or info.index is not None:
         return "cover" if info.index == 0 else "patch"
     return "reply" if threaded else "other"

@@ -6,6 +6,7 @@ here has bounded repeats or a single character class, so a megabyte of hostile t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,9 +81,16 @@ class _State:
     prefixes: list[str] = field(default_factory=list)
 
 
+#: A patch tag whose opening bracket is missing: ``PATCH v4 00/11] title``.
+RE_LOST_BRACKET = re.compile(r"(?:PATCH|RFC)\b[^\[\]]{0,60}\] ")
+
+
 def parse_subject(subject: str) -> SubjectInfo:
     """Return what a decoded subject says: reply/forward, patch numbering, prefixes, title."""
     text = " ".join(subject.split())
+    if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
+        info = parse_subject("[" + text)
+        return dataclasses.replace(info, subject=text) if info.is_patch else _plain(text)
     state = _State()
     common = RE_COMMON_PREFIX.match(text)
     if common is not None:
