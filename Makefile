@@ -31,8 +31,8 @@ test: $(STAMP) system-deps
 	if [ $$status -eq 5 ]; then echo "make test: no test ran" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
-	$(BIN)/ruff check kvmlist tests bench
-	$(BIN)/ruff format --check kvmlist tests bench
+	$(BIN)/ruff check kvmlist tests bench docs/gen_api.py
+	$(BIN)/ruff format --check kvmlist tests bench docs/gen_api.py
 	$(BIN)/mypy
 
 # figures against the stdlib and b4 -> docs/performance.md; then every regex at 1 MB

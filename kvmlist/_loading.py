@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+import io
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO, TypeVar
 
 from kvmlist.errors import UsageError
 from kvmlist.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.models import Message
 from kvmlist.reader import parse_raw, read
 from kvmlist.report import ReportRange
+from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve
 from kvmlist.state import last_reported
+
+T = TypeVar("T")
 
 #: Commit ids in report headers are abbreviated like the seed's ("e5d776dd9").
 ABBREV = 9
@@ -53,8 +60,51 @@ def load(args: argparse.Namespace) -> Loaded:
                 raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
         if is_remote(args.source):
             return Loaded(fetch_thread(args, args.source))
-        return Loaded(read(args.source))  # streamed: report and stats keep no mail they need not
+        # streamed: report and stats keep no mail they need not
+        return Loaded(with_progress(read(args.source), enabled=wants_progress(args)))
     return _load_inbox(args, inbox)
+
+
+def read_raw_mails(source: str) -> list[bytes]:
+    """Return the raw mails of an mbox file, a Maildir directory or ``-`` (standard input)."""
+    if source == "-":
+        return list(iter_raw_messages(io.BytesIO(sys.stdin.buffer.read())))
+    if Path(source).is_dir():
+        return list(iter_maildir(source))
+    return list(iter_raw_messages(source))
+
+
+def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
+    """True when reading should draw a progress bar: not ``--quiet`` and stderr a terminal."""
+    stream = sys.stderr if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return not getattr(args, "quiet", False) and callable(isatty) and bool(isatty())
+
+
+def with_progress(
+    items: Iterable[T],
+    *,
+    enabled: bool,
+    total: int | None = None,
+    what: str = "reading",
+    stream: TextIO | None = None,
+) -> Iterator[T]:
+    """Yield the items, counting them (as mails) on a tqdm bar on stderr when enabled."""
+    if not enabled:
+        yield from items
+        return
+    from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+    bar = tqdm(
+        items,
+        total=total,
+        desc=what,
+        unit=" mails",
+        file=sys.stderr if stream is None else stream,
+        leave=False,  # the bar goes once the mails are read; the result stays on screen
+        dynamic_ncols=True,
+    )
+    yield from bar
 
 
 def is_remote(source: str) -> bool:
@@ -102,13 +152,15 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     if commit_range and commit_range.partition("..")[0]:
         range_start = resolve(find_epochs(inbox), commit_range.partition("..")[0])[1]
     raws, commits = [], []
-    for mail in iter_archive(
+    progress = wants_progress(args)
+    mails = iter_archive(
         inbox, commit_range, since=_date(args.since, "--since"), until=_date(args.until, "--until")
-    ):
+    )
+    for mail in with_progress(mails, enabled=progress, what="reading the archive"):
         raws.append(mail.raw)
         commits.append(mail.commit)
     return Loaded(
-        list(parse_raw(raws)),
+        list(with_progress(parse_raw(raws), enabled=progress, total=len(raws), what="parsing")),
         inbox=inbox,
         first_commit=commits[0] if commits else None,
         last_commit=commits[-1] if commits else None,

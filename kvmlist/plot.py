@@ -1,0 +1,295 @@
+"""Charts of patch mails (needs ``kvmlist[plot]``: matplotlib).
+
+>>> figure = kvmlist.plot.patches_per_period(messages, freq="W", by="organisation")
+>>> kvmlist.plot.save(figure, "weekly.png")                      # or .svg
+
+Figures are plain :class:`matplotlib.figure.Figure` objects drawn by the Agg backend: nothing
+touches pyplot's global state and no display is needed. The counts come from
+:mod:`kvmlist.aggregate`, so they are those of ``kvmlist stats``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kvmlist.aggregate import (
+    count_by,
+    count_by_author,
+    count_by_domain,
+    count_by_organisation,
+    domain_of,
+    period_of,
+)
+from kvmlist.errors import MissingExtraError, UsageError
+from kvmlist.identities import Mailmap, OrganisationMap
+from kvmlist.models import Message, Patch, Person
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+OTHER = "Other"
+OTHER_COLOUR = "#b0b0b0"
+GROUPINGS = ("organisation", "domain", "author")
+FORMATS = {".png": "png", ".svg": "svg"}
+#: How many days a bar spans on a date axis, and what the axis calls a period.
+BAR_DAYS = {"D": 0.8, "W": 6.0, "M": 26.0, "Y": 330.0}
+PERIOD_NAME = {"D": "day", "W": "week", "M": "month", "Y": "year"}
+#: Up to this many periods every bar is named under it; beyond, the x axis is a date axis.
+MAX_NAMED_PERIODS = 16
+
+
+def patches_per_period(
+    messages: Iterable[Message],
+    *,
+    freq: str = "W",
+    by: str = "organisation",
+    top: int = 8,
+    orgmap: OrganisationMap | None = None,
+    mailmap: Mailmap | None = None,
+) -> Figure:
+    """Return stacked bars of patch mails per period, one colour per group and "Other".
+
+    ``freq`` is "W" (ISO weeks, named by their Monday) or "M" (also "D", "Y"); ``by`` is
+    "organisation", "domain" or "author". The ``top`` groups with the most patch mails get
+    a colour each, the rest are summed into "Other". Mails without a date are not shown.
+    """
+    _check_grouping(by, orgmap)
+    if freq not in BAR_DAYS:
+        raise UsageError(f"freq {freq!r}: choose W or M (or D, Y)")
+    key, display = _grouping(by, orgmap, mailmap)
+    counts = count_by(messages, key, freq=freq)
+    periods = _all_periods({period for period, _ in counts}, freq)
+    figure = _figure(figsize=(11, 5.5))
+    axes = figure.add_subplot()
+    if not periods:
+        return _empty(figure, axes, "No dated patch mails to plot")
+    positions, width = _bar_positions(periods, freq)
+    colours = _colours(top)
+    bottom = [0] * len(periods)
+    for index, (name, heights) in enumerate(_stacks(counts, periods, top, display)):
+        axes.bar(
+            positions,
+            heights,
+            width,
+            bottom=bottom,
+            label=name,
+            color=colours[index] if index < top else OTHER_COLOUR,  # "Other" comes last
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    period = PERIOD_NAME[freq]
+    axes.set_title(f"Patch mails per {period}, by {by} ({sum(bottom):,} mails)")
+    axes.set_xlabel(f"{period} (starting Monday)" if freq == "W" else period)
+    axes.set_ylabel("patch mails")
+    axes.set_ylim(0, max(bottom) * 1.05)
+    axes.spines[["top", "right"]].set_visible(False)
+    _period_axis(axes, periods, freq)
+    handles, names = axes.get_legend_handles_labels()  # listed as stacked: top first
+    axes.legend(handles[::-1], names[::-1], title=by, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return figure
+
+
+def top_contributors(
+    messages: Iterable[Message],
+    *,
+    by: str = "author",
+    top: int = 15,
+    orgmap: OrganisationMap | None = None,
+    mailmap: Mailmap | None = None,
+) -> Figure:
+    """Return horizontal bars of the ``top`` authors (domains, organisations), biggest on top.
+
+    Each bar is labelled with its count; the counts are those of ``kvmlist stats``.
+    """
+    _check_grouping(by, orgmap)
+    ranked = _ranking(messages, by, orgmap, mailmap).most_common(top)
+    figure = _figure(figsize=(9, 1.2 + 0.32 * max(len(ranked), 3)))
+    axes = figure.add_subplot()
+    if not ranked:
+        return _empty(figure, axes, "No patch mails to plot")
+    bars = axes.barh(range(len(ranked)), [n for _, n in ranked], color="#4c72b0", label=by)
+    axes.set_yticks(range(len(ranked)), _labels([key for key, _ in ranked]))
+    axes.invert_yaxis()
+    axes.bar_label(bars, padding=3)
+    axes.set_xlim(0, ranked[0][1] * 1.12)  # room for the biggest bar's label
+    axes.set_xlabel("patch mails")
+    axes.set_title(f"Top {len(ranked)} by {by}: patch mails")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def save(figure: Figure, path: str | os.PathLike[str]) -> None:
+    """Write a figure to a PNG or SVG file, the format chosen by the file name's suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{os.fspath(path)}: cannot tell the image format; name it .png or .svg")
+    figure.savefig(path, format=FORMATS[suffix], dpi=150)
+
+
+def _figure(**options: Any) -> Figure:
+    """Return a new Figure drawn by Agg, or say which extra to install."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError("plots need matplotlib: pip install 'kvmlist[plot]'") from None
+    figure = Figure(layout="constrained", **options)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _check_grouping(by: str, orgmap: OrganisationMap | None) -> None:
+    if by not in GROUPINGS:
+        raise UsageError(f"cannot plot by {by!r}; choose one of: {', '.join(GROUPINGS)}")
+    if orgmap is not None and by != "organisation":
+        raise UsageError("an organisation map goes with by='organisation'")
+
+
+def _ranking(
+    messages: Iterable[Message],
+    by: str,
+    orgmap: OrganisationMap | None,
+    mailmap: Mailmap | None,
+) -> Counter[Any]:
+    if by == "author":
+        return count_by_author(messages, mailmap=mailmap)
+    if by == "domain":
+        return count_by_domain(messages)
+    return count_by_organisation(messages, organisations=orgmap, mailmap=mailmap)
+
+
+def _grouping(
+    by: str, orgmap: OrganisationMap | None, mailmap: Mailmap | None
+) -> tuple[Callable[[Patch], Hashable | None], Callable[[Hashable], object]]:
+    """Return the key count_by groups patches by, and what a key stands for (for labels)."""
+    if by == "domain":
+        return domain_of, _same
+    if by == "organisation":
+        organisations = orgmap or OrganisationMap.default()
+
+        def organisation(patch: Patch) -> str:
+            return organisations.organisation(_author(patch, mailmap), patch.date)
+
+        return organisation, _same
+    latest: dict[str, Person] = {}  # one person per address, as count_by_author counts
+
+    def address(patch: Patch) -> str | None:
+        person = _author(patch, mailmap)
+        if person is None:
+            return None
+        latest[person.email.lower()] = person
+        return person.email.lower()
+
+    return address, lambda key: latest[str(key)]
+
+
+def _author(patch: Patch, mailmap: Mailmap | None) -> Person | None:
+    return mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
+
+
+def _same(key: Hashable) -> object:
+    return key
+
+
+def _stacks(
+    counts: Counter[Any], periods: list[str], top: int, display: Callable[[Hashable], object]
+) -> list[tuple[str, list[int]]]:
+    """Return (label, count per period) for the ``top`` groups, then "Other" if any is left."""
+    totals: Counter[Hashable] = Counter()
+    others: Counter[str] = Counter()
+    for (_, group), n in counts.items():
+        totals[group] += n
+    shown = [group for group, _ in totals.most_common(top)]
+    for (period, group), n in counts.items():
+        if group not in shown:
+            others[period] += n
+    labels = _labels([display(group) for group in shown])
+    stacks = [
+        (label, [counts[(period, group)] for period in periods])
+        for label, group in zip(labels, shown, strict=True)
+    ]
+    if others:
+        stacks.append((OTHER, [others[period] for period in periods]))
+    return stacks
+
+
+def _labels(keys: list[object]) -> list[str]:
+    """Return display names: a person's name, with the address where two share a name."""
+    names = [(key.name or key.email) if isinstance(key, Person) else str(key) for key in keys]
+    return [
+        str(key) if isinstance(key, Person) and names.count(name) > 1 else name
+        for key, name in zip(keys, names, strict=True)
+    ]
+
+
+def _all_periods(seen: set[str], freq: str) -> list[str]:
+    """Return every period from the first seen to the last, empty ones included."""
+    if not seen:
+        return []
+    day, last = _period_start(min(seen), freq), _period_start(max(seen), freq)
+    periods: list[str] = []
+    while day <= last:
+        label = period_of(datetime.combine(day, time(), timezone.utc), freq)
+        if not periods or periods[-1] != label:
+            periods.append(label)
+        day += timedelta(days=1)
+    return periods
+
+
+def _period_start(label: str, freq: str) -> date:
+    if freq == "M":
+        return date.fromisoformat(f"{label}-01")
+    if freq == "Y":
+        return date.fromisoformat(f"{label}-01-01")
+    return date.fromisoformat(label)
+
+
+def _colours(count: int) -> list[Any]:
+    """Return ``count`` distinct colours, none of them the grey of "Other"."""
+    from matplotlib import colormaps
+
+    if count <= 9:
+        return [colormaps["tab10"](i) for i in range(10) if i != 7][:count]
+    palette = [colormaps["tab20"](i) for i in range(20) if i not in (14, 15)]
+    return [palette[i % len(palette)] for i in range(count)]
+
+
+def _bar_positions(periods: list[str], freq: str) -> tuple[list[float], float]:
+    """Return where the bars go and how wide they are: slots, or dates when there are many."""
+    if len(periods) <= MAX_NAMED_PERIODS:
+        return [float(i) for i in range(len(periods))], 0.8
+    from matplotlib.dates import date2num
+
+    middles = [_period_start(p, freq) + timedelta(days=BAR_DAYS[freq] / 2) for p in periods]
+    return [float(date2num(day)) for day in middles], BAR_DAYS[freq]  # type: ignore[no-untyped-call]
+
+
+def _period_axis(axes: Axes, periods: list[str], freq: str) -> None:
+    """Name each period under its bar, or put a concise date axis under many of them."""
+    if len(periods) <= MAX_NAMED_PERIODS:
+        axes.set_xticks(range(len(periods)), periods)
+        spare = max(0.0, (3 - len(periods)) / 2)  # a lone bar should not fill the width
+        axes.set_xlim(-0.6 - spare, len(periods) - 0.4 + spare)
+        if len(periods) > 6:
+            axes.tick_params(axis="x", labelrotation=45)
+            for label in axes.get_xticklabels():
+                label.set_horizontalalignment("right")
+        return
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(minticks=6, maxticks=16)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _empty(figure: Figure, axes: Axes, text: str) -> Figure:
+    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes)
+    axes.set_axis_off()
+    return figure

@@ -1,0 +1,199 @@
+"""Where results go: --format (parquet too), -o FILE, --quiet, progress bars and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist import cli
+from kvmlist._loading import wants_progress, with_progress
+from kvmlist.cli import main
+
+from .conftest import FIXTURES, mail, mbox
+from .inbox_builder import build_epoch
+
+SAMPLE = str(FIXTURES / "kvm-sample.mbox")
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def stats_json(*argv: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    assert main(["stats", SAMPLE, *argv, "--format", "json"]) == 0
+    rows: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return rows
+
+
+@pytest.mark.parametrize("by", ["author", "domain", "organisation"])
+def test_stats_parquet_reads_back_equal_to_the_json_stats(
+    by: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = pytest.importorskip("kvmlist.export")
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "stats.parquet"
+    assert main(["stats", SAMPLE, "--by", by, "--format", "parquet", "-o", str(out)]) == 0
+    frame = export.read_parquet(out)
+    assert list(frame.columns) == [by, "count"]
+    assert frame.to_dict("records") == stats_json("--by", by, capsys=capsys)
+
+
+def test_series_parquet_has_one_typed_row_per_series(tmp_path: Path) -> None:
+    export = pytest.importorskip("kvmlist.export")
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "series.parquet"
+    assert main(["series", SAMPLE, "--format", "parquet", "-o", str(out)]) == 0
+    frame = export.read_parquet(out)
+    series = kvmlist.group_series(kvmlist.read_mbox(SAMPLE))
+    assert list(frame["title"]) == [s.title for s in series]
+    assert str(frame["first_date"].dtype) == "datetime64[ns, UTC]"
+    assert frame["missing"].tolist()[2] == "3"
+
+
+@pytest.mark.parametrize("command", ["stats", "series"])
+def test_parquet_without_an_output_file_is_a_usage_error(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, SAMPLE, "--format", "parquet"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kvmlist: --format parquet writes a file: add -o FILE.parquet\n"
+
+
+def test_parquet_is_refused_before_the_source_is_read(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "/nonexistent/list.mbox", "--format", "parquet"]) == 2
+    assert "add -o FILE.parquet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["report", SAMPLE], "KVM"),
+        (["series", SAMPLE, "--format", "csv"], "version,present,total"),
+        (["stats", SAMPLE, "--by", "domain"], "arm.com"),
+        (["review", SAMPLE], "reviewer"),
+        (["check", SAMPLE], "mails in"),
+    ],
+)
+def test_output_option_writes_the_file_and_nothing_to_stdout(
+    argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "result.txt"
+    assert main([*argv, "-o", str(out)]) == 0
+    assert expected in out.read_text()
+    assert capsys.readouterr().out == ""
+
+
+def test_check_exits_1_when_mails_are_lost(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parse_all = cli.parse_raw
+    monkeypatch.setattr(cli, "parse_raw", lambda raws: parse_all(raws[1:]))  # drops a mail
+    assert main(["check", SAMPLE]) == 1
+    assert "(1 LOST)" in capsys.readouterr().out
+
+
+def test_check_exits_0_when_every_mail_came_out() -> None:
+    assert main(["check", str(FIXTURES / "broken.mbox"), "-q"]) == 0
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_is_accepted_before_or_after_the_command(
+    where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["stats", SAMPLE, "--by", "domain", "--top", "1"]
+    argv = ["-q", *argv] if where == "before" else [*argv, "--quiet"]
+    assert main(argv) == 0
+    assert capsys.readouterr() == ("domain   count\narm.com  7\n", "")
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """A public-inbox v2 archive whose two mails arrived in March 2026."""
+    path = tmp_path / "inbox"
+    (path / "git").mkdir(parents=True)
+    build_epoch(
+        path / "git" / "0.git",
+        [
+            ("m", mail(message_id="<1@x>"), 1772532000),
+            ("m", mail("[PATCH] KVM: x86: two", message_id="<2@x>"), 1772535600),
+        ],
+    )
+    return path
+
+
+def test_a_note_goes_to_stderr_and_quiet_silences_it(
+    inbox: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["report", "--inbox", str(inbox), "--since", "2030-01-01"]
+    assert main(argv) == 0
+    assert capsys.readouterr() == ("", "kvmlist: no mail arrived in that range\n")
+    assert main(["--quiet", *argv]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_errors_still_print_when_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-q", "stats", "/nonexistent/list.mbox"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("quiet", "stream", "expected"),
+    [
+        (False, Terminal(), True),
+        (True, Terminal(), False),
+        (False, io.StringIO(), False),  # piped or redirected: no bar
+        (True, io.StringIO(), False),
+    ],
+)
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(
+    quiet: bool, stream: io.StringIO, expected: bool
+) -> None:
+    assert wants_progress(argparse.Namespace(quiet=quiet), stream) is expected
+
+
+def test_progress_bar_counts_the_mails_it_passes_on_and_goes_away(tmp_path: Path) -> None:
+    archive = tmp_path / "three.mbox"
+    archive.write_bytes(mbox(*(mail(message_id=f"<{n}@x>") for n in range(3))))
+
+    def slowly(messages: Iterator[kvmlist.Message]) -> Iterator[kvmlist.Message]:
+        for message in messages:  # slower than the bar's refresh interval (0.1 s)
+            time.sleep(0.15)
+            yield message
+
+    screen = Terminal()
+    read = list(with_progress(slowly(kvmlist.read_mbox(archive)), enabled=True, stream=screen))
+    assert [m.message_id for m in read] == ["0@x", "1@x", "2@x"]
+    drawn = screen.getvalue().split("\r")
+    assert any(line.startswith("reading: 2 mails") for line in drawn)
+    assert drawn[-2].strip() == ""  # erased at the end: the result stays alone on screen
+
+
+def test_no_progress_bar_writes_nothing(tmp_path: Path) -> None:
+    screen = Terminal()
+    assert list(with_progress(iter("abc"), enabled=False, stream=screen)) == ["a", "b", "c"]
+    assert screen.getvalue() == ""
+
+
+def test_a_piped_run_draws_no_progress_bar_on_a_large_read(tmp_path: Path) -> None:
+    archive = tmp_path / "many.mbox"
+    archive.write_bytes(mbox(*(mail(message_id=f"<{n}@x>") for n in range(300))))
+    done = subprocess.run(
+        [sys.executable, "-m", "kvmlist", "stats", str(archive), "--by", "domain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == ""
+    assert done.stdout.split() == ["domain", "count", "example.org", "300"]

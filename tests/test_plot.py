@@ -1,0 +1,227 @@
+"""Charts: bars and labels carry exactly the counts of kvmlist.aggregate, and read cleanly."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+import kvmlist
+from kvmlist.aggregate import count_by, domain_of
+from kvmlist.errors import MissingExtraError, UsageError
+from kvmlist.identities import Mailmap, OrganisationMap
+
+from .conftest import FIXTURES, KVMARM, mail, mbox, need
+
+pytest.importorskip("matplotlib")
+from kvmlist import plot
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+
+
+def bars(figure: Any) -> dict[str, list[float]]:
+    """Return each bar container's label and bar lengths (heights, or widths of barh)."""
+    (axes,) = figure.axes
+    return {
+        c.get_label(): [p.get_height() if c.orientation == "vertical" else p.get_width()
+                        for p in c.patches]
+        for c in axes.containers
+    }  # fmt: skip
+
+
+def test_weekly_bars_stack_the_top_organisations_and_sum_the_rest_as_other(
+    messages: list[kvmlist.Message],
+) -> None:
+    figure = plot.patches_per_period(messages, freq="W", by="organisation", top=3)
+    expected = kvmlist.count_by_organisation(messages)
+    top3 = expected.most_common(3)
+    assert [name for name, _ in top3] == ["Arm", "(Unknown)", "Fujitsu"]
+    assert bars(figure) == {
+        "Arm": [7],
+        "(Unknown)": [5],
+        "Fujitsu": [3],
+        "Other": [sum(expected.values()) - 7 - 5 - 3],
+    }
+    (axes,) = figure.axes
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["2026-03-02"]
+
+
+def test_no_other_bucket_when_every_group_is_shown(messages: list[kvmlist.Message]) -> None:
+    figure = plot.patches_per_period(messages, by="domain", top=20)
+    assert bars(figure) == {d: [n] for d, n in kvmlist.count_by_domain(messages).items()}
+
+
+def test_daily_bars_have_one_bar_per_day_with_the_counts_of_count_by(
+    messages: list[kvmlist.Message],
+) -> None:
+    figure = plot.patches_per_period(messages, freq="D", by="domain", top=4)
+    per_day = count_by(messages, domain_of, freq="D")
+    days = sorted({day for day, _ in per_day})
+    assert days == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]
+    drawn = bars(figure)
+    shown = [d for d, _ in kvmlist.count_by_domain(messages).most_common(4)]
+    assert list(drawn) == [*shown, "Other"]
+    for domain in shown:
+        assert drawn[domain] == [per_day[(day, domain)] for day in days]
+    column_totals = [sum(column) for column in zip(*drawn.values(), strict=True)]
+    assert column_totals == [sum(n for (d, _), n in per_day.items() if d == day) for day in days]
+
+
+def test_weeks_without_patches_still_get_their_place(tmp_path: Path) -> None:
+    archive = tmp_path / "gap.mbox"
+    archive.write_bytes(
+        mbox(
+            mail(message_id="<1@x>", date="Mon, 2 Mar 2026 10:00:00 +0000"),
+            mail(message_id="<2@x>", date="Wed, 18 Mar 2026 10:00:00 +0000"),
+            mail(message_id="<3@x>", date="Thu, 19 Mar 2026 10:00:00 +0000"),
+        )
+    )
+    figure = plot.patches_per_period(kvmlist.read_mbox(archive), by="domain")
+    assert bars(figure) == {"example.org": [1, 0, 2]}
+    (axes,) = figure.axes
+    labels = [t.get_text() for t in axes.get_xticklabels()]
+    assert labels == ["2026-03-02", "2026-03-09", "2026-03-16"]
+
+
+def test_author_stacks_use_names_and_merge_aliases_with_a_mailmap(
+    messages: list[kvmlist.Message],
+) -> None:
+    mailmap = Mailmap.parse(
+        ["Lars Eriksen <lars.eriksen@gmail.com> <emily.hargreaves@gmail.com>"]
+    )  # one person, two addresses (invented)
+    figure = plot.patches_per_period(messages, by="author", top=4, mailmap=mailmap)
+    assert bars(figure) == {
+        "Hannah Whitlock": [7],
+        "Yuki Tanabe": [3],
+        "Jörg Brandstätter": [3],
+        "Lars Eriksen": [3],  # 2 of his own and Emily's one
+        "Other": [23 - 16],
+    }
+
+
+def test_legend_is_outside_the_bars_and_lists_the_top_of_the_stack_first(
+    messages: list[kvmlist.Message],
+) -> None:
+    figure = plot.patches_per_period(messages, top=3)
+    (axes,) = figure.axes
+    legend = axes.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Other", "Fujitsu", "(Unknown)", "Arm"]
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert legend.get_window_extent(renderer).x0 > axes.get_window_extent(renderer).x1
+    assert axes.get_title() == "Patch mails per week, by organisation (23 mails)"
+    assert axes.get_ylabel() == "patch mails"
+
+
+def test_top_contributors_are_ranked_biggest_on_top_with_their_counts(
+    messages: list[kvmlist.Message],
+) -> None:
+    figure = plot.top_contributors(messages, by="author", top=4)
+    expected = kvmlist.count_by_author(messages).most_common(4)
+    (axes,) = figure.axes
+    assert bars(figure) == {"author": [n for _, n in expected]}
+    assert [t.get_text() for t in axes.get_yticklabels()] == [p.name for p, _ in expected]
+    assert axes.yaxis_inverted()  # the first (biggest) bar is drawn at the top
+    assert [t.get_text() for t in axes.texts] == [str(n) for _, n in expected]
+
+
+def test_top_organisations_follow_the_organisation_map(messages: list[kvmlist.Message]) -> None:
+    orgmap = OrganisationMap.default().extend(["lars.eriksen@gmail.com Ericsson"])
+    figure = plot.top_contributors(messages, by="organisation", orgmap=orgmap)
+    expected = kvmlist.count_by_organisation(messages, organisations=orgmap)
+    assert expected["Ericsson"] == 2
+    assert bars(figure) == {"organisation": [n for _, n in expected.most_common(15)]}
+
+
+def test_two_people_of_one_name_are_told_apart_by_address(tmp_path: Path) -> None:
+    archive = tmp_path / "twins.mbox"
+    archive.write_bytes(
+        mbox(
+            mail(message_id="<1@x>", sender="Sam Lee <sam@intel.com>"),
+            mail(message_id="<2@x>", sender="Sam Lee <slee@google.com>"),
+            mail(message_id="<3@x>", sender="Sam Lee <slee@google.com>"),
+        )
+    )
+    figure = plot.top_contributors(kvmlist.read_mbox(archive))
+    (axes,) = figure.axes
+    assert [t.get_text() for t in axes.get_yticklabels()] == [
+        "Sam Lee <slee@google.com>",
+        "Sam Lee <sam@intel.com>",
+    ]
+
+
+def test_top_contributor_labels_do_not_overlap(messages: list[kvmlist.Message]) -> None:
+    figure = plot.top_contributors(messages, by="author", top=15)
+    figure.canvas.draw()
+    (axes,) = figure.axes
+    boxes = [t.get_window_extent() for t in axes.get_yticklabels()]
+    assert len(boxes) == 10
+    assert not any(a.overlaps(b) for a, b in pairwise(boxes))
+    assert all(box.x0 >= 0 for box in boxes)  # long names are not cut off on the left
+
+
+def test_no_patch_mails_gives_a_figure_that_says_so() -> None:
+    figure = plot.patches_per_period([])
+    assert [t.get_text() for t in figure.axes[0].texts] == ["No dated patch mails to plot"]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda m: plot.patches_per_period(m, by="colour"), "cannot plot by 'colour'"),
+        (lambda m: plot.patches_per_period(m, freq="Q"), "freq 'Q'"),
+        (lambda m: plot.top_contributors(m, by="domain", orgmap=OrganisationMap()), "goes with"),
+    ],
+)
+def test_wrong_arguments_are_usage_errors(
+    messages: list[kvmlist.Message], call: Any, message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        call(messages)
+
+
+def test_save_writes_png_or_svg_by_suffix(messages: list[kvmlist.Message], tmp_path: Path) -> None:
+    figure = plot.top_contributors(messages)
+    plot.save(figure, tmp_path / "top.png")
+    plot.save(figure, tmp_path / "top.SVG")
+    assert (tmp_path / "top.png").read_bytes().startswith(PNG_MAGIC)
+    root = ElementTree.parse(tmp_path / "top.SVG").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    with pytest.raises(UsageError, match=r"name it \.png or \.svg"):
+        plot.save(figure, tmp_path / "top.jpg")
+
+
+def test_without_matplotlib_the_error_names_the_extra(
+    messages: list[kvmlist.Message], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(MissingExtraError, match=r"kvmlist\[plot\]"):
+        plot.top_contributors(messages)
+
+
+@pytest.mark.corpus
+def test_years_of_weekly_bars_get_a_date_axis_and_add_up(tmp_path: Path) -> None:
+    messages = list(kvmlist.read_mbox(need(KVMARM)))
+    figure = plot.patches_per_period(messages, freq="W", by="organisation")
+    drawn = bars(figure)
+    dated = Counter(p.message_id for p in kvmlist.patch_mails(messages) if p.date is not None)
+    assert len(drawn) == 9 and list(drawn)[-1] == "Other"
+    assert sum(map(sum, drawn.values())) == len(dated)
+    assert len(next(iter(drawn.values()))) > 150  # every week from 2019 to 2023
+    figure.canvas.draw()
+    (axes,) = figure.axes
+    ticks = [t for t in axes.get_xticklabels() if t.get_text()]
+    assert 4 <= len(ticks) <= 16
+    boxes = [t.get_window_extent() for t in ticks]
+    assert not any(a.overlaps(b) for a, b in pairwise(boxes))
+    plot.save(figure, tmp_path / "weekly.png")
+    assert (tmp_path / "weekly.png").stat().st_size > 20_000
