@@ -115,6 +115,13 @@ def _add_review(commands: Any) -> None:
     )
     _add_source(review)
     review.add_argument("--top", type=positive, default=15, help="reviewers to show (default 15)")
+    review.add_argument(
+        "--freq",
+        choices=["W", "M"],
+        default=None,
+        help="also give the medians per week (W) or month (M) of posting "
+        "(with --format csv: only those rows)",
+    )
     _add_format(review)
 
 

@@ -6,6 +6,8 @@ Two shapes are recognised in the unquoted text of a reply:
   "Picked up" (optionally after "Thanks,") and thanks the author on the same line —
   ``Applied to kvmarm/next, thanks!``, ``Queued for kvm/master, thanks.``, ``Thanks, applied.``;
 * a b4 thank-you listing: ``[1/9] title`` followed by an indented ``commit: <sha>`` line.
+
+:func:`acceptance_of` maps these notices onto series: which patches of each series were applied.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from kvmlist.models import Message, Patch, Person
+from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.subject import parse_subject
+from kvmlist.review import MAX_CLIMB
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
 RE_NOTICE = re.compile(
@@ -42,6 +45,36 @@ class Acceptance:
     tree: str | None
     commit: str | None
     message_id: str  # of the notice
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesAcceptance:
+    """Which patches of one series were applied: patch Message-ID -> the Acceptance naming it."""
+
+    anchor_id: str
+    patch_ids: tuple[str, ...]  # every patch of the series, in index order
+    applied: dict[str, Acceptance] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when every patch of the series was applied."""
+        return all(patch_id in self.applied for patch_id in self.patch_ids)
+
+    @property
+    def trees(self) -> tuple[str, ...]:
+        """The trees named, in patch order, each once."""
+        trees = (self.applied[p].tree for p in self.patch_ids if p in self.applied)
+        return tuple(dict.fromkeys(t for t in trees if t))
+
+    @property
+    def commits(self) -> tuple[str, ...]:
+        """The commits named (b4 thank-you mails name them), in patch order."""
+        commits = (self.applied[p].commit for p in self.patch_ids if p in self.applied)
+        return tuple(c for c in commits if c)
+
+    def of(self, patch: Patch) -> Acceptance | None:
+        """Return the Acceptance of one patch of the series, or None when it was not applied."""
+        return self.applied.get(patch.message_id)
 
 
 def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
@@ -94,3 +127,74 @@ def _listed(lines: list[str]) -> Iterator[tuple[str, str]]:
         commit = RE_COMMIT.match(following)
         if entry and commit:
             yield entry.group(3).strip(), commit.group(1)
+
+
+def acceptance_of(
+    series: Iterable[Series], messages: Iterable[Message]
+) -> dict[str, SeriesAcceptance]:
+    """Return, per series anchor Message-ID, which of its patches replies say were applied.
+
+    A notice applies to the series it answers (climbing through replies): a b4 listing to the
+    patches of that series with the titles it lists, a classic notice to the patch it answers
+    or, under a cover letter, to every patch. A notice outside any series' thread is matched
+    by title to the latest series that has such a patch. The first notice of a patch wins;
+    series without an applied patch are left out.
+    """
+    ordered = [s for s in series if s.anchor_id is not None]
+    mails = list(messages)
+    owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
+    titles = {m.message_id: m.title for one in ordered for m in one.messages}
+    by_id = {m.message_id: m for m in mails}
+    applied: list[dict[str, Acceptance]] = [{} for _ in ordered]
+    for reply in mails:
+        if reply.kind != "reply":
+            continue
+        answered = _answered_mail(reply, by_id, owner)
+        for acceptance in acceptances_in(reply, titles):
+            for at, patch in _applied_patches(acceptance, answered, ordered, owner):
+                applied[at].setdefault(patch.message_id, acceptance)
+    return {
+        str(one.anchor_id): SeriesAcceptance(
+            str(one.anchor_id), tuple(p.message_id for p in one.patches), applied[at]
+        )
+        for at, one in enumerate(ordered)
+        if applied[at]
+    }
+
+
+def _answered_mail(reply: Message, by_id: dict[str, Message], owner: dict[str, int]) -> str | None:
+    """Return the Message-ID of the series mail a reply answers, climbing through replies."""
+    current: Message | None = reply
+    for _ in range(MAX_CLIMB):
+        parent_id = current.parent_id if current else None
+        if parent_id is None or parent_id in owner:
+            return parent_id
+        current = by_id.get(parent_id)
+    return None
+
+
+def _applied_patches(
+    acceptance: Acceptance, answered: str | None, ordered: list[Series], owner: dict[str, int]
+) -> Iterator[tuple[int, Patch]]:
+    if answered is not None:
+        at = owner[answered]
+        one = ordered[at]
+        if acceptance.commit is None:  # a classic notice: the patch answered, or the series
+            chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
+        else:
+            chosen = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
+        yield from ((at, p) for p in chosen)
+        return
+    for at in range(len(ordered) - 1, -1, -1):
+        one = ordered[at]
+        if _fold(one.title) == _fold(acceptance.title) and acceptance.commit is None:
+            yield from ((at, p) for p in one.patches)
+            return
+        match = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
+        if match:
+            yield at, match[0]
+            return
+
+
+def _fold(title: str) -> str:
+    return " ".join(title.casefold().split())

@@ -45,7 +45,7 @@ from kvmlist.models import Series
 from kvmlist.parallel import count_by_field_in_workers
 from kvmlist.reader import parse_raw
 from kvmlist.report import ReportRange, render_report
-from kvmlist.review_stats import review_summary
+from kvmlist.review_stats import TIMINGS, review_summary
 from kvmlist.series import group_series
 from kvmlist.state import record_reported
 
@@ -243,18 +243,25 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
          "tested": r.tested, "replies": r.replies}
         for r in summary.reviewers[: args.top]
     ]  # fmt: skip
-    medians = {
-        name: _hours(summary.median(name)) for name in ("first_reply", "first_review", "accepted")
-    }
+    medians = {name: _hours(summary.median(name)) for name in TIMINGS}
+    periods = [
+        {"period": p.period, "series": p.series}
+        | {f"{name}_hours": _hours(getattr(p, name)) for name in TIMINGS}
+        for p in (summary.per_period(args.freq) if args.freq else ())
+    ]
     if args.format == "json":
-        return json.dumps({"reviewers": rows, "median_hours": medians}, indent=2) + "\n"
-    table = render_rows(rows, args.format)
+        data: dict[str, Any] = {"reviewers": rows, "median_hours": medians}
+        if args.freq:
+            data["periods"] = periods
+        return json.dumps(data, indent=2) + "\n"
     if args.format == "csv":
-        return table
+        return render_rows(periods, "csv") if args.freq else render_rows(rows, "csv")
+    table = render_rows(rows, args.format)
     lines = [
         f"median hours to {name.replace('_', ' ')}: {value}" for name, value in medians.items()
     ]
-    return table + "\n" + "\n".join(lines) + "\n"
+    text = table + "\n" + "\n".join(lines) + "\n"
+    return text + "\n" + render_rows(periods, "table") if periods else text
 
 
 def _hours(value: timedelta | None) -> float | None:

@@ -2,9 +2,10 @@
 
 >>> df = kvmlist.export.to_dataframe(patches)        # or series, or any messages
 >>> kvmlist.export.to_parquet(df, "week.parquet"); kvmlist.export.read_parquet("week.parquet")
+>>> kvmlist.export.to_dataframe(series, messages=mails)  # + review and acceptance timings
 
-Columns are typed: dates are ``datetime64[ns, UTC]``, domains and kinds are categoricals,
-counts are integers (nullable where a value may be absent).
+Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
+kinds and trees are categoricals, counts are integers (nullable where a value may be absent).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import Any
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Message, Patch, Series
 
-CATEGORICAL = ("kind", "author_domain", "sender_domain")
+CATEGORICAL = ("kind", "author_domain", "sender_domain", "applied_tree")
+COUNTS = (
+    "version", "index", "total", "files_changed", "insertions", "deletions", "present",
+    "trailers", "review_trailers", "reviewed_by", "acked_by", "tested_by", "applied",
+)  # fmt: skip
+#: Review trailer keys counted in columns of their own.
+REVIEW_COLUMNS = {"reviewed-by": "reviewed_by", "acked-by": "acked_by", "tested-by": "tested_by"}
+WAITS = ("first_reply", "first_review", "accepted")
 
 
 def _pandas() -> Any:
@@ -27,10 +35,20 @@ def _pandas() -> Any:
     return pandas
 
 
-def to_dataframe(items: Iterable[Message] | Iterable[Series]) -> Any:
-    """Return a pandas DataFrame with one row per message (or per series)."""
+def to_dataframe(
+    items: Iterable[Message] | Iterable[Series], *, messages: Iterable[Message] | None = None
+) -> Any:
+    """Return a pandas DataFrame with one row per message (or per series).
+
+    Series rows get the lifecycle columns from the mails of ``messages`` when given (usually
+    the mails the series were grouped from): ``first_reply``, ``first_review`` and
+    ``accepted`` (waits from posting, see kvmlist.review_stats), ``applied`` (patches applied),
+    ``applied_tree`` and ``applied_commits`` (see kvmlist.acceptance.acceptance_of).
+    """
     pandas = _pandas()
-    rows = [_series_row(i) if isinstance(i, Series) else _message_row(i) for i in items]
+    things: list[Message | Series] = list(items)
+    lifecycle = _lifecycle(things, messages) if messages is not None else None
+    rows = [_series_row(i, lifecycle) if isinstance(i, Series) else _message_row(i) for i in things]
     frame = pandas.DataFrame(rows)
     if frame.empty:
         return frame
@@ -39,14 +57,52 @@ def to_dataframe(items: Iterable[Message] | Iterable[Series]) -> Any:
             frame[column] = pandas.to_datetime(frame[column], utc=True).astype(
                 "datetime64[ns, UTC]"
             )
+    for column in WAITS:
+        if column in frame:
+            frame[column] = pandas.to_timedelta(frame[column]).astype("timedelta64[ns]")
     for column in CATEGORICAL:
         if column in frame:
             frame[column] = frame[column].astype("category")
-    for column in ("version", "index", "total", "files_changed", "insertions", "deletions",
-                   "present", "trailers", "review_trailers"):  # fmt: skip
+    for column in COUNTS:
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _lifecycle(
+    items: list[Message | Series], messages: Iterable[Message]
+) -> dict[str, dict[str, Any]]:
+    """Return the lifecycle columns per series anchor Message-ID."""
+    from kvmlist.acceptance import acceptance_of
+    from kvmlist.review_stats import review_summary
+
+    series = [i for i in items if isinstance(i, Series)]
+    mails = list(messages)
+    columns: dict[str, dict[str, Any]] = {}
+    for timing in review_summary(mails).timings:
+        if timing.series.anchor_id is not None:
+            columns[timing.series.anchor_id] = {w: getattr(timing, w) for w in WAITS}
+    accepted = acceptance_of(series, mails)
+    for one in series:
+        anchor = one.anchor_id or ""
+        found = accepted.get(anchor)
+        columns.setdefault(anchor, dict.fromkeys(WAITS))
+        columns[anchor] |= {
+            "applied": len(found.applied) if found else 0,
+            "applied_tree": (" ".join(found.trees) or None) if found else None,
+            "applied_commits": (" ".join(found.commits) or None) if found else None,
+        }
+    return columns
+
+
+def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
+    counts = dict.fromkeys(REVIEW_COLUMNS.values(), 0)
+    for patch in patches:
+        for trailer in patch.review_trailers:
+            column = REVIEW_COLUMNS.get(trailer.key.lower())
+            if column is not None:
+                counts[column] += 1
+    return counts
 
 
 def _message_row(message: Message) -> dict[str, Any]:
@@ -74,6 +130,7 @@ def _message_row(message: Message) -> dict[str, Any]:
             "author_domain": message.author.domain if message.author else None,
             "trailers": len(message.trailers),
             "review_trailers": len(message.review_trailers),
+            **_review_counts([message]),
             "files_changed": stat.files_changed if stat else None,
             "insertions": stat.insertions if stat else None,
             "deletions": stat.deletions if stat else None,
@@ -81,8 +138,8 @@ def _message_row(message: Message) -> dict[str, Any]:
     return row
 
 
-def _series_row(series: Series) -> dict[str, Any]:
-    return {
+def _series_row(series: Series, lifecycle: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    row = {
         "title": series.title,
         "version": series.version,
         "total": series.total,
@@ -95,7 +152,13 @@ def _series_row(series: Series) -> dict[str, Any]:
         "author_domain": series.author.domain if series.author else None,
         "first_date": series.date,
         "first_message_id": series.first.message_id if series.first else None,
+        "previous_id": series.previous_id,
+        "next_id": series.next_id,
+        **_review_counts(series.patches),
     }
+    if lifecycle is not None:
+        row |= lifecycle.get(series.anchor_id or "", dict.fromkeys(WAITS))
+    return row
 
 
 def to_parquet(frame: Any, path: str | os.PathLike[str]) -> None:

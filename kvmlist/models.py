@@ -183,6 +183,14 @@ class Series(_Frozen):
     total: int = 1
     cover: Patch | None = None
     patches: tuple[Patch, ...] = ()
+    previous_id: str | None = Field(
+        default=None,
+        description="Anchor Message-ID of the previous revision (filled by with_revisions)",
+    )
+    next_id: str | None = Field(
+        default=None,
+        description="Anchor Message-ID of the next revision (filled by with_revisions)",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -202,6 +210,12 @@ class Series(_Frozen):
         if self.cover is not None:
             return self.cover
         return self.patches[0] if self.patches else None
+
+    @property
+    def anchor_id(self) -> str | None:
+        """The Message-ID that names the series: its cover letter's, else its first patch's."""
+        first = self.first
+        return first.message_id if first else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kvmlist.acceptance import acceptances_in
+from kvmlist.aggregate import period_of
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.review import reply_trailers, review_targets
 from kvmlist.series import group_series
 
 #: Review trailer keys counted per reviewer, and the column each goes to.
 COUNTED = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
+#: The timings of a series, as attribute names of SeriesTiming.
+TIMINGS = ("first_reply", "first_review", "accepted")
 
 
 @dataclass
@@ -41,6 +44,17 @@ class SeriesTiming:
     accepted: timedelta | None = None
 
 
+@dataclass(frozen=True)
+class PeriodMedians:
+    """Median timings of the series posted in one period (a week's Monday, or YYYY-MM)."""
+
+    period: str
+    series: int
+    first_reply: timedelta | None = None
+    first_review: timedelta | None = None
+    accepted: timedelta | None = None
+
+
 @dataclass
 class ReviewSummary:
     """Reviewer statistics and series timings of a set of mails."""
@@ -50,10 +64,33 @@ class ReviewSummary:
 
     def median(self, attribute: str) -> timedelta | None:
         """Return the median of a timing ("first_reply", "first_review", "accepted")."""
-        values = [getattr(t, attribute) for t in self.timings if getattr(t, attribute) is not None]
-        if not values:
-            return None
-        return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+        return _median(self.timings, attribute)
+
+    def per_period(self, freq: str = "W") -> list[PeriodMedians]:
+        """Return the median timings of the series posted in each period, oldest first.
+
+        ``freq`` is "W" (weeks, named by their Monday), "M" (YYYY-MM), "D" or "Y", as in
+        kvmlist.aggregate.period_of; a series belongs to the period of its posting.
+        """
+        periods: dict[str, list[SeriesTiming]] = {}
+        for timing in self.timings:
+            if timing.series.date is not None:
+                periods.setdefault(period_of(timing.series.date, freq), []).append(timing)
+        return [
+            PeriodMedians(period, len(timings), *(_median(timings, name) for name in TIMINGS))
+            for period, timings in sorted(periods.items())
+        ]
+
+    def timing_of(self, anchor_id: str | None) -> SeriesTiming | None:
+        """Return the timing of the series with this anchor Message-ID, or None."""
+        return next((t for t in self.timings if t.series.anchor_id == anchor_id), None)
+
+
+def _median(timings: Iterable[SeriesTiming], attribute: str) -> timedelta | None:
+    values = [getattr(t, attribute) for t in timings if getattr(t, attribute) is not None]
+    if not values:
+        return None
+    return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
 
 
 def review_summary(messages: Iterable[Message]) -> ReviewSummary:

@@ -7,6 +7,9 @@ Evidence, strongest first (docs/review.md):
    a line that names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1: ...``);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same author and the same title (case and whitespace folded), a lower version earlier.
+
+:func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
+``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
 """
 
 from __future__ import annotations
@@ -53,13 +56,29 @@ class SeriesHistory:
 
     def previous(self, series: Series) -> Series | None:
         """Return the revision before series in this history, or None."""
-        index = self.revisions.index(series)
+        index = self._position(series)
         return self.revisions[index - 1] if index > 0 else None
 
     def next(self, series: Series) -> Series | None:
         """Return the revision after series in this history, or None."""
-        index = self.revisions.index(series)
+        index = self._position(series)
         return self.revisions[index + 1] if index + 1 < len(self.revisions) else None
+
+    def revision(self, anchor_id: str | None) -> Series | None:
+        """Return the revision whose anchor (cover letter or first patch) has this Message-ID.
+
+        Resolves ``Series.previous_id`` / ``Series.next_id``: ``history.revision(s.next_id)``.
+        """
+        if anchor_id is None:
+            return None
+        return next((s for s in self.revisions if s.anchor_id == anchor_id), None)
+
+    def _position(self, series: Series) -> int:
+        # by anchor, so a copy made by with_revisions is found in a history of the originals
+        for index, one in enumerate(self.revisions):
+            if one is series or (one.anchor_id is not None and one.anchor_id == series.anchor_id):
+                return index
+        raise ValueError(f"{series!r} is not a revision of this history")
 
 
 def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
@@ -83,6 +102,26 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
     return [
         SeriesHistory(tuple(sorted(group, key=lambda s: s.version))) for group in histories.values()
     ]
+
+
+def with_revisions(series: Iterable[Series]) -> list[Series]:
+    """Return the series in the same order, ``previous_id`` and ``next_id`` set from their
+    histories (the anchor Message-ID of the neighbouring revision; None at either end)."""
+    ordered = list(series)
+    links: dict[int, tuple[str | None, str | None]] = {}
+    for history in link_revisions(ordered):
+        revisions = history.revisions
+        for at, one in enumerate(revisions):
+            before = revisions[at - 1].anchor_id if at > 0 else None
+            after = revisions[at + 1].anchor_id if at + 1 < len(revisions) else None
+            links[id(one)] = (before, after)
+    result = []
+    for one in ordered:
+        before, after = links.get(id(one), (None, None))
+        if (before, after) != (one.previous_id, one.next_id):
+            one = one.model_copy(update={"previous_id": before, "next_id": after})
+        result.append(one)
+    return result
 
 
 def _linked_earlier(

@@ -20,6 +20,7 @@ Series come out in order of their first arrival.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
@@ -71,17 +72,26 @@ class _Group:
         return patch.index not in self.members
 
 
-def group_series(messages: Iterable[Message], *, reviews: bool = True) -> list[Series]:
+def group_series(
+    messages: Iterable[Message], *, reviews: bool = True, revisions: bool = False
+) -> list[Series]:
     """Return the series the patches among messages form, in order of first arrival.
 
     With ``reviews`` (the default), trailers that replies among messages give are attached to
-    the patches they review as ``Patch.review_trailers`` (see kvmlist.review).
+    the patches they review as ``Patch.review_trailers`` (see kvmlist.review). With
+    ``revisions``, each series' ``previous_id`` / ``next_id`` name the anchor Message-IDs of
+    its earlier and later revisions (see kvmlist.revisions.with_revisions).
     """
     mails = list(messages)
     groups = _with_pull_request_covers(_groups(patch_mails(mails)), mails)
     if reviews:
         groups = _with_reviews(groups, mails)
-    return [_to_series(g) for g in groups]
+    found = [_to_series(g) for g in groups]
+    if revisions:
+        from kvmlist.revisions import with_revisions
+
+        found = with_revisions(found)
+    return found
 
 
 def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> list[_Group]:
@@ -212,11 +222,22 @@ def _anchor(patch: Patch, by_id: dict[str, Patch]) -> Patch | None:
 
 
 def _compatible(child: Patch, ancestor: Patch) -> bool:
-    if not child.numbered or ancestor.total != child.total:
+    if not child.numbered:
+        return False
+    if ancestor.total != child.total and not _added_later(child, ancestor):
         return False
     if not (ancestor.is_cover or ancestor.numbered):
         return False
     return ancestor.version == child.version or (child.version == 1 and ancestor.version > 1)
+
+
+def _added_later(child: Patch, ancestor: Patch) -> bool:
+    """``[PATCH v4 12/11]`` sent after an eleven-patch series belongs to it, as its author
+    (and b4) mean it; the subject parser has raised its total to 12."""
+    if not child.index == child.total > ancestor.total:
+        return False
+    said = re.search(rf"\b0*{child.index}\s*/\s*0*{ancestor.total}\b", child.subject)
+    return said is not None
 
 
 def _fallback_group(patch: Patch, groups: list[_Group]) -> _Group | None:
