@@ -11,14 +11,11 @@ from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.trailers import parse_trailer_line
 
-#: Trailer keys a reply can give that name a person. Cc (like From/To/Date) is left out:
-#: top-posting mailers quote the original's header block unmarked ("Cc: list@...").
-PERSON_KEYS = frozenset(
-    {
-        "reviewed-by", "acked-by", "tested-by", "reported-by", "suggested-by", "nacked-by",
-        "signed-off-by", "co-developed-by",
-    }
-)  # fmt: skip
+#: A reply's trailer names a person when its key ends in "-by" (Reviewed-by, Acked-by,
+#: Tested-by, Reviewed-and-tested-by, a typo'd Reviwed-by...) and its value holds an address.
+#: Cc (like From/To/Date) is left out: top-posting mailers quote the original's header block
+#: unmarked ("Cc: list@...").
+RE_PERSON_KEY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-by")
 #: Keys a reply can give that name no person.
 UTILITY_KEYS = frozenset({"fixes", "link", "closes", "buglink"})
 # Fixes: 0123456789ab ("subject")   -- at least 6 hex digits, or it is prose ("Fixes: ?")
@@ -40,7 +37,7 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
             continue
         key, value = parsed
         lowered = key.lower()
-        if lowered in PERSON_KEYS:
+        if RE_PERSON_KEY.fullmatch(key):
             person = parse_address(value)
             if person is None:
                 continue  # "Reviewed-by: me, once you fix the typo" is prose

@@ -35,7 +35,13 @@ def test_corpus_yields_patches_covers_replies_and_series(corpus: list[kvmlist.Me
     kinds = Counter(m.kind for m in corpus)
     assert kinds["patch"] > 8000 and kinds["cover"] > 800 and kinds["reply"] > 10000
     series = kvmlist.group_series(corpus)
-    assert sum(len(s.messages) for s in series) == len(kvmlist.patch_mails(corpus))
+    in_series = [m.message_id for s in series for m in s.messages]
+    patch_ids = {p.message_id for p in kvmlist.patch_mails(corpus)}
+    assert len(in_series) == len(set(in_series)) and patch_ids <= set(in_series)
+    # the rest are [GIT PULL] mails whose patches answer them: they head those series
+    kinds = {m.message_id: m for m in corpus}
+    heads = [kinds[i] for i in set(in_series) - patch_ids]
+    assert heads and all(m.kind == "other" and "PULL" in m.subject for m in heads)
     for one in series:
         assert len(one.patches) + len(one.missing) == one.total
     # many series reach this list only in part (Cc'd on a few patches of a larger work);

@@ -141,3 +141,23 @@ def test_a_fixes_tag_wrapped_by_the_mailer_is_joined() -> None:
         ),
         ("Reviewed-by", "Al <al@example.org>", False),
     ]
+
+
+def test_compound_and_misspelt_review_keys_count() -> None:
+    # kvmarm <20220616134828.129006-2-alexandru.elisei@arm.com>, <20211201120436.389756-4-...>
+    body = (
+        "Thanks!\n\nReviewed-and-tested-by: Al <al@example.org>\nReviwed-by: Al <al@example.org>\n"
+    )
+    assert [key for key, _, _ in review_of("Al <al@example.org>", body)] == [
+        "Reviewed-and-tested-by",
+        "Reviwed-by",
+    ]
+
+
+def test_a_maintainer_crediting_a_reporter_is_flagged_as_naming_someone_else() -> None:
+    # kvmarm <8735uxvajh.wl-maz@kernel.org>: Marc adds the reporter when applying; mismatch
+    # says the trailer names somebody else than its sender, as b4 does
+    body = "Applied, with\n\nReported-by: Shaokun Zhang <zhangshaokun@hisilicon.com>\n"
+    assert review_of("Marc Zyngier <maz@kernel.org>", body) == [
+        ("Reported-by", "Shaokun Zhang <zhangshaokun@hisilicon.com>", True)
+    ]

@@ -224,3 +224,15 @@ def test_a_subject_that_lost_its_opening_bracket_is_still_a_patch() -> None:
         2,
         "KVM: x86/xen: Add event channel delivery",
     )
+
+
+def test_a_patch_added_after_the_series_joins_it() -> None:
+    # kvmarm <20211120102810.8858-1-dwmw2@infradead.org>: "[PATCH v4 12/11]" a day later
+    mails = [
+        post("[PATCH v4 0/2] t", "c"),
+        post("[PATCH v4 1/2] a", "p1", "c"),
+        post("[PATCH v4 2/2] b", "p2", "c"),
+        post("[PATCH v4 3/2] c, found missing", "p3", "c", minute=30),
+    ]
+    [series] = kvmlist.group_series(mails)
+    assert shape(series) == (4, 3, (1, 2, 3), True)

@@ -119,7 +119,7 @@ TITLES = [
     ("[PATCH] KVM: x86: Überprüfung — 修复 😀", "KVM: x86: Überprüfung — 修复 😀"),
     (
         "PATCH v4 00/11] KVM: lost its opening bracket",
-        "PATCH v4 00/11] KVM: lost its opening bracket",
+        "KVM: lost its opening bracket",
     ),
     ("", ""),
 ]
