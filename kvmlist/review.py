@@ -15,7 +15,7 @@ from kvmlist.parse.trailers import parse_trailer_line
 #: Tested-by, Reviewed-and-tested-by, a typo'd Reviwed-by...) and its value holds an address.
 #: Cc (like From/To/Date) is left out: top-posting mailers quote the original's header block
 #: unmarked ("Cc: list@...").
-RE_PERSON_KEY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-by")
+RE_PERSON_KEY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-by", re.IGNORECASE)
 #: Keys a reply can give that name no person.
 UTILITY_KEYS = frozenset({"fixes", "link", "closes", "buglink"})
 # Fixes: 0123456789ab ("subject")   -- at least 6 hex digits, or it is prose ("Fixes: ?")
@@ -82,8 +82,14 @@ def _own_lines(body: str) -> Iterator[str]:
 
 
 def _unquoted(body: str) -> Iterator[str]:
-    for line in body.split("\n"):
-        if line == "-- ":
+    """The lines the reply's sender wrote: up to the signature, or to an original mail the
+    mailer appended without quoting it (Outlook's "-----Original Message-----", or a whole
+    mail after an mbox "From " line, as in the stable team's "added to the tree" notices)."""
+    lines = body.split("\n")
+    for at, line in enumerate(lines):
+        if line == "-- " or line.strip() == "-----Original Message-----":
+            return
+        if line.startswith("From ") and at + 1 < len(lines) and lines[at + 1][:5] == "From:":
             return
         if not line.startswith(">"):
             yield line

@@ -161,3 +161,20 @@ def test_a_maintainer_crediting_a_reporter_is_flagged_as_naming_someone_else() -
     assert review_of("Marc Zyngier <maz@kernel.org>", body) == [
         ("Reported-by", "Shaokun Zhang <zhangshaokun@hisilicon.com>", True)
     ]
+
+
+def test_an_appended_original_mail_gives_no_trailers() -> None:
+    # kvmarm <161580788522249@kroah.com>: the stable team's notice carries the patch unquoted
+    body = (
+        "This is a note to let you know that I've just added the patch titled\n\n"
+        "    KVM: arm64: x\n\nto the 5.4-stable tree.\n\n\n"
+        "From foo@baz Mon Mar 15 12:27:54 PM CET 2021\nFrom: Jane Doe <jane@example.org>\n"
+        "Subject: KVM: arm64: x\n\nFix.\n\nSigned-off-by: Jane Doe <jane@example.org>\n"
+        "Signed-off-by: Greg KH <gregkh@example.org>\n"
+    )
+    assert review_of("Greg KH <gregkh@example.org>", body) == []
+    outlook = "Tested fine.\n\nTested-by: Al <al@example.org>\n\n-----Original Message-----\n"
+    outlook += "From: Jane\nSent: Monday\n\nReviewed-by: Jane Doe <jane@example.org>\n"
+    assert review_of("Al <al@example.org>", outlook) == [
+        ("Tested-by", "Al <al@example.org>", False)
+    ]

@@ -1,0 +1,328 @@
+"""Differential testing against b4: the same mails through b4's LoreMailbox and through kvmlist.
+
+b4 works on one thread at a time (what ``b4 am <msgid>`` fetches), so every thread of the
+archive that holds a patch goes into a fresh ``b4.LoreMailbox``, offline and with the user's
+git/b4 configuration hidden. kvmlist groups the whole archive at once, as a user would. Each
+b4 series is then matched to the kvmlist series sharing most of its patch mails and the two
+are compared field by field (see :data:`FIELDS`). Needs ``kvmlist[b4]``.
+
+>>> result = compare_with_b4(kvmlist.read_mbox("kvmarm.mboxrd.xz"))
+>>> result.agreement()["trailers"]
+99.9...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.header
+import email.utils
+import logging
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kvmlist.errors import MissingExtraError
+from kvmlist.models import Message, Patch, Series
+from kvmlist.series import group_series
+
+#: What is compared, per series (version, total, indices, cover) and per patch (the rest).
+FIELDS = ("version", "total", "indices", "cover", "author", "author_name", "trailers", "reviews")
+
+#: Examples kept per field; the counts cover every disagreement.
+EXAMPLES = 20
+
+_ADDRESS_STOPS = frozenset(" \t<>(),;:\"'[]")
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One field on which kvmlist and b4 differ, for the series or patch ``message_id``."""
+
+    field: str
+    message_id: str
+    kvmlist: str
+    b4: str
+
+
+@dataclass
+class Comparison:
+    """Per-field agreement between kvmlist and b4 over an archive."""
+
+    threads: int = 0
+    series: int = 0
+    compared: Counter[str] = field(default_factory=Counter)
+    agreed: Counter[str] = field(default_factory=Counter)
+    disagreements: dict[str, list[Disagreement]] = field(default_factory=lambda: defaultdict(list))
+    b4_only: list[str] = field(default_factory=list)
+    #: Mails b4 raises on (it would give up the whole thread; we leave out just them).
+    b4_failed: list[str] = field(default_factory=list)
+
+    def record(self, name: str, message_id: str, ours: object, theirs: object) -> None:
+        """Count one comparison of ``name``; keep an example when the two differ."""
+        self.compared[name] += 1
+        if ours == theirs:
+            self.agreed[name] += 1
+            return
+        self.disagreements[name].append(Disagreement(name, message_id, repr(ours), repr(theirs)))
+
+    def agreement(self) -> dict[str, float]:
+        """Percentage of agreeing comparisons per field (100.0 where nothing was compared)."""
+        return {
+            name: 100.0 * self.agreed[name] / self.compared[name] if self.compared[name] else 100.0
+            for name in FIELDS
+        }
+
+    def to_markdown(self, examples: int = 3) -> str:
+        """A table of agreement per field, then a few disagreements of each field."""
+        lines = [
+            f"{self.threads} threads with patches, {self.series} b4 series compared, "
+            f"{len(self.b4_only)} b4 series without a kvmlist counterpart, "
+            f"{len(self.b4_failed)} mails b4 could not read.",
+            "",
+            "| field | compared | agree | agreement |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, percent in self.agreement().items():
+            lines.append(
+                f"| {name} | {self.compared[name]} | {self.agreed[name]} | {percent:.2f} % |"
+            )
+        for name in FIELDS:
+            for item in self.disagreements.get(name, [])[:examples]:
+                lines.append(f"- {name} <{item.message_id}>: kvmlist {item.kvmlist}, b4 {item.b4}")
+        return "\n".join(lines) + "\n"
+
+
+def compare_with_b4(messages: Iterable[Message]) -> Comparison:
+    """Compare kvmlist's series, authors and trailers with b4's on the same messages."""
+    b4 = _b4()
+    mails = _first_of_each_id(messages)
+    ours = group_series(mails)
+    by_patch = {p.message_id: s for s in ours for p in s.messages}
+    result = Comparison()
+    with _isolated(b4):
+        for thread in _threads(mails):
+            if not any(isinstance(m, Patch) for m in thread):
+                continue
+            result.threads += 1
+            for lser in _b4_series(b4, thread, result.b4_failed):
+                _compare_series(b4, lser, by_patch, result)
+    return result
+
+
+def _compare_series(b4: Any, lser: Any, by_patch: dict[str, Series], result: Comparison) -> None:
+    own = _own_patches(lser)
+    counterpart = Counter(id(by_patch[m.msgid]) for m in own if m.msgid in by_patch)
+    if not counterpart:
+        result.b4_only.append(own[0].msgid if own else "?")
+        return
+    best = counterpart.most_common(1)[0][0]
+    series = next(by_patch[m.msgid] for m in own if id(by_patch.get(m.msgid)) == best)
+    anchor = (series.cover or series.patches[0]).message_id
+    result.series += 1
+    result.record("version", anchor, series.version, lser.revision)
+    result.record("total", anchor, series.total, lser.expected)
+    positions = [at for at, m in enumerate(lser.patches) if at and any(m is o for o in own)]
+    result.record("indices", anchor, [p.index for p in series.patches], positions)
+    cover = lser.patches[0] if lser.has_cover else None
+    result.record(
+        "cover",
+        anchor,
+        series.cover.message_id if series.cover else None,
+        cover.msgid if cover is not None else None,
+    )
+    cover_reviews = _reviews(b4, cover) if cover is not None else set()
+    mine = {p.message_id: p for p in series.patches}
+    for lmsg in own:
+        patch = mine.get(lmsg.msgid)
+        if patch is None:
+            continue
+        name, address = _b4_author(lmsg)
+        author = patch.author
+        result.record("author", lmsg.msgid, author.email.lower() if author else "", address)
+        result.record("author_name", lmsg.msgid, author.name if author else "", name)
+        result.record(
+            "trailers", lmsg.msgid, _trailer_set(patch.trailers), _b4_own_trailers(b4, lmsg)
+        )
+        given = {(t.key.lower(), _norm(t.value)) for t in patch.review_trailers if not t.mismatch}
+        result.record("reviews", lmsg.msgid, given, _reviews(b4, lmsg) | cover_reviews)
+
+
+def _own_patches(lser: Any) -> list[Any]:
+    """b4's patch mails of this revision, without those copied from an earlier one."""
+    return [
+        m
+        for m in lser.patches[1:]
+        if m is not None and m.reroll_from_revision in (None, lser.revision)
+    ]
+
+
+def _b4_series(b4: Any, thread: list[Message], rejected: list[str]) -> Iterator[Any]:
+    """b4's series of a thread; the mails b4 refuses (it raises on them) go to ``rejected``."""
+    mailbox = b4.LoreMailbox()
+    for message in thread:
+        try:
+            mailbox.add_message(email.message_from_bytes(message.raw, policy=b4.emlpolicy))
+        except Exception:  # b4 stops the whole thread here; we only leave this mail out
+            rejected.append(message.message_id)
+    for revision in sorted(mailbox.series):
+        lser = mailbox.get_series(revision, codereview_trailers=False)
+        if lser is not None:
+            yield lser
+
+
+def _b4_author(lmsg: Any) -> tuple[str, str]:
+    """The author ``b4 am`` gives git: the header From, unless the body starts with a From line.
+
+    b4 hands the body to ``git am``, whose mailinfo takes an in-body ``From:`` on the first
+    line as the author; b4 itself reads only the header.
+    """
+    first = lmsg.body.lstrip("\n").split("\n", 1)[0]
+    if first.lower().startswith("from:"):
+        name, address = email.utils.parseaddr(_decoded(first[5:].strip()))
+        if address:
+            return name or address, address.lower()
+    return lmsg.fromname, lmsg.fromemail.lower()
+
+
+def _decoded(value: str) -> str:
+    return str(email.header.make_header(email.header.decode_header(value)))
+
+
+def _b4_own_trailers(b4: Any, lmsg: Any) -> set[tuple[str, str]]:
+    trailers = b4.LoreMessage.get_body_parts(lmsg.body)[2]
+    return {(t.lname, _norm(t.value)) for t in trailers}
+
+
+def _reviews(b4: Any, lmsg: Any) -> set[tuple[str, str]]:
+    return {(t.lname, _norm(t.value)) for t in lmsg.followup_trailers}
+
+
+def _trailer_set(trailers: Iterable[Any]) -> set[tuple[str, str]]:
+    return {(t.key.lower(), _norm(t.value)) for t in trailers}
+
+
+def _norm(value: str) -> str:
+    """A trailer value as both tools mean it: the address where it names one (b4 and kvmlist
+    spell names, brackets and trailing ``# notes`` differently), else the text with spaces
+    collapsed and a trailing ``# comment`` / ``[note]`` dropped (b4's "extinfo")."""
+    address = None if value.lstrip().startswith("http") else _address_in(value)
+    if address is not None:
+        return address
+    return _without_extinfo(" ".join(value.split()))
+
+
+def _without_extinfo(text: str) -> str:
+    """Drop a trailing `` # comment`` or `` [note]``."""
+    if text.endswith("]"):
+        at = text.rfind(" [")
+        if at > 0:
+            return text[:at]
+    at = text.rfind(" #")
+    return text[:at] if at > 0 and "#" not in text[at + 2 :] else text
+
+
+def _address_in(value: str) -> str | None:
+    """The first ``local@domain.tld`` in value, lower-cased (a scan, no backtracking)."""
+    at = value.find("@")
+    if at <= 0:
+        return None
+    start, end = at, at + 1
+    while start > 0 and value[start - 1] not in _ADDRESS_STOPS:
+        start -= 1
+    while end < len(value) and value[end] not in _ADDRESS_STOPS:
+        end += 1
+    address = value[start:end].rstrip(".?")
+    return address.lower() if "." in address[at - start :] else None
+
+
+def _first_of_each_id(messages: Iterable[Message]) -> list[Message]:
+    seen: set[str] = set()
+    kept = []
+    for message in messages:
+        if message.message_id not in seen:
+            seen.add(message.message_id)
+            kept.append(message)
+    return kept
+
+
+def _threads(mails: list[Message]) -> list[list[Message]]:
+    """Connected components over In-Reply-To and References: what lore's t.mbox.gz holds.
+
+    Like lore, mails that reference the same absent mail (a patch 1/N sent to other lists
+    only) are one thread.
+    """
+    parent = {m.message_id: m.message_id for m in mails}
+    for message in mails:
+        for ref in (*message.references, message.in_reply_to):
+            if ref is not None:
+                parent.setdefault(ref, ref)
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for message in mails:
+        for ref in (*message.references, message.in_reply_to):
+            if ref is not None:
+                a, b = root(message.message_id), root(ref)
+                if a != b:
+                    parent[b] = a
+    threads: dict[str, list[Message]] = defaultdict(list)
+    for message in mails:
+        threads[root(message.message_id)].append(message)
+    return list(threads.values())
+
+
+def _b4() -> Any:
+    try:
+        import b4
+    except ImportError:
+        raise MissingExtraError("compare_with_b4 needs b4: pip install 'kvmlist[b4]'") from None
+    return b4
+
+
+@contextlib.contextmanager
+def _isolated(b4: Any) -> Iterator[None]:
+    """b4 offline, quiet, and blind to the user's git and b4 configuration."""
+    saved_env = {k: os.environ.get(k) for k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
+    saved_network, saved_config = b4.can_network, b4.MAIN_CONFIG
+    logger = logging.getLogger("b4")
+    saved_level = logger.level
+    os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
+    os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+    b4.can_network = False
+    b4.MAIN_CONFIG = None
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        b4.can_network, b4.MAIN_CONFIG = saved_network, saved_config
+        logger.setLevel(saved_level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kvmlist.compare ARCHIVE [EXAMPLES]``: the agreement table as Markdown."""
+    import sys
+
+    from kvmlist.reader import read
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: python -m kvmlist.compare ARCHIVE [EXAMPLES-PER-FIELD]", file=sys.stderr)
+        return 2
+    examples = int(args[1]) if len(args) > 1 else 3
+    print(compare_with_b4(read(args[0])).to_markdown(examples), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""Differential testing against b4: where the two agree, and the known places where b4 is wrong."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import kvmlist
+from kvmlist import parse_message
+from kvmlist.compare import FIELDS, Comparison, _norm, compare_with_b4
+
+from .conftest import FIXTURES, SHARED, mail, need
+
+b4 = pytest.importorskip("b4")
+
+DIFF = (
+    "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
+    "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n"
+)
+
+
+def thread() -> list[kvmlist.Message]:
+    def post(subject: str, msgid: str, body: str, parent: str | None = None, **kw: str) -> bytes:
+        extra = f"In-Reply-To: <{parent}>\nReferences: <{parent}>\n" if parent else ""
+        return mail(subject, body, message_id=f"<{msgid}>", extra=extra, **kw)
+
+    sob = "Signed-off-by: Jane Doe <jane@example.org>\n"
+    raws = [
+        post("[PATCH v2 0/2] KVM: arm64: Two fixes", "c", "Two fixes.\n\n a.c | 2 ++\n"),
+        post("[PATCH v2 1/2] KVM: arm64: One", "p1", f"One.\n\n{sob}{DIFF}", "c"),
+        post(
+            "[PATCH v2 2/2] KVM: arm64: Two",
+            "p2",
+            f"From: Bo Li <bo@example.net>\n\nTwo.\n\nSigned-off-by: Bo Li <bo@example.net>\n{sob}"
+            + DIFF,
+            "c",
+        ),
+        post(
+            "Re: [PATCH v2 1/2] KVM: arm64: One",
+            "r1",
+            "> One.\n\nReviewed-by: Al Kim <al@example.org>\n",
+            "p1",
+            sender="Al Kim <al@example.org>",
+        ),
+        post(
+            "Re: [PATCH v2 0/2] KVM: arm64: Two fixes",
+            "r2",
+            "Acked-by: Cat Ng <cat@example.org>\n",
+            "c",
+            sender="Cat Ng <cat@example.org>",
+        ),
+    ]
+    return [parse_message(raw) for raw in raws]
+
+
+def test_b4_and_kvmlist_agree_on_a_plain_series_with_reviews() -> None:
+    result = compare_with_b4(thread())
+    assert (result.threads, result.series) == (1, 1)
+    assert result.agreement() == dict.fromkeys(FIELDS, 100.0)
+    assert result.compared["author"] == 2 and result.compared["reviews"] == 2
+    assert not result.disagreements and not result.b4_only and not result.b4_failed
+
+
+def test_a_disagreement_is_counted_and_kept_with_its_message_id() -> None:
+    result = Comparison()
+    result.record("version", "a@x", 2, 2)
+    result.record("version", "b@x", 2, 1)
+    assert result.agreement()["version"] == 50.0
+    [item] = result.disagreements["version"]
+    assert (item.message_id, item.kvmlist, item.b4) == ("b@x", "2", "1")
+    assert "| version | 2 | 1 | 50.00 % |" in result.to_markdown()
+
+
+def test_on_the_fixture_b4_is_wrong_on_the_subject_forms_and_dmarc_munging() -> None:
+    result = compare_with_b4(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    wrong = {name: {d.message_id for d in items} for name, items in result.disagreements.items()}
+    # [PATCH1/2], [PATCH v6,1/2] and [PATCH 1 of 2]: b4 reads no i/N and splits the series
+    assert wrong["indices"] == {
+        "20260304090000.41977-1-lars.eriksen@gmail.com",
+        "20260304141002.27717-1-marta.iglesias@nvidia.com",
+        "ab54ba0289b4e555f9eb.1772695800@pc-thibault",
+    }
+    # "... fix typo (v2)": b4 reads no version from a suffix
+    assert "20260305100012.9921-1-emily.hargreaves@gmail.com" in wrong["version"]
+    # "Marta Iglesias via kvmarm <kvmarm@lists.linux.dev>": b4 credits the list
+    assert {d.b4 for d in result.disagreements["author"]} == {"'kvmarm@lists.linux.dev'"}
+    assert {d.kvmlist for d in result.disagreements["author"]} == {"'marta.iglesias@nvidia.com'"}
+    assert result.agreement()["trailers"] == result.agreement()["reviews"] == 100.0
+    assert result.agreement()["cover"] == 100.0
+
+
+def test_b4_runs_offline_and_blind_to_the_user_configuration() -> None:
+    before = (os.environ.get("GIT_CONFIG_GLOBAL"), b4.can_network)
+    compare_with_b4(thread())
+    assert (os.environ.get("GIT_CONFIG_GLOBAL"), b4.can_network) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("Andrew Scull<ascull@google.com>", "ascull@google.com"),
+        ("<stable@vger.kernel.org> # v5.4+", "stable@vger.kernel.org"),
+        ("Mark Rutland <Mark.Rutland@arm.com", "mark.rutland@arm.com"),
+        ("Michael Ellerman <mpe@ellerman.id.au> (powerpc)", "mpe@ellerman.id.au"),
+        ('0123456789ab ("KVM:   arm64: x")', '0123456789ab ("KVM: arm64: x")'),
+        ("https://lore.kernel.org/r/20210412150034.29185-1-a@b.com", None),
+        ("Some text [v2 only]", "Some text"),
+    ],
+)
+def test_trailer_values_are_compared_as_both_tools_mean_them(value: str, meant: str | None) -> None:
+    assert _norm(value) == (value if meant is None else meant)
+
+
+@pytest.mark.corpus
+def test_kvmarm_agreement_is_99_percent_or_better_on_every_field() -> None:
+    corpus = need(SHARED / "corpus" / "kvmarm.mboxrd.xz")
+    result = compare_with_b4(kvmlist.read_mbox(corpus))
+    assert result.series > 1500
+    assert min(result.agreement().values()) >= 99.0, result.to_markdown()
+    assert result.agreement()["author"] == 100.0
