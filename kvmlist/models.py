@@ -22,6 +22,9 @@ class _Frozen(BaseModel):
         frozen=True,
         ser_json_bytes="base64",
         val_json_bytes="base64",
+        # validators and serialisers are built on first use, not at import: `import kvmlist`
+        # stays fast, and the parser's model_construct path never needs them
+        defer_build=True,
     )
 
 
