@@ -35,10 +35,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check kvmlist tests bench docs/gen_api.py
 	$(BIN)/mypy
 
-# figures against the stdlib and b4 -> docs/performance.md; then every regex at 1 MB
+# figures against the stdlib and b4 -> docs/performance.md; every regex at 1 MB;
+# 1 vs 2 Dask workers -> docs/scale.md
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/regex_linear.py
+	$(BIN)/python bench/bench_dask.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,335 @@
+"""A Dask cluster gives exactly the single-process results, however the archive is partitioned."""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import lzma
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+pandas_testing = pytest.importorskip("pandas.testing")
+
+import kvmlist  # noqa: E402
+import kvmlist.dask as kd  # noqa: E402
+from kvmlist.aggregate import domain_of  # noqa: E402
+from kvmlist.export import to_dataframe  # noqa: E402
+from kvmlist.identities import Mailmap  # noqa: E402
+from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
+
+from .conftest import FIXTURES, KVMARM, mail, mbox, need  # noqa: E402
+from .inbox_builder import build_epoch  # noqa: E402
+
+SAMPLE = FIXTURES / "kvm-sample.mbox"
+SERIES_A = "KVM: arm64: Ratelimit reports of unhandled sysreg accesses"
+SERIES_B = "arm64: pmu: Test 64-bit cycle counter overflow"
+UNTHREADED = "KVM: riscv: Check that the SBI PMU snapshot area is backed by memory"
+MAILMAP = Mailmap.parse(["Hannah W <hw@arm.example> <hannah.whitlock@arm.com>"])
+
+
+def _series(function: Callable[..., list[kvmlist.Series]], messages: Any) -> list[Any]:
+    return [series.model_dump() for series in function(messages)]
+
+
+# each result: (single-process function, Dask function); both take the messages
+RESULTS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "author": (kvmlist.count_by_author, kd.count_by_author),
+    "author, mailmap": (
+        partial(kvmlist.count_by_author, mailmap=MAILMAP),
+        partial(kd.count_by_author, mailmap=MAILMAP),
+    ),
+    "domain": (kvmlist.count_by_domain, kd.count_by_domain),
+    "organisation": (kvmlist.count_by_organisation, kd.count_by_organisation),
+    "domain per month": (
+        partial(kvmlist.count_by, key=domain_of, freq="M"),
+        partial(kd.count_by, key=domain_of, freq="M"),
+    ),
+    "series": (partial(_series, kvmlist.group_series), partial(_series, kd.group_series)),
+    "series, revisions, no reviews": (
+        partial(_series, partial(kvmlist.group_series, reviews=False, revisions=True)),
+        partial(_series, partial(kd.group_series, reviews=False, revisions=True)),
+    ),
+    "report": (kvmlist.render_report, kd.render_report),
+}
+
+
+def comparable(result: Any) -> Any:
+    """Counters as (key, count) lists: the order of first appearance is part of the result."""
+    return list(result.items()) if isinstance(result, Counter) else result
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            host="127.0.0.1",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(SAMPLE))
+
+
+@pytest.fixture(scope="module")
+def sample_bag(client: Any) -> Any:
+    return kd.messages_bag(SAMPLE, chunk_messages=5)
+
+
+def write_mbox(path: Path, raws: list[bytes]) -> Path:
+    path.write_bytes(mbox(*raws))
+    return path
+
+
+def test_chunks_concatenate_to_the_single_process_messages(
+    sample_bag: Any, sample: list[kvmlist.Message]
+) -> None:
+    assert sample_bag.npartitions == 8
+    assert sample_bag.compute() == sample
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_sample_in_chunks_gives_the_single_process_result(
+    name: str, sample_bag: Any, sample: list[kvmlist.Message]
+) -> None:
+    local, on_dask = RESULTS[name]
+    assert comparable(on_dask(sample_bag)) == comparable(local(sample))
+
+
+def test_count_by_runs_any_key_in_the_workers(
+    sample_bag: Any, sample: list[kvmlist.Message]
+) -> None:
+    def week_and_version(patch: kvmlist.Patch) -> tuple[str, int] | None:
+        return (patch.title[:10], patch.version) if patch.numbered else None
+
+    expected = kvmlist.count_by(sample, week_and_version, freq="W")
+    assert list(kd.count_by(sample_bag, week_and_version, freq="W").items()) == list(
+        expected.items()
+    )
+
+
+def test_patches_frame_has_to_dataframes_rows_columns_and_dtypes(
+    sample_bag: Any, sample: list[kvmlist.Message]
+) -> None:
+    expected = to_dataframe([m for m in sample if isinstance(m, kvmlist.Patch)])
+    frame = kd.patches_frame(sample_bag)
+    assert list(frame.columns) == list(expected.columns)
+    got = frame.compute().reset_index(drop=True)
+    assert got.dtypes.to_dict() == expected.dtypes.to_dict()
+    # categories come in order of appearance rather than sorted; values must be the same
+    pandas_testing.assert_frame_equal(got, expected, check_categorical=False)
+
+
+def test_patches_frame_of_a_partition_without_patches_keeps_the_dtypes(
+    client: Any, tmp_path: Path
+) -> None:
+    raws = list(iter_raw_messages(SAMPLE))
+    files = [
+        write_mbox(tmp_path / "a.mbox", raws[:10]),
+        write_mbox(tmp_path / "b.mbox", [mail(subject="Re: KVM Forum", message_id="<r@x.org>")]),
+        write_mbox(tmp_path / "c.mbox", raws[10:]),
+    ]
+    patches = [m for f in files for m in kvmlist.read_mbox(f) if isinstance(m, kvmlist.Patch)]
+    got = kd.patches_frame(kd.messages_bag(files)).compute().reset_index(drop=True)
+    pandas_testing.assert_frame_equal(got, to_dataframe(patches), check_categorical=False)
+
+
+@pytest.mark.parametrize(
+    ("cut", "title"),
+    [(2, SERIES_A), (12, SERIES_B), (22, UNTHREADED)],
+    ids=["cover and 1/3 | 2/3, 3/3", "1/2 | its cover", "unthreaded 1/2 | 2/2"],
+)
+def test_series_straddling_two_files_is_whole(
+    client: Any, tmp_path: Path, cut: int, title: str
+) -> None:
+    raws = list(iter_raw_messages(SAMPLE))
+    files = [
+        write_mbox(tmp_path / "a.mbox", raws[:cut]),
+        write_mbox(tmp_path / "b.mbox", raws[cut:]),
+    ]
+    single = kvmlist.group_series(m for f in files for m in kvmlist.read_mbox(f))
+    series = kd.group_series(kd.messages_bag(files, chunk_messages=None))
+    assert [s.model_dump() for s in series] == [s.model_dump() for s in single]
+    straddling = next(s for s in series if s.title == title)
+    assert straddling.complete
+    assert len(straddling.patches) == straddling.total
+
+
+def posted(subject: str, number: int, answers: str | None = None, **headers: Any) -> bytes:
+    """Return a mail posted at 10:<number> with Message-ID <number@x.org>, answering another."""
+    extra = f"In-Reply-To: <{answers}>\nReferences: <{answers}>\n" if answers else ""
+    date = f"Tue, 3 Mar 2026 10:{number:02d}:00 +0000"
+    return mail(subject, message_id=f"<{number}@x.org>", date=date, extra=extra, **headers)
+
+
+def test_pull_request_and_miscounting_cover_straddling_files_head_their_series(
+    client: Any, tmp_path: Path
+) -> None:
+    pull = mail("[GIT PULL] KVM/arm updates for 5.2", "Please pull.\n", message_id="<pull@x.org>")
+    cover = posted("[RFC PATCH v8 0/7] Enable ptp_kvm for arm64", 3, body="Cover text.\n")
+    first = [
+        pull,
+        posted("[PATCH 1/3] KVM: arm64: change 1", 1, "pull@x.org", sender="A <a@x.org>"),
+        posted("[RFC PATCH v8 1/8] p1", 2, "3@x.org"),  # before its cover
+        posted("[PATCH] KVM: x86: unrelated", 4),
+    ]
+    second = [
+        cover,
+        *(posted(f"[PATCH {i}/3] KVM: arm64: change {i}", 4 + i, "pull@x.org") for i in (2, 3)),
+        *(posted(f"[RFC PATCH v8 {i}/8] p{i}", 8 + i, "3@x.org") for i in range(2, 9)),
+    ]
+    files = [write_mbox(tmp_path / "a.mbox", first), write_mbox(tmp_path / "b.mbox", second)]
+    single = kvmlist.group_series(m for f in files for m in kvmlist.read_mbox(f))
+    series = kd.group_series(kd.messages_bag(files))
+    assert [s.model_dump() for s in series] == [s.model_dump() for s in single]
+    covers = {s.cover.message_id: len(s.patches) for s in series if s.cover is not None}
+    assert covers == {"pull@x.org": 3, "3@x.org": 8}
+
+
+@pytest.mark.parametrize("reply_first", [False, True], ids=["patch first", "reply first"])
+def test_applied_notice_takes_the_title_the_single_process_report_gives(
+    client: Any, tmp_path: Path, reply_first: bool
+) -> None:
+    patch = mail(subject="[PATCH] KVM: x86: Fix the PIT reinject mode", message_id="<p@x.org>")
+    notice = mail(
+        subject="Re: [PATCH] KVM: x86: fix pit",
+        body="Applied to kvm/next, thanks!\n",
+        sender="Sean Maintainer <sean@example.com>",
+        message_id="<applied@example.com>",
+        extra="In-Reply-To: <p@x.org>\n",
+    )
+    raws = [notice, patch] if reply_first else [patch, notice]
+    files = [write_mbox(tmp_path / "a.mbox", raws[:1]), write_mbox(tmp_path / "b.mbox", raws[1:])]
+    report = kd.render_report(kd.messages_bag(files))
+    assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
+    title = "KVM: x86: fix pit" if reply_first else "KVM: x86: Fix the PIT reinject mode"
+    assert f"{title} (applied by Sean Maintainer to kvm/next)" in report
+
+
+def test_compressed_mbox_in_chunks_gives_the_whole_files_messages(
+    client: Any, tmp_path: Path, sample: list[kvmlist.Message]
+) -> None:
+    packed = tmp_path / "kvm.mbox.gz"
+    packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    bag = kd.messages_bag(packed, chunk_messages=10)
+    assert bag.npartitions == 4
+    assert bag.compute() == sample
+
+
+def test_a_line_longer_than_a_block_does_not_move_the_cuts(client: Any, tmp_path: Path) -> None:
+    long_body = "x" * (3 * (1 << 20)) + "\nFrom the spec, this is body text\n"
+    raws = [mail(body=long_body, message_id=f"<{n}@example.org>") for n in range(3)]
+    path = write_mbox(tmp_path / "long.mbox", raws)
+    bag = kd.messages_bag(path, chunk_messages=1)
+    assert bag.npartitions == 3
+    assert bag.compute() == list(kvmlist.read_mbox(path))
+
+
+def test_glob_reads_the_files_in_name_order(client: Any, tmp_path: Path) -> None:
+    raws = list(iter_raw_messages(SAMPLE))
+    for number, start in enumerate(range(0, len(raws), 10)):
+        write_mbox(tmp_path / f"part-{number:02d}.mbox", raws[start : start + 10])
+    bag = kd.messages_bag(str(tmp_path / "part-*.mbox"), chunk_messages=None)
+    assert bag.npartitions == 4
+    assert [m.raw for m in bag.compute()] == raws
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """A v2 inbox of the sample: epoch 0 holds mails 1-20 and a deletion, epoch 1 the rest."""
+    raws = list(iter_raw_messages(SAMPLE))
+    entries: list[tuple[str, bytes | None, int]] = [
+        ("m", raw, 1772445600 + 60 * n) for n, raw in enumerate(raws)
+    ]
+    deletion = ("d", b"deleted\n", 1772445600 + 60 * 20)
+    build_epoch(tmp_path / "inbox" / "git" / "0.git", [*entries[:20], deletion])
+    build_epoch(tmp_path / "inbox" / "git" / "1.git", entries[20:])
+    return tmp_path / "inbox"
+
+
+@pytest.mark.parametrize("name", RESULTS)
+def test_inbox_with_a_partition_per_epoch_gives_the_single_process_result(
+    client: Any, inbox: Path, name: str
+) -> None:
+    bag = kd.messages_bag(inbox, chunk_messages=None)
+    assert bag.npartitions == 2
+    local, on_dask = RESULTS[name]
+    assert comparable(on_dask(bag)) == comparable(local(list(kvmlist.read_inbox(inbox))))
+
+
+def test_inbox_in_commit_chunks_keeps_arrival_order(client: Any, inbox: Path) -> None:
+    bag = kd.messages_bag(inbox, chunk_messages=6)
+    assert bag.npartitions == 4 + 4  # epoch 0: 21 commits (one a deletion); epoch 1: 19
+    assert bag.compute() == list(kvmlist.read_inbox(inbox))
+
+
+def test_a_missing_source_is_a_source_error(client: Any, tmp_path: Path) -> None:
+    with pytest.raises(kvmlist.SourceError, match="no such file"):
+        kd.messages_bag(tmp_path / "absent.mbox")
+    with pytest.raises(kvmlist.SourceError, match="no file matches"):
+        kd.messages_bag(str(tmp_path / "*.mbox"))
+
+
+def test_without_dask_the_import_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.delitem(sys.modules, "kvmlist.dask")
+    with pytest.raises(ImportError, match=r"kvmlist\[dask\]") as raised:
+        importlib.import_module("kvmlist.dask")
+    assert isinstance(raised.value, kvmlist.errors.MissingExtraError)
+
+
+# --- the whole kvmarm archive --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_mbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus, decompressed once: chunks of a plain file are read without decompressing."""
+    plain = tmp_path_factory.mktemp("corpus") / "kvmarm.mbox"
+    with lzma.open(need(KVMARM)) as packed, plain.open("wb") as out:
+        shutil.copyfileobj(packed, out, 1 << 20)
+    return plain
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_mbox: Path) -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(corpus_mbox))
+
+
+@pytest.fixture(scope="module")
+def corpus_bag(client: Any, corpus_mbox: Path) -> Any:
+    """The corpus in chunks of 5,000 mails, parsed once and kept in the workers' memory."""
+    return kd.messages_bag(corpus_mbox, chunk_messages=5000).persist()
+
+
+@pytest.mark.corpus
+def test_corpus_is_cut_into_partitions_of_the_same_mails(
+    corpus_bag: Any, corpus: list[kvmlist.Message]
+) -> None:
+    assert corpus_bag.npartitions >= 4
+    assert corpus_bag.count().compute() == len(corpus) > 21_000
+    ids = corpus_bag.map(lambda m: m.message_id).compute()
+    assert ids == [m.message_id for m in corpus]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", RESULTS)
+def test_corpus_on_two_workers_gives_the_single_process_result(
+    name: str, corpus_bag: Any, corpus: list[kvmlist.Message]
+) -> None:
+    local, on_dask = RESULTS[name]
+    assert comparable(on_dask(corpus_bag)) == comparable(local(corpus))
