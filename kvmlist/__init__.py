@@ -9,6 +9,7 @@
 from kvmlist._version import __version__
 from kvmlist.acceptance import Acceptance, find_acceptances
 from kvmlist.aggregate import (
+    Counts,
     count_by,
     count_by_author,
     count_by_domain,
@@ -41,6 +42,7 @@ from kvmlist.series import group_series, patch_mails
 
 __all__ = [
     "Acceptance",
+    "Counts",
     "Defect",
     "Diffstat",
     "FileChange",

@@ -1,9 +1,9 @@
-"""Compact HTML for Jupyter: a patch, a series with its patches and missing parts."""
+"""Compact HTML for Jupyter: a patch, a series with its patches and missing parts, counts."""
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kvmlist.models import Patch, Series
@@ -60,3 +60,17 @@ def _row(index: str, title: str, author: str, note: str, *, missing: bool = Fals
     style = " style='color:#b00'" if missing else ""
     cells = "".join(f"<td>{escape(c)}</td>" for c in (index, title, author, note))
     return f"<tr{style}>{cells}</tr>"
+
+
+def counts_html(top: list[tuple[Any, int]], total: int, keys: int) -> str:
+    """Return counts as a table: rank, key, count and share of the total, then what is left."""
+    rows = "".join(
+        f"<tr><td style='text-align:right'>{rank}</td><td>{escape(str(key))}</td>"
+        f"<td style='text-align:right'>{count}</td>"
+        f"<td style='text-align:right'>{100 * count / total:.1f}%</td></tr>"
+        for rank, (key, count) in enumerate(top, 1)
+    )
+    more = keys - len(top)
+    tail = f"<tr><td></td><td colspan='3'>… and {more} more</td></tr>" if more > 0 else ""
+    head = f"<b>{total} patch mails, {keys} keys</b>"
+    return f"<div>{head}<table style='{STYLE}'>{rows}{tail}</table></div>"

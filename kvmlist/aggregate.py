@@ -1,6 +1,7 @@
 """Counts over patch mails (cover letters and patches, not replies), by author, domain or any key.
 
-Results are :class:`collections.Counter` objects whose keys are in order of first appearance
+Results are :class:`Counts` (a :class:`collections.Counter` that draws itself as a table in
+Jupyter) whose keys are in order of first appearance
 in the input, so ``most_common()`` — which sorts stably by count — breaks ties by who came
 first. That is the documented tie order of the report (see docs/report-format.md).
 """
@@ -19,16 +20,28 @@ from kvmlist.series import iter_patch_mails
 
 K = TypeVar("K", bound=Hashable)
 
+#: Rows a Counts shows in Jupyter before "... and N more".
+HTML_ROWS = 20
+
+
+class Counts(Counter[K]):
+    """A Counter of patch mails that Jupyter shows as a compact table: rank, key, count, share."""
+
+    def _repr_html_(self) -> str:
+        from kvmlist._html import counts_html
+
+        return counts_html(self.most_common(HTML_ROWS), self.total(), len(self))
+
 
 def count_by(
     messages: Iterable[Message], key: Callable[[Patch], K | None], *, freq: str | None = None
-) -> Counter[Any]:
+) -> Counts[Any]:
     """Return how many patch mails share each value of ``key(patch)``; None is not counted.
 
     With ``freq`` ("D", "W", "M" or "Y") the keys are ``(period, value)`` pairs, the period
     named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year.
     """
-    counts: Counter[Any] = Counter()
+    counts: Counts[Any] = Counts()
     for patch in iter_patch_mails(messages):
         value = key(patch)
         if value is None:
@@ -56,7 +69,7 @@ def period_of(when: datetime, freq: str) -> str:
 
 def count_by_author(
     messages: Iterable[Message], *, mailmap: Mailmap | None = None
-) -> Counter[Person]:
+) -> Counts[Person]:
     """Return patch mails per author (in-body From first), one Person per address.
 
     Addresses compare case-insensitively; a person who used several names is shown with
@@ -74,7 +87,7 @@ def count_by_organisation(
     *,
     organisations: OrganisationMap | None = None,
     mailmap: Mailmap | None = None,
-) -> Counter[str]:
+) -> Counts[str]:
     """Return patch mails per organisation of their author at the mail's date.
 
     Uses the bundled starter map unless ``organisations`` is given; free-mail and unmapped
@@ -107,7 +120,7 @@ def first_time_contributors(
     ]
 
 
-def count_by_domain(messages: Iterable[Message]) -> Counter[str]:
+def count_by_domain(messages: Iterable[Message]) -> Counts[str]:
     """Return patch mails per author e-mail domain (lower case)."""
     return count_by(messages, domain_of)
 
@@ -137,9 +150,9 @@ class AuthorTally:
         self._counts[address] += 1
         self._latest[address] = author
 
-    def counts(self) -> Counter[Person]:
+    def counts(self) -> Counts[Person]:
         """Return the counts keyed by each author's latest Person, in order of first appearance."""
-        return Counter({self._latest[address]: n for address, n in self._counts.items()})
+        return Counts({self._latest[address]: n for address, n in self._counts.items()})
 
 
 AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import kvmlist
 
 from .conftest import FIXTURES
@@ -22,3 +24,19 @@ def test_patch_html_lists_trailers_and_escapes_angle_brackets() -> None:
     assert "Reviewed-by" in html
     assert "&lt;priyar@google.com&gt;" in html and "<priyar@" not in html
     assert repr(patch).startswith("<Patch v1 2/3 ")
+
+
+def test_counts_show_as_a_ranked_table_with_shares_and_the_rest() -> None:
+    mails = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    counts = kvmlist.count_by_domain(mails)
+    assert isinstance(counts, kvmlist.Counts) and counts == Counter(dict(counts))
+    html = counts._repr_html_()
+    assert f"<b>{counts.total()} patch mails, {len(counts)} keys</b>" in html
+    top, top_count = counts.most_common(1)[0]
+    share = f"{100 * top_count / counts.total():.1f}%"
+    assert f"<td style='text-align:right'>1</td><td>{top}</td>" in html and share in html
+    assert "more" not in html  # nine domains fit
+    many = kvmlist.Counts({f"d{i}.example": 1 for i in range(25)})
+    assert many._repr_html_().count("<tr>") == 21 and "… and 5 more" in many._repr_html_()
+    authors = kvmlist.count_by_author(mails)
+    assert "&lt;" in authors._repr_html_()  # Person renders "Name <address>", escaped

@@ -8,6 +8,7 @@ import kvmlist
 
 INTENDED = {
     "Acceptance",
+    "Counts",
     "Defect",
     "Diffstat",
     "FileChange",
