@@ -1,11 +1,15 @@
 """kvmlist's benchmark: messages/s and peak RSS against the I/O floor, the stdlib and b4.
 
-    python bench/bench.py [--corpus PATH] [--quick] [--no-write]
+    python bench/bench.py [--corpus PATH] [--quick] [--no-write] [--parallel-only] [--repeat N]
 
 Every row runs in a fresh subprocess (``--row NAME``) so its peak RSS is its own; the parent
 prints a table with ratios and writes it to docs/performance.md. Without ../shared the corpus
 is generated. Rows that are slow by nature (stdlib, b4) run on the first SUBSET mails; the
 ratios compare messages per second.
+
+The worker-process comparison runs 1 worker and 2 workers of the same job on the same input
+in one subprocess (``--parallel PATH``), alternating, and keeps the best of ``--repeat`` runs
+of each: the machine may be shared, and the best run is the one least disturbed.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "kvmarm.mboxrd.xz"
 SEED = ROOT.parent / "shared" / "seed" / "kvm-2025-12-04.mbox"
 CACHE = ROOT / "bench" / ".cache"
 SUBSET = 4000
+REGEX_SECTION = "## Regular expressions on hostile input"
 
 
 def raw_mails(path: Path, limit: int | None) -> Iterator[bytes]:
@@ -133,26 +138,43 @@ def row_git(path: Path, limit: int | None) -> int:
     return sum(1 for _ in read_inbox(inbox))
 
 
-def row_count_1_worker(path: Path, limit: int | None) -> int:
-    from kvmlist.parallel import count_by_field_in_workers
+def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Time each job with 1 and with 2 workers, alternating; keep each one's best run.
 
-    raws = list(raw_mails(path, limit))
-    count_by_field_in_workers(raws, "domain", 1)
-    return len(raws)
+    Both read the same mbox (a path: with 2 workers each reads and splits its own slices);
+    1 worker is the sequential path. Counts must come out identical, or this raises.
+    """
+    from kvmlist.parallel import count_by_field_in_workers, parse_in_workers
 
+    def counts(workers: int) -> object:
+        return list(count_by_field_in_workers(path, "domain", workers).items())
 
-def row_count_2_workers(path: Path, limit: int | None) -> int:
-    from kvmlist.parallel import count_by_field_in_workers
+    def models(workers: int) -> object:
+        return sum(1 for _ in parse_in_workers(path, workers))
 
-    raws = list(raw_mails(path, limit))
-    count_by_field_in_workers(raws, "domain", 2)
-    return len(raws)
-
-
-def row_models_2_workers(path: Path, limit: int | None) -> int:
-    from kvmlist.parallel import parse_in_workers
-
-    return sum(1 for _ in parse_in_workers(raw_mails(path, limit), 2))
+    figures: dict[str, dict[str, float]] = {}
+    for job, function in (("counts", counts), ("models", models)):
+        outputs = set()
+        for _ in range(repeat):
+            for workers in (1, 2):
+                start, parent = time.perf_counter(), time.process_time()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                outputs.add(repr(function(workers)))
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                seconds = time.perf_counter() - start
+                best = figures.setdefault(f"{job}{workers}", {"seconds": float("inf")})
+                if seconds < best["seconds"]:
+                    children = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                    children = max(children, 0.0)  # rounding gives -0.00 for no children
+                    best.update(
+                        seconds=seconds,
+                        parent_cpu=time.process_time() - parent,
+                        workers_cpu=children,
+                    )
+        if len(outputs) != 1:
+            raise AssertionError(f"{job}: 2 workers gave other results than 1")
+    figures["mails"] = {"count": float(sum(1 for _ in raw_mails(path, None))), "repeat": repeat}
+    return figures
 
 
 ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
@@ -164,9 +186,6 @@ ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
     "e2e": ("5. kvmlist: + series, counts, report", row_end_to_end, False),
     "stream": ("5b. kvmlist: counts + report, streaming", row_counts_stream, False),
     "git": ("6. kvmlist: public-inbox git source", row_git, False),
-    "count1": ("7a. kvmlist: domain counts, 1 process", row_count_1_worker, False),
-    "count2": ("7b. kvmlist: domain counts, 2 workers", row_count_2_workers, False),
-    "models2": ("7c. kvmlist: models from 2 workers", row_models_2_workers, False),
 }
 
 
@@ -225,6 +244,33 @@ def in_subprocess(name: str, path: Path, limit: int | None) -> dict[str, float]:
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return figures
+
+
+def in_parallel_subprocess(path: Path, repeat: int) -> dict[str, dict[str, float]]:
+    command = [sys.executable, __file__, "--parallel", str(path), "--repeat", str(repeat)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures: dict[str, dict[str, float]] = json.loads(done.stdout.splitlines()[-1])
+    return figures
+
+
+def parallel_table(parallel: dict[str, dict[str, dict[str, float]]]) -> str:
+    """Return the 1-vs-2-workers table: best wall time of each, CPU seconds, the ratio."""
+    lines = [
+        "| job | input | workers | mails/s | wall s | parent CPU s | workers CPU s | 2 / 1 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, figures in parallel.items():
+        mails = figures["mails"]["count"]
+        for job, label in (("counts", "domain counts"), ("models", "parse to models")):
+            one, two = figures[f"{job}1"], figures[f"{job}2"]
+            for workers, run in ((1, one), (2, two)):
+                ratio = f"**{one['seconds'] / two['seconds']:.2f}x**" if workers == 2 else ""
+                lines.append(
+                    f"| {label} | {name} | {workers} | {mails / run['seconds']:,.0f} | "
+                    f"{run['seconds']:.2f} | {run['parent_cpu']:.2f} | {run['workers_cpu']:.2f} "
+                    f"| {ratio} |"
+                )
+    return "\n".join(lines)
 
 
 def wall(command: list[str], repeat: int = 5) -> float:
@@ -322,11 +368,24 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--quick", action="store_true", help="the first 4,000 mails only")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument("--parallel", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each worker count")
+    parser.add_argument(
+        "--parallel-only", action="store_true", help="only 1 vs 2 workers, printed, not written"
+    )
     args = parser.parse_args()
     if args.row:
         print(json.dumps(run_row(args.row, args.path, args.limit)))
         return 0
+    if args.parallel:
+        print(json.dumps(parallel_runs(args.parallel, args.repeat)))
+        return 0
     path, described = plain_corpus(args.corpus, args.quick)
+    inputs = [path] + ([args.corpus] if args.corpus.exists() and not args.quick else [])
+    parallel = {source.name: in_parallel_subprocess(source, args.repeat) for source in inputs}
+    print(parallel_table(parallel))
+    if args.parallel_only:
+        return 0
     results = {}
     for name, (label, _, subset) in ROWS.items():
         results[name] = in_subprocess(name, path, SUBSET if subset else None)
@@ -336,14 +395,58 @@ def main() -> int:
             f"{figures['rss_mib']:7.1f} MiB",
             flush=True,
         )
-    text = render(results, path, described)
+    text = render(results, parallel, path, described)
     print(text)
     if not args.no_write:
-        (ROOT / "docs" / "performance.md").write_text(text)
+        document = ROOT / "docs" / "performance.md"
+        kept = document.read_text() if document.exists() else ""
+        if REGEX_SECTION in kept:  # bench/regex_linear.py's table, pasted by hand: kept
+            text += "\n" + kept[kept.index(REGEX_SECTION) :]
+        document.write_text(text)
     return 0
 
 
-def render(results: dict[str, dict[str, float]], path: Path, described: str) -> str:
+def speedup(figures: dict[str, dict[str, float]], job: str) -> str:
+    return f"{figures[f'{job}1']['seconds'] / figures[f'{job}2']['seconds']:.2f}x"
+
+
+def repeat_of(parallel: dict[str, dict[str, dict[str, float]]]) -> int:
+    return int(next(iter(parallel.values()))["mails"]["repeat"])
+
+
+PARALLEL_NOTES = """\
+Where the parallel path lost time before (issue 6; measured 2026-12-02 on this machine,
+shared, best of 3, cProfile of the parent plus CPU times): the parent split the whole mboxrd
+into a list of mails first (0.45-0.55 s, serial, no worker running yet), then pickled the
+~200 MB of raw mails into the workers' pipes (~0.2 s more parent CPU, competing with the
+workers for the 2 cores); the workers' CPU was 3.1-3.3 s in all. Even on an idle machine that
+bounds 2 workers at ~1.65x; the old rows measured 1.36x (7a 5,356 vs 7b 7,306 mails/s).
+Pool start-up (fork, 10 ms), chunk size (256 mails) and the in-flight limit were not the
+problem: the parent's main thread waited on results 95% of the time.
+
+Now the parent only finds a dated `From ` line every 4 MiB (reading the 1 MiB block around
+each cut) and hands out byte ranges; each worker reads, splits and parses its slices and
+returns a tuple per mail. The parent's CPU is ~0.1 s (table; cProfile of its main thread: 93%
+waiting for results, 0.04 s for the 50 reads around the cuts, 0.08 s turning ~10,000 patch
+rows into Persons and counting them); the workers' CPU is within ~5% of the 1-worker CPU
+(the split moved into them); both workers start within 15 ms and finish within a few ms of
+each other (25 slices each). So on an idle machine 2 workers approach the 2.1x of a pure-CPU
+test. Slices are cut at the splitter's own 1 MiB read boundaries, so every line is judged
+exactly as in the sequential read (tests: tests/test_parallel.py, including hypothesis on
+hostile `From ` lines).
+
+Compressed input cannot be cut without decompressing: the parent decompresses (xz: ~1.5 s of
+the parent CPU above) and sends each slice as one bytes object, while the workers parse the
+previous ones. Parsed models cost the parent ~0.55 s of unpickling and the workers ~0.6 s of
+pickling on top of the parse, hence projections (tuples) for counting."""
+
+
+def render(
+    results: dict[str, dict[str, float]],
+    parallel: dict[str, dict[str, dict[str, float]]],
+    path: Path,
+    described: str,
+) -> str:
     rate = {name: r["messages"] / r["seconds"] for name, r in results.items()}
     rows = "\n".join(
         f"| {ROWS[name][0]} | {r['messages']:,.0f} | {rate[name]:,.0f} | {r['rss_mib']:.0f} |"
@@ -363,9 +466,9 @@ def render(results: dict[str, dict[str, float]], path: Path, described: str) -> 
         f"* kvmlist parse / stdlib: **{rate['parse'] / rate['stdlib']:.1f}x** (target >= 5x)",
         f"* kvmlist parse / b4: **{rate['parse'] / rate['b4']:.1f}x** (target >= 8x)",
         f"* kvmlist parse / I/O floor: {rate['parse'] / rate['floor']:.2f}",
-        f"* 2 workers / 1 process, domain counts: **{rate['count2'] / rate['count1']:.2f}x** "
+        f"* 2 workers / 1 worker, domain counts: **{speedup(parallel[path.name], 'counts')}** "
         "(target >= 1.7x; results identical, tests/test_parallel.py)",
-        f"* 2 workers / 1 process, full models handed back: {rate['models2'] / rate['parse']:.2f}x",
+        f"* 2 workers / 1 worker, parse to models: **{speedup(parallel[path.name], 'models')}**",
         f"* streaming counts + report, peak RSS: {results['stream']['rss_mib']:.0f} MiB on the "
         f"corpus, {stream_4x['rss_mib']:.0f} MiB on 4x the corpus (target < 150 MiB, flat)",
         f"* `import kvmlist`: {import_time * 1000:.0f} ms (target < 150 ms)",
@@ -379,8 +482,7 @@ def render(results: dict[str, dict[str, float]], path: Path, described: str) -> 
 
 Measured by `make bench` (bench/bench.py) on {time.strftime("%Y-%m-%d")}, {machine()}.
 Input: {described}; rows 2 and 3 run on its first {SUBSET:,} mails (rates compare per message).
-Each row runs in its own process; RSS is that process's peak (VmHWM; worker processes of rows
-7b/7c not included).
+Each row runs in its own process; RSS is that process's peak (VmHWM).
 
 | row | mails | mails/s | peak RSS MiB |
 |---|---:|---:|---:|
@@ -391,6 +493,17 @@ Each row runs in its own process; RSS is that process's peak (VmHWM; worker proc
 The 4x corpus repeats the same mails, so Message-IDs repeat and counts deduplicate; the point
 is that memory does not grow with the input.
 
+## Worker processes: 1 vs 2 workers of the same job
+
+Same job, same input, same process; 1 worker is the sequential path (`workers=1`), 2 workers
+get slices of the archive (kvmlist/parallel.py). Other developers shared the 2 cores while
+this ran, so every figure is the best of {repeat_of(parallel)} alternating runs; CPU seconds are
+those of that best run (workers: the sum over both).
+
+{parallel_table(parallel)}
+
+{PARALLEL_NOTES}
+
 ## Where the time goes (row 4, 3,000 mails, cProfile, by own time)
 
 ```
@@ -400,8 +513,8 @@ is that memory does not grow with the input.
 Earlier profiles (while the foundation was built): header scanning was half of the parse time
 until only the dozen fields kvmlist reads were decoded (5,300 -> 6,100 mails/s); splitting the
 mboxrd line by line ran at 25,000 mails/s and by blocks with `bytes.find` at 68,000; handing
-full models back from worker processes costs the parent about as much as parsing, hence
-projections for counting.
+full models back from worker processes costs the parent about a fifth of the parsing (and
+the workers as much again to pickle them), hence projections for counting.
 """
 
 

@@ -1,65 +1,103 @@
 """Parse mails in worker processes, results in input order, memory bounded.
 
-Handing parsed models back to the parent costs about as much as parsing them (pickling ~20
-objects per mail), so for counting, workers can return a small *projection* of each mail
-instead — a tuple the parent aggregates. :func:`count_by_field_in_workers` does that and gives
-exactly the counts of the sequential :func:`kvmlist.aggregate.count_by_field`.
+Given an mbox, the parent process does not split it: it only finds a mail separator every
+CHUNK_BYTES and hands each worker a slice of the archive — a byte range that the worker
+reads itself from a plain file, or the decompressed bytes of a compressed file or a stream
+(decompression stays in the parent). The worker splits its slice with the same splitter
+:func:`kvmlist.read_mbox` uses, so the mails are exactly the sequential ones. Mails given
+one by one (an iterable of raw bytes: Maildir, public-inbox, a list) go to the workers in
+batches.
+
+Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
+~20 objects per mail), so for counting, workers return a small *projection* of each mail
+instead — a tuple the parent aggregates. :func:`count_by_field_in_workers` does that and
+gives exactly the counts of the sequential :func:`kvmlist.aggregate.count_by_field`.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+import io
+import multiprocessing
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar, Union
 
+from kvmlist.errors import SourceError
 from kvmlist.models import Message, Patch, Person
+from kvmlist.sources import mbox
+from kvmlist.sources._open import open_binary
+from kvmlist.sources.maildir import iter_maildir
 
 T = TypeVar("T")
 
-#: Mails handed to a worker at a time: large enough to amortise pickling, small enough to stream.
-CHUNK = 256
-#: Chunks in flight per worker; bounds memory whatever the archive's size.
+#: An mboxrd (path, ``-`` or binary file; .gz/.xz/.bz2 too), a Maildir path, or raw mails.
+Mails = Union[str, "os.PathLike[str]", BinaryIO, Iterable[bytes]]
+
+#: Bytes of mbox per slice: large enough that a worker is busy ~0.1 s, small enough to stream.
+CHUNK_BYTES = 4 << 20
+#: Mails per batch when they come one by one (fewer if they reach CHUNK_BYTES first).
+CHUNK = 512
+#: Slices or batches in flight per worker; bounds memory whatever the archive's size.
 IN_FLIGHT = 3
 
 
-def parse_in_workers(
-    raws: Iterable[bytes], workers: int, *, strict: bool = False
-) -> Iterator[Message]:
-    """Yield a Message per raw mail, parsed in ``workers`` processes, in input order."""
+class _Range(NamedTuple):
+    """Bytes [start, end) of a plain mbox file, read by the worker (end -1: to the end)."""
+
+    path: str
+    start: int
+    end: int
+    complete: bool  # False: the last mail is the one the next slice starts (dropped)
+
+
+class _Slice(NamedTuple):
+    """Bytes of a (decompressed) mbox that start at byte ``position`` of it, at a mail."""
+
+    data: bytes
+    position: int
+    complete: bool
+    name: str
+
+
+_Job = _Range | _Slice | list[bytes]
+
+
+def parse_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Iterator[Message]:
+    """Yield a Message per mail, parsed in ``workers`` processes, in input order."""
     return map_in_workers(raws, workers, _identity, strict=strict)
 
 
 def map_in_workers(
-    raws: Iterable[bytes],
+    raws: Mails,
     workers: int,
     project: Callable[[Message], T],
     *,
     strict: bool = False,
 ) -> Iterator[T]:
-    """Yield ``project(message)`` for every raw mail, parsed in worker processes, in order.
+    """Yield ``project(message)`` for every mail, parsed in worker processes, in order.
 
-    ``project`` must be picklable (a module-level function); with ``workers <= 1`` everything
-    runs in this process.
+    ``raws`` is an mboxrd (a path, ``-`` or a binary file, compressed or not), a Maildir
+    path or an iterable of raw mails. ``project`` must be picklable (a module-level
+    function); with ``workers <= 1`` everything runs in this process. A mail that cannot be
+    parsed, or an unreadable source, gives what the sequential path gives, at the same point.
     """
     from kvmlist.reader import parse_raw
 
     if workers <= 1:
-        yield from map(project, parse_raw(raws, strict=strict))
+        yield from map(project, parse_raw(_mails(raws), strict=strict))
         return
-    with ProcessPoolExecutor(workers) as pool:
-        pending: list[Future[list[T]]] = []
-        for chunk in _chunks(raws, CHUNK):
-            pending.append(pool.submit(_parse_chunk, chunk, project, strict))
-            if len(pending) >= workers * IN_FLIGHT:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+    jobs = _jobs(raws)
+    try:
+        yield from _in_order(jobs, workers, project, strict)
+    finally:
+        jobs.close()  # closes the source
 
 
 def count_by_field_in_workers(
-    raws: Iterable[bytes], field: str, workers: int
+    raws: Mails, field: str, workers: int
 ) -> Counter[str] | Counter[Person]:
     """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers."""
     from kvmlist.aggregate import AGGREGATIONS, AuthorTally
@@ -95,13 +133,201 @@ def _author_row(message: Message) -> tuple[Any, ...] | None:
     return (message.message_id, (author.name, author.email) if author else None)
 
 
-def _chunks(raws: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
-    iterator = iter(raws)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
+# --- the parent: cutting the input into jobs, collecting results in order ----------------------
 
 
-def _parse_chunk(chunk: list[bytes], project: Callable[[Message], T], strict: bool) -> list[T]:
+def _is_source(raws: Mails) -> bool:
+    return isinstance(raws, (str, os.PathLike)) or hasattr(raws, "read")
+
+
+def _mails(raws: Mails) -> Iterable[bytes]:
+    """The raw mails, split in this process (the sequential path)."""
+    if isinstance(raws, (str, os.PathLike)) and os.path.isdir(raws):
+        return iter_maildir(raws)
+    if _is_source(raws):
+        return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
+    return raws  # type: ignore[return-value]
+
+
+def _jobs(raws: Mails) -> Generator[_Job, None, None]:
+    """Cut the input into jobs; an error reading it comes after the jobs before it."""
+    if not _is_source(raws) or (isinstance(raws, (str, os.PathLike)) and os.path.isdir(raws)):
+        yield from _batches(_mails(raws))
+        return
+    name = mbox._name(raws)  # type: ignore[arg-type]
+    with open_binary(raws) as stream:  # type: ignore[arg-type]
+        path = os.fspath(raws) if isinstance(raws, (str, os.PathLike)) else "-"
+        # a plain file's own handle (not a decompressing wrapper, not stdin): workers read it
+        if path != "-" and type(stream) is io.BufferedReader and stream.seekable():
+            try:
+                yield from _ranges(path, stream, name)
+            except mbox.READ_ERRORS as error:
+                raise SourceError(f"{name}: cannot read: {error}") from None
+        else:
+            yield from _slices(stream, name)
+
+
+def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
+    """Cut a plain mbox file at a mail every CHUNK_BYTES, reading only around the cuts."""
+    block, start = mbox.BLOCK, 0
+    index = max(1, CHUNK_BYTES // block)
+    while True:
+        stream.seek(index * block - 1)
+        window = stream.read(block + 1)
+        if len(window) <= 1:
+            yield _Range(path, start, -1, True)
+            return
+        found = mbox.find_mail_start(window[1:], at_line_start=window[:1] == b"\n")
+        if found is not None:
+            yield _Range(path, start, index * block + found[1], False)
+            start = index * block + found[0]
+            index = max(index + 1, (start + CHUNK_BYTES) // block)
+        elif _too_far(index * block - start):
+            yield _Range(path, start, index * block, False)
+            raise _no_cut(name, start)
+        else:
+            index += 1
+
+
+def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
+    """Decompress (or read) the mbox here, cut at a mail every CHUNK_BYTES, as bytes."""
+    block = mbox.BLOCK
+    pieces: list[bytes] = []
+    start = offset = 0  # where the slice in pieces starts, where the next block starts
+    at_line_start = True
+    try:
+        for data in iter(lambda: stream.read(block), b""):
+            found = None
+            if offset - start >= CHUNK_BYTES:
+                found = mbox.find_mail_start(data, at_line_start=at_line_start)
+            at_line_start = data.endswith(b"\n")
+            if found is not None:
+                yield _Slice(b"".join([*pieces, data[: found[1]]]), start, False, name)
+                pieces, start = [data[found[0] :]], offset + found[0]
+            else:
+                pieces.append(data)
+                if _too_far(offset - start):
+                    yield _Slice(b"".join(pieces), start, False, name)
+                    raise _no_cut(name, start)
+            offset += len(data)
+    except mbox.READ_ERRORS as error:
+        yield _Slice(b"".join(pieces), start, False, name)  # the mails before the damage
+        raise SourceError(f"{name}: cannot read: {error}") from None
+    yield _Slice(b"".join(pieces), start, True, name)
+
+
+def _too_far(size: int) -> bool:
+    """Whether a slice without a cut has grown past any mail the splitter accepts."""
+    return size > CHUNK_BYTES + mbox.MAX_MAIL_BYTES + 2 * mbox.BLOCK
+
+
+def _no_cut(name: str, start: int) -> SourceError:
+    return SourceError(
+        f"{name}: no dated 'From ' line within {mbox.MAX_MAIL_BYTES:,} bytes after byte "
+        f"{start:,}; cannot cut it for worker processes (use one process)"
+    )
+
+
+def _batches(raws: Iterable[bytes]) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    size = 0
+    try:
+        for raw in raws:
+            batch.append(raw)
+            size += len(raw)
+            if len(batch) >= CHUNK or size >= CHUNK_BYTES:
+                yield batch
+                batch, size = [], 0
+    except Exception:
+        yield batch  # the mails read before the error are parsed first, as sequentially
+        raise
+    if batch:
+        yield batch
+
+
+def _in_order(
+    jobs: Iterator[_Job], workers: int, project: Callable[[Message], T], strict: bool
+) -> Iterator[T]:
+    """Run jobs in a pool, at most workers * IN_FLIGHT at a time; yield results in order."""
+    pool = ProcessPoolExecutor(workers, mp_context=_context())
+    pending: deque[Future[tuple[list[T], Exception | None]]] = deque()
+    failure: Exception | None = None
+    try:
+        while failure is None:
+            try:
+                job = next(jobs)
+            except StopIteration:
+                break
+            except Exception as error:  # raised once the jobs before it are handed back
+                failure = error
+                break
+            pending.append(pool.submit(_work, job, project, strict))
+            if len(pending) >= workers * IN_FLIGHT:
+                yield from _results(pending.popleft())
+        while pending:
+            yield from _results(pending.popleft())
+        if failure is not None:
+            raise failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(future: Future[tuple[list[T], Exception | None]]) -> Iterator[T]:
+    results, error = future.result()
+    yield from results
+    if error is not None:
+        raise error
+
+
+def _context() -> Any:
+    """fork where it is safe: no re-import in each worker, so workers start at once."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return None
+
+
+# --- the workers ---------------------------------------------------------------------------------
+
+
+def _work(
+    job: _Job, project: Callable[[Message], T], strict: bool
+) -> tuple[list[T], Exception | None]:
+    """Return the projections of a job's mails, and the error that stopped it, if any."""
     from kvmlist.reader import parse_raw
 
-    return [project(message) for message in parse_raw(chunk, strict=strict)]
+    results: list[T] = []
+    try:
+        for message in parse_raw(_job_mails(job), strict=strict):
+            results.append(project(message))
+    except Exception as error:  # handed back with the results before it, raised in order
+        return results, error
+    return results, None
+
+
+def _job_mails(job: _Job) -> Iterator[bytes]:
+    if isinstance(job, list):
+        return iter(job)
+    if isinstance(job, _Range):
+        try:
+            with open(job.path, "rb") as handle:
+                handle.seek(job.start)
+                data = handle.read(job.end - job.start if job.end >= 0 else -1)
+        except OSError as error:
+            raise SourceError(f"{job.path}: cannot read: {error}") from None
+        job = _Slice(data, job.start, job.complete, job.path)
+    mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
+    return mails if job.complete else _all_but_last(mails)
+
+
+def _all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:
+    """The mails but the last: the slice ends with the line that starts the next slice's."""
+    previous: bytes | None = None
+    try:
+        for mail in mails:
+            if previous is not None:
+                yield previous
+            previous = mail
+    except Exception:
+        if previous is not None:
+            yield previous  # complete: the splitter failed on the mail after it
+        raise

@@ -2,20 +2,68 @@
 
 from __future__ import annotations
 
+import itertools
+import lzma
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kvmlist
 import kvmlist.parallel
-from kvmlist.parallel import count_by_field_in_workers, parse_in_workers
+from kvmlist.parallel import count_by_field_in_workers, map_in_workers, parse_in_workers
+from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
+
+
+@pytest.fixture(autouse=True)
+def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    # many slices and batches, cut at 4 KiB read boundaries, so order and cutting matter
+    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
+    monkeypatch.setattr(kvmlist.parallel, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(kvmlist.parallel, "CHUNK", 4)
 
 
 @pytest.fixture
-def raws(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    monkeypatch.setattr(kvmlist.parallel, "CHUNK", 4)  # many chunks, so order matters
+def raws() -> list[bytes]:
     return list(iter_raw_messages(FIXTURES / "kvm-sample.mbox"))
+
+
+def generated_mails(count: int) -> Iterator[bytes]:
+    """Realistic mails of many sizes: patches, replies, a long line, a body "From " line."""
+    for i in range(count):
+        subject = f"[PATCH v{i % 3 + 1} {i % 5 + 1}/5] KVM: arm64: change {i // 5}"
+        body = f"Change {i}.\n\nSigned-off-by: Dev {i % 13} <dev{i % 13}@corp{i % 4}.com>\n"
+        if i % 7 == 0:
+            subject = f"Re: {subject}"
+            body = "> quoted\n" * (i % 50) + "From the spec, this is fine.\n"
+        if i % 31 == 0:
+            body += "x" * 9000 + "\n"  # longer than a read block
+        diff = f"---\n f{i}.c | 2 +-\n\ndiff --git a/f{i}.c b/f{i}.c\n--- a/f{i}.c\n"
+        diff += f"+++ b/f{i}.c\n@@ -1 +1 @@\n-a\n+b\n"
+        sender = f"Dev {i % 13} <dev{i % 13}@corp{i % 4}.com>"
+        yield mail(subject, body + diff, sender=sender, message_id=f"<{i}@corp.com>")
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mbox") / "large.mbox"
+    path.write_bytes(mbox(*generated_mails(600)))
+    return path
+
+
+@pytest.fixture(params=["plain", "xz", "file object"])
+def source(request: pytest.FixtureRequest, large: Path, tmp_path: Path) -> Path | str:
+    """The large mbox as a plain file, an .xz file, or "file object" (opened by the test)."""
+    if request.param == "xz":
+        packed = tmp_path / "large.mbox.xz"
+        packed.write_bytes(lzma.compress(large.read_bytes()))
+        return packed
+    return large if request.param == "plain" else str(large)
 
 
 def test_models_from_two_workers_equal_the_sequential_ones(raws: list[bytes]) -> None:
@@ -33,3 +81,156 @@ def test_counts_from_two_workers_equal_the_sequential_ones(raws: list[bytes], fi
 def test_unknown_field_is_a_usage_error(raws: list[bytes]) -> None:
     with pytest.raises(kvmlist.UsageError):
         count_by_field_in_workers(raws, "colour", 2)
+
+
+@pytest.mark.parametrize("name", ["kvm-sample.mbox", "broken.mbox", "crlf.mbox"])
+def test_fixture_mbox_parsed_in_workers_equals_read_mbox(name: str) -> None:
+    path = FIXTURES / name
+    assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
+
+
+def test_large_mbox_parsed_in_workers_equals_read_mbox(source: Path | str) -> None:
+    sequential = list(kvmlist.read_mbox(source if isinstance(source, Path) else Path(source)))
+    if isinstance(source, str):  # a binary file object: the parent reads, workers split
+        with open(source, "rb") as stream:
+            parallel = list(parse_in_workers(stream, 2))
+    else:
+        parallel = list(parse_in_workers(source, 2))
+    assert len(parallel) == 600
+    assert parallel == sequential
+
+
+@pytest.mark.parametrize("field", ["author", "domain"])
+def test_large_mbox_counts_in_workers_equal_the_sequential_ones(large: Path, field: str) -> None:
+    sequential = kvmlist.aggregate.count_by_field(kvmlist.read_mbox(large), field)
+    parallel = count_by_field_in_workers(large, field, 3)
+    assert list(parallel.items()) == list(sequential.items())
+
+
+def test_one_worker_runs_in_this_process(large: Path) -> None:
+    assert list(map_in_workers(large, 1, _pid)) == [_pid(None)] * 600
+
+
+def _pid(_: object) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_strict_worker_raises_where_the_sequential_read_raises() -> None:
+    path = FIXTURES / "broken.mbox"
+    sequential, parallel = [], []
+    with pytest.raises(kvmlist.MessageParseError) as expected:
+        sequential.extend(kvmlist.read_mbox(path, strict=True))
+    with pytest.raises(kvmlist.MessageParseError) as raised:
+        parallel.extend(parse_in_workers(path, 2, strict=True))
+    assert parallel == sequential
+    assert str(raised.value) == str(expected.value)
+
+
+def _fail_on_marker(raw: bytes, *, strict: bool = False) -> kvmlist.Message:
+    if b"change 17" in raw:
+        raise RuntimeError("cannot parse this one")
+    return kvmlist.parse.message.parse_message(raw, strict=strict)
+
+
+def test_mail_the_parser_fails_on_comes_out_as_in_sequence(
+    large: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kvmlist.reader, "parse_message", _fail_on_marker)  # workers fork it
+    sequential = list(kvmlist.read_mbox(large))
+    parallel = list(parse_in_workers(large, 2))
+    assert parallel == sequential
+    assert [m.defects[0].kind for m in parallel if m.defects] == ["unparsable"] * 5
+
+
+def test_truncated_archive_gives_the_mails_before_the_damage_then_the_error(
+    large: Path, tmp_path: Path
+) -> None:
+    packed = lzma.compress(large.read_bytes())
+    path = tmp_path / "cut.mbox.xz"
+    path.write_bytes(packed[: len(packed) // 2])
+    sequential, parallel = [], []
+    with pytest.raises(kvmlist.SourceError) as expected:
+        sequential.extend(kvmlist.read_mbox(path))
+    with pytest.raises(kvmlist.SourceError) as raised:
+        parallel.extend(parse_in_workers(path, 2))
+    assert 0 < len(parallel) == len(sequential)
+    assert parallel == sequential
+    assert str(raised.value) == str(expected.value)
+
+
+def test_not_an_mbox_is_the_usual_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"just some notes\n" * 2000)
+    with pytest.raises(kvmlist.MboxFormatError, match="not an mbox"):
+        list(parse_in_workers(path, 2))
+
+
+def test_stopping_early_leaves_no_work_behind(large: Path) -> None:
+    first = list(itertools.islice(parse_in_workers(large, 2), 3))
+    assert first == list(itertools.islice(kvmlist.read_mbox(large), 3))
+
+
+# --- the cutting itself, in this process, against the sequential splitter on hostile input ---
+
+LINES = st.sampled_from(
+    [
+        b"From mboxrd@z Thu Jan  1 00:00:00 1970\n",
+        b"From jane@example.org Tue Mar  3 10:00:00 2026\n",
+        b"From jane\n",
+        b"From \n",
+        b"From x\n12:34\n",
+        b">From quoted\n",
+        b"Subject: hi\n",
+        b"\n",
+        b"  \n",
+        b"body text\n",
+        b"y" * 30 + b"\n",
+        b"x" * 40,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(LINES, max_size=60),
+    block=st.integers(8, 64),
+    chunk=st.integers(1, 200),
+    plain=st.booleans(),
+)
+def test_slices_split_into_exactly_the_sequential_mails(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[bytes],
+    block: int,
+    chunk: int,
+    plain: bool,
+) -> None:
+    data = b"From a 1:00\n" + b"".join(lines)
+    path = tmp_path_factory.mktemp("cut") / "m.mbox"
+    path.write_bytes(data if plain else lzma.compress(data))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mbox_source, "BLOCK", block)
+        patch.setattr(kvmlist.parallel, "CHUNK_BYTES", chunk)
+        sequential = list(iter_raw_messages(path))
+        jobs = list(kvmlist.parallel._jobs(path))
+        cut = [raw for job in jobs for raw in kvmlist.parallel._job_mails(job)]
+    assert cut == sequential
+
+
+def test_undated_from_line_ending_a_read_block_is_judged_as_sequentially(tmp_path: Path) -> None:
+    # "From jane" ends the 64-byte read block [64, 128): the sequential splitter takes it for
+    # a separator there, so the worker whose slice starts at byte 79 must read the same blocks
+    separator = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+    data = b"From a 1:00\n" + b"y" * 66 + b"\n" + separator + b"From jane\nzzzzz\n" + b"z" * 40
+    path = tmp_path / "m.mbox"
+    path.write_bytes(data + b"\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mbox_source, "BLOCK", 64)
+        patch.setattr(kvmlist.parallel, "CHUNK_BYTES", 1)
+        sequential = list(iter_raw_messages(path))
+        jobs = list(kvmlist.parallel._jobs(path))
+        cut = [raw for job in jobs for raw in kvmlist.parallel._job_mails(job)]
+    assert [job.start for job in jobs] == [0, 79]  # type: ignore[union-attr]
+    assert len(sequential) == 3
+    assert cut == sequential

@@ -8,11 +8,12 @@ read "From the spec" comes back as ">From the spec". We undo the quoting: mboxrd
 
 from __future__ import annotations
 
+import itertools
 import lzma
 import os
 import re
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
@@ -22,6 +23,8 @@ MboxFormat = Literal["mboxrd", "mboxo"]
 
 # From mboxrd@z Thu Jan  1 00:00:00 1970   |   From jane@example.org Tue Mar  3 10:00:00 2026
 RE_SEPARATOR = re.compile(rb"From \S*\s.*\d\d?:\d\d|From \S+\s*$")
+# From mboxrd@z Thu Jan  1 00:00:00 1970   (a separator whatever the lines around it)
+RE_SEPARATOR_ALONE = re.compile(rb"From \S*[^\S\n].*\d\d?:\d\d")
 # Subject: [PATCH] ...   (a header line: printable name, colon)
 RE_HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 # >From ...  |  >>From ...   (mboxrd-quoted body lines)
@@ -46,14 +49,50 @@ def iter_raw_messages(
     quoted = RE_MBOXRD_QUOTED if format == "mboxrd" else RE_MBOXO_QUOTED
     with open_binary(source) as stream:
         if format == "mboxrd":
-            for parts in _split_blocks(stream, _Budget(_name(source), max_mail_bytes)):
+            blocks = iter(lambda: stream.read(BLOCK), b"")
+            for parts in _split_blocks(blocks, _Budget(_name(source), max_mail_bytes)):
                 yield _finish(parts, quoted)
             return
         for lines in _split(stream, _Budget(_name(source), max_mail_bytes), confirm=True):
             yield _finish(lines, quoted)
 
 
-def _split_blocks(stream: BinaryIO, budget: _Budget) -> Iterator[list[bytes]]:
+def split_mboxrd(
+    data: bytes, position: int = 0, *, name: str = "<bytes>", max_mail_bytes: int = MAX_MAIL_BYTES
+) -> Iterator[bytes]:
+    """Yield the raw bytes of every mail in data, a slice of an mboxrd starting at a mail.
+
+    ``position`` is where data starts in the whole (decompressed) mbox: data is cut at the
+    same BLOCK boundaries :func:`iter_raw_messages` reads at, so every line is judged as it
+    would be there (worker processes split their share of an archive with this).
+    """
+    first = -position % BLOCK or BLOCK
+    starts = range(first, len(data), BLOCK)
+    blocks = itertools.chain([data[:first]], (data[start : start + BLOCK] for start in starts))
+    for parts in _split_blocks(blocks, _Budget(name, max_mail_bytes)):
+        yield _finish(parts, RE_MBOXRD_QUOTED)
+
+
+def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | None:
+    """Return where the first line of block that starts a mail begins and ends, or None.
+
+    ``block`` is one BLOCK-aligned read of an mboxrd; ``at_line_start`` says whether the byte
+    before it ends a line. Only a separator line with a date qualifies: it starts a mail
+    whatever the lines around it, so the mbox can be cut there into slices for
+    :func:`split_mboxrd` that give exactly the mails of :func:`iter_raw_messages`.
+    """
+    for start in _line_starts_with_from(block):
+        if start == 0 and not at_line_start:
+            continue
+        end = block.find(b"\n", start) + 1
+        if not end:
+            return None  # a line the block does not finish: judged with the next block
+        if RE_SEPARATOR_ALONE.match(block, start, end):
+            return start, end
+    return None
+
+
+def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[list[bytes]]:
     """Yield each mail of an mboxrd as a list of byte pieces (separator line dropped).
 
     Reads large blocks and finds ``From `` line starts with ``bytes.find``, several times
@@ -64,7 +103,7 @@ def _split_blocks(stream: BinaryIO, budget: _Budget) -> Iterator[list[bytes]]:
     current: list[bytes] | None = None
     unfinished: list[bytes] = []  # the start of a line that has not ended yet
     try:
-        for block in iter(lambda: stream.read(BLOCK), b""):
+        for block in blocks:
             cut = block.rfind(b"\n") + 1
             if not cut:
                 unfinished.append(block)
