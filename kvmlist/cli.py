@@ -192,8 +192,9 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     elif args.by == "author" and mailmap is not None:
         counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
     elif args.workers > 1 and args.source and not is_remote(args.source):
-        raws = with_progress(read_raw_mails(args.source), enabled=wants_progress(args))
-        counts = count_by_field_in_workers(raws, args.by, args.workers).most_common(args.top)
+        # the workers read and split the file themselves (no per-mail progress to show)
+        source = sys.stdin.buffer if args.source == "-" else args.source
+        counts = count_by_field_in_workers(source, args.by, args.workers).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
