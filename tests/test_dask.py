@@ -333,3 +333,25 @@ def test_corpus_on_two_workers_gives_the_single_process_result(
 ) -> None:
     local, on_dask = RESULTS[name]
     assert comparable(on_dask(corpus_bag)) == comparable(local(corpus))
+
+
+def test_partitions_split_as_the_whole_file_at_block_boundaries(tmp_path: Path) -> None:
+    # "From jane" (no date) ends a 64-byte read block: the sequential reader takes it for a
+    # separator there; a partition starting mid-file must read the same blocks to agree
+    from kvmlist.dask import _partitions
+    from kvmlist.sources import mbox as mbox_source
+
+    separator = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+    data = (
+        b"From a 1:00\n" + b"y" * 66 + b"\n" + separator + b"From jane\nzzzzz\n" + b"z" * 40
+        + b"\n" + separator + b"last\n"
+    )  # fmt: skip
+    path = tmp_path / "m.mbox"
+    path.write_bytes(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mbox_source, "BLOCK", 64)
+        whole = [m.raw for m in kvmlist.read_mbox(path)]
+        parts = _partitions._plan_source(str(path), 1, "mboxrd")
+        cut = [m.raw for part in parts for m in _partitions._read_part(part)]
+    assert len(parts) > 1 and len(whole) == 4
+    assert cut == whole

@@ -1,0 +1,209 @@
+"""Partitions of the sources (mbox byte ranges, epoch commit ranges), planned and read."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import glob
+import importlib
+import itertools
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kvmlist.errors import SourceError, UsageError
+from kvmlist.models import Message
+from kvmlist.reader import parse_raw, read_inbox, read_mbox
+from kvmlist.sources._open import open_binary
+from kvmlist.sources.mbox import BLOCK, RE_SEPARATOR_ALONE, READ_ERRORS, MboxFormat, split_mboxrd
+from kvmlist.sources.public_inbox import find_epochs
+
+dask: Any = importlib.import_module("dask")
+dask_bag: Any = importlib.import_module("dask.bag")
+
+Sources = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+#: A dask.bag.Bag of Messages (from messages_bag) or the sources to build one from.
+BagOrSources = Any | Sources
+
+#: Messages per partition: big enough to amortise task overhead (docs/scale.md measures it).
+CHUNK_MESSAGES = 2000
+#: A line longer than this is never a cut point (separators are short), so scans stay linear.
+LONG_LINE = 1 << 16
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _MboxPart:
+    """Bytes [start, end) of an mbox's decompressed stream; ``end`` None reads to the end.
+
+    A bounded part ends with the separator line of the next part's first mail, so that its
+    last mail is judged by the splitter as in the whole file; that (empty) mail is dropped.
+    """
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    format: MboxFormat = "mboxrd"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _EpochPart:
+    """The commits of a public-inbox epoch after ``after`` (None: from the first) to ``last``."""
+
+    path: str
+    after: str | None
+    last: str
+
+
+def messages_bag(
+    sources: Sources, *, chunk_messages: int | None = CHUNK_MESSAGES, format: MboxFormat = "mboxrd"
+) -> Any:
+    """Return a dask Bag of the Messages of mbox files and public-inbox archives, in order.
+
+    Sources are paths or globs: mbox files (plain, .gz, .xz, .bz2) and v2 inboxes or epoch
+    repositories. Planning reads each source once (mbox line starts, epoch commit lists);
+    parsing happens in the workers. Compressed files are decompressed from their start by
+    every chunk: prefer plain files or one compressed file per partition (``None``).
+    """
+    parts = _plan_partitions(sources, chunk_messages=chunk_messages, format=format)
+    return dask_bag.from_delayed([dask.delayed(_read_part)(part) for part in parts])
+
+
+def bag_of(messages: BagOrSources) -> Any:
+    """Return the messages as a dask Bag, built with messages_bag if they are sources."""
+    return messages if isinstance(messages, dask_bag.Bag) else messages_bag(messages)
+
+
+def _plan_partitions(
+    sources: Sources, *, chunk_messages: int | None = CHUNK_MESSAGES, format: MboxFormat = "mboxrd"
+) -> list[_MboxPart | _EpochPart]:
+    """Return the partitions of the sources in archive order, planned by the workers.
+
+    An mbox (mboxrd) is cut at message boundaries every ``chunk_messages`` mails, an inbox
+    epoch every ``chunk_messages`` commits; ``None`` keeps one partition per file or epoch.
+    """
+    if chunk_messages is not None and chunk_messages < 1:
+        raise UsageError(f"chunk_messages={chunk_messages}: give a positive number or None")
+    plans = [dask.delayed(_plan_source)(p, chunk_messages, format) for p in _expand(sources)]
+    return [part for plan in dask.compute(*plans) for part in plan]
+
+
+def _expand(sources: Sources) -> list[str]:
+    """Return the paths the sources name, globs expanded (sorted)."""
+    items = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    paths: list[str] = []
+    for item in items:
+        path = os.fspath(item)
+        if path == "-":
+            raise UsageError("workers cannot read standard input: give files or inboxes")
+        found = sorted(glob.glob(path)) if any(c in path for c in "*?[") else [path]
+        if not found:
+            raise SourceError(f"{path}: no file matches")
+        paths.extend(found)
+    if not paths:
+        raise UsageError("no sources given")
+    return paths
+
+
+def _plan_source(
+    path: str, chunk_messages: int | None, format: MboxFormat
+) -> list[_MboxPart | _EpochPart]:
+    if os.path.isdir(path):
+        return [*_epoch_parts(path, chunk_messages)]
+    if chunk_messages is None or format != "mboxrd":
+        return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
+    cuts = list(itertools.islice(_mail_starts(path), chunk_messages, None, chunk_messages))
+    starts = [0, *(start for start, _ in cuts)]
+    ends: list[int | None] = [*(end for _, end in cuts), None]
+    return [_MboxPart(path, start, end) for start, end in zip(starts, ends, strict=True)]
+
+
+def _mail_starts(path: str) -> Iterator[tuple[int, int]]:
+    """Yield where each dated separator line of an mbox's stream starts and ends.
+
+    Not sources.mbox.find_mail_start: it gives one cut per block, and partitions are counted
+    in mails, so every separator is needed. Each line is judged by the same RE_SEPARATOR_ALONE:
+    a dated separator starts a mail whatever surrounds it, so a cut there is one the
+    sequential splitter makes too. (Dateless separators are not counted: sizes are a plan.)
+    """
+    with _read_errors(path), open_binary(path) as stream:
+        base, pending, at_line_start = 0, b"", True
+        for block in iter(lambda: stream.read(BLOCK), b""):
+            data = pending + block
+            whole = data.rfind(b"\n") + 1
+            yield from ((base + s, base + e) for s, e in _separators(data, whole, at_line_start))
+            if whole:
+                at_line_start = True
+            base, pending = base + whole, data[whole:]
+            if len(pending) > LONG_LINE:
+                base, pending, at_line_start = base + len(pending), b"", False
+
+
+def _separators(data: bytes, end: int, at_line_start: bool) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of the dated separator lines among the whole lines of data[:end]."""
+    for start in _from_lines(data, end, at_line_start):
+        line_end = data.find(b"\n", start, end)
+        if RE_SEPARATOR_ALONE.match(data, start, line_end):
+            yield start, line_end + 1
+
+
+def _from_lines(data: bytes, end: int, at_line_start: bool) -> Iterator[int]:
+    """Yield the offsets of the whole lines of data[:end] that start with "From "."""
+    if end and at_line_start and data.startswith(b"From "):
+        yield 0
+    position = data.find(b"\nFrom ", 0, end)
+    while position >= 0:
+        yield position + 1
+        position = data.find(b"\nFrom ", position + 1, end)
+
+
+def _epoch_parts(inbox: str, chunk_messages: int | None) -> Iterator[_EpochPart]:
+    for epoch in find_epochs(inbox):
+        commits = _commits(str(epoch.path))
+        size = chunk_messages or len(commits) or 1
+        for first in range(0, len(commits), size):
+            last = commits[min(first + size, len(commits)) - 1]
+            yield _EpochPart(str(epoch.path), commits[first - 1] if first else None, last)
+
+
+def _commits(git_dir: str) -> list[str]:
+    """Return the commits of an epoch, oldest first (none for an empty repository)."""
+    git = ["git", f"--git-dir={git_dir}"]
+    if subprocess.run(
+        [*git, "rev-parse", "--verify", "--quiet", "HEAD"], capture_output=True
+    ).returncode:
+        return []
+    listing = subprocess.run(
+        [*git, "rev-list", "--reverse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    if listing.returncode:
+        raise SourceError(f"git rev-list in {git_dir}: {listing.stderr.strip()}")
+    return listing.stdout.split()
+
+
+def _read_part(part: _MboxPart | _EpochPart) -> list[Message]:
+    """Return the messages of one partition, parsed (this runs in a worker)."""
+    if isinstance(part, _EpochPart):
+        return list(read_inbox(part.path, f"{part.after or ''}..{part.last}"))
+    if part.start == 0 and part.end is None:
+        return list(read_mbox(part.path, format=part.format))
+    name = f"{part.path}[{part.start}:{part.end or ''}]"
+    with _read_errors(name), open_binary(part.path) as stream:
+        stream.seek(part.start)
+        data = stream.read() if part.end is None else stream.read(part.end - part.start)
+    # split as the whole file is (same block boundaries), as kvmlist.parallel's workers do
+    raws = list(split_mboxrd(data, part.start, name=name))
+    if part.end is not None:
+        raws.pop()  # the empty mail the next part's separator line starts
+    return list(parse_raw(raws))
+
+
+@contextlib.contextmanager
+def _read_errors(name: str) -> Iterator[None]:
+    """Turn a decompression or I/O error into a SourceError naming the source."""
+    try:
+        yield
+    except SourceError:
+        raise
+    except READ_ERRORS as error:
+        raise SourceError(f"{name}: cannot read: {error}") from None
