@@ -10,7 +10,7 @@ from datetime import datetime
 
 from kvmlist.acceptance import Acceptance, acceptances_in
 from kvmlist.aggregate import AuthorTally, domain_of
-from kvmlist.models import Message, Patch
+from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.body import split_body
 
 # " create mode 100644 tools/testing/selftests/kvm/arm64/idreg-idst.c"
@@ -68,6 +68,21 @@ class _Period:
             self.postings.append(patch)
 
 
+@dataclass
+class ReportFigures:
+    """What a report shows, gathered from a period's mails (by render_report, or merged from
+    partitions by kvmlist.dask): ``format_report`` turns it into the text."""
+
+    domains: Counter[str] = field(default_factory=Counter)
+    authors: Counter[Person] = field(default_factory=Counter)
+    acceptances: list[Acceptance] = field(default_factory=list)
+    #: The commit-message blocks of the new postings (index 0 or 1), in arrival order.
+    blocks: list[list[str]] = field(default_factory=list)
+    list_ids: Counter[str] = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+
+
 def render_report(
     messages: Iterable[Message],
     *,
@@ -85,8 +100,28 @@ def render_report(
             titles[message.message_id] = message.title
             period.add_patch(message)
         period.add(message, titles)
-    range = range or _date_range(period.first, period.last)
-    name = list_name or _name_of_list(period.list_ids)
+    figures = ReportFigures(
+        domains=period.domains,
+        authors=period.authors.counts(),
+        acceptances=period.acceptances,
+        blocks=[posting_block(patch) for patch in period.postings],
+        list_ids=period.list_ids,
+        first=period.first,
+        last=period.last,
+    )
+    return format_report(figures, range=range, list_name=list_name, top=top)
+
+
+def format_report(
+    figures: ReportFigures,
+    *,
+    range: ReportRange | None = None,
+    list_name: str | None = None,
+    top: int = TOP,
+) -> str:
+    """Return the report text for gathered figures (docs/report-format.md)."""
+    range = range or _date_range(figures.first, figures.last)
+    name = list_name or _name_of_list(figures.list_ids)
     out = [
         f"From {range.start} to {range.end}",
         f"{name} mailing list update from {range.start} to {range.end}",
@@ -94,14 +129,14 @@ def render_report(
         f"Top {top} contributor Email domains (Based on Email Body)",
         "",
     ]
-    out += [f"{n:7d} {domain}" for domain, n in period.domains.most_common(top)]
+    out += [f"{n:7d} {domain}" for domain, n in figures.domains.most_common(top)]
     out += ["", f"Top {top} contributors (Based on Email Body)", ""]
-    out += [f"{n:7d}  {person}" for person, n in period.authors.counts().most_common(top)]
+    out += [f"{n:7d}  {person}" for person, n in figures.authors.most_common(top)]
     out += ["", "===== Patch list in this time period =====", ""]
-    out += [_acceptance_line(a) for a in period.acceptances]
+    out += [_acceptance_line(a) for a in figures.acceptances]
     out += ["", "===== Patch Commit Messages ====", ""]
-    for patch in reversed(period.postings):
-        out += _block(patch)
+    for block in reversed(figures.blocks):
+        out += block
     return "\n".join(out) + "\n"
 
 
@@ -123,7 +158,8 @@ def _date_range(first: datetime | None, last: datetime | None) -> ReportRange:
     return ReportRange(first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"))
 
 
-def _block(patch: Patch) -> list[str]:
+def posting_block(patch: Patch) -> list[str]:
+    """Return the report's block for a new posting: title, subject, author, commit message."""
     text = _without_git_summary(split_body(patch.body).preamble)
     return [
         f"New:  {patch.title}",

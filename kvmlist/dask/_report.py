@@ -11,7 +11,7 @@ from kvmlist.acceptance import Acceptance, acceptances_in
 from kvmlist.aggregate import AuthorTally
 from kvmlist.dask._partitions import BagOrSources, bag_of
 from kvmlist.models import Message, Patch, Person
-from kvmlist.report import TOP, ReportRange, _acceptance_line, _block, _date_range, _name_of_list
+from kvmlist.report import TOP, ReportFigures, ReportRange, format_report, posting_block
 
 
 @dataclasses.dataclass
@@ -59,24 +59,16 @@ def render_report(
     totals = _ReportTotals()
     for facts in bag_of(messages).map_partitions(_report_facts).compute():
         totals.add(facts)
-    range = range or _date_range(totals.mails.first, totals.mails.last)
-    name = list_name or _name_of_list(totals.mails.list_ids)
-    out = [
-        f"From {range.start} to {range.end}",
-        f"{name} mailing list update from {range.start} to {range.end}",
-        "",
-        f"Top {top} contributor Email domains (Based on Email Body)",
-        "",
-    ]
-    out += [f"{n:7d} {domain}" for domain, n in totals.domains.most_common(top)]
-    out += ["", f"Top {top} contributors (Based on Email Body)", ""]
-    out += [f"{n:7d}  {person}" for person, n in totals.authors.counts().most_common(top)]
-    out += ["", "===== Patch list in this time period =====", ""]
-    out += [_acceptance_line(a) for a in totals.acceptances]
-    out += ["", "===== Patch Commit Messages ====", ""]
-    for block in reversed(totals.postings):
-        out += block
-    return "\n".join(out) + "\n"
+    figures = ReportFigures(
+        domains=totals.domains,
+        authors=totals.authors.counts(),
+        acceptances=totals.acceptances,
+        blocks=totals.postings,
+        list_ids=totals.mails.list_ids,
+        first=totals.mails.first,
+        last=totals.mails.last,
+    )
+    return format_report(figures, range=range, list_name=list_name, top=top)
 
 
 def _report_facts(messages: Iterable[Message]) -> list[_PatchFacts | _Mails]:
@@ -94,7 +86,7 @@ def _report_facts(messages: Iterable[Message]) -> list[_PatchFacts | _Mails]:
         seen.add(message.message_id)
         mail = _Mails()
         mail.add(message)
-        block = _block(message) if message.index <= 1 else None
+        block = posting_block(message) if message.index <= 1 else None
         facts.append(_PatchFacts(message.message_id, message.title, message.author, block, mail))
     return facts
 
