@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kvmlist.errors import MissingExtraError
+from kvmlist.errors import KvmlistError, MissingExtraError
 from kvmlist.models import Message, Patch, Series
 from kvmlist.series import group_series
 
@@ -319,8 +319,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print("usage: python -m kvmlist.compare ARCHIVE [EXAMPLES-PER-FIELD]", file=sys.stderr)
         return 2
+    if len(args) > 1 and not args[1].isdigit():
+        print(f"kvmlist.compare: EXAMPLES must be a number, not {args[1]!r}", file=sys.stderr)
+        return 2
     examples = int(args[1]) if len(args) > 1 else 3
-    print(compare_with_b4(read(args[0])).to_markdown(examples), end="")
+    try:
+        print(compare_with_b4(read(args[0])).to_markdown(examples), end="")
+    except KvmlistError as error:  # no such file, not an mbox, b4 missing: one line
+        print(f"kvmlist.compare: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

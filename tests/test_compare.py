@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,16 @@ def test_kvmarm_agreement_is_99_percent_or_better_on_every_field() -> None:
     assert result.series > 1500
     assert min(result.agreement().values()) >= 99.0, result.to_markdown()
     assert result.agreement()["author"] == 100.0
+
+
+def test_the_command_prints_the_table_and_one_line_for_a_user_mistake(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from kvmlist.compare import main
+
+    assert main([str(FIXTURES / "crlf.mbox"), "1"]) == 0
+    assert "| author |" in capsys.readouterr().out
+    assert main([str(tmp_path / "absent.mbox")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main([str(FIXTURES / "crlf.mbox"), "many"]) == 2
+    assert main([]) == 2
