@@ -26,6 +26,7 @@ from typing import Any
 from kvmlist.errors import KvmlistError, MissingExtraError
 from kvmlist.models import Message, Patch, Series
 from kvmlist.series import group_series
+from kvmlist.threads import threads_of
 
 #: What is compared, per series (version, total, indices, cover) and per patch (the rest).
 FIELDS = ("version", "total", "indices", "cover", "author", "author_name", "trailers", "reviews")
@@ -102,7 +103,7 @@ def compare_with_b4(messages: Iterable[Message]) -> Comparison:
     by_patch = {p.message_id: s for s in ours for p in s.messages}
     result = Comparison()
     with _isolated(b4):
-        for thread in _threads(mails):
+        for thread in threads_of(mails):
             if not any(isinstance(m, Patch) for m in thread):
                 continue
             result.threads += 1
@@ -245,36 +246,6 @@ def _first_of_each_id(messages: Iterable[Message]) -> list[Message]:
             seen.add(message.message_id)
             kept.append(message)
     return kept
-
-
-def _threads(mails: list[Message]) -> list[list[Message]]:
-    """Connected components over In-Reply-To and References: what lore's t.mbox.gz holds.
-
-    Like lore, mails that reference the same absent mail (a patch 1/N sent to other lists
-    only) are one thread.
-    """
-    parent = {m.message_id: m.message_id for m in mails}
-    for message in mails:
-        for ref in (*message.references, message.in_reply_to):
-            if ref is not None:
-                parent.setdefault(ref, ref)
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for message in mails:
-        for ref in (*message.references, message.in_reply_to):
-            if ref is not None:
-                a, b = root(message.message_id), root(ref)
-                if a != b:
-                    parent[b] = a
-    threads: dict[str, list[Message]] = defaultdict(list)
-    for message in mails:
-        threads[root(message.message_id)].append(message)
-    return list(threads.values())
 
 
 def _b4() -> Any:

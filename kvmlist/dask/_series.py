@@ -11,6 +11,7 @@ from kvmlist.errors import SourceError
 from kvmlist.models import Message, Patch, Series
 from kvmlist.revisions import with_revisions
 from kvmlist.series import group_series as group_series_locally
+from kvmlist.threads import ThreadForest
 
 #: Patch fields grouping does not read, left out of the patches the client groups.
 HEAVY = frozenset({"raw", "commit_message", "diffstat", "trailers", "review_trailers", "defects"})
@@ -54,7 +55,7 @@ class _SeriesPlan:
     """The threads that hold series (a number per mail) and the order of the series."""
 
     def __init__(self, links: list[list[tuple[Any, ...]]], *, reviews: bool) -> None:
-        forest = _Forest()
+        forest = ThreadForest()
         patches: list[Patch] = []
         for message_id, in_reply_to, references, light in (row for rows in links for row in rows):
             if light is not None:
@@ -78,28 +79,6 @@ class _SeriesPlan:
         if anchor is None:
             raise ValueError("a series without mails")  # group_series makes none
         return self._order[anchor.message_id]
-
-
-class _Forest:
-    """Union-find over Message-IDs: which mails share a thread."""
-
-    def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
-
-    def root(self, item: str) -> str:
-        parent = self._parent.setdefault(item, item)
-        while parent != item:
-            grandparent = self._parent[parent]
-            self._parent[item] = grandparent
-            item, parent = parent, grandparent
-        return item
-
-    def join(self, first: str, *others: str) -> None:
-        root = self.root(first)
-        for other in others:
-            other_root = self.root(other)
-            if other_root != root:
-                self._parent[other_root] = root
 
 
 def _keyed_by_thread(
