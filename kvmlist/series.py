@@ -98,8 +98,9 @@ def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> lis
     """A ``[GIT PULL]`` that a coverless series' patches all answer becomes its cover letter."""
     answering: dict[str, list[_Group]] = {}
     for group in groups:
-        if group.cover is None and KEY_SEPARATOR in group.key:
-            answering.setdefault(group.key.split(KEY_SEPARATOR, 1)[0], []).append(group)
+        answered = _answered_in(group.key)
+        if group.cover is None and answered is not None:
+            answering.setdefault(answered, []).append(group)
     if not answering:
         return groups
     for message in mails:
@@ -159,11 +160,11 @@ def _adopt_miscounting_covers(
     patches) to the one group of the same version that answers it."""
     replaced: dict[int, _Group] = {}
     for key, keyed in groups_of_root.items():
-        answered = key.split(KEY_SEPARATOR, 1)[0]
-        cover = by_id.get(answered)
-        if KEY_SEPARATOR not in key or cover is None or not cover.is_cover:
+        answered = _answered_in(key)
+        cover = by_id.get(answered) if answered is not None else None
+        if cover is None or not cover.is_cover:
             continue
-        own = groups_of_root.get(answered, [])
+        own = groups_of_root.get(cover.message_id, [])
         candidates = [g for g in keyed if g.cover is None and _version(g) == cover.version]
         lone = [g for g in own if g.cover is cover and not g.members]
         if len(candidates) == 1 and len(lone) == 1 and not any(g.members for g in own):
@@ -200,14 +201,16 @@ def _root(patch: Patch, by_id: dict[str, Patch]) -> str:
             break
         seen.add(anchor.message_id)
         current = anchor
-    answered = _answered(current)
+    answered = current.parent_id
     if current.is_cover or not current.numbered or answered is None:
         return current.message_id
     return f"{answered}{KEY_SEPARATOR}{current.version}{KEY_SEPARATOR}{current.total}"
 
 
-def _answered(patch: Patch) -> str | None:
-    return patch.in_reply_to or (patch.references[-1] if patch.references else None)
+def _answered_in(key: str) -> str | None:
+    """Return the mail a series key of rule 2 names (see _root), None for a Message-ID key."""
+    answered, separator, _ = key.partition(KEY_SEPARATOR)
+    return answered if separator else None
 
 
 def _anchor(patch: Patch, by_id: dict[str, Patch]) -> Patch | None:
