@@ -22,8 +22,8 @@ class _Frozen(BaseModel):
         frozen=True,
         ser_json_bytes="base64",
         val_json_bytes="base64",
-        # validators and serialisers are built on first use, not at import: `import kvmlist`
-        # stays fast, and the parser's model_construct path never needs them
+        # validators and serialisers are built on first use, not at import, so that
+        # `import kvmlist` stays fast (docs/performance.md)
         defer_build=True,
     )
 

@@ -70,7 +70,7 @@ def _name_words(name: str | None) -> frozenset[str]:
 
 def _own_lines(body: str) -> Iterator[str]:
     """The reply's own lines, a trailer wrapped by the mailer joined back onto one line."""
-    lines = [line for line in _unquoted(body)]
+    lines = list(_unquoted(body))
     at = 0
     while at < len(lines):
         line = lines[at]

@@ -46,6 +46,12 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     return message
 
 
+#: The Message fields every mail has, as _common_fields reads them from the headers.
+COMMON_FIELDS = (
+    "message_id", "subject", "sender", "date", "in_reply_to", "references", "list_id", "raw",
+)  # fmt: skip
+
+
 def as_cover(message: Message, *, version: int, total: int) -> Patch:
     """Return a mail that heads a series without saying so (a ``[GIT PULL]`` the patches
     answer) as the series' cover letter: index 0 of ``total``, at ``version``."""
@@ -53,8 +59,8 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
         return message
     text = normalise_newlines(message.raw)
     block, _ = split_raw(text)
-    headers = scan_headers(block, [])
-    common = _common_fields(message.raw, headers, [])
+    headers = scan_headers(block, [])  # the body's Content-Type and transfer encoding
+    common = {name: getattr(message, name) for name in COMMON_FIELDS}
     info = replace(parse_subject(message.subject), version=version, index=0, total=total)
     return _patch(text, headers, info, "cover", common, list(message.defects))
 

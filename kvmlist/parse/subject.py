@@ -6,10 +6,9 @@ here has bounded repeats or a single character class, so a megabyte of hostile t
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Re: | RE : | AW: | Re[2]: | SV: | 回复： | Fwd: | FW: | WG: | TR:
 # "VS" means reply in Finnish but forward in Norwegian/Danish; it is read as a reply.
@@ -90,7 +89,7 @@ def parse_subject(subject: str) -> SubjectInfo:
     text = " ".join(subject.split())
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
         info = parse_subject("[" + text)
-        return dataclasses.replace(info, subject=text) if info.is_patch else _plain(text)
+        return replace(info, subject=text) if info.is_patch else _plain(text)
     state = _State()
     common = RE_COMMON_PREFIX.match(text)
     if common is not None:
