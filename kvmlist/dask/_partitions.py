@@ -16,7 +16,13 @@ from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
 from kvmlist.reader import parse_raw, read_inbox, read_mbox
 from kvmlist.sources._open import open_binary
-from kvmlist.sources.mbox import BLOCK, RE_SEPARATOR_ALONE, READ_ERRORS, MboxFormat, split_mboxrd
+from kvmlist.sources.mbox import (
+    BLOCK,
+    READ_ERRORS,
+    MboxFormat,
+    dated_separators,
+    split_mboxrd,
+)
 from kvmlist.sources.public_inbox import find_epochs
 
 dask: Any = importlib.import_module("dask")
@@ -121,8 +127,8 @@ def _plan_source(
 def _mail_starts(path: str) -> Iterator[tuple[int, int]]:
     """Yield where each dated separator line of an mbox's stream starts and ends.
 
-    Not sources.mbox.find_mail_start: it gives one cut per block, and partitions are counted
-    in mails, so every separator is needed. Each line is judged by the same RE_SEPARATOR_ALONE:
+    Every separator, not sources.mbox.find_mail_start's first per block: partitions are counted
+    in mails. Each line is judged by the same RE_SEPARATOR_ALONE:
     a dated separator starts a mail whatever surrounds it, so a cut there is one the
     sequential splitter makes too. (Dateless separators are not counted: sizes are a plan.)
     """
@@ -131,30 +137,13 @@ def _mail_starts(path: str) -> Iterator[tuple[int, int]]:
         for block in iter(lambda: stream.read(BLOCK), b""):
             data = pending + block
             whole = data.rfind(b"\n") + 1
-            yield from ((base + s, base + e) for s, e in _separators(data, whole, at_line_start))
+            found = dated_separators(data, whole, at_line_start=at_line_start)
+            yield from ((base + start, base + end) for start, end in found)
             if whole:
                 at_line_start = True
             base, pending = base + whole, data[whole:]
             if len(pending) > LONG_LINE:
                 base, pending, at_line_start = base + len(pending), b"", False
-
-
-def _separators(data: bytes, end: int, at_line_start: bool) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of the dated separator lines among the whole lines of data[:end]."""
-    for start in _from_lines(data, end, at_line_start):
-        line_end = data.find(b"\n", start, end)
-        if RE_SEPARATOR_ALONE.match(data, start, line_end):
-            yield start, line_end + 1
-
-
-def _from_lines(data: bytes, end: int, at_line_start: bool) -> Iterator[int]:
-    """Yield the offsets of the whole lines of data[:end] that start with "From "."""
-    if end and at_line_start and data.startswith(b"From "):
-        yield 0
-    position = data.find(b"\nFrom ", 0, end)
-    while position >= 0:
-        yield position + 1
-        position = data.find(b"\nFrom ", position + 1, end)
 
 
 def _epoch_parts(inbox: str, chunk_messages: int | None) -> Iterator[_EpochPart]:

@@ -81,15 +81,20 @@ def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | N
     whatever the lines around it, so the mbox can be cut there into slices for
     :func:`split_mboxrd` that give exactly the mails of :func:`iter_raw_messages`.
     """
-    for start in _line_starts_with_from(block):
+    # a line the block does not finish is judged with the next block
+    whole = block.rfind(b"\n") + 1
+    return next(dated_separators(block, whole, at_line_start=at_line_start), None)
+
+
+def dated_separators(data: bytes, end: int, *, at_line_start: bool) -> Iterator[tuple[int, int]]:
+    """Yield where each dated separator line among the whole lines of data[:end] begins and
+    ends (after its newline); ``at_line_start`` says whether the byte before data ends a line."""
+    for start in _line_starts_with_from(data, end):
         if start == 0 and not at_line_start:
             continue
-        end = block.find(b"\n", start) + 1
-        if not end:
-            return None  # a line the block does not finish: judged with the next block
-        if RE_SEPARATOR_ALONE.match(block, start, end):
-            return start, end
-    return None
+        line_end = data.find(b"\n", start, end) + 1
+        if line_end and RE_SEPARATOR_ALONE.match(data, start, line_end):
+            yield start, line_end
 
 
 def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[list[bytes]]:
@@ -242,14 +247,16 @@ class _Budget:
             )
 
 
-def _line_starts_with_from(data: bytes) -> Iterator[int]:
-    """Yield the offsets of the lines of data that start with "From " (bytes.find is fast)."""
-    if data.startswith(b"From "):
+def _line_starts_with_from(data: bytes, end: int | None = None) -> Iterator[int]:
+    """Yield the offsets of the lines of data[:end] that start with "From " (bytes.find is
+    fast)."""
+    end = len(data) if end is None else end
+    if end >= 5 and data.startswith(b"From "):
         yield 0
-    position = data.find(b"\nFrom ")
+    position = data.find(b"\nFrom ", 0, end)
     while position >= 0:
         yield position + 1
-        position = data.find(b"\nFrom ", position + 1)
+        position = data.find(b"\nFrom ", position + 1, end)
 
 
 def _finish(pieces: list[bytes], quoted: re.Pattern[bytes]) -> bytes:
