@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from kvmlist.errors import UsageError
@@ -77,8 +78,9 @@ def count_by_author(
     """
     tally = AuthorTally()
     for patch in iter_patch_mails(messages):
-        if patch.author is not None:
-            tally.add_person(mailmap.resolve(patch.author) if mailmap else patch.author)
+        author = author_of(patch, mailmap)
+        if author is not None:
+            tally.add_person(author)
     return tally.counts()
 
 
@@ -94,12 +96,21 @@ def count_by_organisation(
     addresses count as "(Unknown)".
     """
     organisations = organisations or OrganisationMap.default()
+    return count_by(
+        messages, partial(organisation_of, organisations=organisations, mailmap=mailmap)
+    )
 
-    def organisation(patch: Patch) -> str:
-        author = mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
-        return organisations.organisation(author, patch.date)
 
-    return count_by(messages, organisation)
+def author_of(patch: Patch, mailmap: Mailmap | None = None) -> Person | None:
+    """Return a patch's author (in-body From first), merged through a git mailmap if given."""
+    return mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
+
+
+def organisation_of(
+    patch: Patch, organisations: OrganisationMap, mailmap: Mailmap | None = None
+) -> str:
+    """Return the organisation of a patch's author at the mail's date."""
+    return organisations.organisation(author_of(patch, mailmap), patch.date)
 
 
 def first_time_contributors(

@@ -14,15 +14,18 @@ import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kvmlist.aggregate import (
+    author_of,
     count_by,
     count_by_author,
     count_by_domain,
     count_by_organisation,
     domain_of,
+    organisation_of,
     period_of,
 )
 from kvmlist.errors import MissingExtraError, UsageError
@@ -174,24 +177,17 @@ def _grouping(
     if by == "organisation":
         organisations = orgmap or OrganisationMap.default()
 
-        def organisation(patch: Patch) -> str:
-            return organisations.organisation(_author(patch, mailmap), patch.date)
-
-        return organisation, _same
+        return partial(organisation_of, organisations=organisations, mailmap=mailmap), _same
     latest: dict[str, Person] = {}  # one person per address, as count_by_author counts
 
     def address(patch: Patch) -> str | None:
-        person = _author(patch, mailmap)
+        person = author_of(patch, mailmap)
         if person is None:
             return None
         latest[person.email.lower()] = person
         return person.email.lower()
 
     return address, lambda key: latest[str(key)]
-
-
-def _author(patch: Patch, mailmap: Mailmap | None) -> Person | None:
-    return mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
 
 
 def _same(key: Hashable) -> object:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from kvmlist.aggregate import AuthorTally, domain_of, period_of
+from kvmlist.aggregate import AuthorTally, author_of, domain_of, organisation_of, period_of
 from kvmlist.dask._partitions import BagOrSources, bag_of, dask
 from kvmlist.errors import MissingExtraError
 from kvmlist.export import to_dataframe
@@ -32,7 +32,7 @@ def count_by(
 def count_by_author(messages: BagOrSources, *, mailmap: Mailmap | None = None) -> Counter[Person]:
     """Return :func:`kvmlist.count_by_author` of the messages."""
     tally = AuthorTally()
-    for author in _first_arrivals(messages, partial(_author, mailmap=mailmap)):
+    for author in _first_arrivals(messages, partial(author_of, mailmap=mailmap)):
         if author is not None:
             tally.add_person(author)
     return tally.counts()
@@ -51,7 +51,9 @@ def count_by_organisation(
 ) -> Counter[str]:
     """Return :func:`kvmlist.count_by_organisation` of the messages."""
     organisations = organisations or OrganisationMap.default()
-    return count_by(messages, partial(_organisation, organisations=organisations, mailmap=mailmap))
+    return count_by(
+        messages, partial(organisation_of, organisations=organisations, mailmap=mailmap)
+    )
 
 
 def _first_arrivals(messages: BagOrSources, project: Callable[[Patch], Any]) -> Iterator[Any]:
@@ -74,14 +76,6 @@ def _keyed(patch: Patch, key: Callable[[Patch], Hashable | None], freq: str | No
     if value is None or freq is None:
         return value
     return None if patch.date is None else (period_of(patch.date, freq), value)
-
-
-def _author(patch: Patch, mailmap: Mailmap | None) -> Person | None:
-    return mailmap.resolve(patch.author) if mailmap and patch.author else patch.author
-
-
-def _organisation(patch: Patch, organisations: OrganisationMap, mailmap: Mailmap | None) -> str:
-    return organisations.organisation(_author(patch, mailmap), patch.date)
 
 
 # --- DataFrame --------------------------------------------------------------------------------
