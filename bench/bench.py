@@ -98,14 +98,14 @@ def row_b4(path: Path, limit: int | None) -> int:
 
 
 def row_parse(path: Path, limit: int | None) -> int:
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     return sum(1 for _ in parse_raw(raw_mails(path, limit)))
 
 
 def row_end_to_end(path: Path, limit: int | None) -> int:
     import kvmlist
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     messages = list(parse_raw(raw_mails(path, limit)))
     kvmlist.group_series(messages, reviews=False)
@@ -118,7 +118,7 @@ def row_end_to_end(path: Path, limit: int | None) -> int:
 def row_counts_stream(path: Path, limit: int | None) -> int:
     """Counts and the report, streaming (what `kvmlist stats`/`report` do): RSS must stay flat."""
     import kvmlist
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     count = 0
 
@@ -133,7 +133,7 @@ def row_counts_stream(path: Path, limit: int | None) -> int:
 
 
 def row_git(path: Path, limit: int | None) -> int:
-    from kvmlist.reader import read_inbox
+    from kvmlist.sources.reader import read_inbox
 
     inbox = epoch_for(path, limit)
     return sum(1 for _ in read_inbox(inbox))
@@ -145,7 +145,7 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     Both read the same mbox (a path: with 2 workers each reads and splits its own slices);
     1 worker is the sequential path. Counts must come out identical, or this raises.
     """
-    from kvmlist.parallel import count_by_field_in_workers, parse_in_workers
+    from kvmlist.scale.workers import count_by_field_in_workers, parse_in_workers
 
     def counts(workers: int) -> object:
         return list(count_by_field_in_workers(path, "domain", workers).items())
@@ -335,7 +335,7 @@ def generated_corpus(count: int) -> bytes:
 
 def where_time_goes(path: Path) -> str:
     """Return the top functions by own time when parsing 3,000 mails."""
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     raws = list(raw_mails(path, 3000))
     profile = cProfile.Profile()
@@ -497,7 +497,7 @@ is that memory does not grow with the input.
 ## Worker processes: 1 vs 2 workers of the same job
 
 Same job, same input, same process; 1 worker is the sequential path (`workers=1`), 2 workers
-get slices of the archive (kvmlist/parallel.py). The machine may be shared, so every figure is
+get slices of the archive (kvmlist/scale/workers.py). The machine may be shared, so every figure is
 the best of {repeat_of(parallel)} alternating runs; CPU seconds are those of that best run
 (workers: the sum over both).
 

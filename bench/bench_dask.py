@@ -3,8 +3,9 @@
     python bench/bench_dask.py [--corpus PATH] [--repeat N] [--no-write]
 
 Workers are processes with one thread each. Every row is the best of ``--repeat`` runs of
-``kvmlist.dask.count_by_domain(messages_bag(...))`` (planning, parsing in the workers, combining
-on the client), after a warm-up; the baseline is ``kvmlist.count_by_domain`` in this process.
+``kvmlist.scale.dask.count_by_domain(messages_bag(...))`` (planning, parsing in the workers,
+combining on the client), after a warm-up; the baseline is ``kvmlist.count_by_domain``
+in this process.
 The table and the estimate for all of lore go to docs/scale.md, between
 ``<!-- bench:start -->`` and ``<!-- bench:end -->``. Without ../shared the corpus is generated.
 """
@@ -32,7 +33,7 @@ DOC = ROOT / "docs" / "scale.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 #: The size of lore.kernel.org assumed by the estimate (all lists, all years).
 LORE_MESSAGES = 30_000_000
-DEFAULT_CHUNK = 2000  # kvmlist.dask.CHUNK_MESSAGES
+DEFAULT_CHUNK = 2000  # kvmlist.scale.dask.CHUNK_MESSAGES
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def on_cluster(path: Path, workers: int, chunks: list[int], repeat: int, mails: 
     """Measure domain counts (per chunk size) and series on a fresh LocalCluster."""
     from distributed import Client, LocalCluster
 
-    import kvmlist.dask as kd
+    import kvmlist.scale.dask as kd
 
     rows = []
     with (

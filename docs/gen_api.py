@@ -18,7 +18,12 @@ import kvmlist
 
 API_MD = Path(__file__).with_name("api.md")
 #: Modules documented in full besides the package's own ``__all__``.
-MODULES = ("kvmlist.plot", "kvmlist.export", "kvmlist.lore", "kvmlist.identities")
+MODULES = (
+    "kvmlist.outputs.plot",
+    "kvmlist.outputs.export",
+    "kvmlist.sources.lore",
+    "kvmlist.analysis.identities",
+)
 
 HEADER = """\
 # API reference

@@ -7,8 +7,7 @@
 """
 
 from kvmlist._version import __version__
-from kvmlist.acceptance import Acceptance, find_acceptances
-from kvmlist.aggregate import (
+from kvmlist.analysis.aggregate import (
     Counts,
     count_by,
     count_by_author,
@@ -23,7 +22,8 @@ from kvmlist.errors import (
     SourceError,
     UsageError,
 )
-from kvmlist.interop import to_b4, to_mbox
+from kvmlist.grouping.acceptance import Acceptance, find_acceptances
+from kvmlist.grouping.series import group_series, patch_mails
 from kvmlist.models import (
     Defect,
     Diffstat,
@@ -35,10 +35,10 @@ from kvmlist.models import (
     Series,
     Trailer,
 )
+from kvmlist.outputs.interop import to_b4, to_mbox
+from kvmlist.outputs.report import ReportRange, render_report
 from kvmlist.parse.message import parse_message
-from kvmlist.reader import read, read_inbox, read_maildir, read_mbox
-from kvmlist.report import ReportRange, render_report
-from kvmlist.series import group_series, patch_mails
+from kvmlist.sources.reader import read, read_inbox, read_maildir, read_mbox
 
 __all__ = [
     "Acceptance",

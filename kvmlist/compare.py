@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvmlist.errors import KvmlistError, MissingExtraError
+from kvmlist.grouping.series import group_series
+from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message, Patch, Series
-from kvmlist.series import group_series
-from kvmlist.threads import threads_of
 
 #: What is compared, per series (version, total, indices, cover) and per patch (the rest).
 FIELDS = ("version", "total", "indices", "cover", "author", "author_name", "trailers", "reviews")
@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m kvmlist.compare ARCHIVE [EXAMPLES]``: the agreement table as Markdown."""
     import sys
 
-    from kvmlist.reader import read
+    from kvmlist.sources.reader import read
 
     args = sys.argv[1:] if argv is None else argv
     if not args:

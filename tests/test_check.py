@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import kvmlist
-from kvmlist.check import check_messages
+from kvmlist.analysis.check import check_messages
 
 from .conftest import FIXTURES, mail
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kvmlist.cli import main
+from kvmlist.cli.commands import main
 
 from .conftest import FIXTURES, mail, mbox
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist import cli
-from kvmlist._loading import wants_progress, with_progress
-from kvmlist.cli import main
+from kvmlist.cli import commands as cli
+from kvmlist.cli.commands import main
+from kvmlist.cli.loading import wants_progress, with_progress
 
 from .conftest import FIXTURES, mail, mbox
 from .inbox_builder import build_epoch
@@ -41,7 +41,7 @@ def stats_json(*argv: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str,
 def test_stats_parquet_reads_back_equal_to_the_json_stats(
     by: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = pytest.importorskip("kvmlist.export")
+    export = pytest.importorskip("kvmlist.outputs.export")
     pytest.importorskip("pyarrow")
     out = tmp_path / "stats.parquet"
     assert main(["stats", SAMPLE, "--by", by, "--format", "parquet", "-o", str(out)]) == 0
@@ -51,7 +51,7 @@ def test_stats_parquet_reads_back_equal_to_the_json_stats(
 
 
 def test_series_parquet_has_one_typed_row_per_series(tmp_path: Path) -> None:
-    export = pytest.importorskip("kvmlist.export")
+    export = pytest.importorskip("kvmlist.outputs.export")
     pytest.importorskip("pyarrow")
     out = tmp_path / "series.parquet"
     assert main(["series", SAMPLE, "--format", "parquet", "-o", str(out)]) == 0

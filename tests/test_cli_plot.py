@@ -11,12 +11,12 @@ from xml.etree import ElementTree
 import pytest
 
 import kvmlist
-from kvmlist.cli import main
+from kvmlist.cli.commands import main
 
 from .conftest import FIXTURES
 
 pytest.importorskip("matplotlib")
-from kvmlist import plot
+from kvmlist.outputs import plot
 
 SAMPLE = str(FIXTURES / "kvm-sample.mbox")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

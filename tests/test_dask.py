@@ -19,10 +19,10 @@ distributed = pytest.importorskip("distributed")
 pandas_testing = pytest.importorskip("pandas.testing")
 
 import kvmlist  # noqa: E402
-import kvmlist.dask as kd  # noqa: E402
-from kvmlist.aggregate import domain_of  # noqa: E402
-from kvmlist.export import to_dataframe  # noqa: E402
-from kvmlist.identities import Mailmap  # noqa: E402
+import kvmlist.scale.dask as kd  # noqa: E402
+from kvmlist.analysis.aggregate import domain_of  # noqa: E402
+from kvmlist.analysis.identities import Mailmap  # noqa: E402
+from kvmlist.outputs.export import to_dataframe  # noqa: E402
 from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
 
 from .conftest import FIXTURES, KVMARM, mail, mbox, need  # noqa: E402
@@ -287,9 +287,9 @@ def test_a_missing_source_is_a_source_error(client: Any, tmp_path: Path) -> None
 
 def test_without_dask_the_import_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dask", None)
-    monkeypatch.delitem(sys.modules, "kvmlist.dask")
+    monkeypatch.delitem(sys.modules, "kvmlist.scale.dask")
     with pytest.raises(ImportError, match=r"kvmlist\[dask\]") as raised:
-        importlib.import_module("kvmlist.dask")
+        importlib.import_module("kvmlist.scale.dask")
     assert isinstance(raised.value, kvmlist.errors.MissingExtraError)
 
 
@@ -338,7 +338,7 @@ def test_corpus_on_two_workers_gives_the_single_process_result(
 def test_partitions_split_as_the_whole_file_at_block_boundaries(tmp_path: Path) -> None:
     # "From jane" (no date) ends a 64-byte read block: the sequential reader takes it for a
     # separator there; a partition starting mid-file must read the same blocks to agree
-    from kvmlist.dask import _partitions
+    from kvmlist.scale.dask import _partitions
     from kvmlist.sources import mbox as mbox_source
 
     separator = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"

@@ -17,7 +17,7 @@ from typing import ClassVar
 import pytest
 
 import kvmlist
-from kvmlist.cli import main
+from kvmlist.cli.commands import main
 from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES, ROOT
@@ -50,8 +50,9 @@ def test_api_reference_covers_every_public_name() -> None:
     text = load_gen_api().render()
     for name in kvmlist.__all__:
         assert f"### `kvmlist.{name}`\n" in text
-    for name in ("plot.patches_per_period", "plot.save", "export.to_parquet", "lore.LoreClient",
-                 "identities.OrganisationMap"):  # fmt: skip
+    for name in ("outputs.plot.patches_per_period", "outputs.plot.save",
+                 "outputs.export.to_parquet", "sources.lore.LoreClient",
+                 "analysis.identities.OrganisationMap"):  # fmt: skip
         assert f"### `kvmlist.{name}`\n" in text
 
 

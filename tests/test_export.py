@@ -11,7 +11,7 @@ import kvmlist
 from .conftest import FIXTURES
 
 pandas = pytest.importorskip("pandas")
-from kvmlist import export  # noqa: E402
+from kvmlist.outputs import export  # noqa: E402
 
 
 @pytest.fixture(scope="module")

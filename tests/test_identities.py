@@ -11,7 +11,7 @@ import pytest
 
 import kvmlist
 from kvmlist import Person
-from kvmlist.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
 
 from .conftest import FIXTURES
 

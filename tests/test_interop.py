@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.interop import to_b4, to_mbox
+from kvmlist.outputs.interop import to_b4, to_mbox
 
 ENV = {
     "GIT_AUTHOR_NAME": "Jörg Brandstätter",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.acceptance import acceptance_of
-from kvmlist.review_stats import PeriodMedians, review_summary
-from kvmlist.revisions import link_revisions, with_revisions
+from kvmlist.analysis.review_stats import PeriodMedians, review_summary
+from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.revisions import link_revisions, with_revisions
 
 from .conftest import FIXTURES
 
@@ -151,7 +151,7 @@ def test_series_frame_has_lifecycle_columns(
     messages: list[kvmlist.Message], series: dict[str, kvmlist.Series], tmp_path: Path
 ) -> None:
     pandas = pytest.importorskip("pandas")
-    from kvmlist import export
+    from kvmlist.outputs import export
 
     frame = export.to_dataframe(series.values(), messages=messages)
     assert str(frame["first_reply"].dtype) == "timedelta64[ns]"
@@ -170,7 +170,7 @@ def test_series_frame_has_lifecycle_columns(
 
 def test_patch_rows_count_review_trailers(messages: list[kvmlist.Message]) -> None:
     pytest.importorskip("pandas")
-    from kvmlist import export
+    from kvmlist.outputs import export
 
     patches = [p for s in kvmlist.group_series(messages) for p in s.messages]
     frame = export.to_dataframe(patches).set_index("message_id")

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 import kvmlist
-from kvmlist.lore import LoreClient, LoreUnreachable, NoMatch, NoSuchMessage
+from kvmlist.sources.lore import LoreClient, LoreUnreachable, NoMatch, NoSuchMessage
 
 from .conftest import SEED_MBOX, SEED_REPORT, SHARED, need
 

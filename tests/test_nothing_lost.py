@@ -62,12 +62,12 @@ def test_strict_mode_accepts_clean_mail() -> None:
 
 
 def test_a_parser_crash_becomes_an_unparsable_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kvmlist.reader
+    import kvmlist.sources.reader
 
     def explode(raw: bytes, *, strict: bool = False) -> kvmlist.Message:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kvmlist.reader, "parse_message", explode)
+    monkeypatch.setattr(kvmlist.sources.reader, "parse_message", explode)
     [message] = kvmlist.read_mbox(io.BytesIO(mbox(mail())))
     assert message.defects[0].kind == "unparsable" and "boom" in message.defects[0].detail
     assert message.raw == mail()

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kvmlist
-import kvmlist.parallel
-from kvmlist.parallel import count_by_field_in_workers, map_in_workers, parse_in_workers
+import kvmlist.scale.workers
+from kvmlist.scale.workers import count_by_field_in_workers, map_in_workers, parse_in_workers
 from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
@@ -24,8 +24,8 @@ from .conftest import FIXTURES, mail, mbox
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     # many slices and batches, cut at 4 KiB read boundaries, so order and cutting matter
     monkeypatch.setattr(mbox_source, "BLOCK", 4096)
-    monkeypatch.setattr(kvmlist.parallel, "CHUNK_BYTES", 8192)
-    monkeypatch.setattr(kvmlist.parallel, "CHUNK", 4)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 4)
 
 
 @pytest.fixture
@@ -67,13 +67,15 @@ def source(request: pytest.FixtureRequest, large: Path, tmp_path: Path) -> Path 
 
 
 def test_models_from_two_workers_equal_the_sequential_ones(raws: list[bytes]) -> None:
-    sequential = list(kvmlist.reader.parse_raw(raws))
+    sequential = list(kvmlist.sources.reader.parse_raw(raws))
     assert list(parse_in_workers(raws, 2)) == sequential
 
 
 @pytest.mark.parametrize("field", ["author", "domain"])
 def test_counts_from_two_workers_equal_the_sequential_ones(raws: list[bytes], field: str) -> None:
-    sequential = kvmlist.aggregate.count_by_field(kvmlist.reader.parse_raw(raws), field)
+    sequential = kvmlist.analysis.aggregate.count_by_field(
+        kvmlist.sources.reader.parse_raw(raws), field
+    )
     parallel = count_by_field_in_workers(raws, field, 2)
     assert list(parallel.items()) == list(sequential.items())  # same keys, counts and order
 
@@ -102,7 +104,7 @@ def test_large_mbox_parsed_in_workers_equals_read_mbox(source: Path | str) -> No
 
 @pytest.mark.parametrize("field", ["author", "domain"])
 def test_large_mbox_counts_in_workers_equal_the_sequential_ones(large: Path, field: str) -> None:
-    sequential = kvmlist.aggregate.count_by_field(kvmlist.read_mbox(large), field)
+    sequential = kvmlist.analysis.aggregate.count_by_field(kvmlist.read_mbox(large), field)
     parallel = count_by_field_in_workers(large, field, 3)
     assert list(parallel.items()) == list(sequential.items())
 
@@ -137,7 +139,7 @@ def _fail_on_marker(raw: bytes, *, strict: bool = False) -> kvmlist.Message:
 def test_mail_the_parser_fails_on_comes_out_as_in_sequence(
     large: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kvmlist.reader, "parse_message", _fail_on_marker)  # workers fork it
+    monkeypatch.setattr(kvmlist.sources.reader, "parse_message", _fail_on_marker)  # workers fork it
     sequential = list(kvmlist.read_mbox(large))
     parallel = list(parse_in_workers(large, 2))
     assert parallel == sequential
@@ -211,10 +213,10 @@ def test_slices_split_into_exactly_the_sequential_mails(
     path.write_bytes(data if plain else lzma.compress(data))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mbox_source, "BLOCK", block)
-        patch.setattr(kvmlist.parallel, "CHUNK_BYTES", chunk)
+        patch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", chunk)
         sequential = list(iter_raw_messages(path))
-        jobs = list(kvmlist.parallel._jobs(path))
-        cut = [raw for job in jobs for raw in kvmlist.parallel._job_mails(job)]
+        jobs = list(kvmlist.scale.workers._jobs(path))
+        cut = [raw for job in jobs for raw in kvmlist.scale.workers._job_mails(job)]
     assert cut == sequential
 
 
@@ -227,10 +229,10 @@ def test_undated_from_line_ending_a_read_block_is_judged_as_sequentially(tmp_pat
     path.write_bytes(data + b"\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mbox_source, "BLOCK", 64)
-        patch.setattr(kvmlist.parallel, "CHUNK_BYTES", 1)
+        patch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1)
         sequential = list(iter_raw_messages(path))
-        jobs = list(kvmlist.parallel._jobs(path))
-        cut = [raw for job in jobs for raw in kvmlist.parallel._job_mails(job)]
+        jobs = list(kvmlist.scale.workers._jobs(path))
+        cut = [raw for job in jobs for raw in kvmlist.scale.workers._job_mails(job)]
     assert [job.start for job in jobs] == [0, 79]  # type: ignore[union-attr]
     assert len(sequential) == 3
     assert cut == sequential

@@ -1,4 +1,4 @@
-"""Charts: bars and labels carry exactly the counts of kvmlist.aggregate, and read cleanly."""
+"""Charts: bars and labels carry exactly the counts of analysis.aggregate, and read cleanly."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from xml.etree import ElementTree
 import pytest
 
 import kvmlist
-from kvmlist.aggregate import count_by, domain_of
+from kvmlist.analysis.aggregate import count_by, domain_of
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
-from kvmlist.identities import Mailmap, OrganisationMap
 
 from .conftest import FIXTURES, KVMARM, mail, mbox, need
 
 pytest.importorskip("matplotlib")
-from kvmlist import plot
+from kvmlist.outputs import plot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.cli import main
+from kvmlist.cli.commands import main
 from kvmlist.sources.public_inbox import iter_archive
 
 from .conftest import mail

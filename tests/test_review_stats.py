@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 
 import kvmlist
-from kvmlist.review_stats import review_summary
+from kvmlist.analysis.review_stats import review_summary
 
 from .conftest import FIXTURES
 

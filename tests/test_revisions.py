@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import kvmlist
 from kvmlist import parse_message
-from kvmlist.revisions import link_revisions
+from kvmlist.grouping.revisions import link_revisions
 
 from .conftest import FIXTURES, mail
 

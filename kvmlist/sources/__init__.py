@@ -1,1 +1,1 @@
-"""Bytes in: every way kvmlist reads mail yields raw messages to the parser."""
+"""Sources: mbox, Maildir, public-inbox git and lore HTTP, read and handed to the parser."""

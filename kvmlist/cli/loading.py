@@ -11,15 +11,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from kvmlist.cli.state import last_reported
 from kvmlist.errors import UsageError
-from kvmlist.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.models import Message
-from kvmlist.reader import parse_raw, read
-from kvmlist.report import ReportRange
+from kvmlist.outputs.report import ReportRange
+from kvmlist.sources.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve
-from kvmlist.state import last_reported
+from kvmlist.sources.reader import parse_raw, read
 
 T = TypeVar("T")
 
@@ -143,7 +143,7 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     if getattr(args, "since_last", False):
         if commit_range:
             raise UsageError("--since-last and a commit range exclude each other")
-        from kvmlist.state import default_state_file
+        from kvmlist.cli.state import default_state_file
 
         state = Path(args.state) if args.state else default_state_file()
         last = last_reported(inbox, state)

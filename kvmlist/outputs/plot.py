@@ -1,11 +1,11 @@
 """Charts of patch mails (needs ``kvmlist[plot]``: matplotlib).
 
->>> figure = kvmlist.plot.patches_per_period(messages, freq="W", by="organisation")
->>> kvmlist.plot.save(figure, "weekly.png")                      # or .svg
+>>> figure = kvmlist.outputs.plot.patches_per_period(messages, freq="W", by="organisation")
+>>> kvmlist.outputs.plot.save(figure, "weekly.png")                      # or .svg
 
 Figures are plain :class:`matplotlib.figure.Figure` objects drawn by the Agg backend: nothing
 touches pyplot's global state and no display is needed. The counts come from
-:mod:`kvmlist.aggregate`, so they are those of ``kvmlist stats``.
+:mod:`kvmlist.analysis.aggregate`, so they are those of ``kvmlist stats``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kvmlist.aggregate import (
+from kvmlist.analysis.aggregate import (
     author_of,
     count_by,
     count_by_author,
@@ -28,8 +28,8 @@ from kvmlist.aggregate import (
     organisation_of,
     period_of,
 )
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
-from kvmlist.identities import Mailmap, OrganisationMap
 from kvmlist.models import Message, Patch, Person
 
 if TYPE_CHECKING:

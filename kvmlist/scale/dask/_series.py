@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
-from kvmlist.dask._partitions import BagOrSources, bag_of, dask, dask_bag
 from kvmlist.errors import SourceError
+from kvmlist.grouping.revisions import with_revisions
+from kvmlist.grouping.series import group_series as group_series_locally
+from kvmlist.grouping.threads import ThreadForest
 from kvmlist.models import Message, Patch, Series
-from kvmlist.revisions import with_revisions
-from kvmlist.series import group_series as group_series_locally
-from kvmlist.threads import ThreadForest
+from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask, dask_bag
 
 #: Patch fields grouping does not read, left out of the patches the client groups.
 HEAVY = frozenset({"raw", "commit_message", "diffstat", "trailers", "review_trailers", "defects"})

@@ -9,13 +9,13 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from kvmlist.aggregate import AuthorTally, author_of, domain_of, organisation_of, period_of
-from kvmlist.dask._partitions import BagOrSources, bag_of, dask
+from kvmlist.analysis.aggregate import AuthorTally, author_of, domain_of, organisation_of, period_of
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError
-from kvmlist.export import to_dataframe
-from kvmlist.identities import Mailmap, OrganisationMap
+from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Diffstat, Message, Patch, Person
-from kvmlist.series import iter_patch_mails
+from kvmlist.outputs.export import to_dataframe
+from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask
 
 
 def count_by(

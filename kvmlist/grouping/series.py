@@ -78,9 +78,9 @@ def group_series(
     """Return the series the patches among messages form, in order of first arrival.
 
     With ``reviews`` (the default), trailers that replies among messages give are attached to
-    the patches they review as ``Patch.review_trailers`` (see kvmlist.review). With
+    the patches they review as ``Patch.review_trailers`` (see kvmlist.grouping.review). With
     ``revisions``, each series' ``previous_id`` / ``next_id`` name the anchor Message-IDs of
-    its earlier and later revisions (see kvmlist.revisions.with_revisions).
+    its earlier and later revisions (see kvmlist.grouping.revisions.with_revisions).
     """
     mails = list(messages)
     groups = _with_pull_request_covers(_groups(patch_mails(mails)), mails)
@@ -88,7 +88,7 @@ def group_series(
         groups = _with_reviews(groups, mails)
     found = [_to_series(g) for g in groups]
     if revisions:
-        from kvmlist.revisions import with_revisions
+        from kvmlist.grouping.revisions import with_revisions
 
         found = with_revisions(found)
     return found
@@ -117,7 +117,7 @@ def _is_pull_request(message: Message) -> bool:
 
 
 def _with_reviews(groups: list[_Group], mails: list[Message]) -> list[_Group]:
-    from kvmlist.review import collect_reviews
+    from kvmlist.grouping.review import collect_reviews
 
     series_of: dict[str, tuple[Patch, ...]] = {}
     for group in groups:

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kvmlist.acceptance import acceptances_in
-from kvmlist.aggregate import period_of
+from kvmlist.analysis.aggregate import period_of
+from kvmlist.grouping.acceptance import acceptances_in
+from kvmlist.grouping.review import reply_trailers, review_targets
+from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
-from kvmlist.review import reply_trailers, review_targets
-from kvmlist.series import group_series
 
 #: Review trailer keys counted per reviewer, and the column each goes to.
 COUNTED = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
@@ -70,7 +70,7 @@ class ReviewSummary:
         """Return the median timings of the series posted in each period, oldest first.
 
         ``freq`` is "W" (weeks, named by their Monday), "M" (YYYY-MM), "D" or "Y", as in
-        kvmlist.aggregate.period_of; a series belongs to the period of its posting.
+        kvmlist.analysis.aggregate.period_of; a series belongs to the period of its posting.
         """
         periods: dict[str, list[SeriesTiming]] = {}
         for timing in self.timings:

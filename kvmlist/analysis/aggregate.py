@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
-from kvmlist.identities import Mailmap, OrganisationMap
+from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person
-from kvmlist.series import iter_patch_mails
 
 K = TypeVar("K", bound=Hashable)
 

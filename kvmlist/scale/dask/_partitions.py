@@ -14,7 +14,6 @@ from typing import Any
 
 from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
-from kvmlist.reader import parse_raw, read_inbox, read_mbox
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import (
     BLOCK,
@@ -24,6 +23,7 @@ from kvmlist.sources.mbox import (
     split_mboxrd,
 )
 from kvmlist.sources.public_inbox import find_epochs
+from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
 
 dask: Any = importlib.import_module("dask")
 dask_bag: Any = importlib.import_module("dask.bag")
@@ -180,7 +180,7 @@ def _read_part(part: _MboxPart | _EpochPart) -> list[Message]:
     with _read_errors(name), open_binary(part.path) as stream:
         stream.seek(part.start)
         data = stream.read() if part.end is None else stream.read(part.end - part.start)
-    # split as the whole file is (same block boundaries), as kvmlist.parallel's workers do
+    # split as the whole file is (same block boundaries), as kvmlist.scale.workers's workers do
     raws = list(split_mboxrd(data, part.start, name=name))
     if part.end is not None:
         raws.pop()  # the empty mail the next part's separator line starts

@@ -1,8 +1,9 @@
 """DataFrames and Parquet (needs ``kvmlist[pandas]``: pandas and pyarrow).
 
->>> df = kvmlist.export.to_dataframe(patches)        # or series, or any messages
->>> kvmlist.export.to_parquet(df, "week.parquet"); kvmlist.export.read_parquet("week.parquet")
->>> kvmlist.export.to_dataframe(series, messages=mails)  # + review and acceptance timings
+>>> df = kvmlist.outputs.export.to_dataframe(patches)        # or series, or any messages
+>>> kvmlist.outputs.export.to_parquet(df, "week.parquet")
+>>> kvmlist.outputs.export.read_parquet("week.parquet")
+>>> kvmlist.outputs.export.to_dataframe(series, messages=mails)  # + review and acceptance timings
 
 Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
 kinds and trees are categoricals, counts are integers (nullable where a value may be absent).
@@ -42,8 +43,9 @@ def to_dataframe(
 
     Series rows get the lifecycle columns from the mails of ``messages`` when given (usually
     the mails the series were grouped from): ``first_reply``, ``first_review`` and
-    ``accepted`` (waits from posting, see kvmlist.review_stats), ``applied`` (patches applied),
-    ``applied_tree`` and ``applied_commits`` (see kvmlist.acceptance.acceptance_of).
+    ``accepted`` (waits from posting, see kvmlist.analysis.review_stats), ``applied`` (patches
+    applied),
+    ``applied_tree`` and ``applied_commits`` (see kvmlist.grouping.acceptance.acceptance_of).
     """
     pandas = _pandas()
     things: list[Message | Series] = list(items)
@@ -73,8 +75,8 @@ def _lifecycle(
     items: list[Message | Series], messages: Iterable[Message]
 ) -> dict[str, dict[str, Any]]:
     """Return the lifecycle columns per series anchor Message-ID."""
-    from kvmlist.acceptance import acceptance_of
-    from kvmlist.review_stats import review_summary
+    from kvmlist.analysis.review_stats import review_summary
+    from kvmlist.grouping.acceptance import acceptance_of
 
     series = [i for i in items if isinstance(i, Series)]
     mails = list(messages)

@@ -81,13 +81,13 @@ def write_file(path: str, write: Callable[[], object]) -> None:
 
 def write_parquet(frame: Any, path: str) -> None:
     """Write a DataFrame to a Parquet file (needs ``kvmlist[pandas]``)."""
-    from kvmlist import export
+    from kvmlist.outputs import export
 
     write_file(path, lambda: export.to_parquet(frame, path))
 
 
 def rows_frame(rows: list[dict[str, Any]], columns: list[str]) -> Any:
     """Return rows as a DataFrame with these columns, even when empty (``kvmlist[pandas]``)."""
-    from kvmlist.export import _pandas
+    from kvmlist.outputs.export import _pandas
 
     return _pandas().DataFrame(rows, columns=columns)

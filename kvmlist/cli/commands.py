@@ -14,9 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from kvmlist import plot
-from kvmlist._arguments import build_parser
-from kvmlist._loading import (
+from kvmlist.analysis.aggregate import count_by_author, count_by_field, count_by_organisation
+from kvmlist.analysis.check import check_messages
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.review_stats import TIMINGS, review_summary
+from kvmlist.cli.arguments import build_parser
+from kvmlist.cli.loading import (
     Loaded,
     is_remote,
     load,
@@ -25,7 +28,7 @@ from kvmlist._loading import (
     wants_progress,
     with_progress,
 )
-from kvmlist._output import (
+from kvmlist.cli.output import (
     EXIT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
@@ -37,17 +40,14 @@ from kvmlist._output import (
     write_file,
     write_parquet,
 )
-from kvmlist.aggregate import count_by_author, count_by_field, count_by_organisation
-from kvmlist.check import check_messages
+from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
-from kvmlist.identities import Mailmap, OrganisationMap
+from kvmlist.grouping.series import group_series
 from kvmlist.models import Series
-from kvmlist.parallel import count_by_field_in_workers
-from kvmlist.reader import parse_raw
-from kvmlist.report import ReportRange, render_report
-from kvmlist.review_stats import TIMINGS, review_summary
-from kvmlist.series import group_series
-from kvmlist.state import record_reported
+from kvmlist.outputs import plot
+from kvmlist.outputs.report import ReportRange, render_report
+from kvmlist.scale.workers import count_by_field_in_workers
+from kvmlist.sources.reader import parse_raw
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -152,7 +152,7 @@ def _parse_range(text: str | None) -> ReportRange | None:
 def _series(args: argparse.Namespace, loaded: Loaded) -> str | None:
     found = group_series(loaded.messages)
     if args.format == "parquet":
-        from kvmlist.export import to_dataframe
+        from kvmlist.outputs.export import to_dataframe
 
         write_parquet(to_dataframe(found), args.output)
         return None

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kvmlist.acceptance import Acceptance, acceptances_in
-from kvmlist.aggregate import AuthorTally, domain_of
+from kvmlist.analysis.aggregate import AuthorTally, domain_of
+from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.body import split_body
 
@@ -71,7 +71,7 @@ class _Period:
 @dataclass
 class ReportFigures:
     """What a report shows, gathered from a period's mails (by render_report, or merged from
-    partitions by kvmlist.dask): ``format_report`` turns it into the text."""
+    partitions by kvmlist.scale.dask): ``format_report`` turns it into the text."""
 
     domains: Counter[str] = field(default_factory=Counter)
     authors: Counter[Person] = field(default_factory=Counter)

@@ -2,8 +2,8 @@
 
 >>> from distributed import Client
 >>> client = Client()                       # or Client("tcp://scheduler:8786")
->>> bag = kvmlist.dask.messages_bag(["kvm-2025.mbox.gz", "lore/kvm"])
->>> kvmlist.dask.count_by_domain(bag).most_common(15)   # == kvmlist.count_by_domain(all mails)
+>>> bag = kvmlist.scale.dask.messages_bag(["kvm-2025.mbox.gz", "lore/kvm"])
+>>> kvmlist.scale.dask.count_by_domain(bag).most_common(15)  # == kvmlist.count_by_domain(...)
 
 Workers open the sources themselves, so paths must be readable there. Partitions come in
 archive order; every function returns exactly what its namesake in kvmlist returns on the
@@ -24,16 +24,16 @@ try:
 except ImportError:
     raise MissingExtraError("scale-out needs dask: pip install 'kvmlist[dask]'") from None
 
-from kvmlist.dask._counts import (
+from kvmlist.scale.dask._counts import (
     count_by,
     count_by_author,
     count_by_domain,
     count_by_organisation,
     patches_frame,
 )
-from kvmlist.dask._partitions import CHUNK_MESSAGES, messages_bag
-from kvmlist.dask._report import render_report
-from kvmlist.dask._series import group_series
+from kvmlist.scale.dask._partitions import CHUNK_MESSAGES, messages_bag
+from kvmlist.scale.dask._report import render_report
+from kvmlist.scale.dask._series import group_series
 
 __all__ = [
     "CHUNK_MESSAGES",

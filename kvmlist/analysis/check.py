@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kvmlist.grouping.series import group_series
 from kvmlist.models import Message
 from kvmlist.parse.mime import decode_body
-from kvmlist.series import group_series
 
 #: Examples kept per defect kind.
 EXAMPLES = 3

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kvmlist._output import EXIT_USAGE
 from kvmlist._version import __version__
-from kvmlist.lore import DEFAULT_BASE
+from kvmlist.cli.output import EXIT_USAGE
+from kvmlist.sources.lore import DEFAULT_BASE
 
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.

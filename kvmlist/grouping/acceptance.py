@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.subject import parse_subject
-from kvmlist.review import MAX_CLIMB
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
 RE_NOTICE = re.compile(

@@ -11,7 +11,7 @@ batches.
 Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
 ~20 objects per mail), so for counting, workers return a small *projection* of each mail
 instead — a tuple the parent aggregates. :func:`count_by_field_in_workers` does that and
-gives exactly the counts of the sequential :func:`kvmlist.aggregate.count_by_field`.
+gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.count_by_field`.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def map_in_workers(
     function); with ``workers <= 1`` everything runs in this process. A mail that cannot be
     parsed, or an unreadable source, gives what the sequential path gives, at the same point.
     """
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     if workers <= 1:
         yield from map(project, parse_raw(_mails(raws), strict=strict))
@@ -100,10 +100,10 @@ def count_by_field_in_workers(
     raws: Mails, field: str, workers: int
 ) -> Counter[str] | Counter[Person]:
     """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers."""
-    from kvmlist.aggregate import AGGREGATIONS, AuthorTally
+    from kvmlist.analysis.aggregate import AGGREGATIONS, AuthorTally
 
     if field not in AGGREGATIONS:
-        from kvmlist.aggregate import count_by_field
+        from kvmlist.analysis.aggregate import count_by_field
 
         return count_by_field((), field)  # raises the usual UsageError
     seen: set[str] = set()
@@ -293,7 +293,7 @@ def _work(
     job: _Job, project: Callable[[Message], T], strict: bool
 ) -> tuple[list[T], Exception | None]:
     """Return the projections of a job's mails, and the error that stopped it, if any."""
-    from kvmlist.reader import parse_raw
+    from kvmlist.sources.reader import parse_raw
 
     results: list[T] = []
     try:

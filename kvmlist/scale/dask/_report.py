@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from kvmlist.acceptance import Acceptance, acceptances_in
-from kvmlist.aggregate import AuthorTally
-from kvmlist.dask._partitions import BagOrSources, bag_of
+from kvmlist.analysis.aggregate import AuthorTally
+from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
-from kvmlist.report import TOP, ReportFigures, ReportRange, format_report, posting_block
+from kvmlist.outputs.report import TOP, ReportFigures, ReportRange, format_report, posting_block
+from kvmlist.scale.dask._partitions import BagOrSources, bag_of
 
 
 @dataclasses.dataclass

@@ -1,12 +1,12 @@
 """A client for lore.kernel.org and any other public-inbox HTTP server.
 
->>> from kvmlist.lore import LoreClient
+>>> from kvmlist.sources.lore import LoreClient
 >>> lore = LoreClient()                                   # https://lore.kernel.org/all/
 >>> thread = lore.thread("20251204094806.3846619-1-maz@kernel.org")   # list[Message]
 >>> hits = lore.search("s:FEAT_IDST d:2025-12-01..")
 >>> entries = lore.new(since=datetime(2025, 12, 1, tzinfo=timezone.utc))
 
-Responses are kept in an on-disk cache (``$XDG_CACHE_HOME/kvmlist/lore`` by default; atomic
+Responses are kept in an on-disk cache (``$XDG_CACHE_HOME/kvmlist/sources/lore`` by default; atomic
 writes, so two processes may share it). Single messages never change and are served from the
 cache; threads, searches and feeds are fetched again online and served from the cache with
 ``offline=True``. Connection errors, 5xx and 429 answers are retried with exponential backoff,
@@ -31,8 +31,8 @@ from urllib.parse import quote, unquote, urlsplit
 from kvmlist._version import __version__
 from kvmlist.errors import KvmlistError, SourceError
 from kvmlist.models import Message
-from kvmlist.reader import parse_raw
 from kvmlist.sources.mbox import iter_raw_messages
+from kvmlist.sources.reader import parse_raw
 
 if TYPE_CHECKING:
     import httpx
@@ -85,7 +85,7 @@ def normalise_message_id(text: str) -> str:
 
 
 def default_cache_dir() -> Path:
-    """Return ``$XDG_CACHE_HOME/kvmlist/lore`` (``~/.cache`` by default)."""
+    """Return ``$XDG_CACHE_HOME/kvmlist/sources/lore`` (``~/.cache`` by default)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     return Path(base) / "kvmlist" / "lore"
 

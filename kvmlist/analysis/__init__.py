@@ -1,0 +1,1 @@
+"""Counts, identities and organisations, review statistics and checks: values that merge."""

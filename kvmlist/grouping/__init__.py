@@ -1,0 +1,1 @@
+"""Messages into series, threads, revisions, reviews from replies and acceptances."""
