@@ -9,12 +9,40 @@ A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 MessageKind = Literal["patch", "cover", "reply", "other"]
+
+
+@dataclass
+class _LazyFields:
+    """The parse layer's functions behind the lazy fields (``Message.body``, ``Patch.diff``).
+
+    Bodies are costly, so they are decoded on first use; but models import nothing of the
+    layers above them. kvmlist.parse installs its functions here when it is imported, and
+    ``import kvmlist`` (which runs before any ``kvmlist.*`` module) imports it.
+    """
+
+    body: Callable[[bytes], str] | None = None
+    diff: Callable[[str], str] | None = None
+
+
+_LAZY = _LazyFields()
+
+
+def install_lazy_fields(*, body: Callable[[bytes], str], diff: Callable[[str], str]) -> None:
+    """Set how ``Message.body`` (raw -> text) and ``Patch.diff`` (body -> diff) are computed."""
+    _LAZY.body = body
+    _LAZY.diff = diff
+
+
+def _missing_parser() -> RuntimeError:
+    return RuntimeError("kvmlist.parse is not imported: `import kvmlist` before using models")
 
 
 class _Frozen(BaseModel):
@@ -112,9 +140,9 @@ class Message(_Frozen):
     @functools.cached_property
     def body(self) -> str:
         """The decoded text body (text/plain parts and patch attachments)."""
-        from kvmlist.parse.mime import decode_body  # local: models must not import parse
-
-        return decode_body(self.raw).text
+        if _LAZY.body is None:
+            raise _missing_parser()
+        return _LAZY.body(self.raw)
 
     @property
     def is_reply(self) -> bool:
@@ -166,9 +194,9 @@ class Patch(Message):
     @functools.cached_property
     def diff(self) -> str:
         """The diff part of the body, decoded on first use; empty when there is none."""
-        from kvmlist.parse.body import split_body
-
-        return split_body(self.body).diff
+        if _LAZY.diff is None:
+            raise _missing_parser()
+        return _LAZY.diff(self.body)
 
     def __repr__(self) -> str:
         return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"
