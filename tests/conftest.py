@@ -1,10 +1,23 @@
-"""Shared test helpers: where ../shared lives, and a small builder for realistic raw mails."""
+"""Shared test helpers: where ../shared lives, the corpus fixtures, a builder for raw mails.
+
+Corpus tests (marker ``corpus``) read the real archives in ../shared/corpus. ``make test``
+passes ``--corpus-sample N``: tests that take the :func:`corpus` fixture then run on N
+consecutive mails of each archive (a window placed by a fixed seed), and the other corpus
+tests (:func:`whole_corpus`, or reading ../shared themselves) are left to ``make
+test-corpus``, which runs every corpus test on whole archives.
+"""
 
 from __future__ import annotations
 
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+import kvmlist
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -12,6 +25,8 @@ SHARED = ROOT.parent / "shared"
 SEED_MBOX = SHARED / "seed" / "kvm-2025-12-04.mbox"
 SEED_REPORT = SHARED / "seed" / "kvm-report-2025-12-04.txt"
 KVMARM = SHARED / "corpus" / "kvmarm.mboxrd.xz"
+#: The seed that places the sampled window in each archive: the same mails on every run.
+SAMPLE_SEED = 18
 
 
 def need(path: Path) -> Path:
@@ -50,3 +65,104 @@ def mbox(*mails: bytes) -> bytes:
         quoted = re.sub(rb"(?m)^(>*From )", rb">\1", raw)
         out.append(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + quoted + b"\n")
     return b"".join(out)
+
+
+# --- the corpus, whole or sampled ------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--corpus-sample",
+        type=int,
+        default=int(os.environ.get("KVMLIST_CORPUS_SAMPLE", "0")),
+        metavar="N",
+        help="run corpus tests that take the `corpus` fixture on N consecutive mails of each "
+        "archive (fixed seed) and leave the other corpus tests out; 0: whole archives "
+        "(default, or $KVMLIST_CORPUS_SAMPLE)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    size = config.getoption("--corpus-sample")
+    if size:
+        return f"corpus: windows of {size} mails (seed {SAMPLE_SEED}); whole: make test-corpus"
+    return "corpus: whole archives"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With a sample size, keep only the corpus tests that can run on a sample."""
+    if not config.getoption("--corpus-sample"):
+        return
+    kept, left = [], []
+    for item in items:
+        whole_only = item.get_closest_marker("corpus") and "corpus" not in getattr(
+            item, "fixturenames", ()
+        )
+        (left if whole_only else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One archive as a test sees it: the whole of it, or a window of consecutive mails."""
+
+    name: str
+    #: A plain (uncompressed) mboxrd holding exactly the mails of ``messages``.
+    path: Path
+    messages: list[kvmlist.Message]
+    #: True for the whole archive; a sample's thresholds must not assume the whole.
+    whole: bool
+
+
+@pytest.fixture(scope="session")
+def _corpora(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, int], Corpus]:
+    """Return load(name, size): each archive read once a session, whole (0) or sampled."""
+    cache: dict[tuple[str, int], Corpus] = {}
+
+    def load(name: str, size: int) -> Corpus:
+        if (name, size) not in cache:
+            folder = tmp_path_factory.mktemp(name)
+            cache[name, size] = _load_corpus(name, size, folder)
+        return cache[name, size]
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def corpus(
+    request: pytest.FixtureRequest, _corpora: Callable[[str, int], Corpus]
+) -> Callable[[str], Corpus]:
+    """Return corpus(name): the archive ../shared/corpus/NAME.mboxrd.xz, read once a session.
+
+    Whole under ``make test-corpus``; a seeded window of ``--corpus-sample`` mails under
+    ``make test``. Skips with the reason when ../shared is absent.
+    """
+    size = request.config.getoption("--corpus-sample")
+    return lambda name: _corpora(name, size)
+
+
+@pytest.fixture(scope="session")
+def whole_corpus(_corpora: Callable[[str, int], Corpus]) -> Callable[[str], Corpus]:
+    """Return whole_corpus(name): the whole archive; its tests run only in make test-corpus."""
+    return lambda name: _corpora(name, 0)
+
+
+def _load_corpus(name: str, size: int, folder: Path) -> Corpus:
+    import lzma
+    import shutil
+
+    from kvmlist.sources.mbox import iter_raw_messages
+
+    packed = need(SHARED / "corpus" / f"{name}.mboxrd.xz")
+    path = folder / f"{name}.mbox"
+    raws = list(iter_raw_messages(packed)) if size else []
+    whole = not size or size >= len(raws)
+    if whole:
+        with lzma.open(packed) as source, path.open("wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+    else:
+        start = random.Random(f"{SAMPLE_SEED}:{name}").randrange(len(raws) - size + 1)
+        path.write_bytes(mbox(*raws[start : start + size]))
+    return Corpus(name, path, list(kvmlist.read_mbox(path)), whole)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import importlib
-import lzma
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -25,7 +23,7 @@ from kvmlist.analysis.identities import Mailmap  # noqa: E402
 from kvmlist.outputs.export import to_dataframe  # noqa: E402
 from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
 
-from .conftest import FIXTURES, KVMARM, mail, mbox, need  # noqa: E402
+from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
 from .inbox_builder import build_epoch  # noqa: E402
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
@@ -297,42 +295,34 @@ def test_without_dask_the_import_error_names_the_extra(monkeypatch: pytest.Monke
 
 
 @pytest.fixture(scope="module")
-def corpus_mbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus, decompressed once: chunks of a plain file are read without decompressing."""
-    plain = tmp_path_factory.mktemp("corpus") / "kvmarm.mbox"
-    with lzma.open(need(KVMARM)) as packed, plain.open("wb") as out:
-        shutil.copyfileobj(packed, out, 1 << 20)
-    return plain
+def kvmarm(corpus: Callable[[str], Corpus]) -> Corpus:
+    """The corpus as a plain file: chunks of a plain file are read without decompressing."""
+    return corpus("kvmarm")
 
 
 @pytest.fixture(scope="module")
-def corpus(corpus_mbox: Path) -> list[kvmlist.Message]:
-    return list(kvmlist.read_mbox(corpus_mbox))
-
-
-@pytest.fixture(scope="module")
-def corpus_bag(client: Any, corpus_mbox: Path) -> Any:
-    """The corpus in chunks of 5,000 mails, parsed once and kept in the workers' memory."""
-    return kd.messages_bag(corpus_mbox, chunk_messages=5000).persist()
+def corpus_bag(client: Any, kvmarm: Corpus) -> Any:
+    """The corpus in at least four chunks (5,000 mails for the whole), kept in the workers."""
+    chunk = 5000 if kvmarm.whole else max(1, len(kvmarm.messages) // 4)
+    return kd.messages_bag(kvmarm.path, chunk_messages=chunk).persist()
 
 
 @pytest.mark.corpus
-def test_corpus_is_cut_into_partitions_of_the_same_mails(
-    corpus_bag: Any, corpus: list[kvmlist.Message]
-) -> None:
+def test_corpus_is_cut_into_partitions_of_the_same_mails(corpus_bag: Any, kvmarm: Corpus) -> None:
     assert corpus_bag.npartitions >= 4
-    assert corpus_bag.count().compute() == len(corpus) > 21_000
+    assert corpus_bag.count().compute() == len(kvmarm.messages)
+    assert len(kvmarm.messages) > (21_000 if kvmarm.whole else 0)
     ids = corpus_bag.map(lambda m: m.message_id).compute()
-    assert ids == [m.message_id for m in corpus]
+    assert ids == [m.message_id for m in kvmarm.messages]
 
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("name", RESULTS)
 def test_corpus_on_two_workers_gives_the_single_process_result(
-    name: str, corpus_bag: Any, corpus: list[kvmlist.Message]
+    name: str, corpus_bag: Any, kvmarm: Corpus
 ) -> None:
     local, on_dask = RESULTS[name]
-    assert comparable(on_dask(corpus_bag)) == comparable(local(corpus))
+    assert comparable(on_dask(corpus_bag)) == comparable(local(kvmarm.messages))
 
 
 def test_partitions_split_as_the_whole_file_at_block_boundaries(tmp_path: Path) -> None:

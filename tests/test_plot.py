@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from kvmlist.analysis.aggregate import count_by, domain_of
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 
-from .conftest import FIXTURES, KVMARM, mail, mbox, need
+from .conftest import FIXTURES, Corpus, mail, mbox
 
 pytest.importorskip("matplotlib")
 from kvmlist.outputs import plot
@@ -209,8 +210,10 @@ def test_without_matplotlib_the_error_names_the_extra(
 
 
 @pytest.mark.corpus
-def test_years_of_weekly_bars_get_a_date_axis_and_add_up(tmp_path: Path) -> None:
-    messages = list(kvmlist.read_mbox(need(KVMARM)))
+def test_years_of_weekly_bars_get_a_date_axis_and_add_up(
+    whole_corpus: Callable[[str], Corpus], tmp_path: Path
+) -> None:
+    messages = whole_corpus("kvmarm").messages
     figure = plot.patches_per_period(messages, freq="W", by="organisation")
     drawn = bars(figure)
     dated = Counter(p.message_id for p in kvmlist.patch_mails(messages) if p.date is not None)
