@@ -18,6 +18,35 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 MessageKind = Literal["patch", "cover", "reply", "other"]
 
+#: Every kind of Defect, a closed set: docs/defects.md says what each means, with an example.
+#: A new kind is one line here and one row there (tests/test_defects.py holds them equal).
+DefectKind = Literal[
+    "8bit-header",
+    "bad-date",
+    "bad-encoded-word",
+    "bad-from",
+    "bad-in-body-from",
+    "bad-transfer-encoding",
+    "dmarc-munged",
+    "dmarc-unmunged",
+    "header-continuation-first",
+    "invalid-address",
+    "malformed-header-line",
+    "mime",
+    "mime-too-deep",
+    "mislabelled-charset",
+    "missing-date",
+    "missing-from",
+    "missing-message-id",
+    "no-author",
+    "nul-in-body",
+    "nul-in-header",
+    "patch-without-diff",
+    "skipped-part",
+    "unknown-charset",
+    "unparsable",
+]
+
 
 @dataclass
 class _LazyFields:
@@ -57,9 +86,9 @@ class _Frozen(BaseModel):
 
 
 class Defect(_Frozen):
-    """Something odd about the input, and what the parser did about it."""
+    """Something odd about the input, and what the parser did about it (docs/defects.md)."""
 
-    kind: str
+    kind: DefectKind
     detail: str = ""
 
     def __str__(self) -> str:
@@ -67,7 +96,13 @@ class Defect(_Frozen):
 
 
 class Person(_Frozen):
-    """A name and an e-mail address; people are the same when their addresses are."""
+    """A name and an e-mail address, as written in the mail.
+
+    Equality is that of the fields: ``Person(name="A", email="a@x")`` and
+    ``Person(name="B", email="a@x")`` differ, and so do ``a@x`` and ``A@X``. Merging one
+    person's names and address spellings is the counts' job (``count_by_author`` compares
+    addresses case-insensitively; a mailmap merges aliases).
+    """
 
     name: str = ""
     email: str

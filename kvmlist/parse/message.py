@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kvmlist.errors import MessageParseError
-from kvmlist.models import Defect, Message, MessageKind, Patch, Person
+from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Person
 from kvmlist.parse.addresses import address_defect, parse_address, unmunge
 from kvmlist.parse.body import BodyParts, split_body
 from kvmlist.parse.dates import parse_date
@@ -22,7 +22,7 @@ from kvmlist.parse.trailers import parse_trailers
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
-INFORMATIONAL = frozenset({"dmarc-unmunged", "patch-without-diff"})
+INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
 
 def parse_message(raw: bytes, *, strict: bool = False) -> Message:
