@@ -36,24 +36,39 @@ def patch_html(patch: Patch) -> str:
 
 
 def series_html(series: Series) -> str:
-    """Return a series as a table: its cover, every index 1..total, missing parts marked."""
+    """Return a series as a table: its cover, every index 1..total, runs of missing parts
+    as one row each (a bogus "1/999" should not draw 999 rows)."""
+    from kvmlist.models import index_ranges
+
     present = {p.index: p for p in series.patches}
-    state = "complete" if series.complete else f"missing {', '.join(map(str, series.missing))}"
+    state = "complete" if series.complete else f"missing {index_ranges(series.missing)}"
     head = (
         f"<b>v{series.version} {escape(series.title)}</b> — {escape(str(series.author or ''))}, "
         f"{len(series.patches)}/{series.total}, {state}"
     )
-    rows = []
+    rows = [_header("#", "title", "author", "review trailers")]
     if series.cover is not None:
         rows.append(_row("0", series.cover.title, str(series.cover.author or ""), "cover"))
-    for index in range(1, series.total + 1):
+    index = 1
+    while index <= series.total:
         patch = present.get(index)
         if patch is None:
-            rows.append(_row(str(index), "(missing)", "", "", missing=True))
-        else:
-            reviews = ", ".join(t.key for t in patch.review_trailers)
-            rows.append(_row(str(index), patch.title, str(patch.author or ""), reviews))
+            end = index
+            while end + 1 <= series.total and end + 1 not in present:
+                end += 1
+            number = str(index) if end == index else f"{index}-{end}"
+            rows.append(_row(number, "(missing)", "", "", missing=True))
+            index = end + 1
+            continue
+        reviews = ", ".join(t.key for t in patch.review_trailers)
+        rows.append(_row(str(index), patch.title, str(patch.author or ""), reviews))
+        index += 1
     return f"<div>{head}<table style='{STYLE}'>{''.join(rows)}</table></div>"
+
+
+def _header(*names: str) -> str:
+    cells = "".join(f"<th style='text-align:left'>{escape(n)}</th>" for n in names)
+    return f"<thead><tr>{cells}</tr></thead>"
 
 
 def _row(index: str, title: str, author: str, note: str, *, missing: bool = False) -> str:
@@ -62,10 +77,17 @@ def _row(index: str, title: str, author: str, note: str, *, missing: bool = Fals
     return f"<tr{style}>{cells}</tr>"
 
 
+def key_text(key: object) -> str:
+    """Return a counted key as a reader writes it: ("2026-03-02", "Arm") -> "2026-03-02 · Arm"."""
+    if isinstance(key, tuple):
+        return " · ".join(key_text(part) for part in key)
+    return str(key)
+
+
 def counts_html(top: list[tuple[Any, int]], total: int, keys: int) -> str:
     """Return counts as a table: rank, key, count and share of the total, then what is left."""
-    rows = "".join(
-        f"<tr><td style='text-align:right'>{rank}</td><td>{escape(str(key))}</td>"
+    rows = _header("#", "key", "patch mails", "share") + "".join(
+        f"<tr><td style='text-align:right'>{rank}</td><td>{escape(key_text(key))}</td>"
         f"<td style='text-align:right'>{count}</td>"
         f"<td style='text-align:right'>{100 * count / total:.1f}%</td></tr>"
         for rank, (key, count) in enumerate(top, 1)

@@ -14,7 +14,7 @@ def test_series_html_marks_missing_parts_and_escapes() -> None:
     partial = next(s for s in series if not s.complete)
     html = partial._repr_html_()
     assert "missing 3" in html and "(missing)" in html
-    assert html.count("<tr") == partial.total
+    assert html.count("<tr") == 1 + partial.total  # the header row, then one per index
     assert "\n" not in repr(partial) and repr(partial).startswith("<Series v3 3/4")
 
 
@@ -37,6 +37,6 @@ def test_counts_show_as_a_ranked_table_with_shares_and_the_rest() -> None:
     assert f"<td style='text-align:right'>1</td><td>{top}</td>" in html and share in html
     assert "more" not in html  # nine domains fit
     many = kvmlist.Counts({f"d{i}.example": 1 for i in range(25)})
-    assert many._repr_html_().count("<tr>") == 21 and "… and 5 more" in many._repr_html_()
+    assert many._repr_html_().count("<tr>") == 1 + 21 and "… and 5 more" in many._repr_html_()
     authors = kvmlist.count_by_author(mails)
     assert "&lt;" in authors._repr_html_()  # Person renders "Name <address>", escaped

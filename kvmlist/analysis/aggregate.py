@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person
@@ -111,6 +111,36 @@ def organisation_of(
 ) -> str:
     """Return the organisation of a patch's author at the mail's date."""
     return organisations.organisation(author_of(patch, mailmap), patch.date)
+
+
+class OrganisationKey:
+    """``organisation_of`` as a count_by key that also tallies the author domains it could not
+    map: why "(Unknown)" is as big as it is (kernel.org, free mail, unmapped domains)."""
+
+    def __init__(self, organisations: OrganisationMap, mailmap: Mailmap | None = None) -> None:
+        self.organisations = organisations
+        self.mailmap = mailmap
+        self.unknown: Counts[str] = Counts()
+
+    def __call__(self, patch: Patch) -> str:
+        organisation = organisation_of(patch, self.organisations, self.mailmap)
+        if organisation == UNKNOWN:
+            author = author_of(patch, self.mailmap)
+            self.unknown[author.domain if author and author.domain else "(no address)"] += 1
+        return organisation
+
+
+def explain_unknown(unknown: Counter[str], shown: int = 3) -> str:
+    """Return one line saying which domains make up "(Unknown)" and how to map them."""
+    if not unknown:
+        return ""
+    top = ", ".join(f"{domain} {n:,}" for domain, n in unknown.most_common(shown))
+    more = ", …" if len(unknown) > shown else ""
+    return (
+        f"{UNKNOWN} is {unknown.total():,} patch mails from addresses no map entry covers "
+        f"({top}{more}); kernel.org and free-mail addresses name no employer: map the "
+        "addresses or domains in an --orgmap FILE (docs/identities.md)"
+    )
 
 
 def first_time_contributors(

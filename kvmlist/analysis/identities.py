@@ -8,6 +8,7 @@ override it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,10 @@ from kvmlist.errors import UsageError
 from kvmlist.models import Person
 
 UNKNOWN = "(Unknown)"
+# an organisation map's key: "arm.com", "uk.ibm.com", "jane.doe+kvm@gmail.com"
+RE_KEY = re.compile(r"[\w.+-]+(?:@[\w.-]+)?")
+#: What people put between key and organisation by habit from other formats ("a.com = A").
+SEPARATORS = "=:,"
 #: Domains of free-mail providers: their users' employer is unknown unless mapped by address.
 FREE_MAIL = frozenset(
     {
@@ -113,23 +118,33 @@ class OrganisationMap:
         """Add (and override with) the entries of a file; return self."""
         try:
             with open(path, encoding="utf-8") as handle:
-                return self.extend(handle)
+                return self.extend(handle, source=os.fspath(path))
         except OSError as error:
             raise UsageError(
                 f"{path}: cannot read the organisation map: {error.strerror}"
             ) from None
 
-    def extend(self, lines: Iterable[str]) -> OrganisationMap:
-        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]"); later entries for a key win."""
+    def extend(self, lines: Iterable[str], *, source: str = "organisation map") -> OrganisationMap:
+        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]"); later entries for a key win.
+
+        A line that is not of that shape ("kernel.org = Linux Foundation") is a UsageError
+        naming ``source`` and the line number.
+        """
         for number, line in enumerate(lines, start=1):
             text = line.split("#", 1)[0].strip()
             if not text:
                 continue
             key, _, rest = text.partition(" ")
             organisation, _, until = rest.partition("<")
+            where = f"{source} line {number}"
             if not organisation.strip():
-                raise UsageError(f"organisation map line {number}: no organisation for {key!r}")
-            entry = _Entry(organisation.strip(), _date(until.strip(), number) if until else None)
+                raise UsageError(f"{where}: no organisation for {key!r}")
+            if not RE_KEY.fullmatch(key) or organisation.strip()[0] in SEPARATORS:
+                raise UsageError(
+                    f"{where}: {text!r} is not KEY ORGANISATION "
+                    "(a domain or address, a space, the name: 'kernel.org Linux Foundation')"
+                )
+            entry = _Entry(organisation.strip(), _date(until.strip(), where) if until else None)
             entries = self._entries.setdefault(key.lower(), [])
             if entry.until is None:
                 entries[:] = [e for e in entries if e.until is not None]
@@ -166,8 +181,8 @@ class OrganisationMap:
         return undated[-1].organisation if undated else None
 
 
-def _date(text: str, number: int) -> date:
+def _date(text: str, where: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"organisation map line {number}: bad date {text!r}") from None
+        raise UsageError(f"{where}: bad date {text!r}") from None

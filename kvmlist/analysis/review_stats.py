@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kvmlist.analysis.aggregate import period_of
+from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import acceptances_in
 from kvmlist.grouping.review import reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
@@ -93,8 +95,12 @@ def _median(timings: Iterable[SeriesTiming], attribute: str) -> timedelta | None
     return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
 
 
-def review_summary(messages: Iterable[Message]) -> ReviewSummary:
-    """Return per-reviewer counts (most active first) and per-series timings."""
+def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = None) -> ReviewSummary:
+    """Return per-reviewer counts (most active first) and per-series timings.
+
+    Reviewers are people by address (merged through a git ``mailmap`` first), shown with the
+    name they write most often ("Eric Auger" over the occasional "Auger Eric").
+    """
     mails = list(messages)
     found = group_series(mails, reviews=False)
     by_id = {m.message_id: m for m in mails}
@@ -105,12 +111,12 @@ def review_summary(messages: Iterable[Message]) -> ReviewSummary:
             series_of[mail.message_id] = one.patches
             position_of[mail.message_id] = position
     timings = [SeriesTiming(one) for one in found]
-    reviewers: dict[str, ReviewerStats] = {}
+    reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
     for reply in mails:
         if reply.kind != "reply":
             continue
-        _count_reply(reply, reviewers)
+        reviewers.count(reply)
         targets = review_targets(reply, by_id, series_of)
         if not targets or reply.date is None:
             continue
@@ -118,7 +124,7 @@ def review_summary(messages: Iterable[Message]) -> ReviewSummary:
         gave_review = any(t.key.lower() in COUNTED for t in reply_trailers(reply))
         accepted = any(True for _ in acceptances_in(reply, titles))
         _record(timing, reply.date, gave_review, accepted)
-    ranked = sorted(reviewers.values(), key=lambda r: (-r.trailers, -r.replies))
+    ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
 
 
@@ -127,22 +133,43 @@ def series_of_patches(found: list[Series]) -> list[Patch]:
     return [mail for one in found for mail in one.messages]
 
 
-def _count_reply(reply: Message, reviewers: dict[str, ReviewerStats]) -> None:
-    if reply.sender is not None:
-        stats = _stats_for(reply.sender, reviewers)
-        stats.replies += 1
-    for trailer in reply_trailers(reply):
-        column = COUNTED.get(trailer.key.lower())
-        if column and trailer.person is not None and not trailer.mismatch:
-            stats = _stats_for(trailer.person, reviewers)
-            setattr(stats, column, getattr(stats, column) + 1)
+class _Reviewers:
+    """ReviewerStats per address, and how often each name was written for it."""
 
+    def __init__(self, mailmap: Mailmap | None) -> None:
+        self._mailmap = mailmap
+        self._stats: dict[str, ReviewerStats] = {}
+        self._names: dict[str, Counter[str]] = {}
 
-def _stats_for(person: Person, reviewers: dict[str, ReviewerStats]) -> ReviewerStats:
-    key = person.email.lower()
-    if key not in reviewers:
-        reviewers[key] = ReviewerStats(person)
-    return reviewers[key]
+    def count(self, reply: Message) -> None:
+        """Count a reply for its sender and each review trailer for the person it names."""
+        if reply.sender is not None:
+            self._for(reply.sender).replies += 1
+        for trailer in reply_trailers(reply):
+            column = COUNTED.get(trailer.key.lower())
+            if column and trailer.person is not None and not trailer.mismatch:
+                stats = self._for(trailer.person)
+                setattr(stats, column, getattr(stats, column) + 1)
+
+    def stats(self) -> list[ReviewerStats]:
+        """Return the stats, each person named by the name most often written for them."""
+        for key, stats in self._stats.items():
+            names = self._names[key]
+            if names:
+                name = names.most_common(1)[0][0]
+                stats.person = Person(name=name, email=stats.person.email)
+        return list(self._stats.values())
+
+    def _for(self, person: Person) -> ReviewerStats:
+        if self._mailmap is not None:
+            person = self._mailmap.resolve(person)
+        key = person.email.lower()
+        if key not in self._stats:
+            self._stats[key] = ReviewerStats(person)
+            self._names[key] = Counter()
+        if person.name:
+            self._names[key][person.name] += 1
+        return self._stats[key]
 
 
 def _record(timing: SeriesTiming, when: datetime, gave_review: bool, accepted: bool) -> None:

@@ -90,6 +90,7 @@ def _add_report(commands: Any) -> None:
     report.add_argument("--state", metavar="FILE", help="where --since-last keeps its state")
     report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
     report.add_argument("--top", type=positive, default=15, help="rows per ranking (default 15)")
+    report.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
 
 
 def _add_fetch(commands: Any) -> None:
@@ -122,6 +123,7 @@ def _add_review(commands: Any) -> None:
         help="also give the medians per week (W) or month (M) of posting "
         "(with --format csv: only those rows)",
     )
+    review.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
     _add_format(review)
 
 

@@ -14,7 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from kvmlist.analysis.aggregate import count_by_author, count_by_field, count_by_organisation
+from kvmlist.analysis.aggregate import (
+    OrganisationKey,
+    count_by,
+    count_by_author,
+    count_by_field,
+    explain_unknown,
+)
 from kvmlist.analysis.check import check_messages
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
@@ -33,6 +39,7 @@ from kvmlist.cli.output import (
     EXIT_OK,
     EXIT_USAGE,
     FILE_ONLY_FORMATS,
+    cell_text,
     emit,
     emit_bytes,
     render_rows,
@@ -43,7 +50,7 @@ from kvmlist.cli.output import (
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Series
+from kvmlist.models import Series, index_ranges
 from kvmlist.outputs import plot
 from kvmlist.outputs.report import ReportRange, render_report
 from kvmlist.scale.workers import count_by_field_in_workers
@@ -115,18 +122,25 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, loaded: Loaded) -> str:
+    mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     if loaded.inbox is not None:
         span = loaded.commit_span
         if span is None:
             _note(args, "no mail arrived in that range")
             return ""
         name = args.list_name or _inbox_name(loaded)
-        text = render_report(loaded.messages, range=span, list_name=name, top=args.top)
+        text = render_report(
+            loaded.messages, range=span, list_name=name, top=args.top, mailmap=mailmap
+        )
         if args.since_last and loaded.last_commit:
             record_reported(loaded.inbox, loaded.last_commit, _state_path(args))
         return text
     return render_report(
-        loaded.messages, range=_parse_range(args.range), list_name=args.list_name, top=args.top
+        loaded.messages,
+        range=_parse_range(args.range),
+        list_name=args.list_name,
+        top=args.top,
+        mailmap=mailmap,
     )
 
 
@@ -175,7 +189,7 @@ def _series_row(series: Series) -> dict[str, Any]:
         "present": len(series.patches),
         "total": series.total,
         "cover": "yes" if series.cover else "no",
-        "missing": " ".join(map(str, series.missing)),
+        "missing": index_ranges(series.missing),
         "date": series.date.isoformat() if series.date else "",
         "author": str(series.author or ""),
         "title": series.title,
@@ -185,10 +199,11 @@ def _series_row(series: Series) -> dict[str, Any]:
 def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     mailmap, organisations = _identities(args)
     counts: Sequence[tuple[object, int]]
-    if args.by == "organisation":
-        counts = count_by_organisation(
-            loaded.messages, organisations=organisations, mailmap=mailmap
-        ).most_common(args.top)
+    if args.by == "organisation" and organisations is not None:
+        key = OrganisationKey(organisations, mailmap)
+        counts = count_by(loaded.messages, key).most_common(args.top)
+        if key.unknown:
+            _note(args, explain_unknown(key.unknown))
     elif args.by == "author" and mailmap is not None:
         counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
     elif args.workers > 1 and args.source and not is_remote(args.source):
@@ -238,7 +253,8 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
 
 
 def _review(args: argparse.Namespace, loaded: Loaded) -> str:
-    summary = review_summary(loaded.messages)
+    mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
+    summary = review_summary(loaded.messages, mailmap=mailmap)
     rows = [
         {"reviewer": str(r.person), "reviewed": r.reviewed, "acked": r.acked,
          "tested": r.tested, "replies": r.replies}
@@ -259,7 +275,8 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
         return render_rows(periods, "csv") if args.freq else render_rows(rows, "csv")
     table = render_rows(rows, args.format)
     lines = [
-        f"median hours to {name.replace('_', ' ')}: {value}" for name, value in medians.items()
+        f"median hours to {name.replace('_', ' ')}: {cell_text(value)}"
+        for name, value in medians.items()
     ]
     text = table + "\n" + "\n".join(lines) + "\n"
     return text + "\n" + render_rows(periods, "table") if periods else text

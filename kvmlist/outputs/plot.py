@@ -11,24 +11,24 @@ touches pyplot's global state and no display is needed. The counts come from
 from __future__ import annotations
 
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, time, timedelta, timezone
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kvmlist.analysis.aggregate import (
+    OrganisationKey,
     author_of,
     count_by,
     count_by_author,
     count_by_domain,
-    count_by_organisation,
     domain_of,
-    organisation_of,
+    explain_unknown,
     period_of,
 )
-from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.models import Message, Patch, Person
 
@@ -68,6 +68,7 @@ def patches_per_period(
     key, display = _grouping(by, orgmap, mailmap)
     counts = count_by(messages, key, freq=freq)
     periods = _all_periods({period for period, _ in counts}, freq)
+    unknown = key.unknown if isinstance(key, OrganisationKey) else None
     figure = _figure(figsize=(11, 5.5))
     axes = figure.add_subplot()
     if not periods:
@@ -96,7 +97,7 @@ def patches_per_period(
     _period_axis(axes, periods, freq)
     handles, names = axes.get_legend_handles_labels()  # listed as stacked: top first
     axes.legend(handles[::-1], names[::-1], title=by, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return figure
+    return _explain_unknown(figure, unknown)
 
 
 def top_contributors(
@@ -112,7 +113,8 @@ def top_contributors(
     Each bar is labelled with its count; the counts are those of ``kvmlist stats``.
     """
     _check_grouping(by, orgmap)
-    ranked = _ranking(messages, by, orgmap, mailmap).most_common(top)
+    counts, unknown = _ranking(messages, by, orgmap, mailmap)
+    ranked = counts.most_common(top)
     figure = _figure(figsize=(9, 1.2 + 0.32 * max(len(ranked), 3)))
     axes = figure.add_subplot()
     if not ranked:
@@ -125,7 +127,8 @@ def top_contributors(
     axes.set_xlabel("patch mails")
     axes.set_title(f"Top {len(ranked)} by {by}: patch mails")
     axes.spines[["top", "right"]].set_visible(False)
-    return figure
+    shown = {key for key, _ in ranked}
+    return _explain_unknown(figure, unknown if UNKNOWN in shown else None)
 
 
 def save(figure: Figure, path: str | os.PathLike[str]) -> None:
@@ -160,12 +163,22 @@ def _ranking(
     by: str,
     orgmap: OrganisationMap | None,
     mailmap: Mailmap | None,
-) -> Counter[Any]:
+) -> tuple[Counter[Any], Counter[str] | None]:
+    """Return the counts, and for organisations the domains behind "(Unknown)"."""
     if by == "author":
-        return count_by_author(messages, mailmap=mailmap)
+        return count_by_author(messages, mailmap=mailmap), None
     if by == "domain":
-        return count_by_domain(messages)
-    return count_by_organisation(messages, organisations=orgmap, mailmap=mailmap)
+        return count_by_domain(messages), None
+    key = OrganisationKey(orgmap or OrganisationMap.default(), mailmap)
+    return count_by(messages, key), key.unknown
+
+
+def _explain_unknown(figure: Figure, unknown: Counter[str] | None) -> Figure:
+    """Say under the chart what "(Unknown)" is made of and how to map it."""
+    if unknown:
+        note = textwrap.fill(explain_unknown(unknown), width=int(figure.get_figwidth() * 15))
+        figure.supxlabel(note, fontsize=8, color="#555555", ha="center")
+    return figure
 
 
 def _grouping(
@@ -175,9 +188,7 @@ def _grouping(
     if by == "domain":
         return domain_of, _same
     if by == "organisation":
-        organisations = orgmap or OrganisationMap.default()
-
-        return partial(organisation_of, organisations=organisations, mailmap=mailmap), _same
+        return OrganisationKey(orgmap or OrganisationMap.default(), mailmap), _same
     latest: dict[str, Person] = {}  # one person per address, as count_by_author counts
 
     def address(patch: Patch) -> str | None:

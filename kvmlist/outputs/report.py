@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kvmlist.analysis.aggregate import AuthorTally, domain_of
+from kvmlist.analysis.aggregate import AuthorTally, author_of
+from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.body import split_body
@@ -59,11 +60,12 @@ class _Period:
         if message.kind == "reply":
             self.acceptances.extend(acceptances_in(message, titles))
 
-    def add_patch(self, patch: Patch) -> None:
-        domain = domain_of(patch)
-        if domain is not None:
-            self.domains[domain] += 1
-        self.authors.add(patch)
+    def add_patch(self, patch: Patch, mailmap: Mailmap | None = None) -> None:
+        author = author_of(patch, mailmap)
+        if author is not None:
+            if author.domain:
+                self.domains[author.domain] += 1
+            self.authors.add_person(author)
         if patch.index <= 1:
             self.postings.append(patch)
 
@@ -89,8 +91,12 @@ def render_report(
     range: ReportRange | None = None,
     list_name: str | None = None,
     top: int = TOP,
+    mailmap: Mailmap | None = None,
 ) -> str:
-    """Return the report text for the messages of one period (read once, in one pass)."""
+    """Return the report text for the messages of one period (read once, in one pass).
+
+    A git ``mailmap`` merges a person's aliases before authors and domains are counted.
+    """
     period = _Period()
     titles: dict[str, str] = {}
     for message in messages:
@@ -98,7 +104,7 @@ def render_report(
             if message.message_id in titles:
                 continue  # the same Message-ID counts once
             titles[message.message_id] = message.title
-            period.add_patch(message)
+            period.add_patch(message, mailmap)
         period.add(message, titles)
     figures = ReportFigures(
         domains=period.domains,
@@ -124,7 +130,9 @@ def format_report(
     name = list_name or _name_of_list(figures.list_ids)
     out = [
         f"From {range.start} to {range.end}",
-        f"{name} mailing list update from {range.start} to {range.end}",
+        f"{name} mailing list update from {range.start} to {range.end}"
+        if name
+        else f"Mailing list update from {range.start} to {range.end}",
         "",
         f"Top {top} contributor Email domains (Based on Email Body)",
         "",
@@ -140,12 +148,13 @@ def format_report(
     return "\n".join(out) + "\n"
 
 
-def list_name_of(messages: Iterable[Message], default: str = "Mailing") -> str:
-    """Return the report name of the list most mails carry in List-Id (kvm.vger... -> KVM)."""
+def list_name_of(messages: Iterable[Message], default: str = "") -> str:
+    """Return the report name of the list most mails carry in List-Id (kvm.vger... -> KVM);
+    ``default`` when no mail has one (the header then reads "Mailing list update")."""
     return _name_of_list(Counter(m.list_id.lower() for m in messages if m.list_id), default)
 
 
-def _name_of_list(list_ids: Counter[str], default: str = "Mailing") -> str:
+def _name_of_list(list_ids: Counter[str], default: str = "") -> str:
     if not list_ids:
         return default
     list_id = list_ids.most_common(1)[0][0]
