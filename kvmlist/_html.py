@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +36,22 @@ def patch_html(patch: Patch) -> str:
     return f"<table style='{STYLE}'>{body}</table>"
 
 
+def index_ranges(indices: Iterable[int], *, limit: int = 40) -> str:
+    """Return indices as ranges ("1-12, 14"), or their count when that is longer than limit."""
+    ordered = sorted(set(indices))
+    runs: list[list[int]] = []
+    for index in ordered:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+    return text if len(text) <= limit else f"{len(ordered)} indices"
+
+
 def series_html(series: Series) -> str:
     """Return a series as a table: its cover, every index 1..total, runs of missing parts
     as one row each (a bogus "1/999" should not draw 999 rows)."""
-    from kvmlist.models import index_ranges
-
     present = {p.index: p for p in series.patches}
     state = "complete" if series.complete else f"missing {index_ranges(series.missing)}"
     head = (

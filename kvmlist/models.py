@@ -9,7 +9,7 @@ A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -72,19 +72,6 @@ def install_lazy_fields(*, body: Callable[[bytes], str], diff: Callable[[str], s
 
 def _missing_parser() -> RuntimeError:
     return RuntimeError("kvmlist.parse is not imported: `import kvmlist` before using models")
-
-
-def index_ranges(indices: Iterable[int], *, limit: int = 40) -> str:
-    """Return indices as ranges ("1-12, 14"), or their count when that is longer than limit."""
-    ordered = sorted(set(indices))
-    runs: list[list[int]] = []
-    for index in ordered:
-        if runs and index == runs[-1][1] + 1:
-            runs[-1][1] = index
-        else:
-            runs.append([index, index])
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-    return text if len(text) <= limit else f"{len(ordered)} indices"
 
 
 class _Frozen(BaseModel):
@@ -320,6 +307,8 @@ class Series(_Frozen):
         return ((self.cover,) if self.cover else ()) + self.patches
 
     def __repr__(self) -> str:
+        from kvmlist._html import index_ranges
+
         state = "complete" if self.complete else f"missing {index_ranges(self.missing)}"
         return (
             f"<Series v{self.version} {len(self.patches)}/{self.total} {self.title[:50]!r} {state}>"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import kvmlist
+from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import count_by
 from kvmlist.analysis.identities import OrganisationMap
 from kvmlist.cli.commands import main
 from kvmlist.errors import UsageError
-from kvmlist.models import index_ranges
 
 from .conftest import FIXTURES, mail, mbox
 

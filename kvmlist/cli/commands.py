@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
     OrganisationKey,
     count_by,
@@ -50,7 +51,7 @@ from kvmlist.cli.output import (
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Series, index_ranges
+from kvmlist.models import Series
 from kvmlist.outputs import plot
 from kvmlist.outputs.report import ReportRange, render_report
 from kvmlist.scale.workers import count_by_field_in_workers
