@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from kvmlist._version import __version__
+from kvmlist.cli.landed import add_landed
 from kvmlist.cli.output import EXIT_USAGE
 from kvmlist.sources.lore import DEFAULT_BASE
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["table", "json"], default="table")
     _add_stats(commands)
     _add_plot(commands)
+    add_landed(commands, _add_source, _add_format)
     return parser
 
 

@@ -26,6 +26,7 @@ from kvmlist.analysis.check import check_messages
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
+from kvmlist.cli.landed import run_landed
 from kvmlist.cli.loading import (
     Loaded,
     is_remote,
@@ -288,6 +289,7 @@ def _hours(value: timedelta | None) -> float | None:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Loaded], str | None]] = {
+    "landed": run_landed,
     "plot": _plot,
     "report": _report,
     "review": _review,

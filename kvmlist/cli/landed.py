@@ -1,0 +1,91 @@
+"""``kvmlist landed ARCHIVE --git TREE``: which posted patches reached the tree, and how."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from kvmlist.cli.loading import Loaded
+from kvmlist.cli.output import render_rows
+from kvmlist.errors import KvmlistError
+from kvmlist.grouping.landed import find_landed
+from kvmlist.grouping.landed.git import check_tree
+from kvmlist.grouping.landed.series import series_landings
+from kvmlist.grouping.series import group_series
+from kvmlist.models import Patch
+
+
+def git_tree(text: str) -> str:
+    """Return a --git path that is a git repository (argparse type: a one-line error)."""
+    try:
+        check_tree(text)
+    except KvmlistError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
+    """Add the ``landed`` subcommand to the parser."""
+    landed = commands.add_parser(
+        "landed",
+        help="which posted patches reached a git tree",
+        description="Map every patch mail onto the commit that carries it in a git tree: "
+        "by a Link:/Message-Id: trailer, by git patch-id, or by a fuzzy match for reworked "
+        "patches (docs/landed.md).",
+    )
+    add_source(landed)
+    landed.add_argument("--git", metavar="TREE", required=True, type=git_tree, help="git tree")
+    landed.add_argument(
+        "--range", metavar="REVS", help="commits to look at (git revisions; default all refs)"
+    )
+    landed.add_argument(
+        "--series", action="store_true", help="one row per series instead of per patch"
+    )
+    landed.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    add_format(landed)
+
+
+def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
+    """Return the landed table (per patch, or per series with --series)."""
+    from kvmlist.analysis.identities import Mailmap
+
+    messages = list(loaded.messages)
+    mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
+    revs = tuple(args.range.split()) if args.range else ()
+    landed = find_landed(messages, args.git, revs=revs, mailmap=mailmap)
+    if args.series:
+        rows = [_series_row(one) for one in series_landings(group_series(messages), landed)]
+    else:
+        patches = [m for m in messages if isinstance(m, Patch) and m.has_diff and not m.is_cover]
+        rows = [_patch_row(m, landed.of(m.message_id), landed.duplicate_of.get(m.message_id))
+                for m in patches]  # fmt: skip
+    if args.format == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    return render_rows(rows, args.format)
+
+
+def _patch_row(mail: Patch, landing: Any, duplicate: str | None) -> dict[str, Any]:
+    return {
+        "message_id": mail.message_id,
+        "title": mail.title,
+        "commit": landing.commit[:12] if landing else "",
+        "committed": landing.committed_at.isoformat() if landing else "",
+        "release": (landing.release or "") if landing else "",
+        "how": landing.how if landing else ("duplicate" if duplicate else ""),
+        "score": landing.score if landing else None,
+    }
+
+
+def _series_row(one: Any) -> dict[str, Any]:
+    days = one.time_to_land.total_seconds() / 86400 if one.time_to_land else None
+    return {
+        "anchor": one.series.anchor_id,
+        "version": one.series.version,
+        "title": one.series.title,
+        "landed": one.state,
+        "patches": " ".join(map(str, one.landed_indices)),
+        "of": len(one.series.patches),
+        "landed_at": one.landed_at.isoformat() if one.landed_at else "",
+        "days_from_v1": round(days, 1) if days is not None else None,
+    }

@@ -1,0 +1,71 @@
+"""Running git on a tree the user names: argument lists only, no repository-supplied programs.
+
+Every call goes through :func:`run_git`, which turns off what a repository's own configuration
+could make git run (fsmonitor hooks, signature checking, pagers, external diff and textconv
+drivers are turned off where the diff is made) and reports failures as one-line errors.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from kvmlist.errors import SourceError, UsageError
+
+#: Options before the subcommand: nothing the tree's config names gets executed.
+SAFE_OPTIONS = (
+    "-c",
+    "core.fsmonitor=",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "color.ui=false",
+    "--no-pager",
+)
+
+
+class GitTreeError(SourceError):
+    """The ``--git`` path is missing, not a git repository, or git failed on it."""
+
+
+def check_tree(tree: str | os.PathLike[str]) -> Path:
+    """Return the tree's path when it is a git repository; raise GitTreeError otherwise."""
+    path = Path(tree)
+    if not path.exists():
+        raise GitTreeError(f"{tree}: no such git tree")
+    done = _run(path, ("rev-parse", "--git-dir"), check=False)
+    if done.returncode != 0:
+        raise GitTreeError(f"{tree}: not a git repository")
+    return path
+
+
+def run_git(tree: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Return git's standard output; a failure is a GitTreeError (bad revisions: UsageError)."""
+    done = _run(tree, args, stdin=stdin, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = message[0] if message else f"exit status {done.returncode}"
+        if "revision" in first or "ambiguous argument" in first:
+            raise UsageError(f"git {args[0]} in {tree}: {first}")
+        raise GitTreeError(f"git {args[0]} in {tree}: {first}")
+    return done.stdout
+
+
+def _run(
+    tree: Path, args: tuple[str, ...], stdin: bytes | None = None, check: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    try:
+        return subprocess.run(
+            ["git", *SAFE_OPTIONS, "-C", str(tree), *args],
+            input=stdin,
+            capture_output=True,
+            env=env,
+            check=check,
+        )
+    except FileNotFoundError:
+        raise GitTreeError("git is not installed") from None

@@ -1,0 +1,134 @@
+"""The three tiers that map posted patches onto commits, and the claims between them.
+
+1. ``link``: the commit names the mail in a ``Link:`` / ``Message-Id:`` trailer;
+2. ``patch-id``: ``git patch-id --stable`` of the mail's diff equals the commit's;
+3. ``fuzzy``: same author, a close subject, the same files and similar changed lines, a
+   commit not long after the mail (see :mod:`.fuzzy` for the score).
+
+A commit is claimed once. Among several postings of the same patch (v1, v2, a resend) the one
+whose date git kept as the commit's author date wins, else the latest posted before the commit;
+the others are recorded as superseded, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+
+from kvmlist.grouping.landed.fuzzy import fuzzy_pairs, patch_key, squashed_into
+from kvmlist.grouping.landed.model import Candidate, How, Landing, Posted
+
+#: A mail may carry a date a little after the commit made of it (clocks, time zones)
+SLACK = timedelta(days=1)
+#: What an undated mail sorts as: before every dated one
+#: Fuzzy scores this close count as equal; the posting date decides
+TIE = 0.02
+UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Matcher:
+    """Accumulates landings tier by tier; each commit and each mail is claimed at most once."""
+
+    def __init__(self, posted: Sequence[Posted], commits: Sequence[Candidate]) -> None:
+        self.posted = {p.message_id: p for p in posted}
+        self.commits = sorted(commits, key=lambda c: c.commit.committed_at)
+        self.landings: dict[str, Landing] = {}
+        self.duplicate_of: dict[str, str] = {}
+        self.claimed: set[str] = set()  # commit shas
+
+    def free(self, mail: Posted) -> bool:
+        return mail.message_id not in self.landings and mail.message_id not in self.duplicate_of
+
+    def by_links(self) -> None:
+        """Tier 1: commits whose trailers name a mail of the archive."""
+        for one in self.commits:
+            named = [self.posted[i] for i in one.links if i in self.posted]
+            named = [mail for mail in named if self.free(mail)]
+            if named:
+                self._claim(one, max(named, key=_date_key), "link", 1.0, named)
+
+    def by_patch_id(self) -> None:
+        """Tier 2: equal patch-ids, the posting git kept the date of (else the latest) wins."""
+        by_id: dict[str, list[Posted]] = defaultdict(list)
+        for mail in self.posted.values():
+            if mail.patch_id:
+                by_id[mail.patch_id].append(mail)
+        for one in self.commits:
+            if one.commit.sha in self.claimed or not one.patch_id:
+                continue
+            group = [m for m in by_id.get(one.patch_id, ()) if self.free(m) and _before(m, one)]
+            if group:
+                self._claim(one, _winner(group, one), "patch-id", 1.0, group)
+
+    def by_fuzzy(self) -> None:
+        """Tier 3: the best-scoring free postings of commits no stronger tier claimed."""
+        free_commits = [c for c in self.commits if c.commit.sha not in self.claimed]
+        free_mails = [m for m in self.posted.values() if self.free(m)]
+        pairs = fuzzy_pairs(free_mails, free_commits)
+        by_commit: dict[str, list[tuple[float, Posted]]] = defaultdict(list)
+        for score, mail, one in pairs:
+            by_commit[one.commit.sha].append((score, mail))
+        lookup = {c.commit.sha: c for c in free_commits}
+        order = sorted(by_commit, key=lambda sha: -max(s for s, _ in by_commit[sha]))
+        for sha in order:
+            scored = [(s, m) for s, m in by_commit[sha] if self.free(m)]
+            if not scored:
+                continue
+            one = lookup[sha]
+            best_score, best = max(scored, key=lambda pair: (pair[0], _date_key(pair[1])))
+            group = [m for _, m in scored if patch_key(m) == patch_key(best)]
+            ties = [m for s, m in scored if s >= best_score - TIE and m in group]
+            winner = _winner(ties, one)
+            self._claim(one, winner, "fuzzy", best_score, group)
+            pool = [m for m in self.posted.values() if self.free(m)]
+            for group in squashed_into(winner, one, pool):
+                inside = _winner(group, one)
+                self._claim(one, inside, "squashed", best_score, group)
+
+    def other_postings(self) -> None:
+        """Record free mails that repeat a landed patch: resends, pull-request copies, and
+        older revisions (same author and subject, posted before the landed one)."""
+        landed = [self.posted[key] for key in self.landings]
+        by_patch_id = {m.patch_id: m for m in landed if m.patch_id}
+        by_key = {patch_key(m): m for m in landed}
+        for mail in self.posted.values():
+            if not self.free(mail):
+                continue
+            same = by_patch_id.get(mail.patch_id) if mail.patch_id else None
+            same = same or by_key.get(patch_key(mail))
+            if same is not None and (same.files & mail.files):
+                self.duplicate_of[mail.message_id] = same.message_id
+
+    def _claim(
+        self, one: Candidate, winner: Posted, how: How, score: float, group: Iterable[Posted]
+    ) -> None:
+        losers = tuple(m.message_id for m in group if m is not winner and self.free(m))
+        for loser in losers:
+            self.duplicate_of[loser] = winner.message_id
+        self.claimed.add(one.commit.sha)
+        self._land(winner, one, how, round(score, 3), losers)
+
+    def _land(
+        self, mail: Posted, one: Candidate, how: How, score: float, losers: tuple[str, ...]
+    ) -> None:
+        self.landings[mail.message_id] = Landing(
+            mail.message_id, one.commit.sha, one.commit.committed_at, how, score, None, losers
+        )
+
+
+def _before(mail: Posted, one: Candidate) -> bool:
+    return mail.date is None or mail.date <= one.commit.committed_at + SLACK
+
+
+def _winner(group: Sequence[Posted], one: Candidate) -> Posted:
+    """Return the posting git kept the date of, else the latest posted before the commit."""
+    kept = [m for m in group if m.date == one.commit.authored_at]
+    if kept:
+        return max(kept, key=_date_key)
+    before = [m for m in group if m.date is None or m.date <= one.commit.committed_at]
+    return max(before or group, key=_date_key)
+
+
+def _date_key(mail: Posted) -> datetime:
+    return mail.date or UNDATED

@@ -1,0 +1,162 @@
+"""Landed: posted patches found in a git tree built from fixtures with ``git am``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kvmlist.cli.commands import main
+from kvmlist.grouping.landed import find_landed
+from kvmlist.grouping.landed.git import GitTreeError
+from kvmlist.grouping.landed.series import series_landings
+from kvmlist.grouping.series import group_series
+from kvmlist.sources.reader import read_mbox
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+POSTED = FIXTURES / "landed-posted.mbox"
+
+A_V1 = "20260105093000.1111-1-alice@arm.example.com"
+B_V1 = "20260105120000.3333-1-bob@redhat.example.com"
+D = "20260106080000.5555-1-carol@google.example.com"
+E = "20260106080000.5555-2-carol@google.example.com"
+A_RESEND = "20260107100000.2222-1-alice@arm.example.com"
+B_V2 = "20260108120000.4444-1-bob@redhat.example.com"
+F = "20260109090000.6666-1-dave@intel.example.com"
+G = "20260110090000.7777-1-alice@arm.example.com"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(tree: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_COMMITTER_NAME": "Paolo Maint",
+        "GIT_COMMITTER_EMAIL": "maint@kvm.example.org",
+        "GIT_COMMITTER_DATE": "2026-01-20T10:00:00Z",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(tree), *args], check=True, capture_output=True, text=True, env=env
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The maintainer's tree: git am of fixtures/landed-tree.mbox, tagged v2026-02."""
+    path = tmp_path_factory.mktemp("tree")
+    _git(path, "init", "-q", "-b", "master")
+    _git(path, "am", "-q", str(FIXTURES / "landed-tree.mbox"))
+    _git(path, "tag", "v2026-02")
+    return path
+
+
+@pytest.fixture(scope="module")
+def landed(tree: Path):  # type: ignore[no-untyped-def]
+    return find_landed(read_mbox(POSTED), tree)
+
+
+def _commit_of(tree: Path, subject: str) -> str:
+    return _git(tree, "log", "--format=%H", f"--grep=^{subject}$").strip()
+
+
+def test_a_patch_applied_as_is_is_found_by_patch_id(landed, tree) -> None:  # type: ignore[no-untyped-def]
+    one = landed.of(A_RESEND)
+    assert (one.how, one.score) == ("patch-id", 1.0)
+    assert one.commit == _commit_of(tree, "lib/alloc: Check for an exhausted pool")
+
+
+def test_the_posting_git_kept_wins_and_the_earlier_one_is_a_duplicate(landed) -> None:  # type: ignore[no-untyped-def]
+    assert landed.of(A_V1) is None
+    assert landed.duplicate_of[A_V1] == A_RESEND
+    assert landed.of(A_RESEND).superseded == (A_V1,)
+
+
+def test_a_patch_reworked_before_applying_is_a_fuzzy_match(landed, tree) -> None:  # type: ignore[no-untyped-def]
+    one = landed.of(B_V2)
+    assert one.how == "fuzzy"
+    assert 0.8 < one.score < 1.0
+    assert one.commit == _commit_of(tree, "arm: pl031: Check the RTC interrupt")
+    assert landed.of(B_V1) is None and landed.duplicate_of[B_V1] == B_V2
+
+
+def test_two_patches_squashed_into_one_commit_both_land_on_it_and_say_so(landed, tree) -> None:  # type: ignore[no-untyped-def]
+    commit = _commit_of(tree, "arm: pl031: Add the register layout")
+    assert (landed.of(D).how, landed.of(D).commit) == ("fuzzy", commit)
+    assert (landed.of(E).how, landed.of(E).commit) == ("squashed", commit)
+
+
+def test_a_link_trailer_names_the_mail(landed, tree) -> None:  # type: ignore[no-untyped-def]
+    one = landed.of(F)
+    assert (one.how, one.commit) == ("link", _commit_of(tree, "README: Mention the EFI target"))
+
+
+def test_a_patch_never_applied_is_not_placed(landed) -> None:  # type: ignore[no-untyped-def]
+    assert landed.of(G) is None and G not in landed.duplicate_of
+
+
+def test_every_landing_names_its_commit_date_and_release(landed) -> None:  # type: ignore[no-untyped-def]
+    assert landed.count_by_how() == {"link": 1, "patch-id": 1, "fuzzy": 2, "squashed": 1}
+    for one in landed.landings.values():
+        assert one.release == "v2026-02"
+        assert one.committed_at.isoformat() == "2026-01-20T10:00:00+00:00"
+
+
+def test_without_the_link_tier_the_linked_patch_is_found_by_patch_id(tree) -> None:  # type: ignore[no-untyped-def]
+    hidden = find_landed(read_mbox(POSTED), tree, tiers=("patch-id", "fuzzy"))
+    assert hidden.of(F).how == "patch-id"
+
+
+def test_a_range_limits_the_commits_looked_at(tree) -> None:  # type: ignore[no-untyped-def]
+    first_two = find_landed(read_mbox(POSTED), tree, revs=("HEAD~2",))
+    assert set(first_two.landings) == {A_RESEND, B_V2}
+
+
+def test_series_land_fully_partly_or_not(landed) -> None:  # type: ignore[no-untyped-def]
+    by_title = {s.series.title: s for s in series_landings(group_series(read_mbox(POSTED)), landed)}
+    carol = by_title["arm: pl031: Read the RTC"]
+    assert (carol.state, carol.landed_indices) == ("fully", (1, 2))
+    assert by_title["lib/alloc: Free pages back to the pool"].state == "not"
+    bob_v2 = by_title["arm: pl031: Check the RTC interrupt"]  # the later revision
+    assert bob_v2.series.version == 2
+    # from v1 (2026-01-05 12:00), not v2, to the commit (2026-01-20 10:00)
+    assert bob_v2.time_to_land == timedelta(days=14, hours=22)
+
+
+@pytest.mark.parametrize("path", ["missing-folder", "."])
+def test_a_missing_or_non_git_tree_is_one_line_and_exit_2(
+    tmp_path: Path, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / path
+    with pytest.raises(SystemExit) as stopped:  # refused before the archive is read
+        main(["landed", str(POSTED), "--git", str(target)])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and ("no such" in err or "not a git" in err)
+
+
+def test_find_landed_refuses_a_folder_that_is_not_a_tree(tmp_path: Path) -> None:
+    with pytest.raises(GitTreeError, match="not a git repository"):
+        find_landed([], tmp_path)
+
+
+def test_the_cli_lists_each_patch_with_its_commit(tree, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["landed", str(POSTED), "--git", str(tree), "--format", "csv", "-q"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "message_id,title,commit,committed,release,how,score"
+    by_id = {row.split(",")[0]: row for row in rows[1:]}
+    assert ",patch-id," in by_id[A_RESEND] and ",duplicate," in by_id[A_V1]
+    assert by_id[G].endswith(",,,,,")  # no commit, date, release, how or score
+
+
+def test_the_cli_per_series_says_what_landed(tree, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["landed", str(POSTED), "--git", str(tree), "--series", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    states = {row["title"]: row["landed"] for row in rows}
+    assert states["arm: pl031: Read the RTC"] == "fully"
+    assert states["lib/alloc: Free pages back to the pool"] == "not"
