@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
-from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.landed.fuzzy import author_keys
 from kvmlist.grouping.landed.git import GitTreeError, check_tree
 from kvmlist.grouping.landed.gitlog import Commit, parse_log, read_log
@@ -25,7 +25,7 @@ from kvmlist.grouping.landed.match import Matcher
 from kvmlist.grouping.landed.model import HOW_ORDER, Candidate, How, LandedMap, Landing, Posted
 from kvmlist.grouping.landed.patchid import patch_ids
 from kvmlist.grouping.landed.release import releases
-from kvmlist.models import Message, Patch
+from kvmlist.models import Message, Patch, Person
 
 __all__ = [
     "HOW_ORDER",
@@ -34,8 +34,20 @@ __all__ = [
     "How",
     "LandedMap",
     "Landing",
+    "Resolver",
     "find_landed",
 ]
+
+
+class Resolver(Protocol):
+    """What maps an identity to the canonical one: e.g. ``kvmlist.analysis.identities.Mailmap``."""
+
+    def resolve(self, person: Person) -> Person: ...
+
+
+class _Same:
+    def resolve(self, person: Person) -> Person:
+        return person
 
 
 def find_landed(
@@ -43,7 +55,7 @@ def find_landed(
     tree: str | os.PathLike[str],
     *,
     revs: Sequence[str] = (),
-    mailmap: Mailmap | None = None,
+    mailmap: Resolver | None = None,
     tiers: Sequence[How] = ("link", "patch-id", "fuzzy"),
 ) -> LandedMap:
     """Return which patch mails of messages landed in the git tree (all refs, or revs).
@@ -56,7 +68,7 @@ def find_landed(
     log = read_log(path, tuple(revs))
     commits = parse_log(log)
     by_commit, by_mail = patch_ids(path, log, [m.diff for m in mails])
-    mapmail = mailmap or Mailmap()
+    mapmail: Resolver = mailmap or _Same()
     posted = [_posted(mail, pid, mapmail) for mail, pid in zip(mails, by_mail, strict=True)]
     candidates = [_candidate(c, by_commit.get(c.sha, ""), mapmail) for c in commits]
     matcher = Matcher(posted, candidates)
@@ -74,7 +86,7 @@ def find_landed(
     return LandedMap(landings, dict(matcher.duplicate_of), len(commits))
 
 
-def _posted(mail: Patch, patch_id: str, mailmap: Mailmap) -> Posted:
+def _posted(mail: Patch, patch_id: str, mailmap: Resolver) -> Posted:
     author = mail.author or mail.sender
     resolved = mailmap.resolve(author) if author else None
     return Posted(
@@ -87,7 +99,7 @@ def _posted(mail: Patch, patch_id: str, mailmap: Mailmap) -> Posted:
     )
 
 
-def _candidate(commit: Commit, patch_id: str, mailmap: Mailmap) -> Candidate:
+def _candidate(commit: Commit, patch_id: str, mailmap: Resolver) -> Candidate:
     return Candidate(
         commit,
         author_keys(commit.author, commit.mapped_author, mailmap.resolve(commit.author)),
