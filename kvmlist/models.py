@@ -43,6 +43,7 @@ DefectKind = Literal[
     "nul-in-header",
     "patch-without-diff",
     "skipped-part",
+    "undecodable-body",
     "unknown-charset",
     "unparsable",
 ]
@@ -89,10 +90,12 @@ class Defect(_Frozen):
     """Something odd about the input, and what the parser did about it (docs/defects.md)."""
 
     kind: DefectKind
-    detail: str = ""
+    detail: str = Field(default="", description="The first occurrence, when there were several")
+    count: int = Field(default=1, description="How often this kind occurred in the mail")
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+        text = f"{self.kind}: {self.detail}" if self.detail else self.kind
+        return f"{text} (x{self.count:,})" if self.count > 1 else text
 
 
 class Person(_Frozen):

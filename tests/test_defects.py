@@ -24,11 +24,25 @@ def kinds_in_code() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted((ROOT / "kvmlist").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Defect":
-                for keyword in node.keywords:
-                    if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
-                        found[keyword.value.value] = f"{path.name}:{node.lineno}"
+            if not isinstance(node, ast.Call):
+                continue
+            for kind in _kinds_of(node):
+                found[kind] = f"{path.name}:{node.lineno}"
     return found
+
+
+def _kinds_of(call: ast.Call) -> list[str]:
+    """Kinds a call records: ``Defect(kind=...)``, ``record(defects, kind)``, ``log.add(kind)``."""
+    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+    if name == "Defect":
+        values = [k.value for k in call.keywords if k.arg == "kind"]
+    elif name == "record" and len(call.args) > 1:
+        values = [call.args[1]]
+    elif name == "add" and call.args and getattr(call.func, "attr", None) == "add":
+        values = [call.args[0]]
+    else:
+        values = []
+    return [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
 
 
 def test_every_kind_the_code_records_is_in_the_set() -> None:

@@ -72,7 +72,7 @@ def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Messa
             [] if message.kind in ("patch", "cover") else decode_body(message.raw).defects
         )
         for defect in (*message.defects, *body_defects):
-            result.defects[defect.kind] += 1
+            result.defects[defect.kind] += defect.count
             examples = result.examples.setdefault(defect.kind, [])
             if len(examples) < EXAMPLES and message.message_id not in examples:
                 examples.append(message.message_id)

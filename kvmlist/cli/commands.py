@@ -70,7 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fetch(args)
         if args.command == "check":
             return _check(args)
-        output = COMMANDS[args.command](args, load(args))
+        loaded = load(args)
+        output = COMMANDS[args.command](args, loaded)
+        summary = loaded.tally.summary()
+        if summary:
+            _note(args, summary)
     except KvmlistError as error:
         print(f"kvmlist: {error}", file=sys.stderr)
         return EXIT_USAGE

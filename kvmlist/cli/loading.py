@@ -27,6 +27,27 @@ T = TypeVar("T")
 ABBREV = 9
 
 
+class Tally:
+    """What a command's stream of messages held that the user should hear about."""
+
+    def __init__(self) -> None:
+        self.unparsable = 0
+
+    def counted(self, messages: Iterable[Message]) -> Iterator[Message]:
+        """Yield the messages, counting those that could not be parsed."""
+        for message in messages:
+            if any(d.kind == "unparsable" for d in message.defects):
+                self.unparsable += 1
+            yield message
+
+    def summary(self) -> str | None:
+        """Return the line to print on stderr, or None when every mail was parsed."""
+        if not self.unparsable:
+            return None
+        mails = "1 mail" if self.unparsable == 1 else f"{self.unparsable:,} mails"
+        return f"{mails} could not be parsed (kept as 'unparsable' messages)"
+
+
 @dataclass
 class Loaded:
     """The messages a command works on, and for an archive the commits they span."""
@@ -37,6 +58,11 @@ class Loaded:
     last_commit: str | None = None
     range_start: str | None = None
     commits: list[str] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
+
+    def __post_init__(self) -> None:
+        counted = self.tally.counted(self.messages)
+        self.messages = list(counted) if isinstance(self.messages, list) else counted
 
     @property
     def commit_span(self) -> ReportRange | None:

@@ -16,6 +16,11 @@ RE_BARE = re.compile(r"\s*<?([^\s<>()@]+@[^\s<>()]+?)>?\s*(?:\(([^()]*)\))?\s*$"
 RE_AT_WORD = re.compile(r"\s*([^\s<>()@]+) at ([^\s<>()@]+\.[^\s<>()@]+)\s*(?:\(([^()]*)\))?\s*$")
 # devnull+jane.doe.example.org@kernel.org, the b4 web relay's sender address
 RE_B4_RELAY = re.compile(r"^devnull\+[^@]+@kernel\.org$", re.IGNORECASE)
+#: Longest address text handed to the stdlib's parser, which recurses once per nested
+#: comment and is slow on long hostile input; real address fields are far shorter.
+MAX_STDLIB_ADDRESS = 1_000
+#: Deepest comment nesting ``(a (b (c)))`` handed to the stdlib's parser.
+MAX_COMMENT_DEPTH = 10
 
 
 def parse_address(text: str) -> Person | None:
@@ -31,6 +36,8 @@ def parse_address(text: str) -> Person | None:
     match = RE_AT_WORD.match(text)
     if match:
         return Person(name=_clean_name(match.group(3) or ""), email=f"{match[1]}@{match[2]}")
+    if not _stdlib_can_take(text):
+        return None
     name, addr = email.utils.parseaddr(text)
     if "@" not in addr:
         return None
@@ -39,11 +46,28 @@ def parse_address(text: str) -> Person | None:
 
 def parse_address_list(text: str) -> tuple[Person, ...]:
     """Return every person of a To/Cc-style list, skipping entries without an address."""
-    people = []
+    people: list[Person] = []
+    if not _stdlib_can_take(text, MAX_STDLIB_ADDRESS * 100):  # a Cc: list may be long
+        return tuple(people)
     for name, addr in email.utils.getaddresses([text]):
         if "@" in addr:
             people.append(Person(name=_clean_name(name), email=addr))
     return tuple(people)
+
+
+def _stdlib_can_take(text: str, longest: int = MAX_STDLIB_ADDRESS) -> bool:
+    """True when an address text is short and shallow enough for ``email.utils``."""
+    if len(text) > longest:
+        return False
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+            if depth > MAX_COMMENT_DEPTH:
+                return False
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return True
 
 
 def _clean_name(name: str) -> str:

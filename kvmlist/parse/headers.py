@@ -7,16 +7,22 @@ as bytes until somebody asks for it.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import codecs
-import email.errors
+import functools
 import re
-from email.header import decode_header
 
 from kvmlist.models import Defect
+from kvmlist.parse.defects import record
 
 # bytes 0x80-0x9f: C1 controls in ISO-8859-1, curly quotes and dashes in cp1252
 RE_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+# =?utf-8?q?Radim_Kr=C4=8Dm=C3=A1=C5=99?=  -- no part may hold a "?", so every attempt stops
+# at the next "?" and a header of unterminated words is scanned in linear time
+RE_ENCODED_WORD = re.compile(r"=\?([^?]*)\?([qQbB])\?([^?]*)\?=")
+#: Codecs Python has that are no mail charset (they would turn any bytes into something).
+NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
 FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
@@ -78,11 +84,11 @@ def scan_headers(
             if name:
                 value.append(line)
             else:
-                defects.append(Defect(kind="header-continuation-first", detail=_show(line)))
+                record(defects, "header-continuation-first", _show(line))
             continue
         colon = line.find(b":")
         if colon <= 0 or b" " in line[:colon].strip():
-            defects.append(Defect(kind="malformed-header-line", detail=_show(line)))
+            record(defects, "malformed-header-line", _show(line))
             continue
         if name and (wanted is None or name in wanted):
             _store(fields, name, value, defects)
@@ -98,7 +104,7 @@ def _store(
 ) -> None:
     data = b" ".join(p.strip() for p in parts) if len(parts) > 1 else parts[0].strip()
     if b"\x00" in data:
-        defects.append(Defect(kind="nul-in-header", detail=name))
+        record(defects, "nul-in-header", name)
         data = data.replace(b"\x00", b"")
     fields.setdefault(name, []).append(_bytes_to_text(data, name, defects))
 
@@ -109,28 +115,53 @@ def _bytes_to_text(data: bytes, name: str, defects: list[Defect]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        defects.append(Defect(kind="8bit-header", detail=f"{name}: not UTF-8, read as cp1252"))
+        record(defects, "8bit-header", f"{name}: not UTF-8, read as cp1252")
         return data.decode("cp1252", "replace")
 
 
 def decode_words(value: str, defects: list[Defect]) -> str:
-    """Return a header value with its RFC 2047 encoded-words decoded and whitespace collapsed."""
+    """Return a header value with its RFC 2047 encoded-words decoded and whitespace collapsed.
+
+    Adjacent words in one charset are joined before decoding (a character may be split
+    across two), and whitespace between encoded words is dropped, as RFC 2047 says.
+    """
     if "=?" not in value:
         return " ".join(value.split()) if "  " in value or "\t" in value else value
-    try:
-        parts = decode_header(value)
-    except (email.errors.HeaderParseError, binascii.Error, ValueError) as error:
-        defects.append(Defect(kind="bad-encoded-word", detail=str(error)))
-        return " ".join(value.split())
-    text = []
-    for data, charset in parts:
-        if isinstance(data, str):
-            text.append(data)
-        elif charset is None:
-            text.append(data.decode("raw-unicode-escape", "replace"))
-        else:
-            text.append(decode_text(data, charset, defects))
+    text: list[str] = []
+    pending = b""
+    charset = ""
+    end = 0
+    for match in RE_ENCODED_WORD.finditer(value):
+        between = value[end : match.start()]
+        if between and (not pending or not between.isspace()):
+            if pending:
+                text.append(decode_text(pending, charset, defects))
+                pending = b""
+            text.append(between)
+        label = match.group(1).partition("*")[0]  # RFC 2231: charset*language
+        data = _word_bytes(match.group(2), match.group(3), defects)
+        if pending and label.lower() != charset.lower():
+            text.append(decode_text(pending, charset, defects))
+            pending = b""
+        pending += data
+        charset = label
+        end = match.end()
+    if pending:
+        text.append(decode_text(pending, charset, defects))
+    text.append(value[end:])
     return " ".join("".join(text).split())
+
+
+def _word_bytes(encoding: str, payload: str, defects: list[Defect]) -> bytes:
+    """Return the bytes one encoded word carries (Q or B encoding)."""
+    data = payload.encode("utf-8", "surrogateescape")
+    if encoding in "qQ":
+        return binascii.a2b_qp(data, header=True)
+    try:
+        return base64.b64decode(data + b"=" * (-len(data) % 4), validate=True)
+    except (binascii.Error, ValueError) as error:
+        record(defects, "bad-encoded-word", f"{payload[:40]}: {error}")
+        return data
 
 
 def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
@@ -138,10 +169,9 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     label = (charset or "us-ascii").strip().strip('"').lower()
     if data.isascii():
         return data.decode("ascii")
-    try:
-        codec = codecs.lookup(label).name
-    except LookupError:
-        defects.append(Defect(kind="unknown-charset", detail=label))
+    codec = text_codec(label)
+    if codec is None:
+        record(defects, "unknown-charset", repr(label)[1:-1][:40])
         codec = ""
     if codec in ("latin-1", "iso8859-1"):
         codec = "cp1252"  # what "iso-8859-1" mail really is (as browsers assume too)
@@ -150,7 +180,7 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     if codec and codec != "ascii":
         try:
             return data.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, and what a few odd codecs raise
             if codec != "cp1252":
                 defects.append(Defect(kind="mislabelled-charset", detail=label))
     elif codec == "ascii":
@@ -161,6 +191,22 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+@functools.lru_cache(maxsize=256)
+def text_codec(label: str) -> str | None:
+    """Return the name of the text codec a charset label names, or None for anything else.
+
+    Python's codec registry also holds bytes-to-bytes and str-to-str transforms (``rot13``,
+    ``base64``, ``hex``, ``zlib``): a mail cannot name those, nor put a NUL in a label.
+    """
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def _show(line: bytes) -> str:

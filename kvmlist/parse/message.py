@@ -13,6 +13,7 @@ from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Pers
 from kvmlist.parse.addresses import address_defect, parse_address, unmunge
 from kvmlist.parse.body import BodyParts, split_body
 from kvmlist.parse.dates import parse_date
+from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.diffstat import diffstat_from_diff, parse_diffstat
 from kvmlist.parse.headers import Headers, decode_words, scan_headers, split_raw
 from kvmlist.parse.mime import decode_body, normalise_newlines
@@ -28,9 +29,23 @@ INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-witho
 def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     """Return the Message (or Patch) a raw mail holds; problems become defects.
 
-    With ``strict=True`` the first non-informational defect raises MessageParseError.
+    With ``strict=True`` the first non-informational defect raises MessageParseError, and
+    so does a mail the parser cannot read at all.
     """
-    defects: list[Defect] = []
+    if not strict:
+        return _parse(raw)
+    try:
+        message = _parse(raw)
+    except MemoryError:
+        raise
+    except Exception as error:  # in strict mode every unreadable mail is a MessageParseError
+        raise MessageParseError(f"unparsable mail: {type(error).__name__}: {error}") from error
+    raise_for_defects(message)
+    return message
+
+
+def _parse(raw: bytes) -> Message:
+    defects = DefectLog()
     text = normalise_newlines(raw)
     block, _ = split_raw(text)
     headers = scan_headers(block, defects)
@@ -40,9 +55,7 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     if kind in ("patch", "cover"):
         message: Message = _patch(text, headers, info, kind, common, defects)
     else:
-        message = Message(kind=kind, defects=tuple(defects), **common)
-    if strict:
-        raise_for_defects(message)
+        message = Message(kind=kind, defects=defects.frozen(), **common)
     return message
 
 
@@ -62,7 +75,7 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
     headers = scan_headers(block, [])  # the body's Content-Type and transfer encoding
     common = {name: getattr(message, name) for name in COMMON_FIELDS}
     info = replace(parse_subject(message.subject), version=version, index=0, total=total)
-    return _patch(text, headers, info, "cover", common, list(message.defects))
+    return _patch(text, headers, info, "cover", common, DefectLog(message.defects))
 
 
 def raise_for_defects(message: Message) -> None:
@@ -73,9 +86,20 @@ def raise_for_defects(message: Message) -> None:
 
 
 def unparsable_message(raw: bytes, error: Exception) -> Message:
-    """Return a placeholder Message for a mail the parser could not read at all."""
-    defect = Defect(kind="unparsable", detail=f"{type(error).__name__}: {error}")
-    return Message(message_id=synthetic_id(raw), defects=(defect,), raw=raw)
+    """Return a placeholder Message for a mail the parser could not read: it keeps the
+    Message-ID, subject and sender when those can still be read."""
+    defect = Defect(kind="unparsable", detail=f"{type(error).__name__}: {error}"[:200])
+    fields: dict[str, Any] = {"message_id": synthetic_id(raw)}
+    try:
+        headers = scan_headers(split_raw(normalise_newlines(raw))[0], [])
+        fields["message_id"] = _first_id(headers.get("message-id")) or fields["message_id"]
+        fields["subject"] = decode_words(headers.get("subject") or "", [])
+        fields["sender"] = parse_address(decode_words(headers.get("from") or "", []))
+    except MemoryError:
+        raise
+    except Exception:  # the placeholder keeps whatever was read before this
+        pass
+    return Message(defects=(defect,), raw=raw, **fields)
 
 
 def synthetic_id(raw: bytes) -> str:
@@ -166,7 +190,7 @@ def _patch(
     info: SubjectInfo,
     kind: MessageKind,
     common: dict[str, Any],
-    defects: list[Defect],
+    defects: DefectLog,
 ) -> Patch:
     decoded = decode_body(text, headers)
     defects.extend(decoded.defects)
@@ -180,7 +204,7 @@ def _patch(
     return Patch(
         **{**common, "date": date},
         kind=kind,
-        defects=tuple(defects),
+        defects=defects.frozen(),
         title=title,
         version=info.version,
         index=info.index if info.index is not None else 1,

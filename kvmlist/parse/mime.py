@@ -10,14 +10,24 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from kvmlist.models import Defect
+from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, scan_headers, split_raw
 
 #: MIME nesting deeper than this is not descended into (a defect is recorded).
 MAX_MIME_DEPTH = 20
+#: A mail with more multipart or message/* parts than this is not handed to the stdlib,
+#: whose parser recurses once per level and checks every line against every open boundary.
+MAX_MIME_CONTAINERS = 50
+#: Characters of a Content-Type or Content-Disposition value the stdlib gets to parse; its
+#: parameter splitter is quadratic in the number of ";".
+MAX_PARAM_HEADER = 2_000
+# Content-Type: multipart/mixed; boundary="b0"   (the value may be folded onto the next line)
+RE_CONTAINER = re.compile(rb"(?im)^content-type:[ \t]*(?:\n[ \t]+)?(?:multipart|message)/")
 
 # text/plain; charset="utf-8"; format=flowed
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
@@ -41,10 +51,25 @@ def normalise_newlines(raw: bytes) -> bytes:
 
 
 def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
-    """Return the text body of a raw mail (headers are scanned again when not given)."""
+    """Return the text body of a raw mail (headers are scanned again when not given).
+
+    This never raises (but for MemoryError): a body that cannot be decoded is empty, with an
+    ``undecodable-body`` defect, so that no lazy ``.body`` can crash a command.
+    """
+    defects = DefectLog()
+    try:
+        text = _decode(raw, headers, defects)
+    except MemoryError:
+        raise
+    except Exception as error:  # whatever a hostile body finds in us or the stdlib
+        defects.add("undecodable-body", f"{type(error).__name__}: {error}"[:200])
+        text = ""
+    return BodyText(text, list(defects.frozen()))
+
+
+def _decode(raw: bytes, headers: Headers | None, defects: list[Defect]) -> str:
     raw = normalise_newlines(raw)
     block, body = split_raw(raw)
-    defects: list[Defect] = []
     if headers is None:
         headers = scan_headers(block, [])
     ctype = headers.get("content-type") or "text/plain"
@@ -53,8 +78,11 @@ def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
     if main in ("text/plain", "") and encoding in SIMPLE_ENCODINGS:
         match = RE_CHARSET.search(ctype)
         charset = match.group(1) if match else None
-        return BodyText(_text_of(body, charset, defects), defects)
-    return BodyText(_mime_text(raw, defects), defects)
+        return _text_of(body, charset, defects)
+    if _too_many_containers(raw):
+        defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
+        return _text_of(body, None, defects)
+    return _mime_text(raw, defects)
 
 
 def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
@@ -66,8 +94,25 @@ def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+def _too_many_containers(raw: bytes) -> bool:
+    """True when a mail has more multipart and message parts than the stdlib may see."""
+    found = RE_CONTAINER.finditer(raw)
+    return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
+
+
+class _BoundedMessage(email.message.Message):
+    """A stdlib message that hands its parameter parser no more than MAX_PARAM_HEADER."""
+
+    def get(self, name: str, failobj: object = None) -> object:  # type: ignore[override]
+        value = super().get(name, failobj)
+        long = isinstance(value, str) and len(value) > MAX_PARAM_HEADER
+        if long and name.lower() in ("content-type", "content-disposition"):
+            return value[:MAX_PARAM_HEADER]  # type: ignore[index]
+        return value
+
+
 def _mime_text(raw: bytes, defects: list[Defect]) -> str:
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    message = email.message_from_bytes(raw, _class=_BoundedMessage, policy=email.policy.compat32)
     for defect in message.defects:
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []

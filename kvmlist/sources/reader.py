@@ -39,15 +39,22 @@ def read(source: Source, *, strict: bool = False) -> Iterator[Message]:
 
 
 def parse_raw(raws: Iterable[bytes], *, strict: bool = False) -> Iterator[Message]:
-    """Yield a Message for every raw mail, in order."""
+    """Yield a Message for every raw mail, in order.
+
+    A mail the parser cannot read comes out as an ``unparsable`` Message (``strict=True``
+    raises MessageParseError instead); running out of memory is no defect of the mail.
+    """
     for raw in raws:
         if strict:
             yield parse_message(raw, strict=True)
             continue
         try:
-            yield parse_message(raw)
-        except Exception as error:
-            yield unparsable_message(raw, error)
+            message = parse_message(raw)
+        except MemoryError:
+            raise
+        except Exception as error:  # a parser bug must cost one mail, never the whole run
+            message = unparsable_message(raw, error)
+        yield message
 
 
 def read_inbox(

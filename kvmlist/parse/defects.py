@@ -1,0 +1,64 @@
+"""The defects of one mail, collected so that a hostile mail cannot multiply them.
+
+Ten million malformed header lines are one ``malformed-header-line`` defect with a count of
+ten million and the first line as its example, not ten million objects: the memory a mail's
+defects take is bounded by the number of defect kinds, not by the mail's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kvmlist.models import Defect, DefectKind
+
+
+class DefectLog(list[Defect]):
+    """A list of defects that keeps each kind once and counts the repeats.
+
+    Parsing code appends to it like to any list; :meth:`frozen` gives the defects with
+    their counts, in the order each kind first occurred.
+    """
+
+    def __init__(self, defects: Iterable[Defect] = ()) -> None:
+        super().__init__()
+        self._counts: dict[str, int] = {}
+        self.extend(defects)
+
+    def append(self, defect: Defect) -> None:
+        """Record a defect; a kind seen before only adds to its count."""
+        seen = self._counts.get(defect.kind)
+        if seen is None:
+            self._counts[defect.kind] = defect.count
+            super().append(defect)
+        else:
+            self._counts[defect.kind] = seen + defect.count
+
+    def extend(self, defects: Iterable[Defect]) -> None:
+        """Record several defects."""
+        for defect in defects:
+            self.append(defect)
+
+    def add(self, kind: DefectKind, detail: str = "") -> None:
+        """Record a defect by kind, building no object when the kind was seen before."""
+        seen = self._counts.get(kind)
+        if seen is None:
+            self.append(Defect(kind=kind, detail=detail))
+        else:
+            self._counts[kind] = seen + 1
+
+    def frozen(self) -> tuple[Defect, ...]:
+        """Return the defects, each kind once with its count, in order of first occurrence."""
+        return tuple(
+            d
+            if self._counts[d.kind] == d.count
+            else d.model_copy(update={"count": self._counts[d.kind]})
+            for d in self
+        )
+
+
+def record(defects: list[Defect], kind: DefectKind, detail: str = "") -> None:
+    """Record a defect in a DefectLog (cheaply, for repeats) or a plain list."""
+    if isinstance(defects, DefectLog):
+        defects.add(kind, detail)
+    else:
+        defects.append(Defect(kind=kind, detail=detail))
