@@ -51,7 +51,8 @@ DefectKind = Literal[
 
 @dataclass
 class _LazyFields:
-    """The parse layer's functions behind the lazy fields (``Message.body``, ``Patch.diff``).
+    """The parse layer's functions behind the lazy fields (``Message.body``, ``Patch.diff``,
+    ``Patch.description``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported, and
@@ -60,15 +61,23 @@ class _LazyFields:
 
     body: Callable[[bytes], str] | None = None
     diff: Callable[[str], str] | None = None
+    description: Callable[[str], str] | None = None
 
 
 _LAZY = _LazyFields()
 
 
-def install_lazy_fields(*, body: Callable[[bytes], str], diff: Callable[[str], str]) -> None:
-    """Set how ``Message.body`` (raw -> text) and ``Patch.diff`` (body -> diff) are computed."""
+def install_lazy_fields(
+    *,
+    body: Callable[[bytes], str],
+    diff: Callable[[str], str],
+    description: Callable[[str], str],
+) -> None:
+    """Set how ``Message.body`` (raw -> text), ``Patch.diff`` and ``Patch.description``
+    (body -> part of it) are computed."""
     _LAZY.body = body
     _LAZY.diff = diff
+    _LAZY.description = description
 
 
 def _missing_parser() -> RuntimeError:
@@ -235,6 +244,14 @@ class Patch(Message):
         if _LAZY.diff is None:
             raise _missing_parser()
         return _LAZY.diff(self.body)
+
+    @functools.cached_property
+    def description(self) -> str:
+        """The text above the diff: commit message, then ``---``, notes and diffstat (without
+        git's ``create mode`` lines); computed on first use."""
+        if _LAZY.description is None:
+            raise _missing_parser()
+        return _LAZY.description(self.body)
 
     def __repr__(self) -> str:
         return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"

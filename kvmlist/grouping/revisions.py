@@ -14,21 +14,12 @@ Evidence, strongest first (docs/review.md):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from kvmlist.models import Series
-
-# change-id: 20260210-dirty-ring-size-2c5d9a
-RE_CHANGE_ID = re.compile(r"^change-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
-# "v1: <link>" | "- Link to v1: <link>" | "[2] <link> (v2)" | "previous version: <link>"
-RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
-# v1: https://lore.kernel.org/r/20251120133202.2037803-1-maz@kernel.org
-RE_LORE_ID = re.compile(
-    r"https?://lore\.kernel\.org/(?:[\w.-]+/)?([^/\s<>]+@[^/\s<>]+?)/?(?=[\s)>\]]|$)"
-)
+from kvmlist.parse.links import change_ids, version_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,15 +123,12 @@ def _linked_earlier(
     by_title: dict[tuple[str, str], int],
 ) -> int | None:
     text = "\n".join(m.body for m in one.messages[:2])
-    for change_id in RE_CHANGE_ID.findall(text):
+    for change_id in change_ids(text):
         if change_id in by_change_id:
             return by_change_id[change_id]
-    for line in text.split("\n"):
-        if "lore.kernel.org" not in line or not RE_VERSION_HINT.search(line):
-            continue  # covers also link related work; only links named as a version count
-        for linked in RE_LORE_ID.findall(line):
-            if owner.get(linked, position) < position:
-                return owner[linked]
+    for linked in version_links(text):
+        if owner.get(linked, position) < position:
+            return owner[linked]
     first = one.first
     if first is not None:
         for ancestor in (first.in_reply_to, *first.references):
@@ -153,7 +141,7 @@ def _remember(
     one: Series, position: int, by_change_id: dict[str, int], by_title: dict[tuple[str, str], int]
 ) -> None:
     text = "\n".join(m.body for m in one.messages[:2])
-    for change_id in RE_CHANGE_ID.findall(text):
+    for change_id in change_ids(text):
         by_change_id.setdefault(change_id, position)
     by_title[_title_key(one)] = position
 

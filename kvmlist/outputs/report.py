@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,12 +11,6 @@ from kvmlist.analysis.aggregate import AuthorTally, author_of
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
-from kvmlist.parse.body import split_body
-
-# " create mode 100644 tools/testing/selftests/kvm/arm64/idreg-idst.c"
-RE_GIT_SUMMARY = re.compile(r"^ (?:create|delete) mode \d+ |^ rename |^ copy |^ mode change ")
-# " 8 files changed, 189 insertions(+), 15 deletions(-)"
-RE_DIFFSTAT_SUMMARY = re.compile(r"^ \d+ files? changed")
 
 TOP = 15
 SEPARATOR = "-" * 70
@@ -169,28 +162,16 @@ def _date_range(first: datetime | None, last: datetime | None) -> ReportRange:
 
 def posting_block(patch: Patch) -> list[str]:
     """Return the report's block for a new posting: title, subject, author, commit message."""
-    text = _without_git_summary(split_body(patch.body).preamble)
     return [
         f"New:  {patch.title}",
         patch.subject,
         f"Author: {patch.author}",
         "",
-        text,
+        patch.description,
         "",
         SEPARATOR,
         "",
     ]
-
-
-def _without_git_summary(text: str) -> str:
-    """Return text without the lines git's --summary adds after a diffstat (create mode ...)."""
-    lines = text.split("\n")
-    end = len(lines)
-    while end > 0 and (not lines[end - 1].strip() or RE_GIT_SUMMARY.match(lines[end - 1])):
-        end -= 1
-    if end < len(lines) and end > 0 and RE_DIFFSTAT_SUMMARY.match(lines[end - 1]):
-        return "\n".join(lines[:end])
-    return text
 
 
 def _acceptance_line(acceptance: Acceptance) -> str:

@@ -2,6 +2,7 @@
 
 from kvmlist import models
 from kvmlist.parse.body import split_body
+from kvmlist.parse.description import description
 from kvmlist.parse.mime import decode_body
 
 
@@ -13,5 +14,6 @@ def _diff(body: str) -> str:
     return split_body(body).diff
 
 
-# Message.body and Patch.diff stay lazy (bodies are costly) without models importing parse.
-models.install_lazy_fields(body=_body_text, diff=_diff)
+# Message.body, Patch.diff and Patch.description stay lazy (bodies are costly) without
+# models importing parse.
+models.install_lazy_fields(body=_body_text, diff=_diff, description=description)

@@ -1,0 +1,143 @@
+"""What a reply says in its own words: the trailers it gives and the "applied" notice it is.
+
+Only the lines the sender wrote count: quoted (``>``) lines, the signature and an original
+mail the mailer appended unquoted are left out. docs/review.md has the rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kvmlist.models import Person
+from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.trailers import parse_trailer_line
+
+#: A reply's trailer names a person when its key ends in "-by" (Reviewed-by, Acked-by,
+#: Tested-by, Reviewed-and-tested-by, a typo'd Reviwed-by...) and its value holds an address.
+#: Cc (like From/To/Date) is left out: top-posting mailers quote the original's header block
+#: unmarked ("Cc: list@...").
+RE_PERSON_KEY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-by", re.IGNORECASE)
+#: Keys a reply can give that name no person.
+UTILITY_KEYS = frozenset({"fixes", "link", "closes", "buglink"})
+# Fixes: 0123456789ab ("subject")   -- at least 6 hex digits, or it is prose ("Fixes: ?")
+RE_FIXES = re.compile(r"[0-9a-fA-F]{6,40}\b")
+# "Fixes: 0123456789ab ("subject that the mailer wrapped" -- the parenthesis still open
+RE_FIXES_OPEN = re.compile(r"Fixes:\s+[0-9a-fA-F]{6,40}\s+\([^)]*$", re.IGNORECASE)
+# "Reviewed-by: Jane Doe" (the address wrapped onto the next line)
+RE_NAME_ONLY = re.compile(r"[\w-]+-by:\s+[^<>@]+$", re.IGNORECASE)
+# "   <jane@example.org>"
+RE_ADDRESS_ONLY = re.compile(r"\s*<[^<>\s]+@[^<>\s]+>\s*$")
+
+# Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
+RE_NOTICE = re.compile(
+    r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up)\b([^\n]{0,200})$",
+    re.IGNORECASE,
+)
+# ... to kvmarm/next   |   ... for kvm/master   |   ... into next
+RE_TREE = re.compile(r"\b(?:to|into|for|on|in)\s+([\w.\-/:]+[\w])", re.IGNORECASE)
+# [1/9] KVM: arm64: Add trap routing for GMID_EL1
+RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
+# "      commit: 0123456789ab"
+RE_COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\b")
+# words that turn "applied" into a test report rather than an acceptance
+RE_NOT_ACCEPTANCE = re.compile(r"\b(?:test|tested|top of|locally|cleanly)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenTrailer:
+    """A trailer a reply gives: a ``-by`` key naming ``person``, or a utility key (Fixes...)."""
+
+    key: str
+    value: str
+    person: Person | None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An "applied" notice: the tree it names (None when none), and a b4 listing's entries."""
+
+    tree: str | None
+    #: (title, commit) per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail
+    listed: tuple[tuple[str, str], ...]
+
+
+def given_trailers(body: str) -> Iterator[GivenTrailer]:
+    """Yield the trailers a reply's body gives in its own text (quotes and signature skipped)."""
+    for line in _own_lines(body):
+        parsed = parse_trailer_line(line)
+        if parsed is None:
+            continue
+        key, value = parsed
+        lowered = key.lower()
+        if RE_PERSON_KEY.fullmatch(key):
+            person = parse_address(value)
+            if person is not None:  # "Reviewed-by: me, once you fix the typo" is prose
+                yield GivenTrailer(key, value, person)
+        elif lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
+            yield GivenTrailer(key, value, None)
+
+
+def applied_notice(body: str) -> Notice | None:
+    """Return the "applied" notice a reply's body is, or None when it is none."""
+    lines = [line for line in body.split("\n") if not line.startswith(">")]
+    tree = _notice_tree(lines)
+    listed = tuple(_listed(lines))
+    if tree is None and not listed:
+        return None
+    return Notice(tree or None, listed)
+
+
+def _own_lines(body: str) -> Iterator[str]:
+    """The reply's own lines, a trailer wrapped by the mailer joined back onto one line."""
+    lines = list(_unquoted(body))
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        following = lines[at + 1] if at + 1 < len(lines) else ""
+        if following and _wrapped(line, following):
+            line, at = f"{line} {following.strip()}", at + 1
+        yield line
+        at += 1
+
+
+def _unquoted(body: str) -> Iterator[str]:
+    """The lines the reply's sender wrote: up to the signature, or to an original mail the
+    mailer appended without quoting it (Outlook's "-----Original Message-----", or a whole
+    mail after an mbox "From " line, as in the stable team's "added to the tree" notices)."""
+    lines = body.split("\n")
+    for at, line in enumerate(lines):
+        if line == "-- " or line.strip() == "-----Original Message-----":
+            return
+        if line.startswith("From ") and at + 1 < len(lines) and lines[at + 1][:5] == "From:":
+            return
+        if not line.startswith(">"):
+            yield line
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """``Fixes: 0123abcd ("long`` + ``subject")``, or ``Reviewed-by: Name`` + ``<address>``."""
+    if RE_FIXES_OPEN.match(line):
+        return following.rstrip().endswith(")") and ":" not in following.split(" ", 1)[0]
+    return RE_NAME_ONLY.match(line) is not None and RE_ADDRESS_ONLY.match(following) is not None
+
+
+def _notice_tree(lines: list[str]) -> str | None:
+    """Return the tree a notice names ("" when it names none), or None without a notice."""
+    for line in lines:
+        match = RE_NOTICE.match(line.strip())
+        if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
+            continue
+        tree = RE_TREE.search(match.group(1))
+        return tree.group(1) if tree else ""
+    return None
+
+
+def _listed(lines: list[str]) -> Iterator[tuple[str, str]]:
+    for line, following in itertools.pairwise(lines):
+        entry = RE_LISTED.match(line)
+        commit = RE_COMMIT.match(following)
+        if entry and commit:
+            yield entry.group(3).strip(), commit.group(1)
