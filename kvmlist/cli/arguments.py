@@ -125,7 +125,14 @@ def _add_review(commands: Any) -> None:
         help="also give the medians per week (W) or month (M) of posting "
         "(with --format csv: only those rows)",
     )
-    review.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    review.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        default=None,
+        help="instead: the review economy per author, domain or organisation (patches posted, "
+        "reviews given, share reviewed by another group, reviewer concentration)",
+    )
+    _add_identities(review)
     _add_format(review)
 
 

@@ -23,7 +23,8 @@ from kvmlist.analysis.aggregate import (
     explain_unknown,
 )
 from kvmlist.analysis.check import check_messages
-from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
+from kvmlist.analysis.review_economy import review_economy
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.landed import run_landed
@@ -259,6 +260,8 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
 
 
 def _review(args: argparse.Namespace, loaded: Loaded) -> str:
+    if args.by:
+        return _review_economy(args, loaded)
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     summary = review_summary(loaded.messages, mailmap=mailmap)
     rows = [
@@ -286,6 +289,37 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     ]
     text = table + "\n" + "\n".join(lines) + "\n"
     return text + "\n" + render_rows(periods, "table") if periods else text
+
+
+def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
+    mailmap, organisations = _identities(args)
+    economy = review_economy(
+        loaded.messages, by=args.by, mailmap=mailmap, organisations=organisations
+    )
+    rows = [{args.by: r.pop("group")} | r for r in economy.rows()[: args.top]]
+    share = economy.cross_share
+    summary = {
+        "reviews": economy.reviews,
+        "reviewers": len(economy.reviews_by_person),
+        "half_of_reviews_by": economy.half_of_reviews,
+        "cross_share_pct": round(100 * share, 1) if share is not None else None,
+        "pairs_with_unknown": economy.unknown_pairs,
+    }
+    if args.format == "json":
+        return json.dumps({"groups": rows, "summary": summary}, indent=2) + "\n"
+    if args.format == "csv":
+        return render_rows(rows, "csv")
+    lines = [
+        f"{economy.reviews:,} review tags from {summary['reviewers']:,} people; "
+        f"half of them from {_people(economy.half_of_reviews)}",
+        f"given to another {args.by}'s patches: {cell_text(summary['cross_share_pct'])} %"
+        f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {UNKNOWN})",
+    ]
+    return render_rows(rows, "table") + "\n" + "\n".join(lines) + "\n"
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count:,} people"
 
 
 def _hours(value: timedelta | None) -> float | None:

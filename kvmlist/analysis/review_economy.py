@@ -1,0 +1,205 @@
+"""Review economy: who posts patches and who reviews them, per author, domain or organisation.
+
+>>> economy = review_economy(messages, by="organisation", mailmap=mailmap)
+>>> economy.cross_share            # review tags given to another organisation's patches
+>>> economy.half_of_reviews        # how many people give half of all review tags
+>>> economy.to_dataframe()         # one row per organisation (needs kvmlist[pandas])
+
+A review is a Reviewed-by, Acked-by or Tested-by trailer given in a reply to a patch
+(kvmlist.grouping.review), not flagged as a mismatch, and not given by the patch's own author.
+Pairs where either side is "(Unknown)" (kernel.org and free-mail addresses, see
+docs/identities.md) are left out of the cross-organisation figures: two unknowns are not known
+to be one employer, nor two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
+from kvmlist.errors import MissingExtraError, UsageError
+from kvmlist.grouping.series import group_series
+from kvmlist.models import Message, Patch, Person
+
+#: The trailer keys that count as a review.
+REVIEW_KEYS = frozenset({"reviewed-by", "acked-by", "tested-by"})
+GROUPINGS = ("author", "domain", "organisation")
+
+
+@dataclass
+class GroupEconomy:
+    """What one author, domain or organisation posted and reviewed."""
+
+    group: str
+    patches: int = 0  # patches posted (cover letters not counted)
+    reviewed: int = 0  # of those, patches with a review from somebody else
+    reviewed_across: int = 0  # of those, patches with a review from another known group
+    reviews_given: int = 0  # review tags its people gave
+    given_across: int = 0  # of those, to another known group's patches
+    reviewers: set[str] = field(default_factory=set)  # addresses of its people who reviewed
+
+    @property
+    def reviewed_across_share(self) -> float | None:
+        """Share of its posted patches that somebody of another group reviewed."""
+        return self.reviewed_across / self.patches if self.patches else None
+
+    def row(self) -> dict[str, Any]:
+        """Return the group as a table row."""
+        share = self.reviewed_across_share
+        return {
+            "group": self.group,
+            "patches": self.patches,
+            "reviewed": self.reviewed,
+            "reviewed_across": self.reviewed_across,
+            "reviewed_across_pct": round(100 * share, 1) if share is not None else None,
+            "reviews_given": self.reviews_given,
+            "given_across": self.given_across,
+            "reviewers": len(self.reviewers),
+        }
+
+
+@dataclass
+class ReviewEconomy:
+    """Per-group posting and review figures, and how concentrated the review work is."""
+
+    by: str
+    groups: dict[str, GroupEconomy] = field(default_factory=dict)
+    reviews_by_person: Counter[str] = field(default_factory=Counter)
+    names: dict[str, Person] = field(default_factory=dict)
+    across: int = 0  # review tags between two known, different groups
+    within: int = 0  # review tags between two known, equal groups
+    unknown_pairs: int = 0  # review tags with "(Unknown)" on either side
+
+    @property
+    def reviews(self) -> int:
+        """All review tags counted."""
+        return self.reviews_by_person.total()
+
+    @property
+    def cross_share(self) -> float | None:
+        """Share of review tags (between known groups) given to another group's patches."""
+        known = self.across + self.within
+        return self.across / known if known else None
+
+    @property
+    def half_of_reviews(self) -> int:
+        """How many people (the most active first) give half of all review tags."""
+        running, people = 0, 0
+        for _, n in self.reviews_by_person.most_common():
+            if 2 * running >= self.reviews:
+                break
+            running += n
+            people += 1
+        return people
+
+    def ranked(self) -> list[GroupEconomy]:
+        """Return the groups, most patches posted first, then most reviews given."""
+        return sorted(self.groups.values(), key=lambda g: (-g.patches, -g.reviews_given, g.group))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return one table row per group, ranked."""
+        return [g.row() | {"group": self._label(g.group)} for g in self.ranked()]
+
+    def top_reviewers(self, top: int = 10) -> list[tuple[Person, int]]:
+        """Return the people who gave the most review tags."""
+        return [(self.names[a], n) for a, n in self.reviews_by_person.most_common(top)]
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a pandas DataFrame (needs ``kvmlist[pandas]``)."""
+        try:
+            import pandas  # type: ignore[import-untyped, unused-ignore]
+        except ImportError:
+            raise MissingExtraError(
+                "DataFrames need pandas: pip install 'kvmlist[pandas]'"
+            ) from None
+        columns = list(GroupEconomy("").row())
+        frame = pandas.DataFrame(self.rows(), columns=columns)
+        return frame.astype({"reviewed_across_pct": "Float64"})
+
+    def _label(self, key: str) -> str:
+        person = self.names.get(key) if self.by == "author" else None
+        return str(person) if person is not None else key
+
+
+def review_economy(
+    messages: Iterable[Message],
+    *,
+    by: str = "organisation",
+    mailmap: Mailmap | None = None,
+    organisations: OrganisationMap | None = None,
+) -> ReviewEconomy:
+    """Return who posted and who reviewed the patches among messages, grouped ``by`` author,
+    domain or organisation (at the patch's date; the bundled map unless given)."""
+    if by not in GROUPINGS:
+        raise UsageError(f"cannot group reviews by {by!r}; choose one of: {', '.join(GROUPINGS)}")
+    if organisations is not None and by != "organisation":
+        raise UsageError("an organisation map goes with by='organisation'")
+    grouper = _Grouper(by, mailmap, organisations or OrganisationMap.default())
+    economy = ReviewEconomy(by)
+    for series in group_series(messages):
+        for patch in series.patches:
+            _count_patch(economy, grouper, patch)
+    return economy
+
+
+class _Grouper:
+    """The group key of a person at a time, and each address's most used name."""
+
+    def __init__(self, by: str, mailmap: Mailmap | None, organisations: OrganisationMap) -> None:
+        self.by, self.mailmap, self.organisations = by, mailmap, organisations
+
+    def person(self, person: Person) -> Person:
+        return self.mailmap.resolve(person) if self.mailmap else person
+
+    def key(self, person: Person, when: datetime | None) -> str:
+        if self.by == "author":
+            return person.email.lower()
+        if self.by == "domain":
+            return person.domain or UNKNOWN
+        return self.organisations.organisation(person, when)
+
+
+def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> None:
+    if patch.author is None:
+        return
+    author = grouper.person(patch.author)
+    group = _group(economy, grouper.key(author, patch.date))
+    group.patches += 1
+    economy.names.setdefault(author.email.lower(), author)
+    reviewed = across = False
+    seen: set[tuple[str, str]] = set()
+    for trailer in patch.review_trailers:
+        key = trailer.key.lower()
+        if key not in REVIEW_KEYS or trailer.person is None or trailer.mismatch:
+            continue
+        reviewer = grouper.person(trailer.person)
+        address = reviewer.email.lower()
+        if address == author.email.lower() or (address, key) in seen:
+            continue  # a self-review, or a tag a mailmap merged with one already counted
+        seen.add((address, key))
+        economy.reviews_by_person[address] += 1
+        economy.names.setdefault(address, reviewer)
+        theirs = _group(economy, grouper.key(reviewer, patch.date))
+        theirs.reviews_given += 1
+        theirs.reviewers.add(address)
+        reviewed = True
+        if UNKNOWN in (theirs.group, group.group):
+            economy.unknown_pairs += 1
+        elif theirs.group != group.group:
+            economy.across += 1
+            theirs.given_across += 1
+            across = True
+        else:
+            economy.within += 1
+    group.reviewed += reviewed
+    group.reviewed_across += across
+
+
+def _group(economy: ReviewEconomy, key: str) -> GroupEconomy:
+    if key not in economy.groups:
+        economy.groups[key] = GroupEconomy(key)
+    return economy.groups[key]

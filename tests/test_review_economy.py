@@ -1,0 +1,141 @@
+"""Review economy: patches posted vs reviews given per group, cross-group share, concentration."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.review_economy import review_economy
+from kvmlist.cli.commands import main
+from kvmlist.errors import UsageError
+
+from .conftest import mail, mbox
+
+ANN = "Ann Tran <ann.tran@arm.com>"
+DAN = "Dan Wu <danwu@google.com>"
+
+
+def _reply(n: int, parent: str, sender: str, text: str) -> bytes:
+    return mail(
+        "Re: [PATCH] review",
+        f"> Some code.\n\n{text}\n",
+        sender=sender,
+        message_id=f"<r{n}@x>",
+        extra=f"In-Reply-To: {parent}\nReferences: {parent}\n",
+        date=f"Wed, 4 Mar 2026 1{n}:00:00 +0000",
+    )
+
+
+def _archive() -> bytes:
+    """Ann (Arm) posts two patches under a cover; Dan (Google) posts one."""
+    return mbox(
+        mail("[PATCH 0/2] KVM: arm64: Tidy the vgic", "Two fixes.\n", sender=ANN,
+             message_id="<c@x>"),
+        mail("[PATCH 1/2] KVM: arm64: Fix the ITS walk", sender=ANN, message_id="<p1@x>",
+             extra="In-Reply-To: <c@x>\n"),
+        mail("[PATCH 2/2] KVM: arm64: Fix the LPI cache", sender=ANN, message_id="<p2@x>",
+             extra="In-Reply-To: <c@x>\n"),
+        mail("[PATCH] KVM: x86: Fix the PIT reset", sender=DAN, message_id="<d@x>"),
+        _reply(1, "<c@x>", "Bob Ray <bray@redhat.com>",
+               "For the series:\nReviewed-by: Bob Ray <bray@redhat.com>"),
+        _reply(2, "<p2@x>", "Carl Obi <carl.obi@arm.com>", "Acked-by: Carl Obi <carl.obi@arm.com>"),
+        _reply(3, "<d@x>", "Marc Z <maz@kernel.org>", "Reviewed-by: Marc Z <maz@kernel.org>"),
+        _reply(4, "<d@x>", "Eve Lim <evelim@google.com>", "Tested-by: Eve Lim <evelim@google.com>"),
+        _reply(5, "<d@x>", DAN, "Reviewed-by: Dan Wu <danwu@google.com>"),  # self: not counted
+    )  # fmt: skip
+
+
+def _messages(data: bytes | None = None) -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(io.BytesIO(data or _archive())))
+
+
+def test_per_organisation_patches_posted_and_reviews_given() -> None:
+    economy = review_economy(_messages(), by="organisation")
+    rows = {r["group"]: r for r in economy.rows()}
+    assert rows["Arm"] == {
+        "group": "Arm", "patches": 2, "reviewed": 2, "reviewed_across": 2,
+        "reviewed_across_pct": 100.0, "reviews_given": 1, "given_across": 0, "reviewers": 1,
+    }  # fmt: skip
+    assert (rows["Red Hat"]["patches"], rows["Red Hat"]["given_across"]) == (0, 2)
+    assert rows["Red Hat"]["reviewed_across_pct"] is None
+    google = rows["Google"]
+    assert (google["patches"], google["reviewed"], google["reviewed_across"]) == (1, 1, 0)
+    assert rows["(Unknown)"]["reviews_given"] == 1
+
+
+def test_cross_share_leaves_out_unknown_pairs_and_self_reviews() -> None:
+    economy = review_economy(_messages(), by="organisation")
+    assert (economy.across, economy.within, economy.unknown_pairs) == (2, 2, 1)
+    assert economy.cross_share == 0.5
+    assert economy.reviews == 5  # Dan's Reviewed-by on his own patch is not a review
+
+
+def test_concentration_counts_the_people_giving_half_the_reviews() -> None:
+    economy = review_economy(_messages(), by="author")
+    assert economy.half_of_reviews == 2  # Bob's 2 tags are less than half of 5
+    assert [(p.name, n) for p, n in economy.top_reviewers(1)] == [("Bob Ray", 2)]
+
+
+def test_mailmap_merges_a_reviewers_addresses() -> None:
+    extra = _reply(6, "<p1@x>", "Bob Ray <bob@ray.example>", "Tested-by: Bob Ray <bob@ray.example>")
+    mailmap = Mailmap.parse(["Bob Ray <bray@redhat.com> <bob@ray.example>"])
+    economy = review_economy(_messages(_archive() + mbox(extra)), by="author", mailmap=mailmap)
+    assert economy.reviews_by_person["bray@redhat.com"] == 3
+    assert "bob@ray.example" not in economy.reviews_by_person
+
+
+def test_orgmap_moves_kernel_org_into_an_organisation() -> None:
+    organisations = OrganisationMap.default().extend(["maz@kernel.org Google"])
+    economy = review_economy(_messages(), by="organisation", organisations=organisations)
+    assert economy.unknown_pairs == 0 and economy.within == 3
+
+
+def test_by_domain() -> None:
+    rows = {r["group"]: r for r in review_economy(_messages(), by="domain").rows()}
+    assert rows["arm.com"]["patches"] == 2 and rows["kernel.org"]["reviews_given"] == 1
+
+
+def test_dataframe_has_a_row_per_group() -> None:
+    pytest.importorskip("pandas")
+    frame = review_economy(_messages(), by="organisation").to_dataframe()
+    assert list(frame["group"])[:2] == ["Arm", "Google"]
+    assert frame["reviewed_across_pct"].isna().sum() == 2  # Red Hat and (Unknown) post nothing
+
+
+def test_unknown_grouping_is_an_error() -> None:
+    with pytest.raises(UsageError, match="choose one of"):
+        review_economy([], by="team")
+
+
+def test_review_by_organisation_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    orgmap = tmp_path / "orgs.txt"
+    orgmap.write_text("maz@kernel.org Google\n")
+    args = ["review", str(archive), "--by", "organisation", "--orgmap", str(orgmap)]
+    assert main([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["groups"][0]["organisation"] == "Arm"
+    assert data["summary"] == {
+        "reviews": 5, "reviewers": 4, "half_of_reviews_by": 2, "cross_share_pct": 40.0,
+        "pairs_with_unknown": 0,
+    }  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "half of them from 2 people" in out and "None" not in out
+
+
+def test_review_orgmap_without_by_organisation_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    assert main(["review", str(archive), "--orgmap", str(archive)]) == 2
+    assert "--orgmap goes with --by organisation" in capsys.readouterr().err
