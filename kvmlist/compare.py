@@ -19,14 +19,17 @@ import email.utils
 import logging
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kvmlist.errors import KvmlistError, MissingExtraError
+from kvmlist.grouping.review import Progress
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message, Patch, Series
+
+T = TypeVar("T")
 
 #: What is compared, per series (version, total, indices, cover) and per patch (the rest).
 FIELDS = ("version", "total", "indices", "cover", "author", "author_name", "trailers", "reviews")
@@ -95,15 +98,19 @@ class Comparison:
         return "\n".join(lines) + "\n"
 
 
-def compare_with_b4(messages: Iterable[Message]) -> Comparison:
-    """Compare kvmlist's series, authors and trailers with b4's on the same messages."""
+def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = None) -> Comparison:
+    """Compare kvmlist's series, authors and trailers with b4's on the same messages.
+
+    ``progress`` (``tqdm`` for one) wraps the threads as b4 goes through them, the long part.
+    """
     b4 = _b4()
     mails = _first_of_each_id(messages)
     ours = group_series(mails)
     by_patch = {p.message_id: s for s in ours for p in s.messages}
     result = Comparison()
+    threads = threads_of(mails)
     with _isolated(b4):
-        for thread in threads_of(mails):
+        for thread in progress(threads) if progress else threads:
             if not any(isinstance(m, Patch) for m in thread):
                 continue
             result.threads += 1
@@ -295,11 +302,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     examples = int(args[1]) if len(args) > 1 else 3
     try:
-        print(compare_with_b4(read(args[0])).to_markdown(examples), end="")
+        messages = _bar(read(args[0]), "reading")
+        result = compare_with_b4(messages, progress=lambda threads: _bar(threads, "b4", "threads"))
+        print(result.to_markdown(examples), end="")
     except KvmlistError as error:  # no such file, not an mbox, b4 missing: one line
         print(f"kvmlist.compare: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _bar(items: Iterable[T], what: str, unit: str = "mails") -> Iterable[T]:
+    """The items, counted on a bar on stderr when it is a terminal (a run takes minutes)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+    total = len(items) if isinstance(items, Sized) else None
+    bar: Iterable[T] = tqdm(
+        items, total=total, desc=what, unit=f" {unit}", leave=False, file=sys.stderr
+    )
+    return bar
 
 
 if __name__ == "__main__":

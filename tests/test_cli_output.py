@@ -180,6 +180,25 @@ def test_progress_bar_counts_the_mails_it_passes_on_and_goes_away(tmp_path: Path
     assert drawn[-2].strip() == ""  # erased at the end: the result stays alone on screen
 
 
+@pytest.mark.parametrize(
+    ("argv", "phase"),
+    [
+        (["series", SAMPLE], "grouping: "),  # replies read for reviews, after the reading
+        (["stats", SAMPLE, "--workers", "2"], "counting: "),  # mails back from the workers
+    ],
+)
+def test_long_phases_draw_their_own_bar_on_a_terminal(
+    argv: list[str], phase: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["-q", *argv]) == 0
+    quiet = capsys.readouterr().out
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert main(argv) == 0
+    assert capsys.readouterr().out == quiet  # the bar changes nothing of the result
+    assert any(line.startswith(phase) for line in screen.getvalue().split("\r"))
+
+
 def test_no_progress_bar_writes_nothing(tmp_path: Path) -> None:
     screen = Terminal()
     assert list(with_progress(iter("abc"), enabled=False, stream=screen)) == ["a", "b", "c"]

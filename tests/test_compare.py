@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,15 @@ def test_the_command_prints_the_table_and_one_line_for_a_user_mistake(
     assert "no such file" in capsys.readouterr().err
     assert main([str(FIXTURES / "crlf.mbox"), "many"]) == 2
     assert main([]) == 2
+
+
+def test_the_progress_hook_sees_the_threads_b4_goes_through() -> None:
+    threads: list[object] = []
+
+    def progress(items: Iterable[Any]) -> Iterable[Any]:
+        threads.extend(items)
+        return threads
+
+    with_bar = compare_with_b4(thread(), progress=progress)
+    assert len(threads) == 1
+    assert with_bar.to_markdown() == compare_with_b4(thread()).to_markdown()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import lzma
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -236,3 +237,16 @@ def test_undated_from_line_ending_a_read_block_is_judged_as_sequentially(tmp_pat
     assert [job.start for job in jobs] == [0, 79]  # type: ignore[union-attr]
     assert len(sequential) == 3
     assert cut == sequential
+
+
+def test_the_progress_hook_counts_the_mails_the_workers_hand_back(raws: list[bytes]) -> None:
+    handed: list[object] = []
+
+    def progress(rows: Iterable[Any]) -> Iterator[Any]:
+        for row in rows:
+            handed.append(row)
+            yield row
+
+    counted = count_by_field_in_workers(raws, "domain", 2, progress=progress)
+    assert counted == count_by_field_in_workers(raws, "domain", 2)
+    assert len(handed) == len(raws)

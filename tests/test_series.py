@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 import kvmlist
 from kvmlist import Message, parse_message
 
-from .conftest import mail
+from .conftest import FIXTURES, mail
 
 DIFF = (
     "Fix it.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
@@ -236,3 +239,16 @@ def test_a_patch_added_after_the_series_joins_it() -> None:
     ]
     [series] = kvmlist.group_series(mails)
     assert shape(series) == (4, 3, (1, 2, 3), True)
+
+
+def test_progress_hook_sees_every_mail_and_changes_nothing() -> None:
+    messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    seen: list[kvmlist.Message] = []
+
+    def progress(items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            seen.append(item)
+            yield item
+
+    assert kvmlist.group_series(messages, progress=progress) == kvmlist.group_series(messages)
+    assert seen == messages

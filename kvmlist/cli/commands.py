@@ -33,6 +33,7 @@ from kvmlist.cli.loading import (
     is_remote,
     load,
     lore_client,
+    progress_for,
     read_raw_mails,
     wants_progress,
     with_progress,
@@ -171,7 +172,7 @@ def _parse_range(text: str | None) -> ReportRange | None:
 
 
 def _series(args: argparse.Namespace, loaded: Loaded) -> str | None:
-    found = group_series(loaded.messages)
+    found = group_series(loaded.messages, progress=progress_for(args, "grouping"))
     if args.format == "parquet":
         from kvmlist.outputs.export import to_dataframe
 
@@ -214,9 +215,11 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     elif args.by == "author" and mailmap is not None:
         counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
     elif args.workers > 1 and args.source and not is_remote(args.source):
-        # the workers read and split the file themselves (no per-mail progress to show)
+        # the workers read and split the file; the bar counts the mails they hand back
         source = sys.stdin.buffer if args.source == "-" else args.source
-        counts = count_by_field_in_workers(source, args.by, args.workers).most_common(args.top)
+        counts = count_by_field_in_workers(
+            source, args.by, args.workers, progress=progress_for(args, "counting")
+        ).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]

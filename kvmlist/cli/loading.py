@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import TextIO, TypeVar
 
 from kvmlist.cli.state import last_reported
 from kvmlist.errors import UsageError
+from kvmlist.grouping.review import Progress
 from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.lore import DEFAULT_BASE, LoreClient, normalise_message_id
@@ -121,6 +122,9 @@ def with_progress(
         return
     from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
 
+    if total is None and isinstance(items, Sized):
+        total = len(items)
+
     bar = tqdm(
         items,
         total=total,
@@ -131,6 +135,13 @@ def with_progress(
         dynamic_ncols=True,
     )
     yield from bar
+
+
+def progress_for(args: argparse.Namespace, what: str) -> Progress | None:
+    """A progress hook (see kvmlist.grouping.review.Progress) for a long phase, or None."""
+    if not wants_progress(args):
+        return None
+    return lambda items: with_progress(items, enabled=True, what=what)
 
 
 def is_remote(source: str) -> bool:

@@ -5,7 +5,8 @@ letter, to every patch of the series. See docs/review.md for the rules and their
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.reply import given_trailers
@@ -13,6 +14,8 @@ from kvmlist.parse.reply import given_trailers
 RE_NAME_WORD = re.compile(r"\w+")
 #: How far up a thread a reply is followed to find the patch it reviews.
 MAX_CLIMB = 50
+#: Wraps the items a long phase goes through to show how far it is; ``tqdm`` is one.
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
 def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
@@ -66,13 +69,19 @@ def review_targets(
 
 
 def collect_reviews(
-    messages: Iterable[Message], series_of: dict[str, tuple[Patch, ...]]
+    messages: Iterable[Message],
+    series_of: dict[str, tuple[Patch, ...]],
+    *,
+    progress: Progress | None = None,
 ) -> dict[str, list[ReviewTrailer]]:
-    """Return review trailers per patch Message-ID, from every reply among messages."""
+    """Return review trailers per patch Message-ID, from every reply among messages.
+
+    ``progress`` (``tqdm`` for one) wraps the list of mails as they are read.
+    """
     mails = list(messages)
     by_id = {m.message_id: m for m in mails}
     reviews: dict[str, list[ReviewTrailer]] = {}
-    for reply in mails:
+    for reply in progress(mails) if progress else mails:
         if reply.kind != "reply":
             continue
         targets = review_targets(reply, by_id, series_of)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
+from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Series
 from kvmlist.parse.message import as_cover
 from kvmlist.parse.subject import parse_subject
@@ -73,7 +74,11 @@ class _Group:
 
 
 def group_series(
-    messages: Iterable[Message], *, reviews: bool = True, revisions: bool = False
+    messages: Iterable[Message],
+    *,
+    reviews: bool = True,
+    revisions: bool = False,
+    progress: Progress | None = None,
 ) -> list[Series]:
     """Return the series the patches among messages form, in order of first arrival.
 
@@ -81,11 +86,13 @@ def group_series(
     the patches they review as ``Patch.review_trailers`` (see kvmlist.grouping.review). With
     ``revisions``, each series' ``previous_id`` / ``next_id`` name the anchor Message-IDs of
     its earlier and later revisions (see kvmlist.grouping.revisions.with_revisions).
+    ``progress`` (``tqdm`` for one) wraps the mails of the slow phase, the reading of
+    replies for reviews, to show how far it is.
     """
     mails = list(messages)
     groups = _with_pull_request_covers(_groups(patch_mails(mails)), mails)
     if reviews:
-        groups = _with_reviews(groups, mails)
+        groups = _with_reviews(groups, mails, progress)
     found = [_to_series(g) for g in groups]
     if revisions:
         from kvmlist.grouping.revisions import with_revisions
@@ -116,7 +123,9 @@ def _is_pull_request(message: Message) -> bool:
     return parse_subject(message.subject).is_pull_request
 
 
-def _with_reviews(groups: list[_Group], mails: list[Message]) -> list[_Group]:
+def _with_reviews(
+    groups: list[_Group], mails: list[Message], progress: Progress | None
+) -> list[_Group]:
     from kvmlist.grouping.review import collect_reviews
 
     series_of: dict[str, tuple[Patch, ...]] = {}
@@ -124,7 +133,7 @@ def _with_reviews(groups: list[_Group], mails: list[Message]) -> list[_Group]:
         members = tuple(p for _, p in sorted(group.members.items()))
         for patch in ((group.cover,) if group.cover else ()) + members:
             series_of[patch.message_id] = members
-    found = collect_reviews(mails, series_of)
+    found = collect_reviews(mails, series_of, progress=progress)
     for group in groups:
         for index, patch in group.members.items():
             given = found.get(patch.message_id)

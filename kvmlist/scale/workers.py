@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, BinaryIO, NamedTuple, TypeVar, Union
 
 from kvmlist.errors import SourceError
+from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.sources import mbox
 from kvmlist.sources._open import open_binary
@@ -97,9 +98,12 @@ def map_in_workers(
 
 
 def count_by_field_in_workers(
-    raws: Mails, field: str, workers: int
+    raws: Mails, field: str, workers: int, *, progress: Progress | None = None
 ) -> Counter[str] | Counter[Person]:
-    """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers."""
+    """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers.
+
+    ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back.
+    """
     from kvmlist.analysis.aggregate import AGGREGATIONS, AuthorTally
 
     if field not in AGGREGATIONS:
@@ -109,7 +113,8 @@ def count_by_field_in_workers(
     seen: set[str] = set()
     tally = AuthorTally()
     domains: Counter[str] = Counter()
-    for row in map_in_workers(raws, workers, _author_row):
+    rows: Iterable[tuple[Any, ...] | None] = map_in_workers(raws, workers, _author_row)
+    for row in progress(rows) if progress else rows:
         if row is None or row[0] in seen:
             continue
         seen.add(row[0])
