@@ -5,6 +5,7 @@
     │   └── MboxFormatError (ValueError)   the input is not an mbox / Maildir
     ├── MessageParseError (ValueError) a mail is malformed (strict mode only)
     ├── UsageError (ValueError)        an argument is wrong (bad range, unknown field)
+    │   └── CommitRangeError           a commit range is malformed, ambiguous or reversed
     └── MissingExtraError (ImportError) an optional dependency is missing (names the extra)
 
 Subclasses also derive from the matching builtin, so ``except ValueError`` keeps working.
@@ -31,6 +32,11 @@ class MessageParseError(KvmlistError, ValueError):
 
 class UsageError(KvmlistError, ValueError):
     """An argument is not valid: an unknown field, a malformed range."""
+
+
+class CommitRangeError(UsageError):
+    """A commit range is malformed (``A...B``), names no commit or an ambiguous prefix, or
+    runs backwards."""
 
 
 class MissingExtraError(KvmlistError, ImportError):

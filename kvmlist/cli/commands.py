@@ -59,6 +59,7 @@ from kvmlist.outputs import plot
 from kvmlist.outputs.report import ReportRange, render_report
 from kvmlist.scale.workers import count_by_field_in_workers
 from kvmlist.sources.reader import parse_raw
+from kvmlist.sources.revrange import CommitRange
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -165,10 +166,10 @@ def _state_path(args: argparse.Namespace) -> Path | None:
 def _parse_range(text: str | None) -> ReportRange | None:
     if text is None:
         return None
-    start, sep, end = text.partition("..")
-    if not sep or not start or not end or ".." in end:
+    given = CommitRange.parse(text)
+    if given.start is None or given.end is None:
         raise UsageError(f"--range {text!r}: expected A..B, e.g. e5d776dd9..793f3e63a")
-    return ReportRange(start, end)
+    return ReportRange(given.start, given.end)
 
 
 def _series(args: argparse.Namespace, loaded: Loaded) -> str | None:

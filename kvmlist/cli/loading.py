@@ -19,8 +19,9 @@ from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve
+from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve_range
 from kvmlist.sources.reader import parse_raw, read
+from kvmlist.sources.revrange import CommitRange
 
 T = TypeVar("T")
 
@@ -58,6 +59,7 @@ class Loaded:
     first_commit: str | None = None
     last_commit: str | None = None
     range_start: str | None = None
+    range_end: str | None = None
     commits: list[str] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
 
@@ -67,11 +69,13 @@ class Loaded:
 
     @property
     def commit_span(self) -> ReportRange | None:
-        """The report header's ends: the range's start (else the first mail) and the last mail."""
+        """The report header's ends: the commits the range names, else the first and last mail
+        (a commit that adds no new mail, its blob equal to its parent's, is still named)."""
         if self.last_commit is None:
             return None
         start = self.range_start or self.first_commit or self.last_commit
-        return ReportRange(start[:ABBREV], self.last_commit[:ABBREV])
+        end = self.range_end or self.last_commit
+        return ReportRange(start[:ABBREV], end[:ABBREV])
 
 
 def load(args: argparse.Namespace) -> Loaded:
@@ -185,13 +189,13 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
         state = Path(args.state) if args.state else default_state_file()
         last = last_reported(inbox, state)
         commit_range = f"{last}.." if last else None
-    range_start = None
-    if commit_range and commit_range.partition("..")[0]:
-        range_start = resolve(find_epochs(inbox), commit_range.partition("..")[0])[1]
+    resolved = None
+    if commit_range:
+        resolved = resolve_range(find_epochs(inbox), CommitRange.parse(commit_range))
     raws, commits = [], []
     progress = wants_progress(args)
     mails = iter_archive(
-        inbox, commit_range, since=_date(args.since, "--since"), until=_date(args.until, "--until")
+        inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
     )
     for mail in with_progress(mails, enabled=progress, what="reading the archive"):
         raws.append(mail.raw)
@@ -201,7 +205,8 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
         inbox=inbox,
         first_commit=commits[0] if commits else None,
         last_commit=commits[-1] if commits else None,
-        range_start=range_start,
+        range_start=resolved.first[1] if resolved and resolved.first else None,
+        range_end=resolved.last[1] if resolved and resolved.last else None,
         commits=commits,
     )
 

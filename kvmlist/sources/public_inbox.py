@@ -18,7 +18,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from kvmlist.errors import SourceError, UsageError
+from kvmlist.errors import CommitRangeError, SourceError
+from kvmlist.sources.revrange import CommitRange
+
+#: How many candidate commits an "ambiguous prefix" error lists.
+CANDIDATES_SHOWN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,35 +81,90 @@ def _git(epoch: Epoch, *args: str) -> str:
     return done.stdout
 
 
+@dataclass(frozen=True, slots=True)
+class ResolvedRange:
+    """A CommitRange resolved in an archive: (epoch, full commit id) of each given end."""
+
+    given: CommitRange
+    first: tuple[Epoch, str] | None
+    last: tuple[Epoch, str] | None
+
+
 def resolve(epochs: Sequence[Epoch], commit: str) -> tuple[Epoch, str]:
     """Return the epoch holding a (possibly abbreviated) commit id, and its full id."""
     found: list[tuple[Epoch, str]] = []
     for epoch in epochs:
-        done = subprocess.run(
-            [
-                "git",
-                f"--git-dir={epoch.path}",
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                f"{commit}^{{commit}}",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = _rev_parse(epoch, "--verify", "--quiet", f"{commit}^{{commit}}")
         if done.returncode == 0:
             found.append((epoch, done.stdout.strip()))
-    if not found:
-        raise UsageError(f"{commit!r}: no such commit in the archive")
-    if len({full for _, full in found}) > 1:
-        raise UsageError(f"{commit!r}: ambiguous, give more digits")
+        else:
+            found += [(epoch, full) for full in _commits_starting(epoch, commit)]
+    candidates = sorted({full for _, full in found})
+    if not candidates:
+        raise CommitRangeError(f"{commit!r}: no such commit in the archive")
+    if len(candidates) > 1:
+        shown = ", ".join(c[:12] for c in candidates[:CANDIDATES_SHOWN])
+        more = ", ..." if len(candidates) > CANDIDATES_SHOWN else ""
+        raise CommitRangeError(
+            f"{commit!r} is ambiguous: {len(candidates)} commits start with it "
+            f"({shown}{more}); give more digits"
+        )
     return found[0]
+
+
+def resolve_range(epochs: Sequence[Epoch], commit_range: CommitRange) -> ResolvedRange:
+    """Return the range with its ends resolved; CommitRangeError when it runs backwards."""
+    first = resolve(epochs, commit_range.start) if commit_range.start else None
+    last = resolve(epochs, commit_range.end) if commit_range.end else None
+    if first and last and not _in_order(first, last):
+        raise CommitRangeError(
+            f"range {commit_range}: reversed, {commit_range.start} arrived after "
+            f"{commit_range.end}; write it oldest..newest"
+        )
+    return ResolvedRange(commit_range, first, last)
+
+
+def _in_order(first: tuple[Epoch, str], last: tuple[Epoch, str]) -> bool:
+    (first_epoch, first_id), (last_epoch, last_id) = first, last
+    if first_epoch.number != last_epoch.number:
+        return first_epoch.number < last_epoch.number
+    ancestor = subprocess.run(
+        ["git", f"--git-dir={first_epoch.path}", "merge-base", "--is-ancestor", first_id, last_id],
+        capture_output=True,
+        check=False,
+    )
+    return ancestor.returncode == 0
+
+
+def _rev_parse(epoch: Epoch, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", f"--git-dir={epoch.path}", "rev-parse", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _commits_starting(epoch: Epoch, prefix: str) -> list[str]:
+    """Return the commits whose id starts with a hex prefix git found ambiguous."""
+    if not (4 <= len(prefix) < 40) or not all(c in "0123456789abcdef" for c in prefix.lower()):
+        return []
+    objects = _rev_parse(epoch, f"--disambiguate={prefix.lower()}").stdout.split()
+    if not objects:
+        return []
+    kinds = subprocess.run(
+        ["git", f"--git-dir={epoch.path}", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input="\n".join(objects) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [line.split()[0] for line in kinds.stdout.splitlines() if line.endswith(" commit")]
 
 
 def iter_archive(
     inbox: str | os.PathLike[str],
-    commit_range: str | None = None,
+    commit_range: str | CommitRange | ResolvedRange | None = None,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -117,6 +176,8 @@ def iter_archive(
     first. Ids may be abbreviated. ``since``/``until`` bound the commit time.
     """
     epochs = find_epochs(inbox)
+    if isinstance(commit_range, str):
+        commit_range = CommitRange.parse(commit_range)
     for epoch, revisions in _plan(epochs, commit_range):
         if since is not None:
             revisions = [*revisions, f"--since={int(since.timestamp())}"]
@@ -125,16 +186,16 @@ def iter_archive(
         yield from _epoch_mails(epoch, revisions)
 
 
-def _plan(epochs: list[Epoch], commit_range: str | None) -> list[tuple[Epoch, list[str]]]:
+def _plan(
+    epochs: list[Epoch], commit_range: CommitRange | ResolvedRange | None
+) -> list[tuple[Epoch, list[str]]]:
     """Return the rev-list arguments per epoch that cover a range."""
     heads = [e for e in epochs if _has_commits(e)]
     if commit_range is None:
         return [(e, ["HEAD"]) for e in heads]
-    start, sep, end = commit_range.partition("..")
-    if not sep:
-        raise UsageError(f"range {commit_range!r}: expected A..B (either end may be left out)")
-    first = resolve(heads, start) if start else None
-    last = resolve(heads, end) if end else None
+    if isinstance(commit_range, CommitRange):
+        commit_range = resolve_range(heads, commit_range)
+    first, last = commit_range.first, commit_range.last
     plan = []
     for epoch in heads:
         if (first and epoch.number < first[0].number) or (last and epoch.number > last[0].number):
