@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +137,37 @@ def test_output_option_writes_a_file(archive: Path, tmp_path: Path) -> None:
 
 def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path: Path) -> None:
     assert main(["stats", str(archive), "-o", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
+
+
+def test_report_and_stats_use_a_process_per_core_for_a_large_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kvmlist.cli.commands as commands
+    import kvmlist.scale.workers as workers
+
+    sample = str(FIXTURES / "kvm-sample.mbox")
+    expected = {}
+    for argv in (["report", sample], ["stats", sample, "--by", "domain"]):
+        assert main([*argv, "--workers", "1"]) == 0
+        expected[argv[0]] = capsys.readouterr().out
+    used: list[int] = []
+
+    def spy(real: Any) -> Any:
+        def call(source: Any, field_or_workers: Any, *args: Any, **kw: Any) -> Any:
+            used.append(args[0] if args else field_or_workers)
+            return real(source, field_or_workers, *args, **kw)
+
+        return call
+
+    monkeypatch.setattr(
+        commands, "render_report_in_workers", spy(commands.render_report_in_workers)
+    )
+    monkeypatch.setattr(
+        commands, "count_by_field_in_workers", spy(commands.count_by_field_in_workers)
+    )
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 4096)  # the sample is "large" now
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for argv in (["report", sample], ["stats", sample, "--by", "domain"]):
+        assert main(argv) == 0
+        assert capsys.readouterr().out == expected[argv[0]]
+    assert used == [2, 2]

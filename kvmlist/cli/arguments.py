@@ -93,6 +93,7 @@ def _add_report(commands: Any) -> None:
     report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
     report.add_argument("--top", type=positive, default=15, help="rows per ranking (default 15)")
     report.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    _add_workers(report)
 
 
 def _add_fetch(commands: Any) -> None:
@@ -146,14 +147,19 @@ def _add_stats(commands: Any) -> None:
     stats.add_argument("--by", choices=GROUPINGS, default="author")
     _add_identities(stats)
     stats.add_argument("--top", type=positive, default=None, help="show only the N largest")
-    stats.add_argument(
+    _add_workers(stats)
+    _add_format(stats, parquet=True)
+
+
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--workers",
         type=positive,
-        default=1,
+        default=None,
         metavar="N",
-        help="parse in N processes (mbox, Maildir)",
+        help="parse an mbox file in N processes (default: one per core for a file of 8 MB "
+        "or more, else 1); the result is the same",
     )
-    _add_format(stats, parquet=True)
 
 
 def _add_plot(commands: Any) -> None:

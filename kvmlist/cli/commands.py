@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
@@ -57,7 +58,11 @@ from kvmlist.grouping.series import group_series
 from kvmlist.models import Series
 from kvmlist.outputs import plot
 from kvmlist.outputs.report import ReportRange, render_report
-from kvmlist.scale.workers import count_by_field_in_workers
+from kvmlist.scale.workers import (
+    count_by_field_in_workers,
+    render_report_in_workers,
+    worth_workers,
+)
 from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
 
@@ -144,6 +149,17 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         if args.since_last and loaded.last_commit:
             record_reported(loaded.inbox, loaded.last_commit, _state_path(args))
         return text
+    workers = _workers(args)
+    if workers > 1:
+        return render_report_in_workers(
+            _worker_source(args),
+            workers,
+            range=_parse_range(args.range),
+            list_name=args.list_name,
+            top=args.top,
+            mailmap=mailmap,
+            progress=progress_for(args, "reading"),
+        )
     return render_report(
         loaded.messages,
         range=_parse_range(args.range),
@@ -151,6 +167,19 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         top=args.top,
         mailmap=mailmap,
     )
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """Processes to parse the SOURCE in: --workers, else one per core for a large file."""
+    if not args.source or is_remote(args.source):
+        return 1
+    if args.workers is not None:
+        return int(args.workers)
+    return (os.cpu_count() or 1) if worth_workers(args.source) else 1
+
+
+def _worker_source(args: argparse.Namespace) -> str | BinaryIO:
+    return sys.stdin.buffer if args.source == "-" else str(args.source)
 
 
 def _inbox_name(loaded: Loaded) -> str | None:
@@ -215,11 +244,10 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
             _note(args, explain_unknown(key.unknown))
     elif args.by == "author" and mailmap is not None:
         counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
-    elif args.workers > 1 and args.source and not is_remote(args.source):
+    elif _workers(args) > 1:
         # the workers read and split the file; the bar counts the mails they hand back
-        source = sys.stdin.buffer if args.source == "-" else args.source
         counts = count_by_field_in_workers(
-            source, args.by, args.workers, progress=progress_for(args, "counting")
+            _worker_source(args), args.by, _workers(args), progress=progress_for(args, "counting")
         ).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)

@@ -23,14 +23,19 @@ import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, BinaryIO, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 
+from kvmlist.analysis.identities import Mailmap
 from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
+from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.sources import mbox
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.maildir import iter_maildir
+
+if TYPE_CHECKING:
+    from kvmlist.scale.report_facts import Facts
 
 T = TypeVar("T")
 
@@ -124,6 +129,38 @@ def count_by_field_in_workers(
             if person.domain:
                 domains[person.domain] += 1
     return tally.counts() if field == "author" else domains
+
+
+def render_report_in_workers(
+    raws: Mails,
+    workers: int,
+    *,
+    range: ReportRange | None = None,
+    list_name: str | None = None,
+    top: int = TOP,
+    mailmap: Mailmap | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """Return ``render_report(read(raws), ...)``'s text, the mails parsed in workers.
+
+    Each worker hands back the report's facts of a mail (kvmlist.scale.report_facts), not the
+    parsed models, which cost the parent more to unpickle than the facts cost to fold.
+    """
+    from kvmlist.scale.report_facts import ReportTotals, fact_of
+
+    totals = ReportTotals(mailmap)
+    facts: Iterable[Facts] = map_in_workers(raws, workers, fact_of)
+    for fact in progress(facts) if progress else facts:
+        totals.add(fact)
+    return format_report(totals.figures(), range=range, list_name=list_name, top=top)
+
+
+def worth_workers(source: str | os.PathLike[str]) -> bool:
+    """Whether a file is large enough (two slices or more) for worker processes to pay."""
+    try:
+        return os.path.isfile(source) and os.path.getsize(source) >= 2 * CHUNK_BYTES
+    except OSError:
+        return False
 
 
 def _identity(message: Message) -> Message:

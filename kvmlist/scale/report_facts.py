@@ -1,0 +1,138 @@
+"""The weekly report from small facts: workers (processes or Dask) gather, the parent renders.
+
+A mail becomes :class:`MailFacts` (lists, dates, acceptance notices) or, for a patch,
+:class:`PatchFacts`; both pickle in a fraction of the time a parsed model does. Folded in
+input order by :class:`ReportTotals`, they give exactly :func:`kvmlist.render_report`'s text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from kvmlist.analysis.aggregate import AuthorTally
+from kvmlist.analysis.identities import Mailmap
+from kvmlist.grouping.acceptance import Acceptance, acceptances_in
+from kvmlist.models import Message, Patch, Person
+from kvmlist.outputs.report import ReportFigures, posting_block
+
+
+@dataclasses.dataclass
+class MailFacts:
+    """What the report needs of consecutive mails: lists, dates, acceptance notices."""
+
+    list_ids: Counter[str] = dataclasses.field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+    # (acceptance, the Message-ID whose title it takes when that patch arrived before)
+    acceptances: list[tuple[Acceptance, str | None]] = dataclasses.field(default_factory=list)
+
+    def add(self, message: Message) -> None:
+        if message.list_id:
+            self.list_ids[message.list_id.lower()] += 1
+        if message.date is not None:
+            self.first = min(self.first or message.date, message.date)
+            self.last = max(self.last or message.date, message.date)
+        if message.kind == "reply":
+            for found in acceptances_in(message, {}):
+                self.acceptances.append(
+                    (found, message.parent_id if found.commit is None else None)
+                )
+
+
+@dataclasses.dataclass
+class PatchFacts:
+    """What the report needs of a patch mail's first arrival."""
+
+    message_id: str
+    title: str
+    author: Person | None
+    block: list[str] | None  # the commit message block, for new postings (index <= 1)
+    mail: MailFacts
+
+
+Facts = PatchFacts | MailFacts
+
+
+def fact_of(message: Message) -> Facts:
+    """Return the report facts of one mail."""
+    mail = MailFacts()
+    mail.add(message)
+    if not isinstance(message, Patch):
+        return mail
+    block = posting_block(message) if message.index <= 1 else None
+    return PatchFacts(message.message_id, message.title, message.author, block, mail)
+
+
+def facts_of(messages: Iterable[Message]) -> list[Facts]:
+    """Return consecutive mails as report facts, in order (a patch id once, mails merged)."""
+    facts: list[Facts] = []
+    seen: set[str] = set()
+    for message in messages:
+        if not isinstance(message, Patch):
+            if not facts or not isinstance(facts[-1], MailFacts):
+                facts.append(MailFacts())
+            facts[-1].add(message)  # type: ignore[union-attr]
+            continue
+        if message.message_id in seen:
+            continue
+        seen.add(message.message_id)
+        facts.append(fact_of(message))
+    return facts
+
+
+class ReportTotals:
+    """The report's figures, gathered from facts in input order; a mailmap merges authors."""
+
+    def __init__(self, mailmap: Mailmap | None = None) -> None:
+        self.mailmap = mailmap
+        self.mails = MailFacts()
+        self.domains: Counter[str] = Counter()
+        self.authors = AuthorTally()
+        self.titles: dict[str, str] = {}
+        self.acceptances: list[Acceptance] = []
+        self.postings: list[list[str]] = []
+
+    def add(self, facts: Facts) -> None:
+        if isinstance(facts, MailFacts):
+            self._add_mails(facts)
+            return
+        if facts.message_id in self.titles:
+            return  # the same Message-ID counts once
+        self.titles[facts.message_id] = facts.title
+        author = facts.author
+        if author is not None and self.mailmap is not None:
+            author = self.mailmap.resolve(author)
+        if author is not None:
+            if author.domain:
+                self.domains[author.domain] += 1
+            self.authors.add_person(author)
+        if facts.block is not None:
+            self.postings.append(facts.block)
+        self._add_mails(facts.mail)
+
+    def figures(self) -> ReportFigures:
+        """The figures gathered so far, for :func:`kvmlist.outputs.report.format_report`."""
+        return ReportFigures(
+            domains=self.domains,
+            authors=self.authors.counts(),
+            acceptances=self.acceptances,
+            blocks=self.postings,
+            list_ids=self.mails.list_ids,
+            first=self.mails.first,
+            last=self.mails.last,
+        )
+
+    def _add_mails(self, mails: MailFacts) -> None:
+        self.mails.list_ids.update(mails.list_ids)
+        for when in (mails.first, mails.last):
+            if when is not None:
+                self.mails.first = min(self.mails.first or when, when)
+                self.mails.last = max(self.mails.last or when, when)
+        for acceptance, parent in mails.acceptances:
+            title = self.titles.get(parent, "") if parent else ""
+            self.acceptances.append(
+                dataclasses.replace(acceptance, title=title) if title else acceptance
+            )
