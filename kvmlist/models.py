@@ -62,6 +62,7 @@ class _LazyFields:
     body: Callable[[bytes], str] | None = None
     diff: Callable[[str], str] | None = None
     description: Callable[[str], str] | None = None
+    recipients: Callable[[bytes], tuple[Person, ...]] | None = None
 
 
 _LAZY = _LazyFields()
@@ -72,12 +73,14 @@ def install_lazy_fields(
     body: Callable[[bytes], str],
     diff: Callable[[str], str],
     description: Callable[[str], str],
+    recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw -> text), ``Patch.diff`` and ``Patch.description``
     (body -> part of it) are computed."""
     _LAZY.body = body
     _LAZY.diff = diff
     _LAZY.description = description
+    _LAZY.recipients = recipients
 
 
 def _missing_parser() -> RuntimeError:
@@ -190,6 +193,13 @@ class Message(_Frozen):
         if _LAZY.body is None:
             raise _missing_parser()
         return _LAZY.body(self.raw)
+
+    @functools.cached_property
+    def recipients(self) -> tuple[Person, ...]:
+        """The people of the To and Cc headers, each address once; read on first use."""
+        if _LAZY.recipients is None:
+            raise _missing_parser()
+        return _LAZY.recipients(self.raw)
 
     @property
     def is_reply(self) -> bool:

@@ -28,6 +28,7 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.analysis.review_economy import review_economy
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
+from kvmlist.cli.insight import run_stalled
 from kvmlist.cli.landed import run_landed
 from kvmlist.cli.loading import (
     Loaded,
@@ -360,6 +361,7 @@ def _hours(value: timedelta | None) -> float | None:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Loaded], str | None]] = {
     "landed": run_landed,
+    "stalled": run_stalled,
     "plot": _plot,
     "report": _report,
     "review": _review,

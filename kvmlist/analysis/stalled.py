@@ -1,0 +1,153 @@
+"""Stalled series: posted, then nothing: no reply, no review, not applied, no newer revision.
+
+>>> found = find_stalled(messages, older=timedelta(days=14))
+>>> for one in found.stalled: print(one.series.date, one.link, one.series.title)
+>>> found.resent                 # series somebody else posted again: taken over, or a RESEND
+
+Age is measured to ``now``: by default the newest mail's date, so an old archive is judged as
+it stood when it ended (docs/insight.md). The stable team's AUTOSEL postings are left out
+(counted apart): they announce a backport and expect no answer. A reply counts when it is in
+the series' thread (In-Reply-To or References name a mail of the series) and comes from
+somebody other than the series' author and sender: an author's own "ping" is no answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.series import group_series
+from kvmlist.models import Message, Person, Series
+
+LORE = "https://lore.kernel.org/r/"
+#: Subject prefixes of postings no reply is expected to: the stable team's AUTOSEL picks.
+AUTOMATED = ("AUTOSEL",)
+
+
+class Landed(Protocol):
+    """What says whether a patch mail landed (kvmlist.grouping.landed.LandedMap)."""
+
+    def of(self, message_id: str) -> object | None: ...
+
+
+@dataclass(frozen=True)
+class StalledSeries:
+    """A series nobody answered, with its age and whom it was sent to."""
+
+    series: Series
+    age: timedelta
+    recipients: tuple[Person, ...]
+    lore_base: str = LORE
+
+    @property
+    def link(self) -> str:
+        """The series' lore link (its cover letter, else its first patch)."""
+        return f"{self.lore_base}{self.series.anchor_id}/"
+
+
+@dataclass(frozen=True)
+class Resend:
+    """A series posted again, with the same title, by somebody else than its first sender."""
+
+    original: Series
+    again: Series
+    by: Person | None
+
+
+@dataclass
+class StalledReport:
+    """The stalled series (oldest first), the series re-sent by others, and the clock used."""
+
+    now: datetime | None
+    older: timedelta
+    series: int = 0
+    automated: int = 0  # series left out as postings no reply is expected to (AUTOSEL)
+    stalled: list[StalledSeries] = field(default_factory=list)
+    resent: list[Resend] = field(default_factory=list)
+
+
+def find_stalled(
+    messages: Iterable[Message],
+    *,
+    older: timedelta = timedelta(days=14),
+    now: datetime | None = None,
+    landed: Landed | None = None,
+    lore_base: str = LORE,
+) -> StalledReport:
+    """Return the series posted at least ``older`` before ``now`` that got no reply from
+    anybody else, no review trailer, no "applied" notice, have no newer revision or repost,
+    and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
+    """
+    mails = list(messages)
+    found = group_series(mails, revisions=True)
+    dates = [m.date for m in mails if m.date is not None]
+    now = now or (max(dates) if dates else None)
+    report = StalledReport(now, older, series=len(found))
+    answered = _answered(found, mails)
+    applied = acceptance_of(found, mails)
+    reposted, report.resent = _reposts(found)
+    for position, one in enumerate(found):
+        if one.date is None or now is None or now - one.date < older:
+            continue
+        if position in answered or position in reposted or one.next_id is not None:
+            continue
+        if any(p.review_trailers for p in one.patches) or one.anchor_id in applied:
+            continue
+        if landed is not None and any(landed.of(p.message_id) for p in one.patches):
+            continue
+        if one.first is not None and any(p.upper() in AUTOMATED for p in one.first.prefixes):
+            report.automated += 1
+            continue
+        first = one.first
+        recipients = first.recipients if first is not None else ()
+        report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
+    report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
+    return report
+
+
+def _answered(found: list[Series], mails: list[Message]) -> set[int]:
+    """Return the positions of the series that somebody other than their author answered."""
+    owner = {m.message_id: at for at, one in enumerate(found) for m in one.messages}
+    own = [_addresses(one) for one in found]
+    answered: set[int] = set()
+    for mail in mails:
+        mine = owner.get(mail.message_id)
+        sender = mail.sender.email.lower() if mail.sender else ""
+        for parent in {mail.in_reply_to, *mail.references}:
+            at = owner.get(parent) if parent else None
+            if at is not None and at != mine and sender not in own[at]:
+                answered.add(at)
+    return answered
+
+
+def _addresses(one: Series) -> frozenset[str]:
+    people = [p for m in one.messages for p in (m.author, m.sender) if p is not None]
+    return frozenset(p.email.lower() for p in people)
+
+
+def _reposts(found: list[Series]) -> tuple[set[int], list[Resend]]:
+    """Return the series posted again later under the same title and patch count, and
+    the reposts by somebody else than the first sender."""
+    latest: dict[tuple[str, int], int] = {}
+    reposted: set[int] = set()
+    resent: list[Resend] = []
+    for at, one in enumerate(found):
+        key = (" ".join(one.title.casefold().split()), one.total)
+        if not key[0]:
+            continue
+        earlier = latest.get(key)
+        if earlier is not None:
+            reposted.add(earlier)
+            before, sender = found[earlier], _sender(one)
+            if sender is not None and sender.email.lower() not in _addresses(before):
+                resent.append(Resend(before, one, sender))
+        latest[key] = at
+    return reposted, resent
+
+
+def _sender(one: Series) -> Person | None:
+    first = one.first
+    return first.sender if first is not None else None

@@ -1,0 +1,119 @@
+"""``kvmlist stalled``: the series nobody answered, oldest first (docs/insight.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from kvmlist.analysis.stalled import LORE, StalledReport, StalledSeries, find_stalled
+from kvmlist.cli.loading import Loaded
+from kvmlist.cli.output import render_rows
+
+# 14d | 2w | 36h | 14 (days)
+RE_DURATION = re.compile(r"(\d{1,5})\s*([hdw]?)")
+UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "": None}
+#: Recipients shown in a table cell before "+N".
+SHOWN_RECIPIENTS = 3
+
+
+def duration(text: str) -> timedelta:
+    """Return an age given as 14d, 2w, 36h or a number of days (argparse type)."""
+    match = RE_DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r}: give an age like 14d, 2w or 36h")
+    unit = UNITS[match.group(2)] or timedelta(days=1)
+    return int(match.group(1)) * unit
+
+
+def moment(text: str) -> datetime:
+    """Return a date given as YYYY-MM-DD (or ISO time), in UTC (argparse type)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a date like 2025-12-04") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
+    """Add the ``stalled`` subcommand to the parser."""
+    stalled = commands.add_parser(
+        "stalled",
+        help="series nobody answered, oldest first",
+        description="List the series with no reply from anybody but their author, no review "
+        "trailer, no 'applied' notice and no newer revision or repost, posted at least --older "
+        "before the newest mail (or --now); then the series somebody else re-sent.",
+    )
+    add_source(stalled)
+    stalled.add_argument(
+        "--older", type=duration, default=timedelta(days=14), help="minimum age (default 14d)"
+    )
+    stalled.add_argument(
+        "--now", type=moment, help="measure ages to this date (default: the newest mail)"
+    )
+    stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+    add_format(stalled)
+
+
+def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
+    """Return the stalled series and the re-sent ones as a table, CSV or JSON."""
+    report = find_stalled(loaded.messages, older=args.older, now=args.now, lore_base=args.lore_link)
+    rows = [_row(one, full=args.format != "table") for one in report.stalled]
+    if args.format == "json":
+        return json.dumps({"summary": _summary(report), "stalled": rows,
+                           "resent": _resent_rows(report)}, indent=2) + "\n"  # fmt: skip
+    if args.format == "csv":
+        return render_rows(rows, "csv")
+    summary = _summary(report)
+    head = (
+        f"{summary['stalled']:,} of {summary['series']:,} series stalled "
+        f"(older than {summary['older_days']:g} days on {summary['now']})"
+    )
+    text = head + "\n\n" + render_rows(rows, "table")
+    resent = _resent_rows(report)
+    if resent:
+        text += f"\nRe-sent by somebody else ({len(resent)}):\n\n" + render_rows(resent, "table")
+    return text
+
+
+def _summary(report: StalledReport) -> dict[str, Any]:
+    return {
+        "series": report.series,
+        "stalled": len(report.stalled),
+        "resent": len(report.resent),
+        "autosel": report.automated,
+        "older_days": report.older.total_seconds() / 86400,
+        "now": report.now.date().isoformat() if report.now else None,
+    }
+
+
+def _row(one: StalledSeries, *, full: bool) -> dict[str, Any]:
+    people = [str(p) if full else (p.name or p.email) for p in one.recipients]
+    if not full and len(people) > SHOWN_RECIPIENTS:
+        people = [*people[:SHOWN_RECIPIENTS], f"+{len(people) - SHOWN_RECIPIENTS}"]
+    series = one.series
+    return {
+        "posted": series.date.date().isoformat() if series.date else None,
+        "days": one.age.days,
+        "version": series.version,
+        "patches": series.total,
+        "author": str(series.author) if full else (series.author.name if series.author else ""),
+        "title": series.title,
+        "link": one.link,
+        "to": ("; " if full else ", ").join(people),
+    }
+
+
+def _resent_rows(report: StalledReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "posted": one.original.date.date().isoformat() if one.original.date else None,
+            "again": one.again.date.date().isoformat() if one.again.date else None,
+            "by": str(one.by or ""),
+            "first_author": str(one.original.author or ""),
+            "title": one.again.title,
+        }
+        for one in report.resent
+    ]

@@ -1,0 +1,144 @@
+"""Stalled series: nobody answered, not reviewed, not applied, not superseded, old enough."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.analysis.stalled import find_stalled
+from kvmlist.cli.commands import main
+from kvmlist.cli.insight import duration
+
+from .conftest import mail, mbox
+
+CC = "To: kvm@vger.kernel.org\nCc: Marc Zyngier <maz@kernel.org>, Oliver <oupton@kernel.org>\n"
+
+
+def _post(subject: str, sender: str, mid: str, day: str, extra: str = "") -> bytes:
+    return mail(subject, sender=sender, message_id=f"<{mid}@x>",
+                date=f"{day} 2026 10:00:00 +0000", extra=CC + extra)  # fmt: skip
+
+
+def _reply(sender: str, parent: str, mid: str, day: str, text: str = "Comments inline.") -> bytes:
+    return mail("Re: [PATCH] x", f"> quoted\n\n{text}\n", sender=sender, message_id=f"<{mid}@x>",
+                date=f"{day} 2026 12:00:00 +0000",
+                extra=f"In-Reply-To: <{parent}@x>\nReferences: <{parent}@x>\n")  # fmt: skip
+
+
+ANN, BO, DAN = "Ann <ann@arm.com>", "Bo <bo@redhat.com>", "Dan <dan@intel.com>"
+EVE, FAY, GUS = "Eve <eve@google.com>", "Fay <fay@suse.com>", "Gus <gus@amd.com>"
+
+
+def _archive() -> bytes:
+    return mbox(
+        _post("[PATCH] KVM: x86: Nobody looked at this", ANN, "s1", "Thu, 1 Jan"),
+        _post("[PATCH 0/2] KVM: arm64: Discussed", BO, "s2", "Fri, 2 Jan"),
+        _post("[PATCH 1/2] KVM: arm64: Discussed one", BO, "s2p1", "Fri, 2 Jan",
+              "In-Reply-To: <s2@x>\n"),
+        _post("[PATCH 2/2] KVM: arm64: Discussed two", BO, "s2p2", "Fri, 2 Jan",
+              "In-Reply-To: <s2@x>\n"),
+        _reply(EVE, "s2p1", "r1", "Sat, 3 Jan"),
+        _post("[PATCH] KVM: s390: Only pinged by its author", DAN, "s3", "Sat, 3 Jan"),
+        _reply(DAN, "s3", "r2", "Mon, 12 Jan", "Ping?"),
+        _post("[PATCH] KVM: x86: Superseded", EVE, "s4", "Sun, 4 Jan"),
+        _post("[PATCH v2] KVM: x86: Superseded", EVE, "s4v2", "Sat, 10 Jan"),
+        _post("[PATCH] KVM: PPC: Taken over", FAY, "s5", "Mon, 5 Jan"),
+        _post("[PATCH RESEND] KVM: PPC: Taken over", GUS, "s5b", "Sun, 1 Feb"),
+        _post("[PATCH] KVM: x86: Too young to be stalled", GUS, "s7", "Fri, 20 Feb"),
+        _reply(BO, "s2", "r3", "Wed, 25 Feb", "Thanks, will respin."),
+    )  # fmt: skip
+
+
+def _messages() -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(io.BytesIO(_archive())))
+
+
+def test_stalled_lists_unanswered_old_series_oldest_first() -> None:
+    report = find_stalled(_messages(), older=timedelta(days=14))
+    assert report.now == datetime(2026, 2, 25, 12, tzinfo=timezone.utc)  # the newest mail
+    titles = [one.series.title for one in report.stalled]
+    assert titles == [
+        "KVM: x86: Nobody looked at this",
+        "KVM: s390: Only pinged by its author",  # an author's own ping is no answer
+        "KVM: x86: Superseded",  # v2: v1 has a newer revision
+        "KVM: PPC: Taken over",  # Gus's resend; Fay's original was taken up
+    ]
+    assert report.stalled[2].series.version == 2
+
+
+def test_stalled_series_carry_link_age_and_recipients() -> None:
+    first = find_stalled(_messages()).stalled[0]
+    assert first.link == "https://lore.kernel.org/r/s1@x/"
+    assert first.age == timedelta(days=55, hours=2)
+    assert [p.email for p in first.recipients] == [
+        "kvm@vger.kernel.org", "maz@kernel.org", "oupton@kernel.org",
+    ]  # fmt: skip
+
+
+def test_resent_by_somebody_else_is_listed_apart() -> None:
+    resent = find_stalled(_messages()).resent
+    assert [
+        (r.original.author.email, r.by.email) for r in resent if r.by and r.original.author
+    ] == [("fay@suse.com", "gus@amd.com")]
+
+
+def test_stable_autosel_postings_are_counted_apart() -> None:
+    autosel = _post("[PATCH AUTOSEL 5.15 3/9] KVM: x86: Backport", "Sasha <sashal@kernel.org>",
+                    "a1", "Thu, 1 Jan")  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + mbox(autosel))))
+    assert report.automated == 1 and len(report.stalled) == 4
+
+
+def test_now_and_older_move_the_cut() -> None:
+    late = datetime(2026, 3, 31, tzinfo=timezone.utc)
+    report = find_stalled(_messages(), older=timedelta(days=30), now=late)
+    assert "KVM: x86: Too young to be stalled" in [s.series.title for s in report.stalled]
+    early = find_stalled(_messages(), older=timedelta(days=54))
+    assert [s.series.title for s in early.stalled] == ["KVM: x86: Nobody looked at this"]
+
+
+def test_landed_series_are_not_stalled() -> None:
+    class Landed:
+        def of(self, message_id: str) -> object | None:
+            return "0123abcd" if message_id == "s1@x" else None
+
+    report = find_stalled(_messages(), landed=Landed())
+    assert "KVM: x86: Nobody looked at this" not in [s.series.title for s in report.stalled]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("14d", 14), ("2w", 14), ("36h", 1.5), ("7", 7), (" 3D ", 3)]
+)
+def test_ages_on_the_command_line(text: str, days: float) -> None:
+    assert duration(text) == timedelta(days=days)
+
+
+def test_stalled_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    assert main(["stalled", str(archive), "--older", "2w", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] == {"series": 8, "stalled": 4, "resent": 1, "autosel": 0,
+                               "older_days": 14.0, "now": "2026-02-25"}  # fmt: skip
+    assert data["stalled"][0]["to"].startswith("kvm@vger.kernel.org; Marc Zyngier <maz@")
+    assert main(["stalled", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 of 8 series stalled (older than 14 days on 2026-02-25)")
+    assert "Re-sent by somebody else (1):" in out and "None" not in out
+    with pytest.raises(SystemExit) as exit_status:
+        main(["stalled", str(archive), "--older", "soon"])
+    assert exit_status.value.code == 2
+    assert "14d, 2w or 36h" in capsys.readouterr().err
+
+
+def test_recipients_are_read_on_first_use_and_not_stored() -> None:
+    first = _messages()[0]
+    assert "recipients" not in first.model_dump()
+    assert [p.name for p in first.recipients] == ["", "Marc Zyngier", "Oliver"]
+    again = type(first).model_validate_json(first.model_dump_json())
+    assert again == first and again.recipients == first.recipients
