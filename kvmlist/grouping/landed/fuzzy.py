@@ -97,7 +97,7 @@ def pair_score(mail: Posted, one: Candidate) -> float | None:
     if len(shared) * 2 < len(mail.files):
         return None
     files = file_overlap(mail.shape, one.shape)
-    subject = _subject_ratio(mail.title, one.commit.subject)
+    subject = subject_ratio(mail.title, one.commit.subject)
     lines = line_similarity(mail.shape, one.shape)
     if not (
         (subject == 1.0 and (lines >= 0.2 or files == 1.0))
@@ -130,7 +130,8 @@ def squashed_into(winner: Posted, one: Candidate, others: Iterable[Posted]) -> l
     return list(groups.values())
 
 
-def _subject_ratio(title: str, subject: str) -> float:
+def subject_ratio(title: str, subject: str) -> float:
+    """Return how alike two subjects are once normalised: 1.0 equal, difflib's ratio else."""
     one, other = normalise_subject(title), normalise_subject(subject)
     if one == other:
         return 1.0

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 
-from kvmlist.grouping.landed.fuzzy import fuzzy_pairs, patch_key, squashed_into
+from kvmlist.grouping.landed.fuzzy import fuzzy_pairs, patch_key, squashed_into, subject_ratio
 from kvmlist.grouping.landed.model import Candidate, How, Landing, Posted
 
 #: A mail may carry a date a little after the commit made of it (clocks, time zones)
@@ -24,6 +24,8 @@ SLACK = timedelta(days=1)
 #: What an undated mail sorts as: before every dated one
 #: Fuzzy scores this close count as equal; the posting date decides
 TIE = 0.02
+#: Subjects this close, same author, files in common: an older revision of a landed patch
+REVISION_SUBJECT = 0.85
 UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -36,8 +38,12 @@ class Matcher:
         self.landings: dict[str, Landing] = {}
         self.duplicate_of: dict[str, str] = {}
         self.claimed: set[str] = set()  # commit shas
+        self._landed_as: dict[str, str] = {}  # commit sha -> the mail that landed as it
 
     def free(self, mail: Posted) -> bool:
+        """True for a mail that is no copy and neither landed nor was found to repeat one."""
+        if mail.copy:
+            return False
         return mail.message_id not in self.landings and mail.message_id not in self.duplicate_of
 
     def by_links(self) -> None:
@@ -87,18 +93,40 @@ class Matcher:
                 self._claim(one, inside, "squashed", best_score, group)
 
     def other_postings(self) -> None:
-        """Record free mails that repeat a landed patch: resends, pull-request copies, and
-        older revisions (same author and subject, posted before the landed one)."""
+        """Record mails that repeat a landed patch: resends, older revisions (same author and
+        subject) and [PULL] copies (same patch-id as the commit, or as the landed mail)."""
         landed = [self.posted[key] for key in self.landings]
-        by_patch_id = {m.patch_id: m for m in landed if m.patch_id}
+        by_patch_id = {m.patch_id: m.message_id for m in landed if m.patch_id}
+        for one in self.commits:  # a copy of a commit repeats whichever mail landed as it
+            winner = self._landed_as.get(one.commit.sha)
+            if winner is not None and one.patch_id:
+                by_patch_id.setdefault(one.patch_id, winner)
         by_key = {patch_key(m): m for m in landed}
+        by_author: dict[str, list[Posted]] = defaultdict(list)
+        for mail in landed:
+            for key in mail.author_keys:
+                by_author[key].append(mail)
         for mail in self.posted.values():
-            if not self.free(mail):
+            if mail.message_id in self.landings or mail.message_id in self.duplicate_of:
                 continue
             same = by_patch_id.get(mail.patch_id) if mail.patch_id else None
-            same = same or by_key.get(patch_key(mail))
-            if same is not None and (same.files & mail.files):
-                self.duplicate_of[mail.message_id] = same.message_id
+            if same is None:
+                same = _earlier_revision_of(mail, by_key, by_author)
+            if same is not None:
+                self.duplicate_of[mail.message_id] = same
+
+    def by_copies(self) -> None:
+        """[PULL] copies of commits no posting claimed: the copy is all the list saw of them."""
+        by_id: dict[str, list[Posted]] = defaultdict(list)
+        for mail in self.posted.values():
+            if mail.copy and mail.patch_id:
+                by_id[mail.patch_id].append(mail)
+        for one in self.commits:
+            if one.commit.sha in self.claimed or not one.patch_id:
+                continue
+            copies = [m for m in by_id.get(one.patch_id, ()) if m.message_id not in self.landings]
+            if copies:
+                self._claim(one, min(copies, key=_date_key), "patch-id", 1.0, ())
 
     def _claim(
         self, one: Candidate, winner: Posted, how: How, score: float, group: Iterable[Posted]
@@ -112,9 +140,29 @@ class Matcher:
     def _land(
         self, mail: Posted, one: Candidate, how: How, score: float, losers: tuple[str, ...]
     ) -> None:
+        self._landed_as.setdefault(one.commit.sha, mail.message_id)
         self.landings[mail.message_id] = Landing(
             mail.message_id, one.commit.sha, one.commit.committed_at, how, score, None, losers
         )
+
+
+def _earlier_revision_of(
+    mail: Posted,
+    by_key: dict[tuple[str, frozenset[str]], Posted],
+    by_author: dict[str, list[Posted]],
+) -> str | None:
+    """Return the landed posting a mail is an older revision of: same author, files in
+    common, the same subject or one differing a little (``pmu:`` -> ``arm: pmu:``)."""
+    other = by_key.get(patch_key(mail))
+    if other is not None and other.files & mail.files:
+        return other.message_id
+    for key in mail.author_keys:
+        for other in by_author.get(key, ()):
+            if not (other.files & mail.files) or _date_key(other) < _date_key(mail):
+                continue
+            if subject_ratio(mail.title, other.title) >= REVISION_SUBJECT:
+                return other.message_id
+    return None
 
 
 def _before(mail: Posted, one: Candidate) -> bool:

@@ -26,6 +26,7 @@ class Posted:
     date: datetime | None
     patch_id: str
     diff: str = field(repr=False)
+    copy: bool = False  # a maintainer's [PULL] copy of a commit: never the posting that landed
 
     @functools.cached_property
     def files(self) -> frozenset[str]:
@@ -75,6 +76,7 @@ class LandedMap:
     #: mail -> the landed posting it repeats: an older revision, a resend, a pull-request copy
     duplicate_of: dict[str, str] = field(default_factory=dict)
     commits_read: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     def of(self, message_id: str) -> Landing | None:
         """Return the landing of one mail, or None when it did not land (as itself)."""
