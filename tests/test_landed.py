@@ -29,6 +29,7 @@ A_RESEND = "20260107100000.2222-1-alice@arm.example.com"
 B_V2 = "20260108120000.4444-1-bob@redhat.example.com"
 F = "20260109090000.6666-1-dave@intel.example.com"
 G = "20260110090000.7777-1-alice@arm.example.com"
+PULL_COPY = "20260121090000.8888-2-maint@kvm.example.org"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -91,6 +92,12 @@ def test_two_patches_squashed_into_one_commit_both_land_on_it_and_say_so(landed,
     assert (landed.of(E).how, landed.of(E).commit) == ("squashed", commit)
 
 
+def test_a_pull_copy_of_the_commit_is_a_duplicate_not_the_landing(landed) -> None:  # type: ignore[no-untyped-def]
+    # the copy has the commit's very patch-id; the reworked posting still wins the commit
+    assert landed.of(B_V2).how == "fuzzy"
+    assert landed.of(PULL_COPY) is None and landed.duplicate_of[PULL_COPY] == B_V2
+
+
 def test_a_link_trailer_names_the_mail(landed, tree) -> None:  # type: ignore[no-untyped-def]
     one = landed.of(F)
     assert (one.how, one.commit) == ("link", _commit_of(tree, "README: Mention the EFI target"))
@@ -118,12 +125,14 @@ def test_a_range_limits_the_commits_looked_at(tree) -> None:  # type: ignore[no-
 
 
 def test_series_land_fully_partly_or_not(landed) -> None:  # type: ignore[no-untyped-def]
-    by_title = {s.series.title: s for s in series_landings(group_series(read_mbox(POSTED)), landed)}
-    carol = by_title["arm: pl031: Read the RTC"]
+    found = list(series_landings(group_series(read_mbox(POSTED)), landed))
+    by_anchor = {one.series.anchor_id: one for one in found}
+    carol = by_anchor["20260106080000.5555-0-carol@google.example.com"]
     assert (carol.state, carol.landed_indices) == ("fully", (1, 2))
-    assert by_title["lib/alloc: Free pages back to the pool"].state == "not"
-    bob_v2 = by_title["arm: pl031: Check the RTC interrupt"]  # the later revision
-    assert bob_v2.series.version == 2
+    assert by_anchor[G].state == "not"
+    assert by_anchor[B_V1].state == "not"  # its v2 landed, not it
+    bob_v2 = by_anchor[B_V2]
+    assert bob_v2.state == "fully"
     # from v1 (2026-01-05 12:00), not v2, to the commit (2026-01-20 10:00)
     assert bob_v2.time_to_land == timedelta(days=14, hours=22)
 

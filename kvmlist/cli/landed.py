@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kvmlist.cli.loading import Loaded
@@ -13,7 +14,7 @@ from kvmlist.grouping.landed import find_landed
 from kvmlist.grouping.landed.git import check_tree
 from kvmlist.grouping.landed.series import series_landings
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Patch
+from kvmlist.models import Message, Patch
 
 
 def git_tree(text: str) -> str:
@@ -50,10 +51,11 @@ def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
     """Return the landed table (per patch, or per series with --series)."""
     from kvmlist.analysis.identities import Mailmap
 
-    messages = list(loaded.messages)
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     revs = tuple(args.range.split()) if args.range else ()
-    landed = find_landed(messages, args.git, revs=revs, mailmap=mailmap)
+    messages: list[Message] = []
+    # the archive is read while git log runs: find_landed starts git before it reads mails
+    landed = find_landed(_kept(loaded.messages, messages), args.git, revs=revs, mailmap=mailmap)
     if args.series:
         rows = [_series_row(one) for one in series_landings(group_series(messages), landed)]
     else:
@@ -63,6 +65,13 @@ def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
     return render_rows(rows, args.format)
+
+
+def _kept(messages: Iterable[Message], into: list[Message]) -> Iterator[Message]:
+    """Yield the messages, keeping each in into."""
+    for message in messages:
+        into.append(message)
+        yield message
 
 
 def _patch_row(mail: Patch, landing: Any, duplicate: str | None) -> dict[str, Any]:

@@ -68,23 +68,26 @@ def patch_key(mail: Posted) -> tuple[str, frozenset[str]]:
 def fuzzy_pairs(
     mails: Sequence[Posted], commits: Sequence[Candidate]
 ) -> Iterator[tuple[float, Posted, Candidate]]:
-    """Yield (score, mail, commit) for every candidate pair."""
-    by_author: dict[str, list[Candidate]] = defaultdict(list)
+    """Yield (score, mail, commit) for every candidate pair: same author, a file in common."""
+    by_author_file: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for one in commits:
         for key in one.author_keys:
-            by_author[key].append(one)
+            for path in one.files:
+                by_author_file[key, path].append(one)
+    authors = {key for key, _ in by_author_file}
     for mail in mails:
-        if mail.date is None or not mail.files:
+        if mail.date is None or not (mail.author_keys & authors):
             continue
         seen: set[str] = set()
         for key in mail.author_keys:
-            for one in by_author.get(key, ()):
-                if one.commit.sha in seen:
-                    continue
-                seen.add(one.commit.sha)
-                score = pair_score(mail, one)
-                if score is not None:
-                    yield score, mail, one
+            for path in mail.files:
+                for one in by_author_file.get((key, path), ()):
+                    if one.commit.sha in seen:
+                        continue
+                    seen.add(one.commit.sha)
+                    score = pair_score(mail, one)
+                    if score is not None:
+                        yield score, mail, one
 
 
 def pair_score(mail: Posted, one: Candidate) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 from kvmlist.errors import SourceError, UsageError
@@ -45,6 +46,29 @@ def check_tree(tree: str | os.PathLike[str]) -> Path:
 def run_git(tree: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Return git's standard output; a failure is a GitTreeError (bad revisions: UsageError)."""
     done = _run(tree, args, stdin=stdin, check=False)
+    return _output(tree, args, done)
+
+
+class Background:
+    """A git command running while Python does other work; :meth:`result` waits for it."""
+
+    def __init__(self, tree: Path, *args: str) -> None:
+        self._tree, self._args = tree, args
+        self._done: subprocess.CompletedProcess[bytes] | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._done = _run(self._tree, self._args)
+
+    def result(self) -> bytes:
+        """Return the command's standard output, raising as :func:`run_git` does."""
+        self._thread.join()
+        assert self._done is not None
+        return _output(self._tree, self._args, self._done)
+
+
+def _output(tree: Path, args: tuple[str, ...], done: subprocess.CompletedProcess[bytes]) -> bytes:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         first = message[0] if message else f"exit status {done.returncode}"

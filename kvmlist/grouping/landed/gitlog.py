@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kvmlist.grouping.landed.git import run_git
+from kvmlist.grouping.landed.git import Background
 from kvmlist.models import Person
 
 SEP = "\x1f"
@@ -51,7 +51,12 @@ class Commit:
 
 def read_log(tree: Path, revs: tuple[str, ...] = ()) -> bytes:
     """Return the raw ``git log -p`` output of the revisions (all refs when none)."""
-    return run_git(
+    return start_log(tree, revs).result()
+
+
+def start_log(tree: Path, revs: tuple[str, ...] = ()) -> Background:
+    """Start ``git log -p`` of the revisions in the background (all refs when none)."""
+    return Background(
         tree,
         "log",
         "--no-merges",

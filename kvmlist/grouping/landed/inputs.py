@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from kvmlist.grouping.landed.diffs import diff_files
 from kvmlist.grouping.landed.fuzzy import author_keys
 from kvmlist.grouping.landed.git import check_tree
-from kvmlist.grouping.landed.gitlog import Commit, parse_log, read_log
+from kvmlist.grouping.landed.gitlog import Commit, parse_log, start_log
 from kvmlist.grouping.landed.links import linked_message_ids
 from kvmlist.grouping.landed.model import Candidate, Posted
 from kvmlist.grouping.landed.patchid import patch_ids
@@ -47,26 +48,48 @@ def read_inputs(
     mailmap: Resolver | None = None,
 ) -> Inputs:
     """Return the patch mails of messages and the commits of the tree (one git log pass,
-    one git patch-id process); a missing or non-git tree is a GitTreeError."""
+    one git patch-id process); a missing or non-git tree is a GitTreeError.
+
+    Only the diffs of mails that :func:`might_touch` the tree are decoded; the others keep
+    an empty diff (the link tier still finds them).
+    """
     path = check_tree(tree)
     clock = time.perf_counter()
+    running = start_log(path, tuple(revs))
     mails = [m for m in messages if isinstance(m, Patch) and m.has_diff and not m.is_cover]
-    diffs = [m.diff for m in mails]
-    timings = {"mail diffs": time.perf_counter() - clock}
-    clock = time.perf_counter()
-    log = read_log(path, tuple(revs))
+    log = running.result()
     commits = parse_log(log)
-    timings["git log"] = time.perf_counter() - clock
+    timings = {"git log + parse": time.perf_counter() - clock}
+    clock = time.perf_counter()
+    touched = frozenset().union(*(diff_files(c.diff) for c in commits))
+    diffs = [m.diff if might_touch(m, touched) else "" for m in mails]
+    timings["mail diffs"] = time.perf_counter() - clock
     clock = time.perf_counter()
     by_commit, by_mail = patch_ids(path, log, diffs)
     timings["git patch-id"] = time.perf_counter() - clock
     resolver: Resolver = mailmap or _Same()
-    posted = [_posted(mail, pid, resolver) for mail, pid in zip(mails, by_mail, strict=True)]
+    posted = [
+        _posted(mail, diff, pid, resolver)
+        for mail, diff, pid in zip(mails, diffs, by_mail, strict=True)
+    ]
     candidates = [_candidate(c, by_commit.get(c.sha, ""), resolver) for c in commits]
     return Inputs(path, posted, candidates, timings)
 
 
-def _posted(mail: Patch, patch_id: str, mailmap: Resolver) -> Posted:
+def might_touch(mail: Patch, touched: frozenset[str]) -> bool:
+    """False when the mail's diffstat names only files no commit of the tree touches: such a
+    patch can neither have a commit's patch-id nor share its files, so its diff is not decoded.
+    Shortened (``.../x.c``) or renamed (``a => b``) paths, or no diffstat, keep it."""
+    if mail.diffstat is None or not mail.diffstat.files:
+        return True
+    for change in mail.diffstat.files:
+        path = change.path
+        if path in touched or path.startswith("...") or "=>" in path:
+            return True
+    return False
+
+
+def _posted(mail: Patch, diff: str, patch_id: str, mailmap: Resolver) -> Posted:
     author = mail.author or mail.sender
     resolved = mailmap.resolve(author) if author else None
     copy = any("PULL" in prefix.upper().split() for prefix in mail.prefixes)
@@ -76,7 +99,7 @@ def _posted(mail: Patch, patch_id: str, mailmap: Resolver) -> Posted:
         author_keys(author, resolved),
         mail.date,
         patch_id,
-        mail.diff,
+        diff,
         copy,
     )
 

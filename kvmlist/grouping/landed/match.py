@@ -71,6 +71,10 @@ class Matcher:
         """Tier 3: the best-scoring free postings of commits no stronger tier claimed."""
         free_commits = [c for c in self.commits if c.commit.sha not in self.claimed]
         free_mails = [m for m in self.posted.values() if self.free(m)]
+        by_author: dict[str, list[Posted]] = defaultdict(list)
+        for mail in free_mails:
+            for key in mail.author_keys:
+                by_author[key].append(mail)
         pairs = fuzzy_pairs(free_mails, free_commits)
         by_commit: dict[str, list[tuple[float, Posted]]] = defaultdict(list)
         for score, mail, one in pairs:
@@ -87,10 +91,10 @@ class Matcher:
             ties = [m for s, m in scored if s >= best_score - TIE and m in group]
             winner = _winner(ties, one)
             self._claim(one, winner, "fuzzy", best_score, group)
-            pool = [m for m in self.posted.values() if self.free(m)]
-            for group in squashed_into(winner, one, pool):
-                inside = _winner(group, one)
-                self._claim(one, inside, "squashed", best_score, group)
+            pool = {m.message_id: m for k in winner.author_keys for m in by_author.get(k, ())}
+            free = [m for m in pool.values() if self.free(m)]
+            for squashed in squashed_into(winner, one, free):
+                self._claim(one, _winner(squashed, one), "squashed", best_score, squashed)
 
     def other_postings(self) -> None:
         """Record mails that repeat a landed patch: resends, older revisions (same author and
