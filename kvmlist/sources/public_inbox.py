@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,10 +19,14 @@ from pathlib import Path
 from typing import IO
 
 from kvmlist.errors import CommitRangeError, SourceError
+from kvmlist.sources._git import SAFE_LOG_FLAGS, popen_git, run_git, stop
+from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.revrange import CommitRange
 
 #: How many candidate commits an "ambiguous prefix" error lists.
 CANDIDATES_SHOWN = 8
+#: Mails asked of ``git cat-file`` per round trip: their sizes first, then their contents.
+BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,9 @@ def find_epochs(inbox: str | os.PathLike[str]) -> list[Epoch]:
             for p in git_dir.iterdir()
             if p.name.endswith(".git") and p.name[:-4].isdigit()
         ]
+        for epoch in epochs:
+            if not (epoch.path / "objects").is_dir():
+                raise SourceError(f"{epoch.path}: not a git repository (an epoch must be one)")
         if epochs:
             return sorted(epochs, key=lambda e: e.number)
     if (root / "HEAD").is_file() and (root / "objects").is_dir():
@@ -67,18 +74,6 @@ def find_epochs(inbox: str | os.PathLike[str]) -> list[Epoch]:
 def _epoch_number(path: Path) -> int:
     stem = path.name[:-4] if path.name.endswith(".git") else path.name
     return int(stem) if stem.isdigit() else 0
-
-
-def _git(epoch: Epoch, *args: str) -> str:
-    done = subprocess.run(
-        ["git", f"--git-dir={epoch.path}", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SourceError(f"git {' '.join(args)} in {epoch.path}: {done.stderr.strip()}")
-    return done.stdout
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,21 +123,14 @@ def _in_order(first: tuple[Epoch, str], last: tuple[Epoch, str]) -> bool:
     (first_epoch, first_id), (last_epoch, last_id) = first, last
     if first_epoch.number != last_epoch.number:
         return first_epoch.number < last_epoch.number
-    ancestor = subprocess.run(
-        ["git", f"--git-dir={first_epoch.path}", "merge-base", "--is-ancestor", first_id, last_id],
-        capture_output=True,
-        check=False,
+    ancestor = run_git(
+        first_epoch.path, "merge-base", "--is-ancestor", first_id, last_id, check=False
     )
     return ancestor.returncode == 0
 
 
 def _rev_parse(epoch: Epoch, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", f"--git-dir={epoch.path}", "rev-parse", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_git(epoch.path, "rev-parse", *args, check=False)
 
 
 def _commits_starting(epoch: Epoch, prefix: str) -> list[str]:
@@ -152,12 +140,12 @@ def _commits_starting(epoch: Epoch, prefix: str) -> list[str]:
     objects = _rev_parse(epoch, f"--disambiguate={prefix.lower()}").stdout.split()
     if not objects:
         return []
-    kinds = subprocess.run(
-        ["git", f"--git-dir={epoch.path}", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-        input="\n".join(objects) + "\n",
-        capture_output=True,
-        text=True,
+    kinds = run_git(
+        epoch.path,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
         check=False,
+        input="\n".join(objects) + "\n",
     )
     return [line.split()[0] for line in kinds.stdout.splitlines() if line.endswith(" commit")]
 
@@ -168,12 +156,16 @@ def iter_archive(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    max_mail_bytes: int = MAX_MAIL_BYTES,
 ) -> Iterator[ArchivedMail]:
     """Yield the mails of an inbox in arrival order, deletions skipped.
 
     ``commit_range`` has git semantics across epochs: ``A..B`` is every mail that arrived
     after commit A up to and including B; ``A..`` runs to the newest mail, ``..B`` from the
-    first. Ids may be abbreviated. ``since``/``until`` bound the commit time.
+    first. Ids may be abbreviated. ``since``/``until`` bound the commit time. A mail larger
+    than ``max_mail_bytes`` stops the read with a SourceError (its size is asked of git
+    before its bytes). git runs with options that keep the archive's configuration from
+    running any program (kvmlist.sources._git).
     """
     epochs = find_epochs(inbox)
     if isinstance(commit_range, str):
@@ -183,7 +175,7 @@ def iter_archive(
             revisions = [*revisions, f"--since={int(since.timestamp())}"]
         if until is not None:
             revisions = [*revisions, f"--until={int(until.timestamp())}"]
-        yield from _epoch_mails(epoch, revisions)
+        yield from _epoch_mails(epoch, revisions, max_mail_bytes)
 
 
 def _plan(
@@ -209,84 +201,115 @@ def _plan(
 
 
 def _has_commits(epoch: Epoch) -> bool:
-    done = subprocess.run(
-        ["git", f"--git-dir={epoch.path}", "rev-parse", "--verify", "--quiet", "HEAD"],
-        capture_output=True,
-        check=False,
+    return (
+        run_git(epoch.path, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
     )
-    return done.returncode == 0
 
 
-def _epoch_mails(epoch: Epoch, revisions: list[str]) -> Iterator[ArchivedMail]:
-    arrivals = _arrivals(epoch, revisions)
-    if not arrivals:
-        return
-    with subprocess.Popen(
-        ["git", f"--git-dir={epoch.path}", "cat-file", "--batch"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    ) as batch:
-        assert batch.stdin is not None and batch.stdout is not None
-        blobs = [blob for _, _, blob in arrivals]
-        feeder = threading.Thread(target=_feed, args=(batch.stdin, blobs), daemon=True)
-        feeder.start()
-        for sha, stamp, _ in arrivals:
-            raw = _read_object(batch.stdout)
-            if raw is not None:
-                when = datetime.fromtimestamp(stamp, tz=timezone.utc)
-                yield ArchivedMail(raw=raw, commit=sha, committed=when, epoch=epoch.number)
-        feeder.join()
+def _epoch_mails(epoch: Epoch, revisions: list[str], max_mail_bytes: int) -> Iterator[ArchivedMail]:
+    """Yield the mails of one epoch as ``git log`` lists them: the first arrives at once."""
+    with tempfile.TemporaryFile() as errors:
+        log = popen_git(
+            epoch.path, "log", *SAFE_LOG_FLAGS, "--reverse", "--no-renames", "--raw",
+            "--no-abbrev", "--format=C %H %ct", *revisions, "--",
+            stdin=subprocess.DEVNULL, stderr=errors,
+        )  # fmt: skip
+        cat = popen_git(
+            epoch.path, "cat-file", "--batch-command", "--buffer",
+            stdin=subprocess.PIPE, stderr=errors,
+        )  # fmt: skip
+        try:
+            assert log.stdout is not None
+            for chunk in _chunks(_arrivals(log.stdout), BATCH):
+                yield from _fetch(cat, chunk, epoch, max_mail_bytes)
+            if log.wait() != 0:
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip()
+                raise SourceError(f"git log in {epoch.path}: {message}")
+        finally:
+            stop(log)
+            stop(cat)
 
 
-def _arrivals(epoch: Epoch, revisions: list[str]) -> list[tuple[str, int, str]]:
-    """Return (commit, commit time, blob) for each mail a commit added, oldest first.
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    commit: str
+    stamp: int
+    blob: bytes
+
+
+def _arrivals(listing: IO[bytes]) -> Iterator[_Arrival]:
+    """Yield each mail a commit added, oldest first, as ``git log --raw`` streams them.
 
     v2 commits add the blob ``m``; v1 commits add it under a fan-out path; deletion commits
     add only ``d`` (v2) or nothing (v1), so they yield no mail.
     """
-    listing = _git(
-        epoch,
-        "log",
-        "--reverse",
-        "--no-renames",
-        "--raw",
-        "--no-abbrev",
-        "--format=C %H %ct",
-        *revisions,
-        "--",
-    )
-    arrivals: list[tuple[str, int, str]] = []
     commit, stamp = "", 0
-    for line in listing.splitlines():
-        if line.startswith("C "):
-            _, commit, when = line.split()
-            stamp = int(when)
-        elif line.startswith(":"):
-            meta, _, path = line.partition("\t")
+    for line in listing:
+        if line.startswith(b"C "):
+            _, sha, when = line.split()
+            commit, stamp = sha.decode(), int(when)
+        elif line.startswith(b":"):
+            meta, _, path = line.rstrip(b"\n").partition(b"\t")
             fields = meta.split()
-            if fields[-1] in ("A", "M") and path != "d":
-                arrivals.append((commit, stamp, fields[3]))
-    return arrivals
+            if fields[-1] in (b"A", b"M") and path != b"d":
+                yield _Arrival(commit, stamp, fields[3])
 
 
-def _feed(stdin: IO[bytes], shas: list[str]) -> None:
-    try:
-        for sha in shas:
-            stdin.write(f"{sha}\n".encode())
-        stdin.close()
-    except BrokenPipeError:
-        pass
+def _chunks(arrivals: Iterator[_Arrival], size: int) -> Iterator[list[_Arrival]]:
+    chunk: list[_Arrival] = []
+    for arrival in arrivals:
+        chunk.append(arrival)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _read_object(stdout: IO[bytes]) -> bytes | None:
-    """Return the next blob from ``git cat-file --batch``, or None for a missing one."""
-    header = stdout.readline()
-    if not header:
-        raise SourceError("git cat-file ended early")
+def _fetch(
+    cat: subprocess.Popen[bytes], chunk: list[_Arrival], epoch: Epoch, max_mail_bytes: int
+) -> Iterator[ArchivedMail]:
+    """Yield the mails of a chunk: ask git their sizes, then the contents of those in bounds."""
+    assert cat.stdin is not None and cat.stdout is not None
+    cat.stdin.write(b"".join(b"info %s\n" % a.blob for a in chunk) + b"flush\n")
+    cat.stdin.flush()
+    sizes = [_size(cat.stdout.readline()) for _ in chunk]
+    wanted = [
+        a.blob
+        for a, size in zip(chunk, sizes, strict=True)
+        if size is not None and size <= max_mail_bytes
+    ]
+    cat.stdin.write(b"".join(b"contents %s\n" % blob for blob in wanted) + b"flush\n")
+    cat.stdin.flush()
+    for arrival, size in zip(chunk, sizes, strict=True):
+        if size is None:
+            continue  # a blob the repository lacks: nothing to read
+        if size > max_mail_bytes:
+            raise SourceError(
+                f"{epoch.path}: the mail of commit {arrival.commit} is larger than "
+                f"{max_mail_bytes:,} bytes (max_mail_bytes); corrupt or hostile input?"
+            )
+        raw = _read_object(cat.stdout)
+        when = datetime.fromtimestamp(arrival.stamp, tz=timezone.utc)
+        yield ArchivedMail(raw=raw, commit=arrival.commit, committed=when, epoch=epoch.number)
+
+
+def _size(header: bytes) -> int | None:
+    """Return the size an ``info`` answer gives, or None for a missing object."""
     fields = header.split()
-    if len(fields) < 3 or fields[-1] == b"missing":
-        return None  # a deletion commit: it has "d", not "m"
-    size = int(fields[2])
+    if not fields:
+        raise SourceError("git cat-file ended early")
+    return None if fields[-1] == b"missing" else int(fields[2])
+
+
+def _read_object(stdout: IO[bytes]) -> bytes:
+    """Return the next blob a ``contents`` command of ``git cat-file`` sends."""
+    size = _size(stdout.readline())
+    if size is None:
+        raise SourceError("git cat-file lost an object it had just listed")
     data = stdout.read(size)
     stdout.read(1)  # the newline after each object
+    if len(data) != size:
+        raise SourceError("git cat-file ended early")
     return data

@@ -8,12 +8,13 @@ import glob
 import importlib
 import itertools
 import os
-import subprocess
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
+from kvmlist.sources._git import run_git
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import (
     BLOCK,
@@ -157,17 +158,9 @@ def _epoch_parts(inbox: str, chunk_messages: int | None) -> Iterator[_EpochPart]
 
 def _commits(git_dir: str) -> list[str]:
     """Return the commits of an epoch, oldest first (none for an empty repository)."""
-    git = ["git", f"--git-dir={git_dir}"]
-    if subprocess.run(
-        [*git, "rev-parse", "--verify", "--quiet", "HEAD"], capture_output=True
-    ).returncode:
+    if run_git(Path(git_dir), "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode:
         return []
-    listing = subprocess.run(
-        [*git, "rev-list", "--reverse", "HEAD"], capture_output=True, text=True, check=False
-    )
-    if listing.returncode:
-        raise SourceError(f"git rev-list in {git_dir}: {listing.stderr.strip()}")
-    return listing.stdout.split()
+    return run_git(Path(git_dir), "rev-list", "--reverse", "HEAD").stdout.split()
 
 
 def _read_part(part: _MboxPart | _EpochPart) -> list[Message]:

@@ -1,0 +1,89 @@
+"""Run git on an archive somebody else wrote, so that its configuration runs no program.
+
+A repository's own ``config`` can name programs git runs while reading: a signature checker
+(``log.showSignature`` + ``gpg.program``), a file-system monitor, a pager, an external diff
+or text conversion. Every git command kvmlist runs goes through :func:`git_command`, whose
+``-c`` options (the strongest configuration level) and flags switch all of those off, and
+whose environment ignores the system configuration and any GIT_* variables of the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from pathlib import Path
+from typing import IO
+
+from kvmlist.errors import SourceError
+
+#: ``-c`` settings that override whatever the repository's config says.
+SAFE_CONFIG = (
+    "log.showSignature=false",
+    "core.fsmonitor=false",
+    "core.pager=cat",
+    "pager.log=false",
+    "diff.external=",
+    "core.hooksPath=/dev/null",
+    "log.decorate=false",
+    "color.ui=false",
+    "core.quotePath=true",
+)
+#: Flags for commands that show commits or diffs (``log``, ``rev-list`` with diffs).
+SAFE_LOG_FLAGS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color")
+
+
+def git_command(git_dir: Path, *args: str) -> list[str]:
+    """Return the argument vector running ``git args`` on a repository, hardened."""
+    options = [item for setting in SAFE_CONFIG for item in ("-c", setting)]
+    return ["git", "--no-pager", *options, f"--git-dir={git_dir}", *args]
+
+
+def git_env() -> dict[str, str]:
+    """Return the environment for git: no system config, no GIT_* of ours, no prompts."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def run_git(
+    git_dir: Path, *args: str, check: bool = True, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a short git command and return it; a failure is a SourceError when ``check``."""
+    done = subprocess.run(
+        git_command(git_dir, *args),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=git_env(),
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
+    if check and done.returncode != 0:
+        raise SourceError(f"git {' '.join(args)} in {git_dir}: {done.stderr.strip()}")
+    return done
+
+
+def popen_git(git_dir: Path, *args: str, stdin: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start a long-running git command whose binary stdout we stream.
+
+    stderr goes to a file, not a pipe: a pipe nobody reads would block git once full.
+    """
+    return subprocess.Popen(
+        git_command(git_dir, *args),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env=git_env(),
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a git process we may have stopped reading early, quietly (no BrokenPipe noise)."""
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):  # BrokenPipeError: git reads no more commands
+                stream.close()
+    if process.poll() is None:
+        process.kill()
+    process.wait()

@@ -1,0 +1,191 @@
+"""Hostile archives: oversized mails, devices and FIFOs in a Maildir, inboxes that run programs."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.cli.commands import main
+from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.public_inbox import iter_archive
+
+from .conftest import mail
+from .inbox_builder import build_epoch
+
+T0 = 1772528400  # 2026-03-03 09:00 UTC
+
+
+def _maildir(root: Path, *mails: bytes) -> Path:
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    for number, raw in enumerate(mails):
+        (root / "cur" / f"{number:04d}.host:2,S").write_bytes(raw)
+    return root
+
+
+# --- Maildir --------------------------------------------------------------------------------
+
+
+def test_a_maildir_file_over_the_limit_is_a_clear_error(tmp_path: Path) -> None:
+    root = _maildir(tmp_path / "md", mail(), mail(body="x" * 5_000 + "\n"))
+    with pytest.raises(kvmlist.SourceError, match="larger than 4,096 bytes"):
+        list(iter_maildir(root, max_mail_bytes=4_096))
+
+
+def test_a_maildir_symlink_to_a_device_is_refused_not_read(tmp_path: Path) -> None:
+    root = _maildir(tmp_path / "md", mail())
+    (root / "cur" / "0001.host:2,S").symlink_to("/dev/zero")
+    with pytest.raises(kvmlist.SourceError, match="not a regular file"):
+        list(iter_maildir(root))
+
+
+def test_a_fifo_in_a_maildir_does_not_hang(tmp_path: Path) -> None:
+    root = _maildir(tmp_path / "md", mail())
+    fifo = root / "new" / "0001.host"
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(list(iter_maildir(root)))
+        except kvmlist.SourceError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    if reader.is_alive():  # unblock the reader so the test run can end
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("reading a Maildir with a FIFO in it hangs")
+    assert isinstance(outcome[0], kvmlist.SourceError)
+    assert "not a regular file" in str(outcome[0])
+
+
+def test_a_maildir_with_a_device_gives_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _maildir(tmp_path / "md", mail())
+    (root / "new" / "0002.host").symlink_to("/dev/zero")
+    assert main(["stats", str(root)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+
+# --- public-inbox blobs ---------------------------------------------------------------------
+
+
+def _inbox(root: Path, *mails: bytes) -> Path:
+    (root / "git").mkdir(parents=True)
+    build_epoch(root / "git" / "0.git", [("m", raw, T0 + n) for n, raw in enumerate(mails)])
+    return root
+
+
+def test_a_blob_over_the_limit_is_a_clear_error_before_it_is_read(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path / "inbox", mail(), mail(body="x" * 50_000 + "\n"))
+    mails = iter_archive(inbox, max_mail_bytes=10_000)
+    assert next(mails).raw.startswith(b"From: ")
+    with pytest.raises(kvmlist.SourceError, match=r"larger than 10,000 bytes"):
+        next(mails)
+
+
+def test_an_epoch_that_is_a_plain_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "inbox" / "git").mkdir(parents=True)
+    (tmp_path / "inbox" / "git" / "0.git").write_text("not a repository\n")
+    assert main(["stats", "--inbox", str(tmp_path / "inbox")]) == 2
+    err = capsys.readouterr().err
+    assert "0.git" in err and "not a git repository" in err and len(err.splitlines()) == 1
+
+
+# --- an inbox cannot run programs ----------------------------------------------------------
+
+
+def _sign_head(git_dir: Path) -> None:
+    """Give the newest commit a (bogus) PGP signature, which log.showSignature would check."""
+
+    def git(*args: str, data: bytes | None = None) -> bytes:
+        done = subprocess.run(
+            ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True, check=True
+        )
+        return done.stdout
+
+    commit = git("cat-file", "commit", "HEAD")
+    head, _, message = commit.partition(b"\n\n")
+    signature = (
+        b"gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----"
+    )
+    signed = head + b"\n" + signature + b"\n\n" + message
+    sha = git("hash-object", "-t", "commit", "-w", "--stdin", data=signed).decode().strip()
+    git("update-ref", "refs/heads/master", sha)
+
+
+@pytest.fixture
+def booby_trapped(tmp_path: Path) -> tuple[Path, Path]:
+    """An inbox whose git config would run a script (making a marker file) in several ways."""
+    inbox = _inbox(tmp_path / "inbox", mail(), mail(message_id="<2@x>"))
+    epoch = inbox / "git" / "0.git"
+    _sign_head(epoch)
+    marker = tmp_path / "ran"
+    script = tmp_path / "trap.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat >/dev/null\nexit 0\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    for key, value in [
+        ("log.showSignature", "true"),
+        ("gpg.program", str(script)),
+        ("core.fsmonitor", str(script)),
+        ("core.pager", str(script)),
+        ("diff.external", str(script)),
+        ("pager.log", str(script)),
+    ]:
+        subprocess.run(["git", f"--git-dir={epoch}", "config", key, value], check=True)
+    return inbox, marker
+
+
+def test_the_trap_springs_for_plain_git(booby_trapped: tuple[Path, Path]) -> None:
+    inbox, marker = booby_trapped
+    subprocess.run(
+        ["git", f"--git-dir={inbox / 'git' / '0.git'}", "log", "-1"],
+        capture_output=True,
+        check=False,
+    )
+    assert marker.exists()  # so the next test proves something
+
+
+def test_reading_an_inbox_runs_none_of_its_programs(
+    booby_trapped: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox, marker = booby_trapped
+    assert [m.message_id for m in kvmlist.read_inbox(inbox)] == ["1@example.org", "2@x"]
+    assert main(["stats", "--inbox", str(inbox)]) == 0
+    assert main(["report", "--inbox", str(inbox), "--range", "HEAD~1..HEAD"]) == 0
+    assert not marker.exists()
+
+
+def test_stopping_early_leaves_no_noise_and_no_process(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path / "inbox", *(mail(message_id=f"<{n}@x>") for n in range(600)))
+    script = (
+        "import sys, kvmlist\n"
+        "mails = kvmlist.read_inbox(sys.argv[1])\n"
+        "print(next(mails).message_id)\n"
+        "del mails\n"
+        "import subprocess\n"
+        "print(subprocess.run(['pgrep', '-P', str(__import__('os').getpid())],"
+        " capture_output=True).stdout.decode().split())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script, str(inbox)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(kvmlist.__file__).parents[1])},
+    )
+    assert done.stdout.splitlines() == ["0@x", "[]"]
+    assert done.stderr == ""
