@@ -22,6 +22,7 @@ from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve_range
 from kvmlist.sources.reader import parse_raw, read
 from kvmlist.sources.revrange import CommitRange
+from kvmlist.sources.spec import classify_source
 
 T = TypeVar("T")
 
@@ -97,11 +98,14 @@ def load(args: argparse.Namespace) -> Loaded:
 
 
 def read_raw_mails(source: str) -> list[bytes]:
-    """Return the raw mails of an mbox file, a Maildir directory or ``-`` (standard input)."""
-    if source == "-":
+    """Return the raw mails of an mbox file, a Maildir, a public-inbox archive or ``-``."""
+    spec = classify_source(source)
+    if spec.kind == "stdin":
         return list(iter_raw_messages(io.BytesIO(sys.stdin.buffer.read())))
-    if Path(source).is_dir():
+    if spec.kind == "maildir":
         return list(iter_maildir(source))
+    if spec.kind == "inbox":
+        return [mail.raw for mail in iter_archive(source)]
     return list(iter_raw_messages(source))
 
 
@@ -150,9 +154,7 @@ def progress_for(args: argparse.Namespace, what: str) -> Progress | None:
 
 def is_remote(source: str) -> bool:
     """True for a lore URL or a Message-ID that is not a file here."""
-    if source.startswith(("http://", "https://")):
-        return True
-    return "@" in source and source != "-" and not Path(source).exists()
+    return classify_source(source).is_remote
 
 
 def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
@@ -165,7 +167,7 @@ def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
 
 def base_of(source: str) -> str | None:
     """Return the inbox URL of a lore message URL (.../kvm/<id>/ -> .../kvm/)."""
-    if not source.startswith(("http://", "https://")):
+    if classify_source(source).kind != "lore-url":
         return None
     head, sep, _ = source.partition(normalise_message_id(source).replace("/", "%2F"))
     if not sep:

@@ -33,6 +33,8 @@ from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.sources import mbox
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.public_inbox import iter_archive
+from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
     from kvmlist.scale.report_facts import Facts
@@ -178,29 +180,36 @@ def _author_row(message: Message) -> tuple[Any, ...] | None:
 # --- the parent: cutting the input into jobs, collecting results in order ----------------------
 
 
-def _is_source(raws: Mails) -> bool:
-    return isinstance(raws, (str, os.PathLike)) or hasattr(raws, "read")
+def _spec(raws: Mails) -> SourceSpec | None:
+    """What a path, ``-`` or file object names; None for an iterable of raw mails."""
+    if isinstance(raws, (str, os.PathLike)) or hasattr(raws, "read"):
+        return classify_source(raws)  # type: ignore[arg-type]
+    return None
 
 
 def _mails(raws: Mails) -> Iterable[bytes]:
     """The raw mails, split in this process (the sequential path)."""
-    if isinstance(raws, (str, os.PathLike)) and os.path.isdir(raws):
-        return iter_maildir(raws)
-    if _is_source(raws):
-        return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
-    return raws  # type: ignore[return-value]
+    spec = _spec(raws)
+    if spec is None:
+        return raws  # type: ignore[return-value]
+    if spec.kind == "maildir":
+        return iter_maildir(spec.location)
+    if spec.kind == "inbox":
+        return (mail.raw for mail in iter_archive(spec.location))
+    return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 
 
 def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     """Cut the input into jobs; an error reading it comes after the jobs before it."""
-    if not _is_source(raws) or (isinstance(raws, (str, os.PathLike)) and os.path.isdir(raws)):
+    spec = _spec(raws)
+    if spec is None or spec.kind in ("maildir", "inbox"):
         yield from _batches(_mails(raws))
         return
     name = mbox._name(raws)  # type: ignore[arg-type]
     with open_binary(raws) as stream:  # type: ignore[arg-type]
-        path = os.fspath(raws) if isinstance(raws, (str, os.PathLike)) else "-"
+        path = spec.location
         # a plain file's own handle (not a decompressing wrapper, not stdin): workers read it
-        if path != "-" and type(stream) is io.BufferedReader and stream.seekable():
+        if spec.is_local_file and type(stream) is io.BufferedReader and stream.seekable():
             try:
                 yield from _ranges(path, stream, name)
             except mbox.READ_ERRORS as error:

@@ -12,6 +12,7 @@ from kvmlist.sources._open import Source
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
 from kvmlist.sources.public_inbox import iter_archive
+from kvmlist.sources.spec import classify_source
 
 
 def read_mbox(
@@ -32,9 +33,13 @@ def read_maildir(path: str | os.PathLike[str], *, strict: bool = False) -> Itera
 
 
 def read(source: Source, *, strict: bool = False) -> Iterator[Message]:
-    """Yield the mails of an mbox file, a Maildir directory, or ``-``, whichever it is."""
-    if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
-        return read_maildir(source, strict=strict)
+    """Yield the mails of an mbox file, a Maildir, a public-inbox archive or ``-``, whichever
+    it is (``kvmlist.sources.spec.classify_source`` decides)."""
+    spec = classify_source(source)
+    if spec.kind == "maildir":
+        return read_maildir(spec.location, strict=strict)
+    if spec.kind == "inbox":
+        return read_inbox(spec.location, strict=strict)
     return read_mbox(source, strict=strict)
 
 

@@ -25,6 +25,7 @@ from kvmlist.sources.mbox import (
 )
 from kvmlist.sources.public_inbox import find_epochs
 from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
+from kvmlist.sources.spec import classify_source
 
 dask: Any = importlib.import_module("dask")
 dask_bag: Any = importlib.import_module("dask.bag")
@@ -101,7 +102,7 @@ def _expand(sources: Sources) -> list[str]:
     paths: list[str] = []
     for item in items:
         path = os.fspath(item)
-        if path == "-":
+        if classify_source(path).kind == "stdin":
             raise UsageError("workers cannot read standard input: give files or inboxes")
         found = sorted(glob.glob(path)) if any(c in path for c in "*?[") else [path]
         if not found:
@@ -115,7 +116,10 @@ def _expand(sources: Sources) -> list[str]:
 def _plan_source(
     path: str, chunk_messages: int | None, format: MboxFormat
 ) -> list[_MboxPart | _EpochPart]:
-    if os.path.isdir(path):
+    kind = classify_source(path).kind
+    if kind == "maildir":
+        raise SourceError(f"{path}: not a public-inbox archive (Dask reads mbox files and inboxes)")
+    if kind == "inbox":
         return [*_epoch_parts(path, chunk_messages)]
     if chunk_messages is None or format != "mboxrd":
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line

@@ -1,0 +1,65 @@
+"""What a SOURCE argument names, decided in one place for the reader, the CLI and the workers.
+
+``-`` is standard input; an ``http(s)://`` URL is a lore (public-inbox HTTP) page; a directory
+is a public-inbox archive (``git/N.git`` epochs, or a bare epoch/v1 repository) or else a
+Maildir; a string with ``@`` that is no file here is a Message-ID to fetch from lore;
+anything else is an mbox file (plain or compressed). A binary file object is a stream.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+from kvmlist.sources._open import Source
+
+SourceKind = Literal["stdin", "stream", "mbox", "maildir", "inbox", "lore-url", "message-id"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A classified source: its kind and where it is (a path, URL, Message-ID or ``-``)."""
+
+    kind: SourceKind
+    #: the path, URL or Message-ID as given; ``"-"`` for standard input and for a stream
+    location: str
+
+    @property
+    def is_remote(self) -> bool:
+        """True for what the lore client fetches: a URL or a Message-ID."""
+        return self.kind in ("lore-url", "message-id")
+
+    @property
+    def is_local_file(self) -> bool:
+        """True for a path a worker process can open and read itself (an mbox file)."""
+        return self.kind == "mbox"
+
+
+def classify_source(source: Source) -> SourceSpec:
+    """Return what a source names (see the module docstring for the rules)."""
+    if not isinstance(source, (str, os.PathLike)):
+        return SourceSpec("stream", "-")
+    location = os.fspath(source)
+    if location == "-":
+        return SourceSpec("stdin", location)
+    if location.startswith(("http://", "https://")):
+        return SourceSpec("lore-url", location)
+    if os.path.isdir(location):
+        return SourceSpec("inbox" if is_inbox(location) else "maildir", location)
+    if "@" in location and not os.path.exists(location):
+        return SourceSpec("message-id", location)
+    return SourceSpec("mbox", location)
+
+
+def is_inbox(path: str | os.PathLike[str]) -> bool:
+    """True for a public-inbox archive: a v2 inbox (``git/N.git``) or a bare git repository."""
+    root = os.fspath(path)
+    git_dir = os.path.join(root, "git")
+    if os.path.isdir(git_dir) and any(
+        name.endswith(".git") and name[:-4].isdigit() for name in os.listdir(git_dir)
+    ):
+        return True
+    return os.path.isfile(os.path.join(root, "HEAD")) and os.path.isdir(
+        os.path.join(root, "objects")
+    )
