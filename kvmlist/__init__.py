@@ -6,15 +6,9 @@
 >>> kvmlist.count_by_domain(messages).most_common(15)
 """
 
+from typing import TYPE_CHECKING
+
 from kvmlist._version import __version__
-from kvmlist.analysis.aggregate import (
-    Counts,
-    count_by,
-    count_by_author,
-    count_by_domain,
-    count_by_organisation,
-    first_time_contributors,
-)
 from kvmlist.errors import (
     KvmlistError,
     MboxFormatError,
@@ -22,8 +16,6 @@ from kvmlist.errors import (
     SourceError,
     UsageError,
 )
-from kvmlist.grouping.acceptance import Acceptance, find_acceptances
-from kvmlist.grouping.series import group_series, patch_mails
 from kvmlist.models import (
     Defect,
     Diffstat,
@@ -35,10 +27,67 @@ from kvmlist.models import (
     Series,
     Trailer,
 )
-from kvmlist.outputs.interop import to_b4, to_mbox
-from kvmlist.outputs.report import ReportRange, render_report
-from kvmlist.parse.message import parse_message
-from kvmlist.sources.reader import read, read_inbox, read_maildir, read_mbox
+from kvmlist.parse.message import parse_message  # the parser behind Message.body, Patch.diff
+
+if TYPE_CHECKING:
+    from kvmlist.analysis.aggregate import (
+        Counts,
+        count_by,
+        count_by_author,
+        count_by_domain,
+        count_by_organisation,
+        first_time_contributors,
+    )
+    from kvmlist.grouping.acceptance import Acceptance, find_acceptances
+    from kvmlist.grouping.series import group_series, patch_mails
+    from kvmlist.outputs.interop import to_b4, to_mbox
+    from kvmlist.outputs.report import ReportRange, render_report
+    from kvmlist.sources.reader import read, read_inbox, read_maildir, read_mbox
+
+#: The rest of the public names, imported on first use so that ``import kvmlist`` loads only
+#: the models and the parser (docs/performance.md: start-up time).
+_LAZY = {
+    "Counts": "kvmlist.analysis.aggregate",
+    "count_by": "kvmlist.analysis.aggregate",
+    "count_by_author": "kvmlist.analysis.aggregate",
+    "count_by_domain": "kvmlist.analysis.aggregate",
+    "count_by_organisation": "kvmlist.analysis.aggregate",
+    "first_time_contributors": "kvmlist.analysis.aggregate",
+    "Acceptance": "kvmlist.grouping.acceptance",
+    "find_acceptances": "kvmlist.grouping.acceptance",
+    "group_series": "kvmlist.grouping.series",
+    "patch_mails": "kvmlist.grouping.series",
+    "to_b4": "kvmlist.outputs.interop",
+    "to_mbox": "kvmlist.outputs.interop",
+    "ReportRange": "kvmlist.outputs.report",
+    "render_report": "kvmlist.outputs.report",
+    "read": "kvmlist.sources.reader",
+    "read_inbox": "kvmlist.sources.reader",
+    "read_maildir": "kvmlist.sources.reader",
+    "read_mbox": "kvmlist.sources.reader",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name (or a subpackage, ``kvmlist.sources``) on first use."""
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Acceptance",

@@ -58,3 +58,21 @@ def test_errors_derive_from_builtins_users_catch() -> None:
     assert issubclass(kvmlist.MboxFormatError, ValueError)
     assert issubclass(kvmlist.SourceError, OSError)
     assert issubclass(kvmlist.UsageError, kvmlist.KvmlistError)
+
+
+def test_import_loads_only_the_models_and_the_parser() -> None:
+    # start-up time (docs/performance.md): the rest is imported on first use
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kvmlist; loaded = set(sys.modules);"
+        "kvmlist.read_mbox, kvmlist.render_report, kvmlist.scale;"
+        "print(sorted(loaded)); print(sorted(set(sys.modules) - loaded))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    at_import, on_use = (eval(line) for line in done.stdout.splitlines())
+    ours = {name.split(".")[1] for name in at_import if name.startswith("kvmlist.")}
+    assert ours <= {"_version", "errors", "models", "parse"}
+    assert "email.message" not in at_import  # MIME mails import it when they come
+    assert {"kvmlist.sources.reader", "kvmlist.outputs.report", "kvmlist.scale"} <= set(on_use)

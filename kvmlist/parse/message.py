@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -104,6 +103,8 @@ def unparsable_message(raw: bytes, error: Exception) -> Message:
 
 def synthetic_id(raw: bytes) -> str:
     """Return a stable Message-ID for a mail that has none: a hash of its bytes."""
+    import hashlib  # rarely needed: not at import time
+
     return f"kvmlist.{hashlib.sha256(raw).hexdigest()[:24]}@synthetic.invalid"
 
 

@@ -7,16 +7,18 @@ compat32 policy, keeping text/plain parts and patch attachments and skipping HTM
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.policy
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, scan_headers, split_raw
+
+if TYPE_CHECKING:
+    import email.message
 
 #: MIME nesting deeper than this is not descended into (a defect is recorded).
 MAX_MIME_DEPTH = 20
@@ -100,19 +102,29 @@ def _too_many_containers(raw: bytes) -> bool:
     return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
 
 
-class _BoundedMessage(email.message.Message):
-    """A stdlib message that hands its parameter parser no more than MAX_PARAM_HEADER."""
+@functools.cache
+def _bounded_message() -> type[email.message.Message]:
+    """The stdlib message class, imported on the first MIME mail (not at ``import kvmlist``)."""
+    import email.message
 
-    def get(self, name: str, failobj: object = None) -> object:  # type: ignore[override]
-        value = super().get(name, failobj)
-        long = isinstance(value, str) and len(value) > MAX_PARAM_HEADER
-        if long and name.lower() in ("content-type", "content-disposition"):
-            return value[:MAX_PARAM_HEADER]  # type: ignore[index]
-        return value
+    class _BoundedMessage(email.message.Message):
+        """A stdlib message that hands its parameter parser no more than MAX_PARAM_HEADER."""
+
+        def get(self, name: str, failobj: object = None) -> object:  # type: ignore[override]
+            value = super().get(name, failobj)
+            long = isinstance(value, str) and len(value) > MAX_PARAM_HEADER
+            if long and name.lower() in ("content-type", "content-disposition"):
+                return value[:MAX_PARAM_HEADER]  # type: ignore[index]
+            return value
+
+    return _BoundedMessage
 
 
 def _mime_text(raw: bytes, defects: list[Defect]) -> str:
-    message = email.message_from_bytes(raw, _class=_BoundedMessage, policy=email.policy.compat32)
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(raw, _class=_bounded_message(), policy=email.policy.compat32)
     for defect in message.defects:
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []
@@ -123,6 +135,8 @@ def _mime_text(raw: bytes, defects: list[Defect]) -> str:
 def _collect(
     part: email.message.Message, texts: list[str], defects: list[Defect], depth: int
 ) -> None:
+    import email.message
+
     if depth > MAX_MIME_DEPTH:
         defects.append(Defect(kind="mime-too-deep", detail=f"parts below depth {MAX_MIME_DEPTH}"))
         return
