@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-MessageKind = Literal["patch", "cover", "reply", "other"]
+MessageKind = Literal["patch", "cover", "reply", "pull", "robot", "other"]
 
 #: Every kind of Defect, a closed set: docs/defects.md says what each means, with an example.
 #: A new kind is one line here and one row there (tests/test_defects.py holds them equal).
@@ -184,6 +184,11 @@ class Message(_Frozen):
     references: tuple[str, ...] = ()
     list_id: str | None = None
     kind: MessageKind = "other"
+    has_diff: bool = Field(
+        default=False, description="The mail carries a diff (inline or attached)"
+    )
+    pull_url: str | None = Field(default=None, description="A pull request's repository URL")
+    pull_branch: str | None = Field(default=None, description="A pull request's branch or tag")
     defects: tuple[Defect, ...] = ()
     raw: bytes = Field(default=b"", repr=False, description="The message as archived")
 
@@ -205,6 +210,11 @@ class Message(_Frozen):
     def is_reply(self) -> bool:
         """True for replies (``Re:`` and friends) rather than new postings."""
         return self.kind == "reply"
+
+    @property
+    def is_pull_request(self) -> bool:
+        """True when the body holds a request-pull text (repository URL and branch)."""
+        return self.pull_url is not None
 
     @property
     def parent_id(self) -> str | None:
@@ -233,7 +243,6 @@ class Patch(Message):
     )
     commit_message: str = ""
     diffstat: Diffstat | None = None
-    has_diff: bool = False
 
     @property
     def is_cover(self) -> bool:

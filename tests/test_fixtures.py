@@ -34,8 +34,9 @@ def test_sample_kinds(sample: list[Message]) -> None:
     assert len(sample) == 39
     kinds = [m.kind for m in sample]
     assert kinds.count("cover") == 3 and kinds.count("patch") == 21
-    assert kinds.count("reply") == 13 and kinds.count("other") == 2
-    assert nth(sample, 38).kind == "other"  # the pull request
+    assert kinds.count("reply") == 13 and kinds.count("other") == 1
+    assert kinds.count("pull") == 1
+    assert nth(sample, 38).kind == "pull"
 
 
 def test_sample_series(sample: list[Message]) -> None:

@@ -170,7 +170,7 @@ def test_patches_answering_a_pull_request_form_one_series_whoever_wrote_them() -
         post(f"[PATCH {i}/3] KVM: arm64: change {i}", f"p{i}", "pull", minute=i, sender=who)
         for i, who in enumerate(["A One <a@x.org>", "B Two <b@y.org>", "C Three <c@z.org>"], 1)
     ]
-    assert pull.kind == "other"
+    assert pull.kind == "pull"
     [series] = kvmlist.group_series([pull, *patches])
     assert shape(series) == (1, 3, (1, 2, 3), True)
     assert series.cover is not None and series.cover.message_id == "pull"

@@ -28,7 +28,7 @@ NUMBERING = [
     ("[PATCH] [RFC] [1/2] meep", (1, 1, 2, ("RFC",), "meep")),
     ("[0/2] cover without PATCH", (1, 0, 2, (), "cover without PATCH")),
     ("[PATCH V6 2/2] upper V", (6, 2, 2, (), "upper V")),
-    ("[PATCH v2.3] not a version", (1, None, None, ("v2.3",), "not a version")),
+    ("[PATCH v2.3] point revision", (2, None, None, ("v2.3",), "point revision")),
     ("[PATCH 3/2] extra patch", (1, 3, 3, (), "extra patch")),
     ("[Patch]: stray colon", (1, None, None, (), "stray colon")),
     ("KVM: fix [a-z] parsing", (1, None, None, (), "KVM: fix [a-z] parsing")),

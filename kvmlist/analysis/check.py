@@ -39,6 +39,8 @@ class CheckResult:
             f"patches:    {self.kinds['patch']}",
             f"covers:     {self.kinds['cover']}",
             f"replies:    {self.kinds['reply']}",
+            f"pulls:      {self.kinds['pull']}",
+            f"robots:     {self.kinds['robot']}",
             f"other:      {self.kinds['other']}",
             f"series:     {self.series_complete + self.series_partial} "
             f"({self.series_complete} complete, {self.series_partial} partial)",

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Series
 from kvmlist.parse.message import as_cover
-from kvmlist.parse.subject import parse_subject
 
 #: How far apart unthreaded patches of one series may arrive (git send-email is quick).
 FALLBACK_WINDOW = timedelta(minutes=30)
@@ -112,15 +111,11 @@ def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> lis
         return groups
     for message in mails:
         candidates = answering.pop(message.message_id, [])
-        if len(candidates) == 1 and message.kind == "other" and _is_pull_request(message):
+        if len(candidates) == 1 and message.kind == "pull":
             group = candidates[0]
             total = max(p.total for p in group.members.values())
             group.cover = as_cover(message, version=_version(group), total=total)
     return groups
-
-
-def _is_pull_request(message: Message) -> bool:
-    return parse_subject(message.subject).is_pull_request
 
 
 def _with_reviews(

@@ -115,6 +115,9 @@ def _rfind_line(text: str, prefix: str, lo: int, hi: int, whole: bool = False) -
     return lo if text.startswith(needle[1:], lo) and lo + len(needle) - 1 <= hi else -1
 
 
+# From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001   (format-patch's
+# mbox separator, also as an mbox quotes it)
+RE_FORMAT_PATCH_FROM = re.compile(r">?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001[ \t]*\n")
 #: A line shaped like a mail header ("Sent: Thursday"), which git am does not read in-body.
 RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 
@@ -122,6 +125,9 @@ RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 def _in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph the body starts with, and where the rest starts."""
     pos = _skip_blank(text, 0)
+    separator = RE_FORMAT_PATCH_FROM.match(text, pos)
+    if separator is not None:  # git format-patch output pasted whole: git am skips this line
+        pos = separator.end()
     if text[pos : pos + 1] not in ("F", "D", "S", "f", "d", "s"):
         return (), 0
     headers: list[tuple[str, list[str]]] = []

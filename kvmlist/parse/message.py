@@ -10,17 +10,20 @@ from typing import Any
 from kvmlist.errors import MessageParseError
 from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Person
 from kvmlist.parse.addresses import address_defect, parse_address, unmunge
-from kvmlist.parse.body import BodyParts, split_body
+from kvmlist.parse.body import BodyParts, has_diff, split_body
+from kvmlist.parse.content import is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.diffstat import diffstat_from_diff, parse_diffstat
 from kvmlist.parse.headers import Headers, decode_words, scan_headers, split_raw
-from kvmlist.parse.mime import decode_body, normalise_newlines
+from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
 from kvmlist.parse.subject import SubjectInfo, parse_subject
 from kvmlist.parse.trailers import parse_trailers
 
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
+# -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
+RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
@@ -50,17 +53,34 @@ def _parse(raw: bytes) -> Message:
     headers = scan_headers(block, defects)
     common = _common_fields(raw, headers, defects)
     info = parse_subject(common["subject"])
-    kind = _kind(info, headers, common)
-    if kind in ("patch", "cover"):
-        message: Message = _patch(text, headers, info, kind, common, defects)
-    else:
-        message = Message(kind=kind, defects=defects.frozen(), **common)
-    return message
+    decoded = _decoded_if_needed(text, headers, info)
+    body = decoded.text if decoded is not None else ""
+    pull = pull_source(body) if decoded is not None and not info.is_reply else None
+    if pull is not None:
+        common.update(pull_url=pull.url, pull_branch=pull.branch)
+    carries = decoded is not None and has_diff(body)
+    kind = _kind(info, common, body, carries)
+    if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
+        return _patch(decoded, info, kind, common, defects)
+    return Message(kind=kind, has_diff=carries, defects=defects.frozen(), **common)
 
 
-#: The Message fields every mail has, as _common_fields reads them from the headers.
+def _decoded_if_needed(text: bytes, headers: Headers, info: SubjectInfo) -> BodyText | None:
+    """Return the decoded body, or None for a reply that cannot hold a diff (not decoded:
+    most of an archive is replies, and their bodies are decoded on first use)."""
+    if not info.is_reply and not info.is_forward:
+        return decode_body(text, headers)
+    ctype = (headers.get("content-type") or "").lower()
+    encoding = (headers.get("content-transfer-encoding") or "").lower()
+    if "multipart" in ctype or "base64" in encoding or may_hold_diff(text):
+        return decode_body(text, headers)
+    return None
+
+
+#: The Message fields every mail has, as _common_fields reads them (and the pull request's).
 COMMON_FIELDS = (
     "message_id", "subject", "sender", "date", "in_reply_to", "references", "list_id", "raw",
+    "pull_url", "pull_branch",
 )  # fmt: skip
 
 
@@ -74,7 +94,8 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
     headers = scan_headers(block, [])  # the body's Content-Type and transfer encoding
     common = {name: getattr(message, name) for name in COMMON_FIELDS}
     info = replace(parse_subject(message.subject), version=version, index=0, total=total)
-    return _patch(text, headers, info, "cover", common, DefectLog(message.defects))
+    decoded = decode_body(text, headers)
+    return _patch(decoded, info, "cover", common, DefectLog(message.defects))
 
 
 def raise_for_defects(message: Message) -> None:
@@ -174,26 +195,43 @@ def _checked(person: Person, defects: list[Defect]) -> Person:
     return person
 
 
-def _kind(info: SubjectInfo, headers: Headers, common: dict[str, Any]) -> MessageKind:
+def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> MessageKind:
+    """Return the kind of a mail from its subject and what its body carries."""
     threaded = bool(common["in_reply_to"] or common["references"])
     if info.is_reply or info.is_forward:
         return "reply" if info.is_reply or threaded else "other"
-    if info.is_pull_request and info.index is None:
-        return "other"  # a [GIT PULL] on its own; [PULL 00/20] + [PULL 01/20] is a series
+    if common.get("pull_url") is not None or (info.is_pull_request and info.index is None):
+        # the request-pull text, or a [GIT PULL] subject; [PULL 00/20] + [PULL 01/20] is a series
+        return "cover" if info.index == 0 else "pull"
+    if is_robot_report(info):
+        return "robot"
     if info.is_patch or info.index is not None:
+        if threaded and not diff and _answers(info, body):
+            return "reply"  # "[PATCH 2/5] x" kept by the replier's mailer, without Re:
         return "cover" if info.index == 0 else "patch"
+    tagged = info.version != 1 or info.is_rfc or info.is_resend or not info.title
+    if diff and (tagged or not threaded):
+        return "patch"  # "[v5] x", "[RFC] x", an empty subject: a new posting with a diff
     return "reply" if threaded else "other"
 
 
+def _answers(info: SubjectInfo, body: str) -> bool:
+    """True when a threaded mail without a diff under a patch subject answers another mail:
+    it holds Outlook's "Original Message" block, or it quotes (``>`` lines) and is no cover
+    letter with a diffstat (covers quote too)."""
+    if RE_ORIGINAL_MESSAGE.search(body) is not None:
+        return True
+    quotes = body.startswith(">") or "\n>" in body
+    return quotes and (info.index != 0 or not split_body(body).diffstat)
+
+
 def _patch(
-    text: bytes,
-    headers: Headers,
+    decoded: BodyText,
     info: SubjectInfo,
     kind: MessageKind,
     common: dict[str, Any],
     defects: DefectLog,
 ) -> Patch:
-    decoded = decode_body(text, headers)
     defects.extend(decoded.defects)
     parts = split_body(decoded.text)
     author, title, date = _in_body_overrides(parts, info, common, defects)

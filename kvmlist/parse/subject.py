@@ -29,6 +29,10 @@ RE_GLUED_PATCH = re.compile(
     r"(?:v(?P<version>[0-9]{1,4}))?patch(?:es|set)?(?=$|[^a-z]|v[0-9])(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
+# v5.1 | v2.3                    (a point revision: one patch replaced inside v5)
+RE_POINT_VERSION = re.compile(r"v(?P<version>[0-9]{1,4})\.[0-9]{1,4}", re.IGNORECASE)
+# Subject: [v2 PATCH 1/1] x      (a header name pasted into the value by a hurried sender)
+RE_DOUBLED_SUBJECT = re.compile(r"subject: ?", re.IGNORECASE)
 # RFCv2 | RESENDv3               (a whole token)
 RE_FLAG_VERSION = re.compile(r"(?:rfc|resend)v(?P<version>[0-9]{1,4})", re.IGNORECASE)
 # [[[PATCH] x                    (a run of stray opening brackets)
@@ -87,6 +91,9 @@ RE_LOST_BRACKET = re.compile(r"(?:PATCH|RFC)\b[^\[\]]{0,60}\] ")
 def parse_subject(subject: str) -> SubjectInfo:
     """Return what a decoded subject says: reply/forward, patch numbering, prefixes, title."""
     text = " ".join(subject.split())
+    doubled = RE_DOUBLED_SUBJECT.match(text)
+    if doubled is not None and text.startswith("[", doubled.end()):
+        return replace(parse_subject(text[doubled.end() :]), subject=text)
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
         info = parse_subject("[" + text)
         return replace(info, subject=text) if info.is_patch else _plain(text)
@@ -203,6 +210,12 @@ def _read_token(token: str, state: _State) -> bool:
     if match is not None:
         _set_numbering(state, *match.groups())
         return True
+    if lower[0] == "v" and "." in lower:
+        point = RE_POINT_VERSION.fullmatch(token)
+        if point is not None:  # the series is v5; the token stays as a prefix to tell v5.1
+            _set_numbering(state, point.group("version"))
+            state.prefixes.append(token)
+            return True
     if lower.startswith(("rfc", "resend")):
         state.prefixes.append(token)
         state.is_rfc = state.is_rfc or lower.startswith("rfc")
@@ -227,10 +240,11 @@ def _read_phrase(tokens: Sequence[str], position: int, state: _State) -> int:
         state.is_pull = True
         state.prefixes.append("GIT PULL")
         return 2
-    if following == "of" and position + 2 < len(tokens) and position > 0:
-        # Mercurial "[PATCH 1 of 3]", only right after PATCH
+    if following == "of" and position + 2 < len(tokens):
+        # Mercurial "[PATCH 1 of 3]", right after PATCH or opening the group ("[1 of 3]")
         match = RE_NUMBERING.fullmatch(f"{tokens[position]}/{tokens[position + 2]}")
-        if match is not None and tokens[position - 1].lower() == "patch":
+        after_patch = position == 0 or tokens[position - 1].lower() == "patch"
+        if match is not None and match.group("index") is not None and after_patch:
             _set_numbering(state, *match.groups())
             return 3
     return 0
@@ -246,10 +260,13 @@ def _read_glued_patch(token: str, state: _State) -> bool:
     rest = match.group("rest")
     if rest:
         numbering = RE_NUMBERING.fullmatch(rest)
+        point = RE_POINT_VERSION.fullmatch(rest) if numbering is None else None
         if numbering is not None:
             _set_numbering(state, *numbering.groups())
         else:
             state.prefixes.append(rest)  # "PATCHv2.3" -> "v2.3", as if it stood apart
+        if point is not None:
+            _set_numbering(state, point.group("version"))
     return True
 
 

@@ -1,0 +1,77 @@
+"""What a mail carries, whatever its subject says: a diff, a pull request, a robot's report.
+
+The subject grammar (kvmlist.parse.subject) says what a mail claims to be; these checks look at
+the body, so that a ``[v5] title`` with a diff is a patch, a ``Please pull`` with the
+request-pull text is a pull request, and ``[tree:branch 6/13] file.c: error`` is a build
+robot's report, not patch 6 of 13. See docs/data-model.md, "Message kinds".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kvmlist.parse.subject import SubjectInfo
+
+# are available in the Git repository at:      (git request-pull; any case, "git" optional)
+RE_PULL_AT = re.compile(
+    r"^[ \t]*(?:and )?are available in the (?:git )?repository at:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#   git://git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm.git tags/kvmarm-6.3
+RE_PULL_SOURCE = re.compile(
+    r"[ \t]*(?P<url>(?:[a-z][a-z0-9+.-]{0,15}://|git@)\S+)(?:[ \t]+(?P<branch>\S+))?"
+)
+# [kvmarm:next 29/32] | [linus:master] | [tnguy-next-queue:dev-queue]   (a tree:branch token)
+RE_TREE_BRANCH = re.compile(r"[\w.+-]{1,80}:[\w./+-]{1,80}")
+#: Subject tags of bots that report on trees and patches.
+ROBOT_TAGS = frozenset({"syzbot"})
+#: Lines looked at after "are available in the git repository at:" for the URL.
+PULL_SOURCE_LINES = 4
+#: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
+DIFF_MARKERS = (b"\ndiff -", b"\n--- ", b"\nIndex: ", b"GIT binary patch")
+
+
+@dataclass(frozen=True, slots=True)
+class PullSource:
+    """Where a pull request's commits are: the repository URL and the branch or tag."""
+
+    url: str
+    branch: str | None
+
+
+def pull_source(body: str) -> PullSource | None:
+    """Return the repository and branch of a request-pull text in body (not quoted), or None."""
+    if "repository at" not in body:
+        return None
+    for match in RE_PULL_AT.finditer(body):
+        lines = body[match.end() :].lstrip("\n").split("\n", PULL_SOURCE_LINES)
+        for line in lines[:PULL_SOURCE_LINES]:
+            source = RE_PULL_SOURCE.fullmatch(line.rstrip())
+            if source is not None:
+                return PullSource(source.group("url"), source.group("branch"))
+            if line.strip():
+                break
+    return None
+
+
+def is_robot_report(info: SubjectInfo) -> bool:
+    """True when subject tags name a bot's report: ``[syzbot]``, or a ``tree:branch`` tag
+    without a PATCH word (build and test robots quote the tree and commit they tested)."""
+    for prefix in info.prefixes:
+        if prefix.lower() in ROBOT_TAGS:
+            return True
+        if RE_TREE_BRANCH.fullmatch(prefix) and not _says_patch(info):
+            return True
+    return False
+
+
+def _says_patch(info: SubjectInfo) -> bool:
+    """True when the subject's leading tags hold the word PATCH (a robot's fix is a patch)."""
+    head = info.subject[: len(info.subject) - len(info.title)] if info.title else info.subject
+    return "patch" in head.lower()
+
+
+def may_hold_diff(text: bytes) -> bool:
+    """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff."""
+    return any(marker in text for marker in DIFF_MARKERS)
