@@ -106,7 +106,7 @@ def _add_fetch(commands: Any) -> None:
     )
     fetch.add_argument("source", metavar="MSGID-OR-URL")
     fetch.add_argument(
-        "-o", "--output", metavar="FILE", help="write the mbox here (default: stdout)"
+        "-o", "--output", metavar="FILE", help="write the mbox here (default, or -: stdout)"
     )
     _add_quiet(fetch)
     _add_lore_options(fetch)
@@ -206,7 +206,7 @@ def _add_identities(parser: argparse.ArgumentParser) -> None:
 def _add_source(
     parser: argparse.ArgumentParser,
     *,
-    output_help: str = "write the result to FILE instead of stdout",
+    output_help: str = "write the result to FILE instead of stdout (- is stdout)",
 ) -> None:
     parser.add_argument(
         "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"

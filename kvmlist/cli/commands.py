@@ -46,8 +46,10 @@ from kvmlist.cli.output import (
     EXIT_USAGE,
     FILE_ONLY_FORMATS,
     cell_text,
+    deliver,
     emit,
     emit_bytes,
+    is_stdout,
     render_rows,
     rows_frame,
     write_file,
@@ -84,18 +86,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = loaded.tally.summary()
         if summary:
             _note(args, summary)
+        if output is None:
+            return EXIT_OK
+        delivered = deliver(output, args.output)
+        if delivered == "failed":
+            return EXIT_USAGE
+        if delivered == "written":  # --since-last advances only once the report is out
+            for done in loaded.after_output:
+                done()
     except KvmlistError as error:
         print(f"kvmlist: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    return EXIT_OK if output is None else emit(output, args.output)
+    return EXIT_OK
 
 
 def _check_output_options(args: argparse.Namespace) -> None:
     """Refuse what cannot be written before reading anything (archives can be large)."""
     fmt = getattr(args, "format", None)
-    if fmt in FILE_ONLY_FORMATS and not args.output:
+    if fmt in FILE_ONLY_FORMATS and is_stdout(args.output):
         raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
     if args.command == "plot":
         if not args.output:
@@ -148,7 +158,8 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
             loaded.messages, range=span, list_name=name, top=args.top, mailmap=mailmap
         )
         if args.since_last and loaded.last_commit:
-            record_reported(loaded.inbox, loaded.last_commit, _state_path(args))
+            inbox, last, state = loaded.inbox, loaded.last_commit, _state_path(args)
+            loaded.after_output.append(lambda: record_reported(inbox, last, state))
         return text
     workers = _workers(args)
     if workers > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,6 +63,8 @@ class Loaded:
     range_end: str | None = None
     commits: list[str] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    #: What to do once the command's output is written in full (``--since-last``'s record).
+    after_output: list[Callable[[], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         counted = self.tally.counted(self.messages)

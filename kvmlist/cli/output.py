@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,33 +50,61 @@ def cell_text(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def is_stdout(path: str | None) -> bool:
+    """True when output goes to standard output: no ``-o``, or ``-o -``."""
+    return not path or path == "-"
+
+
 def emit(text: str, path: str | None) -> int:
     """Write text to the file at path, else to stdout; return the exit status."""
-    if path:
-        try:
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as error:
-            print(f"kvmlist: {path}: {error.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        return EXIT_OK
+    return EXIT_OK if deliver(text, path) != "failed" else EXIT_USAGE
+
+
+def deliver(text: str, path: str | None) -> str:
+    """Write text to the file at path, else to stdout, and say how that went.
+
+    ``written`` in full; ``closed`` when the reader of a pipe went away (``| head`` is
+    fine, but not everything was read); ``failed`` when the output could not be written
+    (one line on stderr: a full disk or stdout, an unwritable file).
+    """
     try:
+        if not is_stdout(path):
+            Path(str(path)).write_text(text, encoding="utf-8")
+            return "written"
         sys.stdout.write(text)
         sys.stdout.flush()
-    except BrokenPipeError:  # `kvmlist ... | head` is fine
-        sys.stderr.close()
-    return EXIT_OK
+    except BrokenPipeError:
+        _quiet_stdout()
+        return "closed"
+    except OSError as error:
+        where = "standard output" if is_stdout(path) else path
+        print(f"kvmlist: {where}: {error.strerror or error}", file=sys.stderr)
+        _quiet_stdout()
+        return "failed"
+    return "written"
 
 
 def emit_bytes(data: bytes, path: str | None) -> None:
-    """Write bytes to the file at path, else to stdout; an unwritable file is a UsageError."""
-    if path:
-        write_file(path, lambda: Path(path).write_bytes(data))
+    """Write bytes to the file at path, else to stdout; an unwritable output is a UsageError."""
+    if not is_stdout(path):
+        write_file(str(path), lambda: Path(str(path)).write_bytes(data))
         return
     try:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     except BrokenPipeError:
-        sys.stderr.close()
+        _quiet_stdout()
+    except OSError as error:
+        _quiet_stdout()
+        raise UsageError(f"standard output: {error.strerror or error}") from None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit cannot fail (and print) again."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def write_file(path: str, write: Callable[[], object]) -> None:

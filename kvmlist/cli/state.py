@@ -1,15 +1,21 @@
 """Where the last report of an inbox ended, so ``--since-last`` picks up from there.
 
-A small JSON file maps each inbox's absolute path to the last commit reported. Writes are
-atomic (a temporary file renamed over the old one), so an interrupted run never leaves a
-half-written state behind.
+A small JSON file maps each inbox's absolute path to the last commit reported. The command
+line records a commit only after the report was written in full, so a failed write reports
+the same mails again next time. Each record is a read-modify-write under an exclusive lock
+(``fcntl.flock`` on ``FILE.lock``), so parallel runs for different inboxes keep every entry,
+and the write is atomic (a temporary file renamed over the old one), so an interrupted run
+never leaves a half-written state behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from kvmlist.errors import SourceError
@@ -32,7 +38,24 @@ def _load(path: Path) -> dict[str, str]:
         return {}
     except (OSError, ValueError) as error:
         raise SourceError(f"{path}: unreadable state file: {error}") from None
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except RecursionError:  # json recurses once per nesting level
+        raise SourceError(f"{path}: unreadable state file: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise SourceError(f"{path}: unreadable state file: not a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the state file while a run reads, changes and writes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise SourceError(f"{path}: cannot lock the state file: {error.strerror}") from None
+    with lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield
 
 
 def last_reported(inbox: str | os.PathLike[str], path: Path | None = None) -> str | None:
@@ -41,16 +64,22 @@ def last_reported(inbox: str | os.PathLike[str], path: Path | None = None) -> st
 
 
 def record_reported(inbox: str | os.PathLike[str], commit: str, path: Path | None = None) -> None:
-    """Remember commit as the last one reported for an inbox (atomic write)."""
+    """Remember commit as the last one reported for an inbox (locked, atomic write)."""
     path = path or default_state_file()
-    state = _load(path)
-    state[_key(inbox)] = commit
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        state = _load(path)
+        state[_key(inbox)] = commit
+        _write(path, state)
+
+
+def _write(path: Path, state: dict[str, str]) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".last-reports.")
     try:
         with os.fdopen(handle, "w") as out:
             json.dump(state, out, indent=2, sort_keys=True)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise SourceError(f"{path}: cannot write the state file: {error.strerror}") from None
         raise
