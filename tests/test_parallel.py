@@ -78,7 +78,7 @@ def test_models_from_two_workers_equal_the_sequential_ones(raws: list[bytes]) ->
     assert list(parse_in_workers(raws, 2)) == sequential
 
 
-@pytest.mark.parametrize("field", ["author", "domain"])
+@pytest.mark.parametrize("field", ["author", "domain", "organisation"])
 def test_counts_from_two_workers_equal_the_sequential_ones(raws: list[bytes], field: str) -> None:
     sequential = kvmlist.analysis.aggregate.count_by_field(
         kvmlist.sources.reader.parse_raw(raws), field

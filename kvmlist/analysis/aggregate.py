@@ -42,16 +42,19 @@ def count_by(
     With ``freq`` ("D", "W", "M" or "Y") the keys are ``(period, value)`` pairs, the period
     named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year.
     """
-    counts: Counts[Any] = Counts()
-    for patch in iter_patch_mails(messages):
-        value = key(patch)
-        if value is None:
-            continue
-        if freq is None:
-            counts[value] += 1
-        elif patch.date is not None:
-            counts[(period_of(patch.date, freq), value)] += 1
-    return counts
+    return PatchKeys.of(messages, by_period(key, freq)).counts()
+
+
+def by_period(key: Callable[[Patch], Any], freq: str | None) -> Callable[[Patch], Any]:
+    """Return ``key``, or with ``freq`` a key giving ``(period, key(patch))`` (None undated)."""
+    return key if freq is None else partial(_period_keyed, key=key, freq=freq)
+
+
+def _period_keyed(patch: Patch, key: Callable[[Patch], Any], freq: str) -> Any:
+    value = key(patch)
+    if value is None or patch.date is None:
+        return None
+    return (period_of(patch.date, freq), value)
 
 
 def period_of(when: datetime, freq: str) -> str:
@@ -76,12 +79,7 @@ def count_by_author(
     Addresses compare case-insensitively; a person who used several names is shown with
     the latest one. A git ``mailmap`` merges a person's aliases first.
     """
-    tally = AuthorTally()
-    for patch in iter_patch_mails(messages):
-        author = author_of(patch, mailmap)
-        if author is not None:
-            tally.add_person(author)
-    return tally.counts()
+    return PatchKeys.of(messages, partial(author_of, mailmap=mailmap)).author_counts()
 
 
 def count_by_organisation(
@@ -194,6 +192,59 @@ class AuthorTally:
     def counts(self) -> Counts[Person]:
         """Return the counts keyed by each author's latest Person, in order of first appearance."""
         return Counts({self._latest[address]: n for address, n in self._counts.items()})
+
+
+class PatchKeys:
+    """The key of each patch mail, by Message-ID in arrival order: the mergeable value every
+    count is made of, sequentially, in worker processes and on Dask.
+
+    Built per partition (:meth:`of`), merged in archive order (:meth:`merge`: the first
+    arrival of a Message-ID wins, as in one pass), then counted (:meth:`counts`,
+    :meth:`author_counts`).
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self) -> None:
+        self._keys: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, messages: Iterable[Message], key: Callable[[Patch], Any]) -> PatchKeys:
+        """Return ``key(patch)`` of the patch mails among messages, each Message-ID once."""
+        found = cls()
+        for patch in iter_patch_mails(messages):
+            found._keys[patch.message_id] = key(patch)
+        return found
+
+    def add(self, message_id: str, value: Any) -> None:
+        """Record one patch mail's key, unless its Message-ID came earlier."""
+        self._keys.setdefault(message_id, value)
+
+    def merge(self, later: PatchKeys) -> PatchKeys:
+        """Return these keys followed by those of a later partition (first arrival wins)."""
+        merged = PatchKeys()
+        merged._keys = dict(self._keys)
+        for message_id, value in later._keys.items():
+            merged._keys.setdefault(message_id, value)
+        return merged
+
+    def counts(self, of: Callable[[Any], Hashable | None] | None = None) -> Counts[Any]:
+        """Return how many patch mails share each key (or ``of(key)``); None is not counted."""
+        counts: Counts[Any] = Counts()
+        for value in self._keys.values():
+            if of is not None and value is not None:
+                value = of(value)
+            if value is not None:
+                counts[value] += 1
+        return counts
+
+    def author_counts(self) -> Counts[Person]:
+        """Return the counts of keys that are authors, one Person per address (AuthorTally)."""
+        tally = AuthorTally()
+        for author in self._keys.values():
+            if author is not None:
+                tally.add_person(author)
+        return tally.counts()
 
 
 AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {

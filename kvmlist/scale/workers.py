@@ -111,26 +111,29 @@ def count_by_field_in_workers(
 
     ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back.
     """
-    from kvmlist.analysis.aggregate import AGGREGATIONS, AuthorTally
+    from kvmlist.analysis.aggregate import AGGREGATIONS, PatchKeys
+    from kvmlist.analysis.identities import OrganisationMap
 
     if field not in AGGREGATIONS:
         from kvmlist.analysis.aggregate import count_by_field
 
         return count_by_field((), field)  # raises the usual UsageError
-    seen: set[str] = set()
-    tally = AuthorTally()
-    domains: Counter[str] = Counter()
+    organisations = OrganisationMap.default() if field == "organisation" else None
+    keys = PatchKeys()
     rows: Iterable[tuple[Any, ...] | None] = map_in_workers(raws, workers, _author_row)
     for row in progress(rows) if progress else rows:
-        if row is None or row[0] in seen:
-            continue
-        seen.add(row[0])
-        if row[1] is not None:
-            person = Person.model_construct(name=row[1][0], email=row[1][1])
-            tally.add_person(person)
-            if person.domain:
-                domains[person.domain] += 1
-    return tally.counts() if field == "author" else domains
+        if row is not None:
+            author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
+            keys.add(
+                row[0], organisations.organisation(author, row[2]) if organisations else author
+            )
+    if field == "author":
+        return keys.author_counts()
+    return keys.counts() if organisations else keys.counts(_domain)
+
+
+def _domain(author: Person) -> str | None:
+    return author.domain or None
 
 
 def render_report_in_workers(
@@ -174,7 +177,7 @@ def _author_row(message: Message) -> tuple[Any, ...] | None:
     if not isinstance(message, Patch):
         return None
     author = message.author
-    return (message.message_id, (author.name, author.email) if author else None)
+    return (message.message_id, (author.name, author.email) if author else None, message.date)
 
 
 # --- the parent: cutting the input into jobs, collecting results in order ----------------------

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from kvmlist.analysis.aggregate import AuthorTally, author_of, domain_of, organisation_of, period_of
+from kvmlist.analysis.aggregate import (
+    PatchKeys,
+    author_of,
+    by_period,
+    domain_of,
+    organisation_of,
+)
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError
-from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Diffstat, Message, Patch, Person
 from kvmlist.outputs.export import to_dataframe
 from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask
@@ -22,20 +28,12 @@ def count_by(
     messages: BagOrSources, key: Callable[[Patch], Hashable | None], *, freq: str | None = None
 ) -> Counter[Any]:
     """Return :func:`kvmlist.count_by` of the messages; ``key`` runs in the workers."""
-    counts: Counter[Any] = Counter()
-    for value in _first_arrivals(messages, partial(_keyed, key=key, freq=freq)):
-        if value is not None:
-            counts[value] += 1
-    return counts
+    return _merged(messages, by_period(key, freq)).counts()
 
 
 def count_by_author(messages: BagOrSources, *, mailmap: Mailmap | None = None) -> Counter[Person]:
     """Return :func:`kvmlist.count_by_author` of the messages."""
-    tally = AuthorTally()
-    for author in _first_arrivals(messages, partial(author_of, mailmap=mailmap)):
-        if author is not None:
-            tally.add_person(author)
-    return tally.counts()
+    return _merged(messages, partial(author_of, mailmap=mailmap)).author_counts()
 
 
 def count_by_domain(messages: BagOrSources) -> Counter[str]:
@@ -56,26 +54,14 @@ def count_by_organisation(
     )
 
 
-def _first_arrivals(messages: BagOrSources, project: Callable[[Patch], Any]) -> Iterator[Any]:
-    """Yield project(patch) for each patch mail, each Message-ID once (the first arrival wins)."""
-    rows = bag_of(messages).map_partitions(_patch_rows, project).compute()
-    seen: set[str] = set()
-    for message_id, value in rows:
-        if message_id not in seen:
-            seen.add(message_id)
-            yield value
+def _merged(messages: BagOrSources, key: Callable[[Patch], Any]) -> PatchKeys:
+    """Return the PatchKeys of every partition (computed in the workers), merged in order."""
+    parts = bag_of(messages).map_partitions(_partition_keys, key).compute()
+    return functools.reduce(PatchKeys.merge, parts, PatchKeys())
 
 
-def _patch_rows(messages: Iterable[Message], project: Callable[[Patch], Any]) -> list[Any]:
-    """Return (Message-ID, project(patch)) for the patch mails of a partition, ids once."""
-    return [(patch.message_id, project(patch)) for patch in iter_patch_mails(messages)]
-
-
-def _keyed(patch: Patch, key: Callable[[Patch], Hashable | None], freq: str | None) -> Any:
-    value = key(patch)
-    if value is None or freq is None:
-        return value
-    return None if patch.date is None else (period_of(patch.date, freq), value)
+def _partition_keys(messages: Iterable[Message], key: Callable[[Patch], Any]) -> list[PatchKeys]:
+    return [PatchKeys.of(messages, key)]
 
 
 # --- DataFrame --------------------------------------------------------------------------------
