@@ -20,6 +20,7 @@ from typing import Protocol
 
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
+from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, Series
 
 LORE = "https://lore.kernel.org/r/"
@@ -110,17 +111,11 @@ def find_stalled(
 
 def _answered(found: list[Series], mails: list[Message]) -> set[int]:
     """Return the positions of the series that somebody other than their author answered."""
-    owner = {m.message_id: at for at, one in enumerate(found) for m in one.messages}
-    own = [_addresses(one) for one in found]
-    answered: set[int] = set()
-    for mail in mails:
-        mine = owner.get(mail.message_id)
-        sender = mail.sender.email.lower() if mail.sender else ""
-        for parent in {mail.in_reply_to, *mail.references}:
-            at = owner.get(parent) if parent else None
-            if at is not None and at != mine and sender not in own[at]:
-                answered.add(at)
-    return answered
+    return {
+        at
+        for at, senders in enumerate(thread_senders(found, mails))
+        if senders - _addresses(found[at])
+    }
 
 
 def _addresses(one: Series) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""``kvmlist stalled``: the series nobody answered, oldest first (docs/insight.md)."""
+"""``kvmlist stalled`` (series nobody answered) and ``kvmlist subsystems`` (per MAINTAINERS
+section), docs/insight.md."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.stalled import LORE, StalledReport, StalledSeries, find_stalled
+from kvmlist.analysis.subsystems import subsystem_stats
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows
 
@@ -55,6 +58,33 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
     )
     stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
     add_format(stalled)
+
+
+def add_subsystems(commands: Any, add_source: Any, add_format: Any) -> None:
+    """Add the ``subsystems`` subcommand to the parser."""
+    subsystems = commands.add_parser(
+        "subsystems",
+        help="series, review latency and maintainer answers per MAINTAINERS section",
+        description="Map every patch to the MAINTAINERS sections of the paths it touches "
+        "(F:, X:, N:, and K: on its text) and give per section: series, patches, how many got "
+        "an answer and how many one from the section's M:/R: people, median hours to the first "
+        "reply and the first review trailer.",
+    )
+    add_source(subsystems)
+    subsystems.add_argument(
+        "--maintainers", metavar="PATH", required=True, help="a kernel MAINTAINERS file"
+    )
+    subsystems.add_argument("--top", type=int, default=None, help="show only the N largest")
+    add_format(subsystems)
+
+
+def run_subsystems(args: argparse.Namespace, loaded: Loaded) -> str:
+    """Return the per-section table."""
+    maintainers = Maintainers.from_file(args.maintainers)
+    rows = [one.row() for one in subsystem_stats(loaded.messages, maintainers)][: args.top]
+    if args.format == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    return render_rows(rows, args.format)
 
 
 def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:

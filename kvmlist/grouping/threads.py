@@ -6,9 +6,9 @@ thread, as on lore.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from kvmlist.models import Message
+from kvmlist.models import Message, Series
 
 
 class ThreadForest:
@@ -49,3 +49,19 @@ def threads_of(mails: Iterable[Message]) -> list[list[Message]]:
     for message in mails:
         threads.setdefault(forest.root(message.message_id), []).append(message)
     return list(threads.values())
+
+
+def thread_senders(series: Sequence[Series], messages: Iterable[Message]) -> list[set[str]]:
+    """Return, per series, the lower-cased sender addresses of the mails in its thread that
+    are not its own: mails whose In-Reply-To or References name one of its mails."""
+    owner = {m.message_id: at for at, one in enumerate(series) for m in one.messages}
+    senders: list[set[str]] = [set() for _ in series]
+    for mail in messages:
+        if mail.sender is None:
+            continue
+        mine = owner.get(mail.message_id)
+        for parent in {mail.in_reply_to, *mail.references}:
+            at = owner.get(parent) if parent else None
+            if at is not None and at != mine:
+                senders[at].add(mail.sender.email.lower())
+    return senders
