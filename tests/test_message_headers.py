@@ -181,3 +181,33 @@ def test_eight_bit_subject_that_is_not_utf8_is_decoded_with_a_defect() -> None:
 def test_patch_is_a_message() -> None:
     assert isinstance(parse_message(mail()), Patch)
     assert isinstance(parse_message(mail()), Message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tue, 3 Mar 2026 10:00:00 +0000",
+        "3 Mar 2026 10:00:00 -0000",  # RFC 5322: unknown zone, read as UTC
+        "Thu, 04 Dec 2025 09:48:06 +0530",
+        "Mon, 31 Dec 2018 23:59:59 -1200",  # crosses into the next year in UTC
+        "Sat, 29 Feb 2020 12:00:00 +0100",
+        "Sun, 29 Feb 2021 12:00:00 +0100",  # no such day
+        "Fri, 1 Jan 2021 24:00:00 +0000",  # no such hour
+        "Fri, 1 Jan 2021 10:60:00 +0000",
+        "Fri, 1 Jan 2021 10:00:60 +0000",
+        "Fri, 31 Dec 9999 23:59:59 -0100",  # beyond datetime's range once in UTC
+        "Fri, 1 Jan 1000 00:00:00 +0000",
+        "Fri, 0 Jan 2021 10:00:00 +0000",
+        "Fri, 1 Jan 2021 10:00:00 +0099",  # minutes past 59, as the stdlib reads them
+        "Wed, 2 Dec 2020 8:01:02 +0000",  # one-digit hour: the stdlib's way
+        "Wed, 2 dec 2020 08:01:02 +0000",
+        "Wed,  2 Dec 2020 08:01:02 +0000",
+        "2 Dec 20 08:01:02 +0000",
+        "Wed, 2 Dec 2020 08:01:02 GMT",
+    ],
+)
+def test_fast_date_reading_agrees_with_the_stdlib(text: str) -> None:
+    # the common form is read by one pattern; every other form goes to the stdlib
+    from kvmlist.parse import dates
+
+    assert dates._rfc2822(text) == dates._rfc2822_stdlib(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import re
 
@@ -38,6 +37,8 @@ def parse_address(text: str) -> Person | None:
         return Person(name=_clean_name(match.group(3) or ""), email=f"{match[1]}@{match[2]}")
     if not _stdlib_can_take(text):
         return None
+    import email.utils  # the stdlib for the rare forms the patterns above do not read
+
     name, addr = email.utils.parseaddr(text)
     if "@" not in addr:
         return None
@@ -49,6 +50,8 @@ def parse_address_list(text: str) -> tuple[Person, ...]:
     people: list[Person] = []
     if not _stdlib_can_take(text, MAX_STDLIB_ADDRESS * 100):  # a Cc: list may be long
         return tuple(people)
+    import email.utils
+
     for name, addr in email.utils.getaddresses([text]):
         if "@" in addr:
             people.append(Person(name=_clean_name(name), email=addr))

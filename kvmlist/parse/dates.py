@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -11,6 +10,19 @@ from kvmlist.models import Defect
 # 2025-12-04 10:09:59 -0500  |  2025-12-04T10:09:59Z  (seen from broken mailers and web forms)
 RE_ISO = re.compile(
     r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+
+# Tue, 3 Mar 2026 10:00:00 +0000  (git send-email and most mailers): read without the stdlib
+MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+RE_RFC2822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
+    rf"({'|'.join(MONTHS)}) ([1-9]\d{{3}}) "
+    r"(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"
 )
 
 
@@ -40,6 +52,26 @@ def _without_comment(value: str) -> str:
 
 
 def _rfc2822(text: str) -> datetime | None:
+    match = RE_RFC2822.fullmatch(text)
+    if match is None:
+        return _rfc2822_stdlib(text)
+    day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
+    try:
+        naive = datetime(int(year), MONTHS[month], int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        return None
+    offset = int(zone_h) * 3600 + int(zone_m) * 60
+    try:
+        utc = naive - timedelta(seconds=-offset if sign == "-" else offset)
+    except OverflowError:
+        return None
+    return utc.replace(tzinfo=timezone.utc)
+
+
+def _rfc2822_stdlib(text: str) -> datetime | None:
+    """Any other RFC 2822-like form, as the stdlib's lenient parser reads it."""
+    import email.utils  # imported on the first date of another form
+
     try:
         fields = email.utils.parsedate_tz(text)
     except (ValueError, IndexError, OverflowError):
