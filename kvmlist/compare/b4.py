@@ -18,88 +18,24 @@ import email.header
 import email.utils
 import logging
 import os
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sized
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from kvmlist.errors import KvmlistError, MissingExtraError
+from kvmlist.compare.result import Comparison
+from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.review import Progress
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message, Patch, Series
 
-T = TypeVar("T")
-
-#: What is compared, per series (version, total, indices, cover) and per patch (the rest).
-FIELDS = ("version", "total", "indices", "cover", "author", "author_name", "trailers", "reviews")
-
-#: Examples kept per field; the counts cover every disagreement.
-EXAMPLES = 20
-
 _ADDRESS_STOPS = frozenset(" \t<>(),;:\"'[]")
 
 
-@dataclass(frozen=True)
-class Disagreement:
-    """One field on which kvmlist and b4 differ, for the series or patch ``message_id``."""
-
-    field: str
-    message_id: str
-    kvmlist: str
-    b4: str
-
-
-@dataclass
-class Comparison:
-    """Per-field agreement between kvmlist and b4 over an archive."""
-
-    threads: int = 0
-    series: int = 0
-    compared: Counter[str] = field(default_factory=Counter)
-    agreed: Counter[str] = field(default_factory=Counter)
-    disagreements: dict[str, list[Disagreement]] = field(default_factory=lambda: defaultdict(list))
-    b4_only: list[str] = field(default_factory=list)
-    #: Mails b4 raises on (it would give up the whole thread; we leave out just them).
-    b4_failed: list[str] = field(default_factory=list)
-
-    def record(self, name: str, message_id: str, ours: object, theirs: object) -> None:
-        """Count one comparison of ``name``; keep an example when the two differ."""
-        self.compared[name] += 1
-        if ours == theirs:
-            self.agreed[name] += 1
-            return
-        self.disagreements[name].append(Disagreement(name, message_id, repr(ours), repr(theirs)))
-
-    def agreement(self) -> dict[str, float]:
-        """Percentage of agreeing comparisons per field (100.0 where nothing was compared)."""
-        return {
-            name: 100.0 * self.agreed[name] / self.compared[name] if self.compared[name] else 100.0
-            for name in FIELDS
-        }
-
-    def to_markdown(self, examples: int = 3) -> str:
-        """A table of agreement per field, then a few disagreements of each field."""
-        lines = [
-            f"{self.threads} threads with patches, {self.series} b4 series compared, "
-            f"{len(self.b4_only)} b4 series without a kvmlist counterpart, "
-            f"{len(self.b4_failed)} mails b4 could not read.",
-            "",
-            "| field | compared | agree | agreement |",
-            "|---|---:|---:|---:|",
-        ]
-        for name, percent in self.agreement().items():
-            lines.append(
-                f"| {name} | {self.compared[name]} | {self.agreed[name]} | {percent:.2f} % |"
-            )
-        for name in FIELDS:
-            for item in self.disagreements.get(name, [])[:examples]:
-                lines.append(f"- {name} <{item.message_id}>: kvmlist {item.kvmlist}, b4 {item.b4}")
-        return "\n".join(lines) + "\n"
-
-
 def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = None) -> Comparison:
-    """Compare kvmlist's series, authors and trailers with b4's on the same messages.
+    """Compare kvmlist's series, authors and trailers with b4's on the same messages, both
+    ways: b4 series kvmlist has no counterpart for (``b4_only``) and kvmlist series no b4
+    series matched (``kvmlist_only``) are counted too.
 
     ``progress`` (``tqdm`` for one) wraps the threads as b4 goes through them, the long part.
     """
@@ -108,24 +44,35 @@ def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = 
     ours = group_series(mails)
     by_patch = {p.message_id: s for s in ours for p in s.messages}
     result = Comparison()
+    matched: set[int] = set()
+    munged = {m.message_id for m in mails if m.kind == "reply" and was_munged(m)}
     threads = threads_of(mails)
     with _isolated(b4):
         for thread in progress(threads) if progress else threads:
-            if not any(isinstance(m, Patch) for m in thread):
-                continue
+            if not any(isinstance(m, Patch) or m.has_diff for m in thread):
+                continue  # b4 makes series of mails with a diff (or covers of such)
             result.threads += 1
             for lser in _b4_series(b4, thread, result.b4_failed):
-                _compare_series(b4, lser, by_patch, result)
+                _compare_series(b4, lser, by_patch, result, matched, munged)
+    result.kvmlist_only = [s.anchor_id or "?" for s in ours if s.patches and id(s) not in matched]
     return result
 
 
-def _compare_series(b4: Any, lser: Any, by_patch: dict[str, Series], result: Comparison) -> None:
+def _compare_series(
+    b4: Any,
+    lser: Any,
+    by_patch: dict[str, Series],
+    result: Comparison,
+    matched: set[int],
+    munged_replies: set[str],
+) -> None:
     own = _own_patches(lser)
     counterpart = Counter(id(by_patch[m.msgid]) for m in own if m.msgid in by_patch)
     if not counterpart:
         result.b4_only.append(own[0].msgid if own else "?")
         return
     best = counterpart.most_common(1)[0][0]
+    matched.add(best)
     series = next(by_patch[m.msgid] for m in own if id(by_patch.get(m.msgid)) == best)
     anchor = (series.cover or series.patches[0]).message_id
     result.series += 1
@@ -148,13 +95,25 @@ def _compare_series(b4: Any, lser: Any, by_patch: dict[str, Series], result: Com
             continue
         name, address = _b4_author(lmsg)
         author = patch.author
-        result.record("author", lmsg.msgid, author.email.lower() if author else "", address)
-        result.record("author_name", lmsg.msgid, author.name if author else "", name)
+        munged = was_munged(patch)
+        ours = author.email.lower() if author else ""
+        result.record("author", lmsg.msgid, ours, address, wrong=munged)
+        result.record("author_name", lmsg.msgid, author.name if author else "", name, wrong=munged)
         result.record(
             "trailers", lmsg.msgid, _trailer_set(patch.trailers), _b4_own_trailers(b4, lmsg)
         )
-        given = {(t.key.lower(), _norm(t.value)) for t in patch.review_trailers if not t.mismatch}
-        result.record("reviews", lmsg.msgid, given, _reviews(b4, lmsg) | cover_reviews)
+        kept = [t for t in patch.review_trailers if not t.mismatch]
+        given = {(t.key.lower(), _norm(t.value)) for t in kept}
+        theirs = _reviews(b4, lmsg) | cover_reviews
+        # b4 checks a reply's trailers against its header From: a munged one never matches
+        extra = {t.given_in for t in kept if (t.key.lower(), _norm(t.value)) not in theirs}
+        wrong = theirs <= given and bool(extra) and extra <= munged_replies
+        result.record("reviews", lmsg.msgid, given, theirs, wrong=wrong)
+
+
+def was_munged(message: Message) -> bool:
+    """True when kvmlist un-munged the mail's sender (the header From is "X via list")."""
+    return any(defect.kind == "dmarc-unmunged" for defect in message.defects)
 
 
 def _own_patches(lser: Any) -> list[Any]:
@@ -285,46 +244,3 @@ def _isolated(b4: Any) -> Iterator[None]:
                 os.environ[key] = value
         b4.can_network, b4.MAIN_CONFIG = saved_network, saved_config
         logger.setLevel(saved_level)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m kvmlist.compare ARCHIVE [EXAMPLES]``: the agreement table as Markdown."""
-    import sys
-
-    from kvmlist.sources.reader import read
-
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m kvmlist.compare ARCHIVE [EXAMPLES-PER-FIELD]", file=sys.stderr)
-        return 2
-    if len(args) > 1 and not args[1].isdigit():
-        print(f"kvmlist.compare: EXAMPLES must be a number, not {args[1]!r}", file=sys.stderr)
-        return 2
-    examples = int(args[1]) if len(args) > 1 else 3
-    try:
-        messages = _bar(read(args[0]), "reading")
-        result = compare_with_b4(messages, progress=lambda threads: _bar(threads, "b4", "threads"))
-        print(result.to_markdown(examples), end="")
-    except KvmlistError as error:  # no such file, not an mbox, b4 missing: one line
-        print(f"kvmlist.compare: {error}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _bar(items: Iterable[T], what: str, unit: str = "mails") -> Iterable[T]:
-    """The items, counted on a bar on stderr when it is a terminal (a run takes minutes)."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
-
-    total = len(items) if isinstance(items, Sized) else None
-    bar: Iterable[T] = tqdm(
-        items, total=total, desc=what, unit=f" {unit}", leave=False, file=sys.stderr
-    )
-    return bar
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
