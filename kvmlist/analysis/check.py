@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Message
+from kvmlist.models import Message, Patch
 from kvmlist.parse.mime import decode_body
 
 #: Examples kept per defect kind.
@@ -56,13 +56,24 @@ def check_messages(raw_count: int, messages: Iterable[Message]) -> CheckResult:
     result = CheckResult(mails_in=raw_count)
     kept: list[Message] = []
     for message in _counted(messages, result):
-        kept.append(message)
+        kept.append(_projection(message))
     for series in group_series(kept):
         if series.complete:
             result.series_complete += 1
         else:
             result.series_partial += 1
     return result
+
+
+def _projection(message: Message) -> Message:
+    """Return what series grouping needs of a mail: not its raw bytes nor commit message.
+
+    check holds every mail of an archive until the series are grouped; without these a mail
+    takes a few hundred bytes instead of its size (docs/performance.md).
+    """
+    if isinstance(message, Patch):
+        return message.model_copy(update={"raw": b"", "commit_message": "", "trailers": ()})
+    return message.model_copy(update={"raw": b""})
 
 
 def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Message]:

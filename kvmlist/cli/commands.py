@@ -31,12 +31,13 @@ from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.insight import run_stalled, run_subsystems
 from kvmlist.cli.landed import run_landed
 from kvmlist.cli.loading import (
+    Counted,
     Loaded,
     is_remote,
+    iter_raw_mails,
     load,
     lore_client,
     progress_for,
-    read_raw_mails,
     wants_progress,
     with_progress,
 )
@@ -60,7 +61,13 @@ from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Series
 from kvmlist.outputs import plot
-from kvmlist.outputs.report import ReportRange, render_report
+from kvmlist.outputs.report import (
+    ReportFigures,
+    ReportRange,
+    format_report,
+    render_report,
+    report_figures,
+)
 from kvmlist.scale.workers import (
     count_by_field_in_workers,
     render_report_in_workers,
@@ -125,11 +132,10 @@ def _note(args: argparse.Namespace, text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if args.source is None or args.inbox:
-        raise UsageError("check takes a SOURCE: an mbox file, a Maildir or -")
-    raws = read_raw_mails(args.source)
-    parsed = with_progress(parse_raw(raws), enabled=wants_progress(args), total=len(raws))
-    result = check_messages(len(raws), parsed)
+    raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
+    parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
+    result = check_messages(0, parsed)
+    result.mails_in = raws.count
     if args.format == "json":
         summary = {**vars(result), "lost": result.lost}
         text = json.dumps(summary, indent=2, default=dict) + "\n"
@@ -149,14 +155,13 @@ def _fetch(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     if loaded.inbox is not None:
+        figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
         span = loaded.commit_span
         if span is None:
             _note(args, "no mail arrived in that range")
             return ""
-        name = args.list_name or _inbox_name(loaded)
-        text = render_report(
-            loaded.messages, range=span, list_name=name, top=args.top, mailmap=mailmap
-        )
+        name = args.list_name or _inbox_name(loaded.inbox, figures)
+        text = format_report(figures, range=span, list_name=name, top=args.top)
         if args.since_last and loaded.last_commit:
             inbox, last, state = loaded.inbox, loaded.last_commit, _state_path(args)
             loaded.after_output.append(lambda: record_reported(inbox, last, state))
@@ -194,10 +199,10 @@ def _worker_source(args: argparse.Namespace) -> str | BinaryIO:
     return sys.stdin.buffer if args.source == "-" else str(args.source)
 
 
-def _inbox_name(loaded: Loaded) -> str | None:
-    if any(m.list_id for m in list(loaded.messages)):
+def _inbox_name(inbox: str, figures: ReportFigures) -> str | None:
+    if figures.list_ids:
         return None  # the List-Id of the mails names it best
-    return Path(loaded.inbox or ".").resolve().name.upper() or None
+    return Path(inbox).resolve().name.upper() or None
 
 
 def _state_path(args: argparse.Namespace) -> Path | None:

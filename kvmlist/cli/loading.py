@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve_range
+from kvmlist.sources.public_inbox import ArchivedMail, find_epochs, iter_archive, resolve_range
 from kvmlist.sources.reader import parse_raw, read
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
@@ -61,7 +60,6 @@ class Loaded:
     last_commit: str | None = None
     range_start: str | None = None
     range_end: str | None = None
-    commits: list[str] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     #: What to do once the command's output is written in full (``--since-last``'s record).
     after_output: list[Callable[[], None]] = field(default_factory=list)
@@ -73,7 +71,9 @@ class Loaded:
     @property
     def commit_span(self) -> ReportRange | None:
         """The report header's ends: the commits the range names, else the first and last mail
-        (a commit that adds no new mail, its blob equal to its parent's, is still named)."""
+        (a commit that adds no new mail, its blob equal to its parent's, is still named).
+
+        Messages from an archive are streamed: this is known once they have been read."""
         if self.last_commit is None:
             return None
         start = self.range_start or self.first_commit or self.last_commit
@@ -99,16 +99,41 @@ def load(args: argparse.Namespace) -> Loaded:
     return _load_inbox(args, inbox)
 
 
-def read_raw_mails(source: str) -> list[bytes]:
-    """Return the raw mails of an mbox file, a Maildir, a public-inbox archive or ``-``."""
-    spec = classify_source(source)
+def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
+    """Yield the raw mails of the SOURCE (mbox, Maildir, archive, ``-``) or ``--inbox`` range."""
+    inbox = getattr(args, "inbox", None)
+    if inbox and args.source:
+        raise UsageError("give a SOURCE or --inbox, not both")
+    if inbox:
+        commit_range = getattr(args, "commits", None)
+        since, until = getattr(args, "since", None), getattr(args, "until", None)
+        mails = iter_archive(
+            inbox, commit_range, since=_date(since, "--since"), until=_date(until, "--until")
+        )
+        return (mail.raw for mail in mails)
+    if not args.source:
+        raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
+    spec = classify_source(args.source)
     if spec.kind == "stdin":
-        return list(iter_raw_messages(io.BytesIO(sys.stdin.buffer.read())))
+        return iter_raw_messages("-")
     if spec.kind == "maildir":
-        return list(iter_maildir(source))
+        return iter_maildir(args.source)
     if spec.kind == "inbox":
-        return [mail.raw for mail in iter_archive(source)]
-    return list(iter_raw_messages(source))
+        return (mail.raw for mail in iter_archive(args.source))
+    return iter_raw_messages(args.source)
+
+
+class Counted:
+    """An iterator that counts what passes through it."""
+
+    def __init__(self, items: Iterable[bytes]) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for item in self._items:
+            self.count += 1
+            yield item
 
 
 def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
@@ -196,23 +221,31 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     resolved = None
     if commit_range:
         resolved = resolve_range(find_epochs(inbox), CommitRange.parse(commit_range))
-    raws, commits = [], []
-    progress = wants_progress(args)
+    loaded = Loaded(
+        (),
+        inbox=inbox,
+        range_start=resolved.first[1] if resolved and resolved.first else None,
+        range_end=resolved.last[1] if resolved and resolved.last else None,
+    )
     mails = iter_archive(
         inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
     )
-    for mail in with_progress(mails, enabled=progress, what="reading the archive"):
-        raws.append(mail.raw)
-        commits.append(mail.commit)
-    return Loaded(
-        list(with_progress(parse_raw(raws), enabled=progress, total=len(raws), what="parsing")),
-        inbox=inbox,
-        first_commit=commits[0] if commits else None,
-        last_commit=commits[-1] if commits else None,
-        range_start=resolved.first[1] if resolved and resolved.first else None,
-        range_end=resolved.last[1] if resolved and resolved.last else None,
-        commits=commits,
+    # streamed: the raw mail and its Message are dropped once the command has used them
+    parsed = parse_raw(_noting_commits(mails, loaded))
+    progress = wants_progress(args)
+    loaded.messages = loaded.tally.counted(
+        with_progress(parsed, enabled=progress, what="reading the archive")
     )
+    return loaded
+
+
+def _noting_commits(mails: Iterable[ArchivedMail], loaded: Loaded) -> Iterator[bytes]:
+    """Yield the raw mails, noting the first and last commit on the way."""
+    for mail in mails:
+        if loaded.first_commit is None:
+            loaded.first_commit = mail.commit
+        loaded.last_commit = mail.commit
+        yield mail.raw
 
 
 def _date(text: str | None, option: str) -> datetime | None:

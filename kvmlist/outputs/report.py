@@ -39,7 +39,8 @@ class _Period:
     domains: Counter[str] = field(default_factory=Counter)
     authors: AuthorTally = field(default_factory=AuthorTally)
     acceptances: list[Acceptance] = field(default_factory=list)
-    postings: list[Patch] = field(default_factory=list)
+    #: The commit-message blocks of new postings: text, not the Patch and its raw bytes.
+    blocks: list[list[str]] = field(default_factory=list)
     list_ids: Counter[str] = field(default_factory=Counter)
     first: datetime | None = None
     last: datetime | None = None
@@ -60,7 +61,7 @@ class _Period:
                 self.domains[author.domain] += 1
             self.authors.add_person(author)
         if patch.index <= 1:
-            self.postings.append(patch)
+            self.blocks.append(posting_block(patch))
 
 
 @dataclass
@@ -90,6 +91,16 @@ def render_report(
 
     A git ``mailmap`` merges a person's aliases before authors and domains are counted.
     """
+    figures = report_figures(messages, mailmap=mailmap)
+    return format_report(figures, range=range, list_name=list_name, top=top)
+
+
+def report_figures(messages: Iterable[Message], *, mailmap: Mailmap | None = None) -> ReportFigures:
+    """Return what a report shows, gathered in one pass over a stream of messages.
+
+    Per mail only its counts, its acceptance notices and, for a new posting, the lines of its
+    commit-message block are kept (plus each patch's Message-ID and title): never the mail.
+    """
     period = _Period()
     titles: dict[str, str] = {}
     for message in messages:
@@ -99,16 +110,15 @@ def render_report(
             titles[message.message_id] = message.title
             period.add_patch(message, mailmap)
         period.add(message, titles)
-    figures = ReportFigures(
+    return ReportFigures(
         domains=period.domains,
         authors=period.authors.counts(),
         acceptances=period.acceptances,
-        blocks=[posting_block(patch) for patch in period.postings],
+        blocks=period.blocks,
         list_ids=period.list_ids,
         first=period.first,
         last=period.last,
     )
-    return format_report(figures, range=range, list_name=list_name, top=top)
 
 
 def format_report(
