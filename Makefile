@@ -29,12 +29,15 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 report: $(VENV)/.installed-run
 	$(BIN)/kvmlist report $(REPORT_MBOX)
 
-# Debian's public-inbox (the server lore.kernel.org runs) for the archive and HTTP tests.
+# Debian's public-inbox (the server lore.kernel.org runs) for the archive and HTTP tests, and
+# Debian's chromium for the dashboard's headless-browser tests (tests/test_site.py).
 # .ci/apt-install needs root and apt-get and waits (bounded) for a busy apt; where the package
 # cannot be had the make goes on and those tests skip, saying why.
 system-deps:
 	@command -v public-inbox-init >/dev/null 2>&1 || .ci/apt-install public-inbox || \
 	  echo "make: without public-inbox its tests will skip" >&2
+	@command -v chromium >/dev/null 2>&1 || .ci/apt-install chromium || \
+	  echo "make: without chromium the dashboard's browser tests will skip" >&2
 
 # the fast suite, and corpus tests on a fixed-seed window of $(CORPUS_SAMPLE) mails per archive
 test: $(VENV)/.installed-test system-deps

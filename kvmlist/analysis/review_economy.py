@@ -23,7 +23,7 @@ from typing import Any
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Message, Patch, Person
+from kvmlist.models import Message, Patch, Person, Series
 
 #: The trailer keys that count as a review.
 REVIEW_KEYS = frozenset({"reviewed-by", "acked-by", "tested-by"})
@@ -131,17 +131,22 @@ def review_economy(
     by: str = "organisation",
     mailmap: Mailmap | None = None,
     organisations: OrganisationMap | None = None,
+    series: Iterable[Series] | None = None,
 ) -> ReviewEconomy:
     """Return who posted and who reviewed the patches among messages, grouped ``by`` author,
-    domain or organisation (at the patch's date; the bundled map unless given)."""
+    domain or organisation (at the patch's date; the bundled map unless given).
+
+    ``series`` saves the grouping when the caller has the series of these messages already
+    (grouped with their reviews, as ``group_series`` does by default).
+    """
     if by not in GROUPINGS:
         raise UsageError(f"cannot group reviews by {by!r}; choose one of: {', '.join(GROUPINGS)}")
     if organisations is not None and by != "organisation":
         raise UsageError("an organisation map goes with by='organisation'")
     grouper = _Grouper(by, mailmap, organisations or OrganisationMap.default())
     economy = ReviewEconomy(by)
-    for series in group_series(messages):
-        for patch in series.patches:
+    for one in group_series(messages) if series is None else series:
+        for patch in one.patches:
             _count_patch(economy, grouper, patch)
     return economy
 

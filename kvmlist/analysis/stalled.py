@@ -77,13 +77,15 @@ def find_stalled(
     now: datetime | None = None,
     landed: Landed | None = None,
     lore_base: str = LORE,
+    series: Iterable[Series] | None = None,
 ) -> StalledReport:
     """Return the series posted at least ``older`` before ``now`` that got no reply from
     anybody else, no review trailer, no "applied" notice, have no newer revision or repost,
     and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
+    ``series`` saves the grouping: the series of these messages, with reviews and revisions.
     """
     mails = list(messages)
-    found = group_series(mails, revisions=True)
+    found = group_series(mails, revisions=True) if series is None else list(series)
     dates = [m.date for m in mails if m.date is not None]
     now = now or (max(dates) if dates else None)
     report = StalledReport(now, older, series=len(found))

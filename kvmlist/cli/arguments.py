@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from kvmlist._version import __version__
-from kvmlist.cli.insight import add_stalled, add_subsystems
+from kvmlist.cli.insight import add_site, add_stalled, add_subsystems
 from kvmlist.cli.landed import add_landed
 from kvmlist.cli.output import EXIT_USAGE
 from kvmlist.sources.lore import DEFAULT_BASE
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_landed(commands, _add_source, _add_format)
     add_stalled(commands, _add_source, _add_format)
     add_subsystems(commands, _add_source, _add_format)
+    add_site(commands, _add_source)
     return parser
 
 

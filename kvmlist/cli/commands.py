@@ -28,7 +28,7 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.analysis.review_economy import review_economy
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
-from kvmlist.cli.insight import run_stalled, run_subsystems
+from kvmlist.cli.insight import run_site, run_stalled, run_subsystems
 from kvmlist.cli.landed import run_landed
 from kvmlist.cli.loading import (
     Counted,
@@ -377,6 +377,7 @@ def _hours(value: timedelta | None) -> float | None:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Loaded], str | None]] = {
     "landed": run_landed,
+    "site": run_site,
     "stalled": run_stalled,
     "subsystems": run_subsystems,
     "plot": _plot,

@@ -6,14 +6,17 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.stalled import LORE, StalledReport, StalledSeries, find_stalled
 from kvmlist.analysis.subsystems import subsystem_stats
 from kvmlist.cli.loading import Loaded
-from kvmlist.cli.output import render_rows
+from kvmlist.cli.output import render_rows, write_file
+from kvmlist.errors import UsageError
 
 # 14d | 2w | 36h | 14 (days)
 RE_DURATION = re.compile(r"(\d{1,5})\s*([hdw]?)")
@@ -85,6 +88,53 @@ def run_subsystems(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
     return render_rows(rows, args.format)
+
+
+def add_site(commands: Any, add_source: Any) -> None:
+    """Add the ``site`` subcommand to the parser."""
+    site = commands.add_parser(
+        "site",
+        help="write a static HTML dashboard",
+        description="Write self-contained HTML pages into the directory -o names: overview "
+        "with trends, every series with its status, posting and reviewing leaderboards, the "
+        "stalled series and one page per week with its report. No server, no script, nothing "
+        "fetched: open DIR/index.html.",
+    )
+    add_source(site, output_help="the directory to write (required)")
+    site.add_argument("--list-name", help="the list's name in the pages (default: from List-Id)")
+    site.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    site.add_argument(
+        "--orgmap", metavar="FILE", help="an organisation map to add to the bundled one"
+    )
+    site.add_argument("--older", type=duration, default=timedelta(days=14),
+                      help="stalled after this age (default 14d)")  # fmt: skip
+    site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+
+
+def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
+    """Write the dashboard; say on stderr how many pages and where."""
+    from kvmlist.analysis.identities import Mailmap, OrganisationMap
+    from kvmlist.outputs.report import list_name_of
+    from kvmlist.outputs.site import build_model, write_site
+
+    if not args.output:
+        raise UsageError("site writes a directory of pages: add -o DIR")
+    mails = list(loaded.messages)
+    organisations = OrganisationMap.default()
+    if args.orgmap:
+        organisations.extend_from_file(args.orgmap)
+    model = build_model(
+        mails,
+        list_name=args.list_name or list_name_of(mails),
+        mailmap=Mailmap.from_file(args.mailmap) if args.mailmap else None,
+        organisations=organisations,
+        older=args.older,
+        lore_base=args.lore_link,
+    )
+    written: list[Path] = []
+    write_file(args.output, lambda: written.extend(write_site(model, args.output)))
+    if not getattr(args, "quiet", False):
+        print(f"kvmlist: {len(written)} pages in {args.output}/index.html", file=sys.stderr)
 
 
 def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:

@@ -1,0 +1,108 @@
+"""What the dashboard shows, computed once from an archive's mails (kvmlist.outputs.site)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from kvmlist.analysis.aggregate import count_by_author, period_of
+from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
+from kvmlist.analysis.review_stats import ReviewSummary, review_summary
+from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled
+from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.series import group_series
+from kvmlist.models import Message, Person, Series
+
+#: Series states, strongest evidence first: the first that holds is the series' status.
+STATUSES = ("landed", "applied", "superseded", "reviewed", "new")
+
+
+class Landed(Protocol):
+    """What says whether a patch mail landed (kvmlist.grouping.landed.LandedMap)."""
+
+    def of(self, message_id: str) -> object | None: ...
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """One series as the series table shows it."""
+
+    series: Series
+    status: str
+    week: str
+    reviews: int
+
+
+@dataclass
+class SiteModel:
+    """Everything the pages need: series with status, weeks, rankings, stalled series."""
+
+    list_name: str
+    messages: list[Message]
+    rows: list[SeriesRow]
+    weeks: dict[str, list[Message]]
+    posters: list[tuple[Person, int]]
+    economy: ReviewEconomy
+    summary: ReviewSummary
+    stalled: StalledReport
+    lore_base: str = LORE
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    def link(self, message_id: str | None) -> str:
+        """Return the lore link of a Message-ID."""
+        return f"{self.lore_base}{message_id}/" if message_id else ""
+
+
+def build_model(
+    messages: Iterable[Message],
+    *,
+    list_name: str = "",
+    mailmap: Mailmap | None = None,
+    organisations: OrganisationMap | None = None,
+    older: timedelta = timedelta(days=14),
+    landed: Landed | None = None,
+    lore_base: str = LORE,
+) -> SiteModel:
+    """Return the dashboard's figures for the mails (read once; bodies decoded once)."""
+    mails = list(messages)
+    found = group_series(mails, revisions=True)
+    applied = acceptance_of(found, mails)
+    rows = [_row(one, applied, landed) for one in found]
+    weeks: dict[str, list[Message]] = {}
+    for mail in mails:
+        if mail.date is not None:
+            weeks.setdefault(period_of(mail.date, "W"), []).append(mail)
+    return SiteModel(
+        list_name=list_name,
+        messages=mails,
+        rows=rows,
+        weeks=dict(sorted(weeks.items())),
+        posters=count_by_author(mails, mailmap=mailmap).most_common(25),
+        economy=review_economy(
+            mails, by="organisation", mailmap=mailmap, organisations=organisations, series=found
+        ),
+        summary=review_summary(mails, mailmap=mailmap),
+        stalled=find_stalled(mails, older=older, landed=landed, lore_base=lore_base, series=found),
+        lore_base=lore_base,
+        statuses=Counter(row.status for row in rows),
+    )
+
+
+def _row(one: Series, applied: Mapping[str, object], landed: Landed | None) -> SeriesRow:
+    reviews = sum(len(p.review_trailers) for p in one.patches)
+    if landed is not None and any(landed.of(p.message_id) for p in one.patches):
+        status = "landed"
+    elif one.anchor_id in applied:
+        status = "applied"
+    elif one.next_id is not None:
+        status = "superseded"
+    elif reviews:
+        status = "reviewed"
+    else:
+        status = "new"
+    week = period_of(one.date, "W") if one.date else ""
+    return SeriesRow(one, status, week, reviews)

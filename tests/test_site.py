@@ -1,0 +1,134 @@
+"""The static dashboard: pages written, links resolving, nothing fetched, and a real headless
+browser (Debian's chromium) loading each kind of page without console errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.cli.commands import main
+from kvmlist.outputs.site import build_site
+
+from . import browser
+from .conftest import FIXTURES
+
+SAMPLE = FIXTURES / "kvm-sample.mbox"
+LIFECYCLE = FIXTURES / "review-lifecycle.mbox"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    mails = [*kvmlist.read_mbox(SAMPLE), *kvmlist.read_mbox(LIFECYCLE)]
+    build_site(mails, root, list_name="KVM")
+    return root
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def _refs(page: Path) -> list[tuple[str, str, str]]:
+    parser = _Refs()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.refs
+
+
+def test_pages_of_every_kind_are_written(site: Path) -> None:
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert {"index.html", "series.html", "people.html", "stalled.html", "weeks.html"} <= names
+    assert "weeks/2026-03-02.html" in names
+
+
+def test_every_local_link_resolves_and_nothing_is_fetched(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text and "<link" not in text and "@import" not in text, page
+        for tag, attribute, value in _refs(page):
+            if value.startswith("https://"):
+                assert (tag, attribute) == ("a", "href"), (page, value)  # a link, never a load
+                continue
+            target = (page.parent / value.split("#")[0]).resolve()
+            assert target.is_file(), (page, value)
+
+
+def test_series_page_gives_each_series_its_status(site: Path) -> None:
+    html = (site / "series.html").read_text(encoding="utf-8")
+    statuses = re.findall(r'<span class="status (\w+)">', html)
+    assert set(statuses) == {"applied", "superseded", "reviewed", "new"}
+    assert len(statuses) == len(kvmlist.group_series(
+        [*kvmlist.read_mbox(SAMPLE), *kvmlist.read_mbox(LIFECYCLE)]))  # fmt: skip
+
+
+def test_week_page_links_new_postings_to_lore(site: Path) -> None:
+    html = (site / "weeks" / "2026-03-02.html").read_text(encoding="utf-8")
+    assert "KVM mailing list update from" in html
+    assert re.search(r'New:  <a href="https://lore.kernel.org/r/[^"]+/">KVM: arm64: ', html)
+
+
+def test_overview_draws_trends_as_inline_svg(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "<rect" in html and "Patch mails per week" in html
+
+
+def test_site_command_writes_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["site", str(SAMPLE), "-o", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert "pages in" in capsys.readouterr().err
+    assert main(["site", str(SAMPLE)]) == 2
+    assert "add -o DIR" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[browser.Browser]:
+    browser.chromium()  # skips without it
+    one = browser.Browser()
+    yield one
+    one.close()
+
+
+def test_the_console_check_catches_a_script_error(
+    chromium: browser.Browser, tmp_path: Path
+) -> None:
+    """The browser check can fail: a broken script and a missing image are errors."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<!DOCTYPE html><p>x</p><img src="missing.png"><script>nothing.at.all()</script>'
+    )
+    errors = chromium.load(page).errors
+    assert any("nothing is not defined" in e for e in errors), errors
+    assert any("ERR_FILE_NOT_FOUND" in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("index.html", "Overview"),
+        ("series.html", "Series"),
+        ("people.html", "People"),
+        ("stalled.html", "Stalled series"),
+        ("weeks/2026-03-02.html", "Week of 2026-03-02"),
+    ],
+)
+def test_each_kind_of_page_loads_in_chromium(
+    site: Path, chromium: browser.Browser, name: str, heading: str
+) -> None:
+    loaded = chromium.load(site / name)
+    assert loaded.errors == []
+    colours, inked = browser.ink(loaded.png)
+    assert colours > 20 and inked > 0.03, (colours, inked)  # text and tables, not a blank page
+    assert f"<h1>{heading}</h1>" in loaded.dom and "</table>" in loaded.dom
