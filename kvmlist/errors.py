@@ -6,7 +6,16 @@
     ├── MessageParseError (ValueError) a mail is malformed (strict mode only)
     ├── UsageError (ValueError)        an argument is wrong (bad range, unknown field)
     │   └── CommitRangeError           a commit range is malformed, ambiguous or reversed
-    └── MissingExtraError (ImportError) an optional dependency is missing (names the extra)
+    ├── MissingExtraError (ImportError) an optional dependency is missing (names the extra)
+    └── LoreError                      a request to a public-inbox server (lore) failed
+        ├── NoSuchMessage (LookupError)    the server has no such message (404)
+        ├── NoMatch (LookupError)          a search matched nothing
+        ├── InvalidMessageId (UsageError)  "..", "", "<>": not a Message-ID; nothing was sent
+        ├── BadAnswer (ValueError)         not what was asked: HTML, junk, bad gzip, another mail
+        │   └── AnswerTooLarge             larger than the size cap, after decompression
+        ├── RedirectRefused                a redirect loop, too many, or to another host
+        └── LoreUnreachable (SourceError)  no answer: connection, HTTP error, offline cache miss
+            └── LoreTimeout (TimeoutError) the call's deadline passed, or Retry-After is after it
 
 Subclasses also derive from the matching builtin, so ``except ValueError`` keeps working.
 """
@@ -41,3 +50,39 @@ class CommitRangeError(UsageError):
 
 class MissingExtraError(KvmlistError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class LoreError(KvmlistError):
+    """A request to a public-inbox server (lore.kernel.org or another) failed."""
+
+
+class NoSuchMessage(LoreError, LookupError):
+    """The server has no message with that Message-ID."""
+
+
+class NoMatch(LoreError, LookupError):
+    """A search matched nothing."""
+
+
+class InvalidMessageId(LoreError, UsageError):
+    """The text is no Message-ID (``..``, ``.``, empty, ``<>``, blanks); nothing was sent."""
+
+
+class BadAnswer(LoreError, ValueError):
+    """The server answered, but not with what was asked; never cached."""
+
+
+class AnswerTooLarge(BadAnswer):
+    """The answer is larger than the client's ``max_bytes``, after decompression."""
+
+
+class RedirectRefused(LoreError):
+    """A redirect loop, too many redirects, or a redirect to another host (not allowed)."""
+
+
+class LoreUnreachable(LoreError, SourceError):
+    """No usable answer: connection failures, HTTP errors, or offline and not in the cache."""
+
+
+class LoreTimeout(LoreUnreachable, TimeoutError):
+    """The call's deadline passed, or the server asks to retry after it."""

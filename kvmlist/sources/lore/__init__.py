@@ -1,0 +1,55 @@
+"""A client for lore.kernel.org and any other public-inbox HTTP server, which it does not trust.
+
+>>> from kvmlist.sources.lore import LoreClient
+>>> lore = LoreClient()                                   # https://lore.kernel.org/all/
+>>> thread = lore.thread("20251204094806.3846619-1-maz@kernel.org")   # list[Message]
+>>> hits = lore.search("s:FEAT_IDST d:2025-12-01..")
+>>> entries = lore.new(since=datetime(2025, 12, 1, tzinfo=timezone.utc))
+
+Every answer is checked before it is used or cached: a raw message must be the mail asked for
+(returned as sent, public-inbox's mboxrd rendering undone), a thread a complete gzip holding it,
+a feed Atom. Answers are bounded in size after decompression (``max_bytes``), every call in time
+(``deadline``); redirects are followed on the same host only (``follow_other_hosts``), loops end.
+Connection errors, 5xx, 429 and bad answers are retried with exponential backoff, honouring
+Retry-After (seconds or an HTTP-date, clamped to ``max_retry_after``).
+
+Answers are kept in an on-disk cache (``$XDG_CACHE_HOME/kvmlist/lore`` by default; atomic
+writes, so two processes may share it). Single messages never change and are served from the
+cache; threads, searches and feeds are fetched again online and served from the cache with
+``offline=True``. Every failure is a :class:`~kvmlist.errors.LoreError`.
+"""
+
+from kvmlist.errors import (
+    AnswerTooLarge,
+    BadAnswer,
+    InvalidMessageId,
+    LoreError,
+    LoreTimeout,
+    LoreUnreachable,
+    NoMatch,
+    NoSuchMessage,
+    RedirectRefused,
+)
+from kvmlist.sources.lore._answers import FeedEntry
+from kvmlist.sources.lore._cache import default_cache_dir
+from kvmlist.sources.lore._ids import normalise_message_id, split_lore_url
+from kvmlist.sources.lore.client import DEFAULT_BASE, USER_AGENT, LoreClient
+
+__all__ = [
+    "DEFAULT_BASE",
+    "USER_AGENT",
+    "AnswerTooLarge",
+    "BadAnswer",
+    "FeedEntry",
+    "InvalidMessageId",
+    "LoreClient",
+    "LoreError",
+    "LoreTimeout",
+    "LoreUnreachable",
+    "NoMatch",
+    "NoSuchMessage",
+    "RedirectRefused",
+    "default_cache_dir",
+    "normalise_message_id",
+    "split_lore_url",
+]

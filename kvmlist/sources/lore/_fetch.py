@@ -1,0 +1,213 @@
+"""One bounded HTTP request with retries: a deadline for the whole call, a size cap that holds
+after decompression, redirects checked hop by hop, Retry-After clamped."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, TypeVar
+
+from kvmlist.errors import (
+    AnswerTooLarge,
+    BadAnswer,
+    LoreTimeout,
+    LoreUnreachable,
+    NoMatch,
+    NoSuchMessage,
+    RedirectRefused,
+)
+from kvmlist.sources.lore._bounded import Gunzip, too_large
+
+if TYPE_CHECKING:
+    import httpx
+
+T = TypeVar("T")
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How long, how often and how much: the bounds of every call."""
+
+    timeout: float = 30.0  # each connect, read or write
+    deadline: float = 120.0  # the whole call: every try, wait and read
+    retries: int = 4
+    backoff: float = 0.5
+    max_bytes: int = 128 << 20
+    max_retry_after: float = 60.0
+    follow_other_hosts: bool = False
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What to ask and what a 404 means."""
+
+    method: str
+    url: str
+    missing: str
+    no_match: bool = False
+
+
+class _Busy(LoreUnreachable):
+    """A failure worth another try (connection, 5xx, 429), with the server's wait if any."""
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+class _Clock:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def check(self, url: str) -> None:
+        if self.left() <= 0:
+            raise LoreTimeout(f"{url}: no complete answer within the {self.seconds:g} s deadline")
+
+
+def fetch(
+    http: httpx.Client, request: Request, limits: Limits, validate: Callable[[bytes], T]
+) -> tuple[bytes, T]:
+    """Return an answer's body and what validate makes of it, trying again on transient
+    failures and bad answers; the last failure is raised."""
+    clock = _Clock(limits.deadline)
+    for attempt in range(limits.retries + 1):
+        try:
+            body = _answer(http, request, limits, clock)
+            return body, validate(body)
+        except AnswerTooLarge as error:
+            raise type(error)(f"{request.url}: {error}") from None
+        except (BadAnswer, _Busy) as error:
+            if attempt == limits.retries:
+                raise _final(error, request.url, attempt + 1) from None
+            server_wait = error.wait if isinstance(error, _Busy) else None
+            wait = limits.backoff * 2**attempt if server_wait is None else server_wait
+            if wait >= clock.left():
+                asked = "Retry-After" if server_wait is not None else "the next try"
+                raise LoreTimeout(
+                    f"{request.url}: {error}; {asked} is {wait:g} s away, "
+                    f"past the {limits.deadline:g} s deadline"
+                ) from None
+            time.sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _final(error: LoreUnreachable | BadAnswer, url: str, tries: int) -> Exception:
+    where = str(error) if str(error).startswith(url) else f"{url}: {error}"
+    kind = LoreUnreachable if isinstance(error, _Busy) else type(error)
+    return kind(f"{where} (tried {tries} times)")
+
+
+def _answer(http: httpx.Client, request: Request, limits: Limits, clock: _Clock) -> bytes:
+    import httpx
+
+    method, url, visited = request.method, request.url, [request.url]
+    for _ in range(MAX_REDIRECTS + 1):
+        clock.check(request.url)
+        timeout = httpx.Timeout(max(0.001, min(limits.timeout, clock.left())))
+        try:
+            with http.stream(method, url, timeout=timeout) as response:
+                if not response.is_redirect:
+                    _check_status(response, request, limits)
+                    return _read(response, url, limits, clock)
+                target = _location(response, request.url)
+        except httpx.TransportError as error:
+            clock.check(request.url)
+            raise _Busy(f"{url}: {error or type(error).__name__}") from None
+        _check_redirect(request.url, visited, target, limits)
+        visited.append(target)
+        method = method if response.status_code in (307, 308) else "GET"
+        url = target
+    raise RedirectRefused(f"{request.url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _location(response: httpx.Response, origin: str) -> str:
+    import httpx
+
+    location = response.headers["Location"]
+    try:
+        return str(response.url.join(location))
+    except (httpx.InvalidURL, ValueError):
+        raise RedirectRefused(f"{origin}: redirected to a malformed URL {location!r}") from None
+
+
+def _check_redirect(origin: str, visited: list[str], target: str, limits: Limits) -> None:
+    import httpx
+
+    if target in visited:
+        chain = " -> ".join([*visited[visited.index(target) :], target])
+        raise RedirectRefused(f"{origin}: redirect loop: {chain}")
+    host = httpx.URL(target).host
+    if host != httpx.URL(origin).host and not limits.follow_other_hosts:
+        raise RedirectRefused(
+            f"{origin}: redirected to another host: {host} ({target}); "
+            "allow it with follow_other_hosts (--follow-other-hosts)"
+        )
+
+
+def _check_status(response: httpx.Response, request: Request, limits: Limits) -> None:
+    status = response.status_code
+    if status == 404:
+        raise (NoMatch if request.no_match else NoSuchMessage)(request.missing)
+    if status in RETRY_STATUS:
+        wait = retry_after(response.headers.get("Retry-After"), limits.max_retry_after)
+        raise _Busy(f"{request.url}: HTTP {status}", wait)
+    if not 200 <= status < 300:
+        raise LoreUnreachable(f"{request.url}: HTTP {status}")
+
+
+def _read(response: httpx.Response, url: str, limits: Limits, clock: _Clock) -> bytes:
+    """Return the body with Content-Encoding undone, streamed under the cap and the deadline."""
+    cap = limits.max_bytes
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        inflater: Gunzip | None = Gunzip(cap, "the answer (Content-Encoding gzip)")
+    elif encoding in ("identity", ""):
+        inflater = None
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > cap:
+            raise too_large("the answer", cap)
+    else:
+        raise BadAnswer(f"{url}: unsupported Content-Encoding {encoding!r}")
+    body = bytearray()
+    for chunk in response.iter_raw():  # as the bytes arrive: a chunk size would wait for them
+        body += inflater.feed(chunk) if inflater else chunk
+        if len(body) > cap:
+            raise too_large("the answer", cap)
+        clock.check(url)
+    if inflater:
+        inflater.finish()
+    return bytes(body)
+
+
+def retry_after(value: str | None, cap: float, now: datetime | None = None) -> float | None:
+    """Return the seconds a Retry-After header asks to wait, within [0, cap]; None if it says
+    nothing usable. Both forms count: delta-seconds and an HTTP-date."""
+    if not value or not value.strip():
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if math.isnan(seconds):
+        return None
+    return min(max(seconds, 0.0), cap)
