@@ -94,8 +94,10 @@ def document(prefix: str, name: str, value: Any) -> list[str]:
         lines += _fields(value) + _members(value)
     elif callable(value):
         lines += ["```python", signature(value, name), "```", "", *_doc(value)]
-    else:
+    elif name == "__version__":
         lines += [f"A `{type(value).__name__}`: the installed version of kvmlist.", ""]
+    else:
+        lines += [f"A `{type(value).__name__}`: `{value!r}`", ""]
     return lines
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from kvmlist._version import __version__
 from kvmlist.cli.insight import add_site, add_stalled, add_subsystems
 from kvmlist.cli.landed import add_landed
+from kvmlist.cli.lore_options import add_lore_options
 from kvmlist.cli.output import EXIT_USAGE
-from kvmlist.sources.lore import DEFAULT_BASE
 
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
@@ -239,12 +239,7 @@ def _add_quiet(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS
 
 
 def _add_lore_options(parser: argparse.ArgumentParser) -> None:
-    lore = parser.add_argument_group("lore (when SOURCE is a Message-ID or a lore URL)")
-    lore.add_argument(
-        "--lore-base", metavar="URL", help=f"public-inbox server (default {DEFAULT_BASE})"
-    )
-    lore.add_argument("--offline", action="store_true", help="answer only from the cache")
-    lore.add_argument("--cache-dir", metavar="DIR", help="where lore answers are cached")
+    add_lore_options(parser)
 
 
 def _add_format(parser: argparse.ArgumentParser, *, parquet: bool = False) -> None:

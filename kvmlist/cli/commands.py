@@ -36,11 +36,11 @@ from kvmlist.cli.loading import (
     is_remote,
     iter_raw_mails,
     load,
-    lore_client,
     progress_for,
     wants_progress,
     with_progress,
 )
+from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.output import (
     EXIT_FOUND,
     EXIT_OK,

@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import last_reported
 from kvmlist.errors import UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
-from kvmlist.sources.lore import DEFAULT_BASE, LoreClient, normalise_message_id
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.public_inbox import ArchivedMail, find_epochs, iter_archive, resolve_range
@@ -182,24 +182,6 @@ def progress_for(args: argparse.Namespace, what: str) -> Progress | None:
 def is_remote(source: str) -> bool:
     """True for a lore URL or a Message-ID that is not a file here."""
     return classify_source(source).is_remote
-
-
-def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
-    """Return a client for the base the arguments (or a lore URL) name."""
-    base = getattr(args, "lore_base", None) or base_of(source) or DEFAULT_BASE
-    return LoreClient(
-        base, cache_dir=getattr(args, "cache_dir", None), offline=getattr(args, "offline", False)
-    )
-
-
-def base_of(source: str) -> str | None:
-    """Return the inbox URL of a lore message URL (.../kvm/<id>/ -> .../kvm/)."""
-    if classify_source(source).kind != "lore-url":
-        return None
-    head, sep, _ = source.partition(normalise_message_id(source).replace("/", "%2F"))
-    if not sep:
-        head = source.rsplit("/", 2)[0] + "/"
-    return head
 
 
 def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:

@@ -32,16 +32,18 @@ from kvmlist.errors import (
 )
 from kvmlist.sources.lore._answers import FeedEntry
 from kvmlist.sources.lore._cache import default_cache_dir
+from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Limits
 from kvmlist.sources.lore._ids import normalise_message_id, split_lore_url
-from kvmlist.sources.lore.client import DEFAULT_BASE, USER_AGENT, LoreClient
+from kvmlist.sources.lore.client import DEFAULT_BASE, LoreClient
 
 __all__ = [
     "DEFAULT_BASE",
-    "USER_AGENT",
+    "DEFAULT_LIMITS",
     "AnswerTooLarge",
     "BadAnswer",
     "FeedEntry",
     "InvalidMessageId",
+    "Limits",
     "LoreClient",
     "LoreError",
     "LoreTimeout",

@@ -148,8 +148,8 @@ def _check_redirect(origin: str, visited: list[str], target: str, limits: Limits
     import httpx
 
     if target in visited:
-        chain = " -> ".join([*visited[visited.index(target) :], target])
-        raise RedirectRefused(f"{origin}: redirect loop: {chain}")
+        hops = len(visited) - visited.index(target)
+        raise RedirectRefused(f"{origin}: redirect loop: back to {target} after {hops} redirects")
     host = httpx.URL(target).host
     if host != httpx.URL(origin).host and not limits.follow_other_hosts:
         raise RedirectRefused(

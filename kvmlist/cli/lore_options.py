@@ -1,0 +1,100 @@
+"""The command line's lore options (``--timeout``, ``--retries``, ``--max-bytes``...) and client."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+
+from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, LoreClient, split_lore_url
+from kvmlist.sources.spec import classify_source
+
+# 1048576 | 512K | 1M | 1.5GiB | 64mb
+RE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
+UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def size(text: str) -> int:
+    """Return a size in bytes given as ``1048576``, ``512K``, ``1M`` or ``2G`` (powers of 1024)."""
+    match = RE_SIZE.fullmatch(text.strip())
+    if not match or float(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1048576, 512K, 64M or 1G")
+    return int(float(match.group(1)) * UNITS[match.group(2).lower()])
+
+
+def seconds(text: str) -> float:
+    """Return a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def count(text: str) -> int:
+    """Return a count of 0 or more."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 or more")
+    return int(text)
+
+
+def add_lore_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options of a command that may read from lore."""
+    lore = parser.add_argument_group("lore (when SOURCE is a Message-ID or a lore URL)")
+    lore.add_argument(
+        "--lore-base", metavar="URL", help=f"public-inbox server (default {DEFAULT_BASE})"
+    )
+    lore.add_argument("--offline", action="store_true", help="answer only from the cache")
+    lore.add_argument("--cache-dir", metavar="DIR", help="where lore answers are cached")
+    lore.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_LIMITS.deadline,
+        metavar="SECONDS",
+        help=f"give up on a request after this long, retries included "
+        f"(default {DEFAULT_LIMITS.deadline:g})",
+    )
+    lore.add_argument(
+        "--retries",
+        type=count,
+        default=DEFAULT_LIMITS.retries,
+        metavar="N",
+        help=f"tries after a failed one (default {DEFAULT_LIMITS.retries})",
+    )
+    lore.add_argument(
+        "--max-bytes",
+        type=size,
+        default=DEFAULT_LIMITS.max_bytes,
+        metavar="SIZE",
+        help="refuse an answer larger than this once decompressed (default 128M)",
+    )
+    lore.add_argument(
+        "--follow-other-hosts",
+        action="store_true",
+        help="follow a redirect to another host (not followed by default)",
+    )
+
+
+def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
+    """Return a client for the base the arguments (or a lore URL) name, with their limits."""
+    base = getattr(args, "lore_base", None) or base_of(source) or DEFAULT_BASE
+    deadline = getattr(args, "timeout", DEFAULT_LIMITS.deadline)
+    return LoreClient(
+        base,
+        cache_dir=getattr(args, "cache_dir", None),
+        offline=getattr(args, "offline", False),
+        timeout=min(DEFAULT_LIMITS.timeout, deadline),
+        deadline=deadline,
+        retries=getattr(args, "retries", DEFAULT_LIMITS.retries),
+        max_bytes=getattr(args, "max_bytes", DEFAULT_LIMITS.max_bytes),
+        follow_other_hosts=getattr(args, "follow_other_hosts", False),
+    )
+
+
+def base_of(source: str) -> str | None:
+    """Return the inbox URL of a lore message URL (.../kvm/<id>/ -> .../kvm/), else None."""
+    if classify_source(source).kind != "lore-url":
+        return None
+    return split_lore_url(source)[0]

@@ -1,0 +1,111 @@
+"""The command line against a misbehaving lore server: one line on stderr, exit 2, no file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kvmlist.cli.commands import main
+from kvmlist.cli.lore_options import base_of
+
+from .fault_server import MAIL_ID, FaultServer, serve
+
+
+@pytest.fixture(scope="module")
+def faults() -> Iterator[FaultServer]:
+    yield from serve()
+
+
+def fetch(faults: FaultServer, mode: str, tmp_path: Path, *options: str) -> int:
+    return main(
+        [
+            "fetch",
+            MAIL_ID,
+            "--lore-base",
+            faults.url(mode),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "-o",
+            str(tmp_path / "thread.mbox"),
+            *options,
+        ]
+    )
+
+
+def one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kvmlist"), err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("html", "not a gzip"),
+        ("truncated-gzip", "truncated"),
+        ("other-thread", f"does not hold {MAIL_ID}"),
+        ("loop", "redirect loop"),
+        ("offhost", "another host"),
+        ("retry-after-nan", ""),
+    ],
+)
+def test_fetch_of_a_broken_answer_is_one_line_exit_2_and_no_file(
+    faults: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, says: str
+) -> None:
+    if mode == "retry-after-nan":  # the wait is not the fault: the answer after it is good
+        assert fetch(faults, mode, tmp_path, "--retries", "1") == 0
+        return
+    assert fetch(faults, mode, tmp_path, "--retries", "1") == 2
+    assert says in one_line(capsys)
+    assert not (tmp_path / "thread.mbox").exists()
+
+
+def test_fetch_with_a_size_cap(
+    faults: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert fetch(faults, "bomb=512", tmp_path, "--max-bytes", "1M") == 2
+    assert "larger than 1,048,576 bytes" in one_line(capsys)
+    assert not (tmp_path / "thread.mbox").exists()
+
+
+def test_fetch_with_a_timeout(
+    faults: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert fetch(faults, "slow=0.5", tmp_path, "--timeout", "1") == 2
+    assert "1 s" in one_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--max-bytes", "lots"), ("--timeout", "-1"), ("--retries", "-1")]
+)
+def test_bad_lore_option_values_are_refused(
+    faults: FaultServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        fetch(faults, "ok", tmp_path, option, value)
+    assert stop.value.code == 2
+    assert option in one_line(capsys)
+
+
+@pytest.mark.parametrize("message_id", ["..", ".", "<>"])
+def test_fetch_of_a_message_id_that_is_a_path_is_refused(
+    faults: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], message_id: str
+) -> None:
+    before = len(faults.seen)
+    code = main(
+        ["fetch", message_id, "--lore-base", faults.url("ok"), "--cache-dir", str(tmp_path)]
+    )
+    assert code == 2
+    assert "not a Message-ID" in one_line(capsys)
+    assert len(faults.seen) == before
+
+
+def test_the_inbox_of_a_lore_url_with_percent_40() -> None:
+    url = "https://lore.kernel.org/kvm/20251204094806.3846619-1-maz%40kernel.org/T/#u"
+    assert base_of(url) == "https://lore.kernel.org/kvm/"
