@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from kvmlist.analysis.aggregate import AuthorTally, author_of
 from kvmlist.analysis.identities import Mailmap
-from kvmlist.grouping.acceptance import Acceptance, acceptances_in
-from kvmlist.models import Message, Patch, Person
+from kvmlist.grouping.acceptance import Acceptance
+from kvmlist.models import Message
+from kvmlist.outputs.figures import ReportFigures, ReportTotals, fact_of, posting_block
 
 TOP = 15
-SEPARATOR = "-" * 70
 
 #: List-Id -> report name for lists whose name is not simply the upper-cased local part.
 KNOWN_LISTS = {
@@ -32,51 +31,14 @@ class ReportRange:
     end: str
 
 
-@dataclass
-class _Period:
-    """What the report needs from a period's mails, gathered in one pass (nothing else kept)."""
-
-    domains: Counter[str] = field(default_factory=Counter)
-    authors: AuthorTally = field(default_factory=AuthorTally)
-    acceptances: list[Acceptance] = field(default_factory=list)
-    #: The commit-message blocks of new postings: text, not the Patch and its raw bytes.
-    blocks: list[list[str]] = field(default_factory=list)
-    list_ids: Counter[str] = field(default_factory=Counter)
-    first: datetime | None = None
-    last: datetime | None = None
-
-    def add(self, message: Message, titles: dict[str, str]) -> None:
-        if message.list_id:
-            self.list_ids[message.list_id.lower()] += 1
-        if message.date is not None:
-            self.first = min(self.first or message.date, message.date)
-            self.last = max(self.last or message.date, message.date)
-        if message.kind == "reply":
-            self.acceptances.extend(acceptances_in(message, titles))
-
-    def add_patch(self, patch: Patch, mailmap: Mailmap | None = None) -> None:
-        author = author_of(patch, mailmap)
-        if author is not None:
-            if author.domain:
-                self.domains[author.domain] += 1
-            self.authors.add_person(author)
-        if patch.index <= 1:
-            self.blocks.append(posting_block(patch))
-
-
-@dataclass
-class ReportFigures:
-    """What a report shows, gathered from a period's mails (by render_report, or merged from
-    partitions by kvmlist.scale.dask): ``format_report`` turns it into the text."""
-
-    domains: Counter[str] = field(default_factory=Counter)
-    authors: Counter[Person] = field(default_factory=Counter)
-    acceptances: list[Acceptance] = field(default_factory=list)
-    #: The commit-message blocks of the new postings (index 0 or 1), in arrival order.
-    blocks: list[list[str]] = field(default_factory=list)
-    list_ids: Counter[str] = field(default_factory=Counter)
-    first: datetime | None = None
-    last: datetime | None = None
+__all__ = [
+    "ReportFigures",
+    "ReportRange",
+    "format_report",
+    "posting_block",
+    "render_report",
+    "report_figures",
+]
 
 
 def render_report(
@@ -101,24 +63,10 @@ def report_figures(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     Per mail only its counts, its acceptance notices and, for a new posting, the lines of its
     commit-message block are kept (plus each patch's Message-ID and title): never the mail.
     """
-    period = _Period()
-    titles: dict[str, str] = {}
+    totals = ReportTotals(mailmap)
     for message in messages:
-        if isinstance(message, Patch):
-            if message.message_id in titles:
-                continue  # the same Message-ID counts once
-            titles[message.message_id] = message.title
-            period.add_patch(message, mailmap)
-        period.add(message, titles)
-    return ReportFigures(
-        domains=period.domains,
-        authors=period.authors.counts(),
-        acceptances=period.acceptances,
-        blocks=period.blocks,
-        list_ids=period.list_ids,
-        first=period.first,
-        last=period.last,
-    )
+        totals.add(fact_of(message))
+    return totals.figures()
 
 
 def format_report(
@@ -168,20 +116,6 @@ def _date_range(first: datetime | None, last: datetime | None) -> ReportRange:
     if first is None or last is None:
         return ReportRange("(no date)", "(no date)")
     return ReportRange(first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d"))
-
-
-def posting_block(patch: Patch) -> list[str]:
-    """Return the report's block for a new posting: title, subject, author, commit message."""
-    return [
-        f"New:  {patch.title}",
-        patch.subject,
-        f"Author: {patch.author}",
-        "",
-        patch.description,
-        "",
-        SEPARATOR,
-        "",
-    ]
 
 
 def _acceptance_line(acceptance: Acceptance) -> str:

@@ -37,7 +37,7 @@ from kvmlist.sources.public_inbox import iter_archive
 from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
-    from kvmlist.scale.report_facts import Facts
+    from kvmlist.outputs.figures import Facts
 
 T = TypeVar("T")
 
@@ -148,10 +148,10 @@ def render_report_in_workers(
 ) -> str:
     """Return ``render_report(read(raws), ...)``'s text, the mails parsed in workers.
 
-    Each worker hands back the report's facts of a mail (kvmlist.scale.report_facts), not the
+    Each worker hands back the report's facts of a mail (kvmlist.outputs.figures), not the
     parsed models, which cost the parent more to unpickle than the facts cost to fold.
     """
-    from kvmlist.scale.report_facts import ReportTotals, fact_of
+    from kvmlist.outputs.figures import ReportTotals, fact_of
 
     totals = ReportTotals(mailmap)
     facts: Iterable[Facts] = map_in_workers(raws, workers, fact_of)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kvmlist.outputs.figures import ReportTotals, facts_of
 from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.scale.dask._partitions import BagOrSources, bag_of
-from kvmlist.scale.report_facts import ReportTotals, facts_of
 
 
 def render_report(

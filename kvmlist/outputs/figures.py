@@ -1,8 +1,10 @@
-"""The weekly report from small facts: workers (processes or Dask) gather, the parent renders.
+"""The weekly report's figures, from small facts: one implementation for every path.
 
 A mail becomes :class:`MailFacts` (lists, dates, acceptance notices) or, for a patch,
 :class:`PatchFacts`; both pickle in a fraction of the time a parsed model does. Folded in
-input order by :class:`ReportTotals`, they give exactly :func:`kvmlist.render_report`'s text.
+input order by :class:`ReportTotals` they give the :class:`ReportFigures` that
+``format_report`` prints: :func:`kvmlist.render_report` folds them in one pass, worker
+processes and Dask gather them per mail or partition and the parent folds them.
 """
 
 from __future__ import annotations
@@ -10,13 +12,45 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
-from kvmlist.outputs.report import ReportFigures, posting_block
+
+#: The line under each posting's block.
+SEPARATOR = "-" * 70
+
+
+@dataclass
+class ReportFigures:
+    """What a report shows, gathered from a period's mails (by render_report, or merged from
+    partitions by kvmlist.scale.dask): ``format_report`` turns it into the text."""
+
+    domains: Counter[str] = field(default_factory=Counter)
+    authors: Counter[Person] = field(default_factory=Counter)
+    acceptances: list[Acceptance] = field(default_factory=list)
+    #: The commit-message blocks of the new postings (index 0 or 1), in arrival order.
+    blocks: list[list[str]] = field(default_factory=list)
+    list_ids: Counter[str] = field(default_factory=Counter)
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+def posting_block(patch: Patch) -> list[str]:
+    """Return the report's block for a new posting: title, subject, author, commit message."""
+    return [
+        f"New:  {patch.title}",
+        patch.subject,
+        f"Author: {patch.author}",
+        "",
+        patch.description,
+        "",
+        SEPARATOR,
+        "",
+    ]
 
 
 @dataclasses.dataclass
@@ -114,7 +148,7 @@ class ReportTotals:
         self._add_mails(facts.mail)
 
     def figures(self) -> ReportFigures:
-        """The figures gathered so far, for :func:`kvmlist.outputs.report.format_report`."""
+        """The figures gathered so far, for ``kvmlist.outputs.report.format_report``."""
         return ReportFigures(
             domains=self.domains,
             authors=self.authors.counts(),
