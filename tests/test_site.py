@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
+from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.cli.commands import main
 from kvmlist.outputs.site import build_site
 
@@ -25,7 +26,8 @@ LIFECYCLE = FIXTURES / "review-lifecycle.mbox"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site")
     mails = [*kvmlist.read_mbox(SAMPLE), *kvmlist.read_mbox(LIFECYCLE)]
-    build_site(mails, root, list_name="KVM")
+    build_site(mails, root, list_name="KVM",
+               maintainers=Maintainers.from_file(FIXTURES / "MAINTAINERS"))  # fmt: skip
     return root
 
 
@@ -48,7 +50,8 @@ def _refs(page: Path) -> list[tuple[str, str, str]]:
 
 def test_pages_of_every_kind_are_written(site: Path) -> None:
     names = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    assert {"index.html", "series.html", "people.html", "stalled.html", "weeks.html"} <= names
+    pages = {"index.html", "series.html", "people.html", "stalled.html", "weeks.html"}
+    assert pages | {"subsystems.html"} <= names
     assert "weeks/2026-03-02.html" in names
 
 
@@ -121,6 +124,7 @@ def test_the_console_check_catches_a_script_error(
         ("series.html", "Series"),
         ("people.html", "People"),
         ("stalled.html", "Stalled series"),
+        ("subsystems.html", "Subsystems"),
         ("weeks/2026-03-02.html", "Week of 2026-03-02"),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,8 +20,25 @@ from .conftest import mail, mbox
 CC = "To: kvm@vger.kernel.org\nCc: Marc Zyngier <maz@kernel.org>, Oliver <oupton@kernel.org>\n"
 
 
+DIFF = """Fix it.
+
+Signed-off-by: Jane Doe <jane@example.org>
+---
+ README | 1 +
+ 1 file changed, 1 insertion(+)
+
+diff --git a/README b/README
+index 1111111..2222222 100644
+--- a/README
++++ b/README
+@@ -1 +1,2 @@
+ kvm
++fixed
+"""
+
+
 def _post(subject: str, sender: str, mid: str, day: str, extra: str = "") -> bytes:
-    return mail(subject, sender=sender, message_id=f"<{mid}@x>",
+    return mail(subject, DIFF, sender=sender, message_id=f"<{mid}@x>",
                 date=f"{day} 2026 10:00:00 +0000", extra=CC + extra)  # fmt: skip
 
 
@@ -109,6 +127,23 @@ def test_landed_series_are_not_stalled() -> None:
 
     report = find_stalled(_messages(), landed=Landed())
     assert "KVM: x86: Nobody looked at this" not in [s.series.title for s in report.stalled]
+
+
+def test_a_series_that_landed_in_the_git_tree_is_not_stalled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = tmp_path / "tree"
+    git = ["git", "-C", str(tree), "-c", "user.name=Ann", "-c", "user.email=ann@arm.com"]
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    (tree / "README").write_text("kvm\n")
+    subprocess.run([*git, "add", "README"], check=True)
+    message = "KVM: x86: Nobody looked at this\n\nLink: https://lore.kernel.org/r/s1@x\n"
+    subprocess.run([*git, "commit", "-q", "-m", message], check=True)
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    assert main(["stalled", str(archive), "--git", str(tree), "--format", "json"]) == 0
+    titles = [row["title"] for row in json.loads(capsys.readouterr().out)["stalled"]]
+    assert "KVM: x86: Nobody looked at this" not in titles and len(titles) == 3
 
 
 @pytest.mark.parametrize(

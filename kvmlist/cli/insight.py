@@ -1,5 +1,5 @@
-"""``kvmlist stalled`` (series nobody answered) and ``kvmlist subsystems`` (per MAINTAINERS
-section), docs/insight.md."""
+"""``kvmlist stalled`` (series nobody answered), ``kvmlist subsystems`` (per MAINTAINERS
+section) and ``kvmlist site`` (the static dashboard), docs/insight.md."""
 
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.stalled import LORE, StalledReport, StalledSeries, find_stalled
 from kvmlist.analysis.subsystems import subsystem_stats
+from kvmlist.cli.landed import git_tree
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows, write_file
 from kvmlist.errors import UsageError
+from kvmlist.grouping.landed import LandedMap, find_landed
+from kvmlist.models import Message
 
 # 14d | 2w | 36h | 14 (days)
 RE_DURATION = re.compile(r"(\d{1,5})\s*([hdw]?)")
@@ -60,6 +64,7 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
         "--now", type=moment, help="measure ages to this date (default: the newest mail)"
     )
     stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+    _add_git(stalled)
     add_format(stalled)
 
 
@@ -109,17 +114,38 @@ def add_site(commands: Any, add_source: Any) -> None:
     site.add_argument("--older", type=duration, default=timedelta(days=14),
                       help="stalled after this age (default 14d)")  # fmt: skip
     site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+    site.add_argument(
+        "--maintainers", metavar="PATH", help="a kernel MAINTAINERS file: adds a subsystems page"
+    )
+    _add_git(site)
+
+
+def _add_git(parser: Any) -> None:
+    parser.add_argument(
+        "--git",
+        metavar="TREE",
+        type=git_tree,
+        help="a git tree: series that landed there are not stalled (docs/landed.md)",
+    )
+
+
+def _landed(args: argparse.Namespace, mails: list[Message]) -> LandedMap | None:
+    if not args.git:
+        return None
+    mailmap = Mailmap.from_file(args.mailmap) if getattr(args, "mailmap", None) else None
+    return find_landed(mails, args.git, mailmap=mailmap)
 
 
 def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
     """Write the dashboard; say on stderr how many pages and where."""
-    from kvmlist.analysis.identities import Mailmap, OrganisationMap
+    from kvmlist.analysis.identities import OrganisationMap
     from kvmlist.outputs.report import list_name_of
     from kvmlist.outputs.site import build_model, write_site
 
     if not args.output:
         raise UsageError("site writes a directory of pages: add -o DIR")
     mails = list(loaded.messages)
+    maintainers = Maintainers.from_file(args.maintainers) if args.maintainers else None
     organisations = OrganisationMap.default()
     if args.orgmap:
         organisations.extend_from_file(args.orgmap)
@@ -130,6 +156,8 @@ def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
         organisations=organisations,
         older=args.older,
         lore_base=args.lore_link,
+        landed=_landed(args, mails),
+        maintainers=maintainers,
     )
     written: list[Path] = []
     write_file(args.output, lambda: written.extend(write_site(model, args.output)))
@@ -139,7 +167,10 @@ def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
 
 def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
     """Return the stalled series and the re-sent ones as a table, CSV or JSON."""
-    report = find_stalled(loaded.messages, older=args.older, now=args.now, lore_base=args.lore_link)
+    mails = list(loaded.messages)
+    report = find_stalled(
+        mails, older=args.older, now=args.now, lore_base=args.lore_link, landed=_landed(args, mails)
+    )
     rows = [_row(one, full=args.format != "table") for one in report.stalled]
     if args.format == "json":
         return json.dumps({"summary": _summary(report), "stalled": rows,

@@ -22,6 +22,7 @@ from kvmlist.outputs.site.pages import (
     people_page,
     series_page,
     stalled_page,
+    subsystems_page,
     week_file,
     week_page,
     weeks_page,
@@ -52,6 +53,8 @@ def write_site(model: SiteModel, directory: str | os.PathLike[str]) -> list[Path
         "stalled.html": stalled_page(model),
         "weeks.html": weeks_page(model),
     }
+    if model.subsystems is not None:
+        pages["subsystems.html"] = subsystems_page(model)
     pages |= {week_file(week): week_page(model, week) for week in model.weeks}
     written = []
     for name, html in pages.items():

@@ -10,9 +10,11 @@ from typing import Protocol
 
 from kvmlist.analysis.aggregate import count_by_author, period_of
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
 from kvmlist.analysis.review_stats import ReviewSummary, review_summary
 from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled
+from kvmlist.analysis.subsystems import SectionStats, subsystem_stats
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Person, Series
@@ -51,6 +53,7 @@ class SiteModel:
     stalled: StalledReport
     lore_base: str = LORE
     statuses: Counter[str] = field(default_factory=Counter)
+    subsystems: list[SectionStats] | None = None  # with a MAINTAINERS file
 
     def link(self, message_id: str | None) -> str:
         """Return the lore link of a Message-ID."""
@@ -66,6 +69,7 @@ def build_model(
     older: timedelta = timedelta(days=14),
     landed: Landed | None = None,
     lore_base: str = LORE,
+    maintainers: Maintainers | None = None,
 ) -> SiteModel:
     """Return the dashboard's figures for the mails (read once; bodies decoded once)."""
     mails = list(messages)
@@ -89,6 +93,7 @@ def build_model(
         stalled=find_stalled(mails, older=older, landed=landed, lore_base=lore_base, series=found),
         lore_base=lore_base,
         statuses=Counter(row.status for row in rows),
+        subsystems=subsystem_stats(mails, maintainers) if maintainers is not None else None,
     )
 
 

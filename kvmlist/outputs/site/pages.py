@@ -34,6 +34,10 @@ def index_page(model: SiteModel) -> str:
         ("people giving half the review tags", f"{economy.half_of_reviews:,}"),
         ("review tags across organisations", f"{100 * share:.1f} %" if share is not None else "–"),
     ]
+    if model.subsystems is not None:
+        facts.append(
+            ("MAINTAINERS sections touched", link("subsystems.html", len(model.subsystems)))
+        )
     freq = "W" if len(model.weeks) <= MAX_WEEKLY else "M"
     name = "week" if freq == "W" else "month"
     counts = _patches_per_period(model, freq)
@@ -156,6 +160,19 @@ def stalled_page(model: SiteModel) -> str:
         + table(["first posted", "re-sent by", "title"], resent)
     )
     return page("Stalled series", body, list_name=model.list_name)
+
+
+def subsystems_page(model: SiteModel) -> str:
+    """Return the MAINTAINERS sections: series, answers by their M:/R: people, latency."""
+    stats = model.subsystems or []
+    headers = list(stats[0].row()) if stats else []
+    rows = [[text(v) for v in one.row().values()] for one in stats]
+    body = (
+        '<p class="note">Each patch maps to the MAINTAINERS sections of the paths it touches; '
+        "<i>by_maintainer</i>: series one of the section's M:/R: people answered "
+        "(docs/insight.md).</p>" + table(headers, rows, numeric=tuple(range(1, 8)))
+    )
+    return page("Subsystems", body, list_name=model.list_name)
 
 
 def weeks_page(model: SiteModel) -> str:
