@@ -169,3 +169,51 @@ def test_the_cli_per_series_says_what_landed(tree, capsys) -> None:  # type: ign
     states = {row["title"]: row["landed"] for row in rows}
     assert states["arm: pl031: Read the RTC"] == "fully"
     assert states["lib/alloc: Free pages back to the pool"] == "not"
+
+
+def test_dataframes_of_patches_and_series_get_the_landed_columns(landed) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("pandas")
+    from kvmlist.outputs.export import to_dataframe
+
+    mails = list(read_mbox(POSTED))
+    patches = to_dataframe([m for m in mails if m.kind == "patch"], landed=landed).set_index(
+        "message_id"
+    )
+    assert patches.loc[A_RESEND, "landed_how"] == "patch-id"
+    assert patches.loc[A_RESEND, "landed_release"] == "v2026-02"
+    assert str(patches["landed_at"].dtype) == "datetime64[ns, UTC]"
+    assert patches.loc[G, "landed_commit"] is None or patches["landed_commit"].isna()[G]
+    series = to_dataframe(group_series(mails), landed=landed).set_index("first_message_id")
+    carol = series.loc["20260106080000.5555-0-carol@google.example.com"]
+    assert (carol["landed"], carol["landed_how"]) == ("fully", "fuzzy squashed")
+    assert series.loc[B_V2, "time_to_land"] == timedelta(days=14, hours=22)
+    assert series.loc[G, "landed"] == "not"
+
+
+def test_dataframes_without_landed_data_have_no_landed_columns() -> None:
+    pytest.importorskip("pandas")
+    from kvmlist.outputs.export import to_dataframe
+
+    frame = to_dataframe(list(read_mbox(POSTED)))
+    assert not [c for c in frame.columns if c.startswith("landed")]
+
+
+def test_acceptance_counts_what_landed_when_given_the_tree(landed) -> None:  # type: ignore[no-untyped-def]
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    mails = list(read_mbox(POSTED))
+    series = group_series(mails)
+    assert acceptance_of(series, mails) == {}  # no "applied" notice on this list
+    accepted = acceptance_of(series, mails, landed=landed)
+    carol = accepted["20260106080000.5555-0-carol@google.example.com"]
+    assert carol.complete
+    assert [carol.of(p).how for p in series_by_anchor(series, carol.anchor_id).patches] == [
+        "fuzzy",
+        "squashed",
+    ]
+    assert accepted[F].commits == (landed.of(F).commit,)
+    assert G not in accepted
+
+
+def series_by_anchor(series, anchor):  # type: ignore[no-untyped-def]
+    return next(one for one in series if one.anchor_id == anchor)

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.reply import applied_notice
 from kvmlist.parse.subject import parse_subject
+
+if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
+    from kvmlist.grouping.landed.model import LandedMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +33,8 @@ class Acceptance:
     applied_by: Person | None
     tree: str | None
     commit: str | None
-    message_id: str  # of the notice
+    message_id: str  # of the notice; for a landed patch, the patch's own
+    how: str = "notice"  # or how kvmlist.grouping.landed found the commit: link, patch-id...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +98,13 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
 
 
 def acceptance_of(
-    series: Iterable[Series], messages: Iterable[Message]
+    series: Iterable[Series], messages: Iterable[Message], *, landed: LandedMap | None = None
 ) -> dict[str, SeriesAcceptance]:
     """Return, per series anchor Message-ID, which of its patches replies say were applied.
+
+    With ``landed`` (:func:`kvmlist.grouping.landed.find_landed` on the tree), a patch found
+    in the tree is applied as its commit says (``how`` tells the tier, ``commit`` the sha,
+    ``applied_by`` is None); notices still count for the patches the tree does not have.
 
     A notice applies to the series it answers (climbing through replies): a b4 listing to the
     patches of that series with the titles it lists, a classic notice to the patch it answers
@@ -109,6 +118,9 @@ def acceptance_of(
     titles = {m.message_id: m.title for one in ordered for m in one.messages}
     by_id = {m.message_id: m for m in mails}
     applied: list[dict[str, Acceptance]] = [{} for _ in ordered]
+    if landed is not None:
+        for at, one in enumerate(ordered):
+            applied[at] |= _landed(one, landed)
     for reply in mails:
         if reply.kind != "reply":
             continue
@@ -123,6 +135,18 @@ def acceptance_of(
         for at, one in enumerate(ordered)
         if applied[at]
     }
+
+
+def _landed(one: Series, landed: LandedMap) -> dict[str, Acceptance]:
+    """Return the acceptances of the series' patches that landed in the tree."""
+    found = {}
+    for patch in one.patches:
+        landing = landed.of(patch.message_id)
+        if landing is not None:
+            found[patch.message_id] = Acceptance(
+                patch.title, None, None, landing.commit, patch.message_id, landing.how
+            )
+    return found
 
 
 def _answered_mail(reply: Message, by_id: dict[str, Message], owner: dict[str, int]) -> str | None:

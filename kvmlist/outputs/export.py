@@ -4,6 +4,7 @@
 >>> kvmlist.outputs.export.to_parquet(df, "week.parquet")
 >>> kvmlist.outputs.export.read_parquet("week.parquet")
 >>> kvmlist.outputs.export.to_dataframe(series, messages=mails)  # + review and acceptance timings
+>>> kvmlist.outputs.export.to_dataframe(patches, landed=find_landed(mails, "tree"))  # + landed_*
 
 Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
 kinds and trees are categoricals, counts are integers (nullable where a value may be absent).
@@ -16,9 +17,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from kvmlist.errors import MissingExtraError
+from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
 from kvmlist.models import Message, Patch, Series
 
-CATEGORICAL = ("kind", "author_domain", "sender_domain", "applied_tree")
+CATEGORICAL = (
+    "kind", "author_domain", "sender_domain", "applied_tree", "landed_how", "landed_release",
+    "landed",
+)  # fmt: skip
 COUNTS = (
     "version", "index", "total", "files_changed", "insertions", "deletions", "present",
     "trailers", "review_trailers", "reviewed_by", "acked_by", "tested_by", "applied",
@@ -26,6 +31,9 @@ COUNTS = (
 #: Review trailer keys counted in columns of their own.
 REVIEW_COLUMNS = {"reviewed-by": "reviewed_by", "acked-by": "acked_by", "tested-by": "tested_by"}
 WAITS = ("first_reply", "first_review", "accepted")
+TIMEDELTAS = (*WAITS, "time_to_land")
+#: The columns a LandedMap adds (docs/landed.md)
+LANDED_COLUMNS = ("landed_commit", "landed_at", "landed_release", "landed_how")
 
 
 def _pandas() -> Any:
@@ -37,7 +45,10 @@ def _pandas() -> Any:
 
 
 def to_dataframe(
-    items: Iterable[Message] | Iterable[Series], *, messages: Iterable[Message] | None = None
+    items: Iterable[Message] | Iterable[Series],
+    *,
+    messages: Iterable[Message] | None = None,
+    landed: LandedMap | None = None,
 ) -> Any:
     """Return a pandas DataFrame with one row per message (or per series).
 
@@ -46,20 +57,27 @@ def to_dataframe(
     ``accepted`` (waits from posting, see kvmlist.analysis.review_stats), ``applied`` (patches
     applied),
     ``applied_tree`` and ``applied_commits`` (see kvmlist.grouping.acceptance.acceptance_of).
+
+    With ``landed`` (from :func:`kvmlist.grouping.landed.find_landed`), patch rows get
+    ``landed_commit``, ``landed_at``, ``landed_release`` and ``landed_how``; series rows get the
+    same (commits and hows space-joined, the last commit's date and release) plus ``landed``
+    (fully / partly / not) and ``time_to_land`` (from v1 to the last commit).
     """
     pandas = _pandas()
     things: list[Message | Series] = list(items)
     lifecycle = _lifecycle(things, messages) if messages is not None else None
     rows = [_series_row(i, lifecycle) if isinstance(i, Series) else _message_row(i) for i in things]
+    if landed is not None:
+        _add_landed(things, rows, landed)
     frame = pandas.DataFrame(rows)
     if frame.empty:
         return frame
-    for column in ("date", "first_date"):
+    for column in ("date", "first_date", "landed_at"):
         if column in frame:
             frame[column] = pandas.to_datetime(frame[column], utc=True).astype(
                 "datetime64[ns, UTC]"
             )
-    for column in WAITS:
+    for column in TIMEDELTAS:
         if column in frame:
             frame[column] = pandas.to_timedelta(frame[column]).astype("timedelta64[ns]")
     for column in CATEGORICAL:
@@ -95,6 +113,39 @@ def _lifecycle(
             "applied_commits": (" ".join(found.commits) or None) if found else None,
         }
     return columns
+
+
+def _add_landed(
+    things: list[Message | Series], rows: list[dict[str, Any]], landed: LandedMap
+) -> None:
+    """Add the landed columns to the rows of things, in place."""
+    from kvmlist.grouping.landed.series import series_landings
+
+    series = [t for t in things if isinstance(t, Series)]
+    by_anchor = {id(one.series): one for one in series_landings(series, landed)}
+    for thing, row in zip(things, rows, strict=True):
+        if isinstance(thing, Series):
+            found = by_anchor.get(id(thing))
+            hits = [one for one in (found.landings if found else ()) if one is not None]
+            row |= _landed_columns(hits)
+            row["landed"] = found.state if found else "not"
+            row["time_to_land"] = found.time_to_land if found else None
+        elif isinstance(thing, Patch):
+            one = landed.of(thing.message_id)
+            row |= _landed_columns([one] if one else [])
+
+
+def _landed_columns(hits: list[Landing]) -> dict[str, Any]:
+    if not hits:
+        return dict.fromkeys(LANDED_COLUMNS)
+    last = max(hits, key=lambda one: one.committed_at)
+    hows = {one.how for one in hits}
+    return {
+        "landed_commit": " ".join(dict.fromkeys(one.commit for one in hits)),
+        "landed_at": last.committed_at,
+        "landed_release": last.release,
+        "landed_how": " ".join(how for how in HOW_ORDER if how in hows),
+    }
 
 
 def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
