@@ -144,3 +144,15 @@ def test_every_message_says_whether_it_carries_a_diff(cases: dict[str, Message])
     assert cases["reply-with-diff"].kind == "reply" and cases["reply-with-diff"].has_diff
     assert not cases["reply-keeping-subject"].has_diff
     assert not cases["series-cover"].has_diff
+
+
+@pytest.mark.parametrize(
+    "case", ["google-groups-x-original-from", "mailman-reply-to", "mailman-cc-only"]
+)
+def test_a_munged_sender_is_the_person_on_google_groups_and_mailman(case: str) -> None:
+    mails = {_case(m): m for m in kvmlist.read_mbox(FIXTURES / "munged-senders.mbox")}
+    patch = mails[case]
+    assert isinstance(patch, Patch) and patch.sender is not None and patch.author is not None
+    assert (patch.sender.name, patch.sender.email) == ("Dana Whitcombe", "dana@example.net")
+    assert patch.author == patch.sender
+    assert any(d.kind == "dmarc-unmunged" for d in patch.defects)

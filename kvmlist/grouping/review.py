@@ -14,13 +14,20 @@ from kvmlist.parse.reply import given_trailers
 RE_NAME_WORD = re.compile(r"\w+")
 #: How far up a thread a reply is followed to find the patch it reviews.
 MAX_CLIMB = 50
+#: Trailers that say who wrote a change, not who reviewed it.
+AUTHORSHIP_KEYS = frozenset({"signed-off-by", "co-developed-by", "from"})
 #: Wraps the items a long phase goes through to show how far it is; ``tqdm`` is one.
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
 def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
-    """Yield the trailers a reply gives in its own text (quoted lines and signature skipped)."""
+    """Yield the trailers a reply gives in its own text (quoted lines and signature skipped).
+
+    A reply that carries a diff posts a fix of its own: its sign-offs and utility trailers
+    (Fixes, Link) belong to that fix, not to the patch it answers."""
     for given in given_trailers(reply.body):
+        if reply.has_diff and (given.person is None or given.key.lower() in AUTHORSHIP_KEYS):
+            continue
         if given.person is None:
             yield ReviewTrailer(
                 key=given.key, value=given.value, given_in=reply.message_id,
@@ -54,12 +61,15 @@ def review_targets(
     reply: Message, by_id: dict[str, Message], series_of: dict[str, tuple[Patch, ...]]
 ) -> tuple[Patch, ...]:
     """Return the patches a reply's trailers apply to: the patch it answers (climbing through
-    replies to replies), or every patch of the series when it answers the cover letter."""
+    replies to replies), or every patch of the series when it answers the cover letter.
+
+    The climb stops at a reply that carries a diff: a fix posted in a sub-thread (often weeks
+    later) is what the replies under it review, not the original patch."""
     current: Message | None = reply
     for _ in range(MAX_CLIMB):
         parent_id = current.parent_id if current else None
         current = by_id.get(parent_id) if parent_id else None
-        if current is None:
+        if current is None or (current.has_diff and not isinstance(current, Patch)):
             return ()
         if isinstance(current, Patch):
             if current.is_cover:
@@ -89,9 +99,19 @@ def collect_reviews(
         for patch in targets if trailers else ():
             given = reviews.setdefault(patch.message_id, [])
             for trailer in trailers:
-                if not any(_same(trailer, other) for other in given):
-                    given.append(trailer)
+                _keep(given, trailer)
     return reviews
+
+
+def _keep(given: list[ReviewTrailer], trailer: ReviewTrailer) -> None:
+    """Add trailer to given unless it is there already; the reviewer's own trailer replaces a
+    copy someone else forwarded ("Reviewed-by: X" relayed by a maintainer, then X's own)."""
+    for at, other in enumerate(given):
+        if _same(trailer, other):
+            if other.mismatch and not trailer.mismatch:
+                given[at] = trailer
+            return
+    given.append(trailer)
 
 
 def _same(a: ReviewTrailer, b: ReviewTrailer) -> bool:

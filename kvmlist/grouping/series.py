@@ -101,7 +101,9 @@ def group_series(
 
 
 def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> list[_Group]:
-    """A ``[GIT PULL]`` that a coverless series' patches all answer becomes its cover letter."""
+    """A mail that a coverless series' patches all answer becomes its cover letter when it is
+    a pull request, or a "naked" cover: a new posting without a diff by the patches' sender
+    (a ``(no subject)`` cover whose subject the sender forgot)."""
     answering: dict[str, list[_Group]] = {}
     for group in groups:
         answered = _answered_in(group.key)
@@ -111,11 +113,23 @@ def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> lis
         return groups
     for message in mails:
         candidates = answering.pop(message.message_id, [])
-        if len(candidates) == 1 and message.kind == "pull":
+        if len(candidates) == 1 and _heads(message, candidates[0]):
             group = candidates[0]
             total = max(p.total for p in group.members.values())
             group.cover = as_cover(message, version=_version(group), total=total)
     return groups
+
+
+def _heads(message: Message, group: _Group) -> bool:
+    """True when message, which every patch of group answers, is the group's cover letter."""
+    if message.kind == "pull":
+        return True
+    if message.kind != "other" or message.has_diff or message.parent_id is not None:
+        return False
+    sender = message.sender.email.lower() if message.sender else None
+    return sender is not None and all(
+        p.sender is not None and p.sender.email.lower() == sender for p in group.members.values()
+    )
 
 
 def _with_reviews(
@@ -229,12 +243,15 @@ def _anchor(patch: Patch, by_id: dict[str, Patch]) -> Patch | None:
 
 
 def _compatible(child: Patch, ancestor: Patch) -> bool:
+    answers_cover = ancestor.is_cover and child.parent_id == ancestor.message_id
     if not child.numbered:
-        return False
+        return answers_cover and ancestor.total == 1  # "[RFC 0/1] x" over "[PATCH] x"
     if ancestor.total != child.total and not _added_later(child, ancestor):
         return False
     if not (ancestor.is_cover or ancestor.numbered):
         return False
+    if answers_cover:
+        return True  # its cover's, whatever version it says ("v8 0/9" over "v7 3/9")
     return ancestor.version == child.version or (child.version == 1 and ancestor.version > 1)
 
 
@@ -274,5 +291,15 @@ def _to_series(group: _Group) -> Series:
         p if p.version == version else p.model_copy(update={"version": version})
         for _, p in sorted(group.members.items())
     )
-    total = max([p.total for p in patches] + ([cover.total] if cover else []) + [len(patches)])
-    return Series(version=version, total=total, cover=cover, patches=patches)
+    return Series(version=version, total=_total(cover, patches), cover=cover, patches=patches)
+
+
+def _total(cover: Patch | None, patches: tuple[Patch, ...]) -> int:
+    """Return a series' total: what its numbered patches agree on (a cover that miscounts
+    them invents no missing patch), else the largest count any mail gives."""
+    totals = {p.total for p in patches}
+    if len(totals) == 1 and all(p.numbered for p in patches):
+        agreed = totals.pop()
+        if agreed >= len(patches):
+            return agreed
+    return max([p.total for p in patches] + ([cover.total] if cover else []) + [len(patches)])

@@ -97,12 +97,14 @@ def unmunge(
     original_from: str | None,
     reply_to: str | None,
     list_id: str | None,
+    cc: str | None = None,
 ) -> tuple[Person, Defect | None]:
     """Return the real person behind a DMARC-munged From, and a defect describing the repair.
 
     Mailing lists that rewrite From (Mailman's ``Name via list``, the b4 web relay's
     ``Name via B4 Relay <devnull+...@kernel.org>``, Google Groups) keep the real sender in
-    X-Original-From or Reply-To. A sender that is not munged comes back unchanged.
+    X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc entry with the
+    same name is taken last. A sender that is not munged comes back unchanged.
     """
     via = _strip_via(sender.name)
     relay = RE_B4_RELAY.match(sender.email) is not None
@@ -117,8 +119,29 @@ def unmunge(
                 continue  # a Reply-To naming somebody else is not the author
             fixed = Person(name=person.name or real_name, email=person.email)
             return fixed, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {fixed}")
+    named = _named_in(cc, real_name, sender.email) if cc and real_name else None
+    if named is not None:
+        return named, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {named} (Cc)")
     fixed = Person(name=real_name, email=sender.email)
     return fixed, Defect(kind="dmarc-munged", detail=f"no real address found for {sender}")
+
+
+def _named_in(people: str, name: str, munged: str) -> Person | None:
+    """Return the one entry of an address list named ``name`` (any case), not at ``munged``."""
+    wanted = " ".join(name.split()).casefold()
+    found = [
+        p
+        for p in parse_address_list(people)
+        if p.name.casefold() == wanted and p.email.lower() != munged.lower()
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def looks_munged(sender: Person, list_id: str | None) -> bool:
+    """True when a From is DMARC-munged: "X via list", the b4 relay or the list's address."""
+    if _strip_via(sender.name) is not None or RE_B4_RELAY.match(sender.email):
+        return True
+    return bool(list_id) and _same_list(sender.email, list_id or "")
 
 
 def _strip_via(name: str) -> str | None:

@@ -18,6 +18,8 @@ from kvmlist.parse.diffstat import RE_HUNK, is_file_line, is_summary_line
 RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
 # ---
 RE_SEPARATOR = re.compile(r"---[ \t\r\f\v]*")
+# --            (typed for "---" above a diffstat; "-- " with a space is a signature)
+RE_SHORT_SEPARATOR = re.compile(r"--")
 # "\n  \n\n" at the start of a part: the blank lines before its text
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
 # _______________________________________________   (then "kvmarm mailing list")
@@ -57,6 +59,8 @@ def split_body(text: str) -> BodyParts:
     head_end = end if diff_at < 0 else diff_at
     stat_start, stat_end = _diffstat_span(text, lo, head_end)
     separator = _separator(text, lo, head_end) if diff_at >= 0 or stat_start >= 0 else -1
+    if separator < 0 and stat_start >= 0:
+        separator = _short_separator(text, lo, stat_start)
     message_end = head_end if separator < 0 else separator
     basement = "" if separator < 0 else _trim(text[_next_line(text, separator) : head_end])
     diff = text[diff_at:end].rstrip("\n") if diff_at >= 0 else ""
@@ -283,6 +287,15 @@ def _diffstat_span(text: str, lo: int, hi: int) -> tuple[int, int]:
             return first, start + len(line)
         at = start
     return -1, -1
+
+
+def _short_separator(text: str, lo: int, stat_start: int) -> int:
+    """Return the offset of a "--" line (typed for "---") right above the diffstat, or -1."""
+    at = _rfind_line(text, "--", lo, stat_start)
+    if at < 0 or not RE_SHORT_SEPARATOR.fullmatch(_line_at(text, at)):
+        return -1
+    between = text[_next_line(text, at) : stat_start]
+    return at if not between.strip() else -1
 
 
 def _separator(text: str, lo: int, hi: int) -> int:

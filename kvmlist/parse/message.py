@@ -9,7 +9,7 @@ from typing import Any
 
 from kvmlist.errors import MessageParseError
 from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Person
-from kvmlist.parse.addresses import address_defect, parse_address, unmunge
+from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
 from kvmlist.parse.body import BodyParts, has_diff, split_body
 from kvmlist.parse.content import is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
@@ -24,6 +24,8 @@ from kvmlist.parse.trailers import parse_trailers
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
 RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
+#: The header field read again for a munged From (the real sender may be in Cc).
+CC = frozenset({"cc"})
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
@@ -51,7 +53,7 @@ def _parse(raw: bytes) -> Message:
     text = normalise_newlines(raw)
     block, _ = split_raw(text)
     headers = scan_headers(block, defects)
-    common = _common_fields(raw, headers, defects)
+    common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
     decoded = _decoded_if_needed(text, headers, info)
     body = decoded.text if decoded is not None else ""
@@ -129,7 +131,9 @@ def synthetic_id(raw: bytes) -> str:
     return f"kvmlist.{hashlib.sha256(raw).hexdigest()[:24]}@synthetic.invalid"
 
 
-def _common_fields(raw: bytes, headers: Headers, defects: list[Defect]) -> dict[str, Any]:
+def _common_fields(
+    raw: bytes, headers: Headers, defects: list[Defect], block: bytes = b""
+) -> dict[str, Any]:
     message_id = _first_id(headers.get("message-id"))
     if message_id is None:
         defects.append(Defect(kind="missing-message-id", detail="a synthetic id was given"))
@@ -140,7 +144,7 @@ def _common_fields(raw: bytes, headers: Headers, defects: list[Defect]) -> dict[
     return {
         "message_id": message_id,
         "subject": decode_words(headers.get("subject") or "", defects),
-        "sender": _sender(headers, list_id, defects),
+        "sender": _sender(headers, block, list_id, defects),
         "date": parse_date(headers.get("date"), defects),
         "in_reply_to": in_reply_to,
         "references": references,
@@ -166,7 +170,9 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _sender(headers: Headers, list_id: str | None, defects: list[Defect]) -> Person | None:
+def _sender(
+    headers: Headers, block: bytes, list_id: str | None, defects: list[Defect]
+) -> Person | None:
     raw_from = headers.get("from")
     if raw_from is None:
         defects.append(Defect(kind="missing-from"))
@@ -177,11 +183,18 @@ def _sender(headers: Headers, list_id: str | None, defects: list[Defect]) -> Per
         return None
     original = headers.get("x-original-from")
     reply_to = headers.get("reply-to")
+    # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
+    cc = (
+        ", ".join(scan_headers(block, [], CC).get_all("cc"))
+        if looks_munged(person, list_id)
+        else ""
+    )
     person, repair = unmunge(
         person,
         decode_words(original, defects) if original else None,
         decode_words(reply_to, defects) if reply_to else None,
         list_id,
+        cc=decode_words(cc, defects) if cc else None,
     )
     if repair is not None:
         defects.append(repair)

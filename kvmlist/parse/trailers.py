@@ -16,7 +16,8 @@ from kvmlist.models import Person, Trailer
 from kvmlist.parse.addresses import parse_address
 
 # Signed-off-by: Marc Zyngier <maz@kernel.org>   or   Fixes: 0123456789ab ("KVM: x86: ...")
-RE_TRAILER = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9-]*):[ \t]+(\S.*)")
+# (a no-break space after the colon, as some mailers type it, counts as a space)
+RE_TRAILER = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9-]*):[ \t\xa0]+(\S.*)")
 # "\n  \n": a line of only whitespace, which ends a paragraph like an empty one
 RE_WHITESPACE_LINE = re.compile(r"\n[ \t\r\f\v]+\n")
 

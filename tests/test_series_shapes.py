@@ -1,0 +1,65 @@
+"""Covers and patches that disagree on what they say still form one series
+(fixtures/series-shapes.mbox; each mail names its case in X-Fixture-Case)."""
+
+from __future__ import annotations
+
+import pytest
+
+import kvmlist
+from kvmlist import Series
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def series() -> dict[str, Series]:
+    found = kvmlist.group_series(kvmlist.read_mbox(FIXTURES / "series-shapes.mbox"))
+    return {s.author.name if s.author else "": s for s in found}
+
+
+def test_four_works_make_four_series(series: dict[str, Series]) -> None:
+    assert len(series) == 4 and all(s.cover is not None for s in series.values())
+
+
+def test_a_cover_newer_than_its_patches_heads_them(series: dict[str, Series]) -> None:
+    # "[PATCH v8 0/3]" over "[PATCH v7 i/3]": one series, no empty cover-only v8
+    work = series["Lukas Brenner"]
+    assert (work.version, [p.index for p in work.patches], work.missing) == (8, [1, 2, 3], ())
+    assert all(p.version == 8 for p in work.patches)
+
+
+def test_an_unnumbered_patch_under_a_cover_of_one_belongs_to_it(
+    series: dict[str, Series],
+) -> None:
+    # "[RFC 0/1] x" and "[PATCH] x" answering it
+    work = series["Aino Kettunen"]
+    assert work.cover is not None and work.cover.subject.startswith("[RFC 0/1]")
+    assert (work.total, len(work.patches), work.complete) == (1, 1, True)
+
+
+def test_a_naked_cover_by_the_patches_sender_heads_them(series: dict[str, Series]) -> None:
+    # "(no subject)": the sender forgot the cover's subject; the patches answer it
+    work = series["Ravi Shankar"]
+    assert work.cover is not None and work.cover.subject == "(no subject)"
+    assert work.cover.is_cover and [p.index for p in work.patches] == [1, 2]
+
+
+def test_a_naked_cover_must_be_the_patches_senders() -> None:
+    raws = (FIXTURES / "series-shapes.mbox").read_bytes().split(b"From mboxrd@z")
+    others = [
+        raw.replace(
+            b"From: Ravi Shankar <ravi.shankar@example.in>", b"From: Bug Reporter <bug@example.org>"
+        )
+        if b"X-Fixture-Case: naked-cover" in raw
+        else raw
+        for raw in raws
+    ]
+    messages = [kvmlist.parse_message(r.split(b"\n", 1)[1]) for r in others if r.strip()]
+    work = next(s for s in kvmlist.group_series(messages) if s.title.startswith("ice:"))
+    assert work.cover is None  # someone else's report the patches answer is no cover
+
+
+def test_a_cover_that_miscounts_invents_no_missing_patch(series: dict[str, Series]) -> None:
+    # "[PATCH 0/3]" over "[PATCH 1/2]" and "[PATCH 2/2]": one was dropped before sending
+    work = series["Mei Tanaka"]
+    assert (work.total, work.missing, work.complete) == (2, (), True)
