@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/regex_linear.py
 	$(BIN)/python bench/bench_dask.py
+	$(BIN)/python bench/bench_inbox.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

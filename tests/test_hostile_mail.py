@@ -49,6 +49,20 @@ def test_repeated_malformed_lines_become_one_defect_with_a_count() -> None:
     assert peak < 6 * len(raw)
 
 
+@pytest.mark.parametrize("line", [b"x\n", b" folded\n"], ids=["malformed", "continuation"])
+def test_millions_of_short_header_lines_take_memory_near_the_mail_size(line: bytes) -> None:
+    raw = mail(extra="Received: from a by b\n" + line.decode() * 2_000_000)
+    parse_message(raw)  # imports and caches
+    tracemalloc.start()
+    try:
+        message = parse_message(raw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert message.message_id == "1@example.org"
+    assert peak < 4 * len(raw)
+
+
 def test_distinct_defects_stay_apart() -> None:
     raw = mail(sender="nobody", date="not a date", body=PATCH_BODY)
     kinds = _kinds(parse_message(raw))

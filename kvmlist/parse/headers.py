@@ -12,6 +12,7 @@ import binascii
 import codecs
 import functools
 import re
+from collections.abc import Iterator
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import record
@@ -77,13 +78,14 @@ def scan_headers(
     fields: dict[str, list[str]] = {}
     name = ""
     value: list[bytes] = []
-    for line in block.split(b"\n"):
+    keep = False
+    for line in _lines(block):
         if not line:
             continue
         if line[0] in (0x20, 0x09):  # a folded continuation line
-            if name:
+            if keep:
                 value.append(line)
-            else:
+            elif not name:
                 record(defects, "header-continuation-first", _show(line))
             continue
         colon = line.find(b":")
@@ -93,10 +95,32 @@ def scan_headers(
         if name and (wanted is None or name in wanted):
             _store(fields, name, value, defects)
         name = line[:colon].strip().decode("ascii", "replace").lower()
+        keep = wanted is None or name in wanted
         value = [line[colon + 1 :]]
     if name and (wanted is None or name in wanted):
         _store(fields, name, value, defects)
     return Headers(fields)
+
+
+#: Header blocks longer than this are split into lines a slice at a time.
+LINES_SLICE = 256 * 1024
+
+
+def _lines(block: bytes) -> Iterator[bytes] | list[bytes]:
+    """Return the lines of a header block: a list for a usual one, and for a huge (hostile)
+    one a generator over slices, so that ten million lines are never ten million objects."""
+    if len(block) <= LINES_SLICE:
+        return block.split(b"\n")
+    return _sliced_lines(block)
+
+
+def _sliced_lines(block: bytes) -> Iterator[bytes]:
+    start = 0
+    while start < len(block):
+        end = block.find(b"\n", start + LINES_SLICE)
+        end = len(block) if end < 0 else end
+        yield from block[start:end].split(b"\n")
+        start = end + 1
 
 
 def _store(
