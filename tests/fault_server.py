@@ -81,6 +81,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # a client hung up
+            super().handle()
+
     def _answer(self) -> None:
         mode, _, rest = self.path.lstrip("/").partition("/")
         self.server.seen.append((mode, self.command, rest))

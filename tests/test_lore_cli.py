@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,19 @@ def test_fetch_with_a_timeout(
 ) -> None:
     assert fetch(faults, "slow=0.5", tmp_path, "--timeout", "1") == 2
     assert "1 s" in one_line(capsys)
+
+
+def test_a_wait_for_retry_after_is_said_on_stderr_unless_quiet(
+    faults: FaultServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    assert fetch(faults, f"retry-after-huge={tmp_path.name}", tmp_path) == 0
+    assert "HTTP 503; try 2 of 5 in 60 s" in one_line(capsys)
+    assert fetch(faults, f"retry-after-huge={tmp_path.name}-q", tmp_path / "q", "--quiet") == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,24 @@ def test_a_thread_answer_that_is_not_the_thread_is_retried_reported_and_not_cach
         offline.thread(MAIL_ID)
 
 
+@pytest.mark.parametrize("mode", ["html", "junk", "bad-gzip", "truncated-gzip", "encoding-junk"])
+def test_a_search_answer_that_is_not_an_mbox_is_reported_and_not_cached(
+    faults: FaultServer, tmp_path: Path, mode: str
+) -> None:
+    with client(faults, mode, tmp_path) as lore, pytest.raises(KvmlistError):
+        lore.search("s:timer")
+    assert cached(tmp_path) == []
+
+
+def test_a_good_search_answer_is_parsed_and_cached(faults: FaultServer, tmp_path: Path) -> None:
+    with client(faults, "ok", tmp_path) as lore:
+        assert [m.message_id for m in lore.search("s:timer")] == [
+            MAIL_ID,
+            "aaWq2LhM7sQyXc4N@google.com",
+        ]
+    assert len(cached(tmp_path)) == 1
+
+
 @pytest.mark.parametrize("mode", ["html", "junk", "encoding-junk"])
 def test_a_feed_that_is_not_atom_is_reported_and_not_cached(
     faults: FaultServer, tmp_path: Path, mode: str

@@ -79,10 +79,15 @@ class _Clock:
 
 
 def fetch(
-    http: httpx.Client, request: Request, limits: Limits, validate: Callable[[bytes], T]
+    http: httpx.Client,
+    request: Request,
+    limits: Limits,
+    validate: Callable[[bytes], T],
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[bytes, T]:
     """Return an answer's body and what validate makes of it, trying again on transient
-    failures and bad answers; the last failure is raised."""
+    failures and bad answers; the last failure is raised. ``on_wait`` hears of every wait of
+    a second or more (the command line says it on stderr)."""
     clock = _Clock(limits.deadline)
     for attempt in range(limits.retries + 1):
         try:
@@ -101,6 +106,8 @@ def fetch(
                     f"{request.url}: {error}; {asked} is {wait:g} s away, "
                     f"past the {limits.deadline:g} s deadline"
                 ) from None
+            if on_wait is not None and wait >= 1:
+                on_wait(f"{error}; try {attempt + 2} of {limits.retries + 1} in {wait:.0f} s")
             time.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
 

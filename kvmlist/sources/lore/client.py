@@ -34,7 +34,8 @@ class LoreClient:
 
     ``timeout`` bounds each connect and read, ``deadline`` a whole call (every try, wait and
     read), ``max_bytes`` every answer after decompression; ``retries`` more tries follow
-    connection errors, 5xx, 429 and answers that are not what was asked.
+    connection errors, 5xx, 429 and answers that are not what was asked; ``on_wait`` is told
+    of every wait of a second or more before the next try.
     """
 
     def __init__(
@@ -50,6 +51,7 @@ class LoreClient:
         max_bytes: int = DEFAULT_LIMITS.max_bytes,
         max_retry_after: float = DEFAULT_LIMITS.max_retry_after,
         follow_other_hosts: bool = False,
+        on_wait: Callable[[str], None] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         import httpx  # costly import, paid only by users of the client
@@ -60,6 +62,7 @@ class LoreClient:
         self.limits = Limits(
             timeout, deadline, retries, backoff, max_bytes, max_retry_after, follow_other_hosts
         )
+        self.on_wait = on_wait
         self._cache = Cache(self.cache_dir)
         self._http = httpx.Client(
             timeout=timeout,
@@ -137,7 +140,7 @@ class LoreClient:
                         ) from None
             if self.offline:
                 raise LoreUnreachable(f"offline, and not in the cache: {url}")
-        body, answer = fetch(self._http, request, self.limits, validate)
+        body, answer = fetch(self._http, request, self.limits, validate, self.on_wait)
         self._cache.write(method, url, body)
         return answer
 
