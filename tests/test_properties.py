@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kvmlist
+import kvmlist.sources.mbox
 from kvmlist.parse.message import parse_message
 
 from .conftest import FIXTURES, mbox
@@ -46,7 +47,8 @@ def test_mutated_fixture_mails_parse(raw: bytes, data: st.DataObject) -> None:
         position = data.draw(st.integers(min_value=0, max_value=len(mutated) - 1))
         mutated[position] = data.draw(st.integers(min_value=0, max_value=255))
     message = parse_message(bytes(mutated))
-    assert message.body is not None
+    assert message.raw == bytes(mutated)  # nothing lost, whatever the damage
+    assert isinstance(message.body, str) and message.message_id
 
 
 @relaxed

@@ -10,24 +10,7 @@ from kvmlist import Person
 from kvmlist.parse.body import split_body
 from kvmlist.parse.trailers import parse_trailer_line, parse_trailers
 
-# kvm-unit-tests v4 07/11 from the seed
-SEED_PATCH = """\
-From: Alexandru Elisei <alexandru.elisei@arm.com>
-
-At EL2, hvc would target the current EL, use smc so that it targets EL3.
-
-Signed-off-by: Alexandru Elisei <alexandru.elisei@arm.com>
-Signed-off-by: Joey Gouly <joey.gouly@arm.com>
-Acked-by: Marc Zyngier <maz@kernel.org>
-Reviewed-by: Eric Auger <eric.auger@redhat.com>
----
- arm/micro-bench.c | 18 +++++++++++++++++-
- 1 file changed, 17 insertions(+), 1 deletion(-)
-
-diff --git a/arm/micro-bench.c b/arm/micro-bench.c
---\x20
-2.25.1
-"""
+from .seed_texts import SEED_PATCH
 
 
 def keys_and_values(message: str) -> list[tuple[str, str]]:
