@@ -217,3 +217,32 @@ def test_acceptance_counts_what_landed_when_given_the_tree(landed) -> None:  # t
 
 def series_by_anchor(series, anchor):  # type: ignore[no-untyped-def]
     return next(one for one in series if one.anchor_id == anchor)
+
+
+def test_the_report_marks_landed_postings_only_when_asked(tree) -> None:  # type: ignore[no-untyped-def]
+    from kvmlist.outputs.report import render_report
+
+    mails = list(read_mbox(POSTED))
+    plain = render_report(mails)
+    assert "Landed:" not in plain
+    marked = render_report(mails, landed=find_landed(mails, tree)).splitlines()
+    assert len(marked) == len(plain.splitlines()) + 5  # 5 postings of 8 landed
+    carol = marked.index("[kvm-unit-tests PATCH 0/2] arm: pl031: Read the RTC")
+    assert marked[carol + 1].startswith("Author: Carol Coder")
+    assert marked[carol + 2].startswith("Landed: 2 of 2 patches, last as ")
+    assert marked[carol + 2].endswith(" in v2026-02 (fuzzy squashed)")
+    link = marked.index("[kvm-unit-tests PATCH] README: Mention the EFI target")
+    assert marked[link + 2].endswith(" in v2026-02 (link)")
+
+
+def test_the_cli_review_gives_the_median_time_to_land(tree, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["review", str(POSTED), "--git", str(tree), "--format", "json", "-q"]) == 0
+    medians = json.loads(capsys.readouterr().out)["median_hours"]
+    # from v1 to the commit (01-20 10:00): Dave 265 h, Alice's resend 312 h (a resend is no
+    # new version: its own history), Carol 338 h, Bob 358 h (from his v1): the median is 325 h
+    assert medians["land (from v1)"] == 325.0
+
+
+def test_the_cli_report_takes_git_to_mark_landed_postings(tree, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["report", str(POSTED), "--git", str(tree), "-q"]) == 0
+    assert capsys.readouterr().out.count("\nLanded: ") == 5

@@ -7,7 +7,7 @@ from typing import Any
 
 from kvmlist._version import __version__
 from kvmlist.cli.insight import add_site, add_stalled, add_subsystems
-from kvmlist.cli.landed import add_landed
+from kvmlist.cli.landed import add_git_option, add_landed
 from kvmlist.cli.lore_options import add_lore_options
 from kvmlist.cli.output import EXIT_USAGE
 
@@ -97,6 +97,7 @@ def _add_report(commands: Any) -> None:
     report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
     report.add_argument("--top", type=positive, default=15, help="rows per ranking (default 15)")
     report.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    add_git_option(report, "mark the postings that landed there")
     _add_workers(report)
 
 
@@ -138,6 +139,7 @@ def _add_review(commands: Any) -> None:
         "reviews given, share reviewed by another group, reviewer concentration)",
     )
     _add_identities(review)
+    add_git_option(review, "also the median time from v1 to the commit")
     _add_format(review)
 
 

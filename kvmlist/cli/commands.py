@@ -29,7 +29,7 @@ from kvmlist.analysis.review_economy import review_economy
 from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.insight import run_site, run_stalled, run_subsystems
-from kvmlist.cli.landed import run_landed
+from kvmlist.cli.landed import landed_in, median_time_to_land, run_landed
 from kvmlist.cli.loading import (
     Counted,
     Loaded,
@@ -58,9 +58,11 @@ from kvmlist.cli.output import (
 )
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
+from kvmlist.grouping.landed import LandedMap
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Series
 from kvmlist.outputs import plot
+from kvmlist.outputs.landed_marks import mark_landed
 from kvmlist.outputs.report import (
     ReportFigures,
     ReportRange,
@@ -154,8 +156,15 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
+    landed: LandedMap | None = None
+    if args.git:  # the mails are kept for find_landed and the marks: no streaming, no workers
+        kept = list(loaded.messages)
+        loaded.messages = kept
+        landed = landed_in(args, kept)
     if loaded.inbox is not None:
         figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
+        if args.git and landed is not None:
+            figures = mark_landed(figures, kept, landed)
         span = loaded.commit_span
         if span is None:
             _note(args, "no mail arrived in that range")
@@ -167,7 +176,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
             loaded.after_output.append(lambda: record_reported(inbox, last, state))
         return text
     workers = _workers(args)
-    if workers > 1:
+    if workers > 1 and not args.git:
         return render_report_in_workers(
             _worker_source(args),
             workers,
@@ -183,6 +192,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         list_name=args.list_name,
         top=args.top,
         mailmap=mailmap,
+        landed=landed if args.git else None,
     )
 
 
@@ -312,13 +322,17 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.by:
         return _review_economy(args, loaded)
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
-    summary = review_summary(loaded.messages, mailmap=mailmap)
+    messages = list(loaded.messages)
+    summary = review_summary(messages, mailmap=mailmap)
     rows = [
         {"reviewer": str(r.person), "reviewed": r.reviewed, "acked": r.acked,
          "tested": r.tested, "replies": r.replies}
         for r in summary.reviewers[: args.top]
     ]  # fmt: skip
     medians = {name: _hours(summary.median(name)) for name in TIMINGS}
+    landed = landed_in(args, messages)
+    if landed is not None:
+        medians["land (from v1)"] = _hours(median_time_to_land(messages, landed))
     periods = [
         {"period": p.period, "series": p.series}
         | {f"{name}_hours": _hours(getattr(p, name)) for name in TIMINGS}

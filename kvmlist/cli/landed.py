@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from typing import Any
 
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows
 from kvmlist.errors import KvmlistError
-from kvmlist.grouping.landed import find_landed
+from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.grouping.landed.git import check_tree
 from kvmlist.grouping.landed.series import series_landings
 from kvmlist.grouping.series import group_series
@@ -24,6 +26,33 @@ def git_tree(text: str) -> str:
     except KvmlistError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
+
+
+def add_git_option(parser: Any, what: str) -> None:
+    """Add ``--git TREE`` to another command's parser; what says what it adds there."""
+    parser.add_argument(
+        "--git", metavar="TREE", type=git_tree, help=f"a git tree: {what} (docs/landed.md)"
+    )
+
+
+def landed_in(args: argparse.Namespace, messages: list[Message]) -> LandedMap | None:
+    """Return what of messages landed in --git TREE, None without --git."""
+    if not getattr(args, "git", None):
+        return None
+    from kvmlist.analysis.identities import Mailmap
+
+    mailmap = Mailmap.from_file(args.mailmap) if getattr(args, "mailmap", None) else None
+    return find_landed(messages, args.git, mailmap=mailmap)
+
+
+def median_time_to_land(messages: list[Message], landed: LandedMap) -> timedelta | None:
+    """Return the median time from v1 to the last commit of the series that landed."""
+    seconds = [
+        one.time_to_land.total_seconds()
+        for one in series_landings(group_series(messages), landed)
+        if one.time_to_land is not None
+    ]
+    return timedelta(seconds=statistics.median(seconds)) if seconds else None
 
 
 def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:

@@ -6,11 +6,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import Acceptance
 from kvmlist.models import Message
 from kvmlist.outputs.figures import ReportFigures, ReportTotals, fact_of, posting_block
+
+if TYPE_CHECKING:  # the landed package is imported only by those who mark landed series
+    from kvmlist.grouping.landed.model import LandedMap
 
 TOP = 15
 
@@ -48,12 +52,21 @@ def render_report(
     list_name: str | None = None,
     top: int = TOP,
     mailmap: Mailmap | None = None,
+    landed: LandedMap | None = None,
 ) -> str:
     """Return the report text for the messages of one period (read once, in one pass).
 
     A git ``mailmap`` merges a person's aliases before authors and domains are counted.
+    With ``landed`` (opt-in) each posting that reached the tree gets a ``Landed:`` line
+    (kvmlist.outputs.landed_marks); the messages are then kept for that second look.
     """
-    figures = report_figures(messages, mailmap=mailmap)
+    if landed is None:
+        figures = report_figures(messages, mailmap=mailmap)
+    else:
+        from kvmlist.outputs.landed_marks import mark_landed
+
+        kept = list(messages)
+        figures = mark_landed(report_figures(kept, mailmap=mailmap), kept, landed)
     return format_report(figures, range=range, list_name=list_name, top=top)
 
 
