@@ -115,7 +115,7 @@ def fetch(
 def _final(error: LoreUnreachable | BadAnswer, url: str, tries: int) -> Exception:
     where = str(error) if str(error).startswith(url) else f"{url}: {error}"
     kind = LoreUnreachable if isinstance(error, _Busy) else type(error)
-    return kind(f"{where} (tried {tries} times)")
+    return kind(f"{where} (tried {'once' if tries == 1 else f'{tries} times'})")
 
 
 def _answer(http: httpx.Client, request: Request, limits: Limits, clock: _Clock) -> bytes:
