@@ -115,16 +115,28 @@ def mails_in(inbox: Path) -> int:
     return int(done.stdout)
 
 
+#: Runs a command and reports its own peak RSS (VmHWM): the rusage of a child also counts the
+#: pages it shared with this (large) process before exec, which would hide what it used.
+WRAPPER = """
+import sys
+from kvmlist.cli.commands import main
+status = main(sys.argv[1:])
+peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
+print("VmHWM", peak.split()[1], file=sys.stderr)
+sys.exit(status)
+"""
+
+
 def measure(command: str, inbox: Path) -> tuple[float, float, int]:
     """Return (peak RSS in MiB, wall seconds, exit status) of one command on an inbox."""
-    argv = [sys.executable, "-m", "kvmlist", command, "--inbox", str(inbox), "-q"]
+    argv = [sys.executable, "-c", WRAPPER, command, "--inbox", str(inbox), "-q"]
     argv += ["-o", os.devnull]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss / 1024, time.perf_counter() - start, process.returncode
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    peaks = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM")]
+    return (int(peaks[-1]) / 1024 if peaks else float("nan")), wall, done.returncode
 
 
 def reading_ratio(inbox: Path) -> tuple[float, float]:
