@@ -63,6 +63,18 @@ def test_millions_of_short_header_lines_take_memory_near_the_mail_size(line: byt
     assert peak < 4 * len(raw)
 
 
+def test_the_lazy_body_does_not_multiply_defects_either() -> None:
+    raw = b"this is not a header\n" * 200_000 + mail(subject="Re: x")
+    (message,) = parse_raw([raw])
+    tracemalloc.start()
+    try:
+        assert message.body.startswith("Fix it.")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * len(raw)
+
+
 def test_distinct_defects_stay_apart() -> None:
     raw = mail(sender="nobody", date="not a date", body=PATCH_BODY)
     kinds = _kinds(parse_message(raw))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from kvmlist.models import Defect
-from kvmlist.parse.defects import record
+from kvmlist.parse.defects import DefectLog, record
 
 # bytes 0x80-0x9f: C1 controls in ISO-8859-1, curly quotes and dashes in cp1252
 RE_C1_BYTES = re.compile(rb"[\x80-\x9f]")
@@ -74,7 +74,13 @@ def scan_headers(
     """Return the fields of a header block; odd lines become defects, never errors.
 
     Only the ``wanted`` fields are decoded and kept (all of them with ``wanted=None``).
+    Defects reach a plain list collapsed (a kind once, with its count), as in a DefectLog.
     """
+    if not isinstance(defects, DefectLog):
+        log = DefectLog()
+        headers = scan_headers(block, log, wanted)
+        defects.extend(log.frozen())
+        return headers
     fields: dict[str, list[str]] = {}
     name = ""
     value: list[bytes] = []
@@ -151,6 +157,11 @@ def decode_words(value: str, defects: list[Defect]) -> str:
     """
     if "=?" not in value:
         return " ".join(value.split()) if "  " in value or "\t" in value else value
+    if not isinstance(defects, DefectLog):  # a value of many bad words: one defect per kind
+        log = DefectLog()
+        decoded = decode_words(value, log)
+        defects.extend(log.frozen())
+        return decoded
     text: list[str] = []
     pending = b""
     charset = ""
