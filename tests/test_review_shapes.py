@@ -57,3 +57,22 @@ def test_two_dashes_typed_for_three_still_end_the_commit_message(
     )
     assert [t.key for t in patch.trailers] == ["Signed-off-by"]
     assert patch.diffstat is not None and not patch.diffstat.computed
+
+
+def test_a_trailer_naming_the_senders_address_without_its_plus_tag_is_no_mismatch() -> None:
+    # kasan-dev: "syzbot ci <syzbot+ci0b43493baa45553d@...>" sends "Tested-by: syzbot@..."
+    from kvmlist import parse_message
+    from kvmlist.grouping.review import reply_trailers
+
+    from .conftest import mail
+
+    reply = parse_message(
+        mail(
+            "[syzbot ci] Re: [PATCH 0/2] mm: two fixes",
+            "syzbot ci has tested the series.\n\nTested-by: syzbot@syzkaller.example.com\n",
+            sender="syzbot ci <syzbot+ci0b43493baa45553d@syzkaller.example.com>",
+            extra="In-Reply-To: <cover@x>\n",
+        )
+    )
+    [trailer] = reply_trailers(reply)
+    assert trailer.key == "Tested-by" and not trailer.mismatch

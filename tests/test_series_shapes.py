@@ -59,7 +59,27 @@ def test_a_naked_cover_must_be_the_patches_senders() -> None:
     assert work.cover is None  # someone else's report the patches answer is no cover
 
 
-def test_a_cover_that_miscounts_invents_no_missing_patch(series: dict[str, Series]) -> None:
-    # "[PATCH 0/3]" over "[PATCH 1/2]" and "[PATCH 2/2]": one was dropped before sending
+def test_a_cover_that_undercounts_invents_no_missing_patch(series: dict[str, Series]) -> None:
+    # "[PATCH 0/2]" over "[PATCH i/3]": a third patch was added at the last minute
     work = series["Mei Tanaka"]
-    assert (work.total, work.missing, work.complete) == (2, (), True)
+    assert work.cover is not None and [p.index for p in work.patches] == [1, 2, 3]
+    assert (work.total, work.missing, work.complete) == (3, (), True)
+
+
+def test_a_cover_with_patches_of_its_own_version_keeps_only_those() -> None:
+    # intel-wired-lan: "[RFC iwl-next v1 0/5]" with v1 1,2,3,5 and a "v10 4/5" typo; b4 too
+    # keeps the typo apart
+    from kvmlist import parse_message
+
+    from .conftest import mail
+
+    def post(subject: str, number: int, parent: str | None = "0@x") -> kvmlist.Message:
+        extra = f"In-Reply-To: <{parent}>\nReferences: <{parent}>\n" if parent else ""
+        return parse_message(mail(subject, message_id=f"<{number}@x>", extra=extra))
+
+    mails = [post("[RFC v1 0/3] ice: GTP", 0, None)]
+    mails += [post(f"[PATCH v1 {i}/3] ice: step {i}", i) for i in (1, 3)]
+    mails += [post("[PATCH v10 2/3] ice: step 2", 2)]
+    found = {s.version: s for s in kvmlist.group_series(mails)}
+    assert [p.index for p in found[1].patches] == [1, 3] and found[1].cover is not None
+    assert [p.index for p in found[10].patches] == [2] and found[10].cover is None

@@ -20,11 +20,12 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from kvmlist.compare.result import Comparison
 from kvmlist.errors import MissingExtraError
-from kvmlist.grouping.review import Progress
+from kvmlist.grouping.review import AUTHORSHIP_KEYS, Progress
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message, Patch, Series
@@ -45,7 +46,10 @@ def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = 
     by_patch = {p.message_id: s for s in ours for p in s.messages}
     result = Comparison()
     matched: set[int] = set()
-    munged = {m.message_id for m in mails if m.kind == "reply" and was_munged(m)}
+    context = _Context(
+        munged={m.message_id for m in mails if m.kind == "reply" and was_munged(m)},
+        fixed={m.parent_id for m in mails if m.kind == "reply" and m.has_diff and m.parent_id},
+    )
     threads = threads_of(mails)
     with _isolated(b4):
         for thread in progress(threads) if progress else threads:
@@ -53,7 +57,7 @@ def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = 
                 continue  # b4 makes series of mails with a diff (or covers of such)
             result.threads += 1
             for lser in _b4_series(b4, thread, result.b4_failed):
-                _compare_series(b4, lser, by_patch, result, matched, munged)
+                _compare_series(b4, lser, by_patch, result, matched, context)
     result.kvmlist_only = [s.anchor_id or "?" for s in ours if s.patches and id(s) not in matched]
     return result
 
@@ -64,7 +68,7 @@ def _compare_series(
     by_patch: dict[str, Series],
     result: Comparison,
     matched: set[int],
-    munged_replies: set[str],
+    context: _Context,
 ) -> None:
     own = _own_patches(lser)
     counterpart = Counter(id(by_patch[m.msgid]) for m in own if m.msgid in by_patch)
@@ -76,7 +80,10 @@ def _compare_series(
     series = next(by_patch[m.msgid] for m in own if id(by_patch.get(m.msgid)) == best)
     anchor = (series.cover or series.patches[0]).message_id
     result.series += 1
-    result.record("version", anchor, series.version, lser.revision)
+    # b4 numbers an unversioned resend by the same author as the next revision ("Assuming
+    # new revision"): a guess no subject of the series supports
+    guessed = lser.revision > 1 and not lser.has_cover and _unversioned(own)
+    result.record("version", anchor, series.version, lser.revision, wrong=guessed)
     result.record("total", anchor, series.total, lser.expected)
     positions = [at for at, m in enumerate(lser.patches) if at and any(m is o for o in own)]
     result.record("indices", anchor, [p.index for p in series.patches], positions)
@@ -107,13 +114,32 @@ def _compare_series(
         theirs = _reviews(b4, lmsg) | cover_reviews
         # b4 checks a reply's trailers against its header From: a munged one never matches
         extra = {t.given_in for t in kept if (t.key.lower(), _norm(t.value)) not in theirs}
-        wrong = theirs <= given and bool(extra) and extra <= munged_replies
+        wrong = theirs <= given and bool(extra) and extra <= context.munged
+        # b4 takes the Signed-off-by of a fix posted as a reply (a diff) for a review
+        signed = {key for key, _ in theirs - given} <= AUTHORSHIP_KEYS
+        answered = {lmsg.msgid, cover.msgid if cover is not None else ""} & context.fixed
+        wrong = wrong or (given <= theirs and signed and bool(answered))
         result.record("reviews", lmsg.msgid, given, theirs, wrong=wrong)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the b4 comparison knows about the archive's replies."""
+
+    #: Replies whose sender was DMARC-munged (b4 matches their trailers against the list).
+    munged: set[str]
+    #: Mails a reply carrying a diff answers (a fix posted in the thread).
+    fixed: set[str]
 
 
 def was_munged(message: Message) -> bool:
     """True when kvmlist un-munged the mail's sender (the header From is "X via list")."""
     return any(defect.kind == "dmarc-unmunged" for defect in message.defects)
+
+
+def _unversioned(own: list[Any]) -> bool:
+    """True when no subject among b4's own patch mails gives a version."""
+    return bool(own) and all(getattr(m, "revision_inferred", False) for m in own)
 
 
 def _own_patches(lser: Any) -> list[Any]:

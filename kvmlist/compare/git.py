@@ -101,9 +101,10 @@ def _compare_patch(patch: Patch, info: dict[str, str], result: Comparison) -> No
         "title", mid, " ".join(patch.title.split()), " ".join(info.get("Subject", "").split())
     )
     undecoded = _left_mime_undecoded(info["message"])
-    result.record(
-        "message", mid, _text(patch.commit_message), _text(info["message"]), wrong=undecoded
-    )
+    ours, theirs = _text(patch.commit_message), _text(info["message"])
+    # "--" typed for "---": git keeps the diffstat in the commit message
+    short = theirs.startswith(ours) and theirs[len(ours) :].lstrip("\n").startswith("--\n")
+    result.record("message", mid, ours, theirs, wrong=undecoded or short)
     ours = _text(patch.diff)
     found = bool(ours) and ours in _text(info["patch"])
     result.record("diff", mid, found, True, wrong=undecoded)

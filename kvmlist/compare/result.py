@@ -20,6 +20,8 @@ class Disagreement:
     message_id: str
     kvmlist: str
     b4: str
+    #: The oracle is known to have misread this mail (see Comparison.record).
+    oracle_wrong: bool = False
 
 
 @dataclass
@@ -56,7 +58,9 @@ class Comparison:
             return
         if wrong:
             self.oracle_wrong[name] += 1
-        self.disagreements[name].append(Disagreement(name, message_id, repr(ours), repr(theirs)))
+        self.disagreements[name].append(
+            Disagreement(name, message_id, repr(ours), repr(theirs), oracle_wrong=wrong)
+        )
 
     def agreement_where_right(self) -> dict[str, float]:
         """Percentage of agreement per field, leaving out where the oracle is known wrong."""
@@ -92,10 +96,13 @@ class Comparison:
                 f"| {name} | {self.compared[name]} | {self.agreed[name]} | {percent:.2f} % "
                 f"| {self.oracle_wrong[name]} | {right[name]:.2f} % |"
             )
-        for name in self.fields:
-            for item in self.disagreements.get(name, [])[:examples]:
+        for name in self.fields:  # where the oracle is right first: those are kvmlist's to fix
+            listed = sorted(self.disagreements.get(name, []), key=lambda d: d.oracle_wrong)
+            for item in listed[:examples]:
+                mark = f" ({self.oracle} wrong)" if item.oracle_wrong else ""
                 lines.append(
-                    f"- {name} <{item.message_id}>: kvmlist {item.kvmlist}, {self.oracle} {item.b4}"
+                    f"- {name} <{item.message_id}>: kvmlist {item.kvmlist}, "
+                    f"{self.oracle} {item.b4}{mark}"
                 )
         return "\n".join(lines) + "\n"
 

@@ -42,15 +42,22 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
 
 
 def _same_person(named: Person, sender: Person) -> bool:
-    """The trailer names the reply's sender: the same address, or the same name written from
-    another address ("Marc Zyngier <maz@kernel.org>" sent from maz@misterjones.org; "Alexander
-    Graf" from "Graf (AWS), Alexander"). Names of one word match only exactly."""
-    if named.email.lower() == sender.email.lower():
+    """The trailer names the reply's sender: the same address (a "+tag" aside), or the same
+    name written from another address ("Marc Zyngier <maz@kernel.org>" sent from
+    maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"). Names of one word
+    match only exactly."""
+    if _mailbox(named.email) == _mailbox(sender.email):
         return True
     words, sender_words = _name_words(named.name), _name_words(sender.name)
     if len(words) < 2:
         return bool(words) and words == sender_words
     return words <= sender_words
+
+
+def _mailbox(address: str) -> str:
+    """The address without a "+tag" (syzbot+ci0b43@ sends "Tested-by: syzbot@"), lower-cased."""
+    local, at, domain = address.lower().partition("@")
+    return local.split("+", 1)[0] + at + domain
 
 
 def _name_words(name: str | None) -> frozenset[str]:

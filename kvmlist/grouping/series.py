@@ -174,8 +174,9 @@ def _groups(patches: list[Patch]) -> list[_Group]:
 def _adopt_miscounting_covers(
     groups: list[_Group], groups_of_root: dict[str, list[_Group]], by_id: dict[str, Patch]
 ) -> list[_Group]:
-    """Give a cover letter that has no patch of its own total ("[PATCH v8 0/7]" over eight
-    patches) to the one group of the same version that answers it."""
+    """Give a cover letter left without patches to the one coverless group that answers it:
+    patches of another total ("[PATCH v8 0/7]" over eight) or of another version ("[PATCH v8
+    0/9]" over "[PATCH v7 i/9]"). A cover that has patches of its own keeps only those."""
     replaced: dict[int, _Group] = {}
     for key, keyed in groups_of_root.items():
         answered = _answered_in(key)
@@ -183,9 +184,11 @@ def _adopt_miscounting_covers(
         if cover is None or not cover.is_cover:
             continue
         own = groups_of_root.get(cover.message_id, [])
-        candidates = [g for g in keyed if g.cover is None and _version(g) == cover.version]
+        # of the same version; or of another ("v8 0/9" over "v7 i/9") when the cover has none
+        candidates = [g for g in keyed if g.cover is None]
         lone = [g for g in own if g.cover is cover and not g.members]
-        if len(candidates) == 1 and len(lone) == 1 and not any(g.members for g in own):
+        alone = len(lone) == 1 and not any(g.members for g in own)
+        if len(candidates) == 1 and alone and id(lone[0]) not in replaced:
             candidates[0].cover = cover
             replaced[id(lone[0])] = candidates[0]
     if not replaced:
@@ -250,8 +253,6 @@ def _compatible(child: Patch, ancestor: Patch) -> bool:
         return False
     if not (ancestor.is_cover or ancestor.numbered):
         return False
-    if answers_cover:
-        return True  # its cover's, whatever version it says ("v8 0/9" over "v7 3/9")
     return ancestor.version == child.version or (child.version == 1 and ancestor.version > 1)
 
 
@@ -295,11 +296,6 @@ def _to_series(group: _Group) -> Series:
 
 
 def _total(cover: Patch | None, patches: tuple[Patch, ...]) -> int:
-    """Return a series' total: what its numbered patches agree on (a cover that miscounts
-    them invents no missing patch), else the largest count any mail gives."""
-    totals = {p.total for p in patches}
-    if len(totals) == 1 and all(p.numbered for p in patches):
-        agreed = totals.pop()
-        if agreed >= len(patches):
-            return agreed
+    """Return a series' total: the largest count any of its mails gives, so that a cover
+    that undercounts its patches ("0/2" over three) makes no patch missing or extra."""
     return max([p.total for p in patches] + ([cover.total] if cover else []) + [len(patches)])
