@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kvmlist import Message, Patch, Person, parse_message
 from kvmlist.models import Defect
@@ -211,3 +213,34 @@ def test_fast_date_reading_agrees_with_the_stdlib(text: str) -> None:
     from kvmlist.parse import dates
 
     assert dates._rfc2822(text) == dates._rfc2822_stdlib(text)
+
+
+LINES = [
+    b"Content-Type: text/plain; charset=UTF-8",
+    b"content-transfer-encoding: base64",
+    b"CONTENT-TYPE :multipart/mixed;",
+    b"\x0cContent-Type\t: text/html",
+    b"Content-Type x: not a field",
+    b"Content-Transfer-Encoding",
+    b"X-Content-Type: text/plain",
+    b"Received: from a (b) by c",
+    b'\tboundary="x"',
+    b" charset=latin1",
+    b"garbage without a colon",
+    b": no name",
+    b"",
+    b"Subject: Content-Type: inside a value",
+    b"Content-Type:\r",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=12))
+def test_scanning_the_body_fields_alone_reads_what_the_full_scan_reads(lines: list[bytes]) -> None:
+    from kvmlist.parse.headers import scan_fields, scan_headers
+    from kvmlist.parse.mime import BODY_FIELDS
+
+    block = b"\n".join(lines)
+    fast, full = scan_fields(block, BODY_FIELDS), scan_headers(block, [], wanted=BODY_FIELDS)
+    for name in BODY_FIELDS:
+        assert fast.get_all(name) == full.get_all(name)

@@ -129,6 +129,74 @@ def _sliced_lines(block: bytes) -> Iterator[bytes]:
         start = end + 1
 
 
+def scan_fields(block: bytes, names: frozenset[str]) -> Headers:
+    """Return ``scan_headers(block, [], wanted=names)``, visiting only the lines of those fields.
+
+    For a lazy ``.body``, which needs two fields of a block that may have dozens (Received,
+    DKIM...): ``bytes.find`` on the lower-cased block finds the lines that may start one, a
+    pattern checks them, and only their own lines are read, by the rules of
+    :func:`scan_headers` (a malformed line does not end a field).
+    """
+    fields: dict[str, list[str]] = {}
+    if not names:
+        return Headers(fields)
+    lowered = block.lower()  # ASCII only: the same bytes at the same offsets
+    starts = sorted({lowered.rfind(b"\n", 0, at) + 1 for at in _finds(lowered, _stem(names))})
+    for start in starts:
+        match = _field_start(names).match(lowered, start)
+        if match is None:
+            continue
+        end = _line_end(block, match.end())
+        value = [block[match.end() : end]]
+        while end < len(block):  # the lines after it, up to the next field
+            start, end = end + 1, _line_end(block, end + 1)
+            line = block[start:end]
+            if line[:1] in (b" ", b"\t"):
+                value.append(line)
+            elif line and _is_field_line(line):
+                break
+        _store(fields, match.group(1).decode("ascii"), value, [])
+    return Headers(fields)
+
+
+def _finds(data: bytes, stem: bytes) -> list[int]:
+    found, at = [], data.find(stem)
+    while at >= 0:
+        found.append(at)
+        at = data.find(stem, at + 1)
+    return found
+
+
+def _line_end(block: bytes, start: int) -> int:
+    end = block.find(b"\n", start)
+    return len(block) if end < 0 else end
+
+
+@functools.cache
+def _stem(names: frozenset[str]) -> bytes:
+    """The longest start the names share ("content-t"): every field line holds it."""
+    first, last = min(names), max(names)  # the sorted ends differ earliest
+    shared = 0
+    while shared < min(len(first), len(last)) and first[shared] == last[shared]:
+        shared += 1
+    return first[:shared].encode("ascii")
+
+
+@functools.cache
+def _field_start(names: frozenset[str]) -> re.Pattern[bytes]:
+    # a line (not a continuation) whose part before its first colon is one of the names,
+    # once bytes.strip() has taken the whitespace around it: what scan_headers would store
+    alternatives = b"|".join(re.escape(name.encode("ascii")) for name in sorted(names))
+    return re.compile(rb"[\r\x0b\x0c]*(" + alternatives + rb")[ \t\r\x0b\x0c]*:")
+
+
+def _is_field_line(line: bytes) -> bool:
+    """A line that starts a field for scan_headers (else, not being a continuation, it is
+    a malformed line, recorded and skipped)."""
+    colon = line.find(b":")
+    return colon > 0 and b" " not in line[:colon].strip()
+
+
 def _store(
     fields: dict[str, list[str]], name: str, parts: list[bytes], defects: list[Defect]
 ) -> None:

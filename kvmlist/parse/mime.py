@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import Headers, decode_text, scan_headers, split_raw
+from kvmlist.parse.headers import Headers, decode_text, scan_fields, split_raw
 
 if TYPE_CHECKING:
     import email.message
@@ -35,6 +35,10 @@ RE_CONTAINER = re.compile(rb"(?im)^content-type:[ \t]*(?:\n[ \t]+)?(?:multipart|
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+
+
+#: The header fields that say how a body is decoded.
+BODY_FIELDS = frozenset({"content-type", "content-transfer-encoding"})
 
 
 @dataclass(slots=True)
@@ -72,8 +76,8 @@ def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
 def _decode(raw: bytes, headers: Headers | None, defects: list[Defect]) -> str:
     raw = normalise_newlines(raw)
     block, body = split_raw(raw)
-    if headers is None:
-        headers = scan_headers(block, [])
+    if headers is None:  # a lazy .body: only the two fields that say how to decode it
+        headers = scan_fields(block, BODY_FIELDS)
     ctype = headers.get("content-type") or "text/plain"
     encoding = (headers.get("content-transfer-encoding") or "").strip().lower()
     main = ctype.split(";", 1)[0].strip().lower()

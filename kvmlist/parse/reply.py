@@ -82,6 +82,9 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
 
 def applied_notice(body: str) -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none."""
+    # a notice thanks (RE_NOTICE's line) or lists commits (RE_COMMIT): most replies do neither
+    if "commit:" not in body and "thank" not in body.lower():
+        return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
     tree = _notice_tree(lines)
     listed = tuple(_listed(lines))
