@@ -9,6 +9,7 @@ import tracemalloc
 import pytest
 
 import kvmlist
+import kvmlist.sources.mbox
 from kvmlist.parse.message import parse_message
 
 from .conftest import mail, mbox
