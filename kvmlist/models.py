@@ -51,15 +51,16 @@ DefectKind = Literal[
 
 @dataclass
 class _LazyFields:
-    """The parse layer's functions behind the lazy fields (``Message.body``, ``Patch.diff``,
-    ``Patch.description``).
+    """The parse layer's functions behind the lazy fields (``Message.body`` and its defects,
+    ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported, and
     ``import kvmlist`` (which runs before any ``kvmlist.*`` module) imports it.
     """
 
-    body: Callable[[bytes], str] | None = None
+    body: Callable[[bytes], tuple[str, tuple[Defect, ...]]] | None = None
+    subject_title: Callable[[str], str] | None = None
     diff: Callable[[str], str] | None = None
     description: Callable[[str], str] | None = None
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None
@@ -70,14 +71,17 @@ _LAZY = _LazyFields()
 
 def install_lazy_fields(
     *,
-    body: Callable[[bytes], str],
+    body: Callable[[bytes], tuple[str, tuple[Defect, ...]]],
+    subject_title: Callable[[str], str],
     diff: Callable[[str], str],
     description: Callable[[str], str],
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
 ) -> None:
-    """Set how ``Message.body`` (raw -> text), ``Patch.diff`` and ``Patch.description``
-    (body -> part of it) are computed."""
+    """Set how ``Message.body`` (raw -> text and its defects), ``Message.subject_title``
+    (subject -> title), ``Patch.diff`` and ``Patch.description`` (body -> part of it) are
+    computed."""
     _LAZY.body = body
+    _LAZY.subject_title = subject_title
     _LAZY.diff = diff
     _LAZY.description = description
     _LAZY.recipients = recipients
@@ -193,11 +197,27 @@ class Message(_Frozen):
     raw: bytes = Field(default=b"", repr=False, description="The message as archived")
 
     @functools.cached_property
-    def body(self) -> str:
-        """The decoded text body (text/plain parts and patch attachments)."""
+    def _decoded_body(self) -> tuple[str, tuple[Defect, ...]]:
         if _LAZY.body is None:
             raise _missing_parser()
         return _LAZY.body(self.raw)
+
+    @property
+    def body(self) -> str:
+        """The decoded text body (text/plain parts and patch attachments), decoded once."""
+        return self._decoded_body[0]
+
+    @property
+    def body_defects(self) -> tuple[Defect, ...]:
+        """What was odd about the body; for patches and covers also in ``defects``."""
+        return self._decoded_body[1]
+
+    @functools.cached_property
+    def subject_title(self) -> str:
+        """The subject without its ``Re:``/``[PATCH ...]`` prefixes (a patch's ``title``)."""
+        if _LAZY.subject_title is None:
+            raise _missing_parser()
+        return _LAZY.subject_title(self.subject)
 
     @functools.cached_property
     def recipients(self) -> tuple[Person, ...]:

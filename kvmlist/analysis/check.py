@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch
-from kvmlist.parse.mime import decode_body
 
 #: Examples kept per defect kind.
 EXAMPLES = 3
@@ -80,10 +79,9 @@ def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Messa
     for message in messages:
         result.mails_out += 1
         result.kinds[message.kind] += 1
-        # bodies of replies are decoded lazily; check decodes them to report their defects too
-        body_defects = (
-            [] if message.kind in ("patch", "cover") else decode_body(message.raw).defects
-        )
+        # a patch's or cover's body defects are in its defects already (its body is split at
+        # parse time); other mails decode theirs lazily, and check reports them too
+        body_defects = () if message.kind in ("patch", "cover") else message.body_defects
         for defect in (*message.defects, *body_defects):
             result.defects[defect.kind] += defect.count
             examples = result.examples.setdefault(defect.kind, [])

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.reply import applied_notice
-from kvmlist.parse.subject import parse_subject
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
     from kvmlist.grouping.landed.model import LandedMap
@@ -89,7 +88,7 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
     parent = message.parent_id
     title = titles.get(parent, "") if parent else ""
     yield Acceptance(
-        title or parse_subject(message.subject).title,
+        title or message.subject_title,
         message.sender,
         notice.tree,
         None,

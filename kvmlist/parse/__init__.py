@@ -5,18 +5,28 @@ from kvmlist.parse.body import split_body
 from kvmlist.parse.description import description
 from kvmlist.parse.mime import decode_body
 from kvmlist.parse.recipients import recipients_of
+from kvmlist.parse.subject import parse_subject
 
 
-def _body_text(raw: bytes) -> str:
-    return decode_body(raw).text
+def _body(raw: bytes) -> tuple[str, tuple[models.Defect, ...]]:
+    decoded = decode_body(raw)
+    return decoded.text, tuple(decoded.defects)
+
+
+def _subject_title(subject: str) -> str:
+    return parse_subject(subject).title
 
 
 def _diff(body: str) -> str:
     return split_body(body).diff
 
 
-# Message.body, Patch.diff and Patch.description stay lazy (bodies are costly) without
-# models importing parse.
+# Message.body, Message.subject_title, Patch.diff and Patch.description stay lazy (bodies are
+# costly) without models importing parse.
 models.install_lazy_fields(
-    body=_body_text, diff=_diff, description=description, recipients=recipients_of
+    body=_body,
+    subject_title=_subject_title,
+    diff=_diff,
+    description=description,
+    recipients=recipients_of,
 )
