@@ -33,8 +33,6 @@ RE_FROM_LINE = re.compile(rb"^(From [0-9a-f]{40} Mon Sep 17 00:00:00 2001)", re.
 RE_INFO_LINE = re.compile(r"^(Author|Email|Subject|Date): ?(.*)$", re.MULTILINE)
 # --000000000000964d13062e9e5cc5 + Content-Type: text/plain   (a MIME part left undecoded)
 RE_PART_HEADER = re.compile(r"^--\S+\nContent-Type: ", re.MULTILINE)
-# trailing spaces at line ends
-RE_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 class GitMissingError(KvmlistError, RuntimeError):
@@ -118,4 +116,6 @@ def _left_mime_undecoded(message: str) -> bool:
 
 def _text(text: str) -> str:
     """Text as both tools mean it: LF line ends, no trailing spaces, no blank lines around."""
-    return RE_TRAILING_SPACE.sub("", text.replace("\r\n", "\n")).strip("\n")
+    # rstrip per line: the pattern `[ \t]+$` is quadratic on a long run of blanks then text
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rstrip(" \t") for line in lines).strip("\n")
