@@ -33,10 +33,14 @@ SAFE_CONFIG = (
 SAFE_LOG_FLAGS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color")
 
 
+def safe_options() -> list[str]:
+    """Return the options, before git's subcommand, that run no program a repository names."""
+    return ["--no-pager", *(item for setting in SAFE_CONFIG for item in ("-c", setting))]
+
+
 def git_command(git_dir: Path, *args: str) -> list[str]:
     """Return the argument vector running ``git args`` on a repository, hardened."""
-    options = [item for setting in SAFE_CONFIG for item in ("-c", setting)]
-    return ["git", "--no-pager", *options, f"--git-dir={git_dir}", *args]
+    return ["git", *safe_options(), f"--git-dir={git_dir}", *args]
 
 
 def git_env() -> dict[str, str]:

@@ -1,8 +1,8 @@
 """Running git on a tree the user names: argument lists only, no repository-supplied programs.
 
-Every call goes through :func:`run_git`, which turns off what a repository's own configuration
-could make git run (fsmonitor hooks, signature checking, pagers, external diff and textconv
-drivers are turned off where the diff is made) and reports failures as one-line errors.
+Every call goes through :func:`run_git`, which runs git with the options and environment of
+kvmlist.sources._git (nothing a repository's own configuration names is run; external diff and
+textconv drivers are turned off where the diff is made) and reports failures as one-line errors.
 """
 
 from __future__ import annotations
@@ -13,19 +13,7 @@ import threading
 from pathlib import Path
 
 from kvmlist.errors import SourceError, UsageError
-
-#: Options before the subcommand: nothing the tree's config names gets executed.
-SAFE_OPTIONS = (
-    "-c",
-    "core.fsmonitor=",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "core.pager=cat",
-    "-c",
-    "color.ui=false",
-    "--no-pager",
-)
+from kvmlist.sources._git import git_env, safe_options
 
 
 class GitTreeError(SourceError):
@@ -81,14 +69,12 @@ def _output(tree: Path, args: tuple[str, ...], done: subprocess.CompletedProcess
 def _run(
     tree: Path, args: tuple[str, ...], stdin: bytes | None = None, check: bool = False
 ) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
-    env.pop("GIT_EXTERNAL_DIFF", None)
     try:
         return subprocess.run(
-            ["git", *SAFE_OPTIONS, "-C", str(tree), *args],
+            ["git", *safe_options(), "-C", str(tree), *args],
             input=stdin,
             capture_output=True,
-            env=env,
+            env={**git_env(), "LC_ALL": "C"},
             check=check,
         )
     except FileNotFoundError:
