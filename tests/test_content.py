@@ -156,3 +156,35 @@ def test_a_munged_sender_is_the_person_on_google_groups_and_mailman(case: str) -
     assert (patch.sender.name, patch.sender.email) == ("Dana Whitcombe", "dana@example.net")
     assert patch.author == patch.sender
     assert any(d.kind == "dmarc-unmunged" for d in patch.defects)
+
+
+def _multipart_reply(encoding: str, payload: str) -> bytes:
+    return (
+        "From: Reviewer <rev@example.org>\nSubject: Re: [PATCH] arm64: fix it\n"
+        "Message-ID: <mp-reply@example.org>\nIn-Reply-To: <patch@example.org>\n"
+        "Date: Tue, 3 Mar 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b1"\n\n'
+        "--b1\nContent-Type: text/plain\n\nHow about this instead?\n\n"
+        f"--b1\nContent-Type: text/x-patch\nContent-Transfer-Encoding: {encoding}\n\n"
+        f"{payload}\n--b1--\n"
+    ).encode()
+
+
+DIFF = "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+@pytest.mark.parametrize("encoding", ["base64", "7bit"])
+def test_a_multipart_reply_with_a_diff_says_so_even_when_base64_hides_it(encoding: str) -> None:
+    import base64
+
+    payload = base64.b64encode(DIFF.encode()).decode() if encoding == "base64" else DIFF
+    reply = kvmlist.parse_message(_multipart_reply(encoding, payload))
+    assert reply.kind == "reply" and reply.has_diff
+    assert "+b" in reply.body
+
+
+def test_a_multipart_reply_without_a_diff_has_none() -> None:
+    raw = _multipart_reply("7bit", "Just some notes, no change.").replace(b"x-patch", b"plain")
+    reply = kvmlist.parse_message(raw)
+    assert reply.kind == "reply" and not reply.has_diff
+    assert "How about this instead?" in reply.body and "no change" in reply.body

@@ -24,6 +24,8 @@ from kvmlist.parse.trailers import parse_trailers
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
 RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
+# Content-Transfer-Encoding: base64   (a MIME part whose text, a diff maybe, is not visible raw)
+RE_HIDDEN_DIFF_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64", re.IGNORECASE)
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
@@ -69,12 +71,18 @@ def _parse(raw: bytes) -> Message:
 
 def _decoded_if_needed(text: bytes, headers: Headers, info: SubjectInfo) -> BodyText | None:
     """Return the decoded body, or None for a reply that cannot hold a diff (not decoded:
-    most of an archive is replies, and their bodies are decoded on first use)."""
+    most of an archive is replies, and their bodies are decoded on first use).
+
+    A diff shows in the raw text unless base64 hides it: a multipart reply is decoded only
+    when one of its parts is base64 (the stdlib's MIME parser is the costly part of parsing).
+    """
     if not info.is_reply and not info.is_forward:
         return decode_body(text, headers)
-    ctype = (headers.get("content-type") or "").lower()
     encoding = (headers.get("content-transfer-encoding") or "").lower()
-    if "multipart" in ctype or "base64" in encoding or may_hold_diff(text):
+    if "base64" in encoding or may_hold_diff(text):
+        return decode_body(text, headers)
+    ctype = (headers.get("content-type") or "").lower()
+    if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text):
         return decode_body(text, headers)
     return None
 
