@@ -1,0 +1,100 @@
+"""The parser's fast paths give exactly what its general paths give (issue 18).
+
+Each fast path reads the common form of an input with one pattern or a few ``find`` calls
+and hands everything else to the general code; these tests hold the two equal on inputs
+built from realistic and odd pieces, and hold the new patterns linear on hostile input.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kvmlist.parse import headers
+from kvmlist.parse.defects import DefectLog
+from kvmlist.parse.headers import PARSED_FIELDS, scan_headers
+
+from .scaling import LINEAR_BOUND, growth
+
+HEADER_LINES = [
+    b"From: Marc Zyngier <maz@kernel.org>",
+    b"from: =?utf-8?q?Radim_Kr=C4=8Dm=C3=A1=C5=99?= <rkrcmar@redhat.com>",
+    b"Subject: [PATCH v2 3/7] KVM: arm64: Fix the vgic",
+    b"SUBJECT:no space after the colon",
+    b"Date: Tue, 3 Mar 2026 10:00:00 +0000",
+    b"Message-Id: <20260303100000.1-3-maz@kernel.org>",
+    b"In-Reply-To: <20260303100000.1-1-maz@kernel.org>",
+    b"References: <a@x>",
+    b"Content-Type: text/plain; charset=UTF-8",
+    b"Content-Transfer-Encoding: 8bit",
+    b"X-Original-From: Oliver <oliver@linux.dev>",
+    b"Reply-To: oliver@linux.dev",
+    b"List-Id: <kvmarm.lists.linux.dev>",
+    b"Received: from smtp.kernel.org (smtp.kernel.org [10.30.226.201])",
+    b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d=kernel.org;",
+    b"X-Mailer: git-send-email 2.39.2",
+    b"\tby smtp.subspace.kernel.org (Postfix) with ESMTP",
+    b" <b@x> <c@x>",
+    b"  ",
+    b"Subject: caf\xe9 in cp1252",
+    b"Subject: nul\x00 inside",
+    b"Subject : space before the colon",
+    b"\x0cSubject: form feed first",
+    b"X Bad: a space in the name",
+    b"no colon at all",
+    b": no name",
+    b"Sub\xc3\xa9ject: a non-ASCII name",
+    b"Date:\r",
+    b"From:",
+    b"",
+]
+
+
+def _both(block: bytes, wanted: frozenset[str] | None) -> None:
+    general = DefectLog()
+    expected = headers._scan_lines(block, general, wanted)
+    found = DefectLog()
+    result = scan_headers(block, found, wanted)
+    assert result._fields == expected._fields
+    assert found.frozen() == general.frozen()
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from(HEADER_LINES), max_size=14),
+    st.booleans(),
+    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"}), frozenset({"to", "cc"})]),
+)
+def test_scanning_a_header_block_reads_what_the_line_loop_reads(
+    lines: list[bytes], trailing_newline: bool, wanted: frozenset[str] | None
+) -> None:
+    block = b"\n".join(lines) + (b"\n" if trailing_newline else b"")
+    _both(block, wanted)
+
+
+def test_a_usual_header_block_takes_the_fast_path() -> None:
+    block = b"\n".join(HEADER_LINES[:18]) + b"\n"
+    assert headers._is_plain(block)
+    assert not headers._is_plain(block + b"no colon at all\n")
+    assert not headers._is_plain(b" folded first\n" + block)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda n: b"Subject: x\n" + b" folded\n" * n,
+        lambda n: b"From" * n + b"\n",
+        lambda n: b"X-" + b"a" * (10 * n) + b"\n",
+        lambda n: b"From: a\n" * n,
+        lambda n: b"\nfrom" * n,
+    ],
+    ids=["folds", "names-without-colon", "long-name", "repeated-field", "empty-lines"],
+)
+def test_the_fast_header_scan_is_linear(shape: object) -> None:
+    def work(n: int) -> None:
+        block = shape(n)  # type: ignore[operator]
+        scan_headers(block, [], PARSED_FIELDS)
+        scan_headers(block, [], None)
+
+    assert growth(work, 5_000) < LINEAR_BOUND
