@@ -5,11 +5,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 import kvmlist
-from kvmlist.analysis.check import check_messages
+from kvmlist.analysis.check import _Slimmer, check_messages
 
-from .conftest import FIXTURES, mail
+from .conftest import FIXTURES, SEED_MBOX, Corpus, mail, need
+
+PATCH_BODY = (
+    "Fix it.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+    " arch/x86/kvm/x86.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n"
+    "diff --git a/arch/x86/kvm/x86.c b/arch/x86/kvm/x86.c\n"
+    "--- a/arch/x86/kvm/x86.c\n+++ b/arch/x86/kvm/x86.c\n"
+    "@@ -1,1 +1,1 @@\n-\treturn 0;\n+\treturn 1;\n"
+)
 
 
 def run_check(*args: str) -> subprocess.CompletedProcess[str]:
@@ -41,3 +53,73 @@ def test_lost_mails_are_reported() -> None:
     result = check_messages(3, messages)
     assert result.lost == 1
     assert "1 LOST" in result.render()
+
+
+def _series_counts(messages: list[kvmlist.Message]) -> tuple[int, int]:
+    """(complete, partial) of the series group_series finds in the whole messages."""
+    found = kvmlist.group_series(messages)
+    return sum(s.complete for s in found), sum(not s.complete for s in found)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        FIXTURES / "kvm-sample.mbox",
+        FIXTURES / "series-shapes.mbox",
+        FIXTURES / "review-lifecycle.mbox",
+        FIXTURES / "landed-revisions.mbox",
+        FIXTURES / "broken.mbox",
+        SEED_MBOX,
+    ],
+    ids=lambda path: path.name,
+)
+def test_series_counted_on_slim_patches_equal_those_of_the_whole_mails(path: Path) -> None:
+    messages = list(kvmlist.read_mbox(need(path)))
+    result = check_messages(len(messages), messages)
+    assert (result.series_complete, result.series_partial) == _series_counts(messages)
+    assert result.series_complete + result.series_partial > 0
+
+
+def test_duplicates_and_pull_request_covers_count_as_in_group_series() -> None:
+    pull = mail(
+        "[GIT PULL] KVM/arm64 fixes for 6.19",
+        "Please pull.\n\n  git://git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm.git"
+        " tags/kvmarm-fixes-6.19-1\n",
+        message_id="<pull@kernel.org>",
+    )
+    patches = [
+        mail(
+            f"[PATCH {i}/3] KVM: arm64: Fix vgic thing {i}",
+            message_id=f"<p{i}@kernel.org>",
+            extra="In-Reply-To: <pull@kernel.org>\nReferences: <pull@kernel.org>\n",
+        )
+        for i in (1, 2)
+    ]
+    lone = mail("[PATCH v2 2/2] KVM: x86: Other", message_id="<lone@example.org>")
+    raws = [pull, *patches, patches[0], lone, lone]  # copies arrive twice (cross-posted)
+    messages = [kvmlist.parse_message(raw) for raw in raws]
+    result = check_messages(len(raws), messages)
+    assert (result.series_complete, result.series_partial) == _series_counts(messages) == (0, 2)
+
+
+def test_check_holds_slim_patches_only() -> None:
+    slim = _Slimmer()
+    patch = kvmlist.parse_message(mail(body=PATCH_BODY, message_id="<s@example.org>"))
+    reply = kvmlist.parse_message(mail("Re: [PATCH] KVM: x86: Fix a thing", message_id="<r@x>"))
+    assert isinstance(patch, kvmlist.Patch) and patch.raw and patch.commit_message
+    kept = slim.project(patch)
+    assert kept is not None and kept.message_id == patch.message_id
+    assert (kept.raw, kept.commit_message, kept.title, kept.trailers) == (b"", "", "", ())
+    assert kept.author is not None and kept.author.email == "jane@example.org"
+    assert slim.project(reply) is None
+    assert slim.project(patch) is None  # a second copy: group_series keeps the first
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["kvmarm", "kasan-dev-2025", "intel-wired-lan-2025"])
+def test_series_counted_on_slim_patches_equal_on_a_corpus(
+    corpus: Callable[[str], Corpus], name: str
+) -> None:
+    messages = corpus(name).messages
+    result = check_messages(len(messages), messages)
+    assert (result.series_complete, result.series_partial) == _series_counts(messages)

@@ -1,13 +1,18 @@
-"""--inbox commands stream: memory does not grow with the archive (check, stats, report)."""
+"""--inbox commands stream: memory does not grow with the archive (check, stats, report), and
+the first mail of an archive arrives before git has listed the rest."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from kvmlist.cli.commands import main
+from kvmlist.sources.public_inbox import ArchivedMail, iter_archive
 
 from .conftest import mail
 from .inbox_builder import build_epoch
@@ -21,12 +26,12 @@ BODY = (
 )
 
 
-def _inbox(root: Path, count: int) -> Path:
+def _inbox(root: Path, count: int, body: str = BODY) -> Path:
     (root / "git").mkdir(parents=True)
     build_epoch(
         root / "git" / "0.git",
         [
-            ("m", mail(f"[PATCH] KVM: fix {n}", BODY, message_id=f"<{n}@x>"), T0 + n)
+            ("m", mail(f"[PATCH] KVM: fix {n}", body, message_id=f"<{n}@x>"), T0 + n)
             for n in range(count)
         ],
     )
@@ -68,3 +73,45 @@ def test_check_reads_an_inbox(
     assert main(["check", "--inbox", str(small)]) == 0
     out = capsys.readouterr().out
     assert "mails in:   60" in out and "mails out:  60" in out and "patches:    60" in out
+
+
+#: git, except that ``git log`` writes its first lines and holds the rest until the test
+#: creates the gate file: a reader that needs more of the log before its first mail waits.
+HELD_LOG_GIT = """#!/bin/sh
+for arg; do
+    if [ "$arg" = log ]; then
+        "$KVMLIST_TEST_GIT" "$@" > "$KVMLIST_TEST_LOG" || exit $?
+        head -n 12 "$KVMLIST_TEST_LOG"
+        while [ ! -e "$KVMLIST_TEST_GATE" ]; do sleep 0.05; done
+        exec tail -n +13 "$KVMLIST_TEST_LOG"
+    fi
+done
+exec "$KVMLIST_TEST_GIT" "$@"
+"""
+
+
+def test_the_first_mail_arrives_before_git_log_is_read_to_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = _inbox(tmp_path / "inbox", 300, body="Fix it.\n")
+    gate = tmp_path / "gate"
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    shim.write_text(HELD_LOG_GIT)
+    shim.chmod(0o755)
+    monkeypatch.setenv("KVMLIST_TEST_GIT", str(shutil.which("git")))
+    monkeypatch.setenv("KVMLIST_TEST_LOG", str(tmp_path / "log"))
+    monkeypatch.setenv("KVMLIST_TEST_GATE", str(gate))
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    mails = iter_archive(inbox)
+    first: list[ArchivedMail] = []
+    reader = threading.Thread(target=lambda: first.append(next(mails)), daemon=True)
+    reader.start()
+    reader.join(60)  # a guard against waiting forever, not a timing: the log is held
+    arrived_while_held = bool(first)
+    gate.touch()
+    reader.join()
+    rest = list(mails)
+    assert arrived_while_held, "the first mail waited for the rest of git log"
+    assert b"<0@x>" in first[0].raw  # the oldest mail comes first
+    assert len(first) + len(rest) == 300

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Message, Patch
+from kvmlist.models import Message, Patch, Person
 
 #: Examples kept per defect kind.
 EXAMPLES = 3
@@ -53,10 +54,11 @@ class CheckResult:
 def check_messages(raw_count: int, messages: Iterable[Message]) -> CheckResult:
     """Return the health of an archive of raw_count mails that parsed into messages."""
     result = CheckResult(mails_in=raw_count)
-    kept: list[Message] = []
-    for message in _counted(messages, result):
-        kept.append(_projection(message))
-    for series in group_series(kept):
+    slim = _Slimmer()
+    kept = [p for p in map(slim.project, _counted(messages, result)) if p is not None]
+    del slim  # its index of Message-IDs is not needed for grouping
+    # completeness depends on the patches and covers alone: no review trailers
+    for series in group_series(kept, reviews=False):
         if series.complete:
             result.series_complete += 1
         else:
@@ -64,15 +66,51 @@ def check_messages(raw_count: int, messages: Iterable[Message]) -> CheckResult:
     return result
 
 
-def _projection(message: Message) -> Message:
-    """Return what series grouping needs of a mail: not its raw bytes nor commit message.
+class _Slimmer:
+    """Projects each mail to what series grouping reads of it, or to nothing.
 
-    check holds every mail of an archive until the series are grouped; without these a mail
-    takes a few hundred bytes instead of its size (docs/performance.md).
+    check holds these until the series are grouped: a patch or cover keeps its ids, numbers,
+    date and its author's address (one Person per address, shared). Other
+    mails go: a pull request or a naked cover that group_series makes a series' cover letter
+    changes neither the series nor their completeness (its version and total are the
+    patches'). Raw bytes, bodies, titles, trailers and replies are not held
+    (docs/performance.md).
     """
-    if isinstance(message, Patch):
-        return message.model_copy(update={"raw": b"", "commit_message": "", "trailers": ()})
-    return message.model_copy(update={"raw": b""})
+
+    def __init__(self) -> None:
+        self._persons: dict[str, Person] = {}
+        self._kept: set[str] = set()
+
+    def project(self, message: Message) -> Patch | None:
+        """Return the slim copy of a patch that grouping needs; None for any other mail and
+        for a later copy of a patch (group_series keeps the first)."""
+        if not isinstance(message, Patch) or message.message_id in self._kept:
+            return None
+        message_id = sys.intern(message.message_id)
+        self._kept.add(message_id)
+        return Patch(
+            message_id=message_id,
+            kind=message.kind,
+            # the subject is read only for "[PATCH v4 12/11]" (grouping's _added_later)
+            subject=message.subject if message.index == message.total else "",
+            author=self._person(message.author),
+            date=message.date,
+            in_reply_to=sys.intern(message.in_reply_to) if message.in_reply_to else None,
+            references=tuple(sys.intern(r) for r in message.references),
+            version=message.version,
+            index=message.index,
+            total=message.total,
+            numbered=message.numbered,
+        )
+
+    def _person(self, person: Person | None) -> Person | None:
+        """Return one Person per address: grouping compares authors' addresses, not names."""
+        if person is None:
+            return None
+        shared = self._persons.get(person.email)
+        if shared is None:
+            shared = self._persons[person.email] = Person(email=person.email)
+        return shared
 
 
 def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Message]:

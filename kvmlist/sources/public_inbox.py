@@ -257,12 +257,15 @@ def _arrivals(listing: IO[bytes]) -> Iterator[_Arrival]:
 
 
 def _chunks(arrivals: Iterator[_Arrival], size: int) -> Iterator[list[_Arrival]]:
+    """Yield the arrivals in lists of 1, 2, 4, ... up to size: the first mail is asked of
+    git as soon as ``git log`` names it, not once a whole batch of the log has been read."""
     chunk: list[_Arrival] = []
+    wanted = 1
     for arrival in arrivals:
         chunk.append(arrival)
-        if len(chunk) == size:
+        if len(chunk) == wanted:
             yield chunk
-            chunk = []
+            chunk, wanted = [], min(2 * wanted, size)
     if chunk:
         yield chunk
 
