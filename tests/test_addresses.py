@@ -1,0 +1,73 @@
+"""The plain-address fast path agrees with email-validator, which it spares most addresses."""
+
+from __future__ import annotations
+
+import email_validator
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kvmlist.parse.addresses import (
+    RE_PLAIN_ADDRESS,
+    SPECIAL_USE_DOMAINS,
+    address_defect,
+    is_plain_address,
+)
+
+
+def _accepted(addr: str) -> bool:
+    try:
+        email_validator.validate_email(addr, check_deliverability=False, allow_smtputf8=True)
+    except email_validator.EmailNotValidError:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(RE_PLAIN_ADDRESS, fullmatch=True))
+def test_every_plain_address_is_one_email_validator_accepts(addr: str) -> None:
+    if is_plain_address(addr):
+        assert _accepted(addr), addr
+
+
+@pytest.mark.parametrize(
+    "addr",
+    [
+        "maz@kernel.org",
+        "oliver.upton@linux.dev",
+        "syzbot+2f4a8c3b1e@syzkaller.appspotmail.com",
+        "Jane.O'Neil@example.co.uk",
+    ],
+)
+def test_real_addresses_take_the_fast_path(addr: str) -> None:
+    assert is_plain_address(addr)
+    assert address_defect(addr) is None
+
+
+@pytest.mark.parametrize(
+    "addr",
+    [
+        "jane..doe@example.org",  # two dots in a row
+        "jane@localhost",  # no dot
+        "jane@kvm.local",  # special-use domain
+        "jane@example.123",  # a TLD of digits
+        "jane@-example.org",  # a label starting with a hyphen
+        "jane doe@example.org",  # a space in the local part
+        "jane@" + "a" * 64 + ".org",  # label over 63
+    ],
+)
+def test_invalid_addresses_still_get_email_validators_defect(addr: str) -> None:
+    assert not is_plain_address(addr)
+    defect = address_defect(addr)
+    assert defect is not None and defect.kind == "invalid-address"
+    assert not _accepted(addr)
+
+
+def test_odd_but_valid_addresses_are_left_to_email_validator() -> None:
+    for addr in ('"jane doe"@example.org', "jane@xn--bcher-kva.example", "jane@[192.0.2.1]"):
+        assert not is_plain_address(addr)
+        assert (address_defect(addr) is None) == _accepted(addr)
+
+
+def test_the_special_use_domains_are_email_validators() -> None:
+    assert set(SPECIAL_USE_DOMAINS) == set(email_validator.SPECIAL_USE_DOMAIN_NAMES)
