@@ -142,7 +142,6 @@ def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path:
 def test_report_and_stats_use_a_process_per_core_for_a_large_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import kvmlist.cli.commands as commands
     import kvmlist.scale.workers as workers
 
     sample = str(FIXTURES / "kvm-sample.mbox")
@@ -159,11 +158,11 @@ def test_report_and_stats_use_a_process_per_core_for_a_large_file(
 
         return call
 
-    monkeypatch.setattr(
-        commands, "render_report_in_workers", spy(commands.render_report_in_workers)
+    monkeypatch.setattr(  # the command imports them when it uses workers
+        workers, "render_report_in_workers", spy(workers.render_report_in_workers)
     )
     monkeypatch.setattr(
-        commands, "count_by_field_in_workers", spy(commands.count_by_field_in_workers)
+        workers, "count_by_field_in_workers", spy(workers.count_by_field_in_workers)
     )
     monkeypatch.setattr(workers, "CHUNK_BYTES", 4096)  # the sample is "large" now
     monkeypatch.setattr(os, "cpu_count", lambda: 2)

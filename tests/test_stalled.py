@@ -13,7 +13,7 @@ import pytest
 import kvmlist
 from kvmlist.analysis.stalled import find_stalled
 from kvmlist.cli.commands import main
-from kvmlist.cli.insight import duration
+from kvmlist.cli.insight_options import duration
 
 from .conftest import mail, mbox
 

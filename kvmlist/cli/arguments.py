@@ -6,8 +6,13 @@ import argparse
 from typing import Any
 
 from kvmlist._version import __version__
-from kvmlist.cli.insight import add_site, add_stalled, add_subsystems
-from kvmlist.cli.landed import add_git_option, add_landed
+from kvmlist.cli.insight_options import (
+    add_git_option,
+    add_landed,
+    add_site,
+    add_stalled,
+    add_subsystems,
+)
 from kvmlist.cli.lore_options import add_lore_options
 from kvmlist.cli.output import EXIT_USAGE
 

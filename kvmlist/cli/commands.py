@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
@@ -23,13 +23,8 @@ from kvmlist.analysis.aggregate import (
     count_by_field,
     explain_unknown,
 )
-from kvmlist.analysis.check import check_messages
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
-from kvmlist.analysis.review_economy import review_economy
-from kvmlist.analysis.review_stats import TIMINGS, review_summary
 from kvmlist.cli.arguments import build_parser
-from kvmlist.cli.insight import run_site, run_stalled, run_subsystems
-from kvmlist.cli.landed import landed_in, median_time_to_land, run_landed
 from kvmlist.cli.loading import (
     Counted,
     Loaded,
@@ -58,11 +53,8 @@ from kvmlist.cli.output import (
 )
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
-from kvmlist.grouping.landed import LandedMap
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Series
-from kvmlist.outputs import plot
-from kvmlist.outputs.landed_marks import mark_landed
 from kvmlist.outputs.report import (
     ReportFigures,
     ReportRange,
@@ -70,13 +62,14 @@ from kvmlist.outputs.report import (
     render_report,
     report_figures,
 )
-from kvmlist.scale.workers import (
-    count_by_field_in_workers,
-    render_report_in_workers,
-    worth_workers,
-)
 from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
+
+if TYPE_CHECKING:
+    from kvmlist.grouping.landed import LandedMap
+
+# Modules only some commands need are imported in those commands, so that the start-up of
+# `kvmlist report` does not pay for plots, git, HTTP or worker processes (docs/performance.md).
 
 __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -117,6 +110,8 @@ def _check_output_options(args: argparse.Namespace) -> None:
     if fmt in FILE_ONLY_FORMATS and is_stdout(args.output):
         raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
     if args.command == "plot":
+        from kvmlist.outputs import plot
+
         if not args.output:
             raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
         if Path(args.output).suffix.lower() not in plot.FORMATS:
@@ -134,6 +129,8 @@ def _note(args: argparse.Namespace, text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kvmlist.analysis.check import check_messages
+
     raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
     parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
     result = check_messages(0, parsed)
@@ -158,6 +155,9 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     landed: LandedMap | None = None
     if args.git:  # the mails are kept for find_landed and the marks: no streaming, no workers
+        from kvmlist.cli.landed import landed_in
+        from kvmlist.outputs.landed_marks import mark_landed
+
         kept = list(loaded.messages)
         loaded.messages = kept
         landed = landed_in(args, kept)
@@ -177,6 +177,8 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         return text
     workers = _workers(args)
     if workers > 1 and not args.git:
+        from kvmlist.scale.workers import render_report_in_workers
+
         return render_report_in_workers(
             _worker_source(args),
             workers,
@@ -202,6 +204,8 @@ def _workers(args: argparse.Namespace) -> int:
         return 1
     if args.workers is not None:
         return int(args.workers)
+    from kvmlist.scale.workers import worth_workers
+
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
@@ -272,6 +276,8 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     elif args.by == "author" and mailmap is not None:
         counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
     elif _workers(args) > 1:
+        from kvmlist.scale.workers import count_by_field_in_workers
+
         # the workers read and split the file; the bar counts the mails they hand back
         counts = count_by_field_in_workers(
             _worker_source(args), args.by, _workers(args), progress=progress_for(args, "counting")
@@ -297,6 +303,8 @@ def _identities(args: argparse.Namespace) -> tuple[Mailmap | None, OrganisationM
 
 
 def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
+    from kvmlist.outputs import plot
+
     mailmap, organisations = _identities(args)
     if args.kind == "top":
         figure = plot.top_contributors(
@@ -321,6 +329,9 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
 def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.by:
         return _review_economy(args, loaded)
+    from kvmlist.analysis.review_stats import TIMINGS, review_summary
+    from kvmlist.cli.landed import landed_in, median_time_to_land
+
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     messages = list(loaded.messages)
     summary = review_summary(messages, mailmap=mailmap)
@@ -355,6 +366,8 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
 
 
 def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
+    from kvmlist.analysis.review_economy import review_economy
+
     mailmap, organisations = _identities(args)
     economy = review_economy(
         loaded.messages, by=args.by, mailmap=mailmap, organisations=organisations
@@ -389,11 +402,24 @@ def _hours(value: timedelta | None) -> float | None:
     return round(value.total_seconds() / 3600, 1) if value is not None else None
 
 
+def _deferred(module: str, name: str) -> Callable[[argparse.Namespace, Loaded], str | None]:
+    """Return a command that imports its module when it runs."""
+
+    def run(args: argparse.Namespace, loaded: Loaded) -> str | None:
+        import importlib
+
+        command: Callable[[argparse.Namespace, Loaded], str | None]
+        command = getattr(importlib.import_module(module), name)
+        return command(args, loaded)
+
+    return run
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Loaded], str | None]] = {
-    "landed": run_landed,
-    "site": run_site,
-    "stalled": run_stalled,
-    "subsystems": run_subsystems,
+    "landed": _deferred("kvmlist.cli.landed", "run_landed"),
+    "site": _deferred("kvmlist.cli.insight", "run_site"),
+    "stalled": _deferred("kvmlist.cli.insight", "run_stalled"),
+    "subsystems": _deferred("kvmlist.cli.insight", "run_subsystems"),
     "plot": _plot,
     "report": _report,
     "review": _review,

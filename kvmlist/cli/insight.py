@@ -5,85 +5,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.maintainers import Maintainers
-from kvmlist.analysis.stalled import LORE, StalledReport, StalledSeries, find_stalled
+from kvmlist.analysis.stalled import StalledReport, StalledSeries, find_stalled
 from kvmlist.analysis.subsystems import subsystem_stats
-from kvmlist.cli.landed import git_tree
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows, write_file
 from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.models import Message
 
-# 14d | 2w | 36h | 14 (days)
-RE_DURATION = re.compile(r"(\d{1,5})\s*([hdw]?)")
-UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "": None}
 #: Recipients shown in a table cell before "+N".
 SHOWN_RECIPIENTS = 3
-
-
-def duration(text: str) -> timedelta:
-    """Return an age given as 14d, 2w, 36h or a number of days (argparse type)."""
-    match = RE_DURATION.fullmatch(text.strip().lower())
-    if not match:
-        raise argparse.ArgumentTypeError(f"{text!r}: give an age like 14d, 2w or 36h")
-    unit = UNITS[match.group(2)] or timedelta(days=1)
-    return int(match.group(1)) * unit
-
-
-def moment(text: str) -> datetime:
-    """Return a date given as YYYY-MM-DD (or ISO time), in UTC (argparse type)."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a date like 2025-12-04") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
-    """Add the ``stalled`` subcommand to the parser."""
-    stalled = commands.add_parser(
-        "stalled",
-        help="series nobody answered, oldest first",
-        description="List the series with no reply from anybody but their author, no review "
-        "trailer, no 'applied' notice and no newer revision or repost, posted at least --older "
-        "before the newest mail (or --now); then the series somebody else re-sent.",
-    )
-    add_source(stalled)
-    stalled.add_argument(
-        "--older", type=duration, default=timedelta(days=14), help="minimum age (default 14d)"
-    )
-    stalled.add_argument(
-        "--now", type=moment, help="measure ages to this date (default: the newest mail)"
-    )
-    stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
-    _add_git(stalled)
-    add_format(stalled)
-
-
-def add_subsystems(commands: Any, add_source: Any, add_format: Any) -> None:
-    """Add the ``subsystems`` subcommand to the parser."""
-    subsystems = commands.add_parser(
-        "subsystems",
-        help="series, review latency and maintainer answers per MAINTAINERS section",
-        description="Map every patch to the MAINTAINERS sections of the paths it touches "
-        "(F:, X:, N:, and K: on its text) and give per section: series, patches, how many got "
-        "an answer and how many one from the section's M:/R: people, median hours to the first "
-        "reply and the first review trailer.",
-    )
-    add_source(subsystems)
-    subsystems.add_argument(
-        "--maintainers", metavar="PATH", required=True, help="a kernel MAINTAINERS file"
-    )
-    subsystems.add_argument("--top", type=int, default=None, help="show only the N largest")
-    add_format(subsystems)
 
 
 def run_subsystems(args: argparse.Namespace, loaded: Loaded) -> str:
@@ -93,40 +30,6 @@ def run_subsystems(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
     return render_rows(rows, args.format)
-
-
-def add_site(commands: Any, add_source: Any) -> None:
-    """Add the ``site`` subcommand to the parser."""
-    site = commands.add_parser(
-        "site",
-        help="write a static HTML dashboard",
-        description="Write self-contained HTML pages into the directory -o names: overview "
-        "with trends, every series with its status, posting and reviewing leaderboards, the "
-        "stalled series and one page per week with its report. No server, no script, nothing "
-        "fetched: open DIR/index.html.",
-    )
-    add_source(site, output_help="the directory to write (required)")
-    site.add_argument("--list-name", help="the list's name in the pages (default: from List-Id)")
-    site.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
-    site.add_argument(
-        "--orgmap", metavar="FILE", help="an organisation map to add to the bundled one"
-    )
-    site.add_argument("--older", type=duration, default=timedelta(days=14),
-                      help="stalled after this age (default 14d)")  # fmt: skip
-    site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
-    site.add_argument(
-        "--maintainers", metavar="PATH", help="a kernel MAINTAINERS file: adds a subsystems page"
-    )
-    _add_git(site)
-
-
-def _add_git(parser: Any) -> None:
-    parser.add_argument(
-        "--git",
-        metavar="TREE",
-        type=git_tree,
-        help="a git tree: series that landed there are not stalled (docs/landed.md)",
-    )
 
 
 def _landed(args: argparse.Namespace, mails: list[Message]) -> LandedMap | None:

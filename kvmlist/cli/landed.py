@@ -11,28 +11,10 @@ from typing import Any
 
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows
-from kvmlist.errors import KvmlistError
 from kvmlist.grouping.landed import LandedMap, find_landed
-from kvmlist.grouping.landed.git import check_tree
 from kvmlist.grouping.landed.series import series_landings
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch
-
-
-def git_tree(text: str) -> str:
-    """Return a --git path that is a git repository (argparse type: a one-line error)."""
-    try:
-        check_tree(text)
-    except KvmlistError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
-
-
-def add_git_option(parser: Any, what: str) -> None:
-    """Add ``--git TREE`` to another command's parser; what says what it adds there."""
-    parser.add_argument(
-        "--git", metavar="TREE", type=git_tree, help=f"a git tree: {what} (docs/landed.md)"
-    )
 
 
 def landed_in(args: argparse.Namespace, messages: list[Message]) -> LandedMap | None:
@@ -53,27 +35,6 @@ def median_time_to_land(messages: list[Message], landed: LandedMap) -> timedelta
         if one.time_to_land is not None
     ]
     return timedelta(seconds=statistics.median(seconds)) if seconds else None
-
-
-def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
-    """Add the ``landed`` subcommand to the parser."""
-    landed = commands.add_parser(
-        "landed",
-        help="which posted patches reached a git tree",
-        description="Map every patch mail onto the commit that carries it in a git tree: "
-        "by a Link:/Message-Id: trailer, by git patch-id, or by a fuzzy match for reworked "
-        "patches (docs/landed.md).",
-    )
-    add_source(landed)
-    landed.add_argument("--git", metavar="TREE", required=True, type=git_tree, help="git tree")
-    landed.add_argument(
-        "--range", metavar="REVS", help="commits to look at (git revisions; default all refs)"
-    )
-    landed.add_argument(
-        "--series", action="store_true", help="one row per series instead of per patch"
-    )
-    landed.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
-    add_format(landed)
 
 
 def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:

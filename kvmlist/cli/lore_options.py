@@ -6,9 +6,13 @@ import argparse
 import math
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, LoreClient, split_lore_url
+from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, split_lore_url
 from kvmlist.sources.spec import classify_source
+
+if TYPE_CHECKING:
+    from kvmlist.sources.lore import LoreClient
 
 # 1048576 | 512K | 1M | 1.5GiB | 64mb
 RE_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
@@ -80,6 +84,8 @@ def add_lore_options(parser: argparse.ArgumentParser) -> None:
 
 def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
     """Return a client for the base the arguments (or a lore URL) name, with their limits."""
+    from kvmlist.sources.lore import LoreClient  # the HTTP machinery, for lore sources only
+
     base = getattr(args, "lore_base", None) or base_of(source) or DEFAULT_BASE
     deadline = getattr(args, "timeout", DEFAULT_LIMITS.deadline)
     return LoreClient(

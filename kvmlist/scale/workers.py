@@ -17,12 +17,10 @@ gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.cou
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 
 from kvmlist.analysis.identities import Mailmap
@@ -37,6 +35,8 @@ from kvmlist.sources.public_inbox import iter_archive
 from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from kvmlist.outputs.figures import Facts
 
 T = TypeVar("T")
@@ -303,6 +303,8 @@ def _in_order(
     jobs: Iterator[_Job], workers: int, project: Callable[[Message], T], strict: bool
 ) -> Iterator[T]:
     """Run jobs in a pool, at most workers * IN_FLIGHT at a time; yield results in order."""
+    from concurrent.futures import ProcessPoolExecutor  # loaded when workers really start
+
     pool = ProcessPoolExecutor(workers, mp_context=_context())
     pending: deque[Future[tuple[list[T], Exception | None]]] = deque()
     failure: Exception | None = None
@@ -336,6 +338,8 @@ def _results(future: Future[tuple[list[T], Exception | None]]) -> Iterator[T]:
 def _context() -> Any:
     """fork where it is safe: no re-import in each worker, so workers start at once."""
     if sys.platform.startswith("linux"):
+        import multiprocessing
+
         return multiprocessing.get_context("fork")
     return None
 

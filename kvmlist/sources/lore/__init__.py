@@ -19,6 +19,8 @@ cache; threads, searches and feeds are fetched again online and served from the 
 ``offline=True``. Every failure is a :class:`~kvmlist.errors.LoreError`.
 """
 
+from typing import TYPE_CHECKING
+
 from kvmlist.errors import (
     AnswerTooLarge,
     BadAnswer,
@@ -30,11 +32,42 @@ from kvmlist.errors import (
     NoSuchMessage,
     RedirectRefused,
 )
-from kvmlist.sources.lore._answers import FeedEntry
-from kvmlist.sources.lore._cache import default_cache_dir
-from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Limits
-from kvmlist.sources.lore._ids import normalise_message_id, split_lore_url
-from kvmlist.sources.lore.client import DEFAULT_BASE, LoreClient
+
+if TYPE_CHECKING:
+    from kvmlist.sources.lore._answers import FeedEntry
+    from kvmlist.sources.lore._cache import default_cache_dir
+    from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Limits
+    from kvmlist.sources.lore._ids import DEFAULT_BASE, normalise_message_id, split_lore_url
+    from kvmlist.sources.lore.client import LoreClient
+
+#: The client's names, imported on first use: the command line's options need the defaults,
+#: not the HTTP machinery (docs/performance.md: start-up time).
+_LAZY = {
+    "FeedEntry": "kvmlist.sources.lore._answers",
+    "default_cache_dir": "kvmlist.sources.lore._cache",
+    "DEFAULT_LIMITS": "kvmlist.sources.lore._fetch",
+    "Limits": "kvmlist.sources.lore._fetch",
+    "DEFAULT_BASE": "kvmlist.sources.lore._ids",
+    "normalise_message_id": "kvmlist.sources.lore._ids",
+    "split_lore_url": "kvmlist.sources.lore._ids",
+    "LoreClient": "kvmlist.sources.lore.client",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a name of the client on first use."""
+    import importlib
+
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DEFAULT_BASE",

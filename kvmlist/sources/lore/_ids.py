@@ -7,6 +7,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from kvmlist.errors import InvalidMessageId
 
+#: The public-inbox server asked when none is named.
+DEFAULT_BASE = "https://lore.kernel.org/all/"
 # "a b@c", "x@y\n/raw": no Message-ID holds a blank or a control character
 RE_NOT_IN_AN_ID = re.compile(r"[\s\x00-\x1f\x7f]")
 #: What stays unquoted in the path segment of a Message-ID ("/" does not).

@@ -16,7 +16,7 @@ from kvmlist.models import Message
 from kvmlist.sources.lore._answers import FeedEntry, the_feed, the_mail, the_search, the_thread
 from kvmlist.sources.lore._cache import Cache, default_cache_dir
 from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Limits, Request, fetch
-from kvmlist.sources.lore._ids import normalise_message_id, path_of
+from kvmlist.sources.lore._ids import DEFAULT_BASE, normalise_message_id, path_of
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.reader import parse_raw
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEFAULT_BASE = "https://lore.kernel.org/all/"
 USER_AGENT = f"kvmlist/{__version__} (+https://pypi.org/project/kvmlist/)"
 
 

@@ -1,0 +1,57 @@
+"""Start-up: what a command loads is what it needs (docs/performance.md has the times)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+# Run a command in a fresh interpreter and print the modules it loaded.
+PROGRAM = """
+import contextlib, io, json, sys
+from kvmlist.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main(sys.argv[1:])
+print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+"""
+
+#: Modules a report on an mbox file does not need: plots, git, HTTP, worker pools and
+#: email-validator (plain addresses are checked without it, tests/test_addresses.py).
+NOT_FOR_A_REPORT = (
+    "email_validator",
+    "multiprocessing",
+    "concurrent.futures",
+    "matplotlib",
+    "kvmlist.sources.lore.client",
+    "kvmlist.grouping.landed",
+    "kvmlist.cli.insight",
+    "kvmlist.cli.landed",
+    "kvmlist.outputs.plot",
+    "kvmlist.outputs.site",
+    "kvmlist.analysis.check",
+)
+
+
+def _loaded(*argv: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, *argv], capture_output=True, text=True, check=True
+    )
+    answer = json.loads(done.stdout)
+    return answer["status"], set(answer["modules"])
+
+
+def test_a_report_loads_no_plot_git_http_or_worker_module() -> None:
+    status, modules = _loaded("report", str(FIXTURES / "kvm-sample.mbox"))
+    assert status == 0
+    assert "kvmlist.outputs.report" in modules  # the probe sees what the command used
+    unneeded = {m for m in modules for x in NOT_FOR_A_REPORT if m == x or m.startswith(x + ".")}
+    assert sorted(unneeded) == []
+
+
+def test_a_command_that_needs_a_module_still_gets_it() -> None:
+    status, modules = _loaded("check", str(FIXTURES / "kvm-sample.mbox"))
+    assert status == 0
+    assert "kvmlist.analysis.check" in modules
