@@ -16,18 +16,6 @@ from kvmlist.errors import (
     SourceError,
     UsageError,
 )
-from kvmlist.models import (
-    Defect,
-    Diffstat,
-    FileChange,
-    Message,
-    Patch,
-    Person,
-    ReviewTrailer,
-    Series,
-    Trailer,
-)
-from kvmlist.parse.message import parse_message  # the parser behind Message.body, Patch.diff
 
 if TYPE_CHECKING:
     from kvmlist.analysis.aggregate import (
@@ -40,13 +28,35 @@ if TYPE_CHECKING:
     )
     from kvmlist.grouping.acceptance import Acceptance, find_acceptances
     from kvmlist.grouping.series import group_series, patch_mails
+    from kvmlist.models import (
+        Defect,
+        Diffstat,
+        FileChange,
+        Message,
+        Patch,
+        Person,
+        ReviewTrailer,
+        Series,
+        Trailer,
+    )
     from kvmlist.outputs.interop import to_b4, to_mbox
     from kvmlist.outputs.report import ReportRange, render_report
+    from kvmlist.parse.message import parse_message
     from kvmlist.sources.reader import read, read_inbox, read_maildir, read_mbox
 
-#: The rest of the public names, imported on first use so that ``import kvmlist`` loads only
-#: the models and the parser (docs/performance.md: start-up time).
+#: The public names but the errors and the version, imported on first use: ``import kvmlist``
+#: loads neither pydantic nor the parser until a name needs them (docs/performance.md).
 _LAZY = {
+    "Defect": "kvmlist.models",
+    "Diffstat": "kvmlist.models",
+    "FileChange": "kvmlist.models",
+    "Message": "kvmlist.models",
+    "Patch": "kvmlist.models",
+    "Person": "kvmlist.models",
+    "ReviewTrailer": "kvmlist.models",
+    "Series": "kvmlist.models",
+    "Trailer": "kvmlist.models",
+    "parse_message": "kvmlist.parse.message",
     "Counts": "kvmlist.analysis.aggregate",
     "count_by": "kvmlist.analysis.aggregate",
     "count_by_author": "kvmlist.analysis.aggregate",

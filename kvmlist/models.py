@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -55,8 +55,9 @@ class _LazyFields:
     ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
-    layers above them. kvmlist.parse installs its functions here when it is imported, and
-    ``import kvmlist`` (which runs before any ``kvmlist.*`` module) imports it.
+    layers above them. kvmlist.parse installs its functions here when it is imported: by
+    ``kvmlist.parse_message`` or any reader, else (a model built by hand) on the first use of
+    a lazy field, which loads the parse layer by name, as a plugin is loaded.
     """
 
     body: Callable[[bytes], tuple[str, tuple[Defect, ...]]] | None = None
@@ -87,8 +88,18 @@ def install_lazy_fields(
     _LAZY.recipients = recipients
 
 
-def _missing_parser() -> RuntimeError:
-    return RuntimeError("kvmlist.parse is not imported: `import kvmlist` before using models")
+def _parser(field: str) -> Callable[[Any], Any]:
+    """Return the installed function behind a lazy field, loading the parse layer first if
+    nothing installed it yet (``import kvmlist`` alone loads only the package's names)."""
+    function = getattr(_LAZY, field)
+    if function is None:
+        import importlib
+
+        importlib.import_module("kvmlist.parse")  # installs its functions on import
+        function = getattr(_LAZY, field)
+        if function is None:
+            raise RuntimeError(f"kvmlist.parse installed no function for {field!r}")
+    return cast("Callable[[Any], Any]", function)
 
 
 class _Frozen(BaseModel):
@@ -198,9 +209,7 @@ class Message(_Frozen):
 
     @functools.cached_property
     def _decoded_body(self) -> tuple[str, tuple[Defect, ...]]:
-        if _LAZY.body is None:
-            raise _missing_parser()
-        return _LAZY.body(self.raw)
+        return cast("tuple[str, tuple[Defect, ...]]", _parser("body")(self.raw))
 
     @property
     def body(self) -> str:
@@ -215,16 +224,12 @@ class Message(_Frozen):
     @functools.cached_property
     def subject_title(self) -> str:
         """The subject without its ``Re:``/``[PATCH ...]`` prefixes (a patch's ``title``)."""
-        if _LAZY.subject_title is None:
-            raise _missing_parser()
-        return _LAZY.subject_title(self.subject)
+        return cast("str", _parser("subject_title")(self.subject))
 
     @functools.cached_property
     def recipients(self) -> tuple[Person, ...]:
         """The people of the To and Cc headers, each address once; read on first use."""
-        if _LAZY.recipients is None:
-            raise _missing_parser()
-        return _LAZY.recipients(self.raw)
+        return cast("tuple[Person, ...]", _parser("recipients")(self.raw))
 
     @property
     def is_reply(self) -> bool:
@@ -280,17 +285,13 @@ class Patch(Message):
     @functools.cached_property
     def diff(self) -> str:
         """The diff part of the body, decoded on first use; empty when there is none."""
-        if _LAZY.diff is None:
-            raise _missing_parser()
-        return _LAZY.diff(self.body)
+        return cast("str", _parser("diff")(self.body))
 
     @functools.cached_property
     def description(self) -> str:
         """The text above the diff: commit message, then ``---``, notes and diffstat (without
         git's ``create mode`` lines); computed on first use."""
-        if _LAZY.description is None:
-            raise _missing_parser()
-        return _LAZY.description(self.body)
+        return cast("str", _parser("description")(self.body))
 
     def __repr__(self) -> str:
         return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"

@@ -55,3 +55,28 @@ def test_a_command_that_needs_a_module_still_gets_it() -> None:
     status, modules = _loaded("check", str(FIXTURES / "kvm-sample.mbox"))
     assert status == 0
     assert "kvmlist.analysis.check" in modules
+
+
+def _run(program: str) -> str:
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_import_kvmlist_loads_neither_pydantic_nor_the_parser() -> None:
+    loaded = _run(
+        "import sys, kvmlist; print(sorted(m for m in sys.modules"
+        " if m.startswith(('pydantic', 'kvmlist.models', 'kvmlist.parse'))))"
+    )
+    assert loaded == "[]"
+    assert _run("import kvmlist; print(kvmlist.Message.__name__, kvmlist.__version__)")
+
+
+def test_a_model_built_by_hand_loads_the_parser_for_its_lazy_fields() -> None:
+    program = (
+        "from kvmlist.models import Message\n"
+        "raw = b'Subject: hi\\nContent-Type: text/plain; charset=utf-8\\n\\nh\\xc3\\xa9llo\\n'\n"
+        "print(Message(message_id='a@b', subject='Re: [PATCH] x', raw=raw).body.strip(),"
+        " Message(message_id='a@b', subject='Re: [PATCH v2 1/2] x: y').subject_title)"
+    )
+    assert _run(program) == "héllo x: y"
