@@ -75,9 +75,9 @@ def test_scanning_a_header_block_reads_what_the_line_loop_reads(
 
 def test_a_usual_header_block_takes_the_fast_path() -> None:
     block = b"\n".join(HEADER_LINES[:18]) + b"\n"
-    assert headers._is_plain(block)
-    assert not headers._is_plain(block + b"no colon at all\n")
-    assert not headers._is_plain(b" folded first\n" + block)
+    assert headers.is_plain(block)
+    assert not headers.is_plain(block + b"no colon at all\n")
+    assert not headers.is_plain(b" folded first\n" + block)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,97 @@ def test_the_fast_header_scan_is_linear(shape: object) -> None:
         scan_headers(block, [], None)
 
     assert growth(work, 5_000) < LINEAR_BOUND
+
+
+CONTENT_TYPES = [
+    None,
+    b"text/plain",
+    b'text/plain; charset="utf-8"',
+    b"Text/Plain; charset=UTF-8",
+    b'text/plain; charset="utf-8"; Format="flowed"',
+    b"text/plain; charset=iso-8859-1; format=flowed",
+    b'text/plain; charset="us-ascii"; format=Flowed',
+    b"text/plain; charset=utf-8; format=flowed; delsp=yes",
+    b'text/plain; charset="utf-8',
+    b"text/plain ; charset=utf-8",
+    b"text/plain;\n charset=utf-8",
+    b"text/plain; charset*=utf-8''x",
+    b"text/plain; charset=no-such-charset",
+    b"text/x-patch; name=fix.patch",
+    b"",
+]
+ENCODINGS = [
+    b"base64",
+    b"Base64",
+    b"base64 ",
+    b"\n base64",
+    b"base64\n\t",
+    b"quoted-printable",
+    b"QUOTED-PRINTABLE",
+    b"x-uuencode",
+]
+BODY_TEXTS = [
+    "Fix the vgic.\n\nSigned-off-by: A <a@x>\n---\n arch/arm64/kvm/vgic.c | 2 +-\n",
+    "caf\u00e9 na\u00efve \u201cquoted\u201d \n> soft broken \nline\n",
+    "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+    "",
+]
+
+
+def _encode(text: str, encoding: bytes, charset: str, wrap: int) -> bytes:
+    import base64
+    import binascii
+
+    data = text.encode(charset, "replace")
+    if encoding.strip().lower() == b"quoted-printable":
+        return binascii.b2a_qp(data)
+    encoded = base64.b64encode(data)
+    return b"\n".join(encoded[i : i + wrap] for i in range(0, len(encoded), wrap)) + b"\n"
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(CONTENT_TYPES),
+    st.sampled_from(ENCODINGS),
+    st.sampled_from(BODY_TEXTS),
+    st.sampled_from(["utf-8", "latin-1", "cp1252"]),
+    st.sampled_from([76, 60, 5, 1000]),
+    st.sampled_from([b"", b"=", b"==", b"!", b"Zm9v\n=", b"=41=\n", b"\xff"]),
+    st.sampled_from([b"", b"Content-Transfer-Encoding: 8bit\n", b"X-Odd line\n", b"\x00X: y\n"]),
+)
+def test_a_single_text_part_decodes_as_the_stdlib_route_decodes_it(
+    ctype: bytes | None,
+    encoding: bytes,
+    text: str,
+    charset: str,
+    wrap: int,
+    tail: bytes,
+    extra: bytes,
+) -> None:
+    from kvmlist.parse import mime
+
+    head = b"From: A <a@x>\nSubject: [PATCH] x\nMessage-Id: <1@x>\n"
+    if ctype is not None:
+        head += b"Content-Type: " + ctype + b"\n"
+    raw = head + b"Content-Transfer-Encoding: " + encoding + b"\n" + extra + b"\n"
+    raw += _encode(text, encoding, charset, wrap) + tail
+    block, body = headers.split_raw(raw)
+    found = scan_headers(block, [])
+    fast_defects: list[object] = []
+    ctype_value = found.get("content-type") or "text/plain"
+    fast = mime._single_part_text(block, body, ctype_value, fast_defects)  # type: ignore[arg-type]
+    stdlib_defects: list[object] = []
+    expected = mime._mime_text(raw, stdlib_defects)  # type: ignore[arg-type]
+    if fast is not None:
+        assert (fast, fast_defects) == (expected, stdlib_defects)
+
+
+@pytest.mark.parametrize("encoding", ["base64", "quoted-printable"])
+def test_a_usual_base64_or_quoted_printable_mail_skips_the_stdlib(encoding: str) -> None:
+    from kvmlist.parse import mime
+
+    ctype = 'text/plain; charset="utf-8"; Format="flowed"'
+    raw = f"From: A <a@x>\nContent-Type: {ctype}\nContent-Transfer-Encoding: {encoding}\n\n"
+    body = _encode("caf\u00e9 \nsoft\n", encoding.encode(), "utf-8", 76)
+    block, _ = headers.split_raw(raw.encode() + body)
+    assert mime._single_part_text(block, body, ctype, []) == "caf\u00e9 soft\n"

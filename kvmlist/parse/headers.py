@@ -83,8 +83,10 @@ def scan_headers(
         headers = scan_headers(block, log, wanted)
         defects.extend(log.frozen())
         return headers
-    if _is_plain(block):
-        return _scan_plain(block, defects, wanted)
+    if len(block) <= LINES_SLICE and block[:1] not in (b" ", b"\t"):
+        lowered = (b"\n" + block).lower()  # ASCII only: the same bytes at the same offsets
+        if RE_ODD_LINE.search(lowered) is None:
+            return _scan_plain(block, lowered, defects, wanted)
     return _scan_lines(block, defects, wanted)
 
 
@@ -117,34 +119,44 @@ def _scan_lines(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
     return Headers(fields)
 
 
-def _is_plain(block: bytes) -> bool:
+def is_plain(block: bytes) -> bool:
     """True when every line of a (usual-sized) block is a ``Name:`` line with a printable
     ASCII name or a continuation, the first being no continuation: the form nearly every
-    archived mail has, which :func:`_scan_plain` reads without a Python loop per line."""
+    archived mail has, which :func:`scan_headers` reads without a Python loop per line."""
     if len(block) > LINES_SLICE or block[:1] in (b" ", b"\t"):
         return False
     return RE_ODD_LINE.search(b"\n" + block) is None
 
 
-def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | None) -> Headers:
-    """Return what the line loop of :func:`scan_headers` returns for a plain block (no
-    odd line, hence no line defect): one pattern finds the wanted fields and their folds."""
+def _scan_plain(
+    block: bytes, lowered: bytes, defects: list[Defect], wanted: frozenset[str] | None
+) -> Headers:
+    """Return what :func:`_scan_lines` returns for a plain block (no odd line, hence no line
+    defect): one pattern finds the wanted fields and their folds in the block, lower-cased
+    and after a newline (``lowered``), and their values are cut from the block itself."""
     fields: dict[str, list[str]] = {}
-    for match in _plain_field(wanted).finditer(b"\n" + block):
-        value = match.group(2)
-        parts = value.split(b"\n") if b"\n" in value else [value]
-        _store(fields, match.group(1).decode("ascii").lower(), parts, defects)
+    for match in _plain_field(wanted).finditer(lowered):
+        start, end = match.span(2)
+        value = block[start - 1 : end - 1]
+        if b"\n" in value:
+            data = b" ".join(part.strip() for part in value.split(b"\n"))
+        else:
+            data = value.strip()
+        if data.isascii() and b"\x00" not in data:  # most values: no defect to check for
+            fields.setdefault(match.group(1).decode("ascii"), []).append(data.decode("ascii"))
+        else:
+            _keep(fields, match.group(1).decode("ascii"), data, defects)
     return Headers(fields)
 
 
 @functools.cache
 def _plain_field(wanted: frozenset[str] | None) -> re.Pattern[bytes]:
-    """The pattern of a wanted field in a plain block: its name, its first line's value and
-    the continuation lines after it (group 2 keeps the newlines between them)."""
+    """The pattern of a wanted field in a lower-cased plain block: its name, its first
+    line's value and the continuation lines after it (group 2, newlines kept)."""
     if wanted is None:
         names = rb"[!-9;-~]++"
     else:
-        names = b"(?i:" + b"|".join(re.escape(n.encode("ascii")) for n in sorted(wanted)) + b")"
+        names = b"|".join(re.escape(name.encode("ascii")) for name in sorted(wanted))
     return re.compile(rb"\n(" + names + rb"):([^\n]*+(?:\n[ \t][^\n]*+)*+)")
 
 
@@ -241,6 +253,10 @@ def _store(
     fields: dict[str, list[str]], name: str, parts: list[bytes], defects: list[Defect]
 ) -> None:
     data = b" ".join(p.strip() for p in parts) if len(parts) > 1 else parts[0].strip()
+    _keep(fields, name, data, defects)
+
+
+def _keep(fields: dict[str, list[str]], name: str, data: bytes, defects: list[Defect]) -> None:
     if b"\x00" in data:
         record(defects, "nul-in-header", name)
         data = data.replace(b"\x00", b"")

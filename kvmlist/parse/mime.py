@@ -1,12 +1,15 @@
 """The text of a mail body: plain 7/8-bit bodies directly, anything MIME through the stdlib.
 
 Most list mail (git send-email) is a single text/plain part in 8bit; we decode those bytes
-ourselves. Quoted-printable, base64 and multipart mails go through ``email`` with the
-compat32 policy, keeping text/plain parts and patch attachments and skipping HTML.
+ourselves, and a single text/plain part in base64 or quoted-printable of the usual form too.
+Other encoded and multipart mails go through ``email`` with the compat32 policy, keeping
+text/plain parts and patch attachments and skipping HTML.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import itertools
 import re
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import Headers, decode_text, scan_fields, split_raw
+from kvmlist.parse.headers import Headers, decode_text, is_plain, scan_fields, split_raw
 
 if TYPE_CHECKING:
     import email.message
@@ -29,8 +32,15 @@ MAX_MIME_CONTAINERS = 50
 #: parameter splitter is quadratic in the number of ";".
 MAX_PARAM_HEADER = 2_000
 # Content-Type: multipart/mixed; boundary="b0"   (the value may be folded onto the next line)
-RE_CONTAINER = re.compile(rb"(?im)^content-type:[ \t]*(?:\n[ \t]+)?(?:multipart|message)/")
+RE_CONTAINER = re.compile(rb"\n(?i:content-type):[ \t]*(?:\n[ \t]+)?(?i:multipart|message)/")
 
+# text/plain; charset="utf-8"; Format="flowed"   (a single part the stdlib need not parse)
+RE_PLAIN_TEXT_TYPE = re.compile(
+    r'(?i:text/plain)(?:;[ \t]*(?i:charset)=("?)(?P<charset>[A-Za-z0-9_.:+-]{1,80})\1)?'
+    r'(?:;[ \t]*(?P<flowed>(?i:format)=("?)flowed\4))?'
+)
+# Content-Transfer-Encoding: base64      (the first such line of a header block, and its fold)
+RE_FIRST_ENCODING = re.compile(rb"\n(?i:content-transfer-encoding):[ \t]*+([^\n]*+)(\n[ \t])?")
 # text/plain; charset="utf-8"; format=flowed
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
@@ -88,7 +98,38 @@ def _decode(raw: bytes, headers: Headers | None, defects: list[Defect]) -> str:
     if _too_many_containers(raw):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
-    return _mime_text(raw, defects)
+    text = _single_part_text(block, body, ctype, defects)
+    return text if text is not None else _mime_text(raw, defects)
+
+
+def _single_part_text(block: bytes, body: bytes, ctype: str, defects: list[Defect]) -> str | None:
+    """Return the text of a base64 or quoted-printable text/plain mail in the usual form,
+    exactly as the stdlib route reads it, or None for any other mail (left to that route).
+
+    The usual form: a plain header block (the stdlib then reads the same fields), a
+    Content-Type of text/plain with at most a charset and ``format=flowed``, and one
+    Content-Transfer-Encoding line that is exactly ``base64`` or ``quoted-printable``.
+    """
+    form = RE_PLAIN_TEXT_TYPE.fullmatch(ctype)
+    if form is None or b"\x00" in block or not is_plain(block):
+        return None
+    encoding = RE_FIRST_ENCODING.search(b"\n" + block)
+    if encoding is None or encoding.group(2) is not None:
+        return None
+    name = encoding.group(1).lower()
+    if name == b"base64":
+        data = b"".join(body.splitlines())
+        try:
+            payload = base64.b64decode(data, validate=True)
+        except binascii.Error:
+            return None  # padding or stray characters: the stdlib's lenient decoding
+    elif name == b"quoted-printable":
+        payload = binascii.a2b_qp(body)
+    else:
+        return None
+    charset = form.group("charset")
+    text = _text_of(payload, charset.lower() if charset else None, defects)
+    return _unflow(text, False) if form.group("flowed") else text
 
 
 def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
@@ -102,7 +143,7 @@ def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
 
 def _too_many_containers(raw: bytes) -> bool:
     """True when a mail has more multipart and message parts than the stdlib may see."""
-    found = RE_CONTAINER.finditer(raw)
+    found = RE_CONTAINER.finditer(b"\n" + raw)  # a line start is after a newline
     return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
 
 
