@@ -1,4 +1,4 @@
-# Every target sets itself up: a fresh machine needs only python3 (>= 3.10) and make.
+# Every target sets itself up: a fresh machine needs only python3 (>= 3.11) and make.
 # Each target installs only what it needs (one stamp per extra): `make report` is the runtime
 # alone, `make test` adds the test extras, `make lint` the linters, `make notebook` Jupyter.
 PYTHON ?= python3
