@@ -115,3 +115,15 @@ def test_the_first_mail_arrives_before_git_log_is_read_to_its_end(
     assert arrived_while_held, "the first mail waited for the rest of git log"
     assert b"<0@x>" in first[0].raw  # the oldest mail comes first
     assert len(first) + len(rest) == 300
+
+
+@pytest.mark.parametrize("command", [["series"], ["review"]])
+def test_commands_that_hold_the_archive_hold_no_raw_mails(
+    command: list[str], inboxes: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    small, large = inboxes
+    _peak([*command, "--inbox", str(small)])  # lazy imports and caches
+    grown = _peak([*command, "--inbox", str(large)]) - _peak([*command, "--inbox", str(small)])
+    capsys.readouterr()
+    # 180 more patches of 30 kB: holding their bytes would take 5.4 MB more
+    assert grown < len(BODY) * 180 // 4, grown

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -54,7 +54,7 @@ from kvmlist.cli.output import (
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Series
+from kvmlist.models import Message, Series
 from kvmlist.outputs.report import (
     ReportFigures,
     ReportRange,
@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         loaded = load(args)
+        loaded.messages = _as_held(args, loaded.messages)
         output = COMMANDS[args.command](args, loaded)
         summary = loaded.tally.summary()
         if summary:
@@ -102,6 +103,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return EXIT_OK
+
+
+def _as_held(args: argparse.Namespace, messages: Iterable[Message]) -> Iterable[Message]:
+    """series, review and stalled hold the whole archive: each mail without the raw bytes
+    they do not read (kvmlist.cli.holding); stalled reads patches' bodies (revisions, To/Cc),
+    and so does review with --git (diffs)."""
+    if args.command not in ("series", "review", "stalled"):
+        return messages
+    from kvmlist.cli.holding import held
+
+    if args.command in ("series", "review"):
+        return held(messages, patch_bodies=bool(getattr(args, "git", None)))
+    return held(messages, patch_bodies=True)
 
 
 def _check_output_options(args: argparse.Namespace) -> None:

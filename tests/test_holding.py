@@ -1,0 +1,90 @@
+"""series, review and stalled hold an archive without the raw bytes they never read, and give
+the same results as on the whole mails (kvmlist.cli.holding)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kvmlist
+from kvmlist.analysis.review_economy import review_economy
+from kvmlist.analysis.review_stats import review_summary
+from kvmlist.analysis.stalled import find_stalled
+from kvmlist.cli.holding import held
+
+from .conftest import FIXTURES, SEED_MBOX, Corpus, mail, need
+from .test_check import PATCH_BODY
+
+ARCHIVES = [
+    FIXTURES / "kvm-sample.mbox",
+    FIXTURES / "review-lifecycle.mbox",
+    FIXTURES / "review-shapes.mbox",
+    FIXTURES / "series-shapes.mbox",
+    FIXTURES / "landed-revisions.mbox",
+    SEED_MBOX,
+]
+NO_RAW: Any = {"cover": {"raw"}, "patches": {"__all__": {"raw"}}}
+
+
+def _series(messages: list[kvmlist.Message]) -> list[dict[str, Any]]:
+    return [s.model_dump(mode="json", exclude=NO_RAW) for s in kvmlist.group_series(messages)]
+
+
+def _review(messages: list[kvmlist.Message]) -> tuple[object, ...]:
+    summary = review_summary(messages)
+    timings = [(t.series.anchor_id, t.first_reply, t.first_review, t.accepted)
+               for t in summary.timings]  # fmt: skip
+    return summary.reviewers, timings, review_economy(messages, by="domain").rows()
+
+
+def _same_results(messages: list[kvmlist.Message]) -> None:
+    slim = list(held(messages, patch_bodies=False))
+    assert _series(slim) == _series(messages)
+    assert _review(slim) == _review(messages)
+    now = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    stalled = list(held(messages, patch_bodies=True))
+    older = timedelta(days=3)
+    assert find_stalled(stalled, now=now, older=older) == find_stalled(
+        messages, now=now, older=older
+    )
+
+
+@pytest.mark.parametrize("path", ARCHIVES, ids=lambda path: path.name)
+def test_held_mails_give_the_results_of_the_whole_mails(path: Path) -> None:
+    _same_results(list(kvmlist.read_mbox(need(path))))
+
+
+@pytest.mark.corpus
+def test_held_mails_give_the_results_of_the_whole_mails_on_a_corpus(
+    corpus: Callable[[str], Corpus],
+) -> None:
+    _same_results(corpus("kvmarm").messages)
+
+
+def test_only_bytes_that_are_read_are_held() -> None:
+    patch = kvmlist.parse_message(mail(body=PATCH_BODY, message_id="<p@example.org>"))
+    thread = "In-Reply-To: <p@example.org>\nReferences: <p@example.org>\n"
+    chat = kvmlist.parse_message(
+        mail("Re: [PATCH] KVM: x86: Fix a thing", "> Fix it.\n\nWhy?\n", extra=thread,
+             sender="Ann Lee <ann@example.com>", message_id="<q@example.com>")
+    )  # fmt: skip
+    review = kvmlist.parse_message(
+        mail("Re: [PATCH] KVM: x86: Fix a thing", "> Fix it.\n\nReviewed-by: Ann Lee "
+             "<ann@example.com>\n", extra=thread, sender="Ann Lee <ann@example.com>",
+             message_id="<r@example.com>")
+    )  # fmt: skip
+    applied = kvmlist.parse_message(
+        mail("Re: [PATCH] KVM: x86: Fix a thing", "Applied to kvm-x86 fixes, thanks!\n",
+             extra=thread, sender="Sean <sean@example.com>", message_id="<a@example.com>")
+    )  # fmt: skip
+    kinds = [m.kind for m in (patch, chat, review, applied)]
+    assert kinds == ["patch", "reply", "reply", "reply"]
+    slim = list(held([patch, chat, review, applied], patch_bodies=False))
+    assert [bool(m.raw) for m in slim] == [False, False, True, True]
+    assert isinstance(slim[0], kvmlist.Patch) and slim[0].commit_message == patch.commit_message
+    kept = list(held([patch, chat], patch_bodies=True))
+    assert kept[0] is patch and not kept[1].raw
