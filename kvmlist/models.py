@@ -309,6 +309,10 @@ class Series(_Frozen):
     total: int = 1
     cover: Patch | None = None
     patches: tuple[Patch, ...] = ()
+    replaced: tuple[Patch, ...] = Field(
+        default=(),
+        description="Patches a point revision replaced ([PATCH v4.1 4/4] over v4's 4/4)",
+    )
     previous_id: str | None = Field(
         default=None,
         description="Anchor Message-ID of the previous revision (filled by with_revisions)",
@@ -363,8 +367,8 @@ class Series(_Frozen):
 
     @property
     def messages(self) -> tuple[Patch, ...]:
-        """Cover letter (if any) then patches."""
-        return ((self.cover,) if self.cover else ()) + self.patches
+        """Cover letter (if any), patches, then the patches point revisions replaced."""
+        return ((self.cover,) if self.cover else ()) + self.patches + self.replaced
 
     def __repr__(self) -> str:
         from kvmlist._html import index_ranges

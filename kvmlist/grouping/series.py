@@ -11,7 +11,9 @@ Rules (see docs/data-model.md):
    that mail as their anchor, whatever their (in-body) authors; a cover letter that
    miscounts its patches ("0/7" over eight) still heads the one series answering it, and a
    ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
-3. A numbered patch whose index is already taken in that series starts a new series.
+3. A numbered patch whose index is already taken in that series starts a new series, unless
+   one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
+   replace v4's 4/4): the higher point keeps the index, the other is kept as replaced.
 4. Numbered patches left without a thread join an earlier series of the same author,
    version and total that arrived within :data:`FALLBACK_WINDOW`, if their index is free.
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
@@ -22,10 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from kvmlist.grouping._group import Group
 from kvmlist.grouping.review import Progress
-from kvmlist.models import Message, Patch, Series
+from kvmlist.models import Message, Patch, ReviewTrailer, Series
 from kvmlist.parse.message import as_cover
 
 #: How far apart unthreaded patches of one series may arrive (git send-email is quick).
@@ -46,30 +49,6 @@ def iter_patch_mails(messages: Iterable[Message]) -> Iterator[Patch]:
 def patch_mails(messages: Iterable[Message]) -> list[Patch]:
     """Return the patches and cover letters among messages, each Message-ID once, in order."""
     return list(iter_patch_mails(messages))
-
-
-class _Group:
-    __slots__ = ("cover", "first_seen", "key", "last_date", "members")
-
-    def __init__(self, first_seen: int, key: str) -> None:
-        self.key = key
-        self.cover: Patch | None = None
-        self.members: dict[int, Patch] = {}
-        self.first_seen = first_seen
-        self.last_date: datetime | None = None
-
-    def add(self, patch: Patch) -> None:
-        if patch.is_cover:
-            self.cover = patch
-        else:
-            self.members[patch.index] = patch
-        if patch.date and (self.last_date is None or patch.date > self.last_date):
-            self.last_date = patch.date
-
-    def takes(self, patch: Patch) -> bool:
-        if patch.is_cover:
-            return self.cover is None
-        return patch.index not in self.members
 
 
 def group_series(
@@ -100,11 +79,11 @@ def group_series(
     return found
 
 
-def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> list[_Group]:
+def _with_pull_request_covers(groups: list[Group], mails: list[Message]) -> list[Group]:
     """A mail that a coverless series' patches all answer becomes its cover letter when it is
     a pull request, or a "naked" cover: a new posting without a diff by the patches' sender
     (a ``(no subject)`` cover whose subject the sender forgot)."""
-    answering: dict[str, list[_Group]] = {}
+    answering: dict[str, list[Group]] = {}
     for group in groups:
         answered = _answered_in(group.key)
         if group.cover is None and answered is not None:
@@ -120,7 +99,7 @@ def _with_pull_request_covers(groups: list[_Group], mails: list[Message]) -> lis
     return groups
 
 
-def _heads(message: Message, group: _Group) -> bool:
+def _heads(message: Message, group: Group) -> bool:
     """True when message, which every patch of group answers, is the group's cover letter."""
     if message.kind == "pull":
         return True
@@ -133,8 +112,8 @@ def _heads(message: Message, group: _Group) -> bool:
 
 
 def _with_reviews(
-    groups: list[_Group], mails: list[Message], progress: Progress | None
-) -> list[_Group]:
+    groups: list[Group], mails: list[Message], progress: Progress | None
+) -> list[Group]:
     from kvmlist.grouping.review import collect_reviews
 
     series_of: dict[str, tuple[Patch, ...]] = {}
@@ -145,17 +124,21 @@ def _with_reviews(
     found = collect_reviews(mails, series_of, progress=progress)
     for group in groups:
         for index, patch in group.members.items():
-            given = found.get(patch.message_id)
-            if given:
-                group.members[index] = patch.model_copy(update={"review_trailers": tuple(given)})
+            group.members[index] = _reviewed(patch, found)
+        group.replaced = [_reviewed(patch, found) for patch in group.replaced]
     return groups
 
 
-def _groups(patches: list[Patch]) -> list[_Group]:
+def _reviewed(patch: Patch, found: dict[str, list[ReviewTrailer]]) -> Patch:
+    given = found.get(patch.message_id)
+    return patch.model_copy(update={"review_trailers": tuple(given)}) if given else patch
+
+
+def _groups(patches: list[Patch]) -> list[Group]:
     """Return the groups patches form (rules 2-5 of the module docstring)."""
     by_id = {p.message_id: p for p in patches}
-    groups: list[_Group] = []
-    groups_of_root: dict[str, list[_Group]] = {}
+    groups: list[Group] = []
+    groups_of_root: dict[str, list[Group]] = {}
     for position, patch in enumerate(patches):
         root = _root(patch, by_id)
         group = next((g for g in groups_of_root.get(root, ()) if g.takes(patch)), None)
@@ -163,7 +146,7 @@ def _groups(patches: list[Patch]) -> list[_Group]:
         if group is None and unanchored and patch.numbered and not patch.is_cover:
             group = _fallback_group(patch, groups)
         if group is None:
-            group = _Group(position, root)
+            group = Group(position, root)
             groups.append(group)
         group.add(patch)
         if group not in groups_of_root.setdefault(root, []):
@@ -172,12 +155,12 @@ def _groups(patches: list[Patch]) -> list[_Group]:
 
 
 def _adopt_miscounting_covers(
-    groups: list[_Group], groups_of_root: dict[str, list[_Group]], by_id: dict[str, Patch]
-) -> list[_Group]:
+    groups: list[Group], groups_of_root: dict[str, list[Group]], by_id: dict[str, Patch]
+) -> list[Group]:
     """Give a cover letter left without patches to the one coverless group that answers it:
     patches of another total ("[PATCH v8 0/7]" over eight) or of another version ("[PATCH v8
     0/9]" over "[PATCH v7 i/9]"). A cover that has patches of its own keeps only those."""
-    replaced: dict[int, _Group] = {}
+    replaced: dict[int, Group] = {}
     for key, keyed in groups_of_root.items():
         answered = _answered_in(key)
         cover = by_id.get(answered) if answered is not None else None
@@ -203,7 +186,7 @@ def _adopt_miscounting_covers(
     return result
 
 
-def _version(group: _Group) -> int:
+def _version(group: Group) -> int:
     return max(p.version for p in group.members.values())
 
 
@@ -265,7 +248,7 @@ def _added_later(child: Patch, ancestor: Patch) -> bool:
     return said is not None
 
 
-def _fallback_group(patch: Patch, groups: list[_Group]) -> _Group | None:
+def _fallback_group(patch: Patch, groups: list[Group]) -> Group | None:
     """Return a recent group of the same author, version and total that has room for patch."""
     for group in reversed(groups):
         first = group.cover or next(iter(group.members.values()), None)
@@ -285,14 +268,17 @@ def _same_work(a: Patch, b: Patch) -> bool:
     return same_author and a.version == b.version and a.total == b.total
 
 
-def _to_series(group: _Group) -> Series:
+def _to_series(group: Group) -> Series:
     cover = group.cover
     version = cover.version if cover else max(p.version for p in group.members.values())
-    patches = tuple(
-        p if p.version == version else p.model_copy(update={"version": version})
-        for _, p in sorted(group.members.items())
-    )
-    return Series(version=version, total=_total(cover, patches), cover=cover, patches=patches)
+    patches = tuple(_at_version(p, version) for _, p in sorted(group.members.items()))
+    replaced = tuple(_at_version(p, version) for p in group.replaced)
+    total = _total(cover, patches)
+    return Series(version=version, total=total, cover=cover, patches=patches, replaced=replaced)
+
+
+def _at_version(patch: Patch, version: int) -> Patch:
+    return patch if patch.version == version else patch.model_copy(update={"version": version})
 
 
 def _total(cover: Patch | None, patches: tuple[Patch, ...]) -> int:
