@@ -7,10 +7,11 @@ docs/fidelity.md for the method and the figures on three lists.
 
 from __future__ import annotations
 
-from kvmlist.compare.b4 import _norm, compare_with_b4
+from kvmlist.compare.b4 import compare_with_b4
 from kvmlist.compare.command import main
 from kvmlist.compare.git import GIT_FIELDS, compare_with_git
 from kvmlist.compare.result import FIELDS, Comparison, Disagreement
+from kvmlist.compare.values import norm as _norm
 
 __all__ = [
     "FIELDS",

@@ -20,17 +20,25 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from kvmlist.compare.b4_mistakes import (
+    Context,
+    context_of,
+    guessed_revision,
+    misread_reviews,
+    moved_aside,
+    split_by_thread,
+    stated_total,
+    was_munged,
+)
 from kvmlist.compare.result import Comparison
+from kvmlist.compare.values import norm as _norm
 from kvmlist.errors import MissingExtraError
-from kvmlist.grouping.review import AUTHORSHIP_KEYS, Progress
+from kvmlist.grouping.review import Progress
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message, Patch, Series
-
-_ADDRESS_STOPS = frozenset(" \t<>(),;:\"'[]")
 
 
 def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = None) -> Comparison:
@@ -46,11 +54,8 @@ def compare_with_b4(messages: Iterable[Message], *, progress: Progress | None = 
     by_patch = {p.message_id: s for s in ours for p in s.messages}
     result = Comparison()
     matched: set[int] = set()
-    context = _Context(
-        munged={m.message_id for m in mails if m.kind == "reply" and was_munged(m)},
-        fixed={m.parent_id for m in mails if m.kind == "reply" and m.has_diff and m.parent_id},
-    )
     threads = threads_of(mails)
+    context = context_of(mails, threads)
     with _isolated(b4):
         for thread in progress(threads) if progress else threads:
             if not any(isinstance(m, Patch) or m.has_diff for m in thread):
@@ -68,7 +73,7 @@ def _compare_series(
     by_patch: dict[str, Series],
     result: Comparison,
     matched: set[int],
-    context: _Context,
+    context: Context,
 ) -> None:
     own = _own_patches(lser)
     counterpart = Counter(id(by_patch[m.msgid]) for m in own if m.msgid in by_patch)
@@ -80,22 +85,24 @@ def _compare_series(
     series = next(by_patch[m.msgid] for m in own if id(by_patch.get(m.msgid)) == best)
     anchor = (series.cover or series.patches[0]).message_id
     result.series += 1
-    # b4 numbers an unversioned resend by the same author as the next revision ("Assuming
-    # new revision"): a guess no subject of the series supports
-    guessed = lser.revision > 1 and not lser.has_cover and _unversioned(own)
+    guessed = guessed_revision(lser, own)
     result.record("version", anchor, series.version, lser.revision, wrong=guessed)
-    result.record("total", anchor, series.total, lser.expected)
+    apart = split_by_thread(own, series, context)
+    moved = apart or moved_aside(lser, own, series)
+    total_moved = apart or (moved and series.total == stated_total(own))
+    result.record("total", anchor, series.total, lser.expected, wrong=total_moved)
     positions = [at for at, m in enumerate(lser.patches) if at and any(m is o for o in own)]
-    result.record("indices", anchor, [p.index for p in series.patches], positions)
+    result.record("indices", anchor, [p.index for p in series.patches], positions, wrong=moved)
     cover = lser.patches[0] if lser.has_cover else None
     result.record(
         "cover",
         anchor,
         series.cover.message_id if series.cover else None,
         cover.msgid if cover is not None else None,
+        wrong=apart,
     )
     cover_reviews = _reviews(b4, cover) if cover is not None else set()
-    mine = {p.message_id: p for p in series.patches}
+    mine = {p.message_id: p for p in series.patches + series.replaced}
     for lmsg in own:
         patch = mine.get(lmsg.msgid)
         if patch is None:
@@ -112,34 +119,9 @@ def _compare_series(
         kept = [t for t in patch.review_trailers if not t.mismatch]
         given = {(t.key.lower(), _norm(t.value)) for t in kept}
         theirs = _reviews(b4, lmsg) | cover_reviews
-        # b4 checks a reply's trailers against its header From: a munged one never matches
-        extra = {t.given_in for t in kept if (t.key.lower(), _norm(t.value)) not in theirs}
-        wrong = theirs <= given and bool(extra) and extra <= context.munged
-        # b4 takes the Signed-off-by of a fix posted as a reply (a diff) for a review
-        signed = {key for key, _ in theirs - given} <= AUTHORSHIP_KEYS
-        answered = {lmsg.msgid, cover.msgid if cover is not None else ""} & context.fixed
-        wrong = wrong or (given <= theirs and signed and bool(answered))
+        reviewed = (lmsg.msgid, cover.msgid if cover is not None else "")
+        wrong = misread_reviews(given, theirs, kept, context, reviewed)
         result.record("reviews", lmsg.msgid, given, theirs, wrong=wrong)
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What the b4 comparison knows about the archive's replies."""
-
-    #: Replies whose sender was DMARC-munged (b4 matches their trailers against the list).
-    munged: set[str]
-    #: Mails a reply carrying a diff answers (a fix posted in the thread).
-    fixed: set[str]
-
-
-def was_munged(message: Message) -> bool:
-    """True when kvmlist un-munged the mail's sender (the header From is "X via list")."""
-    return any(defect.kind == "dmarc-unmunged" for defect in message.defects)
-
-
-def _unversioned(own: list[Any]) -> bool:
-    """True when no subject among b4's own patch mails gives a version."""
-    return bool(own) and all(getattr(m, "revision_inferred", False) for m in own)
 
 
 def _own_patches(lser: Any) -> list[Any]:
@@ -194,40 +176,6 @@ def _reviews(b4: Any, lmsg: Any) -> set[tuple[str, str]]:
 
 def _trailer_set(trailers: Iterable[Any]) -> set[tuple[str, str]]:
     return {(t.key.lower(), _norm(t.value)) for t in trailers}
-
-
-def _norm(value: str) -> str:
-    """A trailer value as both tools mean it: the address where it names one (b4 and kvmlist
-    spell names, brackets and trailing ``# notes`` differently), else the text with spaces
-    collapsed and a trailing ``# comment`` / ``[note]`` dropped (b4's "extinfo")."""
-    address = None if value.lstrip().startswith("http") else _address_in(value)
-    if address is not None:
-        return address
-    return _without_extinfo(" ".join(value.split()))
-
-
-def _without_extinfo(text: str) -> str:
-    """Drop a trailing `` # comment`` or `` [note]``."""
-    if text.endswith("]"):
-        at = text.rfind(" [")
-        if at > 0:
-            return text[:at]
-    at = text.rfind(" #")
-    return text[:at] if at > 0 and "#" not in text[at + 2 :] else text
-
-
-def _address_in(value: str) -> str | None:
-    """The first ``local@domain.tld`` in value, lower-cased (a scan, no backtracking)."""
-    at = value.find("@")
-    if at <= 0:
-        return None
-    start, end = at, at + 1
-    while start > 0 and value[start - 1] not in _ADDRESS_STOPS:
-        start -= 1
-    while end < len(value) and value[end] not in _ADDRESS_STOPS:
-        end += 1
-    address = value[start:end].rstrip(".?")
-    return address.lower() if "." in address[at - start :] else None
 
 
 def _first_of_each_id(messages: Iterable[Message]) -> list[Message]:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from kvmlist.compare.b4 import was_munged
+from kvmlist.compare.b4_mistakes import was_munged
 from kvmlist.compare.result import Comparison
 from kvmlist.errors import KvmlistError
 from kvmlist.grouping.review import Progress

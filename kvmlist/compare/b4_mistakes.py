@@ -1,0 +1,159 @@
+"""Where b4 is known to misread a thread: the rules by which the b4 comparison counts a
+difference apart (``oracle_wrong``) rather than against kvmlist.
+
+Each rule is a b4 behaviour seen on real lists and checked narrowly, so that a kvmlist mistake
+mixed into the same difference still counts against kvmlist (docs/fidelity.md gives an example
+Message-ID of each):
+
+* a DMARC-munged sender ("X via list"): b4 reads the list's address as the author, and drops
+  the reviews of replies whose From it cannot match to their trailers;
+* "Assuming new revision": b4 numbers an unversioned resend by the same author as v2, v3...;
+* "duplicate messages found at index N ... assume additional patch": b4 moves one of two mails
+  that claim one index (a stray ``[PATCH]``, a ``[PATCH v4.1 4/4]``, a stable-team notice) to
+  a position no subject gives;
+* b4 is fed one thread at a time (as ``b4 am`` fetches it): a series kvmlist joins across
+  threads (patches not threaded to their cover) is only a part for b4;
+* b4 credits a review the trailers of a fix posted as a reply in the patch's sub-thread (its
+  Signed-off-by, Fixes, Closes), and the trailers given in answer to that fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kvmlist.compare.values import norm
+from kvmlist.grouping.review import MAX_CLIMB
+from kvmlist.models import Message, ReviewTrailer, Series
+from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, given_trailers
+from kvmlist.parse.trailers import parse_trailer_line
+
+#: A trailer as compared: lower-cased key, value as both tools mean it (see values.norm).
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the b4 comparison knows about the archive to recognise b4's known mistakes."""
+
+    #: Replies whose sender was DMARC-munged (b4 matches their trailers against the list).
+    munged: frozenset[str] = frozenset()
+    #: Per mail, the trailers of the fixes posted as replies below it and of the replies
+    #: answering those fixes (what b4 credits to it, and kvmlist, rightly, does not).
+    fix_trailers: dict[str, set[Pair]] = field(default_factory=dict)
+    #: The thread (as the harness cut the archive for b4) each Message-ID is in.
+    thread_of: dict[str, int] = field(default_factory=dict)
+
+
+def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -> Context:
+    """Return the Context of an archive's mails, cut into ``threads`` as b4 is given them."""
+    return Context(
+        munged=frozenset(m.message_id for m in mails if m.kind == "reply" and was_munged(m)),
+        fix_trailers=_fix_trailers(mails),
+        thread_of={m.message_id: at for at, thread in enumerate(threads) for m in thread},
+    )
+
+
+def was_munged(message: Message) -> bool:
+    """True when kvmlist un-munged the mail's sender (the header From is "X via list")."""
+    return any(defect.kind == "dmarc-unmunged" for defect in message.defects)
+
+
+def guessed_revision(lser: Any, own: Sequence[Any]) -> bool:
+    """b4's "Assuming new revision": a version above 1 that no subject of the series states."""
+    unversioned = bool(own) and all(getattr(m, "revision_inferred", False) for m in own)
+    return lser.revision > 1 and not lser.has_cover and unversioned
+
+
+def moved_aside(lser: Any, own: Sequence[Any], series: Series) -> bool:
+    """True when b4 filed a mail at a position its subject does not give (two mails claimed
+    one index) and, by their subjects, b4's mails claim exactly kvmlist's indices."""
+    moved = any(m is not None and m.counter != at for at, m in enumerate(lser.patches) if at)
+    claimed = {m.counter for m in own}
+    return moved and claimed == {p.index for p in series.patches}
+
+
+def stated_total(own: Sequence[Any]) -> int:
+    """The largest count the subjects of b4's mails give (b4 raises it per mail moved aside)."""
+    return max((m.expected for m in own), default=0)
+
+
+def split_by_thread(own: Sequence[Any], series: Series, context: Context) -> bool:
+    """True when kvmlist's series spans threads and b4, given one, saw only its part of it."""
+    ours = {m.message_id for m in series.messages}
+    threads = {context.thread_of.get(mid) for mid in ours}
+    return len(threads) > 1 and all(m.msgid in ours for m in own)
+
+
+def misread_reviews(
+    given: set[Pair],
+    theirs: set[Pair],
+    kept: Iterable[ReviewTrailer],
+    context: Context,
+    reviewed: Iterable[str],
+) -> bool:
+    """True when b4's reviews differ from kvmlist's only by b4's known mistakes: trailers it
+    dropped (see _b4_drops), or trailers of fixes posted in the sub-thread of the
+    ``reviewed`` mails (the patch and its cover letter) it credited."""
+    dropped = [t for t in kept if (t.key.lower(), norm(t.value)) not in theirs]
+    if theirs <= given and dropped and all(_b4_drops(t, context) for t in dropped):
+        return True
+    credited: set[Pair] = set()
+    for message_id in reviewed:
+        credited |= context.fix_trailers.get(message_id, set())
+    added = theirs - given
+    return given <= theirs and bool(added) and added <= credited
+
+
+def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
+    """True when b4 drops a reply's trailer kvmlist keeps: the reply's sender was munged, or
+    the trailer names the sender by another address and b4, which then wants the very same
+    name, finds it written otherwise ("Huang Shijie" sent by "Shijie Huang"; a sender whose
+    name is its address), where kvmlist accepts every word of the name."""
+    if trailer.given_in in context.munged:
+        return True
+    person, sender = trailer.person, trailer.given_by
+    if person is None or sender is None:
+        return False
+    other_address = person.email.lower() != sender.email.lower()
+    return other_address and (person.name or "").lower() != (sender.name or "").lower()
+
+
+def _fix_trailers(mails: Sequence[Message]) -> dict[str, set[Pair]]:
+    """Per mail, the trailers given at or below the fixes posted as replies under it."""
+    by_id = {m.message_id: m for m in mails}
+    found: dict[str, set[Pair]] = {}
+    for reply in mails:
+        if reply.kind != "reply":
+            continue
+        below_fix, current, trailers = reply.has_diff, reply, None
+        for _ in range(MAX_CLIMB):
+            parent = by_id.get(current.parent_id) if current.parent_id else None
+            if parent is None:
+                break
+            if below_fix:
+                if trailers is None:
+                    trailers = _trailers_b4_reads(reply)
+                found.setdefault(parent.message_id, set()).update(trailers)
+            below_fix = below_fix or (parent.kind == "reply" and parent.has_diff)
+            current = parent
+    return found
+
+
+def _trailers_b4_reads(reply: Message) -> set[Pair]:
+    """The trailers of a reply as b4 reads them: for a fix, every unquoted trailer line,
+    those of a complete patch the mail carries below its text included."""
+    if not reply.has_diff:
+        return {(t.key.lower(), norm(t.value)) for t in given_trailers(reply.body)}
+    found = set()
+    lines = reply.body.splitlines()
+    for at, line in enumerate(lines):
+        if RE_FIXES_OPEN.match(line) and at + 1 < len(lines):  # wrapped by the mailer
+            line = f"{line} {lines[at + 1].strip()}"
+        parsed = None if line.startswith(">") else parse_trailer_line(line)
+        if parsed is not None:
+            key, value = parsed
+            if RE_PERSON_KEY.fullmatch(key) or key.lower() in UTILITY_KEYS:
+                found.add((key.lower(), norm(value)))
+    return found

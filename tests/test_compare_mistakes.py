@@ -1,0 +1,134 @@
+"""The b4 comparison counts b4's known mistakes apart, each on a small hand-written thread,
+and still counts a kvmlist mistake mixed into the same field against kvmlist."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+import kvmlist
+from kvmlist import parse_message
+from kvmlist.compare import Comparison, compare_with_b4
+
+from .conftest import mail
+
+pytest.importorskip("b4")
+
+DIFF = (
+    "---\n a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
+    "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n"
+)
+JANE = "Jane Doe <jane@example.org>"
+SOB = f"Signed-off-by: {JANE}\n"
+
+
+def post(
+    subject: str,
+    msgid: str,
+    body: str = f"Change.\n\n{SOB}{DIFF}",
+    parents: tuple[str, ...] = (),
+    sender: str = JANE,
+    minute: int = 0,
+) -> kvmlist.Message:
+    extra = ""
+    if parents:
+        refs = " ".join(f"<{p}>" for p in parents)
+        extra = f"In-Reply-To: <{parents[-1]}>\nReferences: {refs}\n"
+    date = f"Tue, 3 Mar 2026 10:{minute:02d}:00 +0000"
+    raw = mail(subject, body, message_id=f"<{msgid}>", extra=extra, sender=sender, date=date)
+    return parse_message(raw)
+
+
+def wrong_only(result: Comparison, name: str) -> bool:
+    """The field disagrees, and every disagreement is counted as b4's mistake."""
+    found = result.disagreements.get(name, [])
+    return bool(found) and all(d.oracle_wrong for d in found)
+
+
+def series_of_two(*extra: kvmlist.Message) -> list[kvmlist.Message]:
+    return [
+        post(
+            "[PATCH v4 0/2] x",
+            "c",
+            "Two changes.\n\n a.c | 2 ++\n 1 file changed, 2 insertions(+)\n",
+        ),
+        post("[PATCH v4 1/2] a", "p1", parents=("c",)),
+        post("[PATCH v4 2/2] b", "p2", parents=("c",)),
+        *extra,
+    ]
+
+
+def test_a_point_revision_b4_files_as_an_extra_patch_is_b4s_mistake() -> None:
+    # kasan-dev <20250214195242.2480920-1-longman@redhat.com>: b4 makes "[PATCH v4.1 4/4]" 5 of 4
+    result = compare_with_b4(series_of_two(post("[PATCH v4.1 2/2] b", "p21", parents=("c",))))
+    assert wrong_only(result, "indices") and not result.disagreements.get("total")
+    assert result.series == 1 and not result.kvmlist_only  # the v4.1 is in kvmlist's series
+
+
+def test_a_stray_unnumbered_patch_b4_moves_into_a_series_is_b4s_mistake() -> None:
+    # kvmarm <20210806113109.2475-1-will@kernel.org>: a [PATCH] sent in the same run
+    stray = post("[PATCH] of: an unrelated fix", "s", parents=("c",))
+    result = compare_with_b4(series_of_two(stray))
+    assert wrong_only(result, "indices")
+
+
+def test_a_patch_kvmlist_misses_still_counts_against_it_when_b4_moved_another() -> None:
+    from kvmlist.compare.b4_mistakes import moved_aside
+
+    def lmsg(counter: int) -> SimpleNamespace:
+        return SimpleNamespace(counter=counter, expected=2, msgid=f"{counter}@x")
+
+    # b4: 1/2, 2/2, a 2/2 resend moved to 3; kvmlist: 1/2 and 2/2, or only 1/2
+    filed = [None, lmsg(1), lmsg(2), lmsg(2)]
+    lser = SimpleNamespace(patches=filed)
+    both, first = series_of_two()[1:], series_of_two()[1:2]
+    assert moved_aside(lser, filed[1:], kvmlist.Series(version=4, total=2, patches=both))
+    assert not moved_aside(lser, filed[1:], kvmlist.Series(version=4, total=2, patches=first))
+
+
+def test_a_series_kvmlist_joins_across_threads_is_only_part_of_one_for_b4() -> None:
+    # kvmarm <20190726112705.19000-1-anders.roxell@linaro.org>: 1/2 and 2/2 not threaded
+    mails = [post("[PATCH 1/2] a", "p1"), post("[PATCH 2/2] b", "p2", minute=1)]
+    result = compare_with_b4(mails)
+    assert result.series == 2 and wrong_only(result, "indices")
+
+
+def test_the_trailers_of_a_fix_in_the_sub_thread_b4_credits_are_its_mistake() -> None:
+    # kvmarm <20200822024444.28132-1-gshan@redhat.com>: a maintainer posts a fix in reply,
+    # a tester answers it; b4 credits both to the patch
+    bob = "Bob Li <bob@example.net>"
+    fix = f"> Change.\n\nTry this instead:\n\nSigned-off-by: {bob}\n{DIFF}"
+    tested = "> Try this instead:\n\nTested-by: Cat Ng <cat@example.org>\n"
+    mails = [
+        post("[PATCH] a", "p"),
+        post("Re: [PATCH] a", "q", "> Change.\n\nWhy?\n", ("p",), "Al Kim <al@example.org>"),
+        post("Re: [PATCH] a", "f", fix, ("p", "q"), bob),
+        post("Re: [PATCH] a", "t", tested, ("p", "q", "f"), "Cat Ng <cat@example.org>"),
+    ]
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "reviews")
+    assert not kvmlist.group_series(mails)[0].patches[0].review_trailers
+
+
+def test_a_review_b4_has_beside_a_fixs_trailers_still_counts_against_kvmlist() -> None:
+    from kvmlist.compare.b4_mistakes import Context, misread_reviews
+
+    context = Context(fix_trailers={"p": {("signed-off-by", "bob@example.net")}})
+    fix_only = {("signed-off-by", "bob@example.net")}
+    mixed = fix_only | {("acked-by", "cat@example.org")}
+    assert misread_reviews(set(), fix_only, [], context, ("p",))
+    assert not misread_reviews(set(), mixed, [], context, ("p",))  # kvmlist missed the ack
+    assert not misread_reviews(set(), fix_only, [], context, ("other",))
+
+
+def test_a_trailer_naming_the_sender_in_another_word_order_b4_drops_is_its_mistake() -> None:
+    # kvmarm <20220527080253.1562538-1-gshan@redhat.com>: "Shijie Huang" sends "Tested-by:
+    # Huang Shijie" from another address; b4 wants the very same name
+    tested = "> Change.\n\nTested-by: Huang Shijie <shijie@corp.example.com>\n"
+    mails = [
+        post("[PATCH] a", "p"),
+        post("Re: [PATCH] a", "t", tested, ("p",), "Shijie Huang <shijie@mail.example.com>"),
+    ]
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "reviews")
