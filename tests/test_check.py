@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.analysis.check import _Slimmer, check_messages
+from kvmlist.analysis.check import _Slimmer, check_messages, check_row
 
 from .conftest import FIXTURES, SEED_MBOX, Corpus, mail, need
 
@@ -107,12 +107,12 @@ def test_check_holds_slim_patches_only() -> None:
     patch = kvmlist.parse_message(mail(body=PATCH_BODY, message_id="<s@example.org>"))
     reply = kvmlist.parse_message(mail("Re: [PATCH] KVM: x86: Fix a thing", message_id="<r@x>"))
     assert isinstance(patch, kvmlist.Patch) and patch.raw and patch.commit_message
-    kept = slim.project(patch)
+    kept = slim.project(check_row(patch))
     assert kept is not None and kept.message_id == patch.message_id
     assert (kept.raw, kept.commit_message, kept.title, kept.trailers) == (b"", "", "", ())
     assert kept.author is not None and kept.author.email == "jane@example.org"
-    assert slim.project(reply) is None
-    assert slim.project(patch) is None  # a second copy: group_series keeps the first
+    assert slim.project(check_row(reply)) is None
+    assert slim.project(check_row(patch)) is None  # a second copy: group_series keeps the first
 
 
 @pytest.mark.corpus

@@ -139,6 +139,29 @@ def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path:
     assert main(["stats", str(archive), "-o", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
 
 
+def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kvmlist.scale.workers as workers
+
+    sample = str(FIXTURES / "kvm-sample.mbox")
+    assert main(["check", sample, "--workers", "1"]) == 0
+    expected = capsys.readouterr().out
+    used: list[int] = []
+    real = workers.map_in_workers
+
+    def spy(source: Any, count: int, *args: Any, **kw: Any) -> Any:
+        used.append(count)
+        return real(source, count, *args, **kw)
+
+    monkeypatch.setattr(workers, "map_in_workers", spy)
+    monkeypatch.setattr(workers, "CHUNK_BYTES", 4096)  # the sample is "large" now
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert main(["check", sample]) == 0
+    assert capsys.readouterr().out == expected
+    assert used == [2] and "mails in:   39\nmails out:  39\n" in expected
+
+
 def test_report_and_stats_use_a_process_per_core_for_a_large_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

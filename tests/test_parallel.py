@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import kvmlist
 import kvmlist.scale.workers
+from kvmlist.analysis.check import check_messages, check_row, check_rows
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.scale.workers import (
     count_by_field_in_workers,
@@ -277,3 +278,25 @@ def test_seed_report_from_workers_is_byte_exact() -> None:
     expected = kvmlist.render_report(kvmlist.read_mbox(need(SEED_MBOX)), range=range_)
     assert render_report_in_workers(SEED_MBOX, 3, range=range_) == expected
     assert "applied by" in expected or "New:" in expected
+
+
+@pytest.mark.parametrize(
+    "name", ["kvm-sample.mbox", "broken.mbox", "content-kinds.mbox", "series-shapes.mbox"]
+)
+def test_check_from_workers_is_the_sequential_check(name: str) -> None:
+    # kinds, defects with their first examples in archive order, series completeness
+    path = need(FIXTURES / name)
+    sequential = check_messages(0, kvmlist.read_mbox(path))
+    in_workers = check_rows(0, map_in_workers(path, 2, check_row))
+    assert vars(in_workers) == vars(sequential)
+    assert sequential.mails_out and sum(sequential.kinds.values()) == sequential.mails_out
+
+
+def test_check_rows_of_the_large_mbox_equal_in_every_source_form(source: Path | str) -> None:
+    expected = check_messages(0, kvmlist.read_mbox(source))
+    if isinstance(source, str):
+        with open(source, "rb") as stream:
+            result = check_rows(0, map_in_workers(stream, 2, check_row))
+    else:
+        result = check_rows(0, map_in_workers(source, 2, check_row))
+    assert vars(result) == vars(expected) and expected.series_partial > 0

@@ -6,9 +6,11 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Message, Patch, Person
+from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
 
 #: Examples kept per defect kind.
 EXAMPLES = 3
@@ -53,9 +55,65 @@ class CheckResult:
 
 def check_messages(raw_count: int, messages: Iterable[Message]) -> CheckResult:
     """Return the health of an archive of raw_count mails that parsed into messages."""
+    return check_rows(raw_count, map(check_row, messages))
+
+
+class SlimPatch(NamedTuple):
+    """What series grouping reads of a patch or cover (see :class:`_Slimmer`)."""
+
+    message_id: str
+    kind: MessageKind
+    subject: str
+    author_email: str | None
+    date: datetime | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    version: int
+    number: int  # the i of i/N (``index`` is a tuple method)
+    total: int
+    numbered: bool
+
+
+class CheckRow(NamedTuple):
+    """What check needs of one parsed mail. Built where the mail is parsed (in a worker
+    process too: plain values, cheap to hand back), merged by :func:`check_rows`."""
+
+    message_id: str
+    kind: MessageKind
+    defects: tuple[tuple[DefectKind, int], ...]
+    patch: SlimPatch | None
+
+
+def check_row(message: Message) -> CheckRow:
+    """Return what check counts and groups of a parsed mail."""
+    # a patch's or cover's body defects are in its defects already (its body is split at
+    # parse time); other mails decode theirs lazily, and check reports them too
+    body_defects = () if message.kind in ("patch", "cover") else message.body_defects
+    defects = tuple((d.kind, d.count) for d in (*message.defects, *body_defects))
+    patch = None
+    if isinstance(message, Patch):
+        patch = SlimPatch(
+            message_id=message.message_id,
+            kind=message.kind,
+            # the subject is read only for "[PATCH v4 12/11]" (grouping's _added_later)
+            subject=message.subject if message.index == message.total else "",
+            author_email=message.author.email if message.author else None,
+            date=message.date,
+            in_reply_to=message.in_reply_to,
+            references=message.references,
+            version=message.version,
+            number=message.index,
+            total=message.total,
+            numbered=message.numbered,
+        )
+    return CheckRow(message.message_id, message.kind, defects, patch)
+
+
+def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:
+    """Return the health of an archive of raw_count mails from a row per parsed mail."""
     result = CheckResult(mails_in=raw_count)
     slim = _Slimmer()
-    kept = [p for p in map(slim.project, _counted(messages, result)) if p is not None]
+    kept = [p for p in map(slim.project, _counted(rows, result)) if p is not None]
     del slim  # its index of Message-IDs is not needed for grouping
     # completeness depends on the patches and covers alone: no review trailers
     for series in group_series(kept, reviews=False):
@@ -81,48 +139,45 @@ class _Slimmer:
         self._persons: dict[str, Person] = {}
         self._kept: set[str] = set()
 
-    def project(self, message: Message) -> Patch | None:
+    def project(self, row: CheckRow) -> Patch | None:
         """Return the slim copy of a patch that grouping needs; None for any other mail and
         for a later copy of a patch (group_series keeps the first)."""
-        if not isinstance(message, Patch) or message.message_id in self._kept:
+        slim = row.patch
+        if slim is None or slim.message_id in self._kept:
             return None
-        message_id = sys.intern(message.message_id)
+        message_id = sys.intern(slim.message_id)
         self._kept.add(message_id)
         return Patch(
             message_id=message_id,
-            kind=message.kind,
-            # the subject is read only for "[PATCH v4 12/11]" (grouping's _added_later)
-            subject=message.subject if message.index == message.total else "",
-            author=self._person(message.author),
-            date=message.date,
-            in_reply_to=sys.intern(message.in_reply_to) if message.in_reply_to else None,
-            references=tuple(sys.intern(r) for r in message.references),
-            version=message.version,
-            index=message.index,
-            total=message.total,
-            numbered=message.numbered,
+            kind=slim.kind,
+            subject=slim.subject,
+            author=self._person(slim.author_email),
+            date=slim.date,
+            in_reply_to=sys.intern(slim.in_reply_to) if slim.in_reply_to else None,
+            references=tuple(sys.intern(r) for r in slim.references),
+            version=slim.version,
+            index=slim.number,
+            total=slim.total,
+            numbered=slim.numbered,
         )
 
-    def _person(self, person: Person | None) -> Person | None:
+    def _person(self, email: str | None) -> Person | None:
         """Return one Person per address: grouping compares authors' addresses, not names."""
-        if person is None:
+        if email is None:
             return None
-        shared = self._persons.get(person.email)
+        shared = self._persons.get(email)
         if shared is None:
-            shared = self._persons[person.email] = Person(email=person.email)
+            shared = self._persons[email] = Person(email=email)
         return shared
 
 
-def _counted(messages: Iterable[Message], result: CheckResult) -> Iterator[Message]:
-    for message in messages:
+def _counted(rows: Iterable[CheckRow], result: CheckResult) -> Iterator[CheckRow]:
+    for row in rows:
         result.mails_out += 1
-        result.kinds[message.kind] += 1
-        # a patch's or cover's body defects are in its defects already (its body is split at
-        # parse time); other mails decode theirs lazily, and check reports them too
-        body_defects = () if message.kind in ("patch", "cover") else message.body_defects
-        for defect in (*message.defects, *body_defects):
-            result.defects[defect.kind] += defect.count
-            examples = result.examples.setdefault(defect.kind, [])
-            if len(examples) < EXAMPLES and message.message_id not in examples:
-                examples.append(message.message_id)
-        yield message
+        result.kinds[row.kind] += 1
+        for kind, count in row.defects:
+            result.defects[kind] += count
+            examples = result.examples.setdefault(kind, [])
+            if len(examples) < EXAMPLES and row.message_id not in examples:
+                examples.append(row.message_id)
+        yield row

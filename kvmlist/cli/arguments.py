@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source(check)
     check.add_argument("--format", choices=["table", "json"], default="table")
+    _add_workers(check)
     _add_stats(commands)
     _add_plot(commands)
     add_landed(commands, _add_source, _add_format)

@@ -143,12 +143,20 @@ def _note(args: argparse.Namespace, text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kvmlist.analysis.check import check_messages
+    from kvmlist.analysis.check import check_messages, check_row, check_rows
 
-    raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
-    parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
-    result = check_messages(0, parsed)
-    result.mails_in = raws.count
+    workers = _workers(args)
+    if workers > 1:  # a large file: the workers read, split and parse it, and count its mails
+        from kvmlist.scale.workers import map_in_workers
+
+        rows = map_in_workers(_worker_source(args), workers, check_row)
+        result = check_rows(0, with_progress(rows, enabled=wants_progress(args)))
+        result.mails_in = result.mails_out  # a row per mail split, unparsable ones included
+    else:
+        raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
+        parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
+        result = check_messages(0, parsed)
+        result.mails_in = raws.count
     if args.format == "json":
         summary = {**vars(result), "lost": result.lost}
         text = json.dumps(summary, indent=2, default=dict) + "\n"
