@@ -3,6 +3,7 @@ the same results as on the whole mails (kvmlist.cli.holding)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +26,8 @@ ARCHIVES = [
     FIXTURES / "review-shapes.mbox",
     FIXTURES / "series-shapes.mbox",
     FIXTURES / "landed-revisions.mbox",
+    FIXTURES / "content-kinds.mbox",
+    FIXTURES / "broken.mbox",
     SEED_MBOX,
 ]
 NO_RAW: Any = {"cover": {"raw"}, "patches": {"__all__": {"raw"}}}
@@ -59,10 +62,11 @@ def test_held_mails_give_the_results_of_the_whole_mails(path: Path) -> None:
 
 
 @pytest.mark.corpus
+@pytest.mark.parametrize("name", ["kvmarm", "kasan-dev-2025", "intel-wired-lan-2025"])
 def test_held_mails_give_the_results_of_the_whole_mails_on_a_corpus(
-    corpus: Callable[[str], Corpus],
+    corpus: Callable[[str], Corpus], name: str
 ) -> None:
-    _same_results(corpus("kvmarm").messages)
+    _same_results(corpus(name).messages)
 
 
 def test_only_bytes_that_are_read_are_held() -> None:
@@ -85,6 +89,31 @@ def test_only_bytes_that_are_read_are_held() -> None:
     assert kinds == ["patch", "reply", "reply", "reply"]
     slim = list(held([patch, chat, review, applied], patch_bodies=False))
     assert [bool(m.raw) for m in slim] == [False, False, True, True]
+    assert [m.body for m in slim[2:]] == [review.body, applied.body]
+    assert b"List-Id" in review.raw and b"List-Id" not in slim[2].raw  # the text alone
     assert isinstance(slim[0], kvmlist.Patch) and slim[0].commit_message == patch.commit_message
     kept = list(held([patch, chat], patch_bodies=True))
     assert kept[0] is patch and not kept[1].raw
+
+
+def test_a_review_in_an_html_mail_keeps_its_text_alone() -> None:
+    text = (
+        "On Tue, Jane wrote:\n> Fix it.\n\nLooks right.\n\nReviewed-by: Ann Lee <ann@example.com>\n"
+    )
+    html = "<html><body>" + "<p>Looks right.</p>" * 200 + "</body></html>"
+    parts = (
+        'Content-Type: multipart/alternative; boundary="b1"\n\n--b1\n'
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes(text.encode()).decode()
+        + "\n--b1\nContent-Type: text/html; charset=utf-8\n\n"
+        + html
+        + "\n--b1--\n"
+    )
+    head, _, body = parts.partition("\n\n")
+    raw = mail("Re: [PATCH] KVM: x86: Fix a thing", body, message_id="<h@example.com>",
+               sender="Ann Lee <ann@example.com>",
+               extra="In-Reply-To: <p@example.org>\nMIME-Version: 1.0\n" + head + "\n")  # fmt: skip
+    reply = kvmlist.parse_message(raw)
+    (kept,) = held([reply], patch_bodies=False)
+    assert kept.kind == "reply" and "Reviewed-by: Ann Lee" in reply.body
+    assert kept.body == reply.body and len(kept.raw) < len(reply.raw) // 4
