@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from kvmlist.cli.commands import main
+from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES, mail, mbox
+from .inbox_builder import build_epoch
 
 
 @pytest.fixture
@@ -160,6 +162,40 @@ def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
     assert main(["check", sample]) == 0
     assert capsys.readouterr().out == expected
     assert used == [2] and "mails in:   39\nmails out:  39\n" in expected
+
+
+def test_stats_and_check_of_an_inbox_use_a_process_per_core_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kvmlist.scale.workers as workers
+
+    mails = list(iter_raw_messages(FIXTURES / "kvm-sample.mbox"))
+    inbox = tmp_path / "inbox"
+    (inbox / "git").mkdir(parents=True)
+    build_epoch(
+        inbox / "git" / "0.git", [("m", raw, 1764800000 + i) for i, raw in enumerate(mails)]
+    )
+    monkeypatch.setattr(workers, "CHUNK", 4)  # batches of 4 mails: several jobs per worker
+    commands = (["stats", "--by", "domain"], ["check"], ["check", "--commits", "HEAD~9..HEAD"])
+    expected = {}
+    for argv in commands:
+        assert main([*argv, "--inbox", str(inbox), "--workers", "1"]) == 0
+        expected[tuple(argv)] = capsys.readouterr().out
+    used: list[int] = []
+    real = workers.map_in_workers
+
+    def spy(source: Any, count: int, *args: Any, **kw: Any) -> Any:
+        used.append(count)
+        return real(source, count, *args, **kw)
+
+    monkeypatch.setattr(workers, "map_in_workers", spy)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for argv in commands:
+        assert main([*argv, "--inbox", str(inbox)]) == 0
+        assert capsys.readouterr().out == expected[tuple(argv)]
+    assert used == [2, 2, 2]
+    assert f"mails in:   {len(mails)}\n" in expected[("check",)]
+    assert "mails in:   9\n" in expected[("check", "--commits", "HEAD~9..HEAD")]
 
 
 def test_report_and_stats_use_a_process_per_core_for_a_large_file(

@@ -169,8 +169,8 @@ def _add_workers(parser: argparse.ArgumentParser) -> None:
         type=positive,
         default=None,
         metavar="N",
-        help="parse an mbox file in N processes (default: one per core for a file of 8 MB "
-        "or more, else 1); the result is the same",
+        help="parse in N processes (default: one per core for an mbox file of 8 MB or more "
+        "and for stats/check of an --inbox, else 1); the result is the same",
     )
 
 

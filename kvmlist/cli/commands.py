@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -146,12 +146,17 @@ def _check(args: argparse.Namespace) -> int:
     from kvmlist.analysis.check import check_messages, check_row, check_rows
 
     workers = _workers(args)
-    if workers > 1:  # a large file: the workers read, split and parse it, and count its mails
+    if workers > 1:
         from kvmlist.scale.workers import map_in_workers
 
-        rows = map_in_workers(_worker_source(args), workers, check_row)
+        if getattr(args, "inbox", None):  # an archive's mails, read here: counted here
+            raws = Counted(iter_raw_mails(args))
+            rows = map_in_workers(raws, workers, check_row)
+        else:
+            rows = map_in_workers(_worker_source(args), workers, check_row)
         result = check_rows(0, with_progress(rows, enabled=wants_progress(args)))
-        result.mails_in = result.mails_out  # a row per mail split, unparsable ones included
+        # a file's workers split it: a row per mail they split, unparsable ones included
+        result.mails_in = raws.count if getattr(args, "inbox", None) else result.mails_out
     else:
         raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
         parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
@@ -221,7 +226,12 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
 
 
 def _workers(args: argparse.Namespace) -> int:
-    """Processes to parse the SOURCE in: --workers, else one per core for a large file."""
+    """Processes to parse in: --workers, else one per core for a large file and, for stats
+    and check, an --inbox archive (the report of an archive range streams in one)."""
+    if getattr(args, "inbox", None):
+        if args.command not in ("stats", "check"):
+            return 1
+        return int(args.workers) if args.workers is not None else os.cpu_count() or 1
     if not args.source or is_remote(args.source):
         return 1
     if args.workers is not None:
@@ -231,7 +241,11 @@ def _workers(args: argparse.Namespace) -> int:
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
-def _worker_source(args: argparse.Namespace) -> str | BinaryIO:
+def _worker_source(args: argparse.Namespace) -> str | BinaryIO | Iterator[bytes]:
+    """What the workers read: the file (they split it), or for --inbox the raw mails this
+    process reads from git (its range and dates applied)."""
+    if getattr(args, "inbox", None):
+        return iter_raw_mails(args)
     return sys.stdin.buffer if args.source == "-" else str(args.source)
 
 
