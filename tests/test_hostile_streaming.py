@@ -53,10 +53,21 @@ def _peak(argv: list[str]) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 @pytest.mark.parametrize("command", [["stats"], ["report"], ["check"]])
 def test_memory_does_not_grow_with_the_inbox(
-    command: list[str], inboxes: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    command: list[str],
+    workers: str,
+    inboxes: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import kvmlist.scale.workers
+
+    # with workers, raw mails are in flight in batches of up to CHUNK_BYTES (a few per
+    # worker): made small here, so that the bound shows on a small archive
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 64 * 1024)
+    command = [*command, "--workers", workers]
     small, large = inboxes
     _peak([*command, "--inbox", str(small)])  # lazy imports and caches
     peak_small = _peak([*command, "--inbox", str(small)])
