@@ -17,8 +17,8 @@ def series() -> dict[str, Series]:
     return {s.author.name if s.author else "": s for s in found}
 
 
-def test_four_works_make_four_series(series: dict[str, Series]) -> None:
-    assert len(series) == 4 and all(s.cover is not None for s in series.values())
+def test_five_works_make_five_series(series: dict[str, Series]) -> None:
+    assert len(series) == 5 and all(s.cover is not None for s in series.values())
 
 
 def test_a_cover_newer_than_its_patches_heads_them(series: dict[str, Series]) -> None:
@@ -26,6 +26,17 @@ def test_a_cover_newer_than_its_patches_heads_them(series: dict[str, Series]) ->
     work = series["Lukas Brenner"]
     assert (work.version, [p.index for p in work.patches], work.missing) == (8, [1, 2, 3], ())
     assert all(p.version == 8 for p in work.patches)
+
+
+def test_a_cover_that_forgot_its_version_takes_its_patches_version(
+    series: dict[str, Series],
+) -> None:
+    # intel-wired-lan <20250811084406.211660-1-paul.greenwalt@intel.com>: "[PATCH 0/2]" over
+    # "[PATCH iwl-next v6 i/2]"
+    work = series["Oskar Lindqvist"]
+    assert work.cover is not None and work.cover.subject.endswith("before the ETF work")
+    assert (work.version, [p.index for p in work.patches], work.complete) == (6, [1, 2], True)
+    assert all(p.version == 6 for p in work.patches)
 
 
 def test_an_unnumbered_patch_under_a_cover_of_one_belongs_to_it(

@@ -270,11 +270,22 @@ def _same_work(a: Patch, b: Patch) -> bool:
 
 def _to_series(group: Group) -> Series:
     cover = group.cover
-    version = cover.version if cover else max(p.version for p in group.members.values())
+    version = _series_version(group)
     patches = tuple(_at_version(p, version) for _, p in sorted(group.members.items()))
     replaced = tuple(_at_version(p, version) for p in group.replaced)
     total = _total(cover, patches)
     return Series(version=version, total=total, cover=cover, patches=patches, replaced=replaced)
+
+
+def _series_version(group: Group) -> int:
+    """The cover letter's version; but a cover that gives none (v1) over patches that all
+    give one ("[PATCH 0/2]" over "[PATCH v6 i/2]") forgot it: theirs."""
+    versions = {p.version for p in group.members.values()}
+    if group.cover is None:
+        return max(versions)
+    if group.cover.version == 1 and len(versions) == 1:
+        return versions.pop()
+    return group.cover.version
 
 
 def _at_version(patch: Patch, version: int) -> Patch:
