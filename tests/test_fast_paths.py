@@ -8,7 +8,7 @@ built from realistic and odd pieces, and hold the new patterns linear on hostile
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kvmlist.parse import headers
@@ -192,3 +192,107 @@ def test_a_usual_base64_or_quoted_printable_mail_skips_the_stdlib(encoding: str)
     body = _encode("caf\u00e9 \nsoft\n", encoding.encode(), "utf-8", 76)
     block, _ = headers.split_raw(raw.encode() + body)
     assert mime._single_part_text(block, body, ctype, []) == "caf\u00e9 soft\n"
+
+
+PART_HEADERS = [
+    b"",
+    b'Content-Type: text/plain; charset="utf-8"\n',
+    b"Content-Type: text/plain; charset=iso-8859-1; format=flowed\n",
+    b"Content-Type: text/html; charset=utf-8\n",
+    b'Content-Type: text/x-patch; name="0001-fix.patch"\n',
+    b'Content-Type: application/octet-stream; name="fix.diff"\n',
+    b'Content-Type: application/pgp-signature; name="signature.asc"\n',
+    b"Content-Type: image/png\nContent-Disposition: attachment; filename=a.png\n",
+    b'Content-Disposition: attachment;\n\tfilename="0001-x.patch"\n',
+    b"Content-Disposition: inline\nContent-Type: text/plain\n",
+    b"Content-Transfer-Encoding: base64\n",
+    b"Content-Transfer-Encoding: quoted-printable\n",
+    b"Content-Transfer-Encoding: 7bit\n",
+    b"Content-Transfer-Encoding: x-uuencode\n",
+    b"Content-Transfer-Encoding: base64 \n",
+    b"Content-Transfer-Encoding:\tQuoted-Printable\n \n",
+    b"Content-Type: message/rfc822\n",
+    b"Content-Type: text/plain\nContent-Type: text/html\n",
+    b"Content-Type: TEXT/PLAIN; CHARSET=UTF-8\n",
+    b"not a header line\n",
+    b"Content-Type: text/plain; charset=caf\xc3\xa9\n",
+]
+PART_BODIES = [
+    b"Looks good to me.\n",
+    b"Zml4IGl0Cg==\n",
+    b"caf=C3=A9 soft=\nbreak\n",
+    b"\n\ntrailing blank lines\n\n",
+    b"",
+    b"Zm9v!\n",
+    b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+    b"flowed \nline\n",
+    b"8-bit caf\xe9\n",
+    b"From: B <b@x>\nSubject: forwarded\n\nthe forwarded mail\n",
+]
+BOUNDARY_NOISE = [b"", b"--{b}x\n", b"--{b}  \n", b"--{b}\n", b"--{b}--\n", b"--{b} --\n", b"\n"]
+
+
+@st.composite
+def _entity(draw: st.DrawFn, depth: int = 0) -> bytes:
+    if depth < 3 and draw(st.integers(0, 2)) == 0:
+        boundary = draw(st.sampled_from([b"b0", b"==b1==", b"b0", b"x y", b"b.2(3)"]))
+        kind = draw(st.sampled_from([b"mixed", b"alternative", b"signed", b"digest"]))
+        quoted = draw(st.booleans())
+        value = b'"' + boundary + b'"' if quoted else boundary
+        head = b"Content-Type: multipart/" + kind + b"; boundary=" + value + b"\n"
+        head += draw(st.sampled_from([b"", b"Content-Transfer-Encoding: quoted-printable\n"]))
+        parts = draw(st.lists(_entity(depth + 1), min_size=0, max_size=3))
+        noise = [n.replace(b"{b}", boundary) for n in BOUNDARY_NOISE]
+        text = draw(st.sampled_from([b"", b"This is a multi-part message.\n"]))
+        for part in parts:
+            text += draw(st.sampled_from(noise)) + b"--" + boundary + b"\n" + part
+        if draw(st.integers(0, 4)):
+            text += b"--" + boundary + draw(st.sampled_from([b"--", b"-- ", b"--\t"])) + b"\n"
+        text += draw(st.sampled_from([b"", b"epilogue\n"]))
+        return head + b"\n" + text
+    head = b"".join(draw(st.lists(st.sampled_from(PART_HEADERS), max_size=2)))
+    return head + draw(st.sampled_from([b"\n", b""])) + draw(st.sampled_from(PART_BODIES))
+
+
+@settings(max_examples=800, deadline=None)
+@given(_entity())
+@example(  # a digest's parts are mails by default
+    b"Content-Type: multipart/digest; boundary=b0\n\n--b0\n\n"
+    b"From: B <b@x>\nSubject: forwarded\n\nthe forwarded mail\n--b0--\n"
+)
+def test_a_mime_tree_is_read_as_the_stdlib_parser_reads_it(entity: bytes) -> None:
+    from kvmlist.models import Defect
+    from kvmlist.parse import mime, multipart
+
+    raw = b"From: A <a@x>\nSubject: Re: x\nMessage-Id: <1@x>\nMIME-Version: 1.0\n" + entity
+    tree = multipart.message_tree(raw)
+    if tree is None:
+        return  # left to the stdlib
+    texts: list[str] = []
+    defects: list[Defect] = []
+    mime._collect(tree, texts, defects, depth=0)
+    parsed = mime.parsed_message(raw)
+    expected_defects = [Defect(kind="mime", detail=type(d).__name__) for d in parsed.defects]
+    expected: list[str] = []
+    mime._collect(parsed, expected, expected_defects, depth=0)
+    assert (texts, defects) == (expected, expected_defects)
+
+
+def test_a_signed_multipart_mail_is_read_without_the_stdlib_parser() -> None:
+    from kvmlist.parse import mime, multipart
+
+    raw = (
+        b"From: A <a@x>\nContent-Type: multipart/signed; micalg=pgp-sha256;\n"
+        b' protocol="application/pgp-signature"; boundary="s1"\n\n'
+        b"--s1\nContent-Type: multipart/mixed; boundary=m2\n\n--m2\n"
+        b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        b"TG9va3MgZ29vZC4K\n--m2--\n\n--s1\n"
+        b'Content-Type: application/pgp-signature; name="signature.asc"\n\n'
+        b"-----BEGIN PGP SIGNATURE-----\n--s1--\n"
+    )
+    tree = multipart.message_tree(raw)
+    assert tree is not None
+    assert [part.get_content_type() for part in tree.walk()] == [
+        "multipart/signed", "multipart/mixed", "text/plain", "application/pgp-signature"
+    ]  # fmt: skip
+    assert mime.decode_body(raw).text == "Looks good.\n"

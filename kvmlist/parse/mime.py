@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, is_plain, scan_fields, split_raw
+from kvmlist.parse.multipart import bounded_message, message_tree
 
 if TYPE_CHECKING:
     import email.message
@@ -28,9 +28,6 @@ MAX_MIME_DEPTH = 20
 #: A mail with more multipart or message/* parts than this is not handed to the stdlib,
 #: whose parser recurses once per level and checks every line against every open boundary.
 MAX_MIME_CONTAINERS = 50
-#: Characters of a Content-Type or Content-Disposition value the stdlib gets to parse; its
-#: parameter splitter is quadratic in the number of ";".
-MAX_PARAM_HEADER = 2_000
 # Content-Type: multipart/mixed; boundary="b0"   (the value may be folded onto the next line)
 RE_CONTAINER = re.compile(rb"\n(?i:content-type):[ \t]*(?:\n[ \t]+)?(?i:multipart|message)/")
 
@@ -147,34 +144,21 @@ def _too_many_containers(raw: bytes) -> bool:
     return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
 
 
-@functools.cache
-def _bounded_message() -> type[email.message.Message]:
-    """The stdlib message class, imported on the first MIME mail (not at ``import kvmlist``)."""
-    import email.message
-
-    class _BoundedMessage(email.message.Message):
-        """A stdlib message that hands its parameter parser no more than MAX_PARAM_HEADER."""
-
-        def get(self, name: str, failobj: object = None) -> object:  # type: ignore[override]
-            value = super().get(name, failobj)
-            long = isinstance(value, str) and len(value) > MAX_PARAM_HEADER
-            if long and name.lower() in ("content-type", "content-disposition"):
-                return value[:MAX_PARAM_HEADER]  # type: ignore[index]
-            return value
-
-    return _BoundedMessage
-
-
 def _mime_text(raw: bytes, defects: list[Defect]) -> str:
-    import email
-    import email.policy
-
-    message = email.message_from_bytes(raw, _class=_bounded_message(), policy=email.policy.compat32)
+    message = message_tree(raw) or parsed_message(raw)
     for defect in message.defects:
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []
     _collect(message, texts, defects, depth=0)
     return "\n".join(texts)
+
+
+def parsed_message(raw: bytes) -> email.message.Message:
+    """Return the stdlib's parse of a mail (compat32, parameter values bounded)."""
+    import email
+    import email.policy
+
+    return email.message_from_bytes(raw, _class=bounded_message(), policy=email.policy.compat32)
 
 
 def _collect(
