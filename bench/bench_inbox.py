@@ -126,20 +126,26 @@ from kvmlist.cli.commands import main
 status = main(sys.argv[1:])
 peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0]
 print("VmHWM", peak.split()[1], file=sys.stderr)
+import resource
+print("children", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(status)
 """
 
 
-def measure(command: str, inbox: Path) -> tuple[float, float, int]:
-    """Return (peak RSS in MiB, wall seconds, exit status) of one command on an inbox."""
-    argv = [sys.executable, "-c", WRAPPER, command, "--inbox", str(inbox), "-q"]
-    argv += ["-o", str(BENCH_DIR / "plot.png") if command == "plot" else os.devnull]
+def measure(command: str, inbox: Path) -> tuple[float, float, float, int]:
+    """Return (peak RSS in MiB, the largest child's peak RSS in MiB (a worker, or git), wall
+    seconds, exit status) of one command ("stats", "stats --workers 1"...) on an inbox."""
+    name, *options = command.split()
+    argv = [sys.executable, "-c", WRAPPER, name, *options, "--inbox", str(inbox), "-q"]
+    argv += ["-o", str(BENCH_DIR / "plot.png") if name == "plot" else os.devnull]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
-    peaks = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM")]
-    return (int(peaks[-1]) / 1024 if peaks else float("nan")), wall, done.returncode
+    found = {line.split()[0]: int(line.split()[1]) / 1024 for line in done.stderr.splitlines()
+             if line.startswith(("VmHWM", "children"))}  # fmt: skip
+    nan = float("nan")
+    return found.get("VmHWM", nan), found.get("children", nan), wall, done.returncode
 
 
 def reading_ratio(inbox: Path) -> tuple[float, float]:
@@ -187,25 +193,34 @@ def rows(
     commands: list[str], inboxes: list[tuple[str, Path]], *, header: bool = True
 ) -> Iterator[str]:
     if header:
-        yield f"{'command':8} {'inbox':6} {'mails':>8} {'peak RSS':>10} {'wall':>8}  status"
+        yield (
+            f"{'command':20} {'inbox':6} {'mails':>8} {'peak RSS':>10} {'largest child':>13}"
+            f" {'wall':>8}  status"
+        )
     for command in commands:
         peaks = []
         for name, inbox in inboxes:
-            peak, wall, status = measure(command, inbox)
+            peak, child, wall, status = measure(command, inbox)
             peaks.append(peak)
-            streams = command not in HOLDING
+            streams = command.split()[0] not in HOLDING
             flag = "" if peak < TARGET_MIB or not streams else f"  over {TARGET_MIB} MiB"
             yield (
-                f"{command:8} {name:6} {mails_in(inbox):>8,} {peak:>7.0f} MiB {wall:>7.1f}s"
-                f"  {status}{flag}"
+                f"{command:20} {name:6} {mails_in(inbox):>8,} {peak:>7.0f} MiB {child:>9.0f} MiB"
+                f" {wall:>7.1f}s  {status}{flag}"
             )
         if len(peaks) > 1:
-            yield f"{command:8} 4x/1x peak RSS: {peaks[-1] / peaks[0]:.2f}"
+            yield f"{command:20} 4x/1x peak RSS: {peaks[-1] / peaks[0]:.2f}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--commands", nargs="+", default=["stats", "report", "check"])
+    parser.add_argument(
+        "--commands",
+        nargs="+",
+        default=["stats", "stats --workers 1", "report", "check", "check --workers 1"],
+        help="commands with their options, quoted (stats and check default to a worker "
+        "per core: their --workers 1 rows are the one-process figures)",
+    )
     parser.add_argument("--holding", nargs="*", default=HOLDING, help="measured on 1x only")
     parser.add_argument("--no-4x", action="store_true", help="measure the 1x inbox only")
     args = parser.parse_args()
