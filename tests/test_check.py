@@ -62,16 +62,7 @@ def _series_counts(messages: list[kvmlist.Message]) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(
-    "path",
-    [
-        FIXTURES / "kvm-sample.mbox",
-        FIXTURES / "series-shapes.mbox",
-        FIXTURES / "review-lifecycle.mbox",
-        FIXTURES / "landed-revisions.mbox",
-        FIXTURES / "broken.mbox",
-        SEED_MBOX,
-    ],
-    ids=lambda path: path.name,
+    "path", [*sorted(FIXTURES.glob("*.mbox")), SEED_MBOX], ids=lambda path: path.name
 )
 def test_series_counted_on_slim_patches_equal_those_of_the_whole_mails(path: Path) -> None:
     messages = list(kvmlist.read_mbox(need(path)))

@@ -72,6 +72,7 @@ class SlimPatch(NamedTuple):
     number: int  # the i of i/N (``index`` is a tuple method)
     total: int
     numbered: bool
+    prefixes: tuple[str, ...]  # "v4.1" tells a point revision (grouping rule 3)
 
 
 class CheckRow(NamedTuple):
@@ -105,6 +106,7 @@ def check_row(message: Message) -> CheckRow:
             number=message.index,
             total=message.total,
             numbered=message.numbered,
+            prefixes=message.prefixes,
         )
     return CheckRow(message.message_id, message.kind, defects, patch)
 
@@ -159,6 +161,7 @@ class _Slimmer:
             index=slim.number,
             total=slim.total,
             numbered=slim.numbered,
+            prefixes=tuple(sys.intern(p) for p in slim.prefixes),
         )
 
     def _person(self, email: str | None) -> Person | None:

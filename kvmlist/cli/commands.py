@@ -285,6 +285,7 @@ def _series(args: argparse.Namespace, loaded: Loaded) -> str | None:
 _NO_RAW: Any = {
     "cover": {"raw"},
     "patches": {"__all__": {"raw"}},
+    "replaced": {"__all__": {"raw"}},
 }
 
 
