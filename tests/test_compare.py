@@ -115,9 +115,9 @@ def test_trailer_values_are_compared_as_both_tools_mean_them(value: str, meant: 
     assert _norm(value) == (value if meant is None else meant)
 
 
-#: The lowest agreement with b4 where b4 is right, per list, as measured (docs/fidelity.md
-#: explains every remaining class); kasan-dev's reviews are the weakest field.
-B4_FLOOR = {"kvmarm": 98.5, "intel-wired-lan-2025": 99.0, "kasan-dev-2025": 93.0}
+#: The lowest agreement with b4 where b4 is right, per list, as measured on whole archives and
+#: rounded down (docs/fidelity.md explains every remaining class); the target is 99.5 %.
+B4_FLOOR = {"kvmarm": 99.5, "intel-wired-lan-2025": 99.5, "kasan-dev-2025": 99.8}
 
 
 @pytest.mark.corpus
