@@ -141,14 +141,10 @@ def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path:
     assert main(["stats", str(archive), "-o", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
 
 
-def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _spy_on_map_in_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the worker count of every map_in_workers call; return the list."""
     import kvmlist.scale.workers as workers
 
-    sample = str(FIXTURES / "kvm-sample.mbox")
-    assert main(["check", sample, "--workers", "1"]) == 0
-    expected = capsys.readouterr().out
     used: list[int] = []
     real = workers.map_in_workers
 
@@ -157,6 +153,18 @@ def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
         return real(source, count, *args, **kw)
 
     monkeypatch.setattr(workers, "map_in_workers", spy)
+    return used
+
+
+def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kvmlist.scale.workers as workers
+
+    sample = str(FIXTURES / "kvm-sample.mbox")
+    assert main(["check", sample, "--workers", "1"]) == 0
+    expected = capsys.readouterr().out
+    used = _spy_on_map_in_workers(monkeypatch)
     monkeypatch.setattr(workers, "CHUNK_BYTES", 4096)  # the sample is "large" now
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert main(["check", sample]) == 0
@@ -181,14 +189,7 @@ def test_stats_and_check_of_an_inbox_use_a_process_per_core_with_the_same_result
     for argv in commands:
         assert main([*argv, "--inbox", str(inbox), "--workers", "1"]) == 0
         expected[tuple(argv)] = capsys.readouterr().out
-    used: list[int] = []
-    real = workers.map_in_workers
-
-    def spy(source: Any, count: int, *args: Any, **kw: Any) -> Any:
-        used.append(count)
-        return real(source, count, *args, **kw)
-
-    monkeypatch.setattr(workers, "map_in_workers", spy)
+    used = _spy_on_map_in_workers(monkeypatch)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     for argv in commands:
         assert main([*argv, "--inbox", str(inbox)]) == 0
