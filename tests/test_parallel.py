@@ -21,6 +21,7 @@ from kvmlist.scale.workers import (
     map_in_workers,
     parse_in_workers,
     render_report_in_workers,
+    worth_workers,
 )
 from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
@@ -300,3 +301,20 @@ def test_check_rows_of_the_large_mbox_equal_in_every_source_form(source: Path | 
     else:
         result = check_rows(0, map_in_workers(source, 2, check_row))
     assert vars(result) == vars(expected) and expected.series_partial > 0
+
+
+def test_workers_pay_for_a_large_file_and_a_compressed_one_that_holds_as_much(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain, packed, small = tmp_path / "a.mbox", tmp_path / "a.mbox.xz", tmp_path / "s.mbox"
+    data = mbox(*generated_mails(60))
+    plain.write_bytes(data)
+    packed.write_bytes(lzma.compress(data))
+    # two slices are more than the compressed file, less than it holds (and than the plain one)
+    slices = kvmlist.scale.workers.COMPRESSED_RATIO * packed.stat().st_size - 2
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", slices // 2)
+    assert packed.stat().st_size < slices <= len(data)
+    small.write_bytes(data[: packed.stat().st_size])  # as large as the compressed file
+    assert worth_workers(plain) and worth_workers(packed)
+    assert not worth_workers(small) and not worth_workers(tmp_path / "missing.mbox")
+    assert not worth_workers(tmp_path)  # a directory (a Maildir) is not split by size

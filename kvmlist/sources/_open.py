@@ -24,6 +24,16 @@ _MAGIC = (
 )
 
 
+def is_compressed(path: str | os.PathLike[str]) -> bool:
+    """True when a file starts with the magic bytes of gzip, xz or bzip2."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return False
+    return any(head.startswith(magic) for magic, _ in _MAGIC)
+
+
 @contextlib.contextmanager
 def open_binary(source: Source) -> Iterator[BinaryIO]:
     """Yield a decompressed binary stream for a path, ``-`` (stdin) or a binary file object."""
