@@ -57,6 +57,7 @@ def _both(block: bytes, wanted: frozenset[str] | None) -> None:
     found = DefectLog()
     result = scan_headers(block, found, wanted)
     assert result._fields == expected._fields
+    assert result.plain == headers.is_plain(block)
     assert found.frozen() == general.frozen()
 
 
@@ -296,3 +297,12 @@ def test_a_signed_multipart_mail_is_read_without_the_stdlib_parser() -> None:
         "multipart/signed", "multipart/mixed", "text/plain", "application/pgp-signature"
     ]  # fmt: skip
     assert mime.decode_body(raw).text == "Looks good.\n"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b ", " c", "  d ", "-- ", " -- ", "--- ", " ", "", ">x "])))
+def test_flowed_text_is_joined_as_the_line_loop_joins_it(lines: list[str]) -> None:
+    from kvmlist.parse import mime
+
+    text = "\n".join(lines)
+    assert mime._unflow(text, delsp=False) == mime._unflow_lines(text, delsp=False)

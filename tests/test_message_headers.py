@@ -204,6 +204,7 @@ def test_patch_is_a_message() -> None:
         "Wed, 2 Dec 2020 8:01:02 +0000",  # one-digit hour: the stdlib's way
         "Wed, 2 dec 2020 08:01:02 +0000",
         "Wed,  2 Dec 2020 08:01:02 +0000",
+        "Wed,\t2  Dec 2020\t 08:01:02   +0000",
         "2 Dec 20 08:01:02 +0000",
         "Wed, 2 Dec 2020 08:01:02 GMT",
     ],

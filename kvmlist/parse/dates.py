@@ -12,7 +12,8 @@ RE_ISO = re.compile(
     r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
 
-# Tue, 3 Mar 2026 10:00:00 +0000  (git send-email and most mailers): read without the stdlib
+# Tue, 3 Mar 2026 10:00:00 +0000  (git send-email and most mailers): read without the stdlib,
+# blanks between the tokens as the stdlib takes them (any run: "Wed,  1 May 2019 ...")
 MONTHS = {
     name: n
     for n, name in enumerate(
@@ -20,9 +21,9 @@ MONTHS = {
     )
 }
 RE_RFC2822 = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
-    rf"({'|'.join(MONTHS)}) ([1-9]\d{{3}}) "
-    r"(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),[ \t]+)?(\d{1,2})[ \t]+"
+    rf"({'|'.join(MONTHS)})[ \t]+([1-9]\d{{3}})[ \t]+"
+    r"(\d{2}):(\d{2}):(\d{2})[ \t]+([+-])(\d{2})(\d{2})"
 )
 
 

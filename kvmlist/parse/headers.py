@@ -43,10 +43,12 @@ def split_raw(raw: bytes) -> tuple[bytes, bytes]:
 class Headers:
     """The header fields of one mail: case-insensitive names, unfolded values, in order."""
 
-    __slots__ = ("_fields",)
+    __slots__ = ("_fields", "plain")
 
-    def __init__(self, fields: dict[str, list[str]]) -> None:
+    def __init__(self, fields: dict[str, list[str]], plain: bool | None = None) -> None:
         self._fields = fields
+        #: Whether the block was plain (see :func:`is_plain`); None when not known.
+        self.plain = plain
 
     def get(self, name: str) -> str | None:
         """Return the first value of a field (name in lower case), or None."""
@@ -87,7 +89,9 @@ def scan_headers(
         lowered = (b"\n" + block).lower()  # ASCII only: the same bytes at the same offsets
         if RE_ODD_LINE.search(lowered) is None:
             return _scan_plain(block, lowered, defects, wanted)
-    return _scan_lines(block, defects, wanted)
+    headers = _scan_lines(block, defects, wanted)
+    headers.plain = False
+    return headers
 
 
 def _scan_lines(block: bytes, defects: list[Defect], wanted: frozenset[str] | None) -> Headers:
@@ -146,7 +150,7 @@ def _scan_plain(
             fields.setdefault(match.group(1).decode("ascii"), []).append(data.decode("ascii"))
         else:
             _keep(fields, match.group(1).decode("ascii"), data, defects)
-    return Headers(fields)
+    return Headers(fields, plain=True)
 
 
 @functools.cache

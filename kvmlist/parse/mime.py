@@ -41,6 +41,10 @@ RE_FIRST_ENCODING = re.compile(rb"\n(?i:content-transfer-encoding):[ \t]*+([^\n]
 # text/plain; charset="utf-8"; format=flowed
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
+# " > quoted"   (format=flowed: a line's first space is stuffing, taken off)
+RE_SPACE_STUFFING = re.compile(r"^ ", re.MULTILINE)
+# "a soft \nbreak"   (a line ending in a space goes on in the next one, but the "-- " line)
+RE_SOFT_BREAK = re.compile(r"(?<!^--) \n", re.MULTILINE)
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 
 
@@ -95,11 +99,13 @@ def _decode(raw: bytes, headers: Headers | None, defects: list[Defect]) -> str:
     if _too_many_containers(raw):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
-    text = _single_part_text(block, body, ctype, defects)
+    text = _single_part_text(block, body, ctype, defects, headers.plain)
     return text if text is not None else _mime_text(raw, defects)
 
 
-def _single_part_text(block: bytes, body: bytes, ctype: str, defects: list[Defect]) -> str | None:
+def _single_part_text(
+    block: bytes, body: bytes, ctype: str, defects: list[Defect], plain: bool | None = None
+) -> str | None:
     """Return the text of a base64 or quoted-printable text/plain mail in the usual form,
     exactly as the stdlib route reads it, or None for any other mail (left to that route).
 
@@ -108,7 +114,7 @@ def _single_part_text(block: bytes, body: bytes, ctype: str, defects: list[Defec
     Content-Transfer-Encoding line that is exactly ``base64`` or ``quoted-printable``.
     """
     form = RE_PLAIN_TEXT_TYPE.fullmatch(ctype)
-    if form is None or b"\x00" in block or not is_plain(block):
+    if form is None or b"\x00" in block or not (is_plain(block) if plain is None else plain):
         return None
     encoding = RE_FIRST_ENCODING.search(b"\n" + block)
     if encoding is None or encoding.group(2) is not None:
@@ -197,6 +203,13 @@ def _collect(
 
 def _unflow(text: str, delsp: bool) -> str:
     """Return format=flowed text (RFC 3676) with its soft line breaks joined."""
+    if not delsp:  # the usual form: two substitutions do what the line loop does
+        return RE_SOFT_BREAK.sub(" ", RE_SPACE_STUFFING.sub("", text))
+    return _unflow_lines(text, delsp)
+
+
+def _unflow_lines(text: str, delsp: bool) -> str:
+    """Return format=flowed text with its soft line breaks joined, line by line."""
     out: list[str] = []
     pending = ""
     for line in text.split("\n"):

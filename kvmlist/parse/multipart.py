@@ -109,21 +109,37 @@ def _parts(body: bytes, boundary: str) -> list[bytes] | None:
     """Return the parts of a multipart body between its boundary lines, or None unless it has
     a first boundary, a closing one and no two boundary lines in a row."""
     try:
-        separator = b"--" + boundary.encode("ascii", "surrogateescape")
+        separator = b"\n--" + boundary.encode("ascii", "surrogateescape")
     except UnicodeEncodeError:
         return None
     lined = b"\n" + body
-    # the stdlib's boundary line: the separator, "--" when closing, blanks, the line's end
-    pattern = re.compile(b"\n" + re.escape(separator) + rb"(--)?[ \t]*+(?=\n|\Z)")
     chunks: list[bytes] = []
     start = -1
-    for match in pattern.finditer(lined):
+    at = lined.find(separator)
+    while at >= 0:
+        end = lined.find(b"\n", at + 1)
+        end = len(lined) if end < 0 else end
+        closing = _boundary_line(lined[at + len(separator) : end])
+        if closing is None:
+            at = lined.find(separator, at + 1)
+            continue
         if start >= 0:
-            chunk = lined[start : match.start() + 1]
-            if not chunk:
+            if start == at + 1:
                 return None  # the parser skips repeated boundary lines, and a close after one
-            chunks.append(chunk)
-        if match.group(1):
+            chunks.append(lined[start : at + 1])
+        if closing:
             return chunks if start >= 0 else None
-        start = match.end() + 1
+        start = end + 1
+        at = lined.find(separator, end)
     return None  # no closing boundary: the parser records a defect
+
+
+def _boundary_line(rest: bytes) -> bool | None:
+    """Whether a line starting with a boundary is its closing line (``--``, then blanks),
+    another boundary line (blanks only), or no boundary line at all (None), as the stdlib's
+    parser reads it."""
+    if not rest.strip(b" \t"):
+        return False
+    if rest[:2] == b"--" and not rest[2:].strip(b" \t"):
+        return True
+    return None
