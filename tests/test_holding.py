@@ -41,12 +41,21 @@ def _same_results(messages: list[kvmlist.Message]) -> None:
     slim = list(held(messages, patch_bodies=False))
     assert _series(slim) == _series(messages)
     assert _review(slim) == _review(messages)
+    kept = list(held(messages, patch_bodies=True))
+    assert _stalled(kept) == _stalled(messages)
+
+
+def _stalled(messages: list[kvmlist.Message]) -> tuple[object, ...]:
+    """What stalled shows of an archive: its series (less raw bytes), ages and recipients."""
     now = datetime(2026, 12, 6, tzinfo=timezone.utc)
-    stalled = list(held(messages, patch_bodies=True))
-    older = timedelta(days=3)
-    assert find_stalled(stalled, now=now, older=older) == find_stalled(
-        messages, now=now, older=older
-    )
+    report = find_stalled(messages, now=now, older=timedelta(days=3))
+    stalled = [(_dump(one.series), one.age, one.recipients, one.link) for one in report.stalled]
+    resent = [(_dump(one.original), _dump(one.again), one.by) for one in report.resent]
+    return report.series, report.automated, stalled, resent
+
+
+def _dump(one: kvmlist.Series) -> dict[str, Any]:
+    return one.model_dump(exclude=NO_RAW)
 
 
 @pytest.mark.parametrize("path", ARCHIVES, ids=lambda path: path.name)
@@ -86,7 +95,26 @@ def test_only_bytes_that_are_read_are_held() -> None:
     assert b"List-Id" in review.raw and b"List-Id" not in slim[2].raw  # the text alone
     assert isinstance(slim[0], kvmlist.Patch) and slim[0].commit_message == patch.commit_message
     kept = list(held([patch, chat], patch_bodies=True))
-    assert kept[0] is patch and not kept[1].raw
+    assert isinstance(kept[0], kvmlist.Patch) and kept[0].diff == patch.diff
+    assert not kept[1].raw
+
+
+def test_a_patch_whose_body_is_read_keeps_its_text_and_recipients_alone() -> None:
+    recipients = (
+        "To: kvm@vger.kernel.org,\n\tPaolo Bonzini <pbonzini@redhat.com>\n"
+        "Cc: =?utf-8?q?Ren=C3=A9_Ng?= <rene@example.com>, Sean Christopherson\n"
+        " <seanjc@google.com>\nReceived: from a.example.org by b.example.org\n"
+        "DKIM-Signature: v=1; a=rsa-sha256; " + "b=" + "x" * 400 + "\n"
+    )
+    patch = kvmlist.parse_message(mail(body=PATCH_BODY, extra=recipients))
+    (kept,) = held([patch], patch_bodies=True)
+    assert isinstance(patch, kvmlist.Patch) and isinstance(kept, kvmlist.Patch)
+    assert [p.email for p in kept.recipients] == [
+        "kvm@vger.kernel.org", "pbonzini@redhat.com", "rene@example.com", "seanjc@google.com",
+    ]  # fmt: skip
+    assert kept.recipients == patch.recipients and kept.body == patch.body
+    assert kept.description == patch.description and kept.diff == patch.diff
+    assert b"DKIM" not in kept.raw and len(kept.raw) < len(patch.raw)
 
 
 def test_a_review_in_an_html_mail_keeps_its_text_alone() -> None:

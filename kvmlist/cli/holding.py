@@ -6,8 +6,9 @@ for an "applied" notice: a reply that has neither is held without its bytes (its
 as empty, which gives neither, as before), and one that has either keeps its decoded text
 alone, as a plain UTF-8 mail that decodes to the same text (checked) instead of its headers,
 HTML part and transfer encoding. A robot's report is never read. A patch or cover letter
-keeps its parsed fields (title, commit message, trailers, diffstat); its bytes are held only
-when the command reads its body (diff, revisions, To/Cc). Pull requests and other mails may
+keeps its parsed fields (title, commit message, trailers, diffstat); when the command reads
+its body (diff, revisions) and its To/Cc, it also keeps those as a plain UTF-8 mail (checked
+to give the same body and recipients), else no bytes. Pull requests and other mails may
 become cover letters and stay whole. docs/performance.md says what each command holds.
 """
 
@@ -16,39 +17,70 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kvmlist.models import Message, Patch
-from kvmlist.parse.mime import decode_body
+from kvmlist.parse.headers import split_raw
+from kvmlist.parse.mime import decode_body, normalise_newlines
+from kvmlist.parse.recipients import recipients_of
 from kvmlist.parse.reply import applied_notice, given_trailers
 
-#: The head of a held reply's bytes: its body as text, nothing to decode.
+#: The end of a held mail's header block: its body is UTF-8 text, nothing to decode.
 TEXT_HEAD = b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+#: Header fields a held patch keeps, as their lines were written (To/Cc: its recipients).
+KEPT_FIELDS = (b"to:", b"cc:")
 
 
 def held(messages: Iterable[Message], *, patch_bodies: bool) -> Iterator[Message]:
     """Yield each message as a command that holds the archive keeps it: without the raw
-    bytes no later step reads (see the module docstring); ``patch_bodies`` keeps those of
-    patches and cover letters."""
+    bytes no later step reads (see the module docstring); ``patch_bodies`` keeps the body
+    and recipients of patches and cover letters."""
     for message in messages:
         if isinstance(message, Patch):
-            yield message if patch_bodies else message.model_copy(update={"raw": b""})
+            raw = _patch_part(message.raw) if patch_bodies else b""
+            yield message.model_copy(update={"raw": raw})
         elif message.kind == "reply" and message.raw:
-            yield message.model_copy(update={"raw": _read_part(message.raw)})
+            yield message.model_copy(update={"raw": _reply_part(message.raw)})
         elif message.kind == "robot":
             yield message.model_copy(update={"raw": b""})
         else:
             yield message
 
 
-def _read_part(raw: bytes) -> bytes:
+def _reply_part(raw: bytes) -> bytes:
     """Return what a reply's bytes must hold: nothing when its body gives no trailer and no
-    "applied" notice, else a plain text mail of its body (the raw bytes when that text would
-    not decode to the same body).
+    "applied" notice, else a plain text mail of its body.
 
     The body is decoded here and not kept (``Message.body`` would cache it on the mail)."""
     text = decode_body(raw).text
     if next(iter(given_trailers(text)), None) is None and applied_notice(text) is None:
         return b""
+    return _text_mail(raw, text, b"")
+
+
+def _patch_part(raw: bytes) -> bytes:
+    """Return a patch's To and Cc lines and its body as a plain text mail."""
+    block, _ = split_raw(normalise_newlines(raw))
+    head = b"".join(_field_lines(block))
+    plain = _text_mail(raw, decode_body(raw).text, head)
+    return plain if plain is raw or recipients_of(plain) == recipients_of(raw) else raw
+
+
+def _text_mail(raw: bytes, text: str, head: bytes) -> bytes:
+    """Return head and text as a plain UTF-8 mail, or raw when that would not decode to the
+    same text."""
     try:
-        plain = TEXT_HEAD + text.encode("utf-8")
+        plain = head + TEXT_HEAD + text.encode("utf-8")
     except UnicodeEncodeError:
         return raw
     return plain if decode_body(plain).text == text else raw
+
+
+def _field_lines(block: bytes) -> Iterator[bytes]:
+    """Yield the lines of the KEPT_FIELDS in a header block, continuation lines included."""
+    keeping = False
+    for line in block.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t"):
+            if keeping:
+                yield line
+            continue
+        keeping = line[:3].lower() in KEPT_FIELDS
+        if keeping:
+            yield line if line.endswith(b"\n") else line + b"\n"
