@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,30 @@ def test_commands_that_hold_the_archive_hold_no_raw_mails(
     capsys.readouterr()
     # 180 more patches of 30 kB: holding their bytes would take 5.4 MB more
     assert grown < len(BODY) * 180 // 4, grown
+
+
+def test_counts_hold_one_key_object_per_author_not_per_patch() -> None:
+    from kvmlist.analysis.aggregate import PatchKeys, author_of
+    from kvmlist.models import Patch, Person
+
+    def patches(count: int) -> Iterator[Patch]:
+        # streamed, each patch with its own Person, as the parser makes them
+        for n in range(count):
+            author = Person(name="Jane Doe", email="jane@example.org")
+            yield Patch(message_id=f"<{n}@x>", kind="patch", author=author)
+
+    def held(count: int) -> int:
+        tracemalloc.start()
+        try:
+            keys = PatchKeys.of(patches(count), author_of)
+            return tracemalloc.get_traced_memory()[0] if keys else 0
+        finally:
+            tracemalloc.stop()
+
+    held(10)  # lazy imports and validators
+    grown = held(4000) - held(1000)
+    # 3,000 more patches: their ids in a dict, ~100 bytes each; not a Person each (~0.5 kB)
+    assert grown < 3000 * 200, grown
+    assert PatchKeys.of(patches(3), author_of).author_counts() == {
+        Person(name="Jane Doe", email="jane@example.org"): 3
+    }

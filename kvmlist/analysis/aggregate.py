@@ -203,22 +203,27 @@ class PatchKeys:
     :meth:`author_counts`).
     """
 
-    __slots__ = ("_keys",)
+    __slots__ = ("_keys", "_values")
 
     def __init__(self) -> None:
         self._keys: dict[str, Any] = {}
+        #: One object per distinct key: an archive's patches share a few thousand authors,
+        #: and a Person held per patch would cost ~0.5 kB each (docs/performance.md).
+        self._values: dict[Any, Any] = {}
 
     @classmethod
     def of(cls, messages: Iterable[Message], key: Callable[[Patch], Any]) -> PatchKeys:
         """Return ``key(patch)`` of the patch mails among messages, each Message-ID once."""
         found = cls()
-        for patch in iter_patch_mails(messages):
-            found._keys[patch.message_id] = key(patch)
+        for message in messages:
+            if isinstance(message, Patch) and message.message_id not in found._keys:
+                found.add(message.message_id, key(message))
         return found
 
     def add(self, message_id: str, value: Any) -> None:
         """Record one patch mail's key, unless its Message-ID came earlier."""
-        self._keys.setdefault(message_id, value)
+        if message_id not in self._keys:
+            self._keys[message_id] = self._values.setdefault(value, value)
 
     def merge(self, later: PatchKeys) -> PatchKeys:
         """Return these keys followed by those of a later partition (first arrival wins)."""
