@@ -39,6 +39,7 @@ HEADER_LINES = [
     b"  ",
     b"Subject: caf\xe9 in cp1252",
     b"Subject: nul\x00 inside",
+    b"Subject: a unit separator, no blank for bytes.strip()\x1f",
     b"Subject : space before the colon",
     b"\x0cSubject: form feed first",
     b"X Bad: a space in the name",

@@ -23,7 +23,9 @@ RE_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 # at the next "?" and a header of unterminated words is scanned in linear time
 RE_ENCODED_WORD = re.compile(r"=\?([^?]*)\?([qQbB])\?([^?]*)\?=")
 # \nFrom x   (after a newline: a line that is no "Name:" of printable ASCII nor a continuation)
-RE_ODD_LINE = re.compile(rb"\n(?![ \t]|[!-9;-~]++:|\Z)")
+RE_ODD_LINE = re.compile(r"\n(?![ \t]|[!-9;-~]++:|\Z)")
+#: What bytes.strip() takes off a value (str.strip() would also take \x1c-\x1f).
+BLANKS = " \t\n\r\x0b\x0c"
 #: Codecs Python has that are no mail charset (they would turn any bytes into something).
 NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
@@ -86,9 +88,10 @@ def scan_headers(
         defects.extend(log.frozen())
         return headers
     if len(block) <= LINES_SLICE and block[:1] not in (b" ", b"\t"):
-        lowered = (b"\n" + block).lower()  # ASCII only: the same bytes at the same offsets
-        if RE_ODD_LINE.search(lowered) is None:
-            return _scan_plain(block, lowered, defects, wanted)
+        text = "\n" + block.decode("ascii", "surrogateescape")  # 8-bit bytes stay apart
+        if RE_ODD_LINE.search(text) is None:
+            clean = block.isascii() and b"\x00" not in block
+            return _scan_plain(text, clean, defects, wanted)
     headers = _scan_lines(block, defects, wanted)
     headers.plain = False
     return headers
@@ -129,39 +132,37 @@ def is_plain(block: bytes) -> bool:
     archived mail has, which :func:`scan_headers` reads without a Python loop per line."""
     if len(block) > LINES_SLICE or block[:1] in (b" ", b"\t"):
         return False
-    return RE_ODD_LINE.search(b"\n" + block) is None
+    return RE_ODD_LINE.search("\n" + block.decode("ascii", "surrogateescape")) is None
 
 
 def _scan_plain(
-    block: bytes, lowered: bytes, defects: list[Defect], wanted: frozenset[str] | None
+    text: str, clean: bool, defects: list[Defect], wanted: frozenset[str] | None
 ) -> Headers:
     """Return what :func:`_scan_lines` returns for a plain block (no odd line, hence no line
-    defect): one pattern finds the wanted fields and their folds in the block, lower-cased
-    and after a newline (``lowered``), and their values are cut from the block itself."""
+    defect), given as ASCII text after a newline: one pattern finds the wanted fields and
+    their folds. Values of a ``clean`` block (ASCII, no NUL) need no check for defects."""
     fields: dict[str, list[str]] = {}
-    for match in _plain_field(wanted).finditer(lowered):
-        start, end = match.span(2)
-        value = block[start - 1 : end - 1]
-        if b"\n" in value:
-            data = b" ".join(part.strip() for part in value.split(b"\n"))
+    for name, value in _plain_field(wanted).findall(text):
+        if "\n" in value:
+            data = " ".join(part.strip(BLANKS) for part in value.split("\n"))
         else:
-            data = value.strip()
-        if data.isascii() and b"\x00" not in data:  # most values: no defect to check for
-            fields.setdefault(match.group(1).decode("ascii"), []).append(data.decode("ascii"))
+            data = value.strip(BLANKS)
+        if clean:
+            fields.setdefault(name.lower(), []).append(data)
         else:
-            _keep(fields, match.group(1).decode("ascii"), data, defects)
+            _keep(fields, name.lower(), data.encode("ascii", "surrogateescape"), defects)
     return Headers(fields, plain=True)
 
 
 @functools.cache
-def _plain_field(wanted: frozenset[str] | None) -> re.Pattern[bytes]:
-    """The pattern of a wanted field in a lower-cased plain block: its name, its first
-    line's value and the continuation lines after it (group 2, newlines kept)."""
+def _plain_field(wanted: frozenset[str] | None) -> re.Pattern[str]:
+    """The pattern of a wanted field in a plain block: its name, its first line's value and
+    the continuation lines after it (group 2, newlines kept)."""
     if wanted is None:
-        names = rb"[!-9;-~]++"
+        names = "[!-9;-~]++"
     else:
-        names = b"|".join(re.escape(name.encode("ascii")) for name in sorted(wanted))
-    return re.compile(rb"\n(" + names + rb"):([^\n]*+(?:\n[ \t][^\n]*+)*+)")
+        names = "(?i:" + "|".join(re.escape(name) for name in sorted(wanted)) + ")"
+    return re.compile("\n(" + names + "):([^\n]*+(?:\n[ \t][^\n]*+)*+)", re.ASCII)
 
 
 #: Header blocks longer than this are split into lines a slice at a time.
