@@ -58,15 +58,19 @@ def _rfc2822(text: str) -> datetime | None:
         return _rfc2822_stdlib(text)
     day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
     try:
-        naive = datetime(int(year), MONTHS[month], int(day), int(hour), int(minute), int(second))
+        local = datetime(
+            int(year), MONTHS[month], int(day), int(hour), int(minute), int(second),
+            tzinfo=timezone.utc,
+        )  # fmt: skip
     except ValueError:
         return None
     offset = int(zone_h) * 3600 + int(zone_m) * 60
+    if not offset:
+        return local
     try:
-        utc = naive - timedelta(seconds=-offset if sign == "-" else offset)
+        return local - timedelta(seconds=-offset if sign == "-" else offset)
     except OverflowError:
         return None
-    return utc.replace(tzinfo=timezone.utc)
 
 
 def _rfc2822_stdlib(text: str) -> datetime | None:
