@@ -191,18 +191,14 @@ def _sender(
         return None
     original = headers.get("x-original-from")
     reply_to = headers.get("reply-to")
+    real_from = decode_words(original, defects) if original else None
+    replies_to = decode_words(reply_to, defects) if reply_to else None
+    if not looks_munged(person, list_id):
+        return _checked(person, defects)  # unmunge would give it back unchanged
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
-    cc = (
-        ", ".join(scan_headers(block, [], CC).get_all("cc"))
-        if looks_munged(person, list_id)
-        else ""
-    )
+    cc = ", ".join(scan_headers(block, [], CC).get_all("cc"))
     person, repair = unmunge(
-        person,
-        decode_words(original, defects) if original else None,
-        decode_words(reply_to, defects) if reply_to else None,
-        list_id,
-        cc=decode_words(cc, defects) if cc else None,
+        person, real_from, replies_to, list_id, cc=decode_words(cc, defects) if cc else None
     )
     if repair is not None:
         defects.append(repair)
