@@ -307,3 +307,34 @@ def test_flowed_text_is_joined_as_the_line_loop_joins_it(lines: list[str]) -> No
 
     text = "\n".join(lines)
     assert mime._unflow(text, delsp=False) == mime._unflow_lines(text, delsp=False)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *HEADER_LINES,
+                b"Index: a header field",
+                b"Subject: Re: [PATCH] GIT binary patch support",
+                b"Subject: a --- b\n diff -u folded",
+                b"diff -u a b",
+                b"--- a/x",
+            ]
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(
+        [b"", b"diff --git a/x b/x\n", b"> --- a/x\n", b"ok\n--- a/x\n", b"Index: x\n", b"\n"]
+    ),
+)
+def test_the_look_for_a_diff_after_a_plain_header_block_finds_what_the_whole_mail_has(
+    lines: list[bytes], body: bytes
+) -> None:
+    from kvmlist.parse.content import may_hold_diff
+
+    block = b"".join(line + b"\n" for line in lines)
+    raw = block + b"\n" + body
+    found = scan_headers(headers.split_raw(raw)[0], [])
+    body_at = len(headers.split_raw(raw)[0]) if found.plain else 0
+    assert may_hold_diff(raw, body_at) == may_hold_diff(raw)

@@ -30,6 +30,9 @@ ROBOT_TAGS = frozenset({"syzbot"})
 PULL_SOURCE_LINES = 4
 #: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
 DIFF_MARKERS = (b"\ndiff -", b"\n--- ", b"\nIndex: ", b"GIT binary patch")
+#: The markers that start a line no plain header block holds ("diff" or "---", then a blank
+#: before any colon: kvmlist.parse.headers.is_plain), looked for after such a block only.
+BODY_MARKERS = DIFF_MARKERS[:2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,12 @@ def _says_patch(info: SubjectInfo) -> bool:
     return "patch" in head.lower()
 
 
-def may_hold_diff(text: bytes) -> bool:
-    """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff."""
-    return any(marker in text for marker in DIFF_MARKERS)
+def may_hold_diff(text: bytes, body_at: int = 0) -> bool:
+    """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff.
+
+    ``body_at`` is where the body starts (the blank line) when the header block is plain:
+    the markers no such block holds are looked for from there only.
+    """
+    if any(text.find(marker, body_at) >= 0 for marker in BODY_MARKERS):
+        return True
+    return any(marker in text for marker in DIFF_MARKERS[2:])

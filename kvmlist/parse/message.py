@@ -57,7 +57,7 @@ def _parse(raw: bytes) -> Message:
     headers = scan_headers(block, defects)
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
-    decoded = _decoded_if_needed(text, headers, info)
+    decoded = _decoded_if_needed(text, headers, info, len(block) if headers.plain else 0)
     body = decoded.text if decoded is not None else ""
     pull = pull_source(body) if decoded is not None and not info.is_reply else None
     if pull is not None:
@@ -69,7 +69,9 @@ def _parse(raw: bytes) -> Message:
     return Message(kind=kind, has_diff=carries, defects=defects.frozen(), **common)
 
 
-def _decoded_if_needed(text: bytes, headers: Headers, info: SubjectInfo) -> BodyText | None:
+def _decoded_if_needed(
+    text: bytes, headers: Headers, info: SubjectInfo, body_at: int = 0
+) -> BodyText | None:
     """Return the decoded body, or None for a reply that cannot hold a diff (not decoded:
     most of an archive is replies, and their bodies are decoded on first use).
 
@@ -79,7 +81,7 @@ def _decoded_if_needed(text: bytes, headers: Headers, info: SubjectInfo) -> Body
     if not info.is_reply and not info.is_forward:
         return decode_body(text, headers)
     encoding = (headers.get("content-transfer-encoding") or "").lower()
-    if "base64" in encoding or may_hold_diff(text):
+    if "base64" in encoding or may_hold_diff(text, body_at):
         return decode_body(text, headers)
     ctype = (headers.get("content-type") or "").lower()
     if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text):
