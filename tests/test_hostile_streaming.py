@@ -137,8 +137,10 @@ def test_commands_that_hold_the_archive_hold_no_raw_mails(
     _peak([*command, "--inbox", str(small)])  # lazy imports and caches
     grown = _peak([*command, "--inbox", str(large)]) - _peak([*command, "--inbox", str(small)])
     capsys.readouterr()
-    # 180 more patches of 30 kB: holding their bytes would take 5.4 MB more
-    assert grown < len(BODY) * 180 // 4, grown
+    # 180 more patches of 30 kB: holding their bytes would take 5.4 MB more; the parsed
+    # fields kept take about 7 kB a patch (1.3 MB), and caches warmed by earlier tests move
+    # it a little, so the line is drawn between the two: half the raw bytes
+    assert grown < len(BODY) * 180 // 2, grown
 
 
 def test_counts_hold_one_key_object_per_author_not_per_patch() -> None:
