@@ -17,16 +17,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# $(VENV)/.installed-EXTRA: pip install -e '.[EXTRA]' (.installed-run: no extra). The compat
-# editable mode is a plain path in a .pth file: setuptools' default installs an import hook
-# that every start of Python in the venv pays for (about 20 ms, docs/performance.md).
-EDITABLE := --config-settings editable_mode=compat
+# $(VENV)/.installed-EXTRA: pip install -e '.[EXTRA]' (.installed-run: no extra)
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(EDITABLE) -e .
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[$*]'
+	$(BIN)/python -m pip install --quiet -e '.[$*]'
 	touch $@
 
 report: $(VENV)/.installed-run
