@@ -172,7 +172,7 @@ def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
     assert used == [2] and "mails in:   39\nmails out:  39\n" in expected
 
 
-def test_stats_and_check_of_an_inbox_use_a_process_per_core_with_the_same_result(
+def test_stats_check_and_report_of_an_inbox_use_a_process_per_core_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import kvmlist.scale.workers as workers
@@ -184,7 +184,13 @@ def test_stats_and_check_of_an_inbox_use_a_process_per_core_with_the_same_result
         inbox / "git" / "0.git", [("m", raw, 1764800000 + i) for i, raw in enumerate(mails)]
     )
     monkeypatch.setattr(workers, "CHUNK", 4)  # batches of 4 mails: several jobs per worker
-    commands = (["stats", "--by", "domain"], ["check"], ["check", "--commits", "HEAD~9..HEAD"])
+    commands = (
+        ["stats", "--by", "domain"],
+        ["check"],
+        ["check", "--commits", "HEAD~9..HEAD"],
+        ["report"],
+        ["report", "--range", "HEAD~9..HEAD"],
+    )
     expected = {}
     for argv in commands:
         assert main([*argv, "--inbox", str(inbox), "--workers", "1"]) == 0
@@ -194,7 +200,15 @@ def test_stats_and_check_of_an_inbox_use_a_process_per_core_with_the_same_result
     for argv in commands:
         assert main([*argv, "--inbox", str(inbox)]) == 0
         assert capsys.readouterr().out == expected[tuple(argv)]
-    assert used == [2, 2, 2]
+    assert used == [2, 2, 2, 2, 2]
+    # the header's commits are the archive's first and last, noted as the mails were read
+    assert (
+        expected[("report",)].startswith("From ") and "      7 arm.com\n" in expected[("report",)]
+    )
+    assert (
+        expected[("report",)].splitlines()[0]
+        != expected[("report", "--range", "HEAD~9..HEAD")].splitlines()[0]
+    )
     assert f"mails in:   {len(mails)}\n" in expected[("check",)]
     assert "mails in:   9\n" in expected[("check", "--commits", "HEAD~9..HEAD")]
 

@@ -189,7 +189,16 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         loaded.messages = kept
         landed = landed_in(args, kept)
     if loaded.inbox is not None:
-        figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
+        workers = _workers(args)
+        if workers > 1 and loaded.raws is not None:  # this process reads git, workers parse
+            from kvmlist.scale.workers import report_figures_in_workers
+
+            progress = progress_for(args, "reading the archive")
+            figures = report_figures_in_workers(
+                loaded.raws, workers, mailmap=mailmap, progress=progress
+            )
+        else:
+            figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
         if args.git and landed is not None:
             figures = mark_landed(figures, kept, landed)
         span = loaded.commit_span
@@ -226,10 +235,10 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
 
 
 def _workers(args: argparse.Namespace) -> int:
-    """Processes to parse in: --workers, else one per core for a large file and, for stats
-    and check, an --inbox archive (the report of an archive range streams in one)."""
+    """Processes to parse in: --workers, else one per core for a large file and for an
+    --inbox archive (stats, check, and report without --git)."""
     if getattr(args, "inbox", None):
-        if args.command not in ("stats", "check"):
+        if args.command not in ("stats", "check", "report") or getattr(args, "git", None):
             return 1
         return int(args.workers) if args.workers is not None else os.cpu_count() or 1
     if not args.source or is_remote(args.source):

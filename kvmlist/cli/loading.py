@@ -63,6 +63,9 @@ class Loaded:
     tally: Tally = field(default_factory=Tally)
     #: What to do once the command's output is written in full (``--since-last``'s record).
     after_output: list[Callable[[], None]] = field(default_factory=list)
+    #: An archive's raw mails, noting its commits as they pass: what ``messages`` parses, for
+    #: a command that parses them in workers instead (read one of the two, not both).
+    raws: Iterator[bytes] | None = None
 
     def __post_init__(self) -> None:
         counted = self.tally.counted(self.messages)
@@ -213,7 +216,8 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
         inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
     )
     # streamed: the raw mail and its Message are dropped once the command has used them
-    parsed = parse_raw(_noting_commits(mails, loaded))
+    loaded.raws = _noting_commits(mails, loaded)
+    parsed = parse_raw(loaded.raws)
     progress = wants_progress(args)
     loaded.messages = loaded.tally.counted(
         with_progress(parsed, enabled=progress, what="reading the archive")

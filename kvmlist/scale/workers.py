@@ -37,7 +37,7 @@ from kvmlist.sources.spec import SourceSpec, classify_source
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kvmlist.outputs.figures import Facts
+    from kvmlist.outputs.figures import Facts, ReportFigures
 
 T = TypeVar("T")
 
@@ -153,13 +153,25 @@ def render_report_in_workers(
     Each worker hands back the report's facts of a mail (kvmlist.outputs.figures), not the
     parsed models, which cost the parent more to unpickle than the facts cost to fold.
     """
+    figures = report_figures_in_workers(raws, workers, mailmap=mailmap, progress=progress)
+    return format_report(figures, range=range, list_name=list_name, top=top)
+
+
+def report_figures_in_workers(
+    raws: Mails,
+    workers: int,
+    *,
+    mailmap: Mailmap | None = None,
+    progress: Progress | None = None,
+) -> ReportFigures:
+    """Return ``report_figures(read(raws), ...)``, the mails parsed in workers."""
     from kvmlist.outputs.figures import ReportTotals, fact_of
 
     totals = ReportTotals(mailmap)
     facts: Iterable[Facts] = map_in_workers(raws, workers, fact_of)
     for fact in progress(facts) if progress else facts:
         totals.add(fact)
-    return format_report(totals.figures(), range=range, list_name=list_name, top=top)
+    return totals.figures()
 
 
 def worth_workers(source: str | os.PathLike[str]) -> bool:
