@@ -8,6 +8,7 @@
 
 from typing import TYPE_CHECKING
 
+from kvmlist._lazy import lazy_names
 from kvmlist._version import __version__
 from kvmlist.errors import (
     KvmlistError,
@@ -78,25 +79,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Import a public name (or a subpackage, ``kvmlist.sources``) on first use."""
-    import importlib
-
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    if not name.startswith("_"):
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals(), subpackages=True)
 
 
 __all__ = [

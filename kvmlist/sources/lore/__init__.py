@@ -21,6 +21,7 @@ cache; threads, searches and feeds are fetched again online and served from the 
 
 from typing import TYPE_CHECKING
 
+from kvmlist._lazy import lazy_names
 from kvmlist.errors import (
     AnswerTooLarge,
     BadAnswer,
@@ -54,19 +55,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Import a name of the client on first use."""
-    import importlib
-
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [
