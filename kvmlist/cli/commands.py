@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -149,14 +149,13 @@ def _check(args: argparse.Namespace) -> int:
     if workers > 1:
         from kvmlist.scale.workers import map_in_workers
 
-        if getattr(args, "inbox", None):  # an archive's mails, read here: counted here
-            raws = Counted(iter_raw_mails(args))
-            rows = map_in_workers(raws, workers, check_row)
-        else:
-            rows = map_in_workers(_worker_source(args), workers, check_row)
+        # an archive's mails are read, and counted, here; a file's workers split it
+        archive = Counted(iter_raw_mails(args)) if getattr(args, "inbox", None) else None
+        source = archive if archive is not None else _worker_source(args)
+        rows = map_in_workers(source, workers, check_row)
         result = check_rows(0, with_progress(rows, enabled=wants_progress(args)))
-        # a file's workers split it: a row per mail they split, unparsable ones included
-        result.mails_in = raws.count if getattr(args, "inbox", None) else result.mails_out
+        # else a row per mail the workers split, unparsable ones included
+        result.mails_in = archive.count if archive is not None else result.mails_out
     else:
         raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
         parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
@@ -250,11 +249,8 @@ def _workers(args: argparse.Namespace) -> int:
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
-def _worker_source(args: argparse.Namespace) -> str | BinaryIO | Iterator[bytes]:
-    """What the workers read: the file (they split it), or for --inbox the raw mails this
-    process reads from git (its range and dates applied)."""
-    if getattr(args, "inbox", None):
-        return iter_raw_mails(args)
+def _worker_source(args: argparse.Namespace) -> str | BinaryIO:
+    """The file the workers read and split (``-``: standard input)."""
     return sys.stdin.buffer if args.source == "-" else str(args.source)
 
 
@@ -324,9 +320,13 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     elif _workers(args) > 1:
         from kvmlist.scale.workers import count_by_field_in_workers
 
-        # the workers read and split the file; the bar counts the mails they hand back
+        # the workers split the file, or parse the raw mails this process reads from an
+        # archive; the bar counts the mails they hand back
         counts = count_by_field_in_workers(
-            _worker_source(args), args.by, _workers(args), progress=progress_for(args, "counting")
+            loaded.raws if loaded.raws is not None else _worker_source(args),
+            args.by,
+            _workers(args),
+            progress=progress_for(args, "counting"),
         ).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)
