@@ -9,12 +9,25 @@ A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    computed_field,
+    model_serializer,
+)
+
+if TYPE_CHECKING:
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
 
 MessageKind = Literal["patch", "cover", "reply", "pull", "robot", "other"]
 
@@ -52,7 +65,8 @@ DefectKind = Literal[
 @dataclass
 class _LazyFields:
     """The parse layer's functions behind the lazy fields (``Message.body`` and its defects,
-    ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``).
+    ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``,
+    and a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported: by
@@ -65,6 +79,7 @@ class _LazyFields:
     diff: Callable[[str], str] | None = None
     description: Callable[[str], str] | None = None
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None
+    patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None
 
 
 _LAZY = _LazyFields()
@@ -77,15 +92,17 @@ def install_lazy_fields(
     diff: Callable[[str], str],
     description: Callable[[str], str],
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
+    patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw -> text and its defects), ``Message.subject_title``
-    (subject -> title), ``Patch.diff`` and ``Patch.description`` (body -> part of it) are
-    computed."""
+    (subject -> title), ``Patch.diff`` and ``Patch.description`` (body -> part of it) and a
+    parsed patch's text fields (body -> commit message, trailers, diffstat) are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
     _LAZY.description = description
     _LAZY.recipients = recipients
+    _LAZY.patch_text = patch_text
 
 
 def _parser(field: str) -> Callable[[Any], Any]:
@@ -269,6 +286,62 @@ class Patch(Message):
     commit_message: str = ""
     diffstat: Diffstat | None = None
 
+    if not TYPE_CHECKING:  # mypy would let every attribute name through a __getattr__
+
+        def __getattr__(self, name: str) -> Any:
+            if name in TEXT_FIELDS:  # left out by the parser: computed now, then stored
+                self._read_text_fields()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    def _read_text_fields(self) -> None:
+        """Compute the TEXT_FIELDS the parser left out (defer_text_fields) from the body."""
+        state = self.__dict__
+        if "commit_message" in state:  # the three are left out and computed together
+            return
+        decoded = state.get("_decoded_body") or _parser("body")(self.raw)  # not cached here
+        computed = dict(zip(TEXT_FIELDS, _parser("patch_text")(decoded[0]), strict=True))
+        # in field order, as serialisation reads them; one assignment, safe for other threads
+        ordered = {name: state[name] if name in state else computed[name] for name in FIELDS}
+        object.__setattr__(self, "__dict__", ordered | state)
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._read_text_fields()
+        return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe a serialised patch by its fields (_serialise only fills them in first)."""
+        fields_only = {key: value for key, value in core_schema.items() if key != "serialization"}
+        return handler(cast("CoreSchema", fields_only))
+
+    def __eq__(self, other: object) -> bool:
+        self._read_text_fields()
+        if isinstance(other, Patch):
+            other._read_text_fields()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._read_text_fields()
+        return hash(tuple(self.__dict__[name] for name in type(self).model_fields))
+
+    def __iter__(self) -> Any:
+        self._read_text_fields()
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        self._read_text_fields()
+        return super().__repr_args__()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy; text fields still left out are computed first when ``raw`` changes."""
+        if update and "raw" in update:
+            self._read_text_fields()
+        return super().model_copy(update=update, deep=deep)
+
     @property
     def is_cover(self) -> bool:
         """True for a series' cover letter (``0/N``)."""
@@ -300,6 +373,26 @@ class Patch(Message):
         from kvmlist._html import patch_html
 
         return patch_html(self)
+
+
+#: The Patch fields a parsed patch computes from its body when one of them is first read.
+TEXT_FIELDS = ("commit_message", "trailers", "diffstat")
+
+
+#: Every field of Patch, in order.
+FIELDS = tuple(Patch.model_fields)
+
+
+def defer_text_fields(patch: Patch) -> Patch:
+    """Leave a freshly parsed patch's TEXT_FIELDS out, to be computed from its body (by the
+    installed ``patch_text`` function) when one is first read.
+
+    Counting, threading and grouping never read them; equality, hashing, serialisation and
+    ``model_copy(update={"raw": ...})`` compute them first, and pickles stay lazy.
+    """
+    for name in TEXT_FIELDS:
+        del patch.__dict__[name]
+    return patch
 
 
 class Series(_Frozen):

@@ -4,6 +4,7 @@ from kvmlist import models
 from kvmlist.parse.body import split_body
 from kvmlist.parse.description import description
 from kvmlist.parse.mime import decode_body
+from kvmlist.parse.patch_text import patch_text_fields
 from kvmlist.parse.recipients import recipients_of
 from kvmlist.parse.subject import parse_subject
 
@@ -21,12 +22,14 @@ def _diff(body: str) -> str:
     return split_body(body).diff
 
 
-# Message.body, Message.subject_title, Patch.diff and Patch.description stay lazy (bodies are
-# costly) without models importing parse.
+# Message.body, Message.subject_title, Patch.diff, Patch.description and a parsed patch's
+# commit message, trailers and diffstat stay lazy (bodies are costly) without models
+# importing parse.
 models.install_lazy_fields(
     body=_body,
     subject_title=_subject_title,
     diff=_diff,
     description=description,
     recipients=recipients_of,
+    patch_text=patch_text_fields,
 )

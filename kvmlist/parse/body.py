@@ -53,7 +53,7 @@ def has_diff(text: str) -> bool:
 
 def split_body(text: str) -> BodyParts:
     """Return the parts of a body: in-body headers, message, basement, diffstat, diff, signature."""
-    headers, lo = _in_body_headers(text)
+    headers, lo = in_body_headers(text)
     diff_at = _diff_start(text, lo)
     end, signature_at = _cut_signature(text, lo, diff_at)
     head_end = end if diff_at < 0 else diff_at
@@ -126,7 +126,7 @@ RE_FORMAT_PATCH_FROM = re.compile(r">?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001
 RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 
 
-def _in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
+def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph the body starts with, and where the rest starts."""
     pos = _skip_blank(text, 0)
     separator = RE_FORMAT_PATCH_FROM.match(text, pos)

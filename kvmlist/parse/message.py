@@ -8,17 +8,23 @@ from datetime import datetime
 from typing import Any
 
 from kvmlist.errors import MessageParseError
-from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Person
+from kvmlist.models import (
+    Defect,
+    DefectKind,
+    Message,
+    MessageKind,
+    Patch,
+    Person,
+    defer_text_fields,
+)
 from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
-from kvmlist.parse.body import BodyParts, has_diff, split_body
+from kvmlist.parse.body import has_diff, in_body_headers, split_body
 from kvmlist.parse.content import is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.diffstat import diffstat_from_diff, parse_diffstat
 from kvmlist.parse.headers import Headers, decode_words, scan_headers, split_raw
 from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
 from kvmlist.parse.subject import SubjectInfo, parse_subject
-from kvmlist.parse.trailers import parse_trailers
 
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
@@ -65,7 +71,7 @@ def _parse(raw: bytes) -> Message:
     carries = decoded is not None and has_diff(body)
     kind = _kind(info, common, body, carries)
     if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
-        return _patch(decoded, info, kind, common, defects)
+        return _patch(decoded, info, kind, common, defects, carries)
     return Message(kind=kind, has_diff=carries, defects=defects.frozen(), **common)
 
 
@@ -107,7 +113,8 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
     common = {name: getattr(message, name) for name in COMMON_FIELDS}
     info = replace(parse_subject(message.subject), version=version, index=0, total=total)
     decoded = decode_body(text, headers)
-    return _patch(decoded, info, "cover", common, DefectLog(message.defects))
+    defects = DefectLog(message.defects)
+    return _patch(decoded, info, "cover", common, defects, has_diff(decoded.text))
 
 
 def raise_for_defects(message: Message) -> None:
@@ -250,16 +257,17 @@ def _patch(
     kind: MessageKind,
     common: dict[str, Any],
     defects: DefectLog,
+    carries: bool,
 ) -> Patch:
+    """Return the Patch (or cover) a decoded body makes; its commit message, trailers and
+    diffstat are computed from the body when first read (models.defer_text_fields)."""
     defects.extend(decoded.defects)
-    parts = split_body(decoded.text)
-    author, title, date = _in_body_overrides(parts, info, common, defects)
-    diffstat = parse_diffstat(parts.diffstat) if parts.diffstat else None
-    if diffstat is None and parts.diff:
-        diffstat = diffstat_from_diff(parts.diff)
-    if kind == "patch" and not parts.diff:
+    author, title, date = _in_body_overrides(
+        in_body_headers(decoded.text)[0], info, common, defects
+    )
+    if kind == "patch" and not carries:
         defects.append(Defect(kind="patch-without-diff"))
-    return Patch(
+    patch = Patch(
         **{**common, "date": date},
         kind=kind,
         defects=defects.frozen(),
@@ -270,20 +278,24 @@ def _patch(
         numbered=info.index is not None,
         prefixes=info.prefixes,
         author=author,
-        trailers=parse_trailers(parts.message),
-        commit_message=parts.message,
-        diffstat=diffstat,
-        has_diff=bool(parts.diff),
+        trailers=(),  # set, as the deferred values will be (model_fields_set)
+        commit_message="",
+        diffstat=None,
+        has_diff=carries,
     )
+    return defer_text_fields(patch)
 
 
 def _in_body_overrides(
-    parts: BodyParts, info: SubjectInfo, common: dict[str, Any], defects: list[Defect]
+    in_body: tuple[tuple[str, str], ...],
+    info: SubjectInfo,
+    common: dict[str, Any],
+    defects: list[Defect],
 ) -> tuple[Person | None, str, datetime | None]:
     """Return author, title and date, letting git-am in-body headers override the mail's."""
     author: Person | None = common["sender"]
     title, date = info.title, common["date"]
-    for key, value in parts.in_body_headers:
+    for key, value in in_body:
         key = key.lower()
         if key == "from":
             person = parse_address(decode_words(value, defects))
