@@ -244,3 +244,47 @@ def test_report_and_stats_use_a_process_per_core_for_a_large_file(
         assert main(argv) == 0
         assert capsys.readouterr().out == expected[argv[0]]
     assert used == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("extra", "shown"),
+    [
+        (["--by", "organisation", "--orgmap", "{orgmap}"], "Marchand Consulting  2"),
+        (["--by", "organisation", "--mailmap", "{mailmap}"], "Arm           8"),  # 7 unmapped
+        (["--by", "author", "--mailmap", "{mailmap}"], "Yuki Tanabe <yuki@tanabe.example>"),
+    ],
+)
+def test_stats_with_maps_in_workers_print_what_one_process_prints(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    shown: str,
+) -> None:
+    """--orgmap and --mailmap counts run in workers too, with the same table and note."""
+    import kvmlist.scale.workers as workers
+
+    orgmap = tmp_path / "orgs.txt"
+    orgmap.write_text("thibault.marchand@free.fr  Marchand Consulting\n")
+    mailmap = tmp_path / "mailmap"
+    mailmap.write_text(
+        "Hannah Whitlock <hannah.whitlock@arm.com> <emily.hargreaves@gmail.com>\n"
+        "Yuki Tanabe <yuki@tanabe.example> <tanabe.yuki@fujitsu.com>\n"
+    )
+    argv = ["stats", str(FIXTURES / "kvm-sample.mbox")]
+    argv += [part.format(orgmap=orgmap, mailmap=mailmap) for part in extra]
+    assert main([*argv, "--workers", "1"]) == 0
+    one = capsys.readouterr()
+    started: list[int] = []
+    real = workers.map_in_workers
+
+    def spy(raws: Any, n: int, *args: Any, **kw: Any) -> Any:
+        started.append(n)
+        return real(raws, n, *args, **kw)
+
+    monkeypatch.setattr(workers, "map_in_workers", spy)
+    assert main([*argv, "--workers", "2"]) == 0
+    two = capsys.readouterr()
+    assert started == [2]
+    assert (two.out, two.err) == (one.out, one.err)
+    assert shown in one.out

@@ -220,6 +220,10 @@ class PatchKeys:
                 found.add(message.message_id, key(message))
         return found
 
+    def __contains__(self, message_id: object) -> bool:
+        """Whether a patch mail of this Message-ID was recorded."""
+        return message_id in self._keys
+
     def add(self, message_id: str, value: Any) -> None:
         """Record one patch mail's key, unless its Message-ID came earlier."""
         if message_id not in self._keys:

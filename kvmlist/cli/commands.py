@@ -12,14 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
     OrganisationKey,
-    count_by,
-    count_by_author,
+    PatchKeys,
+    author_of,
     count_by_field,
     explain_unknown,
 )
@@ -54,7 +55,7 @@ from kvmlist.cli.output import (
 from kvmlist.cli.state import record_reported
 from kvmlist.errors import KvmlistError, UsageError
 from kvmlist.grouping.series import group_series
-from kvmlist.models import Message, Series
+from kvmlist.models import Message, Patch, Series
 from kvmlist.outputs.report import (
     ReportFigures,
     ReportRange,
@@ -310,14 +311,16 @@ def _series_row(series: Series) -> dict[str, Any]:
 def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
     mailmap, organisations = _identities(args)
     counts: Sequence[tuple[object, int]]
+    workers = _workers(args)
     if args.by == "organisation" and organisations is not None:
         key = OrganisationKey(organisations, mailmap)
-        counts = count_by(loaded.messages, key).most_common(args.top)
+        counts = _patch_keys(args, loaded, workers, key).counts().most_common(args.top)
         if key.unknown:
             _note(args, explain_unknown(key.unknown))
     elif args.by == "author" and mailmap is not None:
-        counts = count_by_author(loaded.messages, mailmap=mailmap).most_common(args.top)
-    elif _workers(args) > 1:
+        keys = _patch_keys(args, loaded, workers, partial(author_of, mailmap=mailmap))
+        counts = keys.author_counts().most_common(args.top)
+    elif workers > 1:
         from kvmlist.scale.workers import count_by_field_in_workers
 
         # the workers split the file, or parse the raw mails this process reads from an
@@ -325,7 +328,7 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         counts = count_by_field_in_workers(
             loaded.raws if loaded.raws is not None else _worker_source(args),
             args.by,
-            _workers(args),
+            workers,
             progress=progress_for(args, "counting"),
         ).most_common(args.top)
     else:
@@ -335,6 +338,18 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         write_parquet(rows_frame(rows, [args.by, "count"]), args.output)
         return None
     return render_rows(rows, args.format)
+
+
+def _patch_keys(
+    args: argparse.Namespace, loaded: Loaded, workers: int, key: Callable[[Patch], Any]
+) -> PatchKeys:
+    """Return each patch mail's key, parsed in workers when there are several."""
+    if workers <= 1:
+        return PatchKeys.of(loaded.messages, key)
+    from kvmlist.scale.workers import patch_keys_in_workers
+
+    source = loaded.raws if loaded.raws is not None else _worker_source(args)
+    return patch_keys_in_workers(source, workers, key, progress=progress_for(args, "counting"))
 
 
 def _identities(args: argparse.Namespace) -> tuple[Mailmap | None, OrganisationMap | None]:

@@ -21,8 +21,10 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 
+from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
@@ -113,25 +115,44 @@ def count_by_field_in_workers(
 
     ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back.
     """
-    from kvmlist.analysis.aggregate import AGGREGATIONS, PatchKeys
+    from kvmlist.analysis.aggregate import AGGREGATIONS, organisation_of
     from kvmlist.analysis.identities import OrganisationMap
 
     if field not in AGGREGATIONS:
         from kvmlist.analysis.aggregate import count_by_field
 
         return count_by_field((), field)  # raises the usual UsageError
-    organisations = OrganisationMap.default() if field == "organisation" else None
+    if field == "organisation":
+        key = partial(organisation_of, organisations=OrganisationMap.default())
+        return patch_keys_in_workers(raws, workers, key, progress=progress).counts()
+    keys = patch_keys_in_workers(raws, workers, progress=progress)
+    return keys.author_counts() if field == "author" else keys.counts(_domain)
+
+
+def patch_keys_in_workers(
+    raws: Mails,
+    workers: int,
+    key: Callable[[Patch], Any] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> PatchKeys:
+    """Return ``PatchKeys.of(read(raws), key)``, the mails parsed in workers (no key: the
+    author's Person).
+
+    The workers hand back each patch mail's Message-ID, author and date; ``key`` is called
+    here, once per Message-ID as in one process, on a Patch that holds only those, so it may
+    read the author and the date (``author_of``, ``organisation_of``, ``OrganisationKey``).
+    """
     keys = PatchKeys()
     rows: Iterable[tuple[Any, ...] | None] = map_in_workers(raws, workers, _author_row)
     for row in progress(rows) if progress else rows:
-        if row is not None:
-            author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
-            keys.add(
-                row[0], organisations.organisation(author, row[2]) if organisations else author
-            )
-    if field == "author":
-        return keys.author_counts()
-    return keys.counts() if organisations else keys.counts(_domain)
+        if row is None or row[0] in keys:
+            continue
+        author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
+        if key is not None:
+            author = key(Patch.model_construct(message_id=row[0], author=author, date=row[2]))
+        keys.add(row[0], author)
+    return keys
 
 
 def _domain(author: Person) -> str | None:
