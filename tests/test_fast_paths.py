@@ -75,6 +75,46 @@ def test_scanning_a_header_block_reads_what_the_line_loop_reads(
     _both(block, wanted)
 
 
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(HEADER_LINES), max_size=14),
+    st.sampled_from([b"", b"\n", b"\n\n", b"\nbody\n", b"\n\nbody", b"\n From: a\n", b"\nX: y\n"]),
+    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"})]),
+)
+@example([HEADER_LINES[0]], b"\n", PARSED_FIELDS)
+def test_reading_the_headers_of_a_mail_gives_what_split_and_scan_give(
+    lines: list[bytes], rest: bytes, wanted: frozenset[str] | None
+) -> None:
+    raw = b"\n".join(lines) + rest
+    general = DefectLog()
+    block, _ = headers.split_raw(raw)
+    expected = scan_headers(block, general, wanted)
+    found = DefectLog()
+    read_block, result = headers.read_headers(raw, found, wanted)
+    assert read_block == block
+    assert result._fields == expected._fields
+    assert result.plain == expected.plain
+    assert found.frozen() == general.frozen()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=60).map(lambda data: data.replace(b"\r", b"\n")))
+def test_the_blank_line_search_cuts_where_find_cuts(raw: bytes) -> None:
+    end = raw.find(b"\n\n")
+    expected = (raw, b"") if end < 0 else (raw[: end + 1], raw[end + 2 :])
+    assert headers.split_raw(raw) == ((b"", raw[1:]) if raw.startswith(b"\n") else expected)
+
+
+def test_a_usual_mail_has_its_headers_read_in_one_pass() -> None:
+    raw = b"\n".join(HEADER_LINES[:18]) + b"\n\n" + b"Subject: not a header\n"
+    block, found = headers.read_headers(raw, DefectLog())
+    assert found.plain
+    assert block == raw[: raw.index(b"\n\n") + 1]
+    assert headers._plain_end(raw) == len(block)
+    assert headers._plain_end(b"no colon at all\n" + raw) < 0
+    assert headers._plain_end(raw.replace(b"X-Mailer", b"X Mailer")) < 0
+
+
 def test_a_usual_header_block_takes_the_fast_path() -> None:
     block = b"\n".join(HEADER_LINES[:18]) + b"\n"
     assert headers.is_plain(block)
@@ -98,6 +138,8 @@ def test_the_fast_header_scan_is_linear(shape: object) -> None:
         block = shape(n)  # type: ignore[operator]
         scan_headers(block, [], PARSED_FIELDS)
         scan_headers(block, [], None)
+        headers.read_headers(block, DefectLog())
+        headers.read_headers(block + b"\n" + block, DefectLog())
 
     assert growth(work, 5_000) < LINEAR_BOUND
 
@@ -325,16 +367,27 @@ def test_flowed_text_is_joined_as_the_line_loop_joins_it(lines: list[str]) -> No
         max_size=8,
     ),
     st.sampled_from(
-        [b"", b"diff --git a/x b/x\n", b"> --- a/x\n", b"ok\n--- a/x\n", b"Index: x\n", b"\n"]
+        [
+            b"",
+            b"diff --git a/x b/x\n",
+            b"> --- a/x\n",
+            b"ok\n--- a/x\n",
+            b"Index: x\n",
+            b"\n",
+            b"literal 12\nGIT binary patch\n",
+            b"ok\ndiff -u a b\n",
+            b"> Index: x\n",
+        ]
     ),
 )
 def test_the_look_for_a_diff_after_a_plain_header_block_finds_what_the_whole_mail_has(
     lines: list[bytes], body: bytes
 ) -> None:
-    from kvmlist.parse.content import may_hold_diff
+    from kvmlist.parse.content import DIFF_MARKERS, may_hold_diff
 
     block = b"".join(line + b"\n" for line in lines)
     raw = block + b"\n" + body
     found = scan_headers(headers.split_raw(raw)[0], [])
     body_at = len(headers.split_raw(raw)[0]) if found.plain else 0
-    assert may_hold_diff(raw, body_at) == may_hold_diff(raw)
+    markers = any(marker in raw for marker in DIFF_MARKERS)  # what may_hold_diff means
+    assert may_hold_diff(raw, body_at) == may_hold_diff(raw) == markers

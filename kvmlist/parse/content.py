@@ -30,9 +30,8 @@ ROBOT_TAGS = frozenset({"syzbot"})
 PULL_SOURCE_LINES = 4
 #: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
 DIFF_MARKERS = (b"\ndiff -", b"\n--- ", b"\nIndex: ", b"GIT binary patch")
-#: The markers that start a line no plain header block holds ("diff" or "---", then a blank
-#: before any colon: kvmlist.parse.headers.is_plain), looked for after such a block only.
-BODY_MARKERS = DIFF_MARKERS[:2]
+# \ndiff --git a/x b/x  |  \n--- a/x  |  \nIndex: x   (the first three markers in one search)
+RE_DIFF_MARKER = re.compile(rb"\n(?:diff -|--- |Index: )")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +75,16 @@ def _says_patch(info: SubjectInfo) -> bool:
 
 
 def may_hold_diff(text: bytes, body_at: int = 0) -> bool:
-    """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff.
+    """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff: it has
+    none of the DIFF_MARKERS.
 
     ``body_at`` is where the body starts (the blank line) when the header block is plain:
-    the markers no such block holds are looked for from there only.
+    only ``Index:`` of the markers may start a line of such a block ("diff" or "---" are
+    followed by a blank before any colon: kvmlist.parse.headers.is_plain), so one search
+    looks for the three line markers from there, and a find for ``Index:`` before it.
     """
-    if any(text.find(marker, body_at) >= 0 for marker in BODY_MARKERS):
+    if RE_DIFF_MARKER.search(text, body_at) is not None:
         return True
-    return any(marker in text for marker in DIFF_MARKERS[2:])
+    if body_at and text.find(DIFF_MARKERS[2], 0, body_at) >= 0:
+        return True  # the newline ending the block comes before the body: no marker spans it
+    return DIFF_MARKERS[3] in text

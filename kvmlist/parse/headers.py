@@ -24,6 +24,13 @@ RE_C1_BYTES = re.compile(rb"[\x80-\x9f]")
 RE_ENCODED_WORD = re.compile(r"=\?([^?]*)\?([qQbB])\?([^?]*)\?=")
 # \nFrom x   (after a newline: a line that is no "Name:" of printable ASCII nor a continuation)
 RE_ODD_LINE = re.compile(r"\n(?![ \t]|[!-9;-~]++:|\Z)")
+# Return-Path: <jane@example.org>   (the first line of a plain header block)
+RE_FIELD_LINE = re.compile(rb"[!-9;-~]++:")
+# \n\n   (after a newline: the first line that is no field line nor a continuation; in a
+# plain block, the blank line that ends it)
+RE_FIELDS_END = re.compile(rb"\n(?![ \t]|[!-9;-~]++:)")
+# \n\n   (the blank line between the header block and the body)
+RE_BLANK_LINE = re.compile(rb"\n\n")
 #: What bytes.strip() takes off a value (str.strip() would also take \x1c-\x1f).
 BLANKS = " \t\n\r\x0b\x0c"
 #: Codecs Python has that are no mail charset (they would turn any bytes into something).
@@ -36,9 +43,10 @@ def split_raw(raw: bytes) -> tuple[bytes, bytes]:
     """Return (header block, body) of a mail with LF line endings."""
     if raw.startswith(b"\n"):
         return b"", raw[1:]
-    end = raw.find(b"\n\n")
-    if end < 0:
+    blank = RE_BLANK_LINE.search(raw)  # faster than bytes.find on a block of many newlines
+    if blank is None:
         return raw, b""
+    end = blank.start()
     return raw[: end + 1], raw[end + 2 :]
 
 
@@ -95,6 +103,39 @@ def scan_headers(
     headers = _scan_lines(block, defects, wanted)
     headers.plain = False
     return headers
+
+
+def read_headers(
+    raw: bytes, defects: list[Defect], wanted: frozenset[str] | None = PARSED_FIELDS
+) -> tuple[bytes, Headers]:
+    """Return the header block of a mail with LF line endings (as :func:`split_raw` cuts it)
+    and its fields (as :func:`scan_headers` reads them).
+
+    A plain block (see :func:`is_plain`) is found and checked in one pass: the first line
+    after it that is no field line nor a fold must be the blank line before the body.
+    """
+    end = _plain_end(raw)
+    if end < 0 or not isinstance(defects, DefectLog):
+        block = split_raw(raw)[0]
+        return block, scan_headers(block, defects, wanted)
+    block = raw[:end]
+    text = "\n" + block.decode("ascii", "surrogateescape")  # 8-bit bytes stay apart
+    clean = block.isascii() and b"\x00" not in block
+    return block, _scan_plain(text, clean, defects, wanted)
+
+
+def _plain_end(raw: bytes) -> int:
+    """Return the length of the header block of raw when that block is plain, else -1."""
+    if RE_FIELD_LINE.match(raw) is None:  # a fold, a blank or an odd first line
+        return -1
+    found = RE_FIELDS_END.search(raw)
+    if found is None:
+        end = len(raw)  # no line ends the block, nor does a newline end the mail
+    else:
+        end = found.start() + 1
+        if end < len(raw) and raw[end] != 0x0A:  # "\n": else the mail ends with its block
+            return -1  # an odd line
+    return end if end <= LINES_SLICE else -1
 
 
 def _scan_lines(block: bytes, defects: list[Defect], wanted: frozenset[str] | None) -> Headers:

@@ -22,7 +22,7 @@ from kvmlist.parse.body import has_diff, in_body_headers, split_body
 from kvmlist.parse.content import is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import Headers, decode_words, scan_headers, split_raw
+from kvmlist.parse.headers import Headers, decode_words, read_headers, scan_headers, split_raw
 from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
 from kvmlist.parse.subject import SubjectInfo, parse_subject
 
@@ -59,11 +59,10 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
 def _parse(raw: bytes) -> Message:
     defects = DefectLog()
     text = normalise_newlines(raw)
-    block, _ = split_raw(text)
-    headers = scan_headers(block, defects)
+    block, headers = read_headers(text, defects)
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
-    decoded = _decoded_if_needed(text, headers, info, len(block) if headers.plain else 0)
+    decoded = _decoded_if_needed(text, headers, info, len(block))
     body = decoded.text if decoded is not None else ""
     pull = pull_source(body) if decoded is not None and not info.is_reply else None
     if pull is not None:
@@ -76,7 +75,7 @@ def _parse(raw: bytes) -> Message:
 
 
 def _decoded_if_needed(
-    text: bytes, headers: Headers, info: SubjectInfo, body_at: int = 0
+    text: bytes, headers: Headers, info: SubjectInfo, block_length: int
 ) -> BodyText | None:
     """Return the decoded body, or None for a reply that cannot hold a diff (not decoded:
     most of an archive is replies, and their bodies are decoded on first use).
@@ -85,13 +84,13 @@ def _decoded_if_needed(
     when one of its parts is base64 (the stdlib's MIME parser is the costly part of parsing).
     """
     if not info.is_reply and not info.is_forward:
-        return decode_body(text, headers)
+        return decode_body(text, headers, block_length)
     encoding = (headers.get("content-transfer-encoding") or "").lower()
-    if "base64" in encoding or may_hold_diff(text, body_at):
-        return decode_body(text, headers)
+    if "base64" in encoding or may_hold_diff(text, block_length if headers.plain else 0):
+        return decode_body(text, headers, block_length)
     ctype = (headers.get("content-type") or "").lower()
     if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text):
-        return decode_body(text, headers)
+        return decode_body(text, headers, block_length)
     return None
 
 

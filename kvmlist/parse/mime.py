@@ -41,10 +41,9 @@ RE_FIRST_ENCODING = re.compile(rb"\n(?i:content-transfer-encoding):[ \t]*+([^\n]
 # text/plain; charset="utf-8"; format=flowed
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
-# " > quoted"   (format=flowed: a line's first space is stuffing, taken off)
-RE_SPACE_STUFFING = re.compile(r"^ ", re.MULTILINE)
-# "a soft \nbreak"   (a line ending in a space goes on in the next one, but the "-- " line)
-RE_SOFT_BREAK = re.compile(r"(?<!^--) \n", re.MULTILINE)
+# "a soft \nbreak"   (a line ending in a space goes on in the next one, but the "-- " line;
+# the look back comes last, so that a search tries only where " \n" is)
+RE_SOFT_BREAK = re.compile(r" \n(?<!^-- \n)", re.MULTILINE)
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 
 
@@ -67,15 +66,20 @@ def normalise_newlines(raw: bytes) -> bytes:
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
+def decode_body(
+    raw: bytes, headers: Headers | None = None, block_length: int | None = None
+) -> BodyText:
     """Return the text body of a raw mail (headers are scanned again when not given).
 
-    This never raises (but for MemoryError): a body that cannot be decoded is empty, with an
-    ``undecodable-body`` defect, so that no lazy ``.body`` can crash a command.
+    ``block_length`` is the length of the header block of a raw mail that already has LF
+    line endings (:func:`~kvmlist.parse.headers.read_headers` gives the block): the mail is
+    then not split again. This never raises (but for MemoryError): a body that cannot be
+    decoded is empty, with an ``undecodable-body`` defect, so that no lazy ``.body`` can
+    crash a command.
     """
     defects = DefectLog()
     try:
-        text = _decode(raw, headers, defects)
+        text = _decode(raw, headers, defects, block_length)
     except MemoryError:
         raise
     except Exception as error:  # whatever a hostile body finds in us or the stdlib
@@ -84,9 +88,14 @@ def decode_body(raw: bytes, headers: Headers | None = None) -> BodyText:
     return BodyText(text, list(defects.frozen()))
 
 
-def _decode(raw: bytes, headers: Headers | None, defects: list[Defect]) -> str:
-    raw = normalise_newlines(raw)
-    block, body = split_raw(raw)
+def _decode(
+    raw: bytes, headers: Headers | None, defects: list[Defect], block_length: int | None
+) -> str:
+    if block_length is None:
+        raw = normalise_newlines(raw)
+        block, body = split_raw(raw)
+    else:
+        block, body = raw[:block_length], raw[block_length + 1 :]
     if headers is None:  # a lazy .body: only the two fields that say how to decode it
         headers = scan_fields(block, BODY_FIELDS)
     ctype = headers.get("content-type") or "text/plain"
@@ -203,9 +212,11 @@ def _collect(
 
 def _unflow(text: str, delsp: bool) -> str:
     """Return format=flowed text (RFC 3676) with its soft line breaks joined."""
-    if not delsp:  # the usual form: two substitutions do what the line loop does
-        return RE_SOFT_BREAK.sub(" ", RE_SPACE_STUFFING.sub("", text))
-    return _unflow_lines(text, delsp)
+    if delsp:
+        return _unflow_lines(text, delsp)
+    # the usual form: take off each line's first space (stuffing), then join soft breaks
+    text = text.replace("\n ", "\n")
+    return RE_SOFT_BREAK.sub(" ", text[1:] if text.startswith(" ") else text)
 
 
 def _unflow_lines(text: str, delsp: bool) -> str:
