@@ -246,3 +246,35 @@ def test_the_cli_review_gives_the_median_time_to_land(tree, capsys) -> None:  # 
 def test_the_cli_report_takes_git_to_mark_landed_postings(tree, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["report", str(POSTED), "--git", str(tree), "-q"]) == 0
     assert capsys.readouterr().out.count("\nLanded: ") == 5
+
+
+def test_report_with_git_parses_in_workers_to_the_same_text(  # type: ignore[no-untyped-def]
+    tree, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report --git holds the mails for the tree lookup; they are parsed in workers as well,
+    from an mbox and from an --inbox archive, and the report is the one of one process."""
+    import kvmlist.scale.workers as workers
+    from kvmlist.sources.mbox import iter_raw_messages
+
+    from .inbox_builder import build_epoch
+
+    root = tmp_path / "inbox"
+    (root / "git").mkdir(parents=True)
+    raws = list(iter_raw_messages(POSTED))
+    build_epoch(root / "git" / "0.git", [("m", raw, 1772528400 + n) for n, raw in enumerate(raws)])
+    started: list[int] = []
+    real = workers.parse_in_workers
+
+    def spy(source: object, count: int, **kw: object) -> object:
+        started.append(count)
+        return real(source, count, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "parse_in_workers", spy)
+    for source in ([str(POSTED)], ["--inbox", str(root), "--list-name", "KVM"]):
+        argv = ["report", *source, "--git", str(tree), "-q"]
+        assert main([*argv, "--workers", "1"]) == 0
+        one = capsys.readouterr().out
+        assert main([*argv, "--workers", "2"]) == 0
+        assert capsys.readouterr().out == one
+        assert one.count("\nLanded: ") == 5
+    assert started == [2, 2]

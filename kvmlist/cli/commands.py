@@ -181,16 +181,16 @@ def _fetch(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     landed: LandedMap | None = None
-    if args.git:  # the mails are kept for find_landed and the marks: no streaming, no workers
+    workers = _workers(args)
+    if args.git:  # the mails are kept for find_landed and the marks: no streaming
         from kvmlist.cli.landed import landed_in
         from kvmlist.outputs.landed_marks import mark_landed
 
-        kept = list(loaded.messages)
+        kept = list(_parsed(args, loaded, workers))
         loaded.messages = kept
         landed = landed_in(args, kept)
     if loaded.inbox is not None:
-        workers = _workers(args)
-        if workers > 1 and loaded.raws is not None:  # this process reads git, workers parse
+        if workers > 1 and not args.git and loaded.raws is not None:  # workers parse
             from kvmlist.scale.workers import report_figures_in_workers
 
             progress = progress_for(args, "reading the archive")
@@ -211,7 +211,6 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
             inbox, last, state = loaded.inbox, loaded.last_commit, _state_path(args)
             loaded.after_output.append(lambda: record_reported(inbox, last, state))
         return text
-    workers = _workers(args)
     if workers > 1 and not args.git:
         from kvmlist.scale.workers import render_report_in_workers
 
@@ -234,11 +233,24 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
     )
 
 
+def _parsed(args: argparse.Namespace, loaded: Loaded, workers: int) -> Iterable[Message]:
+    """The command's messages, parsed in worker processes when there are several: the same
+    messages in the same order as ``loaded.messages`` (which is left unread then)."""
+    if workers <= 1:
+        return loaded.messages
+    from kvmlist.scale.workers import parse_in_workers
+
+    source = loaded.raws if loaded.raws is not None else _worker_source(args)
+    parsed = parse_in_workers(source, workers)
+    progress = progress_for(args, "reading")
+    return loaded.tally.counted(progress(parsed) if progress else parsed)
+
+
 def _workers(args: argparse.Namespace) -> int:
     """Processes to parse in: --workers, else one per core for a large file and for an
-    --inbox archive (stats, check, and report without --git)."""
+    --inbox archive (stats, check and report)."""
     if getattr(args, "inbox", None):
-        if args.command not in ("stats", "check", "report") or getattr(args, "git", None):
+        if args.command not in ("stats", "check", "report"):
             return 1
         return int(args.workers) if args.workers is not None else os.cpu_count() or 1
     if not args.source or is_remote(args.source):
