@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import lzma
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from kvmlist.scale.workers import (
 from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
-from .conftest import FIXTURES, SEED_MBOX, mail, mbox, need
+from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
 
 
 @pytest.fixture(autouse=True)
@@ -318,3 +320,20 @@ def test_workers_pay_for_a_large_file_and_a_compressed_one_that_holds_as_much(
     assert worth_workers(plain) and worth_workers(packed)
     assert not worth_workers(small) and not worth_workers(tmp_path / "missing.mbox")
     assert not worth_workers(tmp_path)  # a directory (a Maildir) is not split by size
+
+
+def test_validators_are_built_before_the_workers_fork() -> None:
+    """pydantic builds a model's validator on first use; built in the parent before the fork,
+    every worker inherits it instead of building its own on its first job."""
+    code = (
+        "from kvmlist.models import Message, Patch, Person\n"
+        "from kvmlist.scale.workers import parse_in_workers\n"
+        "models = (Message, Patch, Person)\n"
+        "assert not any(m.__pydantic_complete__ for m in models)\n"
+        "list(parse_in_workers([b'Subject: x\\n\\nx\\n'] * 3, 2))\n"
+        "print(all(m.__pydantic_complete__ for m in models))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "True"
