@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,80 @@ def test_stopping_early_leaves_no_noise_and_no_process(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines() == ["0@x", "[]"]
     assert done.stderr == ""
+
+
+def test_mails_read_newest_first_in_runs_come_out_in_arrival_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git is asked for each run of mails newest first (its delta chains point from older to
+    newer mails); the mails still come out oldest first, every one, whatever the runs."""
+    import kvmlist.sources.public_inbox as public_inbox
+
+    sizes = [200, 9_000, 50, 3_000, 3_000, 12_000, 80, 700] * 12
+    raws = [mail(body=f"mail {n}\n" + "x" * size + "\n") for n, size in enumerate(sizes)]
+    inbox = _inbox(tmp_path / "inbox", *raws)
+    for group in (1, 4_000, 10_000, 1 << 20):
+        monkeypatch.setattr(public_inbox, "GROUP_BYTES", group)
+        assert [m.raw for m in iter_archive(inbox)] == raws
+
+
+def test_a_blob_over_the_limit_ends_the_mails_after_the_run_before_it(tmp_path: Path) -> None:
+    small = [mail(body=f"small {n}\n") for n in range(6)]
+    inbox = _inbox(tmp_path / "inbox", *small, mail(body="x" * 50_000 + "\n"), mail())
+    got: list[bytes] = []
+    with pytest.raises(kvmlist.SourceError, match=r"larger than 10,000 bytes"):
+        got.extend(m.raw for m in iter_archive(inbox, max_mail_bytes=10_000))
+    assert got == small
+
+
+def test_a_run_holds_at_most_its_bytes_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs are read whole: their size is bounded, not the chunk of up to 256 mails."""
+    import kvmlist.sources.public_inbox as public_inbox
+
+    raws = [mail(body=f"mail {n}\n" + "y" * 20_000 + "\n") for n in range(64)]
+    inbox = _inbox(tmp_path / "inbox", *raws)
+    monkeypatch.setattr(public_inbox, "GROUP_BYTES", 50_000)
+    tracemalloc.start()
+    try:
+        for _ in iter_archive(inbox):
+            pass
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 300_000  # 64 mails of 20 kB would be 1.3 MB; a run is 2 mails
+
+
+#: git, except that what ``git cat-file`` is asked is also written to $KVMLIST_TEST_ASKED.
+ASKED_GIT = """#!/bin/sh
+for arg; do
+    if [ "$arg" = cat-file ]; then
+        tee "$KVMLIST_TEST_ASKED" | "$KVMLIST_TEST_GIT" "$@"
+        exit $?
+    fi
+done
+exec "$KVMLIST_TEST_GIT" "$@"
+"""
+
+
+def test_git_is_asked_for_each_run_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raws = [mail(body=f"mail {n}\n") for n in range(40)]
+    inbox = _inbox(tmp_path / "inbox", *raws)
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    shim.write_text(ASKED_GIT)
+    shim.chmod(0o755)
+    asked = tmp_path / "asked"
+    monkeypatch.setenv("KVMLIST_TEST_GIT", str(shutil.which("git")))
+    monkeypatch.setenv("KVMLIST_TEST_ASKED", str(asked))
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    assert [m.raw for m in iter_archive(inbox)] == raws
+    rounds = asked.read_text().split("flush\n")
+    infos = [r.split() for r in rounds[0::2] if r]  # each chunk: sizes, oldest first
+    contents = [r.split() for r in rounds[1::2] if r]  # then its contents
+    assert [len(c) // 2 for c in infos] == [1, 2, 4, 8, 16, 9]
+    for info, content in zip(infos, contents, strict=True):
+        assert content[1::2] == info[1::2][::-1]  # newest first within the (one) run

