@@ -145,8 +145,10 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     Both read the same mbox (a path: with 2 workers each reads and splits its own slices);
     1 worker is the sequential path. Counts must come out identical, or this raises.
     """
+    from kvmlist.analysis.check import check_row, check_rows
     from kvmlist.scale.workers import (
         count_by_field_in_workers,
+        map_in_workers,
         parse_in_workers,
         render_report_in_workers,
     )
@@ -160,8 +162,12 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     def report(workers: int) -> object:
         return render_report_in_workers(path, workers)
 
+    def check(workers: int) -> object:
+        return vars(check_rows(0, map_in_workers(path, workers, check_row)))
+
     figures: dict[str, dict[str, float]] = {}
-    for job, function in (("counts", counts), ("models", models), ("report", report)):
+    jobs = (("counts", counts), ("models", models), ("report", report), ("check", check))
+    for job, function in jobs:
         outputs = set()
         for _ in range(repeat):
             for workers in (1, 2):
@@ -187,7 +193,12 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
 
 
 #: The worker jobs: (name, label).
-JOBS = [("counts", "domain counts"), ("models", "parse to models"), ("report", "report (facts)")]
+JOBS = [
+    ("counts", "domain counts"),
+    ("models", "parse to models"),
+    ("report", "report (facts)"),
+    ("check", "check (rows)"),
+]
 
 ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
     # name: (label, function, runs on the subset)
@@ -522,6 +533,7 @@ def render(
         f"* 2 workers / 1 worker, parse to models: **{speedup(parallel[path.name], 'models')}**",
         f"* 2 workers / 1 worker, report (facts back, not models): "
         f"**{speedup(parallel[path.name], 'report')}**",
+        f"* 2 workers / 1 worker, check (rows back): **{speedup(parallel[path.name], 'check')}**",
         f"* streaming counts + report, peak RSS: {results['stream']['rss_mib']:.0f} MiB on the "
         f"corpus, {stream_4x['rss_mib']:.0f} MiB on 4x the corpus (target < 150 MiB, flat)",
         f"* `import kvmlist`: {start_up['import']:.0f} ms (target < 100 ms); with the models "
