@@ -165,7 +165,7 @@ def _multipart_reply(encoding: str, payload: str) -> bytes:
         "Date: Tue, 3 Mar 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
         'Content-Type: multipart/mixed; boundary="b1"\n\n'
         "--b1\nContent-Type: text/plain\n\nHow about this instead?\n\n"
-        f"--b1\nContent-Type: text/x-patch\nContent-Transfer-Encoding: {encoding}\n\n"
+        f"--b1\nContent-Type: text/x-patch\nCONTENT-TRANSFER-ENCODING: {encoding}\n\n"
         f"{payload}\n--b1--\n"
     ).encode()
 
@@ -173,11 +173,11 @@ def _multipart_reply(encoding: str, payload: str) -> bytes:
 DIFF = "diff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n"
 
 
-@pytest.mark.parametrize("encoding", ["base64", "7bit"])
+@pytest.mark.parametrize("encoding", ["base64", "BASE64", "7bit"])
 def test_a_multipart_reply_with_a_diff_says_so_even_when_base64_hides_it(encoding: str) -> None:
     import base64
 
-    payload = base64.b64encode(DIFF.encode()).decode() if encoding == "base64" else DIFF
+    payload = base64.b64encode(DIFF.encode()).decode() if encoding != "7bit" else DIFF
     reply = kvmlist.parse_message(_multipart_reply(encoding, payload))
     assert reply.kind == "reply" and reply.has_diff
     assert "+b" in reply.body

@@ -29,8 +29,9 @@ from kvmlist.parse.subject import SubjectInfo, parse_subject
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
 RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
-# Content-Transfer-Encoding: base64   (a MIME part whose text, a diff maybe, is not visible raw)
-RE_HIDDEN_DIFF_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64", re.IGNORECASE)
+# content-transfer-encoding: base64   (a MIME part whose text, a diff maybe, is not visible
+# raw; searched in the lower-cased mail, where its literal start lets the search skip ahead)
+RE_HIDDEN_DIFF_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64")
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
@@ -88,7 +89,7 @@ def _decoded_if_needed(
     if "base64" in encoding or may_hold_diff(text, block_length if headers.plain else 0):
         return decode_body(text, headers, block_length)
     ctype = (headers.get("content-type") or "").lower()
-    if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text):
+    if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text.lower()):
         return decode_body(text, headers, block_length)
     return None
 
