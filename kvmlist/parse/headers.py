@@ -42,13 +42,17 @@ FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
 def split_raw(raw: bytes) -> tuple[bytes, bytes]:
     """Return (header block, body) of a mail with LF line endings."""
+    end = header_length(raw)
+    return raw[:end], raw[end + 1 :]
+
+
+def header_length(raw: bytes) -> int:
+    """Return the length of the header block of a mail with LF line endings (the first part
+    :func:`split_raw` gives); the body starts one byte after it."""
     if raw.startswith(b"\n"):
-        return b"", raw[1:]
+        return 0
     blank = RE_BLANK_LINE.search(raw)  # faster than bytes.find on a block of many newlines
-    if blank is None:
-        return raw, b""
-    end = blank.start()
-    return raw[: end + 1], raw[end + 2 :]
+    return len(raw) if blank is None else blank.start() + 1
 
 
 class Headers:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import Headers, decode_text, is_plain, scan_fields, split_raw
+from kvmlist.parse.headers import Headers, decode_text, header_length, is_plain, scan_fields
 from kvmlist.parse.multipart import bounded_message, message_tree
 
 if TYPE_CHECKING:
@@ -93,11 +93,10 @@ def _decode(
 ) -> str:
     if block_length is None:
         raw = normalise_newlines(raw)
-        block, body = split_raw(raw)
-    else:
-        block, body = raw[:block_length], raw[block_length + 1 :]
+        block_length = header_length(raw)
+    body = raw[block_length + 1 :]
     if headers is None:  # a lazy .body: only the two fields that say how to decode it
-        headers = scan_fields(block, BODY_FIELDS)
+        headers = scan_fields(raw[:block_length], BODY_FIELDS)
     ctype = headers.get("content-type") or "text/plain"
     encoding = (headers.get("content-transfer-encoding") or "").strip().lower()
     main = ctype.split(";", 1)[0].strip().lower()
@@ -108,7 +107,7 @@ def _decode(
     if _too_many_containers(raw):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
-    text = _single_part_text(block, body, ctype, defects, headers.plain)
+    text = _single_part_text(raw[:block_length], body, ctype, defects, headers.plain)
     return text if text is not None else _mime_text(raw, defects)
 
 
