@@ -391,6 +391,7 @@ def test_the_look_for_a_diff_after_a_plain_header_block_finds_what_the_whole_mai
     body_at = len(headers.split_raw(raw)[0]) if found.plain else 0
     markers = any(marker in raw for marker in DIFF_MARKERS)  # what may_hold_diff means
     assert may_hold_diff(raw, body_at) == may_hold_diff(raw) == markers
+    assert may_hold_diff(raw, body_at, index_field="index" in found) == markers
 
 
 @settings(max_examples=1500, deadline=None)

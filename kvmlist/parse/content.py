@@ -74,17 +74,18 @@ def _says_patch(info: SubjectInfo) -> bool:
     return "patch" in head.lower()
 
 
-def may_hold_diff(text: bytes, body_at: int = 0) -> bool:
+def may_hold_diff(text: bytes, body_at: int = 0, *, index_field: bool = True) -> bool:
     """False when a mail (LF line ends, no base64 or multipart) cannot hold a diff: it has
     none of the DIFF_MARKERS.
 
     ``body_at`` is where the body starts (the blank line) when the header block is plain:
     only ``Index:`` of the markers may start a line of such a block ("diff" or "---" are
     followed by a blank before any colon: kvmlist.parse.headers.is_plain), so one search
-    looks for the three line markers from there, and a find for ``Index:`` before it.
+    looks for the three line markers from there, and a find for ``Index:`` before it,
+    unless ``index_field`` is False: the scan of that block found no Index field.
     """
     if RE_DIFF_MARKER.search(text, body_at) is not None:
         return True
-    if body_at and text.find(DIFF_MARKERS[2], 0, body_at) >= 0:
+    if body_at and index_field and text.find(DIFF_MARKERS[2], 0, body_at) >= 0:
         return True  # the newline ending the block comes before the body: no marker spans it
     return DIFF_MARKERS[3] in text

@@ -79,10 +79,12 @@ class Headers:
 
 
 #: The fields kvmlist reads; the others (Received, DKIM, ...) are scanned past, not decoded.
+#: An "Index" field is looked for so that a reply's look for a CVS diff ("\nIndex: ")
+#: need not search a plain header block that has none.
 PARSED_FIELDS = frozenset(
     {
         "from", "subject", "date", "message-id", "in-reply-to", "references", "list-id",
-        "content-type", "content-transfer-encoding", "x-original-from", "reply-to",
+        "content-type", "content-transfer-encoding", "x-original-from", "reply-to", "index",
     }
 )  # fmt: skip
 

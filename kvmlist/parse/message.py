@@ -86,7 +86,8 @@ def _decoded_if_needed(
     if not info.is_reply and not info.is_forward:
         return decode_body(text, headers, block_length)
     encoding = (headers.get("content-transfer-encoding") or "").lower()
-    if "base64" in encoding or may_hold_diff(text, block_length if headers.plain else 0):
+    body_at = block_length if headers.plain else 0
+    if "base64" in encoding or may_hold_diff(text, body_at, index_field="index" in headers):
         return decode_body(text, headers, block_length)
     ctype = (headers.get("content-type") or "").lower()
     if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text.lower()):
