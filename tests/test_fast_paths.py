@@ -486,3 +486,49 @@ def test_a_wanted_field_is_found_in_any_case(name: bytes) -> None:
     assert scan_headers(block, [], PARSED_FIELDS | {"cc"})._fields == {
         name.decode().lower(): ["<v@x>"]
     }
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"SGVsbG8s", b"IHdvcmxk", b"IQ==", b"", b"Zm9v\x0bYmFy", b"YQ", b"!!", b"\x1c"]
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([b"\n", b"\x0c", b"\x85", b"\x1e"]),
+)
+def test_base64_lines_decode_as_their_splitlines_join_decodes(
+    lines: list[bytes], end: bytes
+) -> None:
+    import base64
+    import binascii
+
+    from kvmlist.parse import mime
+
+    body = end.join(lines)
+    try:
+        expected: bytes | None = base64.b64decode(b"".join(body.splitlines()), validate=True)
+    except binascii.Error:
+        expected = None
+    assert mime._base64_lines(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("in_block", "in_body"), [(51, 0), (50, 0), (30, 30), (0, 51), (50, 1)], ids=str
+)
+def test_too_many_multipart_fields_are_counted_in_the_block_and_the_body(
+    in_block: int, in_body: int
+) -> None:
+    from kvmlist.parse import mime
+
+    field = b"Content-Type: multipart/mixed\n"
+    raw = (
+        b"From: a@example.org\nSubject: x\nContent-Type: text/plain\n"
+        + field * in_block
+        + b"Content-Transfer-Encoding: base64\n\n"
+        + field * in_body
+        + b"SGVsbG8K\n"
+    )
+    kinds = [defect.kind for defect in mime.decode_body(raw).defects]
+    assert ("mime-too-deep" in kinds) == (in_block + in_body > mime.MAX_MIME_CONTAINERS)

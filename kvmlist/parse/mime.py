@@ -104,10 +104,12 @@ def _decode(
         match = RE_CHARSET.search(ctype)
         charset = match.group(1) if match else None
         return _text_of(body, charset, defects)
-    if _too_many_containers(raw):
+    block = raw[:block_length]
+    # every container line holds a colon: a body without one (base64) adds none to the block's
+    if _too_many_containers(raw if b":" in body else block):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
-    text = _single_part_text(raw[:block_length], body, ctype, defects, headers.plain)
+    text = _single_part_text(block, body, ctype, defects, headers.plain)
     return text if text is not None else _mime_text(raw, defects)
 
 
@@ -129,10 +131,8 @@ def _single_part_text(
         return None
     name = encoding.group(1).lower()
     if name == b"base64":
-        data = b"".join(body.splitlines())
-        try:
-            payload = base64.b64decode(data, validate=True)
-        except binascii.Error:
+        payload = _base64_lines(body)
+        if payload is None:
             return None  # padding or stray characters: the stdlib's lenient decoding
     elif name == b"quoted-printable":
         payload = binascii.a2b_qp(body)
@@ -141,6 +141,19 @@ def _single_part_text(
     charset = form.group("charset")
     text = _text_of(payload, charset.lower() if charset else None, defects)
     return _unflow(text, False) if form.group("flowed") else text
+
+
+def _base64_lines(body: bytes) -> bytes | None:
+    """Return the bytes of base64 lines (bytes.splitlines() ends), or None unless every
+    line holds only base64 characters with the padding at the end."""
+    try:  # the usual body: LF-ended lines, whose join replace() makes without a list
+        return base64.b64decode(body.replace(b"\n", b""), validate=True)
+    except binascii.Error:
+        pass  # or lines that end in another of splitlines()'s separators
+    try:
+        return base64.b64decode(b"".join(body.splitlines()), validate=True)
+    except binascii.Error:
+        return None
 
 
 def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
