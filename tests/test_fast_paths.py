@@ -532,3 +532,55 @@ def test_too_many_multipart_fields_are_counted_in_the_block_and_the_body(
     )
     kinds = [defect.kind for defect in mime.decode_body(raw).defects]
     assert ("mime-too-deep" in kinds) == (in_block + in_body > mime.MAX_MIME_CONTAINERS)
+
+
+# --- senders read once per process ------------------------------------------------------
+
+
+FROM_VALUES = [
+    "Marc Zyngier <maz@kernel.org>",
+    "=?UTF-8?q?J=C3=B6rg=20Brandst=C3=A4tter?= <joerg@suse.de>",
+    "=?x-unknown?q?J=E9rg?= <jorg@example.org>",  # unknown charset, as in the Subject
+    "=?utf-8?b?!!!?= <bad@example.org>",  # broken base64: a defect
+    "Jane Doe <jane@localhost>",  # no dot in the domain: invalid-address
+    "not an address at all",  # bad-from
+]
+
+
+@pytest.mark.parametrize("value", FROM_VALUES)
+def test_a_remembered_sender_gives_the_defects_of_a_first_reading(value: str) -> None:
+    """The second mail from a sender takes the Person from the cache and must record the
+    very defects (kinds, details, counts, order) the first one did."""
+    from kvmlist.parse import message
+
+    raw = (
+        f"From: {value}\nSubject: =?x-unknown?q?R=E9?= a\nMessage-ID: <1@x>\n"
+        "Date: Thu, 4 Dec 2025 10:00:00 +0000\n\nbody\n"
+    ).encode()
+    message._cached_person.cache_clear()
+    first = message.parse_message(raw)
+    again = message.parse_message(raw)
+    assert message._cached_person.cache_info().hits >= 1
+    assert again.defects == first.defects and again.sender == first.sender
+    assert first.defects[0].kind == "unknown-charset"  # the Subject's, then the From's
+    assert first.defects[0].count == (2 if "x-unknown" in value else 1)
+    assert again.sender is first.sender  # shared, immutable
+
+
+def test_long_from_values_are_not_remembered() -> None:
+    from kvmlist.parse import message
+
+    message._cached_person.cache_clear()
+    value = "A " * 400 + "<a@example.org>"
+    person, _, _ = message.read_person(value)
+    assert person is not None and person.email == "a@example.org"
+    assert message._cached_person.cache_info().currsize == 0
+
+
+@given(st.text(alphabet="aZ =?<>@.\"',()\\:;[]qQbBxX0-é\t", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_a_remembered_sender_equals_a_fresh_reading(value: str) -> None:
+    from kvmlist.parse import message
+
+    assert message.read_person(value) == message._person(value)
+    assert message.read_person(value) == message._person(value)  # now from the cache

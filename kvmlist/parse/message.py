@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILIN
 RE_HIDDEN_DIFF_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64")
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
+#: From values up to this long are read once per process (read_person); longer ones each time.
+CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
@@ -192,7 +195,8 @@ def _sender(
     if raw_from is None:
         defects.append(Defect(kind="missing-from"))
         return None
-    person = parse_address(decode_words(raw_from, defects))
+    person, decoding, problem = read_person(raw_from)
+    defects.extend(decoding)
     if person is None:
         defects.append(Defect(kind="bad-from", detail=raw_from[:80]))
         return None
@@ -202,7 +206,9 @@ def _sender(
         for value in (original, reply_to):
             if value and "=?" in value:  # decoded for its defects, as for a munged From
                 decode_words(value, defects)
-        return _checked(person, defects)
+        if problem is not None:
+            defects.append(problem)
+        return person
     real_from = decode_words(original, defects) if original else None
     replies_to = decode_words(reply_to, defects) if reply_to else None
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
@@ -213,6 +219,28 @@ def _sender(
     if repair is not None:
         defects.append(repair)
     return _checked(person, defects)
+
+
+def read_person(value: str) -> tuple[Person | None, tuple[Defect, ...], Defect | None]:
+    """Return the person a From value names (None when it names none), the defects of its
+    decoding, and what is wrong with the address (None when nothing is).
+
+    A list's mails come from a few thousand senders: values up to CACHED_VALUE_CHARS long
+    are read once (every result is immutable, so mails share the Person).
+    """
+    if len(value) <= CACHED_VALUE_CHARS:
+        return _cached_person(value)
+    return _person(value)
+
+
+def _person(value: str) -> tuple[Person | None, tuple[Defect, ...], Defect | None]:
+    decoding = DefectLog()
+    person = parse_address(decode_words(value, decoding))
+    problem = address_defect(person.email) if person is not None else None
+    return person, decoding.frozen(), problem
+
+
+_cached_person = functools.lru_cache(maxsize=4096)(_person)
 
 
 def _checked(person: Person, defects: list[Defect]) -> Person:
@@ -299,11 +327,14 @@ def _in_body_overrides(
     for key, value in in_body:
         key = key.lower()
         if key == "from":
-            person = parse_address(decode_words(value, defects))
+            person, decoding, problem = read_person(value)
+            defects.extend(decoding)
             if person is None:
                 defects.append(Defect(kind="bad-in-body-from", detail=value[:80]))
             else:
-                author = _checked(person, defects)
+                author = person
+                if problem is not None:
+                    defects.append(problem)
         elif key == "subject":
             title = parse_subject(decode_words(value, defects)).title or title
         elif key == "date":
