@@ -142,17 +142,21 @@ def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path:
 
 
 def _spy_on_map_in_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record the worker count of every map_in_workers call; return the list."""
+    """Record the worker count of every map_in_workers (or summaries_in_workers) call;
+    return the list."""
     import kvmlist.scale.workers as workers
 
     used: list[int] = []
-    real = workers.map_in_workers
 
-    def spy(source: Any, count: int, *args: Any, **kw: Any) -> Any:
-        used.append(count)
-        return real(source, count, *args, **kw)
+    def spy(real: Any) -> Any:
+        def call(source: Any, count: int, *args: Any, **kw: Any) -> Any:
+            used.append(count)
+            return real(source, count, *args, **kw)
 
-    monkeypatch.setattr(workers, "map_in_workers", spy)
+        return call
+
+    for name in ("map_in_workers", "summaries_in_workers"):
+        monkeypatch.setattr(workers, name, spy(getattr(workers, name)))
     return used
 
 

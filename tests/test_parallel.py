@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import kvmlist
 import kvmlist.scale.workers
+import kvmlist.sources.reader
 from kvmlist.analysis.check import check_messages, check_row, check_rows
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.scale.workers import (
@@ -23,6 +24,7 @@ from kvmlist.scale.workers import (
     map_in_workers,
     parse_in_workers,
     render_report_in_workers,
+    summaries_in_workers,
     worth_workers,
 )
 from kvmlist.sources import mbox as mbox_source
@@ -265,14 +267,19 @@ def test_the_progress_hook_counts_the_mails_the_workers_hand_back(raws: list[byt
 @pytest.mark.parametrize(
     "name", ["kvm-sample.mbox", "review-lifecycle.mbox", "broken.mbox", "landed-posted.mbox"]
 )
-def test_report_from_workers_is_the_sequential_report(name: str, tmp_path: Path) -> None:
+def test_report_from_workers_is_the_sequential_report(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # acceptance notices whose patch another worker parsed take its title all the same
     path = FIXTURES / name
     mailmap = tmp_path / "mailmap"
     mailmap.write_text("Lars Eriksen <lars.eriksen@ericsson.com> <lars.eriksen@gmail.com>\n")
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 3)  # raw mails: jobs of 3 mails
     for merged in (None, Mailmap.from_file(mailmap)):
         sequential = kvmlist.render_report(kvmlist.read_mbox(path), mailmap=merged)
         assert render_report_in_workers(path, 2, mailmap=merged) == sequential
+        raws = list(iter_raw_messages(path))
+        assert render_report_in_workers(raws, 2, mailmap=merged) == sequential
         assert merged is None or name != "kvm-sample.mbox" or "ericsson.com" in sequential
 
 
@@ -337,3 +344,59 @@ def test_validators_are_built_before_the_workers_fork() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "True"
+
+
+def _ids_of(messages: Iterable[kvmlist.Message]) -> list[str]:
+    return [m.message_id for m in messages]
+
+
+def test_summaries_of_jobs_cover_every_mail_in_order(
+    source: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker summarises a whole job; the jobs' summaries, in order, hold every mail."""
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 64)  # file objects: batches of 64
+    if isinstance(source, str):
+        with open(source, "rb") as stream:
+            jobs = list(summaries_in_workers(stream, 2, _ids_of))
+    else:
+        jobs = list(summaries_in_workers(source, 2, _ids_of))
+    sequential = _ids_of(kvmlist.read_mbox(source if isinstance(source, Path) else Path(source)))
+    assert [m for _, ids in jobs for m in ids] == sequential
+    assert [count for count, _ in jobs] == [len(ids) for _, ids in jobs]
+    one = list(summaries_in_workers(Path(source), 1, _ids_of))  # this process: batches
+    assert len(one) >= 10 and max(len(ids) for _, ids in one) <= 64
+    assert [m for _, ids in one for m in ids] == sequential
+
+
+def test_a_summarised_job_stopped_by_damage_hands_back_the_mails_before_it(
+    large: Path, tmp_path: Path
+) -> None:
+    packed = lzma.compress(large.read_bytes())
+    path = tmp_path / "cut.mbox.xz"
+    path.write_bytes(packed[: len(packed) // 2])
+    sequential: list[kvmlist.Message] = []
+    with pytest.raises(kvmlist.SourceError) as expected:
+        sequential.extend(kvmlist.read_mbox(path))
+    summarised: list[str] = []
+    with pytest.raises(kvmlist.SourceError) as raised:
+        for _, ids in summaries_in_workers(path, 2, _ids_of):
+            summarised.extend(ids)
+    assert summarised == _ids_of(sequential) and summarised
+    assert str(raised.value) == str(expected.value)
+
+
+def test_report_from_workers_of_the_large_mbox_in_every_source_form(
+    source: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acceptances answer patches of earlier jobs; jobs hold runs of replies and patches."""
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 16)
+    expected = kvmlist.render_report(kvmlist.read_mbox(Path(source)))
+    if isinstance(source, str):
+        with open(source, "rb") as stream:
+            assert render_report_in_workers(stream, 2) == expected
+    else:
+        assert render_report_in_workers(source, 2) == expected
+    counted: list[object] = []
+    progress = lambda items: (counted.append(item) or item for item in items)  # noqa: E731
+    assert render_report_in_workers(Path(source), 2, progress=progress) == expected
+    assert len(counted) == 600  # the bar counts mails, not jobs

@@ -12,17 +12,20 @@ Handing parsed models back to the parent costs it about a fifth of the parsing (
 ~20 objects per mail), so for counting, workers return a small *projection* of each mail
 instead — a tuple the parent aggregates. :func:`count_by_field_in_workers` does that and
 gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.count_by_field`.
+:func:`summaries_in_workers` goes further: a worker hands back one summary of its whole job
+(the report: its facts folded by ``facts_of``, as on Dask).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, NamedTuple, TypeVar, Union
 
 from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
@@ -39,7 +42,7 @@ from kvmlist.sources.spec import SourceSpec, classify_source
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from kvmlist.outputs.figures import Facts, ReportFigures
+    from kvmlist.outputs.figures import ReportFigures
 
 T = TypeVar("T")
 
@@ -103,9 +106,39 @@ def map_in_workers(
         return
     jobs = _jobs(raws)
     try:
-        yield from _in_order(jobs, workers, project, strict)
+        yield from _in_order(jobs, workers, partial(_work, project=project, strict=strict))
     finally:
         jobs.close()  # closes the source
+
+
+def summaries_in_workers(
+    raws: Mails,
+    workers: int,
+    summarise: Callable[[Iterable[Message]], T],
+    *,
+    strict: bool = False,
+) -> Iterator[tuple[int, T]]:
+    """Yield, per job (a slice of the archive or a batch of mails) in input order, how many
+    mails it held and ``summarise`` of its parsed mails: a worker hands back one summary of
+    a few hundred mails instead of a projection per mail.
+
+    ``summarise`` must be picklable; when a mail or the source fails, it gets the mails
+    before the failure and the failure is raised after its summary, as with map_in_workers.
+    With ``workers <= 1`` this process summarises batches of up to CHUNK mails.
+    """
+    work = partial(_summarise, summarise=summarise, strict=strict)
+    if workers <= 1:
+        for batch in _batches(_mails(raws)):
+            summaries, error = work(batch)
+            yield from summaries
+            if error is not None:
+                raise error
+        return
+    jobs = _jobs(raws)
+    try:
+        yield from _in_order(jobs, workers, work)
+    finally:
+        jobs.close()
 
 
 def count_by_field_in_workers(
@@ -186,13 +219,21 @@ def report_figures_in_workers(
     progress: Progress | None = None,
 ) -> ReportFigures:
     """Return ``report_figures(read(raws), ...)``, the mails parsed in workers."""
-    from kvmlist.outputs.figures import ReportTotals, fact_of
+    from kvmlist.outputs.figures import ReportTotals, facts_of
 
     totals = ReportTotals(mailmap)
-    facts: Iterable[Facts] = map_in_workers(raws, workers, fact_of)
-    for fact in progress(facts) if progress else facts:
-        totals.add(fact)
+    jobs = summaries_in_workers(raws, workers, facts_of)
+    for facts in progress(_per_mail(jobs)) if progress else (facts for _, facts in jobs):
+        for fact in facts or ():
+            totals.add(fact)
     return totals.figures()
+
+
+def _per_mail(jobs: Iterable[tuple[int, T]]) -> Iterator[T | None]:
+    """Each job's summary after a None per other mail of it: a progress bar counts mails."""
+    for count, summary in jobs:
+        yield from itertools.repeat(None, max(count - 1, 0))
+        yield summary
 
 
 def worth_workers(source: str | os.PathLike[str]) -> bool:
@@ -341,9 +382,10 @@ def _batches(raws: Iterable[bytes]) -> Iterator[list[bytes]]:
 
 
 def _in_order(
-    jobs: Iterator[_Job], workers: int, project: Callable[[Message], T], strict: bool
+    jobs: Iterator[_Job], workers: int, work: Callable[[_Job], tuple[list[T], Exception | None]]
 ) -> Iterator[T]:
-    """Run jobs in a pool, at most workers * IN_FLIGHT at a time; yield results in order."""
+    """Run ``work`` on the jobs in a pool, at most workers * IN_FLIGHT at a time; yield the
+    results in order, and the error that stopped a job after the results before it."""
     from concurrent.futures import ProcessPoolExecutor  # loaded when workers really start
 
     context = _context()
@@ -361,7 +403,7 @@ def _in_order(
             except Exception as error:  # raised once the jobs before it are handed back
                 failure = error
                 break
-            pending.append(pool.submit(_work, job, project, strict))
+            pending.append(pool.submit(work, job))
             if len(pending) >= workers * IN_FLIGHT:
                 yield from _results(pending.popleft())
         while pending:
@@ -422,6 +464,42 @@ def _work(
     except Exception as error:  # handed back with the results before it, raised in order
         return results, error
     return results, None
+
+
+def _summarise(
+    job: _Job, summarise: Callable[[Iterable[Message]], T], strict: bool
+) -> tuple[list[tuple[int, T]], Exception | None]:
+    """Return how many mails a job held and their summary, and the error that stopped it."""
+    from kvmlist.sources.reader import parse_raw
+
+    stopped: list[Exception] = []
+    mails = _Counted(_until_failure(parse_raw(_job_mails(job), strict=strict), stopped))
+    try:
+        summary = summarise(mails)
+    except Exception as error:  # summarise's own: nothing of the job can be handed back
+        return [], error
+    return [(mails.count, summary)], stopped[0] if stopped else None
+
+
+def _until_failure(messages: Iterator[Message], stopped: list[Exception]) -> Iterator[Message]:
+    """The messages up to a failure, which goes into stopped instead of being raised."""
+    try:
+        yield from messages
+    except Exception as error:
+        stopped.append(error)
+
+
+class _Counted(Generic[T]):
+    """An iterable that counts what passes through it."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._items:
+            self.count += 1
+            yield item
 
 
 def _job_mails(job: _Job) -> Iterator[bytes]:
