@@ -32,6 +32,8 @@ NOT_FOR_A_REPORT = (
     "kvmlist.outputs.plot",
     "kvmlist.outputs.site",
     "kvmlist.analysis.check",
+    "kvmlist.sources.public_inbox",  # git and its processes: for an archive only
+    "subprocess",
 )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import last_reported
@@ -18,10 +18,12 @@ from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.public_inbox import ArchivedMail, find_epochs, iter_archive, resolve_range
 from kvmlist.sources.reader import parse_raw, read
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
+
+if TYPE_CHECKING:
+    from kvmlist.sources.public_inbox import ArchivedMail
 
 T = TypeVar("T")
 
@@ -104,6 +106,8 @@ def load(args: argparse.Namespace) -> Loaded:
 
 def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     """Yield the raw mails of the SOURCE (mbox, Maildir, archive, ``-``) or ``--inbox`` range."""
+    from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
+
     inbox = getattr(args, "inbox", None)
     if inbox and args.source:
         raise UsageError("give a SOURCE or --inbox, not both")
@@ -194,6 +198,8 @@ def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:
 
 
 def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
+    from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve_range
+
     commit_range = args.commits or (args.range if args.command == "report" else None)
     if getattr(args, "since_last", False):
         if commit_range:

@@ -36,7 +36,6 @@ from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
-from kvmlist.sources.public_inbox import iter_archive
 from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
@@ -280,6 +279,8 @@ def _mails(raws: Mails) -> Iterable[bytes]:
     if spec.kind == "maildir":
         return iter_maildir(spec.location)
     if spec.kind == "inbox":
+        from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
+
         return (mail.raw for mail in iter_archive(spec.location))
     return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 

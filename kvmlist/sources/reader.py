@@ -11,7 +11,6 @@ from kvmlist.parse.message import parse_message, unparsable_message
 from kvmlist.sources._open import Source
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
-from kvmlist.sources.public_inbox import iter_archive
 from kvmlist.sources.spec import classify_source
 
 
@@ -75,5 +74,7 @@ def read_inbox(
     ``commit_range`` has git semantics across epochs (``A..B``: after A up to and including
     B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time.
     """
+    from kvmlist.sources.public_inbox import iter_archive  # git: loaded for an archive only
+
     mails = iter_archive(inbox, commit_range, since=since, until=until)
     return parse_raw((mail.raw for mail in mails), strict=strict)
