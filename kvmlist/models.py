@@ -302,7 +302,8 @@ class Patch(Message):
         decoded = state.get("_decoded_body") or _parser("body")(self.raw)  # not cached here
         computed = dict(zip(TEXT_FIELDS, _parser("patch_text")(decoded[0]), strict=True))
         # in field order, as serialisation reads them; one assignment, safe for other threads
-        ordered = {name: state[name] if name in state else computed[name] for name in FIELDS}
+        fields = type(self).model_fields
+        ordered = {name: state[name] if name in state else computed[name] for name in fields}
         object.__setattr__(self, "__dict__", ordered | state)
 
     @model_serializer(mode="wrap")
@@ -377,10 +378,6 @@ class Patch(Message):
 
 #: The Patch fields a parsed patch computes from its body when one of them is first read.
 TEXT_FIELDS = ("commit_message", "trailers", "diffstat")
-
-
-#: Every field of Patch, in order.
-FIELDS = tuple(Patch.model_fields)
 
 
 def defer_text_fields(patch: Patch) -> Patch:
