@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,6 @@ from kvmlist.analysis.aggregate import (
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.loading import (
-    Counted,
     Loaded,
     is_remote,
     iter_raw_mails,
@@ -63,7 +62,7 @@ from kvmlist.outputs.report import (
     render_report,
     report_figures,
 )
-from kvmlist.sources.reader import parse_raw
+from kvmlist.sources.reader import Counted, parse_raw
 from kvmlist.sources.revrange import CommitRange
 
 if TYPE_CHECKING:
@@ -240,8 +239,7 @@ def _parsed(args: argparse.Namespace, loaded: Loaded, workers: int) -> Iterable[
         return loaded.messages
     from kvmlist.scale.workers import parse_in_workers
 
-    source = loaded.raws if loaded.raws is not None else _worker_source(args)
-    parsed = parse_in_workers(source, workers)
+    parsed = parse_in_workers(_worker_source(args, loaded), workers)
     progress = progress_for(args, "reading")
     return loaded.tally.counted(progress(parsed) if progress else parsed)
 
@@ -262,8 +260,13 @@ def _workers(args: argparse.Namespace) -> int:
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
-def _worker_source(args: argparse.Namespace) -> str | BinaryIO:
-    """The file the workers read and split (``-``: standard input)."""
+def _worker_source(
+    args: argparse.Namespace, loaded: Loaded | None = None
+) -> str | BinaryIO | Iterator[bytes]:
+    """What the workers parse: the raw mails this process reads from an archive, else the
+    file they read and split themselves (``-``: standard input)."""
+    if loaded is not None and loaded.raws is not None:
+        return loaded.raws
     return sys.stdin.buffer if args.source == "-" else str(args.source)
 
 
@@ -338,7 +341,7 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         # the workers split the file, or parse the raw mails this process reads from an
         # archive; the bar counts the mails they hand back
         counts = count_by_field_in_workers(
-            loaded.raws if loaded.raws is not None else _worker_source(args),
+            _worker_source(args, loaded),
             args.by,
             workers,
             progress=progress_for(args, "counting"),
@@ -360,7 +363,7 @@ def _patch_keys(
         return PatchKeys.of(loaded.messages, key)
     from kvmlist.scale.workers import patch_keys_in_workers
 
-    source = loaded.raws if loaded.raws is not None else _worker_source(args)
+    source = _worker_source(args, loaded)
     return patch_keys_in_workers(source, workers, key, progress=progress_for(args, "counting"))
 
 

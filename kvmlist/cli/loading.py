@@ -130,19 +130,6 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     return iter_raw_messages(args.source)
 
 
-class Counted:
-    """An iterator that counts what passes through it."""
-
-    def __init__(self, items: Iterable[bytes]) -> None:
-        self._items = iter(items)
-        self.count = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        for item in self._items:
-            self.count += 1
-            yield item
-
-
 def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
     """True when reading should draw a progress bar: not ``--quiet`` and stderr a terminal."""
     stream = sys.stderr if stream is None else stream

@@ -25,7 +25,7 @@ import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, BinaryIO, Generic, NamedTuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 
 from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
@@ -471,10 +471,10 @@ def _summarise(
     job: _Job, summarise: Callable[[Iterable[Message]], T], strict: bool
 ) -> tuple[list[tuple[int, T]], Exception | None]:
     """Return how many mails a job held and their summary, and the error that stopped it."""
-    from kvmlist.sources.reader import parse_raw
+    from kvmlist.sources.reader import Counted, parse_raw
 
     stopped: list[Exception] = []
-    mails = _Counted(_until_failure(parse_raw(_job_mails(job), strict=strict), stopped))
+    mails = Counted(_until_failure(parse_raw(_job_mails(job), strict=strict), stopped))
     try:
         summary = summarise(mails)
     except Exception as error:  # summarise's own: nothing of the job can be handed back
@@ -488,19 +488,6 @@ def _until_failure(messages: Iterator[Message], stopped: list[Exception]) -> Ite
         yield from messages
     except Exception as error:
         stopped.append(error)
-
-
-class _Counted(Generic[T]):
-    """An iterable that counts what passes through it."""
-
-    def __init__(self, items: Iterable[T]) -> None:
-        self._items = items
-        self.count = 0
-
-    def __iter__(self) -> Iterator[T]:
-        for item in self._items:
-            self.count += 1
-            yield item
 
 
 def _job_mails(job: _Job) -> Iterator[bytes]:

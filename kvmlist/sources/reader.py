@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from kvmlist.models import Message
 from kvmlist.parse.message import parse_message, unparsable_message
@@ -12,6 +13,8 @@ from kvmlist.sources._open import Source
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
 from kvmlist.sources.spec import classify_source
+
+T = TypeVar("T")
 
 
 def read_mbox(
@@ -78,3 +81,16 @@ def read_inbox(
 
     mails = iter_archive(inbox, commit_range, since=since, until=until)
     return parse_raw((mail.raw for mail in mails), strict=strict)
+
+
+class Counted(Generic[T]):
+    """An iterable that counts what passes through it (mails read, messages parsed)."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._items:
+            self.count += 1
+            yield item
