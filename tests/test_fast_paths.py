@@ -30,6 +30,8 @@ HEADER_LINES = [
     b"Content-Transfer-Encoding: 8bit",
     b"X-Original-From: Oliver <oliver@linux.dev>",
     b"Reply-To: oliver@linux.dev",
+    b"Cc: kvm@vger.kernel.org, Oliver <oliver@linux.dev>",
+    b"content-typo: a name that shares its start with a wanted one",
     b"List-Id: <kvmarm.lists.linux.dev>",
     b"Received: from smtp.kernel.org (smtp.kernel.org [10.30.226.201])",
     b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d=kernel.org;",
@@ -51,6 +53,9 @@ HEADER_LINES = [
     b"",
 ]
 
+#: Wanted names that share first characters, one the start of another (one alternative each).
+SHARED = frozenset({"cc", "content-type", "content-typ", "from", "x-original-from"})
+
 
 def _both(block: bytes, wanted: frozenset[str] | None) -> None:
     general = DefectLog()
@@ -66,7 +71,7 @@ def _both(block: bytes, wanted: frozenset[str] | None) -> None:
 @given(
     st.lists(st.sampled_from(HEADER_LINES), max_size=14),
     st.booleans(),
-    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"}), frozenset({"to", "cc"})]),
+    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"}), frozenset({"to", "cc"}), SHARED]),
 )
 def test_scanning_a_header_block_reads_what_the_line_loop_reads(
     lines: list[bytes], trailing_newline: bool, wanted: frozenset[str] | None
@@ -79,7 +84,7 @@ def test_scanning_a_header_block_reads_what_the_line_loop_reads(
 @given(
     st.lists(st.sampled_from(HEADER_LINES), max_size=14),
     st.sampled_from([b"", b"\n", b"\n\n", b"\nbody\n", b"\n\nbody", b"\n From: a\n", b"\nX: y\n"]),
-    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"})]),
+    st.sampled_from([PARSED_FIELDS, None, frozenset({"cc"}), SHARED]),
 )
 @example([HEADER_LINES[0]], b"\n", PARSED_FIELDS)
 def test_reading_the_headers_of_a_mail_gives_what_split_and_scan_give(
@@ -584,3 +589,36 @@ def test_a_remembered_sender_equals_a_fresh_reading(value: str) -> None:
 
     assert message.read_person(value) == message._person(value)
     assert message.read_person(value) == message._person(value)  # now from the cache
+
+
+SUBJECTS = [
+    "[PATCH v3 02/13] KVM: arm64: Fix the vgic",
+    "Re: [PATCH v3 02/13] KVM: arm64: Fix the vgic",
+    "Re: Re: [RFC PATCH 0/3] x (v2)",
+    "PATCH v4 00/11] the bracket was lost",
+    "[PATCH] x [PATCH] x",
+]
+
+
+@given(
+    st.one_of(st.sampled_from(SUBJECTS), st.text(alphabet="[]PATCHRFCv0129/ :Re()x\t", max_size=60))
+)
+@settings(max_examples=300, deadline=None)
+def test_a_remembered_subject_equals_a_fresh_reading(subject: str) -> None:
+    """A thread's replies share their subject's reading; it must be the one a mail alone gets."""
+    from kvmlist.parse import subject as module
+
+    assert module.parse_subject(subject) == module._read_subject(subject)
+    assert module.parse_subject(subject) == module._read_subject(subject)  # from the cache
+
+
+def test_long_subjects_are_not_remembered() -> None:
+    from kvmlist.parse import subject as module
+
+    module._cached_subject.cache_clear()
+    info = module.parse_subject("[PATCH 1/2] " + "long " * 200)
+    assert info.index == 1 and info.total == 2
+    assert module._cached_subject.cache_info().currsize == 0
+    module.parse_subject(SUBJECTS[1])
+    module.parse_subject(SUBJECTS[1])
+    assert module._cached_subject.cache_info().hits == 1

@@ -6,6 +6,7 @@ here has bounded repeats or a single character class, so a megabyte of hostile t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -92,14 +93,28 @@ class _State:
 RE_LOST_BRACKET = re.compile(r"(?:PATCH|RFC)\b[^\[\]]{0,60}\] ")
 
 
+#: Subjects up to this long are read once per process (parse_subject); longer ones each time.
+CACHED_SUBJECT_CHARS = 512
+
+
 def parse_subject(subject: str) -> SubjectInfo:
-    """Return what a decoded subject says: reply/forward, patch numbering, prefixes, title."""
+    """Return what a decoded subject says: reply/forward, patch numbering, prefixes, title.
+
+    A thread's replies repeat its subject: subjects up to CACHED_SUBJECT_CHARS long are read
+    once (the result is immutable, so mails share it).
+    """
+    if len(subject) <= CACHED_SUBJECT_CHARS:
+        return _cached_subject(subject)
+    return _read_subject(subject)
+
+
+def _read_subject(subject: str) -> SubjectInfo:
     text = " ".join(subject.split())
     doubled = RE_DOUBLED_SUBJECT.match(text)
     if doubled is not None and text.startswith("[", doubled.end()):
-        return parse_subject(text[doubled.end() :])._replace(subject=text)
+        return _read_subject(text[doubled.end() :])._replace(subject=text)
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
-        info = parse_subject("[" + text)
+        info = _read_subject("[" + text)
         return info._replace(subject=text) if info.is_patch else _plain(text)
     common = RE_COMMON_PREFIX.match(text)
     if common is not None and not text.endswith(")"):
@@ -117,6 +132,9 @@ def parse_subject(subject: str) -> SubjectInfo:
     if title.endswith(")"):
         title = _strip_title_version(title, state)
     return _info(text, title, state)
+
+
+_cached_subject = functools.lru_cache(maxsize=4096)(_read_subject)
 
 
 def _read_common_prefix(match: re.Match[str], state: _State) -> int:
