@@ -3,7 +3,6 @@ after decompression, redirects checked hop by hop, Retry-After clamped."""
 
 from __future__ import annotations
 
-import email.utils
 import math
 import time
 from collections.abc import Callable
@@ -208,6 +207,8 @@ def retry_after(value: str | None, cap: float, now: datetime | None = None) -> f
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # an HTTP date is rare: not loaded with the command line
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
