@@ -42,6 +42,13 @@ RE_TREE = re.compile(r"\b(?:to|into|for|on|in)\s+([\w.\-/:]+[\w])", re.IGNORECAS
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 # "      commit: 0123456789ab"
 RE_COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\b")
+#: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up").
+NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
+#: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
+#: does not turn into them: a text holding one is searched as RE_NOTICE would match it.
+FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+# applied|queued|...   (the verbs as RE_NOTICE matches them, for a text holding such a letter)
+RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
 # words that turn "applied" into a test report rather than an acceptance
 RE_NOT_ACCEPTANCE = re.compile(r"\b(?:test|tested|top of|locally|cleanly)\b", re.IGNORECASE)
 
@@ -82,8 +89,9 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
 
 def applied_notice(body: str) -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none."""
-    # a notice thanks (RE_NOTICE's line) or lists commits (RE_COMMIT): most replies do neither
-    if "commit:" not in body and "thank" not in body.lower():
+    # a notice thanks with a verb (RE_NOTICE's line) or lists commits (RE_COMMIT): most
+    # replies do neither
+    if "commit:" not in body and not _thanks_with_a_verb(body):
         return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
     tree = _notice_tree(lines)
@@ -91,6 +99,18 @@ def applied_notice(body: str) -> Notice | None:
     if tree is None and not listed:
         return None
     return Notice(tree or None, listed)
+
+
+def _thanks_with_a_verb(text: str) -> bool:
+    """True when text holds "thank" (as lower() finds it) and a notice verb (as RE_NOTICE
+    finds it): one search for each word in the lower-cased text, which is where re's case
+    folding finds them unless the text holds a letter of FOLDED_TO_ASCII."""
+    lowered = text.lower()
+    if "thank" not in lowered:
+        return False
+    if not text.isascii() and any(letter in text for letter in FOLDED_TO_ASCII):
+        return RE_NOTICE_VERB.search(text) is not None
+    return any(verb in lowered for verb in NOTICE_VERBS)
 
 
 def _own_lines(body: str) -> Iterator[str]:
