@@ -47,8 +47,18 @@ class BodyParts:
 
 
 def has_diff(text: str) -> bool:
-    """Return True when text holds a diff (git, plain unified, CVS/SVN or binary)."""
-    return _diff_start(text, 0) >= 0
+    """Return True when text holds a diff (git, plain unified, CVS/SVN or binary).
+
+    The same as ``_diff_start(text, 0) >= 0``, but the first confirmed start of any kind
+    answers: a patch's ``diff --git`` line needs no search for the other kinds above it.
+    """
+    for prefix, confirm in DIFF_STARTS:
+        at = _find_line(text, prefix, 0, len(text))
+        while at >= 0:
+            if confirm(text, at):
+                return True
+            at = _find_line(text, prefix, at + 1, len(text))
+    return False
 
 
 def split_body(text: str) -> BodyParts:

@@ -30,6 +30,11 @@ ROBOT_TAGS = frozenset({"syzbot"})
 PULL_SOURCE_LINES = 4
 #: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
 DIFF_MARKERS = (b"\ndiff -", b"\n--- ", b"\nIndex: ", b"GIT binary patch")
+# content-transfer-encoding: base64   (a MIME part whose text, a diff maybe, is not visible
+# raw; searched in the lower-cased mail, where its literal start lets the search skip ahead)
+RE_BASE64_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64")
+#: Bytes of a mail lower-cased and searched for a base64 part before the whole mail is.
+BASE64_PART_HEAD = 16_384
 # \ndiff --git a/x b/x  |  \n--- a/x  |  \nIndex: x   (the first three markers in one search)
 RE_DIFF_MARKER = re.compile(rb"\n(?:diff -|--- |Index: )")
 
@@ -89,3 +94,16 @@ def may_hold_diff(text: bytes, body_at: int = 0, *, index_field: bool = True) ->
     if body_at and index_field and text.find(DIFF_MARKERS[2], 0, body_at) >= 0:
         return True  # the newline ending the block comes before the body: no marker spans it
     return DIFF_MARKERS[3] in text
+
+
+def has_base64_part(text: bytes) -> bool:
+    """True when a (multipart) mail has a base64 part: its text, a diff maybe, is hidden.
+
+    The field is usually in the first part: the mail's first BASE64_PART_HEAD bytes are
+    lower-cased and searched first (a match there is one in the whole mail), so that a
+    mail of a large attachment is not copied whole to find it.
+    """
+    head = text[:BASE64_PART_HEAD] if len(text) > BASE64_PART_HEAD else b""
+    if head and RE_BASE64_PART.search(head.lower()) is not None:
+        return True
+    return RE_BASE64_PART.search(text.lower()) is not None

@@ -19,7 +19,7 @@ from kvmlist.models import (
 )
 from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
 from kvmlist.parse.body import has_diff, in_body_headers, split_body
-from kvmlist.parse.content import is_robot_report, may_hold_diff, pull_source
+from kvmlist.parse.content import has_base64_part, is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_words, read_headers, scan_headers, split_raw
@@ -30,9 +30,6 @@ from kvmlist.parse.subject import SubjectInfo, parse_subject
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
 RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
-# content-transfer-encoding: base64   (a MIME part whose text, a diff maybe, is not visible
-# raw; searched in the lower-cased mail, where its literal start lets the search skip ahead)
-RE_HIDDEN_DIFF_PART = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64")
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
@@ -89,11 +86,12 @@ def _decoded_if_needed(
     if not info.is_reply and not info.is_forward:
         return decode_body(text, headers, block_length)
     encoding = (headers.get("content-transfer-encoding") or "").lower()
-    body_at = block_length if headers.plain else 0
-    if "base64" in encoding or may_hold_diff(text, body_at, index_field="index" in headers):
-        return decode_body(text, headers, block_length)
     ctype = (headers.get("content-type") or "").lower()
-    if "multipart" in ctype and RE_HIDDEN_DIFF_PART.search(text.lower()):
+    # the base64 part is looked for first: it is found near the start, markers in all the text
+    if "base64" in encoding or ("multipart" in ctype and has_base64_part(text)):
+        return decode_body(text, headers, block_length)
+    body_at = block_length if headers.plain else 0
+    if may_hold_diff(text, body_at, index_field="index" in headers):
         return decode_body(text, headers, block_length)
     return None
 
