@@ -22,7 +22,8 @@ class DefectLog(list[Defect]):
     def __init__(self, defects: Iterable[Defect] = ()) -> None:
         super().__init__()
         self._counts: dict[str, int] = {}
-        self.extend(defects)
+        if defects:
+            self.extend(defects)
 
     def append(self, defect: Defect) -> None:
         """Record a defect; a kind seen before only adds to its count."""
@@ -48,6 +49,8 @@ class DefectLog(list[Defect]):
 
     def frozen(self) -> tuple[Defect, ...]:
         """Return the defects, each kind once with its count, in order of first occurrence."""
+        if not self:  # most mails
+            return ()
         return tuple(
             d
             if self._counts[d.kind] == d.count

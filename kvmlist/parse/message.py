@@ -71,7 +71,8 @@ def _parse(raw: bytes) -> Message:
     kind = _kind(info, common, body, carries)
     if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
         return _patch(decoded, info, kind, common, defects, carries)
-    return Message(kind=kind, has_diff=carries, defects=defects.frozen(), **common)
+    common.update(kind=kind, has_diff=carries, defects=defects.frozen())
+    return Message.model_validate(common)
 
 
 def _decoded_if_needed(
@@ -294,22 +295,24 @@ def _patch(
     )
     if kind == "patch" and not carries:
         defects.append(Defect(kind="patch-without-diff"))
-    patch = Patch(
-        **{**common, "date": date},
-        kind=kind,
-        defects=defects.frozen(),
-        title=title,
-        version=info.version,
-        index=info.index if info.index is not None else 1,
-        total=info.total if info.total is not None else 1,
-        numbered=info.index is not None,
-        prefixes=info.prefixes,
-        author=author,
-        trailers=(),  # set, as the deferred values will be (model_fields_set)
-        commit_message="",
-        diffstat=None,
-        has_diff=carries,
-    )
+    fields = {
+        **common,
+        "date": date,
+        "kind": kind,
+        "defects": defects.frozen(),
+        "title": title,
+        "version": info.version,
+        "index": info.index if info.index is not None else 1,
+        "total": info.total if info.total is not None else 1,
+        "numbered": info.index is not None,
+        "prefixes": info.prefixes,
+        "author": author,
+        "trailers": (),  # set, as the deferred values will be (model_fields_set)
+        "commit_message": "",
+        "diffstat": None,
+        "has_diff": carries,
+    }
+    patch = Patch.model_validate(fields)
     return defer_text_fields(patch)
 
 
