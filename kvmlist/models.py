@@ -119,6 +119,17 @@ def _parser(field: str) -> Callable[[Any], Any]:
     return cast("Callable[[Any], Any]", function)
 
 
+@functools.cache
+def _read_once(model: type[BaseModel]) -> tuple[str, ...]:
+    """The names of a model's values computed on first read and kept (cached properties)."""
+    return tuple(
+        name
+        for klass in model.__mro__
+        for name, value in vars(klass).items()
+        if isinstance(value, functools.cached_property)
+    )
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True,
@@ -223,6 +234,15 @@ class Message(_Frozen):
     pull_branch: str | None = Field(default=None, description="A pull request's branch or tag")
     defects: tuple[Defect, ...] = ()
     raw: bytes = Field(default=b"", repr=False, description="The message as archived")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Return a copy; with ``update``, the values read from the old fields (body,
+        subject title, recipients, diff, description) are read again from the copy's."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            for name in _read_once(type(self)):
+                copied.__dict__.pop(name, None)
+        return copied
 
     @functools.cached_property
     def _decoded_body(self) -> tuple[str, tuple[Defect, ...]]:
