@@ -8,6 +8,8 @@ bodies built from realistic and odd lines.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -16,7 +18,7 @@ from kvmlist.parse import body as body_module
 from kvmlist.parse.body import has_diff
 from kvmlist.parse.content import may_hold_diff
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import read_headers
+from kvmlist.parse.headers import read_headers, split_raw
 from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES
@@ -163,3 +165,81 @@ def test_a_reply_is_decoded_when_the_general_rule_says_so(
     )
     decoded = message._decoded_if_needed(text, found, info, len(block))
     assert (decoded is not None) == expected
+
+
+# --- a multipart mail's container lines counted in the pieces its tree walk reads ---------
+
+CONTAINER_LINES = [
+    b"Content-Type: multipart/mixed; boundary=q\n",
+    b"content-type:\n\tMESSAGE/rfc822\n",
+    b"CONTENT-TYPE: Multipart/Alternative\n",
+    b"Content-Type: text/plain\n",
+    b"X-Content-Type: multipart/mixed\n",
+    b"> Content-Type: multipart/mixed\n",
+]
+PAYLOADS = [
+    b"Looks good to me.\n",
+    b"TG9va3MgZ29vZC4K\nTG9va3MgZ29vZC4K\n",  # base64: no colon
+    b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+    b"",
+]
+
+
+@st.composite
+def _multipart(draw: st.DrawFn, depth: int = 0) -> bytes:
+    """A multipart entity whose preamble, payloads and epilogue may hold container lines."""
+    lines = st.lists(st.sampled_from(CONTAINER_LINES), max_size=3).map(b"".join)
+    boundary = b"b%d" % depth
+    text = draw(lines) * draw(st.sampled_from([1, 1, 20]))  # a preamble
+    for _ in range(draw(st.integers(1, 3))):
+        text += b"--" + boundary + b"\n"
+        if depth < 2 and draw(st.integers(0, 3)) == 0:
+            text += draw(_multipart(depth + 1))
+            continue
+        head = draw(st.sampled_from([b"", b"Content-Transfer-Encoding: base64\n"]))
+        text += head + b"\n" + draw(lines) * draw(st.sampled_from([1, 1, 30]))
+        text += draw(st.sampled_from(PAYLOADS))
+    text += b"--" + boundary + b"--\n" + draw(lines) * draw(st.sampled_from([1, 1, 20]))
+    kind = draw(st.sampled_from([b"mixed", b"alternative"]))
+    return b"Content-Type: multipart/" + kind + b"; boundary=" + boundary + b"\n\n" + text
+
+
+def _whole_count(raw: bytes) -> int:
+    """The general code: the container lines of the whole mail, counted up to one too many."""
+    from kvmlist.parse.mime import MAX_MIME_CONTAINERS, RE_CONTAINER
+
+    found = RE_CONTAINER.finditer(b"\n" + raw)
+    return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1))
+
+
+def _general_decode(raw: bytes) -> tuple[str, list[str]]:
+    """decode_body's path for a MIME mail before the counted tree (count, then the tree)."""
+    from kvmlist.parse import mime
+
+    defects = DefectLog()
+    block, body = split_raw(raw)
+    if mime._too_many_containers(raw if b":" in body else block):
+        defects.add("mime-too-deep", "read as plain text")
+        text = mime._text_of(body, None, defects)
+    else:
+        text = mime._mime_text(raw, defects)
+    return text, [str(defect) for defect in defects.frozen()]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_multipart())
+def test_container_lines_are_counted_in_the_pieces_as_in_the_whole_mail(entity: bytes) -> None:
+    from kvmlist.parse import multipart
+    from kvmlist.parse.mime import MAX_MIME_CONTAINERS, decode_body
+
+    raw = b"From: A <a@x>\nSubject: Re: x\nMessage-Id: <1@x>\n" + entity
+    whole = _whole_count(raw)
+    containers = multipart._Containers()
+    tree = multipart._tree(raw, containers)
+    if multipart.message_tree(raw) is None:
+        assert tree is None
+    else:
+        assert (tree is not None) == (whole <= MAX_MIME_CONTAINERS)
+        assert containers.found == whole
+    decoded = decode_body(raw)
+    assert (decoded.text, [str(defect) for defect in decoded.defects]) == _general_decode(raw)

@@ -18,18 +18,19 @@ from typing import TYPE_CHECKING
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, header_length, is_plain, scan_fields
-from kvmlist.parse.multipart import bounded_message, message_tree
+from kvmlist.parse.multipart import (
+    MAX_MIME_CONTAINERS,
+    RE_CONTAINER,
+    bounded_message,
+    counted_tree,
+    message_tree,
+)
 
 if TYPE_CHECKING:
     import email.message
 
 #: MIME nesting deeper than this is not descended into (a defect is recorded).
 MAX_MIME_DEPTH = 20
-#: A mail with more multipart or message/* parts than this is not handed to the stdlib,
-#: whose parser recurses once per level and checks every line against every open boundary.
-MAX_MIME_CONTAINERS = 50
-# Content-Type: multipart/mixed; boundary="b0"   (the value may be folded onto the next line)
-RE_CONTAINER = re.compile(rb"\n(?i:content-type):[ \t]*(?:\n[ \t]+)?(?i:multipart|message)/")
 
 # text/plain; charset="utf-8"; Format="flowed"   (a single part the stdlib need not parse)
 RE_PLAIN_TEXT_TYPE = re.compile(
@@ -104,13 +105,30 @@ def _decode(
         match = RE_CHARSET.search(ctype)
         charset = match.group(1) if match else None
         return _text_of(body, charset, defects)
+    tree, tried = _multipart_tree(raw) if main.startswith("multipart/") else (None, False)
+    if tree is not None:  # a multipart mail is no single text part
+        return _mime_text(raw, defects, tree)
     block = raw[:block_length]
     # every container line holds a colon: a body without one (base64) adds none to the block's
     if _too_many_containers(raw if b":" in body else block):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
     text = _single_part_text(block, body, ctype, defects, headers.plain)
-    return text if text is not None else _mime_text(raw, defects)
+    return text if text is not None else _mime_text(raw, defects, tried=tried)
+
+
+def _multipart_tree(raw: bytes) -> tuple[email.message.Message | None, bool]:
+    """Return the tree of a well-formed multipart mail with at most MAX_MIME_CONTAINERS
+    container lines (multipart.counted_tree: its pieces are searched, not the whole mail),
+    and whether message_tree would give None too (False when the walk raised: the general
+    path then raises the same, or records too many containers)."""
+    try:
+        tree = counted_tree(raw)
+    except MemoryError:
+        raise
+    except Exception:  # whatever a hostile mail finds in the walk: left to the general path
+        return None, False
+    return tree, True
 
 
 def _single_part_text(
@@ -171,8 +189,16 @@ def _too_many_containers(raw: bytes) -> bool:
     return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
 
 
-def _mime_text(raw: bytes, defects: list[Defect]) -> str:
-    message = message_tree(raw) or parsed_message(raw)
+def _mime_text(
+    raw: bytes,
+    defects: list[Defect],
+    tree: email.message.Message | None = None,
+    *,
+    tried: bool = False,
+) -> str:
+    """Return the texts of a MIME mail: of its tree when given or well-formed (not looked for
+    again when ``tried``), else of the stdlib's parse."""
+    message = tree or (None if tried else message_tree(raw)) or parsed_message(raw)
     for defect in message.defects:
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []

@@ -14,6 +14,7 @@ stdlib (tests/test_fast_paths.py holds the two trees' texts and defects equal).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,28 @@ RE_MIME_FIELD = re.compile(
 )
 #: Transfer encodings the stdlib accepts on a multipart without recording a defect.
 MULTIPART_ENCODINGS = ("7bit", "8bit", "binary")
+#: A mail with more multipart or message/* parts than this is not handed to the stdlib,
+#: whose parser recurses once per level and checks every line against every open boundary.
+MAX_MIME_CONTAINERS = 50
+# Content-Type: multipart/mixed; boundary="b0"   (the value may be folded onto the next line)
+RE_CONTAINER = re.compile(rb"\n(?i:content-type):[ \t]*(?:\n[ \t]+)?(?i:multipart|message)/")
+
+
+class _Containers:
+    """The count of RE_CONTAINER lines in the pieces of a mail (each starting a line)."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found = 0
+
+    def add(self, piece: bytes) -> bool:
+        """Count the lines of piece; False once there are more than MAX_MIME_CONTAINERS."""
+        if b":" in piece:  # every such line holds one: a base64 payload holds none
+            matches = RE_CONTAINER.finditer(b"\n" + piece)
+            left = MAX_MIME_CONTAINERS + 1 - self.found
+            self.found += sum(1 for _ in itertools.islice(matches, left))
+        return self.found <= MAX_MIME_CONTAINERS
 
 
 @functools.cache
@@ -57,8 +80,24 @@ def bounded_message() -> type[email.message.Message]:
 
 def message_tree(raw: bytes) -> email.message.Message | None:
     """Return the stdlib message tree of a well-formed mail (LF line ends), or None."""
+    return _tree(raw, None)
+
+
+def counted_tree(raw: bytes) -> email.message.Message | None:
+    """Return :func:`message_tree` of a mail with at most MAX_MIME_CONTAINERS multipart and
+    message Content-Type lines (RE_CONTAINER in the whole mail), else None.
+
+    The lines are counted in the pieces the walk reads: header blocks, preambles, epilogues
+    and payloads. The rest (blank lines after blocks, boundary lines) starts no such line,
+    and a match ends on its line or a fold, so the pieces hold all the mail's lines; a
+    payload without a colon (base64) is not searched.
+    """
+    return _tree(raw, _Containers())
+
+
+def _tree(raw: bytes, containers: _Containers | None) -> email.message.Message | None:
     block, body = split_raw(raw)
-    top = _entity(block, body, depth=0, in_multipart=False)
+    top = _entity(block, body, 0, False, containers)
     if top is None or not top.is_multipart():
         return top
     encoding = str(top.get("content-transfer-encoding", "8bit")).lower()
@@ -66,10 +105,13 @@ def message_tree(raw: bytes) -> email.message.Message | None:
 
 
 def _entity(
-    block: bytes, body: bytes, depth: int, in_multipart: bool
+    block: bytes, body: bytes, depth: int, in_multipart: bool, containers: _Containers | None
 ) -> email.message.Message | None:
-    """Return one part (or the mail) with its fields and payload, or None when unusual."""
+    """Return one part (or the mail) with its fields and payload, or None when unusual (or,
+    counting containers, when there are too many)."""
     if depth > MAX_TREE_DEPTH or not is_plain(block):
+        return None
+    if containers is not None and not containers.add(block):
         return None
     message = bounded_message()()
     _set_fields(message, block)
@@ -77,6 +119,8 @@ def _entity(
     if maintype == "message":
         return None  # the parser reads a whole mail inside
     if maintype != "multipart":
+        if containers is not None and not containers.add(body):
+            return None
         if in_multipart and body.endswith(b"\n"):
             body = body[:-1]  # the newline before a boundary line belongs to the boundary
         message.set_payload(body.decode("ascii", "surrogateescape"))
@@ -84,11 +128,14 @@ def _entity(
     boundary = message.get_boundary()
     if boundary is None or message.get_content_type() == "multipart/digest":
         return None
-    chunks = _parts(body, boundary)
-    if chunks is None:
+    found = _parts(body, boundary)
+    if found is None:
+        return None
+    chunks, outside = found
+    if containers is not None and not all(containers.add(piece) for piece in outside):
         return None
     for chunk in chunks:
-        part = _entity(*split_raw(chunk), depth=depth + 1, in_multipart=True)
+        part = _entity(*split_raw(chunk), depth + 1, True, containers)
         if part is None:
             return None
         message.attach(part)
@@ -105,16 +152,17 @@ def _set_fields(message: email.message.Message, block: bytes) -> None:
         message.set_raw(original.decode("ascii"), value.decode("ascii", "surrogateescape"))
 
 
-def _parts(body: bytes, boundary: str) -> list[bytes] | None:
-    """Return the parts of a multipart body between its boundary lines, or None unless it has
-    a first boundary, a closing one and no two boundary lines in a row."""
+def _parts(body: bytes, boundary: str) -> tuple[list[bytes], tuple[bytes, bytes]] | None:
+    """Return the parts of a multipart body between its boundary lines, and the preamble and
+    epilogue, or None unless it has a first boundary, a closing one and no two boundary
+    lines in a row."""
     try:
         separator = b"\n--" + boundary.encode("ascii", "surrogateescape")
     except UnicodeEncodeError:
         return None
     lined = b"\n" + body
     chunks: list[bytes] = []
-    start = -1
+    start = first = -1
     at = lined.find(separator)
     while at >= 0:
         end = lined.find(b"\n", at + 1)
@@ -128,7 +176,11 @@ def _parts(body: bytes, boundary: str) -> list[bytes] | None:
                 return None  # the parser skips repeated boundary lines, and a close after one
             chunks.append(lined[start : at + 1])
         if closing:
-            return chunks if start >= 0 else None
+            if start < 0:
+                return None
+            return chunks, (lined[1 : first + 1], lined[end + 1 :])
+        if start < 0:
+            first = at
         start = end + 1
         at = lined.find(separator, end)
     return None  # no closing boundary: the parser records a defect
