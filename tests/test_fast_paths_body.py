@@ -243,3 +243,44 @@ def test_container_lines_are_counted_in_the_pieces_as_in_the_whole_mail(entity: 
         assert containers.found == whole
     decoded = decode_body(raw)
     assert (decoded.text, [str(defect) for defect in decoded.defects]) == _general_decode(raw)
+
+
+# --- a base64 part of a tree decoded from the bytes the walk kept -------------------------
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.binary(max_size=200),
+    st.sampled_from([76, 4, 60, 1000]),
+    st.sampled_from([b"", b"=", b"==", b"!", b" ", b"\x0b", b"\xe9", b"QQ", b"QQ==QQ=="]),
+    st.sampled_from([b"base64", b"BASE64", b"base64 ", b"quoted-printable"]),
+)
+@example(b"fix it\n", 76, b"", b"base64")
+def test_a_kept_base64_payload_decodes_as_get_payload_decodes_it(
+    data: bytes, width: int, tail: bytes, encoding: bytes
+) -> None:
+    import base64
+
+    from kvmlist.parse import mime, multipart
+
+    encoded = base64.b64encode(data)
+    lines = b"\n".join(encoded[i : i + width] for i in range(0, len(encoded), width)) + tail
+    raw = (
+        b"From: A <a@x>\nContent-Type: multipart/mixed; boundary=b0\n\n--b0\n"
+        b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "
+        + encoding
+        + b"\n\n"
+        + lines
+        + b"\n--b0--\n"
+    )
+    fast_tree, general_tree = multipart.message_tree(raw), multipart.message_tree(raw)
+    assert fast_tree is not None and general_tree is not None
+    fast_part, general_part = fast_tree.get_payload()[0], general_tree.get_payload()[0]
+    assert getattr(fast_part, "raw_payload", None) is not None  # the fast path is tried
+    del general_part.raw_payload  # the stdlib's get_payload
+    found: list[object] = []
+    expected: list[object] = []
+    fast = mime._payload(fast_part, found)  # type: ignore[arg-type]
+    assert (fast, found) == (mime._payload(general_part, expected), expected)  # type: ignore[arg-type]
+    kinds = [type(defect) for defect in fast_part.defects]
+    assert kinds == [type(defect) for defect in general_part.defects]  # none is left out

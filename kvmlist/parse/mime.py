@@ -234,6 +234,29 @@ def _collect(
         if ctype != "text/html" and not ctype.startswith(("application/pgp", "message/")):
             defects.append(Defect(kind="skipped-part", detail=ctype))
         return
+    charset = part.get_content_charset()
+    text = _text_of(_payload(part, defects), charset, defects)
+    if part.get_param("format") == "flowed":
+        text = _unflow(text, part.get_param("delsp") == "yes")
+    texts.append(text)
+
+
+def _payload(part: email.message.Message, defects: list[Defect]) -> bytes:
+    """Return the decoded payload of a text part, as ``get_payload(decode=True)`` gives it.
+
+    A base64 payload whose bytes multipart.message_tree kept is decoded from them when its
+    LF-ended lines hold only base64 characters, whole groups of four: the stdlib encodes
+    the payload back to those bytes, joins its lines and decodes them the same way, and
+    records no defect then.
+    """
+    kept = getattr(part, "raw_payload", None)
+    if kept is not None and str(part.get("content-transfer-encoding", "")).lower() == "base64":
+        joined = kept.replace(b"\n", b"")  # the lines joined (any other separator fails)
+        if len(joined) % 4 == 0:  # else the stdlib pads it and records a defect
+            try:
+                return base64.b64decode(joined, validate=True)
+            except binascii.Error:
+                pass
     try:
         payload = part.get_payload(decode=True)
     except (ValueError, TypeError) as error:  # broken base64 padding and the like
@@ -241,11 +264,7 @@ def _collect(
         payload = None
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
-    charset = part.get_content_charset()
-    text = _text_of(payload, charset, defects)
-    if part.get_param("format") == "flowed":
-        text = _unflow(text, part.get_param("delsp") == "yes")
-    texts.append(text)
+    return payload
 
 
 def _unflow(text: str, delsp: bool) -> str:

@@ -124,6 +124,7 @@ def _entity(
         if in_multipart and body.endswith(b"\n"):
             body = body[:-1]  # the newline before a boundary line belongs to the boundary
         message.set_payload(body.decode("ascii", "surrogateescape"))
+        message.raw_payload = body  # type: ignore[attr-defined]  # what get_payload encodes back
         return message
     boundary = message.get_boundary()
     if boundary is None or message.get_content_type() == "multipart/digest":
