@@ -74,7 +74,7 @@ class _LazyFields:
     a lazy field, which loads the parse layer by name, as a plugin is loaded.
     """
 
-    body: Callable[[bytes], tuple[str, tuple[Defect, ...]]] | None = None
+    body: Callable[[bytes, Any], tuple[str, tuple[Defect, ...]]] | None = None
     subject_title: Callable[[str], str] | None = None
     diff: Callable[[str], str] | None = None
     description: Callable[[str], str] | None = None
@@ -87,16 +87,17 @@ _LAZY = _LazyFields()
 
 def install_lazy_fields(
     *,
-    body: Callable[[bytes], tuple[str, tuple[Defect, ...]]],
+    body: Callable[[bytes, Any], tuple[str, tuple[Defect, ...]]],
     subject_title: Callable[[str], str],
     diff: Callable[[str], str],
     description: Callable[[str], str],
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None,
 ) -> None:
-    """Set how ``Message.body`` (raw -> text and its defects), ``Message.subject_title``
-    (subject -> title), ``Patch.diff`` and ``Patch.description`` (body -> part of it) and a
-    parsed patch's text fields (body -> commit message, trailers, diffstat) are computed."""
+    """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
+    text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
+    ``Patch.description`` (body -> part of it) and a parsed patch's text fields (body ->
+    commit message, trailers, diffstat) are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
@@ -105,7 +106,7 @@ def install_lazy_fields(
     _LAZY.patch_text = patch_text
 
 
-def _parser(field: str) -> Callable[[Any], Any]:
+def _parser(field: str) -> Callable[..., Any]:
     """Return the installed function behind a lazy field, loading the parse layer first if
     nothing installed it yet (``import kvmlist`` alone loads only the package's names)."""
     function = getattr(_LAZY, field)
@@ -116,7 +117,12 @@ def _parser(field: str) -> Callable[[Any], Any]:
         function = getattr(_LAZY, field)
         if function is None:
             raise RuntimeError(f"kvmlist.parse installed no function for {field!r}")
-    return cast("Callable[[Any], Any]", function)
+    return cast("Callable[..., Any]", function)
+
+
+#: The key under which the parser leaves, in a model's __dict__, how its body is decoded
+#: (header block length, plainness, Content-Type and transfer encoding; not a field).
+BODY_FORM = "_body_form"
 
 
 @functools.cache
@@ -240,13 +246,29 @@ class Message(_Frozen):
         subject title, recipients, diff, description) are read again from the copy's."""
         copied = super().model_copy(update=update, deep=deep)
         if update:
-            for name in _read_once(type(self)):
+            for name in (*_read_once(type(self)), BODY_FORM):
                 copied.__dict__.pop(name, None)
         return copied
 
     @functools.cached_property
     def _decoded_body(self) -> tuple[str, tuple[Defect, ...]]:
-        return cast("tuple[str, tuple[Defect, ...]]", _parser("body")(self.raw))
+        return self._decode_body()
+
+    def _decode_body(self) -> tuple[str, tuple[Defect, ...]]:
+        """Decode the body from raw, with the header fields that say how when the parser
+        left them (BODY_FORM): the block is then not scanned again."""
+        decode = _parser("body")
+        return cast(
+            "tuple[str, tuple[Defect, ...]]", decode(self.raw, self.__dict__.get(BODY_FORM))
+        )
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without BODY_FORM: a worker's models travel light, and decode as well."""
+        state = super().__getstate__()
+        if BODY_FORM in state["__dict__"]:
+            fields = {k: v for k, v in state["__dict__"].items() if k != BODY_FORM}
+            state = {**state, "__dict__": fields}
+        return state
 
     @property
     def body(self) -> str:
@@ -319,7 +341,7 @@ class Patch(Message):
         state = self.__dict__
         if "commit_message" in state:  # the three are left out and computed together
             return
-        decoded = state.get("_decoded_body") or _parser("body")(self.raw)  # not cached here
+        decoded = state.get("_decoded_body") or self._decode_body()  # not cached here
         computed = dict(zip(TEXT_FIELDS, _parser("patch_text")(decoded[0]), strict=True))
         # in field order, as serialisation reads them; one assignment, safe for other threads
         fields = type(self).model_fields

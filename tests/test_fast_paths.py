@@ -7,6 +7,8 @@ built from realistic and odd pieces, and hold the new patterns linear on hostile
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -622,3 +624,42 @@ def test_long_subjects_are_not_remembered() -> None:
     module.parse_subject(SUBJECTS[1])
     module.parse_subject(SUBJECTS[1])
     assert module._cached_subject.cache_info().hits == 1
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _fixture_mails() -> list[bytes]:
+    from kvmlist.sources.mbox import iter_raw_messages
+
+    return [raw for path in sorted(FIXTURES.glob("*.mbox")) for raw in iter_raw_messages(path)]
+
+
+def test_a_parsed_mail_decodes_its_body_as_a_mail_read_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A parsed Message keeps how its body is decoded (models.BODY_FORM): its lazy .body
+    must be what decoding the raw mail alone gives, without scanning the block again."""
+    import pickle
+
+    from kvmlist.models import BODY_FORM
+    from kvmlist.parse import mime
+    from kvmlist.parse.message import parse_message
+
+    raws = [
+        *_fixture_mails(),
+        b"Subject: Re: x\nIn-Reply-To: <a@x>\nContent-Type: text/plain; charset=iso-8859-1\n"
+        b"Content-Transfer-Encoding: quoted-printable\n\ncaf=E9 =\nsoft\n",
+        b"Subject: Re: x\nIn-Reply-To: <a@x>\nContent-Transfer-Encoding: base64\n\naGk=\n",
+        b"Subject: Re: x\nIn-Reply-To: <a@x>\nX Bad: odd line\n\nplain \x00 nul\n",
+    ]
+    expected = [mime.decode_body(raw) for raw in raws]
+    messages = [parse_message(raw) for raw in raws]
+    kept = [m for m in messages if BODY_FORM in m.__dict__]
+    assert len(kept) > len(raws) // 3  # replies and other mails with LF line ends
+    monkeypatch.setattr(mime, "scan_fields", None)  # the block is not scanned again
+    for message, decoded in zip(messages, expected, strict=True):
+        if BODY_FORM in message.__dict__:
+            assert (message.body, message.body_defects) == (decoded.text, tuple(decoded.defects))
+    again = pickle.loads(pickle.dumps(kept[0]))
+    assert BODY_FORM not in again.__dict__ and again == kept[0]

@@ -3,14 +3,15 @@
 from kvmlist import models
 from kvmlist.parse.body import split_body
 from kvmlist.parse.description import description
+from kvmlist.parse.headers import BodyForm, body_headers
 from kvmlist.parse.mime import decode_body
 from kvmlist.parse.patch_text import patch_text_fields
 from kvmlist.parse.recipients import recipients_of
 from kvmlist.parse.subject import parse_subject
 
 
-def _body(raw: bytes) -> tuple[str, tuple[models.Defect, ...]]:
-    decoded = decode_body(raw)
+def _body(raw: bytes, form: BodyForm | None = None) -> tuple[str, tuple[models.Defect, ...]]:
+    decoded = decode_body(raw) if form is None else decode_body(raw, *body_headers(form))
     return decoded.text, tuple(decoded.defects)
 
 

@@ -78,6 +78,23 @@ class Headers:
         return name in self._fields
 
 
+#: How a mail's body is decoded, as the parser's header scan found it: the length of the
+#: header block (of the mail with LF line ends), whether the block was plain (None: not
+#: known), the first Content-Type and Content-Transfer-Encoding values (None: absent). Kept
+#: with a parsed Message so that its lazy ``.body`` need not scan the block again.
+BodyForm = tuple[int, "bool | None", "str | None", "str | None"]
+
+
+def body_headers(form: BodyForm) -> tuple[Headers, int]:
+    """The fields of a BodyForm as :func:`kvmlist.parse.mime.decode_body` takes them (the
+    first value of each is all it reads), and the block's length."""
+    length, plain, content_type, encoding = form
+    fields = {"content-type": [content_type]} if content_type is not None else {}
+    if encoding is not None:
+        fields["content-transfer-encoding"] = [encoding]
+    return Headers(fields, plain), length
+
+
 #: The fields kvmlist reads; the others (Received, DKIM, ...) are scanned past, not decoded.
 #: An "Index" field is looked for so that a reply's look for a CVS diff ("\nIndex: ")
 #: need not search a plain header block that has none.

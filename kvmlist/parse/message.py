@@ -9,6 +9,7 @@ from typing import Any
 
 from kvmlist.errors import MessageParseError
 from kvmlist.models import (
+    BODY_FORM,
     Defect,
     DefectKind,
     Message,
@@ -22,7 +23,14 @@ from kvmlist.parse.body import has_diff, in_body_headers, split_body
 from kvmlist.parse.content import has_base64_part, is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
-from kvmlist.parse.headers import Headers, decode_words, read_headers, scan_headers, split_raw
+from kvmlist.parse.headers import (
+    BodyForm,
+    Headers,
+    decode_words,
+    read_headers,
+    scan_headers,
+    split_raw,
+)
 from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
 from kvmlist.parse.subject import SubjectInfo, parse_subject
 
@@ -69,10 +77,21 @@ def _parse(raw: bytes) -> Message:
         common.update(pull_url=pull.url, pull_branch=pull.branch)
     carries = decoded is not None and has_diff(body)
     kind = _kind(info, common, body, carries)
+    message: Message
     if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
-        return _patch(decoded, info, kind, common, defects, carries)
-    common.update(kind=kind, has_diff=carries, defects=defects.frozen())
-    return Message.model_validate(common)
+        message = _patch(decoded, info, kind, common, defects, carries)
+    else:
+        common.update(kind=kind, has_diff=carries, defects=defects.frozen())
+        message = Message.model_validate(common)
+    if text is raw:  # LF line ends: a lazy .body need not scan the header block again
+        form: BodyForm = (
+            len(block),
+            headers.plain,
+            headers.get("content-type"),
+            headers.get("content-transfer-encoding"),
+        )
+        message.__dict__[BODY_FORM] = form
+    return message
 
 
 def _decoded_if_needed(
