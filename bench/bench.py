@@ -155,13 +155,14 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     Both read the same mbox (a path: with 2 workers each reads and splits its own slices);
     1 worker is the sequential path. Counts must come out identical, or this raises.
     """
-    from kvmlist.analysis.check import check_row, check_rows
+    from kvmlist.analysis.check import check_messages
     from kvmlist.scale.workers import (
+        check_in_workers,
         count_by_field_in_workers,
-        map_in_workers,
         parse_in_workers,
         render_report_in_workers,
     )
+    from kvmlist.sources.reader import read
 
     def counts(workers: int) -> object:
         return list(count_by_field_in_workers(path, "domain", workers).items())
@@ -172,8 +173,10 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     def report(workers: int) -> object:
         return render_report_in_workers(path, workers)
 
-    def check(workers: int) -> object:
-        return vars(check_rows(0, map_in_workers(path, workers, check_row)))
+    def check(workers: int) -> object:  # as `kvmlist check` does
+        if workers <= 1:
+            return vars(check_messages(0, read(path)))
+        return vars(check_in_workers(path, workers))
 
     figures: dict[str, dict[str, float]] = {}
     jobs = (("counts", counts), ("models", models), ("report", report), ("check", check))

@@ -20,6 +20,7 @@ import kvmlist.sources.reader
 from kvmlist.analysis.check import check_messages, check_row, check_rows
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.scale.workers import (
+    check_in_workers,
     count_by_field_in_workers,
     map_in_workers,
     parse_in_workers,
@@ -293,22 +294,31 @@ def test_seed_report_from_workers_is_byte_exact() -> None:
 @pytest.mark.parametrize(
     "name", ["kvm-sample.mbox", "broken.mbox", "content-kinds.mbox", "series-shapes.mbox"]
 )
-def test_check_from_workers_is_the_sequential_check(name: str) -> None:
-    # kinds, defects with their first examples in archive order, series completeness
+def test_check_from_workers_is_the_sequential_check(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kinds, defects with their first examples in archive order, series completeness; the
+    # workers hand back a part per slice: slices of 3 mails make defects, examples,
+    # duplicates and series cross many of them
     path = need(FIXTURES / name)
     sequential = check_messages(0, kvmlist.read_mbox(path))
-    in_workers = check_rows(0, map_in_workers(path, 2, check_row))
-    assert vars(in_workers) == vars(sequential)
+    assert vars(check_rows(0, map_in_workers(path, 2, check_row))) == vars(sequential)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 3)  # raw mails: jobs of 3 mails
+    raws = list(iter_raw_messages(path))
+    for source in (path, raws):
+        in_workers = check_in_workers(source, 2)
+        assert vars(in_workers) == vars(sequential)
+        assert list(in_workers.defects) == list(sequential.defects)  # first seen, first
     assert sequential.mails_out and sum(sequential.kinds.values()) == sequential.mails_out
 
 
-def test_check_rows_of_the_large_mbox_equal_in_every_source_form(source: Path | str) -> None:
+def test_check_of_the_large_mbox_equal_in_every_source_form(source: Path | str) -> None:
     expected = check_messages(0, kvmlist.read_mbox(source))
     if isinstance(source, str):
         with open(source, "rb") as stream:
-            result = check_rows(0, map_in_workers(stream, 2, check_row))
+            result = check_in_workers(stream, 2)
     else:
-        result = check_rows(0, map_in_workers(source, 2, check_row))
+        result = check_in_workers(source, 2)
     assert vars(result) == vars(expected) and expected.series_partial > 0
 
 
@@ -400,3 +410,24 @@ def test_report_from_workers_of_the_large_mbox_in_every_source_form(
     progress = lambda items: (counted.append(item) or item for item in items)  # noqa: E731
     assert render_report_in_workers(Path(source), 2, progress=progress) == expected
     assert len(counted) == 600  # the bar counts mails, not jobs
+
+
+def test_check_in_workers_keeps_the_first_examples_of_a_defect_seen_in_every_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # eight mails without a Date, two of them the same mail twice: slices of 3 each hold
+    # examples, and only the archive's first three distinct ones may be named
+    ids = [f"<{n}@example.org>" for n in (1, 2, 2, 3, 4, 5, 5, 6)]
+    path = tmp_path / "undated.mbox"
+    path.write_bytes(
+        mbox(*(mail(f"[PATCH] x{n}", message_id=i, date=None) for n, i in enumerate(ids)))
+    )
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 3)
+    sequential = check_messages(0, kvmlist.read_mbox(path))
+    assert sequential.examples["missing-date"] == [
+        "1@example.org",
+        "2@example.org",
+        "3@example.org",
+    ]
+    assert sequential.defects["missing-date"] == 8
+    assert vars(check_in_workers(list(iter_raw_messages(path)), 2)) == vars(sequential)

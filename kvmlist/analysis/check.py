@@ -28,6 +28,28 @@ class CheckResult:
     defects: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
+    def add(self, row: CheckRow) -> None:
+        """Count one parsed mail."""
+        self.mails_out += 1
+        self.kinds[row.kind] += 1
+        for kind, count in row.defects:
+            self.defects[kind] += count
+            examples = self.examples.setdefault(kind, [])
+            if len(examples) < EXAMPLES and row.message_id not in examples:
+                examples.append(row.message_id)
+
+    def merge(self, later: CheckResult) -> None:
+        """Add the counts of the mails that came after these (a worker's slice): the same
+        counts, kinds in the same order and the same examples as if they were added here."""
+        self.mails_out += later.mails_out
+        self.kinds.update(later.kinds)
+        self.defects.update(later.defects)
+        for kind, ids in later.examples.items():
+            examples = self.examples.setdefault(kind, [])
+            for message_id in ids:  # a slice's first EXAMPLES ids hold all it may add
+                if len(examples) < EXAMPLES and message_id not in examples:
+                    examples.append(message_id)
+
     @property
     def lost(self) -> int:
         """Mails that went in but did not come out (0 unless something is badly wrong)."""
@@ -117,6 +139,43 @@ def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:
     slim = _Slimmer()
     kept = [p for p in map(slim.project, _counted(rows, result)) if p is not None]
     del slim  # its index of Message-IDs is not needed for grouping
+    return _with_series(result, kept)
+
+
+class CheckPart(NamedTuple):
+    """What check needs of a slice of the archive: its counts, and its patches and covers
+    as grouping reads them. A worker hands back one per slice instead of a row per mail."""
+
+    counts: CheckResult
+    patches: tuple[SlimPatch, ...]
+
+
+def check_part(messages: Iterable[Message]) -> CheckPart:
+    """Return the CheckPart of some parsed mails (picklable: a worker's summary)."""
+    counts = CheckResult()
+    patches = []
+    for row in map(check_row, messages):
+        counts.add(row)
+        if row.patch is not None:
+            patches.append(row.patch)
+    return CheckPart(counts, tuple(patches))
+
+
+def check_parts(raw_count: int, parts: Iterable[CheckPart | None]) -> CheckResult:
+    """Return what :func:`check_rows` returns for the mails of the parts, in order (a None
+    stands for no mail: a progress bar's count)."""
+    result = CheckResult(mails_in=raw_count)
+    slim = _Slimmer()
+    kept: list[Patch] = []
+    for part in parts:
+        if part is not None:
+            result.merge(part.counts)
+            kept += (p for p in map(slim.project_slim, part.patches) if p is not None)
+    del slim
+    return _with_series(result, kept)
+
+
+def _with_series(result: CheckResult, kept: list[Patch]) -> CheckResult:
     # completeness depends on the patches and covers alone: no review trailers
     for series in group_series(kept, reviews=False):
         if series.complete:
@@ -144,8 +203,11 @@ class _Slimmer:
     def project(self, row: CheckRow) -> Patch | None:
         """Return the slim copy of a patch that grouping needs; None for any other mail and
         for a later copy of a patch (group_series keeps the first)."""
-        slim = row.patch
-        if slim is None or slim.message_id in self._kept:
+        return None if row.patch is None else self.project_slim(row.patch)
+
+    def project_slim(self, slim: SlimPatch) -> Patch | None:
+        """Return the slim copy of a patch or cover; None for a later copy of one."""
+        if slim.message_id in self._kept:
             return None
         message_id = sys.intern(slim.message_id)
         self._kept.add(message_id)
@@ -176,11 +238,5 @@ class _Slimmer:
 
 def _counted(rows: Iterable[CheckRow], result: CheckResult) -> Iterator[CheckRow]:
     for row in rows:
-        result.mails_out += 1
-        result.kinds[row.kind] += 1
-        for kind, count in row.defects:
-            result.defects[kind] += count
-            examples = result.examples.setdefault(kind, [])
-            if len(examples) < EXAMPLES and row.message_id not in examples:
-                examples.append(row.message_id)
+        result.add(row)
         yield row

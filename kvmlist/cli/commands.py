@@ -143,18 +143,17 @@ def _note(args: argparse.Namespace, text: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kvmlist.analysis.check import check_messages, check_row, check_rows
+    from kvmlist.analysis.check import check_messages
 
     workers = _workers(args)
     if workers > 1:
-        from kvmlist.scale.workers import map_in_workers
+        from kvmlist.scale.workers import check_in_workers
 
         # an archive's mails are read, and counted, here; a file's workers split it
         archive = Counted(iter_raw_mails(args)) if getattr(args, "inbox", None) else None
         source = archive if archive is not None else _worker_source(args)
-        rows = map_in_workers(source, workers, check_row)
-        result = check_rows(0, with_progress(rows, enabled=wants_progress(args)))
-        # else a row per mail the workers split, unparsable ones included
+        result = check_in_workers(source, workers, progress=progress_for(args, "checking"))
+        # else the mails the workers split, unparsable ones included
         result.mails_in = archive.count if archive is not None else result.mails_out
     else:
         raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass

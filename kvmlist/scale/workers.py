@@ -41,6 +41,7 @@ from kvmlist.sources.spec import SourceSpec, classify_source
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from kvmlist.analysis.check import CheckResult
     from kvmlist.outputs.figures import ReportFigures
 
 T = TypeVar("T")
@@ -226,6 +227,16 @@ def report_figures_in_workers(
         for fact in facts or ():
             totals.add(fact)
     return totals.figures()
+
+
+def check_in_workers(raws: Mails, workers: int, *, progress: Progress | None = None) -> CheckResult:
+    """Return ``check_messages(0, read(raws))`` (mails_in left at 0), the mails parsed in
+    workers: each hands back the counts and slim patches of its slice (check_part), not a
+    row per mail, so that the parent folds a few hundred slices instead of every mail."""
+    from kvmlist.analysis.check import check_part, check_parts
+
+    jobs = summaries_in_workers(raws, workers, check_part)
+    return check_parts(0, progress(_per_mail(jobs)) if progress else (p for _, p in jobs))
 
 
 def _per_mail(jobs: Iterable[tuple[int, T]]) -> Iterator[T | None]:
