@@ -663,3 +663,34 @@ def test_a_parsed_mail_decodes_its_body_as_a_mail_read_afresh(
             assert (message.body, message.body_defects) == (decoded.text, tuple(decoded.defects))
     again = pickle.loads(pickle.dumps(kept[0]))
     assert BODY_FORM not in again.__dict__ and again == kept[0]
+
+
+def test_a_remembered_sender_is_munged_on_its_own_list_only() -> None:
+    """Whether a From is a list's munged address depends on the list the mail came from:
+    the answer is remembered per From value and List-Id, never per value alone."""
+    from kvmlist.parse import message
+
+    def reply(list_id: str) -> bytes:
+        return (
+            "From: Jane Doe via kvm <kvm@vger.kernel.org>\nSubject: Re: x\n"
+            f"Message-ID: <{list_id}@x>\nList-Id: <{list_id}>\nReply-To: jane@example.org\n\nok\n"
+        ).encode()
+
+    def plain(list_id: str) -> bytes:
+        return reply(list_id).replace(b"Jane Doe via kvm ", b"")
+
+    for raw, munged in [
+        (plain("kvm.vger.kernel.org"), True),
+        (plain("linux-arm-kernel.lists.infradead.org"), False),
+        (plain("kvm.vger.kernel.org"), True),
+        (reply("linux-arm-kernel.lists.infradead.org"), True),  # "via" says so on any list
+    ]:
+        sender = message.parse_message(raw).sender
+        assert sender is not None
+        assert (sender.email == "jane@example.org") is munged, raw
+        assert message._cached_munged(*_key(raw)) is munged
+
+
+def _key(raw: bytes) -> tuple[str, str]:
+    lines = dict(line.split(": ", 1) for line in raw.decode().split("\n") if ": " in line)
+    return lines["From"], lines["List-Id"].strip("<>")

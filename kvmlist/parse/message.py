@@ -214,13 +214,14 @@ def _sender(
         defects.append(Defect(kind="missing-from"))
         return None
     person, decoding, problem = read_person(raw_from)
-    defects.extend(decoding)
+    if decoding:
+        defects.extend(decoding)
     if person is None:
         defects.append(Defect(kind="bad-from", detail=raw_from[:80]))
         return None
     original = headers.get("x-original-from")
     reply_to = headers.get("reply-to")
-    if not looks_munged(person, list_id):  # unmunge would give it back unchanged
+    if not _munged(raw_from, person, list_id):  # unmunge would give it back unchanged
         for value in (original, reply_to):
             if value and "=?" in value:  # decoded for its defects, as for a munged From
                 decode_words(value, defects)
@@ -259,6 +260,20 @@ def _person(value: str) -> tuple[Person | None, tuple[Defect, ...], Defect | Non
 
 
 _cached_person = functools.lru_cache(maxsize=4096)(_person)
+
+
+def _munged(value: str, person: Person, list_id: str | None) -> bool:
+    """``looks_munged(person, list_id)`` for the Person a From value names, answered once
+    per value and list when the value is short enough to be read once (read_person)."""
+    if len(value) <= CACHED_VALUE_CHARS:
+        return _cached_munged(value, list_id)
+    return looks_munged(person, list_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_munged(value: str, list_id: str | None) -> bool:
+    person = read_person(value)[0]
+    return person is not None and looks_munged(person, list_id)
 
 
 def _checked(person: Person, defects: list[Defect]) -> Person:
