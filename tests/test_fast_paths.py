@@ -694,3 +694,17 @@ def test_a_remembered_sender_is_munged_on_its_own_list_only() -> None:
 def _key(raw: bytes) -> tuple[str, str]:
     lines = dict(line.split(": ", 1) for line in raw.decode().split("\n") if ": " in line)
     return lines["From"], lines["List-Id"].strip("<>")
+
+
+@given(
+    st.one_of(
+        st.sampled_from(["<20251204094806.3846619-1-maz@kernel.org>", "<a@b> (comment)", "<>"]),
+        st.text(alphabet="<>@ a.\t\u3000\u00a0\x01\x85()", max_size=20),
+        st.text(max_size=12).map(lambda text: "<" + text + ">"),
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_the_first_message_id_is_what_the_pattern_finds(value: str) -> None:
+    from kvmlist.parse import message
+
+    assert message._first_id(value) == (message._any_first_id(value) if value else None)

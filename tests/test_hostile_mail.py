@@ -295,3 +295,13 @@ def test_commands_say_on_stderr_that_mails_were_skipped(
     captured = capsys.readouterr()
     assert "Jane Doe" in captured.out
     assert "1 mail could not be parsed" in captured.err
+
+
+def test_a_message_id_of_brackets_only_is_a_missing_one_not_a_crash() -> None:
+    # "< <" stripped of its brackets is blank: it once raised IndexError in parse_message
+    for value in ("< <", "<> <", "< >", "(<>)"):
+        message = kvmlist.parse_message(
+            f"From: a <a@b.org>\nSubject: x\nMessage-ID: {value}\n\nbody\n".encode()
+        )
+        assert message.message_id.endswith("@synthetic.invalid"), value
+        assert [d.kind for d in message.defects][:1] == ["missing-message-id"], value

@@ -195,11 +195,21 @@ def _common_fields(
 def _first_id(value: str | None) -> str | None:
     if not value:
         return None
+    if value[0] == "<":  # the usual "<id@host>": what RE_MSGID finds at its start
+        end = value.find(">")
+        inner = value[1:end]
+        if end > 1 and "<" not in inner and " " not in inner and inner.isprintable():
+            return inner  # no whitespace: every \s is a separator or other (unprintable)
+    return _any_first_id(value)
+
+
+def _any_first_id(value: str) -> str | None:
+    """The first Message-ID of any header value (what _first_id's fast path gives too)."""
     match = RE_MSGID.search(value)
     if match:
         return match.group(1)
-    bare = value.split("(", 1)[0].strip().strip("<>")  # a malformed id is kept verbatim
-    return bare.split()[0] if bare else None
+    bare = value.split("(", 1)[0].strip().strip("<>").split()  # a malformed id is kept
+    return bare[0] if bare else None  # verbatim; "< <" holds none
 
 
 def _ids(value: str) -> tuple[str, ...]:
