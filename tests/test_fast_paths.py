@@ -708,3 +708,14 @@ def test_the_first_message_id_is_what_the_pattern_finds(value: str) -> None:
     from kvmlist.parse import message
 
     assert message._first_id(value) == (message._any_first_id(value) if value else None)
+
+
+def test_a_long_list_id_is_not_remembered() -> None:
+    """The munged check is remembered per From value and List-Id: a hostile List-Id of a
+    megabyte must not be held by the cache (4,096 of them would be 4 GB)."""
+    from kvmlist.parse import message
+
+    message._cached_munged.cache_clear()
+    raw = b"From: a <a@example.org>\nSubject: x\nList-Id: <" + b"l" * 100_000 + b">\n\nx\n"
+    assert message.parse_message(raw).sender is not None
+    assert message._cached_munged.cache_info().currsize == 0

@@ -305,3 +305,16 @@ def test_a_message_id_of_brackets_only_is_a_missing_one_not_a_crash() -> None:
         )
         assert message.message_id.endswith("@synthetic.invalid"), value
         assert [d.kind for d in message.defects][:1] == ["missing-message-id"], value
+
+
+def test_long_charset_labels_are_unknown_and_not_remembered() -> None:
+    # labels are remembered (text_codec, 256 of them): a megabyte label must not be
+    from kvmlist.parse.headers import text_codec
+
+    text_codec.cache_clear()
+    label = "x" * 200_000
+    raw = f"From: a <a@b.org>\nSubject: =?{label}?q?caf=E9?=\n\nbody\n".encode()
+    message = kvmlist.parse_message(raw)
+    assert [d.kind for d in message.defects if d.kind == "unknown-charset"] == ["unknown-charset"]
+    assert message.subject == "café"  # read as the fallback charsets read it
+    assert text_codec.cache_info().currsize == 0  # the label was never looked up

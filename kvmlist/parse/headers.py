@@ -36,6 +36,8 @@ BLANKS = " \t\n\r\x0b\x0c"
 RE_BLANK_LINE = re.compile(rb"\n\n")
 #: Codecs Python has that are no mail charset (they would turn any bytes into something).
 NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
+#: Charset labels longer than this name no codec (and are not remembered by text_codec).
+MAX_CHARSET_CHARS = 64
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
 FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
@@ -422,7 +424,7 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     label = (charset or "us-ascii").strip().strip('"').lower()
     if data.isascii():
         return data.decode("ascii")
-    codec = text_codec(label)
+    codec = text_codec(label) if len(label) <= MAX_CHARSET_CHARS else None
     if codec is None:
         record(defects, "unknown-charset", repr(label)[1:-1][:40])
         codec = ""

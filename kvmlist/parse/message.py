@@ -274,8 +274,8 @@ _cached_person = functools.lru_cache(maxsize=4096)(_person)
 
 def _munged(value: str, person: Person, list_id: str | None) -> bool:
     """``looks_munged(person, list_id)`` for the Person a From value names, answered once
-    per value and list when the value is short enough to be read once (read_person)."""
-    if len(value) <= CACHED_VALUE_CHARS:
+    per value and list when both are short enough to be remembered (as in read_person)."""
+    if len(value) <= CACHED_VALUE_CHARS and len(list_id or "") <= CACHED_VALUE_CHARS:
         return _cached_munged(value, list_id)
     return looks_munged(person, list_id)
 
