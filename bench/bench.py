@@ -448,6 +448,9 @@ def main() -> int:
     parser.add_argument("--parallel", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each worker count")
     parser.add_argument(
+        "--row-repeat", type=int, default=3, help="passes over the rows; each keeps its best"
+    )
+    parser.add_argument(
         "--parallel-only", action="store_true", help="only 1 vs 2 workers, printed, not written"
     )
     args = parser.parse_args()
@@ -463,15 +466,16 @@ def main() -> int:
     print(parallel_table(parallel))
     if args.parallel_only:
         return 0
-    results = {}
-    for name, (label, _, subset) in ROWS.items():
-        results[name] = in_subprocess(name, path, SUBSET if subset else None)
-        figures = results[name]
-        print(
-            f"{label:42} {figures['messages'] / figures['seconds']:10,.0f} msg/s  "
-            f"{figures['rss_mib']:7.1f} MiB",
-            flush=True,
-        )
+    results: dict[str, dict[str, float]] = {}
+    for _ in range(args.row_repeat):  # passes over all rows: a slow minute hits one pass
+        for name, (label, _, subset) in ROWS.items():
+            figures = in_subprocess(name, path, SUBSET if subset else None)
+            print(
+                f"{label:42} {figures['messages'] / figures['seconds']:10,.0f} msg/s  "
+                f"{figures['rss_mib']:7.1f} MiB  load {figures['load']:.1f}",
+                flush=True,
+            )
+            results[name] = _best(results.get(name), figures)
     text = render(results, parallel, path, described)
     print(text)
     if not args.no_write:
@@ -481,6 +485,19 @@ def main() -> int:
             text += "\n" + kept[kept.index(HAND_WRITTEN) :]
         document.write_text(text)
     return 0
+
+
+def repeat_rows(results: dict[str, dict[str, float]]) -> str:
+    return str(int(next(iter(results.values())).get("runs", 1)))
+
+
+def _best(kept: dict[str, float] | None, figures: dict[str, float]) -> dict[str, float]:
+    """The faster of two runs of a row (its load and RSS with it); the highest load seen
+    over the passes is kept too, as ``max_load``."""
+    if kept is None:
+        return {**figures, "max_load": figures["load"], "runs": 1}
+    best = figures if figures["seconds"] < kept["seconds"] else kept
+    return {**best, "max_load": max(kept["max_load"], figures["load"]), "runs": kept["runs"] + 1}
 
 
 def speedup(figures: dict[str, dict[str, float]], job: str) -> str:
@@ -527,7 +544,7 @@ def render(
     rate = {name: r["messages"] / r["seconds"] for name, r in results.items()}
     rows = "\n".join(
         f"| {ROWS[name][0]} | {r['messages']:,.0f} | {rate[name]:,.0f} | {r['rss_mib']:.0f} "
-        f"| {r['load']:.1f} |"
+        f"| {r['load']:.1f} | {r.get('max_load', r['load']):.1f} |"
         for name, r in results.items()
     )
     quadruple = CACHE / (path.stem + "-x4.mbox")
@@ -565,12 +582,15 @@ def render(
 
 Measured by `make bench` (bench/bench.py) on {time.strftime("%Y-%m-%d")}, {machine()}.
 Input: {described}; rows 2 and 3 run on its first {SUBSET:,} mails (rates compare per message).
-Each row runs in its own process; RSS is that process's peak (VmHWM). "load" is the
-machine's 1-minute load average while the row ran (2 cores: above ~1 the row shared them, so
-compare ratios within one run, and the rows of a run by their load).
+Each row runs in its own process, {repeat_rows(results)} times (passes over all the rows, one
+after the other); the table gives each row's fastest run. RSS is that process's peak
+(VmHWM). "load" is the machine's 1-minute load average while that run ran, "max load" the
+highest over the row's runs (2 cores: above ~1 the row shared them). On this virtual
+machine one row's rate moves by up to ±20 % from run to run even at load 0.3: compare
+ratios within one run, never rates across runs.
 
-| row | mails | mails/s | peak RSS MiB | load |
-|---|---:|---:|---:|---:|
+| row | mails | mails/s | peak RSS MiB | load | max load |
+|---|---:|---:|---:|---:|---:|
 {rows}
 
 {chr(10).join(ratios)}
