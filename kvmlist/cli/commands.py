@@ -152,7 +152,7 @@ def _check(args: argparse.Namespace) -> int:
         # an archive's mails are read, and counted, here; a file's workers split it
         archive = Counted(iter_raw_mails(args)) if getattr(args, "inbox", None) else None
         source = archive if archive is not None else _worker_source(args)
-        result = check_in_workers(source, workers, progress=progress_for(args, "checking"))
+        result = check_in_workers(source, workers, progress=progress_for(args, "reading"))
         # else the mails the workers split, unparsable ones included
         result.mails_in = archive.count if archive is not None else result.mails_out
     else:
