@@ -206,7 +206,7 @@ def _multipart(draw: st.DrawFn, depth: int = 0) -> bytes:
 
 def _whole_count(raw: bytes) -> int:
     """The general code: the container lines of the whole mail, counted up to one too many."""
-    from kvmlist.parse.mime import MAX_MIME_CONTAINERS, RE_CONTAINER
+    from kvmlist.parse.multipart import MAX_MIME_CONTAINERS, RE_CONTAINER
 
     found = RE_CONTAINER.finditer(b"\n" + raw)
     return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,8 +19,8 @@ from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, header_length, is_plain, scan_fields
 from kvmlist.parse.multipart import (
     MAX_MIME_CONTAINERS,
-    RE_CONTAINER,
     bounded_message,
+    container_lines,
     counted_tree,
     message_tree,
 )
@@ -185,8 +184,7 @@ def _text_of(body: bytes, charset: str | None, defects: list[Defect]) -> str:
 
 def _too_many_containers(raw: bytes) -> bool:
     """True when a mail has more multipart and message parts than the stdlib may see."""
-    found = RE_CONTAINER.finditer(b"\n" + raw)  # a line start is after a newline
-    return sum(1 for _ in itertools.islice(found, MAX_MIME_CONTAINERS + 1)) > MAX_MIME_CONTAINERS
+    return container_lines(raw, MAX_MIME_CONTAINERS + 1) > MAX_MIME_CONTAINERS
 
 
 def _mime_text(

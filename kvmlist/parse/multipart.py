@@ -53,11 +53,15 @@ class _Containers:
 
     def add(self, piece: bytes) -> bool:
         """Count the lines of piece; False once there are more than MAX_MIME_CONTAINERS."""
-        if b":" in piece:  # every such line holds one: a base64 payload holds none
-            matches = RE_CONTAINER.finditer(b"\n" + piece)
-            left = MAX_MIME_CONTAINERS + 1 - self.found
-            self.found += sum(1 for _ in itertools.islice(matches, left))
+        self.found += container_lines(piece, MAX_MIME_CONTAINERS + 1 - self.found)
         return self.found <= MAX_MIME_CONTAINERS
+
+
+def container_lines(data: bytes, at_most: int) -> int:
+    """The RE_CONTAINER lines of data (which starts a line), counted up to at_most."""
+    if b":" not in data:  # every such line holds one: a base64 payload holds none
+        return 0
+    return sum(1 for _ in itertools.islice(RE_CONTAINER.finditer(b"\n" + data), at_most))
 
 
 @functools.cache
