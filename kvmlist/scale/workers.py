@@ -222,8 +222,7 @@ def report_figures_in_workers(
     from kvmlist.outputs.figures import ReportTotals, facts_of
 
     totals = ReportTotals(mailmap)
-    jobs = summaries_in_workers(raws, workers, facts_of)
-    for facts in progress(_per_mail(jobs)) if progress else (facts for _, facts in jobs):
+    for facts in _summaries(summaries_in_workers(raws, workers, facts_of), progress):
         for fact in facts or ():
             totals.add(fact)
     return totals.figures()
@@ -235,12 +234,19 @@ def check_in_workers(raws: Mails, workers: int, *, progress: Progress | None = N
     row per mail, so that the parent folds a few hundred slices instead of every mail."""
     from kvmlist.analysis.check import check_part, check_parts
 
-    jobs = summaries_in_workers(raws, workers, check_part)
-    return check_parts(0, progress(_per_mail(jobs)) if progress else (p for _, p in jobs))
+    return check_parts(0, _summaries(summaries_in_workers(raws, workers, check_part), progress))
+
+
+def _summaries(jobs: Iterable[tuple[int, T]], progress: Progress | None) -> Iterable[T | None]:
+    """The jobs' summaries in order; with a progress bar, which counts mails, each after a
+    None per other mail of its job."""
+    if progress is None:
+        return (summary for _, summary in jobs)
+    return progress(_per_mail(jobs))
 
 
 def _per_mail(jobs: Iterable[tuple[int, T]]) -> Iterator[T | None]:
-    """Each job's summary after a None per other mail of it: a progress bar counts mails."""
+    """Each job's summary after a None per other mail of it."""
     for count, summary in jobs:
         yield from itertools.repeat(None, max(count - 1, 0))
         yield summary
