@@ -163,9 +163,7 @@ def test_mail_the_parser_fails_on_comes_out_as_in_sequence(
 def test_truncated_archive_gives_the_mails_before_the_damage_then_the_error(
     large: Path, tmp_path: Path
 ) -> None:
-    packed = lzma.compress(large.read_bytes())
-    path = tmp_path / "cut.mbox.xz"
-    path.write_bytes(packed[: len(packed) // 2])
+    path = _cut_in_half(large, tmp_path)
     sequential, parallel = [], []
     with pytest.raises(kvmlist.SourceError) as expected:
         sequential.extend(kvmlist.read_mbox(path))
@@ -381,9 +379,7 @@ def test_summaries_of_jobs_cover_every_mail_in_order(
 def test_a_summarised_job_stopped_by_damage_hands_back_the_mails_before_it(
     large: Path, tmp_path: Path
 ) -> None:
-    packed = lzma.compress(large.read_bytes())
-    path = tmp_path / "cut.mbox.xz"
-    path.write_bytes(packed[: len(packed) // 2])
+    path = _cut_in_half(large, tmp_path)
     sequential: list[kvmlist.Message] = []
     with pytest.raises(kvmlist.SourceError) as expected:
         sequential.extend(kvmlist.read_mbox(path))
@@ -431,3 +427,11 @@ def test_check_in_workers_keeps_the_first_examples_of_a_defect_seen_in_every_sli
     ]
     assert sequential.defects["missing-date"] == 8
     assert vars(check_in_workers(list(iter_raw_messages(path)), 2)) == vars(sequential)
+
+
+def _cut_in_half(mbox_path: Path, tmp_path: Path) -> Path:
+    """An xz copy of an mbox cut halfway: its first mails read, then the stream is damaged."""
+    packed = lzma.compress(mbox_path.read_bytes())
+    path = tmp_path / "cut.mbox.xz"
+    path.write_bytes(packed[: len(packed) // 2])
+    return path
