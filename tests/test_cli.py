@@ -280,13 +280,13 @@ def test_stats_with_maps_in_workers_print_what_one_process_prints(
     assert main([*argv, "--workers", "1"]) == 0
     one = capsys.readouterr()
     started: list[int] = []
-    real = workers.map_in_workers
+    real = workers.summaries_in_workers
 
     def spy(raws: Any, n: int, *args: Any, **kw: Any) -> Any:
         started.append(n)
         return real(raws, n, *args, **kw)
 
-    monkeypatch.setattr(workers, "map_in_workers", spy)
+    monkeypatch.setattr(workers, "summaries_in_workers", spy)
     assert main([*argv, "--workers", "2"]) == 0
     two = capsys.readouterr()
     assert started == [2]

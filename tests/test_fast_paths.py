@@ -117,9 +117,9 @@ def test_a_usual_mail_has_its_headers_read_in_one_pass() -> None:
     block, found = headers.read_headers(raw, DefectLog())
     assert found.plain
     assert block == raw[: raw.index(b"\n\n") + 1]
-    assert headers._plain_end(raw) == len(block)
-    assert headers._plain_end(b"no colon at all\n" + raw) < 0
-    assert headers._plain_end(raw.replace(b"X-Mailer", b"X Mailer")) < 0
+    assert headers.plain_end(raw) == len(block)
+    assert headers.plain_end(b"no colon at all\n" + raw) < 0
+    assert headers.plain_end(raw.replace(b"X-Mailer", b"X Mailer")) < 0
 
 
 def test_a_usual_header_block_takes_the_fast_path() -> None:

@@ -18,7 +18,7 @@ from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.reader import parse_raw, read
+from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: Commands that read nothing but patch mails (counts by author, domain, organisation).
+COUNTS_PATCH_MAILS = frozenset({"stats", "plot"})
 #: Commit ids in report headers are abbreviated like the seed's ("e5d776dd9").
 ABBREV = 9
 
@@ -99,8 +101,9 @@ def load(args: argparse.Namespace) -> Loaded:
                 raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
         if is_remote(args.source):
             return Loaded(fetch_thread(args, args.source))
-        # streamed: report and stats keep no mail they need not
-        return Loaded(with_progress(read(args.source), enabled=wants_progress(args)))
+        # streamed: report and stats keep no mail they need not; the bar counts every mail
+        raws = with_progress(iter_raw_mails(args), enabled=wants_progress(args))
+        return Loaded(parse_raw(raws, answers=reads_answers(args)))
     return _load_inbox(args, inbox)
 
 
@@ -210,12 +213,15 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     )
     # streamed: the raw mail and its Message are dropped once the command has used them
     loaded.raws = _noting_commits(mails, loaded)
-    parsed = parse_raw(loaded.raws)
-    progress = wants_progress(args)
-    loaded.messages = loaded.tally.counted(
-        with_progress(parsed, enabled=progress, what="reading the archive")
-    )
+    raws = with_progress(loaded.raws, enabled=wants_progress(args), what="reading the archive")
+    loaded.messages = loaded.tally.counted(parse_raw(raws, answers=reads_answers(args)))
     return loaded
+
+
+def reads_answers(args: argparse.Namespace) -> bool:
+    """False for a command that counts patch mails only (COUNTS_PATCH_MAILS): it leaves
+    answers unparsed once their subject is read (parse_raw's ``answers``)."""
+    return args.command not in COUNTS_PATCH_MAILS
 
 
 def _noting_commits(mails: Iterable[ArchivedMail], loaded: Loaded) -> Iterator[bytes]:

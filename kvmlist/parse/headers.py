@@ -129,15 +129,21 @@ def scan_headers(
 
 
 def read_headers(
-    raw: bytes, defects: list[Defect], wanted: frozenset[str] | None = PARSED_FIELDS
+    raw: bytes,
+    defects: list[Defect],
+    wanted: frozenset[str] | None = PARSED_FIELDS,
+    *,
+    end: int | None = None,
 ) -> tuple[bytes, Headers]:
     """Return the header block of a mail with LF line endings (as :func:`split_raw` cuts it)
     and its fields (as :func:`scan_headers` reads them).
 
-    A plain block (see :func:`is_plain`) is found and checked in one pass: the first line
-    after it that is no field line nor a fold must be the blank line before the body.
+    A plain block (see :func:`is_plain`) is found and checked in one pass (:func:`plain_end`,
+    unless ``end`` gives what it returned): the first line after it that is no field line
+    nor a fold must be the blank line before the body.
     """
-    end = _plain_end(raw)
+    if end is None:
+        end = plain_end(raw)
     if end < 0 or not isinstance(defects, DefectLog):
         block = split_raw(raw)[0]
         return block, scan_headers(block, defects, wanted)
@@ -145,8 +151,9 @@ def read_headers(
     return block, _scan_plain(block, defects, wanted)
 
 
-def _plain_end(raw: bytes) -> int:
-    """Return the length of the header block of raw when that block is plain, else -1."""
+def plain_end(raw: bytes) -> int:
+    """Return the length of the header block of a mail with LF line endings when that block
+    is plain (see :func:`is_plain`), else -1."""
     if RE_FIELD_LINE.match(raw) is None:  # a fold, a blank or an odd first line
         return -1
     found = RE_FIELDS_END.search(raw)

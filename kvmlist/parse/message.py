@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kvmlist.errors import MessageParseError
 from kvmlist.models import (
@@ -27,6 +28,7 @@ from kvmlist.parse.headers import (
     BodyForm,
     Headers,
     decode_words,
+    plain_end,
     read_headers,
     scan_headers,
     split_raw,
@@ -42,6 +44,8 @@ RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILIN
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
+#: The field read first of a mail that may be an answer (parse_unless_answer).
+SUBJECT = frozenset({"subject"})
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
@@ -52,22 +56,67 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     With ``strict=True`` the first non-informational defect raises MessageParseError, and
     so does a mail the parser cannot read at all.
     """
-    if not strict:
-        return _parse(raw)
+    return _strictly(_parse, raw) if strict else _parse(raw)
+
+
+def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
+    """Return ``parse_message(raw)``, or None for a mail whose subject answers or forwards
+    another (``Re:``, ``Fwd:``): such a mail is never a Patch, so a count of patch mails
+    needs nothing else of it, and its subject costs a quarter of its parse.
+
+    Only the subject of a plain header block (see headers.is_plain) is read first; any
+    other mail is parsed whole, answer or not. ``strict`` checks the mails it parses.
+    """
+    return _strictly(_posting, raw) if strict else _posting(raw)
+
+
+M = TypeVar("M", bound="Message | None")
+
+
+def _strictly(parse: Callable[[bytes], M], raw: bytes) -> M:
+    """``parse(raw)``, raising MessageParseError for an unreadable mail or a defect."""
     try:
-        message = _parse(raw)
+        message = parse(raw)
     except MemoryError:
         raise
     except Exception as error:  # in strict mode every unreadable mail is a MessageParseError
         raise MessageParseError(f"unparsable mail: {type(error).__name__}: {error}") from error
-    raise_for_defects(message)
+    if message is not None:
+        raise_for_defects(message)
     return message
 
 
 def _parse(raw: bytes) -> Message:
-    defects = DefectLog()
     text = normalise_newlines(raw)
-    block, headers = read_headers(text, defects)
+    return _parse_text(raw, text, plain_end(text))
+
+
+def _posting(raw: bytes) -> Message | None:
+    text = normalise_newlines(raw)
+    end = plain_end(text)
+    if end >= 0 and _answers_by_subject(text, end):
+        return None
+    return _parse_text(raw, text, end)
+
+
+def _answers_by_subject(text: bytes, end: int) -> bool:
+    """Whether a mail whose plain header block is ``end`` bytes long answers or forwards
+    another by its subject, read as _parse_text reads it."""
+    defects = DefectLog()
+    headers = read_headers(text, defects, SUBJECT, end=end)[1]
+    return is_answer(parse_subject(decode_words(headers.get("subject") or "", defects)))
+
+
+def is_answer(info: SubjectInfo) -> bool:
+    """Whether a subject answers or forwards another mail (``Re:``, ``Fwd:``): the mail is
+    a reply or other, never a patch or cover, whatever it carries."""
+    return info.is_reply or info.is_forward
+
+
+def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
+    """Parse a mail, given with LF line ends and what headers.plain_end found for it."""
+    defects = DefectLog()
+    block, headers = read_headers(text, defects, end=end)
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
     decoded = _decoded_if_needed(text, headers, info, len(block))
@@ -103,7 +152,7 @@ def _decoded_if_needed(
     A diff shows in the raw text unless base64 hides it: a multipart reply is decoded only
     when one of its parts is base64 (the stdlib's MIME parser is the costly part of parsing).
     """
-    if not info.is_reply and not info.is_forward:
+    if not is_answer(info):
         return decode_body(text, headers, block_length)
     encoding = (headers.get("content-transfer-encoding") or "").lower()
     ctype = (headers.get("content-type") or "").lower()
@@ -296,7 +345,7 @@ def _checked(person: Person, defects: list[Defect]) -> Person:
 def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> MessageKind:
     """Return the kind of a mail from its subject and what its body carries."""
     threaded = bool(common["in_reply_to"] or common["references"])
-    if info.is_reply or info.is_forward:
+    if is_answer(info):
         return "reply" if info.is_reply or threaded else "other"
     if common.get("pull_url") is not None or (info.is_pull_request and info.index is None):
         # the request-pull text, or a [GIT PULL] subject; [PULL 00/20] + [PULL 01/20] is a series

@@ -117,6 +117,7 @@ def summaries_in_workers(
     summarise: Callable[[Iterable[Message]], T],
     *,
     strict: bool = False,
+    answers: bool = True,
 ) -> Iterator[tuple[int, T]]:
     """Yield, per job (a slice of the archive or a batch of mails) in input order, how many
     mails it held and ``summarise`` of its parsed mails: a worker hands back one summary of
@@ -125,8 +126,9 @@ def summaries_in_workers(
     ``summarise`` must be picklable; when a mail or the source fails, it gets the mails
     before the failure and the failure is raised after its summary, as with map_in_workers.
     With ``workers <= 1`` this process summarises batches of up to CHUNK mails.
+    ``answers=False`` leaves answers out of what ``summarise`` gets (parse_raw's).
     """
-    work = partial(_summarise, summarise=summarise, strict=strict)
+    work = partial(_summarise, summarise=summarise, strict=strict, answers=answers)
     if workers <= 1:
         for batch in _batches(_mails(raws)):
             summaries, error = work(batch)
@@ -172,19 +174,21 @@ def patch_keys_in_workers(
     """Return ``PatchKeys.of(read(raws), key)``, the mails parsed in workers (no key: the
     author's Person).
 
-    The workers hand back each patch mail's Message-ID, author and date; ``key`` is called
-    here, once per Message-ID as in one process, on a Patch that holds only those, so it may
-    read the author and the date (``author_of``, ``organisation_of``, ``OrganisationKey``).
+    The workers leave answers unparsed (parse_raw's ``answers``) and hand back, per slice,
+    each patch mail's Message-ID, author and date; ``key`` is called here, once per
+    Message-ID as in one process, on a Patch that holds only those, so it may read the
+    author and the date (``author_of``, ``organisation_of``, ``OrganisationKey``).
     """
     keys = PatchKeys()
-    rows: Iterable[tuple[Any, ...] | None] = map_in_workers(raws, workers, _author_row)
-    for row in progress(rows) if progress else rows:
-        if row is None or row[0] in keys:
-            continue
-        author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
-        if key is not None:
-            author = key(Patch.model_construct(message_id=row[0], author=author, date=row[2]))
-        keys.add(row[0], author)
+    slices = summaries_in_workers(raws, workers, _author_rows, answers=False)
+    for rows in _summaries(slices, progress):
+        for row in rows or ():
+            if row[0] in keys:
+                continue
+            author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
+            if key is not None:
+                author = key(Patch.model_construct(message_id=row[0], author=author, date=row[2]))
+            keys.add(row[0], author)
     return keys
 
 
@@ -270,12 +274,17 @@ def _identity(message: Message) -> Message:
     return message
 
 
-def _author_row(message: Message) -> tuple[Any, ...] | None:
-    """The little a count needs of a patch mail; None for other mails."""
-    if not isinstance(message, Patch):
-        return None
-    author = message.author
-    return (message.message_id, (author.name, author.email) if author else None, message.date)
+def _author_rows(messages: Iterable[Message]) -> list[tuple[Any, ...]]:
+    """The little a count needs of each patch mail: Message-ID, author, date."""
+    return [
+        (
+            patch.message_id,
+            (patch.author.name, patch.author.email) if patch.author else None,
+            patch.date,
+        )
+        for patch in messages
+        if isinstance(patch, Patch)
+    ]
 
 
 # --- the parent: cutting the input into jobs, collecting results in order ----------------------
@@ -485,15 +494,16 @@ def _work(
 
 
 def _summarise(
-    job: _Job, summarise: Callable[[Iterable[Message]], T], strict: bool
+    job: _Job, summarise: Callable[[Iterable[Message]], T], strict: bool, answers: bool = True
 ) -> tuple[list[tuple[int, T]], Exception | None]:
     """Return how many mails a job held and their summary, and the error that stopped it."""
     from kvmlist.sources.reader import Counted, parse_raw
 
     stopped: list[Exception] = []
-    mails = Counted(_until_failure(parse_raw(_job_mails(job), strict=strict), stopped))
+    mails = Counted(_job_mails(job))
+    messages = parse_raw(mails, strict=strict, answers=answers)
     try:
-        summary = summarise(mails)
+        summary = summarise(_until_failure(messages, stopped))
     except Exception as error:  # summarise's own: nothing of the job can be handed back
         return [], error
     return [(mails.count, summary)], stopped[0] if stopped else None
