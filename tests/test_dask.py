@@ -21,6 +21,7 @@ import kvmlist.scale.dask as kd  # noqa: E402
 from kvmlist.analysis.aggregate import domain_of  # noqa: E402
 from kvmlist.analysis.identities import Mailmap  # noqa: E402
 from kvmlist.outputs.export import to_dataframe  # noqa: E402
+from kvmlist.parse.subject import parse_subject  # noqa: E402
 from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
 
 from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
@@ -119,6 +120,23 @@ def test_count_by_runs_any_key_in_the_workers(
     assert list(kd.count_by(sample_bag, week_and_version, freq="W").items()) == list(
         expected.items()
     )
+
+
+def test_counts_of_sources_leave_answers_unparsed_with_the_single_process_result(
+    client: Any, sample: list[kvmlist.Message]
+) -> None:
+    postings = kd.messages_bag(SAMPLE, chunk_messages=5, answers=False).compute()
+    assert 0 < len(postings) < len(sample)
+    assert not any(parse_subject(m.subject).is_reply for m in postings)
+    assert kvmlist.patch_mails(postings) == kvmlist.patch_mails(sample)
+    for local, on_dask in (
+        (kvmlist.count_by_domain, kd.count_by_domain),
+        (kvmlist.count_by_author, kd.count_by_author),
+    ):
+        assert comparable(on_dask(str(SAMPLE))) == comparable(local(sample))
+    frame = kd.patches_frame(str(SAMPLE)).compute().reset_index(drop=True)
+    expected = to_dataframe([m for m in sample if isinstance(m, kvmlist.Patch)])
+    pandas_testing.assert_frame_equal(frame, expected, check_categorical=False)
 
 
 def test_patches_frame_has_to_dataframes_rows_columns_and_dtypes(

@@ -56,7 +56,8 @@ def count_by_organisation(
 
 def _merged(messages: BagOrSources, key: Callable[[Patch], Any]) -> PatchKeys:
     """Return the PatchKeys of every partition (computed in the workers), merged in order."""
-    parts = bag_of(messages).map_partitions(_partition_keys, key).compute()
+    bag = bag_of(messages, answers=False)  # from sources: answers are left unparsed
+    parts = bag.map_partitions(_partition_keys, key).compute()
     return functools.reduce(PatchKeys.merge, parts, PatchKeys())
 
 
@@ -79,7 +80,8 @@ def patches_frame(messages: BagOrSources) -> Any:
     except ImportError:
         raise MissingExtraError("DataFrames on Dask need pip install 'kvmlist[dask]'") from None
     empty = _empty_frame()
-    parts = [dask.delayed(_patch_frame)(part, empty) for part in bag_of(messages).to_delayed()]
+    bag = bag_of(messages, answers=False)
+    parts = [dask.delayed(_patch_frame)(part, empty) for part in bag.to_delayed()]
     meta = utils.clear_known_categories(empty)
     return dataframe.from_delayed(parts, meta=meta, verify_meta=False)
 

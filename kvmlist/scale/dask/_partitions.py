@@ -64,7 +64,11 @@ class _EpochPart:
 
 
 def messages_bag(
-    sources: Sources, *, chunk_messages: int | None = CHUNK_MESSAGES, format: MboxFormat = "mboxrd"
+    sources: Sources,
+    *,
+    chunk_messages: int | None = CHUNK_MESSAGES,
+    format: MboxFormat = "mboxrd",
+    answers: bool = True,
 ) -> Any:
     """Return a dask Bag of the Messages of mbox files and public-inbox archives, in order.
 
@@ -72,14 +76,18 @@ def messages_bag(
     repositories. Planning reads each source once (mbox line starts, epoch commit lists);
     parsing happens in the workers. Compressed files are decompressed from their start by
     every chunk: prefer plain files or one compressed file per partition (``None``).
+    ``answers=False`` leaves answers out (``kvmlist.sources.reader.parse_raw``'s).
     """
     parts = _plan_partitions(sources, chunk_messages=chunk_messages, format=format)
-    return dask_bag.from_delayed([dask.delayed(_read_part)(part) for part in parts])
+    return dask_bag.from_delayed([dask.delayed(_read_part)(part, answers) for part in parts])
 
 
-def bag_of(messages: BagOrSources) -> Any:
-    """Return the messages as a dask Bag, built with messages_bag if they are sources."""
-    return messages if isinstance(messages, dask_bag.Bag) else messages_bag(messages)
+def bag_of(messages: BagOrSources, *, answers: bool = True) -> Any:
+    """Return the messages as a dask Bag, built with messages_bag if they are sources
+    (``answers=False``: for what reads patch mails only)."""
+    if isinstance(messages, dask_bag.Bag):
+        return messages
+    return messages_bag(messages, answers=answers)
 
 
 def _plan_partitions(
@@ -167,12 +175,12 @@ def _commits(git_dir: str) -> list[str]:
     return run_git(Path(git_dir), "rev-list", "--reverse", "HEAD").stdout.split()
 
 
-def _read_part(part: _MboxPart | _EpochPart) -> list[Message]:
+def _read_part(part: _MboxPart | _EpochPart, answers: bool = True) -> list[Message]:
     """Return the messages of one partition, parsed (this runs in a worker)."""
     if isinstance(part, _EpochPart):
-        return list(read_inbox(part.path, f"{part.after or ''}..{part.last}"))
+        return list(read_inbox(part.path, f"{part.after or ''}..{part.last}", answers=answers))
     if part.start == 0 and part.end is None:
-        return list(read_mbox(part.path, format=part.format))
+        return list(read_mbox(part.path, format=part.format, answers=answers))
     name = f"{part.path}[{part.start}:{part.end or ''}]"
     with _read_errors(name), open_binary(part.path) as stream:
         stream.seek(part.start)
@@ -181,7 +189,7 @@ def _read_part(part: _MboxPart | _EpochPart) -> list[Message]:
     raws = list(split_mboxrd(data, part.start, name=name))
     if part.end is not None:
         raws.pop()  # the empty mail the next part's separator line starts
-    return list(parse_raw(raws))
+    return list(parse_raw(raws, answers=answers))
 
 
 @contextlib.contextmanager
