@@ -109,18 +109,13 @@ def load(args: argparse.Namespace) -> Loaded:
 
 def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     """Yield the raw mails of the SOURCE (mbox, Maildir, archive, ``-``) or ``--inbox`` range."""
-    from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
-
     inbox = getattr(args, "inbox", None)
     if inbox and args.source:
         raise UsageError("give a SOURCE or --inbox, not both")
     if inbox:
         commit_range = getattr(args, "commits", None)
         since, until = getattr(args, "since", None), getattr(args, "until", None)
-        mails = iter_archive(
-            inbox, commit_range, since=_date(since, "--since"), until=_date(until, "--until")
-        )
-        return (mail.raw for mail in mails)
+        return _archive_raws(inbox, commit_range, _date(since, "--since"), _date(until, "--until"))
     if not args.source:
         raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
     spec = classify_source(args.source)
@@ -129,8 +124,20 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     if spec.kind == "maildir":
         return iter_maildir(args.source)
     if spec.kind == "inbox":
-        return (mail.raw for mail in iter_archive(args.source))
+        return _archive_raws(args.source)
     return iter_raw_messages(args.source)
+
+
+def _archive_raws(
+    inbox: str,
+    commit_range: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[bytes]:
+    from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
+
+    mails = iter_archive(inbox, commit_range, since=since, until=until)
+    return (mail.raw for mail in mails)
 
 
 def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
