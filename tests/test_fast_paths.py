@@ -104,6 +104,23 @@ def test_reading_the_headers_of_a_mail_gives_what_split_and_scan_give(
     assert found.frozen() == general.frozen()
 
 
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from(HEADER_LINES), max_size=14),
+    st.sampled_from([b"\n\nSubject: in the body\n", b"\n", b""]),
+    st.sampled_from(["subject", "from", "date"]),
+)
+def test_the_first_value_of_a_plain_block_is_the_first_read_headers_gives(
+    lines: list[bytes], rest: bytes, name: str
+) -> None:
+    raw = b"\n".join(lines) + rest
+    end = headers.plain_end(raw)
+    if end < 0:
+        return  # only plain blocks are searched (parse_unless_answer parses others whole)
+    _, expected = headers.read_headers(raw, DefectLog(), frozenset({name}))
+    assert headers.first_plain_value(raw, end, name, DefectLog()) == expected.get(name)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=60).map(lambda data: data.replace(b"\r", b"\n")))
 def test_the_blank_line_search_cuts_where_find_cuts(raw: bytes) -> None:

@@ -28,6 +28,7 @@ from kvmlist.parse.headers import (
     BodyForm,
     Headers,
     decode_words,
+    first_plain_value,
     plain_end,
     read_headers,
     scan_headers,
@@ -44,8 +45,6 @@ RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILIN
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
-#: The field read first of a mail that may be an answer (parse_unless_answer).
-SUBJECT = frozenset({"subject"})
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
 
@@ -103,8 +102,8 @@ def _answers_by_subject(text: bytes, end: int) -> bool:
     """Whether a mail whose plain header block is ``end`` bytes long answers or forwards
     another by its subject, read as _parse_text reads it."""
     defects = DefectLog()
-    headers = read_headers(text, defects, SUBJECT, end=end)[1]
-    return is_answer(parse_subject(decode_words(headers.get("subject") or "", defects)))
+    subject = first_plain_value(text, end, "subject", defects)
+    return is_answer(parse_subject(decode_words(subject or "", defects)))
 
 
 def is_answer(info: SubjectInfo) -> bool:
