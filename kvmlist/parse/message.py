@@ -61,7 +61,7 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
 def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
     """Return ``parse_message(raw)``, or None for a mail whose subject answers or forwards
     another (``Re:``, ``Fwd:``): such a mail is never a Patch, so a count of patch mails
-    needs nothing else of it, and its subject costs a quarter of its parse.
+    needs nothing else of it, and its subject costs under a quarter of its parse.
 
     Only the subject of a plain header block (see headers.is_plain) is read first; any
     other mail is parsed whole, answer or not. ``strict`` checks the mails it parses.
@@ -69,10 +69,10 @@ def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
     return _strictly(_posting, raw) if strict else _posting(raw)
 
 
-M = TypeVar("M", bound="Message | None")
+MaybeMessage = TypeVar("MaybeMessage", bound="Message | None")
 
 
-def _strictly(parse: Callable[[bytes], M], raw: bytes) -> M:
+def _strictly(parse: Callable[[bytes], MaybeMessage], raw: bytes) -> MaybeMessage:
     """``parse(raw)``, raising MessageParseError for an unreadable mail or a defect."""
     try:
         message = parse(raw)
