@@ -86,13 +86,19 @@ def test_an_answer_is_left_unparsed(subject: bytes) -> None:
         PATCH,
         answer(b"[PATCH v2 1/3] KVM: arm64: Drop the vgic lock"),  # no Re:, threaded
         answer(b"vgic locking, a question"),
-        # an odd line makes the block not plain: the mail is parsed whole, answer or not
-        answer(b"Re: [PATCH v2 1/3] x", extra=b"no colon on this line\n"),
+        # an odd line before the subject: the mail is parsed whole, answer or not
+        answer(b"Re: [PATCH v2 1/3] x").replace(b"Subject:", b"no colon\nSubject:"),
         b"Message-ID: <no-subject@example.org>\n\nA mail without a subject.\n",
     ],
 )
 def test_any_other_mail_is_parsed_as_parse_message_parses_it(raw: bytes) -> None:
     assert parse_unless_answer(raw) == parse_message(raw)
+
+
+def test_an_odd_line_after_the_subject_leaves_an_answer_an_answer() -> None:
+    raw = answer(b"Re: [PATCH v2 1/3] x", extra=b"no colon on this line\n")
+    assert parse_message(raw).kind == "reply"
+    assert parse_unless_answer(raw) is None
 
 
 def test_an_answer_with_crlf_line_ends_is_left_unparsed_too() -> None:

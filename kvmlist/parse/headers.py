@@ -209,36 +209,14 @@ def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
     defect): one pattern finds the wanted fields and their folds. The block is decoded once
     (8-bit bytes stay apart), as str methods on a dozen values cost less than bytes methods.
     Values of a clean block (ASCII, no NUL) need no check for defects."""
+    fields: dict[str, list[str]] = {}
+    clean = block.isascii() and b"\x00" not in block
     text = block.decode("ascii", "surrogateescape")
     first, others = _plain_field(wanted)
     found = others.findall(text)  # the fields after a newline
     head = first.match(text)  # the first line has none before it
     if head is not None:
         found.insert(0, head.groups())
-    clean = block.isascii() and b"\x00" not in block
-    return Headers(_plain_values(found, clean, defects), plain=True)
-
-
-def first_plain_value(raw: bytes, end: int, name: str, defects: list[Defect]) -> str | None:
-    """Return the first value of a field (name in lower case) of a mail whose header block
-    is plain and ``end`` long (:func:`plain_end`): what ``read_headers`` gives for it, found
-    by a search that stops at it rather than a scan of the whole block."""
-    text = raw[:end].decode("ascii", "surrogateescape")
-    first, others = _plain_field(frozenset({name}))
-    found = first.match(text) or others.search(text)
-    if found is None:
-        return None
-    _, value = found.groups()
-    clean = value.isascii() and "\x00" not in value  # a surrogate: an 8-bit byte
-    return _plain_values([(name, value)], clean, defects)[name][0]
-
-
-def _plain_values(
-    found: list[tuple[str, str]], clean: bool, defects: list[Defect]
-) -> dict[str, list[str]]:
-    """The fields of a plain block from its (name, value with folds) pairs, in order;
-    ``clean``: no value holds an 8-bit byte or a NUL, so none needs a check for defects."""
-    fields: dict[str, list[str]] = {}
     for name, value in found:
         if "\n" in value:
             data = " ".join(part.strip(BLANKS) for part in value.split("\n"))
@@ -248,7 +226,37 @@ def _plain_values(
             fields.setdefault(name.lower(), []).append(data)
         else:
             _keep(fields, name.lower(), data.encode("ascii", "surrogateescape"), defects)
-    return fields
+    return Headers(fields, plain=True)
+
+
+def leading_value(raw: bytes, name: str, defects: list[Defect]) -> str | None:
+    """Return the first value of a field (name in lower case) of a mail with LF line ends,
+    read from the lines up to it: what :func:`read_headers` gives for it when the first
+    line and every line before the field is a field line or a fold (see :func:`is_plain`)
+    and the line after its folds is a field line, the blank line or none, as no later line
+    can change it then. None otherwise: the whole block must be read.
+
+    A mail's Subject is about half-way down its block, so this reads half the lines
+    :func:`plain_end` does.
+    """
+    match = _leading_field(name).match(raw)
+    if match is None:
+        return None
+    fields: dict[str, list[str]] = {}
+    _store(fields, name, match.group(1).split(b"\n"), defects)  # as the line scan stores it
+    return fields[name][0]
+
+
+@functools.cache
+def _leading_field(name: str) -> re.Pattern[bytes]:
+    """The pattern of :func:`leading_value`: the plain lines before the field (none if it
+    comes first), the field and its folds (group 1), and a look at the line after them."""
+    field = _any_case(frozenset({name})).encode("ascii")
+    other = rb"(?!(?:" + field + rb"):)[!-9;-~]++:"
+    before = other + rb"[^\n]*+(?:\n(?: |\t|" + other + rb")[^\n]*+)*+\n"
+    value = rb"([^\n]*+(?:\n[ \t][^\n]*+)*+)"
+    after = rb"(?=\n[!-9;-~]++:|\n\n|\n?\Z)"
+    return re.compile(rb"(?:" + before + rb")?(?:" + field + rb"):" + value + after)
 
 
 @functools.cache

@@ -28,7 +28,7 @@ from kvmlist.parse.headers import (
     BodyForm,
     Headers,
     decode_words,
-    first_plain_value,
+    leading_value,
     plain_end,
     read_headers,
     scan_headers,
@@ -63,8 +63,9 @@ def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
     another (``Re:``, ``Fwd:``): such a mail is never a Patch, so a count of patch mails
     needs nothing else of it, and its subject costs under a quarter of its parse.
 
-    Only the subject of a plain header block (see headers.is_plain) is read first; any
-    other mail is parsed whole, answer or not. ``strict`` checks the mails it parses.
+    The subject is read from the header lines up to it (headers.leading_value); a mail
+    whose lines there are not all plain is parsed whole, answer or not. ``strict`` checks
+    the mails it parses.
     """
     return _strictly(_posting, raw) if strict else _posting(raw)
 
@@ -92,18 +93,17 @@ def _parse(raw: bytes) -> Message:
 
 def _posting(raw: bytes) -> Message | None:
     text = normalise_newlines(raw)
-    end = plain_end(text)
-    if end >= 0 and _answers_by_subject(text, end):
+    if _answers_by_subject(text):
         return None
-    return _parse_text(raw, text, end)
+    return _parse_text(raw, text, plain_end(text))
 
 
-def _answers_by_subject(text: bytes, end: int) -> bool:
-    """Whether a mail whose plain header block is ``end`` bytes long answers or forwards
-    another by its subject, read as _parse_text reads it."""
+def _answers_by_subject(text: bytes) -> bool:
+    """Whether a mail (LF line ends) answers or forwards another by its subject, read as
+    _parse_text reads it from the lines up to it (False when those cannot tell)."""
     defects = DefectLog()
-    subject = first_plain_value(text, end, "subject", defects)
-    return is_answer(parse_subject(decode_words(subject or "", defects)))
+    subject = leading_value(text, "subject", defects)
+    return subject is not None and is_answer(parse_subject(decode_words(subject, defects)))
 
 
 def is_answer(info: SubjectInfo) -> bool:
