@@ -120,14 +120,17 @@ def test_a_value_read_from_the_lines_up_to_it_is_what_read_headers_gives(
     found = headers.leading_value(raw, name, DefectLog())
     _, expected = headers.read_headers(raw, DefectLog(), frozenset({name}))
     if found is not None:
-        assert found == expected.get(name)
+        value, checked = found
+        assert value == expected.get(name)
+        assert headers.plain_end(raw, checked) == headers.plain_end(raw)  # goes on from there
     elif headers.plain_end(raw) >= 0:
         assert expected.get(name) is None  # a plain block's field is always found
 
 
 def test_a_value_is_not_read_when_a_line_around_it_is_odd() -> None:
     subject = b"Subject: Re: [PATCH] x\n"
-    assert headers.leading_value(b"From: a\n" + subject + b"\n", "subject", []) == ("Re: [PATCH] x")
+    plain = b"From: a\n" + subject + b"\n"
+    assert headers.leading_value(plain, "subject", []) == ("Re: [PATCH] x", len(plain) - 2)
     # the line scan would add " folded on" to the value after the malformed line
     odd_after = b"From: a\n" + subject + b"X Bad: y\n folded on\n\n"
     assert headers.leading_value(odd_after, "subject", []) is None

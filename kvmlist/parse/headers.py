@@ -151,12 +151,13 @@ def read_headers(
     return block, _scan_plain(block, defects, wanted)
 
 
-def plain_end(raw: bytes) -> int:
+def plain_end(raw: bytes, checked: int = 0) -> int:
     """Return the length of the header block of a mail with LF line endings when that block
-    is plain (see :func:`is_plain`), else -1."""
-    if RE_FIELD_LINE.match(raw) is None:  # a fold, a blank or an odd first line
+    is plain (see :func:`is_plain`), else -1. The lines before ``checked`` are known to be
+    field lines or folds, the first a field line (:func:`leading_value` found them so)."""
+    if not checked and RE_FIELD_LINE.match(raw) is None:  # a fold, a blank or an odd line
         return -1
-    found = RE_FIELDS_END.search(raw)
+    found = RE_FIELDS_END.search(raw, checked)
     if found is None:
         end = len(raw)  # no line ends the block, nor does a newline end the mail
     else:
@@ -229,22 +230,22 @@ def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
     return Headers(fields, plain=True)
 
 
-def leading_value(raw: bytes, name: str, defects: list[Defect]) -> str | None:
+def leading_value(raw: bytes, name: str, defects: list[Defect]) -> tuple[str, int] | None:
     """Return the first value of a field (name in lower case) of a mail with LF line ends,
-    read from the lines up to it: what :func:`read_headers` gives for it when the first
-    line and every line before the field is a field line or a fold (see :func:`is_plain`)
-    and the line after its folds is a field line, the blank line or none, as no later line
-    can change it then. None otherwise: the whole block must be read.
+    read from the lines up to it, and where its folds end: what :func:`read_headers` gives
+    for it when the first line and every line before the field is a field line or a fold
+    (see :func:`is_plain`) and the line after its folds is a field line, the blank line or
+    none, as no later line can change it then. None otherwise: the whole block must be read.
 
     A mail's Subject is about half-way down its block, so this reads half the lines
-    :func:`plain_end` does.
+    :func:`plain_end` does (which may go on from where this stopped).
     """
     match = _leading_field(name).match(raw)
     if match is None:
         return None
     fields: dict[str, list[str]] = {}
     _store(fields, name, match.group(1).split(b"\n"), defects)  # as the line scan stores it
-    return fields[name][0]
+    return fields[name][0], match.end()
 
 
 @functools.cache

@@ -92,18 +92,17 @@ def _parse(raw: bytes) -> Message:
 
 
 def _posting(raw: bytes) -> Message | None:
+    """parse_unless_answer's work: None when the header lines up to the subject tell an
+    answer, else the parse, which checks the rest of the block only."""
     text = normalise_newlines(raw)
-    if _answers_by_subject(text):
-        return None
-    return _parse_text(raw, text, plain_end(text))
-
-
-def _answers_by_subject(text: bytes) -> bool:
-    """Whether a mail (LF line ends) answers or forwards another by its subject, read as
-    _parse_text reads it from the lines up to it (False when those cannot tell)."""
     defects = DefectLog()
-    subject = leading_value(text, "subject", defects)
-    return subject is not None and is_answer(parse_subject(decode_words(subject, defects)))
+    found = leading_value(text, "subject", defects)
+    if found is None:
+        return _parse_text(raw, text, plain_end(text))
+    subject, checked = found
+    if is_answer(parse_subject(decode_words(subject, defects))):
+        return None
+    return _parse_text(raw, text, plain_end(text, checked))  # the lines before: plain
 
 
 def is_answer(info: SubjectInfo) -> bool:
