@@ -80,6 +80,7 @@ class _LazyFields:
     description: Callable[[str], str] | None = None
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None
+    has_diff: Callable[[bytes, Any], bool] | None = None
 
 
 _LAZY = _LazyFields()
@@ -93,17 +94,20 @@ def install_lazy_fields(
     description: Callable[[str], str],
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None,
+    has_diff: Callable[[bytes, Any], bool] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
     text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
-    ``Patch.description`` (body -> part of it) and a parsed patch's text fields (body ->
-    commit message, trailers, diffstat) are computed."""
+    ``Patch.description`` (body -> part of it), a parsed patch's text fields (body ->
+    commit message, trailers, diffstat) and a parsed reply's ``has_diff`` (raw and
+    BODY_FORM -> bool) are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
     _LAZY.description = description
     _LAZY.recipients = recipients
     _LAZY.patch_text = patch_text
+    _LAZY.has_diff = has_diff
 
 
 def _parser(field: str) -> Callable[..., Any]:
@@ -241,9 +245,70 @@ class Message(_Frozen):
     defects: tuple[Defect, ...] = ()
     raw: bytes = Field(default=b"", repr=False, description="The message as archived")
 
+    if not TYPE_CHECKING:  # mypy would let every attribute name through a __getattr__
+
+        def __getattr__(self, name: str) -> Any:
+            if name in self._deferred_fields():  # left out by the parser: computed now
+                self._read_deferred()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    @classmethod
+    def _deferred_fields(cls) -> tuple[str, ...]:
+        """The fields a parsed model may leave out, to be computed when one is first read."""
+        return REPLY_FIELDS
+
+    def _read_deferred(self) -> None:
+        """Compute the fields the parser left out (defer_reply_fields): a reply's has_diff."""
+        if "has_diff" not in self.__dict__:
+            found = _parser("has_diff")(self.raw, self.__dict__.get(BODY_FORM))
+            self._store_computed({"has_diff": bool(found)})
+
+    def _store_computed(self, computed: Mapping[str, Any]) -> None:
+        """Put computed fields into __dict__ in field order, as serialisation reads them;
+        one assignment, safe for other threads."""
+        state = self.__dict__
+        fields = [name for name in type(self).model_fields if name in state or name in computed]
+        ordered = {name: state[name] if name in state else computed[name] for name in fields}
+        object.__setattr__(self, "__dict__", ordered | state)
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
+        self._read_deferred()
+        return handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Describe a serialised mail by its fields (_serialise only fills them in first)."""
+        fields_only = {key: value for key, value in core_schema.items() if key != "serialization"}
+        return handler(cast("CoreSchema", fields_only))
+
+    def __eq__(self, other: object) -> bool:
+        self._read_deferred()
+        if isinstance(other, Message):
+            other._read_deferred()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._read_deferred()
+        return hash(tuple(self.__dict__[name] for name in type(self).model_fields))
+
+    def __iter__(self) -> Any:
+        self._read_deferred()
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        self._read_deferred()
+        return super().__repr_args__()
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """Return a copy; with ``update``, the values read from the old fields (body,
-        subject title, recipients, diff, description) are read again from the copy's."""
+        subject title, recipients, diff, description) are read again from the copy's, and
+        fields still left out are computed first when ``raw`` changes."""
+        if update and "raw" in update:
+            self._read_deferred()
         copied = super().model_copy(update=update, deep=deep)
         if update:
             for name in (*_read_once(type(self)), BODY_FORM):
@@ -328,62 +393,18 @@ class Patch(Message):
     commit_message: str = ""
     diffstat: Diffstat | None = None
 
-    if not TYPE_CHECKING:  # mypy would let every attribute name through a __getattr__
+    @classmethod
+    def _deferred_fields(cls) -> tuple[str, ...]:
+        return REPLY_FIELDS + TEXT_FIELDS
 
-        def __getattr__(self, name: str) -> Any:
-            if name in TEXT_FIELDS:  # left out by the parser: computed now, then stored
-                self._read_text_fields()
-                return self.__dict__[name]
-            return super().__getattr__(name)
-
-    def _read_text_fields(self) -> None:
+    def _read_deferred(self) -> None:
         """Compute the TEXT_FIELDS the parser left out (defer_text_fields) from the body."""
+        super()._read_deferred()
         state = self.__dict__
         if "commit_message" in state:  # the three are left out and computed together
             return
         decoded = state.get("_decoded_body") or self._decode_body()  # not cached here
-        computed = dict(zip(TEXT_FIELDS, _parser("patch_text")(decoded[0]), strict=True))
-        # in field order, as serialisation reads them; one assignment, safe for other threads
-        fields = type(self).model_fields
-        ordered = {name: state[name] if name in state else computed[name] for name in fields}
-        object.__setattr__(self, "__dict__", ordered | state)
-
-    @model_serializer(mode="wrap")
-    def _serialise(self, handler: SerializerFunctionWrapHandler) -> Any:
-        self._read_text_fields()
-        return handler(self)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        """Describe a serialised patch by its fields (_serialise only fills them in first)."""
-        fields_only = {key: value for key, value in core_schema.items() if key != "serialization"}
-        return handler(cast("CoreSchema", fields_only))
-
-    def __eq__(self, other: object) -> bool:
-        self._read_text_fields()
-        if isinstance(other, Patch):
-            other._read_text_fields()
-        return super().__eq__(other)
-
-    def __hash__(self) -> int:
-        self._read_text_fields()
-        return hash(tuple(self.__dict__[name] for name in type(self).model_fields))
-
-    def __iter__(self) -> Any:
-        self._read_text_fields()
-        return super().__iter__()
-
-    def __repr_args__(self) -> Any:
-        self._read_text_fields()
-        return super().__repr_args__()
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Return a copy; text fields still left out are computed first when ``raw`` changes."""
-        if update and "raw" in update:
-            self._read_text_fields()
-        return super().model_copy(update=update, deep=deep)
+        self._store_computed(dict(zip(TEXT_FIELDS, _parser("patch_text")(decoded[0]), strict=True)))
 
     @property
     def is_cover(self) -> bool:
@@ -420,6 +441,19 @@ class Patch(Message):
 
 #: The Patch fields a parsed patch computes from its body when one of them is first read.
 TEXT_FIELDS = ("commit_message", "trailers", "diffstat")
+#: The Message field a parsed reply computes from its raw mail when it is first read.
+REPLY_FIELDS = ("has_diff",)
+
+
+def defer_reply_fields(message: Message) -> Message:
+    """Leave a freshly parsed reply's REPLY_FIELDS out, to be computed from its raw mail (by
+    the installed ``has_diff`` function) when first read: most uses of a reply (counts, the
+    report, threading) never ask whether it carries a diff, and the look costs a quarter
+    of the reply's parse. Equality, hashing, serialisation and ``model_copy(update={"raw":
+    ...})`` compute them first, and pickles stay lazy."""
+    for name in REPLY_FIELDS:
+        del message.__dict__[name]
+    return message
 
 
 def defer_text_fields(patch: Patch) -> Patch:

@@ -23,9 +23,15 @@ def _diff(body: str) -> str:
     return split_body(body).diff
 
 
-# Message.body, Message.subject_title, Patch.diff, Patch.description and a parsed patch's
-# commit message, trailers and diffstat stay lazy (bodies are costly) without models
-# importing parse.
+def _has_diff(raw: bytes, form: BodyForm | None) -> bool:
+    from kvmlist.parse.message import reply_has_diff  # parse.message imports this package
+
+    return reply_has_diff(raw, form)
+
+
+# Message.body, Message.subject_title, Patch.diff, Patch.description, a parsed patch's
+# commit message, trailers and diffstat and a parsed reply's has_diff stay lazy (bodies
+# are costly) without models importing parse.
 models.install_lazy_fields(
     body=_body,
     subject_title=_subject_title,
@@ -33,4 +39,5 @@ models.install_lazy_fields(
     description=description,
     recipients=recipients_of,
     patch_text=patch_text_fields,
+    has_diff=_has_diff,
 )

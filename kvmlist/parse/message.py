@@ -17,6 +17,7 @@ from kvmlist.models import (
     MessageKind,
     Patch,
     Person,
+    defer_reply_fields,
     defer_text_fields,
 )
 from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
@@ -27,6 +28,7 @@ from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import (
     BodyForm,
     Headers,
+    body_headers,
     decode_words,
     leading_value,
     plain_end,
@@ -117,6 +119,12 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     block, headers = read_headers(text, defects, end=end)
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
+    if info.is_reply:  # all a reply's body tells is has_diff, computed on first read
+        common.update(kind=_kind(info, common, "", False), has_diff=False)
+        common["defects"] = defects.frozen()
+        reply = defer_reply_fields(Message.model_validate(common))
+        _keep_body_form(reply, raw, text, block, headers)
+        return reply
     decoded = _decoded_if_needed(text, headers, info, len(block))
     body = decoded.text if decoded is not None else ""
     pull = pull_source(body) if decoded is not None and not info.is_reply else None
@@ -130,7 +138,16 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     else:
         common.update(kind=kind, has_diff=carries, defects=defects.frozen())
         message = Message.model_validate(common)
-    if text is raw:  # LF line ends: a lazy .body need not scan the header block again
+    _keep_body_form(message, raw, text, block, headers)
+    return message
+
+
+def _keep_body_form(
+    message: Message, raw: bytes, text: bytes, block: bytes, headers: Headers
+) -> None:
+    """Leave with a mail of LF line ends how its body is decoded (models.BODY_FORM): a lazy
+    ``.body`` or ``has_diff`` need not scan the header block again."""
+    if text is raw:
         form: BodyForm = (
             len(block),
             headers.plain,
@@ -138,27 +155,49 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
             headers.get("content-transfer-encoding"),
         )
         message.__dict__[BODY_FORM] = form
-    return message
+
+
+def reply_has_diff(raw: bytes, form: BodyForm | None = None) -> bool:
+    """Whether a reply carries a diff, as its parse would say had it not left this to the
+    first read (models.defer_reply_fields); ``form`` is what the parse kept (BODY_FORM),
+    None to scan the header block again."""
+    text = normalise_newlines(raw)
+    if form is not None:
+        headers, length = body_headers(form)
+    else:
+        block, _ = split_raw(text)
+        headers, length = scan_headers(block, []), len(block)
+    # an Index field, which form does not keep, only widens the look before decoding
+    decoded = _answer_body_if_needed(text, headers, length, index_field=True)
+    return decoded is not None and has_diff(decoded.text)
 
 
 def _decoded_if_needed(
     text: bytes, headers: Headers, info: SubjectInfo, block_length: int
 ) -> BodyText | None:
-    """Return the decoded body, or None for a reply that cannot hold a diff (not decoded:
-    most of an archive is replies, and their bodies are decoded on first use).
-
-    A diff shows in the raw text unless base64 hides it: a multipart reply is decoded only
-    when one of its parts is base64 (the stdlib's MIME parser is the costly part of parsing).
-    """
+    """Return the decoded body, or None for a forward that cannot hold a diff (not decoded:
+    its body is decoded on first use)."""
     if not is_answer(info):
         return decode_body(text, headers, block_length)
+    return _answer_body_if_needed(text, headers, block_length, index_field="index" in headers)
+
+
+def _answer_body_if_needed(
+    text: bytes, headers: Headers, block_length: int, *, index_field: bool
+) -> BodyText | None:
+    """Return the decoded body of an answer, or None when it cannot hold a diff.
+
+    A diff shows in the raw text unless base64 hides it: a multipart answer is decoded only
+    when one of its parts is base64 (the stdlib's MIME parser is the costly part of parsing).
+    ``index_field``: the header block may have an Index field (see may_hold_diff).
+    """
     encoding = (headers.get("content-transfer-encoding") or "").lower()
     ctype = (headers.get("content-type") or "").lower()
     # the base64 part is looked for first: it is found near the start, markers in all the text
     if "base64" in encoding or ("multipart" in ctype and has_base64_part(text)):
         return decode_body(text, headers, block_length)
     body_at = block_length if headers.plain else 0
-    if may_hold_diff(text, body_at, index_field="index" in headers):
+    if may_hold_diff(text, body_at, index_field=index_field):
         return decode_body(text, headers, block_length)
     return None
 
