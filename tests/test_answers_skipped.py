@@ -24,7 +24,11 @@ from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.spec import classify_source
 
-from .conftest import FIXTURES, Corpus
+from .conftest import FIXTURES, Corpus, mbox
+from .inbox_builder import build_epoch
+
+#: 2026-03-03 10:00 UTC: when the archive's first mail arrived.
+T0 = 1772532000
 
 PATCH = (
     b"From: Oliver Upton <oupton@kernel.org>\n"
@@ -142,13 +146,32 @@ def test_parse_raw_without_answers_gives_the_same_patch_mails_and_counts() -> No
     )
 
 
+def sources_of(raws: list[bytes], tmp_path: Path) -> list[Path]:
+    """The same mails as an mbox, a Maildir (read by file name) and a v2 public-inbox."""
+    mbox_path = tmp_path / "list.mbox"
+    mbox_path.write_bytes(mbox(*raws))
+    maildir = tmp_path / "md"
+    for folder in ("cur", "new", "tmp"):
+        (maildir / folder).mkdir(parents=True)
+    for at, raw in enumerate(raws):
+        (maildir / "cur" / f"{T0 + at}.{at:04d}.host:2,S").write_bytes(raw)
+    inbox = tmp_path / "inbox"
+    (inbox / "git").mkdir(parents=True)
+    build_epoch(inbox / "git" / "0.git", [("m", raw, T0 + at) for at, raw in enumerate(raws)])
+    return [mbox_path, maildir, inbox]
+
+
 def test_read_without_answers_reads_every_kind_of_source(tmp_path: Path) -> None:
-    mbox = FIXTURES / "kvm-sample.mbox"
-    every = list(kvmlist.read(mbox))
-    postings = list(kvmlist.read(mbox, answers=False))
-    assert kvmlist.count_by_domain(postings) == kvmlist.count_by_domain(every)
-    assert classify_source(mbox).kind == "mbox"
-    assert not any(parse_subject(m.subject).is_reply for m in postings)
+    raws = list(iter_raw_messages(FIXTURES / "review-lifecycle.mbox"))
+    every = list(parse_raw(raws))
+    sources = sources_of(raws, tmp_path)
+    assert [classify_source(source).kind for source in sources] == ["mbox", "maildir", "inbox"]
+    for source in sources:
+        postings = list(kvmlist.read(source, answers=False))
+        assert 0 < len(postings) < len(every), source
+        assert not any(parse_subject(m.subject).is_reply for m in postings)
+        assert kvmlist.patch_mails(postings) == kvmlist.patch_mails(every), source
+        assert kvmlist.count_by_domain(postings) == kvmlist.count_by_domain(every)
 
 
 def args_for(command: str, source: Path) -> argparse.Namespace:
