@@ -227,6 +227,28 @@ ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
 }
 
 
+#: Rows run one after the other in one process on the same first SUBSET mails, round after
+#: round: a slow minute of this machine hits every row of a round alike.
+INTERLEAVED = ("floor", "stdlib", "b4", "parse", "stats")
+
+
+def interleaved_runs(path: Path, rounds: int) -> dict[str, float]:
+    """Return each INTERLEAVED row's best seconds over ``rounds`` rounds (and the highest
+    load seen), all in this process on the first SUBSET mails."""
+    best: dict[str, float] = {"load": 0.0}
+    for _ in range(rounds):
+        for name in INTERLEAVED:
+            row = ROWS[name][1]
+            start = time.perf_counter()
+            count = row(path, SUBSET)
+            elapsed = time.perf_counter() - start
+            if count != SUBSET:
+                raise SystemExit(f"{name}: {count} mails, expected {SUBSET}")
+            best[name] = min(best.get(name, elapsed), elapsed)
+            best["load"] = max(best["load"], os.getloadavg()[0])
+    return best
+
+
 def epoch_for(path: Path, limit: int | None) -> Path:
     """Return a v2-style epoch (one commit per mail, blob "m") of the mails, built once."""
     target = CACHE / f"epoch-{path.stat().st_size}-{limit}.git"
@@ -290,6 +312,13 @@ def in_subprocess(name: str, path: Path, limit: int | None) -> dict[str, float]:
     command = [sys.executable, __file__, "--row", name, "--path", str(path)]
     if limit is not None:
         command += ["--limit", str(limit)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return figures
+
+
+def in_interleaved_subprocess(path: Path, rounds: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--interleaved", str(path), "--repeat", str(rounds)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return figures
@@ -447,6 +476,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="the first 4,000 mails only")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/performance.md")
     parser.add_argument("--parallel", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--interleaved", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each worker count")
     parser.add_argument(
         "--row-repeat", type=int, default=3, help="passes over the rows; each keeps its best"
@@ -460,6 +490,9 @@ def main() -> int:
         return 0
     if args.parallel:
         print(json.dumps(parallel_runs(args.parallel, args.repeat)))
+        return 0
+    if args.interleaved:
+        print(json.dumps(interleaved_runs(args.interleaved, args.repeat)))
         return 0
     path, described = plain_corpus(args.corpus, args.quick)
     inputs = [path] + ([args.corpus] if args.corpus.exists() and not args.quick else [])
@@ -477,7 +510,8 @@ def main() -> int:
                 flush=True,
             )
             results[name] = _best(results.get(name), figures)
-    text = render(results, parallel, path, described)
+    interleaved = in_interleaved_subprocess(path, args.row_repeat)
+    text = render(results, parallel, path, described, interleaved)
     print(text)
     if not args.no_write:
         document = ROOT / "docs" / "performance.md"
@@ -541,6 +575,7 @@ def render(
     parallel: dict[str, dict[str, dict[str, float]]],
     path: Path,
     described: str,
+    interleaved: dict[str, float] | None = None,
 ) -> str:
     rate = {name: r["messages"] / r["seconds"] for name, r in results.items()}
     rows = "\n".join(
@@ -574,6 +609,16 @@ def render(
         f"pydantic's `BaseModel` alone: {start_up['pydantic']:.0f} ms; at load "
         f"{start_up['load']:.1f}",
     ]
+    if interleaved is not None:
+        same = {name: interleaved[name] for name in INTERLEAVED}  # seconds for SUBSET mails
+        ratios.append(
+            f"* the same ratios in one process, rows interleaved on the first {SUBSET:,} mails "
+            f"(best of {repeat_rows(results)} rounds, load up to {interleaved['load']:.1f}): "
+            f"parse / stdlib **{same['stdlib'] / same['parse']:.1f}x**, parse / b4 "
+            f"**{same['b4'] / same['parse']:.1f}x**, parse / I/O floor "
+            f"{same['floor'] / same['parse']:.2f}, streaming stats / I/O floor "
+            f"{same['floor'] / same['stats']:.2f}"
+        )
     if "report" in start_up:
         ratios.append(
             f"* `kvmlist report` on the seed, with start-up: {start_up['report']:.0f} ms "
