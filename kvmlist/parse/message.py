@@ -120,14 +120,14 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
     if info.is_reply:  # all a reply's body tells is has_diff, computed on first read
-        common.update(kind=_kind(info, common, "", False), has_diff=False)
-        common["defects"] = defects.frozen()
+        kind = _kind(info, common, "", False)
+        common.update(kind=kind, has_diff=False, defects=defects.frozen())
         reply = defer_reply_fields(Message.model_validate(common))
         _keep_body_form(reply, raw, text, block, headers)
         return reply
     decoded = _decoded_if_needed(text, headers, info, len(block))
     body = decoded.text if decoded is not None else ""
-    pull = pull_source(body) if decoded is not None and not info.is_reply else None
+    pull = pull_source(body) if decoded is not None else None
     if pull is not None:
         common.update(pull_url=pull.url, pull_branch=pull.branch)
     carries = decoded is not None and has_diff(body)
@@ -164,9 +164,9 @@ def reply_has_diff(raw: bytes, form: BodyForm | None = None) -> bool:
     text = normalise_newlines(raw)
     if form is not None:
         headers, length = body_headers(form)
-    else:
-        block, _ = split_raw(text)
-        headers, length = scan_headers(block, []), len(block)
+    else:  # the header block read as the parse reads it
+        block, headers = read_headers(text, DefectLog())
+        length = len(block)
     # an Index field, which form does not keep, only widens the look before decoding
     decoded = _answer_body_if_needed(text, headers, length, index_field=True)
     return decoded is not None and has_diff(decoded.text)
