@@ -250,6 +250,15 @@ def test_undated_from_line_ending_a_read_block_is_judged_as_sequentially(tmp_pat
     assert cut == sequential
 
 
+def test_a_range_whose_file_is_gone_is_a_source_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "m.mbox"
+    path.write_bytes(b"From a 1:00\nSubject: x\n\nx\n")
+    jobs = list(kvmlist.scale.workers._jobs(path))
+    path.unlink()  # the archive moved away between cutting and reading
+    with pytest.raises(kvmlist.SourceError, match=r"m\.mbox: cannot read"):
+        list(kvmlist.scale.workers._job_mails(jobs[0]))
+
+
 def test_the_progress_hook_counts_the_mails_the_workers_hand_back(raws: list[bytes]) -> None:
     handed: list[object] = []
 

@@ -521,15 +521,22 @@ def _job_mails(job: _Job) -> Iterator[bytes]:
     if isinstance(job, list):
         return iter(job)
     if isinstance(job, _Range):
-        try:
-            with open(job.path, "rb") as handle:
-                handle.seek(job.start)
-                data = handle.read(job.end - job.start if job.end >= 0 else -1)
-        except OSError as error:
-            raise SourceError(f"{job.path}: cannot read: {error}") from None
-        job = _Slice(data, job.start, job.complete, job.path)
-    mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
+        mails = _range_mails(job)
+    else:
+        mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
     return mails if job.complete else _all_but_last(mails)
+
+
+def _range_mails(job: _Range) -> Iterator[bytes]:
+    """The mails of a byte range of a plain mbox file, read a block at a time."""
+    try:
+        with open(job.path, "rb") as handle:
+            end = job.end if job.end >= 0 else None
+            yield from mbox.split_mboxrd_range(handle, job.start, end, name=job.path)
+    except SourceError:  # the splitter's own (a mail too large, a failed read): as they are
+        raise
+    except OSError as error:  # opening or seeking the file
+        raise SourceError(f"{job.path}: cannot read: {error}") from None
 
 
 def _all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:

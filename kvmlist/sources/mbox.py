@@ -66,11 +66,50 @@ def split_mboxrd(
     same BLOCK boundaries :func:`iter_raw_messages` reads at, so every line is judged as it
     would be there (worker processes split their share of an archive with this).
     """
-    first = -position % BLOCK or BLOCK
+    first = _first_block(position)
     starts = range(first, len(data), BLOCK)
     blocks = itertools.chain([data[:first]], (data[start : start + BLOCK] for start in starts))
     for parts in _split_blocks(blocks, _Budget(name, max_mail_bytes)):
         yield _finish(parts, RE_MBOXRD_QUOTED)
+
+
+def split_mboxrd_range(
+    stream: BinaryIO,
+    start: int,
+    end: int | None = None,
+    *,
+    name: str = "<stream>",
+    max_mail_bytes: int = MAX_MAIL_BYTES,
+) -> Iterator[bytes]:
+    """Yield the mails of bytes [start, end) of a seekable mboxrd (end None: to its end),
+    as :func:`split_mboxrd` gives them for those bytes; start must be at a mail.
+
+    The range is read a block at a time, at the offsets :func:`iter_raw_messages` reads at,
+    rather than whole: a process that reads many ranges then reuses its memory instead of
+    asking the system for fresh pages (a page fault per 4 kB) for every range.
+    """
+    stream.seek(start)
+    left = -1 if end is None else end - start
+
+    def blocks() -> Iterator[bytes]:
+        nonlocal left
+        size = _first_block(start)
+        while left:
+            block = stream.read(size if left < 0 else min(size, left))
+            if not block:
+                return
+            left = left - len(block) if left > 0 else left
+            yield block
+            size = BLOCK
+
+    for parts in _split_blocks(blocks(), _Budget(name, max_mail_bytes)):
+        yield _finish(parts, RE_MBOXRD_QUOTED)
+
+
+def _first_block(position: int) -> int:
+    """The size of the first block read from byte ``position`` of an mbox: blocks end at
+    the offsets iter_raw_messages reads up to (multiples of BLOCK)."""
+    return -position % BLOCK or BLOCK
 
 
 def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | None:

@@ -21,7 +21,7 @@ from kvmlist.sources.mbox import (
     READ_ERRORS,
     MboxFormat,
     dated_separators,
-    split_mboxrd,
+    split_mboxrd_range,
 )
 from kvmlist.sources.public_inbox import find_epochs
 from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
@@ -183,10 +183,8 @@ def _read_part(part: _MboxPart | _EpochPart, answers: bool = True) -> list[Messa
         return list(read_mbox(part.path, format=part.format, answers=answers))
     name = f"{part.path}[{part.start}:{part.end or ''}]"
     with _read_errors(name), open_binary(part.path) as stream:
-        stream.seek(part.start)
-        data = stream.read() if part.end is None else stream.read(part.end - part.start)
-    # split as the whole file is (same block boundaries), as kvmlist.scale.workers's workers do
-    raws = list(split_mboxrd(data, part.start, name=name))
+        # split as the whole file is (same block boundaries), as kvmlist.scale.workers's do
+        raws = list(split_mboxrd_range(stream, part.start, part.end, name=name))
     if part.end is not None:
         raws.pop()  # the empty mail the next part's separator line starts
     return list(parse_raw(raws, answers=answers))
