@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kvmlist
+from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import mail, mbox
@@ -37,6 +40,47 @@ def test_mboxrd_quoting_is_undone(quoted_mbox: Path) -> None:
     first = next(iter_raw_messages(quoted_mbox))
     assert b"\nFrom the spec, the register is RES0.\n" in first
     assert b"\n>From a quoted mail, kept as it was.\n" in first
+
+
+# body lines where "From " is quoted, quoted twice, mid-line, or a line start in prose
+BODY_LINES = st.sampled_from(
+    [
+        "From the spec, the register is RES0.",
+        ">From a quoted mail",
+        ">>From a mail quoted twice",
+        "x >From mid-line, left as it is",
+        "said >From",
+        "> From: Jane <jane@example.org>",
+        "From",
+        "",
+        "Signed-off-by: Jane Doe <jane@example.org>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bodies=st.lists(st.lists(BODY_LINES, max_size=12), min_size=1, max_size=4),
+    block=st.sampled_from([16, 64, 1 << 20]),
+    final_newline=st.booleans(),
+)
+def test_mboxrd_quoting_round_trips_whatever_the_read_blocks(
+    bodies: list[list[str]], block: int, final_newline: bool
+) -> None:
+    # the splitter notes ">From " as it looks for separators, a block at a time: a mail whose
+    # quoted line comes in a later block than its start must still be unquoted
+    mails = [
+        mail(body="\n".join(lines) + "\n", message_id=f"<{n}@example.org>")
+        for n, lines in enumerate(bodies)
+    ]
+    if not final_newline:  # the archive ends in a quoted line without its newline
+        mails[-1] += b">From the last line"
+    data = mbox(*mails)
+    if not final_newline:
+        data = data[:-1]  # the writer's newline after the last mail
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mbox_source, "BLOCK", block)
+        assert list(iter_raw_messages(io.BytesIO(data))) == mails
 
 
 def test_stdlib_mailbox_leaves_mboxrd_quoting_in_place(quoted_mbox: Path) -> None:

@@ -46,15 +46,13 @@ def iter_raw_messages(
     Memory stays bounded whatever the input (a gzip bomb included): a mail larger than
     ``max_mail_bytes`` stops the read with a SourceError naming the limit.
     """
-    quoted = RE_MBOXRD_QUOTED if format == "mboxrd" else RE_MBOXO_QUOTED
     with open_binary(source) as stream:
         if format == "mboxrd":
             blocks = iter(lambda: stream.read(BLOCK), b"")
-            for parts in _split_blocks(blocks, _Budget(_name(source), max_mail_bytes)):
-                yield _finish(parts, quoted)
+            yield from _split_blocks(blocks, _Budget(_name(source), max_mail_bytes))
             return
         for lines in _split(stream, _Budget(_name(source), max_mail_bytes), confirm=True):
-            yield _finish(lines, quoted)
+            yield _finish(lines, RE_MBOXO_QUOTED)
 
 
 def split_mboxrd(
@@ -69,8 +67,7 @@ def split_mboxrd(
     first = _first_block(position)
     starts = range(first, len(data), BLOCK)
     blocks = itertools.chain([data[:first]], (data[start : start + BLOCK] for start in starts))
-    for parts in _split_blocks(blocks, _Budget(name, max_mail_bytes)):
-        yield _finish(parts, RE_MBOXRD_QUOTED)
+    yield from _split_blocks(blocks, _Budget(name, max_mail_bytes))
 
 
 def split_mboxrd_range(
@@ -102,8 +99,7 @@ def split_mboxrd_range(
             yield block
             size = BLOCK
 
-    for parts in _split_blocks(blocks(), _Budget(name, max_mail_bytes)):
-        yield _finish(parts, RE_MBOXRD_QUOTED)
+    yield from _split_blocks(blocks(), _Budget(name, max_mail_bytes))
 
 
 def _first_block(position: int) -> int:
@@ -136,15 +132,18 @@ def dated_separators(data: bytes, end: int, *, at_line_start: bool) -> Iterator[
             yield start, line_end
 
 
-def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[list[bytes]]:
-    """Yield each mail of an mboxrd as a list of byte pieces (separator line dropped).
+def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[bytes]:
+    """Yield each mail of an mboxrd, separator line dropped, quoting undone.
 
-    Reads large blocks and finds ``From `` line starts with ``bytes.find``, several times
-    faster than iterating over lines in Python. A block without a line end (a hostile or
-    huge line) is set aside whole, so long lines cost linear time.
+    Reads large blocks and finds ``From `` with ``bytes.find``, several times faster than
+    iterating over lines in Python: one search finds both the lines that may separate mails
+    and the ``>From `` of quoted lines, so only mails that hold one are searched again. A
+    block without a line end (a hostile or huge line) is set aside whole, so long lines
+    cost linear time.
     """
     name = budget.name
     current: list[bytes] | None = None
+    quoted = False  # whether the current mail may hold a quoted "From " line
     unfinished: list[bytes] = []  # the start of a line that has not ended yet
     try:
         for block in blocks:
@@ -155,7 +154,7 @@ def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[list[byt
                 continue
             data = b"".join([*unfinished, block[:cut]]) if unfinished else block[:cut]
             unfinished = [block[cut:]] if cut < len(block) else []
-            current = yield from _mails_in(data, current, budget)
+            current, quoted = yield from _mails_in(data, current, quoted, budget)
     except SourceError:
         raise
     except READ_ERRORS as error:
@@ -166,15 +165,19 @@ def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[list[byt
             raise MboxFormatError(f"{name}: does not start with a 'From ' line: not an mbox")
         return
     current.append(rest)
-    yield current
+    yield _finish(current, RE_MBOXRD_QUOTED, quoted or b">From " in rest)
 
 
 def _mails_in(
-    data: bytes, current: list[bytes] | None, budget: _Budget
-) -> Generator[list[bytes], None, list[bytes] | None]:
-    """Yield the mails that end in data (whole lines); return the one still open."""
+    data: bytes, current: list[bytes] | None, quoted: bool, budget: _Budget
+) -> Generator[bytes, None, tuple[list[bytes] | None, bool]]:
+    """Yield the mails that end in data (whole lines); return the one still open and
+    whether it may hold a quoted ``From `` line (``quoted``: the one open before data)."""
     position = 0
-    for start in _line_starts_with_from(data):
+    for start, line_start in _from_words(data):
+        if not line_start:
+            quoted = quoted or data[start - 1] == 0x3E  # ">From ", anywhere (as _finish's)
+            continue
         if not RE_SEPARATOR.match(data, start):
             continue
         if current is None:
@@ -184,8 +187,8 @@ def _mails_in(
                 )
         else:
             current.append(data[position:start])
-            yield current
-        current = []
+            yield _finish(current, RE_MBOXRD_QUOTED, quoted)
+        current, quoted = [], False
         budget.start()
         position = data.find(b"\n", start) + 1
     if current is None:
@@ -194,7 +197,7 @@ def _mails_in(
     else:
         current.append(data[position:])
         budget.spend(len(data) - position)
-    return current
+    return current, quoted
 
 
 def _split(stream: BinaryIO, budget: _Budget, *, confirm: bool) -> Iterator[list[bytes]]:
@@ -287,18 +290,26 @@ class _Budget:
 
 
 def _line_starts_with_from(data: bytes, end: int | None = None) -> Iterator[int]:
-    """Yield the offsets of the lines of data[:end] that start with "From " (bytes.find is
-    fast)."""
+    """Yield the offsets of the lines of data[:end] that start with "From "."""
+    return (start for start, line_start in _from_words(data, end) if line_start)
+
+
+def _from_words(data: bytes, end: int | None = None) -> Iterator[tuple[int, bool]]:
+    """Yield the offset of every "From " in data[:end], and whether a line starts there.
+
+    ``bytes.find`` is fast, and faster for "From " than for "\\nFrom ": in a mail archive
+    "From " is nearly always at a line start (or quoted, after ">").
+    """
     end = len(data) if end is None else end
-    if end >= 5 and data.startswith(b"From "):
-        yield 0
-    position = data.find(b"\nFrom ", 0, end)
+    position = data.find(b"From ", 0, end)
     while position >= 0:
-        yield position + 1
-        position = data.find(b"\nFrom ", position + 1, end)
+        yield position, position == 0 or data[position - 1] == 0x0A
+        position = data.find(b"From ", position + 5, end)
 
 
-def _finish(pieces: list[bytes], quoted: re.Pattern[bytes]) -> bytes:
+def _finish(pieces: list[bytes], quoted: re.Pattern[bytes], maybe_quoted: bool = True) -> bytes:
+    """Join a mail's pieces, drop the writer's blank line after it and undo the quoting;
+    ``maybe_quoted`` False: the splitter saw no ``>From `` in them."""
     raw = b"".join(pieces)
     # the writer's blank line between mails is not part of the mail
     if raw.endswith(b"\n\n"):
@@ -307,7 +318,7 @@ def _finish(pieces: list[bytes], quoted: re.Pattern[bytes]) -> bytes:
         raw = raw[:-2]
     elif raw == b"\n":
         raw = b""
-    if b">From " in raw:
+    if maybe_quoted and b">From " in raw:
         raw = quoted.sub(rb"\1", raw)
     return raw
 
