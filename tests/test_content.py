@@ -125,6 +125,50 @@ def test_a_quoted_request_pull_text_makes_no_pull_request(cases: dict[str, Messa
     assert quoting.kind == "reply" and not quoting.is_pull_request
 
 
+# a patch to a test that holds request-pull output: its context lines read like the text
+PATCH_TO_PULL_TEST = b"""From: Ilse Varga <ilse.varga@example.org>
+Subject: [PATCH 2/3] t5150: expect the tag after the URL
+Date: Wed, 4 Mar 2026 10:00:00 +0000
+Message-ID: <20260304100000.2-ilse@example.org>
+In-Reply-To: <20260304100000.0-ilse@example.org>
+
+Signed-off-by: Ilse Varga <ilse.varga@example.org>
+---
+ t/t5150-request-pull.sh | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/t/t5150-request-pull.sh b/t/t5150-request-pull.sh
+index 0a1b2c3..4d5e6f7 100755
+--- a/t/t5150-request-pull.sh
++++ b/t/t5150-request-pull.sh
+@@ -40,7 +40,7 @@ test_expect_success 'pull request' '
+\x20
+ are available in the Git repository at:
+\x20
+   git://git.example.org/upstream.git main
+-  for you to fetch
++  for you to fetch changes up to
+ '
+"""
+
+
+def test_a_diff_context_line_that_reads_like_a_request_is_no_pull_request() -> None:
+    patch = kvmlist.parse_message(PATCH_TO_PULL_TEST)
+    assert isinstance(patch, Patch) and patch.kind == "patch" and patch.index == 2
+    assert patch.pull_url is None and not patch.is_pull_request
+
+
+def test_a_request_pull_text_above_its_patches_is_a_pull_request(
+    cases: dict[str, Message],
+) -> None:
+    # git request-pull -p: the text, then the diff of the whole range
+    head, _, body = cases["pull-request-by-body"].raw.partition(b"\n\n")
+    diff = PATCH_TO_PULL_TEST.partition(b"\ndiff --git")[2]
+    pull = kvmlist.parse_message(head + b"\n\n" + body + b"\ndiff --git" + diff)
+    assert pull.kind == "pull" and pull.has_diff
+    assert pull.pull_url == "https://git.example.org/pub/scm/virt/kvm/kvm-x86.git"
+
+
 def test_a_format_patch_separator_above_the_in_body_from_is_skipped(
     cases: dict[str, Message],
 ) -> None:

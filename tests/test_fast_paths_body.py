@@ -71,7 +71,7 @@ BODY_LINES = [
 
 def _earliest_start(text: str) -> int:
     """The general code: the offset of the first diff start, as split_body finds it."""
-    return body_module._diff_start(text, 0)
+    return body_module.diff_start(text)
 
 
 @settings(max_examples=3000, deadline=None)

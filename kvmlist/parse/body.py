@@ -47,24 +47,30 @@ class BodyParts:
 
 
 def has_diff(text: str) -> bool:
-    """Return True when text holds a diff (git, plain unified, CVS/SVN or binary).
+    """Return True when text holds a diff (git, plain unified, CVS/SVN or binary)."""
+    return a_diff_line(text) >= 0
 
-    The same as ``_diff_start(text, 0) >= 0``, but the first confirmed start of any kind
-    answers: a patch's ``diff --git`` line needs no search for the other kinds above it.
+
+def a_diff_line(text: str) -> int:
+    """Return the offset of a line where a diff starts in text, or -1 when none does.
+
+    ``diff_start(text) >= 0`` tells the same, but here the first confirmed start of any kind
+    answers: a patch's ``diff --git`` line needs no search for the other kinds above it. So
+    the line given may come after the diff's first line (which diff_start gives).
     """
     for prefix, confirm in DIFF_STARTS:
         at = _find_line(text, prefix, 0, len(text))
         while at >= 0:
             if confirm(text, at):
-                return True
+                return at
             at = _find_line(text, prefix, at + 1, len(text))
-    return False
+    return -1
 
 
 def split_body(text: str) -> BodyParts:
     """Return the parts of a body: in-body headers, message, basement, diffstat, diff, signature."""
     headers, lo = in_body_headers(text)
-    diff_at = _diff_start(text, lo)
+    diff_at = diff_start(text, lo)
     end, signature_at = _cut_signature(text, lo, diff_at)
     head_end = end if diff_at < 0 else diff_at
     stat_start, stat_end = _diffstat_span(text, lo, head_end)
@@ -163,7 +169,7 @@ def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     return joined, _skip_blank(text, pos)
 
 
-def _diff_start(text: str, lo: int) -> int:
+def diff_start(text: str, lo: int = 0) -> int:
     """Return the offset of the diff's first line at or after lo, or -1."""
     best = len(text)
     for prefix, confirm in DIFF_STARTS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kvmlist.parse.body import diff_start
 from kvmlist.parse.subject import SubjectInfo
 
 # are available in the Git repository at:      (git request-pull; any case, "git" optional)
@@ -47,12 +48,20 @@ class PullSource:
     branch: str | None
 
 
-def pull_source(body: str) -> PullSource | None:
-    """Return the repository and branch of a request-pull text in body (not quoted), or None."""
-    if "repository at" not in body:
+def pull_source(body: str, diff_at: int = -1) -> PullSource | None:
+    """Return the repository and branch of a request-pull text in body (not quoted), or None.
+
+    The text must come before the diff, as git request-pull writes it: a diff's context
+    line is no request. ``diff_at``: a line where a diff starts (body.a_diff_line's), -1
+    when none does; only the body above it is searched for the text.
+    """
+    end = len(body) if diff_at < 0 else diff_at
+    if body.find("repository at", 0, end) < 0:
         return None
-    for match in RE_PULL_AT.finditer(body):
-        lines = body[match.end() :].lstrip("\n").split("\n", PULL_SOURCE_LINES)
+    if diff_at >= 0:
+        end = diff_start(body)  # the diff's first line, which may come before diff_at
+    for match in RE_PULL_AT.finditer(body, 0, end):
+        lines = body[match.end() : end].lstrip("\n").split("\n", PULL_SOURCE_LINES)
         for line in lines[:PULL_SOURCE_LINES]:
             source = RE_PULL_SOURCE.fullmatch(line.rstrip())
             if source is not None:

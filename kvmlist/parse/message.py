@@ -21,7 +21,7 @@ from kvmlist.models import (
     defer_text_fields,
 )
 from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
-from kvmlist.parse.body import has_diff, in_body_headers, split_body
+from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_body
 from kvmlist.parse.content import has_base64_part, is_robot_report, may_hold_diff, pull_source
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
@@ -127,10 +127,11 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
         return reply
     decoded = _decoded_if_needed(text, headers, info, len(block))
     body = decoded.text if decoded is not None else ""
-    pull = pull_source(body) if decoded is not None else None
+    diff_at = a_diff_line(body) if decoded is not None else -1
+    carries = diff_at >= 0
+    pull = pull_source(body, diff_at) if decoded is not None else None
     if pull is not None:
         common.update(pull_url=pull.url, pull_branch=pull.branch)
-    carries = decoded is not None and has_diff(body)
     kind = _kind(info, common, body, carries)
     message: Message
     if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
