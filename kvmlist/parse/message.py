@@ -47,12 +47,18 @@ RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILIN
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
-#: The models' validators, called directly: model_validate's keyword handling costs a tenth
-#: of a mail's validation. Asking for them builds them (the models defer it to first use).
-_validate_message = Message.__pydantic_validator__.validate_python
-_validate_patch = Patch.__pydantic_validator__.validate_python
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
+
+
+@functools.cache
+def _validators() -> tuple[Callable[[Any], Message], Callable[[Any], Patch]]:
+    """The models' validators, called directly: model_validate's keyword handling costs a
+    tenth of a mail's validation. Built on the first parse, as the models defer them."""
+    return (
+        Message.__pydantic_validator__.validate_python,
+        Patch.__pydantic_validator__.validate_python,
+    )
 
 
 def parse_message(raw: bytes, *, strict: bool = False) -> Message:
@@ -126,7 +132,7 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     if info.is_reply:  # all a reply's body tells is has_diff, computed on first read
         kind = _kind(info, common, "", False)
         common.update(kind=kind, has_diff=False, defects=defects.frozen())
-        reply = defer_reply_fields(_validate_message(common))
+        reply = defer_reply_fields(_validators()[0](common))
         _keep_body_form(reply, raw, text, block, headers)
         return reply
     decoded = _decoded_if_needed(text, headers, info, len(block))
@@ -142,7 +148,7 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
         message = _patch(decoded, info, kind, common, defects, carries)
     else:
         common.update(kind=kind, has_diff=carries, defects=defects.frozen())
-        message = _validate_message(common)
+        message = _validators()[0](common)
     _keep_body_form(message, raw, text, block, headers)
     return message
 
@@ -447,7 +453,7 @@ def _patch(
         "diffstat": None,
         "has_diff": carries,
     }
-    patch = _validate_patch(fields)
+    patch = _validators()[1](fields)
     return defer_text_fields(patch)
 
 
