@@ -19,20 +19,25 @@ class DefectLog(list[Defect]):
     their counts, in the order each kind first occurred.
     """
 
+    #: Each kind's count, made by the first record: most mails have no defect, and every
+    #: mail's parse makes a log or two (an empty one now costs a third of what it did).
+    _counts: dict[str, int] | None = None
+
     def __init__(self, defects: Iterable[Defect] = ()) -> None:
-        super().__init__()
-        self._counts: dict[str, int] = {}
-        if defects:
+        if defects:  # list.__new__ made the list empty
             self.extend(defects)
 
     def append(self, defect: Defect) -> None:
         """Record a defect; a kind seen before only adds to its count."""
-        seen = self._counts.get(defect.kind)
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = {}
+        seen = counts.get(defect.kind)
         if seen is None:
-            self._counts[defect.kind] = defect.count
+            counts[defect.kind] = defect.count
             super().append(defect)
         else:
-            self._counts[defect.kind] = seen + defect.count
+            counts[defect.kind] = seen + defect.count
 
     def extend(self, defects: Iterable[Defect]) -> None:
         """Record several defects."""
@@ -41,20 +46,22 @@ class DefectLog(list[Defect]):
 
     def add(self, kind: DefectKind, detail: str = "") -> None:
         """Record a defect by kind, building no object when the kind was seen before."""
-        seen = self._counts.get(kind)
-        if seen is None:
+        counts = self._counts
+        seen = None if counts is None else counts.get(kind)
+        if counts is None or seen is None:
             self.append(Defect(kind=kind, detail=detail))
         else:
-            self._counts[kind] = seen + 1
+            counts[kind] = seen + 1
 
     def frozen(self) -> tuple[Defect, ...]:
         """Return the defects, each kind once with its count, in order of first occurrence."""
         if not self:  # most mails
             return ()
+        counts = self._counts or {}  # {} only if list methods bypassed append
         return tuple(
             d
-            if self._counts[d.kind] == d.count
-            else d.model_copy(update={"count": self._counts[d.kind]})
+            if counts.get(d.kind, d.count) == d.count
+            else d.model_copy(update={"count": counts[d.kind]})
             for d in self
         )
 
