@@ -110,15 +110,15 @@ def parse_subject(subject: str) -> SubjectInfo:
 
 def _read_subject(subject: str) -> SubjectInfo:
     text = " ".join(subject.split())
+    common = RE_COMMON_PREFIX.match(text)  # starts "[" or "Re: [": neither check below can
+    if common is not None and not text.endswith(")"):
+        return _common_info(text, common)  # nearly every patch and its replies
     doubled = RE_DOUBLED_SUBJECT.match(text)
     if doubled is not None and text.startswith("[", doubled.end()):
         return _read_subject(text[doubled.end() :])._replace(subject=text)
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
         info = _read_subject("[" + text)
         return info._replace(subject=text) if info.is_patch else _plain(text)
-    common = RE_COMMON_PREFIX.match(text)
-    if common is not None and not text.endswith(")"):
-        return _common_info(text, common)  # nearly every patch and its replies
     state = _State()
     if common is not None:
         pos = _read_common_prefix(common, state)
