@@ -7,7 +7,7 @@ import re
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kvmlist.parse import subject as subject_module
@@ -350,11 +350,35 @@ COMMON_SHAPE = st.tuples(
 ).map(lambda p: f"{p[0]}[{p[1]}PATCH{p[2]}{p[3]}] {p[4]}")
 
 
-@given(st.one_of(COMMON_SHAPE, SUBJECTS))
-def test_fast_path_agrees_with_the_general_grammar(subject: str) -> None:
-    fast = parse_subject(subject)
-    with mock.patch.object(subject_module, "RE_COMMON_PREFIX", re.compile(r"(?!)")):
-        general = parse_subject(subject)
+# Re: [Intel-wired-lan] [PATCH iwl-next v2 3/5] title   (leading groups read once a series)
+GROUPS = [
+    "[Intel-wired-lan]", "[PATCH iwl-next v2 3/5]", "[PATCH v2 net-next 0/4]",
+    "[kvm-unit-tests PATCH 1/3]", "[RFC PATCH]", "[GIT PULL]", "[PULL 2/9]", "[PATCH 1 of 3]",
+    "[v3]", "[syzbot]", "[linux-next:master 6/13]", "[ , ]", "[PATCHv2 4/4]", "[RESENDv2]",
+    "[PATCH v5.1 2/7]", "[x",
+]  # fmt: skip
+TITLES = [
+    "ice: fix the thing", ": z", "[x] y", "Re: x", "re: [PATCH] x", "x (v3)", "(v2)", "r: x",
+    "Fwd: x", "x]", "[", "AW: y", "PATCH v2 1/2] lost",
+]  # fmt: skip
+GROUPS_SHAPE = st.tuples(
+    st.sampled_from(["", "Re: ", "RE: ", "Fwd: "]),
+    st.lists(st.sampled_from(GROUPS), min_size=1, max_size=4),
+    st.one_of(st.sampled_from(TITLES), st.text()),
+).map(lambda p: f"{p[0]}{' '.join(p[1])} {p[2]}")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(COMMON_SHAPE, GROUPS_SHAPE, SUBJECTS))
+def test_fast_paths_agree_with_the_general_grammar(subject: str) -> None:
+    # read uncached: parse_subject would give the first reading back
+    fast = subject_module._read_subject(subject)
+    never = re.compile(r"(?!)")
+    with (
+        mock.patch.object(subject_module, "RE_COMMON_PREFIX", never),
+        mock.patch.object(subject_module, "RE_LEADING_GROUPS", never),
+    ):
+        general = subject_module._read_subject(subject)
     assert fast == general
 
 

@@ -44,6 +44,8 @@ RE_COMMON_PREFIX = re.compile(
     r"(?P<reply>R[Ee]: )?\[(?P<rfc>RFC )?PATCH(?: v(?P<version>[0-9]{1,4}))?"
     r"(?: (?P<index>[0-9]{1,4})/(?P<total>[0-9]{1,4}))?\] (?![\[:])"
 )
+# Re: [Intel-wired-lan] [PATCH iwl-next v2 3/5]   (closed groups, each and the title apart)
+RE_LEADING_GROUPS = re.compile(r"(?:R[Ee]: )?(?:\[[^\[\]]{1,200}\] ){1,8}")
 # PATCH v2 1/3 title without end (tokens of a group that never closes)
 RE_BARE_TOKEN = re.compile(r"[^\s,\[\]]+")
 # net: dsa: fix thing (v3)       (matched from the last "(")
@@ -113,6 +115,34 @@ def _read_subject(subject: str) -> SubjectInfo:
     common = RE_COMMON_PREFIX.match(text)  # starts "[" or "Re: [": neither check below can
     if common is not None and not text.endswith(")"):
         return _common_info(text, common)  # nearly every patch and its replies
+    groups = RE_LEADING_GROUPS.match(text)
+    if groups is not None and _title_stands_apart(text[groups.end() :]):
+        info = _cached_groups(groups.group())  # the groups of a series' mails repeat
+        return SubjectInfo(text, text[groups.end() :], *info[2:])
+    return _read_general(text, common)
+
+
+def _title_stands_apart(title: str) -> bool:
+    """Whether the grammar reads a title after leading groups without looking into it: it
+    opens no group, takes no ":" or marker after the groups, and ends in no "(v2)"."""
+    return (
+        not title.startswith(("[", ":"))
+        and not title.endswith(")")
+        and RE_MARKER.match(title) is None
+    )
+
+
+def _read_groups(groups: str) -> SubjectInfo:
+    """What the grammar reads from leading groups (RE_LEADING_GROUPS), before any title."""
+    return _read_general(groups + "x", RE_COMMON_PREFIX.match(groups))
+
+
+_cached_groups = functools.lru_cache(maxsize=4096)(_read_groups)
+
+
+def _read_general(text: str, common: re.Match[str] | None) -> SubjectInfo:
+    """The whole grammar, for a subject with its blanks normalised (RE_COMMON_PREFIX's
+    match of it given)."""
     doubled = RE_DOUBLED_SUBJECT.match(text)
     if doubled is not None and text.startswith("[", doubled.end()):
         return _read_subject(text[doubled.end() :])._replace(subject=text)
