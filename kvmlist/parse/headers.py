@@ -109,19 +109,24 @@ PARSED_FIELDS = frozenset(
 
 
 def scan_headers(
-    block: bytes, defects: list[Defect], wanted: frozenset[str] | None = PARSED_FIELDS
+    block: bytes,
+    defects: list[Defect],
+    wanted: frozenset[str] | None = PARSED_FIELDS,
+    *,
+    plain: bool | None = None,
 ) -> Headers:
     """Return the fields of a header block; odd lines become defects, never errors.
 
     Only the ``wanted`` fields are decoded and kept (all of them with ``wanted=None``).
     Defects reach a plain list collapsed (a kind once, with its count), as in a DefectLog.
+    ``plain``: whether the block is plain (see :func:`is_plain`), when a scan found it so.
     """
     if not isinstance(defects, DefectLog):
         log = DefectLog()
-        headers = scan_headers(block, log, wanted)
+        headers = scan_headers(block, log, wanted, plain=plain)
         defects.extend(log.frozen())
         return headers
-    if is_plain(block):
+    if plain or (plain is None and is_plain(block)):
         return _scan_plain(block, defects, wanted)
     headers = _scan_lines(block, defects, wanted)
     headers.plain = False

@@ -338,7 +338,7 @@ def _sender(
     real_from = decode_words(original, defects) if original else None
     replies_to = decode_words(reply_to, defects) if reply_to else None
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
-    cc = ", ".join(scan_headers(block, [], CC).get_all("cc"))
+    cc = ", ".join(scan_headers(block, [], CC, plain=headers.plain).get_all("cc"))
     person, repair = unmunge(
         person, real_from, replies_to, list_id, cc=decode_words(cc, defects) if cc else None
     )
