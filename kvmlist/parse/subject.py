@@ -134,7 +134,8 @@ def _title_stands_apart(title: str) -> bool:
 
 def _read_groups(groups: str) -> SubjectInfo:
     """What the grammar reads from leading groups (RE_LEADING_GROUPS), before any title."""
-    return _read_general(groups + "x", RE_COMMON_PREFIX.match(groups))
+    text = groups + "x"  # a title that stands apart: the grammar reads it as any other
+    return _read_general(text, RE_COMMON_PREFIX.match(text))
 
 
 _cached_groups = functools.lru_cache(maxsize=4096)(_read_groups)

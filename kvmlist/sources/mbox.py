@@ -137,11 +137,11 @@ def dated_separators(data: bytes, end: int, *, at_line_start: bool) -> Iterator[
 def _split_blocks(blocks: Iterable[bytes], budget: _Budget) -> Iterator[bytes]:
     """Yield each mail of an mboxrd, separator line dropped, quoting undone.
 
-    Reads large blocks and finds ``From `` with ``bytes.find``, several times faster than
-    iterating over lines in Python: one search finds both the lines that may separate mails
-    and the ``>From `` of quoted lines, so only mails that hold one are searched again. A
-    block without a line end (a hostile or huge line) is set aside whole, so long lines
-    cost linear time.
+    Reads large blocks and searches them for ``From `` (:func:`_from_words`), several times
+    faster than iterating over lines in Python: one search finds both the lines that may
+    separate mails and the ``>From `` of quoted lines, so only mails that hold one are
+    searched again. A block without a line end (a hostile or huge line) is set aside whole,
+    so long lines cost linear time.
     """
     name = budget.name
     current: list[bytes] | None = None
