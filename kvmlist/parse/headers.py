@@ -225,7 +225,7 @@ def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
         found.insert(0, head.groups())
     for name, value in found:
         if "\n" in value:
-            data = " ".join(part.strip(BLANKS) for part in value.split("\n"))
+            data = " ".join([part.strip(BLANKS) for part in value.split("\n")])
         else:
             data = value.strip(BLANKS)
         if clean:
