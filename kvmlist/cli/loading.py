@@ -18,7 +18,7 @@ from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.reader import parse_raw
+from kvmlist.sources.reader import inbox_raws, parse_raw
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
 
@@ -114,8 +114,9 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
         raise UsageError("give a SOURCE or --inbox, not both")
     if inbox:
         commit_range = getattr(args, "commits", None)
-        since, until = getattr(args, "since", None), getattr(args, "until", None)
-        return _archive_raws(inbox, commit_range, _date(since, "--since"), _date(until, "--until"))
+        since = _date(getattr(args, "since", None), "--since")
+        until = _date(getattr(args, "until", None), "--until")
+        return inbox_raws(inbox, commit_range, since=since, until=until)
     if not args.source:
         raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
     spec = classify_source(args.source)
@@ -124,20 +125,8 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     if spec.kind == "maildir":
         return iter_maildir(args.source)
     if spec.kind == "inbox":
-        return _archive_raws(args.source)
+        return inbox_raws(args.source)
     return iter_raw_messages(args.source)
-
-
-def _archive_raws(
-    inbox: str,
-    commit_range: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> Iterator[bytes]:
-    from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
-
-    mails = iter_archive(inbox, commit_range, since=since, until=until)
-    return (mail.raw for mail in mails)
 
 
 def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:

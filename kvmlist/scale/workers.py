@@ -305,9 +305,9 @@ def _mails(raws: Mails) -> Iterable[bytes]:
     if spec.kind == "maildir":
         return iter_maildir(spec.location)
     if spec.kind == "inbox":
-        from kvmlist.sources.public_inbox import iter_archive  # git: only for an archive
+        from kvmlist.sources.reader import inbox_raws
 
-        return (mail.raw for mail in iter_archive(spec.location))
+        return inbox_raws(spec.location)
     return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 
 

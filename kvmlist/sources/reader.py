@@ -95,10 +95,22 @@ def read_inbox(
     B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time.
     ``answers=False``: see parse_raw.
     """
+    raws = inbox_raws(inbox, commit_range, since=since, until=until)
+    return parse_raw(raws, strict=strict, answers=answers)
+
+
+def inbox_raws(
+    inbox: str | os.PathLike[str],
+    commit_range: str | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[bytes]:
+    """Yield the raw mails of a local public-inbox archive, as :func:`read_inbox` reads them."""
     from kvmlist.sources.public_inbox import iter_archive  # git: loaded for an archive only
 
     mails = iter_archive(inbox, commit_range, since=since, until=until)
-    return parse_raw((mail.raw for mail in mails), strict=strict, answers=answers)
+    return (mail.raw for mail in mails)
 
 
 class Counted(Generic[T]):
