@@ -70,14 +70,23 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["plain", "xz", "file object"])
+@pytest.fixture(params=["plain", "xz", "xz blocks", "file object"])
 def source(request: pytest.FixtureRequest, large: Path, tmp_path: Path) -> Path | str:
-    """The large mbox as a plain file, an .xz file, or "file object" (opened by the test)."""
-    if request.param == "xz":
+    """The large mbox as a plain file, an .xz file of one block or of many (which workers
+    decompress themselves), or "file object" (opened by the test)."""
+    if request.param.startswith("xz"):
+        data = large.read_bytes()
         packed = tmp_path / "large.mbox.xz"
-        packed.write_bytes(lzma.compress(large.read_bytes()))
+        pieces = 1 if request.param == "xz" else 23  # cut anywhere, mostly inside mails
+        packed.write_bytes(xz_streams(data, range(0, len(data), -(-len(data) // pieces))))
         return packed
     return large if request.param == "plain" else str(large)
+
+
+def xz_streams(data: bytes, starts: Iterable[int]) -> bytes:
+    """data as .xz streams one after the other (one block each), cut at ``starts``."""
+    cuts = sorted({0, *starts, len(data)})
+    return b"".join(lzma.compress(data[a:b]) for a, b in itertools.pairwise(cuts))
 
 
 def test_models_from_two_workers_equal_the_sequential_ones(raws: list[bytes]) -> None:
@@ -206,23 +215,28 @@ LINES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lines=st.lists(LINES, max_size=60),
     block=st.integers(8, 64),
     chunk=st.integers(1, 200),
-    plain=st.booleans(),
+    form=st.sampled_from(["plain", "xz", "xz blocks"]),
+    starts=st.lists(st.integers(0, 2000), max_size=6),
 )
 def test_slices_split_into_exactly_the_sequential_mails(
     tmp_path_factory: pytest.TempPathFactory,
     lines: list[bytes],
     block: int,
     chunk: int,
-    plain: bool,
+    form: str,
+    starts: list[int],
 ) -> None:
     data = b"From a 1:00\n" + b"".join(lines)
     path = tmp_path_factory.mktemp("cut") / "m.mbox"
-    path.write_bytes(data if plain else lzma.compress(data))
+    if form == "xz blocks":  # cut anywhere, empty streams too: workers decompress blocks
+        path.write_bytes(xz_streams(data, [start % (len(data) + 1) for start in starts]))
+    else:
+        path.write_bytes(data if form == "plain" else lzma.compress(data))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mbox_source, "BLOCK", block)
         patch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", chunk)

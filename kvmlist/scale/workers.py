@@ -3,7 +3,9 @@
 Given an mbox, the parent process does not split it: it only finds a mail separator every
 CHUNK_BYTES and hands each worker a slice of the archive — a byte range that the worker
 reads itself from a plain file, or the decompressed bytes of a compressed file or a stream
-(decompression stays in the parent). The worker splits its slice with the same splitter
+(decompression stays in the parent). An .xz file of several blocks (``xz -T``) is not
+even decompressed by the parent: each worker decompresses a run of blocks and cuts it
+itself (:mod:`kvmlist.scale.xz_parts`). The worker splits its slice with the same splitter
 :func:`kvmlist.read_mbox` uses, so the mails are exactly the sequential ones. Mails given
 one by one (an iterable of raw bytes: Maildir, public-inbox, a list) go to the workers in
 batches.
@@ -33,10 +35,12 @@ from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
+from kvmlist.scale.xz_parts import XzPart, read_part, xz_parts
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.spec import SourceSpec, classify_source
+from kvmlist.sources.xz_blocks import STREAM_MAGIC, read_blocks
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -77,7 +81,7 @@ class _Slice(NamedTuple):
     name: str
 
 
-_Job = _Range | _Slice | list[bytes]
+_Job = _Range | _Slice | XzPart | list[bytes]
 
 
 def parse_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Iterator[Message]:
@@ -318,6 +322,11 @@ def _jobs(raws: Mails) -> Generator[_Job, None, None]:
         yield from _batches(_mails(raws))
         return
     name = mbox._name(raws)  # type: ignore[arg-type]
+    if spec.is_local_file:
+        parts = _xz_parts(spec.location, name)
+        if parts is not None:  # workers decompress blocks of their own
+            yield from parts
+            return
     with open_binary(raws) as stream:  # type: ignore[arg-type]
         path = spec.location
         # a plain file's own handle (not a decompressing wrapper, not stdin): workers read it
@@ -350,6 +359,21 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
             raise _no_cut(name, start)
         else:
             index += 1
+
+
+def _xz_parts(path: str, name: str) -> list[XzPart] | None:
+    """The parts of an .xz file of several blocks (see kvmlist.scale.xz_parts); None for
+    any other file, or one whose index cannot be read (it is then read serially)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(STREAM_MAGIC)) != STREAM_MAGIC:
+                return None
+            blocks = read_blocks(handle)
+    except OSError:
+        return None  # open_binary says why, as for any file
+    if blocks is None or len(blocks) < 2:
+        return None
+    return list(xz_parts(path, blocks, CHUNK_BYTES, name))
 
 
 def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
@@ -520,11 +544,21 @@ def _until_failure(messages: Iterator[Message], stopped: list[Exception]) -> Ite
 def _job_mails(job: _Job) -> Iterator[bytes]:
     if isinstance(job, list):
         return iter(job)
+    if isinstance(job, XzPart):
+        return _part_mails(job)
     if isinstance(job, _Range):
         mails = _range_mails(job)
     else:
         mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
     return mails if job.complete else _all_but_last(mails)
+
+
+def _part_mails(job: XzPart) -> Iterator[bytes]:
+    """The mails of a part of an .xz file, decompressed here; then its error, if any."""
+    data, position, complete, error = read_part(job)
+    yield from _job_mails(_Slice(data, position, complete, job.name))
+    if error is not None:
+        raise error
 
 
 def _range_mails(job: _Range) -> Iterator[bytes]:

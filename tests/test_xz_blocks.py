@@ -1,0 +1,285 @@
+"""Blocks of an .xz archive, read from its index and decompressed by worker processes.
+
+The index is untrusted: every lie it can tell (sizes, counts, offsets, checksums) must end
+in the serial read or a SourceError, never in lost or invented mails or unbounded memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import lzma
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+import kvmlist.scale.workers
+from kvmlist.scale.workers import parse_in_workers
+from kvmlist.scale.xz_parts import XzPart
+from kvmlist.sources import mbox as mbox_source
+from kvmlist.sources.mbox import iter_raw_messages
+from kvmlist.sources.xz_blocks import PIECE_BYTES, decompress_block, read_blocks
+
+from .conftest import KVMARM, mail, mbox, need
+from .test_parallel import generated_mails, xz_streams
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 8192)
+
+
+@pytest.fixture(scope="module")
+def data() -> bytes:
+    return mbox(*generated_mails(120))
+
+
+def _pieces(data: bytes, count: int) -> list[int]:
+    return list(range(0, len(data), -(-len(data) // count)))
+
+
+def test_the_blocks_of_streams_one_after_the_other(data: bytes, tmp_path: Path) -> None:
+    starts = _pieces(data, 5)
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, starts))
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+        assert blocks is not None
+        assert [block.position for block in blocks] == starts
+        pieces = [b"".join(decompress_block(handle, block)) for block in blocks]
+    assert [len(piece) for piece in pieces] == [block.size for block in blocks]
+    assert b"".join(pieces) == data
+
+
+def test_workers_decompress_the_blocks_and_give_the_sequential_mails(
+    data: bytes, tmp_path: Path
+) -> None:
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, _pieces(data, 7)))
+    jobs = list(kvmlist.scale.workers._jobs(path))
+    assert len(jobs) >= 5 and all(isinstance(job, XzPart) for job in jobs)
+    assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
+    single = tmp_path / "one.mbox.xz"  # one block: decompressed by the parent, as before
+    single.write_bytes(lzma.compress(data))
+    assert not any(isinstance(job, XzPart) for job in kvmlist.scale.workers._jobs(single))
+
+
+def test_a_block_that_starts_inside_a_line_that_looks_like_a_separator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the second block starts at the "From" of "xxFrom jane@... 10:00:00 2026": no mail
+    # starts there, whatever both parts that share the border see of it
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1)  # a part per block
+    body = "x" * 5000 + "xxFrom jane@example.org Tue Mar  3 10:00:00 2026\n" + "y" * 9000
+    data = mbox(*(mail(f"[PATCH] n{n}", body, message_id=f"<{n}@x>") for n in range(4)))
+    border = data.index(b"From jane")
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, [border, border + 8000, 2 * border]))
+    sequential = list(iter_raw_messages(path))
+    assert len(sequential) == 4
+    assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
+    cut = [raw for job in kvmlist.scale.workers._jobs(path) for raw in _mails(job)]
+    assert cut == sequential
+
+
+def _mails(job: object) -> list[bytes]:
+    return list(kvmlist.scale.workers._job_mails(job))  # type: ignore[arg-type]
+
+
+# --- an index that lies ------------------------------------------------------------------------
+
+
+def _vli(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    return bytes(out + bytes([value]))
+
+
+def _relisted(stream: bytes, records: list[tuple[int, int]]) -> bytes:
+    """One xz stream with its index replaced by ``records`` (Unpadded Size, uncompressed
+    size), every checksum made right again: only the sizes lie."""
+    backward = (struct.unpack("<I", stream[-8:-4])[0] + 1) * 4
+    body = stream[: -12 - backward]
+    index = b"\x00" + _vli(len(records)) + b"".join(_vli(u) + _vli(s) for u, s in records)
+    index += b"\x00" * (-len(index) % 4)
+    index += struct.pack("<I", zlib.crc32(index))
+    field = struct.pack("<I", len(index) // 4 - 1) + stream[-4:-2]
+    return body + index + struct.pack("<I", zlib.crc32(field)) + field + b"YZ"
+
+
+def _record(stream: bytes) -> tuple[int, int]:
+    """The (Unpadded Size, uncompressed size) of a one-block stream."""
+    with_index = _index_of(stream)
+    unpadded, at = _read_vli(with_index, 2)
+    size, _ = _read_vli(with_index, at)
+    return unpadded, size
+
+
+def _index_of(stream: bytes) -> bytes:
+    backward = (struct.unpack("<I", stream[-8:-4])[0] + 1) * 4
+    return stream[-12 - backward : -12]
+
+
+def _read_vli(data: bytes, at: int) -> tuple[int, int]:
+    value = 0
+    for shift in itertools.count(0, 7):
+        value |= (data[at] & 0x7F) << shift
+        at += 1
+        if data[at - 1] < 0x80:
+            return value, at
+    raise AssertionError
+
+
+def _two_streams(data: bytes) -> tuple[bytes, bytes, int]:
+    half = len(data) // 2
+    return lzma.compress(data[:half]), lzma.compress(data[half:]), half
+
+
+@pytest.mark.parametrize("change", [+1, -1, +100_000])
+def test_a_block_that_holds_other_than_its_index_says_is_a_source_error(
+    data: bytes, tmp_path: Path, change: int
+) -> None:
+    first, second, half = _two_streams(data)
+    unpadded, size = _record(second)
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(first + _relisted(second, [(unpadded, size + change)]))
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+        assert blocks is not None and blocks[1].size == size + change  # checksums are right
+        with pytest.raises(lzma.LZMAError):
+            b"".join(decompress_block(handle, blocks[1]))
+    parallel: list[kvmlist.Message] = []
+    with pytest.raises(kvmlist.SourceError, match=r"m\.mbox\.xz: cannot read"):
+        parallel.extend(parse_in_workers(path, 2))
+    good = list(kvmlist.read_mbox(_plain(data, tmp_path)))
+    assert parallel == good[: len(parallel)]  # the mails before the damage, none invented
+    assert len(parallel) >= data[:half].count(b"\nFrom mboxrd@z ") > 0  # those of the first
+
+
+def _plain(data: bytes, tmp_path: Path) -> Path:
+    path = tmp_path / "plain.mbox"
+    path.write_bytes(data)
+    return path
+
+
+def test_a_block_far_larger_than_its_index_says_is_stopped_early(tmp_path: Path) -> None:
+    huge = lzma.compress(b"\n" * (64 << 20))  # 64 MiB of newlines in 10 kB
+    unpadded, _ = _record(huge)
+    path = tmp_path / "bomb.xz"
+    path.write_bytes(lzma.compress(b"From a 1:00\n\n") + _relisted(huge, [(unpadded, 100)]))
+    given = 0
+    with open(path, "rb") as handle, pytest.raises(lzma.LZMAError, match="more than"):
+        blocks = read_blocks(handle)
+        assert blocks is not None
+        for piece in decompress_block(handle, blocks[1]):
+            given += len(piece)
+    assert given <= 100 + PIECE_BYTES  # memory stays bounded by what the index says
+
+
+def _rewritten(stream: bytes, at: int, value: bytes) -> bytes:
+    return stream[:at] + value + stream[at + len(value) :]
+
+
+@pytest.mark.parametrize(
+    "lie",
+    [
+        "index checksum",
+        "footer checksum",
+        "count",
+        "backward size",
+        "block too large",
+        "unpadded too small",
+        "stream header",
+        "padding",
+        "truncated",
+        "trailing bytes",
+    ],
+)
+def test_an_index_that_cannot_be_checked_leaves_the_file_to_the_serial_read(
+    data: bytes, tmp_path: Path, lie: str
+) -> None:
+    first, second, _ = _two_streams(data)
+    unpadded, size = _record(second)
+    index_at = len(second) - 12 - len(_index_of(second))
+    damaged = {
+        "index checksum": lambda: _rewritten(second, len(second) - 13, b"\x00"),
+        "footer checksum": lambda: _rewritten(second, len(second) - 12, b"\xff\xff"),
+        "count": lambda: _relisted(second, [(unpadded, size)] * 3),  # three, one block there
+        "backward size": lambda: _rewritten(second, len(second) - 8, b"\xff\xff\xff\x0f"),
+        "block too large": lambda: _relisted(second, [(unpadded, 1 << 40)]),
+        "unpadded too small": lambda: _relisted(second, [(3, size)]),
+        "stream header": lambda: _rewritten(second, 7, b"\x0a"),
+        "padding": lambda: second + b"\x00" * 4,  # the serial read stops at padding
+        "truncated": lambda: second[: index_at + 3],
+        "trailing bytes": lambda: second + b"garbage!",
+    }[lie]()
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(first + damaged)
+    with open(path, "rb") as handle:
+        assert read_blocks(handle) is None
+    assert not any(isinstance(job, XzPart) for job in _jobs_or_error(path))
+    assert _outcome(parse_in_workers(path, 2)) == _outcome(kvmlist.read_mbox(path))
+
+
+def _jobs_or_error(path: Path) -> list[object]:
+    try:
+        return list(kvmlist.scale.workers._jobs(path))
+    except kvmlist.SourceError:
+        return []
+
+
+def _outcome(messages: object) -> tuple[list[kvmlist.Message], str]:
+    read: list[kvmlist.Message] = []
+    try:
+        read.extend(messages)  # type: ignore[call-overload]
+    except kvmlist.SourceError as error:
+        return read, str(error)
+    return read, ""
+
+
+def test_a_damaged_block_gives_the_mails_before_it_then_the_error(
+    data: bytes, tmp_path: Path
+) -> None:
+    starts = _pieces(data, 6)
+    packed = bytearray(xz_streams(data, starts))
+    path = tmp_path / "m.mbox.xz"
+    with open(_write(path, bytes(packed)), "rb") as handle:
+        blocks = read_blocks(handle)
+    assert blocks is not None
+    fourth = blocks[3]
+    packed[fourth.offset + fourth.unpadded // 2] ^= 0x55  # inside its compressed data
+    path.write_bytes(bytes(packed))
+    parallel: list[kvmlist.Message] = []
+    with pytest.raises(kvmlist.SourceError, match=r"m\.mbox\.xz: cannot read"):
+        parallel.extend(parse_in_workers(path, 2))
+    good = list(kvmlist.read_mbox(_plain(data, tmp_path)))
+    assert parallel == good[: len(parallel)]
+    before = data[: fourth.position].count(b"\nFrom mboxrd@z ")  # mails ended before it
+    assert len(parallel) >= before - 1 > 0
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.corpus
+def test_the_blocks_of_a_real_archive_decompress_to_the_archive() -> None:
+    path = need(KVMARM)
+    whole, blocks_hash = hashlib.sha256(), hashlib.sha256()
+    with lzma.open(path) as stream:
+        for piece in iter(lambda: stream.read(1 << 20), b""):
+            whole.update(piece)
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+        assert blocks is not None and len(blocks) > 1  # written by xz -T
+        for block in blocks:
+            for piece in decompress_block(handle, block):
+                blocks_hash.update(piece)
+    assert blocks_hash.digest() == whole.digest()
