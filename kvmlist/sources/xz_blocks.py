@@ -28,7 +28,7 @@ EDGE = 12
 #: The largest index read (a 4 MB index lists ~500,000 blocks).
 MAX_INDEX_BYTES = 4 << 20
 #: The most a block may hold to be read by blocks: a worker keeps a block in memory.
-MAX_BLOCK_BYTES = 256 << 20
+MAX_BLOCK_BYTES = 64 << 20
 #: Compressed bytes handed to the decompressor at a time.
 READ_BYTES = 256 << 10
 #: The most decompressed bytes given at a time (a reader that wants only a block's first
