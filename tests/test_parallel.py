@@ -32,6 +32,7 @@ from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
+from .inbox_builder import build_epoch
 
 
 @pytest.fixture(autouse=True)
@@ -458,3 +459,95 @@ def _cut_in_half(mbox_path: Path, tmp_path: Path) -> Path:
     path = tmp_path / "cut.mbox.xz"
     path.write_bytes(packed[: len(packed) // 2])
     return path
+
+
+# --- a public-inbox archive: the parent lists the mails, the workers read them from git ---
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A v2 inbox of two epochs, a deletion in each, 80 mails in all."""
+    root = tmp_path_factory.mktemp("inbox")
+    (root / "git").mkdir()
+    mails = list(generated_mails(80))
+    for number, part in enumerate((mails[:50], mails[50:])):
+        entries: list[tuple[str, bytes | None, int]] = [
+            ("m", raw, 1772528400 + 60 * i) for i, raw in enumerate(part)
+        ]
+        entries.insert(7, ("d", b"deleted\n", 1772528400 + 400))
+        build_epoch(root / "git" / f"{number}.git", entries)
+    return root
+
+
+def test_an_inbox_read_by_the_workers_gives_the_sequential_mails(archive: Path) -> None:
+    jobs = list(kvmlist.scale.workers._jobs(archive))  # batches of CHUNK (4) per epoch
+    assert len(jobs) == 13 + 8 and all(
+        isinstance(job, kvmlist.scale.workers._InboxBatch) for job in jobs
+    )
+    sequential = list(kvmlist.read_inbox(archive))
+    assert len(sequential) == 80
+    assert list(parse_in_workers(archive, 2)) == sequential
+    assert render_report_in_workers(archive, 2) == kvmlist.render_report(sequential)
+
+
+def test_an_inbox_whose_git_fails_gives_the_sequential_mails_then_the_error(
+    archive: Path, tmp_path: Path
+) -> None:
+    # epoch 0 lost three mails' blobs (left out), epoch 1 a commit (git log fails)
+    import shutil
+
+    broken = tmp_path / "inbox"
+    shutil.copytree(archive, broken)
+    for epoch in ("0.git", "1.git"):
+        _unpack(broken / "git" / epoch)
+    listed = _git(broken / "git" / "0.git", "log", "--reverse", "--format=%H:m", "--", "m")
+    blobs = _git(broken / "git" / "0.git", "rev-parse", *listed.split()[10:40:10]).split()
+    commits = _git(broken / "git" / "1.git", "rev-list", "HEAD").split()
+    for git_dir, sha in [("0.git", blob) for blob in blobs] + [("1.git", commits[15])]:
+        (broken / "git" / git_dir / "objects" / sha[:2] / sha[2:]).unlink()
+    sequential, parallel = [], []
+    with pytest.raises(kvmlist.SourceError, match="git log in") as expected:
+        sequential.extend(kvmlist.read_inbox(broken))
+    with pytest.raises(kvmlist.SourceError) as raised:
+        parallel.extend(parse_in_workers(broken, 2))
+    assert len(sequential) == 50 - 3
+    assert parallel == sequential
+    assert str(raised.value) == str(expected.value)
+
+
+def _git(git_dir: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def _unpack(git_dir: Path) -> None:
+    """Turn the epoch's pack into loose objects, so that single objects can be lost."""
+    packs = git_dir / "objects" / "pack"
+    for pack in list(packs.glob("*.pack")):
+        data = pack.read_bytes()
+        for path in packs.glob(pack.stem + ".*"):
+            path.unlink()
+        subprocess.run(
+            ["git", f"--git-dir={git_dir}", "unpack-objects", "-q"], input=data, check=True
+        )
+
+
+def test_stopping_early_leaves_no_git_behind(archive: Path) -> None:
+    first = list(itertools.islice(parse_in_workers(archive, 2), 3))
+    assert first == list(itertools.islice(kvmlist.read_inbox(archive), 3))
+    assert not [command for command in _children() if b"git" in command]
+
+
+def _children() -> list[bytes]:
+    """The command lines of this process's children (Linux)."""
+    import contextlib
+    import os
+
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):  # gone meanwhile
+                found.append(Path(f"/proc/{pid}/cmdline").read_bytes())
+    return found

@@ -6,9 +6,10 @@ reads itself from a plain file, or the decompressed bytes of a compressed file o
 (decompression stays in the parent). An .xz file of several blocks (``xz -T``) is not
 even decompressed by the parent: each worker decompresses a run of blocks and cuts it
 itself (:mod:`kvmlist.scale.xz_parts`). The worker splits its slice with the same splitter
-:func:`kvmlist.read_mbox` uses, so the mails are exactly the sequential ones. Mails given
-one by one (an iterable of raw bytes: Maildir, public-inbox, a list) go to the workers in
-batches.
+:func:`kvmlist.read_mbox` uses, so the mails are exactly the sequential ones. A public-inbox
+archive is not read by the parent either: it lists the mails with ``git log`` and each
+worker reads a batch of them with a ``git cat-file`` of its own. Mails given one by one (an
+iterable of raw bytes: Maildir, a list) go to the workers in batches.
 
 Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
 ~20 objects per mail), so for counting, workers return a small *projection* of each mail
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
     from kvmlist.analysis.check import CheckResult
     from kvmlist.outputs.figures import ReportFigures
+    from kvmlist.sources.public_inbox import Arrival, Epoch
 
 T = TypeVar("T")
 
@@ -81,7 +83,14 @@ class _Slice(NamedTuple):
     name: str
 
 
-_Job = _Range | _Slice | XzPart | list[bytes]
+class _InboxBatch(NamedTuple):
+    """Mails of a public-inbox epoch that git log listed; the worker reads them from git."""
+
+    epoch: Epoch
+    arrivals: list[Arrival]
+
+
+_Job = _Range | _Slice | XzPart | _InboxBatch | list[bytes]
 
 
 def parse_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Iterator[Message]:
@@ -318,7 +327,12 @@ def _mails(raws: Mails) -> Iterable[bytes]:
 def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     """Cut the input into jobs; an error reading it comes after the jobs before it."""
     spec = _spec(raws)
-    if spec is None or spec.kind in ("maildir", "inbox"):
+    if spec is not None and spec.kind == "inbox":  # workers read the mails from git
+        from kvmlist.sources.public_inbox import arrival_batches
+
+        yield from (_InboxBatch(*batch) for batch in arrival_batches(spec.location, CHUNK))
+        return
+    if spec is None or spec.kind == "maildir":
         yield from _batches(_mails(raws))
         return
     name = mbox._name(raws)  # type: ignore[arg-type]
@@ -546,6 +560,10 @@ def _job_mails(job: _Job) -> Iterator[bytes]:
         return iter(job)
     if isinstance(job, XzPart):
         return _part_mails(job)
+    if isinstance(job, _InboxBatch):
+        from kvmlist.sources.public_inbox import read_arrivals
+
+        return (mail.raw for mail in read_arrivals(job.epoch, job.arrivals))
     if isinstance(job, _Range):
         mails = _range_mails(job)
     else:

@@ -3,16 +3,19 @@
 A v2 inbox is a directory with ``git/0.git``, ``git/1.git``, … — one repository per epoch,
 each commit adding one mail as the blob ``m`` (a deletion commit removes ``m`` and adds
 ``d``). A v1 inbox is one repository whose commits add mails under fan-out paths. We list the
-commits with one ``git rev-list`` per epoch and stream every blob through a single
-``git cat-file --batch`` process per epoch: no process per message.
+commits with one ``git log`` per epoch and stream every blob through a single
+``git cat-file --batch-command`` process per epoch: no process per message. Worker
+processes read batches of the mails ``git log`` listed, each batch with a ``git cat-file``
+of its own (:func:`arrival_batches`, :func:`read_arrivals`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -210,37 +213,84 @@ def _has_commits(epoch: Epoch) -> bool:
 
 def _epoch_mails(epoch: Epoch, revisions: list[str], max_mail_bytes: int) -> Iterator[ArchivedMail]:
     """Yield the mails of one epoch as ``git log`` lists them: the first arrives at once."""
+    listing = _listed(epoch, revisions)
+    with _cat_file(epoch) as cat, contextlib.closing(listing):
+        for chunk in _chunks(listing, BATCH):
+            yield from _fetch(cat, chunk, epoch, max_mail_bytes)
+
+
+def arrival_batches(
+    inbox: str | os.PathLike[str], size: int
+) -> Iterator[tuple[Epoch, list[Arrival]]]:
+    """Yield the arrivals of a whole inbox, oldest first, in batches of up to ``size`` of
+    one epoch, without reading any mail: :func:`read_arrivals` reads a batch (in another
+    process, say), and the batches' mails, in order, are those of :func:`iter_archive`."""
+    for epoch, revisions in _plan(find_epochs(inbox), None):
+        batch: list[Arrival] = []
+        with contextlib.closing(_listed(epoch, revisions)) as listing:
+            for arrival in listing:
+                batch.append(arrival)
+                if len(batch) == size:
+                    yield epoch, batch
+                    batch = []
+        if batch:
+            yield epoch, batch
+
+
+def read_arrivals(
+    epoch: Epoch, arrivals: list[Arrival], max_mail_bytes: int = MAX_MAIL_BYTES
+) -> Iterator[ArchivedMail]:
+    """Yield the mails of a batch of :func:`arrival_batches`, read by a ``git cat-file``
+    of its own, as :func:`iter_archive` gives them."""
+    with _cat_file(epoch) as cat:
+        for start in range(0, len(arrivals), BATCH):
+            yield from _fetch(cat, arrivals[start : start + BATCH], epoch, max_mail_bytes)
+
+
+def _listed(epoch: Epoch, revisions: list[str]) -> Generator[Arrival, None, None]:
+    """The arrivals ``git log`` lists for revisions of an epoch, as it writes them; its
+    failure is a SourceError after them."""
     with tempfile.TemporaryFile() as errors:
         log = popen_git(
             epoch.path, "log", *SAFE_LOG_FLAGS, "--reverse", "--no-renames", "--raw",
             "--no-abbrev", "--format=C %H %ct", *revisions, "--",
             stdin=subprocess.DEVNULL, stderr=errors,
         )  # fmt: skip
-        cat = popen_git(
-            epoch.path, "cat-file", "--batch-command", "--buffer",
-            stdin=subprocess.PIPE, stderr=errors,
-        )  # fmt: skip
         try:
             assert log.stdout is not None
-            for chunk in _chunks(_arrivals(log.stdout), BATCH):
-                yield from _fetch(cat, chunk, epoch, max_mail_bytes)
+            yield from _arrivals(log.stdout)
             if log.wait() != 0:
                 errors.seek(0)
                 message = errors.read().decode("utf-8", "replace").strip()
                 raise SourceError(f"git log in {epoch.path}: {message}")
         finally:
             stop(log)
+
+
+@contextlib.contextmanager
+def _cat_file(epoch: Epoch) -> Iterator[subprocess.Popen[bytes]]:
+    """A ``git cat-file --batch-command`` of an epoch, stopped after use."""
+    with tempfile.TemporaryFile() as errors:
+        cat = popen_git(
+            epoch.path, "cat-file", "--batch-command", "--buffer",
+            stdin=subprocess.PIPE, stderr=errors,
+        )  # fmt: skip
+        try:
+            yield cat
+        finally:
             stop(cat)
 
 
 @dataclass(frozen=True, slots=True)
-class _Arrival:
+class Arrival:
+    """A mail a commit added, as ``git log`` names it: the commit, its time, the blob."""
+
     commit: str
     stamp: int
     blob: bytes
 
 
-def _arrivals(listing: IO[bytes]) -> Iterator[_Arrival]:
+def _arrivals(listing: IO[bytes]) -> Iterator[Arrival]:
     """Yield each mail a commit added, oldest first, as ``git log --raw`` streams them.
 
     v2 commits add the blob ``m``; v1 commits add it under a fan-out path; deletion commits
@@ -255,13 +305,13 @@ def _arrivals(listing: IO[bytes]) -> Iterator[_Arrival]:
             meta, _, path = line.rstrip(b"\n").partition(b"\t")
             fields = meta.split()
             if fields[-1] in (b"A", b"M") and path != b"d":
-                yield _Arrival(commit, stamp, fields[3])
+                yield Arrival(commit, stamp, fields[3])
 
 
-def _chunks(arrivals: Iterator[_Arrival], size: int) -> Iterator[list[_Arrival]]:
+def _chunks(arrivals: Iterator[Arrival], size: int) -> Iterator[list[Arrival]]:
     """Yield the arrivals in lists of 1, 2, 4, ... up to size: the first mail is asked of
     git as soon as ``git log`` names it, not once a whole batch of the log has been read."""
-    chunk: list[_Arrival] = []
+    chunk: list[Arrival] = []
     wanted = 1
     for arrival in arrivals:
         chunk.append(arrival)
@@ -273,7 +323,7 @@ def _chunks(arrivals: Iterator[_Arrival], size: int) -> Iterator[list[_Arrival]]
 
 
 def _fetch(
-    cat: subprocess.Popen[bytes], chunk: list[_Arrival], epoch: Epoch, max_mail_bytes: int
+    cat: subprocess.Popen[bytes], chunk: list[Arrival], epoch: Epoch, max_mail_bytes: int
 ) -> Iterator[ArchivedMail]:
     """Yield the mails of a chunk: ask git their sizes, then the contents of those in bounds.
 
@@ -303,13 +353,13 @@ def _fetch(
 
 
 def _runs(
-    chunk: list[_Arrival], sizes: list[int | None], max_mail_bytes: int
-) -> tuple[list[list[_Arrival]], _Arrival | None]:
+    chunk: list[Arrival], sizes: list[int | None], max_mail_bytes: int
+) -> tuple[list[list[Arrival]], Arrival | None]:
     """Return the mails to read as runs of at most GROUP_BYTES (a larger mail alone), in
     order, up to the first mail above max_mail_bytes, which is returned apart; a blob the
     repository lacks is left out (nothing to read)."""
-    runs: list[list[_Arrival]] = []
-    run: list[_Arrival] = []
+    runs: list[list[Arrival]] = []
+    run: list[Arrival] = []
     held = 0
     for arrival, size in zip(chunk, sizes, strict=True):
         if size is None:
