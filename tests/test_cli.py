@@ -176,6 +176,34 @@ def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
     assert used == [2] and "mails in:   39\nmails out:  39\n" in expected
 
 
+def test_an_inbox_given_as_source_is_read_by_a_process_per_core_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as SOURCE (no range), the workers read the archive's mails from git themselves
+    import kvmlist.scale.workers as workers
+
+    mails = list(iter_raw_messages(FIXTURES / "kvm-sample.mbox"))
+    inbox = tmp_path / "inbox"
+    (inbox / "git").mkdir(parents=True)
+    build_epoch(
+        inbox / "git" / "0.git", [("m", raw, 1764800000 + i) for i, raw in enumerate(mails)]
+    )
+    monkeypatch.setattr(workers, "CHUNK", 4)  # batches of 4 mails: several jobs per worker
+    commands = (["stats", "--by", "domain"], ["check"], ["report"])
+    expected = {}
+    for argv in commands:
+        assert main([*argv, str(inbox), "--workers", "1"]) == 0
+        expected[tuple(argv)] = capsys.readouterr().out
+    used = _spy_on_map_in_workers(monkeypatch)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for argv in commands:
+        assert main([*argv, str(inbox)]) == 0
+        assert capsys.readouterr().out == expected[tuple(argv)]
+    assert used == [2, 2, 2]
+    assert "      7 arm.com\n" in expected[("report",)]
+    assert main(["series", str(inbox)]) == 0 and used == [2, 2, 2]  # one process
+
+
 def test_stats_check_and_report_of_an_inbox_use_a_process_per_core_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

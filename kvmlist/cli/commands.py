@@ -244,10 +244,11 @@ def _parsed(args: argparse.Namespace, loaded: Loaded, workers: int) -> Iterable[
 
 
 def _workers(args: argparse.Namespace) -> int:
-    """Processes to parse in: --workers, else one per core for a large file and for an
-    --inbox archive (stats, check and report)."""
+    """Processes to parse in: --workers, else one per core for a large file and for a
+    public-inbox archive, given as --inbox or as the SOURCE (stats, check and report)."""
+    archive_jobs = args.command in ("stats", "check", "report")
     if getattr(args, "inbox", None):
-        if args.command not in ("stats", "check", "report"):
+        if not archive_jobs:
             return 1
         return int(args.workers) if args.workers is not None else os.cpu_count() or 1
     if not args.source or is_remote(args.source):
@@ -255,7 +256,10 @@ def _workers(args: argparse.Namespace) -> int:
     if args.workers is not None:
         return int(args.workers)
     from kvmlist.scale.workers import worth_workers
+    from kvmlist.sources.spec import classify_source
 
+    if archive_jobs and classify_source(args.source).kind == "inbox":
+        return os.cpu_count() or 1  # the workers read the archive's mails themselves
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
