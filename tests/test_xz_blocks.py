@@ -196,9 +196,9 @@ def _rewritten(stream: bytes, at: int, value: bytes) -> bytes:
         "block too large",
         "unpadded too small",
         "stream header",
-        "padding",
         "truncated",
         "trailing bytes",
+        "odd padding",
     ],
 )
 def test_an_index_that_cannot_be_checked_leaves_the_file_to_the_serial_read(
@@ -215,9 +215,9 @@ def test_an_index_that_cannot_be_checked_leaves_the_file_to_the_serial_read(
         "block too large": lambda: _relisted(second, [(unpadded, 1 << 40)]),
         "unpadded too small": lambda: _relisted(second, [(3, size)]),
         "stream header": lambda: _rewritten(second, 7, b"\x0a"),
-        "padding": lambda: second + b"\x00" * 4,  # the serial read stops at padding
         "truncated": lambda: second[: index_at + 3],
         "trailing bytes": lambda: second + b"garbage!",
+        "odd padding": lambda: second + b"\x00" * 6,  # padding comes four bytes at a time
     }[lie]()
     path = tmp_path / "m.mbox.xz"
     path.write_bytes(first + damaged)
@@ -241,6 +241,44 @@ def _outcome(messages: object) -> tuple[list[kvmlist.Message], str]:
     except kvmlist.SourceError as error:
         return read, str(error)
     return read, ""
+
+
+# --- stream padding, and what else may follow a stream ------------------------------------------
+
+
+def test_streams_after_stream_padding_are_read_in_every_way(data: bytes, tmp_path: Path) -> None:
+    # null bytes, four at a time, may follow a stream; lzma.LZMAFile stops there and drops
+    # the streams after them
+    half = len(data) // 2
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(
+        lzma.compress(data[:half]) + b"\x00" * 8 + lzma.compress(data[half:]) + b"\x00" * 4
+    )
+    mails = list(iter_raw_messages(path))
+    assert mails == list(iter_raw_messages(_plain(data, tmp_path)))
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+    assert blocks is not None and [block.position for block in blocks] == [0, half]
+    assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
+
+
+@pytest.mark.parametrize(
+    ("after", "error"),
+    [
+        (b"garbage!", "start no other stream"),
+        (b"\x00" * 5, "5 null bytes"),
+        (b"\xfd7zXZ", "start no other stream"),  # the start of a magic, and the end
+    ],
+)
+def test_bytes_after_a_stream_that_are_no_stream_are_an_error_not_dropped(
+    data: bytes, tmp_path: Path, after: bytes, error: str
+) -> None:
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(lzma.compress(data) + after)
+    read: list[bytes] = []
+    with pytest.raises(kvmlist.SourceError, match=rf"m\.mbox\.xz: cannot read: .*{error}"):
+        read.extend(iter_raw_messages(path))
+    assert read == list(iter_raw_messages(_plain(data, tmp_path)))[:-1]  # the last may be cut
 
 
 def test_a_damaged_block_gives_the_mails_before_it_then_the_error(

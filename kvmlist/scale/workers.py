@@ -38,10 +38,10 @@ from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.scale.xz_parts import XzPart, read_part, xz_parts
 from kvmlist.sources import mbox
-from kvmlist.sources._open import is_compressed, open_binary
+from kvmlist.sources._open import XZ_MAGIC, is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.spec import SourceSpec, classify_source
-from kvmlist.sources.xz_blocks import STREAM_MAGIC, read_blocks
+from kvmlist.sources.xz_blocks import read_blocks
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -380,7 +380,7 @@ def _xz_parts(path: str, name: str) -> list[XzPart] | None:
     any other file, or one whose index cannot be read (it is then read serially)."""
     try:
         with open(path, "rb") as handle:
-            if handle.read(len(STREAM_MAGIC)) != STREAM_MAGIC:
+            if handle.read(len(XZ_MAGIC)) != XZ_MAGIC:
                 return None
             blocks = read_blocks(handle)
     except OSError:

@@ -10,16 +10,17 @@ import lzma
 import os
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO, Union
+from typing import Any, BinaryIO, Union
 
 from kvmlist.errors import SourceError
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 
+XZ_MAGIC = b"\xfd7zXZ\x00"
 # magic bytes -> opener; checked on the stream itself, so a misnamed file still works
 _MAGIC = (
     (b"\x1f\x8b", lambda stream: gzip.GzipFile(fileobj=stream)),
-    (b"\xfd7zXZ\x00", lzma.LZMAFile),
+    (XZ_MAGIC, lambda stream: io.BufferedReader(XzReader(stream), XzReader.READ)),
     (b"BZh", bz2.BZ2File),
 )
 
@@ -75,3 +76,78 @@ def _decompressed(stream: BinaryIO) -> Iterator[BinaryIO]:
                 yield inner  # type: ignore[misc]
             return
     yield stream
+
+
+class XzReader(io.RawIOBase):
+    """The decompressed bytes of .xz streams one after the other, with the stream padding
+    (null bytes, four at a time) the format allows between and after them.
+
+    Python's ``lzma.LZMAFile`` takes padding for the end of the data and silently drops
+    the streams after it; here they are read, and bytes after a stream that are neither
+    padding nor another stream are an ``lzma.LZMAError`` (a SourceError for the reader),
+    not silently left out. An error ends a read short and is raised by the next one, so
+    a buffered reader hands out every byte decompressed before it.
+    """
+
+    #: Compressed bytes read at a time, and the size of the buffered reader around it.
+    READ = 1 << 16
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        self._ended = False
+        self._failure: lzma.LZMAError | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._failure is not None:
+            raise self._failure
+        try:
+            data = self._read(len(buffer))
+        except lzma.LZMAError as error:  # raised at the next read: what came before is kept
+            self._failure = error
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _read(self, size: int) -> bytes:
+        while not self._ended:
+            if self._decompressor.eof:
+                self._next_stream()
+                continue
+            if self._decompressor.needs_input:
+                compressed = self._raw.read(self.READ)
+                if not compressed:
+                    raise lzma.LZMAError("the file ends inside an xz stream")
+            else:
+                compressed = b""
+            data = self._decompressor.decompress(compressed, size)
+            if data:
+                return data
+        return b""
+
+    def _next_stream(self) -> None:
+        """Skip the padding after a stream; start the next stream, or end."""
+        rest, padding = self._decompressor.unused_data, 0
+        while True:
+            data = rest.lstrip(b"\x00")
+            padding += len(rest) - len(data)
+            if data:
+                break
+            rest = self._raw.read(self.READ)
+            if not rest:
+                break
+        if padding % 4:
+            raise lzma.LZMAError(f"{padding} null bytes after an xz stream, not a multiple of 4")
+        if not data:
+            self._ended = True
+            return
+        while len(data) < len(XZ_MAGIC) and (more := self._raw.read(self.READ)):
+            data += more
+        if not data.startswith(XZ_MAGIC):
+            raise lzma.LZMAError("bytes after an xz stream that start no other stream")
+        self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        self._decompressor.decompress(data, 0)  # kept as its input; the output comes next

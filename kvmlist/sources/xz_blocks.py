@@ -8,9 +8,8 @@ process decompressing the whole file for all of them.
 Everything here is read from an untrusted file: the index is checked (magic bytes, CRC32s,
 sizes adding up to the file), a block's bytes are handed to liblzma inside a stream of their
 own (which checks them again), and no block may decompress to more than the index says.
-A file that fails a check of its index, or that the serial reader would read otherwise
-(stream padding, which it takes for the end), is simply not read by blocks
-(:func:`read_blocks` gives None): the serial decompressor reads it and says what is wrong.
+A file that fails a check of its index is simply not read by blocks (:func:`read_blocks`
+gives None): the serial decompressor reads it and says what is wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
-STREAM_MAGIC = b"\xfd7zXZ\x00"
+from kvmlist.sources._open import XZ_MAGIC
+
 FOOTER_MAGIC = b"YZ"
 #: Bytes of a stream header and of a stream footer.
 EDGE = 12
@@ -52,7 +52,8 @@ def read_blocks(stream: BinaryIO) -> list[XzBlock] | None:
     stream.seek(0, 2)
     end = stream.tell()
     streams: list[list[XzBlock]] = []
-    while end > 0:  # streams, last to first (stream padding is not read by blocks)
+    while end > 0:  # streams, last to first
+        end = _before_padding(stream, end)
         found = _stream_blocks(stream, end) if end >= 2 * EDGE else None
         if found is None:
             return None
@@ -65,6 +66,16 @@ def read_blocks(stream: BinaryIO) -> list[XzBlock] | None:
         placed.append(block._replace(position=position))
         position += block.size
     return placed
+
+
+def _before_padding(stream: BinaryIO, end: int) -> int:
+    """Where the stream padding (null bytes, four at a time) that ends at ``end`` starts."""
+    while end >= 4:
+        stream.seek(end - 4)
+        if stream.read(4) != b"\x00\x00\x00\x00":
+            break
+        end -= 4
+    return end
 
 
 def _stream_blocks(stream: BinaryIO, end: int) -> tuple[int, list[XzBlock]] | None:
@@ -87,7 +98,7 @@ def _stream_blocks(stream: BinaryIO, end: int) -> tuple[int, list[XzBlock]] | No
         return None
     stream.seek(start)
     header = stream.read(EDGE)
-    if header[:6] != STREAM_MAGIC or header[6:8] != footer[8:10] or _crc(header[6:8]) != header[8:]:
+    if header[:6] != XZ_MAGIC or header[6:8] != footer[8:10] or _crc(header[6:8]) != header[8:]:
         return None
     blocks = []
     offset = start + EDGE
