@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import importlib
+import lzma
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -237,14 +239,32 @@ def test_applied_notice_takes_the_title_the_single_process_report_gives(
     assert f"{title} (applied by Sean Maintainer to kvm/next)" in report
 
 
+@pytest.mark.parametrize("compress", [gzip.compress, lzma.compress, bz2.compress])
 def test_compressed_mbox_in_chunks_gives_the_whole_files_messages(
-    client: Any, tmp_path: Path, sample: list[kvmlist.Message]
+    client: Any, tmp_path: Path, sample: list[kvmlist.Message], compress: Any
 ) -> None:
-    packed = tmp_path / "kvm.mbox.gz"
-    packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    packed = tmp_path / "kvm.mbox.packed"  # opened by its content, whatever its name
+    packed.write_bytes(compress(SAMPLE.read_bytes()))
     bag = kd.messages_bag(packed, chunk_messages=10)
     assert bag.npartitions == 4
     assert bag.compute() == sample
+
+
+def test_a_multi_block_xz_is_cut_at_its_blocks_unread(client: Any, tmp_path: Path) -> None:
+    # streams cut anywhere (mostly inside mails); planning reads only the index, and each
+    # partition decompresses its own blocks
+    from kvmlist.scale.xz_parts import XzPart
+
+    from .test_parallel import xz_streams
+
+    data = (SAMPLE.read_bytes()) * 3
+    packed = tmp_path / "kvm.mbox.xz"
+    packed.write_bytes(xz_streams(data, range(0, len(data), len(data) // 9)))
+    parts = kd._partitions._plan_partitions(packed, chunk_messages=1)  # planned by the workers
+    assert len(parts) == 10 and all(isinstance(part, XzPart) for part in parts)
+    bag = kd.messages_bag(packed, chunk_messages=1)  # a partition per block: under 10 kB
+    assert bag.npartitions == 10
+    assert bag.compute() == list(kvmlist.read_mbox(packed))
 
 
 def test_a_line_longer_than_a_block_does_not_move_the_cuts(client: Any, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ in the serial read or a SourceError, never in lost or invented mails or unbounde
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import lzma
 import struct
@@ -20,6 +21,7 @@ import kvmlist.scale.workers
 from kvmlist.scale.workers import parse_in_workers
 from kvmlist.scale.xz_parts import XzPart
 from kvmlist.sources import mbox as mbox_source
+from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.xz_blocks import PIECE_BYTES, decompress_block, read_blocks
 
@@ -279,6 +281,18 @@ def test_bytes_after_a_stream_that_are_no_stream_are_an_error_not_dropped(
     with pytest.raises(kvmlist.SourceError, match=rf"m\.mbox\.xz: cannot read: .*{error}"):
         read.extend(iter_raw_messages(path))
     assert read == list(iter_raw_messages(_plain(data, tmp_path)))[:-1]  # the last may be cut
+
+
+def test_the_decompressed_stream_seeks_like_lzmafile(data: bytes, tmp_path: Path) -> None:
+    # Dask partitions of a one-block .xz seek to their start in the decompressed bytes
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, [len(data) // 3]))
+    with open_binary(path) as stream:
+        assert stream.seekable()
+        for start, size in [(5000, 300), (100, 50), (len(data) - 10, 100), (0, 7)]:
+            assert stream.seek(start) == start and stream.tell() == start
+            assert stream.read(size) == data[start : start + size]
+        assert stream.seek(10, io.SEEK_CUR) == 17 and stream.read(3) == data[17:20]
 
 
 def test_a_damaged_block_gives_the_mails_before_it_then_the_error(

@@ -36,12 +36,12 @@ from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
-from kvmlist.scale.xz_parts import XzPart, read_part, xz_parts
+from kvmlist.scale.xz_parts import XzPart, part_mails, xz_parts
 from kvmlist.sources import mbox
-from kvmlist.sources._open import XZ_MAGIC, is_compressed, open_binary
+from kvmlist.sources._open import is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.spec import SourceSpec, classify_source
-from kvmlist.sources.xz_blocks import read_blocks
+from kvmlist.sources.xz_blocks import file_blocks
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -344,13 +344,18 @@ def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     with open_binary(raws) as stream:  # type: ignore[arg-type]
         path = spec.location
         # a plain file's own handle (not a decompressing wrapper, not stdin): workers read it
-        if spec.is_local_file and type(stream) is io.BufferedReader and stream.seekable():
+        if spec.is_local_file and type(stream) is io.BufferedReader and _is_file(stream):
             try:
                 yield from _ranges(path, stream, name)
             except mbox.READ_ERRORS as error:
                 raise SourceError(f"{name}: cannot read: {error}") from None
         else:
             yield from _slices(stream, name)
+
+
+def _is_file(stream: io.BufferedReader) -> bool:
+    """Whether a stream reads a seekable file's own bytes (not a decompressor's)."""
+    return type(stream.raw) is io.FileIO and stream.seekable()
 
 
 def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
@@ -378,16 +383,8 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
 def _xz_parts(path: str, name: str) -> list[XzPart] | None:
     """The parts of an .xz file of several blocks (see kvmlist.scale.xz_parts); None for
     any other file, or one whose index cannot be read (it is then read serially)."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(len(XZ_MAGIC)) != XZ_MAGIC:
-                return None
-            blocks = read_blocks(handle)
-    except OSError:
-        return None  # open_binary says why, as for any file
-    if blocks is None or len(blocks) < 2:
-        return None
-    return list(xz_parts(path, blocks, CHUNK_BYTES, name))
+    blocks = file_blocks(path)
+    return None if blocks is None else list(xz_parts(path, blocks, CHUNK_BYTES, name))
 
 
 def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
@@ -559,7 +556,7 @@ def _job_mails(job: _Job) -> Iterator[bytes]:
     if isinstance(job, list):
         return iter(job)
     if isinstance(job, XzPart):
-        return _part_mails(job)
+        return part_mails(job)
     if isinstance(job, _InboxBatch):
         from kvmlist.sources.public_inbox import read_arrivals
 
@@ -568,15 +565,7 @@ def _job_mails(job: _Job) -> Iterator[bytes]:
         mails = _range_mails(job)
     else:
         mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
-    return mails if job.complete else _all_but_last(mails)
-
-
-def _part_mails(job: XzPart) -> Iterator[bytes]:
-    """The mails of a part of an .xz file, decompressed here; then its error, if any."""
-    data, position, complete, error = read_part(job)
-    yield from _job_mails(_Slice(data, position, complete, job.name))
-    if error is not None:
-        raise error
+    return mails if job.complete else mbox.all_but_last(mails)
 
 
 def _range_mails(job: _Range) -> Iterator[bytes]:
@@ -589,17 +578,3 @@ def _range_mails(job: _Range) -> Iterator[bytes]:
         raise
     except OSError as error:  # opening or seeking the file
         raise SourceError(f"{job.path}: cannot read: {error}") from None
-
-
-def _all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:
-    """The mails but the last: the slice ends with the line that starts the next slice's."""
-    previous: bytes | None = None
-    try:
-        for mail in mails:
-            if previous is not None:
-                yield previous
-            previous = mail
-    except Exception:
-        if previous is not None:
-            yield previous  # complete: the splitter failed on the mail after it
-        raise

@@ -82,6 +82,16 @@ def read_part(part: XzPart) -> PartBytes:
         return PartBytes(chunk, start, failure is None, failure)
 
 
+def part_mails(part: XzPart) -> Iterator[bytes]:
+    """The mails of a part, decompressed here, as the sequential read gives them; then the
+    error that ended them early, if any."""
+    data, position, complete, error = read_part(part)
+    mails = mbox.split_mboxrd(data, position, name=part.name)
+    yield from mails if complete else mbox.all_but_last(mails)
+    if error is not None:
+        raise error
+
+
 def _failure(data: _Decompressed, part: XzPart, after: int | None) -> SourceError | None:
     """Why the bytes after ``after`` (None: the last part's) hold no cut: damage, or a mail
     larger than a cut may be looked for; None when the mails simply run to the file's end."""

@@ -95,12 +95,36 @@ class XzReader(io.RawIOBase):
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__()
         self._raw = raw
+        self._start = raw.tell() if raw.seekable() else 0
+        self._restart()
+
+    def _restart(self) -> None:
         self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
         self._ended = False
         self._failure: lzma.LZMAError | None = None
+        self._position = 0  # decompressed bytes handed out
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        """Seeking works as LZMAFile's does: forward by reading, back by starting again."""
+        return self._raw.seekable()
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            offset += self._position
+        elif whence != io.SEEK_SET:
+            raise io.UnsupportedOperation("an .xz stream seeks from its start or position")
+        if offset < self._position:
+            self._raw.seek(self._start)
+            self._restart()
+        while self._position < offset and self.read(min(offset - self._position, 1 << 20)):
+            pass
+        return self._position
 
     def readinto(self, buffer: Any) -> int:
         if self._failure is not None:
@@ -111,6 +135,7 @@ class XzReader(io.RawIOBase):
             self._failure = error
             return 0
         buffer[: len(data)] = data
+        self._position += len(data)
         return len(data)
 
     def _read(self, size: int) -> bytes:

@@ -104,6 +104,22 @@ def split_mboxrd_range(
     yield from _split_blocks(blocks(), _Budget(name, max_mail_bytes))
 
 
+def all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:
+    """The mails but the last: a slice cut by :func:`find_mail_start` ends with the line
+    that starts the next slice's first mail. When splitting fails, the mail before the
+    failure is still given (it is whole: the splitter failed on the one after it)."""
+    previous: bytes | None = None
+    try:
+        for mail in mails:
+            if previous is not None:
+                yield previous
+            previous = mail
+    except Exception:
+        if previous is not None:
+            yield previous
+        raise
+
+
 def _first_block(position: int) -> int:
     """The size of the first block read from byte ``position`` of an mbox: blocks end at
     the offsets iter_raw_messages reads up to (multiples of BLOCK)."""

@@ -46,6 +46,19 @@ class XzBlock(NamedTuple):
     position: int  # where its bytes start in the decompressed file
 
 
+def file_blocks(path: str) -> list[XzBlock] | None:
+    """The blocks of an .xz file that has two or more; None for any other file, one whose
+    index fails a check, or one that cannot be opened (its serial read says why)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(XZ_MAGIC)) != XZ_MAGIC:
+                return None
+            blocks = read_blocks(handle)
+    except OSError:
+        return None
+    return blocks if blocks is not None and len(blocks) > 1 else None
+
+
 def read_blocks(stream: BinaryIO) -> list[XzBlock] | None:
     """Return the blocks of a seekable .xz file in file order, or None when its index
     cannot be read or checked (or lists a block over MAX_BLOCK_BYTES)."""

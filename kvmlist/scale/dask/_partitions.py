@@ -14,6 +14,7 @@ from typing import Any
 
 from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
+from kvmlist.scale.xz_parts import XzPart, part_mails, xz_parts
 from kvmlist.sources._git import run_git
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import (
@@ -26,6 +27,7 @@ from kvmlist.sources.mbox import (
 from kvmlist.sources.public_inbox import find_epochs
 from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
 from kvmlist.sources.spec import classify_source
+from kvmlist.sources.xz_blocks import file_blocks
 
 dask: Any = importlib.import_module("dask")
 dask_bag: Any = importlib.import_module("dask.bag")
@@ -36,6 +38,9 @@ BagOrSources = Any | Sources
 
 #: Messages per partition: big enough to amortise task overhead (docs/scale.md measures it).
 CHUNK_MESSAGES = 2000
+#: What a mail is taken to hold when an .xz file is cut at its blocks, unread (kernel lists:
+#: 8-12 kB a mail): a partition is its first blocks that hold chunk_messages of them.
+MAIL_BYTES = 10_000
 #: A line longer than this is never a cut point (separators are short), so scans stay linear.
 LONG_LINE = 1 << 16
 
@@ -74,8 +79,10 @@ def messages_bag(
 
     Sources are paths or globs: mbox files (plain, .gz, .xz, .bz2) and v2 inboxes or epoch
     repositories. Planning reads each source once (mbox line starts, epoch commit lists);
-    parsing happens in the workers. Compressed files are decompressed from their start by
-    every chunk: prefer plain files or one compressed file per partition (``None``).
+    parsing happens in the workers. An .xz file of several blocks (``xz -T``) is cut at its
+    blocks, about ``chunk_messages`` mails' worth of bytes a partition, and each partition
+    decompresses its own; other compressed files are decompressed from their start by every
+    chunk: prefer plain files or one compressed file per partition (``None``).
     ``answers=False`` leaves answers out (``kvmlist.sources.reader.parse_raw``'s).
     """
     parts = _plan_partitions(sources, chunk_messages=chunk_messages, format=format)
@@ -92,7 +99,7 @@ def bag_of(messages: BagOrSources, *, answers: bool = True) -> Any:
 
 def _plan_partitions(
     sources: Sources, *, chunk_messages: int | None = CHUNK_MESSAGES, format: MboxFormat = "mboxrd"
-) -> list[_MboxPart | _EpochPart]:
+) -> list[_MboxPart | _EpochPart | XzPart]:
     """Return the partitions of the sources in archive order, planned by the workers.
 
     An mbox (mboxrd) is cut at message boundaries every ``chunk_messages`` mails, an inbox
@@ -123,7 +130,7 @@ def _expand(sources: Sources) -> list[str]:
 
 def _plan_source(
     path: str, chunk_messages: int | None, format: MboxFormat
-) -> list[_MboxPart | _EpochPart]:
+) -> list[_MboxPart | _EpochPart | XzPart]:
     kind = classify_source(path).kind
     if kind == "maildir":
         raise SourceError(f"{path}: not a public-inbox archive (Dask reads mbox files and inboxes)")
@@ -131,6 +138,9 @@ def _plan_source(
         return [*_epoch_parts(path, chunk_messages)]
     if chunk_messages is None or format != "mboxrd":
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
+    blocks = file_blocks(path)
+    if blocks is not None:  # each partition decompresses its own blocks, planned unread
+        return [*xz_parts(path, blocks, chunk_messages * MAIL_BYTES, path)]
     cuts = list(itertools.islice(_mail_starts(path), chunk_messages, None, chunk_messages))
     starts = [0, *(start for start, _ in cuts)]
     ends: list[int | None] = [*(end for _, end in cuts), None]
@@ -175,10 +185,12 @@ def _commits(git_dir: str) -> list[str]:
     return run_git(Path(git_dir), "rev-list", "--reverse", "HEAD").stdout.split()
 
 
-def _read_part(part: _MboxPart | _EpochPart, answers: bool = True) -> list[Message]:
+def _read_part(part: _MboxPart | _EpochPart | XzPart, answers: bool = True) -> list[Message]:
     """Return the messages of one partition, parsed (this runs in a worker)."""
     if isinstance(part, _EpochPart):
         return list(read_inbox(part.path, f"{part.after or ''}..{part.last}", answers=answers))
+    if isinstance(part, XzPart):
+        return list(parse_raw(list(part_mails(part)), answers=answers))
     if part.start == 0 and part.end is None:
         return list(read_mbox(part.path, format=part.format, answers=answers))
     name = f"{part.path}[{part.start}:{part.end or ''}]"
