@@ -149,8 +149,10 @@ def _check(args: argparse.Namespace) -> int:
     if workers > 1:
         from kvmlist.scale.workers import check_in_workers
 
-        # an archive's mails are read, and counted, here; a file's workers split it
-        archive = Counted(iter_raw_mails(args)) if getattr(args, "inbox", None) else None
+        # a range of an archive is read, and counted, here; a file's workers split it, and
+        # a whole archive's read its mails from git
+        ranged = getattr(args, "inbox", None) and not _whole_inbox(args)
+        archive = Counted(iter_raw_mails(args)) if ranged else None
         source = archive if archive is not None else _worker_source(args)
         result = check_in_workers(source, workers, progress=progress_for(args, "reading"))
         # else the mails the workers split, unparsable ones included
@@ -266,11 +268,22 @@ def _workers(args: argparse.Namespace) -> int:
 def _worker_source(
     args: argparse.Namespace, loaded: Loaded | None = None
 ) -> str | BinaryIO | Iterator[bytes]:
-    """What the workers parse: the raw mails this process reads from an archive, else the
-    file they read and split themselves (``-``: standard input)."""
+    """What the workers parse: the raw mails this process reads from a range of an archive,
+    else the file or archive they read themselves (``-``: standard input)."""
+    if getattr(args, "inbox", None) and _whole_inbox(args):
+        return str(args.inbox)  # the workers read the archive's mails from git
     if loaded is not None and loaded.raws is not None:
         return loaded.raws
     return sys.stdin.buffer if args.source == "-" else str(args.source)
+
+
+def _whole_inbox(args: argparse.Namespace) -> bool:
+    """Whether stats or check of an --inbox reads all of it: then the workers read its
+    mails themselves (a range, and the report's commits, are read here)."""
+    if args.command not in ("stats", "check"):
+        return False
+    options = ("commits", "since", "until", "since_last")
+    return not any(getattr(args, option, None) for option in options)
 
 
 def _inbox_name(inbox: str, figures: ReportFigures) -> str | None:
