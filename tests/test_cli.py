@@ -176,10 +176,9 @@ def test_check_uses_a_process_per_core_for_a_large_file_with_the_same_result(
     assert used == [2] and "mails in:   39\nmails out:  39\n" in expected
 
 
-def test_an_inbox_given_as_source_is_read_by_a_process_per_core_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # as SOURCE (no range), the workers read the archive's mails from git themselves
+@pytest.fixture
+def sample_inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample mbox as a public-inbox epoch; workers get batches of 4 mails."""
     import kvmlist.scale.workers as workers
 
     mails = list(iter_raw_messages(FIXTURES / "kvm-sample.mbox"))
@@ -188,61 +187,59 @@ def test_an_inbox_given_as_source_is_read_by_a_process_per_core_with_the_same_re
     build_epoch(
         inbox / "git" / "0.git", [("m", raw, 1764800000 + i) for i, raw in enumerate(mails)]
     )
-    monkeypatch.setattr(workers, "CHUNK", 4)  # batches of 4 mails: several jobs per worker
-    commands = (["stats", "--by", "domain"], ["check"], ["report"])
+    monkeypatch.setattr(workers, "CHUNK", 4)  # several jobs per worker
+    return inbox
+
+
+def _same_with_a_process_per_core(
+    argvs: list[list[str]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> dict[tuple[str, ...], str]:
+    """Run each command with --workers 1, then with the default on two cores: the outputs
+    must be the same, and every default run must use 2 workers. Return the outputs."""
     expected = {}
-    for argv in commands:
-        assert main([*argv, str(inbox), "--workers", "1"]) == 0
+    for argv in argvs:
+        assert main([*argv, "--workers", "1"]) == 0
         expected[tuple(argv)] = capsys.readouterr().out
     used = _spy_on_map_in_workers(monkeypatch)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    for argv in commands:
-        assert main([*argv, str(inbox)]) == 0
+    for argv in argvs:
+        assert main(argv) == 0
         assert capsys.readouterr().out == expected[tuple(argv)]
-    assert used == [2, 2, 2]
-    assert "      7 arm.com\n" in expected[("report",)]
-    assert main(["series", str(inbox)]) == 0 and used == [2, 2, 2]  # one process
+    assert used == [2] * len(argvs)
+    return expected
+
+
+def test_an_inbox_given_as_source_is_read_by_a_process_per_core_with_the_same_result(
+    sample_inbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as SOURCE (no range), the workers read the archive's mails from git themselves
+    inbox = str(sample_inbox)
+    argvs = [["stats", "--by", "domain", inbox], ["check", inbox], ["report", inbox]]
+    expected = _same_with_a_process_per_core(argvs, monkeypatch, capsys)
+    assert "      7 arm.com\n" in expected[("report", inbox)]
+    used = _spy_on_map_in_workers(monkeypatch)
+    assert main(["series", inbox]) == 0 and used == []  # one process
 
 
 def test_stats_check_and_report_of_an_inbox_use_a_process_per_core_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    sample_inbox: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import kvmlist.scale.workers as workers
-
-    mails = list(iter_raw_messages(FIXTURES / "kvm-sample.mbox"))
-    inbox = tmp_path / "inbox"
-    (inbox / "git").mkdir(parents=True)
-    build_epoch(
-        inbox / "git" / "0.git", [("m", raw, 1764800000 + i) for i, raw in enumerate(mails)]
-    )
-    monkeypatch.setattr(workers, "CHUNK", 4)  # batches of 4 mails: several jobs per worker
-    commands = (
-        ["stats", "--by", "domain"],
-        ["check"],
-        ["check", "--commits", "HEAD~9..HEAD"],
-        ["report"],
-        ["report", "--range", "HEAD~9..HEAD"],
-    )
-    expected = {}
-    for argv in commands:
-        assert main([*argv, "--inbox", str(inbox), "--workers", "1"]) == 0
-        expected[tuple(argv)] = capsys.readouterr().out
-    used = _spy_on_map_in_workers(monkeypatch)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    for argv in commands:
-        assert main([*argv, "--inbox", str(inbox)]) == 0
-        assert capsys.readouterr().out == expected[tuple(argv)]
-    assert used == [2, 2, 2, 2, 2]
+    inbox = ["--inbox", str(sample_inbox)]
+    argvs = [
+        ["stats", "--by", "domain", *inbox],
+        ["check", *inbox],
+        ["check", "--commits", "HEAD~9..HEAD", *inbox],
+        ["report", *inbox],
+        ["report", "--range", "HEAD~9..HEAD", *inbox],
+    ]
+    expected = _same_with_a_process_per_core(argvs, monkeypatch, capsys)
+    report = expected[("report", *inbox)]
+    ranged = expected[("report", "--range", "HEAD~9..HEAD", *inbox)]
     # the header's commits are the archive's first and last, noted as the mails were read
-    assert (
-        expected[("report",)].startswith("From ") and "      7 arm.com\n" in expected[("report",)]
-    )
-    assert (
-        expected[("report",)].splitlines()[0]
-        != expected[("report", "--range", "HEAD~9..HEAD")].splitlines()[0]
-    )
-    assert f"mails in:   {len(mails)}\n" in expected[("check",)]
-    assert "mails in:   9\n" in expected[("check", "--commits", "HEAD~9..HEAD")]
+    assert report.startswith("From ") and "      7 arm.com\n" in report
+    assert report.splitlines()[0] != ranged.splitlines()[0]
+    assert "mails in:   39\n" in expected[("check", *inbox)]
+    assert "mails in:   9\n" in expected[("check", "--commits", "HEAD~9..HEAD", *inbox)]
 
 
 def test_report_and_stats_use_a_process_per_core_for_a_large_file(
