@@ -257,13 +257,12 @@ def test_a_multi_block_xz_is_cut_at_its_blocks_unread(client: Any, tmp_path: Pat
 
     from .test_parallel import xz_streams
 
-    data = (SAMPLE.read_bytes()) * 3
+    data = SAMPLE.read_bytes() * 30  # four blocks, all but the last over a MiB
     packed = tmp_path / "kvm.mbox.xz"
-    packed.write_bytes(xz_streams(data, range(0, len(data), len(data) // 9)))
+    packed.write_bytes(xz_streams(data, range(0, len(data), 1_100_000), preset=0))
     parts = kd._partitions._plan_partitions(packed, chunk_messages=1)  # planned by the workers
-    assert len(parts) == 10 and all(isinstance(part, XzPart) for part in parts)
+    assert len(parts) == 4 and all(isinstance(part, XzPart) for part in parts)
     bag = kd.messages_bag(packed, chunk_messages=1)  # a partition per block: under 10 kB
-    assert bag.npartitions == 10
     assert bag.compute() == list(kvmlist.read_mbox(packed))
 
 

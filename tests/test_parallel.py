@@ -84,10 +84,11 @@ def source(request: pytest.FixtureRequest, large: Path, tmp_path: Path) -> Path 
     return large if request.param == "plain" else str(large)
 
 
-def xz_streams(data: bytes, starts: Iterable[int]) -> bytes:
+def xz_streams(data: bytes, starts: Iterable[int], preset: int = 6) -> bytes:
     """data as .xz streams one after the other (one block each), cut at ``starts``."""
     cuts = sorted({0, *starts, len(data)})
-    return b"".join(lzma.compress(data[a:b]) for a, b in itertools.pairwise(cuts))
+    pieces = (data[a:b] for a, b in itertools.pairwise(cuts))
+    return b"".join(lzma.compress(piece, preset=preset) for piece in pieces)
 
 
 def test_models_from_two_workers_equal_the_sequential_ones(raws: list[bytes]) -> None:

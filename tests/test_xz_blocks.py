@@ -80,12 +80,27 @@ def test_a_block_that_starts_inside_a_line_that_looks_like_a_separator(
     data = mbox(*(mail(f"[PATCH] n{n}", body, message_id=f"<{n}@x>") for n in range(4)))
     border = data.index(b"From jane")
     path = tmp_path / "m.mbox.xz"
-    path.write_bytes(xz_streams(data, [border, border + 8000, 2 * border]))
+    path.write_bytes(xz_streams(data, [border, border + 8000]))
     sequential = list(iter_raw_messages(path))
     assert len(sequential) == 4
     assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
-    cut = [raw for job in kvmlist.scale.workers._jobs(path) for raw in _mails(job)]
-    assert cut == sequential
+    jobs = list(kvmlist.scale.workers._jobs(path))
+    assert len(jobs) == 3 and all(isinstance(job, XzPart) for job in jobs)
+    assert [raw for job in jobs for raw in _mails(job)] == sequential
+
+
+def test_blocks_smaller_than_a_read_are_left_to_the_serial_read(
+    data: bytes, tmp_path: Path
+) -> None:
+    # an index may list half a million tiny blocks: a part would have to look ahead over
+    # all of them (and carry them to its worker), so such files are read serially
+    path = tmp_path / "m.mbox.xz"
+    small = [start for start in range(0, len(data), 4000)]  # blocks under BLOCK (4096)
+    path.write_bytes(xz_streams(data, small))
+    with open(path, "rb") as handle:
+        assert len(read_blocks(handle) or ()) == len(small)
+    assert not any(isinstance(job, XzPart) for job in kvmlist.scale.workers._jobs(path))
+    assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
 
 
 def _mails(job: object) -> list[bytes]:

@@ -36,12 +36,11 @@ from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
-from kvmlist.scale.xz_parts import XzPart, part_mails, xz_parts
+from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.spec import SourceSpec, classify_source
-from kvmlist.sources.xz_blocks import file_blocks
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -337,7 +336,7 @@ def _jobs(raws: Mails) -> Generator[_Job, None, None]:
         return
     name = mbox._name(raws)  # type: ignore[arg-type]
     if spec.is_local_file:
-        parts = _xz_parts(spec.location, name)
+        parts = parts_of(spec.location, CHUNK_BYTES, name)
         if parts is not None:  # workers decompress blocks of their own
             yield from parts
             return
@@ -378,13 +377,6 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
             raise _no_cut(name, start)
         else:
             index += 1
-
-
-def _xz_parts(path: str, name: str) -> list[XzPart] | None:
-    """The parts of an .xz file of several blocks (see kvmlist.scale.xz_parts); None for
-    any other file, or one whose index cannot be read (it is then read serially)."""
-    blocks = file_blocks(path)
-    return None if blocks is None else list(xz_parts(path, blocks, CHUNK_BYTES, name))
 
 
 def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:

@@ -19,7 +19,7 @@ from typing import BinaryIO, NamedTuple
 
 from kvmlist.errors import SourceError
 from kvmlist.sources import mbox
-from kvmlist.sources.xz_blocks import XzBlock, decompress_block
+from kvmlist.sources.xz_blocks import XzBlock, decompress_block, file_blocks
 
 
 class XzPart(NamedTuple):
@@ -45,7 +45,18 @@ class PartBytes(NamedTuple):
     error: SourceError | None
 
 
-def xz_parts(path: str, blocks: list[XzBlock], chunk: int, name: str) -> Iterator[XzPart]:
+def parts_of(path: str, chunk: int, name: str) -> list[XzPart] | None:
+    """The parts of an .xz file of at least ``chunk`` decompressed bytes each, or None when
+    its blocks are not worth reading apart: fewer than two, or one but the last holding
+    less than a BLOCK (``xz -T`` writes blocks of 1 MiB and more). So a part looks ahead
+    over a bounded number of blocks however many an index lists."""
+    blocks = file_blocks(path)
+    if blocks is None or any(block.size < mbox.BLOCK for block in blocks[:-1]):
+        return None
+    return list(_grouped(path, blocks, chunk, name))
+
+
+def _grouped(path: str, blocks: list[XzBlock], chunk: int, name: str) -> Iterator[XzPart]:
     """Group the blocks of a file into parts of at least ``chunk`` decompressed bytes."""
     start = 0
     while start < len(blocks):

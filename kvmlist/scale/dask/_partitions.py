@@ -14,7 +14,7 @@ from typing import Any
 
 from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
-from kvmlist.scale.xz_parts import XzPart, part_mails, xz_parts
+from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources._git import run_git
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import (
@@ -27,7 +27,6 @@ from kvmlist.sources.mbox import (
 from kvmlist.sources.public_inbox import find_epochs
 from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
 from kvmlist.sources.spec import classify_source
-from kvmlist.sources.xz_blocks import file_blocks
 
 dask: Any = importlib.import_module("dask")
 dask_bag: Any = importlib.import_module("dask.bag")
@@ -138,9 +137,9 @@ def _plan_source(
         return [*_epoch_parts(path, chunk_messages)]
     if chunk_messages is None or format != "mboxrd":
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
-    blocks = file_blocks(path)
-    if blocks is not None:  # each partition decompresses its own blocks, planned unread
-        return [*xz_parts(path, blocks, chunk_messages * MAIL_BYTES, path)]
+    parts = parts_of(path, chunk_messages * MAIL_BYTES, path)
+    if parts is not None:  # each partition decompresses its own blocks, planned unread
+        return [*parts]
     cuts = list(itertools.islice(_mail_starts(path), chunk_messages, None, chunk_messages))
     starts = [0, *(start for start, _ in cuts)]
     ends: list[int | None] = [*(end for _, end in cuts), None]
