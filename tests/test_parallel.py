@@ -224,6 +224,7 @@ LINES = st.sampled_from(
     chunk=st.integers(1, 200),
     form=st.sampled_from(["plain", "xz", "xz blocks"]),
     starts=st.lists(st.integers(0, 2000), max_size=6),
+    peek=st.integers(1, 64),
 )
 def test_slices_split_into_exactly_the_sequential_mails(
     tmp_path_factory: pytest.TempPathFactory,
@@ -232,6 +233,7 @@ def test_slices_split_into_exactly_the_sequential_mails(
     chunk: int,
     form: str,
     starts: list[int],
+    peek: int,
 ) -> None:
     data = b"From a 1:00\n" + b"".join(lines)
     path = tmp_path_factory.mktemp("cut") / "m.mbox"
@@ -242,6 +244,7 @@ def test_slices_split_into_exactly_the_sequential_mails(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(mbox_source, "BLOCK", block)
         patch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", chunk)
+        patch.setattr(kvmlist.scale.workers, "PEEK_BYTES", peek)  # a cut read in two steps
         sequential = list(iter_raw_messages(path))
         jobs = list(kvmlist.scale.workers._jobs(path))
         cut = [raw for job in jobs for raw in kvmlist.scale.workers._job_mails(job)]

@@ -60,6 +60,9 @@ CHUNK_BYTES = 4 << 20
 CHUNK = 512
 #: What a compressed archive is taken to hold per byte, at least (the shared corpora: 7-9).
 COMPRESSED_RATIO = 4
+#: Bytes read first at a cut: the first separator of a read block is nearly always in them
+#: (one found there is the block's first, as no line before it was left unread).
+PEEK_BYTES = 64 << 10
 #: Slices or batches in flight per worker; bounds memory whatever the archive's size.
 IN_FLIGHT = 3
 
@@ -192,15 +195,18 @@ def patch_keys_in_workers(
     author and the date (``author_of``, ``organisation_of``, ``OrganisationKey``).
     """
     keys = PatchKeys()
+    people: dict[tuple[str, str], Person] = {}  # one Person per name and address
     slices = summaries_in_workers(raws, workers, _author_rows, answers=False)
     for rows in _summaries(slices, progress):
-        for row in rows or ():
-            if row[0] in keys:
+        for message_id, written, date in rows or ():
+            if message_id in keys:
                 continue
-            author = row[1] and Person.model_construct(name=row[1][0], email=row[1][1])
+            author = written and people.get(written)
+            if written and author is None:
+                author = people[written] = Person.model_construct(name=written[0], email=written[1])
             if key is not None:
-                author = key(Patch.model_construct(message_id=row[0], author=author, date=row[2]))
-            keys.add(row[0], author)
+                author = key(Patch.model_construct(message_id=message_id, author=author, date=date))
+            keys.add(message_id, author)
     return keys
 
 
@@ -363,11 +369,14 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
     index = max(1, CHUNK_BYTES // block)
     while True:
         stream.seek(index * block - 1)
-        window = stream.read(block + 1)
+        window = stream.read(min(block, PEEK_BYTES) + 1)
         if len(window) <= 1:
             yield _Range(path, start, -1, True)
             return
         found = mbox.find_mail_start(window[1:], at_line_start=window[:1] == b"\n")
+        if found is None and len(window) > PEEK_BYTES:  # the rest of the read block
+            window += stream.read(block - PEEK_BYTES)
+            found = mbox.find_mail_start(window[1:], at_line_start=window[:1] == b"\n")
         if found is not None:
             yield _Range(path, start, index * block + found[1], False)
             start = index * block + found[0]
