@@ -6,6 +6,8 @@ in the serial read or a SourceError, never in lost or invented mails or unbounde
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
 import itertools
@@ -13,6 +15,7 @@ import lzma
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -308,6 +311,46 @@ def test_the_decompressed_stream_seeks_like_lzmafile(data: bytes, tmp_path: Path
             assert stream.seek(start) == start and stream.tell() == start
             assert stream.read(size) == data[start : start + size]
         assert stream.seek(10, io.SEEK_CUR) == 17 and stream.read(3) == data[17:20]
+
+
+@pytest.mark.parametrize(
+    ("compress", "decompressor"),
+    [
+        (gzip.compress, lambda: zlib.decompressobj(wbits=31)),
+        (bz2.compress, bz2.BZ2Decompressor),
+        (lzma.compress, lzma.LZMADecompressor),
+    ],
+)
+def test_a_truncated_archive_gives_every_whole_mail_before_the_cut(
+    data: bytes, tmp_path: Path, compress: Any, decompressor: Any
+) -> None:
+    # a buffered reader drops what one read gathered when the read raises: the mails of
+    # up to a read's worth of bytes before the damage were lost with it
+    data = data * 40  # bzip2 gives nothing of a 900 kB block until it has all of it
+    packed = compress(data)
+    path = tmp_path / "m.mbox.packed"
+    path.write_bytes(packed[: len(packed) * 2 // 3])
+    recoverable = decompressor().decompress(packed[: len(packed) * 2 // 3])
+    whole = list(iter_raw_messages(io.BytesIO(recoverable)))[:-1]  # the last is cut short
+    read: list[bytes] = []
+    with pytest.raises(kvmlist.SourceError, match="cannot read"):
+        read.extend(iter_raw_messages(path))
+    assert read == whole and len(whole) > 10
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, lzma.compress])
+def test_damage_found_where_a_read_starts_is_an_error_not_the_end(
+    data: bytes, tmp_path: Path, compress: Any
+) -> None:
+    # the mails end exactly where a read of the splitter ends (4096-byte reads here): the
+    # next read gets no byte before the error, which must not read as the end of the file
+    whole = data + b"\n" * (-len(data) % 4096)
+    path = tmp_path / "m.mbox.packed"
+    path.write_bytes(compress(whole) + b"garbage!")
+    read: list[bytes] = []
+    with pytest.raises(kvmlist.SourceError, match="cannot read"):
+        read.extend(iter_raw_messages(path))
+    assert read == list(iter_raw_messages(io.BytesIO(whole)))[:-1]
 
 
 def test_a_damaged_block_gives_the_mails_before_it_then_the_error(

@@ -9,7 +9,8 @@ import io
 import lzma
 import os
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Union
 
 from kvmlist.errors import SourceError
@@ -17,12 +18,20 @@ from kvmlist.errors import SourceError
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 
 XZ_MAGIC = b"\xfd7zXZ\x00"
+#: What reading a damaged or truncated compressed file raises.
+DECOMPRESS_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+#: Decompressed bytes buffered at a time around a decompressor.
+BUFFER = 1 << 16
 # magic bytes -> opener; checked on the stream itself, so a misnamed file still works
-_MAGIC = (
-    (b"\x1f\x8b", lambda stream: gzip.GzipFile(fileobj=stream)),
-    (XZ_MAGIC, lambda stream: io.BufferedReader(XzReader(stream), XzReader.READ)),
-    (b"BZh", bz2.BZ2File),
+_MAGIC: tuple[tuple[bytes, Callable[[BinaryIO], io.BufferedReader]], ...] = (
+    (b"\x1f\x8b", lambda stream: _buffered(_Pieces(gzip.GzipFile(fileobj=stream)))),
+    (XZ_MAGIC, lambda stream: _buffered(XzReader(stream))),
+    (b"BZh", lambda stream: _buffered(_Pieces(bz2.BZ2File(stream)))),
 )
+
+
+def _buffered(raw: _FailingLate) -> io.BufferedReader:
+    return _Buffered(raw, BUFFER)
 
 
 def is_compressed(path: str | os.PathLike[str]) -> bool:
@@ -73,23 +82,102 @@ def _decompressed(stream: BinaryIO) -> Iterator[BinaryIO]:
     for magic, opener in _MAGIC:
         if head.startswith(magic):
             with opener(stream) as inner:
-                yield inner  # type: ignore[misc]
+                yield inner
             return
     yield stream
 
 
-class XzReader(io.RawIOBase):
+class _FailingLate(io.RawIOBase):
+    """A decompressed stream whose read error ends a read short and is raised by the next
+    one: a buffered reader around it hands out every byte decompressed before the damage
+    (it drops what a read gathered when the read raises). A read that ends short with
+    nothing looks like the end of the file: :class:`_Buffered` raises the error then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._failure: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def raise_failure(self) -> None:
+        """Raise the error that ended the last read, if one did."""
+        if self._failure is not None:
+            raise self._failure
+
+    def readinto(self, buffer: Any) -> int:
+        if self._failure is not None:
+            raise self._failure
+        try:
+            data = self._read(len(buffer))
+        except DECOMPRESS_ERRORS as error:
+            self._failure = error
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _read(self, size: int) -> bytes:
+        raise NotImplementedError
+
+
+class _Buffered(io.BufferedReader):
+    """A buffered decompressed stream: a read that gives nothing because the decompressor
+    failed raises the error, instead of looking like the end of the file."""
+
+    raw: _FailingLate
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._checked(super().read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._checked(super().read1(size))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._checked(super().readline(size))
+
+    def _checked(self, data: bytes) -> bytes:
+        if not data:
+            self.raw.raise_failure()
+        return data
+
+
+class _Pieces(_FailingLate):
+    """A GzipFile or BZ2File read a piece at a time (``read1``: no piece is lost to an
+    error that comes after it), seekable as it is."""
+
+    def __init__(self, inner: gzip.GzipFile | bz2.BZ2File) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def _read(self, size: int) -> bytes:
+        return self._inner.read1(size)
+
+    def seekable(self) -> bool:
+        return self._inner.seekable()
+
+    def tell(self) -> int:
+        return self._inner.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._failure = None
+        return self._inner.seek(offset, whence)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class XzReader(_FailingLate):
     """The decompressed bytes of .xz streams one after the other, with the stream padding
     (null bytes, four at a time) the format allows between and after them.
 
     Python's ``lzma.LZMAFile`` takes padding for the end of the data and silently drops
     the streams after it; here they are read, and bytes after a stream that are neither
     padding nor another stream are an ``lzma.LZMAError`` (a SourceError for the reader),
-    not silently left out. An error ends a read short and is raised by the next one, so
-    a buffered reader hands out every byte decompressed before it.
+    not silently left out.
     """
 
-    #: Compressed bytes read at a time, and the size of the buffered reader around it.
+    #: Compressed bytes read at a time.
     READ = 1 << 16
 
     def __init__(self, raw: BinaryIO) -> None:
@@ -101,11 +189,8 @@ class XzReader(io.RawIOBase):
     def _restart(self) -> None:
         self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
         self._ended = False
-        self._failure: lzma.LZMAError | None = None
+        self._failure = None
         self._position = 0  # decompressed bytes handed out
-
-    def readable(self) -> bool:
-        return True
 
     def seekable(self) -> bool:
         """Seeking works as LZMAFile's does: forward by reading, back by starting again."""
@@ -127,16 +212,9 @@ class XzReader(io.RawIOBase):
         return self._position
 
     def readinto(self, buffer: Any) -> int:
-        if self._failure is not None:
-            raise self._failure
-        try:
-            data = self._read(len(buffer))
-        except lzma.LZMAError as error:  # raised at the next read: what came before is kept
-            self._failure = error
-            return 0
-        buffer[: len(data)] = data
-        self._position += len(data)
-        return len(data)
+        count = super().readinto(buffer)
+        self._position += count
+        return count
 
     def _read(self, size: int) -> bytes:
         while not self._ended:

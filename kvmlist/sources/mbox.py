@@ -9,15 +9,13 @@ read "From the spec" comes back as ">From the spec". We undo the quoting: mboxrd
 from __future__ import annotations
 
 import itertools
-import lzma
 import os
 import re
-import zlib
 from collections.abc import Generator, Iterable, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
-from kvmlist.sources._open import Source, open_binary
+from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary
 
 MboxFormat = Literal["mboxrd", "mboxo"]
 
@@ -37,7 +35,7 @@ RE_MBOXO_QUOTED = re.compile(rb"^>(From )", re.MULTILINE)
 BLOCK = 1 << 20
 #: The largest mail read by default (a 100 MB one-line body still fits).
 MAX_MAIL_BYTES = 256 * 1024 * 1024
-READ_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+READ_ERRORS = DECOMPRESS_ERRORS
 
 
 def iter_raw_messages(
