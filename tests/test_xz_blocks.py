@@ -283,22 +283,35 @@ def test_streams_after_stream_padding_are_read_in_every_way(data: bytes, tmp_pat
 
 
 @pytest.mark.parametrize(
-    ("after", "error"),
+    ("compress", "after", "error"),
     [
-        (b"garbage!", "start no other stream"),
-        (b"\x00" * 5, "5 null bytes"),
-        (b"\xfd7zXZ", "start no other stream"),  # the start of a magic, and the end
+        (lzma.compress, b"garbage!", "start no other stream"),
+        (lzma.compress, b"\x00" * 5, "5 null bytes"),
+        (lzma.compress, b"\xfd7zXZ", "start no other stream"),  # a magic's start, and the end
+        (bz2.compress, b"garbage!", "start no other stream"),  # BZ2File ignored it
+        (bz2.compress, b"\x00" * 4, "start no other stream"),  # bzip2 has no padding
     ],
 )
 def test_bytes_after_a_stream_that_are_no_stream_are_an_error_not_dropped(
-    data: bytes, tmp_path: Path, after: bytes, error: str
+    data: bytes, tmp_path: Path, compress: Any, after: bytes, error: str
 ) -> None:
-    path = tmp_path / "m.mbox.xz"
-    path.write_bytes(lzma.compress(data) + after)
+    path = tmp_path / "m.mbox.packed"
+    path.write_bytes(compress(data) + after)
     read: list[bytes] = []
-    with pytest.raises(kvmlist.SourceError, match=rf"m\.mbox\.xz: cannot read: .*{error}"):
+    with pytest.raises(kvmlist.SourceError, match=rf"m\.mbox\.packed: cannot read: .*{error}"):
         read.extend(iter_raw_messages(path))
     assert read == list(iter_raw_messages(_plain(data, tmp_path)))[:-1]  # the last may be cut
+
+
+def test_bzip2_streams_one_after_the_other_are_all_read(data: bytes, tmp_path: Path) -> None:
+    # pbzip2 writes one stream per block; a stream after bytes that are none was dropped
+    half = len(data) // 2
+    path = tmp_path / "m.mbox.bz2"
+    path.write_bytes(bz2.compress(data[:half]) + bz2.compress(data[half:]))
+    assert list(iter_raw_messages(path)) == list(iter_raw_messages(_plain(data, tmp_path)))
+    path.write_bytes(bz2.compress(data[:half]) + b"junk" + bz2.compress(data[half:]))
+    with pytest.raises(kvmlist.SourceError, match="start no other stream"):
+        list(iter_raw_messages(path))
 
 
 def test_the_decompressed_stream_seeks_like_lzmafile(data: bytes, tmp_path: Path) -> None:

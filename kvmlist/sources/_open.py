@@ -11,6 +11,8 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, BinaryIO, Union
 
 from kvmlist.errors import SourceError
@@ -25,8 +27,8 @@ BUFFER = 1 << 16
 # magic bytes -> opener; checked on the stream itself, so a misnamed file still works
 _MAGIC: tuple[tuple[bytes, Callable[[BinaryIO], io.BufferedReader]], ...] = (
     (b"\x1f\x8b", lambda stream: _buffered(_Pieces(gzip.GzipFile(fileobj=stream)))),
-    (XZ_MAGIC, lambda stream: _buffered(XzReader(stream))),
-    (b"BZh", lambda stream: _buffered(_Pieces(bz2.BZ2File(stream)))),
+    (XZ_MAGIC, lambda stream: _buffered(StreamsReader(stream, XZ))),
+    (b"BZh", lambda stream: _buffered(StreamsReader(stream, BZIP2))),
 )
 
 
@@ -142,10 +144,10 @@ class _Buffered(io.BufferedReader):
 
 
 class _Pieces(_FailingLate):
-    """A GzipFile or BZ2File read a piece at a time (``read1``: no piece is lost to an
+    """A GzipFile read a piece at a time (``read1``: no piece is lost to an
     error that comes after it), seekable as it is."""
 
-    def __init__(self, inner: gzip.GzipFile | bz2.BZ2File) -> None:
+    def __init__(self, inner: gzip.GzipFile) -> None:
         super().__init__()
         self._inner = inner
 
@@ -167,27 +169,47 @@ class _Pieces(_FailingLate):
         super().close()
 
 
-class XzReader(_FailingLate):
-    """The decompressed bytes of .xz streams one after the other, with the stream padding
-    (null bytes, four at a time) the format allows between and after them.
+@dataclass(frozen=True, slots=True)
+class StreamFormat:
+    """A compressed format whose file is streams one after the other (xz, bzip2)."""
+
+    name: str
+    magic: bytes
+    decompressor: Callable[[], Any]  # decompress(data, max_length), eof, needs_input, ...
+    #: Null bytes allowed after a stream, in groups of this many (0: none).
+    padding: int
+    error: type[Exception]
+
+
+XZ: StreamFormat = StreamFormat(
+    "xz", XZ_MAGIC, partial(lzma.LZMADecompressor, lzma.FORMAT_XZ), 4, lzma.LZMAError
+)
+BZIP2: StreamFormat = StreamFormat("bzip2", b"BZh", bz2.BZ2Decompressor, 0, OSError)
+
+
+class StreamsReader(_FailingLate):
+    """The decompressed bytes of a file of streams one after the other (xz, bzip2), with
+    the stream padding the format allows between and after them (xz: null bytes, four at
+    a time).
 
     Python's ``lzma.LZMAFile`` takes padding for the end of the data and silently drops
-    the streams after it; here they are read, and bytes after a stream that are neither
-    padding nor another stream are an ``lzma.LZMAError`` (a SourceError for the reader),
-    not silently left out.
+    the streams after it, and it and ``bz2.BZ2File`` ignore any bytes after a stream; here
+    they are read, and bytes after a stream that are neither padding nor another stream
+    are an error (a SourceError for the reader), not silently left out.
     """
 
     #: Compressed bytes read at a time.
     READ = 1 << 16
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, form: StreamFormat) -> None:
         super().__init__()
         self._raw = raw
+        self._form = form
         self._start = raw.tell() if raw.seekable() else 0
         self._restart()
 
     def _restart(self) -> None:
-        self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        self._decompressor = self._form.decompressor()
         self._ended = False
         self._failure = None
         self._position = 0  # decompressed bytes handed out
@@ -203,7 +225,7 @@ class XzReader(_FailingLate):
         if whence == io.SEEK_CUR:
             offset += self._position
         elif whence != io.SEEK_SET:
-            raise io.UnsupportedOperation("an .xz stream seeks from its start or position")
+            raise io.UnsupportedOperation("a compressed stream seeks from its start or position")
         if offset < self._position:
             self._raw.seek(self._start)
             self._restart()
@@ -224,33 +246,35 @@ class XzReader(_FailingLate):
             if self._decompressor.needs_input:
                 compressed = self._raw.read(self.READ)
                 if not compressed:
-                    raise lzma.LZMAError("the file ends inside an xz stream")
+                    raise self._form.error(f"the file ends inside a stream ({self._form.name})")
             else:
                 compressed = b""
-            data = self._decompressor.decompress(compressed, size)
+            data: bytes = self._decompressor.decompress(compressed, size)
             if data:
                 return data
         return b""
 
     def _next_stream(self) -> None:
         """Skip the padding after a stream; start the next stream, or end."""
+        form = self._form
         rest, padding = self._decompressor.unused_data, 0
         while True:
-            data = rest.lstrip(b"\x00")
+            data = rest.lstrip(b"\x00") if form.padding else rest
             padding += len(rest) - len(data)
             if data:
                 break
             rest = self._raw.read(self.READ)
             if not rest:
                 break
-        if padding % 4:
-            raise lzma.LZMAError(f"{padding} null bytes after an xz stream, not a multiple of 4")
+        if form.padding and padding % form.padding:
+            text = f"{padding} null bytes after a stream, not a multiple of {form.padding}"
+            raise form.error(f"{text} ({form.name})")
         if not data:
             self._ended = True
             return
-        while len(data) < len(XZ_MAGIC) and (more := self._raw.read(self.READ)):
+        while len(data) < len(form.magic) and (more := self._raw.read(self.READ)):
             data += more
-        if not data.startswith(XZ_MAGIC):
-            raise lzma.LZMAError("bytes after an xz stream that start no other stream")
-        self._decompressor = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        if not data.startswith(form.magic):
+            raise form.error(f"bytes after a stream that start no other stream ({form.name})")
+        self._decompressor = form.decompressor()
         self._decompressor.decompress(data, 0)  # kept as its input; the output comes next
