@@ -282,6 +282,32 @@ def test_streams_after_stream_padding_are_read_in_every_way(data: bytes, tmp_pat
     assert list(parse_in_workers(path, 2)) == list(kvmlist.read_mbox(path))
 
 
+class _CountedReads(io.BufferedReader):
+    reads = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        type(self).reads += 1
+        return super().read(size)
+
+
+@pytest.mark.parametrize("padding", [8 << 20, (8 << 20) + 2])
+def test_megabytes_of_padding_are_measured_in_a_few_reads(
+    data: bytes, tmp_path: Path, padding: int
+) -> None:
+    # null bytes after the last stream: the index reader looked at them four at a time,
+    # two million reads for 8 MiB; too much padding, or padding that is no multiple of
+    # four, leaves the file to the serial reader
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, [len(data) // 2]) + b"\x00" * padding)
+    _CountedReads.reads = 0
+    with open(path, "rb", buffering=0) as raw:
+        counted = _CountedReads(raw)
+        assert read_blocks(counted) is None
+    assert _CountedReads.reads < 1000
+    if padding % 4 == 0:  # valid padding: the serial read gives every mail
+        assert list(iter_raw_messages(path)) == list(iter_raw_messages(_plain(data, tmp_path)))
+
+
 @pytest.mark.parametrize(
     ("compress", "after", "error"),
     [

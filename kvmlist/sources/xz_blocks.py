@@ -27,6 +27,8 @@ FOOTER_MAGIC = b"YZ"
 EDGE = 12
 #: The largest index read (a 4 MB index lists ~500,000 blocks).
 MAX_INDEX_BYTES = 4 << 20
+#: The most stream padding looked through after a stream (more: the file is read serially).
+MAX_PADDING = 1 << 20
 #: The most a block may hold to be read by blocks: a worker keeps a block in memory.
 MAX_BLOCK_BYTES = 64 << 20
 #: Compressed bytes handed to the decompressor at a time.
@@ -67,7 +69,7 @@ def read_blocks(stream: BinaryIO) -> list[XzBlock] | None:
     streams: list[list[XzBlock]] = []
     while end > 0:  # streams, last to first
         end = _before_padding(stream, end)
-        found = _stream_blocks(stream, end) if end >= 2 * EDGE else None
+        found = _stream_blocks(stream, end) if end >= 2 * EDGE else None  # -1 too
         if found is None:
             return None
         start, blocks = found
@@ -82,13 +84,20 @@ def read_blocks(stream: BinaryIO) -> list[XzBlock] | None:
 
 
 def _before_padding(stream: BinaryIO, end: int) -> int:
-    """Where the stream padding (null bytes, four at a time) that ends at ``end`` starts."""
-    while end >= 4:
-        stream.seek(end - 4)
-        if stream.read(4) != b"\x00\x00\x00\x00":
+    """Where the stream padding (null bytes, four at a time) that ends at ``end`` starts;
+    -1 when it is more than MAX_PADDING or no multiple of four (the serial read says so).
+    Read backwards in growing pieces: a few reads for megabytes of nulls."""
+    zeros, size = 0, 4096
+    while True:
+        start = max(0, end - zeros - size)
+        stream.seek(start)
+        piece = stream.read(end - zeros - start)
+        kept = piece.rstrip(b"\x00")
+        zeros += len(piece) - len(kept)
+        if kept or start == 0 or zeros > MAX_PADDING:
             break
-        end -= 4
-    return end
+        size *= 2
+    return -1 if zeros > MAX_PADDING or zeros % 4 else end - zeros
 
 
 def _stream_blocks(stream: BinaryIO, end: int) -> tuple[int, list[XzBlock]] | None:
