@@ -383,7 +383,7 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
             index = max(index + 1, (start + CHUNK_BYTES) // block)
         elif _too_far(index * block - start):
             yield _Range(path, start, index * block, False)
-            raise _no_cut(name, start)
+            raise mbox.no_cut_error(name, start)
         else:
             index += 1
 
@@ -407,7 +407,7 @@ def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
                 pieces.append(data)
                 if _too_far(offset - start):
                     yield _Slice(b"".join(pieces), start, False, name)
-                    raise _no_cut(name, start)
+                    raise mbox.no_cut_error(name, start)
             offset += len(data)
     except mbox.READ_ERRORS as error:
         yield _Slice(b"".join(pieces), start, False, name)  # the mails before the damage
@@ -418,13 +418,6 @@ def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
 def _too_far(size: int) -> bool:
     """Whether a slice without a cut has grown past any mail the splitter accepts."""
     return size > CHUNK_BYTES + mbox.MAX_MAIL_BYTES + 2 * mbox.BLOCK
-
-
-def _no_cut(name: str, start: int) -> SourceError:
-    return SourceError(
-        f"{name}: no dated 'From ' line within {mbox.MAX_MAIL_BYTES:,} bytes after byte "
-        f"{start:,}; cannot cut it for worker processes (use one process)"
-    )
 
 
 def _batches(raws: Iterable[bytes]) -> Iterator[list[bytes]]:

@@ -80,15 +80,12 @@ def read_part(part: XzPart) -> PartBytes:
         start = 0 if part.first else _cut(data, part.blocks[0].position)
         if start is None:  # no mail starts in the part, or damage or a giant mail first
             return PartBytes(b"", 0, True, _failure(data, part, part.blocks[0].position))
-        if part.own == len(part.blocks):  # the last part: its mails run to the end
-            chunk = data.read(start, None)
-            failure = _failure(data, part, None)
-            return PartBytes(chunk, start, failure is None, failure)
-        border = part.blocks[part.own].position
-        end = _cut(data, border, line_end=True)
+        last = part.own == len(part.blocks)  # the last part: its mails run to the end
+        border = None if last else part.blocks[part.own].position
+        end = None if border is None else _cut(data, border, line_end=True)
         if end is not None:
             return PartBytes(data.read(start, end), start, False, None)
-        chunk = data.read(start, None)
+        chunk = data.read(start, None)  # to the end, or as far as a failure let it
         failure = _failure(data, part, border)
         return PartBytes(chunk, start, failure is None, failure)
 
@@ -110,10 +107,7 @@ def _failure(data: _Decompressed, part: XzPart, after: int | None) -> SourceErro
         return SourceError(f"{part.name}: cannot read: {data.error}")
     if after is None or (part.to_end and data.reached_end):
         return None
-    return SourceError(
-        f"{part.name}: no dated 'From ' line within {mbox.MAX_MAIL_BYTES:,} bytes after "
-        f"byte {after:,}; cannot cut it for worker processes (use one process)"
-    )
+    return mbox.no_cut_error(part.name, after)
 
 
 class _Decompressed:

@@ -137,6 +137,15 @@ def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | N
     return next(dated_separators(block, whole, at_line_start=at_line_start), None)
 
 
+def no_cut_error(name: str, start: int) -> SourceError:
+    """The error of a slice for worker processes that holds no dated separator line within
+    a mail's largest size after byte ``start``: there is nowhere to cut it."""
+    return SourceError(
+        f"{name}: no dated 'From ' line within {MAX_MAIL_BYTES:,} bytes after byte "
+        f"{start:,}; cannot cut it for worker processes (use one process)"
+    )
+
+
 def dated_separators(data: bytes, end: int, *, at_line_start: bool) -> Iterator[tuple[int, int]]:
     """Yield where each dated separator line among the whole lines of data[:end] begins and
     ends (after its newline); ``at_line_start`` says whether the byte before data ends a line."""
