@@ -226,15 +226,8 @@ def arrival_batches(
     one epoch, without reading any mail: :func:`read_arrivals` reads a batch (in another
     process, say), and the batches' mails, in order, are those of :func:`iter_archive`."""
     for epoch, revisions in _plan(find_epochs(inbox), None):
-        batch: list[Arrival] = []
         with contextlib.closing(_listed(epoch, revisions)) as listing:
-            for arrival in listing:
-                batch.append(arrival)
-                if len(batch) == size:
-                    yield epoch, batch
-                    batch = []
-        if batch:
-            yield epoch, batch
+            yield from ((epoch, batch) for batch in _chunks(listing, size, first=size))
 
 
 def read_arrivals(
@@ -308,11 +301,12 @@ def _arrivals(listing: IO[bytes]) -> Iterator[Arrival]:
                 yield Arrival(commit, stamp, fields[3])
 
 
-def _chunks(arrivals: Iterator[Arrival], size: int) -> Iterator[list[Arrival]]:
-    """Yield the arrivals in lists of 1, 2, 4, ... up to size: the first mail is asked of
-    git as soon as ``git log`` names it, not once a whole batch of the log has been read."""
+def _chunks(arrivals: Iterator[Arrival], size: int, first: int = 1) -> Iterator[list[Arrival]]:
+    """Yield the arrivals in lists of ``first``, twice that, ... up to size: by default the
+    first mail is asked of git as soon as ``git log`` names it, not once a whole batch of
+    the log has been read."""
     chunk: list[Arrival] = []
-    wanted = 1
+    wanted = first
     for arrival in arrivals:
         chunk.append(arrival)
         if len(chunk) == wanted:
