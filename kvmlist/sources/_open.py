@@ -24,16 +24,7 @@ XZ_MAGIC = b"\xfd7zXZ\x00"
 DECOMPRESS_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 #: Decompressed bytes buffered at a time around a decompressor.
 BUFFER = 1 << 16
-# magic bytes -> opener; checked on the stream itself, so a misnamed file still works
-_MAGIC: tuple[tuple[bytes, Callable[[BinaryIO], io.BufferedReader]], ...] = (
-    (b"\x1f\x8b", lambda stream: _buffered(_Pieces(gzip.GzipFile(fileobj=stream)))),
-    (XZ_MAGIC, lambda stream: _buffered(StreamsReader(stream, XZ))),
-    (b"BZh", lambda stream: _buffered(StreamsReader(stream, BZIP2))),
-)
-
-
-def _buffered(raw: _FailingLate) -> io.BufferedReader:
-    return _Buffered(raw, BUFFER)
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_compressed(path: str | os.PathLike[str]) -> bool:
@@ -108,8 +99,7 @@ class _FailingLate(io.RawIOBase):
             raise self._failure
 
     def readinto(self, buffer: Any) -> int:
-        if self._failure is not None:
-            raise self._failure
+        self.raise_failure()
         try:
             data = self._read(len(buffer))
         except DECOMPRESS_ERRORS as error:
@@ -278,3 +268,12 @@ class StreamsReader(_FailingLate):
             raise form.error(f"bytes after a stream that start no other stream ({form.name})")
         self._decompressor = form.decompressor()
         self._decompressor.decompress(data, 0)  # kept as its input; the output comes next
+
+
+#: Magic bytes and the opener of each compressed format; checked on the stream itself, so a
+#: misnamed file still works.
+_MAGIC: tuple[tuple[bytes, Callable[[BinaryIO], io.BufferedReader]], ...] = (
+    (GZIP_MAGIC, lambda stream: _Buffered(_Pieces(gzip.GzipFile(fileobj=stream)), BUFFER)),
+    (XZ.magic, lambda stream: _Buffered(StreamsReader(stream, XZ), BUFFER)),
+    (BZIP2.magic, lambda stream: _Buffered(StreamsReader(stream, BZIP2), BUFFER)),
+)
