@@ -242,6 +242,55 @@ def test_stats_check_and_report_of_an_inbox_use_a_process_per_core_with_the_same
     assert "mails in:   9\n" in expected[("check", "--commits", "HEAD~9..HEAD", *inbox)]
 
 
+def test_the_workers_read_a_selection_of_an_inbox_and_the_report_names_its_ends(
+    sample_inbox: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A commit range, commit-time bounds or --since-last: the workers read the selected
+    mails from git themselves (this process only lists them), with the output of one
+    process, and the report's header names the commits of the first and last mail."""
+    import kvmlist.sources.public_inbox as public_inbox
+    from kvmlist.cli.state import record_reported
+
+    epoch = sample_inbox / "git" / "0.git"
+    commits = subprocess.run(
+        ["git", "-C", str(epoch), "rev-list", "--reverse", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    state = tmp_path / "state.json"
+    inbox = ["--inbox", str(sample_inbox)]
+    argvs = [
+        ["report", "--range", f"{commits[3]}..{commits[30]}", *inbox],
+        ["report", "--since-last", "--state", str(state), *inbox],
+        ["report", "--since", "2025-12-03T22:13:40", "--until", "2025-12-03T22:13:50", *inbox],
+        ["check", "--commits", f"{commits[10]}..", *inbox],
+        ["stats", "--by", "domain", "--since", "2025-12-03T22:13:40", *inbox],
+    ]  # the mails' commit times are 22:13:20 and a second more for each
+    outputs: dict[int, list[str]] = {1: [], 2: []}
+    read_here: list[int] = []
+    real = public_inbox._fetch
+
+    def spy(*args: Any) -> Any:
+        read_here.append(1)
+        return real(*args)
+
+    for workers in (1, 2):
+        if workers == 2:  # forked workers read with a copy of the spy, which records nothing
+            monkeypatch.setattr(public_inbox, "_fetch", spy)
+        for argv in argvs:
+            record_reported(str(sample_inbox), commits[20], state)
+            assert main([*argv, "--workers", str(workers)]) == 0
+            outputs[workers].append(capsys.readouterr().out)
+    assert outputs[2] == outputs[1] and read_here == []
+    by_range, since_last, bounded = (text.splitlines()[0] for text in outputs[1][:3])
+    assert by_range == f"From {commits[3][:9]} to {commits[30][:9]}"
+    assert since_last == f"From {commits[20][:9]} to {commits[-1][:9]}"
+    assert bounded == f"From {commits[20][:9]} to {commits[30][:9]}"
+    assert "mails in:   28\n" in outputs[1][-2]
+
+
 def test_report_and_stats_use_a_process_per_core_for_a_large_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

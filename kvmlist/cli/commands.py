@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -28,6 +28,7 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.loading import (
     Loaded,
+    inbox_selection,
     is_remote,
     iter_raw_mails,
     load,
@@ -67,6 +68,7 @@ from kvmlist.sources.revrange import CommitRange
 
 if TYPE_CHECKING:
     from kvmlist.grouping.landed import LandedMap
+    from kvmlist.sources.public_inbox import InboxSelection
 
 # Modules only some commands need are imported in those commands, so that the start-up of
 # `kvmlist report` does not pay for plots, git, HTTP or worker processes (docs/performance.md).
@@ -149,14 +151,10 @@ def _check(args: argparse.Namespace) -> int:
     if workers > 1:
         from kvmlist.scale.workers import check_in_workers
 
-        # a range of an archive is read, and counted, here; a file's workers split it, and
-        # a whole archive's read its mails from git
-        ranged = getattr(args, "inbox", None) and not _whole_inbox(args)
-        archive = Counted(iter_raw_mails(args)) if ranged else None
-        source = archive if archive is not None else _worker_source(args)
+        # the workers split a file, or read an archive's mails from git, themselves
+        source = _worker_source(args)
         result = check_in_workers(source, workers, progress=progress_for(args, "reading"))
-        # else the mails the workers split, unparsable ones included
-        result.mails_in = archive.count if archive is not None else result.mails_out
+        result.mails_in = result.mails_out  # the mails they read, unparsable ones included
     else:
         raws = Counted(iter_raw_mails(args))  # streamed: mails are counted as they pass
         parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
@@ -190,12 +188,12 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
         loaded.messages = kept
         landed = landed_in(args, kept)
     if loaded.inbox is not None:
-        if workers > 1 and not args.git and loaded.raws is not None:  # workers parse
+        if workers > 1 and not args.git and loaded.selection is not None:  # workers read
             from kvmlist.scale.workers import report_figures_in_workers
 
             progress = progress_for(args, "reading the archive")
             figures = report_figures_in_workers(
-                loaded.raws, workers, mailmap=mailmap, progress=progress
+                loaded.selection, workers, mailmap=mailmap, progress=progress
             )
         else:
             figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
@@ -267,23 +265,12 @@ def _workers(args: argparse.Namespace) -> int:
 
 def _worker_source(
     args: argparse.Namespace, loaded: Loaded | None = None
-) -> str | BinaryIO | Iterator[bytes]:
-    """What the workers parse: the raw mails this process reads from a range of an archive,
-    else the file or archive they read themselves (``-``: standard input)."""
-    if getattr(args, "inbox", None) and _whole_inbox(args):
-        return str(args.inbox)  # the workers read the archive's mails from git
-    if loaded is not None and loaded.raws is not None:
-        return loaded.raws
+) -> str | BinaryIO | InboxSelection:
+    """What the workers read and parse: the file, the archive's selected mails (they read
+    them from git), or standard input (``-``)."""
+    if getattr(args, "inbox", None):
+        return loaded.selection if loaded and loaded.selection else inbox_selection(args)
     return sys.stdin.buffer if args.source == "-" else str(args.source)
-
-
-def _whole_inbox(args: argparse.Namespace) -> bool:
-    """Whether stats or check of an --inbox reads all of it: then the workers read its
-    mails themselves (a range, and the report's commits, are read here)."""
-    if args.command not in ("stats", "check"):
-        return False
-    options = ("commits", "since", "until", "since_last")
-    return not any(getattr(args, option, None) for option in options)
 
 
 def _inbox_name(inbox: str, figures: ReportFigures) -> str | None:

@@ -18,12 +18,12 @@ from kvmlist.models import Message
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
-from kvmlist.sources.reader import inbox_raws, parse_raw
+from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
 
 if TYPE_CHECKING:
-    from kvmlist.sources.public_inbox import ArchivedMail
+    from kvmlist.sources.public_inbox import InboxSelection
 
 T = TypeVar("T")
 
@@ -60,20 +60,30 @@ class Loaded:
 
     messages: Iterable[Message]
     inbox: str | None = None
-    first_commit: str | None = None
-    last_commit: str | None = None
     range_start: str | None = None
     range_end: str | None = None
     tally: Tally = field(default_factory=Tally)
     #: What to do once the command's output is written in full (``--since-last``'s record).
     after_output: list[Callable[[], None]] = field(default_factory=list)
-    #: An archive's raw mails, noting its commits as they pass: what ``messages`` parses, for
-    #: a command that parses them in workers instead (read one of the two, not both).
-    raws: Iterator[bytes] | None = None
+    #: The archive's mails that ``messages`` parses, for a command that has workers read
+    #: and parse them instead (read one of the two, not both): it notes the commits listed.
+    selection: InboxSelection | None = None
 
     def __post_init__(self) -> None:
         counted = self.tally.counted(self.messages)
         self.messages = list(counted) if isinstance(self.messages, list) else counted
+
+    @property
+    def first_commit(self) -> str | None:
+        """The commit of the archive's first mail listed so far."""
+        first = self.selection.first if self.selection is not None else None
+        return first.commit if first is not None else None
+
+    @property
+    def last_commit(self) -> str | None:
+        """The commit of the archive's last mail listed so far."""
+        last = self.selection.last if self.selection is not None else None
+        return last.commit if last is not None else None
 
     @property
     def commit_span(self) -> ReportRange | None:
@@ -113,10 +123,7 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     if inbox and args.source:
         raise UsageError("give a SOURCE or --inbox, not both")
     if inbox:
-        commit_range = getattr(args, "commits", None)
-        since = _date(getattr(args, "since", None), "--since")
-        until = _date(getattr(args, "until", None), "--until")
-        return inbox_raws(inbox, commit_range, since=since, until=until)
+        return (mail.raw for mail in inbox_selection(args).mails())
     if not args.source:
         raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
     spec = classify_source(args.source)
@@ -125,8 +132,22 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     if spec.kind == "maildir":
         return iter_maildir(args.source)
     if spec.kind == "inbox":
-        return inbox_raws(args.source)
+        from kvmlist.sources.public_inbox import iter_archive  # git: for an archive only
+
+        return (mail.raw for mail in iter_archive(args.source))
     return iter_raw_messages(args.source)
+
+
+def inbox_selection(args: argparse.Namespace) -> InboxSelection:
+    """The mails of ``--inbox`` that ``--commits``, ``--since`` and ``--until`` select."""
+    from kvmlist.sources.public_inbox import InboxSelection  # git: for an archive only
+
+    return InboxSelection(
+        args.inbox,
+        getattr(args, "commits", None),
+        since=_date(getattr(args, "since", None), "--since"),
+        until=_date(getattr(args, "until", None), "--until"),
+    )
 
 
 def wants_progress(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
@@ -184,7 +205,7 @@ def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:
 
 
 def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
-    from kvmlist.sources.public_inbox import find_epochs, iter_archive, resolve_range
+    from kvmlist.sources.public_inbox import InboxSelection, find_epochs, resolve_range
 
     commit_range = args.commits or (args.range if args.command == "report" else None)
     if getattr(args, "since_last", False):
@@ -198,18 +219,19 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     resolved = None
     if commit_range:
         resolved = resolve_range(find_epochs(inbox), CommitRange.parse(commit_range))
+    selection = InboxSelection(
+        inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
+    )
     loaded = Loaded(
         (),
         inbox=inbox,
         range_start=resolved.first[1] if resolved and resolved.first else None,
         range_end=resolved.last[1] if resolved and resolved.last else None,
-    )
-    mails = iter_archive(
-        inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
+        selection=selection,
     )
     # streamed: the raw mail and its Message are dropped once the command has used them
-    loaded.raws = _noting_commits(mails, loaded)
-    raws = with_progress(loaded.raws, enabled=wants_progress(args), what="reading the archive")
+    mails = (mail.raw for mail in selection.mails())
+    raws = with_progress(mails, enabled=wants_progress(args), what="reading the archive")
     loaded.messages = loaded.tally.counted(parse_raw(raws, answers=reads_answers(args)))
     return loaded
 
@@ -218,15 +240,6 @@ def reads_answers(args: argparse.Namespace) -> bool:
     """False for a command that counts patch mails only (COUNTS_PATCH_MAILS): it leaves
     answers unparsed once their subject is read (parse_raw's ``answers``)."""
     return args.command not in COUNTS_PATCH_MAILS
-
-
-def _noting_commits(mails: Iterable[ArchivedMail], loaded: Loaded) -> Iterator[bytes]:
-    """Yield the raw mails, noting the first and last commit on the way."""
-    for mail in mails:
-        if loaded.first_commit is None:
-            loaded.first_commit = mail.commit
-        loaded.last_commit = mail.commit
-        yield mail.raw
 
 
 def _date(text: str | None, option: str) -> datetime | None:

@@ -7,8 +7,9 @@ reads itself from a plain file, or the decompressed bytes of a compressed file o
 even decompressed by the parent: each worker decompresses a run of blocks and cuts it
 itself (:mod:`kvmlist.scale.xz_parts`). The worker splits its slice with the same splitter
 :func:`kvmlist.read_mbox` uses, so the mails are exactly the sequential ones. A public-inbox
-archive is not read by the parent either: it lists the mails with ``git log`` and each
-worker reads a batch of them with a ``git cat-file`` of its own. Mails given one by one (an
+archive, whole or a selection of it (:class:`kvmlist.sources.public_inbox.InboxSelection`),
+is not read by the parent either: it lists the mails with ``git log`` and each worker reads
+a batch of them with a ``git cat-file`` of its own. Mails given one by one (an
 iterable of raw bytes: Maildir, a list) go to the workers in batches.
 
 Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
@@ -47,12 +48,13 @@ if TYPE_CHECKING:
 
     from kvmlist.analysis.check import CheckResult
     from kvmlist.outputs.figures import ReportFigures
-    from kvmlist.sources.public_inbox import Arrival, Epoch
+    from kvmlist.sources.public_inbox import Arrival, Epoch, InboxSelection
 
 T = TypeVar("T")
 
-#: An mboxrd (path, ``-`` or binary file; .gz/.xz/.bz2 too), a Maildir path, or raw mails.
-Mails = Union[str, "os.PathLike[str]", BinaryIO, Iterable[bytes]]
+#: An mboxrd (path, ``-`` or binary file; .gz/.xz/.bz2 too), a Maildir or public-inbox path,
+#: a selection of an inbox, or raw mails.
+Mails = Union[str, "os.PathLike[str]", BinaryIO, "InboxSelection", Iterable[bytes]]
 
 #: Bytes of mbox per slice: large enough that a worker is busy ~0.1 s, small enough to stream.
 CHUNK_BYTES = 4 << 20
@@ -317,25 +319,29 @@ def _spec(raws: Mails) -> SourceSpec | None:
 
 def _mails(raws: Mails) -> Iterable[bytes]:
     """The raw mails, split in this process (the sequential path)."""
+    from kvmlist.sources.public_inbox import InboxSelection  # git: loaded for workers only
+
+    if isinstance(raws, InboxSelection):
+        return (mail.raw for mail in raws.mails())
     spec = _spec(raws)
     if spec is None:
         return raws  # type: ignore[return-value]
     if spec.kind == "maildir":
         return iter_maildir(spec.location)
     if spec.kind == "inbox":
-        from kvmlist.sources.reader import inbox_raws
-
-        return inbox_raws(spec.location)
+        return (mail.raw for mail in InboxSelection(spec.location).mails())
     return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 
 
 def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     """Cut the input into jobs; an error reading it comes after the jobs before it."""
-    spec = _spec(raws)
-    if spec is not None and spec.kind == "inbox":  # workers read the mails from git
-        from kvmlist.sources.public_inbox import arrival_batches
+    from kvmlist.sources.public_inbox import InboxSelection
 
-        yield from (_InboxBatch(*batch) for batch in arrival_batches(spec.location, CHUNK))
+    spec = _spec(raws)
+    if spec is not None and spec.kind == "inbox":
+        raws = InboxSelection(spec.location)
+    if isinstance(raws, InboxSelection):  # workers read the mails from git
+        yield from (_InboxBatch(*batch) for batch in raws.batches(CHUNK, CHUNK))
         return
     if spec is None or spec.kind == "maildir":
         yield from _batches(_mails(raws))

@@ -6,17 +6,18 @@ each commit adding one mail as the blob ``m`` (a deletion commit removes ``m`` a
 commits with one ``git log`` per epoch and stream every blob through a single
 ``git cat-file --batch-command`` process per epoch: no process per message. Worker
 processes read batches of the mails ``git log`` listed, each batch with a ``git cat-file``
-of its own (:func:`arrival_batches`, :func:`read_arrivals`).
+of its own (:class:`InboxSelection`, :func:`read_arrivals`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import subprocess
 import tempfile
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
@@ -172,15 +173,56 @@ def iter_archive(
     before its bytes). git runs with options that keep the archive's configuration from
     running any program (kvmlist.sources._git).
     """
-    epochs = find_epochs(inbox)
-    if isinstance(commit_range, str):
-        commit_range = CommitRange.parse(commit_range)
-    for epoch, revisions in _plan(epochs, commit_range):
-        if since is not None:
-            revisions = [*revisions, f"--since={int(since.timestamp())}"]
-        if until is not None:
-            revisions = [*revisions, f"--until={int(until.timestamp())}"]
-        yield from _epoch_mails(epoch, revisions, max_mail_bytes)
+    selection = InboxSelection(inbox, commit_range, since=since, until=until)
+    return selection.mails(max_mail_bytes)
+
+
+@dataclass
+class InboxSelection:
+    """The mails of an inbox that a commit range and commit-time bounds select (see
+    :func:`iter_archive`), listed by ``git log`` before any is read.
+
+    :meth:`mails` reads them here; :meth:`batches` lists them in batches of one epoch,
+    without reading any, for other processes to read (:func:`read_arrivals`). Either way
+    ``first`` and ``last`` note the first and last arrival listed so far (a report names
+    their commits), so they are the same whoever reads the mails.
+    """
+
+    inbox: str | os.PathLike[str]
+    commit_range: str | CommitRange | ResolvedRange | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    first: Arrival | None = field(default=None, init=False)
+    last: Arrival | None = field(default=None, init=False)
+
+    def batches(
+        self, size: int, first_size: int = 1
+    ) -> Generator[tuple[Epoch, list[Arrival]], None, None]:
+        """Yield the arrivals, oldest first, in batches of up to ``size`` of one epoch:
+        ``first_size``, twice that, ... in each epoch (a small first batch is read at once)."""
+        commit_range = self.commit_range
+        if isinstance(commit_range, str):
+            commit_range = CommitRange.parse(commit_range)
+        for epoch, revisions in _plan(find_epochs(self.inbox), commit_range):
+            if self.since is not None:
+                revisions = [*revisions, f"--since={int(self.since.timestamp())}"]
+            if self.until is not None:
+                revisions = [*revisions, f"--until={int(self.until.timestamp())}"]
+            with contextlib.closing(_listed(epoch, revisions)) as listing:
+                for batch in _chunks(listing, size, first_size):
+                    if self.first is None:
+                        self.first = batch[0]
+                    self.last = batch[-1]
+                    yield epoch, batch
+
+    def mails(self, max_mail_bytes: int = MAX_MAIL_BYTES) -> Iterator[ArchivedMail]:
+        """Yield the mails, read by one ``git cat-file`` per epoch: the first arrives as
+        soon as ``git log`` names it."""
+        with contextlib.closing(self.batches(BATCH)) as batches:
+            for epoch, in_epoch in itertools.groupby(batches, key=lambda batch: batch[0]):
+                with _cat_file(epoch) as cat:
+                    for _, batch in in_epoch:
+                        yield from _fetch(cat, batch, epoch, max_mail_bytes)
 
 
 def _plan(
@@ -211,30 +253,11 @@ def _has_commits(epoch: Epoch) -> bool:
     )
 
 
-def _epoch_mails(epoch: Epoch, revisions: list[str], max_mail_bytes: int) -> Iterator[ArchivedMail]:
-    """Yield the mails of one epoch as ``git log`` lists them: the first arrives at once."""
-    listing = _listed(epoch, revisions)
-    with _cat_file(epoch) as cat, contextlib.closing(listing):
-        for chunk in _chunks(listing, BATCH):
-            yield from _fetch(cat, chunk, epoch, max_mail_bytes)
-
-
-def arrival_batches(
-    inbox: str | os.PathLike[str], size: int
-) -> Iterator[tuple[Epoch, list[Arrival]]]:
-    """Yield the arrivals of a whole inbox, oldest first, in batches of up to ``size`` of
-    one epoch, without reading any mail: :func:`read_arrivals` reads a batch (in another
-    process, say), and the batches' mails, in order, are those of :func:`iter_archive`."""
-    for epoch, revisions in _plan(find_epochs(inbox), None):
-        with contextlib.closing(_listed(epoch, revisions)) as listing:
-            yield from ((epoch, batch) for batch in _chunks(listing, size, first=size))
-
-
 def read_arrivals(
     epoch: Epoch, arrivals: list[Arrival], max_mail_bytes: int = MAX_MAIL_BYTES
 ) -> Iterator[ArchivedMail]:
-    """Yield the mails of a batch of :func:`arrival_batches`, read by a ``git cat-file``
-    of its own, as :func:`iter_archive` gives them."""
+    """Yield the mails of a batch of :meth:`InboxSelection.batches`, read by a
+    ``git cat-file`` of its own, as :func:`iter_archive` gives them."""
     with _cat_file(epoch) as cat:
         for start in range(0, len(arrivals), BATCH):
             yield from _fetch(cat, arrivals[start : start + BATCH], epoch, max_mail_bytes)
