@@ -394,7 +394,7 @@ def test_flowed_text_is_joined_as_the_line_loop_joins_it(lines: list[str]) -> No
     from kvmlist.parse import mime
 
     text = "\n".join(lines)
-    assert mime._unflow(text, delsp=False) == mime._unflow_lines(text, delsp=False)
+    assert mime._joined(text) == mime._unflow_lines(text, delsp=False)
 
 
 @settings(max_examples=800, deadline=None)

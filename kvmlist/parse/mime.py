@@ -40,6 +40,12 @@ RE_PLAIN_TEXT_TYPE = re.compile(
 RE_FIRST_ENCODING = re.compile(rb"\n(?i:content-transfer-encoding):[ \t]*+([^\n]*+)(\n[ \t])?")
 # text/plain; charset="utf-8"; format=flowed
 RE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([^";\s]+)', re.IGNORECASE)
+# text/plain; format=flowed; delsp=yes       (RFC 3676's parameters, either case, quoted or not)
+RE_FLOWED = re.compile(r';\s*format\s*=\s*"?flowed"?\s*(?:;|$)', re.IGNORECASE)
+RE_DELSP = re.compile(r';\s*delsp\s*=\s*"?yes"?\s*(?:;|$)', re.IGNORECASE)
+# " int x;"   (a line that starts with one space and more text: flowed text never has one,
+# as its writer must stuff a leading space with another; but " From " and " >", stuffed)
+RE_UNSTUFFED = re.compile(r"^ (?![ \xa0\n]|From |>)", re.MULTILINE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
 # "a soft \nbreak"   (a line ending in a space goes on in the next one, but the "-- " line;
 # the look back comes last, so that a search tries only where " \n" is)
@@ -103,7 +109,10 @@ def _decode(
     if main in ("text/plain", "") and encoding in SIMPLE_ENCODINGS:
         match = RE_CHARSET.search(ctype)
         charset = match.group(1) if match else None
-        return _text_of(body, charset, defects)
+        text = _text_of(body, charset, defects)
+        if RE_FLOWED.search(ctype):  # as a flowed part of a multipart mail
+            return _unflow(text, RE_DELSP.search(ctype) is not None)
+        return text
     tree, tried = _multipart_tree(raw) if main.startswith("multipart/") else (None, False)
     if tree is not None:  # a multipart mail is no single text part
         return _mime_text(raw, defects, tree)
@@ -112,8 +121,8 @@ def _decode(
     if _too_many_containers(raw if b":" in body else block):
         defects.append(Defect(kind="mime-too-deep", detail="read as plain text"))
         return _text_of(body, None, defects)
-    text = _single_part_text(block, body, ctype, defects, headers.plain)
-    return text if text is not None else _mime_text(raw, defects, tried=tried)
+    single = _single_part_text(block, body, ctype, defects, headers.plain)
+    return single if single is not None else _mime_text(raw, defects, tried=tried)
 
 
 def _multipart_tree(raw: bytes) -> tuple[email.message.Message | None, bool]:
@@ -266,10 +275,17 @@ def _payload(part: email.message.Message, defects: list[Defect]) -> bytes:
 
 
 def _unflow(text: str, delsp: bool) -> str:
-    """Return format=flowed text (RFC 3676) with its soft line breaks joined."""
-    if delsp:
-        return _unflow_lines(text, delsp)
-    # the usual form: take off each line's first space (stuffing), then join soft breaks
+    """Return format=flowed text (RFC 3676) unstuffed, its soft line breaks joined, as
+    git's mailinfo reads it; but text whose lines show it was never space-stuffed (a diff
+    under a wrong label) is returned as it is."""
+    if RE_UNSTUFFED.search(text):
+        return text
+    return _unflow_lines(text, delsp) if delsp else _joined(text)
+
+
+def _joined(text: str) -> str:
+    """Return flowed text without delsp unflowed as _unflow_lines does, in two passes."""
+    # take off each line's first space (stuffing), then join soft breaks
     text = text.replace("\n ", "\n")
     return RE_SOFT_BREAK.sub(" ", text[1:] if text.startswith(" ") else text)
 
