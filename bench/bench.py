@@ -160,6 +160,7 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     from kvmlist.scale.workers import (
         check_in_workers,
         count_by_field_in_workers,
+        dataframe_in_workers,
         parse_in_workers,
         render_report_in_workers,
     )
@@ -171,6 +172,12 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
     def models(workers: int) -> object:
         return sum(1 for _ in parse_in_workers(path, workers))
 
+    def frame(workers: int) -> object:  # rows back from the workers, not models
+        import pandas
+
+        found = dataframe_in_workers(path, workers)
+        return found.shape, int(pandas.util.hash_pandas_object(found).sum())
+
     def report(workers: int) -> object:
         return render_report_in_workers(path, workers)
 
@@ -180,7 +187,10 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
         return vars(check_in_workers(path, workers))
 
     figures: dict[str, dict[str, float]] = {}
-    jobs = (("counts", counts), ("models", models), ("report", report), ("check", check))
+    jobs = (
+        ("counts", counts), ("models", models), ("frame", frame), ("report", report),
+        ("check", check),
+    )  # fmt: skip
     for job, function in jobs:
         outputs = set()
         for _ in range(repeat):
@@ -210,6 +220,7 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
 JOBS = [
     ("counts", "domain counts"),
     ("models", "parse to models"),
+    ("frame", "DataFrame (rows)"),
     ("report", "report (facts)"),
     ("check", "check (rows)"),
 ]
@@ -618,6 +629,8 @@ def render(
         f"* 2 workers / 1 worker, domain counts: **{speedup(parallel[path.name], 'counts')}** "
         "(target >= 1.8x on an idle machine; results identical, tests/test_parallel.py)",
         f"* 2 workers / 1 worker, parse to models: **{speedup(parallel[path.name], 'models')}**",
+        f"* 2 workers / 1 worker, DataFrame of the mails (rows back, not models): "
+        f"**{speedup(parallel[path.name], 'frame')}**",
         f"* 2 workers / 1 worker, report (facts back, not models): "
         f"**{speedup(parallel[path.name], 'report')}**",
         f"* 2 workers / 1 worker, check (rows back): **{speedup(parallel[path.name], 'check')}**",

@@ -127,6 +127,27 @@ def test_large_mbox_parsed_in_workers_equals_read_mbox(source: Path | str) -> No
     assert parallel == sequential
 
 
+def test_a_dataframe_from_workers_is_the_sequential_one(source: Path | str) -> None:
+    # the workers hand back rows, and the frame is typed as to_dataframe types it
+    pandas = pytest.importorskip("pandas")
+    from kvmlist.outputs.export import to_dataframe
+    from kvmlist.scale.workers import dataframe_in_workers
+
+    path = Path(source)
+    sequential = to_dataframe(kvmlist.read_mbox(path))
+    if isinstance(source, str):
+        with open(source, "rb") as stream:
+            parallel = dataframe_in_workers(stream, 2)
+    else:
+        parallel = dataframe_in_workers(source, 2)
+    assert len(parallel) == 600 and str(parallel["date"].dtype) == "datetime64[ns, UTC]"
+    pandas.testing.assert_frame_equal(parallel, sequential)
+    broken = FIXTURES / "broken.mbox"  # mails with defects: the same rows, the same defects
+    pandas.testing.assert_frame_equal(
+        dataframe_in_workers(broken, 2), to_dataframe(kvmlist.read_mbox(broken))
+    )
+
+
 @pytest.mark.parametrize("field", ["author", "domain"])
 def test_large_mbox_counts_in_workers_equal_the_sequential_ones(large: Path, field: str) -> None:
     sequential = kvmlist.analysis.aggregate.count_by_field(kvmlist.read_mbox(large), field)
@@ -496,6 +517,36 @@ def test_an_inbox_read_by_the_workers_gives_the_sequential_mails(archive: Path) 
     assert len(sequential) == 80
     assert list(parse_in_workers(archive, 2)) == sequential
     assert render_report_in_workers(archive, 2) == kvmlist.render_report(sequential)
+
+
+def test_a_selection_of_an_inbox_is_read_by_the_workers_as_by_this_process(
+    archive: Path,
+) -> None:
+    # a range across the two epochs, and commit-time bounds: the workers read the mails
+    # listed, and the selection notes the same first and last arrival as a sequential read
+    from datetime import datetime, timedelta, timezone
+
+    from kvmlist.sources.public_inbox import InboxSelection
+
+    commits = _git(archive / "git" / "0.git", "rev-list", "--reverse", "HEAD").split()
+    first, after = commits[20:22]
+    last = _git(archive / "git" / "1.git", "rev-list", "--reverse", "HEAD").split()[12]
+    since = datetime.fromtimestamp(1772528400 + 60 * 10, tz=timezone.utc)
+    cases: list[tuple[dict[str, Any], tuple[str, str] | None]] = [
+        ({"commit_range": f"{first}..{last}"}, (after, last)),  # A..B: after A, up to B
+        ({"since": since}, None),
+        ({"commit_range": f"{first[:10]}..", "until": since + timedelta(hours=1)}, None),
+    ]
+    for selection, ends in cases:
+        here, there = InboxSelection(archive, **selection), InboxSelection(archive, **selection)
+        sequential = list(kvmlist.read_inbox(archive, **selection))
+        assert list(kvmlist.sources.reader.parse_raw(m.raw for m in here.mails())) == sequential
+        jobs = list(kvmlist.scale.workers._jobs(there))
+        assert all(isinstance(job, kvmlist.scale.workers._InboxBatch) for job in jobs)
+        assert list(parse_in_workers(there, 2)) == sequential and 10 < len(sequential) < 80
+        assert there.first and there.last and (there.first, there.last) == (here.first, here.last)
+        if ends is not None:
+            assert (there.first.commit, there.last.commit) == ends
 
 
 def test_an_inbox_whose_git_fails_gives_the_sequential_mails_then_the_error(

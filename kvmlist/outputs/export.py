@@ -63,13 +63,20 @@ def to_dataframe(
     same (commits and hows space-joined, the last commit's date and release) plus ``landed``
     (fully / partly / not) and ``time_to_land`` (from v1 to the last commit).
     """
-    pandas = _pandas()
+    _pandas()  # before any work: a missing extra is said at once
     things: list[Message | Series] = list(items)
     lifecycle = _lifecycle(things, messages) if messages is not None else None
-    rows = [_series_row(i, lifecycle) if isinstance(i, Series) else _message_row(i) for i in things]
+    rows = [_series_row(i, lifecycle) if isinstance(i, Series) else message_row(i) for i in things]
     if landed is not None:
         _add_landed(things, rows, landed)
-    frame = pandas.DataFrame(rows)
+    return rows_dataframe(rows)
+
+
+def rows_dataframe(rows: Iterable[dict[str, Any]]) -> Any:
+    """Return the DataFrame of rows :func:`to_dataframe` makes (:func:`message_row`'s, say),
+    its columns typed as to_dataframe types them."""
+    pandas = _pandas()
+    frame = pandas.DataFrame(list(rows))
     if frame.empty:
         return frame
     for column in ("date", "first_date", "landed_at"):
@@ -158,7 +165,8 @@ def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
     return counts
 
 
-def _message_row(message: Message) -> dict[str, Any]:
+def message_row(message: Message) -> dict[str, Any]:
+    """Return a message's row of :func:`to_dataframe` (before its columns are typed)."""
     row: dict[str, Any] = {
         "message_id": message.message_id,
         "kind": message.kind,

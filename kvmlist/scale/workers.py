@@ -14,7 +14,8 @@ iterable of raw bytes: Maildir, a list) go to the workers in batches.
 
 Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
 ~20 objects per mail), so for counting, workers return a small *projection* of each mail
-instead — a tuple the parent aggregates. :func:`count_by_field_in_workers` does that and
+instead — a tuple the parent aggregates (for a DataFrame, :func:`dataframe_in_workers`: its
+rows). :func:`count_by_field_in_workers` does that and
 gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.count_by_field`.
 :func:`summaries_in_workers` goes further: a worker hands back one summary of its whole job
 (the report: its facts folded by ``facts_of``, as on Dask).
@@ -158,6 +159,15 @@ def summaries_in_workers(
         yield from _in_order(jobs, workers, work)
     finally:
         jobs.close()
+
+
+def dataframe_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Any:
+    """Return ``to_dataframe(read(raws))`` (kvmlist.outputs.export): a row per mail, the
+    rows made in ``workers`` processes. They hand back rows, not the models, which this
+    process would have to unpickle and then read for the row. Needs ``kvmlist[pandas]``."""
+    from kvmlist.outputs.export import message_row, rows_dataframe
+
+    return rows_dataframe(map_in_workers(raws, workers, message_row, strict=strict))
 
 
 def count_by_field_in_workers(
