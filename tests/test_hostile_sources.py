@@ -171,6 +171,77 @@ def test_reading_an_inbox_runs_none_of_its_programs(
     assert not marker.exists()
 
 
+def _lose_blob(git_dir: Path, path: str = "m") -> None:
+    """Unpack the epoch's objects and delete the blob of ``path`` at HEAD: a mail lost, as in
+    a partial clone, which git would fetch from a promisor remote on demand."""
+
+    def git(*args: str, data: bytes | None = None) -> str:
+        done = subprocess.run(
+            ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True, check=True
+        )
+        return done.stdout.decode()
+
+    blob = git("rev-parse", f"HEAD:{path}").strip()
+    for pack in list((git_dir / "objects" / "pack").glob("*.pack")):
+        data = pack.read_bytes()
+        for part in pack.parent.glob(pack.stem + ".*"):
+            part.unlink()
+        git("unpack-objects", "-q", data=data)
+    (git_dir / "objects" / blob[:2] / blob[2:]).unlink()
+
+
+#: Remotes a hostile epoch names for git to fetch a missing mail from, each of which runs
+#: the trap: a local path with its own upload-pack, ssh with its own ssh command, ext.
+PROMISORS = {
+    "upload-pack": {"url": "{source}", "uploadpack": "{script}"},
+    "ssh command": {"url": "ssh://lore.example/epoch", "sshcommand": "{script}"},
+    "ext": {"url": "ext::{script} %S"},
+}
+
+
+@pytest.fixture(params=list(PROMISORS))
+def promisor_trapped(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
+    """An inbox whose newest mail's blob is missing and whose config names a promisor
+    remote that would run a script (making a marker file) to fetch it."""
+    inbox = _inbox(tmp_path / "inbox", mail(), mail(message_id="<2@x>"))
+    epoch = inbox / "git" / "0.git"
+    source = tmp_path / "source.git"
+    shutil.copytree(epoch, source)
+    _lose_blob(epoch)
+    marker = tmp_path / "ran"
+    script = tmp_path / "trap.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    settings = {"promisor": "true", **PROMISORS[request.param]}
+    config = [(f"remote.evil.{key}", value) for key, value in settings.items()]
+    if request.param == "ssh command":
+        config = [(key, value) for key, value in config if not key.endswith("sshcommand")]
+        config.append(("core.sshCommand", "{script}"))
+    config += [("protocol.allow", "always"), ("protocol.ext.allow", "always")]
+    for key, value in config:
+        value = value.format(source=source, script=script)
+        subprocess.run(["git", f"--git-dir={epoch}", "config", key, value], check=True)
+    return inbox, marker
+
+
+def test_the_promisor_trap_springs_for_plain_git(promisor_trapped: tuple[Path, Path]) -> None:
+    inbox, marker = promisor_trapped
+    epoch = inbox / "git" / "0.git"
+    subprocess.run(
+        ["git", f"--git-dir={epoch}", "cat-file", "-p", "HEAD:m"], capture_output=True, check=False
+    )
+    assert marker.exists()  # so the next test proves something
+
+
+def test_a_missing_mail_is_not_fetched_by_any_program_the_inbox_names(
+    promisor_trapped: tuple[Path, Path],
+) -> None:
+    inbox, marker = promisor_trapped
+    kept = [m.message_id for m in kvmlist.read_inbox(inbox)]
+    assert not marker.exists()
+    assert kept == ["1@example.org"]
+
+
 def test_stopping_early_leaves_no_noise_and_no_process(tmp_path: Path) -> None:
     inbox = _inbox(tmp_path / "inbox", *(mail(message_id=f"<{n}@x>") for n in range(600)))
     script = (

@@ -5,6 +5,11 @@ A repository's own ``config`` can name programs git runs while reading: a signat
 or text conversion. Every git command kvmlist runs goes through :func:`git_command`, whose
 ``-c`` options (the strongest configuration level) and flags switch all of those off, and
 whose environment ignores the system configuration and any GIT_* variables of the caller.
+
+A missing object is worse: git fetches it from any remote the config calls a promisor (a
+partial clone's), through the upload-pack program, ssh command or ``ext::`` command that
+config names. An archive's git may use no transport at all (:data:`NO_TRANSPORT`), so a
+mail missing from it stays missing; a tree the user names (``--git``) keeps its remotes.
 """
 
 from __future__ import annotations
@@ -29,24 +34,38 @@ SAFE_CONFIG = (
     "color.ui=false",
     "core.quotePath=true",
 )
+#: Every transport git has (and a default for any other, such as a remote helper's): never.
+#: Named one by one, as a repository's ``protocol.file.allow=always`` beats a default.
+NO_TRANSPORT = (
+    "protocol.allow=never",
+    *(
+        f"protocol.{name}.allow=never"
+        for name in ("file", "git", "ssh", "http", "https", "ftp", "ftps", "ext", "fd")
+    ),
+)
 #: Flags for commands that show commits or diffs (``log``, ``rev-list`` with diffs).
 SAFE_LOG_FLAGS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color")
 
 
-def safe_options() -> list[str]:
-    """Return the options, before git's subcommand, that run no program a repository names."""
-    return ["--no-pager", *(item for setting in SAFE_CONFIG for item in ("-c", setting))]
+def safe_options(*, fetch: bool = False) -> list[str]:
+    """Return the options, before git's subcommand, that run no program a repository names;
+    and no transport unless ``fetch`` (for the user's own tree, whose remotes are theirs)."""
+    settings = SAFE_CONFIG if fetch else (*SAFE_CONFIG, *NO_TRANSPORT)
+    return ["--no-pager", *(item for setting in settings for item in ("-c", setting))]
 
 
 def git_command(git_dir: Path, *args: str) -> list[str]:
-    """Return the argument vector running ``git args`` on a repository, hardened."""
+    """Return the argument vector running ``git args`` on an archive's repository, hardened."""
     return ["git", *safe_options(), f"--git-dir={git_dir}", *args]
 
 
-def git_env() -> dict[str, str]:
-    """Return the environment for git: no system config, no GIT_* of ours, no prompts."""
+def git_env(*, fetch: bool = False) -> dict[str, str]:
+    """Return the environment for git: no system config, no GIT_* of ours, no prompts; and
+    unless ``fetch``, no fetch of a missing object (git 2.44 and later read that variable)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    if not fetch:
+        env["GIT_NO_LAZY_FETCH"] = "1"
     return env
 
 

@@ -71,10 +71,10 @@ def _run(
 ) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            ["git", *safe_options(), "-C", str(tree), *args],
+            ["git", *safe_options(fetch=True), "-C", str(tree), *args],  # the user's remotes
             input=stdin,
             capture_output=True,
-            env={**git_env(), "LC_ALL": "C"},
+            env={**git_env(fetch=True), "LC_ALL": "C"},
             check=check,
         )
     except FileNotFoundError:
