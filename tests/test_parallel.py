@@ -549,27 +549,38 @@ def test_a_selection_of_an_inbox_is_read_by_the_workers_as_by_this_process(
             assert (there.first.commit, there.last.commit) == ends
 
 
+@pytest.mark.parametrize("lost", ["blobs", "a commit"])
 def test_an_inbox_whose_git_fails_gives_the_sequential_mails_then_the_error(
-    archive: Path, tmp_path: Path
+    archive: Path, tmp_path: Path, lost: str
 ) -> None:
-    # epoch 0 lost three mails' blobs (left out), epoch 1 a commit (git log fails)
+    # epoch 0 lost three mails' blobs (the first stops the read), or epoch 1 a commit
+    # (git log fails)
     import shutil
 
     broken = tmp_path / "inbox"
     shutil.copytree(archive, broken)
     for epoch in ("0.git", "1.git"):
         _unpack(broken / "git" / epoch)
-    listed = _git(broken / "git" / "0.git", "log", "--reverse", "--format=%H:m", "--", "m")
-    blobs = _git(broken / "git" / "0.git", "rev-parse", *listed.split()[10:40:10]).split()
-    commits = _git(broken / "git" / "1.git", "rev-list", "HEAD").split()
-    for git_dir, sha in [("0.git", blob) for blob in blobs] + [("1.git", commits[15])]:
+    if lost == "blobs":
+        listed = _git(broken / "git" / "0.git", "log", "--reverse", "--format=%H:m", "--", "m")
+        gone = [
+            ("0.git", sha)
+            for sha in _git(
+                broken / "git" / "0.git", "rev-parse", *listed.split()[10:40:10]
+            ).split()
+        ]
+        error, before = "is not in the repository", 9  # the deletion came before it
+    else:
+        gone = [("1.git", _git(broken / "git" / "1.git", "rev-list", "HEAD").split()[15])]
+        error, before = "git log in", 50
+    for git_dir, sha in gone:
         (broken / "git" / git_dir / "objects" / sha[:2] / sha[2:]).unlink()
     sequential, parallel = [], []
-    with pytest.raises(kvmlist.SourceError, match="git log in") as expected:
+    with pytest.raises(kvmlist.SourceError, match=error) as expected:
         sequential.extend(kvmlist.read_inbox(broken))
     with pytest.raises(kvmlist.SourceError) as raised:
         parallel.extend(parse_in_workers(broken, 2))
-    assert len(sequential) == 50 - 3
+    assert len(sequential) == before
     assert parallel == sequential
     assert str(raised.value) == str(expected.value)
 

@@ -353,7 +353,7 @@ def _fetch(
     cat.stdin.write(b"".join(b"info %s\n" % a.blob for a in chunk) + b"flush\n")
     cat.stdin.flush()
     sizes = [_size(cat.stdout.readline()) for _ in chunk]
-    runs, too_large = _runs(chunk, sizes, max_mail_bytes)
+    runs, unread = _runs(chunk, sizes, max_mail_bytes)
     asked = (a.blob for run in runs for a in reversed(run))
     cat.stdin.write(b"".join(b"contents %s\n" % blob for blob in asked) + b"flush\n")
     cat.stdin.flush()
@@ -362,27 +362,31 @@ def _fetch(
         for arrival, raw in zip(run, reversed(raws), strict=True):
             when = datetime.fromtimestamp(arrival.stamp, tz=timezone.utc)
             yield ArchivedMail(raw=raw, commit=arrival.commit, committed=when, epoch=epoch.number)
-    if too_large is not None:
+    if unread is not None:
+        arrival, size = unread
+        if size is None:
+            raise SourceError(
+                f"{epoch.path}: the mail of commit {arrival.commit} is not in the repository "
+                "(a partial clone? kvmlist fetches nothing: clone the archive whole)"
+            )
         raise SourceError(
-            f"{epoch.path}: the mail of commit {too_large.commit} is larger than "
+            f"{epoch.path}: the mail of commit {arrival.commit} is larger than "
             f"{max_mail_bytes:,} bytes (max_mail_bytes); corrupt or hostile input?"
         )
 
 
 def _runs(
     chunk: list[Arrival], sizes: list[int | None], max_mail_bytes: int
-) -> tuple[list[list[Arrival]], Arrival | None]:
+) -> tuple[list[list[Arrival]], tuple[Arrival, int | None] | None]:
     """Return the mails to read as runs of at most GROUP_BYTES (a larger mail alone), in
-    order, up to the first mail above max_mail_bytes, which is returned apart; a blob the
-    repository lacks is left out (nothing to read)."""
+    order, up to the first that cannot be read, which is returned apart with its size: a
+    blob the repository lacks (None) or one above max_mail_bytes."""
     runs: list[list[Arrival]] = []
     run: list[Arrival] = []
     held = 0
     for arrival, size in zip(chunk, sizes, strict=True):
-        if size is None:
-            continue
-        if size > max_mail_bytes:
-            return [*runs, run] if run else runs, arrival
+        if size is None or size > max_mail_bytes:
+            return [*runs, run] if run else runs, (arrival, size)
         if run and held + size > GROUP_BYTES:
             runs.append(run)
             run, held = [], 0
