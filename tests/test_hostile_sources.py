@@ -171,6 +171,15 @@ def test_reading_an_inbox_runs_none_of_its_programs(
     assert not marker.exists()
 
 
+def test_an_inbox_config_cannot_hide_its_first_mail(tmp_path: Path) -> None:
+    # log.showRoot=false would list no file for each epoch's first commit: its mail gone
+    inbox = _inbox(tmp_path / "inbox", mail(), mail(message_id="<2@x>"))
+    epoch = inbox / "git" / "0.git"
+    subprocess.run(["git", f"--git-dir={epoch}", "config", "log.showRoot", "false"], check=True)
+    assert [m.message_id for m in kvmlist.read_inbox(inbox)] == ["1@example.org", "2@x"]
+    assert [m.message_id for m in kvmlist.read_inbox(inbox, "HEAD~1..")] == ["2@x"]
+
+
 def _lose_blob(git_dir: Path, path: str = "m") -> None:
     """Unpack the epoch's objects and delete the blob of ``path`` at HEAD: a mail lost, as in
     a partial clone, which git would fetch from a promisor remote on demand."""

@@ -33,6 +33,7 @@ SAFE_CONFIG = (
     "log.decorate=false",
     "color.ui=false",
     "core.quotePath=true",
+    "log.showRoot=true",  # else no file is listed for an epoch's first commit: a mail unread
 )
 #: Every transport git has (and a default for any other, such as a remote helper's): never.
 #: Named one by one, as a repository's ``protocol.file.allow=always`` beats a default.
