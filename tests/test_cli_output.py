@@ -217,3 +217,57 @@ def test_a_piped_run_draws_no_progress_bar_on_a_large_read(tmp_path: Path) -> No
     )
     assert done.stderr == ""
     assert done.stdout.split() == ["domain", "count", "example.org", "300"]
+
+
+# a hostile sender's escape sequences: clear the screen, set the window title, paint red;
+# backspaces that hide what came before; a right-to-left override ("Trojan Source")
+HOSTILE_SUBJECT = (
+    "[PATCH 1/1] KVM: x86: =?utf-8?q?Fix_=1B[2J=1B]0;owned=07_it=1B[31m_now=08=08=08ok?="
+)
+HOSTILE_NAME = "=?utf-8?q?Eve_Mallory_=E2=80=AEmoc.elgoog?= <eve@evil.example>"
+SHOWN_TITLE = "KVM: x86: Fix \\x1b[2J\\x1b]0;owned\\x07 it\\x1b[31m now\\x08\\x08\\x08ok"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["series"],
+        ["stats", "--by", "author"],
+        ["report"],
+        ["series", "--format", "csv"],
+        ["stats", "--by", "author", "--format", "csv"],
+    ],
+)
+def test_no_control_character_of_a_mail_reaches_the_terminal(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hostile.mbox"
+    path.write_bytes(mbox(mail(HOSTILE_SUBJECT, sender=HOSTILE_NAME)))
+    message = next(iter(kvmlist.read_mbox(path)))  # the model keeps what was sent
+    assert "\x1b]0;owned\x07" in message.subject and "\u202e" in str(message.sender)
+    assert "\x08" in message.subject
+    assert main([argv[0], str(path), *argv[1:]]) == 0
+    out = capsys.readouterr().out
+    assert not [c for c in out if (ord(c) < 32 and c not in "\n") or 0x7F <= ord(c) < 0xA0]
+    assert "\u202e" not in out and "Eve Mallory \\u202emoc.elgoog" in out
+    assert SHOWN_TITLE in out or argv[0] == "stats"
+
+
+def test_json_keeps_the_exact_text_and_shows_none_of_it_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hostile.mbox"
+    path.write_bytes(mbox(mail(HOSTILE_SUBJECT, sender=HOSTILE_NAME)))
+    assert main(["stats", str(path), "--by", "author", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
+    [row] = json.loads(out)
+    assert row["author"] == "Eve Mallory \u202emoc.elgoog <eve@evil.example>"
+
+
+def test_an_error_quoting_what_it_was_given_shows_no_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(tmp_path / "no\x1b]0;owned\x07.mbox")]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "no\\x1b]0;owned\\x07.mbox" in err

@@ -49,6 +49,7 @@ from kvmlist.cli.output import (
     is_stdout,
     render_rows,
     rows_frame,
+    say,
     write_file,
     write_parquet,
 )
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for done in loaded.after_output:
                 done()
     except KvmlistError as error:
-        print(f"kvmlist: {error}", file=sys.stderr)
+        say(str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -141,7 +142,7 @@ def _check_output_options(args: argparse.Namespace) -> None:
 def _note(args: argparse.Namespace, text: str) -> None:
     """Tell the user something on stderr, unless --quiet."""
     if not getattr(args, "quiet", False):
-        print(f"kvmlist: {text}", file=sys.stderr)
+        say(text)
 
 
 def _check(args: argparse.Namespace) -> int:

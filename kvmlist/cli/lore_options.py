@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import sys
 from typing import TYPE_CHECKING
 
+from kvmlist.cli.output import say
 from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, split_lore_url
 from kvmlist.sources.spec import classify_source
 
@@ -97,12 +97,8 @@ def lore_client(args: argparse.Namespace, source: str) -> LoreClient:
         retries=getattr(args, "retries", DEFAULT_LIMITS.retries),
         max_bytes=getattr(args, "max_bytes", DEFAULT_LIMITS.max_bytes),
         follow_other_hosts=getattr(args, "follow_other_hosts", False),
-        on_wait=None if getattr(args, "quiet", False) else _say,
+        on_wait=None if getattr(args, "quiet", False) else say,
     )
-
-
-def _say(text: str) -> None:
-    print(f"kvmlist: {text}", file=sys.stderr)
 
 
 def base_of(source: str) -> str | None:

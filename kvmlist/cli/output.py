@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,28 @@ EXIT_USAGE = 2
 
 #: Formats written to a file only, never to a terminal.
 FILE_ONLY_FORMATS = ("parquet",)
+# "\x1b[2J"   what a terminal acts on rather than shows: C0 controls but tab and newline, DEL,
+# C1 controls, and the bidirectional embeddings, overrides and isolates ("Trojan Source")
+RE_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Return text with each character a terminal would act on written as an escape: a C0
+    control as ``\\x1b``, the others as ``\\u202e`` (which JSON reads back as the character).
+
+    A hostile sender's subject or name must not clear the screen, retitle the window, move the
+    cursor or reorder what is shown; every text the command line writes passes here."""
+    return RE_UNSHOWN.sub(_escape, text) if RE_UNSHOWN.search(text) else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
+
+
+def say(text: str) -> None:
+    """Tell the user something on stderr, as ``kvmlist: text`` (shown safely)."""
+    print(f"kvmlist: {shown(text)}", file=sys.stderr)
 
 
 def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
@@ -67,6 +90,7 @@ def deliver(text: str, path: str | None) -> str:
     fine, but not everything was read); ``failed`` when the output could not be written
     (one line on stderr: a full disk or stdout, an unwritable file).
     """
+    text = shown(text)
     try:
         if not is_stdout(path):
             Path(str(path)).write_text(text, encoding="utf-8")
@@ -78,7 +102,7 @@ def deliver(text: str, path: str | None) -> str:
         return "closed"
     except OSError as error:
         where = "standard output" if is_stdout(path) else path
-        print(f"kvmlist: {where}: {error.strerror or error}", file=sys.stderr)
+        say(f"{where}: {error.strerror or error}")
         _quiet_stdout()
         return "failed"
     return "written"
