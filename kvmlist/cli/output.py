@@ -57,7 +57,7 @@ def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: _not_a_formula(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue()
     columns = list(rows[0])
     cells = [{c: cell_text(r[c]) for c in columns} for r in rows]
@@ -66,6 +66,18 @@ def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
     for row in cells:
         lines.append("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
     return "\n".join(lines) + "\n"
+
+
+#: What a spreadsheet takes a cell for a formula by (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_a_formula(value: Any) -> Any:
+    """A CSV cell: text a spreadsheet would run as a formula (a hostile subject or name,
+    ``=HYPERLINK(...)``) gets a leading ``'``, which spreadsheets show as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def cell_text(value: Any) -> str:
