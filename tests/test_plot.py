@@ -228,3 +228,20 @@ def test_years_of_weekly_bars_get_a_date_axis_and_add_up(
     assert not any(a.overlaps(b) for a, b in pairwise(boxes))
     plot.save(figure, tmp_path / "weekly.png")
     assert (tmp_path / "weekly.png").stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("kind", ["top", "per-period"])
+def test_a_name_with_dollar_signs_is_drawn_as_written(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # matplotlib reads "$...$" as TeX math: a sender named "Eve $\frac{1}{$" stopped the
+    # drawing with a ValueError, and "$x^2$" would be drawn as a formula
+    from kvmlist.cli.commands import main
+
+    senders = ['"Eve $\\frac{1}{$ Mallory" <eve@evil.example>', '"Ann $x^2$ Lee" <ann@a.example>']
+    path = tmp_path / "dollars.mbox"
+    path.write_bytes(mbox(*(mail(sender=s, message_id=f"<{n}@x>") for n, s in enumerate(senders))))
+    image = tmp_path / "people.svg"
+    assert main(["plot", str(path), "--by", "author", "--kind", kind, "-o", str(image)]) == 0
+    drawn = image.read_text()
+    assert "Eve $\\frac{1}{$ Mallory" in drawn and "Ann $x^2$ Lee" in drawn

@@ -177,6 +177,7 @@ def _explain_unknown(figure: Figure, unknown: Counter[str] | None) -> Figure:
     """Say under the chart what "(Unknown)" is made of and how to map it."""
     if unknown:
         note = textwrap.fill(explain_unknown(unknown), width=int(figure.get_figwidth() * 15))
+        note = _literal(note)  # it names the senders' domains
         figure.supxlabel(note, fontsize=8, color="#555555", ha="center")
     return figure
 
@@ -231,9 +232,15 @@ def _labels(keys: list[object]) -> list[str]:
     """Return display names: a person's name, with the address where two share a name."""
     names = [(key.name or key.email) if isinstance(key, Person) else str(key) for key in keys]
     return [
-        str(key) if isinstance(key, Person) and names.count(name) > 1 else name
+        _literal(str(key) if isinstance(key, Person) and names.count(name) > 1 else name)
         for key, name in zip(keys, names, strict=True)
     ]
+
+
+def _literal(text: str) -> str:
+    """Return a sender's text as matplotlib draws it literally: it reads ``$...$`` as TeX
+    math, which a name like "Eve $\\frac{1}{$" makes fail (and "$x^2$" draws as a formula)."""
+    return text.replace("$", r"\$")
 
 
 def _all_periods(seen: set[str], freq: str) -> list[str]:
