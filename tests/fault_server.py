@@ -39,6 +39,10 @@ REPLY = (
     b"Reviewed-by: Priya Raghunathan <priyar@google.com>\n"
 )
 OTHER = MAIL.replace(MAIL_ID.encode(), b"someone-else@example.org")
+#: The mail with a title and a body a terminal would act on: retitle the window, clear it.
+ESCAPES = MAIL.replace(b"switching?\n", b"switching?\x1b]0;owned\x07\n").replace(
+    b"VM exit.", b"VM exit.\x1b[2J"
+)
 HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>oops</body></html>\n"
 JUNK = bytes(range(256)) * 16
 FEED = (
@@ -156,6 +160,7 @@ PAYLOADS: dict[str, Callable[[], tuple[bytes, dict[str, str]]]] = {
     "encoding-junk": lambda: (JUNK, {"Content_Encoding": "gzip"}),
     "other-mail": lambda: (mboxrd(OTHER), {}),
     "other-thread": lambda: (gzip.compress(mboxrd(OTHER, REPLY)), {}),
+    "escapes": lambda: (gzip.compress(mboxrd(ESCAPES, REPLY)), {}),
 }
 
 

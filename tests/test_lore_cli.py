@@ -123,3 +123,38 @@ def test_fetch_of_a_message_id_that_is_a_path_is_refused(
 def test_the_inbox_of_a_lore_url_with_percent_40() -> None:
     url = "https://lore.kernel.org/kvm/20251204094806.3846619-1-maz%40kernel.org/T/#u"
     assert base_of(url) == "https://lore.kernel.org/kvm/"
+
+
+class _Terminal:
+    """A stdout that says it is a terminal, keeping what is written to it or its buffer."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.BytesIO()
+        self.text = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.text.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_fetch_shows_a_terminal_no_control_character_but_writes_a_file_as_served(
+    faults: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    assert fetch(faults, "escapes", tmp_path) == 0
+    assert b"\x1b]0;owned\x07" in (tmp_path / "thread.mbox").read_bytes()  # -o: every byte
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["fetch", MAIL_ID, "--lore-base", faults.url("escapes"), *cache]) == 0
+    shown = terminal.text.getvalue() + terminal.buffer.getvalue().decode()
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "switching?\\x1b]0;owned\\x07\n" in shown and "VM exit.\\x1b[2J" in shown

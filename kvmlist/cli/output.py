@@ -121,12 +121,18 @@ def deliver(text: str, path: str | None) -> str:
 
 
 def emit_bytes(data: bytes, path: str | None) -> None:
-    """Write bytes to the file at path, else to stdout; an unwritable output is a UsageError."""
+    """Write bytes to the file at path, else to stdout; an unwritable output is a UsageError.
+
+    Mails shown on a terminal are text to read: their control characters are escaped
+    (:func:`shown`); a file or a pipe gets every byte."""
     if not is_stdout(path):
         write_file(str(path), lambda: Path(str(path)).write_bytes(data))
         return
     try:
-        sys.stdout.buffer.write(data)
+        if sys.stdout.isatty():
+            sys.stdout.write(shown(data.decode("utf-8", "replace")))
+        else:
+            sys.stdout.buffer.write(data)
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()
