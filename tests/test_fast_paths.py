@@ -389,8 +389,9 @@ def test_a_signed_multipart_mail_is_read_without_the_stdlib_parser() -> None:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.lists(st.sampled_from(["a", "b ", " c", "  d ", "-- ", " -- ", "--- ", " ", "", ">x "])))
+@given(st.lists(st.sampled_from(["a", "b ", " c", "  d ", "-- ", " -- ", "--- ", " ", "", "x> "])))
 def test_flowed_text_is_joined_as_the_line_loop_joins_it(lines: list[str]) -> None:
+    # the two passes serve text without quoted lines (a quote depth ends a soft break)
     from kvmlist.parse import mime
 
     text = "\n".join(lines)

@@ -131,3 +131,32 @@ def test_delsp_takes_the_space_of_each_soft_break_away() -> None:
     text = "Thanks, applied to kvm-arm64/n \next.\n\n  > stuffed\n"
     message = parse_message(_single("8bit", text, ctype))
     assert message.body == "Thanks, applied to kvm-arm64/next.\n\n > stuffed\n"
+
+
+# Thunderbird's reply of a tester: quoted lines, an empty one written "> " (its quote mark
+# and a space, which is no soft break: the space is the quoted line's stuffing), then the
+# tag; a long quoted line broken softly, and a long line of the reply's own
+REPLY = (
+    "On 1/28/2025 9:02 AM, Ana Pires wrote:\n"
+    "> The vgic keeps the pending state of a level-triggered interrupt in the \n"
+    "> line level, so a resample must not clear it.\n"
+    ">> an older quote, broken \n"
+    "> at another depth\n"
+    "> \n"
+    "Tested-by: Mor Tal <mor.tal@intel.example> (A Contingent Worker at \n"
+    "Intel)\n"
+)
+
+
+def test_a_flowed_reply_joins_soft_breaks_at_one_quote_depth_only() -> None:
+    raw = _single("8bit", REPLY).replace(b"[PATCH]", b"Re: [PATCH]")
+    reply = parse_message(raw)
+    assert reply.body.splitlines() == [
+        "On 1/28/2025 9:02 AM, Ana Pires wrote:",
+        "> The vgic keeps the pending state of a level-triggered interrupt in the line level,"
+        " so a resample must not clear it.",
+        ">> an older quote, broken ",
+        "> at another depth",
+        "> ",
+        "Tested-by: Mor Tal <mor.tal@intel.example> (A Contingent Worker at Intel)",
+    ]

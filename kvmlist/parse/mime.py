@@ -45,7 +45,7 @@ RE_FLOWED = re.compile(r';\s*format\s*=\s*"?flowed"?\s*(?:;|$)', re.IGNORECASE)
 RE_DELSP = re.compile(r';\s*delsp\s*=\s*"?yes"?\s*(?:;|$)', re.IGNORECASE)
 # " int x;"   (a line that starts with one space and more text: flowed text never has one,
 # as its writer must stuff a leading space with another; but " From " and " >", stuffed)
-RE_UNSTUFFED = re.compile(r"^ (?![ \xa0\n]|From |>)", re.MULTILINE)
+RE_UNSTUFFED = re.compile(r"^ (?![ \xa0\n]|$|From |>)", re.MULTILINE)
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "text/x-csrc"})
 # "a soft \nbreak"   (a line ending in a space goes on in the next one, but the "-- " line;
 # the look back comes last, so that a search tries only where " \n" is)
@@ -280,28 +280,46 @@ def _unflow(text: str, delsp: bool) -> str:
     under a wrong label) is returned as it is."""
     if RE_UNSTUFFED.search(text):
         return text
-    return _unflow_lines(text, delsp) if delsp else _joined(text)
+    if delsp or text.startswith(">") or "\n>" in text:
+        return _unflow_lines(text, delsp)
+    return _joined(text)
 
 
 def _joined(text: str) -> str:
-    """Return flowed text without delsp unflowed as _unflow_lines does, in two passes."""
+    """Return flowed text without quoted lines or delsp unflowed as _unflow_lines does, in
+    two passes."""
     # take off each line's first space (stuffing), then join soft breaks
     text = text.replace("\n ", "\n")
     return RE_SOFT_BREAK.sub(" ", text[1:] if text.startswith(" ") else text)
 
 
 def _unflow_lines(text: str, delsp: bool) -> str:
-    """Return format=flowed text with its soft line breaks joined, line by line."""
+    """Return format=flowed text with its soft line breaks joined, line by line.
+
+    A line's quote marks (its leading ``>``) come first, then the space that stuffs it, then
+    its text; a text ending in a space (not the ``-- `` signature line) goes on in the next
+    line if that one is quoted as deeply, and a change of depth ends it. A line keeps its
+    own quote marks and stuffing space, but for a line at depth 0 (stuffing taken off) and a
+    line joined to the one before (both taken off)."""
     out: list[str] = []
-    pending = ""
+    head, pending, depth = "", "", -1  # a flowed line waiting for the next: -1, none
     for line in text.split("\n"):
-        if line.startswith(" "):
-            line = line[1:]  # space-stuffing
-        if line.endswith(" ") and line != "-- ":
-            pending += line[:-1] if delsp else line
+        marks = len(line) - len(line.lstrip(">"))
+        body = line[marks:]
+        stuffed = body.startswith(" ")
+        if stuffed:
+            body = body[1:]
+        if depth >= 0 and marks != depth:  # the quote depth changed: the paragraph ends
+            out.append(head + pending)
+            depth = -1
+        if depth < 0:
+            head, pending = line[: marks + (stuffed and marks > 0)], ""
+        pending += body
+        if body.endswith(" ") and body != "-- ":
+            pending, depth = (pending[:-1] if delsp else pending), marks
             continue
-        out.append(pending + line)
-        pending = ""
-    if pending:
-        out.append(pending)
+        out.append(head + pending)
+        depth = -1
+    if depth >= 0:
+        out.append(head + pending)
     return "\n".join(out)
