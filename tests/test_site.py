@@ -136,3 +136,25 @@ def test_each_kind_of_page_loads_in_chromium(
     colours, inked = browser.ink(loaded.png)
     assert colours > 20 and inked > 0.03, (colours, inked)  # text and tables, not a blank page
     assert f"<h1>{heading}</h1>" in loaded.dom and "</table>" in loaded.dom
+
+
+def test_a_sender_cannot_reorder_or_hide_text_on_a_page(tmp_path: Path) -> None:
+    # a right-to-left override makes "moc.elgoog" read "google.com"; a NUL or an escape
+    # sequence shows as nothing: every page writes them as visible escapes
+    from .conftest import mail
+
+    mails = list(
+        kvmlist.sources.reader.parse_raw(
+            [
+                mail(
+                    "[PATCH] =?utf-8?q?KVM=3A_x86=3A_fix_=E2=80=AEtxt.exe?=",
+                    sender="=?utf-8?q?Eve_=E2=80=AEmoc.elgoog=1B[2J?= <eve@evil.example>",
+                )
+            ]
+        )
+    )
+    build_site(mails, tmp_path, list_name="KVM")
+    pages = [page.read_text(encoding="utf-8") for page in tmp_path.rglob("*.html")]
+    assert not [page for page in pages if "\u202e" in page or "\x1b" in page]
+    assert any("Eve \\u202emoc.elgoog\\x1b[2J" in page for page in pages)
+    assert any("fix \\u202etxt.exe" in page for page in pages)

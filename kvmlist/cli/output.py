@@ -7,13 +7,13 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kvmlist.errors import UsageError
+from kvmlist.outputs.shown import shown
 
 EXIT_OK = 0
 #: The command ran and found something wrong with the input (``check``: mails were lost).
@@ -23,27 +23,13 @@ EXIT_USAGE = 2
 
 #: Formats written to a file only, never to a terminal.
 FILE_ONLY_FORMATS = ("parquet",)
-# "\x1b[2J"   what a terminal acts on rather than shows: C0 controls but tab and newline, DEL,
-# C1 controls, and the bidirectional embeddings, overrides and isolates ("Trojan Source")
-RE_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: str) -> str:
-    """Return text with each character a terminal would act on written as an escape: a C0
-    control as ``\\x1b``, the others as ``\\u202e`` (which JSON reads back as the character).
-
-    A hostile sender's subject or name must not clear the screen, retitle the window, move the
-    cursor or reorder what is shown; every text the command line writes passes here."""
-    return RE_UNSHOWN.sub(_escape, text) if RE_UNSHOWN.search(text) else text
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def say(text: str) -> None:
-    """Tell the user something on stderr, as ``kvmlist: text`` (shown safely)."""
+    """Tell the user something on stderr, as ``kvmlist: text`` (:func:`shown`).
+
+    Every text the command line writes passes through ``shown``: a hostile sender's subject
+    or name must not clear the screen, retitle the window or reorder what is shown."""
     print(f"kvmlist: {shown(text)}", file=sys.stderr)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from kvmlist.outputs.shown import shown
+
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#243b53;color:#fff;padding:.6em 1.2em}
@@ -39,7 +41,7 @@ def page(title: str, body: str, *, list_name: str, depth: int = 0) -> str:
     """Return a whole HTML page: the navigation bar, the title and the body."""
     up = "../" * depth
     nav = "".join(f'<a href="{up}{file}">{escape(name)}</a>' for file, name in PAGES)
-    name = escape(list_name or "Mailing list")
+    name = text(list_name or "Mailing list")  # a List-Id may say it
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -67,8 +69,9 @@ def table(
 
 
 def text(value: object) -> str:
-    """Return a value as escaped HTML text; None shows as a dash."""
-    return "–" if value is None else escape(str(value))
+    """Return a value as escaped HTML text, a bidi override or control character written as
+    an escape (:func:`kvmlist.outputs.shown.shown`); None shows as a dash."""
+    return "–" if value is None else escape(shown(str(value)))
 
 
 def link(href: str, label: object) -> str:

@@ -205,4 +205,4 @@ def _report_line(model: SiteModel, line: str, titles: dict[str, str | None]) -> 
     """A report line, its "New:" title linked to the posting on lore."""
     if line.startswith("New:  ") and titles.get(line[6:]):
         return "New:  " + link(model.link(titles[line[6:]]), line[6:])
-    return escape(line)
+    return text(line)
