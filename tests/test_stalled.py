@@ -98,6 +98,14 @@ def test_stalled_series_carry_link_age_and_recipients() -> None:
     ]  # fmt: skip
 
 
+def test_a_link_quotes_what_would_lead_elsewhere_in_a_message_id() -> None:
+    # a sender's Message-ID "../../x?y#z@x" must not make the link another page of lore
+    raw = _post("[PATCH] KVM: x86: Odd id", ANN, "../../x?y#z", "Thu, 1 Jan")
+    later = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    [one] = find_stalled(list(kvmlist.read_mbox(io.BytesIO(mbox(raw)))), now=later).stalled
+    assert one.link == "https://lore.kernel.org/r/..%2F..%2Fx%3Fy%23z@x/"
+
+
 def test_resent_by_somebody_else_is_listed_apart() -> None:
     resent = find_stalled(_messages()).resent
     assert [

@@ -17,11 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+from urllib.parse import quote
 
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, Series
+from kvmlist.sources.lore._ids import SAFE_IN_PATH
 
 LORE = "https://lore.kernel.org/r/"
 #: Subject prefixes of postings no reply is expected to: the stable team's AUTOSEL picks.
@@ -46,7 +48,13 @@ class StalledSeries:
     @property
     def link(self) -> str:
         """The series' lore link (its cover letter, else its first patch)."""
-        return f"{self.lore_base}{self.series.anchor_id}/"
+        return lore_link(self.lore_base, self.series.anchor_id or "")
+
+
+def lore_link(base: str, message_id: str) -> str:
+    """Return a message's link under a lore base URL: its Message-ID quoted as lore quotes
+    it (a "/", "?" or "#" in a sender's Message-ID must not lead elsewhere)."""
+    return f"{base}{quote(message_id, safe=SAFE_IN_PATH)}/"
 
 
 @dataclass(frozen=True)

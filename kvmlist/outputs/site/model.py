@@ -13,7 +13,7 @@ from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
 from kvmlist.analysis.review_stats import ReviewSummary, review_summary
-from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled
+from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled, lore_link
 from kvmlist.analysis.subsystems import SectionStats, subsystem_stats
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
@@ -57,7 +57,7 @@ class SiteModel:
 
     def link(self, message_id: str | None) -> str:
         """Return the lore link of a Message-ID."""
-        return f"{self.lore_base}{message_id}/" if message_id else ""
+        return lore_link(self.lore_base, message_id) if message_id else ""
 
 
 def build_model(
