@@ -157,6 +157,8 @@ def test_the_command_prints_the_table_and_one_line_for_a_user_mistake(
     assert "### b4" in out and "### git mailinfo" in out and "| author |" in out
     assert main([str(tmp_path / "absent.mbox")]) == 2
     assert "no such file" in capsys.readouterr().err
+    assert main([str(tmp_path / "absent\x1b[2J.mbox")]) == 2  # shown, not acted on
+    assert "absent\\x1b[2J.mbox" in capsys.readouterr().err
     for wrong in ([], [str(FIXTURES / "crlf.mbox"), "--examples", "many"], ["x", "--sample", "0"]):
         with pytest.raises(SystemExit) as stop:
             main(wrong)

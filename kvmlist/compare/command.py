@@ -11,6 +11,7 @@ from typing import TypeVar
 from kvmlist.errors import KvmlistError
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message
+from kvmlist.outputs.shown import shown
 
 T = TypeVar("T")
 
@@ -53,9 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         ask.error("--sample needs a positive number of threads")
     try:
         for archive in args.archives:
-            print(_report(archive, args.oracle, args.sample, args.examples), end="")
+            # the examples quote senders' subjects and names: shown, as the command line shows them
+            print(shown(_report(archive, args.oracle, args.sample, args.examples)), end="")
     except KvmlistError as error:  # no such file, not an mbox, b4 or git missing: one line
-        print(f"kvmlist.compare: {error}", file=sys.stderr)
+        print(f"kvmlist.compare: {shown(str(error))}", file=sys.stderr)
         return 2
     return 0
 
