@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
-from html import escape
 from typing import TYPE_CHECKING, Any
+
+from kvmlist._shown import shown
 
 if TYPE_CHECKING:
     from kvmlist.models import Patch, Series
 
 STYLE = "border-collapse:collapse;font-family:monospace;font-size:90%"
+
+
+def escape(text: str) -> str:
+    """Return a sender's text as HTML: escaped, and a bidi override or control character
+    written as an escape (it would reorder or hide what is shown)."""
+    return html.escape(shown(text))
 
 
 def patch_html(patch: Patch) -> str:

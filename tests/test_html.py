@@ -6,7 +6,7 @@ from collections import Counter
 
 import kvmlist
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail
 
 
 def test_series_html_marks_missing_parts_and_escapes() -> None:
@@ -40,3 +40,15 @@ def test_counts_show_as_a_ranked_table_with_shares_and_the_rest() -> None:
     assert many._repr_html_().count("<tr>") == 1 + 21 and "… and 5 more" in many._repr_html_()
     authors = kvmlist.count_by_author(mails)
     assert "&lt;" in authors._repr_html_()  # Person renders "Name <address>", escaped
+
+
+def test_a_sender_cannot_reorder_or_hide_text_in_a_notebook() -> None:
+    # a right-to-left override in a name, an escape sequence in a title
+    raw = mail(
+        "[PATCH] =?utf-8?q?KVM=3A_x86=3A_fix_=1B[2J_it?=",
+        sender="=?utf-8?q?Eve_=E2=80=AEmoc.elgoog?= <eve@evil.example>",
+    )
+    [series] = kvmlist.group_series([kvmlist.parse_message(raw)])
+    html = series._repr_html_() + series.patches[0]._repr_html_()
+    assert "\u202e" not in html and "\x1b" not in html
+    assert "Eve \\u202emoc.elgoog" in html and "fix \\x1b[2J it" in html

@@ -22,7 +22,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "kvmlist"
 
 LAYERS = (
-    ("core", ("_version", "_lazy", "errors", "models", "_html", "data")),
+    ("core", ("_version", "_lazy", "_shown", "errors", "models", "_html", "data")),
     ("parse", ("parse",)),
     ("sources", ("sources",)),
     ("grouping", ("grouping",)),

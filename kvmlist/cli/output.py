@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kvmlist._shown import shown
 from kvmlist.errors import UsageError
-from kvmlist.outputs.shown import shown
 
 EXIT_OK = 0
 #: The command ran and found something wrong with the input (``check``: mails were lost).

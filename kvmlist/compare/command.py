@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterable, Sized
 from typing import TypeVar
 
+from kvmlist._shown import shown
 from kvmlist.errors import KvmlistError
 from kvmlist.grouping.threads import threads_of
 from kvmlist.models import Message
-from kvmlist.outputs.shown import shown
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from kvmlist.outputs.shown import shown
+from kvmlist._shown import shown
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -70,7 +70,7 @@ def table(
 
 def text(value: object) -> str:
     """Return a value as escaped HTML text, a bidi override or control character written as
-    an escape (:func:`kvmlist.outputs.shown.shown`); None shows as a dash."""
+    an escape (:func:`kvmlist._shown.shown`); None shows as a dash."""
     return "–" if value is None else escape(shown(str(value)))
 
 

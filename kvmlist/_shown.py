@@ -1,5 +1,7 @@
 """Text as a reader is shown it: no character a terminal or a browser would act on.
 
+Used by the command line, the dashboard, the comparison and the models' HTML views.
+
 A sender writes the subjects and names kvmlist prints: an escape sequence would clear a
 terminal or retitle its window, a backspace hide what came before, a right-to-left override
 reorder a name ("Trojan Source"). :func:`shown` writes each such character as an escape.
