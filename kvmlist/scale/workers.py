@@ -327,31 +327,34 @@ def _spec(raws: Mails) -> SourceSpec | None:
     return None
 
 
-def _mails(raws: Mails) -> Iterable[bytes]:
-    """The raw mails, split in this process (the sequential path)."""
+def _selection(raws: Mails, spec: SourceSpec | None) -> InboxSelection | None:
+    """The mails of a public-inbox archive: a selection given, or all of one named."""
     from kvmlist.sources.public_inbox import InboxSelection  # git: loaded for workers only
 
-    if isinstance(raws, InboxSelection):
-        return (mail.raw for mail in raws.mails())
+    if spec is not None and spec.kind == "inbox":
+        return InboxSelection(spec.location)
+    return raws if isinstance(raws, InboxSelection) else None
+
+
+def _mails(raws: Mails) -> Iterable[bytes]:
+    """The raw mails, split in this process (the sequential path)."""
     spec = _spec(raws)
+    selection = _selection(raws, spec)
+    if selection is not None:
+        return (mail.raw for mail in selection.mails())
     if spec is None:
         return raws  # type: ignore[return-value]
     if spec.kind == "maildir":
         return iter_maildir(spec.location)
-    if spec.kind == "inbox":
-        return (mail.raw for mail in InboxSelection(spec.location).mails())
     return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 
 
 def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     """Cut the input into jobs; an error reading it comes after the jobs before it."""
-    from kvmlist.sources.public_inbox import InboxSelection
-
     spec = _spec(raws)
-    if spec is not None and spec.kind == "inbox":
-        raws = InboxSelection(spec.location)
-    if isinstance(raws, InboxSelection):  # workers read the mails from git
-        yield from (_InboxBatch(*batch) for batch in raws.batches(CHUNK, CHUNK))
+    selection = _selection(raws, spec)
+    if selection is not None:  # workers read the mails from git
+        yield from (_InboxBatch(*batch) for batch in selection.batches(CHUNK, CHUNK))
         return
     if spec is None or spec.kind == "maildir":
         yield from _batches(_mails(raws))
