@@ -23,7 +23,7 @@ from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
 
 if TYPE_CHECKING:
-    from kvmlist.sources.public_inbox import InboxSelection
+    from kvmlist.sources.public_inbox import InboxSelection, ResolvedRange
 
 T = TypeVar("T")
 
@@ -138,13 +138,16 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     return iter_raw_messages(args.source)
 
 
-def inbox_selection(args: argparse.Namespace) -> InboxSelection:
-    """The mails of ``--inbox`` that ``--commits``, ``--since`` and ``--until`` select."""
+def inbox_selection(
+    args: argparse.Namespace, commit_range: str | ResolvedRange | None = None
+) -> InboxSelection:
+    """The mails of ``--inbox`` that a commit range (else ``--commits``), ``--since`` and
+    ``--until`` select."""
     from kvmlist.sources.public_inbox import InboxSelection  # git: for an archive only
 
     return InboxSelection(
         args.inbox,
-        getattr(args, "commits", None),
+        commit_range or getattr(args, "commits", None),
         since=_date(getattr(args, "since", None), "--since"),
         until=_date(getattr(args, "until", None), "--until"),
     )
@@ -205,7 +208,7 @@ def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:
 
 
 def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
-    from kvmlist.sources.public_inbox import InboxSelection, find_epochs, resolve_range
+    from kvmlist.sources.public_inbox import find_epochs, resolve_range
 
     commit_range = args.commits or (args.range if args.command == "report" else None)
     if getattr(args, "since_last", False):
@@ -219,9 +222,7 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     resolved = None
     if commit_range:
         resolved = resolve_range(find_epochs(inbox), CommitRange.parse(commit_range))
-    selection = InboxSelection(
-        inbox, resolved, since=_date(args.since, "--since"), until=_date(args.until, "--until")
-    )
+    selection = inbox_selection(args, resolved)
     loaded = Loaded(
         (),
         inbox=inbox,
