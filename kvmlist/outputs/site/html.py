@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
-from kvmlist._shown import shown
+from kvmlist._html import escape
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -69,9 +68,9 @@ def table(
 
 
 def text(value: object) -> str:
-    """Return a value as escaped HTML text, a bidi override or control character written as
-    an escape (:func:`kvmlist._shown.shown`); None shows as a dash."""
-    return "–" if value is None else escape(shown(str(value)))
+    """Return a value as HTML text (:func:`kvmlist._html.escape`: a bidi override or control
+    character written as an escape); None shows as a dash."""
+    return "–" if value is None else escape(str(value))
 
 
 def link(href: str, label: object) -> str:
