@@ -47,3 +47,15 @@ def build_epoch(
         check=True,
     )
     return listing.stdout.split()
+
+
+def unpack_objects(git_dir: Path) -> None:
+    """Turn an epoch's packs into loose objects, so that single objects can be lost."""
+    packs = git_dir / "objects" / "pack"
+    for pack in list(packs.glob("*.pack")):
+        data = pack.read_bytes()
+        for path in packs.glob(pack.stem + ".*"):
+            path.unlink()
+        subprocess.run(
+            ["git", f"--git-dir={git_dir}", "unpack-objects", "-q"], input=data, check=True
+        )

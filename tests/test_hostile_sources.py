@@ -19,7 +19,7 @@ from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.public_inbox import iter_archive
 
 from .conftest import mail
-from .inbox_builder import build_epoch
+from .inbox_builder import build_epoch, unpack_objects
 
 T0 = 1772528400  # 2026-03-03 09:00 UTC
 
@@ -183,19 +183,11 @@ def test_an_inbox_config_cannot_hide_its_first_mail(tmp_path: Path) -> None:
 def _lose_blob(git_dir: Path, path: str = "m") -> None:
     """Unpack the epoch's objects and delete the blob of ``path`` at HEAD: a mail lost, as in
     a partial clone, which git would fetch from a promisor remote on demand."""
-
-    def git(*args: str, data: bytes | None = None) -> str:
-        done = subprocess.run(
-            ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True, check=True
-        )
-        return done.stdout.decode()
-
-    blob = git("rev-parse", f"HEAD:{path}").strip()
-    for pack in list((git_dir / "objects" / "pack").glob("*.pack")):
-        data = pack.read_bytes()
-        for part in pack.parent.glob(pack.stem + ".*"):
-            part.unlink()
-        git("unpack-objects", "-q", data=data)
+    blob = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "rev-parse", f"HEAD:{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    unpack_objects(git_dir)
     (git_dir / "objects" / blob[:2] / blob[2:]).unlink()
 
 

@@ -32,7 +32,7 @@ from kvmlist.sources import mbox as mbox_source
 from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
-from .inbox_builder import build_epoch
+from .inbox_builder import build_epoch, unpack_objects
 
 
 @pytest.fixture(autouse=True)
@@ -560,7 +560,7 @@ def test_an_inbox_whose_git_fails_gives_the_sequential_mails_then_the_error(
     broken = tmp_path / "inbox"
     shutil.copytree(archive, broken)
     for epoch in ("0.git", "1.git"):
-        _unpack(broken / "git" / epoch)
+        unpack_objects(broken / "git" / epoch)
     if lost == "blobs":
         listed = _git(broken / "git" / "0.git", "log", "--reverse", "--format=%H:m", "--", "m")
         gone = [
@@ -590,18 +590,6 @@ def _git(git_dir: Path, *args: str) -> str:
         ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=True
     )
     return done.stdout
-
-
-def _unpack(git_dir: Path) -> None:
-    """Turn the epoch's pack into loose objects, so that single objects can be lost."""
-    packs = git_dir / "objects" / "pack"
-    for pack in list(packs.glob("*.pack")):
-        data = pack.read_bytes()
-        for path in packs.glob(pack.stem + ".*"):
-            path.unlink()
-        subprocess.run(
-            ["git", f"--git-dir={git_dir}", "unpack-objects", "-q"], input=data, check=True
-        )
 
 
 def test_stopping_early_leaves_no_git_behind(archive: Path) -> None:
