@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import kvmlist
 from kvmlist import Person, parse_message
+from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.series import group_series
 
 from .conftest import mail
 
@@ -106,3 +108,89 @@ def test_the_text_test_folds_case_as_the_notice_pattern_does() -> None:
         assert applied_notice(body) is not None, body
     assert applied_notice("Thanks for the review!\n") is None
     assert applied_notice("Why was this merged without a test?\n") is None
+
+
+# The netdev patchwork bot (and the other kernel.org patchwork instances) answers a series'
+# cover letter, or a lone patch, once its maintainer applied it: who applied it, to which
+# tree, and a commit link per patch ("(no matching commit)" for one left out).
+PWBOT = "patchwork-bot+netdevbpf@kernel.org"
+PWBOT_SERIES = """\
+Hello:
+
+This series was applied to netdev/net-next.git (main)
+by Jakub Kicinski <kuba@kernel.org>:
+
+On Thu,  2 Jan 2025 17:37:08 +0000 you wrote:
+> Hi,
+>   Two cleanups of the driver.
+>
+> [...]
+
+Here is the summary with links:
+  - [net-next,v2,1/2] ice: Remove unused ice_blink_led
+    https://git.kernel.org/netdev/net-next/c/59ec698d01eb
+  - [net-next,v2,2/2] ice: Drop the dead PHY helpers
+    (no matching commit)
+
+You are awesome, thank you!
+--\x20
+Deet-doot-dot, I am a bot.
+https://korg.docs.kernel.org/patchwork/pwbot.html
+"""
+
+
+def _series_and_bot_notice(body: str) -> list[kvmlist.Message]:
+    cover = mail("[PATCH net-next v2 0/2] ice cleanups", "Two cleanups.\n", message_id="<c@x>")
+    patches = [
+        mail(
+            f"[PATCH net-next v2 {i}/2] {title}",
+            message_id=f"<p{i}@x>",
+            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+        )
+        for i, title in (
+            (1, "ice: Remove unused ice_blink_led"),
+            (2, "ice: Drop the dead PHY helpers"),
+        )
+    ]
+    notice = mail(
+        "Re: [PATCH net-next v2 0/2] ice cleanups",
+        body,
+        sender=PWBOT,
+        message_id="<bot@x>",
+        extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+    )
+    return [parse_message(raw) for raw in (cover, *patches, notice)]
+
+
+def test_patchwork_bot_lists_the_applied_patches_of_a_series() -> None:
+    messages = _series_and_bot_notice(PWBOT_SERIES)
+    [found] = kvmlist.find_acceptances(messages)
+    assert found.title == "ice: Remove unused ice_blink_led"
+    assert found.commit == "59ec698d01eb"
+    assert found.tree == "netdev/net-next.git (main)"
+    assert found.applied_by == Person(name="Jakub Kicinski", email="kuba@kernel.org")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p1@x"]
+    assert not accepted.complete
+
+
+def test_patchwork_bot_names_a_lone_patch_without_prefixes() -> None:
+    body = (
+        "Hello:\n\nThis patch was applied to netdev/net.git (main)\n"
+        "by Paolo Abeni <pabeni@redhat.com>:\n\nOn Fri, 31 Jan 2025 you wrote:\n> Fix it.\n\n"
+        "Here is the summary with links:\n  - KVM: x86: Fix the leak\n"
+        "    https://git.kernel.org/netdev/net/c/a8aa6a6ddce9\n\n"
+        "You are awesome, thank you!\n-- \nDeet-doot-dot, I am a bot.\n"
+    )
+    [found] = kvmlist.find_acceptances([parse_message(PATCH), reply(body, sender=PWBOT)])
+    assert (found.title, found.tree, found.commit) == (
+        "KVM: x86: Fix the leak",
+        "netdev/net.git (main)",
+        "a8aa6a6ddce9",
+    )
+    assert found.applied_by == Person(name="Paolo Abeni", email="pabeni@redhat.com")
+
+
+def test_a_quoted_patchwork_bot_notice_is_none() -> None:
+    quoted = "".join(f"> {line}\n" for line in PWBOT_SERIES.splitlines())
+    assert list(kvmlist.find_acceptances(_series_and_bot_notice(quoted + "\nWhy?\n"))) == []

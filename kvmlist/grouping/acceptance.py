@@ -81,15 +81,16 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
     notice = applied_notice(message.body)
     if notice is None:
         return
+    applied_by = notice.applied_by or message.sender
     if notice.listed:
         for title, commit in notice.listed:
-            yield Acceptance(title, message.sender, notice.tree, commit, message.message_id)
+            yield Acceptance(title, applied_by, notice.tree, commit, message.message_id)
         return
     parent = message.parent_id
     title = titles.get(parent, "") if parent else ""
     yield Acceptance(
         title or message.subject_title,
-        message.sender,
+        applied_by,
         notice.tree,
         None,
         message.message_id,

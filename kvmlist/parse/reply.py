@@ -49,6 +49,17 @@ NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 # applied|queued|...   (the verbs as RE_NOTICE matches them, for a text holding such a letter)
 RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
+# This series was applied to netdev/net-next.git (main)   (a kernel.org patchwork bot's notice;
+# "This patch was applied to ..." for one patch)
+RE_BOT_HEAD = re.compile(r"^This (?:series|patch) was applied to (\S+(?: \([^()]{1,100}\))?)$")
+# by Jakub Kicinski <kuba@kernel.org>:   (the line after the bot's head: who applied it)
+RE_BOT_BY = re.compile(r"^by (\S.{0,300}):$")
+#   - [net-next,v2,1/2] ice: Remove unused ice_blink_led   (an entry of the bot's summary;
+# patchwork's prefixes in brackets, none for a lone patch without any)
+RE_BOT_LISTED = re.compile(r"^  - (?:\[[^\[\]]*\] )?(\S.*)$")
+#     https://git.kernel.org/netdev/net-next/c/59ec698d01eb   (the entry's commit; an entry
+# left out says "(no matching commit)")
+RE_BOT_COMMIT = re.compile(r"^    https?://\S+/c/([0-9a-f]{7,40})$")
 # words that turn "applied" into a test report rather than an acceptance
 RE_NOT_ACCEPTANCE = re.compile(r"\b(?:test|tested|top of|locally|cleanly)\b", re.IGNORECASE)
 
@@ -67,8 +78,12 @@ class Notice:
     """An "applied" notice: the tree it names (None when none), and a b4 listing's entries."""
 
     tree: str | None
-    #: (title, commit) per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail
+    #: (title, commit) per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail,
+    #: or per patch a patchwork bot's summary links to a commit
     listed: tuple[tuple[str, str], ...]
+    #: who applied the patches, when the notice names somebody other than its sender (the
+    #: patchwork bot's "by" line)
+    applied_by: Person | None = None
 
 
 def given_trailers(body: str) -> Iterator[GivenTrailer]:
@@ -94,6 +109,9 @@ def applied_notice(body: str) -> Notice | None:
     if "commit:" not in body and not _thanks_with_a_verb(body):
         return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
+    bot_notice = _bot_notice(lines)
+    if bot_notice is not None:
+        return bot_notice
     tree = _notice_tree(lines)
     listed = tuple(_listed(lines))
     if tree is None and not listed:
@@ -155,6 +173,22 @@ def _notice_tree(lines: list[str]) -> str | None:
             continue
         tree = RE_TREE.search(match.group(1))
         return tree.group(1) if tree else ""
+    return None
+
+
+def _bot_notice(lines: list[str]) -> Notice | None:
+    """Return the notice of a kernel.org patchwork bot's "This series was applied to ...",
+    "by ...:" and its summary's entries that link to a commit; None for any other text."""
+    for at, (line, following) in enumerate(itertools.pairwise(lines)):
+        head = RE_BOT_HEAD.match(line)
+        by = RE_BOT_BY.match(following) if head else None
+        if head and by:
+            listed = []
+            for entry_line, link in itertools.pairwise(lines[at + 2 :]):
+                entry, commit = RE_BOT_LISTED.match(entry_line), RE_BOT_COMMIT.match(link)
+                if entry and commit:
+                    listed.append((entry.group(1).strip(), commit.group(1)))
+            return Notice(head.group(1), tuple(listed), parse_address(by.group(1)))
     return None
 
 
