@@ -194,3 +194,20 @@ def test_patchwork_bot_names_a_lone_patch_without_prefixes() -> None:
 def test_a_quoted_patchwork_bot_notice_is_none() -> None:
     quoted = "".join(f"> {line}\n" for line in PWBOT_SERIES.splitlines())
     assert list(kvmlist.find_acceptances(_series_and_bot_notice(quoted + "\nWhy?\n"))) == []
+
+
+def test_b4_listing_may_link_each_commit() -> None:
+    # b4's thanks-commit-url-mask writes a link where the plain commit would be
+    body = (
+        "On Mon, 02 Mar 2026, Jane wrote:\n> cover text\n\nApplied to\n\n"
+        "   https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next\n\n"
+        "Thanks!\n\n[1/2] ASoC: codecs: First\n"
+        "      commit: https://git.kernel.org/broonie/sound/c/0123456789ab\n"
+        "[2/2] ASoC: codecs: Second\n"
+        "      commit: https://git.kernel.org/cgit/linux.git/commit/?id=ba9876543210\n"
+    )
+    found = list(kvmlist.find_acceptances([reply(body)]))
+    assert [(a.title, a.commit) for a in found] == [
+        ("ASoC: codecs: First", "0123456789ab"),
+        ("ASoC: codecs: Second", "ba9876543210"),
+    ]

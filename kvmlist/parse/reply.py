@@ -40,8 +40,9 @@ RE_NOTICE = re.compile(
 RE_TREE = re.compile(r"\b(?:to|into|for|on|in)\s+([\w.\-/:]+[\w])", re.IGNORECASE)
 # [1/9] KVM: arm64: Add trap routing for GMID_EL1
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
-# "      commit: 0123456789ab"
-RE_COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\b")
+# "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask):
+# "      commit: https://git.kernel.org/broonie/sound/c/0123456789ab" (or ".../commit/?id=...")
+RE_COMMIT = re.compile(r"^\s+commit:\s+(?:https?://\S*[/=])?([0-9a-f]{7,40})\b")
 #: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up").
 NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
 #: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
