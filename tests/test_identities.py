@@ -66,6 +66,26 @@ def test_organisations_with_subdomains_free_mail_and_dates() -> None:
     assert orgs.organisation(Person(email="x@unheard-of.example")) == "(Unknown)"
 
 
+def test_bundled_map_follows_acquisitions_and_names_each_domain_once() -> None:
+    orgs = OrganisationMap.default()
+    before, after = datetime(2019, 6, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC)
+    assert orgs.organisation(Person(email="a@mellanox.com"), before) == "Mellanox"
+    assert orgs.organisation(Person(email="a@mellanox.com"), after) == "NVIDIA"
+    assert orgs.organisation(Person(email="a@xilinx.com"), after) == "AMD"
+    assert orgs.organisation(Person(email="a@foss.st.com")) == "STMicroelectronics"
+    assert orgs.organisation(Person(email="a@chromium.org")) == "Google"
+    # an undated entry replaces an earlier one for its key: a second would hide the first
+    from importlib import resources
+
+    text = resources.files("kvmlist.data").joinpath("organisations.txt").read_text("utf-8")
+    undated = [
+        line.split()[0]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#") and "<" not in line
+    ]
+    assert len(undated) == len(set(undated))
+
+
 def test_bad_organisation_map_line_is_a_usage_error() -> None:
     with pytest.raises(kvmlist.UsageError, match="line 1"):
         OrganisationMap().extend(["arm.com"])
