@@ -211,3 +211,41 @@ def test_b4_listing_may_link_each_commit() -> None:
         ("ASoC: codecs: First", "0123456789ab"),
         ("ASoC: codecs: Second", "ba9876543210"),
     ]
+
+
+def test_b4_listing_with_bare_links_names_only_the_listed_patches() -> None:
+    # arm64 and others write the link alone under the title; the cover letter of a series
+    # of three is answered, but only patch 2 was applied
+    body = (
+        "On Mon, 02 Mar 2026, Jane wrote:\n> cover text\n\n"
+        "Applied patch 2 to arm64 (for-next/kselftest), thanks!\n\n"
+        "[2/3] kselftest/arm64: Second\n      https://git.kernel.org/arm64/c/72789a4a6a91\n\n"
+        "Cheers,\n-- \nWill\n"
+    )
+    cover = mail("[PATCH 0/3] kselftest/arm64: fixes", "Three.\n", message_id="<c@x>")
+    patches = [
+        mail(
+            f"[PATCH {i}/3] kselftest/arm64: {title}",
+            message_id=f"<p{i}@x>",
+            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+        )
+        for i, title in ((1, "First"), (2, "Second"), (3, "Third"))
+    ]
+    notice = mail(
+        "Re: [PATCH 0/3] kselftest/arm64: fixes",
+        body,
+        sender="Will Deacon <will@kernel.org>",
+        message_id="<ty@x>",
+        extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+    )
+    messages = [parse_message(raw) for raw in (cover, *patches, notice)]
+    [found] = kvmlist.find_acceptances(messages)
+    assert (found.title, found.commit) == ("kselftest/arm64: Second", "72789a4a6a91")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+
+
+def test_an_author_picking_up_a_fix_for_the_next_version_is_no_acceptance() -> None:
+    body = "> s/install/reinstall/\n\nPicked up the fix for v3. Thanks!\n"
+    assert list(kvmlist.find_acceptances([reply(body)])) == []
+    assert len(list(kvmlist.find_acceptances([reply("Queued for v6.15, thanks!\n")]))) == 1

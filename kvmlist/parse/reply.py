@@ -40,9 +40,11 @@ RE_NOTICE = re.compile(
 RE_TREE = re.compile(r"\b(?:to|into|for|on|in)\s+([\w.\-/:]+[\w])", re.IGNORECASE)
 # [1/9] KVM: arm64: Add trap routing for GMID_EL1
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
-# "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask):
-# "      commit: https://git.kernel.org/broonie/sound/c/0123456789ab" (or ".../commit/?id=...")
-RE_COMMIT = re.compile(r"^\s+commit:\s+(?:https?://\S*[/=])?([0-9a-f]{7,40})\b")
+# "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask), with or
+# without the key: "      https://git.kernel.org/arm64/c/0123456789ab" (or ".../commit/?id=...")
+RE_COMMIT = re.compile(
+    r"^\s+(?:commit:\s+(?:https?://\S*[/=])?|https?://\S*[/=])([0-9a-f]{7,40})\b"
+)
 #: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up").
 NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
 #: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
@@ -62,7 +64,10 @@ RE_BOT_LISTED = re.compile(r"^  - (?:\[[^\[\]]*\] )?(\S.*)$")
 # left out says "(no matching commit)")
 RE_BOT_COMMIT = re.compile(r"^    https?://\S+/c/([0-9a-f]{7,40})$")
 # words that turn "applied" into a test report rather than an acceptance
-RE_NOT_ACCEPTANCE = re.compile(r"\b(?:test|tested|top of|locally|cleanly)\b", re.IGNORECASE)
+# (and "for v3": an author taking a reviewer's fix into the next version of the series)
+RE_NOT_ACCEPTANCE = re.compile(
+    r"\b(?:test|tested|top of|locally|cleanly|for v\d+\b(?!\.\d))\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +110,9 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
 
 def applied_notice(body: str) -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none."""
-    # a notice thanks with a verb (RE_NOTICE's line) or lists commits (RE_COMMIT): most
-    # replies do neither
-    if "commit:" not in body and not _thanks_with_a_verb(body):
+    # a notice thanks with a verb (RE_NOTICE's line) or lists commits (RE_COMMIT, whose
+    # links end ".../c/<sha>" or "...?id=<sha>"): most replies do neither
+    if not _lists_commits(body) and not _thanks_with_a_verb(body):
         return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
     bot_notice = _bot_notice(lines)
@@ -118,6 +123,11 @@ def applied_notice(body: str) -> Notice | None:
     if tree is None and not listed:
         return None
     return Notice(tree or None, listed)
+
+
+def _lists_commits(text: str) -> bool:
+    """True when text may hold a line RE_COMMIT matches."""
+    return "commit:" in text or "/c/" in text or "?id=" in text
 
 
 def _thanks_with_a_verb(text: str) -> bool:
