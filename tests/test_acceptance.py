@@ -92,7 +92,7 @@ def _raw_reply(body: str, extra: str) -> bytes:
 
 
 def test_a_notice_is_found_whatever_hides_it_in_the_bytes() -> None:
-    from kvmlist.parse.reply import applied_notice
+    from kvmlist.parse.notice import applied_notice
 
     for body, extra in HIDDEN_NOTICES:
         raw = _raw_reply(body, extra)
@@ -102,7 +102,7 @@ def test_a_notice_is_found_whatever_hides_it_in_the_bytes() -> None:
 
 
 def test_the_text_test_folds_case_as_the_notice_pattern_does() -> None:
-    from kvmlist.parse.reply import applied_notice
+    from kvmlist.parse.notice import applied_notice
 
     for body in ("P\u0130CKED UP for next, thanks!\n", "pu\u017fhed to next, thanks\n"):
         assert applied_notice(body) is not None, body

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from kvmlist.models import Message, Patch
 from kvmlist.parse.headers import split_raw
 from kvmlist.parse.mime import decode_body, normalise_newlines
+from kvmlist.parse.notice import applied_notice
 from kvmlist.parse.recipients import recipients_of
-from kvmlist.parse.reply import applied_notice, given_trailers
+from kvmlist.parse.reply import given_trailers
 
 #: The end of a held mail's header block: its body is UTF-8 text, nothing to decode.
 TEXT_HEAD = b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"

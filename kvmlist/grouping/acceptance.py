@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, Person, Series
-from kvmlist.parse.reply import applied_notice
+from kvmlist.parse.notice import applied_notice
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
     from kvmlist.grouping.landed.model import LandedMap
