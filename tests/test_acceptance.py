@@ -249,3 +249,89 @@ def test_an_author_picking_up_a_fix_for_the_next_version_is_no_acceptance() -> N
     body = "> s/install/reinstall/\n\nPicked up the fix for v3. Thanks!\n"
     assert list(kvmlist.find_acceptances([reply(body)])) == []
     assert len(list(kvmlist.find_acceptances([reply("Queued for v6.15, thanks!\n")]))) == 1
+
+
+# Notices without thanks on their line, or told in the first person: the sentence that
+# starts a paragraph says the patches were applied, with no sign of a test or a plan.
+SENTENCE_NOTICES = [
+    ("Applied to clk-next\n", "clk-next"),
+    ("Applied.\n\nPlease wait a day between postings.\n", None),
+    ("On Mon, Jane wrote:\n> x\n\nApplied to arm/queue\n\nhttps://example.org/tree\n", "arm/queue"),
+    ("Series applied, thanks a lot Leon!\n", None),
+    ("Thank you, and thanks to the reviewers. Queued for v6.15.\n", "v6.15"),
+    ("Both now queued up, thanks.\n", None),
+    ("FWIW, I've now queued this for 5.4, with the reviewers' tags.\n", "5.4"),
+    ("Thanks Alex. I've queued this for kvmarm/next.\n", "kvmarm/next"),
+    ("OK, I applied this one to the s390 tree. Thanks!\n", "s390"),
+    (
+        "Sorry for dropping the ball. Now applied to\nkvmarm/next, with a Cc: stable.\n",
+        "kvmarm/next",
+    ),
+    ("Patch applied to my dma-mapping-next branch.\n", "dma-mapping-next"),
+]
+NOT_NOTICES = [
+    "I applied this locally, but I'm seeing boot failures.\n",
+    "I applied the patch on v5.10-rc2, then the migration fails.\n",
+    "Applied this series and verified that the guest boots.\n",
+    "I've pushed out an updated branch with the fixes.\n",
+    "I'll queue these patches once the merge window closes.\n",
+    "Andrew has merged them into mm-new.\n",
+    "Picked the latter approach, see below.\n",
+    "With this patch\napplied, the kernel boots again.\n",
+    "Merged with the previous patch.\n",
+    "I have applied\n| locking: fix the lock events\nand it still hangs.\n",
+    "Pushed to my github branch, can you have a look?\n",
+]
+
+
+def test_a_sentence_that_says_applied_is_a_notice() -> None:
+    from kvmlist.parse.notice import applied_notice
+
+    for body, tree in SENTENCE_NOTICES:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+    for body in NOT_NOTICES:
+        assert applied_notice(body) is None, body
+
+
+def test_a_notice_naming_patch_numbers_applies_only_those() -> None:
+    cover = mail("[PATCH 0/4] KVM: x86: four fixes", "Four.\n", message_id="<c@x>")
+    patches = [
+        mail(
+            f"[PATCH {i}/4] KVM: x86: fix {i}",
+            message_id=f"<p{i}@x>",
+            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+        )
+        for i in range(1, 5)
+    ]
+    series = [parse_message(raw) for raw in (cover, *patches)]
+
+    def applied(body: str) -> list[str]:
+        notice = mail(
+            "Re: [PATCH 0/4] KVM: x86: four fixes",
+            body,
+            sender="Paolo Maintainer <paolo@example.com>",
+            message_id="<n@x>",
+            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+        )
+        messages = [*series, parse_message(notice)]
+        [accepted] = acceptance_of(group_series(messages), messages).values()
+        return sorted(accepted.applied)
+
+    assert applied("Queued patches 1-3, thanks.\n") == ["p1@x", "p2@x", "p3@x"]
+    assert applied("Queued 2+4, thanks.\n") == ["p2@x", "p4@x"]
+    assert applied("I queued this series for 6.19, apart from patch 3.\n") == [
+        "p1@x",
+        "p2@x",
+        "p4@x",
+    ]
+    assert applied("Applied to kvm/next, thanks!\n") == ["p1@x", "p2@x", "p3@x", "p4@x"]
+
+
+def test_a_tester_naming_another_patch_by_its_title_gives_no_notice() -> None:
+    from kvmlist.parse.notice import Notice, applied_notice
+
+    body = 'I also applied patch "selftests/bpf: Add the metadata test" to run it.\n'
+    assert applied_notice(body) is None
+    assert applied_notice("Queued patches 2-5 for now.\n") == Notice(None, (), numbers=(2, 3, 4, 5))

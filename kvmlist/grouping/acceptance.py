@@ -34,6 +34,10 @@ class Acceptance:
     commit: str | None
     message_id: str  # of the notice; for a landed patch, the patch's own
     how: str = "notice"  # or how kvmlist.grouping.landed found the commit: link, patch-id...
+    #: the patch numbers the notice names ("Queued patches 1-5"), and those it leaves out
+    #: ("apart from patch 12"): which patches of the series it answers it applies to
+    numbers: tuple[int, ...] = ()
+    left_out: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
         notice.tree,
         None,
         message.message_id,
+        numbers=notice.numbers,
+        left_out=notice.left_out,
     )
 
 
@@ -166,7 +172,9 @@ def _applied_patches(
     if answered is not None:
         at = owner[answered]
         one = ordered[at]
-        if acceptance.commit is None:  # a classic notice: the patch answered, or the series
+        if acceptance.commit is None and (acceptance.numbers or acceptance.left_out):
+            chosen = [p for p in one.patches if _named(acceptance, p.index)]
+        elif acceptance.commit is None:  # a classic notice: the patch answered, or the series
             chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
         else:
             chosen = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
@@ -181,6 +189,13 @@ def _applied_patches(
         if match:
             yield at, match[0]
             return
+
+
+def _named(acceptance: Acceptance, index: int) -> bool:
+    """Whether a notice that names patch numbers applies to the patch at index."""
+    if acceptance.numbers and index not in acceptance.numbers:
+        return False
+    return index not in acceptance.left_out
 
 
 def _fold(title: str) -> str:

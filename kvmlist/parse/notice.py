@@ -14,14 +14,91 @@ from dataclasses import dataclass
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.reply import unquoted_lines
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
 RE_NOTICE = re.compile(
     r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up)\b([^\n]{0,200})$",
     re.IGNORECASE,
 )
-# ... to kvmarm/next   |   ... for kvm/master   |   ... into next
-RE_TREE = re.compile(r"\b(?:to|into|for|on|in)\s+([\w.\-/:]+[\w])", re.IGNORECASE)
+# ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
+RE_TREE = re.compile(
+    r"\b(?:to|into|for|on|in)\s+(?:(?:the|my|our|branch)\s+)?(?!(?:now|later)\b)([\w.\-/:]+[\w])",
+    re.IGNORECASE,
+)
+# Words a notice sentence may open with: "OK, " | "Great, thanks. " | "Thanks Alex, " | "FWIW, "
+RE_OPENING_WORDS = re.compile(
+    r"(?:(?:ok(?:ay)?|great|anyway|fwiw|so|sure|now|thanks|thank you|many thanks)"
+    r"(?:,?\s+(?-i:[A-Z])[\w-]+)?[,.!:;]*\s+)*",
+    re.IGNORECASE,
+)
+# A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
+# "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied"
+RE_NOTICE_SENTENCE = re.compile(
+    r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
+    r"(?:(?:the\s+)?(?:series|patch(?:es)?|patchset|set)(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
+    r"(?:\s+of this series)?\s+|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)?"
+    r"(?:(?:now|been)\s+)?"
+    r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# What "I applied" must go on with to be a notice: what or where ("I have applied" + a list
+# of commits it was tested with is a test report)
+RE_NOTICE_OBJECT = re.compile(
+    r"\s*(?:(?:it|this|these|them|the (?:series|patch|set|last|first|two)|patch|patches|series"
+    r"|both|all|v\d|\d|your (?:series|patch))\b|(?:to|into|for|as)\b|[,.!;])",
+    re.IGNORECASE,
+)
+# What a bare "picked" must go on with ("Picked the latter approach" is a choice)
+RE_PICKED_OBJECT = re.compile(
+    r"\s+(?:this|it|these|them|the (?:series|patch(?:es)?|two|first|last)|patch(?:es)?|both"
+    r"|all)\b",
+    re.IGNORECASE,
+)
+# The end of a sentence ("Thanks Alex. I've queued this")
+RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
+# The end of a notice's first clause ("Applied to next, with a fix")
+RE_CLAUSE_END = re.compile(r"[,;(]|:(?=\s|$)| but | and | which | so ")
+# A clause of a sentence that is no notice: a local test, a plan, an updated branch...
+RE_NOT_NOTICE_CLAUSE = re.compile(
+    r"\b(?:locally|on top|for a (?:spin|ride)|a stab|a look|an? updated?|a (?:temp )?branch"
+    r"|something|my own|my (?:github|gitlab)|the below|fixup|suggest\w*|comments?"
+    r"|(?:for|in|into) v\d+\b(?!\.\d))|\?",
+    re.IGNORECASE,
+)
+# I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
+RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECASE)
+# A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots")
+RE_NOT_NOTICE_SENTENCE = re.compile(
+    r"\b(?:locally|test|tested|testing|verified|cleanly|boots?)\b"
+    r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
+    re.IGNORECASE,
+)
+# A token with "/" or ":" (a tree or a link): no test word in it counts ("for-next/tests")
+RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S*")
+# 1-5 | 3+5 | 1, 2 and 4 | #17   (patch numbers; "-" or "to" spans a range)
+_NUMBER = r"#?\d{1,4}(?:\s*(?:-|to)\s*\d{1,4})?"
+_NUMBERS = rf"{_NUMBER}(?:\s*(?:,|\+|&|and)\s*{_NUMBER})*"
+# the "," | "+" | "&" | "and" between patch numbers
+RE_NUMBER_SEPARATOR = re.compile(r"(?<!\s)\s*(?:,|\+|&|and)\s*")
+# the "-" | "to" of a range of patch numbers
+RE_RANGE_DASH = re.compile(r"(?<!\s)\s*(?:-|to)\s*")
+# Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28
+RE_PATCH_NUMBERS = re.compile(
+    rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?)\s+"
+    rf"(?:and\s+)?)({_NUMBERS})\b(?!\.\d|\s*patch)",
+    re.IGNORECASE,
+)
+# ... apart from patch 12 | minus #17 | except 3 and 4
+RE_LEFT_OUT = re.compile(
+    rf"\b(?:apart from|except(?: for)?|minus|but|without)\s+(?:patch(?:es)?\s+)?({_NUMBERS})"
+    rf"\b(?!\.\d)",
+    re.IGNORECASE,
+)
+#: The widest range of patch numbers a notice is taken to name ("1-9999" names none).
+MAX_NAMED_RANGE = 1000
+#: How many numbers or ranges of a notice are read (the rest of a hostile list is not).
+MAX_NAMED_PARTS = 100
 # [1/9] KVM: arm64: Add trap routing for GMID_EL1
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 # "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask), with or
@@ -65,23 +142,35 @@ class Notice:
     #: who applied the patches, when the notice names somebody other than its sender (the
     #: patchwork bot's "by" line)
     applied_by: Person | None = None
+    #: the patch numbers a notice names ("Queued patches 1-5"); empty when it names none
+    numbers: tuple[int, ...] = ()
+    #: the patch numbers it leaves out ("apart from patch 12")
+    left_out: tuple[int, ...] = ()
 
 
 def applied_notice(body: str) -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none."""
-    # a notice thanks with a verb (RE_NOTICE's line) or lists commits (RE_COMMIT, whose
-    # links end ".../c/<sha>" or "...?id=<sha>"): most replies do neither
-    if not _lists_commits(body) and not _thanks_with_a_verb(body):
+    # a notice holds a verb (RE_NOTICE's and RE_NOTICE_SENTENCE's) or lists commits
+    # (RE_COMMIT, whose links end ".../c/<sha>" or "...?id=<sha>"): most replies do neither
+    commits = _lists_commits(body)
+    if not commits and not _has_a_verb(body):
         return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
-    bot_notice = _bot_notice(lines)
-    if bot_notice is not None:
-        return bot_notice
-    tree = _notice_tree(lines)
-    listed = tuple(_listed(lines))
-    if tree is None and not listed:
+    if "was applied to" in body:
+        bot_notice = _bot_notice(lines)
+        if bot_notice is not None:
+            return bot_notice
+    said = None
+    if _has_a_verb("\n".join(lines)):  # not only in quoted lines
+        said = _classic_notice(lines) or _sentence_notice(list(unquoted_lines(body)))
+    listed = tuple(_listed(lines)) if commits else ()
+    if said is None and not listed:
         return None
-    return Notice(tree or None, listed)
+    if said is None:
+        return Notice(None, listed)
+    tree, clause = said
+    numbers, left_out = _patch_numbers(clause)
+    return Notice(tree or None, listed, numbers=numbers, left_out=left_out)
 
 
 def _lists_commits(text: str) -> bool:
@@ -89,27 +178,101 @@ def _lists_commits(text: str) -> bool:
     return "commit:" in text or "/c/" in text or "?id=" in text
 
 
-def _thanks_with_a_verb(text: str) -> bool:
-    """True when text holds "thank" (as lower() finds it) and a notice verb (as RE_NOTICE
-    finds it): one search for each word in the lower-cased text, which is where re's case
-    folding finds them unless the text holds a letter of FOLDED_TO_ASCII."""
-    lowered = text.lower()
-    if "thank" not in lowered:
-        return False
+def _has_a_verb(text: str) -> bool:
+    """True when text holds a notice verb (as the notice patterns find it): one search for
+    each in the lower-cased text, which is where re's case folding finds them unless the
+    text holds a letter of FOLDED_TO_ASCII."""
     if not text.isascii() and any(letter in text for letter in FOLDED_TO_ASCII):
         return RE_NOTICE_VERB.search(text) is not None
+    lowered = text.lower()
     return any(verb in lowered for verb in NOTICE_VERBS)
 
 
-def _notice_tree(lines: list[str]) -> str | None:
-    """Return the tree a notice names ("" when it names none), or None without a notice."""
+def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
+    """Return the tree ("" for none) and the text of the first line that starts with a
+    notice verb and thanks (RE_NOTICE), or None when no line does."""
     for line in lines:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
         tree = RE_TREE.search(match.group(1))
-        return tree.group(1) if tree else ""
+        return (tree.group(1) if tree else ""), line.strip()
     return None
+
+
+def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
+    """Return the tree ("" for none) and the text of the first sentence that says the
+    patches were applied, within the first three of a paragraph (the reply's own lines),
+    or None when none does (see RE_NOTICE_SENTENCE and the patterns of what is none)."""
+    for at, line in enumerate(lines):
+        text = line.strip()
+        if not text or not _starts_paragraph(lines, at):
+            continue
+        for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
+            opening = RE_OPENING_WORDS.match(sentence)
+            match = RE_NOTICE_SENTENCE.match(sentence, opening.end() if opening else 0)
+            if match is None:
+                continue
+            rest = match.group("rest")
+            if rest.rstrip().endswith((" to", " into")) and at + 1 < len(lines):
+                rest = f"{rest.rstrip()} {lines[at + 1].strip()}"  # the tree on the next line
+            if _is_notice(match, rest, sentence):
+                tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
+                said = sentence[match.start() : match.start("rest")] + rest
+                return (tree.group(1) if tree else ""), said
+    return None
+
+
+def _starts_paragraph(lines: list[str], at: int) -> bool:
+    """True when a line opens a paragraph of the reply's own lines (or follows "wrote:")."""
+    if at == 0:
+        return True
+    before = lines[at - 1].strip()
+    return not before or before.endswith("wrote:") or before in ("[...]", "...")
+
+
+def _is_notice(match: re.Match[str], rest: str, sentence: str) -> bool:
+    """Whether a sentence RE_NOTICE_SENTENCE matched tells an acceptance, not a test, a plan
+    or a choice."""
+    verb = match.group("verb").lower()
+    if match.group("first") and not RE_NOTICE_OBJECT.match(rest):
+        return False
+    if verb == "picked" and not RE_PICKED_OBJECT.match(rest):
+        return False
+    if RE_TITLE_OBJECT.match(rest):
+        return False
+    if verb == "merged" and rest.lstrip().lower().startswith("with"):
+        return False  # one patch merged with another: a change to the series
+    clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", rest), maxsplit=1)[0]
+    if RE_NOT_NOTICE_CLAUSE.search(clause):
+        return False
+    return RE_NOT_NOTICE_SENTENCE.search(RE_PATH_TOKEN.sub("PATH", sentence)) is None
+
+
+def _patch_numbers(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the patch numbers a notice's text names in its first clause ("Queued patches
+    1-5, thanks") and those it leaves out anywhere ("apart from patch 12")."""
+    left_out: set[int] = set()
+    for found in itertools.islice(RE_LEFT_OUT.finditer(text), MAX_NAMED_PARTS):
+        left_out |= _numbers(found.group(1))
+    first = RE_CLAUSE_END.split(RE_LEFT_OUT.sub("", text), maxsplit=1)[0]
+    numbers: set[int] = set()
+    for found in itertools.islice(RE_PATCH_NUMBERS.finditer(first), MAX_NAMED_PARTS):
+        numbers |= _numbers(found.group(1))
+    return tuple(sorted(numbers - left_out)), tuple(sorted(left_out))
+
+
+def _numbers(text: str) -> set[int]:
+    """The numbers "1-3, 5 and #7" names (a range wider than MAX_NAMED_RANGE names none)."""
+    numbers: set[int] = set()
+    for part in RE_NUMBER_SEPARATOR.split(text, maxsplit=MAX_NAMED_PARTS)[:MAX_NAMED_PARTS]:
+        low, _, high = RE_RANGE_DASH.sub("-", part.strip().lstrip("#")).partition("-")
+        if not low.isdigit():
+            continue
+        end = int(high) if high.isdigit() else int(low)
+        if int(low) <= end <= int(low) + MAX_NAMED_RANGE:
+            numbers.update(range(int(low), end + 1))
+    return numbers
 
 
 def _bot_notice(lines: list[str]) -> Notice | None:
