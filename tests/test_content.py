@@ -52,9 +52,14 @@ def test_a_doubled_subject_header_name_is_read_through() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    ["reply-keeping-subject", "reply-keeping-cover-subject", "outlook-reply-keeping-subject"],
+    [
+        "reply-keeping-subject",
+        "reply-keeping-cover-subject",
+        "outlook-reply-keeping-subject",
+        "unthreaded-outlook-reply-keeping-subject",  # no In-Reply-To: opens with the quote
+    ],
 )
-def test_a_threaded_mail_keeping_the_patch_subject_without_a_diff_is_a_reply(
+def test_a_mail_keeping_the_patch_subject_without_a_diff_is_a_reply(
     cases: dict[str, Message], case: str
 ) -> None:
     reply = cases[case]

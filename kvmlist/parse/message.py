@@ -401,13 +401,20 @@ def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> M
     if is_robot_report(info):
         return "robot"
     if info.is_patch or info.index is not None:
-        if threaded and not diff and _answers(info, body):
+        if not diff and (threaded or _opens_with_a_quote(body)) and _answers(info, body):
             return "reply"  # "[PATCH 2/5] x" kept by the replier's mailer, without Re:
         return "cover" if info.index == 0 else "patch"
     tagged = info.version != 1 or info.is_rfc or info.is_resend or not info.title
     if diff and (tagged or not threaded):
         return "patch"  # "[v5] x", "[RFC] x", an empty subject: a new posting with a diff
     return "reply" if threaded else "other"
+
+
+def _opens_with_a_quote(body: str) -> bool:
+    """True when a mail's text opens with a quoted line or Outlook's "Original Message"
+    block: an answer even when its mailer threaded it to nothing."""
+    opening = body.lstrip()
+    return opening.startswith(">") or RE_ORIGINAL_MESSAGE.match(opening) is not None
 
 
 def _answers(info: SubjectInfo, body: str) -> bool:
