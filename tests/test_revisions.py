@@ -64,3 +64,48 @@ def test_same_author_and_title_links_a_higher_version_only() -> None:
     ]
     histories = link_revisions(kvmlist.group_series(mails))
     assert [[s.version for s in h.revisions] for h in histories] == [[1, 3], [1]]
+
+
+def test_a_history_is_in_order_of_posting_when_versions_restart() -> None:
+    # an RFC chain v1..v3, then the non-RFC posting that starts again at v2
+    mails = [
+        post("[RFC PATCH] net: histogram", "r1"),
+        post("[RFC PATCH v2] net: histogram", "r2", minute=1),
+        post("[RFC PATCH v3] net: histogram", "r3", minute=2),
+        post("[PATCH net-next v2] net: histogram", "p2", minute=5),
+        post("[PATCH net-next v3] net: histogram", "p3", minute=6),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.anchor_id for s in history.revisions] == ["r1", "r2", "r3", "p2", "p3"]
+
+
+def test_a_resend_keeps_the_history_whole() -> None:
+    mails = [
+        post("[PATCH] KVM: same title", "a"),
+        post("[PATCH v2] KVM: same title", "b", minute=5),
+        post("[PATCH RESEND v2] KVM: same title", "c", minute=6),
+        post("[PATCH v3] KVM: same title", "d", minute=10),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.anchor_id for s in history.revisions] == ["a", "b", "c", "d"]
+
+
+def test_a_revision_sent_from_another_address_of_its_author_links() -> None:
+    # v2 sent from a private address with the work address in-body; v3 from the private one
+    v2_body = "From: Jane Doe <jane.doe@work.example>\n\n" + DIFF
+    mails = [
+        parse_message(
+            mail("[PATCH v2] KVM: fuzz the thing", v2_body, sender="Jane <jane@home.example>")
+        ),
+        parse_message(
+            mail(
+                "[PATCH v3] KVM: fuzz the thing",
+                DIFF,
+                sender="Jane <jane@home.example>",
+                message_id="<2@example.org>",
+                date="Wed, 4 Mar 2026 10:00:00 +0000",
+            )
+        ),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.version for s in history.revisions] == [2, 3]

@@ -6,7 +6,12 @@ Evidence, strongest first (docs/review.md):
 2. a lore link from the newer cover letter or first patch to a mail of the older revision, on
    a line that names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1: ...``);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
-4. the same author and the same title (case and whitespace folded), a lower version earlier.
+4. the same person (the author, or the sender) and the same title (case and whitespace
+   folded): the latest earlier posting that the newer one revises.
+
+A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
+v1..v5 followed by the patches "v2"). A history lists its postings in the order they arrived,
+so a RESEND sits between its version and the next, and a restarted count never goes back.
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -14,17 +19,21 @@ Evidence, strongest first (docs/review.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from kvmlist.models import Series
 from kvmlist.parse.links import change_ids, version_links
 
+#: How many of the latest postings of one person and title are tried as the one a new posting
+#: revises (a sender who posts the same title thousands of times costs no more).
+TITLE_CANDIDATES = 16
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesHistory:
-    """Every revision of one piece of work, oldest first."""
+    """Every revision of one piece of work, in the order they arrived."""
 
     revisions: tuple[Series, ...]
 
@@ -81,18 +90,17 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
             owner.setdefault(mail.message_id, position)
     parent: list[int] = list(range(len(ordered)))
     by_change_id: dict[str, int] = {}
-    by_title: dict[tuple[str, str], int] = {}
+    by_title: dict[tuple[str, str], list[int]] = {}
     for position, one in enumerate(ordered):
-        earlier = _linked_earlier(one, position, owner, by_change_id, by_title)
-        if earlier is not None and ordered[earlier].version < one.version:
-            parent[position] = _find(parent, earlier)
+        for earlier in _evidence(one, position, owner, by_change_id, by_title):
+            if _revises(one, ordered[earlier]):
+                parent[position] = _find(parent, earlier)
+                break
         _remember(one, position, by_change_id, by_title)
     histories: dict[int, list[Series]] = {}
-    for position, one in enumerate(ordered):
+    for position, one in enumerate(ordered):  # each history in order of arrival
         histories.setdefault(_find(parent, position), []).append(one)
-    return [
-        SeriesHistory(tuple(sorted(group, key=lambda s: s.version))) for group in histories.values()
-    ]
+    return [SeriesHistory(tuple(group)) for group in histories.values()]
 
 
 def with_revisions(series: Iterable[Series]) -> list[Series]:
@@ -115,40 +123,64 @@ def with_revisions(series: Iterable[Series]) -> list[Series]:
     return result
 
 
-def _linked_earlier(
+def _evidence(
     one: Series,
     position: int,
     owner: dict[str, int],
     by_change_id: dict[str, int],
-    by_title: dict[tuple[str, str], int],
-) -> int | None:
+    by_title: dict[tuple[str, str], list[int]],
+) -> Iterator[int]:
+    """Yield the positions of earlier series that one may revise, strongest evidence first."""
     text = "\n".join(m.body for m in one.messages[:2])
     for change_id in change_ids(text):
         if change_id in by_change_id:
-            return by_change_id[change_id]
+            yield by_change_id[change_id]
     for linked in version_links(text):
         if owner.get(linked, position) < position:
-            return owner[linked]
+            yield owner[linked]
     first = one.first
     if first is not None:
         for ancestor in (first.in_reply_to, *first.references):
             if ancestor and owner.get(ancestor, position) < position:
-                return owner[ancestor]
-    return by_title.get(_title_key(one))
+                yield owner[ancestor]
+    for key in _title_keys(one):
+        yield from reversed(by_title.get(key, ()))  # the latest first
+
+
+def _revises(newer: Series, older: Series) -> bool:
+    """Whether a posting can be a revision of an earlier one: of a lower version, or of an
+    RFC when it is none (the count may start again when the RFC tag goes)."""
+    return older.version < newer.version or (_is_rfc(older) and not _is_rfc(newer))
+
+
+def _is_rfc(one: Series) -> bool:
+    first = one.first
+    return first is not None and first.is_rfc
 
 
 def _remember(
-    one: Series, position: int, by_change_id: dict[str, int], by_title: dict[tuple[str, str], int]
+    one: Series,
+    position: int,
+    by_change_id: dict[str, int],
+    by_title: dict[tuple[str, str], list[int]],
 ) -> None:
     text = "\n".join(m.body for m in one.messages[:2])
     for change_id in change_ids(text):
         by_change_id.setdefault(change_id, position)
-    by_title[_title_key(one)] = position
+    for key in _title_keys(one):
+        positions = by_title.setdefault(key, [])
+        positions.append(position)
+        del positions[:-TITLE_CANDIDATES]
 
 
-def _title_key(one: Series) -> tuple[str, str]:
-    author = one.author.email.lower() if one.author else ""
-    return author, " ".join(one.title.lower().split())
+def _title_keys(one: Series) -> tuple[tuple[str, str], ...]:
+    """(address, folded title) for the author and, when another, the sender of the first mail:
+    a revision sent from another address of its author is found under either."""
+    title = " ".join(one.title.lower().split())
+    first = one.first
+    people = (one.author, first.sender if first is not None else None)
+    addresses = dict.fromkeys(p.email.lower() for p in people if p is not None) or {"": None}
+    return tuple((address, title) for address in addresses)
 
 
 def _find(parent: list[int], position: int) -> int:
