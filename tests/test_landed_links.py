@@ -46,3 +46,8 @@ def test_a_link_quoted_in_the_body_is_not_a_trailer() -> None:
 def test_a_hostile_long_line_is_read_in_linear_time() -> None:
     message = "Link: " + "a" * 1_000_000 + "\n" + "Message-Id: " + "<" * 500_000
     assert linked_message_ids(message) == ()
+
+
+def test_a_slash_in_a_message_id_may_come_percent_encoded() -> None:
+    message = "arm: Fix\n\nLink: https://lore.kernel.org/lkml/YyiV%2Fl7O23aw5aaO@xz-m1.local/T/\n"
+    assert linked_message_ids(message) == ("YyiV/l7O23aw5aaO@xz-m1.local",)

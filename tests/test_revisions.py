@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kvmlist
 from kvmlist import parse_message
 from kvmlist.grouping.revisions import link_revisions
@@ -109,3 +111,40 @@ def test_a_revision_sent_from_another_address_of_its_author_links() -> None:
     ]
     [history] = link_revisions(kvmlist.group_series(mails))
     assert [s.version for s in history.revisions] == [2, 3]
+
+
+def _v1_and_v2(v2_cover_text: str) -> list[kvmlist.Message]:
+    """A v1 and a renamed v2 (one patch each) whose cover letter says v2_cover_text."""
+    v2_body = f"{v2_cover_text}\n\nJane Doe (1):\n  KVM: x\n\n x.c | 2 +-\n"
+    return [
+        post("[PATCH 0/1] KVM: first name", V1_COVER, body="Work.\n"),
+        post("[PATCH 1/1] KVM: x", "20260303.2-jane@x", extra=f"In-Reply-To: <{V1_COVER}>\n"),
+        post("[PATCH v2 0/1] KVM: new name", V2_COVER, body=v2_body, minute=9),
+        post("[PATCH v2 1/1] KVM: x", "20260303.4-jane@x", extra=f"In-Reply-To: <{V2_COVER}>\n"),
+    ]
+
+
+V1_COVER, V2_COVER = "20260303.1-jane@x", "20260303.3-jane@x"
+PREVIOUS_VERSION_TEXTS = [
+    # the link on the line after the one that names the version
+    "Link to v1 of this patch series:\nhttps://lore.kernel.org/all/{id}/",
+    "This is V2. Find previous versions here:\n  https://lore.kernel.org/r/{id}",
+    # a footnote
+    "Changes since v1 [1]:\n- renamed the helper\n\n[1] https://lore.kernel.org/kvm/{id}/T/#u",
+    "v1 -> v2: [2]\n\n[1] https://example.org/spec.pdf\n[2]: <https://lore.kernel.org/r/{id}>",
+    # the last item of a changelog block; other archive hosts
+    "v2:\n - dropped the second patch\n - https://lkml.kernel.org/r/{id}",
+    "v1: https://patch.msgid.link/{id}",
+]
+
+
+@pytest.mark.parametrize("text", PREVIOUS_VERSION_TEXTS)
+def test_a_cover_letter_names_its_previous_version_in_many_forms(text: str) -> None:
+    mails = _v1_and_v2(text.format(id=V1_COVER))
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.version for s in history.revisions] == [1, 2]
+
+
+def test_a_link_to_work_it_depends_on_is_no_previous_version() -> None:
+    mails = _v1_and_v2(f"This v2 is based on:\nhttps://lore.kernel.org/r/{V1_COVER}\n")
+    assert len(link_revisions(kvmlist.group_series(mails))) == 2

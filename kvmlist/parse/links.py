@@ -1,17 +1,28 @@
-"""Links between revisions a cover letter or patch names: b4 change-ids and lore links."""
+"""Links between revisions a cover letter or patch names: b4 change-ids and archive links."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 # change-id: 20260210-dirty-ring-size-2c5d9a
 RE_CHANGE_ID = re.compile(r"^change-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
-# "v1: <link>" | "- Link to v1: <link>" | "[2] <link> (v2)" | "previous version: <link>"
+# "v1: <link>" | "- Link to v1: ...\n<link>" | "[2] <link> (v2)" | "previous version: <link>"
 RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
-# v1: https://lore.kernel.org/r/20251120133202.2037803-1-maz@kernel.org
-RE_LORE_ID = re.compile(
-    r"https?://lore\.kernel\.org/(?:[\w.-]+/)?([^/\s<>]+@[^/\s<>]+?)/?(?=[\s)>\]]|$)"
+# a line about other work: "based on", "depends on", "on top of" (its links name no version)
+RE_RELATED_WORK = re.compile(
+    r"\b(?:based on|depends on|dependency|dependencies|prerequisite|on top of|applies on)", re.I
 )
+# https://lore.kernel.org/r/<id>   (any http(s) link: the Message-ID is a path segment)
+RE_URL = re.compile(r"https?://[^\s<>\"'`]+")
+# a line that is only a link: "https://...", "  - <https://...>", "[2]: https://..."
+RE_LINK_LINE = re.compile(r"\s*(?:[-*]\s*|\[\d{1,3}\]:?\s*)?<?https?://[^\s<>]+>?\s*")
+# [2] https://lore.kernel.org/r/<id>   |   [2]: <https://...>   (a footnote's link)
+RE_FOOTNOTE = re.compile(r"\s*\[(\d{1,3})\]:?\s*<?(https?://[^\s<>]+)")
+# v1 -> v2: [2]   (a footnote named on a line)
+RE_FOOTNOTE_REF = re.compile(r"\[(\d{1,3})\]")
+# the characters a sentence puts after a link
+URL_TRAILERS = ".,;:)]>'\"`"
 
 
 def change_ids(text: str) -> list[str]:
@@ -19,11 +30,60 @@ def change_ids(text: str) -> list[str]:
     return RE_CHANGE_ID.findall(text)
 
 
+def message_id_in_url(url: str) -> str | None:
+    """Return the Message-ID a mail archive's link names (the path segment with an @: lore's
+    ``/r/<id>``, ``/<list>/<id>/T/#u``, ``patch.msgid.link/<id>``, percent-encoded or in
+    ``<>``), or None when it names none."""
+    for segment in urlsplit(url.rstrip(URL_TRAILERS)).path.split("/"):
+        segment = unquote(segment)  # after the split: an id may hold a "/" as %2F
+        if "@" in segment:
+            return unquote(segment.strip().strip("<>").strip()) or None
+    return None
+
+
 def version_links(text: str) -> list[str]:
-    """Return the Message-IDs of lore links on lines that name a version (``v1: <link>``);
-    links to related work, on lines naming no version, are left out."""
+    """Return the Message-IDs of the archive links a cover letter or patch gives for its
+    earlier versions, read up to its diff: links on a line that names a version
+    (``v1: <link>``), links alone on the lines after such a line in its paragraph
+    (``Link to v1:`` + the link; the items of a ``v2:`` changelog), and the footnote such a
+    line names (``v1 -> v2: [2]`` ... ``[2] <link>``). Lines about work it is based on,
+    depends on or applies on top of, and other lines, name related work and are left out."""
+    if "://" not in text:
+        return []
+    diff = text.find("\ndiff --git ")
+    lines = (text if diff < 0 else text[:diff]).split("\n")
+    footnotes = _footnotes(lines)
     found: list[str] = []
-    for line in text.split("\n"):
-        if "lore.kernel.org" in line and RE_VERSION_HINT.search(line):
-            found.extend(RE_LORE_ID.findall(line))
+    covering = False  # a version line without a link covers the link lines below it
+    for line in lines:
+        if not line.strip() or RE_RELATED_WORK.search(line):
+            covering = False
+            continue
+        ids = _linked_ids(line) if "://" in line else []
+        # the words name a version, not a link's own id ("...-v1-0-6ffa2c@suse.cz")
+        hinted = RE_VERSION_HINT.search(RE_URL.sub(" ", line) if ids else line) is not None
+        if hinted or (covering and RE_LINK_LINE.fullmatch(line)):
+            found.extend(ids)
+        if hinted:
+            refs = RE_FOOTNOTE_REF.findall(line)
+            if len(refs) == 1:  # "v1 -> v2: [2]"; a line naming several cites related work
+                found.extend(footnotes.get(refs[0], ()))
+            covering = covering or not ids
     return found
+
+
+def _linked_ids(line: str) -> list[str]:
+    ids = (message_id_in_url(url) for url in RE_URL.findall(line))
+    return [one for one in ids if one]
+
+
+def _footnotes(lines: list[str]) -> dict[str, list[str]]:
+    """The Message-IDs of the links of ``[N] <link>`` lines, by N."""
+    notes: dict[str, list[str]] = {}
+    for line in lines:
+        note = RE_FOOTNOTE.match(line) if line.lstrip().startswith("[") else None
+        if note is not None:
+            linked = message_id_in_url(note.group(2))
+            if linked:
+                notes.setdefault(note.group(1), []).append(linked)
+    return notes

@@ -11,7 +11,9 @@ Every lore-style form gives the bare Message-ID::
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from kvmlist.parse.links import message_id_in_url
 
 # Link: https://lore.kernel.org/r/<id>   |   Message-Id: <20220120150124.1234-2-a@b.org>
 RE_TRAILER = re.compile(r"^(link|message-id)[ \t]*:[ \t]*(\S[^\n]{0,998})$", re.I | re.M)
@@ -25,14 +27,8 @@ def linked_message_ids(message: str) -> tuple[str, ...]:
         if key.lower() == "message-id":
             found.append(_bare(value))
         elif value.startswith(("http://", "https://")):
-            found.extend(_from_url(value.split()[0]))
+            found.append(message_id_in_url(value.split()[0]) or "")
     return tuple(dict.fromkeys(one for one in found if "@" in one))
-
-
-def _from_url(url: str) -> list[str]:
-    """Return the path segment that holds a Message-ID (the one with an @ in it)."""
-    path = unquote(urlsplit(url).path)
-    return [_bare(segment) for segment in path.split("/") if "@" in segment][:1]
 
 
 def _bare(text: str) -> str:
