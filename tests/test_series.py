@@ -204,6 +204,19 @@ def test_a_cover_letter_that_miscounts_its_patches_still_heads_them() -> None:
     assert shape(series) == (8, 8, tuple(range(1, 9)), True)
 
 
+def test_a_cover_letter_that_overcounts_makes_no_patch_missing() -> None:
+    # "00/13" over twelve patches that all say "/12": no 13th patch was lost
+    cover = post("[PATCH RFC net-next v2 00/13] dpll: core improvements", "c")
+    patches = [post(f"[PATCH RFC net-next v2 {i:02d}/12] p{i}", f"p{i}", "c") for i in range(1, 13)]
+    [series] = kvmlist.group_series([cover, *patches])
+    assert shape(series) == (2, 12, tuple(range(1, 13)), True)
+    assert series.complete
+    # but a lost last patch leaves its siblings saying "/13"
+    lost = [post(f"[PATCH v2 {i:02d}/13] p{i}", f"q{i}", "d") for i in range(1, 13)]
+    [partial] = kvmlist.group_series([post("[PATCH v2 00/13] t", "d"), *lost])
+    assert partial.missing == (13,)
+
+
 def test_a_cover_letter_keeps_its_own_patches_over_miscounted_ones() -> None:
     mails = [
         post("[PATCH 0/2] kernel side", "c"),

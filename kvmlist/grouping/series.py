@@ -294,5 +294,12 @@ def _at_version(patch: Patch, version: int) -> Patch:
 
 def _total(cover: Patch | None, patches: tuple[Patch, ...]) -> int:
     """Return a series' total: the largest count any of its mails gives, so that a cover
-    that undercounts its patches ("0/2" over three) makes no patch missing or extra."""
+    that undercounts its patches ("0/2" over three) makes no patch missing or extra; but the
+    patches' own count when they all give one and are all there, so that a cover that
+    overcounts them ("00/13" over twelve saying "/12") makes none missing either."""
+    counts = {p.total for p in patches}
+    if cover is not None and len(counts) == 1:
+        stated = counts.pop()
+        if stated < cover.total and {p.index for p in patches} >= set(range(1, stated + 1)):
+            return stated
     return max([p.total for p in patches] + ([cover.total] if cover else []) + [len(patches)])
