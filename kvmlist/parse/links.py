@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 # change-id: 20260210-dirty-ring-size-2c5d9a
@@ -23,6 +24,8 @@ RE_FOOTNOTE = re.compile(r"\s*\[(\d{1,3})\]:?\s*<?(https?://[^\s<>]+)")
 RE_FOOTNOTE_REF = re.compile(r"\[(\d{1,3})\]")
 # the characters a sentence puts after a link
 URL_TRAILERS = ".,;:)]>'\"`"
+#: How far above a link alone on its line the line naming its version may be.
+COVERED_LINES = 30
 
 
 def change_ids(text: str) -> list[str]:
@@ -43,47 +46,61 @@ def message_id_in_url(url: str) -> str | None:
 
 def version_links(text: str) -> list[str]:
     """Return the Message-IDs of the archive links a cover letter or patch gives for its
-    earlier versions, read up to its diff: links on a line that names a version
-    (``v1: <link>``), links alone on the lines after such a line in its paragraph
-    (``Link to v1:`` + the link; the items of a ``v2:`` changelog), and the footnote such a
-    line names (``v1 -> v2: [2]`` ... ``[2] <link>``). Lines about work it is based on,
-    depends on or applies on top of, and other lines, name related work and are left out."""
+    earlier versions, in the order of its lines, read up to its diff: links on a line that
+    names a version (``v1: <link>``), links alone on a line below such a line in its
+    paragraph (``Link to v1:`` + the link; the items of a ``v2:`` changelog), and the
+    footnote such a line names (``v1 -> v2: [2]`` ... ``[2] <link>``). Lines about work it is
+    based on, depends on or applies on top of, and other lines, name related work and are
+    left out. Only the lines near a link are read."""
     if "://" not in text:
         return []
     diff = text.find("\ndiff --git ")
     lines = (text if diff < 0 else text[:diff]).split("\n")
-    footnotes = _footnotes(lines)
-    found: list[str] = []
-    covering = False  # a version line without a link covers the link lines below it
-    for line in lines:
-        if not line.strip() or RE_RELATED_WORK.search(line):
-            covering = False
+    found: list[tuple[int, list[str]]] = []  # (line, ids) to give in the order of the lines
+    notes: dict[str, list[str]] = {}
+    for at in [at for at, line in enumerate(lines) if "://" in line]:
+        line = lines[at]
+        ids = _linked_ids(line)
+        if not ids or RE_RELATED_WORK.search(line):
             continue
-        ids = _linked_ids(line) if "://" in line else []
-        # the words name a version, not a link's own id ("...-v1-0-6ffa2c@suse.cz")
-        hinted = RE_VERSION_HINT.search(RE_URL.sub(" ", line) if ids else line) is not None
-        if hinted or (covering and RE_LINK_LINE.fullmatch(line)):
-            found.extend(ids)
-        if hinted:
-            refs = RE_FOOTNOTE_REF.findall(line)
-            if len(refs) == 1:  # "v1 -> v2: [2]"; a line naming several cites related work
-                found.extend(footnotes.get(refs[0], ()))
-            covering = covering or not ids
-    return found
+        note = RE_FOOTNOTE.match(line) if line.lstrip().startswith("[") else None
+        if note is not None:
+            notes.setdefault(note.group(1), []).extend(ids)
+        if _hinted(line, ids) or (RE_LINK_LINE.fullmatch(line) and _covered(lines, at)):
+            found.append((at, ids))
+    if notes:
+        found.extend(_named_notes(lines, notes))
+    return [one for _, ids in sorted(found, key=lambda item: item[0]) for one in ids]
+
+
+def _hinted(line: str, ids: list[str]) -> bool:
+    """Whether a line's words name a version (not a link's own id: "...-v1-0-6ffa2c@x")."""
+    return RE_VERSION_HINT.search(RE_URL.sub(" ", line) if ids else line) is not None
+
+
+def _covered(lines: list[str], at: int) -> bool:
+    """Whether a line that is only a link sits below a line of its paragraph that names a
+    version and gives no link (``Link to v1:``), within COVERED_LINES lines."""
+    for above in range(at - 1, max(at - 1 - COVERED_LINES, -1), -1):
+        line = lines[above]
+        if not line.strip() or RE_RELATED_WORK.search(line):
+            return False
+        if "://" not in line and _hinted(line, []):
+            return True
+    return False
+
+
+def _named_notes(lines: list[str], notes: dict[str, list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(line, ids) for each line that names a version and one footnote, of that footnote."""
+    for at, line in enumerate(lines):
+        if "[" not in line or "://" in line:
+            continue
+        refs = RE_FOOTNOTE_REF.findall(line)  # one: a line naming several cites related work
+        named = len(refs) == 1 and refs[0] in notes and not RE_RELATED_WORK.search(line)
+        if named and _hinted(line, []):
+            yield at, notes[refs[0]]
 
 
 def _linked_ids(line: str) -> list[str]:
     ids = (message_id_in_url(url) for url in RE_URL.findall(line))
     return [one for one in ids if one]
-
-
-def _footnotes(lines: list[str]) -> dict[str, list[str]]:
-    """The Message-IDs of the links of ``[N] <link>`` lines, by N."""
-    notes: dict[str, list[str]] = {}
-    for line in lines:
-        note = RE_FOOTNOTE.match(line) if line.lstrip().startswith("[") else None
-        if note is not None:
-            linked = message_id_in_url(note.group(2))
-            if linked:
-                notes.setdefault(note.group(1), []).append(linked)
-    return notes
