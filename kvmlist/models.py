@@ -419,6 +419,12 @@ class Patch(Message):
     def is_resend(self) -> bool:
         return any(p.upper().startswith("RESEND") for p in self.prefixes)
 
+    @property
+    def is_backport(self) -> bool:
+        """True for a stable backport: an ``AUTOSEL`` or ``stable`` tag, or a stable tree's
+        (``[PATCH 6.12 001/123]``, ``5.15.y``, ``6.17-5.4``)."""
+        return any(_names_stable(p) for p in self.prefixes)
+
     @functools.cached_property
     def diff(self) -> str:
         """The diff part of the body, decoded on first use; empty when there is none."""
@@ -468,6 +474,18 @@ def defer_text_fields(patch: Patch) -> Patch:
     return patch
 
 
+def _names_stable(prefix: str) -> bool:
+    """Whether a subject tag names the stable trees: AUTOSEL, stable, 6.12, 5.15.y, 6.17-5.4."""
+    tag = prefix.lower()
+    if tag in ("autosel", "stable"):
+        return True
+    trees = tag.removesuffix(".y").split("-")
+    return all(
+        len(parts) == 2 and all(part.isdigit() for part in parts)
+        for parts in (tree.split(".") for tree in trees)
+    )
+
+
 class Series(_Frozen):
     """One version of a patch series: its cover letter and patches, ordered by index."""
 
@@ -506,6 +524,12 @@ class Series(_Frozen):
         if self.cover is not None:
             return self.cover
         return self.patches[0] if self.patches else None
+
+    @property
+    def is_backport(self) -> bool:
+        """True when the series' first mail is a stable backport (AUTOSEL sends each list
+        only the backports that touch it: such a series is partial by design)."""
+        return self.first is not None and self.first.is_backport
 
     @property
     def anchor_id(self) -> str | None:

@@ -114,3 +114,23 @@ def test_series_counted_on_slim_patches_equal_on_a_corpus(
     messages = corpus(name).messages
     result = check_messages(len(messages), messages)
     assert (result.series_complete, result.series_partial) == _series_counts(messages)
+
+
+def test_check_tells_the_partial_series_that_are_stable_backports() -> None:
+    # AUTOSEL sends each list only the backports that touch it: partial by design
+    raws = [
+        mail(
+            f"[PATCH AUTOSEL 6.14 {i}/642] ixgbe: fix thing {i}",
+            body=PATCH_BODY,
+            message_id=f"<2025-{i}-sashal@kernel.org>",
+            extra="In-Reply-To: <2025-1-sashal@kernel.org>\n",
+        )
+        for i in (118, 200)
+    ]
+    raws.append(mail("[PATCH 2/3] KVM: x86: Other", body=PATCH_BODY, message_id="<o@x>"))
+    messages = [kvmlist.parse_message(raw) for raw in raws]
+    result = check_messages(len(raws), messages)
+    assert (result.series_partial, result.series_partial_backports) == (2, 1)
+    assert "series:     2 (0 complete, 2 partial, 1 of them stable backports)" in result.render()
+    [autosel] = [s for s in kvmlist.group_series(messages) if s.total == 642]
+    assert autosel.is_backport

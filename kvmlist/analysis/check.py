@@ -25,6 +25,8 @@ class CheckResult:
     kinds: Counter[str] = field(default_factory=Counter)
     series_complete: int = 0
     series_partial: int = 0
+    #: of the partial series, the stable backports (AUTOSEL: partial by design)
+    series_partial_backports: int = 0
     defects: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
@@ -67,7 +69,12 @@ class CheckResult:
             f"robots:     {self.kinds['robot']}",
             f"other:      {self.kinds['other']}",
             f"series:     {self.series_complete + self.series_partial} "
-            f"({self.series_complete} complete, {self.series_partial} partial)",
+            f"({self.series_complete} complete, {self.series_partial} partial"
+            + (
+                f", {self.series_partial_backports} of them stable backports)"
+                if self.series_partial_backports
+                else ")"
+            ),
             f"defects:    {sum(self.defects.values())}",
         ]
         for kind, count in self.defects.most_common():
@@ -182,6 +189,7 @@ def _with_series(result: CheckResult, kept: list[Patch]) -> CheckResult:
             result.series_complete += 1
         else:
             result.series_partial += 1
+            result.series_partial_backports += series.is_backport
     return result
 
 
