@@ -28,6 +28,7 @@ from kvmlist.compare.b4_mistakes import (
     guessed_revision,
     misread_reviews,
     moved_aside,
+    overcounting_cover,
     split_by_thread,
     stated_total,
     was_munged,
@@ -90,7 +91,8 @@ def _compare_series(
     apart = split_by_thread(own, series, context)
     moved = apart or moved_aside(lser, own, series)
     total_moved = apart or (moved and series.total == stated_total(own))
-    result.record("total", anchor, series.total, lser.expected, wrong=total_moved)
+    overcounted = overcounting_cover(lser, series)
+    result.record("total", anchor, series.total, lser.expected, wrong=total_moved or overcounted)
     positions = [at for at, m in enumerate(lser.patches) if at and any(m is o for o in own)]
     result.record("indices", anchor, [p.index for p in series.patches], positions, wrong=moved)
     cover = lser.patches[0] if lser.has_cover else None

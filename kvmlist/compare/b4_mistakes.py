@@ -11,6 +11,8 @@ Message-ID of each):
 * "duplicate messages found at index N ... assume additional patch": b4 moves one of two mails
   that claim one index (a stray ``[PATCH]``, a ``[PATCH v4.1 4/4]``, a stable-team notice) to
   a position no subject gives;
+* a cover letter that overcounts its patches ("0/6" over 1..5/5, all there): b4 takes the
+  cover's count and calls a patch missing that was never sent;
 * b4 is fed one thread at a time (as ``b4 am`` fetches it): a series kvmlist joins across
   threads (patches not threaded to their cover) is only a part for b4;
 * b4 credits a review the trailers of a fix posted as a reply in the patch's sub-thread (its
@@ -77,6 +79,19 @@ def moved_aside(lser: Any, own: Sequence[Any], series: Series) -> bool:
 def stated_total(own: Sequence[Any]) -> int:
     """The largest count the subjects of b4's mails give (b4 raises it per mail moved aside)."""
     return max((m.expected for m in own), default=0)
+
+
+def overcounting_cover(lser: Any, series: Series) -> bool:
+    """True when b4's total is the count of a cover letter that overcounts its patches:
+    they all give kvmlist's total, and all of them are there."""
+    cover = series.cover
+    stated = {p.total for p in series.patches} == {series.total}
+    return (
+        cover is not None
+        and lser.expected == cover.total > series.total
+        and stated
+        and series.complete
+    )
 
 
 def split_by_thread(own: Sequence[Any], series: Series, context: Context) -> bool:
