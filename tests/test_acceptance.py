@@ -139,27 +139,33 @@ https://korg.docs.kernel.org/patchwork/pwbot.html
 """
 
 
-def _series_and_bot_notice(body: str) -> list[kvmlist.Message]:
-    cover = mail("[PATCH net-next v2 0/2] ice cleanups", "Two cleanups.\n", message_id="<c@x>")
-    patches = [
+def series_and_notice(
+    prefix: str, title: str, patch_titles: list[str], body: str, sender: str
+) -> list[kvmlist.Message]:
+    """A threaded series "[prefix 0/N] title" of patch_titles, and a notice answering its
+    cover letter: body, from sender."""
+    total = len(patch_titles)
+    thread = "In-Reply-To: <c@x>\nReferences: <c@x>\n"
+    raws = [mail(f"[{prefix} 0/{total}] {title}", "The cover.\n", message_id="<c@x>")]
+    for i, patch_title in enumerate(patch_titles, 1):
+        raws.append(
+            mail(f"[{prefix} {i}/{total}] {patch_title}", message_id=f"<p{i}@x>", extra=thread)
+        )
+    raws.append(
         mail(
-            f"[PATCH net-next v2 {i}/2] {title}",
-            message_id=f"<p{i}@x>",
-            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+            f"Re: [{prefix} 0/{total}] {title}",
+            body,
+            sender=sender,
+            message_id="<n@x>",
+            extra=thread,
         )
-        for i, title in (
-            (1, "ice: Remove unused ice_blink_led"),
-            (2, "ice: Drop the dead PHY helpers"),
-        )
-    ]
-    notice = mail(
-        "Re: [PATCH net-next v2 0/2] ice cleanups",
-        body,
-        sender=PWBOT,
-        message_id="<bot@x>",
-        extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
     )
-    return [parse_message(raw) for raw in (cover, *patches, notice)]
+    return [parse_message(raw) for raw in raws]
+
+
+def _series_and_bot_notice(body: str) -> list[kvmlist.Message]:
+    titles = ["ice: Remove unused ice_blink_led", "ice: Drop the dead PHY helpers"]
+    return series_and_notice("PATCH net-next v2", "ice cleanups", titles, body, PWBOT)
 
 
 def test_patchwork_bot_lists_the_applied_patches_of_a_series() -> None:
@@ -222,23 +228,10 @@ def test_b4_listing_with_bare_links_names_only_the_listed_patches() -> None:
         "[2/3] kselftest/arm64: Second\n      https://git.kernel.org/arm64/c/72789a4a6a91\n\n"
         "Cheers,\n-- \nWill\n"
     )
-    cover = mail("[PATCH 0/3] kselftest/arm64: fixes", "Three.\n", message_id="<c@x>")
-    patches = [
-        mail(
-            f"[PATCH {i}/3] kselftest/arm64: {title}",
-            message_id=f"<p{i}@x>",
-            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
-        )
-        for i, title in ((1, "First"), (2, "Second"), (3, "Third"))
-    ]
-    notice = mail(
-        "Re: [PATCH 0/3] kselftest/arm64: fixes",
-        body,
-        sender="Will Deacon <will@kernel.org>",
-        message_id="<ty@x>",
-        extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+    titles = [f"kselftest/arm64: {name}" for name in ("First", "Second", "Third")]
+    messages = series_and_notice(
+        "PATCH", "kselftest/arm64: fixes", titles, body, "Will Deacon <will@kernel.org>"
     )
-    messages = [parse_message(raw) for raw in (cover, *patches, notice)]
     [found] = kvmlist.find_acceptances(messages)
     assert (found.title, found.commit) == ("kselftest/arm64: Second", "72789a4a6a91")
     [accepted] = acceptance_of(group_series(messages), messages).values()
@@ -296,26 +289,10 @@ def test_a_sentence_that_says_applied_is_a_notice() -> None:
 
 
 def test_a_notice_naming_patch_numbers_applies_only_those() -> None:
-    cover = mail("[PATCH 0/4] KVM: x86: four fixes", "Four.\n", message_id="<c@x>")
-    patches = [
-        mail(
-            f"[PATCH {i}/4] KVM: x86: fix {i}",
-            message_id=f"<p{i}@x>",
-            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
-        )
-        for i in range(1, 5)
-    ]
-    series = [parse_message(raw) for raw in (cover, *patches)]
-
     def applied(body: str) -> list[str]:
-        notice = mail(
-            "Re: [PATCH 0/4] KVM: x86: four fixes",
-            body,
-            sender="Paolo Maintainer <paolo@example.com>",
-            message_id="<n@x>",
-            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
-        )
-        messages = [*series, parse_message(notice)]
+        titles = [f"KVM: x86: fix {i}" for i in range(1, 5)]
+        sender = "Paolo Maintainer <paolo@example.com>"
+        messages = series_and_notice("PATCH", "KVM: x86: four fixes", titles, body, sender)
         [accepted] = acceptance_of(group_series(messages), messages).values()
         return sorted(accepted.applied)
 

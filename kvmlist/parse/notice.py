@@ -42,19 +42,19 @@ RE_NOTICE_SENTENCE = re.compile(
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
     re.IGNORECASE,
 )
+# the patches a notice names as its object: "it", "this", "the series", "both"...
+_OBJECTS = (
+    r"it|this|these|them|the (?:series|patch(?:es)?|set|last|first|two)|patch(?:es)?|series"
+    r"|both|all"
+)
 # What "I applied" must go on with to be a notice: what or where ("I have applied" + a list
 # of commits it was tested with is a test report)
 RE_NOTICE_OBJECT = re.compile(
-    r"\s*(?:(?:it|this|these|them|the (?:series|patch|set|last|first|two)|patch|patches|series"
-    r"|both|all|v\d|\d|your (?:series|patch))\b|(?:to|into|for|as)\b|[,.!;])",
+    rf"\s*(?:(?:{_OBJECTS}|v\d|\d|your (?:series|patch))\b|(?:to|into|for|as)\b|[,.!;])",
     re.IGNORECASE,
 )
 # What a bare "picked" must go on with ("Picked the latter approach" is a choice)
-RE_PICKED_OBJECT = re.compile(
-    r"\s+(?:this|it|these|them|the (?:series|patch(?:es)?|two|first|last)|patch(?:es)?|both"
-    r"|all)\b",
-    re.IGNORECASE,
-)
+RE_PICKED_OBJECT = re.compile(rf"\s+(?:{_OBJECTS})\b", re.IGNORECASE)
 # The end of a sentence ("Thanks Alex. I've queued this")
 RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
 # The end of a notice's first clause ("Applied to next, with a fix")
