@@ -3,8 +3,9 @@
 Evidence, strongest first (docs/review.md):
 
 1. the same b4 ``change-id:`` line in both revisions;
-2. a lore link from the newer cover letter or first patch to a mail of the older revision, on
-   a line that names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1: ...``);
+2. an archive link from the newer cover letter or first patch to a mail of the older
+   revision where it names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1:``
+   and the link below it, a footnote: kvmlist.parse.links.version_links);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same person (the author, or the sender) and the same title (case and whitespace
    folded): the latest earlier posting that the newer one revises.

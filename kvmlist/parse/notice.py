@@ -133,7 +133,8 @@ RE_NOT_ACCEPTANCE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """An "applied" notice: the tree it names (None when none), and a b4 listing's entries."""
+    """An "applied" notice: the tree it names (None when none), the entries of a b4 listing or
+    of the patchwork bot's summary, and the patch numbers a sentence names."""
 
     tree: str | None
     #: (title, commit) per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail,
