@@ -114,13 +114,13 @@ def test_a_revision_sent_from_another_address_of_its_author_links() -> None:
 
 
 def _v1_and_v2(v2_cover_text: str) -> list[kvmlist.Message]:
-    """A v1 and a renamed v2 (one patch each) whose cover letter says v2_cover_text."""
+    """A v1 and a renamed v2 (one patch each, of other titles) whose cover says v2_cover_text."""
     v2_body = f"{v2_cover_text}\n\nJane Doe (1):\n  KVM: x\n\n x.c | 2 +-\n"
     return [
         post("[PATCH 0/1] KVM: first name", V1_COVER, body="Work.\n"),
         post("[PATCH 1/1] KVM: x", "20260303.2-jane@x", extra=f"In-Reply-To: <{V1_COVER}>\n"),
         post("[PATCH v2 0/1] KVM: new name", V2_COVER, body=v2_body, minute=9),
-        post("[PATCH v2 1/1] KVM: x", "20260303.4-jane@x", extra=f"In-Reply-To: <{V2_COVER}>\n"),
+        post("[PATCH v2 1/1] KVM: y", "20260303.4-jane@x", extra=f"In-Reply-To: <{V2_COVER}>\n"),
     ]
 
 
@@ -148,3 +148,34 @@ def test_a_cover_letter_names_its_previous_version_in_many_forms(text: str) -> N
 def test_a_link_to_work_it_depends_on_is_no_previous_version() -> None:
     mails = _v1_and_v2(f"This v2 is based on:\nhttps://lore.kernel.org/r/{V1_COVER}\n")
     assert len(link_revisions(kvmlist.group_series(mails))) == 2
+
+
+def _posting(version: int, title: str, patch_titles: list[str], day: int) -> list[kvmlist.Message]:
+    tag = "PATCH" if version == 1 else f"PATCH v{version}"
+    total, cover = len(patch_titles), f"{version}-{day}-cover@x"
+    date = f"{day} Mar 2026 10:00:00 +0000"
+    mails = [mail(f"[{tag} 0/{total}] {title}", "Work.\n", message_id=f"<{cover}>", date=date)]
+    for i, patch_title in enumerate(patch_titles, 1):
+        thread = f"In-Reply-To: <{cover}>\n"
+        mails.append(
+            mail(
+                f"[{tag} {i}/{total}] {patch_title}",
+                DIFF,
+                message_id=f"<{version}-{day}-{i}@x>",
+                date=date,
+                extra=thread,
+            )
+        )
+    return [parse_message(raw) for raw in mails]
+
+
+def test_a_renamed_series_whose_patches_mostly_kept_their_titles_links() -> None:
+    v1 = _posting(
+        1, "kasan: x86: arm64: risc-v: tag-based mode", ["kasan: a", "x86: b", "riscv: c"], 3
+    )
+    v2 = _posting(2, "kasan: x86: arm64: tag-based mode", ["kasan: a", "x86: b", "arm64: d"], 9)
+    [history] = link_revisions(kvmlist.group_series(v1 + v2))
+    assert [s.version for s in history.revisions] == [1, 2]
+    # one shared patch of three is a shared preparatory patch, not a revision
+    other = _posting(2, "mm: another work", ["kasan: a", "mm: e", "mm: f"], 9)
+    assert len(link_revisions(kvmlist.group_series(v1 + other))) == 2

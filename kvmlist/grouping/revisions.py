@@ -8,7 +8,10 @@ Evidence, strongest first (docs/review.md):
    and the link below it, a footnote: kvmlist.parse.links.version_links);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same person (the author, or the sender) and the same title (case and whitespace
-   folded): the latest earlier posting that the newer one revises.
+   folded): the latest earlier posting that the newer one revises;
+5. the same person, within :data:`RENAMED_WITHIN`, and at least half of the patch titles
+   of the larger posting (two or more unless both are one patch): a series renamed between
+   its versions. A part split out of a larger series shares too few.
 
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
 v1..v5 followed by the patches "v2"). A history lists its postings in the order they arrived,
@@ -20,9 +23,11 @@ so a RESEND sits between its version and the next, and a restarted count never g
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kvmlist.models import Series
 from kvmlist.parse.links import change_ids, version_links
@@ -30,6 +35,8 @@ from kvmlist.parse.links import change_ids, version_links
 #: How many of the latest postings of one person and title are tried as the one a new posting
 #: revises (a sender who posts the same title thousands of times costs no more).
 TITLE_CANDIDATES = 16
+#: How far apart two postings sharing patch titles under other series titles may be.
+RENAMED_WITHIN = timedelta(days=120)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +99,17 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
     parent: list[int] = list(range(len(ordered)))
     by_change_id: dict[str, int] = {}
     by_title: dict[tuple[str, str], list[int]] = {}
+    by_patch_title: dict[tuple[str, str], list[int]] = {}
     for position, one in enumerate(ordered):
-        for earlier in _evidence(one, position, owner, by_change_id, by_title):
+        evidence = _evidence(one, position, owner, by_change_id, by_title)
+        renamed = _sharing_patch_titles(one, ordered, by_patch_title)
+        for earlier in itertools.chain(evidence, renamed):
             if _revises(one, ordered[earlier]):
                 parent[position] = _find(parent, earlier)
                 break
         _remember(one, position, by_change_id, by_title)
+        for key in _patch_title_keys(one):
+            _keep(by_patch_title, key, position)
     histories: dict[int, list[Series]] = {}
     for position, one in enumerate(ordered):  # each history in order of arrival
         histories.setdefault(_find(parent, position), []).append(one)
@@ -169,9 +181,44 @@ def _remember(
     for change_id in change_ids(text):
         by_change_id.setdefault(change_id, position)
     for key in _title_keys(one):
-        positions = by_title.setdefault(key, [])
-        positions.append(position)
-        del positions[:-TITLE_CANDIDATES]
+        _keep(by_title, key, position)
+
+
+def _keep(index: dict[tuple[str, str], list[int]], key: tuple[str, str], position: int) -> None:
+    """Note a posting under a key, keeping the latest TITLE_CANDIDATES of it."""
+    positions = index.setdefault(key, [])
+    positions.append(position)
+    del positions[:-TITLE_CANDIDATES]
+
+
+def _sharing_patch_titles(
+    one: Series, ordered: list[Series], by_patch_title: dict[tuple[str, str], list[int]]
+) -> Iterator[int]:
+    """Yield the earlier postings of the same person that share enough patch titles with
+    one (see rule 5 above), the most shared first, then the latest."""
+    keys = _patch_title_keys(one)
+    shared: Counter[int] = Counter()
+    for key in keys:
+        shared.update(set(by_patch_title.get(key, ())))
+    for earlier, count in sorted(shared.items(), key=lambda item: (-item[1], -item[0])):
+        other = ordered[earlier]
+        sizes = (len(one.patches), len(other.patches))
+        enough = 2 * count >= max(sizes) and (count >= 2 or sizes == (1, 1))
+        if enough and _close_in_time(other, one):
+            yield earlier
+
+
+def _patch_title_keys(one: Series) -> set[tuple[str, str]]:
+    """(address, folded title) of each patch, under the series' person or people."""
+    addresses = {address for address, _ in _title_keys(one)}
+    titles = {" ".join(p.title.lower().split()) for p in one.patches}
+    return {(address, title) for address in addresses for title in titles if title}
+
+
+def _close_in_time(earlier: Series, later: Series) -> bool:
+    if earlier.date is None or later.date is None:
+        return False
+    return timedelta(0) <= later.date - earlier.date <= RENAMED_WITHIN
 
 
 def _title_keys(one: Series) -> tuple[tuple[str, str], ...]:
