@@ -65,3 +65,27 @@ def test_every_mail_in_an_mbox_comes_out(mails: list[bytes]) -> None:
 def test_json_round_trip_is_lossless(raw: bytes) -> None:
     message = parse_message(raw)
     assert type(message).model_validate_json(message.model_dump_json()) == message
+
+
+# Pieces of maintainers' notices and cover letters, shuffled into any order.
+NOTICE_PIECES = [
+    "Applied", "applied", "Queued", "I've", "I", " ", "\n", "\n\n", "> ", "thanks", "Thanks,",
+    "patches", "patch", " 1-3", " 2+4", ", ", " and ", "apart from", " #7", " to ", "for v3",
+    "kvmarm/next", "[1/2] ", "      commit: ", "0123456789ab", "https://lore.kernel.org/r/",
+    "a@b", "/c/", "?id=", "v1:", "[2]", "[2] ", "This series was applied to x.git (main)",
+    "by Jane <j@x.org>:", "  - ", "    https://git.kernel.org/x/c/0123456789ab", "-- ",
+    "based on", "Link to v2:", "locally", "?", ".", "\u0130",
+]  # fmt: skip
+
+
+@relaxed
+@given(st.lists(st.sampled_from(NOTICE_PIECES), max_size=60).map("".join))
+def test_any_notice_text_reads_without_error(text: str) -> None:
+    from kvmlist.parse.links import version_links
+    from kvmlist.parse.notice import applied_notice
+
+    notice = applied_notice(text)
+    if notice is not None:
+        assert not set(notice.numbers) & set(notice.left_out)
+        assert all(len(commit) >= 7 for _, commit in notice.listed)
+    assert all("@" in linked for linked in version_links(text))
