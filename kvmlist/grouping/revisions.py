@@ -101,14 +101,22 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
     by_title: dict[tuple[str, str], list[int]] = {}
     by_patch_title: dict[tuple[str, str], list[int]] = {}
     for position, one in enumerate(ordered):
-        evidence = _evidence(one, position, owner, by_change_id, by_title)
-        renamed = _sharing_patch_titles(one, ordered, by_patch_title)
-        for earlier in itertools.chain(evidence, renamed):
+        text = "\n".join(m.body for m in one.messages[:2])  # the cover and first patch
+        changes = change_ids(text)
+        titles = _title_keys(one)
+        patch_titles = _patch_title_keys(one, titles)
+        linked = _linked(one, text, changes, position, owner, by_change_id)
+        same_title = (p for key in titles for p in reversed(by_title.get(key, ())))
+        renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
+        for earlier in itertools.chain(linked, same_title, renamed):  # strongest first
             if _revises(one, ordered[earlier]):
                 parent[position] = _find(parent, earlier)
                 break
-        _remember(one, position, by_change_id, by_title)
-        for key in _patch_title_keys(one):
+        for change_id in changes:
+            by_change_id.setdefault(change_id, position)
+        for key in titles:
+            _keep(by_title, key, position)
+        for key in patch_titles:
             _keep(by_patch_title, key, position)
     histories: dict[int, list[Series]] = {}
     for position, one in enumerate(ordered):  # each history in order of arrival
@@ -136,16 +144,17 @@ def with_revisions(series: Iterable[Series]) -> list[Series]:
     return result
 
 
-def _evidence(
+def _linked(
     one: Series,
+    text: str,
+    changes: list[str],
     position: int,
     owner: dict[str, int],
     by_change_id: dict[str, int],
-    by_title: dict[tuple[str, str], list[int]],
 ) -> Iterator[int]:
-    """Yield the positions of earlier series that one may revise, strongest evidence first."""
-    text = "\n".join(m.body for m in one.messages[:2])
-    for change_id in change_ids(text):
+    """Yield the positions of the earlier series that one's text names (its b4 change-ids
+    and version links) or that its first mail answers, strongest evidence first."""
+    for change_id in changes:
         if change_id in by_change_id:
             yield by_change_id[change_id]
     for linked in version_links(text):
@@ -156,8 +165,6 @@ def _evidence(
         for ancestor in (first.in_reply_to, *first.references):
             if ancestor and owner.get(ancestor, position) < position:
                 yield owner[ancestor]
-    for key in _title_keys(one):
-        yield from reversed(by_title.get(key, ()))  # the latest first
 
 
 def _revises(newer: Series, older: Series) -> bool:
@@ -171,19 +178,6 @@ def _is_rfc(one: Series) -> bool:
     return first is not None and first.is_rfc
 
 
-def _remember(
-    one: Series,
-    position: int,
-    by_change_id: dict[str, int],
-    by_title: dict[tuple[str, str], list[int]],
-) -> None:
-    text = "\n".join(m.body for m in one.messages[:2])
-    for change_id in change_ids(text):
-        by_change_id.setdefault(change_id, position)
-    for key in _title_keys(one):
-        _keep(by_title, key, position)
-
-
 def _keep(index: dict[tuple[str, str], list[int]], key: tuple[str, str], position: int) -> None:
     """Note a posting under a key, keeping the latest TITLE_CANDIDATES of it."""
     positions = index.setdefault(key, [])
@@ -192,11 +186,14 @@ def _keep(index: dict[tuple[str, str], list[int]], key: tuple[str, str], positio
 
 
 def _sharing_patch_titles(
-    one: Series, ordered: list[Series], by_patch_title: dict[tuple[str, str], list[int]]
+    one: Series,
+    keys: set[tuple[str, str]],
+    ordered: list[Series],
+    by_patch_title: dict[tuple[str, str], list[int]],
 ) -> Iterator[int]:
-    """Yield the earlier postings of the same person that share enough patch titles with
-    one (see rule 5 above), the most shared first, then the latest."""
-    keys = _patch_title_keys(one)
+    """Yield the earlier postings of the same person that share enough of one's patch titles
+    (keys: :func:`_patch_title_keys`; see rule 5 above), the most shared first, then the
+    latest."""
     shared: Counter[int] = Counter()
     for key in keys:
         shared.update(set(by_patch_title.get(key, ())))
@@ -208,11 +205,11 @@ def _sharing_patch_titles(
             yield earlier
 
 
-def _patch_title_keys(one: Series) -> set[tuple[str, str]]:
-    """(address, folded title) of each patch, under the series' person or people."""
-    addresses = {address for address, _ in _title_keys(one)}
-    titles = {" ".join(p.title.lower().split()) for p in one.patches}
-    return {(address, title) for address in addresses for title in titles if title}
+def _patch_title_keys(one: Series, title_keys: tuple[tuple[str, str], ...]) -> set[tuple[str, str]]:
+    """(address, folded title) of each patch, under the addresses of the series' title_keys
+    (:func:`_title_keys`)."""
+    titles = {_folded(p.title) for p in one.patches}
+    return {(address, title) for address, _ in title_keys for title in titles if title}
 
 
 def _close_in_time(earlier: Series, later: Series) -> bool:
@@ -224,11 +221,16 @@ def _close_in_time(earlier: Series, later: Series) -> bool:
 def _title_keys(one: Series) -> tuple[tuple[str, str], ...]:
     """(address, folded title) for the author and, when another, the sender of the first mail:
     a revision sent from another address of its author is found under either."""
-    title = " ".join(one.title.lower().split())
+    title = _folded(one.title)
     first = one.first
     people = (one.author, first.sender if first is not None else None)
     addresses = dict.fromkeys(p.email.lower() for p in people if p is not None) or {"": None}
     return tuple((address, title) for address in addresses)
+
+
+def _folded(title: str) -> str:
+    """A title as revisions compare it: lower case, runs of whitespace one space."""
+    return " ".join(title.lower().split())
 
 
 def _find(parent: list[int], position: int) -> int:
