@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         first_time_contributors,
     )
     from kvmlist.grouping.acceptance import Acceptance, find_acceptances
+    from kvmlist.grouping.pulls import PullMerge, PullRequest, find_pull_requests
     from kvmlist.grouping.series import group_series, patch_mails
     from kvmlist.models import (
         Defect,
@@ -66,6 +67,9 @@ _LAZY = {
     "first_time_contributors": "kvmlist.analysis.aggregate",
     "Acceptance": "kvmlist.grouping.acceptance",
     "find_acceptances": "kvmlist.grouping.acceptance",
+    "PullMerge": "kvmlist.grouping.pulls",
+    "PullRequest": "kvmlist.grouping.pulls",
+    "find_pull_requests": "kvmlist.grouping.pulls",
     "group_series": "kvmlist.grouping.series",
     "patch_mails": "kvmlist.grouping.series",
     "to_b4": "kvmlist.outputs.interop",
@@ -94,6 +98,8 @@ __all__ = [
     "MessageParseError",
     "Patch",
     "Person",
+    "PullMerge",
+    "PullRequest",
     "ReportRange",
     "ReviewTrailer",
     "Series",
@@ -106,6 +112,7 @@ __all__ = [
     "count_by_domain",
     "count_by_organisation",
     "find_acceptances",
+    "find_pull_requests",
     "first_time_contributors",
     "group_series",
     "parse_message",

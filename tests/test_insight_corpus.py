@@ -1,4 +1,5 @@
-"""Review economy, stalled series and the dashboard on a real archive: their figures add up.
+"""Review economy, stalled series, pull requests and the dashboard on a real archive: their
+figures add up.
 
 ``make test`` runs these on a window of kvmarm, ``make test-corpus`` on the whole of it.
 """
@@ -13,6 +14,7 @@ import pytest
 
 from kvmlist.analysis.review_economy import review_economy
 from kvmlist.analysis.stalled import find_stalled
+from kvmlist.grouping.pulls import find_pull_requests
 from kvmlist.grouping.series import group_series
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.outputs.site import build_site
@@ -58,3 +60,22 @@ def test_dashboard_of_the_archive(kvmarm: Corpus, tmp_path: Path) -> None:
     weeks = {p.name for p in (tmp_path / "weeks").iterdir()}
     assert len(written) == 5 + len(weeks) and len(weeks) >= 1
     assert "stalled" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["kvmarm", "kasan-dev-2025"])
+def test_pull_requests_and_their_merges(corpus: Callable[[str], Corpus], name: str) -> None:
+    archive = corpus(name)
+    by_id = {m.message_id: m for m in archive.messages}
+    found = find_pull_requests(archive.messages)
+    for one in found:
+        for merge in one.merges:
+            notice = by_id[merge.message_id]
+            assert notice.kind == "reply" and notice.sender != one.request.sender
+            if merge.how == "pr-tracker-bot":
+                assert merge.merged_by is None and merge.tree == "torvalds/linux.git"
+                assert merge.commit is not None and len(merge.commit) == 40
+        dates = [merge.date for merge in one.merges]
+        assert dates == sorted(dates)  # type: ignore[type-var]
+    if archive.whole:  # read by hand: 56 of kvmarm's 80 say so, both of kasan-dev's (the bot)
+        merged = sum(one.merged for one in found)
+        assert (len(found), merged) == {"kvmarm": (80, 56), "kasan-dev-2025": (2, 2)}[name]

@@ -207,7 +207,7 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
     or None when none does (see RE_NOTICE_SENTENCE and the patterns of what is none)."""
     for at, line in enumerate(lines):
         text = line.strip()
-        if not text or not _starts_paragraph(lines, at):
+        if not text or not starts_paragraph(lines, at):
             continue
         for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
             opening = RE_OPENING_WORDS.match(sentence)
@@ -224,7 +224,7 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _starts_paragraph(lines: list[str], at: int) -> bool:
+def starts_paragraph(lines: list[str], at: int) -> bool:
     """True when a line opens a paragraph of the reply's own lines (or follows "wrote:")."""
     if at == 0:
         return True

@@ -1,0 +1,110 @@
+"""Pull requests and their merges: which ``[GIT PULL]`` mails a maintainer pulled, or the
+kernel.org pr-tracker-bot saw merged, into which tree and as which commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from kvmlist.grouping.review import MAX_CLIMB
+from kvmlist.models import Message, Person
+from kvmlist.parse.pull_notice import merge_notice
+
+
+@dataclass(frozen=True, slots=True)
+class PullMerge:
+    """One notice that a pull request was merged."""
+
+    message_id: str  # of the notice
+    date: datetime | None
+    #: who says he pulled it; None for the pr-tracker-bot, which tells the merge, not its maker
+    merged_by: Person | None
+    tree: str | None  # "torvalds/linux.git", "kvm/queue"; None when the notice names none
+    commit: str | None  # the merge commit, when the notice links it
+    how: Literal["reply", "pr-tracker-bot"]
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequest:
+    """A pull request (a ``[GIT PULL]`` mail or one holding a request-pull text) and the
+    notices that say it was merged, oldest first."""
+
+    request: Message
+    merges: tuple[PullMerge, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        """The repository the request asks to pull from."""
+        return self.request.pull_url
+
+    @property
+    def branch(self) -> str | None:
+        """The branch or tag it names."""
+        return self.request.pull_branch
+
+    @property
+    def merged(self) -> bool:
+        """True when a notice says it was merged."""
+        return bool(self.merges)
+
+
+def is_pull_request(message: Message) -> bool:
+    """True for a new posting that asks to pull: kind "pull", or a cover letter (``[GIT PULL
+    0/N]``) holding a request-pull text."""
+    return message.kind == "pull" or (message.kind == "cover" and message.pull_url is not None)
+
+
+def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
+    """Return every pull request among messages, in input order, with its merge notices.
+
+    A notice is a reply under the request (climbing through replies) from anybody but the
+    request's sender: the pr-tracker-bot's "has been merged into" or a sentence that opens
+    with "Pulled" or "Merged" (:func:`kvmlist.parse.pull_notice.merge_notice`).
+    """
+    mails = list(messages)
+    requests = {m.message_id: m for m in mails if is_pull_request(m)}
+    by_id = {m.message_id: m for m in mails}
+    merges: dict[str, list[PullMerge]] = {message_id: [] for message_id in requests}
+    for reply in mails:
+        if reply.kind != "reply":
+            continue
+        answered = _answered_request(reply, by_id, requests)
+        if answered is None or reply.sender == requests[answered].sender:
+            continue
+        notice = merge_notice(reply.body)
+        if notice is None:
+            continue
+        merges[answered].append(
+            PullMerge(
+                message_id=reply.message_id,
+                date=reply.date,
+                merged_by=None if notice.bot else reply.sender,
+                tree=notice.tree,
+                commit=notice.commit,
+                how="pr-tracker-bot" if notice.bot else "reply",
+            )
+        )
+    return [
+        PullRequest(request, tuple(sorted(merges[message_id], key=_when)))
+        for message_id, request in requests.items()
+    ]
+
+
+def _answered_request(
+    reply: Message, by_id: dict[str, Message], requests: dict[str, Message]
+) -> str | None:
+    """The Message-ID of the pull request a reply answers, climbing through replies."""
+    current: Message | None = reply
+    for _ in range(MAX_CLIMB):
+        parent_id = current.parent_id if current else None
+        if parent_id is None or parent_id in requests:
+            return parent_id
+        current = by_id.get(parent_id)
+    return None
+
+
+def _when(merge: PullMerge) -> tuple[bool, float]:
+    """Sort key: dated notices by date, undated ones after them (in input order)."""
+    return (merge.date is None, merge.date.timestamp() if merge.date else 0.0)

@@ -1,0 +1,128 @@
+"""What a reply to a pull request says of its merge, in the reply's own words.
+
+Two shapes: the kernel.org pr-tracker-bot's "The pull request you sent on ... has been
+merged into torvalds/linux.git:" with a link to the commit, and a maintainer's sentence
+that opens with "Pulled" or "Merged" (``Pulled, thanks.``, ``Thanks, pulled.``, ``I've
+pulled it``, ``Pulled into kvm/next``). Quoted (``>``) lines never count; plans, questions
+and trouble reports ("will pull", "Pulled?", "I pulled the tag and it does not build")
+are no notice. docs/review.md has the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kvmlist.parse.notice import (
+    RE_CLAUSE_END,
+    RE_OPENING_WORDS,
+    RE_SENTENCE_END,
+    RE_TREE,
+    starts_paragraph,
+)
+from kvmlist.parse.reply import unquoted_lines
+
+# The pull request you sent on Mon, 28 Jul 2025 15:44:03 +0200:   (the bot's first line)
+RE_BOT_OPENING = re.compile(r"^The pull request you sent on .{1,80}:$")
+# has been merged into torvalds/linux.git:
+RE_BOT_MERGED = re.compile(r"^has been merged into (\S{1,200}?):?$")
+# https://git.kernel.org/torvalds/c/7dff275c663178e9a12a0c0038e4b3be2f3edcba
+RE_BOT_COMMIT = re.compile(r"^https?://\S+/c/([0-9a-f]{7,40})$")
+# Pulled, thanks.  |  I've pulled it  |  Merged into kvm/next  |  Pulled now, thanks
+RE_MERGE_SENTENCE = re.compile(
+    r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|already)\s+)*)?"
+    r"(?:pulled|merged)\b(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# What was pulled: "it", "this", "both", "the tag"...
+_OBJECTS = r"it|this|them|both|the (?:tag|branch|changes|pull(?: request)?|trees?)"
+# What "I pulled" must go on with to be a notice: what, where, or the sentence's end
+RE_MERGE_OBJECT = re.compile(
+    rf"\s*(?:(?:{_OBJECTS})\b|now\b|(?:to|into)\b|[,.!;]|$)", re.IGNORECASE
+)
+# "this now " before the tree of "I've pulled this now into kvmarm/next"
+RE_OBJECT_FIRST = re.compile(rf"(?:(?:{_OBJECTS}|now)\s+)+", re.IGNORECASE)
+# Words that turn "pulled" into a plan, a doubt or a trouble report
+RE_NOT_MERGED = re.compile(
+    r"\?|\b(?:not|n't|yet|build|builds|building|fails?|failed|broken|breaks|error|warnings?"
+    r"|tests?|tested|testing|locally|revert\w*|drop\w*|with\s+(?:conflicts?|a\s+conflict))\b",
+    re.IGNORECASE,
+)
+# ", thanks (" before the tree of "Pulled, thanks (to kvm/queue only for now)"
+RE_THANKS_FIRST = re.compile(r"^[\s,.!]*(?:thanks|thank you)[\s,.!]*\(?", re.IGNORECASE)
+#: Lines of the reply's own text read for a notice sentence (a notice opens the reply).
+NOTICE_LINES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class MergeNotice:
+    """A reply's word that a pull request was merged: the tree it names (None when none),
+    the commit (the bot links it) and whether the pr-tracker-bot said it."""
+
+    tree: str | None
+    commit: str | None
+    bot: bool
+
+
+def merge_notice(body: str) -> MergeNotice | None:
+    """Return the merge notice a reply's body is, or None when it is none."""
+    lowered = body.lower()
+    if "pulled" not in lowered and "merged" not in lowered:
+        return None
+    lines = list(unquoted_lines(body))
+    if "has been merged into" in body:
+        found = _bot_notice(lines)
+        if found is not None:
+            return found
+    return _sentence_notice(lines[:NOTICE_LINES])
+
+
+def _bot_notice(lines: list[str]) -> MergeNotice | None:
+    """The pr-tracker-bot's notice: its opening line, then "has been merged into TREE:" and
+    the commit's link on the next line that is not blank."""
+    opened = False
+    for at, line in enumerate(lines):
+        text = line.strip()
+        if RE_BOT_OPENING.match(text):
+            opened = True
+            continue
+        merged = RE_BOT_MERGED.match(text) if opened else None
+        if merged is None:
+            continue
+        following = [one.strip() for one in lines[at + 1 : at + 3] if one.strip()]
+        commit = RE_BOT_COMMIT.match(following[0]) if following else None
+        return MergeNotice(merged.group(1), commit.group(1) if commit else None, bot=True)
+    return None
+
+
+def _sentence_notice(lines: list[str]) -> MergeNotice | None:
+    """A sentence among the first three of a paragraph that opens with "pulled" or "merged"
+    (after words like "Thanks," or "Great, thanks."), and tells no plan nor trouble."""
+    for at, line in enumerate(lines):
+        text = line.strip()
+        if not text or not starts_paragraph(lines, at):
+            continue
+        for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
+            opening = RE_OPENING_WORDS.match(sentence)
+            match = RE_MERGE_SENTENCE.match(sentence, opening.end() if opening else 0)
+            if match is None:
+                continue
+            rest = match.group("rest")
+            if match.group("first") and not RE_MERGE_OBJECT.match(rest):
+                continue
+            if RE_NOT_MERGED.search(sentence):
+                continue
+            return MergeNotice(_tree(rest), None, bot=False)
+    return None
+
+
+def _tree(rest: str) -> str | None:
+    """The tree a notice's words after the verb (and its object) name: "into kvm/next",
+    "this into kvmarm/next", "(to kvm/queue)";
+    not a later "to" ("Pulled, thanks (and sent the pull request to Linus)")."""
+    text = RE_THANKS_FIRST.sub("", rest).lstrip()
+    objects = RE_OBJECT_FIRST.match(text)
+    if objects is not None:
+        text = text[objects.end() :]
+    tree = RE_TREE.match(RE_CLAUSE_END.split(text, maxsplit=1)[0])
+    return tree.group(1) if tree else None
