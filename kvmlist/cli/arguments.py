@@ -9,6 +9,7 @@ from kvmlist._version import __version__
 from kvmlist.cli.insight_options import (
     add_git_option,
     add_landed,
+    add_pulls,
     add_site,
     add_stalled,
     add_subsystems,
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plot(commands)
     add_landed(commands, _add_source, _add_format)
     add_stalled(commands, _add_source, _add_format)
+    add_pulls(commands, _add_source, _add_format)
     add_subsystems(commands, _add_source, _add_format)
     add_site(commands, _add_source)
     return parser

@@ -109,14 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _as_held(args: argparse.Namespace, messages: Iterable[Message]) -> Iterable[Message]:
-    """series, review and stalled hold the whole archive: each mail without the raw bytes
-    they do not read (kvmlist.cli.holding); stalled reads patches' bodies (revisions, To/Cc),
-    and so does review with --git (diffs)."""
-    if args.command not in ("series", "review", "stalled"):
+    """series, review, stalled and pulls hold the whole archive: each mail without the raw
+    bytes they do not read (kvmlist.cli.holding); stalled reads patches' bodies (revisions,
+    To/Cc), and so does review with --git (diffs)."""
+    if args.command not in ("series", "review", "stalled", "pulls"):
         return messages
     from kvmlist.cli.holding import held
 
-    if args.command in ("series", "review"):
+    if args.command in ("series", "review", "pulls"):
         return held(messages, patch_bodies=bool(getattr(args, "git", None)))
     return held(messages, patch_bodies=True)
 
@@ -497,6 +497,7 @@ def _deferred(module: str, name: str) -> Callable[[argparse.Namespace, Loaded], 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Loaded], str | None]] = {
     "landed": _deferred("kvmlist.cli.landed", "run_landed"),
+    "pulls": _deferred("kvmlist.cli.pulls", "run_pulls"),
     "site": _deferred("kvmlist.cli.insight", "run_site"),
     "stalled": _deferred("kvmlist.cli.insight", "run_stalled"),
     "subsystems": _deferred("kvmlist.cli.insight", "run_subsystems"),

@@ -1,15 +1,16 @@
-"""What the commands that hold an archive (series, review, stalled) keep of each mail.
+"""What the commands that hold an archive (series, review, stalled, pulls) keep of each mail.
 
 Series grouping needs every mail at once, so these commands hold the archive; but not every
-mail's raw bytes. A reply's body is read only for the trailers it gives in its own text and
-for an "applied" notice: a reply that has neither is held without its bytes (its body reads
-as empty, which gives neither, as before), and one that has either keeps its decoded text
-alone, as a plain UTF-8 mail that decodes to the same text (checked) instead of its headers,
-HTML part and transfer encoding. A robot's report is never read. A patch or cover letter
-keeps its parsed fields (title, commit message, trailers, diffstat); when the command reads
-its body (diff, revisions) and its To/Cc, it also keeps those as a plain UTF-8 mail (checked
-to give the same body and recipients), else no bytes. Pull requests and other mails may
-become cover letters and stay whole. docs/performance.md says what each command holds.
+mail's raw bytes. A reply's body is read only for the trailers it gives in its own text, for
+an "applied" notice and for a pull request's merge notice: a reply that has none of them is
+held without its bytes (its body reads as empty, which gives none, as before), and one that
+has any keeps its decoded text alone, as a plain UTF-8 mail that decodes to the same text
+(checked) instead of its headers, HTML part and transfer encoding. A robot's report is never
+read. A patch or cover letter keeps its parsed fields (title, commit message, trailers,
+diffstat); when the command reads its body (diff, revisions) and its To/Cc, it also keeps
+those as a plain UTF-8 mail (checked to give the same body and recipients), else no bytes.
+Pull requests and other mails may become cover letters and stay whole. docs/performance.md
+says what each command holds.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kvmlist.models import Message, Patch
 from kvmlist.parse.headers import split_raw
 from kvmlist.parse.mime import decode_body, normalise_newlines
 from kvmlist.parse.notice import applied_notice
+from kvmlist.parse.pull_notice import merge_notice
 from kvmlist.parse.recipients import recipients_of
 from kvmlist.parse.reply import given_trailers
 
@@ -46,12 +48,16 @@ def held(messages: Iterable[Message], *, patch_bodies: bool) -> Iterator[Message
 
 
 def _reply_part(raw: bytes) -> bytes:
-    """Return what a reply's bytes must hold: nothing when its body gives no trailer and no
-    "applied" notice, else a plain text mail of its body.
+    """Return what a reply's bytes must hold: nothing when its body gives no trailer, no
+    "applied" notice and no merge notice, else a plain text mail of its body.
 
     The body is decoded here and not kept (``Message.body`` would cache it on the mail)."""
     text = decode_body(raw).text
-    if next(iter(given_trailers(text)), None) is None and applied_notice(text) is None:
+    if (
+        next(iter(given_trailers(text)), None) is None
+        and applied_notice(text) is None
+        and merge_notice(text) is None
+    ):
         return b""
     return _text_mail(raw, text, b"")
 

@@ -1,5 +1,6 @@
-"""The arguments of ``landed``, ``stalled``, ``subsystems``, ``site`` and ``--git``, kept apart
-from the code that runs those commands so that building the parser loads none of it."""
+"""The arguments of ``landed``, ``stalled``, ``pulls``, ``subsystems``, ``site`` and ``--git``,
+kept apart from the code that runs those commands so that building the parser loads none of
+it."""
 
 from __future__ import annotations
 
@@ -92,6 +93,19 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
     stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
     add_stalled_git(stalled)
     add_format(stalled)
+
+
+def add_pulls(commands: Any, add_source: Any, add_format: Any) -> None:
+    """Add the ``pulls`` subcommand to the parser."""
+    pulls = commands.add_parser(
+        "pulls",
+        help="pull requests, and which were merged",
+        description="List the pull requests of an archive ([GIT PULL] mails and request-pull "
+        "texts) with the first notice that says each was merged: a maintainer's 'Pulled, "
+        "thanks' or the kernel.org pr-tracker-bot's 'has been merged into' (docs/review.md).",
+    )
+    add_source(pulls)
+    add_format(pulls)
 
 
 def add_subsystems(commands: Any, add_source: Any, add_format: Any) -> None:
