@@ -230,11 +230,11 @@ def test_a_numbered_pull_request_with_patches_is_a_pull_request_too() -> None:
 
 def test_the_notice_reader_reads_the_bot_and_the_sentence() -> None:
     bot = merge_notice(BOT_BODY)
-    assert bot is not None and bot.bot
+    assert bot is not None and bot.how == "pr-tracker-bot"
     assert bot.tree == "torvalds/linux.git"
     assert bot.commit == "7dff275c663178e9a12a0c0038e4b3be2f3e7a12"
     said = merge_notice("Pulled, thanks.\n")
-    assert said is not None and not said.bot
+    assert said is not None and said.how == "reply"
     assert merge_notice("I will pull it tomorrow.\n") is None
     assert merge_notice("> " + BOT_BODY.replace("\n", "\n> ")) is None  # quoted whole
 
@@ -269,3 +269,74 @@ def test_a_held_reply_keeps_the_bot_notice_it_holds(tmp_path: Path) -> None:
     kept = list(held([parse_message(request()), parse_message(bot)], patch_bodies=False))
     [found] = kvmlist.find_pull_requests(kept)
     assert found.merges[0].commit == "7dff275c663178e9a12a0c0038e4b3be2f3e7a12"
+
+
+PWBOT_PULL = """\
+Hello:
+
+This pull request was applied to netdev/net.git (main)
+by Jakub Kicinski <kuba@kernel.org>:
+
+On Mon, 3 Nov 2025 10:00:00 -0800 you wrote:
+> This series contains updates to ice and idpf drivers.
+>
+> The following are changes since commit 1a2b3c4d5e6f:
+>   net: fix the thing
+> and are available in the git repository at:
+>   git://git.kernel.org/pub/scm/linux/kernel/git/tnguy/net-queue 100GbE
+
+Here is the summary with links:
+  - [net,1/2] ice: Fix the walker
+    https://git.kernel.org/netdev/net/c/59ec698d01eb
+  - [net,2/2] idpf: Fix the other walker
+    https://git.kernel.org/netdev/net/c/a8aa6a6ddce9
+
+You are awesome, thank you!
+--
+Deet-doot-dot, I am a bot.
+https://korg.docs.kernel.org/patchwork/pwbot.html
+"""
+
+
+def _netdev_pull() -> list[kvmlist.Message]:
+    tony = "Tony Nguyen <anthony.l.nguyen@intel.com>"
+    cover_body = REQUEST_BODY.replace(
+        "git://git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm.git tags/kvmarm-fixes-6.18-2",
+        "git://git.kernel.org/pub/scm/linux/kernel/git/tnguy/net-queue 100GbE",
+    )
+    raws = [mail("[PATCH net 0/2][pull request] Intel Wired LAN Driver Updates", cover_body,
+                 sender=tony, message_id="<c@x>")]  # fmt: skip
+    for index, title in ((1, "ice: Fix the walker"), (2, "idpf: Fix the other walker")):
+        raws.append(
+            mail(
+                f"[PATCH net {index}/2] {title}",
+                "Fix it.\n\nSigned-off-by: Tony Nguyen <anthony.l.nguyen@intel.com>\n---\n"
+                "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+                sender=tony,
+                message_id=f"<c{index}@x>",
+                extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+            )
+        )
+    raws.append(
+        mail(
+            "Re: [PATCH net 0/2][pull request] Intel Wired LAN Driver Updates",
+            PWBOT_PULL,
+            sender="patchwork-bot+netdevbpf@kernel.org",
+            message_id="<bot@x>",
+            extra="In-Reply-To: <c@x>\nReferences: <c@x>\n",
+        )
+    )
+    return [parse_message(raw) for raw in raws]
+
+
+def test_the_patchwork_bot_applying_a_pull_request_merged_it_and_its_patches() -> None:
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    messages = _netdev_pull()
+    [found] = kvmlist.find_pull_requests(messages)
+    assert found.request.message_id == "c@x"
+    [merge] = found.merges
+    assert (merge.how, merge.tree, merge.commit) == ("patchwork-bot", "netdev/net.git (main)", None)
+    assert merge.merged_by == Person(name="Jakub Kicinski", email="kuba@kernel.org")
+    [accepted] = acceptance_of(kvmlist.group_series(messages), messages).values()
+    assert accepted.complete and accepted.commits == ("59ec698d01eb", "a8aa6a6ddce9")

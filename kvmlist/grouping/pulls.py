@@ -1,16 +1,15 @@
-"""Pull requests and their merges: which ``[GIT PULL]`` mails a maintainer pulled, or the
-kernel.org pr-tracker-bot saw merged, into which tree and as which commit."""
+"""Pull requests and their merges: which ``[GIT PULL]`` mails a maintainer pulled, or a
+kernel.org bot saw merged, into which tree and as which commit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Person
-from kvmlist.parse.pull_notice import merge_notice
+from kvmlist.parse.pull_notice import MergeHow, merge_notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +18,12 @@ class PullMerge:
 
     message_id: str  # of the notice
     date: datetime | None
-    #: who says he pulled it; None for the pr-tracker-bot, which tells the merge, not its maker
+    #: who says he pulled it, or whom the patchwork bot names; None for the pr-tracker-bot,
+    #: which tells the merge, not its maker
     merged_by: Person | None
     tree: str | None  # "torvalds/linux.git", "kvm/queue"; None when the notice names none
     commit: str | None  # the merge commit, when the notice links it
-    how: Literal["reply", "pr-tracker-bot"]
+    how: MergeHow  # "reply", "pr-tracker-bot" or "patchwork-bot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,9 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
     """Return every pull request among messages, in input order, with its merge notices.
 
     A notice is a reply under the request (climbing through replies) from anybody but the
-    request's sender: the pr-tracker-bot's "has been merged into" or a sentence that opens
-    with "Pulled" or "Merged" (:func:`kvmlist.parse.pull_notice.merge_notice`).
+    request's sender: the pr-tracker-bot's "has been merged into", the patchwork bot's "This
+    pull request was applied to", or a sentence that opens with "Pulled" or "Merged"
+    (:func:`kvmlist.parse.pull_notice.merge_notice`).
     """
     mails = list(messages)
     requests = {m.message_id: m for m in mails if is_pull_request(m)}
@@ -80,10 +81,10 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
             PullMerge(
                 message_id=reply.message_id,
                 date=reply.date,
-                merged_by=None if notice.bot else reply.sender,
+                merged_by=reply.sender if notice.how == "reply" else notice.merged_by,
                 tree=notice.tree,
                 commit=notice.commit,
-                how="pr-tracker-bot" if notice.bot else "reply",
+                how=notice.how,
             )
         )
     return [

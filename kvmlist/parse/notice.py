@@ -114,8 +114,10 @@ FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 # applied|queued|...   (the verbs as RE_NOTICE matches them, for a text holding such a letter)
 RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
 # This series was applied to netdev/net-next.git (main)   (a kernel.org patchwork bot's notice;
-# "This patch was applied to ..." for one patch)
-RE_BOT_HEAD = re.compile(r"^This (?:series|patch) was applied to (\S+(?: \([^()]{1,100}\))?)$")
+# "This patch was applied to ..." for one patch, "This pull request ..." for a pull request)
+RE_BOT_HEAD = re.compile(
+    r"^This (series|patch|pull request) was applied to (\S+(?: \([^()]{1,100}\))?)$"
+)
 # by Jakub Kicinski <kuba@kernel.org>:   (the line after the bot's head: who applied it)
 RE_BOT_BY = re.compile(r"^by (\S.{0,300}):$")
 #   - [net-next,v2,1/2] ice: Remove unused ice_blink_led   (an entry of the bot's summary;
@@ -279,16 +281,27 @@ def _numbers(text: str) -> set[int]:
 def _bot_notice(lines: list[str]) -> Notice | None:
     """Return the notice of a kernel.org patchwork bot's "This series was applied to ...",
     "by ...:" and its summary's entries that link to a commit; None for any other text."""
+    found = bot_head(lines)
+    if found is None:
+        return None
+    at, head, by = found
+    listed = []
+    for entry_line, link in itertools.pairwise(lines[at + 2 :]):
+        entry, commit = RE_BOT_LISTED.match(entry_line), RE_BOT_COMMIT.match(link)
+        if entry and commit:
+            listed.append((entry.group(1).strip(), commit.group(1)))
+    return Notice(head.group(2), tuple(listed), parse_address(by.group(1)))
+
+
+def bot_head(lines: list[str]) -> tuple[int, re.Match[str], re.Match[str]] | None:
+    """Where a kernel.org patchwork bot's head is among lines: "This series (patch, pull
+    request) was applied to TREE" and "by NAME:" on the next line. Return the first line's
+    index and both matches (RE_BOT_HEAD's: what and tree; RE_BOT_BY's: who), or None."""
     for at, (line, following) in enumerate(itertools.pairwise(lines)):
         head = RE_BOT_HEAD.match(line)
         by = RE_BOT_BY.match(following) if head else None
         if head and by:
-            listed = []
-            for entry_line, link in itertools.pairwise(lines[at + 2 :]):
-                entry, commit = RE_BOT_LISTED.match(entry_line), RE_BOT_COMMIT.match(link)
-                if entry and commit:
-                    listed.append((entry.group(1).strip(), commit.group(1)))
-            return Notice(head.group(1), tuple(listed), parse_address(by.group(1)))
+            return at, head, by
     return None
 
 

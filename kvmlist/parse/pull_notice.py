@@ -1,7 +1,9 @@
 """What a reply to a pull request says of its merge, in the reply's own words.
 
-Two shapes: the kernel.org pr-tracker-bot's "The pull request you sent on ... has been
-merged into torvalds/linux.git:" with a link to the commit, and a maintainer's sentence
+Three shapes: the kernel.org pr-tracker-bot's "The pull request you sent on ... has been
+merged into torvalds/linux.git:" with a link to the commit, the kernel.org patchwork bot's
+"This pull request was applied to netdev/net.git (main)" + "by NAME:" (netdev, bpf: the
+same notice as for a series, kvmlist.parse.notice), and a maintainer's sentence
 that opens with "Pulled" or "Merged" (``Pulled, thanks.``, ``Thanks, pulled.``, ``I've
 pulled it``, ``Pulled into kvm/next``). Quoted (``>``) lines never count; plans, questions
 and trouble reports ("will pull", "Pulled?", "I pulled the tag and it does not build")
@@ -12,12 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
+from kvmlist.models import Person
+from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.notice import (
     RE_CLAUSE_END,
     RE_OPENING_WORDS,
     RE_SENTENCE_END,
     RE_TREE,
+    bot_head,
     starts_paragraph,
 )
 from kvmlist.parse.reply import unquoted_lines
@@ -54,26 +60,37 @@ RE_THANKS_FIRST = re.compile(r"^[\s,.!]*(?:thanks|thank you)[\s,.!]*\(?", re.IGN
 NOTICE_LINES = 40
 
 
+#: Who says a pull request was merged: a person's reply or one of kernel.org's bots.
+MergeHow = Literal["reply", "pr-tracker-bot", "patchwork-bot"]
+
+
 @dataclass(frozen=True, slots=True)
 class MergeNotice:
     """A reply's word that a pull request was merged: the tree it names (None when none),
-    the commit (the bot links it) and whether the pr-tracker-bot said it."""
+    the commit (the pr-tracker-bot links it), who said it, and who merged it when the
+    notice names somebody other than its sender (the patchwork bot's "by" line)."""
 
     tree: str | None
     commit: str | None
-    bot: bool
+    how: MergeHow
+    merged_by: Person | None = None
 
 
 def merge_notice(body: str) -> MergeNotice | None:
     """Return the merge notice a reply's body is, or None when it is none."""
     lowered = body.lower()
-    if "pulled" not in lowered and "merged" not in lowered:
+    if "pulled" not in lowered and "merged" not in lowered and "was applied to" not in body:
         return None
     lines = list(unquoted_lines(body))
     if "has been merged into" in body:
         found = _bot_notice(lines)
         if found is not None:
             return found
+    if "pull request was applied to" in body:
+        head = bot_head(lines)
+        if head is not None and head[1].group(1) == "pull request":
+            by = parse_address(head[2].group(1))
+            return MergeNotice(head[1].group(2), None, "patchwork-bot", by)
     return _sentence_notice(lines[:NOTICE_LINES])
 
 
@@ -91,7 +108,7 @@ def _bot_notice(lines: list[str]) -> MergeNotice | None:
             continue
         following = [one.strip() for one in lines[at + 1 : at + 3] if one.strip()]
         commit = RE_BOT_COMMIT.match(following[0]) if following else None
-        return MergeNotice(merged.group(1), commit.group(1) if commit else None, bot=True)
+        return MergeNotice(merged.group(1), commit.group(1) if commit else None, "pr-tracker-bot")
     return None
 
 
@@ -112,7 +129,7 @@ def _sentence_notice(lines: list[str]) -> MergeNotice | None:
                 continue
             if RE_NOT_MERGED.search(sentence):
                 continue
-            return MergeNotice(_tree(rest), None, bot=False)
+            return MergeNotice(_tree(rest), None, "reply")
     return None
 
 
