@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kvmlist.grouping.review import MAX_CLIMB
+from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.notice import applied_notice
 
@@ -130,7 +130,7 @@ def acceptance_of(
     for reply in mails:
         if reply.kind != "reply":
             continue
-        answered = _answered_mail(reply, by_id, owner)
+        answered = answered_among(reply, by_id, owner)
         for acceptance in acceptances_in(reply, titles):
             for at, patch in _applied_patches(acceptance, answered, ordered, owner):
                 applied[at].setdefault(patch.message_id, acceptance)
@@ -153,17 +153,6 @@ def _landed(one: Series, landed: LandedMap) -> dict[str, Acceptance]:
                 patch.title, None, None, landing.commit, patch.message_id, landing.how
             )
     return found
-
-
-def _answered_mail(reply: Message, by_id: dict[str, Message], owner: dict[str, int]) -> str | None:
-    """Return the Message-ID of the series mail a reply answers, climbing through replies."""
-    current: Message | None = reply
-    for _ in range(MAX_CLIMB):
-        parent_id = current.parent_id if current else None
-        if parent_id is None or parent_id in owner:
-            return parent_id
-        current = by_id.get(parent_id)
-    return None
 
 
 def _applied_patches(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kvmlist.grouping.review import MAX_CLIMB
+from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
 
@@ -71,7 +71,7 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
     for reply in mails:
         if reply.kind != "reply":
             continue
-        answered = _answered_request(reply, by_id, requests)
+        answered = answered_among(reply, by_id, requests)
         if answered is None or reply.sender == requests[answered].sender:
             continue
         notice = merge_notice(reply.body)
@@ -91,19 +91,6 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
         PullRequest(request, tuple(sorted(merges[message_id], key=_when)))
         for message_id, request in requests.items()
     ]
-
-
-def _answered_request(
-    reply: Message, by_id: dict[str, Message], requests: dict[str, Message]
-) -> str | None:
-    """The Message-ID of the pull request a reply answers, climbing through replies."""
-    current: Message | None = reply
-    for _ in range(MAX_CLIMB):
-        parent_id = current.parent_id if current else None
-        if parent_id is None or parent_id in requests:
-            return parent_id
-        current = by_id.get(parent_id)
-    return None
 
 
 def _when(merge: PullMerge) -> tuple[bool, float]:

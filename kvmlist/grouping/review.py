@@ -5,7 +5,7 @@ letter, to every patch of the series. See docs/review.md for the rules and their
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
@@ -62,6 +62,20 @@ def _mailbox(address: str) -> str:
 
 def _name_words(name: str | None) -> frozenset[str]:
     return frozenset(RE_NAME_WORD.findall(name.casefold())) if name else frozenset()
+
+
+def answered_among(
+    reply: Message, by_id: Mapping[str, Message], wanted: Container[str]
+) -> str | None:
+    """Return the Message-ID among ``wanted`` that a reply answers, climbing through the
+    replies in between (at most MAX_CLIMB mails up), or None when its thread holds none."""
+    current: Message | None = reply
+    for _ in range(MAX_CLIMB):
+        parent_id = current.parent_id if current else None
+        if parent_id is None or parent_id in wanted:
+            return parent_id
+        current = by_id.get(parent_id)
+    return None
 
 
 def review_targets(

@@ -207,26 +207,34 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
     """Return the tree ("" for none) and the text of the first sentence that says the
     patches were applied, within the first three of a paragraph (the reply's own lines),
     or None when none does (see RE_NOTICE_SENTENCE and the patterns of what is none)."""
-    for at, line in enumerate(lines):
-        text = line.strip()
-        if not text or not starts_paragraph(lines, at):
+    for at, sentence, start in opening_sentences(lines):
+        match = RE_NOTICE_SENTENCE.match(sentence, start)
+        if match is None:
             continue
-        for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
-            opening = RE_OPENING_WORDS.match(sentence)
-            match = RE_NOTICE_SENTENCE.match(sentence, opening.end() if opening else 0)
-            if match is None:
-                continue
-            rest = match.group("rest")
-            if rest.rstrip().endswith((" to", " into")) and at + 1 < len(lines):
-                rest = f"{rest.rstrip()} {lines[at + 1].strip()}"  # the tree on the next line
-            if _is_notice(match, rest, sentence):
-                tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
-                said = sentence[match.start() : match.start("rest")] + rest
-                return (tree.group(1) if tree else ""), said
+        rest = match.group("rest")
+        if rest.rstrip().endswith((" to", " into")) and at + 1 < len(lines):
+            rest = f"{rest.rstrip()} {lines[at + 1].strip()}"  # the tree on the next line
+        if _is_notice(match, rest, sentence):
+            tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
+            said = sentence[match.start() : match.start("rest")] + rest
+            return (tree.group(1) if tree else ""), said
     return None
 
 
-def starts_paragraph(lines: list[str], at: int) -> bool:
+def opening_sentences(lines: list[str]) -> Iterator[tuple[int, str, int]]:
+    """Yield the first three sentences of each paragraph of a reply's own lines, where a
+    notice sentence is looked for: each with its line's index and where it starts after
+    its opening words (RE_OPENING_WORDS: "OK, ", "Great, thanks. ")."""
+    for at, line in enumerate(lines):
+        text = line.strip()
+        if not text or not _starts_paragraph(lines, at):
+            continue
+        for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
+            opening = RE_OPENING_WORDS.match(sentence)
+            yield at, sentence, opening.end() if opening else 0
+
+
+def _starts_paragraph(lines: list[str], at: int) -> bool:
     """True when a line opens a paragraph of the reply's own lines (or follows "wrote:")."""
     if at == 0:
         return True

@@ -18,14 +18,7 @@ from typing import Literal
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
-from kvmlist.parse.notice import (
-    RE_CLAUSE_END,
-    RE_OPENING_WORDS,
-    RE_SENTENCE_END,
-    RE_TREE,
-    bot_head,
-    starts_paragraph,
-)
+from kvmlist.parse.notice import RE_CLAUSE_END, RE_TREE, bot_head, opening_sentences
 from kvmlist.parse.reply import unquoted_lines
 
 # The pull request you sent on Mon, 28 Jul 2025 15:44:03 +0200:   (the bot's first line)
@@ -115,21 +108,16 @@ def _bot_notice(lines: list[str]) -> MergeNotice | None:
 def _sentence_notice(lines: list[str]) -> MergeNotice | None:
     """A sentence among the first three of a paragraph that opens with "pulled" or "merged"
     (after words like "Thanks," or "Great, thanks."), and tells no plan nor trouble."""
-    for at, line in enumerate(lines):
-        text = line.strip()
-        if not text or not starts_paragraph(lines, at):
+    for _, sentence, start in opening_sentences(lines):
+        match = RE_MERGE_SENTENCE.match(sentence, start)
+        if match is None:
             continue
-        for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
-            opening = RE_OPENING_WORDS.match(sentence)
-            match = RE_MERGE_SENTENCE.match(sentence, opening.end() if opening else 0)
-            if match is None:
-                continue
-            rest = match.group("rest")
-            if match.group("first") and not RE_MERGE_OBJECT.match(rest):
-                continue
-            if RE_NOT_MERGED.search(sentence):
-                continue
-            return MergeNotice(_tree(rest), None, "reply")
+        rest = match.group("rest")
+        if match.group("first") and not RE_MERGE_OBJECT.match(rest):
+            continue
+        if RE_NOT_MERGED.search(sentence):
+            continue
+        return MergeNotice(_tree(rest), None, "reply")
     return None
 
 
