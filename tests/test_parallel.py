@@ -609,3 +609,18 @@ def _children() -> list[bytes]:
             with contextlib.suppress(OSError):  # gone meanwhile
                 found.append(Path(f"/proc/{pid}/cmdline").read_bytes())
     return found
+
+
+@pytest.mark.parametrize("command", ["series", "review", "stalled", "pulls"])
+@pytest.mark.parametrize("name", ["large", "kvm-sample.mbox"])
+def test_commands_that_hold_the_archive_print_the_same_from_workers(
+    command: str, name: str, large: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kvmlist.cli.commands import main
+
+    path = large if name == "large" else FIXTURES / name
+    printed = []
+    for workers in ("1", "2"):
+        assert main([command, str(path), "--workers", workers, "--format", "json"]) == 0
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and len(printed[0]) > 20

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "series", help="patch series found", description="List the patch series of an archive."
     )
     _add_source(series)
+    _add_workers(series)
     _add_format(series, parquet=True)
     _add_fetch(commands)
     _add_review(commands)
@@ -78,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stats(commands)
     _add_plot(commands)
     add_landed(commands, _add_source, _add_format)
-    add_stalled(commands, _add_source, _add_format)
-    add_pulls(commands, _add_source, _add_format)
+    add_stalled(commands, _add_source, _add_format, _add_workers)
+    add_pulls(commands, _add_source, _add_format, _add_workers)
     add_subsystems(commands, _add_source, _add_format)
     add_site(commands, _add_source)
     return parser
@@ -147,6 +148,7 @@ def _add_review(commands: Any) -> None:
         "reviews given, share reviewed by another group, reviewer concentration)",
     )
     _add_identities(review)
+    _add_workers(review)
     add_git_option(review, "also the median time from v1 to the commit")
     _add_format(review)
 
@@ -172,7 +174,7 @@ def _add_workers(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="parse in N processes (default: one per core for an mbox file of 8 MB or more "
-        "and for stats/check of an --inbox, else 1); the result is the same",
+        "and for an --inbox, else 1); the result is the same",
     )
 
 

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         loaded = load(args)
-        loaded.messages = _as_held(args, loaded.messages)
+        loaded.messages = _as_held(args, loaded)
         output = COMMANDS[args.command](args, loaded)
         summary = loaded.tally.summary()
         if summary:
@@ -108,17 +108,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _as_held(args: argparse.Namespace, messages: Iterable[Message]) -> Iterable[Message]:
+#: Commands that hold the whole archive, each mail as kvmlist.cli.holding keeps it.
+HOLDING_COMMANDS = ("series", "review", "stalled", "pulls")
+
+
+def _as_held(args: argparse.Namespace, loaded: Loaded) -> Iterable[Message]:
     """series, review, stalled and pulls hold the whole archive: each mail without the raw
     bytes they do not read (kvmlist.cli.holding); stalled reads patches' bodies (revisions,
-    To/Cc), and so does review with --git (diffs)."""
-    if args.command not in ("series", "review", "stalled", "pulls"):
-        return messages
-    from kvmlist.cli.holding import held
+    To/Cc), and so does review with --git (diffs). With workers, they parse the mails and
+    make them so, and hand back only what is held (``loaded.messages`` is left unread)."""
+    if args.command not in HOLDING_COMMANDS:
+        return loaded.messages
+    from kvmlist.cli.holding import held, held_one
 
-    if args.command in ("series", "review", "pulls"):
-        return held(messages, patch_bodies=bool(getattr(args, "git", None)))
-    return held(messages, patch_bodies=True)
+    patch_bodies = args.command == "stalled" or bool(getattr(args, "git", None))
+    workers = _workers(args)
+    if workers <= 1:
+        return held(loaded.messages, patch_bodies=patch_bodies)
+    from kvmlist.scale.workers import map_in_workers
+
+    keep = partial(held_one, patch_bodies=patch_bodies)
+    kept = map_in_workers(_worker_source(args, loaded), workers, keep)
+    progress = progress_for(args, "reading")
+    return loaded.tally.counted(progress(kept) if progress else kept)
 
 
 def _check_output_options(args: argparse.Namespace) -> None:
@@ -246,8 +258,9 @@ def _parsed(args: argparse.Namespace, loaded: Loaded, workers: int) -> Iterable[
 
 def _workers(args: argparse.Namespace) -> int:
     """Processes to parse in: --workers, else one per core for a large file and for a
-    public-inbox archive, given as --inbox or as the SOURCE (stats, check and report)."""
-    archive_jobs = args.command in ("stats", "check", "report")
+    public-inbox archive, given as --inbox or as the SOURCE (stats, check, report and the
+    commands that hold the archive)."""
+    archive_jobs = args.command in ("stats", "check", "report", *HOLDING_COMMANDS)
     if getattr(args, "inbox", None):
         if not archive_jobs:
             return 1

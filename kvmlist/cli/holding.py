@@ -36,15 +36,20 @@ def held(messages: Iterable[Message], *, patch_bodies: bool) -> Iterator[Message
     bytes no later step reads (see the module docstring); ``patch_bodies`` keeps the body
     and recipients of patches and cover letters."""
     for message in messages:
-        if isinstance(message, Patch):
-            raw = _patch_part(message.raw) if patch_bodies else b""
-            yield message.model_copy(update={"raw": raw})
-        elif message.kind == "reply" and message.raw:
-            yield message.model_copy(update={"raw": _reply_part(message.raw)})
-        elif message.kind == "robot":
-            yield message.model_copy(update={"raw": b""})
-        else:
-            yield message
+        yield held_one(message, patch_bodies=patch_bodies)
+
+
+def held_one(message: Message, *, patch_bodies: bool) -> Message:
+    """One message as :func:`held` keeps it (a worker process's projection: what it hands
+    back is as small as what is held)."""
+    if isinstance(message, Patch):
+        raw = _patch_part(message.raw) if patch_bodies else b""
+        return message.model_copy(update={"raw": raw})
+    if message.kind == "reply" and message.raw:
+        return message.model_copy(update={"raw": _reply_part(message.raw)})
+    if message.kind == "robot":
+        return message.model_copy(update={"raw": b""})
+    return message
 
 
 def _reply_part(raw: bytes) -> bytes:

@@ -74,7 +74,7 @@ def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
     add_format(landed)
 
 
-def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
+def add_stalled(commands: Any, add_source: Any, add_format: Any, add_workers: Any) -> None:
     """Add the ``stalled`` subcommand to the parser."""
     stalled = commands.add_parser(
         "stalled",
@@ -92,10 +92,11 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any) -> None:
     )
     stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
     add_stalled_git(stalled)
+    add_workers(stalled)
     add_format(stalled)
 
 
-def add_pulls(commands: Any, add_source: Any, add_format: Any) -> None:
+def add_pulls(commands: Any, add_source: Any, add_format: Any, add_workers: Any) -> None:
     """Add the ``pulls`` subcommand to the parser."""
     pulls = commands.add_parser(
         "pulls",
@@ -105,6 +106,7 @@ def add_pulls(commands: Any, add_source: Any, add_format: Any) -> None:
         "thanks' or the kernel.org pr-tracker-bot's 'has been merged into' (docs/review.md).",
     )
     add_source(pulls)
+    add_workers(pulls)
     add_format(pulls)
 
 
