@@ -94,3 +94,50 @@ def test_a_cover_with_patches_of_its_own_version_keeps_only_those() -> None:
     found = {s.version: s for s in kvmlist.group_series(mails)}
     assert [p.index for p in found[1].patches] == [1, 3] and found[1].cover is not None
     assert [p.index for p in found[10].patches] == [2] and found[10].cover is None
+
+
+def _threaded(subject: str, number: int, body: str, parent: int | None = 0) -> kvmlist.Message:
+    from kvmlist import parse_message
+
+    from .conftest import mail
+
+    extra = f"In-Reply-To: <{parent}@x>\nReferences: <{parent}@x>\n" if parent is not None else ""
+    return parse_message(mail(subject, body, message_id=f"<{number}@x>", extra=extra))
+
+
+DIFF = "Fix it.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\ndiff --git a/x b/x\n--- a/x\n"
+DIFF += "+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+def test_a_patch_numbered_0_under_its_cover_is_the_patch_it_left_out() -> None:
+    # intel-wired-lan: "[PATCH iwl-net v2 0/1]", and its patch sent in reply to it, with its
+    # diff, also as "0/1": the one patch of the series, not a second cover letter
+    mails = [_threaded("[PATCH iwl-net v2 0/1] ice: Fix rxfh", 0, "Hey all,\n", None)]
+    mails += [_threaded("[PATCH iwl-net v2 0/1] ice: Fix rxfh", 1, DIFF)]
+    [series] = kvmlist.group_series(mails)
+    assert series.cover is not None and series.cover.message_id == "0@x"
+    assert [(p.index, p.message_id, p.kind) for p in series.patches] == [(1, "1@x", "patch")]
+    assert series.complete
+    # of three, the one numbered 0 takes the number no other patch has
+    mails = [_threaded("[PATCH v3 0/3] ice: steps", 0, "Three steps.\n", None)]
+    mails += [_threaded("[PATCH v3 0/3] ice: step 2", 2, DIFF)]
+    mails += [_threaded(f"[PATCH v3 {i}/3] ice: step {i}", i, DIFF) for i in (1, 3)]
+    [series] = kvmlist.group_series(mails)
+    assert [(p.index, p.message_id) for p in series.patches] == [(1, "1@x"), (2, "2@x"), (3, "3@x")]
+
+
+def test_a_cover_with_an_interdiff_answering_the_last_version_stays_a_cover() -> None:
+    interdiff = "Changes in v2: none.\n\nInterdiff against v1:\n" + DIFF.split("---\n", 1)[1]
+    mails = [_threaded("[PATCH 0/1] ice: Fix rxfh", 0, "Hey all,\n", None)]
+    mails += [_threaded("[PATCH 1/1] ice: Fix rxfh", 1, DIFF)]
+    mails += [_threaded("[PATCH v2 0/1] ice: Fix rxfh", 2, interdiff)]
+    mails += [_threaded("[PATCH v2 1/1] ice: Fix rxfh", 3, DIFF, 2)]
+    found = kvmlist.group_series(mails)
+    assert [(s.version, s.cover.message_id if s.cover else None) for s in found] == [
+        (1, "0@x"),
+        (2, "2@x"),
+    ]
+    # two patches numbered 0 under one cover: which number is whose is unknown; left as sent
+    mails = [_threaded("[PATCH 0/2] ice: steps", 0, "Two steps.\n", None)]
+    mails += [_threaded("[PATCH 0/2] ice: step", i, DIFF) for i in (1, 2)]
+    assert all(not s.patches for s in kvmlist.group_series(mails))

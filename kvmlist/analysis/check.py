@@ -102,6 +102,7 @@ class SlimPatch(NamedTuple):
     total: int
     numbered: bool
     prefixes: tuple[str, ...]  # "v4.1" tells a point revision (grouping rule 3)
+    has_diff: bool  # a "0/N" with a diff under its cover is a patch (grouping rule 2b)
 
 
 class CheckRow(NamedTuple):
@@ -136,6 +137,7 @@ def check_row(message: Message) -> CheckRow:
             total=message.total,
             numbered=message.numbered,
             prefixes=message.prefixes,
+            has_diff=message.has_diff,
         )
     return CheckRow(message.message_id, message.kind, defects, patch)
 
@@ -232,6 +234,7 @@ class _Slimmer:
             total=slim.total,
             numbered=slim.numbered,
             prefixes=tuple(sys.intern(p) for p in slim.prefixes),
+            has_diff=slim.has_diff,
         )
 
     def _person(self, email: str | None) -> Person | None:

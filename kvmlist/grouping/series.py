@@ -11,6 +11,9 @@ Rules (see docs/data-model.md):
    that mail as their anchor, whatever their (in-body) authors; a cover letter that
    miscounts its patches ("0/7" over eight) still heads the one series answering it, and a
    ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
+   A "0/N" mail that carries a diff and answers a cover letter of the same author, version
+   and total is that series' patch with a mistyped number: it takes the one number from 1
+   to N that no patch answering the cover has (``[PATCH v2 0/1]`` twice: the second is 1/1).
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4): the higher point keeps the index, the other is kept as replaced.
@@ -23,12 +26,13 @@ Series come out in order of their first arrival.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from kvmlist.grouping._group import Group
 from kvmlist.grouping.review import Progress
-from kvmlist.models import Message, Patch, ReviewTrailer, Series
+from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
 from kvmlist.parse.message import as_cover
 
 #: How far apart unthreaded patches of one series may arrive (git send-email is quick).
@@ -136,6 +140,7 @@ def _reviewed(patch: Patch, found: dict[str, list[ReviewTrailer]]) -> Patch:
 
 def _groups(patches: list[Patch]) -> list[Group]:
     """Return the groups patches form (rules 2-5 of the module docstring)."""
+    patches = _renumbered_zeros(patches)
     by_id = {p.message_id: p for p in patches}
     groups: list[Group] = []
     groups_of_root: dict[str, list[Group]] = {}
@@ -152,6 +157,45 @@ def _groups(patches: list[Patch]) -> list[Group]:
         if group not in groups_of_root.setdefault(root, []):
             groups_of_root[root].append(group)
     return _adopt_miscounting_covers(groups, groups_of_root, by_id)
+
+
+def _renumbered_zeros(patches: list[Patch]) -> list[Patch]:
+    """Patches sent as "0/N" under their cover letter, as the patches they are (rule 2): a
+    "0/N" with a diff that answers a cover of the same author, version and total takes the
+    one number that no patch answering that cover has; when two such answer one cover, or
+    more than one number is free, which is whose is unknown and they stay as sent."""
+    covers = {p.message_id: p for p in patches if p.is_cover}
+    strays = [p for p in patches if _stray_of(p, covers)]
+    if not strays:
+        return patches
+    taken: dict[str, set[int]] = {}
+    for patch in patches:
+        if not patch.is_cover and patch.parent_id in covers:
+            taken.setdefault(str(patch.parent_id), set()).add(patch.index)
+    answering = Counter(str(p.parent_id) for p in strays)
+    renumbered: dict[str, Patch] = {}
+    for stray in strays:
+        cover = covers[str(stray.parent_id)]
+        free = set(range(1, cover.total + 1)) - taken.get(cover.message_id, set())
+        if answering[cover.message_id] == 1 and len(free) == 1:
+            update = {"kind": "patch", "index": free.pop(), "numbered": True}
+            renumbered[stray.message_id] = stray.model_copy(update=update)
+    return [renumbered.get(p.message_id, p) for p in patches]
+
+
+def _stray_of(patch: Patch, covers: dict[str, Patch]) -> bool:
+    """Whether a "0/N" mail with a diff answers a cover letter of its own posting."""
+    parent = patch.parent_id
+    cover = covers.get(parent) if parent and patch.is_cover and patch.has_diff else None
+    return cover is not None and (cover.version, cover.total, _email(cover.author)) == (
+        patch.version,
+        patch.total,
+        _email(patch.author),
+    )
+
+
+def _email(person: Person | None) -> str | None:
+    return person.email.lower() if person is not None else None
 
 
 def _adopt_miscounting_covers(
