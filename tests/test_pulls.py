@@ -340,3 +340,20 @@ def test_the_patchwork_bot_applying_a_pull_request_merged_it_and_its_patches() -
     assert merge.merged_by == Person(name="Jakub Kicinski", email="kuba@kernel.org")
     [accepted] = acceptance_of(kvmlist.group_series(messages), messages).values()
     assert accepted.complete and accepted.commits == ("59ec698d01eb", "a8aa6a6ddce9")
+
+
+def test_review_tells_how_long_pull_requests_wait_to_be_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(mbox(request(), answer("Pulled, thanks.\n")))
+    [found] = pulls_of(request(), answer("Pulled, thanks.\n"))
+    assert found.time_to_merge is not None and found.time_to_merge.total_seconds() == 22 * 3600
+    assert main(["review", str(archive), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["median_hours"]["merge (pull requests)"] == 22.0
+    assert main(["review", str(archive)]) == 0
+    assert "median hours to merge (pull requests): 22.0\n" in capsys.readouterr().out
+    # a list without pull requests says nothing of them
+    archive.write_bytes(mbox(mail("[PATCH] KVM: x86: Fix the leak")))
+    assert main(["review", str(archive)]) == 0
+    assert "pull requests" not in capsys.readouterr().out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
@@ -424,6 +425,7 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
         return _review_economy(args, loaded)
     from kvmlist.analysis.review_stats import TIMINGS, review_summary
     from kvmlist.cli.landed import landed_in, median_time_to_land
+    from kvmlist.grouping.pulls import find_pull_requests
 
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     messages = list(loaded.messages)
@@ -434,6 +436,12 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
         for r in summary.reviewers[: args.top]
     ]  # fmt: skip
     medians = {name: _hours(summary.median(name)) for name in TIMINGS}
+    pulls = find_pull_requests(messages)
+    if pulls:  # lists that get pull requests: how long they wait to be pulled
+        waits = [w.total_seconds() for p in pulls if (w := p.time_to_merge) is not None]
+        medians["merge (pull requests)"] = _hours(
+            timedelta(seconds=statistics.median(waits)) if waits else None
+        )
     landed = landed_in(args, messages)
     if landed is not None:
         medians["land (from v1)"] = _hours(median_time_to_land(messages, landed))

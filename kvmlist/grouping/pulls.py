@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Person
@@ -48,6 +48,14 @@ class PullRequest:
     def merged(self) -> bool:
         """True when a notice says it was merged."""
         return bool(self.merges)
+
+    @property
+    def time_to_merge(self) -> timedelta | None:
+        """From the request to the first notice of its merge; None when either is undated
+        or nothing says it was merged."""
+        if not self.merges or self.request.date is None or self.merges[0].date is None:
+            return None
+        return self.merges[0].date - self.request.date
 
 
 def is_pull_request(message: Message) -> bool:
