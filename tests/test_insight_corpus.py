@@ -58,7 +58,7 @@ def test_stalled_series_are_really_unanswered(kvmarm: Corpus) -> None:
 def test_dashboard_of_the_archive(kvmarm: Corpus, tmp_path: Path) -> None:
     written = build_site(kvmarm.messages, tmp_path, list_name="kvmarm")
     weeks = {p.name for p in (tmp_path / "weeks").iterdir()}
-    assert len(written) == 5 + len(weeks) and len(weeks) >= 1
+    assert len(written) == 6 + len(weeks) and len(weeks) >= 1
     assert "stalled" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 

@@ -357,3 +357,18 @@ def test_review_tells_how_long_pull_requests_wait_to_be_merged(
     archive.write_bytes(mbox(mail("[PATCH] KVM: x86: Fix the leak")))
     assert main(["review", str(archive)]) == 0
     assert "pull requests" not in capsys.readouterr().out
+
+
+def test_the_dashboard_lists_pull_requests_and_their_merges(tmp_path: Path) -> None:
+    from kvmlist.outputs.site import build_site
+
+    hostile = request("<other@x>").replace(b"take #2", b"take #3 \xe2\x80\xae<script>")
+    messages = [parse_message(raw) for raw in (request(), answer("Pulled, thanks.\n"), hostile)]
+    build_site(messages, tmp_path, list_name="kvmarm")
+    html = (tmp_path / "pulls.html").read_text(encoding="utf-8")
+    assert "2 pull requests, 1 of them merged" in html
+    merged_row = html.index("[GIT PULL] KVM/arm64 fixes for 6.18, take #2")
+    assert "Paolo Bonzini" in html[merged_row:] and "2025-10-25" in html[merged_row:]
+    assert 'href="https://lore.kernel.org/r/pull@x/"' in html
+    assert "<script>" not in html and "\u202e" not in html  # escaped, as on every page
+    assert 'href="pulls.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -50,7 +50,8 @@ def _refs(page: Path) -> list[tuple[str, str, str]]:
 
 def test_pages_of_every_kind_are_written(site: Path) -> None:
     names = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    pages = {"index.html", "series.html", "people.html", "stalled.html", "weeks.html"}
+    pages = {"index.html", "series.html", "people.html", "stalled.html", "pulls.html"}
+    pages |= {"weeks.html"}
     assert pages | {"subsystems.html"} <= names
     assert "weeks/2026-03-02.html" in names
 

@@ -5,8 +5,9 @@
 
 Pages: ``index.html`` (totals and monthly trends as inline SVG), ``series.html`` (every series
 with its status), ``people.html`` (posting and reviewing leaderboards, the review economy per
-organisation), ``stalled.html``, ``weeks.html`` and ``weeks/YYYY-MM-DD.html`` (the weekly
-report, its new postings linked to lore). docs/insight.md tells what each figure means.
+organisation), ``stalled.html``, ``pulls.html`` (pull requests and their merges),
+``weeks.html`` and ``weeks/YYYY-MM-DD.html`` (the weekly report, its new postings linked to
+lore). docs/insight.md tells what each figure means.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kvmlist.outputs.site.model import SiteModel, build_model
 from kvmlist.outputs.site.pages import (
     index_page,
     people_page,
+    pulls_page,
     series_page,
     stalled_page,
     subsystems_page,
@@ -51,6 +53,7 @@ def write_site(model: SiteModel, directory: str | os.PathLike[str]) -> list[Path
         "series.html": series_page(model),
         "people.html": people_page(model),
         "stalled.html": stalled_page(model),
+        "pulls.html": pulls_page(model),
         "weeks.html": weeks_page(model),
     }
     if model.subsystems is not None:

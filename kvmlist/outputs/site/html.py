@@ -32,6 +32,7 @@ PAGES = (
     ("series.html", "Series"),
     ("people.html", "People"),
     ("stalled.html", "Stalled"),
+    ("pulls.html", "Pulls"),
     ("weeks.html", "Weeks"),
 )
 

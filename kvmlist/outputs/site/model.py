@@ -16,6 +16,7 @@ from kvmlist.analysis.review_stats import ReviewSummary, review_summary
 from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled, lore_link
 from kvmlist.analysis.subsystems import SectionStats, subsystem_stats
 from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.pulls import PullRequest, find_pull_requests
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Person, Series
 
@@ -41,7 +42,8 @@ class SeriesRow:
 
 @dataclass
 class SiteModel:
-    """Everything the pages need: series with status, weeks, rankings, stalled series."""
+    """Everything the pages need: series with status, weeks, rankings, stalled series, pull
+    requests."""
 
     list_name: str
     messages: list[Message]
@@ -54,6 +56,7 @@ class SiteModel:
     lore_base: str = LORE
     statuses: Counter[str] = field(default_factory=Counter)
     subsystems: list[SectionStats] | None = None  # with a MAINTAINERS file
+    pulls: list[PullRequest] = field(default_factory=list)
 
     def link(self, message_id: str | None) -> str:
         """Return the lore link of a Message-ID."""
@@ -94,6 +97,7 @@ def build_model(
         lore_base=lore_base,
         statuses=Counter(row.status for row in rows),
         subsystems=subsystem_stats(mails, maintainers) if maintainers is not None else None,
+        pulls=find_pull_requests(mails),
     )
 
 

@@ -162,6 +162,37 @@ def stalled_page(model: SiteModel) -> str:
     return page("Stalled series", body, list_name=model.list_name)
 
 
+def pulls_page(model: SiteModel) -> str:
+    """Return the pull requests, newest first, with the first notice that says each was
+    merged (kvmlist.grouping.pulls)."""
+    rows = []
+    for one in reversed(model.pulls):
+        request, merge = one.request, one.merges[0] if one.merges else None
+        sender = request.sender.name or request.sender.email if request.sender else ""
+        by = merge.merged_by.name or merge.merged_by.email if merge and merge.merged_by else None
+        rows.append(
+            (
+                text(request.date.date() if request.date else None),
+                text(sender),
+                link(model.link(request.message_id), request.subject or "(no subject)"),
+                link(model.link(merge.message_id), merge.date.date() if merge.date else "yes")
+                if merge
+                else "–",
+                text(by or (merge.how if merge else None)),
+                text(merge.tree if merge else None),
+                text(merge.commit[:12] if merge and merge.commit else None),
+            )
+        )
+    merged = sum(one.merged for one in model.pulls)
+    body = (
+        f'<p class="note">{len(model.pulls):,} pull requests, {merged:,} of them merged by what '
+        "a reply says: a maintainer's \u201cPulled, thanks\u201d or a kernel.org bot's notice "
+        "(docs/review.md).</p>"
+        + table(["posted", "from", "request", "merged", "by", "tree", "commit"], rows)
+    )
+    return page("Pull requests", body, list_name=model.list_name)
+
+
 def subsystems_page(model: SiteModel) -> str:
     """Return the MAINTAINERS sections: series, answers by their M:/R: people, latency."""
     stats = model.subsystems or []
