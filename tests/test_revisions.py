@@ -179,3 +179,20 @@ def test_a_renamed_series_whose_patches_mostly_kept_their_titles_links() -> None
     # one shared patch of three is a shared preparatory patch, not a revision
     other = _posting(2, "mm: another work", ["kasan: a", "mm: e", "mm: f"], 9)
     assert len(link_revisions(kvmlist.group_series(v1 + other))) == 2
+
+
+def test_a_cover_whose_patches_never_came_links_to_its_posting_again() -> None:
+    # kvmarm: "[PATCH 0/3] ..." alone (git send-email stopped), the whole series a minute
+    # later: the cover-only posting is no series of its own to wait on
+    mails = [post("[PATCH 0/3] KVM: arm64: rework", "c1", "Three steps.\n")]
+    mails += [post("[PATCH 0/3] KVM: arm64: rework", "c2", "Three steps.\n", minute=1)]
+    mails += [
+        post(f"[PATCH {i}/3] KVM: arm64: step {i}", f"p{i}", extra="In-Reply-To: <c2>\n", minute=1)
+        for i in (1, 2, 3)
+    ]
+    first, second = kvmlist.group_series(mails, revisions=True)
+    assert (first.patches, first.next_id) == ((), "c2")
+    assert second.previous_id == "c1" and len(second.patches) == 3
+    # two whole postings of one version stay apart, as before (no RESEND, no newer version)
+    again = [post("[PATCH] KVM: same title", "a"), post("[PATCH] KVM: same title", "b", minute=1)]
+    assert [s.next_id for s in kvmlist.group_series(again, revisions=True)] == [None, None]

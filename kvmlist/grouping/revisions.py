@@ -169,8 +169,12 @@ def _linked(
 
 def _revises(newer: Series, older: Series) -> bool:
     """Whether a posting can be a revision of an earlier one: of a lower version, or of an
-    RFC when it is none (the count may start again when the RFC tag goes)."""
-    return older.version < newer.version or (_is_rfc(older) and not _is_rfc(newer))
+    RFC when it is none (the count may start again when the RFC tag goes), or a cover letter
+    whose patches never came, posted again with them (an aborted send, or patches sent to
+    other lists only)."""
+    if older.version < newer.version or (_is_rfc(older) and not _is_rfc(newer)):
+        return True
+    return not older.patches and bool(newer.patches) and older.version == newer.version
 
 
 def _is_rfc(one: Series) -> bool:
