@@ -89,10 +89,13 @@ class ReviewSummary:
 
 
 def _median(timings: Iterable[SeriesTiming], attribute: str) -> timedelta | None:
-    values = [getattr(t, attribute) for t in timings if getattr(t, attribute) is not None]
-    if not values:
-        return None
-    return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+    return median_duration(getattr(t, attribute) for t in timings)
+
+
+def median_duration(values: Iterable[timedelta | None]) -> timedelta | None:
+    """The median of the durations that are known (None ones left out); None for none."""
+    seconds = [value.total_seconds() for value in values if value is not None]
+    return timedelta(seconds=statistics.median(seconds)) if seconds else None
 
 
 def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = None) -> ReviewSummary:

@@ -7,14 +7,13 @@ the section's M:/R: people answered (docs/insight.md).
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from kvmlist.analysis.maintainers import Maintainers, Section
-from kvmlist.analysis.review_stats import SeriesTiming, review_summary
+from kvmlist.analysis.review_stats import SeriesTiming, median_duration, review_summary
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message
 
@@ -40,10 +39,7 @@ class SectionStats:
 
     def median(self, name: str) -> timedelta | None:
         """Median wait from posting to "first_reply", "first_review" or "accepted"."""
-        values = [getattr(t, name) for t in self.timings if getattr(t, name) is not None]
-        if not values:
-            return None
-        return timedelta(seconds=statistics.median(v.total_seconds() for v in values))
+        return median_duration(getattr(t, name) for t in self.timings)
 
     def row(self) -> dict[str, Any]:
         """Return the section as a table row (hours rounded to 0.1)."""

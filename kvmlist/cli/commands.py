@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
@@ -423,7 +422,7 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
 def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.by:
         return _review_economy(args, loaded)
-    from kvmlist.analysis.review_stats import TIMINGS, review_summary
+    from kvmlist.analysis.review_stats import TIMINGS, median_duration, review_summary
     from kvmlist.cli.landed import landed_in, median_time_to_land
     from kvmlist.grouping.pulls import find_pull_requests
 
@@ -438,10 +437,8 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     medians = {name: _hours(summary.median(name)) for name in TIMINGS}
     pulls = find_pull_requests(messages)
     if pulls:  # lists that get pull requests: how long they wait to be pulled
-        waits = [w.total_seconds() for p in pulls if (w := p.time_to_merge) is not None]
-        medians["merge (pull requests)"] = _hours(
-            timedelta(seconds=statistics.median(waits)) if waits else None
-        )
+        waits = median_duration(one.time_to_merge for one in pulls)
+        medians["merge (pull requests)"] = _hours(waits)
     landed = landed_in(args, messages)
     if landed is not None:
         medians["land (from v1)"] = _hours(median_time_to_land(messages, landed))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
+from kvmlist.analysis.review_stats import median_duration
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows
 from kvmlist.grouping.landed import LandedMap, find_landed
@@ -29,12 +29,8 @@ def landed_in(args: argparse.Namespace, messages: list[Message]) -> LandedMap | 
 
 def median_time_to_land(messages: list[Message], landed: LandedMap) -> timedelta | None:
     """Return the median time from v1 to the last commit of the series that landed."""
-    seconds = [
-        one.time_to_land.total_seconds()
-        for one in series_landings(group_series(messages), landed)
-        if one.time_to_land is not None
-    ]
-    return timedelta(seconds=statistics.median(seconds)) if seconds else None
+    landings = series_landings(group_series(messages), landed)
+    return median_duration(one.time_to_land for one in landings)
 
 
 def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:

@@ -38,7 +38,7 @@ def _row(one: PullRequest, *, full: bool) -> dict[str, Any]:
         "from": str(sender or "") if full else (sender.name or sender.email if sender else ""),
         "subject": request.subject,
         "merged": _merged_on(merge),
-        "by": _by(merge),
+        "by": merge.by if merge else None,
         "tree": merge.tree if merge else None,
         "commit": _commit(merge, full=full),
     }
@@ -58,11 +58,3 @@ def _merged_on(merge: PullMerge | None) -> str | None:
     if merge is None:
         return None
     return merge.date.date().isoformat() if merge.date else "yes"
-
-
-def _by(merge: PullMerge | None) -> str | None:
-    if merge is None:
-        return None
-    if merge.merged_by is None:
-        return merge.how
-    return merge.merged_by.name or merge.merged_by.email

@@ -25,6 +25,13 @@ class PullMerge:
     commit: str | None  # the merge commit, when the notice links it
     how: MergeHow  # "reply", "pr-tracker-bot" or "patchwork-bot"
 
+    @property
+    def by(self) -> str:
+        """Who to show for the merge: the person's name (or address), else the bot (how)."""
+        if self.merged_by is None:
+            return self.how
+        return self.merged_by.name or self.merged_by.email
+
 
 @dataclass(frozen=True, slots=True)
 class PullRequest:

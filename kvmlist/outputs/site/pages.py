@@ -169,7 +169,6 @@ def pulls_page(model: SiteModel) -> str:
     for one in reversed(model.pulls):
         request, merge = one.request, one.merges[0] if one.merges else None
         sender = request.sender.name or request.sender.email if request.sender else ""
-        by = merge.merged_by.name or merge.merged_by.email if merge and merge.merged_by else None
         rows.append(
             (
                 text(request.date.date() if request.date else None),
@@ -178,7 +177,7 @@ def pulls_page(model: SiteModel) -> str:
                 link(model.link(merge.message_id), merge.date.date() if merge.date else "yes")
                 if merge
                 else "–",
-                text(by or (merge.how if merge else None)),
+                text(merge.by if merge else None),
                 text(merge.tree if merge else None),
                 text(merge.commit[:12] if merge and merge.commit else None),
             )
