@@ -51,3 +51,9 @@ def test_a_hostile_long_line_is_read_in_linear_time() -> None:
 def test_a_slash_in_a_message_id_may_come_percent_encoded() -> None:
     message = "arm: Fix\n\nLink: https://lore.kernel.org/lkml/YyiV%2Fl7O23aw5aaO@xz-m1.local/T/\n"
     assert linked_message_ids(message) == ("YyiV/l7O23aw5aaO@xz-m1.local",)
+
+
+def test_a_percent_sign_in_a_message_id_is_decoded_once() -> None:
+    # lore writes a "%" of an id as %25: "%2541" is the id's own "%41", not an "A"
+    message = "arm: Fix\n\nLink: https://lore.kernel.org/r/abc%2541def@example.org\n"
+    assert linked_message_ids(message) == ("abc%41def@example.org",)

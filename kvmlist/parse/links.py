@@ -40,7 +40,7 @@ def message_id_in_url(url: str) -> str | None:
     for segment in urlsplit(url.rstrip(URL_TRAILERS)).path.split("/"):
         segment = unquote(segment)  # after the split: an id may hold a "/" as %2F
         if "@" in segment:
-            return unquote(segment.strip().strip("<>").strip()) or None
+            return segment.strip().strip("<>").strip() or None
     return None
 
 
