@@ -203,3 +203,33 @@ def test_maildir_is_read_in_name_order(tmp_path: Path) -> None:
 def test_directory_that_is_not_a_maildir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(kvmlist.MboxFormatError, match="not a Maildir"):
         list(kvmlist.read_maildir(tmp_path))
+
+
+#: Lines that look like separators or nearly (what a broken writer leaves unquoted).
+ODD_LINES = st.sampled_from(
+    [
+        b"From jane@example.org Tue Mar  3 10:00:00 2026",
+        b"From x",
+        b"From x   ",
+        b"From ",
+        b"From a b",
+        b"12:34 on the next line",
+        b">From x",
+        b"",
+        b"Subject: [PATCH] x",
+        b"body text " * 20,
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(ODD_LINES, max_size=40), block=st.sampled_from([5, 16, 64, 200]))
+def test_where_the_read_blocks_fall_does_not_change_the_mails(
+    lines: list[bytes], block: int
+) -> None:
+    # each line is judged as a separator on its own, whether a block ends after it or not
+    data = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + b"\n".join(lines) + b"\n"
+    whole = list(iter_raw_messages(io.BytesIO(data)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mbox_source, "BLOCK", block)
+        assert list(iter_raw_messages(io.BytesIO(data))) == whole

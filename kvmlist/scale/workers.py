@@ -80,10 +80,9 @@ class _Range(NamedTuple):
 
 
 class _Slice(NamedTuple):
-    """Bytes of a (decompressed) mbox that start at byte ``position`` of it, at a mail."""
+    """Bytes of a (decompressed) mbox that start at a mail."""
 
     data: bytes
-    position: int
     complete: bool
     name: str
 
@@ -420,18 +419,18 @@ def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
                 found = mbox.find_mail_start(data, at_line_start=at_line_start)
             at_line_start = data.endswith(b"\n")
             if found is not None:
-                yield _Slice(b"".join([*pieces, data[: found[1]]]), start, False, name)
+                yield _Slice(b"".join([*pieces, data[: found[1]]]), False, name)
                 pieces, start = [data[found[0] :]], offset + found[0]
             else:
                 pieces.append(data)
                 if _too_far(offset - start):
-                    yield _Slice(b"".join(pieces), start, False, name)
+                    yield _Slice(b"".join(pieces), False, name)
                     raise mbox.no_cut_error(name, start)
             offset += len(data)
     except mbox.READ_ERRORS as error:
-        yield _Slice(b"".join(pieces), start, False, name)  # the mails before the damage
+        yield _Slice(b"".join(pieces), False, name)  # the mails before the damage
         raise SourceError(f"{name}: cannot read: {error}") from None
-    yield _Slice(b"".join(pieces), start, True, name)
+    yield _Slice(b"".join(pieces), True, name)
 
 
 def _too_far(size: int) -> bool:
@@ -577,7 +576,7 @@ def _job_mails(job: _Job) -> Iterator[bytes]:
     if isinstance(job, _Range):
         mails = _range_mails(job)
     else:
-        mails = mbox.split_mboxrd(job.data, job.position, name=job.name)
+        mails = mbox.split_mboxrd(job.data, name=job.name)
     return mails if job.complete else mbox.all_but_last(mails)
 
 

@@ -35,12 +35,11 @@ class XzPart(NamedTuple):
 
 
 class PartBytes(NamedTuple):
-    """What a worker splits: the bytes of a part's mails, where they start in the whole
-    decompressed mbox, whether they end with the part's last mail (else with the line that
-    starts the next part's, or cut short), and the error that ended them early."""
+    """What a worker splits: the bytes of a part's mails, whether they end with the part's
+    last mail (else with the line that starts the next part's, or cut short), and the error
+    that ended them early."""
 
     data: bytes
-    position: int
     complete: bool
     error: SourceError | None
 
@@ -79,22 +78,22 @@ def read_part(part: XzPart) -> PartBytes:
         data = _Decompressed(handle, part.blocks)
         start = 0 if part.first else _cut(data, part.blocks[0].position)
         if start is None:  # no mail starts in the part, or damage or a giant mail first
-            return PartBytes(b"", 0, True, _failure(data, part, part.blocks[0].position))
+            return PartBytes(b"", True, _failure(data, part, part.blocks[0].position))
         last = part.own == len(part.blocks)  # the last part: its mails run to the end
         border = None if last else part.blocks[part.own].position
         end = None if border is None else _cut(data, border, line_end=True)
         if end is not None:
-            return PartBytes(data.read(start, end), start, False, None)
+            return PartBytes(data.read(start, end), False, None)
         chunk = data.read(start, None)  # to the end, or as far as a failure let it
         failure = _failure(data, part, border)
-        return PartBytes(chunk, start, failure is None, failure)
+        return PartBytes(chunk, failure is None, failure)
 
 
 def part_mails(part: XzPart) -> Iterator[bytes]:
     """The mails of a part, decompressed here, as the sequential read gives them; then the
     error that ended them early, if any."""
-    data, position, complete, error = read_part(part)
-    mails = mbox.split_mboxrd(data, position, name=part.name)
+    data, complete, error = read_part(part)
+    mails = mbox.split_mboxrd(data, name=part.name)
     yield from mails if complete else mbox.all_but_last(mails)
     if error is not None:
         raise error
