@@ -100,8 +100,8 @@ class _FailingLate(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         self.raise_failure()
-        try:
-            data = self._read(len(buffer))
+        try:  # BUFFER at most: a decompressor's output of a MiB takes fresh pages each time
+            data = self._read(min(len(buffer), BUFFER))
         except DECOMPRESS_ERRORS as error:
             self._failure = error
             return 0
