@@ -277,8 +277,8 @@ def test_slices_split_into_exactly_the_sequential_mails(
 
 
 def test_undated_from_line_ending_a_read_block_is_judged_as_sequentially(tmp_path: Path) -> None:
-    # "From jane" ends the 64-byte read block [64, 128): the sequential splitter takes it for
-    # a separator there, so the worker whose slice starts at byte 79 must read the same blocks
+    # "From jane" ends the 64-byte read block [64, 128): each line is judged alone (a lone
+    # "From x" separates), so the worker whose slice starts at byte 79 cuts there too
     separator = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"
     data = b"From a 1:00\n" + b"y" * 66 + b"\n" + separator + b"From jane\nzzzzz\n" + b"z" * 40
     path = tmp_path / "m.mbox"
