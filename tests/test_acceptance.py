@@ -261,6 +261,11 @@ SENTENCE_NOTICES = [
         "kvmarm/next",
     ),
     ("Patch applied to my dma-mapping-next branch.\n", "dma-mapping-next"),
+    # a stable maintainer's words: the notice as a clause after a first one
+    ("That worked, now queued up, thanks!\n", None),
+    ("Thanks for both backports, now queued up.\n", None),
+    ("Both backports now queued up, thanks.\n", None),
+    ("Thanks for the quick fix, now applied to kvm/queue.\n", "kvm/queue"),
 ]
 NOT_NOTICES = [
     "I applied this locally, but I'm seeing boot failures.\n",
@@ -274,6 +279,10 @@ NOT_NOTICES = [
     "Merged with the previous patch.\n",
     "I have applied\n| locking: fix the lock events\nand it still hangs.\n",
     "Pushed to my github branch, can you have a look?\n",
+    "I rebased it, now applied on top of -rc3 it builds.\n",
+    "Thanks for the review, now queued up for v3.\n",
+    "Uh oh, missed that too. Fix now merged locally, thanks.\n",
+    "Sent a v2, now merged with the cleanup patch.\n",
 ]
 
 

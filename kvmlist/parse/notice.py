@@ -36,7 +36,8 @@ RE_OPENING_WORDS = re.compile(
 # "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied"
 RE_NOTICE_SENTENCE = re.compile(
     r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
-    r"(?:(?:the\s+)?(?:series|patch(?:es)?|patchset|set)(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
+    r"(?:(?:the\s+|both\s+)?(?:series|patch(?:es)?|patchset|set|backports?)"
+    r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
     r"(?:\s+of this series)?\s+|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
@@ -55,6 +56,10 @@ RE_NOTICE_OBJECT = re.compile(
 )
 # What a bare "picked" must go on with ("Picked the latter approach" is a choice)
 RE_PICKED_OBJECT = re.compile(rf"\s+(?:{_OBJECTS})\b", re.IGNORECASE)
+# ", now queued up"   (a notice told as a clause after another: "That worked, now queued up")
+RE_NOW_CLAUSE = re.compile(
+    r",\s+(?=now\s+(?:applied|queued|pushed|merged|picked up)\b)", re.IGNORECASE
+)
 # The end of a sentence ("Thanks Alex. I've queued this")
 RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
 # The end of a notice's first clause ("Applied to next, with a fix")
@@ -210,7 +215,12 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
     for at, sentence, start in opening_sentences(lines):
         match = RE_NOTICE_SENTENCE.match(sentence, start)
         if match is None:
-            continue
+            clause = RE_NOW_CLAUSE.search(sentence, start)
+            if clause is None:
+                continue
+            match = RE_NOTICE_SENTENCE.match(sentence, clause.end())
+            if match is None:
+                continue
         rest = match.group("rest")
         if rest.rstrip().endswith((" to", " into")) and at + 1 < len(lines):
             rest = f"{rest.rstrip()} {lines[at + 1].strip()}"  # the tree on the next line
