@@ -13,6 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kvmlist.models import Defect
 from kvmlist.parse import headers
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import PARSED_FIELDS, scan_headers
@@ -64,7 +65,7 @@ def _both(block: bytes, wanted: frozenset[str] | None) -> None:
     expected = headers._scan_lines(block, general, wanted)
     found = DefectLog()
     result = scan_headers(block, found, wanted)
-    assert result._fields == expected._fields
+    assert result.as_lists() == expected.as_lists()
     assert result.plain == headers.is_plain(block)
     assert found.frozen() == general.frozen()
 
@@ -99,7 +100,7 @@ def test_reading_the_headers_of_a_mail_gives_what_split_and_scan_give(
     found = DefectLog()
     read_block, result = headers.read_headers(raw, found, wanted)
     assert read_block == block
-    assert result._fields == expected._fields
+    assert result.as_lists() == expected.as_lists()
     assert result.plain == expected.plain
     assert found.frozen() == general.frozen()
 
@@ -530,7 +531,7 @@ def test_references_keep_each_id_once_in_order(
 def test_a_wanted_field_is_found_in_any_case(name: bytes) -> None:
     block = b"Received: from x\n\tby y\n" + name + b": <v@x>\nX-From: no\n"
     _both(block, PARSED_FIELDS | {"cc"})
-    assert scan_headers(block, [], PARSED_FIELDS | {"cc"})._fields == {
+    assert scan_headers(block, [], PARSED_FIELDS | {"cc"}).as_lists() == {
         name.decode().lower(): ["<v@x>"]
     }
 
@@ -759,3 +760,12 @@ def test_a_long_list_id_is_not_remembered() -> None:
     raw = b"From: a <a@example.org>\nSubject: x\nList-Id: <" + b"l" * 100_000 + b">\n\nx\n"
     assert message.parse_message(raw).sender is not None
     assert message._cached_munged.cache_info().currsize == 0
+
+
+def test_a_usual_date_that_does_not_exist_is_a_bad_date() -> None:
+    from kvmlist.parse import dates
+
+    for text in ("Tue, 32 Jan 2026 10:00:00 +0000", "Tue, 3 Mar 2026 25:00:00 +0000"):
+        defects: list[Defect] = []
+        assert dates.parse_date(text, defects) is None
+        assert [defect.kind for defect in defects] == ["bad-date"]

@@ -31,6 +31,11 @@ RE_RFC2822 = re.compile(
 
 def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
     """Return the date of a Date header in UTC, or None (with a defect) when there is none."""
+    if value:  # the usual form, as the header scan left it (no blanks around, no comment)
+        match = RE_RFC2822.fullmatch(value)
+        parsed = _from_match(match) if match is not None else None
+        if parsed is not None:
+            return parsed
     if not value or not value.strip():
         defects.append(Defect(kind="missing-date"))
         return None
@@ -58,6 +63,11 @@ def _rfc2822(text: str) -> datetime | None:
     match = RE_RFC2822.fullmatch(text)
     if match is None:
         return _rfc2822_stdlib(text)
+    return _from_match(match)
+
+
+def _from_match(match: re.Match[str]) -> datetime | None:
+    """The UTC datetime of a date RE_RFC2822 matched (None for one that does not exist)."""
     day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
     iso = f"{year}-{MONTH_DIGITS[month]}-{day:0>2}T{hour}:{minute}:{second}{sign}{zone_h}:{zone_m}"
     try:  # one C call instead of six int() and a timedelta

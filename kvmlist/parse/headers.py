@@ -12,7 +12,7 @@ import binascii
 import codecs
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog, record
@@ -60,24 +60,48 @@ def header_length(raw: bytes) -> int:
 class Headers:
     """The header fields of one mail: case-insensitive names, unfolded values, in order."""
 
-    __slots__ = ("_fields", "plain")
+    __slots__ = ("_first", "_more", "get", "plain")
+
+    #: Return the first value of a field (name in lower case), or None: the first values'
+    #: own dict.get, as a parse asks a dozen times per mail.
+    get: Callable[[str], str | None]
 
     def __init__(self, fields: dict[str, list[str]], plain: bool | None = None) -> None:
-        self._fields = fields
+        first = {name: values[0] for name, values in fields.items() if values}
+        more = {name: values for name, values in fields.items() if len(values) > 1}
+        self._set(first, more, plain)
+
+    @classmethod
+    def of_values(
+        cls, first: dict[str, str], more: dict[str, list[str]], plain: bool | None
+    ) -> Headers:
+        """Headers from each field's first value, and every value of the fields that have
+        more than one (in order, the first included)."""
+        headers = cls.__new__(cls)
+        headers._set(first, more, plain)
+        return headers
+
+    def _set(self, first: dict[str, str], more: dict[str, list[str]], plain: bool | None) -> None:
+        self._first = first
+        self._more = more
+        self.get = first.get
         #: Whether the block was plain (see :func:`is_plain`); None when not known.
         self.plain = plain
 
-    def get(self, name: str) -> str | None:
-        """Return the first value of a field (name in lower case), or None."""
-        values = self._fields.get(name)
-        return values[0] if values else None
-
     def get_all(self, name: str) -> list[str]:
         """Return every value of a field (name in lower case), in order."""
-        return self._fields.get(name, [])
+        values = self._more.get(name)
+        if values is not None:
+            return values
+        value = self._first.get(name)
+        return [] if value is None else [value]
+
+    def as_lists(self) -> dict[str, list[str]]:
+        """Every field's values, in the order the fields first came."""
+        return {name: self.get_all(name) for name in self._first}
 
     def __contains__(self, name: object) -> bool:
-        return name in self._fields
+        return name in self._first
 
 
 #: How a mail's body is decoded, as the parser's header scan found it: the length of the
@@ -223,16 +247,26 @@ def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
     head = first.match(text)  # the first line has none before it
     if head is not None:
         found.insert(0, head.groups())
+    if not clean:
+        for name, value in found:
+            data = _unfolded(value).encode("ascii", "surrogateescape")
+            _keep(fields, name.lower(), data, defects)
+        return Headers(fields, plain=True)
+    first: dict[str, str] = {}
+    more: dict[str, list[str]] = {}
     for name, value in found:
-        if "\n" in value:
-            data = " ".join([part.strip(BLANKS) for part in value.split("\n")])
+        data = _unfolded(value) if "\n" in value else value.strip(BLANKS)
+        key = name.lower()
+        if key in first:
+            more.setdefault(key, [first[key]]).append(data)
         else:
-            data = value.strip(BLANKS)
-        if clean:
-            fields.setdefault(name.lower(), []).append(data)
-        else:
-            _keep(fields, name.lower(), data.encode("ascii", "surrogateescape"), defects)
-    return Headers(fields, plain=True)
+            first[key] = data
+    return Headers.of_values(first, more, plain=True)
+
+
+def _unfolded(value: str) -> str:
+    """A plain block's value with its folds: each line stripped, joined by a blank."""
+    return " ".join([part.strip(BLANKS) for part in value.split("\n")])
 
 
 def leading_value(raw: bytes, name: str, defects: list[Defect]) -> tuple[str, int] | None:

@@ -276,7 +276,7 @@ def _common_fields(
     found = headers.get_all("references")
     references = _ids(found[0] if len(found) == 1 else " ".join(found))
     in_reply_to = _first_id(headers.get("in-reply-to"))
-    list_id = _first_id(headers.get("list-id"))
+    list_id = _list_id(headers.get("list-id"))
     return {
         "message_id": message_id,
         "subject": decode_words(headers.get("subject") or "", defects),
@@ -298,6 +298,10 @@ def _first_id(value: str | None) -> str | None:
         if end > 1 and "<" not in inner and " " not in inner and inner.isprintable():
             return inner  # no whitespace: every \s is a separator or other (unprintable)
     return _any_first_id(value)
+
+
+#: A list's mails share a few List-Id values, most not in the usual "<id>" alone form.
+_list_id = functools.lru_cache(maxsize=256)(_first_id)
 
 
 def _any_first_id(value: str) -> str | None:
