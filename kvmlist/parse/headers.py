@@ -249,19 +249,20 @@ def _scan_plain(block: bytes, defects: list[Defect], wanted: frozenset[str] | No
         found.insert(0, head.groups())
     if not clean:
         for name, value in found:
-            data = _unfolded(value).encode("ascii", "surrogateescape")
-            _keep(fields, name.lower(), data, defects)
+            _keep(
+                fields, name.lower(), _unfolded(value).encode("ascii", "surrogateescape"), defects
+            )
         return Headers(fields, plain=True)
-    first: dict[str, str] = {}
+    values: dict[str, str] = {}
     more: dict[str, list[str]] = {}
     for name, value in found:
-        data = _unfolded(value) if "\n" in value else value.strip(BLANKS)
+        text = _unfolded(value) if "\n" in value else value.strip(BLANKS)
         key = name.lower()
-        if key in first:
-            more.setdefault(key, [first[key]]).append(data)
+        if key in values:
+            more.setdefault(key, [values[key]]).append(text)
         else:
-            first[key] = data
-    return Headers.of_values(first, more, plain=True)
+            values[key] = text
+    return Headers.of_values(values, more, plain=True)
 
 
 def _unfolded(value: str) -> str:
