@@ -321,3 +321,103 @@ def test_a_tester_naming_another_patch_by_its_title_gives_no_notice() -> None:
     body = 'I also applied patch "selftests/bpf: Add the metadata test" to run it.\n'
     assert applied_notice(body) is None
     assert applied_notice("Queued patches 2-5 for now.\n") == Notice(None, (), numbers=(2, 3, 4, 5))
+
+
+def _answering_patch(subject: str, body: str, sender: str) -> list[kvmlist.Message]:
+    """A two-patch series and a mail answering its second patch."""
+    titles = ["x86/sev: Check the GHCB page", "x86/sev: Map the GHCB page once"]
+    messages = series_and_notice("PATCH", "SEV fixes", titles, "Looks good.\n", JANE)[:-1]
+    thread = "In-Reply-To: <p2@x>\nReferences: <c@x> <p2@x>\n"
+    notice = mail(subject, body, sender=sender, message_id="<bot@x>", extra=thread)
+    return [*messages, parse_message(notice)]
+
+
+JANE = "Jane Doe <jane@example.org>"
+TIP_BOT = "tip-bot2 for Jane Doe <tip-bot2@linutronix.de>"
+TIP_NOTICE = """The following commit has been merged into the x86/urgent branch of tip:
+
+Commit-ID:     0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c
+Gitweb:        https://git.kernel.org/tip/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c
+Author:        Jane Doe <jane@example.org>
+AuthorDate:    Tue, 03 Mar 2026 10:00:00 +01:00
+Committer:     Borislav Petkov (AMD) <bp@alien8.de>
+CommitterDate: Wed, 04 Mar 2026 09:00:00 +01:00
+
+{title}
+
+Map the page once at boot instead of on every exit.
+
+Signed-off-by: Jane Doe <jane@example.org>
+Signed-off-by: Borislav Petkov (AMD) <bp@alien8.de>
+"""
+
+
+def test_the_tip_bot_names_branch_commit_and_committer() -> None:
+    title = "x86/sev: Map the GHCB page once"
+    messages = _answering_patch(
+        f"[tip: x86/urgent] {title}", TIP_NOTICE.format(title=title), TIP_BOT
+    )
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+    found = accepted.applied["p2@x"]
+    assert found.tree == "tip/x86/urgent"
+    assert found.commit == "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"
+    assert found.applied_by == Person(name="Borislav Petkov (AMD)", email="bp@alien8.de")
+
+
+def test_a_title_the_committer_edited_still_names_the_patch_answered() -> None:
+    title = "x86/sev: Map the GHCB page only once"  # a tip maintainer's wording
+    messages = _answering_patch(
+        f"[tip: x86/urgent] {title}", TIP_NOTICE.format(title=title), TIP_BOT
+    )
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+
+
+STABLE_NOTICE = """This is a note to let you know that I've just added the patch titled
+
+    x86/sev: Map the GHCB page once
+
+to the 6.12-stable tree which can be found at:
+    http://www.kernel.org/git/?p=linux/kernel/git/stable/stable-queue.git;a=summary
+
+The filename of the patch is:
+     x86-sev-map-the-ghcb-page-once.patch
+and it can be found in the queue-6.12 subdirectory.
+"""
+
+
+def test_a_stable_maintainers_note_applies_the_patch_to_that_stable_tree() -> None:
+    subject = 'Patch "x86/sev: Map the GHCB page once" has been added to the 6.12-stable tree'
+    messages = _answering_patch(subject, STABLE_NOTICE, "Greg KH <gregkh@linuxfoundation.org>")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+    assert accepted.applied["p2@x"].tree == "6.12-stable"
+
+
+def test_quoted_bot_notes_are_none() -> None:
+    from kvmlist.parse.notice import applied_notice
+
+    for text in (TIP_NOTICE.format(title="x"), STABLE_NOTICE):
+        quoted = "".join(f"> {line}\n" for line in text.splitlines())
+        assert applied_notice("On Tue, Jane wrote:\n" + quoted + "\nWhy this one?\n") is None
+
+
+def test_a_listing_under_a_mail_in_a_patchs_thread_names_no_patch_of_the_series() -> None:
+    # a fix posted in patch 2's thread was applied; patch 2 itself was not
+    titles = ["x86/sev: Check the GHCB page", "x86/sev: Map the GHCB page once"]
+    messages = series_and_notice("PATCH", "SEV fixes", titles, "Looks good.\n", JANE)[:-1]
+    fix_thread = "In-Reply-To: <p2@x>\nReferences: <c@x> <p2@x>\n"
+    fix = mail(
+        "x86/sev: Fix the build (was: Re: [PATCH 2/2] ...)", message_id="<fix@x>", extra=fix_thread
+    )
+    listing = (
+        "Applied to x86/fixes, thanks!\n\n[1/1] x86/sev: Fix the build\n"
+        "      commit: 0123456789ab\n"
+    )
+    notice_thread = "In-Reply-To: <fix@x>\nReferences: <c@x> <p2@x> <fix@x>\n"
+    notice = mail(
+        "Re: x86/sev: Fix the build", listing, sender=JANE, message_id="<ty@x>", extra=notice_thread
+    )
+    messages += [parse_message(fix), parse_message(notice)]
+    assert acceptance_of(group_series(messages), messages) == {}

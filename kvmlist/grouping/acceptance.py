@@ -1,11 +1,9 @@
 """Maintainers' "applied" notices: who applied which patch, to which tree, as which commit.
 
-Two shapes are recognised in the unquoted text of a reply:
-
-* a classic notice: a line that starts with "Applied", "Queued", "Pushed", "Merged" or
-  "Picked up" (optionally after "Thanks,") and thanks the author on the same line —
-  ``Applied to kvmarm/next, thanks!``, ``Queued for kvm/master, thanks.``, ``Thanks, applied.``;
-* a b4 thank-you listing: ``[1/9] title`` followed by an indented ``commit: <sha>`` line.
+kvmlist.parse.notice reads the notices in the unquoted text of a reply (docs/review.md
+has the rules): a classic notice or sentence (``Applied to kvmarm/next, thanks!``), a
+listing of titles and commits (b4's thank-you mail, the patchwork and tip bots), or the
+stable trees' note.
 
 :func:`acceptance_of` maps these notices onto series: which patches of each series were applied.
 """
@@ -113,8 +111,9 @@ def acceptance_of(
     ``applied_by`` is None); notices still count for the patches the tree does not have.
 
     A notice applies to the series it answers (climbing through replies): a b4 listing to the
-    patches of that series with the titles it lists, a classic notice to the patch it answers
-    or, under a cover letter, to every patch. A notice outside any series' thread is matched
+    patches of that series with the titles it lists (none having one: the patch it answers
+    itself), a classic notice to the patch it answers or, under a cover letter, to every
+    patch. A notice outside any series' thread is matched
     by title to the latest series that has such a patch. The first notice of a patch wins;
     series without an applied patch are left out.
     """
@@ -132,7 +131,8 @@ def acceptance_of(
             continue
         answered = answered_among(reply, by_id, owner)
         for acceptance in acceptances_in(reply, titles):
-            for at, patch in _applied_patches(acceptance, answered, ordered, owner):
+            found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id)
+            for at, patch in found:
                 applied[at].setdefault(patch.message_id, acceptance)
     return {
         str(one.anchor_id): SeriesAcceptance(
@@ -156,8 +156,14 @@ def _landed(one: Series, landed: LandedMap) -> dict[str, Acceptance]:
 
 
 def _applied_patches(
-    acceptance: Acceptance, answered: str | None, ordered: list[Series], owner: dict[str, int]
+    acceptance: Acceptance,
+    answered: str | None,
+    ordered: list[Series],
+    owner: dict[str, int],
+    parent: str | None = None,
 ) -> Iterator[tuple[int, Patch]]:
+    """The patches an acceptance names: ``answered`` is the mail of a series the notice
+    answers (through replies), ``parent`` the mail it answers itself."""
     if answered is not None:
         at = owner[answered]
         one = ordered[at]
@@ -165,8 +171,10 @@ def _applied_patches(
             chosen = [p for p in one.patches if _named(acceptance, p.index)]
         elif acceptance.commit is None:  # a classic notice: the patch answered, or the series
             chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
-        else:
+        else:  # a listing: its patches by title, else (a title reworded) the patch it
+            # answers itself (a notice under a patch posted in a patch's thread names that one)
             chosen = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
+            chosen = chosen or [p for p in one.patches if p.message_id == parent]
         yield from ((at, p) for p in chosen)
         return
     for at in range(len(ordered) - 1, -1, -1):

@@ -118,6 +118,19 @@ NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 # applied|queued|...   (the verbs as RE_NOTICE matches them, for a text holding such a letter)
 RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
+#: How the stable trees' script opens its note (Greg's and Sasha's): "... the patch titled".
+STABLE_HEAD = "This is a note to let you know that I've just added the patch titled"
+# to the 6.12-stable tree which can be found at:
+RE_STABLE_TREE = re.compile(r"^to the (\S+-stable) tree\b")
+#: How the tip trees' bot (tip-bot2) opens its note.
+TIP_HEAD = "The following commit has been merged into the "
+# The following commit has been merged into the x86/urgent branch of tip:
+RE_TIP_HEAD = re.compile(r"^The following commit has been merged into the (\S+) branch of (\S+):$")
+# Commit-ID:     0f1e2d3c...   |   Committer:     Borislav Petkov (AMD) <bp@alien8.de>
+RE_TIP_FIELD = re.compile(r"^([A-Z][\w-]{1,20}):\s+(\S.{0,300})$")
+RE_SHA = re.compile(r"[0-9a-f]{12,40}")
+#: The fields of the tip bot's head (Commit-ID, Gitweb, Author, AuthorDate, Committer...).
+MAX_TIP_FIELDS = 12
 # This series was applied to netdev/net-next.git (main)   (a kernel.org patchwork bot's notice;
 # "This patch was applied to ..." for one patch, "This pull request ..." for a pull request)
 RE_BOT_HEAD = re.compile(
@@ -158,6 +171,11 @@ class Notice:
 
 def applied_notice(body: str) -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none."""
+    if STABLE_HEAD in body or TIP_HEAD in body:  # a bot's or a script's note, as written
+        lines = [line for line in body.split("\n") if not line.startswith(">")]
+        templated = _stable_notice(lines) or _tip_notice(lines)
+        if templated is not None:
+            return templated
     # a notice holds a verb (RE_NOTICE's and RE_NOTICE_SENTENCE's) or lists commits
     # (RE_COMMIT, whose links end ".../c/<sha>" or "...?id=<sha>"): most replies do neither
     commits = _lists_commits(body)
@@ -309,6 +327,42 @@ def _bot_notice(lines: list[str]) -> Notice | None:
         if entry and commit:
             listed.append((entry.group(1).strip(), commit.group(1)))
     return Notice(head.group(2), tuple(listed), parse_address(by.group(1)))
+
+
+def _stable_notice(lines: list[str]) -> Notice | None:
+    """The note of the stable trees' script ("I've just added the patch titled", the title,
+    "to the 6.12-stable tree"), as a notice for the patch it answers; None for other text."""
+    for at, line in enumerate(lines):
+        if line.startswith(STABLE_HEAD):
+            following = [other for other in lines[at + 1 : at + 6] if other.strip()]
+            tree = RE_STABLE_TREE.match(following[1]) if len(following) > 1 else None
+            return Notice(tree.group(1), ()) if tree else None
+    return None
+
+
+def _tip_notice(lines: list[str]) -> Notice | None:
+    """The tip bot's note ("The following commit has been merged into the x86/urgent branch
+    of tip:", its Commit-ID and Committer, then the commit's title), as a notice listing
+    that commit; None for other text."""
+    for at, line in enumerate(lines):
+        head = RE_TIP_HEAD.match(line)
+        if head is None:
+            continue
+        fields: dict[str, str] = {}
+        rest = iter(lines[at + 1 :])
+        for field_line in rest:  # a blank line, the fields, a blank line, the title
+            field = RE_TIP_FIELD.match(field_line)
+            if field is None and (fields or field_line.strip()):
+                break
+            if field is not None and len(fields) < MAX_TIP_FIELDS:
+                fields[field.group(1)] = field.group(2)
+        title = next((other.strip() for other in rest if other.strip()), "")
+        commit = fields.get("Commit-ID", "")
+        if not RE_SHA.fullmatch(commit) or not title:
+            return None
+        committer = parse_address(fields.get("Committer", ""))
+        return Notice(f"{head.group(2)}/{head.group(1)}", ((title, commit),), committer)
+    return None
 
 
 def bot_head(lines: list[str]) -> tuple[int, re.Match[str], re.Match[str]] | None:
