@@ -35,11 +35,12 @@ class XzPart(NamedTuple):
 
 
 class PartBytes(NamedTuple):
-    """What a worker splits: the bytes of a part's mails, whether they end with the part's
-    last mail (else with the line that starts the next part's, or cut short), and the error
-    that ended them early."""
+    """What a worker splits: the bytes of a part's mails (the decompressor's pieces, not
+    joined: a part is tens of MiB), whether they end with the part's last mail (else with
+    the line that starts the next part's, or cut short), and the error that ended them
+    early."""
 
-    data: bytes
+    data: list[bytes]
     complete: bool
     error: SourceError | None
 
@@ -78,13 +79,13 @@ def read_part(part: XzPart) -> PartBytes:
         data = _Decompressed(handle, part.blocks)
         start = 0 if part.first else _cut(data, part.blocks[0].position)
         if start is None:  # no mail starts in the part, or damage or a giant mail first
-            return PartBytes(b"", True, _failure(data, part, part.blocks[0].position))
+            return PartBytes([], True, _failure(data, part, part.blocks[0].position))
         last = part.own == len(part.blocks)  # the last part: its mails run to the end
         border = None if last else part.blocks[part.own].position
         end = None if border is None else _cut(data, border, line_end=True)
         if end is not None:
-            return PartBytes(data.read(start, end), False, None)
-        chunk = data.read(start, None)  # to the end, or as far as a failure let it
+            return PartBytes(data.pieces(start, end), False, None)
+        chunk = data.pieces(start, None)  # to the end, or as far as a failure let it
         failure = _failure(data, part, border)
         return PartBytes(chunk, failure is None, failure)
 
@@ -140,6 +141,11 @@ class _Decompressed:
 
     def read(self, start: int, end: int | None) -> bytes:
         """Bytes [start, end) of the decompressed whole (end None: all there are)."""
+        return b"".join(self.pieces(start, end))
+
+    def pieces(self, start: int, end: int | None) -> list[bytes]:
+        """Bytes [start, end) of the decompressed whole (end None: all there are), as the
+        decompressor's pieces, the first and last cut to fit."""
         if end is None:
             while self.extend_to(self.end + 1):
                 pass
@@ -150,11 +156,11 @@ class _Decompressed:
         last = bisect.bisect_left(self._starts, end)
         pieces = self._pieces[first:last]
         if not pieces:
-            return b""
+            return []
         skip, keep = start - self._starts[first], end - self._starts[last - 1]
         if len(pieces) == 1:
-            return pieces[0][skip:keep]
-        return b"".join([pieces[0][skip:], *pieces[1:-1], pieces[-1][:keep]])
+            return [pieces[0][skip:keep]]
+        return [pieces[0][skip:], *pieces[1:-1], pieces[-1][:keep]]
 
 
 #: How far past a part's first byte its cut is looked for (as for a plain file's slices).

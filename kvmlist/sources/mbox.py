@@ -55,12 +55,14 @@ def iter_raw_messages(
 
 
 def split_mboxrd(
-    data: bytes, *, name: str = "<bytes>", max_mail_bytes: int = MAX_MAIL_BYTES
+    data: bytes | Iterable[bytes], *, name: str = "<bytes>", max_mail_bytes: int = MAX_MAIL_BYTES
 ) -> Iterator[bytes]:
-    """Yield the raw bytes of every mail in data, a slice of an mboxrd starting at a mail,
-    as :func:`iter_raw_messages` gives them (each line is judged on its own, wherever a
-    read ends: worker processes split their share of an archive with this)."""
-    yield from _split_blocks([data], _Budget(name, max_mail_bytes))
+    """Yield the raw bytes of every mail in data, a slice of an mboxrd starting at a mail
+    (bytes, or its consecutive pieces), as :func:`iter_raw_messages` gives them (each line
+    is judged on its own, wherever a piece ends: worker processes split their share of an
+    archive with this)."""
+    blocks = [data] if isinstance(data, bytes) else data
+    yield from _split_blocks(blocks, _Budget(name, max_mail_bytes))
 
 
 def split_mboxrd_range(
