@@ -80,9 +80,10 @@ class _Range(NamedTuple):
 
 
 class _Slice(NamedTuple):
-    """Bytes of a (decompressed) mbox that start at a mail."""
+    """Bytes of a (decompressed) mbox that start at a mail, as the pieces they were read in
+    (not joined: a copy of every slice in this process)."""
 
-    data: bytes
+    data: list[bytes]
     complete: bool
     name: str
 
@@ -419,18 +420,18 @@ def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
                 found = mbox.find_mail_start(data, at_line_start=at_line_start)
             at_line_start = data.endswith(b"\n")
             if found is not None:
-                yield _Slice(b"".join([*pieces, data[: found[1]]]), False, name)
+                yield _Slice([*pieces, data[: found[1]]], False, name)
                 pieces, start = [data[found[0] :]], offset + found[0]
             else:
                 pieces.append(data)
                 if _too_far(offset - start):
-                    yield _Slice(b"".join(pieces), False, name)
+                    yield _Slice(pieces, False, name)
                     raise mbox.no_cut_error(name, start)
             offset += len(data)
     except mbox.READ_ERRORS as error:
-        yield _Slice(b"".join(pieces), False, name)  # the mails before the damage
+        yield _Slice(pieces, False, name)  # the mails before the damage
         raise SourceError(f"{name}: cannot read: {error}") from None
-    yield _Slice(b"".join(pieces), True, name)
+    yield _Slice(pieces, True, name)
 
 
 def _too_far(size: int) -> bool:
