@@ -432,3 +432,24 @@ def test_the_blocks_of_a_real_archive_decompress_to_the_archive() -> None:
             for piece in decompress_block(handle, block):
                 blocks_hash.update(piece)
     assert blocks_hash.digest() == whole.digest()
+
+
+def test_a_worker_lets_go_of_each_piece_of_its_part_once_split(
+    data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a part is tens of MiB on a real archive: it is split as it is decompressed
+    from kvmlist.scale import xz_parts
+
+    monkeypatch.setattr(kvmlist.sources.xz_blocks, "PIECE_BYTES", 1024)
+    path = tmp_path / "m.mbox.xz"
+    path.write_bytes(xz_streams(data, _pieces(data, 2)))
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+        assert blocks is not None
+        whole = xz_parts._Decompressed(handle, tuple(blocks))
+        held = []
+        for piece in whole.stream(0, None):
+            assert piece
+            held.append(sum(len(kept) for kept in whole._pieces))
+    assert max(held) <= 2 * 1024  # the piece being split and the one after it at most
+    assert whole.end == len(data)

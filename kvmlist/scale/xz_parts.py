@@ -34,17 +34,6 @@ class XzPart(NamedTuple):
     name: str
 
 
-class PartBytes(NamedTuple):
-    """What a worker splits: the bytes of a part's mails (the decompressor's pieces, not
-    joined: a part is tens of MiB), whether they end with the part's last mail (else with
-    the line that starts the next part's, or cut short), and the error that ended them
-    early."""
-
-    data: list[bytes]
-    complete: bool
-    error: SourceError | None
-
-
 def parts_of(path: str, chunk: int, name: str) -> list[XzPart] | None:
     """The parts of an .xz file of at least ``chunk`` decompressed bytes each, or None when
     its blocks are not worth reading apart: fewer than two, or one but the last holding
@@ -73,31 +62,60 @@ def _grouped(path: str, blocks: list[XzBlock], chunk: int, name: str) -> Iterato
         start = own
 
 
-def read_part(part: XzPart) -> PartBytes:
-    """Decompress a part and cut it where its mails start and the next part's start."""
+def part_mails(part: XzPart) -> Iterator[bytes]:
+    """The mails of a part, decompressed here, as the sequential read gives them; then the
+    error that ended them early, if any.
+
+    The part is decompressed as it is split, a piece at a time, and each piece is let go once
+    split: from the mail that starts the part (its first cut) to the next part's first block,
+    then on to the mail that starts the next part (the other cut), whose separator line ends
+    the part. A worker so holds a few pieces, not its whole part (24-48 MiB on kvmarm).
+    """
     with open(part.path, "rb") as handle:
         data = _Decompressed(handle, part.blocks)
         start = 0 if part.first else _cut(data, part.blocks[0].position)
         if start is None:  # no mail starts in the part, or damage or a giant mail first
-            return PartBytes([], True, _failure(data, part, part.blocks[0].position))
+            failure = _failure(data, part, part.blocks[0].position)
+            if failure is not None:
+                raise failure
+            return
         last = part.own == len(part.blocks)  # the last part: its mails run to the end
         border = None if last else part.blocks[part.own].position
-        end = None if border is None else _cut(data, border, line_end=True)
+        outcome: list[tuple[bool, SourceError | None]] = []
+        pieces = _part_pieces(data, part, start, border, outcome)
+        held: bytes | None = None  # the last mail is the next part's separator when cut short
+        for mail in mbox.split_mboxrd(pieces, name=part.name):
+            if held is not None:
+                yield held
+            held = mail
+        complete, error = outcome[0]
+        if held is not None and complete:
+            yield held
+        if error is not None:
+            raise error
+
+
+def _part_pieces(
+    data: _Decompressed,
+    part: XzPart,
+    start: int,
+    border: int | None,
+    outcome: list[tuple[bool, SourceError | None]],
+) -> Iterator[bytes]:
+    """The bytes of a part's mails from ``start``, a piece at a time; then ``outcome`` holds
+    whether they end with its last mail (else with the line that starts the next part's, or
+    cut short) and the error that ended them early."""
+    if border is not None:
+        yield from data.stream(start, border)
+        end = _cut(data, border, line_end=True)
+        start = max(start, border)  # the part's first mail may start after its own blocks
         if end is not None:
-            return PartBytes(data.pieces(start, end), False, None)
-        chunk = data.pieces(start, None)  # to the end, or as far as a failure let it
-        failure = _failure(data, part, border)
-        return PartBytes(chunk, failure is None, failure)
-
-
-def part_mails(part: XzPart) -> Iterator[bytes]:
-    """The mails of a part, decompressed here, as the sequential read gives them; then the
-    error that ended them early, if any."""
-    data, complete, error = read_part(part)
-    mails = mbox.split_mboxrd(data, name=part.name)
-    yield from mails if complete else mbox.all_but_last(mails)
-    if error is not None:
-        raise error
+            yield from data.stream(start, end)
+            outcome.append((False, None))
+            return
+    yield from data.stream(start, None)  # to the end, or as far as a failure let it
+    failure = _failure(data, part, border)
+    outcome.append((failure is None, failure))
 
 
 def _failure(data: _Decompressed, part: XzPart, after: int | None) -> SourceError | None:
@@ -139,28 +157,37 @@ class _Decompressed:
             self.end += len(piece)
         return self.end >= position
 
-    def read(self, start: int, end: int | None) -> bytes:
-        """Bytes [start, end) of the decompressed whole (end None: all there are)."""
-        return b"".join(self.pieces(start, end))
-
-    def pieces(self, start: int, end: int | None) -> list[bytes]:
-        """Bytes [start, end) of the decompressed whole (end None: all there are), as the
-        decompressor's pieces, the first and last cut to fit."""
-        if end is None:
-            while self.extend_to(self.end + 1):
-                pass
-            end = self.end
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) of the decompressed whole (fewer when there are fewer)."""
         self.extend_to(end)
         end = min(end, self.end)
         first = bisect.bisect_right(self._starts, start) - 1
         last = bisect.bisect_left(self._starts, end)
         pieces = self._pieces[first:last]
         if not pieces:
-            return []
+            return b""
         skip, keep = start - self._starts[first], end - self._starts[last - 1]
         if len(pieces) == 1:
-            return [pieces[0][skip:keep]]
-        return [pieces[0][skip:], *pieces[1:-1], pieces[-1][:keep]]
+            return pieces[0][skip:keep]
+        return b"".join([pieces[0][skip:], *pieces[1:-1], pieces[-1][:keep]])
+
+    def stream(self, start: int, stop: int | None) -> Iterator[bytes]:
+        """Bytes [start, stop) of the decompressed whole (stop None: all there are), a piece
+        at a time, decompressed as they are asked for; a piece given whole is let go (no
+        later read may start before its end)."""
+        position = start
+        while stop is None or position < stop:
+            if not self.extend_to(position + 1):
+                return
+            at = bisect.bisect_right(self._starts, position) - 1
+            piece, begin = self._pieces[at], self._starts[at]
+            end = len(piece) if stop is None else min(len(piece), stop - begin)
+            if position == begin and end == len(piece):
+                self._pieces[at] = b""  # let go: given whole
+                yield piece
+            else:
+                yield piece[position - begin : end]
+            position = begin + end
 
 
 #: How far past a part's first byte its cut is looked for (as for a plain file's slices).
