@@ -82,15 +82,10 @@ def part_mails(part: XzPart) -> Iterator[bytes]:
         last = part.own == len(part.blocks)  # the last part: its mails run to the end
         border = None if last else part.blocks[part.own].position
         outcome: list[tuple[bool, SourceError | None]] = []
-        pieces = _part_pieces(data, part, start, border, outcome)
-        held: bytes | None = None  # the last mail is the next part's separator when cut short
-        for mail in mbox.split_mboxrd(pieces, name=part.name):
-            if held is not None:
-                yield held
-            held = mail
-        complete, error = outcome[0]
-        if held is not None and complete:
-            yield held
+        mails = mbox.split_mboxrd(_part_pieces(data, part, start, border, outcome), name=part.name)
+        # the last mail is the next part's separator line, unless the part ran to the end
+        yield from mbox.all_but_last(mails, keep_last=lambda: outcome[0][0])
+        error = outcome[0][1]
         if error is not None:
             raise error
 

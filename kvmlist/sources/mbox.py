@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
@@ -95,10 +95,14 @@ def split_mboxrd_range(
     yield from _split_blocks(blocks(), _Budget(name, max_mail_bytes))
 
 
-def all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:
+def all_but_last(
+    mails: Iterator[bytes], keep_last: Callable[[], bool] | None = None
+) -> Iterator[bytes]:
     """The mails but the last: a slice cut by :func:`find_mail_start` ends with the line
     that starts the next slice's first mail. When splitting fails, the mail before the
-    failure is still given (it is whole: the splitter failed on the one after it)."""
+    failure is still given (it is whole: the splitter failed on the one after it).
+    ``keep_last``, asked once the mails have run out, may say the last one is whole too
+    (the slice turned out to end with the mbox)."""
     previous: bytes | None = None
     try:
         for mail in mails:
@@ -109,6 +113,8 @@ def all_but_last(mails: Iterator[bytes]) -> Iterator[bytes]:
         if previous is not None:
             yield previous
         raise
+    if previous is not None and keep_last is not None and keep_last():
+        yield previous
 
 
 def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | None:
