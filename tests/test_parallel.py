@@ -303,6 +303,42 @@ def test_a_range_whose_file_is_gone_is_a_source_error_naming_it(tmp_path: Path) 
         list(kvmlist.scale.workers._job_mails(jobs[0]))
 
 
+def test_models_travel_back_without_the_raw_bytes_the_parent_splits_again(large: Path) -> None:
+    import pickle
+
+    job = _job_of_most_mails(large)
+    light, error = kvmlist.scale.workers._parse_light(job, False)
+    raws = list(kvmlist.scale.workers._job_mails(job))
+    assert error is None and len(light) == len(raws) > 1
+    travelling = pickle.dumps(light)
+    assert not any(raw in travelling for raw in raws)
+    back = kvmlist.scale.workers._with_raw(job, pickle.loads(pickle.dumps(light)))
+    assert back == list(kvmlist.sources.reader.parse_raw(raws))
+
+
+def _job_of_most_mails(path: Path) -> Any:
+    jobs = kvmlist.scale.workers._jobs(path)
+    return max(jobs, key=lambda job: len(list(kvmlist.scale.workers._job_mails(job))))
+
+
+@pytest.mark.parametrize("change", ["longer", "shorter"])
+def test_a_file_rewritten_while_the_workers_read_it_is_a_source_error(
+    tmp_path: Path, change: str
+) -> None:
+    path = tmp_path / "m.mbox"
+    path.write_bytes(mbox(*generated_mails(40)))
+    job = _job_of_most_mails(path)
+    light, _ = kvmlist.scale.workers._parse_light(job, False)
+    data = path.read_bytes()
+    if change == "longer":  # a mail of the job grows: the mails no longer line up
+        second = list(kvmlist.scale.workers._job_mails(job))[1]
+        path.write_bytes(data.replace(second, second.replace(b"\n\n", b"\nX-Added: 1\n\n", 1)))
+    else:  # the file lost its end: fewer mails than the worker read
+        path.write_bytes(data[: job.start + len(light[0][0].raw) + 200])
+    with pytest.raises(kvmlist.SourceError, match=r"m\.mbox: changed while it was read"):
+        kvmlist.scale.workers._with_raw(job, light)
+
+
 def test_the_progress_hook_counts_the_mails_the_workers_hand_back(raws: list[bytes]) -> None:
     handed: list[object] = []
 

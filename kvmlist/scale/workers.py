@@ -12,8 +12,9 @@ is not read by the parent either: it lists the mails with ``git log`` and each w
 a batch of them with a ``git cat-file`` of its own. Mails given one by one (an
 iterable of raw bytes: Maildir, a list) go to the workers in batches.
 
-Handing parsed models back to the parent costs it about a fifth of the parsing (unpickling
-~20 objects per mail), so for counting, workers return a small *projection* of each mail
+Parsed models come back without their raw bytes where the parent can split the job again
+(:func:`parse_in_workers`); still, unpickling them costs the parent about a tenth of the
+parsing, and re-splitting as much again, so for counting, workers return a small *projection* of each mail
 instead — a tuple the parent aggregates (for a DataFrame, :func:`dataframe_in_workers`: its
 rows). :func:`count_by_field_in_workers` does that and
 gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.count_by_field`.
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from kvmlist.sources.public_inbox import Arrival, Epoch, InboxSelection
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: An mboxrd (path, ``-`` or binary file; .gz/.xz/.bz2 too), a Maildir or public-inbox path,
 #: a selection of an inbox, or raw mails.
@@ -99,8 +101,23 @@ _Job = _Range | _Slice | XzPart | _InboxBatch | list[bytes]
 
 
 def parse_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Iterator[Message]:
-    """Yield a Message per mail, parsed in ``workers`` processes, in input order."""
-    return map_in_workers(raws, workers, _identity, strict=strict)
+    """Yield a Message per mail, parsed in ``workers`` processes, in input order.
+
+    The raw bytes are most of what a model weighs: where this process holds a job's mails
+    or can read them again (a byte range of a plain file, decompressed slices, a batch of
+    raw mails), the workers hand back the models without them and this process splits the
+    job again (the I/O floor) and puts each mail's raw bytes back into its model.
+    """
+    from kvmlist.sources.reader import parse_raw
+
+    if workers <= 1:
+        yield from parse_raw(_mails(raws), strict=strict)
+        return
+    jobs = _jobs(raws)
+    try:
+        yield from _in_order(jobs, workers, partial(_parse_light, strict=strict), _with_raw)
+    finally:
+        jobs.close()  # closes the source
 
 
 def map_in_workers(
@@ -456,18 +473,26 @@ def _batches(raws: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield batch
 
 
+def _as_is(job: _Job, results: list[Any]) -> list[Any]:
+    return results
+
+
 def _in_order(
-    jobs: Iterator[_Job], workers: int, work: Callable[[_Job], tuple[list[T], Exception | None]]
+    jobs: Iterator[_Job],
+    workers: int,
+    work: Callable[[_Job], tuple[list[R], Exception | None]],
+    finish: Callable[[_Job, list[R]], list[T]] = _as_is,
 ) -> Iterator[T]:
     """Run ``work`` on the jobs in a pool, at most workers * IN_FLIGHT at a time; yield the
-    results in order, and the error that stopped a job after the results before it."""
+    results in order (each job's passed through ``finish`` here, given), and the error
+    that stopped a job after the results before it."""
     from concurrent.futures import ProcessPoolExecutor  # loaded when workers really start
 
     context = _context()
     if context is not None:  # forked workers inherit what is built here
         _warm_up()
     pool = ProcessPoolExecutor(workers, mp_context=context)
-    pending: deque[Future[tuple[list[T], Exception | None]]] = deque()
+    pending: deque[tuple[_Job, Future[tuple[list[R], Exception | None]]]] = deque()
     failure: Exception | None = None
     try:
         while failure is None:
@@ -478,20 +503,24 @@ def _in_order(
             except Exception as error:  # raised once the jobs before it are handed back
                 failure = error
                 break
-            pending.append(pool.submit(work, job))
+            pending.append((job, pool.submit(work, job)))
             if len(pending) >= workers * IN_FLIGHT:
-                yield from _results(pending.popleft())
+                yield from _results(*pending.popleft(), finish)
         while pending:
-            yield from _results(pending.popleft())
+            yield from _results(*pending.popleft(), finish)
         if failure is not None:
             raise failure
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _results(future: Future[tuple[list[T], Exception | None]]) -> Iterator[T]:
+def _results(
+    job: _Job,
+    future: Future[tuple[list[R], Exception | None]],
+    finish: Callable[[_Job, list[R]], list[T]],
+) -> Iterator[T]:
     results, error = future.result()
-    yield from results
+    yield from finish(job, results)
     if error is not None:
         raise error
 
@@ -539,6 +568,52 @@ def _work(
     except Exception as error:  # handed back with the results before it, raised in order
         return results, error
     return results, None
+
+
+def _parse_light(job: _Job, strict: bool) -> tuple[list[_Light], Exception | None]:
+    """Return the models of a job's mails, and the error that stopped it. Where the parent
+    can split the job again (_splits_again), each model goes without its raw bytes, with
+    their length: _with_raw puts them back."""
+    messages, error = _work(job, _identity, strict)
+    if not _splits_again(job):
+        return [(message, -1) for message in messages], error
+    light = []
+    for message in messages:  # the model goes no further than the pickle
+        light.append((message, len(message.raw)))
+        message.__dict__["raw"] = b""
+    return light, error
+
+
+#: A model from a worker, and the length of the raw bytes it went without (-1: none).
+_Light = tuple[Message, int]
+
+
+def _splits_again(job: _Job) -> bool:
+    """Whether the parent holds a job's mails or can read them again at the I/O floor: not
+    those a worker decompressed or read from git itself."""
+    return not isinstance(job, (XzPart, _InboxBatch))
+
+
+def _with_raw(job: _Job, light: list[_Light]) -> list[Message]:
+    """The models _parse_light handed back, with the raw bytes it left out put back from
+    the job split again here."""
+    if not _splits_again(job):
+        return [message for message, _ in light]
+    messages = []
+    for (message, length), raw in zip(light, _job_mails(job)):
+        if len(raw) != length:
+            raise SourceError(f"{_job_name(job)}: changed while it was read")
+        message.__dict__["raw"] = raw
+        messages.append(message)
+    if len(messages) < len(light):
+        raise SourceError(f"{_job_name(job)}: changed while it was read")
+    return messages
+
+
+def _job_name(job: _Job) -> str:
+    if isinstance(job, _Range):
+        return job.path
+    return job.name if isinstance(job, _Slice) else "<mails>"
 
 
 def _summarise(
