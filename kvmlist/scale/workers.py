@@ -14,9 +14,9 @@ iterable of raw bytes: Maildir, a list) go to the workers in batches.
 
 Parsed models come back without their raw bytes where the parent can split the job again
 (:func:`parse_in_workers`); still, unpickling them costs the parent about a tenth of the
-parsing, and re-splitting as much again, so for counting, workers return a small *projection* of each mail
-instead — a tuple the parent aggregates (for a DataFrame, :func:`dataframe_in_workers`: its
-rows). :func:`count_by_field_in_workers` does that and
+parsing, and re-splitting as much again, so for counting, workers return a small
+*projection* of each mail instead — a tuple the parent aggregates (for a DataFrame,
+:func:`dataframe_in_workers`: its rows). :func:`count_by_field_in_workers` does that and
 gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.count_by_field`.
 :func:`summaries_in_workers` goes further: a worker hands back one summary of its whole job
 (the report: its facts folded by ``facts_of``, as on Dask).
@@ -600,7 +600,8 @@ def _with_raw(job: _Job, light: list[_Light]) -> list[Message]:
     if not _splits_again(job):
         return [message for message, _ in light]
     messages = []
-    for (message, length), raw in zip(light, _job_mails(job)):
+    # light may be the shorter: a job stopped by an error hands back the mails before it
+    for (message, length), raw in zip(light, _job_mails(job), strict=False):
         if len(raw) != length:
             raise SourceError(f"{_job_name(job)}: changed while it was read")
         message.__dict__["raw"] = raw
