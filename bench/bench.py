@@ -209,6 +209,7 @@ def parallel_runs(path: Path, repeat: int) -> dict[str, dict[str, float]]:
                         seconds=seconds,
                         parent_cpu=time.process_time() - parent,
                         workers_cpu=children,
+                        workers_faults=after.ru_minflt - before.ru_minflt,
                     )
         if len(outputs) != 1:
             raise AssertionError(f"{job}: 2 workers gave other results than 1")
@@ -360,9 +361,9 @@ def in_parallel_subprocess(path: Path, repeat: int) -> dict[str, dict[str, float
 def parallel_table(parallel: dict[str, dict[str, dict[str, float]]]) -> str:
     """Return the 1-vs-2-workers table: best wall time of each, CPU seconds, the ratio."""
     lines = [
-        "| job | input | workers | mails/s | wall s | parent CPU s | workers CPU s | 2 / 1 "
-        "| load |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| job | input | workers | mails/s | wall s | parent CPU s | workers CPU s "
+        "| workers' page faults | 2 / 1 | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in parallel.items():
         mails = figures["mails"]["count"]
@@ -373,7 +374,7 @@ def parallel_table(parallel: dict[str, dict[str, dict[str, float]]]) -> str:
                 lines.append(
                     f"| {label} | {name} | {workers} | {mails / run['seconds']:,.0f} | "
                     f"{run['seconds']:.2f} | {run['parent_cpu']:.2f} | {run['workers_cpu']:.2f} "
-                    f"| {ratio} | {run['load']:.1f} |"
+                    f"| {run.get('workers_faults', 0):,.0f} | {ratio} | {run['load']:.1f} |"
                 )
     return "\n".join(lines)
 
