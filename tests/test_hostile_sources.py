@@ -295,7 +295,7 @@ def test_a_blob_over_the_limit_ends_the_mails_after_the_run_before_it(tmp_path: 
 def test_a_run_holds_at_most_its_bytes_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Runs are read whole: their size is bounded, not the chunk of up to 256 mails."""
+    """Runs are read whole: their size is bounded, not the round trip of hundreds of mails."""
     import kvmlist.sources.public_inbox as public_inbox
 
     raws = [mail(body=f"mail {n}\n" + "y" * 20_000 + "\n") for n in range(64)]
@@ -343,3 +343,44 @@ def test_git_is_asked_for_each_run_newest_first(
     assert [len(c) // 2 for c in infos] == [1, 2, 4, 8, 16, 9]
     for info, content in zip(infos, contents, strict=True):
         assert content[1::2] == info[1::2][::-1]  # newest first within the (one) run
+
+
+def test_round_trips_to_git_are_cut_to_what_its_pipe_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each round trip's commands must fit in the pipe to git (else writing them could wait
+    on git, which waits on us to read its answers); the mails still come out, in order."""
+    import kvmlist.sources.public_inbox as public_inbox
+
+    raws = [mail(body=f"mail {n}\n") for n in range(40)]
+    inbox = _inbox(tmp_path / "inbox", *raws)
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    shim.write_text(ASKED_GIT)
+    shim.chmod(0o755)
+    asked = tmp_path / "asked"
+    monkeypatch.setenv("KVMLIST_TEST_GIT", str(shutil.which("git")))
+    monkeypatch.setenv("KVMLIST_TEST_ASKED", str(asked))
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(public_inbox, "_mails_per_trip", lambda cat: 5)
+    assert [m.raw for m in iter_archive(inbox)] == raws
+    rounds = [r.split() for r in asked.read_text().split("flush\n") if r]
+    assert max(len(r) // 2 for r in rounds) == 5
+    assert sum(len(r) // 2 for r in rounds[0::2]) == 40  # sizes asked of every mail once
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_git_may_write_a_quarter_mebibyte_run_ahead_of_us(tmp_path: Path) -> None:
+    """git inflates the next run of mails while we parse the last: its pipe holds a run."""
+    import fcntl
+
+    import kvmlist.sources.public_inbox as public_inbox
+
+    cap = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    if cap < public_inbox.PIPE_BYTES:
+        pytest.skip(f"this system caps pipes at {cap:,} bytes (fs.pipe-max-size)")
+    inbox = _inbox(tmp_path / "inbox", mail())
+    with public_inbox._cat_file(public_inbox.find_epochs(inbox)[0]) as cat:
+        assert cat.stdout is not None
+        held = fcntl.fcntl(cat.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    assert held >= public_inbox.PIPE_BYTES >= 4 * public_inbox.GROUP_BYTES
