@@ -323,11 +323,8 @@ exec "$KVMLIST_TEST_GIT" "$@"
 """
 
 
-def test_git_is_asked_for_each_run_newest_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    raws = [mail(body=f"mail {n}\n") for n in range(40)]
-    inbox = _inbox(tmp_path / "inbox", *raws)
+def _asking_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put ASKED_GIT first on PATH; return the file it writes what cat-file is asked to."""
     shim = tmp_path / "bin" / "git"
     shim.parent.mkdir()
     shim.write_text(ASKED_GIT)
@@ -336,6 +333,15 @@ def test_git_is_asked_for_each_run_newest_first(
     monkeypatch.setenv("KVMLIST_TEST_GIT", str(shutil.which("git")))
     monkeypatch.setenv("KVMLIST_TEST_ASKED", str(asked))
     monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    return asked
+
+
+def test_git_is_asked_for_each_run_newest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raws = [mail(body=f"mail {n}\n") for n in range(40)]
+    inbox = _inbox(tmp_path / "inbox", *raws)
+    asked = _asking_git(tmp_path, monkeypatch)
     assert [m.raw for m in iter_archive(inbox)] == raws
     rounds = asked.read_text().split("flush\n")
     infos = [r.split() for r in rounds[0::2] if r]  # each chunk: sizes, oldest first
@@ -354,14 +360,7 @@ def test_round_trips_to_git_are_cut_to_what_its_pipe_holds(
 
     raws = [mail(body=f"mail {n}\n") for n in range(40)]
     inbox = _inbox(tmp_path / "inbox", *raws)
-    shim = tmp_path / "bin" / "git"
-    shim.parent.mkdir()
-    shim.write_text(ASKED_GIT)
-    shim.chmod(0o755)
-    asked = tmp_path / "asked"
-    monkeypatch.setenv("KVMLIST_TEST_GIT", str(shutil.which("git")))
-    monkeypatch.setenv("KVMLIST_TEST_ASKED", str(asked))
-    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    asked = _asking_git(tmp_path, monkeypatch)
     monkeypatch.setattr(public_inbox, "_mails_per_trip", lambda cat: 5)
     assert [m.raw for m in iter_archive(inbox)] == raws
     rounds = [r.split() for r in asked.read_text().split("flush\n") if r]
