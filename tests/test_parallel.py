@@ -339,6 +339,13 @@ def test_a_file_rewritten_while_the_workers_read_it_is_a_source_error(
         kvmlist.scale.workers._with_raw(job, light)
 
 
+def test_workers_run_on_a_python_built_without_ctypes(
+    raws: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # import ctypes raises ImportError
+    assert list(parse_in_workers(raws, 2)) == list(kvmlist.sources.reader.parse_raw(raws))
+
+
 def test_the_progress_hook_counts_the_mails_the_workers_hand_back(raws: list[bytes]) -> None:
     handed: list[object] = []
 

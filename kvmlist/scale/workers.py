@@ -24,6 +24,7 @@ gives exactly the counts of the sequential :func:`kvmlist.analysis.aggregate.cou
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import os
@@ -553,7 +554,8 @@ def _warm_up() -> None:
 
     for _ in parse_raw(WARM_UP_MAILS):
         pass
-    importlib.import_module("ctypes")
+    with contextlib.suppress(ImportError):  # a Python built without ctypes
+        importlib.import_module("ctypes")
 
 
 # --- the workers ---------------------------------------------------------------------------------
@@ -575,11 +577,11 @@ def _keep_freed_memory() -> None:
     """
     if not sys.platform.startswith("linux"):
         return
-    import ctypes
-
     try:
+        import ctypes
+
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # no mallopt in this C library
+    except (ImportError, OSError, AttributeError):  # no ctypes, or no mallopt in this libc
         return
     mallopt(M_TRIM_THRESHOLD, KEEP_FREED)
     mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
