@@ -102,6 +102,10 @@ UTC = timezone.utc
         ("Thu, 04 Dec 25 10:09:59 +0000", datetime(2025, 12, 4, 10, 9, 59, tzinfo=UTC)),
         ("Thu, 4 Dec 2025 10:09:59 +0100 (CET)", datetime(2025, 12, 4, 9, 9, 59, tzinfo=UTC)),
         ("2025-12-04 10:09:59 +0200", datetime(2025, 12, 4, 8, 9, 59, tzinfo=UTC)),
+        # a leap second (RFC 5322 allows :60; a datetime has none): the second before it
+        ("Sat, 31 Dec 2016 23:59:60 +0000", datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)),
+        ("Sat, 31 Dec 2016 23:59:60 GMT", datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)),
+        ("2016-12-31T23:59:60Z", datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)),
     ],
 )
 def test_dates_in_real_world_forms_become_utc(value: str, expected: datetime) -> None:

@@ -82,7 +82,7 @@ def _from_fields(fields: tuple[str, ...]) -> datetime | None:
     day, month, year, hour, minute, second, sign, zone_h, zone_m = fields
     try:
         local = datetime(
-            int(year), MONTHS[month], int(day), int(hour), int(minute), int(second),
+            int(year), MONTHS[month], int(day), int(hour), int(minute), _second(int(second)),
             tzinfo=timezone.utc,
         )  # fmt: skip
     except ValueError:
@@ -96,6 +96,12 @@ def _from_fields(fields: tuple[str, ...]) -> datetime | None:
         return None
 
 
+def _second(second: int) -> int:
+    """A leap second (``23:59:60``, which RFC 5322 allows and a datetime cannot hold) is
+    read as the second before it; any other second is itself."""
+    return 59 if second == 60 else second
+
+
 def _rfc2822_stdlib(text: str) -> datetime | None:
     """Any other RFC 2822-like form, as the stdlib's lenient parser reads it."""
     import email.utils  # imported on the first date of another form
@@ -107,7 +113,7 @@ def _rfc2822_stdlib(text: str) -> datetime | None:
     if fields is None:
         return None
     try:
-        naive = datetime(*fields[:6])
+        naive = datetime(*fields[:5], _second(fields[5]))
     except (ValueError, OverflowError, TypeError):
         return None
     offset = fields[9] or 0  # "-0000" and unknown zones mean UTC, as RFC 5322 says
@@ -124,6 +130,7 @@ def _iso(text: str) -> datetime | None:
     day, clock, zone = match.groups()
     if clock.count(":") == 1:
         clock += ":00"
+    clock = f"{clock[:6]}{_second(int(clock[6:])):02d}"
     zone = "+00:00" if zone in (None, "Z") else zone
     try:
         return datetime.fromisoformat(f"{day}T{clock}{zone}").astimezone(timezone.utc)
