@@ -8,8 +8,9 @@ from typing import Any
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Series
 
-# body lines that mboxrd quotes: From , >From , >>From ...
-RE_FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
+# body lines that mboxrd quotes: From , >From , >>From ...   (in b"\n" + raw: a pattern that
+# opens with a newline is found by a fast scan, one that opens with "^" tried everywhere)
+RE_FROM_LINE = re.compile(rb"\n(>*From )")
 SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
 
 
@@ -23,7 +24,9 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     out = bytearray()
     for patch in mails:
         raw = patch.raw.replace(b"\r\n", b"\n")
-        out += SEPARATOR + RE_FROM_LINE.sub(rb">\1", raw)
+        if b"From " in raw:
+            raw = RE_FROM_LINE.sub(rb"\n>\1", b"\n" + raw)[1:]
+        out += SEPARATOR + raw
         if not raw.endswith(b"\n"):
             out += b"\n"
         out += b"\n"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 # change-id: 20260210-dirty-ring-size-2c5d9a
-RE_CHANGE_ID = re.compile(r"^change-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+RE_CHANGE_ID = re.compile(r"\nchange-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
 # "v1: <link>" | "- Link to v1: ...\n<link>" | "[2] <link> (v2)" | "previous version: <link>"
 RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
 # a line about other work: "based on", "depends on", "on top of" (its links name no version)
@@ -30,7 +30,7 @@ COVERED_LINES = 30
 
 def change_ids(text: str) -> list[str]:
     """Return the b4 ``change-id:`` values in text, in order."""
-    return RE_CHANGE_ID.findall(text)
+    return RE_CHANGE_ID.findall("\n" + text)  # "\n" first: see parse.mime.RE_UNSTUFFED
 
 
 def message_id_in_url(url: str) -> str | None:

@@ -41,8 +41,9 @@ from kvmlist.parse.subject import SubjectInfo, parse_subject
 
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
-# -----Original Message-----      (Outlook's header above the mail it answers, unquoted)
-RE_ORIGINAL_MESSAGE = re.compile(r"^-{3,} ?Original Message ?-{3,}", re.MULTILINE | re.IGNORECASE)
+# -----Original Message-----      (Outlook's header above the mail it answers, unquoted;
+# looked for in "\n" + text: see mime.RE_UNSTUFFED)
+RE_ORIGINAL_MESSAGE = re.compile(r"\n-{3,} ?Original Message ?-{3,}", re.IGNORECASE)
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
@@ -418,14 +419,14 @@ def _opens_with_a_quote(body: str) -> bool:
     """True when a mail's text opens with a quoted line or Outlook's "Original Message"
     block: an answer even when its mailer threaded it to nothing."""
     opening = body.lstrip()
-    return opening.startswith(">") or RE_ORIGINAL_MESSAGE.match(opening) is not None
+    return opening.startswith(">") or RE_ORIGINAL_MESSAGE.match("\n" + opening) is not None
 
 
 def _answers(info: SubjectInfo, body: str) -> bool:
     """True when a threaded mail without a diff under a patch subject answers another mail:
     it holds Outlook's "Original Message" block, or it quotes (``>`` lines) and is no cover
     letter with a diffstat (covers quote too)."""
-    if RE_ORIGINAL_MESSAGE.search(body) is not None:
+    if RE_ORIGINAL_MESSAGE.search("\n" + body) is not None:
         return True
     quotes = body.startswith(">") or "\n>" in body
     return quotes and (info.index != 0 or not split_body(body).diffstat)

