@@ -597,8 +597,12 @@ worker decompresses a run of blocks itself and finds the mails that start and en
 (kvmlist/scale/xz_parts.py), so the parent's CPU for the .xz rows is ~0.1-0.4 s where it
 was ~2.1 s (all of the decompression). Other compressed files (one block, gzip, bzip2) are
 still decompressed by the parent, which sends each slice as one bytes object. Parsed models
-cost the parent ~0.55 s of unpickling and the workers ~0.6 s of pickling on top of the
-parse, hence projections (tuples) for counting."""
+come back without their raw bytes where this process can split the job again (a plain file,
+its own decompressed slices, raw mails): on kvmarm.mbox that is ~0.1 s of unpickling and
+~0.2 s of splitting again here, ~0.15 s of pickling in the workers; the .xz parts' models
+carry their bytes. Hence projections (tuples) for counting. Each worker keeps the memory a
+job frees for the next (glibc's trim threshold, set in the workers only): without it every
+4 MiB slice took ~600 page faults again."""
 
 
 def render(
