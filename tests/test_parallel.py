@@ -339,6 +339,25 @@ def test_a_file_rewritten_while_the_workers_read_it_is_a_source_error(
         kvmlist.scale.workers._with_raw(job, light)
 
 
+def test_a_file_appended_to_while_the_workers_read_it_gives_the_mails_it_had(
+    tmp_path: Path,
+) -> None:
+    """A mailer may deliver into the mbox as it is read: the mails come out as the file was
+    when it was cut into jobs, from the workers and from the parent splitting it again."""
+    path = tmp_path / "m.mbox"
+    path.write_bytes(mbox(*generated_mails(40)))
+    before = list(kvmlist.read_mbox(path))
+    jobs = list(kvmlist.scale.workers._jobs(path))
+    with path.open("ab") as delivery:  # a new mail, its first half written so far
+        delivery.write(b"From new@example.org Tue Mar  3 10:00:00 2026\nSubject: [PATCH] x\n")
+    back = []
+    for job in jobs:
+        light, error = kvmlist.scale.workers._parse_light(job, False)
+        assert error is None
+        back.extend(kvmlist.scale.workers._with_raw(job, light))
+    assert back == before
+
+
 def test_workers_run_on_a_python_built_without_ctypes(
     raws: list[bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:

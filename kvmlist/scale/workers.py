@@ -408,7 +408,11 @@ def _ranges(path: str, stream: BinaryIO, name: str) -> Iterator[_Range]:
         stream.seek(index * block - 1)
         window = stream.read(min(block, PEEK_BYTES) + 1)
         if len(window) <= 1:
-            yield _Range(path, start, -1, True)
+            # the last slice ends where the file ends now: what a mailer adds as the workers
+            # read is left out by them and by this process alike (parse_in_workers reads
+            # the slice again)
+            end = max(start, stream.seek(0, io.SEEK_END))
+            yield _Range(path, start, end, True)
             return
         found = mbox.find_mail_start(window[1:], at_line_start=window[:1] == b"\n")
         if found is None and len(window) > PEEK_BYTES:  # the rest of the read block
