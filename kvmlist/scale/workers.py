@@ -508,7 +508,10 @@ def _in_order(
             except Exception as error:  # raised once the jobs before it are handed back
                 failure = error
                 break
-            pending.append((job, pool.submit(work, job)))
+            future = pool.submit(work, job)
+            # a job (a decompressed slice may weigh 4 MiB) is held only for a finish that
+            # reads it again, not until the results of the jobs before it come back
+            pending.append((job if finish is not _as_is else [], future))
             if len(pending) >= workers * IN_FLIGHT:
                 yield from _results(*pending.popleft(), finish)
         while pending:
