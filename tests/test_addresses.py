@@ -71,3 +71,49 @@ def test_odd_but_valid_addresses_are_left_to_email_validator() -> None:
 
 def test_the_special_use_domains_are_email_validators() -> None:
     assert set(SPECIAL_USE_DOMAINS) == set(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+# --- To/Cc lists: the usual form is read without the stdlib, as the stdlib reads it ---------
+
+NAME_WORDS = st.text(alphabet="abcXYZé'.&-_ 0", min_size=1, max_size=8)
+LOCAL = st.from_regex(r"[a-z0-9+_-]{1,6}(\.[a-z0-9+_-]{1,6})?", fullmatch=True)
+DOMAIN = st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z]{2,4}){1,2}", fullmatch=True)
+
+
+@st.composite
+def usual_entries(draw: st.DrawFn) -> str:
+    address = f"{draw(LOCAL)}@{draw(DOMAIN)}"
+    form = draw(st.sampled_from(["bare", "angle", "named", "spaced"]))
+    if form == "bare":
+        return address
+    if form == "angle":
+        return f"<{address}>"
+    name = " ".join(draw(st.lists(NAME_WORDS, min_size=1, max_size=3)))
+    return f"{name}  <{address}>  " if form == "spaced" else f"{name} <{address}>"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(usual_entries(), max_size=8), st.sampled_from([", ", ",", " ,\t", ",\n "]))
+def test_a_usual_address_list_reads_as_the_stdlib_reads_it(entries: list[str], comma: str) -> None:
+    from kvmlist.parse import addresses
+
+    text = comma.join(entries)
+    assert addresses._usual_list(text) == addresses._stdlib_list(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Doe, Jane" <jane@example.org>',  # a quoted comma
+        "jane@example.org (Jane Doe)",  # a comment
+        "kvm: a@example.org, b@example.org;",  # a group
+        "Jane Doe jane@example.org",  # no angle brackets
+        "<@relay.example.org:jane@example.org>",  # a route
+        "Jane <jane@example.org> <john@example.org>",
+    ],
+)
+def test_other_address_lists_are_left_to_the_stdlib(text: str) -> None:
+    from kvmlist.parse import addresses
+
+    assert addresses._usual_list(text) is None
+    assert addresses.parse_address_list(text) == addresses._stdlib_list(text)

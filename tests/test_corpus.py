@@ -63,3 +63,24 @@ def test_report_renders_over_the_whole_corpus(kvmarm: Corpus) -> None:
     text = kvmlist.render_report(kvmarm.messages[:2000])
     assert text.startswith("From 20")
     assert "Top 15 contributors" in text
+
+
+@pytest.mark.parametrize("name", ["kvmarm", "intel-wired-lan-2025", "kasan-dev-2025"])
+def test_every_to_and_cc_list_reads_as_the_stdlib_reads_it(
+    corpus: Callable[[str], Corpus], name: str
+) -> None:
+    from kvmlist.parse import addresses
+    from kvmlist.parse.headers import decode_words, scan_headers, split_raw
+    from kvmlist.parse.mime import normalise_newlines
+
+    usual = 0
+    for message in corpus(name).messages:
+        block, _ = split_raw(normalise_newlines(message.raw))
+        fields = scan_headers(block, [], frozenset({"to", "cc"}))
+        for value in (*fields.get_all("to"), *fields.get_all("cc")):
+            text = decode_words(value, [])
+            found = addresses._usual_list(text)
+            if found is not None:
+                usual += 1
+                assert found == addresses._stdlib_list(text), text
+    assert usual > 0

@@ -27,6 +27,12 @@ RE_PLAIN_ADDRESS = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
+# "Jane Doe" <jane@x> | (a comment) | kvm: a@x, b@y; | <@relay:a@x>   (what _usual_list leaves)
+RE_LIST_SPECIALS = re.compile(r'["()\\:;\[\]]')
+# Jane Doe <jane@example.org>   |   <jane@example.org>   |   jane@example.org   (one list entry)
+RE_LIST_ENTRY = re.compile(r"\s*(?:([^<>@]*?)\s*<([^<>\s@]+@[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+))\s*")
+#: To/Cc lists up to this long are read once per process (parse_address_list).
+CACHED_LIST_CHARS = 2048
 #: Domains email-validator refuses for mail (RFC 6761 special-use names and ``arpa``).
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
 
@@ -55,7 +61,46 @@ def parse_address(text: str) -> Person | None:
 
 
 def parse_address_list(text: str) -> tuple[Person, ...]:
-    """Return every person of a To/Cc-style list, skipping entries without an address."""
+    """Return every person of a To/Cc-style list, skipping entries without an address.
+
+    A series' patches repeat their To and Cc lists: lists up to CACHED_LIST_CHARS long are
+    read once (the result is immutable, so mails share it). A list in the usual form is
+    read by two patterns (:func:`_usual_list`), others by the stdlib's parser, which took
+    ~110 µs a list on the shared corpora.
+    """
+    if len(text) <= CACHED_LIST_CHARS:
+        return _cached_list(text)
+    return _any_list(text)
+
+
+def _any_list(text: str) -> tuple[Person, ...]:
+    usual = _usual_list(text)
+    return usual if usual is not None else _stdlib_list(text)
+
+
+_cached_list = functools.lru_cache(maxsize=4096)(_any_list)
+
+
+def _usual_list(text: str) -> tuple[Person, ...] | None:
+    """The people of a list whose every entry is ``Name <addr>``, ``<addr>`` or ``addr``
+    (no quotes, comments, groups or routes), as :func:`_stdlib_list` reads it; None for a
+    list in any other form (tests hold the two equal, on every list of the shared corpora)."""
+    if RE_LIST_SPECIALS.search(text) is not None:
+        return None
+    people: list[Person] = []
+    for entry in text.split(","):
+        if not entry.strip():
+            continue
+        match = RE_LIST_ENTRY.fullmatch(entry)
+        if match is None:
+            return None
+        name, addr, bare = match.groups()
+        people.append(Person(name=_clean_name(name or ""), email=addr or bare))
+    return tuple(people)
+
+
+def _stdlib_list(text: str) -> tuple[Person, ...]:
+    """The people of any list, as ``email.utils.getaddresses`` reads it."""
     people: list[Person] = []
     if not _stdlib_can_take(text, MAX_STDLIB_ADDRESS * 100):  # a Cc: list may be long
         return tuple(people)
