@@ -117,3 +117,12 @@ def test_other_address_lists_are_left_to_the_stdlib(text: str) -> None:
 
     assert addresses._usual_list(text) is None
     assert addresses.parse_address_list(text) == addresses._stdlib_list(text)
+
+
+def test_a_list_too_long_to_read_names_nobody_whatever_its_form() -> None:
+    from kvmlist.parse import addresses
+
+    usual = ", ".join(f"dev{n} <dev{n}@example.org>" for n in range(5_000))
+    assert len(usual) > addresses.LONGEST_LIST
+    assert addresses.parse_address_list(usual) == () == addresses._stdlib_list(usual)
+    assert len(addresses.parse_address_list(usual[:50_000])) > 1_000

@@ -18,6 +18,8 @@ RE_B4_RELAY = re.compile(r"^devnull\+[^@]+@kernel\.org$", re.IGNORECASE)
 #: Longest address text handed to the stdlib's parser, which recurses once per nested
 #: comment and is slow on long hostile input; real address fields are far shorter.
 MAX_STDLIB_ADDRESS = 1_000
+#: Longest To/Cc list read (a Cc list may be long; longer is hostile: nobody is read of it).
+LONGEST_LIST = MAX_STDLIB_ADDRESS * 100
 #: Deepest comment nesting ``(a (b (c)))`` handed to the stdlib's parser.
 MAX_COMMENT_DEPTH = 10
 # jane.doe+kvm@mail.example.org: a dot-atom before the @, DNS labels after it, a TLD of letters.
@@ -29,8 +31,11 @@ RE_PLAIN_ADDRESS = re.compile(
 )
 # "Jane Doe" <jane@x> | (a comment) | kvm: a@x, b@y; | <@relay:a@x>   (what _usual_list leaves)
 RE_LIST_SPECIALS = re.compile(r'["()\\:;\[\]]')
-# Jane Doe <jane@example.org>   |   <jane@example.org>   |   jane@example.org   (one list entry)
-RE_LIST_ENTRY = re.compile(r"\s*(?:([^<>@]*?)\s*<([^<>\s@]+@[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+))\s*")
+# Jane Doe <jane@example.org>   |   <jane@example.org>   |   jane@example.org   (one list entry;
+# possessive, so that no run of blanks is tried two ways: linear on any input)
+RE_LIST_ENTRY = re.compile(
+    r"\s*+(?:([^<>@]*+)<([^<>\s@]++@[^<>\s@]++)>|([^<>\s@]++@[^<>\s@]++))\s*+"
+)
 #: To/Cc lists up to this long are read once per process (parse_address_list).
 CACHED_LIST_CHARS = 2048
 #: Domains email-validator refuses for mail (RFC 6761 special-use names and ``arpa``).
@@ -85,7 +90,7 @@ def _usual_list(text: str) -> tuple[Person, ...] | None:
     """The people of a list whose every entry is ``Name <addr>``, ``<addr>`` or ``addr``
     (no quotes, comments, groups or routes), as :func:`_stdlib_list` reads it; None for a
     list in any other form (tests hold the two equal, on every list of the shared corpora)."""
-    if RE_LIST_SPECIALS.search(text) is not None:
+    if len(text) > LONGEST_LIST or RE_LIST_SPECIALS.search(text) is not None:
         return None
     people: list[Person] = []
     for entry in text.split(","):
@@ -102,7 +107,7 @@ def _usual_list(text: str) -> tuple[Person, ...] | None:
 def _stdlib_list(text: str) -> tuple[Person, ...]:
     """The people of any list, as ``email.utils.getaddresses`` reads it."""
     people: list[Person] = []
-    if not _stdlib_can_take(text, MAX_STDLIB_ADDRESS * 100):  # a Cc: list may be long
+    if not _stdlib_can_take(text, LONGEST_LIST):
         return tuple(people)
     import email.utils
 
