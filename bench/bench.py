@@ -232,6 +232,8 @@ ROWS: dict[str, tuple[str, Callable[[Path, int | None], int], bool]] = {
     "stdlib": ("2. stdlib email, policy=default", row_stdlib, True),
     "b4": ("3. b4 LoreMailbox + get_series", row_b4, True),
     "parse": ("4. kvmlist: parse to models", row_parse, False),
+    # the same mails as rows 2 and 3: the first mails of an archive are not its average
+    "parse_subset": ("4a. kvmlist: parse to models (rows 2, 3's mails)", row_parse, True),
     "e2e": ("5. kvmlist: + series, counts, report", row_end_to_end, False),
     "stream": ("5b. kvmlist: counts + report, streaming", row_counts_stream, False),
     "stats": ("5c. kvmlist: stats by domain, streaming", row_stats_stream, False),
@@ -625,8 +627,10 @@ def render(
     start_up = start_up_times()
     floor = rate["parse"] / rate["floor"]
     ratios = [
-        f"* kvmlist parse / stdlib: **{rate['parse'] / rate['stdlib']:.1f}x** (target >= 20x)",
-        f"* kvmlist parse / b4: **{rate['parse'] / rate['b4']:.1f}x** (target >= 30x)",
+        f"* kvmlist parse / stdlib (rows 4a / 2, the same mails): "
+        f"**{rate['parse_subset'] / rate['stdlib']:.1f}x** (target >= 20x)",
+        f"* kvmlist parse / b4 (rows 4a / 3): **{rate['parse_subset'] / rate['b4']:.1f}x** "
+        "(target >= 30x)",
         f"* kvmlist parse / I/O floor: {floor:.2f} (target >= 0.33)",
         f"* streaming stats (row 5c) / I/O floor: {rate['stats'] / rate['floor']:.2f} "
         "(target >= 0.5)",
@@ -664,7 +668,8 @@ def render(
     return f"""# Performance
 
 Measured by `make bench` (bench/bench.py) on {time.strftime("%Y-%m-%d")}, {machine()}.
-Input: {described}; rows 2 and 3 run on its first {SUBSET:,} mails (rates compare per message).
+Input: {described}; rows 2, 3 and 4a run on its first {SUBSET:,} mails; ratios to rows 2
+and 3 take row 4a, parsed from the same mails (an archive's first mails are not its average).
 Each row runs in its own process, {repeat_rows(results)} times (passes over all the rows, one
 after the other); the table gives each row's fastest run. RSS is that process's peak
 (VmHWM). "load" is the machine's 1-minute load average while that run ran, "max load" the
