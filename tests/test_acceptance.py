@@ -238,6 +238,51 @@ def test_b4_listing_with_bare_links_names_only_the_listed_patches() -> None:
     assert list(accepted.applied) == ["p2@x"]
 
 
+def test_a_listing_names_a_patch_by_its_number_when_the_maintainer_reworded_its_title() -> None:
+    # the committer changed the subsystem prefix of every title; b4 keeps the numbers
+    body = (
+        "On Mon, 02 Mar 2026, Jane wrote:\n> cover text\n\nApplied to kvm-arm64/next, thanks!\n\n"
+        "[1/3] KVM: arm64: First\n        commit: 0123456789ab\n"
+        "[3/3] KVM: arm64: Third\n        commit: ba9876543210\n\nCheers,\n\n\tM.\n"
+    )
+    titles = [f"arm64: kvm: {name}" for name in ("First", "Second", "Third")]
+    messages = series_and_notice(
+        "PATCH v4", "arm64: kvm: three", titles, body, "Marc Zyngier <maz@kernel.org>"
+    )
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert sorted(accepted.applied) == ["p1@x", "p3@x"]
+    assert accepted.applied["p3@x"].commit == "ba9876543210"
+
+
+def test_a_listing_whose_numbers_count_another_series_names_no_patch_by_number() -> None:
+    body = (
+        "On Mon, 02 Mar 2026, Jane wrote:\n> cover text\n\nApplied to kvm-arm64/next, thanks!\n\n"
+        "[1/4] KVM: arm64: Something else\n        commit: 0123456789ab\n"
+    )
+    titles = [f"arm64: kvm: {name}" for name in ("First", "Second", "Third")]
+    messages = series_and_notice(
+        "PATCH v4", "arm64: kvm: three", titles, body, "Marc Zyngier <maz@kernel.org>"
+    )
+    assert acceptance_of(group_series(messages), messages) == {}
+
+
+def test_a_listing_may_link_each_commit_on_github() -> None:
+    # kvm-x86's form: the link alone under the title, on github.com
+    body = (
+        "On Mon, 02 Mar 2026, Jane wrote:\n> cover text\n\nApplied 2 to kvm-x86 misc, thanks!\n\n"
+        "[2/3] KVM: x86: Second\n"
+        "      https://github.com/kvm-x86/linux/commit/72789a4a6a91\n\n--\nhttps://github.com/kvm-x86/linux/tree/next\n"
+    )
+    titles = [f"KVM: x86: {name}" for name in ("First", "Second", "Third")]
+    messages = series_and_notice(
+        "PATCH", "KVM: x86: three", titles, body, "Sean Maintainer <sean@example.com>"
+    )
+    [found] = kvmlist.find_acceptances(messages)
+    assert (found.title, found.commit, found.tree) == ("KVM: x86: Second", "72789a4a6a91", "kvm-x86")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+
+
 def test_an_author_picking_up_a_fix_for_the_next_version_is_no_acceptance() -> None:
     body = "> s/install/reinstall/\n\nPicked up the fix for v3. Thanks!\n"
     assert list(kvmlist.find_acceptances([reply(body)])) == []
@@ -266,6 +311,16 @@ SENTENCE_NOTICES = [
     ("Thanks for both backports, now queued up.\n", None),
     ("Both backports now queued up, thanks.\n", None),
     ("Thanks for the quick fix, now applied to kvm/queue.\n", "kvm/queue"),
+    # "has been" / "have been"
+    ("Both patches have been applied to bluetooth-next tree.\n", "bluetooth-next"),
+    ("The series has been applied to net-next, thanks.\n", "net-next"),
+    ("Patch has now been merged into drm-misc-next, thanks.\n", "drm-misc-next"),
+    # a branch named "testing" is no test report
+    (
+        "Series applied to the togreg branch of iio.git and pushed out as testing for 0-day "
+        "to poke at it.\n",
+        "togreg",
+    ),
 ]
 NOT_NOTICES = [
     "I applied this locally, but I'm seeing boot failures.\n",
@@ -283,6 +338,9 @@ NOT_NOTICES = [
     "Thanks for the review, now queued up for v3.\n",
     "Uh oh, missed that too. Fix now merged locally, thanks.\n",
     "Sent a v2, now merged with the cleanup patch.\n",
+    "The series has been applied and tested on my board, no problems.\n",
+    "Has this been applied anywhere yet?\n",
+    "The series has been merged to Marc's 'next' branch. I will post a follow-up.\n",
 ]
 
 
@@ -313,6 +371,35 @@ def test_a_notice_naming_patch_numbers_applies_only_those() -> None:
         "p4@x",
     ]
     assert applied("Applied to kvm/next, thanks!\n") == ["p1@x", "p2@x", "p3@x", "p4@x"]
+    # numbers joined by "and" or "," are one list, not the end of the clause
+    assert applied("Queued 1-2 and 4.  Initially I skipped 3, it needs more thought.\n") == [
+        "p1@x",
+        "p2@x",
+        "p4@x",
+    ]
+    assert applied("Applied 1, 2 and 4, thanks.\n") == ["p1@x", "p2@x", "p4@x"]
+    assert applied("Applied patches 1 and 3, thanks.\n") == ["p1@x", "p3@x"]
+    # a stray "and" after the verb, and a later sentence naming other patches
+    assert applied(
+        "Queued and 1 and 3, thanks.  There's a small issue in patch 2 that prevented "
+        "me from committing 2-4, but they mostly look good.\n"
+    ) == ["p1@x", "p3@x"]
+    # a number that starts the next clause is not in the list
+    assert applied("Applied patches 1-2, 4 needs a respin.\n") == ["p1@x", "p2@x"]
+
+
+def test_a_patch_named_after_a_notice_is_no_tree() -> None:
+    from kvmlist.parse.notice import applied_notice
+
+    notice = applied_notice(
+        "Queued, thanks.  There's a small issue in patch 10 that prevented me from "
+        "committing 10-15, but they mostly look good.\n"
+    )
+    assert notice is not None
+    assert notice.tree is None
+    later = applied_notice("Queued, thanks.  I will leave this in kvm/queue for a while.\n")
+    assert later is not None
+    assert later.tree == "kvm/queue"
 
 
 def test_a_tester_naming_another_patch_by_its_title_gives_no_notice() -> None:

@@ -87,5 +87,5 @@ def test_any_notice_text_reads_without_error(text: str) -> None:
     notice = applied_notice(text)
     if notice is not None:
         assert not set(notice.numbers) & set(notice.left_out)
-        assert all(len(commit) >= 7 for _, commit in notice.listed)
+        assert all(len(entry.commit) >= 7 for entry in notice.listed)
     assert all("@" in linked for linked in version_links(text))

@@ -36,6 +36,8 @@ class Acceptance:
     #: ("apart from patch 12"): which patches of the series it answers it applies to
     numbers: tuple[int, ...] = ()
     left_out: tuple[int, ...] = ()
+    #: the ``[index/total]`` a b4 listing gave the patch (as posted; its title may differ)
+    listed_as: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,12 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
         return
     applied_by = notice.applied_by or message.sender
     if notice.listed:
-        for title, commit in notice.listed:
-            yield Acceptance(title, applied_by, notice.tree, commit, message.message_id)
+        for entry in notice.listed:
+            numbered = (entry.index, entry.total) if entry.index and entry.total else None
+            yield Acceptance(
+                entry.title, applied_by, notice.tree, entry.commit, message.message_id,
+                listed_as=numbered,
+            )  # fmt: skip
         return
     parent = message.parent_id
     title = titles.get(parent, "") if parent else ""
@@ -171,9 +177,13 @@ def _applied_patches(
             chosen = [p for p in one.patches if _named(acceptance, p.index)]
         elif acceptance.commit is None:  # a classic notice: the patch answered, or the series
             chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
-        else:  # a listing: its patches by title, else (a title reworded) the patch it
-            # answers itself (a notice under a patch posted in a patch's thread names that one)
+        else:  # a listing: its patches by title, else (a title reworded) by the number it
+            # was posted as, in a series of that many, else the patch it answers itself (a
+            # notice under a patch posted in a patch's thread names that one)
             chosen = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
+            numbered = acceptance.listed_as
+            if not chosen and numbered is not None and numbered[1] == one.total:
+                chosen = [p for p in one.patches if p.index == numbered[0]]
             chosen = chosen or [p for p in one.patches if p.message_id == parent]
         yield from ((at, p) for p in chosen)
         return

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
@@ -22,8 +23,10 @@ RE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 # ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
+# (not "in patch 10" | "in the series")
 RE_TREE = re.compile(
-    r"\b(?:to|into|for|on|in)\s+(?:(?:the|my|our|branch)\s+)?(?!(?:now|later)\b)([\w.\-/:]+[\w])",
+    r"\b(?:to|into|for|on|in)\s+(?:(?:the|my|our|branch)\s+)?"
+    r"(?!(?:now|later|patch(?:es)?|series)\b)([\w.\-/:]+[\w])",
     re.IGNORECASE,
 )
 # Words a notice sentence may open with: "OK, " | "Great, thanks. " | "Thanks Alex, " | "FWIW, "
@@ -33,12 +36,14 @@ RE_OPENING_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
-# "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied"
+# "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" |
+# "Both patches have been applied to bluetooth-next"
 RE_NOTICE_SENTENCE = re.compile(
     r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
-    r"(?:(?:the\s+|both\s+)?(?:series|patch(?:es)?|patchset|set|backports?)"
+    r"(?:(?:(?:the\s+|both\s+)?(?:series|patch(?:es)?|patchset|set|backports?)"
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
-    r"(?:\s+of this series)?\s+|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)?"
+    r"(?:\s+of this series)?\s+|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
+    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+)?)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
     re.IGNORECASE,
@@ -64,18 +69,23 @@ RE_NOW_CLAUSE = re.compile(
 RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
 # The end of a notice's first clause ("Applied to next, with a fix")
 RE_CLAUSE_END = re.compile(r"[,;(]|:(?=\s|$)| but | and | which | so ")
-# A clause of a sentence that is no notice: a local test, a plan, an updated branch...
+# The same, where patch numbers are read: a "," or "and" before a number goes on with the
+# list ("Queued 1-20 and 22-28", "Applied 1, 2 and 4")
+RE_NUMBERS_CLAUSE_END = re.compile(r"[;(]|:(?=\s|$)|,(?!\s*#?\d)| but | and (?!#?\d)| which | so ")
+# A clause of a sentence that is no notice: a local test, a plan, an updated branch,
+# somebody else's tree ("The series has been merged to Marc's next branch": a report)...
 RE_NOT_NOTICE_CLAUSE = re.compile(
     r"\b(?:locally|on top|for a (?:spin|ride)|a stab|a look|an? updated?|a (?:temp )?branch"
     r"|something|my own|my (?:github|gitlab)|the below|fixup|suggest\w*|comments?"
-    r"|(?:for|in|into) v\d+\b(?!\.\d))|\?",
+    r"|(?:for|in|into) v\d+\b(?!\.\d)|(?:to|into|in) \w+'s\b)|\?",
     re.IGNORECASE,
 )
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
 RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECASE)
-# A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots")
+# A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots"; not a
+# branch called testing: "pushed out as testing for 0-day")
 RE_NOT_NOTICE_SENTENCE = re.compile(
-    r"\b(?:locally|test|tested|testing|verified|cleanly|boots?)\b"
+    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?)\b"
     r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
 )
@@ -88,10 +98,13 @@ _NUMBERS = rf"{_NUMBER}(?:\s*(?:,|\+|&|and)\s*{_NUMBER})*"
 RE_NUMBER_SEPARATOR = re.compile(r"(?<!\s)\s*(?:,|\+|&|and)\s*")
 # the "-" | "to" of a range of patch numbers
 RE_RANGE_DASH = re.compile(r"(?<!\s)\s*(?:-|to)\s*")
-# Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28
+# Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28 (the list ends
+# where the clause or sentence does, or at a word that goes on with a notice: "1-2, 4
+# needs a respin" names 1-2)
 RE_PATCH_NUMBERS = re.compile(
     rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?)\s+"
-    rf"(?:and\s+)?)({_NUMBERS})\b(?!\.\d|\s*patch)",
+    rf"(?:and\s+)?)({_NUMBERS})\b(?!\.\d|\s*patch)"
+    r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?)\b))",
     re.IGNORECASE,
 )
 # ... apart from patch 12 | minus #17 | except 3 and 4
@@ -104,10 +117,11 @@ RE_LEFT_OUT = re.compile(
 MAX_NAMED_RANGE = 1000
 #: How many numbers or ranges of a notice are read (the rest of a hostile list is not).
 MAX_NAMED_PARTS = 100
-# [1/9] KVM: arm64: Add trap routing for GMID_EL1
+# [1/9] KVM: arm64: Add trap routing for GMID_EL1   (b4 numbers the entries as they were posted)
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 # "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask), with or
-# without the key: "      https://git.kernel.org/arm64/c/0123456789ab" (or ".../commit/?id=...")
+# without the key: "      https://git.kernel.org/arm64/c/0123456789ab" (or ".../commit/?id=...",
+# "https://github.com/kvm-x86/linux/commit/0123456789ab")
 RE_COMMIT = re.compile(
     r"^\s+(?:commit:\s+(?:https?://\S*[/=])?|https?://\S*[/=])([0-9a-f]{7,40})\b"
 )
@@ -151,15 +165,25 @@ RE_NOT_ACCEPTANCE = re.compile(
 )
 
 
+class Listed(NamedTuple):
+    """One entry of a listing: a patch's title and its commit, and for a b4 thank-you mail
+    the ``[index/total]`` the patch was posted as."""
+
+    title: str
+    commit: str
+    index: int | None = None
+    total: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     """An "applied" notice: the tree it names (None when none), the entries of a b4 listing or
     of the patchwork bot's summary, and the patch numbers a sentence names."""
 
     tree: str | None
-    #: (title, commit) per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail,
-    #: or per patch a patchwork bot's summary links to a commit
-    listed: tuple[tuple[str, str], ...]
+    #: an entry per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail, or per
+    #: patch a patchwork bot's summary (or the tip bot's note) links to a commit
+    listed: tuple[Listed, ...]
     #: who applied the patches, when the notice names somebody other than its sender (the
     #: patchwork bot's "by" line)
     applied_by: Person | None = None
@@ -201,7 +225,7 @@ def applied_notice(body: str) -> Notice | None:
 
 def _lists_commits(text: str) -> bool:
     """True when text may hold a line RE_COMMIT matches."""
-    return "commit:" in text or "/c/" in text or "?id=" in text
+    return "commit:" in text or "/c/" in text or "?id=" in text or "/commit/" in text
 
 
 def _has_a_verb(text: str) -> bool:
@@ -294,7 +318,7 @@ def _patch_numbers(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     left_out: set[int] = set()
     for found in itertools.islice(RE_LEFT_OUT.finditer(text), MAX_NAMED_PARTS):
         left_out |= _numbers(found.group(1))
-    first = RE_CLAUSE_END.split(RE_LEFT_OUT.sub("", text), maxsplit=1)[0]
+    first = RE_NUMBERS_CLAUSE_END.split(RE_LEFT_OUT.sub("", text), maxsplit=1)[0]
     numbers: set[int] = set()
     for found in itertools.islice(RE_PATCH_NUMBERS.finditer(first), MAX_NAMED_PARTS):
         numbers |= _numbers(found.group(1))
@@ -325,7 +349,7 @@ def _bot_notice(lines: list[str]) -> Notice | None:
     for entry_line, link in itertools.pairwise(lines[at + 2 :]):
         entry, commit = RE_BOT_LISTED.match(entry_line), RE_BOT_COMMIT.match(link)
         if entry and commit:
-            listed.append((entry.group(1).strip(), commit.group(1)))
+            listed.append(Listed(entry.group(1).strip(), commit.group(1)))
     return Notice(head.group(2), tuple(listed), parse_address(by.group(1)))
 
 
@@ -361,7 +385,7 @@ def _tip_notice(lines: list[str]) -> Notice | None:
         if not RE_SHA.fullmatch(commit) or not title:
             return None
         committer = parse_address(fields.get("Committer", ""))
-        return Notice(f"{head.group(2)}/{head.group(1)}", ((title, commit),), committer)
+        return Notice(f"{head.group(2)}/{head.group(1)}", (Listed(title, commit),), committer)
     return None
 
 
@@ -377,9 +401,10 @@ def bot_head(lines: list[str]) -> tuple[int, re.Match[str], re.Match[str]] | Non
     return None
 
 
-def _listed(lines: list[str]) -> Iterator[tuple[str, str]]:
+def _listed(lines: list[str]) -> Iterator[Listed]:
     for line, following in itertools.pairwise(lines):
         entry = RE_LISTED.match(line)
         commit = RE_COMMIT.match(following)
         if entry and commit:
-            yield entry.group(3).strip(), commit.group(1)
+            index, total = int(entry.group(1)), int(entry.group(2))
+            yield Listed(entry.group(3).strip(), commit.group(1), index, total)
