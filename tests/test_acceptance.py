@@ -313,6 +313,7 @@ SENTENCE_NOTICES = [
     ("Thanks for the quick fix, now applied to kvm/queue.\n", "kvm/queue"),
     # "has been" / "have been"
     ("Both patches have been applied to bluetooth-next tree.\n", "bluetooth-next"),
+    ("Applied to for-next instead of for-linus, thanks.\n", "for-next"),
     ("The series has been applied to net-next, thanks.\n", "net-next"),
     ("Patch has now been merged into drm-misc-next, thanks.\n", "drm-misc-next"),
     # a branch named "testing" is no test report
@@ -341,6 +342,10 @@ NOT_NOTICES = [
     "The series has been applied and tested on my board, no problems.\n",
     "Has this been applied anywhere yet?\n",
     "The series has been merged to Marc's 'next' branch. I will post a follow-up.\n",
+    # another patch than the one answered, or undone
+    "I applied v2 instead.\n",
+    'Applied a different fix instead: 1234abcd ("mm: other").\n',
+    "Applied, but reverted again as it broke the build.\n",
 ]
 
 

@@ -83,14 +83,17 @@ RE_NOT_NOTICE_CLAUSE = re.compile(
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
 RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECASE)
 # A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots"; not a
-# branch called testing: "pushed out as testing for 0-day")
+# branch called testing: "pushed out as testing for 0-day"), another patch applied
+# ("I applied v2 instead"; not "to for-next instead of for-linus") or one undone
 RE_NOT_NOTICE_SENTENCE = re.compile(
-    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?)\b"
+    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?|reverted)\b"
+    r"|\binstead\b(?!\s+of\b)"
     r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
 )
-# A token with "/" or ":" (a tree or a link): no test word in it counts ("for-next/tests")
-RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S*")
+# A token with "/" or ":" inside (a tree or a link): no test word in it counts
+# ("for-next/tests"; "instead:" is a word)
+RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
 # 1-5 | 3+5 | 1, 2 and 4 | #17   (patch numbers; "-" or "to" spans a range)
 _NUMBER = r"#?\d{1,4}(?:\s*(?:-|to)\s*\d{1,4})?"
 _NUMBERS = rf"{_NUMBER}(?:\s*(?:,|\+|&|and)\s*{_NUMBER})*"
