@@ -278,7 +278,11 @@ def test_a_listing_may_link_each_commit_on_github() -> None:
         "PATCH", "KVM: x86: three", titles, body, "Sean Maintainer <sean@example.com>"
     )
     [found] = kvmlist.find_acceptances(messages)
-    assert (found.title, found.commit, found.tree) == ("KVM: x86: Second", "72789a4a6a91", "kvm-x86")
+    assert (found.title, found.commit, found.tree) == (
+        "KVM: x86: Second",
+        "72789a4a6a91",
+        "kvm-x86",
+    )
     [accepted] = acceptance_of(group_series(messages), messages).values()
     assert list(accepted.applied) == ["p2@x"]
 
