@@ -88,7 +88,7 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
     applied_by = notice.applied_by or message.sender
     if notice.listed:
         for entry in notice.listed:
-            numbered = (entry.index, entry.total) if entry.index and entry.total else None
+            numbered = (entry.number, entry.total) if entry.number and entry.total else None
             yield Acceptance(
                 entry.title, applied_by, notice.tree, entry.commit, message.message_id,
                 listed_as=numbered,

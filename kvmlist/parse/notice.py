@@ -170,11 +170,11 @@ RE_NOT_ACCEPTANCE = re.compile(
 
 class Listed(NamedTuple):
     """One entry of a listing: a patch's title and its commit, and for a b4 thank-you mail
-    the ``[index/total]`` the patch was posted as."""
+    the ``[number/total]`` the patch was posted as."""
 
     title: str
     commit: str
-    index: int | None = None
+    number: int | None = None
     total: int | None = None
 
 
@@ -409,5 +409,5 @@ def _listed(lines: list[str]) -> Iterator[Listed]:
         entry = RE_LISTED.match(line)
         commit = RE_COMMIT.match(following)
         if entry and commit:
-            index, total = int(entry.group(1)), int(entry.group(2))
-            yield Listed(entry.group(3).strip(), commit.group(1), index, total)
+            number, total = int(entry.group(1)), int(entry.group(2))
+            yield Listed(entry.group(3).strip(), commit.group(1), number, total)
