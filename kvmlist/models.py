@@ -9,7 +9,7 @@ A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Self, cast
@@ -423,7 +423,13 @@ class Patch(Message):
     def is_backport(self) -> bool:
         """True for a stable backport: an ``AUTOSEL`` or ``stable`` tag, or a stable tree's
         (``[PATCH 6.12 001/123]``, ``5.15.y``, ``6.17-5.4``)."""
-        return any(_names_stable(p) for p in self.prefixes)
+        return self.stable_tree is not None
+
+    @property
+    def stable_tree(self) -> str | None:
+        """The stable tree a backport targets (``"4.9"``, ``"6.17-5.4"``; ``""`` when its tag
+        names none), None for other patches: see :func:`stable_tree`."""
+        return stable_tree(self.prefixes)
 
     @functools.cached_property
     def diff(self) -> str:
@@ -474,15 +480,34 @@ def defer_text_fields(patch: Patch) -> Patch:
     return patch
 
 
-def _names_stable(prefix: str) -> bool:
-    """Whether a subject tag names the stable trees: AUTOSEL, stable, 6.12, 5.15.y, 6.17-5.4."""
-    tag = prefix.lower()
-    if tag in ("autosel", "stable"):
-        return True
-    trees = tag.removesuffix(".y").split("-")
+#: Subject tags of a stable backport, beside which ``v4.9`` names a tree, not a version.
+STABLE_TAGS = frozenset({"autosel", "stable"})
+
+
+def stable_tree(tags: Sequence[str]) -> str | None:
+    """Return the stable tree subject tags name, None when they name no backport.
+
+    A tree is ``6.12``, ``5.15.y``, ``v5.15.y`` or ``6.17-5.4`` (returned as ``"6.12"``,
+    ``"5.15"``, ``"5.15"``, ``"6.17-5.4"``), or ``v4.9`` beside an AUTOSEL or stable tag
+    (``[PATCH stable v4.9 v2]``); alone, ``v4.9`` is a point revision of v4 (``[PATCH v4.1
+    4/4]``, ``[PATCH v5.5 00/30]``). A tag naming no tree gives ``""``.
+    """
+    lowered = [tag.lower() for tag in tags]
+    tagged = not STABLE_TAGS.isdisjoint(lowered)
+    for tag in lowered:
+        name = tag.removesuffix(".y")
+        if name.startswith("v") and (tagged or name != tag):
+            name = name[1:]
+        if _names_trees(name):
+            return name
+    return "" if tagged else None
+
+
+def _names_trees(name: str) -> bool:
+    """Whether name is a tree (``6.12``) or a range of them (``6.17-5.4``)."""
     return all(
         len(parts) == 2 and all(part.isdigit() for part in parts)
-        for parts in (tree.split(".") for tree in trees)
+        for parts in (tree.split(".") for tree in name.split("-"))
     )
 
 

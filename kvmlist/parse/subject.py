@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kvmlist.models import stable_tree
+
 # Re: | RE : | AW: | Re[2]: | SV: | 回复： | Fwd: | FW: | WG: | TR:
 # "VS" means reply in Finnish but forward in Norwegian/Danish; it is read as a reply.
 # "RV" (Spanish forward) is left out: "rv:" is the kernel's runtime-verification prefix.
@@ -31,7 +33,8 @@ RE_GLUED_PATCH = re.compile(
     r"(?:v(?P<version>[0-9]{1,4}))?patch(?:es|set)?(?=$|[^a-z]|v[0-9])(?P<rest>.*)",
     re.IGNORECASE | re.DOTALL,
 )
-# v5.1 | v2.3                    (a point revision: one patch replaced inside v5)
+# v5.1 | v2.3                    (a point revision: one patch replaced inside v5; but
+#                                 "[PATCH stable v4.9 v2]" names a tree: models.stable_tree)
 RE_POINT_VERSION = re.compile(r"v(?P<version>[0-9]{1,4})\.[0-9]{1,4}", re.IGNORECASE)
 # Subject: [v2 PATCH 1/1] x      (a header name pasted into the value by a hurried sender)
 RE_DOUBLED_SUBJECT = re.compile(r"subject: ?", re.IGNORECASE)
@@ -89,6 +92,15 @@ class _State:
     index: int | None = None
     total: int | None = None
     prefixes: list[str] = field(default_factory=list)
+    group: Sequence[str] = ()  # the tokens of the closed group being read, until tree is read
+    tree: str | None = None  # the stable tree they name
+
+    def names_tree(self, token: str) -> bool:
+        """Whether token (lower case: "v4.9") is the stable tree its group names; the group
+        is read once, when a point-revision-like token first asks."""
+        if self.group:
+            self.tree, self.group = stable_tree(self.group), ()
+        return self.tree is not None and self.tree == token[1:]
 
 
 #: A patch tag whose opening bracket is missing: ``PATCH v4 00/11] title``.
@@ -243,7 +255,10 @@ def _read_group(text: str, pos: int, state: _State) -> tuple[int, bool]:
         limit = len(text)
     close = text.find("]", pos + 1, limit)
     if close >= 0:
-        _read_tokens(text[pos + 1 : close].replace(",", " ").split(), state, stop_at_unknown=False)
+        tokens = text[pos + 1 : close].replace(",", " ").split()
+        state.group, state.tree = tokens, None
+        _read_tokens(tokens, state, stop_at_unknown=False)
+        state.group, state.tree = (), None
         return close + 1, True
     # no "]" before the next "[" or the end: keep the tokens we know, the title starts after them
     matches = list(RE_BARE_TOKEN.finditer(text, pos + 1, limit))
@@ -292,7 +307,8 @@ def _read_token(token: str, state: _State) -> bool:
     if lower[0] == "v" and "." in lower:
         point = RE_POINT_VERSION.fullmatch(token)
         if point is not None:  # the series is v5; the token stays as a prefix to tell v5.1
-            _set_numbering(state, point.group("version"))
+            if not state.names_tree(lower):  # "[PATCH stable v4.9 v2]": a tree, no version
+                _set_numbering(state, point.group("version"))
             state.prefixes.append(token)
             return True
     if lower.startswith(("rfc", "resend")):

@@ -1,0 +1,41 @@
+"""Stable backports: the tree a subject names, apart from its version."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvmlist import Patch, parse_message
+
+from .conftest import mail
+
+# subject -> (version, stable tree); None: no backport
+SUBJECTS = [
+    # kvmarm <20200709195034.15185-1-f.fainelli@gmail.com>: "v4.9" names the branch
+    ("[PATCH stable v4.9 v2] arm64: entry: Place an SB sequence", (2, "4.9")),
+    ("[PATCH stable v4.9 v2 1/3] arm64: entry: Place an SB sequence", (2, "4.9")),
+    ("[PATCH stable v4.14] arm64: entry: Place an SB sequence", (1, "4.14")),
+    ("[PATCH AUTOSEL v6.12 05/20] KVM: x86: fix", (1, "6.12")),
+    ("[PATCH stable 4.9 v3 0/2] arm64: entry: Place an SB sequence", (3, "4.9")),
+    ("[PATCH stable 4.19.y] arm64: entry: Place an SB sequence", (1, "4.19")),
+    ("[PATCH v5.10.y] KVM: arm64: backport", (1, "5.10")),
+    ("[PATCH AUTOSEL 6.12 05/20] KVM: x86: fix", (1, "6.12")),
+    ("[Intel-wired-lan] [PATCH AUTOSEL 6.17-5.4] net: fm10k: fix", (1, "6.17-5.4")),
+    ("[PATCH 5.10 289/290] KVM: arm64: Fix nVHE hyp panic", (1, "5.10")),
+    ("[PATCH stable] arm64: a backport naming no tree", (1, "")),
+    # a point revision, even where its number is a kernel release's (kvmarm, Nov 2021:
+    # "[PATCH v5.5 00/30] KVM: Scalable memslots implementation", a whole v5 posted again)
+    ("[PATCH v5.5 00/30] KVM: Scalable memslots implementation", (5, None)),
+    ("[PATCH v4.1 4/4] locking/lockdep: Add kasan_check_byte()", (4, None)),
+    ("[PATCH v6.1] KVM: arm64: one patch, point revision of v6", (6, None)),
+    ("[PATCH v4 1/2] KVM: arm64: mainline", (4, None)),
+]
+
+
+@pytest.mark.parametrize(("subject", "expected"), SUBJECTS, ids=[s for s, _ in SUBJECTS])
+def test_a_subject_names_its_stable_tree_apart_from_its_version(
+    subject: str, expected: tuple[int, str | None]
+) -> None:
+    patch = parse_message(mail(subject, "Fix.\n---\n a.c | 1 +\n"))
+    assert isinstance(patch, Patch)
+    assert (patch.version, patch.stable_tree) == expected
+    assert patch.is_backport == (expected[1] is not None)
