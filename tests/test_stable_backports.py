@@ -1,10 +1,12 @@
-"""Stable backports: the tree a subject names, apart from its version."""
+"""Stable backports: the tree a subject names, its version, and revisions kept per tree."""
 
 from __future__ import annotations
 
 import pytest
 
+import kvmlist
 from kvmlist import Patch, parse_message
+from kvmlist.grouping.revisions import link_revisions
 
 from .conftest import mail
 
@@ -39,3 +41,46 @@ def test_a_subject_names_its_stable_tree_apart_from_its_version(
     assert isinstance(patch, Patch)
     assert (patch.version, patch.stable_tree) == expected
     assert patch.is_backport == (expected[1] is not None)
+
+
+def backport(subject: str, msgid: str, day: int) -> kvmlist.Message:
+    return parse_message(
+        mail(
+            subject,
+            "commit 679db70801da upstream\n\nFix.\n---\n a.S | 1 +\n",
+            sender="Florian Dev <florian@example.com>",
+            message_id=f"<{msgid}@x>",
+            date=f"Mon, {day} Aug 2020 18:35:00 +0000",
+        )
+    )
+
+
+def test_revisions_link_only_within_one_stable_tree() -> None:
+    # kvmarm, June to August 2020: one fix backported to three stable trees, each revised
+    title = "arm64: entry: Place an SB sequence following an ERET instruction"
+    mails = [
+        backport(f"[PATCH stable 4.9] {title}", "49v1", 1),
+        backport(f"[PATCH stable v4.9 v2] {title}", "49v2", 2),
+        backport(f"[PATCH stable 4.19.y] {title}", "419v1", 3),
+        backport(f"[PATCH stable 4.14.y] {title}", "414v1", 4),
+        backport(f"[PATCH stable 4.19 v2] {title}", "419v2", 5),
+        backport(f"[PATCH stable 4.14 v2] {title}", "414v2", 6),
+        backport(f"[PATCH stable 4.9 v3] {title}", "49v3", 7),
+    ]
+    histories = link_revisions(kvmlist.group_series(mails))
+    chains = {tuple(s.anchor_id for s in h.revisions) for h in histories}
+    assert chains == {
+        ("49v1@x", "49v2@x", "49v3@x"),
+        ("419v1@x", "419v2@x"),
+        ("414v1@x", "414v2@x"),
+    }
+
+
+def test_a_backport_is_no_revision_of_the_mainline_patch() -> None:
+    title = "KVM: arm64: Fix a leak"
+    mails = [
+        backport(f"[PATCH] {title}", "main", 1),
+        backport(f"[PATCH 5.10 v2] {title}", "510v2", 2),
+    ]
+    series = kvmlist.group_series(mails, revisions=True)
+    assert [(s.previous_id, s.next_id) for s in series] == [(None, None), (None, None)]

@@ -14,8 +14,10 @@ Evidence, strongest first (docs/review.md):
    its versions. A part split out of a larger series shares too few.
 
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
-v1..v5 followed by the patches "v2"). A history lists its postings in the order they arrived,
-so a RESEND sits between its version and the next, and a restarted count never goes back.
+v1..v5 followed by the patches "v2"), aimed at the same tree: a backport to each stable tree
+(``Patch.stable_tree``) is work of its own, apart from mainline. A history lists its postings
+in the order they arrived, so a RESEND sits between its version and the next, and a
+restarted count never goes back.
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -168,13 +170,21 @@ def _linked(
 
 
 def _revises(newer: Series, older: Series) -> bool:
-    """Whether a posting can be a revision of an earlier one: of a lower version, or of an
-    RFC when it is none (the count may start again when the RFC tag goes), or a cover letter
-    whose patches never came, posted again with them (an aborted send, or patches sent to
-    other lists only)."""
+    """Whether a posting can be a revision of an earlier one for the same tree (mainline, or
+    one stable tree: each backport is work of its own): of a lower version, or of an RFC when
+    it is none (the count may start again when the RFC tag goes), or a cover letter whose
+    patches never came, posted again with them (an aborted send, or patches sent to other
+    lists only)."""
+    if _stable_tree(newer) != _stable_tree(older):
+        return False
     if older.version < newer.version or (_is_rfc(older) and not _is_rfc(newer)):
         return True
     return not older.patches and bool(newer.patches) and older.version == newer.version
+
+
+def _stable_tree(one: Series) -> str | None:
+    first = one.first
+    return None if first is None else first.stable_tree
 
 
 def _is_rfc(one: Series) -> bool:
