@@ -27,6 +27,32 @@ RE_PULL_SOURCE = re.compile(
 RE_TREE_BRANCH = re.compile(r"[\w.+-]{1,80}:[\w./+-]{1,80}")
 #: Subject tags of bots that report on trees and patches.
 ROBOT_TAGS = frozenset({"syzbot"})
+# The notices scripts and bots mail about a patch they took or could not take, the patch
+# quoted, each as a subject (RE_BOT_NOTICE_SUBJECT) and the line its body opens with
+# (RE_BOT_NOTICE_HEAD) that the machine writes; a group per notice, named alike in both:
+#   Patch "KVM: arm64: Fix thing" has been added to the 6.6-stable tree   (Greg KH's and
+#   patch "usb: Fix thing" added to usb-linus                            Sasha Levin's scripts)
+#   FAILED: patch "[PATCH] KVM: arm64: Fix thing" failed to apply to 5.15-stable tree
+#   [tip: x86/urgent] x86/sev: Fix thing                                  (tip-bot2)
+#   + mm-fix-thing.patch added to mm-hotfixes-unstable branch           (Andrew Morton's
+#   [merged mm-stable] mm-fix-thing.patch removed from -mm tree          -mm scripts)
+RE_BOT_NOTICE_SUBJECT = re.compile(
+    r'(?P<added>[Pp]atch "[^\n]{1,500}" (?:has been )?(?:added to|removed from) )'
+    r'|(?P<failed>FAILED: [Pp]atch "[^\n]{1,500}" failed to apply to )'
+    r"|(?P<tip>\[tip: ?[\w./+-]{1,80}\] )"
+    r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) )"
+)
+# This is a note to let you know that I've just added the patch titled
+# The patch below does not apply to the 5.15-stable tree.
+# The following commit has been merged into the x86/urgent branch of tip:
+# The patch titled   |   The quilt patch titled
+RE_BOT_NOTICE_HEAD = re.compile(
+    r"(?P<added>This is a note to let you know that I've just (?:added|removed) the patch"
+    r" titled$)"
+    r"|(?P<failed>The patch below does not apply to the [\w.+-]{1,40} tree\.$)"
+    r"|(?P<tip>The following commit has been merged into the \S{1,80} branch of [\w.+-]{1,40}:$)"
+    r"|(?P<mm>The (?:quilt )?patch titled$)"
+)
 #: Lines looked at after "are available in the git repository at:" for the URL.
 PULL_SOURCE_LINES = 4
 #: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
@@ -80,6 +106,20 @@ def is_robot_report(info: SubjectInfo) -> bool:
         if RE_TREE_BRANCH.fullmatch(prefix) and not _says_patch(info):
             return True
     return False
+
+
+def is_bot_notice(subject: str, body: str) -> bool:
+    """True when a mail is a script's or bot's notice about a patch: its subject and the line
+    its body opens with are those of one notice (RE_BOT_NOTICE_SUBJECT, RE_BOT_NOTICE_HEAD).
+
+    Such a mail quotes the patch, diff included, but posts nothing: its sender (a stable
+    maintainer, akpm, tip-bot2) is not the patch's author.
+    """
+    said = RE_BOT_NOTICE_SUBJECT.match(subject)
+    if said is None:
+        return False
+    opens = RE_BOT_NOTICE_HEAD.match(body.lstrip().partition("\n")[0].rstrip())
+    return opens is not None and opens.lastgroup == said.lastgroup
 
 
 def _says_patch(info: SubjectInfo) -> bool:

@@ -22,7 +22,13 @@ from kvmlist.models import (
 )
 from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
 from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_body
-from kvmlist.parse.content import has_base64_part, is_robot_report, may_hold_diff, pull_source
+from kvmlist.parse.content import (
+    has_base64_part,
+    is_bot_notice,
+    is_robot_report,
+    may_hold_diff,
+    pull_source,
+)
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import (
@@ -405,6 +411,8 @@ def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> M
         return "cover" if info.index == 0 else "pull"
     if is_robot_report(info):
         return "robot"
+    if is_bot_notice(info.subject, body):  # a patch quoted by a script: under it, a reply
+        return "reply" if threaded else "robot"
     if info.is_patch or info.index is not None:
         if not diff and (threaded or _opens_with_a_quote(body)) and _answers(info, body):
             return "reply"  # "[PATCH 2/5] x" kept by the replier's mailer, without Re:
