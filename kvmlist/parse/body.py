@@ -138,13 +138,27 @@ def _rfind_line(text: str, prefix: str, lo: int, hi: int, whole: bool = False) -
 # From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001   (format-patch's
 # mbox separator, also as an mbox quotes it)
 RE_FORMAT_PATCH_FROM = re.compile(r">?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001[ \t]*\n")
+# 6.6-stable review patch.  If anyone has any objections, please let me know.   (the banner
+# of a stable review round's patch, then a blank line and "------------------"; Ben
+# Hutchings' rounds say "3.16.85-rc1 review patch.")
+RE_REVIEW_BANNER = re.compile(
+    r"[\w.+-]{1,40} review patch\.[ \t]+If anyone has any objections, please let me know\."
+    r"[ \t]*\n(?:[ \t]*\n)*-{4,80}[ \t]*\n"
+)
 #: A line shaped like a mail header ("Sent: Thursday"), which git am does not read in-body.
 RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 
 
 def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
-    """Return the in-body header paragraph the body starts with, and where the rest starts."""
+    """Return the in-body header paragraph the body starts with, and where the rest starts.
+
+    git am's rule, and one more: a stable review round's banner and dashed line
+    (RE_REVIEW_BANNER) may come first, as its script writes them above the author's From.
+    """
     pos = _skip_blank(text, 0)
+    banner = RE_REVIEW_BANNER.match(text, pos)
+    if banner is not None:
+        pos = _skip_blank(text, banner.end())
     separator = RE_FORMAT_PATCH_FROM.match(text, pos)
     if separator is not None:  # git format-patch output pasted whole: git am skips this line
         pos = separator.end()
