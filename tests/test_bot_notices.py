@@ -111,12 +111,28 @@ of git://git.kernel.org/pub/scm/linux/kernel/git/akpm/mm
 From: Oliver Nazarov <oliver.nazarov@example.org>
 Subject: {COMMIT}{DIFF}"""
 
+USB_ADDED = f"""
+This is a note to let you know that I've just added the patch titled
+
+    usb: dwc3: Keep the PHY powered across suspend
+
+to my usb git tree which can be found at
+    git://git.kernel.org/pub/scm/linux/kernel/git/gregkh/usb.git
+in the usb-linus branch.
+
+{COMMIT}{DIFF}"""
+
 GREG = "gregkh@linuxfoundation.org"
 AKPM = "Andrew Morton <akpm@linux-foundation.org>"
 NOTICES = {
     "stable-added": (
         f'Patch "{TITLE}" has been added to the 6.6-stable tree',
         STABLE_ADDED,
+        f"<{GREG}>",
+    ),
+    "subsystem-tree-added": (
+        'patch "usb: dwc3: Keep the PHY powered across suspend" added to usb-linus',
+        USB_ADDED,
         f"<{GREG}>",
     ),
     "stable-failed": (
@@ -155,6 +171,12 @@ def test_an_unthreaded_notice_of_a_bot_or_script_is_a_robot_mail(case: str) -> N
     found = notice(case)
     assert found.kind == "robot" and not isinstance(found, Patch) and found.has_diff
     assert not kvmlist.count_by_author([found]) and not kvmlist.group_series([found])
+
+
+def test_a_notice_behind_the_tag_a_list_puts_on_every_subject_is_a_robot_mail() -> None:
+    for subject, body, sender in NOTICES.values():
+        tagged = parse_message(mail(f"[Intel-wired-lan] {subject}", body, sender=sender))
+        assert tagged.kind == "robot", subject
 
 
 @pytest.mark.parametrize("case", sorted(NOTICES))

@@ -36,11 +36,13 @@ ROBOT_TAGS = frozenset({"syzbot"})
 #   [tip: x86/urgent] x86/sev: Fix thing                                  (tip-bot2)
 #   + mm-fix-thing.patch added to mm-hotfixes-unstable branch           (Andrew Morton's
 #   [merged mm-stable] mm-fix-thing.patch removed from -mm tree          -mm scripts)
+# each maybe after the tag a list puts in front of every subject ("[Intel-wired-lan] ")
 RE_BOT_NOTICE_SUBJECT = re.compile(
-    r'(?P<added>[Pp]atch "[^\n]{1,500}" (?:has been )?(?:added to|removed from) )'
+    r"(?:\[[^\[\]\n]{1,80}\] )?"
+    r'(?:(?P<added>[Pp]atch "[^\n]{1,500}" (?:has been )?(?:added to|removed from) )'
     r'|(?P<failed>FAILED: [Pp]atch "[^\n]{1,500}" failed to apply to )'
     r"|(?P<tip>\[tip: ?[\w./+-]{1,80}\] )"
-    r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) )"
+    r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) ))"
 )
 # This is a note to let you know that I've just added the patch titled
 # The patch below does not apply to the 5.15-stable tree.
