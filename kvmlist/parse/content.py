@@ -44,15 +44,18 @@ RE_BOT_NOTICE_SUBJECT = re.compile(
     r"|(?P<tip>\[tip: ?[\w./+-]{1,80}\] )"
     r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) ))"
 )
+#: How the stable trees' script opens its note (Greg's and Sasha's): "... the patch titled".
+STABLE_HEAD = "This is a note to let you know that I've just added the patch titled"
+#: How the tip trees' bot (tip-bot2) opens its note.
+TIP_HEAD = "The following commit has been merged into the "
 # This is a note to let you know that I've just added the patch titled
 # The patch below does not apply to the 5.15-stable tree.
 # The following commit has been merged into the x86/urgent branch of tip:
 # The patch titled   |   The quilt patch titled
 RE_BOT_NOTICE_HEAD = re.compile(
-    r"(?P<added>This is a note to let you know that I've just (?:added|removed) the patch"
-    r" titled$)"
+    rf"(?P<added>{re.escape(STABLE_HEAD).replace('added', '(?:added|removed)')}$)"
     r"|(?P<failed>The patch below does not apply to the [\w.+-]{1,40} tree\.$)"
-    r"|(?P<tip>The following commit has been merged into the \S{1,80} branch of [\w.+-]{1,40}:$)"
+    rf"|(?P<tip>{re.escape(TIP_HEAD)}\S{{1,80}} branch of [\w.+-]{{1,40}}:$)"
     r"|(?P<mm>The (?:quilt )?patch titled$)"
 )
 #: Lines looked at after "are available in the git repository at:" for the URL.

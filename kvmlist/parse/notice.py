@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD
 from kvmlist.parse.reply import unquoted_lines
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
@@ -135,14 +136,10 @@ NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 # applied|queued|...   (the verbs as RE_NOTICE matches them, for a text holding such a letter)
 RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
-#: How the stable trees' script opens its note (Greg's and Sasha's): "... the patch titled".
-STABLE_HEAD = "This is a note to let you know that I've just added the patch titled"
 # to the 6.12-stable tree which can be found at:
 RE_STABLE_TREE = re.compile(r"^to the (\S+-stable) tree\b")
-#: How the tip trees' bot (tip-bot2) opens its note.
-TIP_HEAD = "The following commit has been merged into the "
 # The following commit has been merged into the x86/urgent branch of tip:
-RE_TIP_HEAD = re.compile(r"^The following commit has been merged into the (\S+) branch of (\S+):$")
+RE_TIP_HEAD = re.compile(rf"^{re.escape(TIP_HEAD)}(\S+) branch of (\S+):$")
 # Commit-ID:     0f1e2d3c...   |   Committer:     Borislav Petkov (AMD) <bp@alien8.de>
 RE_TIP_FIELD = re.compile(r"^([A-Z][\w-]{1,20}):\s+(\S.{0,300})$")
 RE_SHA = re.compile(r"[0-9a-f]{12,40}")
