@@ -318,6 +318,13 @@ SENTENCE_NOTICES = [
     # "has been" / "have been"
     ("Both patches have been applied to bluetooth-next tree.\n", "bluetooth-next"),
     ("Applied to for-next instead of for-linus, thanks.\n", "for-next"),
+    # the repository and branch below, after a blank line (Mark Brown's form)
+    (
+        "Applied to\n\n   https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git"
+        " for-next\n\nThanks!\n",
+        "broonie/sound.git (for-next)",
+    ),
+    ("Applied to\n\nThanks!\n", None),
     ("The series has been applied to net-next, thanks.\n", "net-next"),
     ("Patch has now been merged into drm-misc-next, thanks.\n", "drm-misc-next"),
     # a branch named "testing" is no test report

@@ -30,6 +30,13 @@ RE_TREE = re.compile(
     r"(?!(?:now|later|patch(?:es)?|series)\b)([\w.\-/:]+[\w])",
     re.IGNORECASE,
 )
+# https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next   (a repository
+# and its branch on a line of their own, below "Applied to": the path after the host and
+# kernel.org's /pub/scm/linux/kernel/git/, and the branch)
+RE_REPOSITORY_LINE = re.compile(
+    r"(?:https?|git)://[^\s/]{1,100}/(?:pub/scm/)?(?:linux/kernel/git/)?([^\s/]\S{0,200}?)/?"
+    r"\s+([\w./+-]{1,80})"
+)
 # Words a notice sentence may open with: "OK, " | "Great, thanks. " | "Thanks Alex, " | "FWIW, "
 RE_OPENING_WORDS = re.compile(
     r"(?:(?:ok(?:ay)?|great|anyway|fwiw|so|sure|now|thanks|thank you|many thanks)"
@@ -264,13 +271,28 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
             if match is None:
                 continue
         rest = match.group("rest")
-        if rest.rstrip().endswith((" to", " into")) and at + 1 < len(lines):
-            rest = f"{rest.rstrip()} {lines[at + 1].strip()}"  # the tree on the next line
+        below = _tree_below(lines, at) if rest.rstrip().endswith((" to", " into")) else ""
+        rest = f"{rest.rstrip()} {below}" if below else rest
         if _is_notice(match, rest, sentence):
-            tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
-            said = sentence[match.start() : match.start("rest")] + rest
-            return (tree.group(1) if tree else ""), said
+            repository = RE_REPOSITORY_LINE.fullmatch(below)
+            if repository is not None:  # as the patchwork bot names one: "netdev/net.git (main)"
+                named = f"{repository.group(1)} ({repository.group(2)})"
+            else:
+                tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
+                named = tree.group(1) if tree else ""
+            return named, sentence[match.start() : match.start("rest")] + rest
     return None
+
+
+def _tree_below(lines: list[str], at: int) -> str:
+    """What names the tree of a notice that ends with "to" on line ``at``: the next line,
+    or after a blank line a repository and its branch (RE_REPOSITORY_LINE); else ""."""
+    following = [line.strip() for line in lines[at + 1 : at + 3]]
+    if following and following[0]:
+        return following[0]
+    if len(following) == 2 and RE_REPOSITORY_LINE.fullmatch(following[1]):
+        return following[1]
+    return ""
 
 
 def opening_sentences(lines: list[str]) -> Iterator[tuple[int, str, int]]:
