@@ -178,3 +178,14 @@ def test_an_appended_original_mail_gives_no_trailers() -> None:
     assert review_of("Al <al@example.org>", outlook) == [
         ("Tested-by", "Al <al@example.org>", False)
     ]
+    # Outlook's other forms: the same block in other dashes, and a rule of underscores above
+    # the original's From/Sent/To (kvmarm <DB6PR0801MB2071AF38...@...outlook.com>)
+    for divider in ("--- Original Message ---", "________________________________\nFrom: Jane"):
+        appended = f"Tested fine.\n\nTested-by: Al <al@example.org>\n\n{divider}\n"
+        appended += "Sent: Monday\nTo: Al\n\nReviewed-by: Jane Doe <jane@example.org>\n"
+        assert review_of("Al <al@example.org>", appended) == [
+            ("Tested-by", "Al <al@example.org>", False)
+        ]
+    # a rule of underscores the sender drew is no original
+    drawn = "Tested fine.\n________________________________\n\nTested-by: Al <al@example.org>\n"
+    assert review_of("Al <al@example.org>", drawn) == [("Tested-by", "Al <al@example.org>", False)]

@@ -43,13 +43,14 @@ from kvmlist.parse.headers import (
     split_raw,
 )
 from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
+from kvmlist.parse.reply import RE_ORIGINAL_LINE
 from kvmlist.parse.subject import SubjectInfo, parse_subject
 
 # <20251204094806.3846619-1-maz@kernel.org>
 RE_MSGID = re.compile(r"<([^<>\s]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted;
 # looked for in "\n" + text: see mime.RE_UNSTUFFED)
-RE_ORIGINAL_MESSAGE = re.compile(r"\n-{3,} ?Original Message ?-{3,}", re.IGNORECASE)
+RE_ORIGINAL_MESSAGE = re.compile("\n" + RE_ORIGINAL_LINE.pattern, re.IGNORECASE)
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.

@@ -29,6 +29,12 @@ RE_FIXES_OPEN = re.compile(r"Fixes:\s+[0-9a-fA-F]{6,40}\s+\([^)]*$", re.IGNORECA
 RE_NAME_ONLY = re.compile(r"[\w-]+-by:\s+[^<>@]+$", re.IGNORECASE)
 # "   <jane@example.org>"
 RE_ADDRESS_ONLY = re.compile(r"\s*<[^<>\s]+@[^<>\s]+>\s*$")
+# -----Original Message-----  |  --- Original Message ---   (Outlook's line above the mail
+# it answers, appended unquoted)
+RE_ORIGINAL_LINE = re.compile(r"-{3,} ?Original Message ?-{3,}", re.IGNORECASE)
+# ________________________________   (Outlook's other form: a rule of underscores, then the
+# original's "From:" line)
+RE_UNDERSCORE_RULE = re.compile(r"_{20,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +77,17 @@ def _own_lines(body: str) -> Iterator[str]:
 
 def unquoted_lines(body: str) -> Iterator[str]:
     """The lines the reply's sender wrote: up to the signature, or to an original mail the
-    mailer appended without quoting it (Outlook's "-----Original Message-----", or a whole
-    mail after an mbox "From " line, as in the stable team's "added to the tree" notices)."""
+    mailer appended without quoting it (Outlook's "-----Original Message-----" or a rule of
+    underscores over the original's "From:", or a whole mail after an mbox "From " line, as
+    in the stable team's "added to the tree" notices)."""
     lines = body.split("\n")
     for at, line in enumerate(lines):
-        if line == "-- " or line.strip() == "-----Original Message-----":
+        if line == "-- " or RE_ORIGINAL_LINE.fullmatch(line.strip()):
             return
-        if line.startswith("From ") and at + 1 < len(lines) and lines[at + 1][:5] == "From:":
+        following = lines[at + 1] if at + 1 < len(lines) else ""
+        if following[:5] == "From:" and (
+            line.startswith("From ") or RE_UNDERSCORE_RULE.fullmatch(line.strip())
+        ):
             return
         if not line.startswith(">"):
             yield line
