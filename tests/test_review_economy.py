@@ -89,6 +89,23 @@ def test_mailmap_merges_a_reviewers_addresses() -> None:
     assert "bob@ray.example" not in economy.reviews_by_person
 
 
+def test_mailmap_credits_a_tag_its_reviewer_sent_from_another_address() -> None:
+    extra = _reply(6, "<d@x>", "robrev@gmail.com", "Reviewed-by: Rob Rev <rob@arm.com>")
+    data = _archive() + mbox(extra)
+    assert "rob@arm.com" not in review_economy(_messages(data), by="author").reviews_by_person
+    mailmap = Mailmap.parse(["Rob Rev <rob@arm.com> <robrev@gmail.com>"])
+    economy = review_economy(_messages(data), by="author", mailmap=mailmap)
+    assert economy.reviews_by_person["rob@arm.com"] == 1
+
+
+def test_a_misspelt_review_key_counts_once_per_patch_as_the_key_it_means() -> None:
+    typo = _reply(6, "<d@x>", "Rob Rev <rob@arm.com>", "Reviwed-by: Rob Rev <rob@arm.com>")
+    again = _reply(7, "<d@x>", "Rob Rev <rob@arm.com>", "Reviewed-by: Rob Rev <rob@arm.com>")
+    for replies in ((typo,), (typo, again)):
+        economy = review_economy(_messages(_archive() + mbox(*replies)), by="author")
+        assert economy.reviews_by_person["rob@arm.com"] == 1
+
+
 def test_orgmap_moves_kernel_org_into_an_organisation() -> None:
     organisations = OrganisationMap.default().extend(["maz@kernel.org Google"])
     economy = review_economy(_messages(), by="organisation", organisations=organisations)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from datetime import timedelta
 
 import kvmlist
-from kvmlist.analysis.review_stats import review_summary
+from kvmlist.analysis.identities import Mailmap
+from kvmlist.analysis.review_stats import ReviewSummary, review_summary
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
 
 
 def test_reviewers_ranked_by_trailers_given() -> None:
@@ -58,3 +60,89 @@ def test_review_command_json() -> None:
         "first_reply", "first_review", "accepted", "merge (pull requests)"
     }  # fmt: skip
     assert data["median_hours"]["merge (pull requests)"] is None
+
+
+# --- what counts: an answer, a credited review (kvmlist.analysis.counted) ---------------------
+
+ALICE = "Alice Dev <alice@example.com>"
+POSTED = "Mon, 1 Dec 2025 00:00:00 +0000"
+
+
+def _patch(mid: str, title: str = "KVM: arm64: Fix the walk", sender: str = ALICE) -> bytes:
+    return mail(f"[PATCH] {title}", "Fix it.\n\nSigned-off-by: Alice Dev <alice@example.com>\n",
+                sender=sender, message_id=f"<{mid}@x>", date=POSTED)  # fmt: skip
+
+
+def _answer(mid: str, parent: str, sender: str, hours: int, text: str) -> bytes:
+    day, hour = divmod(hours, 24)
+    return mail("Re: [PATCH] x", f"> quoted\n\n{text}\n", sender=sender, message_id=f"<{mid}@x>",
+                date=f"{['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][day % 7]}, {1 + day} Dec"
+                f" 2025 {hour:02}:00:00 +0000",
+                extra=f"In-Reply-To: <{parent}@x>\nReferences: <{parent}@x>\n")  # fmt: skip
+
+
+ROBOT_REPORT = """Hi Alice,
+
+kernel test robot noticed the following build errors:
+
+If you fix the issue in a separate patch/commit (i.e. not just a new version of
+the same patch/commit), kindly add following tags
+| Reported-by: kernel test robot <lkp@intel.com>
+| Closes: https://lore.kernel.org/oe-kbuild-all/202512010200.abc-lkp@intel.com/
+"""
+
+
+def _summary(*mails: bytes, mailmap: Mailmap | None = None) -> ReviewSummary:
+    return review_summary(kvmlist.read_mbox(io.BytesIO(mbox(*mails))), mailmap=mailmap)
+
+
+def test_first_reply_is_the_first_answer_from_somebody_else_than_the_author_or_a_robot() -> None:
+    result = _summary(
+        _patch("t1"),
+        _answer("a1", "t1", ALICE, 1, "Forgot to Cc Marc."),
+        _answer("a2", "t1", "kernel test robot <lkp@intel.com>", 2, ROBOT_REPORT),
+        _answer("a3", "t1", "Marc Z <maz@kernel.org>", 240, "Reviewed-by: Marc Z <maz@kernel.org>"),
+    )
+    (timing,) = result.timings
+    assert timing.first_reply == timing.first_review == timedelta(days=10)
+
+
+def test_a_series_only_robots_answered_has_no_first_reply_and_no_reviewer() -> None:
+    report = ("Hi,\n\nsyzbot ci has tested the following series\n\n"
+              "Tested-by: syzbot@syzkaller.appspotmail.com\n")  # fmt: skip
+    result = _summary(
+        _patch("t2"), _answer("a4", "t2", "syzbot ci <syzbot+ci0b43@syzkaller.appspotmail.com>", 3,
+                             report)
+    )  # fmt: skip
+    assert result.timings[0].first_reply is None
+    assert [r.tested for r in result.reviewers] == [0]  # a robot's test result is no review
+
+
+def test_a_relayed_review_tag_is_no_first_review() -> None:
+    # the maintainer relays a tag given off-list: flagged a mismatch, it is nobody's review yet
+    relayed = "Reviewed-by: Rob Rev <rob@arm.com> (off-list)\nThanks."
+    result = _summary(_patch("t3"), _answer("a5", "t3", "Marc Z <maz@kernel.org>", 5, relayed))
+    (timing,) = result.timings
+    assert timing.first_reply == timedelta(hours=5) and timing.first_review is None
+
+
+def test_a_misspelt_review_key_is_credited_as_the_key_it_means() -> None:
+    result = _summary(
+        _patch("t4"),
+        _answer("a6", "t4", "Rob Rev <rob@arm.com>", 5, "Reviwed-by: Rob Rev <rob@arm.com>"),
+        _answer("a7", "t4", "Eve Lim <eve@google.com>", 6,
+                "Reviewed-and-tested-by: Eve Lim <eve@google.com>"),
+    )  # fmt: skip
+    counts = {r.person.email: (r.reviewed, r.acked, r.tested) for r in result.reviewers}
+    assert counts["rob@arm.com"] == (1, 0, 0) and counts["eve@google.com"] == (1, 0, 0)
+    assert result.timings[0].first_review == timedelta(hours=5)
+
+
+def test_a_mailmap_joining_sender_and_named_reviewer_clears_the_mismatch() -> None:
+    mailmap = Mailmap.parse(["Rob Rev <rob@arm.com> <robrev@gmail.com>"])
+    mails = (_patch("t5"), _answer("a8", "t5", "robrev@gmail.com", 1,
+                                   "Reviewed-by: Rob Rev <rob@arm.com>"))  # fmt: skip
+    assert [r.reviewed for r in _summary(*mails).reviewers] == [0]
+    (rob,) = _summary(*mails, mailmap=mailmap).reviewers
+    assert (str(rob.person), rob.reviewed, rob.replies) == ("Rob Rev <rob@arm.com>", 1, 1)
+    assert _summary(*mails, mailmap=mailmap).timings[0].first_review == timedelta(hours=1)

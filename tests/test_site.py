@@ -3,6 +3,7 @@ browser (Debian's chromium) loading each kind of page without console errors."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from kvmlist.cli.commands import main
 from kvmlist.outputs.site import build_site
 
 from . import browser
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
 LIFECYCLE = FIXTURES / "review-lifecycle.mbox"
@@ -74,6 +75,33 @@ def test_series_page_gives_each_series_its_status(site: Path) -> None:
     assert set(statuses) == {"applied", "superseded", "reviewed", "new"}
     assert len(statuses) == len(kvmlist.group_series(
         [*kvmlist.read_mbox(SAMPLE), *kvmlist.read_mbox(LIFECYCLE)]))  # fmt: skip
+
+
+def _posted_and_answered(n: int, sender: str, text: str) -> tuple[bytes, bytes]:
+    patch = mail(f"[PATCH] KVM: x86: Fix {n}", message_id=f"<p{n}@x>")
+    reply = mail("Re: [PATCH]", f"> quoted\n\n{text}\n", sender=sender, message_id=f"<r{n}@x>",
+                 extra=f"In-Reply-To: <p{n}@x>\nReferences: <p{n}@x>\n",
+                 date="Wed, 4 Mar 2026 10:00:00 +0000")  # fmt: skip
+    return patch, reply
+
+
+def test_a_series_is_reviewed_by_a_credited_review_tag_only() -> None:
+    from kvmlist.outputs.site.model import build_model
+
+    raw = mbox(
+        *_posted_and_answered(1, "Marc Z <maz@kernel.org>", "Reported-by: Marc Z <maz@kernel.org>"),
+        *_posted_and_answered(2, "Marc Z <maz@kernel.org>", "Fixes: 0123456789ab (\"KVM: x\")"),
+        *_posted_and_answered(3, "Marc Z <maz@kernel.org>", "Reviewed-by: Rob Rev <rob@arm.com>"),
+        *_posted_and_answered(4, "Rob Rev <rob@arm.com>", "Reviwed-by: Rob Rev <rob@arm.com>"),
+    )  # fmt: skip
+    model = build_model(kvmlist.read_mbox(io.BytesIO(raw)))
+    rows = {row.series.title: (row.status, row.reviews) for row in model.rows}
+    assert rows == {
+        "KVM: x86: Fix 1": ("new", 0),  # a report, not a review
+        "KVM: x86: Fix 2": ("new", 0),
+        "KVM: x86: Fix 3": ("new", 0),  # Marc relays Rob's tag: a mismatch, nobody's review
+        "KVM: x86: Fix 4": ("reviewed", 1),  # misspelt, but a review
+    }
 
 
 def test_week_page_links_new_postings_to_lore(site: Path) -> None:

@@ -89,6 +89,39 @@ def test_stalled_lists_unanswered_old_series_oldest_first() -> None:
     assert report.stalled[2].series.version == 2
 
 
+ROBOT = "kernel test robot <lkp@intel.com>"
+BUILD_ERROR = """Hi Ann,
+
+kernel test robot noticed the following build errors:
+
+If you fix the issue, kindly add following tag
+Reported-by: kernel test robot <lkp@intel.com>
+"""
+
+
+def test_a_robots_report_is_no_answer() -> None:
+    # the robot's "Reported-by" is attached as a reply trailer, but it reviews nothing
+    raw = mbox(_post("[PATCH] KVM: x86: Only built by a robot", ANN, "s8", "Thu, 1 Jan"),
+               _reply(ROBOT, "s8", "r8", "Thu, 1 Jan", BUILD_ERROR))  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + raw)))
+    assert "KVM: x86: Only built by a robot" in [s.series.title for s in report.stalled]
+
+
+def test_a_co_author_reviewing_the_other_patches_answers_the_series() -> None:
+    # Bo posts a series holding one patch Eve wrote; Eve reviewing Bo's patch is an answer
+    raw = mbox(
+        _post("[PATCH 0/2] KVM: arm64: Shared work", BO, "s9", "Thu, 1 Jan"),
+        _post("[PATCH 1/2] KVM: arm64: Bo's part", BO, "s9p1", "Thu, 1 Jan",
+              "In-Reply-To: <s9@x>\n"),
+        mail("[PATCH 2/2] KVM: arm64: Eve's part", f"From: {EVE}\n\n{DIFF}", sender=BO,
+             message_id="<s9p2@x>", date="Thu, 1 Jan 2026 10:00:00 +0000",
+             extra=CC + "In-Reply-To: <s9@x>\n"),
+        _reply(EVE, "s9p1", "r9", "Fri, 2 Jan", "Looks fine to me."),
+    )  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + raw)))
+    assert "KVM: arm64: Shared work" not in [s.series.title for s in report.stalled]
+
+
 def test_stalled_series_carry_link_age_and_recipients() -> None:
     first = find_stalled(_messages()).stalled[0]
     assert first.link == "https://lore.kernel.org/r/s1@x/"

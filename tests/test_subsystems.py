@@ -130,6 +130,15 @@ def test_stats_per_section(maintainers: Maintainers) -> None:
     assert NO_SECTION not in stats
 
 
+def test_a_robots_report_answers_no_section(maintainers: Maintainers) -> None:
+    report = "Hi,\n\nkernel test robot noticed the following build errors:\n"
+    raw = mbox(_patch("[PATCH] KVM: x86: lapic", "b", "arch/x86/kvm/lapic.c"),
+               _reply("kernel test robot <lkp@intel.com>", "b", "rb", 15, report))  # fmt: skip
+    x86 = {s.section.name: s for s in subsystem_stats(kvmlist.read_mbox(io.BytesIO(raw)),
+                                                    maintainers)}[X86]  # fmt: skip
+    assert (x86.answered, x86.median("first_reply")) == (0, None)
+
+
 def test_patches_no_section_covers(maintainers: Maintainers) -> None:
     raw = _patch("[PATCH] arm: unittests", "u", "arm/unittests.cfg")
     stats = subsystem_stats(kvmlist.read_mbox(io.BytesIO(mbox(raw))), maintainers)

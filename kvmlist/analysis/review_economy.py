@@ -6,7 +6,9 @@
 >>> economy.to_dataframe()         # one row per organisation (needs kvmlist[pandas])
 
 A review is a Reviewed-by, Acked-by or Tested-by trailer given in a reply to a patch
-(kvmlist.grouping.review), not flagged as a mismatch, and not given by the patch's own author.
+(kvmlist.grouping.review) and credited to its reviewer (kvmlist.analysis.counted: not a
+mismatch the mailmap leaves), not given by the patch's own author. Reviews are counted per
+patch: a tag given under a cover letter counts once for each patch of the series.
 Pairs where either side is "(Unknown)" (kernel.org and free-mail addresses, see
 docs/identities.md) are left out of the cross-organisation figures: two unknowns are not known
 to be one employer, nor two.
@@ -20,13 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
 
-#: The trailer keys that count as a review.
-REVIEW_KEYS = frozenset({"reviewed-by", "acked-by", "tested-by"})
 GROUPINGS = ("author", "domain", "organisation")
 
 
@@ -38,7 +39,7 @@ class GroupEconomy:
     patches: int = 0  # patches posted (cover letters not counted)
     reviewed: int = 0  # of those, patches with a review from somebody else
     reviewed_across: int = 0  # of those, patches with a review from another known group
-    reviews_given: int = 0  # review tags its people gave
+    reviews_given: int = 0  # review tags its people gave, per patch (a cover's: once per patch)
     given_across: int = 0  # of those, to another known group's patches
     reviewers: set[str] = field(default_factory=set)  # addresses of its people who reviewed
 
@@ -178,8 +179,8 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
     reviewed = across = False
     seen: set[tuple[str, str]] = set()
     for trailer in patch.review_trailers:
-        key = trailer.key.lower()
-        if key not in REVIEW_KEYS or trailer.person is None or trailer.mismatch:
+        key = credited_kind(trailer, grouper.mailmap)
+        if key is None or trailer.person is None:
             continue
         reviewer = grouper.person(trailer.person)
         address = reviewer.email.lower()

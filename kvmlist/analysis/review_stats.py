@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kvmlist.analysis.aggregate import period_of
+from kvmlist.analysis.counted import answers, credited_kind, own_people
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import acceptances_in
 from kvmlist.grouping.review import reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
 
-#: Review trailer keys counted per reviewer, and the column each goes to.
-COUNTED = {"reviewed-by": "reviewed", "acked-by": "acked", "tested-by": "tested"}
 #: The timings of a series, as attribute names of SeriesTiming.
 TIMINGS = ("first_reply", "first_review", "accepted")
 
@@ -38,7 +37,9 @@ class ReviewerStats:
 
 @dataclass
 class SeriesTiming:
-    """How long one series waited for its first reply, first review trailer and acceptance."""
+    """How long one series waited for its first answer, first credited review trailer and
+    acceptance (kvmlist.analysis.counted: an answer comes from somebody else than the series'
+    own people, and from no robot)."""
 
     series: Series
     first_reply: timedelta | None = None
@@ -102,7 +103,9 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     """Return per-reviewer counts (most active first) and per-series timings.
 
     Reviewers are people by address (merged through a git ``mailmap`` first), shown with the
-    name they write most often ("Eric Auger" over the occasional "Auger Eric").
+    name they write most often ("Eric Auger" over the occasional "Auger Eric"). A reviewer's
+    counts are trailers as written: one per trailer line of a reply, even when the reply
+    answers a cover letter and so reviews every patch of the series.
     """
     mails = list(messages)
     found = group_series(mails, reviews=False)
@@ -114,6 +117,7 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
             series_of[mail.message_id] = one.patches
             position_of[mail.message_id] = position
     timings = [SeriesTiming(one) for one in found]
+    own = [own_people(one) for one in found]
     reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
     for reply in mails:
@@ -123,10 +127,11 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
         targets = review_targets(reply, by_id, series_of)
         if not targets or reply.date is None:
             continue
-        timing = timings[position_of[targets[0].message_id]]
-        gave_review = any(t.key.lower() in COUNTED for t in reply_trailers(reply))
+        position = position_of[targets[0].message_id]
+        answered = answers(reply, own[position])
+        gave_review = answered and any(credited_kind(t, mailmap) for t in reply_trailers(reply))
         accepted = any(True for _ in acceptances_in(reply, titles))
-        _record(timing, reply.date, gave_review, accepted)
+        _record(timings[position], reply.date, answered, gave_review, accepted)
     ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
 
@@ -149,8 +154,8 @@ class _Reviewers:
         if reply.sender is not None:
             self._for(reply.sender).replies += 1
         for trailer in reply_trailers(reply):
-            column = COUNTED.get(trailer.key.lower())
-            if column and trailer.person is not None and not trailer.mismatch:
+            column = credited_kind(trailer, self._mailmap)
+            if column and trailer.person is not None:
                 stats = self._for(trailer.person)
                 setattr(stats, column, getattr(stats, column) + 1)
 
@@ -175,12 +180,15 @@ class _Reviewers:
         return self._stats[key]
 
 
-def _record(timing: SeriesTiming, when: datetime, gave_review: bool, accepted: bool) -> None:
+def _record(
+    timing: SeriesTiming, when: datetime, answered: bool, gave_review: bool, accepted: bool
+) -> None:
     posted = timing.series.date
     if posted is None or when < posted:
         return
     waited = when - posted
-    timing.first_reply = _earliest(timing.first_reply, waited)
+    if answered:
+        timing.first_reply = _earliest(timing.first_reply, waited)
     if gave_review:
         timing.first_review = _earliest(timing.first_review, waited)
     if accepted:

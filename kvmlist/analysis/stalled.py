@@ -6,9 +6,9 @@
 
 Age is measured to ``now``: by default the newest mail's date, so an old archive is judged as
 it stood when it ended (docs/insight.md). The stable team's AUTOSEL postings are left out
-(counted apart): they announce a backport and expect no answer. A reply counts when it is in
-the series' thread (In-Reply-To or References name a mail of the series) and comes from
-somebody other than the series' author and sender: an author's own "ping" is no answer.
+(counted apart): they announce a backport and expect no answer. A mail answers a series when
+it is in the series' thread (In-Reply-To or References name a mail of the series) and
+kvmlist.analysis.counted.answers it: an author's own "ping" and a robot's report are no answer.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote
 
+from kvmlist.analysis.counted import answerers, credited_kind
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
-from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, Series
 from kvmlist.sources.lore._ids import SAFE_IN_PATH
 
@@ -87,8 +87,9 @@ def find_stalled(
     lore_base: str = LORE,
     series: Iterable[Series] | None = None,
 ) -> StalledReport:
-    """Return the series posted at least ``older`` before ``now`` that got no reply from
-    anybody else, no review trailer, no "applied" notice, have no newer revision or repost,
+    """Return the series posted at least ``older`` before ``now`` that got no answer (no mail
+    from anybody but their own people and robots), no credited review trailer, no "applied"
+    notice, have no newer revision or repost,
     and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
     ``series`` saves the grouping: the series of these messages, with reviews and revisions.
     """
@@ -97,15 +98,15 @@ def find_stalled(
     dates = [m.date for m in mails if m.date is not None]
     now = now or (max(dates) if dates else None)
     report = StalledReport(now, older, series=len(found))
-    answered = _answered(found, mails)
+    answered = answerers(found, mails)
     applied = acceptance_of(found, mails)
     reposted, report.resent = _reposts(found)
     for position, one in enumerate(found):
         if one.date is None or now is None or now - one.date < older:
             continue
-        if position in answered or position in reposted or one.next_id is not None:
+        if answered[position] or position in reposted or one.next_id is not None:
             continue
-        if any(p.review_trailers for p in one.patches) or one.anchor_id in applied:
+        if _reviewed(one) or one.anchor_id in applied:
             continue
         if landed is not None and any(landed.of(p.message_id) for p in one.patches):
             continue
@@ -119,18 +120,8 @@ def find_stalled(
     return report
 
 
-def _answered(found: list[Series], mails: list[Message]) -> set[int]:
-    """Return the positions of the series that somebody other than their author answered."""
-    return {
-        at
-        for at, senders in enumerate(thread_senders(found, mails))
-        if senders - _addresses(found[at])
-    }
-
-
-def _addresses(one: Series) -> frozenset[str]:
-    people = [p for m in one.messages for p in (m.author, m.sender) if p is not None]
-    return frozenset(p.email.lower() for p in people)
+def _reviewed(one: Series) -> bool:
+    return any(credited_kind(t) for p in one.patches for t in p.review_trailers)
 
 
 def _reposts(found: list[Series]) -> tuple[set[int], list[Resend]]:
@@ -151,6 +142,13 @@ def _reposts(found: list[Series]) -> tuple[set[int], list[Resend]]:
                 resent.append(Resend(before, one, sender))
         latest[key] = at
     return reposted, resent
+
+
+def _addresses(one: Series) -> frozenset[str]:
+    """The authors and senders of every mail of a series: a repost by none of them is a
+    resend by somebody else."""
+    people = [p for m in one.messages for p in (m.author, m.sender) if p is not None]
+    return frozenset(p.email.lower() for p in people)
 
 
 def _sender(one: Series) -> Person | None:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from kvmlist.analysis.counted import answerers
 from kvmlist.analysis.maintainers import Maintainers, Section
 from kvmlist.analysis.review_stats import SeriesTiming, median_duration, review_summary
-from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message
 
 #: The name given to patches that no section covers.
@@ -28,7 +28,7 @@ class SectionStats:
     section: Section
     series: int = 0
     patches: int = 0
-    answered: int = 0  # series with a reply from anybody but their author
+    answered: int = 0  # series answered by anybody but their own people and robots
     answered_by_maintainer: int = 0  # series with a reply from one of the section's M:/R:
     timings: list[SeriesTiming] = field(default_factory=list)
 
@@ -64,17 +64,16 @@ def subsystem_stats(messages: Iterable[Message], maintainers: Maintainers) -> li
     """Return the stats of every section some series touched, most series first.
 
     A series belongs to every section one of its patches belongs to; patches no section
-    covers count under "(no section)". A series is answered by a maintainer when a mail in
-    its thread comes from one of the section's M: or R: addresses.
+    covers count under "(no section)". A series is answered when a mail in its thread answers
+    it (kvmlist.analysis.counted.answers), by a maintainer when that mail comes from one of the
+    section's M: or R: addresses.
     """
     mails = list(messages)
     summary = review_summary(mails)
     found = [t.series for t in summary.timings]
-    senders = thread_senders(found, mails)
     stats: dict[str, SectionStats] = {}
-    for timing, repliers in zip(summary.timings, senders, strict=True):
+    for timing, repliers in zip(summary.timings, answerers(found, mails), strict=True):
         one = timing.series
-        own = {p.email.lower() for m in one.messages for p in (m.author, m.sender) if p}
         touched: dict[str, Section] = {}
         for patch in one.patches:
             sections = maintainers.sections_of(patch) or [Section(NO_SECTION)]
@@ -86,6 +85,6 @@ def subsystem_stats(messages: Iterable[Message], maintainers: Maintainers) -> li
             entry = stats[name]
             entry.series += 1
             entry.timings.append(timing)
-            entry.answered += bool(repliers - own)
-            entry.answered_by_maintainer += bool(repliers & section.addresses - own)
+            entry.answered += bool(repliers)
+            entry.answered_by_maintainer += bool(repliers & section.addresses)
     return sorted(stats.values(), key=lambda s: (-s.series, s.section.name))

@@ -128,8 +128,10 @@ def _add_review(commands: Any) -> None:
     review = commands.add_parser(
         "review",
         help="who reviews, and how long series wait",
-        description="Per-reviewer review trailers and replies, and median times from a "
-        "series' posting to its first reply, first review trailer and acceptance.",
+        description="Per reviewer, the Reviewed-by/Acked-by/Tested-by trailers written in "
+        "replies (one per trailer line, a cover letter's counting once) and the replies; and "
+        "the median times from a series' posting to its first answer (from somebody else "
+        "than its author, not a robot), first credited review trailer and acceptance.",
     )
     _add_source(review)
     review.add_argument("--top", type=positive, default=15, help="reviewers to show (default 15)")
@@ -145,7 +147,8 @@ def _add_review(commands: Any) -> None:
         choices=GROUPINGS,
         default=None,
         help="instead: the review economy per author, domain or organisation (patches posted, "
-        "reviews given, share reviewed by another group, reviewer concentration)",
+        "reviews given counted per patch: a tag under a cover letter counts once for each "
+        "patch; share reviewed by another group, reviewer concentration)",
     )
     _add_identities(review)
     _add_workers(review)

@@ -484,7 +484,8 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.format == "csv":
         return render_rows(rows, "csv")
     lines = [
-        f"{economy.reviews:,} review tags from {summary['reviewers']:,} people; "
+        f"{economy.reviews:,} review tags on patches (a cover letter's counts once per patch) "
+        f"from {summary['reviewers']:,} people; "
         f"half of them from {_people(economy.half_of_reviews)}",
         f"given to another {args.by}'s patches: {cell_text(summary['cross_share_pct'])} %"
         f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {UNKNOWN})",

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from kvmlist.analysis.aggregate import count_by_author, period_of
+from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
@@ -37,7 +38,7 @@ class SeriesRow:
     series: Series
     status: str
     week: str
-    reviews: int
+    reviews: int  # credited review tags on its patches (a cover letter's: once per patch)
 
 
 @dataclass
@@ -78,7 +79,7 @@ def build_model(
     mails = list(messages)
     found = group_series(mails, revisions=True)
     applied = acceptance_of(found, mails)
-    rows = [_row(one, applied, landed) for one in found]
+    rows = [_row(one, applied, landed, mailmap) for one in found]
     weeks: dict[str, list[Message]] = {}
     for mail in mails:
         if mail.date is not None:
@@ -101,8 +102,14 @@ def build_model(
     )
 
 
-def _row(one: Series, applied: Mapping[str, object], landed: Landed | None) -> SeriesRow:
-    reviews = sum(len(p.review_trailers) for p in one.patches)
+def _row(
+    one: Series, applied: Mapping[str, object], landed: Landed | None, mailmap: Mailmap | None
+) -> SeriesRow:
+    """Return a series' row: reviewed when one of its patches got a review credited as
+    kvmlist.analysis.counted says (not a Reported-by, a Fixes or a relayed tag)."""
+    reviews = sum(
+        credited_kind(t, mailmap) is not None for p in one.patches for t in p.review_trailers
+    )
     if landed is not None and any(landed.of(p.message_id) for p in one.patches):
         status = "landed"
     elif one.anchor_id in applied:

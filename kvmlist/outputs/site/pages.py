@@ -30,7 +30,7 @@ def index_page(model: SiteModel) -> str:
         ("series", f"{len(model.rows):,}"),
         *((f"series {s}", f"{model.statuses[s]:,}") for s in STATUSES),
         ("stalled series", link("stalled.html", f"{len(stalled.stalled):,}")),
-        ("review tags", f"{economy.reviews:,}"),
+        ("review tags, per patch", f"{economy.reviews:,}"),
         ("people giving half the review tags", f"{economy.half_of_reviews:,}"),
         ("review tags across organisations", f"{100 * share:.1f} %" if share is not None else "–"),
     ]
@@ -83,7 +83,9 @@ def series_page(model: SiteModel) -> str:
     body = (
         f'<p class="note">{len(model.rows):,} series: {counts}. Status: landed in the tree '
         'given, applied (an "applied" notice), superseded (a newer revision), reviewed (a '
-        "review trailer), else new.</p>" + table(_SERIES_HEADERS, rows, numeric=(3, 6))
+        "Reviewed-by, Acked-by or Tested-by credited to its sender), else new. Reviews: those "
+        "tags on its patches, a cover letter's once per patch.</p>"
+        + table(_SERIES_HEADERS, rows, numeric=(3, 6))
     )
     return page("Series", body, list_name=model.list_name)
 
@@ -121,12 +123,15 @@ def people_page(model: SiteModel) -> str:
         "<h2>Posting: patch mails per author</h2>"
         + table(["author", "patch mails"], posters, numeric=(1,))
         + "<h2>Reviewing: trailers given in replies</h2>"
+        + '<p class="note">Trailers as written: one per line of a reply, whether it answers a '
+        "patch or a cover letter (then the economy below counts it once per patch).</p>"
         + table(
             ["reviewer", "reviewed", "acked", "tested", "replies"], reviewers, numeric=(1, 2, 3, 4)
         )
         + "<h2>Review economy per organisation</h2>"
-        + '<p class="note">(Unknown): kernel.org and free-mail addresses and unmapped domains;'
-        " map them with --orgmap (docs/identities.md).</p>"
+        + '<p class="note">Reviews per patch: a tag given under a cover letter counts once for '
+        "each patch of the series. (Unknown): kernel.org and free-mail addresses and unmapped "
+        "domains; map them with --orgmap (docs/identities.md).</p>"
         + table(economy_headers, organisations, numeric=tuple(range(1, 8)))
     )
     return page("People", body, list_name=model.list_name)

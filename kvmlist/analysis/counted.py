@@ -1,0 +1,101 @@
+"""What the statistics count, defined once: a review credited to a reviewer, and a mail that
+answers a series (docs/review.md, "What counts").
+
+>>> credited_kind(trailer, mailmap)   # "reviewed", "acked", "tested" or None
+>>> answers(reply, own_people(series))
+
+review_stats, review_economy, stalled, subsystems, the dashboard and the DataFrames ask here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+
+from kvmlist.analysis.identities import Mailmap
+from kvmlist.grouping.threads import thread_senders
+from kvmlist.models import Message, Person, ReviewTrailer, Series
+
+#: The review kinds, in order of strength: what the words before "-by" of a key say.
+KIND_OF_WORD = {
+    "reviewed": "reviewed",
+    "reviwed": "reviewed",  # misspelt on kvmarm (5 tags): the parser takes any "-by" key
+    "acked": "acked",
+    "tested": "tested",
+    "regression-tested": "tested",
+}
+REVIEW_KINDS = ("reviewed", "acked", "tested")
+#: A robot's name or address local part: kernel test robot (also sent from its people's
+#: addresses, oliver.sang@intel.com), kbuild test robot <lkp@>, syzbot, syzbot ci,
+#: patchwork-bot+netdevbpf, pr-tracker-bot, bugzilla-daemon, no-reply@patchew.org.
+#: Matches "robot", "lkp-robot", "tip-bot2"; not "Talbot", "Abbott" or "robotics".
+RE_ROBOT = re.compile(
+    r"(?<![a-z0-9])(?:(?:ro|syz|bug)?bot\d*|lkp|daemon|no-?reply)(?![a-z])"
+)  # fmt: skip
+
+
+def review_kind(key: str) -> str | None:
+    """Return the review kind a trailer key names ("reviewed", "acked", "tested"), or None.
+
+    Case does not matter; a compound ("Reviewed-and-tested-by") counts once, as the strongest
+    kind it names; a known misspelling ("Reviwed-by") as the key it means."""
+    key = key.lower()
+    if not key.endswith("-by"):
+        return None
+    kinds = {KIND_OF_WORD.get(word) for word in key[: -len("-by")].split("-and-")}
+    return next((kind for kind in REVIEW_KINDS if kind in kinds), None)
+
+
+def credited_kind(trailer: ReviewTrailer, mailmap: Mailmap | None = None) -> str | None:
+    """Return the review kind a reply's trailer is credited as, or None: a review key naming
+    a person who is the reply's sender (not a ``mismatch``, or one the mailmap makes the
+    same person: robrev@gmail.com sending "Reviewed-by: Rob Rev <rob@arm.com>"), and no
+    robot (syzbot ci's "Tested-by: syzbot@" is a test result, not somebody's review)."""
+    kind = review_kind(trailer.key)
+    if kind is None or trailer.person is None or is_robot(trailer.person):
+        return None
+    if trailer.given_by is not None and is_robot(trailer.given_by):
+        return None
+    if trailer.mismatch and not _one_person(trailer.person, trailer.given_by, mailmap):
+        return None
+    return kind
+
+
+def _one_person(named: Person, sender: Person | None, mailmap: Mailmap | None) -> bool:
+    if mailmap is None or sender is None:
+        return False
+    return mailmap.resolve(named).email.lower() == mailmap.resolve(sender).email.lower()
+
+
+def is_robot(person: Person) -> bool:
+    """True when a name or address is a robot's (RE_ROBOT)."""
+    local = person.email.lower().partition("@")[0]
+    return bool(RE_ROBOT.search(local) or RE_ROBOT.search(person.name.lower()))
+
+
+def own_people(one: Series) -> frozenset[str]:
+    """Return the lower-cased addresses of a series' own people: its author (the first mail's
+    in-body From) and the sender of each of its mails. A co-author of one patch is not one:
+    their review of the others is an answer."""
+    people = [one.author, *(m.sender for m in one.messages)]
+    return frozenset(p.email.lower() for p in people if p is not None)
+
+
+def from_robot(mail: Message) -> bool:
+    """True for a robot's mail: a robot report (kind "robot") or a robot sender (RE_ROBOT)."""
+    return mail.kind == "robot" or (mail.sender is not None and is_robot(mail.sender))
+
+
+def answers(mail: Message, own: Collection[str]) -> bool:
+    """True when a mail in a series' thread answers it: sent by none of its own people and by
+    no robot (an author's "ping" and a build robot's report are no answer)."""
+    if mail.sender is None or from_robot(mail):
+        return False
+    return mail.sender.email.lower() not in own
+
+
+def answerers(found: Sequence[Series], mails: Iterable[Message]) -> list[set[str]]:
+    """Return, per series, the addresses of the people who answered it in its thread (a mail
+    whose In-Reply-To or References name one of its mails)."""
+    senders = thread_senders(found, [m for m in mails if not from_robot(m)])
+    return [addresses - own_people(one) for one, addresses in zip(found, senders, strict=True)]
