@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 import kvmlist
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
 
 pandas = pytest.importorskip("pandas")
 from kvmlist.outputs import export  # noqa: E402
@@ -40,3 +41,27 @@ def test_parquet_round_trip_is_lossless(messages: list[kvmlist.Message], tmp_pat
     export.to_parquet(frame, path)
     back = export.read_parquet(path)
     pandas.testing.assert_frame_equal(back, frame)
+
+
+def test_review_columns_of_mails_never_grouped_are_missing_not_zero() -> None:
+    mails = list(kvmlist.read_mbox(FIXTURES / "review-lifecycle.mbox"))
+    frame = export.to_dataframe(mails)
+    patches = frame[frame["kind"] == "patch"]
+    for column in ("review_trailers", "reviewed_by", "acked_by", "tested_by"):
+        assert str(frame[column].dtype) == "Int64"
+        assert patches[column].isna().all(), column
+    grouped = [p for s in kvmlist.group_series(mails) for p in s.messages]
+    counts = export.to_dataframe(grouped)["reviewed_by"]
+    assert counts.notna().all() and counts.sum() > 0 and (counts == 0).any()
+
+
+def test_review_columns_count_credited_tags_only() -> None:
+    # a Reported-by and a tag a maintainer relays are reply trailers, not reviews
+    lines = ("Reported-by: Marc Z <maz@kernel.org>", "Tested-by: Rob Rev <rob@arm.com>",
+             "Reviwed-by: Marc Z <maz@kernel.org>")  # fmt: skip
+    reply = mail("Re: [PATCH] x", "> quoted\n\n" + "\n".join(lines) + "\n",
+                 sender="Marc Z <maz@kernel.org>", message_id="<r@x>",
+                 extra="In-Reply-To: <1@example.org>\n")  # fmt: skip
+    series = kvmlist.group_series(kvmlist.read_mbox(io.BytesIO(mbox(mail(), reply))))
+    row = export.to_dataframe(series.pop().patches).iloc[0]
+    assert (row["review_trailers"], row["reviewed_by"], row["tested_by"]) == (3, 1, 0)

@@ -8,6 +8,8 @@
 
 Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
 kinds and trees are categoricals, counts are integers (nullable where a value may be absent).
+A patch row's review columns count what ``group_series`` attached; in a frame whose patches
+carry none (mails read but never grouped) they are missing (NA), not 0.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ COUNTS = (
     "version", "index", "total", "files_changed", "insertions", "deletions", "present",
     "trailers", "review_trailers", "reviewed_by", "acked_by", "tested_by", "applied",
 )  # fmt: skip
-#: Review trailer keys counted in columns of their own.
-REVIEW_COLUMNS = {"reviewed-by": "reviewed_by", "acked-by": "acked_by", "tested-by": "tested_by"}
+#: The column of each review kind (kvmlist.analysis.counted.credited_kind).
+REVIEW_COLUMNS = {"reviewed": "reviewed_by", "acked": "acked_by", "tested": "tested_by"}
+#: A patch row's columns that only grouping fills.
+REVIEWS = ("review_trailers", *REVIEW_COLUMNS.values())
 WAITS = ("first_reply", "first_review", "accepted")
 TIMEDELTAS = (*WAITS, "time_to_land")
 #: The columns a LandedMap adds (docs/landed.md)
@@ -90,6 +94,8 @@ def rows_dataframe(rows: Iterable[dict[str, Any]]) -> Any:
     for column in CATEGORICAL:
         if column in frame:
             frame[column] = frame[column].astype("category")
+    if "review_trailers" in frame and not frame["review_trailers"].fillna(0).any():
+        frame[list(REVIEWS)] = None  # never grouped: the reviews are not known
     for column in COUNTS:
         if column in frame:
             frame[column] = frame[column].astype("Int64")
@@ -156,12 +162,15 @@ def _landed_columns(hits: list[Landing]) -> dict[str, Any]:
 
 
 def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
+    """The credited review tags on the patches, per kind (a relayed tag, a Reported-by: none)."""
+    from kvmlist.analysis.counted import credited_kind
+
     counts = dict.fromkeys(REVIEW_COLUMNS.values(), 0)
     for patch in patches:
         for trailer in patch.review_trailers:
-            column = REVIEW_COLUMNS.get(trailer.key.lower())
-            if column is not None:
-                counts[column] += 1
+            kind = credited_kind(trailer)
+            if kind is not None:
+                counts[REVIEW_COLUMNS[kind]] += 1
     return counts
 
 
