@@ -16,7 +16,7 @@ from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, ReviewTrailer, Series
 
-#: The review kinds, in order of strength: what the words before "-by" of a key say.
+#: The review kind each part of a key before "-by" (split at "-and-") names.
 KIND_OF_WORD = {
     "reviewed": "reviewed",
     "reviwed": "reviewed",  # misspelt on kvmarm (5 tags): the parser takes any "-by" key
@@ -24,6 +24,7 @@ KIND_OF_WORD = {
     "tested": "tested",
     "regression-tested": "tested",
 }
+#: The review kinds, strongest first: a compound key counts as the first it names.
 REVIEW_KINDS = ("reviewed", "acked", "tested")
 #: A robot's name or address local part: kernel test robot (also sent from its people's
 #: addresses, oliver.sang@intel.com), kbuild test robot <lkp@>, syzbot, syzbot ci,
