@@ -132,3 +132,16 @@ def test_a_trailer_naming_the_sender_in_another_word_order_b4_drops_is_its_mista
     ]
     result = compare_with_b4(mails)
     assert wrong_only(result, "reviews")
+
+
+def test_a_reply_to_a_mail_missing_from_the_thread_b4_drops_is_its_mistake() -> None:
+    # intel-wired-lan <BYAPR11MB354217E7BCD145FEB4A66F4EF99CA@...>: a tester answers a mail
+    # of an internal thread; b4 finds no In-Reply-To in the thread and skips the reply
+    tested = "Tested-by: Cat Ng <cat@example.org>\n"
+    mails = [
+        post("[PATCH] a", "p"),
+        post("RE: [PATCH] a", "t", tested, ("p", "internal"), "Cat Ng <cat@example.org>"),
+    ]
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "reviews")
+    assert kvmlist.group_series(mails)[0].patches[0].review_trailers

@@ -7,6 +7,8 @@ Message-ID of each):
 
 * a DMARC-munged sender ("X via list"): b4 reads the list's address as the author, and drops
   the reviews of replies whose From it cannot match to their trailers;
+* a reply whose In-Reply-To names a mail missing from the thread: b4 skips it ("Can't find
+  the message we're replying to"), kvmlist follows its References;
 * "Assuming new revision": b4 numbers an unversioned resend by the same author as v2, v3...;
 * "duplicate messages found at index N ... assume additional patch": b4 moves one of two mails
   that claim one index (a stray ``[PATCH]``, a ``[PATCH v4.1 4/4]``, a stable-team notice) to
@@ -41,6 +43,8 @@ class Context:
 
     #: Replies whose sender was DMARC-munged (b4 matches their trailers against the list).
     munged: frozenset[str] = frozenset()
+    #: Replies whose In-Reply-To names a mail not in the archive (b4 skips their trailers).
+    orphans: frozenset[str] = frozenset()
     #: Per mail, the trailers of the fixes posted as replies below it and of the replies
     #: answering those fixes (what b4 credits to it, and kvmlist, rightly, does not).
     fix_trailers: dict[str, set[Pair]] = field(default_factory=dict)
@@ -52,6 +56,7 @@ def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -
     """Return the Context of an archive's mails, cut into ``threads`` as b4 is given them."""
     return Context(
         munged=frozenset(m.message_id for m in mails if m.kind == "reply" and was_munged(m)),
+        orphans=_orphans(mails),
         fix_trailers=_fix_trailers(mails),
         thread_of={m.message_id: at for at, thread in enumerate(threads) for m in thread},
     )
@@ -122,17 +127,28 @@ def misread_reviews(
 
 
 def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
-    """True when b4 drops a reply's trailer kvmlist keeps: the reply's sender was munged, or
-    the trailer names the sender by another address and b4, which then wants the very same
-    name, finds it written otherwise ("Huang Shijie" sent by "Shijie Huang"; a sender whose
-    name is its address), where kvmlist accepts every word of the name."""
-    if trailer.given_in in context.munged:
+    """True when b4 drops a reply's trailer kvmlist keeps: the reply's sender was munged, its
+    In-Reply-To is not in the archive, or the trailer names the sender by another address
+    and b4, which then wants the very same name, finds it written otherwise ("Huang Shijie"
+    sent by "Shijie Huang"; a sender whose name is its address), where kvmlist accepts
+    every word of the name."""
+    if trailer.given_in in context.munged or trailer.given_in in context.orphans:
         return True
     person, sender = trailer.person, trailer.given_by
     if person is None or sender is None:
         return False
     other_address = person.email.lower() != sender.email.lower()
     return other_address and (person.name or "").lower() != (sender.name or "").lower()
+
+
+def _orphans(mails: Sequence[Message]) -> frozenset[str]:
+    """The replies whose In-Reply-To names a mail not among mails."""
+    ids = {m.message_id for m in mails}
+    return frozenset(
+        m.message_id
+        for m in mails
+        if m.kind == "reply" and m.in_reply_to and m.in_reply_to not in ids
+    )
 
 
 def _fix_trailers(mails: Sequence[Message]) -> dict[str, set[Pair]]:

@@ -64,31 +64,50 @@ def _name_words(name: str | None) -> frozenset[str]:
     return frozenset(RE_NAME_WORD.findall(name.casefold())) if name else frozenset()
 
 
+def parent_in(message: Message, by_id: Mapping[str, Message]) -> str | None:
+    """Return the Message-ID of the mail among by_id that message answers: its parent
+    (In-Reply-To, else the last reference) or, when that mail is not in the archive, the
+    newest one its References name that is (References list the thread oldest first; an
+    Outlook user answering a mail that never reached the list still names the patch).
+    None when nothing of its thread is in the archive."""
+    parent_id = message.parent_id
+    if parent_id is None or parent_id in by_id:
+        return parent_id
+    for referenced in reversed(message.references):
+        if referenced in by_id and referenced != message.message_id:
+            return referenced
+    return None
+
+
 def answered_among(
     reply: Message, by_id: Mapping[str, Message], wanted: Container[str]
 ) -> str | None:
     """Return the Message-ID among ``wanted`` that a reply answers, climbing through the
-    replies in between (at most MAX_CLIMB mails up), or None when its thread holds none."""
-    current: Message | None = reply
+    replies in between (at most MAX_CLIMB mails up, through :func:`parent_in`), or None
+    when its thread holds none."""
+    current = reply
     for _ in range(MAX_CLIMB):
-        parent_id = current.parent_id if current else None
+        if current.parent_id is not None and current.parent_id in wanted:
+            return current.parent_id  # wanted may name a mail missing from by_id
+        parent_id = parent_in(current, by_id)
         if parent_id is None or parent_id in wanted:
             return parent_id
-        current = by_id.get(parent_id)
+        current = by_id[parent_id]
     return None
 
 
 def review_targets(
-    reply: Message, by_id: dict[str, Message], series_of: dict[str, tuple[Patch, ...]]
+    reply: Message, by_id: Mapping[str, Message], series_of: Mapping[str, tuple[Patch, ...]]
 ) -> tuple[Patch, ...]:
     """Return the patches a reply's trailers apply to: the patch it answers (climbing through
-    replies to replies), or every patch of the series when it answers the cover letter.
+    replies to replies, through :func:`parent_in`), or every patch of the series when it
+    answers the cover letter.
 
     The climb stops at a reply that carries a diff: a fix posted in a sub-thread (often weeks
     later) is what the replies under it review, not the original patch."""
     current: Message | None = reply
     for _ in range(MAX_CLIMB):
-        parent_id = current.parent_id if current else None
+        parent_id = parent_in(current, by_id) if current else None
         current = by_id.get(parent_id) if parent_id else None
         if current is None or (current.has_diff and not isinstance(current, Patch)):
             return ()
