@@ -395,6 +395,7 @@ def test_a_notice_naming_patch_numbers_applies_only_those() -> None:
     ]
     assert applied("Applied 1, 2 and 4, thanks.\n") == ["p1@x", "p2@x", "p4@x"]
     assert applied("Applied patches 1 and 3, thanks.\n") == ["p1@x", "p3@x"]
+    assert applied("Queued patches 2~4, thanks.\n") == ["p2@x", "p3@x", "p4@x"]
     # a stray "and" after the verb, and a later sentence naming other patches
     assert applied(
         "Queued and 1 and 3, thanks.  There's a small issue in patch 2 that prevented "

@@ -145,3 +145,37 @@ def test_a_reply_to_a_mail_missing_from_the_thread_b4_drops_is_its_mistake() -> 
     result = compare_with_b4(mails)
     assert wrong_only(result, "reviews")
     assert kvmlist.group_series(mails)[0].patches[0].review_trailers
+
+
+@pytest.mark.parametrize(
+    ("answered", "said"),
+    [
+        # kvmarm <54e98237-263c-1154-6223-88bbee6bdad8@oracle.com>: b4 gives it to 2/2 too
+        ("c", "You can add my Reviewed-by to patch 1:"),
+        # kvmarm <20210713161544.GL22278@shell.armlinux.org.uk>: b4 gives it to 2/2 only
+        ("p2", "For the whole series:"),
+    ],
+)
+def test_a_trailer_the_reply_scopes_to_some_patches_b4_gives_to_the_mail_answered(
+    answered: str, said: str
+) -> None:
+    cat = "Cat Ng <cat@example.org>"
+    body = f"> Change.\n\n{said}\nReviewed-by: {cat}\n"
+    parents = ("c",) if answered == "c" else ("c", answered)
+    result = compare_with_b4(series_of_two(post("Re: [PATCH v4] x", "r", body, parents, cat)))
+    assert wrong_only(result, "reviews")
+
+
+def test_two_scoped_trailers_b4_misplaces_on_one_patch_are_both_its_mistake() -> None:
+    # kvmarm <20210713135900.1473057-4-maz@kernel.org>: 3/3 has the ack given "for the whole
+    # series" under 1/3 (b4 misses it) and lacks a review given "to patch 1 and 2" (b4 adds it)
+    from kvmlist import Person, ReviewTrailer
+    from kvmlist.compare.b4_mistakes import Context, misread_reviews
+
+    rmk = Person(name="Russell King", email="rmk@example.org")
+    ack = ReviewTrailer(key="Acked-by", value=str(rmk), person=rmk, given_in="r1", given_by=rmk)
+    review = ("reviewed-by", "alex@example.org")
+    context = Context(scoped=frozenset({"r1", "r2"}), scoped_under={"c": {review}})
+    given = {("acked-by", "rmk@example.org")}
+    assert misread_reviews(given, {review}, [ack], context, ("p3", "c"))
+    assert not misread_reviews(given, {review}, [ack], context, ("p3", "other"))

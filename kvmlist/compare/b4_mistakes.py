@@ -18,7 +18,9 @@ Message-ID of each):
 * b4 is fed one thread at a time (as ``b4 am`` fetches it): a series kvmlist joins across
   threads (patches not threaded to their cover) is only a part for b4;
 * b4 credits a review the trailers of a fix posted as a reply in the patch's sub-thread (its
-  Signed-off-by, Fixes, Closes), and the trailers given in answer to that fix.
+  Signed-off-by, Fixes, Closes), and the trailers given in answer to that fix;
+* b4 reads no scope: a trailer after "For 1-3:" or "For the whole series:" goes, for b4, to
+  the mail the reply answers (every patch, under a cover letter).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 from kvmlist.compare.values import norm
 from kvmlist.grouping.review import MAX_CLIMB
-from kvmlist.models import Message, ReviewTrailer, Series
+from kvmlist.models import Message, Patch, ReviewTrailer, Series
 from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, given_trailers
 from kvmlist.parse.trailers import parse_trailer_line
 
@@ -50,15 +52,22 @@ class Context:
     fix_trailers: dict[str, set[Pair]] = field(default_factory=dict)
     #: The thread (as the harness cut the archive for b4) each Message-ID is in.
     thread_of: dict[str, int] = field(default_factory=dict)
+    #: Replies that name the patches a trailer is for ("For 1-3:"; b4 reads no such scope).
+    scoped: frozenset[str] = frozenset()
+    #: Per patch mail, the scoped trailers of the replies answering it (b4 credits them there).
+    scoped_under: dict[str, set[Pair]] = field(default_factory=dict)
 
 
 def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -> Context:
     """Return the Context of an archive's mails, cut into ``threads`` as b4 is given them."""
+    scoped, scoped_under = _scopes(mails)
     return Context(
         munged=frozenset(m.message_id for m in mails if m.kind == "reply" and was_munged(m)),
         orphans=_orphans(mails),
         fix_trailers=_fix_trailers(mails),
         thread_of={m.message_id: at for at, thread in enumerate(threads) for m in thread},
+        scoped=frozenset(scoped),
+        scoped_under=scoped_under,
     )
 
 
@@ -114,16 +123,18 @@ def misread_reviews(
     reviewed: Iterable[str],
 ) -> bool:
     """True when b4's reviews differ from kvmlist's only by b4's known mistakes: trailers it
-    dropped (see _b4_drops), or trailers of fixes posted in the sub-thread of the
-    ``reviewed`` mails (the patch and its cover letter) it credited."""
+    dropped (see _b4_drops), and trailers it credited that kvmlist rightly does not: of fixes
+    posted in the sub-thread of the ``reviewed`` mails (the patch and its cover letter), or
+    scoped by their reply to other patches."""
     dropped = [t for t in kept if (t.key.lower(), norm(t.value)) not in theirs]
-    if theirs <= given and dropped and all(_b4_drops(t, context) for t in dropped):
-        return True
     credited: set[Pair] = set()
     for message_id in reviewed:
         credited |= context.fix_trailers.get(message_id, set())
+        credited |= context.scoped_under.get(message_id, set())
     added = theirs - given
-    return given <= theirs and bool(added) and added <= credited
+    if not dropped and not added:
+        return False
+    return added <= credited and all(_b4_drops(t, context) for t in dropped)
 
 
 def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
@@ -132,7 +143,7 @@ def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
     and b4, which then wants the very same name, finds it written otherwise ("Huang Shijie"
     sent by "Shijie Huang"; a sender whose name is its address), where kvmlist accepts
     every word of the name."""
-    if trailer.given_in in context.munged or trailer.given_in in context.orphans:
+    if trailer.given_in in (context.munged | context.orphans | context.scoped):
         return True
     person, sender = trailer.person, trailer.given_by
     if person is None or sender is None:
@@ -149,6 +160,33 @@ def _orphans(mails: Sequence[Message]) -> frozenset[str]:
         for m in mails
         if m.kind == "reply" and m.in_reply_to and m.in_reply_to not in ids
     )
+
+
+def _scopes(mails: Sequence[Message]) -> tuple[set[str], dict[str, set[Pair]]]:
+    """The replies whose trailers name their patches ("For 1-3:"), and their trailers per
+    patch mail (patch or cover letter) b4 gives them to."""
+    by_id = {m.message_id: m for m in mails}
+    scoped: set[str] = set()
+    under: dict[str, set[Pair]] = {}
+    for reply in mails:
+        if reply.kind != "reply" or "-by:" not in reply.body.lower():
+            continue
+        pairs = {
+            (t.key.lower(), norm(t.value))
+            for t in given_trailers(reply.body)
+            if t.patches or t.whole_series
+        }
+        if not pairs:
+            continue
+        scoped.add(reply.message_id)
+        current: Message | None = reply
+        for _ in range(MAX_CLIMB):
+            current = by_id.get(current.parent_id) if current and current.parent_id else None
+            if current is None or isinstance(current, Patch):
+                break
+        if current is not None:
+            under.setdefault(current.message_id, set()).update(pairs)
+    return scoped, under
 
 
 def _fix_trailers(mails: Sequence[Message]) -> dict[str, set[Pair]]:

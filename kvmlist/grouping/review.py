@@ -1,5 +1,6 @@
 """Trailers given in replies: ``Reviewed-by:`` under a patch applies to it; under a cover
-letter, to every patch of the series. See docs/review.md for the rules and their limits.
+letter, to every patch of the series; after "For 1-3:", to those patches of the series. See
+docs/review.md for the rules and their limits.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
-from kvmlist.parse.reply import given_trailers
+from kvmlist.parse.reply import GivenTrailer, given_trailers
 
 RE_NAME_WORD = re.compile(r"\w+")
 #: How far up a thread a reply is followed to find the patch it reviews.
@@ -25,20 +26,39 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
 
     A reply that carries a diff posts a fix of its own: its sign-offs and utility trailers
     (Fixes, Link) belong to that fix, not to the patch it answers."""
+    return (trailer for _, trailer in _given(reply))
+
+
+def _given(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
+    """The trailers of reply_trailers, each with what the reply wrote (and its scope)."""
     for given in given_trailers(reply.body):
         if reply.has_diff and (given.person is None or given.key.lower() in AUTHORSHIP_KEYS):
             continue
         if given.person is None:
-            yield ReviewTrailer(
+            yield given, ReviewTrailer(
                 key=given.key, value=given.value, given_in=reply.message_id,
                 given_by=reply.sender,
             )  # fmt: skip
             continue
         mismatch = reply.sender is None or not _same_person(given.person, reply.sender)
-        yield ReviewTrailer(
+        yield given, ReviewTrailer(
             key=given.key, value=given.value, person=given.person, given_in=reply.message_id,
             given_by=reply.sender, mismatch=mismatch,
         )  # fmt: skip
+
+
+def _scoped(
+    given: GivenTrailer, targets: tuple[Patch, ...], series: tuple[Patch, ...]
+) -> tuple[Patch, ...]:
+    """Return the patches a trailer goes to: those of the series its reply names right above
+    it ("For 1-3:", "For the whole series:") when they are all in the series, else the
+    patches the reply answers (``targets``)."""
+    if given.whole_series:
+        return series
+    total = max((p.total for p in series), default=0)
+    if given.patches and all(1 <= number <= total for number in given.patches):
+        return tuple(p for p in series if p.index in given.patches)
+    return targets
 
 
 def _same_person(named: Person, sender: Person) -> bool:
@@ -135,11 +155,12 @@ def collect_reviews(
         if reply.kind != "reply":
             continue
         targets = review_targets(reply, by_id, series_of)
-        trailers = list(reply_trailers(reply)) if targets else []  # decode bodies only if needed
-        for patch in targets if trailers else ():
-            given = reviews.setdefault(patch.message_id, [])
-            for trailer in trailers:
-                _keep(given, trailer)
+        if not targets:  # decode bodies only if needed
+            continue
+        series = series_of.get(targets[0].message_id, targets)
+        for given, trailer in _given(reply):
+            for patch in _scoped(given, targets, series):
+                _keep(reviews.setdefault(patch.message_id, []), trailer)
     return reviews
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD
+from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
@@ -102,32 +103,21 @@ RE_NOT_NOTICE_SENTENCE = re.compile(
 # A token with "/" or ":" inside (a tree or a link): no test word in it counts
 # ("for-next/tests"; "instead:" is a word)
 RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
-# 1-5 | 3+5 | 1, 2 and 4 | #17   (patch numbers; "-" or "to" spans a range)
-_NUMBER = r"#?\d{1,4}(?:\s*(?:-|to)\s*\d{1,4})?"
-_NUMBERS = rf"{_NUMBER}(?:\s*(?:,|\+|&|and)\s*{_NUMBER})*"
-# the "," | "+" | "&" | "and" between patch numbers
-RE_NUMBER_SEPARATOR = re.compile(r"(?<!\s)\s*(?:,|\+|&|and)\s*")
-# the "-" | "to" of a range of patch numbers
-RE_RANGE_DASH = re.compile(r"(?<!\s)\s*(?:-|to)\s*")
 # Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28 (the list ends
 # where the clause or sentence does, or at a word that goes on with a notice: "1-2, 4
 # needs a respin" names 1-2)
 RE_PATCH_NUMBERS = re.compile(
     rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?)\s+"
-    rf"(?:and\s+)?)({_NUMBERS})\b(?!\.\d|\s*patch)"
+    rf"(?:and\s+)?)({NUMBERS})\b(?!\.\d|\s*patch)"
     r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?)\b))",
     re.IGNORECASE,
 )
 # ... apart from patch 12 | minus #17 | except 3 and 4
 RE_LEFT_OUT = re.compile(
-    rf"\b(?:apart from|except(?: for)?|minus|but|without)\s+(?:patch(?:es)?\s+)?({_NUMBERS})"
+    rf"\b(?:apart from|except(?: for)?|minus|but|without)\s+(?:patch(?:es)?\s+)?({NUMBERS})"
     rf"\b(?!\.\d)",
     re.IGNORECASE,
 )
-#: The widest range of patch numbers a notice is taken to name ("1-9999" names none).
-MAX_NAMED_RANGE = 1000
-#: How many numbers or ranges of a notice are read (the rest of a hostile list is not).
-MAX_NAMED_PARTS = 100
 # [1/9] KVM: arm64: Add trap routing for GMID_EL1   (b4 numbers the entries as they were posted)
 RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 # "      commit: 0123456789ab", or a link to it (b4's thanks-commit-url-mask), with or
@@ -339,25 +329,12 @@ def _patch_numbers(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     1-5, thanks") and those it leaves out anywhere ("apart from patch 12")."""
     left_out: set[int] = set()
     for found in itertools.islice(RE_LEFT_OUT.finditer(text), MAX_NAMED_PARTS):
-        left_out |= _numbers(found.group(1))
+        left_out |= named_numbers(found.group(1))
     first = RE_NUMBERS_CLAUSE_END.split(RE_LEFT_OUT.sub("", text), maxsplit=1)[0]
     numbers: set[int] = set()
     for found in itertools.islice(RE_PATCH_NUMBERS.finditer(first), MAX_NAMED_PARTS):
-        numbers |= _numbers(found.group(1))
+        numbers |= named_numbers(found.group(1))
     return tuple(sorted(numbers - left_out)), tuple(sorted(left_out))
-
-
-def _numbers(text: str) -> set[int]:
-    """The numbers "1-3, 5 and #7" names (a range wider than MAX_NAMED_RANGE names none)."""
-    numbers: set[int] = set()
-    for part in RE_NUMBER_SEPARATOR.split(text, maxsplit=MAX_NAMED_PARTS)[:MAX_NAMED_PARTS]:
-        low, _, high = RE_RANGE_DASH.sub("-", part.strip().lstrip("#")).partition("-")
-        if not low.isdigit():
-            continue
-        end = int(high) if high.isdigit() else int(low)
-        if int(low) <= end <= int(low) + MAX_NAMED_RANGE:
-            numbers.update(range(int(low), end + 1))
-    return numbers
 
 
 def _bot_notice(lines: list[str]) -> Notice | None:

@@ -1,4 +1,5 @@
-"""What a reply says in its own words: the trailers it gives.
+"""What a reply says in its own words: the trailers it gives, and the patches it gives them to
+when it names them right above ("For 1-3:").
 
 Only the lines the sender wrote count: quoted (``>``) lines, the signature and an original
 mail the mailer appended unquoted are left out. docs/review.md has the rules.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.numbers import NUMBERS, named_numbers
 from kvmlist.parse.trailers import parse_trailer_line
 
 #: A reply's trailer names a person when its key ends in "-by" (Reviewed-by, Acked-by,
@@ -35,6 +37,28 @@ RE_ORIGINAL_LINE = re.compile(r"-{3,} ?Original Message ?-{3,}", re.IGNORECASE)
 # ________________________________   (Outlook's other form: a rule of underscores, then the
 # original's "From:" line)
 RE_UNDERSCORE_RULE = re.compile(r"_{20,}")
+# The opening of a scope: "With that, " | "FWIW, " | "You can add my Reviewed-by " (short)
+_SCOPE_LEAD = r"(?:[^,]{0,40},\s*|.{0,60}?\badd\s+my\s+[\w-]+(?:\s+tags?)?\s+)?"
+_SCOPE_END = r"\s*[:,.]?\s*$"
+# For 1-3: | for patches 2~5 in the series, | to patch 1 and 2: | With that, patches 6~18:
+# (the whole clause right above a trailer: those patches of the series get it)
+RE_SCOPE_NUMBERS = re.compile(
+    rf"^{_SCOPE_LEAD}(?:(?:for|to|on)\s+(?:the\s+)?(?:patch(?:es)?\s+)?|patch(?:es)?\s+)"
+    rf"({NUMBERS})(?:\s+(?:of|in)\s+(?:the|this|your)\s+(?:series|set|patch\s?set))?{_SCOPE_END}",
+    re.IGNORECASE,
+)
+# For the series: | for the whole series | For this patchset, | for all the patches:
+RE_SCOPE_SERIES = re.compile(
+    rf"^{_SCOPE_LEAD}(?:for|to)\s+(?:(?:the|this)\s+)?(?:(?:whole|entire)\s+)?"
+    rf"(?:series|patch\s?set|set|all(?:\s+the)?\s+patches){_SCOPE_END}",
+    re.IGNORECASE,
+)
+# (an aside in parentheses)   -- left out of the clause a scope is read in
+RE_ASIDE = re.compile(r"\([^()]*\)")
+# where a clause ends: "Thanks. For 1-3:" | "Paul:) For the series:"
+RE_CLAUSE_BREAK = re.compile(r"(?<=[.!?;:)])\s+")
+#: How many lines of the paragraph right above a trailer are read for its scope.
+SCOPE_LINES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,27 +68,78 @@ class GivenTrailer:
     key: str
     value: str
     person: Person | None
+    #: the patch numbers the reply names for it right above ("For 1-3:"); () for none
+    patches: tuple[int, ...] = ()
+    #: the reply says right above that it is for the whole series ("For the series:")
+    whole_series: bool = False
 
 
 def given_trailers(body: str) -> Iterator[GivenTrailer]:
     """Yield the trailers a reply's body gives in its own text (quotes and signature skipped)."""
-    for line in _own_lines(body):
-        parsed = parse_trailer_line(line)
-        if parsed is None:
+    lines = list(_own_lines(body))
+    for at, line in enumerate(lines):
+        trailer = _trailer(line)
+        if trailer is None:
             continue
-        key, value = parsed
-        lowered = key.lower()
-        if RE_PERSON_KEY.fullmatch(key):
-            person = parse_address(value)
-            if person is not None:  # "Reviewed-by: me, once you fix the typo" is prose
-                yield GivenTrailer(key, value, person)
-        elif lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
-            yield GivenTrailer(key, value, None)
+        clause = _clause_above(lines, at)
+        if clause is not None:
+            numbers = _scope_numbers(clause)
+            whole = not numbers and any(RE_SCOPE_SERIES.match(c) for c in clause)
+            trailer = replace(trailer, patches=numbers, whole_series=whole)
+        yield trailer
+
+
+def _trailer(line: str) -> GivenTrailer | None:
+    """The trailer a line of the reply's own text gives, or None."""
+    parsed = parse_trailer_line(line)
+    if parsed is None:
+        return None
+    key, value = parsed
+    lowered = key.lower()
+    if RE_PERSON_KEY.fullmatch(key):
+        person = parse_address(value)
+        # "Reviewed-by: me, once you fix the typo" is prose
+        return GivenTrailer(key, value, person) if person is not None else None
+    if lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
+        return GivenTrailer(key, value, None)
+    return None
+
+
+def _clause_above(lines: list[str], at: int) -> tuple[str, ...] | None:
+    """The last clause of the reply's own paragraph right above the trailer on line ``at``
+    (above the trailers given with it and blank lines; not across quoted text), without its
+    asides in parentheses and with them (as ways to read it); None when there is none."""
+    above = at - 1
+    while above >= 0 and _trailer(lines[above]) is not None:
+        above -= 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    paragraph: list[str] = []
+    while above >= 0 and lines[above].strip() and len(paragraph) < SCOPE_LINES:
+        if lines[above].startswith(">"):
+            break
+        paragraph.insert(0, lines[above].strip())
+        above -= 1
+    if not paragraph:
+        return None
+    text = " ".join(paragraph)[-300:]
+    clauses = RE_CLAUSE_BREAK.split(RE_ASIDE.sub(" ", text))[-1], RE_CLAUSE_BREAK.split(text)[-1]
+    return tuple(" ".join(c.replace("(", " ").replace(")", " ").split()) for c in clauses)
+
+
+def _scope_numbers(clause: tuple[str, ...]) -> tuple[int, ...]:
+    """The patch numbers a clause right above a trailer gives it to, () for none."""
+    for way in clause:
+        match = RE_SCOPE_NUMBERS.match(way)
+        if match is not None:
+            return tuple(sorted(named_numbers(match.group(1))))
+    return ()
 
 
 def _own_lines(body: str) -> Iterator[str]:
-    """The reply's own lines, a trailer wrapped by the mailer joined back onto one line."""
-    lines = list(unquoted_lines(body))
+    """The reply's own lines (a quoted line as a bare ">"), a trailer wrapped by the mailer
+    joined back onto one line."""
+    lines = list(unquoted_lines(body, quote_marks=True))
     at = 0
     while at < len(lines):
         line = lines[at]
@@ -75,11 +150,12 @@ def _own_lines(body: str) -> Iterator[str]:
         at += 1
 
 
-def unquoted_lines(body: str) -> Iterator[str]:
+def unquoted_lines(body: str, *, quote_marks: bool = False) -> Iterator[str]:
     """The lines the reply's sender wrote: up to the signature, or to an original mail the
     mailer appended without quoting it (Outlook's "-----Original Message-----" or a rule of
     underscores over the original's "From:", or a whole mail after an mbox "From " line, as
-    in the stable team's "added to the tree" notices)."""
+    in the stable team's "added to the tree" notices). With ``quote_marks``, a quoted line
+    is kept as a bare ">" (to know where quotes were)."""
     lines = body.split("\n")
     for at, line in enumerate(lines):
         if line == "-- " or RE_ORIGINAL_LINE.fullmatch(line.strip()):
@@ -91,6 +167,8 @@ def unquoted_lines(body: str) -> Iterator[str]:
             return
         if not line.startswith(">"):
             yield line
+        elif quote_marks:
+            yield ">"
 
 
 def _wrapped(line: str, following: str) -> bool:
