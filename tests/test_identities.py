@@ -42,6 +42,23 @@ def test_mailmap_forms() -> None:
     assert mailmap.resolve(unmapped) is unmapped
 
 
+def test_mailmap_lines_for_one_address_add_up_as_in_git() -> None:
+    # git sets an entry's name and address apart: a later line fills in, never wipes out
+    # (what `git check-mailmap` answers for each order)
+    old = Person(name="Old Nm", email="old@x.org")
+    proper = Person(name="Proper Name", email="proper@x.org")
+    name_first = ["Proper Name <old@x.org>", "<proper@x.org> <old@x.org>"]
+    assert Mailmap.parse(name_first).resolve(old) == proper
+    assert Mailmap.parse(reversed(name_first)).resolve(old) == proper
+    renamed = ["Proper Name <proper@x.org> <old@x.org>", "Other <old@x.org>"]
+    assert Mailmap.parse(renamed).resolve(old) == Person(name="Other", email="proper@x.org")
+    # a line for a name at that address wins over the address's own entry, whole
+    named = ["Proper Name <proper@x.org> <old@x.org>", "Nick <nick@x.org> Old Nm <old@x.org>"]
+    assert Mailmap.parse(named).resolve(old) == Person(name="Nick", email="nick@x.org")
+    other = Person(name="Someone", email="old@x.org")
+    assert Mailmap.parse(named).resolve(other) == Person(name="Proper Name", email="proper@x.org")
+
+
 def test_mailmap_merges_aliases_in_counts(tmp_path: Path) -> None:
     messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
     mailmap = Mailmap.parse(["Hannah Whitlock <hannah.whitlock@arm.com> <tanabe.yuki@fujitsu.com>"])

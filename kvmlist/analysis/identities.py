@@ -62,12 +62,17 @@ class Mailmap:
         return mailmap
 
     def _add(self, name: str, email: str, old_name: str | None, old_email: str | None) -> None:
+        """Add a line as git does: an address's entry takes the name and the address a line
+        gives each on its own (a later line fills in or replaces one, never wipes out the
+        other); a line that names the old name too makes an entry of that name and address."""
         if old_email is None:  # "Proper Name <commit@x>": fixes the name only
-            self._by_email[email.lower()] = (name, "")
-        elif old_name:
+            old_email, email = email, ""
+        if old_name:
             self._by_name_email[(old_name.lower(), old_email.lower())] = (name, email)
-        else:
-            self._by_email[old_email.lower()] = (name, email)
+            return
+        key = old_email.lower()
+        known_name, known_email = self._by_email.get(key, ("", ""))
+        self._by_email[key] = (name or known_name, email or known_email)
 
     def resolve(self, person: Person) -> Person:
         """Return the canonical person for an identity (unchanged when not mapped)."""
