@@ -103,6 +103,13 @@ def test_bundled_map_follows_acquisitions_and_names_each_domain_once() -> None:
     assert len(undated) == len(set(undated))
 
 
+def test_an_organisation_map_may_separate_by_tabs_as_gitdm_maps_do() -> None:
+    organisations = OrganisationMap().extend(["arm.com\tArm Ltd", "ibm.com\t\tIBM\t< 2010-01-01"])
+    assert organisations.organisation(Person(email="a@arm.com")) == "Arm Ltd"
+    early = datetime(2009, 6, 1, tzinfo=UTC)
+    assert organisations.organisation(Person(email="b@ibm.com"), early) == "IBM"
+
+
 def test_bad_organisation_map_line_is_a_usage_error() -> None:
     with pytest.raises(kvmlist.UsageError, match="line 1"):
         OrganisationMap().extend(["arm.com"])

@@ -130,7 +130,8 @@ class OrganisationMap:
             ) from None
 
     def extend(self, lines: Iterable[str], *, source: str = "organisation map") -> OrganisationMap:
-        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]"); later entries for a key win.
+        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]", blanks or tabs between); later
+        entries for a key win.
 
         A line that is not of that shape ("kernel.org = Linux Foundation") is a UsageError
         naming ``source`` and the line number.
@@ -139,15 +140,16 @@ class OrganisationMap:
             text = line.split("#", 1)[0].strip()
             if not text:
                 continue
-            key, _, rest = text.partition(" ")
+            key, _, rest = text.replace("\t", " ").partition(" ")  # gitdm's maps use tabs
             organisation, _, until = rest.partition("<")
+            organisation = " ".join(organisation.split())
             where = f"{source} line {number}"
             if not organisation.strip():
                 raise UsageError(f"{where}: no organisation for {key!r}")
             if not RE_KEY.fullmatch(key) or organisation.strip()[0] in SEPARATORS:
                 raise UsageError(
                     f"{where}: {text!r} is not KEY ORGANISATION "
-                    "(a domain or address, a space, the name: 'kernel.org Linux Foundation')"
+                    "(a domain or address, a blank or tab, the name: 'kernel.org Linux Foundation')"
                 )
             entry = _Entry(organisation.strip(), _date(until.strip(), where) if until else None)
             entries = self._entries.setdefault(key.lower(), [])
