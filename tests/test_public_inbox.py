@@ -95,6 +95,9 @@ def test_since_and_until_bound_arrival_time(inbox: tuple[Path, list[str], list[s
     since = datetime(2026, 3, 4, tzinfo=timezone.utc)
     until = datetime(2026, 3, 6, tzinfo=timezone.utc)
     assert ids(kvmlist.read_inbox(root, since=since, until=until)) == ["1@x", "2@x"]
+    # "since" takes a mail that arrived at that second, "until" (before) does not
+    at_1, at_2 = (datetime.fromtimestamp(T0 + n * DAY, timezone.utc) for n in (1, 2))
+    assert ids(kvmlist.read_inbox(root, since=at_1, until=at_2)) == ["1@x"]
 
 
 @pytest.mark.parametrize("bad", ["deadbeefdead..", "..nonsense", "abc"])

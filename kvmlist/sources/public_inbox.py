@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import os
 import subprocess
 import tempfile
@@ -177,10 +178,10 @@ def iter_archive(
 
     ``commit_range`` has git semantics across epochs: ``A..B`` is every mail that arrived
     after commit A up to and including B; ``A..`` runs to the newest mail, ``..B`` from the
-    first. Ids may be abbreviated. ``since``/``until`` bound the commit time. A mail larger
-    than ``max_mail_bytes`` stops the read with a SourceError (its size is asked of git
-    before its bytes). git runs with options that keep the archive's configuration from
-    running any program (kvmlist.sources._git).
+    first. Ids may be abbreviated. ``since``/``until`` bound the commit time (at or after
+    ``since``, before ``until``). A mail larger than ``max_mail_bytes`` stops the read with
+    a SourceError (its size is asked of git before its bytes). git runs with options that
+    keep the archive's configuration from running any program (kvmlist.sources._git).
     """
     selection = InboxSelection(inbox, commit_range, since=since, until=until)
     return selection.mails(max_mail_bytes)
@@ -213,10 +214,12 @@ class InboxSelection:
         if isinstance(commit_range, str):
             commit_range = CommitRange.parse(commit_range)
         for epoch, revisions in _plan(find_epochs(self.inbox), commit_range):
+            # commit times are whole seconds, and git's bounds take theirs: "since" a time,
+            # "until" (before) a time, as the options say
             if self.since is not None:
-                revisions = [*revisions, f"--since={int(self.since.timestamp())}"]
+                revisions = [*revisions, f"--since={math.ceil(self.since.timestamp())}"]
             if self.until is not None:
-                revisions = [*revisions, f"--until={int(self.until.timestamp())}"]
+                revisions = [*revisions, f"--until={math.ceil(self.until.timestamp()) - 1}"]
             with contextlib.closing(_listed(epoch, revisions)) as listing:
                 for batch in _chunks(listing, size, first_size):
                     if self.first is None:

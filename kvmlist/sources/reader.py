@@ -92,7 +92,8 @@ def read_inbox(
     """Yield the mails of a local public-inbox archive (v2 inbox, epoch or v1 repository).
 
     ``commit_range`` has git semantics across epochs (``A..B``: after A up to and including
-    B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time.
+    B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time, ``until``
+    excluded.
     ``answers=False``: see parse_raw.
     """
     raws = inbox_raws(inbox, commit_range, since=since, until=until)
