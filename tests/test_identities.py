@@ -66,6 +66,30 @@ def test_mailmap_merges_aliases_in_counts(tmp_path: Path) -> None:
     assert counts[Person(name="Hannah Whitlock", email="hannah.whitlock@arm.com")] == 10
 
 
+def test_the_address_a_mail_was_sent_from_names_its_organisation_before_a_mailmap() -> None:
+    # the kernel's .mailmap maps old company addresses to today's: a mail's employer is
+    # that of the address it came from, at its date; the mapped one only when that is unknown
+    from kvmlist import parse_message
+
+    from .conftest import mail
+
+    def patch(sender: str, date: str, number: int) -> kvmlist.Message:
+        return parse_message(mail(sender=sender, date=date, message_id=f"<{number}@x>"))
+
+    messages = [
+        patch("Joerg <joro@8bytes.org>", "Mon, 1 Jan 2024 10:00:00 +0000", 1),
+        patch("Joerg <joro@8bytes.org>", "Mon, 1 Jul 2024 10:00:00 +0000", 2),
+        patch("Joerg <jroedel@suse.de>", "Tue, 2 Jul 2024 10:00:00 +0000", 3),
+        patch("Joerg <joerg@gmail.com>", "Wed, 3 Jul 2024 10:00:00 +0000", 4),
+    ]
+    organisations = OrganisationMap().extend(["8bytes.org AMD < 2024-01-02", "suse.de SUSE"])
+    mailmap = Mailmap.parse(
+        ["Joerg <jroedel@suse.de> <joro@8bytes.org>", "Joerg <jroedel@suse.de> <joerg@gmail.com>"]
+    )
+    counts = kvmlist.count_by_organisation(messages, organisations=organisations, mailmap=mailmap)
+    assert counts == {"AMD": 1, "SUSE": 3}
+
+
 def test_organisations_with_subdomains_free_mail_and_dates() -> None:
     orgs = OrganisationMap.default().extend(
         [
