@@ -157,10 +157,10 @@ def test_find_landed_refuses_a_folder_that_is_not_a_tree(tmp_path: Path) -> None
 def test_the_cli_lists_each_patch_with_its_commit(tree, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["landed", str(POSTED), "--git", str(tree), "--format", "csv", "-q"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "message_id,title,commit,committed,release,how,score"
+    assert rows[0] == "message_id,title,commit,committed,release,how,score,reverted_by"
     by_id = {row.split(",")[0]: row for row in rows[1:]}
     assert ",patch-id," in by_id[A_RESEND] and ",duplicate," in by_id[A_V1]
-    assert by_id[G].endswith(",,,,,")  # no commit, date, release, how or score
+    assert by_id[G].endswith(",,,,,,")  # no commit, date, release, how, score or revert
 
 
 def test_the_cli_per_series_says_what_landed(tree, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -69,6 +69,7 @@ def _patch_row(mail: Patch, landing: Any, duplicate: str | None) -> dict[str, An
         "release": (landing.release or "") if landing else "",
         "how": landing.how if landing else ("duplicate" if duplicate else ""),
         "score": landing.score if landing else None,
+        "reverted_by": (landing.reverted_by or "")[:12] if landing else "",
     }
 
 
@@ -80,6 +81,7 @@ def _series_row(one: Any) -> dict[str, Any]:
         "title": one.series.title,
         "landed": one.state,
         "patches": " ".join(map(str, one.landed_indices)),
+        "reverted": " ".join(map(str, one.reverted_indices)),
         "of": len(one.series.patches),
         "landed_at": one.landed_at.isoformat() if one.landed_at else "",
         "days_from_v1": round(days, 1) if days is not None else None,

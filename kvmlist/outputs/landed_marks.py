@@ -63,4 +63,5 @@ def landed_line(patch: Patch, children: list[str], landed: LandedMap) -> str | N
 
 
 def _where(one: Landing) -> str:
-    return f"{one.commit[:ABBREV]} in {one.release or 'no release yet'}"
+    where = f"{one.commit[:ABBREV]} in {one.release or 'no release yet'}"
+    return f"{where}, reverted by {one.reverted_by[:ABBREV]}" if one.reverted_by else where

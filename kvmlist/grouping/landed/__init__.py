@@ -6,8 +6,8 @@
 Landing(message_id=..., commit='0f3c...', how='patch-id', release='v2022-03-08', ...)
 
 One ``git log -p`` pass reads the commits, one ``git patch-id --stable`` process hashes every
-commit and every mailed diff, one ``git name-rev`` names the releases. docs/landed.md tells how
-the tiers (:mod:`.match`) were measured.
+commit and every mailed diff, one ``git name-rev`` names the releases (:mod:`.history`:
+cherry-picks and reverts). docs/landed.md tells how the tiers (:mod:`.match`) were measured.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from kvmlist.grouping.landed.git import GitTreeError
 from kvmlist.grouping.landed.gitlog import Commit
+from kvmlist.grouping.landed.history import settle
 from kvmlist.grouping.landed.inputs import Inputs, Resolver, read_inputs
 from kvmlist.grouping.landed.match import Matcher
 from kvmlist.grouping.landed.model import HOW_ORDER, How, LandedMap, Landing
-from kvmlist.grouping.landed.release import releases
 from kvmlist.models import Message
 
 __all__ = [
@@ -77,10 +76,7 @@ def match_inputs(inputs: Inputs, tiers: Sequence[How] = ALL_TIERS) -> LandedMap:
         matcher.by_copies()
     matcher.other_postings()
     matched = time.perf_counter()
-    named = releases(inputs.path, {one.commit for one in matcher.landings.values()})
-    landings = {
-        key: replace(one, release=named.get(one.commit)) for key, one in matcher.landings.items()
-    }
+    landings = settle(inputs.path, matcher.landings, matcher.copies(), inputs.candidates)
     timings = {
         **inputs.timings,
         "match": matched - started,

@@ -16,6 +16,7 @@ from kvmlist.grouping.landed.gitlog import Commit, parse_log, start_log
 from kvmlist.grouping.landed.links import linked_message_ids
 from kvmlist.grouping.landed.model import Candidate, Posted
 from kvmlist.grouping.landed.patchid import patch_ids
+from kvmlist.grouping.landed.reverts import reverted_shas
 from kvmlist.models import Message, Patch, Person
 
 
@@ -110,4 +111,5 @@ def _candidate(commit: Commit, patch_id: str, mailmap: Resolver) -> Candidate:
         author_keys(commit.author, commit.mapped_author, mailmap.resolve(commit.author)),
         patch_id,
         linked_message_ids(commit.message),
+        reverted_shas(commit.message),
     )

@@ -5,9 +5,10 @@
 3. ``fuzzy``: same author, a close subject, the same files and similar changed lines, a
    commit not long after the mail (see :mod:`.fuzzy` for the score).
 
-A commit is claimed once. Among several postings of the same patch (v1, v2, a resend) the one
-whose date git kept as the commit's author date wins, else the latest posted before the commit;
-the others are recorded as superseded, never silently dropped.
+A commit is claimed once; the unclaimed commits with its patch-id are its copies
+(cherry-picks). Among several postings of the same patch (v1, v2, a resend) the one whose date
+git kept as the commit's author date wins, else the latest posted before the commit; the
+others are recorded as superseded, never silently dropped.
 """
 
 from __future__ import annotations
@@ -125,12 +126,25 @@ class Matcher:
         for mail in self.posted.values():
             if mail.copy and mail.patch_id:
                 by_id[mail.patch_id].append(mail)
-        for one in self.commits:
-            if one.commit.sha in self.claimed or not one.patch_id:
+        claimed_ids = {c.patch_id for c in self.commits if c.commit.sha in self.claimed}
+        for one in self.commits:  # a cherry-pick of a claimed commit is that commit's copy
+            if one.commit.sha in self.claimed or one.patch_id in claimed_ids or not one.patch_id:
                 continue
             copies = [m for m in by_id.get(one.patch_id, ()) if m.message_id not in self.landings]
             if copies:
                 self._claim(one, min(copies, key=_date_key), "patch-id", 1.0, ())
+
+    def copies(self) -> dict[str, tuple[str, ...]]:
+        """Return claimed commit -> the unclaimed commits with its patch-id (cherry-picks)."""
+        free: dict[str, list[str]] = defaultdict(list)
+        for one in self.commits:
+            if one.patch_id and one.commit.sha not in self.claimed:
+                free[one.patch_id].append(one.commit.sha)
+        return {
+            one.commit.sha: tuple(free[one.patch_id])
+            for one in self.commits
+            if one.commit.sha in self.claimed and one.patch_id in free
+        }
 
     def _claim(
         self, one: Candidate, winner: Posted, how: How, score: float, group: Iterable[Posted]

@@ -45,6 +45,7 @@ class Candidate:
     author_keys: frozenset[str]
     patch_id: str
     links: tuple[str, ...]
+    reverts: tuple[str, ...] = ()  # the shas (maybe abbreviated) its message says it reverts
 
     @functools.cached_property
     def files(self) -> frozenset[str]:
@@ -66,6 +67,9 @@ class Landing:
     score: float = 1.0  # 1.0 for link and patch-id; the fuzzy score otherwise
     release: str | None = None  # the first tag that contains the commit, None if none yet
     superseded: tuple[str, ...] = ()  # earlier postings of the same patch this one won over
+    #: the commit that reverts it (on its history, not itself reverted); None if none does
+    reverted_by: str | None = None
+    copies: tuple[str, ...] = ()  # other commits of the same patch: cherry-picks to branches
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,15 @@ class SeriesLanding:
         )
 
     @property
+    def reverted_indices(self) -> tuple[int, ...]:
+        """The indices of the landed patches that a later commit reverted."""
+        return tuple(
+            p.index
+            for p, one in zip(self.series.patches, self.landings, strict=True)
+            if one and one.reverted_by
+        )
+
+    @property
     def landed_at(self) -> datetime | None:
         """When the last of its landed patches was committed."""
         dates = [one.committed_at for one in self.landings if one is not None]
