@@ -167,6 +167,10 @@ def test_a_cherry_picked_patch_lands_on_the_main_history_in_its_release(landed, 
     assert one.copies == (_sha(tree, "stable"),)
 
 
+def test_a_link_to_a_patch_the_maintainer_redid_himself_is_no_landing(landed) -> None:  # type: ignore[no-untyped-def]
+    assert landed.of(_mid("arm: fix theta")) is None
+
+
 def test_a_patch_never_applied_is_not_placed(landed) -> None:  # type: ignore[no-untyped-def]
     assert landed.of(_mid("arm: fix iota")) is None
 

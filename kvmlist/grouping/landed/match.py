@@ -1,6 +1,8 @@
 """The three tiers that map posted patches onto commits, and the claims between them.
 
-1. ``link``: the commit names the mail in a ``Link:`` / ``Message-Id:`` trailer;
+1. ``link``: the commit names the mail in a ``Link:`` / ``Message-Id:`` trailer, and carries
+   it: the same author, the same patch-id, or similar changed lines (a ``Link:`` may name a
+   report or someone else's patch that the committer redid);
 2. ``patch-id``: ``git patch-id --stable`` of the mail's diff equals the commit's;
 3. ``fuzzy``: same author, a close subject, the same files and similar changed lines, a
    commit not long after the mail (see :mod:`.fuzzy` for the score).
@@ -17,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 
+from kvmlist.grouping.landed.diffs import line_similarity
 from kvmlist.grouping.landed.fuzzy import fuzzy_pairs, patch_key, squashed_into, subject_ratio
 from kvmlist.grouping.landed.model import Candidate, How, Landing, Posted
 
@@ -27,6 +30,8 @@ SLACK = timedelta(days=1)
 TIE = 0.02
 #: Subjects this close, same author, files in common: an older revision of a landed patch
 REVISION_SUBJECT = 0.85
+#: A linked mail by another author carries a commit whose changed lines are this alike (Dice)
+LINK_LINES = 0.5
 UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -48,10 +53,10 @@ class Matcher:
         return mail.message_id not in self.landings and mail.message_id not in self.duplicate_of
 
     def by_links(self) -> None:
-        """Tier 1: commits whose trailers name a mail of the archive."""
+        """Tier 1: commits whose trailers name a mail of the archive that they carry."""
         for one in self.commits:
             named = [self.posted[i] for i in one.links if i in self.posted]
-            named = [mail for mail in named if self.free(mail)]
+            named = [mail for mail in named if self.free(mail) and _carries(one, mail)]
             if named:
                 self._claim(one, max(named, key=_date_key), "link", 1.0, named)
 
@@ -181,6 +186,15 @@ def _earlier_revision_of(
             if subject_ratio(mail.title, other.title) >= REVISION_SUBJECT:
                 return other.message_id
     return None
+
+
+def _carries(one: Candidate, mail: Posted) -> bool:
+    """True when a commit has something of the mail it links besides the link."""
+    if one.author_keys & mail.author_keys:
+        return True
+    if mail.patch_id and mail.patch_id == one.patch_id:
+        return True
+    return line_similarity(mail.shape, one.shape) >= LINK_LINES
 
 
 def _before(mail: Posted, one: Candidate) -> bool:
