@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
 
 import pytest
@@ -85,6 +86,36 @@ def test_references_are_split_and_deduplicated() -> None:
     assert message.in_reply_to == "b@x"
     assert message.references == ("a@x", "b@x")
     assert message.parent_id == "b@x"
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("<sp ace@example.org>", "sp ace@example.org"),
+        ('<"quoted local"@example.org>', '"quoted local"@example.org'),
+        ("<sp ace@example.org> (Jane's mail)", "sp ace@example.org"),
+        ("< > <1@example.org>", "1@example.org"),  # a blank between brackets is no id
+    ],
+)
+def test_a_message_id_keeps_all_between_its_brackets(written: str, kept: str) -> None:
+    """RFC 5322's obs-id-left allows a quoted local part, and public-inbox (lore) keeps the
+    whole id: a Message-ID cut at its first blank would make two mails one."""
+    extra = f"In-Reply-To: {written}\nReferences: <a@x>\n {written}\n"
+    message = parse_message(mail(subject="Re: [PATCH] x", message_id=written, extra=extra))
+    assert message.message_id == kept
+    assert message.in_reply_to == kept
+    assert message.references == ("a@x", kept)
+
+
+def test_patches_whose_ids_differ_after_a_blank_are_counted_apart() -> None:
+    from kvmlist import patch_mails, read_mbox
+
+    from .conftest import mbox
+
+    one = mail(subject="[PATCH] a: one", message_id="<sp ace@example.org>")
+    two = mail(subject="[PATCH] a: two", message_id="<sp ice@example.org>")
+    patches = patch_mails(read_mbox(io.BytesIO(mbox(one, two))))
+    assert [p.title for p in patches] == ["a: one", "a: two"]
 
 
 UTC = timezone.utc

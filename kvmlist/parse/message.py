@@ -46,8 +46,9 @@ from kvmlist.parse.mime import BodyText, decode_body, normalise_newlines
 from kvmlist.parse.reply import RE_ORIGINAL_LINE
 from kvmlist.parse.subject import SubjectInfo, parse_subject
 
-# <20251204094806.3846619-1-maz@kernel.org>
-RE_MSGID = re.compile(r"<([^<>\s]+)>")
+# <20251204094806.3846619-1-maz@kernel.org>  |  <"quoted local"@example.org>  |  <sp ace@x>
+# (all between the brackets, as public-inbox keeps it; one of blanks only is no id)
+RE_MSGID = re.compile(r"<([^<>]+)>")
 # -----Original Message-----      (Outlook's header above the mail it answers, unquoted;
 # looked for in "\n" + text: see mime.RE_UNSTUFFED)
 RE_ORIGINAL_MESSAGE = re.compile("\n" + RE_ORIGINAL_LINE.pattern, re.IGNORECASE)
@@ -303,8 +304,8 @@ def _first_id(value: str | None) -> str | None:
     if value[0] == "<":  # the usual "<id@host>": what RE_MSGID finds at its start
         end = value.find(">")
         inner = value[1:end]
-        if end > 1 and "<" not in inner and " " not in inner and inner.isprintable():
-            return inner  # no whitespace: every \s is a separator or other (unprintable)
+        if end > 1 and "<" not in inner and not inner.isspace():
+            return inner
     return _any_first_id(value)
 
 
@@ -314,15 +315,16 @@ _list_id = functools.lru_cache(maxsize=256)(_first_id)
 
 def _any_first_id(value: str) -> str | None:
     """The first Message-ID of any header value (what _first_id's fast path gives too)."""
-    match = RE_MSGID.search(value)
-    if match:
-        return match.group(1)
+    for match in RE_MSGID.finditer(value):
+        if not match.group(1).isspace():
+            return match.group(1)
     bare = value.split("(", 1)[0].strip().strip("<>").split()  # a malformed id is kept
     return bare[0] if bare else None  # verbatim; "< <" holds none
 
 
 def _ids(value: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(RE_MSGID.findall(value)))  # each once, in order
+    """Every Message-ID of a References value, each once, in order."""
+    return tuple(dict.fromkeys([i for i in RE_MSGID.findall(value) if not i.isspace()]))
 
 
 def _sender(
