@@ -208,6 +208,61 @@ def test_munged_sender_without_real_address_keeps_the_name_and_says_so() -> None
     assert "dmarc-munged" in kinds(message)
 
 
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [
+        ("Jane <Doe>", "=?utf-8?q?Jane_=3CDoe=3E?="),
+        ("<b>Jane</b>", "=?utf-8?b?PGI+SmFuZTwvYj4=?="),
+        ("<img src=x onerror=alert(2)>", "=?utf-8?q?=3Cimg_src=3Dx_onerror=3Dalert=282=29=3E?="),
+        ('"Doe, Jane"', "=?utf-8?q?=22Doe=2C_Jane=22?="),  # quotes decoded are taken off
+    ],
+)
+def test_an_encoded_display_name_is_decoded_after_the_address_is_read(
+    name: str, encoded: str
+) -> None:
+    """RFC 2047 section 6.2: the address structure is read first, then the encoded words of
+    the display name are decoded; a name decoding to ``<...>`` takes no address's place."""
+    body = f"From: {encoded} <jane@example.org>\n\nFix it.\n\n---\ndiff --git a/x b/x\n"
+    message = parse_message(mail(sender=f"{encoded} <jane@example.org>", body=body))
+    expected = Person(name=name.strip('"'), email="jane@example.org")
+    assert isinstance(message, Patch)
+    assert (message.sender, message.author) == (expected, expected)
+    assert not kinds(message) & {"bad-from", "bad-in-body-from", "no-author"}
+
+
+@pytest.mark.parametrize(
+    ("sender", "expected"),
+    [  # a whole From in one encoded word (RFC 2047 forbids it; some mailers write it)
+        (
+            "=?utf-8?b?SsO2cmcgPGpvcm9AZXhhbXBsZS5vcmc+?=",
+            Person(name="Jörg", email="joro@example.org"),
+        ),
+        (
+            "=?utf-8?q?Ana_Ruiz_via_kvmarm?= <kvmarm@lists.linux.dev>",
+            Person(name="Ana Ruiz", email="kvmarm@lists.linux.dev"),
+        ),
+    ],
+)
+def test_other_encoded_senders_read_as_before(sender: str, expected: Person) -> None:
+    assert parse_message(mail(sender=sender)).sender == expected
+
+
+def test_an_x_original_from_is_read_as_a_from_is() -> None:
+    raw = mail(
+        sender="=?utf-8?q?=27Jane_=3CDoe=3E=27_via_kvmarm?= <kvmarm@lists.linux.dev>",
+        extra="X-Original-From: =?utf-8?q?Jane_=3CDoe=3E?= <jane@example.org>\n",
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Jane <Doe>", email="jane@example.org")
+    assert "dmarc-unmunged" in kinds(message)
+
+
+def test_a_bad_encoded_word_in_the_name_is_still_a_defect() -> None:
+    message = parse_message(mail(sender="=?utf-8?b?!!!?= <jane@example.org>"))
+    assert message.sender is not None and message.sender.email == "jane@example.org"
+    assert "bad-encoded-word" in kinds(message)
+
+
 def test_eight_bit_subject_that_is_not_utf8_is_decoded_with_a_defect() -> None:
     raw = mail().replace(b"Fix a thing", b"Fix caf\xe9 thing")
     message = parse_message(raw)

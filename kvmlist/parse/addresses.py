@@ -6,6 +6,7 @@ import functools
 import re
 
 from kvmlist.models import Defect, Person
+from kvmlist.parse.headers import decode_words
 
 # Marc Zyngier <maz@kernel.org>     |     "Doe, Jane" <jane@example.org>
 RE_NAME_ANGLE = re.compile(r"([^<>]*)<([^<>\s]+)>\s*$")
@@ -63,6 +64,21 @@ def parse_address(text: str) -> Person | None:
     if "@" not in addr:
         return None
     return Person(name=_clean_name(name), email=addr)
+
+
+def read_address(value: str, defects: list[Defect]) -> Person | None:
+    """Return the person a raw From-style header value names, encoded words included.
+
+    RFC 2047 section 6.2: the address is read first and the encoded words of the display
+    name decoded after, so a name that decodes to ``<b>Jane</b>`` takes no address's place.
+    A value that names nobody until decoded (a whole ``Name <addr>`` in one encoded word,
+    which RFC 2047 forbids) is read decoded. Decoding problems go to ``defects``.
+    """
+    if "=?" in value:
+        person = parse_address(value)
+        if person is not None and "=?" in person.name and "=?" not in person.email:
+            return Person(name=_clean_name(decode_words(person.name, defects)), email=person.email)
+    return parse_address(decode_words(value, defects))
 
 
 def parse_address_list(text: str) -> tuple[Person, ...]:
@@ -179,6 +195,8 @@ def unmunge(
     ``Name via B4 Relay <devnull+...@kernel.org>``, Google Groups) keep the real sender in
     X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc entry with the
     same name is taken last. A sender that is not munged comes back unchanged.
+    ``original_from`` and ``reply_to`` are the raw header values (read as a From is:
+    :func:`read_address`), ``cc`` the decoded Cc list.
     """
     via = _strip_via(sender.name)
     relay = RE_B4_RELAY.match(sender.email) is not None
@@ -187,7 +205,7 @@ def unmunge(
         return sender, None
     real_name = via if via is not None else sender.name
     for candidate in (original_from, reply_to):
-        person = parse_address(candidate) if candidate else None
+        person = read_address(candidate, []) if candidate else None
         if person is not None and not RE_B4_RELAY.match(person.email):
             if candidate is reply_to and person.name and real_name and person.name != real_name:
                 continue  # a Reply-To naming somebody else is not the author

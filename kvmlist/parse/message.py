@@ -20,7 +20,7 @@ from kvmlist.models import (
     defer_reply_fields,
     defer_text_fields,
 )
-from kvmlist.parse.addresses import address_defect, looks_munged, parse_address, unmunge
+from kvmlist.parse.addresses import address_defect, looks_munged, read_address, unmunge
 from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_body
 from kvmlist.parse.content import (
     has_base64_part,
@@ -260,7 +260,7 @@ def unparsable_message(raw: bytes, error: Exception) -> Message:
         headers = scan_headers(split_raw(normalise_newlines(raw))[0], [])
         fields["message_id"] = _first_id(headers.get("message-id")) or fields["message_id"]
         fields["subject"] = decode_words(headers.get("subject") or "", [])
-        fields["sender"] = parse_address(decode_words(headers.get("from") or "", []))
+        fields["sender"] = read_address(headers.get("from") or "", [])
     except MemoryError:
         raise
     except Exception:  # the placeholder keeps whatever was read before this
@@ -342,19 +342,17 @@ def _sender(
         return None
     original = headers.get("x-original-from")
     reply_to = headers.get("reply-to")
+    for value in (original, reply_to):
+        if value and "=?" in value:  # decoded for its defects, munged From or not
+            decode_words(value, defects)
     if not _munged(raw_from, person, list_id):  # unmunge would give it back unchanged
-        for value in (original, reply_to):
-            if value and "=?" in value:  # decoded for its defects, as for a munged From
-                decode_words(value, defects)
         if problem is not None:
             defects.append(problem)
         return person
-    real_from = decode_words(original, defects) if original else None
-    replies_to = decode_words(reply_to, defects) if reply_to else None
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
     cc = ", ".join(scan_headers(block, [], CC, plain=headers.plain).get_all("cc"))
     person, repair = unmunge(
-        person, real_from, replies_to, list_id, cc=decode_words(cc, defects) if cc else None
+        person, original, reply_to, list_id, cc=decode_words(cc, defects) if cc else None
     )
     if repair is not None:
         defects.append(repair)
@@ -375,7 +373,7 @@ def read_person(value: str) -> tuple[Person | None, tuple[Defect, ...], Defect |
 
 def _person(value: str) -> tuple[Person | None, tuple[Defect, ...], Defect | None]:
     decoding = DefectLog()
-    person = parse_address(decode_words(value, decoding))
+    person = read_address(value, decoding)
     problem = address_defect(person.email) if person is not None else None
     return person, decoding.frozen(), problem
 
