@@ -78,6 +78,8 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
     """Yield the trailers a reply's body gives in its own text (quotes and signature skipped)."""
     lines = list(_own_lines(body))
     for at, line in enumerate(lines):
+        if line == ">":  # where a quote was: no trailer (most lines of a reply)
+            continue
         trailer = _trailer(line)
         if trailer is None:
             continue
@@ -144,7 +146,7 @@ def _own_lines(body: str) -> Iterator[str]:
     while at < len(lines):
         line = lines[at]
         following = lines[at + 1] if at + 1 < len(lines) else ""
-        if following and _wrapped(line, following):
+        if line != ">" and following and _wrapped(line, following):
             line, at = f"{line} {following.strip()}", at + 1
         yield line
         at += 1
@@ -158,17 +160,20 @@ def unquoted_lines(body: str, *, quote_marks: bool = False) -> Iterator[str]:
     is kept as a bare ">" (to know where quotes were)."""
     lines = body.split("\n")
     for at, line in enumerate(lines):
-        if line == "-- " or RE_ORIGINAL_LINE.fullmatch(line.strip()):
+        if line[:1] == ">":  # most of a reply: none of the lines below starts so
+            if quote_marks:
+                yield ">"
+            continue
+        if line == "-- ":
             return
-        following = lines[at + 1] if at + 1 < len(lines) else ""
-        if following[:5] == "From:" and (
+        if line.lstrip()[:3] == "---" and RE_ORIGINAL_LINE.fullmatch(line.strip()):
+            return
+        followed_by_from = at + 1 < len(lines) and lines[at + 1][:5] == "From:"
+        if followed_by_from and (
             line.startswith("From ") or RE_UNDERSCORE_RULE.fullmatch(line.strip())
         ):
             return
-        if not line.startswith(">"):
-            yield line
-        elif quote_marks:
-            yield ">"
+        yield line
 
 
 def _wrapped(line: str, following: str) -> bool:
