@@ -77,13 +77,12 @@ class GivenTrailer:
 def given_trailers(body: str) -> Iterator[GivenTrailer]:
     """Yield the trailers a reply's body gives in its own text (quotes and signature skipped)."""
     lines = list(_own_lines(body))
-    for at, line in enumerate(lines):
-        if line == ">":  # where a quote was: no trailer (most lines of a reply)
-            continue
-        trailer = _trailer(line)
+    # where a quote was (">", most lines of a reply) there is no trailer
+    trailers = [None if line == ">" else _trailer(line) for line in lines]
+    for at, trailer in enumerate(trailers):
         if trailer is None:
             continue
-        clause = _clause_above(lines, at)
+        clause = _clause_above(lines, trailers, at)
         if clause is not None:
             numbers = _scope_numbers(clause)
             whole = not numbers and any(RE_SCOPE_SERIES.match(c) for c in clause)
@@ -107,12 +106,15 @@ def _trailer(line: str) -> GivenTrailer | None:
     return None
 
 
-def _clause_above(lines: list[str], at: int) -> tuple[str, ...] | None:
+def _clause_above(
+    lines: list[str], trailers: list[GivenTrailer | None], at: int
+) -> tuple[str, ...] | None:
     """The last clause of the reply's own paragraph right above the trailer on line ``at``
-    (above the trailers given with it and blank lines; not across quoted text), without its
-    asides in parentheses and with them (as ways to read it); None when there is none."""
+    (above the trailers given with it, ``trailers`` being each line's, and blank lines; not
+    across quoted text), without its asides in parentheses and with them (as ways to read
+    it); None when there is none."""
     above = at - 1
-    while above >= 0 and _trailer(lines[above]) is not None:
+    while above >= 0 and trailers[above] is not None:
         above -= 1
     while above >= 0 and not lines[above].strip():
         above -= 1
