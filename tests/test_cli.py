@@ -141,6 +141,17 @@ def test_output_to_an_unwritable_place_is_a_clear_error(archive: Path, tmp_path:
     assert main(["stats", str(archive), "-o", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
 
 
+@pytest.mark.parametrize("command", ["stats", "series", "check", "report", "review"])
+@pytest.mark.parametrize("option", [["--since", "2025-12-01"], ["--until", "2025-12-01"]])
+def test_inbox_bounds_on_an_mbox_are_a_usage_error(
+    archive: Path, command: str, option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--since/--until bound an inbox's arrival times: given with an mbox, no command may
+    ignore them and answer for the whole file."""
+    assert main([command, str(archive), *option]) == 2
+    assert f"{option[0]} needs --inbox" in capsys.readouterr().err
+
+
 def _spy_on_map_in_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Record the worker count of every map_in_workers (or summaries_in_workers) call;
     return the list."""

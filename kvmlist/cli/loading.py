@@ -104,11 +104,7 @@ def load(args: argparse.Namespace) -> Loaded:
     if inbox and args.source:
         raise UsageError("give a SOURCE or --inbox, not both")
     if not inbox:
-        if not args.source:
-            raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
-        for option in ("commits", "since", "until", "since_last"):
-            if getattr(args, option, None):
-                raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
+        _source_needed(args)
         if is_remote(args.source):
             return Loaded(fetch_thread(args, args.source))
         # streamed: report and stats keep no mail they need not; the bar counts every mail
@@ -124,8 +120,7 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
         raise UsageError("give a SOURCE or --inbox, not both")
     if inbox:
         return (mail.raw for mail in inbox_selection(args).mails())
-    if not args.source:
-        raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
+    _source_needed(args)
     spec = classify_source(args.source)
     if spec.kind == "stdin":
         return iter_raw_messages("-")
@@ -136,6 +131,16 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
 
         return (mail.raw for mail in iter_archive(args.source))
     return iter_raw_messages(args.source)
+
+
+def _source_needed(args: argparse.Namespace) -> None:
+    """Without --inbox: a SOURCE is needed, and the options that select from an inbox are
+    refused rather than ignored."""
+    if not args.source:
+        raise UsageError("a SOURCE (mbox file, Maildir or -) or --inbox PATH is needed")
+    for option in ("commits", "since", "until", "since_last"):
+        if getattr(args, option, None):
+            raise UsageError(f"--{option.replace('_', '-')} needs --inbox")
 
 
 def inbox_selection(
