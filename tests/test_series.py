@@ -89,6 +89,47 @@ def test_fallback_does_not_join_other_authors_or_distant_times() -> None:
     assert len(kvmlist.group_series(mails)) == 3
 
 
+def test_unthreaded_cover_arriving_after_its_patches_heads_them() -> None:
+    mails = [  # git send-email --no-thread; the cover letter sent last, a minute later
+        post("[PATCH v2 1/2] a", "p1", minute=0),
+        post("[PATCH v2 2/2] b", "p2", minute=0),
+        post("[PATCH v2 0/2] t", "c", minute=1),
+    ]
+    [series] = kvmlist.group_series(mails)
+    assert shape(series) == (2, 2, (1, 2), True)
+    assert series.title == "t"
+
+
+def test_unthreaded_large_series_sent_in_two_runs_is_one() -> None:
+    # the SMTP server gave up after patch 6; the rest went out 45 minutes later
+    mails = [post(f"[PATCH 0{i}/12] p{i}", f"p{i}", minute=0) for i in range(1, 7)]
+    mails += [post(f"[PATCH {i:02d}/12] p{i}", f"p{i}", minute=45) for i in range(7, 13)]
+    [series] = kvmlist.group_series(mails)
+    assert series.complete
+
+
+def test_unthreaded_patches_with_other_subject_tags_stay_apart() -> None:
+    mails = [
+        post("[PATCH net 1/2] a", "p1", minute=0),
+        post("[PATCH net-next 2/2] b", "p2", minute=1),
+    ]
+    assert [shape(s) for s in kvmlist.group_series(mails)] == [
+        (1, 2, (1,), False),
+        (1, 2, (2,), False),
+    ]
+
+
+def test_two_unthreaded_pairs_of_one_author_stay_apart() -> None:
+    mails = [
+        post("[PATCH 1/2] a", "a1", minute=0),
+        post("[PATCH 2/2] b", "a2", minute=0),
+        post("[PATCH 1/2] c", "b1", minute=5),
+        post("[PATCH 2/2] d", "b2", minute=5),
+    ]
+    found = kvmlist.group_series(mails)
+    assert [[p.title for p in s.patches] for s in found] == [["a", "b"], ["c", "d"]]
+
+
 def test_duplicate_message_ids_count_once() -> None:
     mails = [
         post("[PATCH 0/1] t", "c"),

@@ -12,7 +12,7 @@ from kvmlist.parse.subject import RE_POINT_VERSION
 class Group:
     """The patches of one series as they are grouped: cover, members by index, replaced."""
 
-    __slots__ = ("cover", "first_seen", "key", "last_date", "members", "replaced")
+    __slots__ = ("cover", "first_date", "first_seen", "key", "last_date", "members", "replaced")
 
     def __init__(self, first_seen: int, key: str) -> None:
         self.key = key
@@ -20,12 +20,15 @@ class Group:
         self.members: dict[int, Patch] = {}
         self.replaced: list[Patch] = []
         self.first_seen = first_seen
+        self.first_date: datetime | None = None
         self.last_date: datetime | None = None
 
     def add(self, patch: Patch) -> None:
         """Add patch; of two at one index, the higher point revision keeps it."""
         if patch.date and (self.last_date is None or patch.date > self.last_date):
             self.last_date = patch.date
+        if patch.date and (self.first_date is None or patch.date < self.first_date):
+            self.first_date = patch.date
         if patch.is_cover:
             self.cover = patch
         elif patch.index in self.members:

@@ -17,8 +17,11 @@ Rules (see docs/data-model.md):
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4): the higher point keeps the index, the other is kept as replaced.
-4. Numbered patches left without a thread join an earlier series of the same author,
-   version and total that arrived within :data:`FALLBACK_WINDOW`, if their index is free.
+4. Numbered mails left without a thread (``git send-email --no-thread``, a cover letter
+   sent after its patches) join the latest earlier series of the same author, version,
+   total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
+   :data:`FALLBACK_PER_PATCH` a patch, up to :data:`FALLBACK_WINDOW_MAX`), if their index
+   is free (a cover letter: if it has none, and its patches answer nothing absent).
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
 Series come out in order of their first arrival.
 """
@@ -34,9 +37,17 @@ from kvmlist.grouping._group import Group
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
 from kvmlist.parse.message import as_cover
+from kvmlist.parse.subject import RE_POINT_VERSION
 
-#: How far apart unthreaded patches of one series may arrive (git send-email is quick).
+#: How far apart unthreaded mails of one small series may be dated. git send-email dates
+#: the mails of one run a second apart however slowly its SMTP server takes them: a longer
+#: gap is a second run (the rest after a failure, a forgotten cover letter).
 FALLBACK_WINDOW = timedelta(minutes=30)
+#: The window a larger series gets per patch (a second run is likelier for more mails, and
+#: another series of the author's with as many patches, the same version and tags rarer)...
+FALLBACK_PER_PATCH = timedelta(minutes=4)
+#: ... up to this.
+FALLBACK_WINDOW_MAX = timedelta(hours=4)
 #: Joins the parts of a series key that is no Message-ID (Message-IDs hold no NUL).
 KEY_SEPARATOR = "\0"
 
@@ -147,8 +158,7 @@ def _groups(patches: list[Patch]) -> list[Group]:
     for position, patch in enumerate(patches):
         root = _root(patch, by_id)
         group = next((g for g in groups_of_root.get(root, ()) if g.takes(patch)), None)
-        unanchored = root == patch.message_id or root not in by_id
-        if group is None and unanchored and patch.numbered and not patch.is_cover:
+        if group is None and _unthreaded(patch, root, by_id):
             group = _fallback_group(patch, groups)
         if group is None:
             group = Group(position, root)
@@ -292,24 +302,57 @@ def _added_later(child: Patch, ancestor: Patch) -> bool:
     return said is not None
 
 
+def _unthreaded(patch: Patch, root: str, by_id: dict[str, Patch]) -> bool:
+    """Whether a numbered mail has no series of its thread to join (rule 4): a patch whose
+    chain ends at itself or at an absent mail, a cover letter answering no patch mail."""
+    if not patch.numbered:
+        return False
+    if patch.is_cover:
+        return not any(i in by_id for i in (patch.in_reply_to, *patch.references) if i)
+    return root == patch.message_id or root not in by_id
+
+
+def _fallback_window(total: int) -> timedelta:
+    """Return how far from a series' dates an unthreaded mail of it may be dated: 30
+    minutes, or 4 minutes per patch for a larger series, at most 4 hours."""
+    return min(FALLBACK_WINDOW_MAX, max(FALLBACK_WINDOW, total * FALLBACK_PER_PATCH))
+
+
 def _fallback_group(patch: Patch, groups: list[Group]) -> Group | None:
-    """Return a recent group of the same author, version and total that has room for patch."""
+    """Return the latest group of the same author, version, total and tags dated near
+    patch that has room for it (a cover letter: patches that answer no absent mail)."""
+    window = _fallback_window(patch.total)
     for group in reversed(groups):
         first = group.cover or next(iter(group.members.values()), None)
         if first is None or not _same_work(first, patch):
             continue
-        if group.last_date and patch.date and abs(patch.date - group.last_date) > FALLBACK_WINDOW:
+        if patch.is_cover and _answered_in(group.key) is not None:
+            continue  # its patches answer a cover letter the archive lacks: theirs
+        if _distance(patch, group) > window:
             continue
         if group.takes(patch):
             return group
     return None
 
 
+def _distance(patch: Patch, group: Group) -> timedelta:
+    """How far patch is dated from the span of group's dates (none: no distance)."""
+    if patch.date is None or group.first_date is None or group.last_date is None:
+        return timedelta(0)
+    return max(group.first_date - patch.date, patch.date - group.last_date, timedelta(0))
+
+
 def _same_work(a: Patch, b: Patch) -> bool:
+    """Whether two mails may be of one posting: author, version, total and subject tags."""
     same_author = (a.author.email.lower() if a.author else None) == (
         b.author.email.lower() if b.author else None
     )
-    return same_author and a.version == b.version and a.total == b.total
+    return same_author and (a.version, a.total, _tags(a)) == (b.version, b.total, _tags(b))
+
+
+def _tags(patch: Patch) -> frozenset[str]:
+    """A mail's subject tags (RFC, RESEND, ``net-next``), but a point version (rule 3)."""
+    return frozenset(t.casefold() for t in patch.prefixes if not RE_POINT_VERSION.fullmatch(t))
 
 
 def _to_series(group: Group) -> Series:
