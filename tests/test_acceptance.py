@@ -525,3 +525,40 @@ def test_a_listing_under_a_mail_in_a_patchs_thread_names_no_patch_of_the_series(
     )
     messages += [parse_message(fix), parse_message(notice)]
     assert acceptance_of(group_series(messages), messages) == {}
+
+
+def _unthreaded_stable_note(quoted_author: str) -> list[kvmlist.Message]:
+    posting = mail(
+        "[PATCH] x86/sev: Map the GHCB page once",
+        "Map it once.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+        "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n",
+        message_id="<posted@x>",
+        date="Mon, 2 Mar 2026 10:00:00 +0000",
+    )
+    quoted = (
+        "\n\nFrom 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
+        f"From: {quoted_author}\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n"
+        "Subject: x86/sev: Map the GHCB page once\n\n"
+        "commit 0123456789abcdef0123456789abcdef01234567 upstream.\n\nMap it once.\n\n"
+        "Signed-off-by: Jane Doe <jane@example.org>\n---\n"
+        "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n"
+    )
+    note = mail(  # the stable script's note, threaded to nothing
+        'Patch "x86/sev: Map the GHCB page once" has been added to the 6.12-stable tree',
+        STABLE_NOTICE + quoted,
+        sender="Greg KH <gregkh@linuxfoundation.org>",
+        message_id="<note@x>",
+        date="Fri, 3 Apr 2026 10:00:00 +0000",
+    )
+    return [parse_message(posting), parse_message(note)]
+
+
+def test_an_unthreaded_stable_note_applies_the_posting_of_its_title_and_author() -> None:
+    messages = _unthreaded_stable_note("Jane Doe <jane@example.org>")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert accepted.applied["posted@x"].tree == "6.12-stable"
+
+
+def test_an_unthreaded_stable_note_of_another_authors_patch_applies_nothing() -> None:
+    messages = _unthreaded_stable_note("John Roe <john@example.com>")
+    assert acceptance_of(group_series(messages), messages) == {}

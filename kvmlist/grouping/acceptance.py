@@ -11,12 +11,13 @@ stable trees' note.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Patch, Person, Series
-from kvmlist.parse.notice import applied_notice
+from kvmlist.parse.content import is_bot_notice
+from kvmlist.parse.notice import applied_notice, quoted_patch_head
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
     from kvmlist.grouping.landed.model import LandedMap
@@ -133,6 +134,10 @@ def acceptance_of(
         for at, one in enumerate(ordered):
             applied[at] |= _landed(one, landed)
     for reply in mails:
+        if reply.kind == "robot" and is_bot_notice(reply.subject, reply.body):
+            for at, patch, acceptance in _noticed_postings(reply, ordered):
+                applied[at].setdefault(patch.message_id, acceptance)
+            continue
         if reply.kind != "reply":
             continue
         answered = answered_among(reply, by_id, owner)
@@ -147,6 +152,29 @@ def acceptance_of(
         for at, one in enumerate(ordered)
         if applied[at]
     }
+
+
+def _noticed_postings(
+    notice: Message, ordered: list[Series]
+) -> Iterator[tuple[int, Patch, Acceptance]]:
+    """The posting a script's notice threaded to nothing applies: the latest patch of the
+    title its quoted patch has, by the author that one names, dated before the notice."""
+    head = quoted_patch_head(notice.body)
+    if head is None or notice.date is None:
+        return
+    title, author = head
+    for acceptance in acceptances_in(notice, {}):
+        for at in range(len(ordered) - 1, -1, -1):
+            for patch in ordered[at].patches:
+                if (
+                    _fold(patch.title) == _fold(title)
+                    and patch.author is not None
+                    and patch.author.email.lower() == author.email.lower()
+                    and patch.date is not None
+                    and patch.date < notice.date
+                ):
+                    yield at, patch, replace(acceptance, title=patch.title)
+                    return
 
 
 def _landed(one: Series, landed: LandedMap) -> dict[str, Acceptance]:

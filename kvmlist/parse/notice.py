@@ -388,6 +388,21 @@ def _tip_notice(lines: list[str]) -> Notice | None:
     return None
 
 
+def quoted_patch_head(body: str) -> tuple[str, Person] | None:
+    """Return the title and author of the patch a script's notice quotes (its first
+    ``Subject:`` and ``From:`` lines: the stable trees' note, akpm's -mm note), or None
+    when it quotes none with both."""
+    title, author = "", None
+    for line in body.split("\n"):
+        if not title and line.startswith("Subject: "):
+            title = line.removeprefix("Subject: ").strip()
+        elif author is None and line.startswith("From: "):
+            author = parse_address(line.removeprefix("From: "))
+        if title and author is not None:
+            return title, author
+    return None
+
+
 def bot_head(lines: list[str]) -> tuple[int, re.Match[str], re.Match[str]] | None:
     """Where a kernel.org patchwork bot's head is among lines: "This series (patch, pull
     request) was applied to TREE" and "by NAME:" on the next line. Return the first line's
