@@ -119,6 +119,26 @@ def test_unthreaded_patches_with_other_subject_tags_stay_apart() -> None:
     ]
 
 
+def test_patches_answering_different_absent_mails_stay_apart() -> None:
+    # each answers a cover letter this list never got: two threads, two series
+    mails = [
+        post("[PATCH 1/3] a", "a1", "cover-a", minute=0),
+        post("[PATCH 3/3] c", "a3", "cover-a", minute=0),
+        post("[PATCH 2/3] e", "b2", "cover-b", minute=5),
+    ]
+    found = kvmlist.group_series(mails)
+    assert [[p.title for p in s.patches] for s in found] == [["a", "c"], ["e"]]
+
+
+def test_an_unthreaded_patch_joins_patches_answering_an_absent_mail() -> None:
+    mails = [
+        post("[PATCH 1/2] a", "a1", "cover-a", minute=0),
+        post("[PATCH 2/2] b", "a2", minute=0),  # sent on its own, without threading
+    ]
+    [series] = kvmlist.group_series(mails)
+    assert [p.title for p in series.patches] == ["a", "b"]
+
+
 def test_two_unthreaded_pairs_of_one_author_stay_apart() -> None:
     mails = [
         post("[PATCH 1/2] a", "a1", minute=0),

@@ -21,7 +21,8 @@ Rules (see docs/data-model.md):
    sent after its patches) join the latest earlier series of the same author, version,
    total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
    :data:`FALLBACK_PER_PATCH` a patch, up to :data:`FALLBACK_WINDOW_MAX`), if their index
-   is free (a cover letter: if it has none, and its patches answer nothing absent).
+   is free (a cover letter: if it has none, and its patches answer nothing absent), and
+   unless both answer mails of no series, each another one: two threads.
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
 Series come out in order of their first arrival.
 """
@@ -159,7 +160,7 @@ def _groups(patches: list[Patch]) -> list[Group]:
         root = _root(patch, by_id)
         group = next((g for g in groups_of_root.get(root, ()) if g.takes(patch)), None)
         if group is None and _unthreaded(patch, root, by_id):
-            group = _fallback_group(patch, groups)
+            group = _fallback_group(patch, root, groups)
         if group is None:
             group = Group(position, root)
             groups.append(group)
@@ -318,16 +319,20 @@ def _fallback_window(total: int) -> timedelta:
     return min(FALLBACK_WINDOW_MAX, max(FALLBACK_WINDOW, total * FALLBACK_PER_PATCH))
 
 
-def _fallback_group(patch: Patch, groups: list[Group]) -> Group | None:
+def _fallback_group(patch: Patch, root: str, groups: list[Group]) -> Group | None:
     """Return the latest group of the same author, version, total and tags dated near
-    patch that has room for it (a cover letter: patches that answer no absent mail)."""
+    patch that has room for it (a cover letter: patches that answer no absent mail; a
+    patch answering a mail of no series: none answering another such mail)."""
     window = _fallback_window(patch.total)
+    answered = _answered_in(root)
     for group in reversed(groups):
         first = group.cover or next(iter(group.members.values()), None)
         if first is None or not _same_work(first, patch):
             continue
         if patch.is_cover and _answered_in(group.key) is not None:
             continue  # its patches answer a cover letter the archive lacks: theirs
+        if answered is not None and _answered_in(group.key) not in (None, answered):
+            continue  # each answers another mail (absent, a review): two threads
         if _distance(patch, group) > window:
             continue
         if group.takes(patch):
