@@ -92,6 +92,78 @@ def test_a_resend_keeps_the_history_whole() -> None:
     assert [s.anchor_id for s in history.revisions] == ["a", "b", "c", "d"]
 
 
+@pytest.mark.parametrize(
+    "resend",
+    [
+        "[PATCH RESEND net-next] net: x: add the thing",
+        "[RESEND PATCH net-next] net: x: add the thing",
+        "[PATCH net-next RESEND] net: x: add the thing",
+    ],
+)
+def test_a_resend_of_the_first_posting_follows_it(resend: str) -> None:
+    # the patch, the same version sent again two weeks on, then v2: orig -> resend -> v2
+    mails = [
+        post("[PATCH net-next] net: x: add the thing", "orig"),
+        post(resend, "resend", minute=14),
+        post("[PATCH net-next v2] net: x: add the thing", "v2", minute=20),
+    ]
+    orig, again, v2 = kvmlist.group_series(mails, revisions=True)
+    assert (orig.previous_id, orig.next_id) == (None, "resend")
+    assert (again.previous_id, again.next_id) == ("orig", "v2")
+    assert (v2.previous_id, v2.next_id) == ("resend", None)
+
+
+def test_resends_in_a_row_each_follow_the_one_before() -> None:
+    mails = [
+        post("[PATCH v2] KVM: arm64: tidy", "v2"),
+        post("[PATCH RESEND v2] KVM: arm64: tidy", "r1", minute=10),
+        post("[RESEND PATCH v2] KVM: arm64: tidy", "r2", minute=20),
+        post("[PATCH v3] KVM: arm64: tidy", "v3", minute=30),
+    ]
+    series = kvmlist.group_series(mails, revisions=True)
+    assert [(s.previous_id, s.next_id) for s in series] == [
+        (None, "r1"),
+        ("v2", "r2"),
+        ("r1", "v3"),
+        ("r2", None),
+    ]
+
+
+def test_a_maintainers_resend_of_a_patch_follows_it() -> None:
+    # the maintainer sends the author's patch again; its in-body From names the author
+    resent = "From: Jane Doe <jane@example.org>\n\n" + DIFF
+    mails = [
+        post("[PATCH] KVM: arm64: fix the walk", "orig"),
+        parse_message(
+            mail(
+                "[PATCH RESEND] KVM: arm64: fix the walk",
+                resent,
+                sender="Marc Zyngier <maz@kernel.org>",
+                message_id="<again>",
+                date="Tue, 17 Mar 2026 10:00:00 +0000",
+            )
+        ),
+    ]
+    orig, again = kvmlist.group_series(mails, revisions=True)
+    assert (orig.next_id, again.previous_id) == ("again", "orig")
+
+
+def test_a_resend_of_a_version_not_in_the_archive_follows_the_version_before() -> None:
+    mails = [
+        post("[PATCH v2] KVM: arm64: fix the walk", "v2"),
+        post("[PATCH RESEND v3] KVM: arm64: fix the walk", "v3", minute=10),
+    ]
+    assert kvmlist.group_series(mails, revisions=True)[1].previous_id == "v2"
+
+
+def test_a_resend_for_another_stable_tree_stays_apart() -> None:
+    mails = [
+        post("[PATCH 6.6] KVM: arm64: fix the walk", "a"),
+        post("[PATCH RESEND 6.12] KVM: arm64: fix the walk", "b", minute=10),
+    ]
+    assert [s.next_id for s in kvmlist.group_series(mails, revisions=True)] == [None, None]
+
+
 def test_a_revision_sent_from_another_address_of_its_author_links() -> None:
     # v2 sent from a private address with the work address in-body; v3 from the private one
     v2_body = "From: Jane Doe <jane.doe@work.example>\n\n" + DIFF

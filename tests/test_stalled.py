@@ -122,6 +122,21 @@ def test_a_co_author_reviewing_the_other_patches_answers_the_series() -> None:
     assert "KVM: arm64: Shared work" not in [s.series.title for s in report.stalled]
 
 
+def test_a_series_whose_resend_was_answered_is_not_stalled() -> None:
+    # nobody answered the three patches; Ann sent two again (one was obsolete) and got a reply
+    raw = mbox(
+        _post("[PATCH 0/3] KVM: arm64: Three fixes", ANN, "s10", "Thu, 1 Jan"),
+        *(_post(f"[PATCH {i}/3] KVM: arm64: Fix {i}", ANN, f"s10p{i}", "Thu, 1 Jan",
+                "In-Reply-To: <s10@x>\n") for i in (1, 2, 3)),
+        _post("[PATCH RESEND 0/2] KVM: arm64: Three fixes", ANN, "s11", "Thu, 22 Jan"),
+        *(_post(f"[PATCH RESEND {i}/2] KVM: arm64: Fix {i}", ANN, f"s11p{i}", "Thu, 22 Jan",
+                "In-Reply-To: <s11@x>\n") for i in (1, 2)),
+        _reply(EVE, "s11p1", "r11", "Fri, 23 Jan"),
+    )  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + raw)))
+    assert "KVM: arm64: Three fixes" not in [s.series.title for s in report.stalled]
+
+
 def test_stalled_series_carry_link_age_and_recipients() -> None:
     first = find_stalled(_messages()).stalled[0]
     assert first.link == "https://lore.kernel.org/r/s1@x/"

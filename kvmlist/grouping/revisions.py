@@ -14,10 +14,10 @@ Evidence, strongest first (docs/review.md):
    its versions. A part split out of a larger series shares too few.
 
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
-v1..v5 followed by the patches "v2"), aimed at the same tree: a backport to each stable tree
-(``Patch.stable_tree``) is work of its own, apart from mainline. A history lists its postings
-in the order they arrived, so a RESEND sits between its version and the next, and a
-restarted count never goes back.
+v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own version, aimed
+at the same tree: a backport to each stable tree (``Patch.stable_tree``) is work of its own,
+apart from mainline. A history lists its postings in the order they arrived, so a RESEND
+sits between its version and the next, and a restarted count never goes back.
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -172,14 +172,17 @@ def _linked(
 def _revises(newer: Series, older: Series) -> bool:
     """Whether a posting can be a revision of an earlier one for the same tree (mainline, or
     one stable tree: each backport is work of its own): of a lower version, or of an RFC when
-    it is none (the count may start again when the RFC tag goes), or a cover letter whose
-    patches never came, posted again with them (an aborted send, or patches sent to other
-    lists only)."""
+    it is none (the count may start again when the RFC tag goes), or a RESEND of its version
+    (an untagged repost is not: on the lists it is as often a backport or other work under a
+    common title), or a cover letter whose patches never came, posted again with them (an
+    aborted send, or patches sent to other lists only)."""
     if _stable_tree(newer) != _stable_tree(older):
         return False
     if older.version < newer.version or (_is_rfc(older) and not _is_rfc(newer)):
         return True
-    return not older.patches and bool(newer.patches) and older.version == newer.version
+    if older.version != newer.version:
+        return False
+    return _is_resend(newer) or (not older.patches and bool(newer.patches))
 
 
 def _stable_tree(one: Series) -> str | None:
@@ -190,6 +193,11 @@ def _stable_tree(one: Series) -> str | None:
 def _is_rfc(one: Series) -> bool:
     first = one.first
     return first is not None and first.is_rfc
+
+
+def _is_resend(one: Series) -> bool:
+    first = one.first
+    return first is not None and first.is_resend
 
 
 def _keep(index: dict[tuple[str, str], list[int]], key: tuple[str, str], position: int) -> None:
