@@ -488,19 +488,34 @@ def stable_tree(tags: Sequence[str]) -> str | None:
     """Return the stable tree subject tags name, None when they name no backport.
 
     A tree is ``6.12``, ``5.15.y``, ``v5.15.y`` or ``6.17-5.4`` (returned as ``"6.12"``,
-    ``"5.15"``, ``"5.15"``, ``"6.17-5.4"``), or ``v4.9`` beside an AUTOSEL or stable tag
+    ``"5.15"``, ``"5.15"``, ``"6.17-5.4"``), a tag that says both (``for-stable-5.10``,
+    ``stable-5.4``), or ``v4.9`` beside an AUTOSEL or stable tag
     (``[PATCH stable v4.9 v2]``); alone, ``v4.9`` is a point revision of v4 (``[PATCH v4.1
     4/4]``, ``[PATCH v5.5 00/30]``). A tag naming no tree gives ``""``.
     """
     lowered = [tag.lower() for tag in tags]
     tagged = not STABLE_TAGS.isdisjoint(lowered)
     for tag in lowered:
+        named = _tree_in_tag(tag)
+        if named is not None:
+            return named
         name = tag.removesuffix(".y")
         if name.startswith("v") and (tagged or name != tag):
             name = name[1:]
         if _names_trees(name):
             return name
     return "" if tagged else None
+
+
+def _tree_in_tag(tag: str) -> str | None:
+    """The tree one tag names with its stable mark (``stable-5.4``, ``for-stable-5.10``,
+    ``stable-5.10.y``), ``""`` for such a tag naming no tree in our form (``stable-4.{4``:
+    a comma split the tag), None for any other tag."""
+    name = tag.removeprefix("for-").removeprefix("stable-").removesuffix(".y")
+    if name == tag.removeprefix("for-") or not name.removeprefix("v")[:1].isdigit():
+        return None
+    name = name.removeprefix("v")
+    return name if _names_trees(name) else ""
 
 
 def _names_trees(name: str) -> bool:

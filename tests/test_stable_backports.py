@@ -24,6 +24,13 @@ SUBJECTS = [
     ("[Intel-wired-lan] [PATCH AUTOSEL 6.17-5.4] net: fm10k: fix", (1, "6.17-5.4")),
     ("[PATCH 5.10 289/290] KVM: arm64: Fix nVHE hyp panic", (1, "5.10")),
     ("[PATCH stable] arm64: a backport naming no tree", (1, "")),
+    # kvmarm: Marc Zyngier's and Eric Auger's backports name the tree in one tag
+    ("[PATCH for-stable-5.10 2/2] KVM: arm64: Fix KVM_VGIC_V3_ADDR_TYPE_REDIST", (1, "5.10")),
+    ("[PATCH for-stable-5.4] KVM: arm64: Fix KVM_VGIC_V3_ADDR_TYPE_REDIST read", (1, "5.4")),
+    ("[PATCH][stable-4.19] KVM: arm64: Fix nVHE hyp panic", (1, "4.19")),
+    ("[stable-5.10.y][PATCH] KVM: arm64: Fix nVHE hyp panic", (1, "5.10")),
+    ("[PATCH stable-4.{4,9}] arm64: backport to two trees", (1, "")),
+    ("[PATCH mm-stable] mm: not a stable tree", (1, None)),
     # a point revision, even where its number is a kernel release's (kvmarm, Nov 2021:
     # "[PATCH v5.5 00/30] KVM: Scalable memslots implementation", a whole v5 posted again)
     ("[PATCH v5.5 00/30] KVM: Scalable memslots implementation", (5, None)),
