@@ -209,6 +209,8 @@ def test_reply_keeps_the_numbering_of_the_patch_it_answers() -> None:
         ("[PATCH RESEND] x", (False, True)),
         ("[PATCH resend v2] x", (False, True)),
         ("[RFC PATCH RESEND v2 1/2] x", (True, True)),
+        ("[PATCH V5 (RESEND) 0/4] x", (False, True)),  # kvmarm, 2021
+        ("[PATCH (RFC) 1/2] x", (True, False)),
         ("[PATCH] RFC in the title does not count", (False, False)),
     ],
 )

@@ -311,10 +311,11 @@ def _read_token(token: str, state: _State) -> bool:
                 _set_numbering(state, point.group("version"))
             state.prefixes.append(token)
             return True
-    if lower.startswith(("rfc", "resend")):
+    bare = lower.strip("()")  # "[PATCH V5 (RESEND) 0/4]"
+    if bare.startswith(("rfc", "resend")):
         state.prefixes.append(token)
-        state.is_rfc = state.is_rfc or lower.startswith("rfc")
-        state.is_resend = state.is_resend or lower.startswith("resend")
+        state.is_rfc = state.is_rfc or bare.startswith("rfc")
+        state.is_resend = state.is_resend or bare.startswith("resend")
         match = RE_FLAG_VERSION.fullmatch(token)
         if match is not None:
             _set_numbering(state, match.group("version"))
