@@ -115,7 +115,31 @@ def test_a_series_only_robots_answered_has_no_first_reply_and_no_reviewer() -> N
                              report)
     )  # fmt: skip
     assert result.timings[0].first_reply is None
-    assert [r.tested for r in result.reviewers] == [0]  # a robot's test result is no review
+    assert result.reviewers == []  # a robot's test result is no review, nor its reply
+
+
+PATCHWORK_BOT = """Hello:
+
+This patch was applied to netdev/net-next.git (main)
+by Jakub Kicinski <kuba@kernel.org>:
+
+Here is the summary with links:
+  - KVM: arm64: Fix the walk
+    https://git.kernel.org/netdev/net-next/c/0123456789ab
+
+You are awesome, thank you!
+"""
+
+
+def test_robots_replies_make_no_reviewer_row() -> None:
+    result = _summary(
+        _patch("t6"),
+        _answer("a9", "t6", "kernel test robot <lkp@intel.com>", 2, ROBOT_REPORT),
+        _answer("a10", "t6", "patchwork-bot+netdevbpf@kernel.org", 3, PATCHWORK_BOT),
+        _answer("a11", "t6", "Marc Z <maz@kernel.org>", 4, "Reviewed-by: Marc Z <maz@kernel.org>"),
+    )
+    rows = [(str(r.person), r.trailers, r.replies) for r in result.reviewers]
+    assert rows == [("Marc Z <maz@kernel.org>", 1, 1)]
 
 
 def test_a_relayed_review_tag_is_no_first_review() -> None:

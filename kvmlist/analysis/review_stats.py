@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kvmlist.analysis.aggregate import period_of
-from kvmlist.analysis.counted import answers, credited_kind, own_people
+from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.grouping.acceptance import acceptances_in
 from kvmlist.grouping.review import reply_trailers, review_targets
@@ -103,7 +103,8 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     """Return per-reviewer counts (most active first) and per-series timings.
 
     Reviewers are people by address (merged through a git ``mailmap`` first), shown with the
-    name they write most often ("Eric Auger" over the occasional "Auger Eric"). A reviewer's
+    name they write most often ("Eric Auger" over the occasional "Auger Eric"); robots
+    (kvmlist.analysis.counted.from_robot) are none, whatever they reply. A reviewer's
     counts are trailers as written: one per trailer line of a reply, even when the reply
     answers a cover letter and so reviews every patch of the series.
     """
@@ -150,7 +151,10 @@ class _Reviewers:
         self._names: dict[str, Counter[str]] = {}
 
     def count(self, reply: Message) -> None:
-        """Count a reply for its sender and each review trailer for the person it names."""
+        """Count a reply for its sender and each review trailer for the person it names; a
+        robot's reply (kvmlist.analysis.counted.from_robot) is nobody's review: not counted."""
+        if from_robot(reply):
+            return
         if reply.sender is not None:
             self._for(reply.sender).replies += 1
         for trailer in reply_trailers(reply):
