@@ -126,6 +126,18 @@ def test_a_trailer_sent_from_another_address_of_the_same_name_is_no_mismatch(
     ]
 
 
+def test_a_review_tag_without_angle_brackets_names_its_sender() -> None:
+    patch = thread()[0]
+    reply = parse_message(
+        mail("Re: [PATCH 1/1] KVM: x", message_id="<rev@x>", sender="Jane Doe <jane@example.org>",
+             extra="In-Reply-To: <p@x>\n", body="LGTM.\n\nReviewed-by: Jane Doe jane@example.org\n")
+    )  # fmt: skip
+    [one] = kvmlist.group_series([patch, reply])
+    [given] = one.patches[0].review_trailers
+    assert given.person == Person(name="Jane Doe", email="jane@example.org")
+    assert not given.mismatch
+
+
 def test_a_fixes_tag_wrapped_by_the_mailer_is_joined() -> None:
     # kvmarm <20190429191305.21000-1-andrew.murray@arm.com>: the reply wraps the subject
     body = (

@@ -162,6 +162,9 @@ def test_unclosed_parenthesis_does_not_swallow_the_next_sign_off() -> None:
     assert [t.key for t in parse_trailers(message)] == ["Fixes", "Signed-off-by"]
 
 
+JANE = Person(name="Jane Doe", email="jane@example.org")
+
+
 @pytest.mark.parametrize(
     ("line", "person"),
     [
@@ -183,6 +186,12 @@ def test_unclosed_parenthesis_does_not_swallow_the_next_sign_off() -> None:
         ("Message-ID: <20251204094806.3846619-1-maz@kernel.org>", None),
         ('Fixes: 0123456789ab ("KVM: x86: e-mail foo@bar in a title")', None),
         ("Tested-by: the CI bot", None),
+        # the angle brackets left out: the address is the last word
+        ("Reviewed-by: Jane Doe jane@example.org", JANE),
+        ("Acked-by: Jane Doe (jane@example.org)", JANE),
+        ("Acked-by: Jane Doe <jane@example.org", JANE),
+        # what cannot be read names nobody, and the trailer stays with its value
+        ("Tested-by: Jane Doe jane at example dot org", None),
     ],
 )
 def test_person_parsed_from_values_that_hold_an_address(line: str, person: Person | None) -> None:

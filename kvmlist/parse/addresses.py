@@ -56,12 +56,30 @@ def parse_address(text: str) -> Person | None:
     match = RE_AT_WORD.match(text)
     if match:
         return Person(name=_clean_name(match.group(3) or ""), email=f"{match[1]}@{match[2]}")
+    person = _name_then_address(text)
+    if person is not None:
+        return person
     if not _stdlib_can_take(text):
         return None
     import email.utils  # the stdlib for the rare forms the patterns above do not read
 
     name, addr = email.utils.parseaddr(text)
     if "@" not in addr:
+        return None
+    return Person(name=_clean_name(name), email=addr)
+
+
+def _name_then_address(text: str) -> Person | None:
+    """Return the person of "Jane Doe jane@example.org" or "Jane Doe (jane@example.org)": a
+    plain address without its angle brackets as the last word, after a name holding no
+    address; None for any other form (the stdlib would read the whole text as the address)."""
+    words = text.rsplit(maxsplit=1)
+    if len(words) != 2:
+        return None
+    name, addr = words
+    if addr[:1] == "(" and addr[-1:] == ")":
+        addr = addr[1:-1]
+    if any(char in name for char in "<>()@") or not is_plain_address(addr):
         return None
     return Person(name=_clean_name(name), email=addr)
 
