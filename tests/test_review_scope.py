@@ -110,3 +110,36 @@ def test_each_trailer_takes_the_scope_nearest_above_it() -> None:
         [],
         ["Reviewed-by"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("answered", "comment", "indices"),
+    [
+        (4, "# for 1-3", [1, 2, 3]),
+        (0, "# patches 1-3", [1, 2, 3]),
+        (5, "#for patch 2", [2]),
+        (3, "\t# for patches 1 and 2", [1, 2]),
+    ],
+)
+def test_a_scope_in_the_trailers_own_comment_names_the_patches(
+    answered: int, comment: str, indices: list[int]
+) -> None:
+    assert reviewed(answered, f"> Part.\n\nAcked-by: {PETER} {comment}\n") == indices
+
+
+@pytest.mark.parametrize(
+    "comment",
+    # what the corpora's comments say: a part of the tree, an architecture, a stable version
+    ["# for the arm64 part", "# arm64", "#s390", "# for zfcp", "# 8xx and 83xx", "# v6.1+",
+     "# for patches 7-9"],
+)  # fmt: skip
+def test_a_comment_naming_no_patch_leaves_the_trailer_on_the_patch_answered(comment: str) -> None:
+    assert reviewed(4, f"> Part.\n\nReviewed-by: {PETER} {comment}\n") == [4]
+
+
+def test_the_trailers_own_scope_goes_before_the_one_above_it_and_its_comment_stays() -> None:
+    body = f"For the whole series:\nReviewed-by: {PETER} # for 1-2\n"
+    [one] = kvmlist.group_series(series_and_reply(0, body))
+    given = [[(t.value, t.person) for t in p.review_trailers] for p in one.patches]
+    peter = kvmlist.Person(name="Peter Z", email="peterz@infradead.org")
+    assert given == [[(f"{PETER} # for 1-2", peter)]] * 2 + [[]] * 3

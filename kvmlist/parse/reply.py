@@ -1,5 +1,5 @@
 """What a reply says in its own words: the trailers it gives, and the patches it gives them to
-when it names them right above ("For 1-3:").
+when it names them in the trailer's comment ("# for 1-3") or right above ("For 1-3:").
 
 Only the lines the sender wrote count: quoted (``>``) lines, the signature and an original
 mail the mailer appended unquoted are left out. docs/review.md has the rules.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.numbers import NUMBERS, named_numbers
-from kvmlist.parse.trailers import parse_trailer_line
+from kvmlist.parse.trailers import parse_trailer_line, split_comment
 
 #: A reply's trailer names a person when its key ends in "-by" (Reviewed-by, Acked-by,
 #: Tested-by, Reviewed-and-tested-by, a typo'd Reviwed-by...) and its value holds an address.
@@ -68,7 +68,8 @@ class GivenTrailer:
     key: str
     value: str
     person: Person | None
-    #: the patch numbers the reply names for it right above ("For 1-3:"); () for none
+    #: the patch numbers the reply names for it in its comment ("# for 1-3") or right above
+    #: ("For 1-3:"); () for none
     patches: tuple[int, ...] = ()
     #: the reply says right above that it is for the whole series ("For the series:")
     whole_series: bool = False
@@ -82,7 +83,7 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
     for at, trailer in enumerate(trailers):
         if trailer is None:
             continue
-        clause = _clause_above(lines, trailers, at)
+        clause = None if trailer.patches else _clause_above(lines, trailers, at)
         if clause is not None:
             numbers = _scope_numbers(clause)
             whole = not numbers and any(RE_SCOPE_SERIES.match(c) for c in clause)
@@ -98,9 +99,12 @@ def _trailer(line: str) -> GivenTrailer | None:
     key, value = parsed
     lowered = key.lower()
     if RE_PERSON_KEY.fullmatch(key):
-        person = parse_address(value)
-        # "Reviewed-by: me, once you fix the typo" is prose
-        return GivenTrailer(key, value, person) if person is not None else None
+        named, comment = split_comment(value)
+        person = parse_address(named)
+        if person is None:
+            return None  # "Reviewed-by: me, once you fix the typo" is prose
+        # "# for 1-3" names patches; "# arm64", "# for the arm64 part" stay a comment
+        return GivenTrailer(key, value, person, _scope_numbers((comment,)) if comment else ())
     if lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
         return GivenTrailer(key, value, None)
     return None
@@ -132,7 +136,8 @@ def _clause_above(
 
 
 def _scope_numbers(clause: tuple[str, ...]) -> tuple[int, ...]:
-    """The patch numbers a clause right above a trailer gives it to, () for none."""
+    """The patch numbers a clause right above a trailer (or its comment) gives it to, () for
+    none."""
     for way in clause:
         match = RE_SCOPE_NUMBERS.match(way)
         if match is not None:

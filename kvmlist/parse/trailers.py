@@ -18,6 +18,9 @@ from kvmlist.parse.addresses import parse_address
 # Signed-off-by: Marc Zyngier <maz@kernel.org>   or   Fixes: 0123456789ab ("KVM: x86: ...")
 # (a no-break space after the colon, as some mailers type it, counts as a space)
 RE_TRAILER = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9-]*):[ \t\xa0]+(\S.*)")
+# Acked-by: Jane Doe <jane@example.org> # for 1-3   |   Cc: stable@vger.kernel.org\t# v6.1+
+# (the whitespace and "#" that open a comment after the value)
+RE_COMMENT = re.compile(r"\s#")
 # "\n  \n": a line of only whitespace, which ends a paragraph like an empty one
 RE_WHITESPACE_LINE = re.compile(r"\n[ \t\r\f\v]+\n")
 
@@ -43,6 +46,14 @@ def parse_trailer_line(line: str) -> tuple[str, str] | None:
     if match is None or match.group(1).lower() in NOT_TRAILER_KEYS:
         return None
     return match.group(1), match.group(2).rstrip()
+
+
+def split_comment(value: str) -> tuple[str, str]:
+    """Return a trailer value's text before its ``# comment``, and the comment ("" for none)."""
+    match = RE_COMMENT.search(value)
+    if match is None:
+        return value, ""
+    return value[: match.start()].rstrip(), value[match.end() :].strip()
 
 
 @dataclass(slots=True)
@@ -131,4 +142,4 @@ def _person(key: str, value: str) -> Person | None:
     """Return the person a trailer value names ("Name <a@b>", "a@b # comment"), or None."""
     if "@" not in value or "://" in value or key.lower() in UTILITY_KEYS:
         return None
-    return parse_address(value.split(" #", 1)[0])
+    return parse_address(split_comment(value)[0])
