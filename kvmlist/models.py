@@ -56,6 +56,7 @@ DefectKind = Literal[
     "nul-in-header",
     "patch-without-diff",
     "skipped-part",
+    "stacked-in-body-from",
     "undecodable-body",
     "unknown-charset",
     "unparsable",

@@ -228,3 +228,23 @@ def test_a_munged_sender_the_oracles_read_counts_as_their_mistake() -> None:
     assert result.oracle_wrong["author"] == 2 and result.agreement()["author"] == 90.0
     assert result.agreement_where_right()["author"] == 100.0
     assert "| author | 20 | 18 | 90.00 % | 2 | 100.00 % |" in result.to_markdown()
+
+
+def test_a_stable_posters_from_stacked_over_the_authors_counts_as_the_oracles_mistake() -> None:
+    from kvmlist.compare import compare_with_git
+
+    # kvmarm <20210315135551.812754429@linuxfoundation.org>: git am commits as Greg, and keeps
+    # the author's "From:" line in the message; the stable tree records the author
+    body = (
+        "From: Greg Kroah-Hartman <gregkh@linuxfoundation.org>\n\n"
+        "From: Andrew Scull <ascull@google.com>\n\n"
+        "commit c4b000c3928d4f20acef79dccf3a65ae3795e0b0 upstream.\n\nFix it.\n\n"
+        "Signed-off-by: Andrew Scull <ascull@google.com>\n" + DIFF
+    )
+    raw = mail("[PATCH 5.10 289/290] KVM: arm64: Fix nVHE hyp panic host context restore", body,
+               sender="Greg Kroah-Hartman <gregkh@linuxfoundation.org>")  # fmt: skip
+    messages = [parse_message(raw)]
+    for result in (compare_with_git(messages), compare_with_b4(messages)):
+        assert result.oracle_wrong["author"] == result.oracle_wrong["author_name"] == 1
+        assert result.agreement_where_right()["author"] == 100.0
+    assert compare_with_git(messages).oracle_wrong["message"] == 1

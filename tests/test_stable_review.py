@@ -92,3 +92,55 @@ def test_a_from_line_below_other_text_is_no_in_body_header(opening: str) -> None
     # git am reads in-body headers at the top only; the banner goes with its dashed line
     body = opening + "From: Marc Zyngier <maz@kernel.org>\n\nFix it.\n"
     assert split_body(body).in_body_headers == ()
+
+
+# kvmarm <20210315135551.812754429@linuxfoundation.org>: the 2021 rounds had no banner; the
+# script wrote the poster's own From above the author's
+STACKED = """From: Greg Kroah-Hartman <gregkh@linuxfoundation.org>
+
+From: Marc Zyngier <maz@kernel.org>
+
+commit 0c3b2f9a1e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b upstream.
+
+The vgic-its translation cache is freed under the ITS lock, with
+interrupts on: erase the LPI with them off.
+
+Cc: stable@vger.kernel.org # 5.10.y only
+Signed-off-by: Marc Zyngier <maz@kernel.org>
+Signed-off-by: Greg Kroah-Hartman <gregkh@linuxfoundation.org>
+---
+ arch/arm64/kvm/vgic/vgic-its.c |    2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+--- a/arch/arm64/kvm/vgic/vgic-its.c
++++ b/arch/arm64/kvm/vgic/vgic-its.c
+@@ -610,7 +610,7 @@ static int vgic_its_cache_translation(struct kvm *kvm)
+-        xa_erase(&dist->lpi_xa, intid);
++        xa_erase_irq(&dist->lpi_xa, intid);
+"""
+
+
+def test_a_from_stacked_under_the_posters_own_from_is_the_author() -> None:
+    patch = parse_message(mail(SUBJECT.replace("6.6", "5.10"), STACKED, sender=GREG))
+    assert isinstance(patch, Patch) and patch.author == MARC
+    assert patch.commit_message.startswith("commit 0c3b2f9a")
+    # git am would credit the poster: the defect says which From was passed over
+    [stacked] = [d for d in patch.defects if d.kind == "stacked-in-body-from"]
+    assert stacked.detail == f"{GREG} -> {MARC}"
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "From the spec: the cache is freed under the ITS lock.",  # prose, not a header
+        "Subject: KVM: arm64: vgic-its: Erase the LPI with interrupts off",  # not a From
+        "From: the ARM ARM, section D5.2",  # a From naming nobody
+    ],
+)
+def test_only_a_from_paragraph_under_a_lone_from_is_read_in_its_place(second: str) -> None:
+    body = STACKED.replace("From: Marc Zyngier <maz@kernel.org>", second)
+    patch = parse_message(mail(SUBJECT, body, sender="Marc Zyngier <maz@kernel.org>"))
+    assert isinstance(patch, Patch) and patch.author == Person(
+        name="Greg Kroah-Hartman", email="gregkh@linuxfoundation.org"
+    )
+    assert patch.commit_message.startswith(second)

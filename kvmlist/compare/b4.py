@@ -29,6 +29,7 @@ from kvmlist.compare.b4_mistakes import (
     misread_reviews,
     moved_aside,
     overcounting_cover,
+    passed_over_poster,
     split_by_thread,
     stated_total,
     was_munged,
@@ -111,7 +112,7 @@ def _compare_series(
             continue
         name, address = _b4_author(lmsg)
         author = patch.author
-        munged = was_munged(patch)
+        munged = was_munged(patch) or passed_over_poster(patch)
         ours = author.email.lower() if author else ""
         result.record("author", lmsg.msgid, ours, address, wrong=munged)
         result.record("author_name", lmsg.msgid, author.name if author else "", name, wrong=munged)

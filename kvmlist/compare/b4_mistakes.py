@@ -20,7 +20,9 @@ Message-ID of each):
 * b4 credits a review the trailers of a fix posted as a reply in the patch's sub-thread (its
   Signed-off-by, Fixes, Closes), and the trailers given in answer to that fix;
 * b4 reads no scope: a trailer after "For 1-3:" or "For the whole series:" goes, for b4, to
-  the mail the reply answers (every patch, under a cover letter).
+  the mail the reply answers (every patch, under a cover letter);
+* a stable script's poster's From stacked over the author's ("From: Greg", a blank line,
+  "From: Andrew Scull"): b4 (git am) credits the poster, whom the stable tree does not.
 """
 
 from __future__ import annotations
@@ -74,6 +76,12 @@ def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -
 def was_munged(message: Message) -> bool:
     """True when kvmlist un-munged the mail's sender (the header From is "X via list")."""
     return any(defect.kind == "dmarc-unmunged" for defect in message.defects)
+
+
+def passed_over_poster(message: Message) -> bool:
+    """True when kvmlist took the author's in-body From stacked under the poster's, which git
+    am (and so b4) takes (the defect stacked-in-body-from)."""
+    return any(defect.kind == "stacked-in-body-from" for defect in message.defects)
 
 
 def guessed_revision(lser: Any, own: Sequence[Any]) -> bool:

@@ -152,8 +152,12 @@ RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph the body starts with, and where the rest starts.
 
-    git am's rule, and one more: a stable review round's banner and dashed line
-    (RE_REVIEW_BANNER) may come first, as its script writes them above the author's From.
+    git am's rule, and two more for the stable maintainers' scripts, which write their own
+    lines above the author's From: a stable review round's banner and dashed line
+    (RE_REVIEW_BANNER) may come first; and a lone From followed by a paragraph opening with
+    another From that names an address (the poster's, then the author's) is read with that
+    paragraph, the later From last (git am would take the first, and keep the second in
+    the commit message).
     """
     pos = _skip_blank(text, 0)
     banner = RE_REVIEW_BANNER.match(text, pos)
@@ -162,6 +166,17 @@ def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     separator = RE_FORMAT_PATCH_FROM.match(text, pos)
     if separator is not None:  # git format-patch output pasted whole: git am skips this line
         pos = separator.end()
+    headers, rest = _header_paragraph(text, pos)
+    if len(headers) == 1 and headers[0][0] == "From" and text[rest : rest + 5].lower() == "from:":
+        stacked = _header_paragraph(text, rest)
+        if stacked[0] and stacked[0][0][0] == "From" and "@" in stacked[0][0][1]:
+            return headers + stacked[0], stacked[1]
+    return headers, rest
+
+
+def _header_paragraph(text: str, pos: int) -> tuple[tuple[tuple[str, str], ...], int]:
+    """Return the in-body header paragraph at pos and where the rest starts; ((), 0) when
+    there is none."""
     if text[pos : pos + 1] not in ("F", "D", "S", "f", "d", "s"):
         return (), 0
     headers: list[tuple[str, list[str]]] = []

@@ -57,7 +57,9 @@ CC = frozenset({"cc"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
-INFORMATIONAL: frozenset[DefectKind] = frozenset({"dmarc-unmunged", "patch-without-diff"})
+INFORMATIONAL: frozenset[DefectKind] = frozenset(
+    {"dmarc-unmunged", "patch-without-diff", "stacked-in-body-from"}
+)
 
 
 @functools.cache
@@ -484,9 +486,11 @@ def _in_body_overrides(
     common: dict[str, Any],
     defects: list[Defect],
 ) -> tuple[Person | None, str, datetime | None]:
-    """Return author, title and date, letting git-am in-body headers override the mail's."""
+    """Return author, title and date, letting git-am in-body headers override the mail's
+    (a later in-body From the earlier one: the defect stacked-in-body-from says so)."""
     author: Person | None = common["sender"]
     title, date = info.title, common["date"]
+    in_body_author: Person | None = None
     for key, value in in_body:
         key = key.lower()
         if key == "from":
@@ -495,7 +499,10 @@ def _in_body_overrides(
             if person is None:
                 defects.append(Defect(kind="bad-in-body-from", detail=value[:80]))
             else:
-                author = person
+                if in_body_author is not None:
+                    detail = f"{in_body_author} -> {person}"[:160]
+                    defects.append(Defect(kind="stacked-in-body-from", detail=detail))
+                author = in_body_author = person
                 if problem is not None:
                     defects.append(problem)
         elif key == "subject":
