@@ -163,6 +163,28 @@ def test_the_cli_lists_each_patch_with_its_commit(tree, capsys) -> None:  # type
     assert by_id[G].endswith(",,,,,,")  # no commit, date, release, how, score or revert
 
 
+@pytest.mark.parametrize("options", [[], ["--series"]])
+def test_the_cli_csv_of_an_empty_archive_has_the_header_of_a_full_one(  # type: ignore[no-untyped-def]
+    options, tree, tmp_path, capsys
+) -> None:
+    empty = tmp_path / "empty.mbox"
+    empty.write_bytes(b"")
+    heads = []
+    for archive in (POSTED, empty):
+        assert main(["landed", str(archive), "--git", str(tree), *options, "--format", "csv"]) == 0
+        heads.append(capsys.readouterr().out.splitlines())
+    assert len(heads[0]) > 1 and heads[1] == heads[0][:1]
+
+
+def test_a_frame_with_landed_columns_has_them_typed_when_empty(landed) -> None:  # type: ignore[no-untyped-def]
+    export = pytest.importorskip("kvmlist.outputs.export")
+    patches = [m for m in read_mbox(POSTED) if m.kind == "patch"]
+    for items, of in ((patches, "messages"), (group_series(patches), "series")):
+        full = export.to_dataframe(items, landed=landed)
+        empty = export.to_dataframe([], landed=landed, of=of)
+        assert list(empty.dtypes.astype(str).items()) == list(full.dtypes.astype(str).items())
+
+
 def test_the_cli_per_series_says_what_landed(tree, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["landed", str(POSTED), "--git", str(tree), "--series", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -63,6 +63,10 @@ class GroupEconomy:
         }
 
 
+#: The columns of a group's row, in order.
+ECONOMY_COLUMNS = tuple(GroupEconomy("").row())
+
+
 @dataclass
 class ReviewEconomy:
     """Per-group posting and review figures, and how concentrated the review work is."""
@@ -117,9 +121,9 @@ class ReviewEconomy:
             raise MissingExtraError(
                 "DataFrames need pandas: pip install 'kvmlist[pandas]'"
             ) from None
-        columns = list(GroupEconomy("").row())
-        frame = pandas.DataFrame(self.rows(), columns=columns)
-        return frame.astype({"reviewed_across_pct": "Float64"})
+        frame = pandas.DataFrame(self.rows(), columns=list(ECONOMY_COLUMNS))
+        counts = dict.fromkeys(ECONOMY_COLUMNS[1:], "int64")  # typed alike when empty
+        return frame.astype(counts | {"group": "str", "reviewed_across_pct": "Float64"})
 
     def _label(self, key: str) -> str:
         person = self.names.get(key) if self.by == "author" else None

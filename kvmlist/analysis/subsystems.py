@@ -56,6 +56,13 @@ class SectionStats:
         }
 
 
+#: The columns of a section's row, in order.
+SECTION_COLUMNS = (
+    "section", "series", "patches", "answered", "by_maintainer", "by_maintainer_pct",
+    "first_reply_hours", "first_review_hours",
+)  # fmt: skip
+
+
 def _hours(value: timedelta | None) -> float | None:
     return round(value.total_seconds() / 3600, 1) if value is not None else None
 

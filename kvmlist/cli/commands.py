@@ -311,13 +311,13 @@ def _series(args: argparse.Namespace, loaded: Loaded) -> str | None:
     if args.format == "parquet":
         from kvmlist.outputs.export import to_dataframe
 
-        write_parquet(to_dataframe(found), args.output)
+        write_parquet(to_dataframe(found, of="series"), args.output)
         return None
     if args.format == "json":
         return (
             json.dumps([s.model_dump(mode="json", exclude=_NO_RAW) for s in found], indent=2) + "\n"
         )
-    return render_rows([_series_row(s) for s in found], args.format)
+    return render_rows([_series_row(s) for s in found], args.format, SERIES_COLUMNS)
 
 
 _NO_RAW: Any = {
@@ -325,6 +325,9 @@ _NO_RAW: Any = {
     "patches": {"__all__": {"raw"}},
     "replaced": {"__all__": {"raw"}},
 }
+
+
+SERIES_COLUMNS = ("version", "present", "total", "cover", "missing", "date", "author", "title")
 
 
 def _series_row(series: Series) -> dict[str, Any]:
@@ -367,9 +370,9 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "parquet":
-        write_parquet(rows_frame(rows, [args.by, "count"]), args.output)
+        write_parquet(rows_frame(rows, text=[args.by], integers=["count"]), args.output)
         return None
-    return render_rows(rows, args.format)
+    return render_rows(rows, args.format, [args.by, "count"])
 
 
 def _patch_keys(
@@ -419,6 +422,9 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
     write_file(args.output, lambda: plot.save(figure, args.output))
 
 
+REVIEWER_COLUMNS = ("reviewer", "reviewed", "acked", "tested", "replies")
+
+
 def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.by:
         return _review_economy(args, loaded)
@@ -442,6 +448,7 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     landed = landed_in(args, messages)
     if landed is not None:
         medians["land (from v1)"] = _hours(median_time_to_land(messages, landed))
+    period_columns = ["period", "series", *(f"{name}_hours" for name in TIMINGS)]
     periods = [
         {"period": p.period, "series": p.series}
         | {f"{name}_hours": _hours(getattr(p, name)) for name in TIMINGS}
@@ -453,24 +460,27 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
             data["periods"] = periods
         return json.dumps(data, indent=2) + "\n"
     if args.format == "csv":
-        return render_rows(periods, "csv") if args.freq else render_rows(rows, "csv")
-    table = render_rows(rows, args.format)
+        if args.freq:
+            return render_rows(periods, "csv", period_columns)
+        return render_rows(rows, "csv", REVIEWER_COLUMNS)
+    table = render_rows(rows, args.format, REVIEWER_COLUMNS)
     lines = [
         f"median hours to {name.replace('_', ' ')}: {cell_text(value)}"
         for name, value in medians.items()
     ]
     text = table + "\n" + "\n".join(lines) + "\n"
-    return text + "\n" + render_rows(periods, "table") if periods else text
+    return text + "\n" + render_rows(periods, "table", period_columns) if periods else text
 
 
 def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
-    from kvmlist.analysis.review_economy import review_economy
+    from kvmlist.analysis.review_economy import ECONOMY_COLUMNS, review_economy
 
     mailmap, organisations = _identities(args)
     economy = review_economy(
         loaded.messages, by=args.by, mailmap=mailmap, organisations=organisations
     )
     rows = [{args.by: r.pop("group")} | r for r in economy.rows()[: args.top]]
+    columns = [args.by if c == "group" else c for c in ECONOMY_COLUMNS]
     share = economy.cross_share
     summary = {
         "reviews": economy.reviews,
@@ -482,7 +492,7 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
     if args.format == "json":
         return json.dumps({"groups": rows, "summary": summary}, indent=2) + "\n"
     if args.format == "csv":
-        return render_rows(rows, "csv")
+        return render_rows(rows, "csv", columns)
     lines = [
         f"{economy.reviews:,} review tags on patches (a cover letter's counts once per patch) "
         f"from {summary['reviewers']:,} people; "
@@ -490,7 +500,7 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
         f"given to another {args.by}'s patches: {cell_text(summary['cross_share_pct'])} %"
         f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {UNKNOWN})",
     ]
-    return render_rows(rows, "table") + "\n" + "\n".join(lines) + "\n"
+    return render_rows(rows, "table", columns) + "\n" + "\n".join(lines) + "\n"
 
 
 def _people(count: int) -> str:

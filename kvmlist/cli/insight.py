@@ -12,7 +12,7 @@ from typing import Any
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.stalled import StalledReport, StalledSeries, find_stalled
-from kvmlist.analysis.subsystems import subsystem_stats
+from kvmlist.analysis.subsystems import SECTION_COLUMNS, subsystem_stats
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows, write_file
 from kvmlist.errors import UsageError
@@ -29,7 +29,7 @@ def run_subsystems(args: argparse.Namespace, loaded: Loaded) -> str:
     rows = [one.row() for one in subsystem_stats(loaded.messages, maintainers)][: args.top]
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
-    return render_rows(rows, args.format)
+    return render_rows(rows, args.format, SECTION_COLUMNS)
 
 
 def _landed(args: argparse.Namespace, mails: list[Message]) -> LandedMap | None:
@@ -79,16 +79,17 @@ def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
         return json.dumps({"summary": _summary(report), "stalled": rows,
                            "resent": _resent_rows(report)}, indent=2) + "\n"  # fmt: skip
     if args.format == "csv":
-        return render_rows(rows, "csv")
+        return render_rows(rows, "csv", STALLED_COLUMNS)
     summary = _summary(report)
     head = (
         f"{summary['stalled']:,} of {summary['series']:,} series stalled "
         f"(older than {summary['older_days']:g} days on {summary['now']})"
     )
-    text = head + "\n\n" + render_rows(rows, "table")
+    text = head + "\n\n" + render_rows(rows, "table", STALLED_COLUMNS)
     resent = _resent_rows(report)
     if resent:
-        text += f"\nRe-sent by somebody else ({len(resent)}):\n\n" + render_rows(resent, "table")
+        again = render_rows(resent, "table", RESENT_COLUMNS)
+        text += f"\nRe-sent by somebody else ({len(resent)}):\n\n" + again
     return text
 
 
@@ -101,6 +102,10 @@ def _summary(report: StalledReport) -> dict[str, Any]:
         "older_days": report.older.total_seconds() / 86400,
         "now": report.now.date().isoformat() if report.now else None,
     }
+
+
+STALLED_COLUMNS = ("posted", "days", "version", "patches", "author", "title", "link", "to")
+RESENT_COLUMNS = ("posted", "again", "by", "first_author", "title")
 
 
 def _row(one: StalledSeries, *, full: bool) -> dict[str, Any]:

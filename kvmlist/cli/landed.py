@@ -42,6 +42,7 @@ def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
     messages: list[Message] = []
     # the archive is read while git log runs: find_landed starts git before it reads mails
     landed = find_landed(_kept(loaded.messages, messages), args.git, revs=revs, mailmap=mailmap)
+    columns = SERIES_COLUMNS if args.series else PATCH_COLUMNS
     if args.series:
         rows = [_series_row(one) for one in series_landings(group_series(messages), landed)]
     else:
@@ -50,7 +51,7 @@ def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
                 for m in patches]  # fmt: skip
     if args.format == "json":
         return json.dumps(rows, indent=2) + "\n"
-    return render_rows(rows, args.format)
+    return render_rows(rows, args.format, columns)
 
 
 def _kept(messages: Iterable[Message], into: list[Message]) -> Iterator[Message]:
@@ -58,6 +59,15 @@ def _kept(messages: Iterable[Message], into: list[Message]) -> Iterator[Message]
     for message in messages:
         into.append(message)
         yield message
+
+
+PATCH_COLUMNS = (
+    "message_id", "title", "commit", "committed", "release", "how", "score", "reverted_by",
+)  # fmt: skip
+SERIES_COLUMNS = (
+    "anchor", "version", "title", "landed", "patches", "reverted", "of", "landed_at",
+    "days_from_v1",
+)  # fmt: skip
 
 
 def _patch_row(mail: Patch, landing: Any, duplicate: str | None) -> dict[str, Any]:

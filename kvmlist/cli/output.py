@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +33,24 @@ def say(text: str) -> None:
     print(f"kvmlist: {shown(text)}", file=sys.stderr)
 
 
-def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
-    """Return rows as an aligned table, CSV or JSON text."""
+def render_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) -> str:
+    """Return rows as an aligned table, CSV or JSON text.
+
+    Each row has these columns, in this order; CSV has them as its header even without a
+    row (so that an empty week's CSV says what it would hold); a table without a row is
+    empty."""
+    if rows and list(rows[0]) != list(columns):
+        raise ValueError(f"a row's columns {list(rows[0])} are not {list(columns)}")
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-    if not rows:
-        return ""
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
         writer.writerows({key: _not_a_formula(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue()
-    columns = list(rows[0])
+    if not rows:
+        return ""
     cells = [{c: cell_text(r[c]) for c in columns} for r in rows]
     widths = {c: max(len(c), *(len(r[c]) for r in cells)) for c in columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
@@ -150,8 +155,10 @@ def write_parquet(frame: Any, path: str) -> None:
     write_file(path, lambda: export.to_parquet(frame, path))
 
 
-def rows_frame(rows: list[dict[str, Any]], columns: list[str]) -> Any:
-    """Return rows as a DataFrame with these columns, even when empty (``kvmlist[pandas]``)."""
-    from kvmlist.outputs.export import _pandas
+def rows_frame(rows: list[dict[str, Any]], *, text: list[str], integers: list[str]) -> Any:
+    """Return rows as a DataFrame of these text then integer columns, typed alike whether
+    rows is empty or not (``kvmlist[pandas]``)."""
+    from kvmlist.outputs.export import _pandas, text_dtype
 
-    return _pandas().DataFrame(rows, columns=columns)
+    frame = _pandas().DataFrame(rows, columns=[*text, *integers])
+    return frame.astype(dict.fromkeys(text, text_dtype()) | dict.fromkeys(integers, "int64"))

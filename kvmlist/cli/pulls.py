@@ -12,6 +12,9 @@ from kvmlist.grouping.pulls import PullMerge, PullRequest, find_pull_requests
 
 #: Hex digits of a merge commit shown in a table (CSV and JSON give all of them).
 SHORT_COMMIT = 12
+#: A row's columns; CSV and JSON have FULL_COLUMNS after them.
+COLUMNS = ("posted", "from", "subject", "merged", "by", "tree", "commit")
+FULL_COLUMNS = ("message_id", "url", "branch", "notices")
 
 
 def run_pulls(args: argparse.Namespace, loaded: Loaded) -> str:
@@ -24,9 +27,9 @@ def run_pulls(args: argparse.Namespace, loaded: Loaded) -> str:
         summary = {"requests": len(found), "merged": sum(one.merged for one in found)}
         return json.dumps({"summary": summary, "pulls": rows}, indent=2, ensure_ascii=False) + "\n"
     if args.format == "csv":
-        return render_rows(rows, "csv")
+        return render_rows(rows, "csv", COLUMNS + FULL_COLUMNS)
     head = f"{len(found):,} pull requests, {sum(one.merged for one in found):,} merged"
-    return head + ("\n\n" + render_rows(rows, "table") if rows else "\n")
+    return head + ("\n\n" + render_rows(rows, "table", COLUMNS) if rows else "\n")
 
 
 def _row(one: PullRequest, *, full: bool) -> dict[str, Any]:

@@ -7,7 +7,10 @@
 >>> kvmlist.outputs.export.to_dataframe(patches, landed=find_landed(mails, "tree"))  # + landed_*
 
 Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
-kinds and trees are categoricals, counts are integers (nullable where a value may be absent).
+kinds and trees are categoricals, counts are integers (nullable where a value may be absent),
+text is what pandas makes of strings. A frame has the same columns and types whatever its
+rows, none included: a frame of mails has the patch columns too (missing on other mails), so
+that weekly frames concatenate and an empty week still says what it would hold.
 A patch row's review columns count what ``group_series`` attached; in a frame whose patches
 carry none (mails read but never grouped) they are missing (NA), not 0.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
@@ -38,6 +41,24 @@ WAITS = ("first_reply", "first_review", "accepted")
 TIMEDELTAS = (*WAITS, "time_to_land")
 #: The columns a LandedMap adds (docs/landed.md)
 LANDED_COLUMNS = ("landed_commit", "landed_at", "landed_release", "landed_how")
+DATES = ("date", "first_date", "landed_at")
+BOOLEANS = ("complete", "has_cover")
+#: Every mail's columns (:func:`message_row`), then a patch's: a frame of mails has both.
+MAIL_COLUMNS = (
+    "message_id", "kind", "subject", "date", "sender_name", "sender_email", "sender_domain",
+    "in_reply_to", "defects",
+    "title", "version", "index", "total", "prefixes", "author_name", "author_email",
+    "author_domain", "trailers", *REVIEWS, "files_changed", "insertions", "deletions",
+)  # fmt: skip
+SERIES_COLUMNS = (
+    "title", "version", "total", "present", "complete", "missing", "has_cover", "author_name",
+    "author_email", "author_domain", "first_date", "first_message_id", "previous_id", "next_id",
+    *REVIEW_COLUMNS.values(),
+)  # fmt: skip
+#: What ``messages=`` adds to series rows.
+LIFECYCLE_COLUMNS = (*WAITS, "applied", "applied_tree", "applied_commits")
+#: What ``landed=`` adds to series rows.
+SERIES_LANDED_COLUMNS = (*LANDED_COLUMNS, "landed", "time_to_land")
 
 
 def _pandas() -> Any:
@@ -53,8 +74,14 @@ def to_dataframe(
     *,
     messages: Iterable[Message] | None = None,
     landed: LandedMap | None = None,
+    of: Literal["messages", "series"] | None = None,
 ) -> Any:
     """Return a pandas DataFrame with one row per message (or per series).
+
+    Its columns and their types do not depend on the rows (:data:`MAIL_COLUMNS` or
+    :data:`SERIES_COLUMNS`, and what the options add), so that an empty frame has them
+    too: ``of`` says which an empty ``items`` stands for (by default series when an item is
+    a Series, or ``messages=`` is given, else messages).
 
     Series rows get the lifecycle columns from the mails of ``messages`` when given (usually
     the mails the series were grouped from): ``first_reply``, ``first_review`` and
@@ -73,17 +100,32 @@ def to_dataframe(
     rows = [_series_row(i, lifecycle) if isinstance(i, Series) else message_row(i) for i in things]
     if landed is not None:
         _add_landed(things, rows, landed)
-    return rows_dataframe(rows)
+    return rows_dataframe(rows, _columns(things, of, lifecycle is not None, landed is not None))
 
 
-def rows_dataframe(rows: Iterable[dict[str, Any]]) -> Any:
+def _columns(
+    things: list[Message | Series], of: str | None, lifecycle: bool, landed: bool
+) -> list[str]:
+    """The columns of to_dataframe's frame: a mail's, a series', or both for a mixed list."""
+    if of is None and not things:
+        of = "series" if lifecycle else "messages"  # messages= is for series
+    series = of == "series" or any(isinstance(t, Series) for t in things)
+    mails = of == "messages" or not all(isinstance(t, Series) for t in things)
+    columns: list[str] = []
+    if mails:
+        columns += [*MAIL_COLUMNS, *(LANDED_COLUMNS if landed else ())]
+    if series:
+        columns += [*SERIES_COLUMNS, *(LIFECYCLE_COLUMNS if lifecycle else ())]
+        columns += SERIES_LANDED_COLUMNS if landed else ()
+    return list(dict.fromkeys(columns))
+
+
+def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL_COLUMNS) -> Any:
     """Return the DataFrame of rows :func:`to_dataframe` makes (:func:`message_row`'s, say),
-    its columns typed as to_dataframe types them."""
+    with these columns (a row's others are left out), typed as to_dataframe types them."""
     pandas = _pandas()
-    frame = pandas.DataFrame(list(rows))
-    if frame.empty:
-        return frame
-    for column in ("date", "first_date", "landed_at"):
+    frame = pandas.DataFrame(list(rows), columns=list(columns))
+    for column in DATES:
         if column in frame:
             frame[column] = pandas.to_datetime(frame[column], utc=True).astype(
                 "datetime64[ns, UTC]"
@@ -92,14 +134,27 @@ def rows_dataframe(rows: Iterable[dict[str, Any]]) -> Any:
         if column in frame:
             frame[column] = pandas.to_timedelta(frame[column]).astype("timedelta64[ns]")
     for column in CATEGORICAL:
-        if column in frame:
-            frame[column] = frame[column].astype("category")
+        if column in frame:  # categories typed as text even when there are none, so that
+            kept = frame[column].astype("category")  # Parquet keeps the column categorical
+            frame[column] = kept.cat.set_categories(kept.cat.categories.astype(text_dtype()))
     if "review_trailers" in frame and not frame["review_trailers"].fillna(0).any():
         frame[list(REVIEWS)] = None  # never grouped: the reviews are not known
     for column in COUNTS:
         if column in frame:
             frame[column] = frame[column].astype("Int64")
-    return frame
+    for column in BOOLEANS:
+        if column in frame:
+            frame[column] = frame[column].astype("bool")
+    typed = {*DATES, *TIMEDELTAS, *CATEGORICAL, *COUNTS, *BOOLEANS}
+    text = {column: text_dtype() for column in frame if column not in typed}
+    return frame.astype(text) if text else frame
+
+
+def text_dtype() -> Any:
+    """Return the dtype pandas gives a column of strings (missing ones included): ``object``
+    in pandas 2, ``str`` in pandas 3. Text columns are given it even when every value is
+    missing, or there are no rows, so that such a frame has the types of any other."""
+    return _pandas().Series(["text", None]).dtype
 
 
 def _lifecycle(

@@ -6,7 +6,6 @@ import functools
 import importlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
@@ -19,7 +18,7 @@ from kvmlist.analysis.aggregate import (
 )
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError
-from kvmlist.models import Diffstat, Message, Patch, Person
+from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.export import to_dataframe
 from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask
 
@@ -87,24 +86,12 @@ def patches_frame(messages: BagOrSources) -> Any:
 
 
 def _empty_frame() -> Any:
-    """Return to_dataframe's frame of patches with no rows (and no categories)."""
-    when = datetime(2000, 1, 1, tzinfo=timezone.utc)
-    person = Person(name="n", email="n@example.org")
-    sample = Patch(
-        message_id="<meta@kvmlist>", sender=person, author=person, date=when,
-        in_reply_to="<parent@kvmlist>", diffstat=Diffstat(),
-    )  # fmt: skip
-    frame = to_dataframe([sample]).iloc[:0]
-    for column in frame.select_dtypes("category"):
-        frame[column] = frame[column].cat.remove_unused_categories()
-    return frame
+    """Return to_dataframe's frame of patches with no rows (it has every column, typed)."""
+    return to_dataframe([])
 
 
 def _patch_frame(messages: Iterable[Message], empty: Any) -> Any:
     patches = [m for m in messages if isinstance(m, Patch)]
     if not patches:
         return empty
-    frame = to_dataframe(patches)
-    # a column that is None throughout this partition would come out as object
-    plain = {c: t for c, t in empty.dtypes.items() if t != "category" and frame[c].dtype != t}
-    return frame.astype(plain) if plain else frame
+    return to_dataframe(patches)
