@@ -54,6 +54,7 @@ RE_MSGID = re.compile(r"<([^<>]+)>")
 RE_ORIGINAL_MESSAGE = re.compile("\n" + RE_ORIGINAL_LINE.pattern, re.IGNORECASE)
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
+MESSAGE_ID = frozenset({"message-id"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
@@ -268,6 +269,13 @@ def unparsable_message(raw: bytes, error: Exception) -> Message:
     except Exception:  # the placeholder keeps whatever was read before this
         pass
     return Message(defects=(defect,), raw=raw, **fields)
+
+
+def message_id_of(raw: bytes) -> str | None:
+    """Return the Message-ID of a raw mail as :func:`parse_message` reads it (all between the
+    brackets, blanks included), None when it has none."""
+    headers = scan_headers(split_raw(normalise_newlines(raw))[0], [], MESSAGE_ID)
+    return _first_id(headers.get("message-id"))
 
 
 def synthetic_id(raw: bytes) -> str:

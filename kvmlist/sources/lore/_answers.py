@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from kvmlist.errors import BadAnswer, SourceError
+from kvmlist.parse.message import message_id_of
 from kvmlist.sources.lore._bounded import describe, gunzip
 from kvmlist.sources.mbox import split_mboxrd
 
@@ -49,7 +50,7 @@ def the_mail(body: bytes, message_id: str, limit: int) -> bytes:
         mail = mails[0] if mails else b""
     else:
         mail = body  # a server that serves the mail itself
-    found = header_message_id(mail)
+    found = message_id_of(mail)  # read as the mail will be parsed: blanks kept
     if found != message_id:
         what = f"the mail <{found}>" if found else describe(body)
         raise BadAnswer(f"the answer is {what}, not the mail <{message_id}>")
@@ -83,14 +84,6 @@ def the_feed(body: bytes) -> list[FeedEntry]:
     if root.tag != f"{ATOM}feed":
         raise BadAnswer(f"the feed is no Atom feed (its root is <{root.tag}>)")
     return [_entry(entry) for entry in root.iter(f"{ATOM}entry")]
-
-
-def header_message_id(mail: bytes) -> str | None:
-    """Return the Message-ID in a mail's header block (unfolded, without ``<>``), or None."""
-    end = re.search(rb"\r?\n\r?\n", mail)
-    head = mail[: end.start()] if end else mail
-    found = re.search(rb"(?mi)^message-id:\s*<?([^<>\s]+)>?", head)
-    return found.group(1).decode("utf-8", "replace") if found else None
 
 
 def _entry(entry: ElementTree.Element) -> FeedEntry:

@@ -9,25 +9,34 @@ from kvmlist.errors import InvalidMessageId
 
 #: The public-inbox server asked when none is named.
 DEFAULT_BASE = "https://lore.kernel.org/all/"
-# "a b@c", "x@y\n/raw": no Message-ID holds a blank or a control character
-RE_NOT_IN_AN_ID = re.compile(r"[\s\x00-\x1f\x7f]")
-#: What stays unquoted in the path segment of a Message-ID ("/" does not).
+# "x@y\n/raw", "a\tb@c": no Message-ID an archive keeps holds a control character (public-inbox
+# drops tabs and line breaks from an id); blanks it keeps ("<sp ace@ex.org>")
+RE_NOT_IN_AN_ID = re.compile(r"[\x00-\x1f\x7f]")
+#: What stays unquoted in the path segment of a Message-ID: RFC 3986's pchar less "%", as
+#: public-inbox's mid_escape (a blank is %20, "/" is %2F).
 SAFE_IN_PATH = "@+=-._~!$&'()*,;:"
 
 
 def normalise_message_id(text: str) -> str:
     """Return a bare Message-ID from ``<id>``, ``id`` or a lore URL naming it.
 
-    ``..``, ``.``, an empty text, ``<>`` and texts holding blanks or control characters are
-    no Message-ID: InvalidMessageId, before anything is sent.
+    An id keeps its blanks (``<sp ace@ex.org>``), as the archive does. ``..``, ``.``, an
+    empty or blank text, ``<>`` and texts holding a control character are no Message-ID:
+    InvalidMessageId, before anything is sent.
     """
     text = text.strip()
     if text.startswith(("http://", "https://")):
         return split_lore_url(text)[1]
     message_id = text.strip("<>")
-    if not message_id.strip(".") or RE_NOT_IN_AN_ID.search(message_id):
+    if not is_message_id(message_id):
         raise InvalidMessageId(f"{text!r} is not a Message-ID")
     return message_id
+
+
+def is_message_id(text: str) -> bool:
+    """True for a text that may name a message in a URL path: not blank, no ``.`` or ``..``
+    segment, no control character."""
+    return bool(text.strip(".")) and not text.isspace() and RE_NOT_IN_AN_ID.search(text) is None
 
 
 def split_lore_url(url: str) -> tuple[str, str]:
@@ -40,7 +49,7 @@ def split_lore_url(url: str) -> tuple[str, str]:
     for index, segment in enumerate(segments):
         message_id = unquote(segment)
         if "@" in message_id:
-            if not message_id.strip(".") or RE_NOT_IN_AN_ID.search(message_id):
+            if not is_message_id(message_id):
                 break
             inbox = "/".join(segments[:index]) + "/"
             return f"{parts.scheme}://{parts.netloc}{inbox}", message_id
