@@ -263,6 +263,53 @@ def test_a_bad_encoded_word_in_the_name_is_still_a_defect() -> None:
     assert "bad-encoded-word" in kinds(message)
 
 
+RUTH = Person(name="Ruth Okafor", email="ruth@example.org")
+
+
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [
+        ("Mallory <evil@attacker.example>", "=?utf-8?q?Mallory_=3Cevil=40attacker=2Eexample=3E?="),
+        ("Doe, Jane", "=?utf-8?q?Doe=2C_Jane?="),
+        ("Jörg, <joro@example.com>", "=?utf-8?b?SsO2cmcsIDxqb3JvQGV4YW1wbGUuY29tPg==?="),
+        ("Jörg Rödel", '"=?utf-8?q?J=C3=B6rg_R=C3=B6del?="'),  # quoted, as many mailers write it
+    ],
+)
+def test_an_encoded_to_or_cc_name_is_decoded_after_the_list_is_read(
+    name: str, encoded: str
+) -> None:
+    """RFC 2047 section 6.2, as for From: a To/Cc list is split and its addresses read first,
+    so a name decoding to ``<evil@...>`` or holding a comma stays one person's name."""
+    extra = (
+        f"To: {encoded} <jane@example.org>, Ruth Okafor <ruth@example.org>\n"
+        f"Cc: {encoded} <x@example.org>\n"
+    )
+    message = parse_message(mail(extra=extra))
+    assert message.recipients == (
+        Person(name=name, email="jane@example.org"),
+        RUTH,
+        Person(name=name, email="x@example.org"),
+    )
+
+
+def test_an_encoded_word_in_a_to_address_is_kept_as_written() -> None:
+    # a bot wrote a whole "Name <addr>" as the local part of its relay's address
+    address = "=?utf-8?q?Ruth_Okafor_=3Cruth=40example=2Eorg=3E?=@relay.example.net"
+    message = parse_message(mail(extra=f"To: {address}, jane@example.org\n"))
+    assert [p.email for p in message.recipients] == [address, "jane@example.org"]
+
+
+def test_a_munged_sender_is_found_by_its_encoded_name_in_cc() -> None:
+    # mailman moved the sender to Cc; an encoded name decoding to a comma is still one name
+    raw = mail(
+        sender="=?utf-8?q?Doe=2C_Jane?= via kvmarm <kvmarm@lists.linux.dev>",
+        extra="Cc: =?utf-8?q?Doe=2C_Jane?= <jane@example.org>, Ruth Okafor <ruth@example.org>\n",
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Doe, Jane", email="jane@example.org")
+    assert "dmarc-unmunged" in kinds(message)
+
+
 def test_eight_bit_subject_that_is_not_utf8_is_decoded_with_a_defect() -> None:
     raw = mail().replace(b"Fix a thing", b"Fix caf\xe9 thing")
     message = parse_message(raw)

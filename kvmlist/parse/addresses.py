@@ -94,9 +94,33 @@ def read_address(value: str, defects: list[Defect]) -> Person | None:
     """
     if "=?" in value:
         person = parse_address(value)
-        if person is not None and "=?" in person.name and "=?" not in person.email:
-            return Person(name=_clean_name(decode_words(person.name, defects)), email=person.email)
+        if person is not None and _name_is_encoded(person):
+            return _name_decoded(person, defects)
     return parse_address(decode_words(value, defects))
+
+
+def read_address_list(value: str, defects: list[Defect]) -> tuple[Person, ...]:
+    """Return every person of a raw To/Cc-style value, encoded words included.
+
+    Each entry is read as :func:`read_address` reads a From: the list is split and its
+    addresses read first, then the encoded words of each name decoded, so that a name
+    decoding to ``<evil@x>`` or ``Doe, Jane`` stays one person's name. An address is kept
+    as written, encoded word or not (RFC 2047 section 5: none may stand in an address; a
+    bot that wrote ``=?utf-8?q?Jane_=3Cjane=40x=3E?=@relay`` sent it there). Decoding
+    problems go to ``defects``.
+    """
+    if "=?" not in value:
+        return parse_address_list(decode_words(value, defects))  # blanks collapsed only
+    people = parse_address_list(value)
+    return tuple(_name_decoded(p, defects) if _name_is_encoded(p) else p for p in people)
+
+
+def _name_is_encoded(person: Person) -> bool:
+    return "=?" in person.name and "=?" not in person.email
+
+
+def _name_decoded(person: Person, defects: list[Defect]) -> Person:
+    return Person(name=_clean_name(decode_words(person.name, defects)), email=person.email)
 
 
 def parse_address_list(text: str) -> tuple[Person, ...]:
@@ -214,7 +238,7 @@ def unmunge(
     X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc entry with the
     same name is taken last. A sender that is not munged comes back unchanged.
     ``original_from`` and ``reply_to`` are the raw header values (read as a From is:
-    :func:`read_address`), ``cc`` the decoded Cc list.
+    :func:`read_address`), ``cc`` the raw Cc list (read as :func:`read_address_list` does).
     """
     via = _strip_via(sender.name)
     relay = RE_B4_RELAY.match(sender.email) is not None
@@ -241,7 +265,7 @@ def _named_in(people: str, name: str, munged: str) -> Person | None:
     wanted = " ".join(name.split()).casefold()
     found = [
         p
-        for p in parse_address_list(people)
+        for p in read_address_list(people, [])
         if p.name.casefold() == wanted and p.email.lower() != munged.lower()
     ]
     return found[0] if len(found) == 1 else None

@@ -361,9 +361,9 @@ def _sender(
         return person
     # Cc is read only for a munged From: long Cc lists are not worth decoding on every mail
     cc = ", ".join(scan_headers(block, [], CC, plain=headers.plain).get_all("cc"))
-    person, repair = unmunge(
-        person, original, reply_to, list_id, cc=decode_words(cc, defects) if cc else None
-    )
+    if "=?" in cc:  # decoded for its defects; unmunge reads it as a To/Cc is read
+        decode_words(cc, defects)
+    person, repair = unmunge(person, original, reply_to, list_id, cc=cc or None)
     if repair is not None:
         defects.append(repair)
     return _checked(person, defects)

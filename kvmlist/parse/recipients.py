@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kvmlist.models import Defect, Person
-from kvmlist.parse.addresses import parse_address_list
-from kvmlist.parse.headers import decode_words, scan_headers, split_raw
+from kvmlist.parse.addresses import read_address_list
+from kvmlist.parse.headers import scan_headers, split_raw
 from kvmlist.parse.mime import normalise_newlines
 
 RECIPIENT_FIELDS = frozenset({"to", "cc"})
@@ -18,6 +18,6 @@ def recipients_of(raw: bytes) -> tuple[Person, ...]:
     people: dict[str, Person] = {}
     for name in ("to", "cc"):
         for value in headers.get_all(name):
-            for person in parse_address_list(decode_words(value, ignored)):
+            for person in read_address_list(value, ignored):
                 people.setdefault(person.email.lower(), person)
     return tuple(people.values())
