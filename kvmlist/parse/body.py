@@ -2,8 +2,10 @@
 
 The split works on offsets into the text: ``str.find``/``rfind`` locate the few lines that
 matter (diff start, ``---``, diffstat summary, signature, list footer), so a body is never
-walked line by line in Python. The last hunk's lines are counted (``str.count``) to tell a
-``-- `` signature from a removed line that reads ``-- ``.
+walked line by line in Python. The last hunk's lines are counted (``str.count``), as far as
+its header's line counts reach, to tell a ``-- `` signature from a removed line that reads
+``-- `` and to end the diff with that hunk (what follows it, b4's ``base-commit:`` footer or
+a note, is no diff).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
 RE_SEPARATOR = re.compile(r"---[ \t\r\f\v]*")
 # --            (typed for "---" above a diffstat; "-- " with a space is a signature)
 RE_SHORT_SEPARATOR = re.compile(r"--")
+# ---   |  --   |  "-- "   (below a hunk: b4's separator or a signature, not a removed line)
+RE_DASHES = re.compile(r"-{2,3}[ \t]*")
 # "\n  \n\n" at the start of a part: the blank lines before its text
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
 # _______________________________________________   (then "kvmarm mailing list")
@@ -79,7 +83,7 @@ def split_body(text: str) -> BodyParts:
         separator = _short_separator(text, lo, stat_start)
     message_end = head_end if separator < 0 else separator
     basement = "" if separator < 0 else _trim(text[_next_line(text, separator) : head_end])
-    diff = text[diff_at:end].rstrip("\n") if diff_at >= 0 else ""
+    diff = text[diff_at : _diff_end(text, diff_at, end)].rstrip("\n") if diff_at >= 0 else ""
     preamble = _trim(text[lo:head_end])
     return BodyParts(
         in_body_headers=headers,
@@ -299,19 +303,52 @@ def _below_diff(text: str, diff_at: int, at: int) -> bool:
     if at <= diff_at:
         return False
     hunk = _rfind_line(text, "@@ -", diff_at, at)
-    match = RE_HUNK.match(text, hunk) if hunk >= 0 else None
+    return hunk < 0 or RE_HUNK.match(text, hunk) is None or _hunk_end(text, hunk, at) >= 0
+
+
+def _hunk_end(text: str, hunk: int, hi: int) -> int:
+    """Return where the hunk whose header line is at offset hunk ends, by the header's line
+    counts (with a ``\\ No newline`` line below its last), or -1 when text[:hi] ends first."""
+    match = RE_HUNK.match(text, hunk)
     if match is None:
-        return True
-    # Each hunk line uses up old and/or new lines; the counts only shrink, so the hunk
-    # ended above `at` exactly when the lines between the header and `at` cover both counts.
-    body = text[_next_line(text, hunk) : at]
-    lines = body.count("\n")
-    plus = body.count("\n+") + body.startswith("+")
-    minus = body.count("\n-") + body.startswith("-")
-    context = lines - plus - minus - body.count("\n\\") - body.startswith("\\")
-    return context + minus >= int(match.group(1) or 1) and context + plus >= int(
-        match.group(2) or 1
-    )
+        return -1
+    old, new = int(match.group(1) or 1), int(match.group(2) or 1)
+    pos = _next_line(text, hunk)
+    # A line uses up at most one old and one new line: the hunk goes on for at least as many
+    # lines as the larger count still wants. Skip those, count what they used up, go on.
+    while (lines := max(old, new)) > 0:
+        start = pos
+        skipped = text[start:hi].split("\n", lines)  # in C: no loop over the lines here
+        if len(skipped) <= lines:
+            return -1
+        pos = hi - len(skipped[-1])
+        plus = text.count("\n+", start - 1, pos - 1)
+        minus = text.count("\n-", start - 1, pos - 1)
+        context = lines - plus - minus - text.count("\n\\", start - 1, pos - 1)
+        old, new = old - context - minus, new - context - plus
+    while pos < hi and text.startswith("\\", pos):
+        pos = _next_line(text, pos)
+    return pos
+
+
+def _diff_end(text: str, diff_at: int, end: int) -> int:
+    """Return where the diff starting at diff_at ends: right after its last hunk, so that
+    footers and notes below it (b4's ``base-commit:``, git's signature, a list's footer)
+    are no diff; but end (the signature's or list footer's start) when what follows the
+    hunk holds another diff (a renamed file without hunks) or reads as more hunk lines
+    (a hand-edited hunk that undercounts them), or when the hunk's counts run past end."""
+    hunk = _rfind_line(text, "@@ -", diff_at, end)
+    after = _hunk_end(text, hunk, end) if hunk >= 0 else -1
+    if after < 0:
+        return end
+    below = _skip_blank(text, after)
+    if below >= end:
+        return end
+    line = _line_at(text, below)
+    hunk_line = line[:1] in ("+", "-", " ") and not RE_DASHES.fullmatch(line)
+    if hunk_line or 0 <= diff_start(text, after) < end:
+        return end
+    return after
 
 
 def _diffstat_span(text: str, lo: int, hi: int) -> tuple[int, int]:
