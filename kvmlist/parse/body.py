@@ -142,6 +142,8 @@ def _rfind_line(text: str, prefix: str, lo: int, hi: int, whole: bool = False) -
 # From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001   (format-patch's
 # mbox separator, also as an mbox quotes it)
 RE_FORMAT_PATCH_FROM = re.compile(r">?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001[ \t]*\n")
+#: The fixed date of that line, looked for first (a plain search) below a note.
+FORMAT_PATCH_DATE = " Mon Sep 17 00:00:00 2001"
 # 6.6-stable review patch.  If anyone has any objections, please let me know.   (the banner
 # of a stable review round's patch, then a blank line and "------------------"; Ben
 # Hutchings' rounds say "3.16.85-rc1 review patch.")
@@ -161,7 +163,8 @@ def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     (RE_REVIEW_BANNER) may come first; and a lone From followed by a paragraph opening with
     another From that names an address (the poster's, then the author's) is read with that
     paragraph, the later From last (git am would take the first, and keep the second in
-    the commit message).
+    the commit message). A body that opens with a note and holds git format-patch output
+    further down (an attached patch) is read from that output (_format_patch_below).
     """
     pos = _skip_blank(text, 0)
     banner = RE_REVIEW_BANNER.match(text, pos)
@@ -170,6 +173,8 @@ def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     separator = RE_FORMAT_PATCH_FROM.match(text, pos)
     if separator is not None:  # git format-patch output pasted whole: git am skips this line
         pos = separator.end()
+    elif RE_IN_BODY_HEADER.fullmatch(_line_at(text, pos)) is None:
+        pos = _format_patch_below(text, pos)
     headers, rest = _header_paragraph(text, pos)
     if len(headers) == 1 and headers[0][0] == "From" and text[rest : rest + 5].lower() == "from:":
         stacked = _header_paragraph(text, rest)
@@ -200,6 +205,25 @@ def _header_paragraph(text: str, pos: int) -> tuple[tuple[tuple[str, str], ...],
         pos = _next_line(text, pos)
     joined = tuple((key, " ".join(part for part in parts if part)) for key, parts in headers)
     return joined, _skip_blank(text, pos)
+
+
+def _format_patch_below(text: str, pos: int) -> int:
+    """Return where the in-body headers of git format-patch output below a note start (right
+    after its ``From <sha> Mon Sep 17 00:00:00 2001`` line), or pos when there is none.
+
+    The note ("please find the patch attached", a changelog) holds no diff; the output is
+    attached below it as a ``.patch`` part or pasted: its author, date, subject and message
+    are the patch's, where git am would take the note for the message and the headers into it.
+    """
+    at = text.find(FORMAT_PATCH_DATE, pos)
+    while at >= 0:
+        line = text.rfind("\n", 0, at) + 1
+        separator = RE_FORMAT_PATCH_FROM.match(text, line) if line > pos else None
+        if separator is not None:
+            diff_at = diff_start(text, pos)
+            return separator.end() if diff_at < 0 or diff_at > line else pos
+        at = text.find(FORMAT_PATCH_DATE, at + 1)
+    return pos
 
 
 def diff_start(text: str, lo: int = 0) -> int:

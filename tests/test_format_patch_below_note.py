@@ -1,0 +1,100 @@
+"""git format-patch output below a note (attached, or pasted) gives the patch's author and text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kvmlist import Patch, Person, parse_message
+
+from .conftest import mail
+
+SENDER = "Sam Sender <sam@example.net>"
+AUTHOR = Person(name="Rita Author", email="rita@example.com")
+#: What `git format-patch -1` writes to its 0001-*.patch file.
+FORMAT_PATCH = """\
+From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001
+From: Rita Author <rita@example.com>
+Date: Tue, 2 Dec 2025 09:00:00 +0100
+Subject: [PATCH] net: igc: Fix a NULL dereference in probe
+
+The ring is not allocated yet when probe fails early.
+
+Signed-off-by: Rita Author <rita@example.com>
+---
+ drivers/net/ethernet/intel/igc/igc_main.c | 1 +
+ 1 file changed, 1 insertion(+)
+
+diff --git a/drivers/net/ethernet/intel/igc/igc_main.c b/drivers/net/ethernet/intel/igc/igc_main.c
+index 1111111..2222222 100644
+--- a/drivers/net/ethernet/intel/igc/igc_main.c
++++ b/drivers/net/ethernet/intel/igc/igc_main.c
+@@ -10,3 +10,4 @@ static int igc_probe(struct pci_dev *pdev)
+ \tint err;
++\tadapter->ring = NULL;
+ \terr = pci_enable_device(pdev);
+ \tif (err)
+"""
+SIGNATURE = "-- \n2.43.0\n"
+
+
+def attached(note: str) -> Patch:
+    """A mail whose text part is note and whose second part is the format-patch file."""
+    body = (
+        "This is a multi-part message in MIME format.\n"
+        "--b1\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 7bit\n\n"
+        f"{note}\n"
+        "--b1\nContent-Type: text/x-patch; charset=UTF-8;"
+        ' name="0001-net-igc-Fix-a-NULL-dereference-in-probe.patch"\n'
+        "Content-Disposition: attachment;"
+        ' filename="0001-net-igc-Fix-a-NULL-dereference-in-probe.patch"\n'
+        "Content-Transfer-Encoding: 7bit\n\n"
+        f"{FORMAT_PATCH}{SIGNATURE}\n--b1--\n"
+    )
+    extra = 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b1"\n'
+    parsed = parse_message(mail("[PATCH] igc probe crash", body, sender=SENDER, extra=extra))
+    assert isinstance(parsed, Patch)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi,\n\nplease find attached a fix for the crash we saw.\n\nThanks,\nSam\n",
+        "Dear maintainers,\n\nthe attached patch fixes the probe crash.\n",
+        "",
+    ],
+    ids=["hi", "dear", "empty"],
+)
+def test_an_attached_format_patch_gives_author_date_title_and_message(note: str) -> None:
+    posted = attached(note)
+    assert posted.author == AUTHOR
+    assert posted.date == datetime(2025, 12, 2, 8, 0, tzinfo=UTC)
+    assert posted.title == "net: igc: Fix a NULL dereference in probe"
+    assert posted.commit_message == (
+        "The ring is not allocated yet when probe fails early.\n\n"
+        "Signed-off-by: Rita Author <rita@example.com>"
+    )
+    assert [t.person for t in posted.trailers] == [AUTHOR]
+    assert posted.diff.endswith(" \tif (err)\n")
+
+
+def test_format_patch_pasted_below_a_changelog_gives_its_author_and_message() -> None:
+    body = "Changes in v3:\n- Added the Fixes: tag.\n\n" + FORMAT_PATCH + SIGNATURE
+    posted = parse_message(mail("[PATCH v3 iwl-net] igc: Fix it", body, sender=SENDER))
+    assert isinstance(posted, Patch)
+    assert posted.author == AUTHOR
+    assert posted.commit_message.startswith("The ring is not allocated")
+    assert "Changes in v3" in posted.body  # the note stays in the body
+
+
+def test_format_patch_below_the_mails_own_diff_does_not_change_its_author() -> None:
+    own_diff = FORMAT_PATCH.split("\n---\n", 1)[1]
+    body = "Fix the probe crash.\n\nSigned-off-by: Sam Sender <sam@example.net>\n---\n"
+    posted = parse_message(
+        mail("[PATCH] igc: Fix it", body + own_diff + FORMAT_PATCH, sender=SENDER)
+    )
+    assert isinstance(posted, Patch)
+    assert posted.author == Person(name="Sam Sender", email="sam@example.net")
+    assert posted.commit_message.startswith("Fix the probe crash.")
