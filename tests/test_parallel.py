@@ -33,6 +33,7 @@ from kvmlist.sources.mbox import iter_raw_messages
 
 from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
 from .inbox_builder import build_epoch, unpack_objects
+from .test_repeats import ARCHIVE as REDELIVERED
 
 
 @pytest.fixture(autouse=True)
@@ -542,6 +543,20 @@ def test_check_in_workers_keeps_the_first_examples_of_a_defect_seen_in_every_sli
     ]
     assert sequential.defects["missing-date"] == 8
     assert vars(check_in_workers(list(iter_raw_messages(path)), 2)) == vars(sequential)
+
+
+def test_check_in_workers_lists_the_repeats_across_slices_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # slices of 3 mails: a copy and its first arrival are in different slices
+    path = tmp_path / "redelivered.mbox"
+    path.write_bytes(mbox(*REDELIVERED))
+    sequential = check_messages(0, kvmlist.read_mbox(path))
+    assert len(sequential.repeats) == 5
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 3)
+    assert vars(check_in_workers(list(iter_raw_messages(path)), 2)) == vars(sequential)
+    assert vars(check_in_workers(path, 2)) == vars(sequential)
+    assert vars(check_rows(0, map_in_workers(path, 2, check_row))) == vars(sequential)
 
 
 def _cut_in_half(mbox_path: Path, tmp_path: Path) -> Path:

@@ -1,4 +1,5 @@
-"""An archive's health: how many mails went in and came out, what they are, what was odd."""
+"""An archive's health: how many mails went in and came out, what they are, what was odd,
+and which mails repeat a Message-ID (kvmlist.analysis.repeats)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from kvmlist.analysis.repeats import MailPrint, RepeatedId, Repeats, mail_print
 from kvmlist.grouping.series import group_series
 from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
 
@@ -18,7 +20,8 @@ EXAMPLES = 3
 
 @dataclass
 class CheckResult:
-    """Counts over an archive, and the defects found, by kind, with example Message-IDs."""
+    """Counts over an archive, the defects found, by kind, with example Message-IDs, and
+    every mail that repeats a Message-ID seen earlier (left out of series and counts)."""
 
     mails_in: int = 0
     mails_out: int = 0
@@ -29,6 +32,7 @@ class CheckResult:
     series_partial_backports: int = 0
     defects: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    repeats: list[RepeatedId] = field(default_factory=list)
 
     def add(self, row: CheckRow) -> None:
         """Count one parsed mail."""
@@ -79,6 +83,14 @@ class CheckResult:
         ]
         for kind, count in self.defects.most_common():
             lines.append(f"  {count:6d} {kind}  e.g. {', '.join(self.examples[kind])}")
+        lines.append(f"repeats:    {len(self.repeats)}")
+        if self.repeats:
+            verb = "mail repeats" if len(self.repeats) == 1 else "mails repeat"
+            lines[-1] += f" {verb} a Message-ID seen earlier (the first copy counts)"
+        for repeat in self.repeats:
+            lines.append(
+                f"  mails {repeat.first}, {repeat.position}  {repeat.how}  {repeat.message_id}"
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -113,6 +125,7 @@ class CheckRow(NamedTuple):
     kind: MessageKind
     defects: tuple[tuple[DefectKind, int], ...]
     patch: SlimPatch | None
+    mail: MailPrint
 
 
 def check_row(message: Message) -> CheckRow:
@@ -139,35 +152,41 @@ def check_row(message: Message) -> CheckRow:
             prefixes=message.prefixes,
             has_diff=message.has_diff,
         )
-    return CheckRow(message.message_id, message.kind, defects, patch)
+    return CheckRow(message.message_id, message.kind, defects, patch, mail_print(message))
 
 
 def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:
     """Return the health of an archive of raw_count mails from a row per parsed mail."""
     result = CheckResult(mails_in=raw_count)
     slim = _Slimmer()
-    kept = [p for p in map(slim.project, _counted(rows, result)) if p is not None]
+    repeats = Repeats()
+    kept = [p for p in map(slim.project, _counted(rows, result, repeats)) if p is not None]
     del slim  # its index of Message-IDs is not needed for grouping
+    result.repeats = repeats.found
     return _with_series(result, kept)
 
 
 class CheckPart(NamedTuple):
-    """What check needs of a slice of the archive: its counts, and its patches and covers
-    as grouping reads them. A worker hands back one per slice instead of a row per mail."""
+    """What check needs of a slice of the archive: its counts, its patches and covers as
+    grouping reads them, and each mail's print (repeats may straddle slices). A worker
+    hands back one per slice instead of a row per mail."""
 
     counts: CheckResult
     patches: tuple[SlimPatch, ...]
+    mails: tuple[MailPrint, ...]
 
 
 def check_part(messages: Iterable[Message]) -> CheckPart:
     """Return the CheckPart of some parsed mails (picklable: a worker's summary)."""
     counts = CheckResult()
     patches = []
+    mails = []
     for row in map(check_row, messages):
         counts.add(row)
+        mails.append(row.mail)
         if row.patch is not None:
             patches.append(row.patch)
-    return CheckPart(counts, tuple(patches))
+    return CheckPart(counts, tuple(patches), tuple(mails))
 
 
 def check_parts(raw_count: int, parts: Iterable[CheckPart | None]) -> CheckResult:
@@ -175,12 +194,16 @@ def check_parts(raw_count: int, parts: Iterable[CheckPart | None]) -> CheckResul
     stands for no mail: a progress bar's count)."""
     result = CheckResult(mails_in=raw_count)
     slim = _Slimmer()
+    repeats = Repeats()
     kept: list[Patch] = []
     for part in parts:
         if part is not None:
+            for position, mail in enumerate(part.mails, result.mails_out + 1):
+                repeats.add(position, mail.message_id, mail)
             result.merge(part.counts)
             kept += (p for p in map(slim.project_slim, part.patches) if p is not None)
     del slim
+    result.repeats = repeats.found
     return _with_series(result, kept)
 
 
@@ -247,7 +270,8 @@ class _Slimmer:
         return shared
 
 
-def _counted(rows: Iterable[CheckRow], result: CheckResult) -> Iterator[CheckRow]:
+def _counted(rows: Iterable[CheckRow], result: CheckResult, repeats: Repeats) -> Iterator[CheckRow]:
     for row in rows:
         result.add(row)
+        repeats.add(result.mails_out, row.message_id, row.mail)
         yield row

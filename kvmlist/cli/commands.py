@@ -174,7 +174,8 @@ def _check(args: argparse.Namespace) -> int:
         result = check_messages(0, parsed)
         result.mails_in = raws.count
     if args.format == "json":
-        summary = {**vars(result), "lost": result.lost}
+        repeats = [repeat._asdict() for repeat in result.repeats]
+        summary = {**vars(result), "repeats": repeats, "lost": result.lost}
         text = json.dumps(summary, indent=2, default=dict) + "\n"
     else:
         text = result.render()
@@ -365,6 +366,7 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
             args.by,
             workers,
             progress=progress_for(args, "counting"),
+            repeats=loaded.tally.repeats,
         ).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by).most_common(args.top)
@@ -384,7 +386,10 @@ def _patch_keys(
     from kvmlist.scale.workers import patch_keys_in_workers
 
     source = _worker_source(args, loaded)
-    return patch_keys_in_workers(source, workers, key, progress=progress_for(args, "counting"))
+    progress = progress_for(args, "counting")
+    return patch_keys_in_workers(
+        source, workers, key, progress=progress, repeats=loaded.tally.repeats
+    )
 
 
 def _identities(args: argparse.Namespace) -> tuple[Mailmap | None, OrganisationMap | None]:

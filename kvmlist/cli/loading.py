@@ -10,11 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
+from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import last_reported
 from kvmlist.errors import UsageError
 from kvmlist.grouping.review import Progress
-from kvmlist.models import Message
+from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
@@ -38,20 +39,38 @@ class Tally:
 
     def __init__(self) -> None:
         self.unparsable = 0
+        self.repeats = Repeats()
 
     def counted(self, messages: Iterable[Message]) -> Iterator[Message]:
-        """Yield the messages, counting those that could not be parsed."""
-        for message in messages:
+        """Yield the messages, counting those that could not be parsed and the patch mails
+        that repeat a Message-ID seen earlier (what series, counts and the report leave out;
+        stats in workers counts the same: see kvmlist.scale.workers.patch_keys_in_workers)."""
+        for position, message in enumerate(messages, 1):
             if any(d.kind == "unparsable" for d in message.defects):
                 self.unparsable += 1
+            if isinstance(message, Patch):
+                self.repeats.add(position, message.message_id)
             yield message
 
     def summary(self) -> str | None:
-        """Return the line to print on stderr, or None when every mail was parsed."""
-        if not self.unparsable:
-            return None
-        mails = "1 mail" if self.unparsable == 1 else f"{self.unparsable:,} mails"
-        return f"{mails} could not be parsed (kept as 'unparsable' messages)"
+        """Return the lines to print on stderr, or None when every mail was parsed and no
+        Message-ID came twice."""
+        lines = []
+        if self.unparsable:
+            lines.append(
+                f"{_mails(self.unparsable)} could not be parsed (kept as 'unparsable' messages)"
+            )
+        if self.repeats.count:
+            verb = "repeats" if self.repeats.count == 1 else "repeat"
+            lines.append(
+                f"{_mails(self.repeats.count, 'patch mail')} {verb} a Message-ID seen earlier"
+                " (the first copy counts; `kvmlist check` lists them)"
+            )
+        return "\n".join(lines) or None
+
+
+def _mails(count: int, what: str = "mail") -> str:
+    return f"1 {what}" if count == 1 else f"{count:,} {what}s"
 
 
 @dataclass

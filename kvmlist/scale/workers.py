@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 
 from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
+from kvmlist.analysis.repeats import Repeats
 from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
@@ -189,11 +190,17 @@ def dataframe_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> 
 
 
 def count_by_field_in_workers(
-    raws: Mails, field: str, workers: int, *, progress: Progress | None = None
+    raws: Mails,
+    field: str,
+    workers: int,
+    *,
+    progress: Progress | None = None,
+    repeats: Repeats | None = None,
 ) -> Counter[str] | Counter[Person]:
     """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers.
 
-    ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back.
+    ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back;
+    ``repeats`` counts the patch mails left out for repeating a Message-ID.
     """
     from kvmlist.analysis.aggregate import AGGREGATIONS, organisation_of
     from kvmlist.analysis.identities import OrganisationMap
@@ -204,8 +211,9 @@ def count_by_field_in_workers(
         return count_by_field((), field)  # raises the usual UsageError
     if field == "organisation":
         key = partial(organisation_of, organisations=OrganisationMap.default())
-        return patch_keys_in_workers(raws, workers, key, progress=progress).counts()
-    keys = patch_keys_in_workers(raws, workers, progress=progress)
+        keys = patch_keys_in_workers(raws, workers, key, progress=progress, repeats=repeats)
+        return keys.counts()
+    keys = patch_keys_in_workers(raws, workers, progress=progress, repeats=repeats)
     return keys.author_counts() if field == "author" else keys.counts(_domain)
 
 
@@ -215,9 +223,10 @@ def patch_keys_in_workers(
     key: Callable[[Patch], Any] | None = None,
     *,
     progress: Progress | None = None,
+    repeats: Repeats | None = None,
 ) -> PatchKeys:
     """Return ``PatchKeys.of(read(raws), key)``, the mails parsed in workers (no key: the
-    author's Person).
+    author's Person); ``repeats`` counts the patch mails left out for repeating a Message-ID.
 
     The workers leave answers unparsed (parse_raw's ``answers``) and hand back, per slice,
     each patch mail's Message-ID, author and date; ``key`` is called here, once per
@@ -229,6 +238,8 @@ def patch_keys_in_workers(
     slices = summaries_in_workers(raws, workers, _author_rows, answers=False)
     for rows in _summaries(slices, progress):
         for message_id, written, date in rows or ():
+            if repeats is not None:
+                repeats.add(0, message_id)  # counted, not listed: no mail numbers here
             if message_id in keys:
                 continue
             author = written and people.get(written)

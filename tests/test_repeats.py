@@ -1,0 +1,130 @@
+"""A Message-ID that arrives twice: the first copy counts, and every later copy is listed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.analysis.check import check_messages
+
+from .conftest import mail, mbox
+
+PATCH_BODY = (
+    "The vcpu may be gone by now.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+    " drivers/net/ethernet/intel/igc/igc_main.c | 2 +-\n"
+    " 1 file changed, 1 insertion(+), 1 deletion(-)\n\n"
+    "diff --git a/drivers/net/ethernet/intel/igc/igc_main.c"
+    " b/drivers/net/ethernet/intel/igc/igc_main.c\n"
+    "--- a/drivers/net/ethernet/intel/igc/igc_main.c\n"
+    "+++ b/drivers/net/ethernet/intel/igc/igc_main.c\n"
+    "@@ -1,1 +1,1 @@\n-\tadapter->fpe = 0;\n+\tadapter->fpe = 1;\n"
+    "-- \n2.34.1\n"
+)
+RECEIVED = "Received: from smtp{}.osuosl.org (smtp{}.osuosl.org [140.211.166.13{}])\n"
+
+
+def _patch(n: int, body: str = PATCH_BODY, relay: int = 1) -> bytes:
+    return mail(
+        f"[PATCH iwl-next 0{n}/2] igc: set the frame preemption state {n}",
+        body,
+        message_id=f"<2025-{n}-jane@example.org>",
+        extra=RECEIVED.format(relay, relay, relay),
+    )
+
+
+REPLY = mail(
+    "Re: [PATCH iwl-next 01/2] igc: set the frame preemption state 1",
+    "> Fix it.\n\nReviewed-by: Bob Roe <bob@example.org>\n",
+    sender="Bob Roe <bob@example.org>",
+    message_id="<reply@example.org>",
+    extra="In-Reply-To: <2025-1-jane@example.org>\n",
+)
+QP_BODY = PATCH_BODY.replace("\tadapter->fpe = 1;", "\tadapter->fpe =3D 1;")
+#: A list re-delivers mails a day later: its relays' headers differ, some with one more
+#: blank line at the end or quoted-printable; a mailer may also reuse a Message-ID.
+ARCHIVE = [
+    _patch(1),  # 1
+    REPLY,  # 2
+    _patch(2),  # 3
+    REPLY,  # 4: byte for byte the same
+    _patch(1, relay=4),  # 5: another relay's headers, the same text
+    _patch(2, PATCH_BODY + "\n"),  # 6: one more blank line at the end
+    _patch(1, PATCH_BODY.replace("fpe = 1", "fpe = 2")),  # 7: another patch, the same id
+    _patch(2, QP_BODY, relay=3).replace(  # 8: re-encoded, the same text
+        b"List-Id:", b"Content-Transfer-Encoding: quoted-printable\nList-Id:"
+    ),
+]
+EXPECTED = [
+    ("reply@example.org", 2, 4, "identical"),
+    ("2025-1-jane@example.org", 1, 5, "same-text"),
+    ("2025-2-jane@example.org", 3, 6, "trailing-whitespace"),
+    ("2025-1-jane@example.org", 1, 7, "different"),
+    ("2025-2-jane@example.org", 3, 8, "same-text"),
+]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "redelivered.mbox"
+    path.write_bytes(mbox(*ARCHIVE))
+    return path
+
+
+def _rows(result: kvmlist.analysis.check.CheckResult) -> list[tuple[str, int, int, str]]:
+    return [(r.message_id, r.first, r.position, r.how) for r in result.repeats]
+
+
+def test_check_lists_every_later_copy_with_how_it_differs_from_the_first(archive: Path) -> None:
+    result = check_messages(len(ARCHIVE), kvmlist.read_mbox(archive))
+    assert result.lost == 0
+    assert _rows(result) == EXPECTED
+
+
+def test_check_text_names_the_repeats_and_their_mail_numbers(archive: Path) -> None:
+    text = check_messages(len(ARCHIVE), kvmlist.read_mbox(archive)).render()
+    assert "repeats:    5 mails repeat a Message-ID seen earlier (the first copy counts)" in text
+    assert "  mails 3, 6  trailing-whitespace  2025-2-jane@example.org" in text
+    assert "  mails 1, 7  different  2025-1-jane@example.org" in text
+
+
+def test_check_without_repeats_says_none() -> None:
+    messages = [kvmlist.parse_message(_patch(n)) for n in (1, 2)]
+    result = check_messages(2, messages)
+    assert result.repeats == []
+    assert "repeats:    0\n" in result.render()
+
+
+def _kvmlist(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kvmlist", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_check_command_lists_the_repeats_in_json(archive: Path, workers: str) -> None:
+    done = _kvmlist("check", str(archive), "--format", "json", "--workers", workers)
+    assert done.returncode == 0  # nothing is lost: the copies are listed
+    repeats = json.loads(done.stdout)["repeats"]
+    fields = ("message_id", "first", "position", "how")
+    assert repeats == [dict(zip(fields, row, strict=True)) for row in EXPECTED]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["series"], ["stats"], ["stats", "--workers", "2"], ["report"], ["review"]],
+)
+def test_commands_say_on_stderr_how_many_patch_mails_repeat_an_id(
+    archive: Path, command: list[str]
+) -> None:
+    done = _kvmlist(*command, str(archive), *(["--workers", "1"] * ("--workers" not in command)))
+    assert done.returncode == 0
+    assert done.stderr == (
+        "kvmlist: 4 patch mails repeat a Message-ID seen earlier (the first copy counts;"
+        " `kvmlist check` lists them)\n"
+    )
+
