@@ -128,3 +128,10 @@ def test_commands_say_on_stderr_how_many_patch_mails_repeat_an_id(
         " `kvmlist check` lists them)\n"
     )
 
+
+def test_review_counts_a_reply_delivered_twice_once() -> None:
+    from kvmlist.analysis.review_stats import review_summary
+
+    messages = [kvmlist.parse_message(raw) for raw in (_patch(1), REPLY, REPLY + b"\n")]
+    [bob] = review_summary(messages).reviewers
+    assert (bob.reviewed, bob.replies) == (1, 1)

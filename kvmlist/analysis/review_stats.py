@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from kvmlist.analysis.aggregate import period_of
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
 from kvmlist.analysis.identities import Mailmap
+from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import acceptances_in
 from kvmlist.grouping.review import reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
@@ -106,7 +107,8 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     name they write most often ("Eric Auger" over the occasional "Auger Eric"); robots
     (kvmlist.analysis.counted.from_robot) are none, whatever they reply. A reviewer's
     counts are trailers as written: one per trailer line of a reply, even when the reply
-    answers a cover letter and so reviews every patch of the series.
+    answers a cover letter and so reviews every patch of the series. A reply whose
+    Message-ID came before (a re-delivery) is not counted again.
     """
     mails = list(messages)
     found = group_series(mails, reviews=False)
@@ -121,8 +123,9 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     own = [own_people(one) for one in found]
     reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
-    for reply in mails:
-        if reply.kind != "reply":
+    repeats = Repeats()  # a reply delivered twice counts once, as a patch does
+    for position_in, reply in enumerate(mails, 1):
+        if repeats.add(position_in, reply.message_id) or reply.kind != "reply":
             continue
         reviewers.count(reply)
         targets = review_targets(reply, by_id, series_of)
