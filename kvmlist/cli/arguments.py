@@ -16,6 +16,7 @@ from kvmlist.cli.insight_options import (
 )
 from kvmlist.cli.lore_options import add_lore_options
 from kvmlist.cli.output import EXIT_USAGE
+from kvmlist.cli.values import nonempty, positive
 
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
@@ -33,17 +34,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:  # argparse's signature says NoReturn
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def positive(text: str) -> int:
-    """Return a count given on the command line (1 or more)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +84,7 @@ def _add_report(commands: Any) -> None:
     report.add_argument(
         "--range",
         metavar="A..B",
+        type=nonempty,
         help="for an mbox: name the period in the header (e.g. e5d776dd9..793f3e63a); "
         "with --inbox: the commit range to report (as --commits)",
     )
@@ -102,10 +93,16 @@ def _add_report(commands: Any) -> None:
         action="store_true",
         help="with --inbox: report what arrived since the last report, and remember this one",
     )
-    report.add_argument("--state", metavar="FILE", help="where --since-last keeps its state")
-    report.add_argument("--list-name", help="the list's name in the header (default: from List-Id)")
+    report.add_argument(
+        "--state", metavar="FILE", type=nonempty, help="where --since-last keeps its state"
+    )
+    report.add_argument(
+        "--list-name", type=nonempty, help="the list's name in the header (default: from List-Id)"
+    )
     report.add_argument("--top", type=positive, default=15, help="rows per ranking (default 15)")
-    report.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    report.add_argument(
+        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
+    )
     add_git_option(report, "mark the postings that landed there")
     _add_workers(report)
 
@@ -118,7 +115,11 @@ def _add_fetch(commands: Any) -> None:
     )
     fetch.add_argument("source", metavar="MSGID-OR-URL")
     fetch.add_argument(
-        "-o", "--output", metavar="FILE", help="write the mbox here (default, or -: stdout)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=nonempty,
+        help="write the mbox here (default, or -: stdout)",
     )
     _add_quiet(fetch)
     _add_lore_options(fetch)
@@ -212,10 +213,13 @@ def _add_plot(commands: Any) -> None:
 
 
 def _add_identities(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    parser.add_argument(
+        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
+    )
     parser.add_argument(
         "--orgmap",
         metavar="FILE",
+        type=nonempty,
         help="with --by organisation: an organisation map extending the bundled one",
     )
 
@@ -228,18 +232,25 @@ def _add_source(
     parser.add_argument(
         "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help=output_help)
+    parser.add_argument("-o", "--output", metavar="FILE", type=nonempty, help=output_help)
     _add_quiet(parser)
     _add_lore_options(parser)
     archive = parser.add_argument_group("public-inbox archives (instead of SOURCE)")
-    archive.add_argument("--inbox", metavar="PATH", help="a local public-inbox archive (v2 or v1)")
+    archive.add_argument(
+        "--inbox", metavar="PATH", type=nonempty, help="a local public-inbox archive (v2 or v1)"
+    )
     archive.add_argument(
         "--commits",
         metavar="A..B",
+        type=nonempty,
         help="with --inbox: mails after commit A up to B (git range semantics, ids abbreviated)",
     )
-    archive.add_argument("--since", metavar="DATE", help="with --inbox: arrived on or after DATE")
-    archive.add_argument("--until", metavar="DATE", help="with --inbox: arrived before DATE")
+    archive.add_argument(
+        "--since", metavar="DATE", type=nonempty, help="with --inbox: arrived on or after DATE"
+    )
+    archive.add_argument(
+        "--until", metavar="DATE", type=nonempty, help="with --inbox: arrived before DATE"
+    )
 
 
 def _add_quiet(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:

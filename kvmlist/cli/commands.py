@@ -26,6 +26,7 @@ from kvmlist.analysis.aggregate import (
 )
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.cli.arguments import build_parser
+from kvmlist.cli.checks import check_options
 from kvmlist.cli.loading import (
     Loaded,
     inbox_selection,
@@ -41,12 +42,10 @@ from kvmlist.cli.output import (
     EXIT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
-    FILE_ONLY_FORMATS,
     cell_text,
     deliver,
     emit,
     emit_bytes,
-    is_stdout,
     render_rows,
     rows_frame,
     say,
@@ -81,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        _check_output_options(args)
+        check_options(args)
         if args.command == "fetch":
             return _fetch(args)
         if args.command == "check":
@@ -131,24 +130,6 @@ def _as_held(args: argparse.Namespace, loaded: Loaded) -> Iterable[Message]:
     kept = map_in_workers(_worker_source(args, loaded), workers, keep)
     progress = progress_for(args, "reading")
     return loaded.tally.counted(progress(kept) if progress else kept)
-
-
-def _check_output_options(args: argparse.Namespace) -> None:
-    """Refuse what cannot be written before reading anything (archives can be large)."""
-    fmt = getattr(args, "format", None)
-    if fmt in FILE_ONLY_FORMATS and is_stdout(args.output):
-        raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
-    if args.command == "plot":
-        from kvmlist.outputs import plot
-
-        if not args.output:
-            raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
-        if Path(args.output).suffix.lower() not in plot.FORMATS:
-            raise UsageError(f"-o {args.output}: name the image .png or .svg")
-        if args.freq and args.kind != "per-period":
-            raise UsageError("--freq goes with --kind per-period")
-    if getattr(args, "orgmap", None) and args.by != "organisation":
-        raise UsageError("--orgmap goes with --by organisation")
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -424,7 +405,7 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
             orgmap=organisations,
             mailmap=mailmap,
         )
-    write_file(args.output, lambda: plot.save(figure, args.output))
+    write_file(args.output, lambda name: plot.save(figure, name))
 
 
 REVIEWER_COLUMNS = ("reviewer", "reviewed", "acked", "tested", "replies")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from kvmlist.analysis.stalled import LORE
+from kvmlist.cli.values import nonempty, positive
 from kvmlist.errors import KvmlistError
 
 # 14d | 2w | 36h | 14 (days)
@@ -65,12 +66,17 @@ def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
     add_source(landed)
     landed.add_argument("--git", metavar="TREE", required=True, type=git_tree, help="git tree")
     landed.add_argument(
-        "--range", metavar="REVS", help="commits to look at (git revisions; default all refs)"
+        "--range",
+        metavar="REVS",
+        type=nonempty,
+        help="commits to look at (git revisions; default all refs)",
     )
     landed.add_argument(
         "--series", action="store_true", help="one row per series instead of per patch"
     )
-    landed.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
+    landed.add_argument(
+        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
+    )
     add_format(landed)
 
 
@@ -122,9 +128,13 @@ def add_subsystems(commands: Any, add_source: Any, add_format: Any) -> None:
     )
     add_source(subsystems)
     subsystems.add_argument(
-        "--maintainers", metavar="PATH", required=True, help="a kernel MAINTAINERS file"
+        "--maintainers",
+        metavar="PATH",
+        required=True,
+        type=nonempty,
+        help="a kernel MAINTAINERS file",
     )
-    subsystems.add_argument("--top", type=int, default=None, help="show only the N largest")
+    subsystems.add_argument("--top", type=positive, default=None, help="show only the N largest")
     add_format(subsystems)
 
 
@@ -139,16 +149,26 @@ def add_site(commands: Any, add_source: Any) -> None:
         "fetched: open DIR/index.html.",
     )
     add_source(site, output_help="the directory to write (required)")
-    site.add_argument("--list-name", help="the list's name in the pages (default: from List-Id)")
-    site.add_argument("--mailmap", metavar="FILE", help="a git .mailmap that merges aliases")
     site.add_argument(
-        "--orgmap", metavar="FILE", help="an organisation map to add to the bundled one"
+        "--list-name", type=nonempty, help="the list's name in the pages (default: from List-Id)"
+    )
+    site.add_argument(
+        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
+    )
+    site.add_argument(
+        "--orgmap",
+        metavar="FILE",
+        type=nonempty,
+        help="an organisation map to add to the bundled one",
     )
     site.add_argument("--older", type=duration, default=timedelta(days=14),
                       help="stalled after this age (default 14d)")  # fmt: skip
     site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
     site.add_argument(
-        "--maintainers", metavar="PATH", help="a kernel MAINTAINERS file: adds a subsystems page"
+        "--maintainers",
+        metavar="PATH",
+        type=nonempty,
+        help="a kernel MAINTAINERS file: adds a subsystems page",
     )
     add_stalled_git(site)
 

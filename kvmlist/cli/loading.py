@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
-from kvmlist.cli.state import last_reported
+from kvmlist.cli.state import check_recordable, last_reported
 from kvmlist.errors import UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
@@ -242,6 +242,7 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
 
         state = Path(args.state) if args.state else default_state_file()
         last = last_reported(inbox, state)
+        check_recordable(state)
         commit_range = f"{last}.." if last else None
     resolved = None
     if commit_range:

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kvmlist.cli.output import say
+from kvmlist.cli.values import nonempty
 from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, split_lore_url
 from kvmlist.sources.spec import classify_source
 
@@ -49,10 +50,15 @@ def add_lore_options(parser: argparse.ArgumentParser) -> None:
     """Add the options of a command that may read from lore."""
     lore = parser.add_argument_group("lore (when SOURCE is a Message-ID or a lore URL)")
     lore.add_argument(
-        "--lore-base", metavar="URL", help=f"public-inbox server (default {DEFAULT_BASE})"
+        "--lore-base",
+        metavar="URL",
+        type=nonempty,
+        help=f"public-inbox server (default {DEFAULT_BASE})",
     )
     lore.add_argument("--offline", action="store_true", help="answer only from the cache")
-    lore.add_argument("--cache-dir", metavar="DIR", help="where lore answers are cached")
+    lore.add_argument(
+        "--cache-dir", metavar="DIR", type=nonempty, help="where lore answers are cached"
+    )
     lore.add_argument(
         "--timeout",
         type=seconds,
@@ -80,6 +86,27 @@ def add_lore_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="follow a redirect to another host (not followed by default)",
     )
+
+
+#: Each lore option's value when it is not given.
+LORE_DEFAULTS = {
+    "lore_base": None,
+    "offline": False,
+    "cache_dir": None,
+    "timeout": DEFAULT_LIMITS.deadline,
+    "retries": DEFAULT_LIMITS.retries,
+    "max_bytes": DEFAULT_LIMITS.max_bytes,
+    "follow_other_hosts": False,
+}
+
+
+def lore_options_given(args: argparse.Namespace) -> list[str]:
+    """Return the lore options given a value other than their default, as ``--name``."""
+    return [
+        "--" + name.replace("_", "-")
+        for name, default in LORE_DEFAULTS.items()
+        if getattr(args, name, default) != default
+    ]
 
 
 def lore_client(args: argparse.Namespace, source: str) -> LoreClient:

@@ -7,7 +7,9 @@ import csv
 import io
 import json
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -96,7 +98,7 @@ def deliver(text: str, path: str | None) -> str:
     text = shown(text)
     try:
         if not is_stdout(path):
-            Path(str(path)).write_text(text, encoding="utf-8")
+            replace_file(str(path), lambda name: Path(name).write_text(text, encoding="utf-8"))
             return "written"
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -117,7 +119,7 @@ def emit_bytes(data: bytes, path: str | None) -> None:
     Mails shown on a terminal are text to read: their control characters are escaped
     (:func:`shown`); a file or a pipe gets every byte."""
     if not is_stdout(path):
-        write_file(str(path), lambda: Path(str(path)).write_bytes(data))
+        write_file(str(path), lambda name: Path(name).write_bytes(data))
         return
     try:
         if sys.stdout.isatty():
@@ -140,8 +142,57 @@ def _quiet_stdout() -> None:
         os.close(devnull)
 
 
-def write_file(path: str, write: Callable[[], object]) -> None:
-    """Run a function that writes the file at path; turn an OSError into a UsageError."""
+def write_file(path: str, write: Callable[[str], object]) -> None:
+    """Write the file at path with a function given the name to write (:func:`replace_file`);
+    an OSError is a UsageError."""
+    try:
+        replace_file(path, write)
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+
+
+def replace_file(path: str, write: Callable[[str], object]) -> None:
+    """Write a file whole or not at all: the function writes a temporary file beside it (the
+    same suffix, which names the format of an image), renamed over path once complete.
+
+    A failure midway (a full disk) leaves the old file as it was, and no temporary file. The
+    new file takes the old one's permissions (else the umask's); it is a new file, so another
+    hard link to the old one keeps the old text. What is no regular file (``/dev/null``,
+    ``/dev/full``, a FIFO), and a file in a folder where no file can be added, is written
+    in place."""
+    target = os.path.realpath(path)  # a link's target is replaced, not the link
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = stat.S_IFREG | (0o666 & ~umask)
+    if not stat.S_ISREG(mode):
+        write(path)
+        return
+    folder, name = os.path.split(target)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{name}.", suffix=os.path.splitext(name)[1]
+        )
+    except PermissionError:
+        if not os.path.exists(target):
+            raise
+        write(path)  # a writable file in a folder we may not add to: in place, as asked
+        return
+    os.close(handle)
+    try:
+        write(temporary)
+        os.chmod(temporary, stat.S_IMODE(mode))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_folder(path: str, write: Callable[[], object]) -> None:
+    """Run a function that writes files into the folder at path; an OSError is a UsageError."""
     try:
         write()
     except OSError as error:
@@ -152,7 +203,7 @@ def write_parquet(frame: Any, path: str) -> None:
     """Write a DataFrame to a Parquet file (needs ``kvmlist[pandas]``)."""
     from kvmlist.outputs import export
 
-    write_file(path, lambda: export.to_parquet(frame, path))
+    write_file(path, lambda name: export.to_parquet(frame, name))
 
 
 def rows_frame(rows: list[dict[str, Any]], *, text: list[str], integers: list[str]) -> Any:

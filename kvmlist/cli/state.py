@@ -5,7 +5,8 @@ line records a commit only after the report was written in full, so a failed wri
 the same mails again next time. Each record is a read-modify-write under an exclusive lock
 (``fcntl.flock`` on ``FILE.lock``), so parallel runs for different inboxes keep every entry,
 and the write is atomic (a temporary file renamed over the old one), so an interrupted run
-never leaves a half-written state behind.
+never leaves a half-written state behind. Before a report is written, the command line
+checks that it can be recorded (:func:`check_recordable`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def _load(path: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock for the state file while a run reads, changes and writes it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot make the state folder: {error.strerror}") from None
     try:
         lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
     except OSError as error:
@@ -61,6 +65,19 @@ def _locked(path: Path) -> Iterator[None]:
 def last_reported(inbox: str | os.PathLike[str], path: Path | None = None) -> str | None:
     """Return the last commit reported for an inbox, or None before the first report."""
     return _load(path or default_state_file()).get(_key(inbox))
+
+
+def check_recordable(path: Path | None = None) -> None:
+    """Raise a SourceError unless a report can be recorded at path: its folder made, its
+    lock taken and a file written beside it. Checked before the report is written, so that a
+    state that cannot be kept stops the run before it reports, not after."""
+    path = path or default_state_file()
+    with _locked(path):
+        try:
+            with tempfile.TemporaryFile(dir=path.parent, prefix=".last-reports."):
+                pass
+        except OSError as error:
+            raise SourceError(f"{path}: cannot write the state file: {error.strerror}") from None
 
 
 def record_reported(inbox: str | os.PathLike[str], commit: str, path: Path | None = None) -> None:

@@ -1,0 +1,133 @@
+"""What the command line refuses before it reads anything (archives can be large): an output
+it cannot write, an output over one of its inputs, and an option it would ignore.
+
+Each is one line on stderr and exit status 2. An option that does nothing in the company it
+was given is refused rather than dropped without a word: the user meant something by it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from kvmlist.cli.lore_options import lore_options_given
+from kvmlist.cli.output import FILE_ONLY_FORMATS, is_stdout
+from kvmlist.errors import UsageError
+from kvmlist.sources.spec import classify_source
+
+#: Options that name a file the command reads.
+INPUT_FILES = ("mailmap", "orgmap", "maintainers", "state")
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Raise a UsageError for what the command line refuses (see the module docstring)."""
+    _check_output(args)
+    _refuse_output_over_inputs(args)
+    _refuse_ignored(args)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    fmt = getattr(args, "format", None)
+    if fmt in FILE_ONLY_FORMATS and is_stdout(args.output):
+        raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+    if args.command == "plot":
+        from kvmlist.outputs import plot
+
+        if not args.output:
+            raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
+        if Path(args.output).suffix.lower() not in plot.FORMATS:
+            raise UsageError(f"-o {args.output}: name the image .png or .svg")
+
+
+def _refuse_output_over_inputs(args: argparse.Namespace) -> None:
+    """-o must name neither an input file (by any name: a link, a hard link, standard input)
+    nor a place inside an input folder (a Maildir, a public-inbox archive): the output is
+    written after the input is read, and would replace it."""
+    output = args.output
+    if is_stdout(output):
+        return
+    where = os.path.realpath(output)
+    for path in _input_files(args):
+        if where == os.path.realpath(path) or _same_file(output, path):
+            raise UsageError(f"-o {output} is the input {path}: name another output")
+    if getattr(args, "source", None) == "-" and _is_stdin(output):
+        raise UsageError(f"-o {output} is the input (standard input): name another output")
+    for folder in _input_folders(args):
+        inside = os.path.realpath(folder)
+        if where == inside or where.startswith(inside.rstrip(os.sep) + os.sep):
+            raise UsageError(f"-o {output} is inside the input {folder}: name another output")
+
+
+def _input_files(args: argparse.Namespace) -> Iterator[str]:
+    source = getattr(args, "source", None)
+    if args.command != "fetch" and source and classify_source(source).kind == "mbox":
+        yield source
+    for option in INPUT_FILES:
+        if getattr(args, option, None):
+            yield getattr(args, option)
+    if getattr(args, "since_last", False) and not getattr(args, "state", None):
+        from kvmlist.cli.state import default_state_file
+
+        yield str(default_state_file())
+
+
+def _input_folders(args: argparse.Namespace) -> Iterator[str]:
+    source = getattr(args, "source", None)
+    if args.command != "fetch" and source and classify_source(source).kind in ("maildir", "inbox"):
+        yield source
+    if getattr(args, "inbox", None):
+        yield args.inbox
+
+
+def _same_file(one: str, other: str) -> bool:
+    """True when both paths exist and are one file (a link, a hard link, another name)."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _is_stdin(output: str) -> bool:
+    """True when the output file is the regular file standard input reads."""
+    try:
+        given, written = os.fstat(0), os.stat(output)
+    except OSError:
+        return False
+    same = (given.st_dev, given.st_ino) == (written.st_dev, written.st_ino)
+    return stat.S_ISREG(given.st_mode) and same
+
+
+def _refuse_ignored(args: argparse.Namespace) -> None:
+    """Refuse an option that the others it came with leave without effect."""
+    if getattr(args, "orgmap", None) and getattr(args, "by", "organisation") != "organisation":
+        raise UsageError("--orgmap goes with --by organisation")
+    if args.command == "plot" and args.freq and args.kind != "per-period":
+        raise UsageError("--freq goes with --kind per-period")
+    if args.command == "review" and args.by:
+        for option in ("freq", "git"):
+            if getattr(args, option):
+                raise UsageError(f"--{option} goes without --by (the review economy has none)")
+    if args.command == "report":
+        if getattr(args, "inbox", None) and args.commits and args.range:
+            raise UsageError("--range and --commits both name the commits to report: give one")
+        if args.state and not args.since_last:
+            raise UsageError("--state goes with --since-last")
+    _refuse_lore_options(args)
+
+
+def _refuse_lore_options(args: argparse.Namespace) -> None:
+    """The lore options (and --workers) do nothing unless SOURCE is fetched from lore."""
+    source: str | None = getattr(args, "source", None)
+    remote = args.command == "fetch" or (
+        source is not None
+        and not getattr(args, "inbox", None)
+        and classify_source(source).is_remote
+    )
+    given = lore_options_given(args)
+    if given and not remote:
+        raise UsageError(f"{given[0]} goes with a Message-ID or lore URL as SOURCE")
+    if remote and getattr(args, "workers", None):
+        raise UsageError("--workers: a lore thread is read in one process")

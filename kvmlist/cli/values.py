@@ -1,0 +1,25 @@
+"""The types of the command line's option values: each refuses what names nothing, in one
+line (argparse's error)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def nonempty(text: str) -> str:
+    """Return an option's value; an empty one (``--since ''``) names nothing and is refused
+    (argparse type: a one-line error) rather than taken as the option not given."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty value names nothing")
+    return text
+
+
+def positive(text: str) -> int:
+    """Return a count given on the command line (1 or more)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return value
