@@ -33,6 +33,8 @@ class CheckResult:
     defects: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
     repeats: list[RepeatedId] = field(default_factory=list)
+    #: entries of the source that hold no mail, each with the reason (a Maildir's folder)
+    skipped: list[str] = field(default_factory=list)
 
     def add(self, row: CheckRow) -> None:
         """Count one parsed mail."""
@@ -81,6 +83,10 @@ class CheckResult:
             ),
             f"defects:    {sum(self.defects.values())}",
         ]
+        if self.skipped:
+            entries = "1 entry" if len(self.skipped) == 1 else f"{len(self.skipped)} entries"
+            lines.insert(2, f"skipped:    {entries} that hold no mail")
+            lines[3:3] = [f"  {note}" for note in self.skipped]
         for kind, count in self.defects.most_common():
             lines.append(f"  {count:6d} {kind}  e.g. {', '.join(self.examples[kind])}")
         lines.append(f"repeats:    {len(self.repeats)}")

@@ -33,7 +33,9 @@ from kvmlist.cli.loading import (
     is_remote,
     iter_raw_mails,
     load,
+    noting_skipped,
     progress_for,
+    skipped_notes,
     wants_progress,
     with_progress,
 )
@@ -79,18 +81,22 @@ __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    with noting_skipped() as skipped:
+        return _run(args, skipped)
+
+
+def _run(args: argparse.Namespace, skipped: list[str]) -> int:
     try:
         check_options(args)
         if args.command == "fetch":
             return _fetch(args)
         if args.command == "check":
-            return _check(args)
+            return _check(args, skipped)
         loaded = load(args)
         loaded.messages = _as_held(args, loaded)
         output = COMMANDS[args.command](args, loaded)
-        summary = loaded.tally.summary()
-        if summary:
-            _note(args, summary)
+        for line in filter(None, [loaded.tally.summary(), *skipped_notes(skipped)]):
+            _note(args, line)
         if output is None:
             return EXIT_OK
         delivered = deliver(output, args.output)
@@ -138,7 +144,7 @@ def _note(args: argparse.Namespace, text: str) -> None:
         say(text)
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, skipped: list[str]) -> int:
     from kvmlist.analysis.check import check_messages
 
     workers = _workers(args)
@@ -154,6 +160,7 @@ def _check(args: argparse.Namespace) -> int:
         parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
         result = check_messages(0, parsed)
         result.mails_in = raws.count
+    result.skipped = skipped
     if args.format == "json":
         repeats = [repeat._asdict() for repeat in result.repeats]
         summary = {**vars(result), "repeats": repeats, "lost": result.lost}
@@ -161,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         text = result.render()
     status = emit(text, args.output)
-    return status or (EXIT_FOUND if result.lost else EXIT_OK)
+    return status or (EXIT_FOUND if result.lost or result.skipped else EXIT_OK)
 
 
 def _fetch(args: argparse.Namespace) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +19,7 @@ from kvmlist.errors import UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
-from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.maildir import SkippedEntry, iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
@@ -71,6 +73,45 @@ class Tally:
 
 def _mails(count: int, what: str = "mail") -> str:
     return f"1 {what}" if count == 1 else f"{count:,} {what}s"
+
+
+#: Skipped entries named one by one on stderr; more are counted.
+SKIPPED_SHOWN = 5
+
+
+@contextlib.contextmanager
+def noting_skipped() -> Iterator[list[str]]:
+    """Collect the entries a source skipped (its SkippedEntry warnings: a folder or a dangling
+    link in a Maildir) into the list given, for ``check`` to list and the others to note;
+    other warnings go where they went."""
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SkippedEntry)
+        show = warnings.showwarning
+
+        def collect(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, SkippedEntry):
+                notes.append(str(message))
+            else:
+                show(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = collect
+        yield notes
+
+
+def skipped_notes(skipped: list[str]) -> list[str]:
+    """Return the lines that tell of skipped entries on stderr."""
+    lines = [f"skipped {note}" for note in skipped[:SKIPPED_SHOWN]]
+    if len(skipped) > SKIPPED_SHOWN:
+        lines.append(f"skipped {len(skipped) - SKIPPED_SHOWN:,} more entries that hold no mail")
+    return lines
 
 
 @dataclass

@@ -36,7 +36,8 @@ def read_mbox(
 def read_maildir(
     path: str | os.PathLike[str], *, strict: bool = False, answers: bool = True
 ) -> Iterator[Message]:
-    """Yield every mail of a Maildir as a Message, ``cur/`` then ``new/``."""
+    """Yield every mail of a Maildir as a Message, ``cur/`` and ``new/`` in delivery order
+    (kvmlist.sources.maildir: a folder or a dangling link is skipped with a warning)."""
     return parse_raw(iter_maildir(path), strict=strict, answers=answers)
 
 
