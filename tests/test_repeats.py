@@ -116,7 +116,14 @@ def test_check_command_lists_the_repeats_in_json(archive: Path, workers: str) ->
 
 @pytest.mark.parametrize(
     "command",
-    [["series"], ["stats"], ["stats", "--workers", "2"], ["report"], ["review"]],
+    [
+        ["series"],
+        ["stats"],
+        ["stats", "--workers", "2"],
+        ["report"],
+        ["report", "--workers", "2"],
+        ["review"],
+    ],
 )
 def test_commands_say_on_stderr_how_many_patch_mails_repeat_an_id(
     archive: Path, command: list[str]

@@ -195,7 +195,11 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
 
             progress = progress_for(args, "reading the archive")
             figures = report_figures_in_workers(
-                loaded.selection, workers, mailmap=mailmap, progress=progress
+                loaded.selection,
+                workers,
+                mailmap=mailmap,
+                progress=progress,
+                repeats=loaded.tally.repeats,
             )
         else:
             figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
@@ -222,6 +226,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
             top=args.top,
             mailmap=mailmap,
             progress=progress_for(args, "reading"),
+            repeats=loaded.tally.repeats,
         )
     return render_report(
         loaded.messages,

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
+from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
 
@@ -101,27 +102,26 @@ def fact_of(message: Message) -> Facts:
 
 
 def facts_of(messages: Iterable[Message]) -> list[Facts]:
-    """Return consecutive mails as report facts, in order (a patch id once, mails merged)."""
+    """Return consecutive mails as report facts, in order (mails merged; a patch that repeats
+    an id is kept, for ReportTotals to count once and its ``repeats`` to count as left out)."""
     facts: list[Facts] = []
-    seen: set[str] = set()
     for message in messages:
         if not isinstance(message, Patch):
             if not facts or not isinstance(facts[-1], MailFacts):
                 facts.append(MailFacts())
             facts[-1].add(message)  # type: ignore[union-attr]
             continue
-        if message.message_id in seen:
-            continue
-        seen.add(message.message_id)
         facts.append(fact_of(message))
     return facts
 
 
 class ReportTotals:
-    """The report's figures, gathered from facts in input order; a mailmap merges authors."""
+    """The report's figures, gathered from facts in input order; a mailmap merges authors;
+    ``repeats``, when given, counts the patch mails left out for repeating a Message-ID."""
 
-    def __init__(self, mailmap: Mailmap | None = None) -> None:
+    def __init__(self, mailmap: Mailmap | None = None, repeats: Repeats | None = None) -> None:
         self.mailmap = mailmap
+        self.repeats = repeats
         self.mails = MailFacts()
         self.domains: Counter[str] = Counter()
         self.authors = AuthorTally()
@@ -133,6 +133,8 @@ class ReportTotals:
         if isinstance(facts, MailFacts):
             self._add_mails(facts)
             return
+        if self.repeats is not None:
+            self.repeats.add(0, facts.message_id)  # counted, not listed: no mail numbers here
         if facts.message_id in self.titles:
             return  # the same Message-ID counts once
         self.titles[facts.message_id] = facts.title

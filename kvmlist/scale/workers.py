@@ -264,13 +264,17 @@ def render_report_in_workers(
     top: int = TOP,
     mailmap: Mailmap | None = None,
     progress: Progress | None = None,
+    repeats: Repeats | None = None,
 ) -> str:
-    """Return ``render_report(read(raws), ...)``'s text, the mails parsed in workers.
+    """Return ``render_report(read(raws), ...)``'s text, the mails parsed in workers;
+    ``repeats`` counts the patch mails left out for repeating a Message-ID.
 
     Each worker hands back the report's facts of a mail (kvmlist.outputs.figures), not the
     parsed models, which cost the parent more to unpickle than the facts cost to fold.
     """
-    figures = report_figures_in_workers(raws, workers, mailmap=mailmap, progress=progress)
+    figures = report_figures_in_workers(
+        raws, workers, mailmap=mailmap, progress=progress, repeats=repeats
+    )
     return format_report(figures, range=range, list_name=list_name, top=top)
 
 
@@ -280,11 +284,13 @@ def report_figures_in_workers(
     *,
     mailmap: Mailmap | None = None,
     progress: Progress | None = None,
+    repeats: Repeats | None = None,
 ) -> ReportFigures:
-    """Return ``report_figures(read(raws), ...)``, the mails parsed in workers."""
+    """Return ``report_figures(read(raws), ...)``, the mails parsed in workers; ``repeats``
+    counts the patch mails left out for repeating a Message-ID."""
     from kvmlist.outputs.figures import ReportTotals, facts_of
 
-    totals = ReportTotals(mailmap)
+    totals = ReportTotals(mailmap, repeats)
     for facts in _summaries(summaries_in_workers(raws, workers, facts_of), progress):
         for fact in facts or ():
             totals.add(fact)
