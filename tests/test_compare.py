@@ -86,8 +86,8 @@ def test_on_the_fixture_b4_is_wrong_on_the_subject_forms_and_dmarc_munging() -> 
     }
     # "... fix typo (v2)": b4 reads no version from a suffix
     assert "20260305100012.9921-1-emily.hargreaves@gmail.com" in wrong["version"]
-    # "Marta Iglesias via kvmarm <kvmarm@lists.linux.dev>": b4 credits the list
-    assert {d.b4 for d in result.disagreements["author"]} == {"'kvmarm@lists.linux.dev'"}
+    # "Marta Iglesias via kvm <kvm@vger.kernel.org>": b4 credits the list
+    assert {d.b4 for d in result.disagreements["author"]} == {"'kvm@vger.kernel.org'"}
     assert {d.kvmlist for d in result.disagreements["author"]} == {"'marta.iglesias@nvidia.com'"}
     assert result.agreement()["trailers"] == result.agreement()["reviews"] == 100.0
     assert result.agreement()["cover"] == 100.0
@@ -223,7 +223,7 @@ def test_the_progress_hook_sees_the_threads_b4_goes_through() -> None:
 def test_a_munged_sender_the_oracles_read_counts_as_their_mistake() -> None:
     from kvmlist.compare import compare_with_git
 
-    # "Marta Iglesias via kvmarm <kvmarm@lists.linux.dev>": git am would commit as the list
+    # "Marta Iglesias via kvm <kvm@vger.kernel.org>": git am would commit as the list
     result = compare_with_git(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
     assert result.oracle_wrong["author"] == 2 and result.agreement()["author"] == 90.0
     assert result.agreement_where_right()["author"] == 100.0

@@ -144,7 +144,7 @@ def test_quoted_printable_in_body_from_makes_pawel_the_author(sample: list[Messa
     ("number", "author"),
     [
         (28, "Seo-yeon Park <seoyeon.park@samsung.com>"),  # b4 relay
-        (29, "Marta Iglesias <marta.iglesias@nvidia.com>"),  # "via kvmarm"
+        (29, "Marta Iglesias <marta.iglesias@nvidia.com>"),  # "via kvm"
         (13, "Jörg Brandstätter <joerg.brandstaetter@suse.de>"),  # RFC 2047 header From
     ],
 )

@@ -196,15 +196,44 @@ def test_b4_relay_sender_resolves_to_the_real_person() -> None:
 
 def test_mailman_via_list_sender_resolves_through_x_original_from() -> None:
     raw = mail(
-        sender='"Ana Ruiz via kvmarm" <kvmarm@lists.linux.dev>',
+        sender='"Ana Ruiz via kvm" <kvm@vger.kernel.org>',
         extra="X-Original-From: Ana Ruiz <ana.ruiz@example.com>\n",
     )
     assert parse_message(raw).sender == Person(name="Ana Ruiz", email="ana.ruiz@example.com")
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "X-Original-From: Marc Zyngier <maz@kernel.org>\n",
+        "Reply-To: Marc Zyngier <maz@kernel.org>\n",
+        "Cc: Marc Zyngier <maz@kernel.org>\n",
+    ],
+)
+def test_a_via_name_sent_from_a_persons_own_address_takes_nobody_elses_identity(
+    extra: str,
+) -> None:
+    """Only a list rewrites From to its own address: "X via list" from any other address is
+    a display name its sender chose, and the header naming X is no evidence."""
+    raw = mail(sender='"Marc Zyngier via kvm" <mallory@example.com>', extra=extra)
+    message = parse_message(raw)
+    assert message.sender == Person(name="Marc Zyngier via kvm", email="mallory@example.com")
+    assert not kinds(message) & {"dmarc-unmunged", "dmarc-munged"}
+
+
+def test_a_b4_relay_sender_is_only_the_person_its_relay_address_names() -> None:
+    raw = mail(
+        sender="Kim Lee via B4 Relay <devnull+kim.lee.example.com@kernel.org>",
+        extra="X-Original-From: Linus Torvalds <torvalds@linux-foundation.org>\n",
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Kim Lee", email="devnull+kim.lee.example.com@kernel.org")
+    assert "dmarc-munged" in kinds(message)
+
+
 def test_munged_sender_without_real_address_keeps_the_name_and_says_so() -> None:
-    message = parse_message(mail(sender='"Ana Ruiz via kvmarm" <kvmarm@lists.linux.dev>'))
-    assert message.sender == Person(name="Ana Ruiz", email="kvmarm@lists.linux.dev")
+    message = parse_message(mail(sender='"Ana Ruiz via kvm" <kvm@vger.kernel.org>'))
+    assert message.sender == Person(name="Ana Ruiz", email="kvm@vger.kernel.org")
     assert "dmarc-munged" in kinds(message)
 
 
@@ -238,8 +267,8 @@ def test_an_encoded_display_name_is_decoded_after_the_address_is_read(
             Person(name="Jörg", email="joro@example.org"),
         ),
         (
-            "=?utf-8?q?Ana_Ruiz_via_kvmarm?= <kvmarm@lists.linux.dev>",
-            Person(name="Ana Ruiz", email="kvmarm@lists.linux.dev"),
+            "=?utf-8?q?Ana_Ruiz_via_kvm?= <kvm@vger.kernel.org>",
+            Person(name="Ana Ruiz", email="kvm@vger.kernel.org"),
         ),
     ],
 )
@@ -249,7 +278,7 @@ def test_other_encoded_senders_read_as_before(sender: str, expected: Person) -> 
 
 def test_an_x_original_from_is_read_as_a_from_is() -> None:
     raw = mail(
-        sender="=?utf-8?q?=27Jane_=3CDoe=3E=27_via_kvmarm?= <kvmarm@lists.linux.dev>",
+        sender="=?utf-8?q?=27Jane_=3CDoe=3E=27_via_kvm?= <kvm@vger.kernel.org>",
         extra="X-Original-From: =?utf-8?q?Jane_=3CDoe=3E?= <jane@example.org>\n",
     )
     message = parse_message(raw)
@@ -302,7 +331,7 @@ def test_an_encoded_word_in_a_to_address_is_kept_as_written() -> None:
 def test_a_munged_sender_is_found_by_its_encoded_name_in_cc() -> None:
     # mailman moved the sender to Cc; an encoded name decoding to a comma is still one name
     raw = mail(
-        sender="=?utf-8?q?Doe=2C_Jane?= via kvmarm <kvmarm@lists.linux.dev>",
+        sender="=?utf-8?q?Doe=2C_Jane?= via kvm <kvm@vger.kernel.org>",  # mail()'s List-Id
         extra="Cc: =?utf-8?q?Doe=2C_Jane?= <jane@example.org>, Ruth Okafor <ruth@example.org>\n",
     )
     message = parse_message(raw)

@@ -233,28 +233,31 @@ def unmunge(
 ) -> tuple[Person, Defect | None]:
     """Return the real person behind a DMARC-munged From, and a defect describing the repair.
 
-    Mailing lists that rewrite From (Mailman's ``Name via list``, the b4 web relay's
-    ``Name via B4 Relay <devnull+...@kernel.org>``, Google Groups) keep the real sender in
-    X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc entry with the
-    same name is taken last. A sender that is not munged comes back unchanged.
-    ``original_from`` and ``reply_to`` are the raw header values (read as a From is:
-    :func:`read_address`), ``cc`` the raw Cc list (read as :func:`read_address_list` does).
+    Mailing lists that rewrite From to their own address (Mailman's ``Name via list``, Google
+    Groups) and the b4 web relay (``Name via B4 Relay <devnull+...@kernel.org>``) keep the
+    real sender in X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc
+    entry with the same name is taken last. Only such a From is munged (:func:`looks_munged`),
+    and the relay's only for the person its address names: any other sender comes back
+    unchanged. ``original_from`` and ``reply_to`` are the raw header values (read as a From
+    is: :func:`read_address`), ``cc`` the raw Cc list (read as :func:`read_address_list` does).
     """
-    via = _strip_via(sender.name)
-    relay = RE_B4_RELAY.match(sender.email) is not None
-    is_list_addr = bool(list_id) and _same_list(sender.email, list_id or "")
-    if not (via or relay or is_list_addr):
+    if not looks_munged(sender, list_id):
         return sender, None
+    relay = RE_B4_RELAY.match(sender.email) is not None
+    via = _strip_via(sender.name)
     real_name = via if via is not None else sender.name
     for candidate in (original_from, reply_to):
         person = read_address(candidate, []) if candidate else None
-        if person is not None and not RE_B4_RELAY.match(person.email):
-            if candidate is reply_to and person.name and real_name and person.name != real_name:
-                continue  # a Reply-To naming somebody else is not the author
-            fixed = Person(name=person.name or real_name, email=person.email)
-            return fixed, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {fixed}")
+        if person is None or RE_B4_RELAY.match(person.email):
+            continue
+        if relay and not _relays_for(sender.email, person.email):
+            continue  # the relay's address names its sender: nobody else is behind it
+        if candidate is reply_to and person.name and real_name and person.name != real_name:
+            continue  # a Reply-To naming somebody else is not the author
+        fixed = Person(name=person.name or real_name, email=person.email)
+        return fixed, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {fixed}")
     named = _named_in(cc, real_name, sender.email) if cc and real_name else None
-    if named is not None:
+    if named is not None and (not relay or _relays_for(sender.email, named.email)):
         return named, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {named} (Cc)")
     fixed = Person(name=real_name, email=sender.email)
     return fixed, Defect(kind="dmarc-munged", detail=f"no real address found for {sender}")
@@ -271,9 +274,17 @@ def _named_in(people: str, name: str, munged: str) -> Person | None:
     return found[0] if len(found) == 1 else None
 
 
+def _relays_for(relay: str, addr: str) -> bool:
+    """True when a b4 relay address is the one it gives addr (jane.doe.example.org is
+    jane.doe@example.org's tag in devnull+jane.doe.example.org@kernel.org)."""
+    tag = relay.partition("@")[0].partition("+")[2]
+    return tag.lower() == addr.replace("@", ".").lower()
+
+
 def looks_munged(sender: Person, list_id: str | None) -> bool:
-    """True when a From is DMARC-munged: "X via list", the b4 relay or the list's address."""
-    if _strip_via(sender.name) is not None or RE_B4_RELAY.match(sender.email):
+    """True when a From is DMARC-munged: the address is the list's own (List-Id) or the b4
+    relay's. A "X via list" name alone is no sign: any sender may write one."""
+    if RE_B4_RELAY.match(sender.email):
         return True
     return bool(list_id) and _same_list(sender.email, list_id or "")
 
