@@ -562,3 +562,64 @@ def test_an_unthreaded_stable_note_applies_the_posting_of_its_title_and_author()
 def test_an_unthreaded_stable_note_of_another_authors_patch_applies_nothing() -> None:
     messages = _unthreaded_stable_note("John Roe <john@example.com>")
     assert acceptance_of(group_series(messages), messages) == {}
+
+
+MALLORY = "Mallory <mallory@example.com>"
+
+
+def _applied_by(messages: list[kvmlist.Message]) -> set[Person | None]:
+    """Who every acceptance of messages' series says applied its patches."""
+    accepted = acceptance_of(group_series(messages), messages).values()
+    return {a.applied_by for one in accepted for a in one.applied.values()}
+
+
+def test_a_patchwork_bot_template_from_anybody_else_names_nobody_who_applied() -> None:
+    """From anybody but the bot the mail is an ordinary reply: its own sender says it."""
+    spoofed = [*_series_and_bot_notice(PWBOT_SERIES)[:-1], reply_to_cover(PWBOT_SERIES, MALLORY)]
+    mallory = Person(name="Mallory", email="mallory@example.com")
+    assert _applied_by(spoofed) <= {mallory}
+    assert {a.applied_by for a in kvmlist.find_acceptances(spoofed)} <= {mallory}
+
+
+def reply_to_cover(body: str, sender: str) -> kvmlist.Message:
+    thread = "In-Reply-To: <c@x>\nReferences: <c@x>\n"
+    subject = "Re: [PATCH net-next v2 0/2] ice cleanups"
+    return parse_message(mail(subject, body, sender=sender, message_id="<n@x>", extra=thread))
+
+
+def test_a_tip_bot_template_from_anybody_else_applies_nothing() -> None:
+    title = "x86/sev: Map the GHCB page once"
+    messages = _answering_patch(
+        f"[tip: x86/urgent] {title}", TIP_NOTICE.format(title=title), MALLORY
+    )
+    assert acceptance_of(group_series(messages), messages) == {}
+
+
+def test_a_stable_note_from_anybody_else_applies_nothing() -> None:
+    subject = 'Patch "x86/sev: Map the GHCB page once" has been added to the 6.12-stable tree'
+    messages = _answering_patch(subject, STABLE_NOTICE, MALLORY)
+    assert acceptance_of(group_series(messages), messages) == {}
+
+
+def test_an_unthreaded_stable_note_from_anybody_else_applies_nothing() -> None:
+    posting, note = _unthreaded_stable_note("Jane Doe <jane@example.org>")
+    spoofed = note.model_copy(
+        update={"sender": Person(name="Mallory", email="mallory@example.com")}
+    )
+    assert acceptance_of(group_series([posting, spoofed]), [posting, spoofed]) == {}
+
+
+def test_an_unthreaded_patchwork_bot_template_from_anybody_else_names_nobody() -> None:
+    """Matched by title, outside any thread: the template names Jakub, but Mallory sent it."""
+    messages = _series_and_bot_notice(PWBOT_SERIES)[:-1]
+    subject = "Re: [PATCH net-next v2 1/2] ice: Remove unused ice_blink_led"
+    unthreaded = parse_message(mail(subject, PWBOT_SERIES, sender=MALLORY, message_id="<u@x>"))
+    assert Person(name="Jakub Kicinski", email="kuba@kernel.org") not in _applied_by(
+        [*messages, unthreaded]
+    )
+
+
+def test_every_kernel_org_patchwork_bot_names_who_applied_the_patch() -> None:
+    bot = "patchwork-bot+linux-riscv@kernel.org"
+    messages = [*_series_and_bot_notice(PWBOT_SERIES)[:-1], reply_to_cover(PWBOT_SERIES, bot)]
+    assert _applied_by(messages) == {Person(name="Jakub Kicinski", email="kuba@kernel.org")}

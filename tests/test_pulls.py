@@ -229,7 +229,7 @@ def test_a_numbered_pull_request_with_patches_is_a_pull_request_too() -> None:
 
 
 def test_the_notice_reader_reads_the_bot_and_the_sentence() -> None:
-    bot = merge_notice(BOT_BODY)
+    bot = merge_notice(BOT_BODY, Person(name="", email=BOT))
     assert bot is not None and bot.how == "pr-tracker-bot"
     assert bot.tree == "torvalds/linux.git"
     assert bot.commit == "7dff275c663178e9a12a0c0038e4b3be2f3e7a12"
@@ -372,3 +372,17 @@ def test_the_dashboard_lists_pull_requests_and_their_merges(tmp_path: Path) -> N
     assert 'href="https://lore.kernel.org/r/pull@x/"' in html
     assert "<script>" not in html and "\u202e" not in html  # escaped, as on every page
     assert 'href="pulls.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_pr_tracker_bot_template_from_anybody_else_merges_nothing() -> None:
+    [found] = pulls_of(request(), answer(BOT_BODY, sender="Mallory <mallory@example.com>"))
+    assert not found.merged
+
+
+def test_the_patchwork_bot_pull_template_from_anybody_else_merges_nothing() -> None:
+    messages = _netdev_pull()
+    messages[-1] = messages[-1].model_copy(
+        update={"sender": Person(name="Mallory", email="mallory@example.com")}
+    )
+    [found] = kvmlist.find_pull_requests(messages)
+    assert not found.merged

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from kvmlist.models import Message, Patch
+from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.headers import split_raw
 from kvmlist.parse.mime import decode_body, normalise_newlines
 from kvmlist.parse.notice import applied_notice
@@ -46,13 +46,13 @@ def held_one(message: Message, *, patch_bodies: bool) -> Message:
         raw = _patch_part(message.raw) if patch_bodies else b""
         return message.model_copy(update={"raw": raw})
     if message.kind == "reply" and message.raw:
-        return message.model_copy(update={"raw": _reply_part(message.raw)})
+        return message.model_copy(update={"raw": _reply_part(message.raw, message.sender)})
     if message.kind == "robot":
         return message.model_copy(update={"raw": b""})
     return message
 
 
-def _reply_part(raw: bytes) -> bytes:
+def _reply_part(raw: bytes, sender: Person | None) -> bytes:
     """Return what a reply's bytes must hold: nothing when its body gives no trailer, no
     "applied" notice and no merge notice, else a plain text mail of its body.
 
@@ -60,8 +60,8 @@ def _reply_part(raw: bytes) -> bytes:
     text = decode_body(raw).text
     if (
         next(iter(given_trailers(text)), None) is None
-        and applied_notice(text) is None
-        and merge_notice(text) is None
+        and applied_notice(text, sender) is None
+        and merge_notice(text, sender) is None
     ):
         return b""
     return _text_mail(raw, text, b"")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Patch, Person, Series
-from kvmlist.parse.content import is_bot_notice
+from kvmlist.parse.content import bot_notice_of, sent_by_bot
 from kvmlist.parse.notice import applied_notice, quoted_patch_head
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
@@ -83,7 +83,7 @@ def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
 
 def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Acceptance]:
     """Yield what one reply says was applied; titles maps Message-IDs of patches to titles."""
-    notice = applied_notice(message.body)
+    notice = applied_notice(message.body, message.sender)
     if notice is None:
         return
     applied_by = notice.applied_by or message.sender
@@ -134,7 +134,10 @@ def acceptance_of(
         for at, one in enumerate(ordered):
             applied[at] |= _landed(one, landed)
     for reply in mails:
-        if reply.kind == "robot" and is_bot_notice(reply.subject, reply.body):
+        if reply.kind == "robot":
+            bot = bot_notice_of(reply.subject, reply.body)
+            if bot is None or not sent_by_bot(bot, reply.sender):
+                continue  # a robot's report, or a script's note in anybody else's name
             for at, patch, acceptance in _noticed_postings(reply, ordered):
                 applied[at].setdefault(patch.message_id, acceptance)
             continue

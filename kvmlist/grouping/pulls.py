@@ -76,8 +76,8 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
 
     A notice is a reply under the request (climbing through replies) from anybody but the
     request's sender: the pr-tracker-bot's "has been merged into", the patchwork bot's "This
-    pull request was applied to", or a sentence that opens with "Pulled" or "Merged"
-    (:func:`kvmlist.parse.pull_notice.merge_notice`).
+    pull request was applied to" (each only from that bot), or a sentence that opens with
+    "Pulled" or "Merged" (:func:`kvmlist.parse.pull_notice.merge_notice`).
     """
     mails = list(messages)
     requests = {m.message_id: m for m in mails if is_pull_request(m)}
@@ -89,7 +89,7 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
         answered = answered_among(reply, by_id, requests)
         if answered is None or reply.sender == requests[answered].sender:
             continue
-        notice = merge_notice(reply.body)
+        notice = merge_notice(reply.body, reply.sender)
         if notice is None:
             continue
         merges[answered].append(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
+from kvmlist.models import Person
 from kvmlist.parse.body import diff_start
 from kvmlist.parse.subject import SubjectInfo
 
@@ -58,6 +60,29 @@ RE_BOT_NOTICE_HEAD = re.compile(
     rf"|(?P<tip>{re.escape(TIP_HEAD)}\S{{1,80}} branch of [\w.+-]{{1,40}}:$)"
     r"|(?P<mm>The (?:quilt )?patch titled$)"
 )
+#: The machines whose notices kvmlist reads by their template (these subjects and opening
+#: lines; the heads of kvmlist.parse.notice and kvmlist.parse.pull_notice).
+NoticeBot = Literal["stable", "mm", "tip", "patchwork", "pr-tracker"]
+#: The notice a subject and opening line (RE_BOT_NOTICE_SUBJECT's groups) belong to.
+BOT_OF_NOTICE: dict[str, NoticeBot] = {
+    "added": "stable",
+    "failed": "stable",
+    "tip": "tip",
+    "mm": "mm",
+}
+#: Who sends each bot's notices, after DMARC un-munging (a notice says who applied a patch,
+#: its tree and commit: only its bot may). From anybody else such a text is an ordinary
+#: reply, which its own sender says. The stable trees' scripts (gregkh; sashal's, not on the
+#: corpora, writes the same note), akpm's -mm scripts, tip-bot2 ("tip-bot2 for Jane Doe"),
+#: kernel.org's pr-tracker-bot.
+NOTICE_SENDERS: dict[NoticeBot, frozenset[str]] = {
+    "stable": frozenset({"gregkh@linuxfoundation.org", "sashal@kernel.org"}),
+    "mm": frozenset({"akpm@linux-foundation.org"}),
+    "tip": frozenset({"tip-bot2@linutronix.de"}),
+    "pr-tracker": frozenset({"pr-tracker-bot@kernel.org"}),
+}
+# patchwork-bot+netdevbpf@kernel.org | patchwork-bot+linux-riscv@kernel.org  (one a project)
+RE_PATCHWORK_BOT = re.compile(r"patchwork-bot\+[\w.-]{1,80}@kernel\.org", re.IGNORECASE)
 #: Lines looked at after "are available in the git repository at:" for the URL.
 PULL_SOURCE_LINES = 4
 #: Byte strings one of which a body holding a diff contains (a cheap test before decoding).
@@ -118,13 +143,33 @@ def is_bot_notice(subject: str, body: str) -> bool:
     its body opens with are those of one notice (RE_BOT_NOTICE_SUBJECT, RE_BOT_NOTICE_HEAD).
 
     Such a mail quotes the patch, diff included, but posts nothing: its sender (a stable
-    maintainer, akpm, tip-bot2) is not the patch's author.
+    maintainer, akpm, tip-bot2) is not the patch's author. Whoever sent it: whether it
+    says anything is :func:`sent_by_bot`'s to answer.
     """
+    return bot_notice_of(subject, body) is not None
+
+
+def bot_notice_of(subject: str, body: str) -> NoticeBot | None:
+    """Return the bot whose notice a mail's subject and opening line are (is_bot_notice's
+    test), or None when they are none's."""
     said = RE_BOT_NOTICE_SUBJECT.match(subject)
-    if said is None:
-        return False
+    if said is None or said.lastgroup is None:
+        return None
     opens = RE_BOT_NOTICE_HEAD.match(body.lstrip().partition("\n")[0].rstrip())
-    return opens is not None and opens.lastgroup == said.lastgroup
+    if opens is None or opens.lastgroup != said.lastgroup:
+        return None
+    return BOT_OF_NOTICE[said.lastgroup]
+
+
+def sent_by_bot(bot: NoticeBot, sender: Person | None) -> bool:
+    """True when sender is the bot (NOTICE_SENDERS; any kernel.org patchwork bot), whose
+    notice's template may then say who applied or merged what."""
+    if sender is None:
+        return False
+    address = sender.email.lower()
+    if bot == "patchwork":
+        return RE_PATCHWORK_BOT.fullmatch(address) is not None
+    return address in NOTICE_SENDERS[bot]
 
 
 def _says_patch(info: SubjectInfo) -> bool:

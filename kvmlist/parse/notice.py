@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
-from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD
+from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
 
@@ -190,11 +190,16 @@ class Notice:
     left_out: tuple[int, ...] = ()
 
 
-def applied_notice(body: str) -> Notice | None:
-    """Return the "applied" notice a reply's body is, or None when it is none."""
-    if STABLE_HEAD in body or TIP_HEAD in body:  # a bot's or a script's note, as written
+def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
+    """Return the "applied" notice a reply's body is, or None when it is none.
+
+    A bot's or script's template (the stable note, tip-bot2's, the patchwork bot's) counts
+    only from its ``sender`` (content.sent_by_bot): from anybody else the body is read as
+    any reply is, so that nobody's words name another as who applied a patch."""
+    stable, tip = sent_by_bot("stable", sender), sent_by_bot("tip", sender)
+    if (stable and STABLE_HEAD in body) or (tip and TIP_HEAD in body):  # a note, as written
         lines = [line for line in body.split("\n") if not line.startswith(">")]
-        templated = _stable_notice(lines) or _tip_notice(lines)
+        templated = (stable and _stable_notice(lines)) or (tip and _tip_notice(lines)) or None
         if templated is not None:
             return templated
     # a notice holds a verb (RE_NOTICE's and RE_NOTICE_SENTENCE's) or lists commits
@@ -203,7 +208,7 @@ def applied_notice(body: str) -> Notice | None:
     if not commits and not _has_a_verb(body):
         return None
     lines = [line for line in body.split("\n") if not line.startswith(">")]
-    if "was applied to" in body:
+    if "was applied to" in body and sent_by_bot("patchwork", sender):
         bot_notice = _bot_notice(lines)
         if bot_notice is not None:
             return bot_notice

@@ -18,6 +18,7 @@ from typing import Literal
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.content import sent_by_bot
 from kvmlist.parse.notice import RE_CLAUSE_END, RE_TREE, bot_head, opening_sentences
 from kvmlist.parse.reply import unquoted_lines
 
@@ -69,17 +70,20 @@ class MergeNotice:
     merged_by: Person | None = None
 
 
-def merge_notice(body: str) -> MergeNotice | None:
-    """Return the merge notice a reply's body is, or None when it is none."""
+def merge_notice(body: str, sender: Person | None = None) -> MergeNotice | None:
+    """Return the merge notice a reply's body is, or None when it is none.
+
+    A bot's template counts only from that bot (``sender``, content.sent_by_bot): from
+    anybody else the body is read as any reply is."""
     lowered = body.lower()
     if "pulled" not in lowered and "merged" not in lowered and "was applied to" not in body:
         return None
     lines = list(unquoted_lines(body))
-    if "has been merged into" in body:
+    if "has been merged into" in body and sent_by_bot("pr-tracker", sender):
         found = _bot_notice(lines)
         if found is not None:
             return found
-    if "pull request was applied to" in body:
+    if "pull request was applied to" in body and sent_by_bot("patchwork", sender):
         head = bot_head(lines)
         if head is not None and head[1].group(1) == "pull request":
             by = parse_address(head[2].group(1))
