@@ -116,6 +116,30 @@ def review_of(sender: str, body: str) -> list[tuple[str, str, bool]]:
         ("Marc <marc@example.org>", "Marc Zyngier <maz@kernel.org>", True),
         ("Jane Roe <jane@example.org>", "Jane Doe <jane.doe@example.org>", True),
         ("Bo <bo@example.org>", "Bo <bo@work.example>", False),
+        # a name holding the reviewer's words is not the reviewer's
+        ("Marc Zyngier Fan Club <mallory@example.com>", "Marc Zyngier <maz@kernel.org>", True),
+        ('"Marc Zyngier via x" <mallory@example.com>', "Marc Zyngier <maz@kernel.org>", True),
+        # kvmarm <c57e0686-bdaf-2646-43d9-f0ac54e7eb22@amperemail.onmicrosoft.com>: names reversed
+        ("Shijie Huang <shijie@example.com>", "Huang Shijie <huangsj@example.org>", False),
+        # kasan-dev <20250818191203.GK3289052@noisy.programming.kicks-ass.net>: a mistyped address
+        (
+            "Peter Zijlstra <peterz@infradead.org>",
+            "Peter Zijlstra (Intel) <peterz@infraded.org>",
+            False,
+        ),
+        (
+            "Jane Doe <jane@example.org>",
+            "Jane Doe (A Contingent worker at Intel) <jd@intel.example>",
+            False,
+        ),
+        ("Loktionov, Aleksandr <al@intel.example>", "Aleksandr Loktionov <al@example.org>", False),
+        ("Jörg Rödel <joro@example.org>", "Jorg Rodel <jroedel@example.com>", False),
+        # kvmarm <e555a639-9f49-e067-5da2-7d4f2be710d0@foxmail.com>: the address as the name
+        (
+            "zhang.fei@example.com <zhang.fei@example.com>",
+            "Zhang Fei <zhang.fei@example.org>",
+            False,
+        ),
     ],
 )
 def test_a_trailer_sent_from_another_address_of_the_same_name_is_no_mismatch(

@@ -6,6 +6,7 @@ docs/review.md for the rules and their limits.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,6 +14,8 @@ from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.reply import GivenTrailer, given_trailers
 
 RE_NAME_WORD = re.compile(r"\w+")
+# (Intel)   |   (A Contingent worker at Intel)   (what a name says beside the person's name)
+RE_PARENTHESISED = re.compile(r"\([^()]*\)")
 #: How far up a thread a reply is followed to find the patch it reviews.
 MAX_CLIMB = 50
 #: Trailers that say who wrote a change, not who reviewed it.
@@ -64,14 +67,13 @@ def _scoped(
 def _same_person(named: Person, sender: Person) -> bool:
     """The trailer names the reply's sender: the same address (a "+tag" aside), or the same
     name written from another address ("Marc Zyngier <maz@kernel.org>" sent from
-    maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"). Names of one word
-    match only exactly."""
+    maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"; "Huang Shijie" from
+    "Shijie Huang"). The same name, not one holding its words: "Marc Zyngier Fan Club" is
+    somebody else."""
     if _mailbox(named.email) == _mailbox(sender.email):
         return True
-    words, sender_words = _name_words(named.name), _name_words(sender.name)
-    if len(words) < 2:
-        return bool(words) and words == sender_words
-    return words <= sender_words
+    words = _name_words(named.name)
+    return bool(words) and words == _name_words(sender.name)
 
 
 def _mailbox(address: str) -> str:
@@ -81,7 +83,14 @@ def _mailbox(address: str) -> str:
 
 
 def _name_words(name: str | None) -> frozenset[str]:
-    return frozenset(RE_NAME_WORD.findall(name.casefold())) if name else frozenset()
+    """The words of a name in any order, case and accents aside, without what parentheses
+    add ("Peter Zijlstra (Intel)", "Jane Doe (A Contingent worker at Intel)"); a name that
+    is an address (some mailers write one) counts by its local part."""
+    if not name:
+        return frozenset()
+    name = RE_PARENTHESISED.sub(" ", name.partition("@")[0]).casefold()
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return frozenset(RE_NAME_WORD.findall(plain))
 
 
 def parent_in(message: Message, by_id: Mapping[str, Message]) -> str | None:
