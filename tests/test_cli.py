@@ -344,6 +344,7 @@ def test_report_and_stats_use_a_process_per_core_for_a_large_file(
         (["--by", "organisation", "--orgmap", "{orgmap}"], "Marchand Consulting  2"),
         (["--by", "organisation", "--mailmap", "{mailmap}"], "Arm           8"),  # 7 unmapped
         (["--by", "author", "--mailmap", "{mailmap}"], "Yuki Tanabe <yuki@tanabe.example>"),
+        (["--by", "domain", "--mailmap", "{mailmap}"], "tanabe.example  3"),
     ],
 )
 def test_stats_with_maps_in_workers_print_what_one_process_prints(

@@ -12,6 +12,7 @@ import pytest
 import kvmlist
 from kvmlist import Person
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.outputs.report import report_figures
 
 from .conftest import FIXTURES
 
@@ -64,6 +65,14 @@ def test_mailmap_merges_aliases_in_counts(tmp_path: Path) -> None:
     mailmap = Mailmap.parse(["Hannah Whitlock <hannah.whitlock@arm.com> <tanabe.yuki@fujitsu.com>"])
     counts = kvmlist.count_by_author(messages, mailmap=mailmap)
     assert counts[Person(name="Hannah Whitlock", email="hannah.whitlock@arm.com")] == 10
+
+
+def test_a_mailmap_moves_patch_mails_to_the_domain_it_maps_to_as_the_report_does() -> None:
+    messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    mailmap = Mailmap.parse(["Yuki Tanabe <yuki@tanabe.example> <tanabe.yuki@fujitsu.com>"])
+    counts = kvmlist.count_by_domain(messages, mailmap=mailmap)
+    assert counts["tanabe.example"] == 3 and "fujitsu.com" not in counts
+    assert counts == report_figures(messages, mailmap=mailmap).domains
 
 
 def test_the_address_a_mail_was_sent_from_names_its_organisation_before_a_mailmap() -> None:

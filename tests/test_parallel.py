@@ -106,6 +106,24 @@ def test_counts_from_two_workers_equal_the_sequential_ones(raws: list[bytes], fi
     assert list(parallel.items()) == list(sequential.items())  # same keys, counts and order
 
 
+@pytest.mark.parametrize("field", ["author", "domain", "organisation"])
+def test_counts_with_a_mailmap_from_two_workers_equal_the_sequential_ones(
+    raws: list[bytes], field: str
+) -> None:
+    mailmap = Mailmap.parse(
+        [
+            "Yuki Tanabe <yuki@tanabe.example> <tanabe.yuki@fujitsu.com>",
+            "Hannah Whitlock <hannah.whitlock@arm.com> <emily.hargreaves@gmail.com>",
+        ]
+    )
+    messages = list(kvmlist.sources.reader.parse_raw(raws))
+    sequential = kvmlist.analysis.aggregate.count_by_field(messages, field, mailmap=mailmap)
+    parallel = count_by_field_in_workers(raws, field, 2, mailmap=mailmap)
+    assert list(parallel.items()) == list(sequential.items())
+    unmapped = kvmlist.analysis.aggregate.count_by_field(messages, field)
+    assert list(sequential.items()) != list(unmapped.items())  # the mailmap changed something
+
+
 def test_unknown_field_is_a_usage_error(raws: list[bytes]) -> None:
     with pytest.raises(kvmlist.UsageError):
         count_by_field_in_workers(raws, "colour", 2)

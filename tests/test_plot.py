@@ -110,6 +110,17 @@ def test_author_stacks_use_names_and_merge_aliases_with_a_mailmap(
     }
 
 
+def test_domain_charts_count_the_domain_a_mailmap_maps_to(messages: list[kvmlist.Message]) -> None:
+    mailmap = Mailmap.parse(["Yuki Tanabe <yuki@tanabe.example> <tanabe.yuki@fujitsu.com>"])
+    expected = kvmlist.count_by_domain(messages, mailmap=mailmap)
+    assert expected["tanabe.example"] == 3
+    stacked = plot.patches_per_period(messages, by="domain", top=20, mailmap=mailmap)
+    assert bars(stacked) == {d: [n] for d, n in expected.items()}
+    ranked = plot.top_contributors(messages, by="domain", top=20, mailmap=mailmap)
+    labels = [t.get_text() for t in ranked.axes[0].get_yticklabels()]
+    assert dict(zip(labels, bars(ranked)["domain"], strict=True)) == expected
+
+
 def test_legend_is_outside_the_bars_and_lists_the_top_of_the_stack_first(
     messages: list[kvmlist.Message],
 ) -> None:

@@ -167,14 +167,19 @@ def first_time_contributors(
     ]
 
 
-def count_by_domain(messages: Iterable[Message]) -> Counts[str]:
-    """Return patch mails per author e-mail domain (lower case)."""
-    return count_by(messages, domain_of)
+def count_by_domain(messages: Iterable[Message], *, mailmap: Mailmap | None = None) -> Counts[str]:
+    """Return patch mails per author e-mail domain (lower case).
+
+    A git ``mailmap`` merges a person's aliases first: a mail counts for the domain of the
+    address it maps to, as in the report.
+    """
+    return count_by(messages, partial(domain_of, mailmap=mailmap))
 
 
-def domain_of(patch: Patch) -> str | None:
-    """Return the author's e-mail domain, or None without one."""
-    return patch.author.domain if patch.author and patch.author.domain else None
+def domain_of(patch: Patch, mailmap: Mailmap | None = None) -> str | None:
+    """Return the author's e-mail domain (after a git mailmap if given), or None without one."""
+    author = author_of(patch, mailmap)
+    return author.domain if author and author.domain else None
 
 
 class AuthorTally:
@@ -264,17 +269,20 @@ class PatchKeys:
         return tally.counts()
 
 
-AGGREGATIONS: dict[str, Callable[[Iterable[Message]], Counter[str] | Counter[Person]]] = {
+AGGREGATIONS: dict[str, Callable[..., Counter[str] | Counter[Person]]] = {
     "author": count_by_author,
     "domain": count_by_domain,
     "organisation": count_by_organisation,
 }
 
 
-def count_by_field(messages: Iterable[Message], field: str) -> Counter[str] | Counter[Person]:
-    """Return the counts for a named field ("author" or "domain")."""
+def count_by_field(
+    messages: Iterable[Message], field: str, *, mailmap: Mailmap | None = None
+) -> Counter[str] | Counter[Person]:
+    """Return the counts for a named field ("author", "domain" or "organisation"), aliases
+    merged through a git ``mailmap`` if given."""
     try:
-        return AGGREGATIONS[field](messages)
+        return AGGREGATIONS[field](messages, mailmap=mailmap)
     except KeyError:
         known = ", ".join(sorted(AGGREGATIONS))
         raise UsageError(f"cannot count by {field!r}; choose one of: {known}") from None

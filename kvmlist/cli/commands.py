@@ -20,7 +20,6 @@ from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
     OrganisationKey,
     PatchKeys,
-    author_of,
     count_by_field,
     explain_unknown,
 )
@@ -346,9 +345,6 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         counts = _patch_keys(args, loaded, workers, key).counts().most_common(args.top)
         if key.unknown:
             _note(args, explain_unknown(key.unknown))
-    elif args.by == "author" and mailmap is not None:
-        keys = _patch_keys(args, loaded, workers, partial(author_of, mailmap=mailmap))
-        counts = keys.author_counts().most_common(args.top)
     elif workers > 1:
         from kvmlist.scale.workers import count_by_field_in_workers
 
@@ -358,11 +354,12 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
             _worker_source(args, loaded),
             args.by,
             workers,
+            mailmap=mailmap,
             progress=progress_for(args, "counting"),
             repeats=loaded.tally.repeats,
         ).most_common(args.top)
     else:
-        counts = count_by_field(loaded.messages, args.by).most_common(args.top)
+        counts = count_by_field(loaded.messages, args.by, mailmap=mailmap).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "parquet":
         write_parquet(rows_frame(rows, text=[args.by], integers=["count"]), args.output)

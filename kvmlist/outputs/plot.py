@@ -15,6 +15,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,7 +169,7 @@ def _ranking(
     if by == "author":
         return count_by_author(messages, mailmap=mailmap), None
     if by == "domain":
-        return count_by_domain(messages), None
+        return count_by_domain(messages, mailmap=mailmap), None
     key = OrganisationKey(orgmap or OrganisationMap.default(), mailmap)
     return count_by(messages, key), key.unknown
 
@@ -187,7 +188,7 @@ def _grouping(
 ) -> tuple[Callable[[Patch], Hashable | None], Callable[[Hashable], object]]:
     """Return the key count_by groups patches by, and what a key stands for (for labels)."""
     if by == "domain":
-        return domain_of, _same
+        return partial(domain_of, mailmap=mailmap), _same
     if by == "organisation":
         return OrganisationKey(orgmap or OrganisationMap.default(), mailmap), _same
     latest: dict[str, Person] = {}  # one person per address, as count_by_author counts

@@ -194,15 +194,17 @@ def count_by_field_in_workers(
     field: str,
     workers: int,
     *,
+    mailmap: Mailmap | None = None,
     progress: Progress | None = None,
     repeats: Repeats | None = None,
 ) -> Counter[str] | Counter[Person]:
-    """Return the same counts as ``count_by_field(read(raws), field)``, parsed in workers.
+    """Return the same counts as ``count_by_field(read(raws), field, mailmap=mailmap)``,
+    parsed in workers.
 
     ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back;
     ``repeats`` counts the patch mails left out for repeating a Message-ID.
     """
-    from kvmlist.analysis.aggregate import AGGREGATIONS, organisation_of
+    from kvmlist.analysis.aggregate import AGGREGATIONS, author_of, organisation_of
     from kvmlist.analysis.identities import OrganisationMap
 
     if field not in AGGREGATIONS:
@@ -210,10 +212,12 @@ def count_by_field_in_workers(
 
         return count_by_field((), field)  # raises the usual UsageError
     if field == "organisation":
-        key = partial(organisation_of, organisations=OrganisationMap.default())
+        organisations = OrganisationMap.default()
+        key = partial(organisation_of, organisations=organisations, mailmap=mailmap)
         keys = patch_keys_in_workers(raws, workers, key, progress=progress, repeats=repeats)
         return keys.counts()
-    keys = patch_keys_in_workers(raws, workers, progress=progress, repeats=repeats)
+    author = partial(author_of, mailmap=mailmap) if mailmap is not None else None
+    keys = patch_keys_in_workers(raws, workers, author, progress=progress, repeats=repeats)
     return keys.author_counts() if field == "author" else keys.counts(_domain)
 
 

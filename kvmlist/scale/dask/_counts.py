@@ -35,9 +35,9 @@ def count_by_author(messages: BagOrSources, *, mailmap: Mailmap | None = None) -
     return _merged(messages, partial(author_of, mailmap=mailmap)).author_counts()
 
 
-def count_by_domain(messages: BagOrSources) -> Counter[str]:
+def count_by_domain(messages: BagOrSources, *, mailmap: Mailmap | None = None) -> Counter[str]:
     """Return :func:`kvmlist.count_by_domain` of the messages."""
-    return count_by(messages, domain_of)
+    return count_by(messages, partial(domain_of, mailmap=mailmap))
 
 
 def count_by_organisation(
