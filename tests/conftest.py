@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +68,18 @@ def mbox(*mails: bytes) -> bytes:
 
 
 # --- the corpus, whole or sampled ------------------------------------------------------------
+
+
+@pytest.fixture
+def west_coast(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the test on a machine whose local time zone is Los Angeles (UTC-8/-7)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,7 +14,7 @@ from kvmlist import Person
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.outputs.report import report_figures
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
 
 UTC = timezone.utc
 
@@ -163,6 +163,46 @@ def test_counts_per_week_and_first_time_contributors() -> None:
     newcomers = kvmlist.first_time_contributors(messages, since)
     assert newcomers[0] == Person(name="Lars Eriksen", email="lars.eriksen@gmail.com")
     assert Person(name="Hannah Whitlock", email="hannah.whitlock@arm.com") not in newcomers
+
+
+@pytest.mark.usefixtures("west_coast")
+def test_first_time_contributors_take_naive_times_as_utc() -> None:
+    messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
+    since, until = datetime(2026, 3, 4, tzinfo=UTC), datetime(2026, 3, 5, tzinfo=UTC)
+    aware = kvmlist.first_time_contributors(messages, since, until)
+    assert aware  # somebody's first patch mail is that day
+    naive = since.replace(tzinfo=None), until.replace(tzinfo=None)
+    assert kvmlist.first_time_contributors(messages, *naive) == aware
+
+
+def test_someone_who_changed_address_is_no_newcomer_with_a_mailmap(tmp_path: Path) -> None:
+    archive = tmp_path / "moved.mbox"
+    archive.write_bytes(
+        mbox(
+            mail(
+                "[PATCH] KVM: arm64: Trap ID_AA64MMFR3_EL1",
+                "Trap it.\n\nSigned-off-by: Ines Moreau <ines.moreau@oldcorp.example>\n",
+                sender="Ines Moreau <ines.moreau@oldcorp.example>",
+                message_id="<old@oldcorp.example>",
+                date="Mon, 12 Jan 2026 09:30:00 +0100",
+            ),
+            mail(
+                "[PATCH] KVM: arm64: Expose FEAT_LS64 to guests",
+                "Expose it.\n\nSigned-off-by: Ines Moreau <imoreau@newco.example>\n",
+                sender="Ines Moreau <imoreau@newco.example>",
+                message_id="<new@newco.example>",
+                date="Tue, 3 Mar 2026 14:05:00 +0100",
+            ),
+        )
+    )
+    messages = list(kvmlist.read_mbox(archive))
+    since = datetime(2026, 3, 1, tzinfo=UTC)
+    moved = Person(name="Ines Moreau", email="imoreau@newco.example")
+    assert kvmlist.first_time_contributors(messages, since) == [moved]
+    mailmap = Mailmap.parse(["Ines Moreau <imoreau@newco.example> <ines.moreau@oldcorp.example>"])
+    assert kvmlist.first_time_contributors(messages, since, mailmap=mailmap) == []
+    earlier = datetime(2026, 1, 1, tzinfo=UTC)
+    assert kvmlist.first_time_contributors(messages, earlier, mailmap=mailmap) == [moved]
 
 
 def test_stats_by_organisation_cli(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The layer rule of docs/architecture.md, checked by reading every module's imports.
 
-Layers, lowest first: core (``_version``, ``_lazy``, ``errors``, ``models``, ``_html``,
+Layers, lowest first: core (``_version``, ``_lazy``, ``_utc``, ``errors``, ``models``, ``_html``,
 ``data``) < parse < sources < grouping < analysis < outputs < scale < compare < cli. A module
 may import its own layer and the layers below it. ``kvmlist/__init__.py`` and ``__main__.py``
 are the front door and may import anything.
@@ -22,7 +22,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "kvmlist"
 
 LAYERS = (
-    ("core", ("_version", "_lazy", "_shown", "errors", "models", "_html", "data")),
+    ("core", ("_version", "_lazy", "_shown", "_utc", "errors", "models", "_html", "data")),
     ("parse", ("parse",)),
     ("sources", ("sources",)),
     ("grouping", ("grouping",)),

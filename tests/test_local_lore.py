@@ -144,6 +144,8 @@ def test_feed_of_new_messages(lore: LoreClient) -> None:
     assert PETER_2 in {e.message_id for e in entries}
     later = datetime(2025, 12, 4, 15, 0, tzinfo=timezone.utc)
     assert {e.author for e in lore.new(since=later)} == {"Peter Xu"}
+    naive = later.replace(tzinfo=None)  # taken as UTC, as everywhere in the API
+    assert lore.new(since=naive) == lore.new(since=later)
 
 
 def test_offline_mode_serves_the_cache_without_network(lore: LoreClient) -> None:

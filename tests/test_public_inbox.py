@@ -100,6 +100,15 @@ def test_since_and_until_bound_arrival_time(inbox: tuple[Path, list[str], list[s
     assert ids(kvmlist.read_inbox(root, since=at_1, until=at_2)) == ["1@x"]
 
 
+@pytest.mark.usefixtures("west_coast")
+def test_naive_since_and_until_are_utc_whatever_the_machine_zone(
+    inbox: tuple[Path, list[str], list[str]],
+) -> None:
+    root, _, _ = inbox
+    since, until = datetime(2026, 3, 4, 9, 0), datetime(2026, 3, 5, 9, 0)  # naive: UTC
+    assert ids(kvmlist.read_inbox(root, since=since, until=until)) == ["1@x"]
+
+
 @pytest.mark.parametrize("bad", ["deadbeefdead..", "..nonsense", "abc"])
 def test_unknown_commit_or_malformed_range_is_a_usage_error(inbox, bad: str) -> None:  # type: ignore[no-untyped-def]
     root, _, _ = inbox

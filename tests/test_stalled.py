@@ -176,6 +176,12 @@ def test_now_and_older_move_the_cut() -> None:
     assert [s.series.title for s in early.stalled] == ["KVM: x86: Nobody looked at this"]
 
 
+def test_a_naive_now_is_utc() -> None:
+    late = datetime(2026, 3, 31, tzinfo=timezone.utc)
+    naive = find_stalled(_messages(), older=timedelta(days=30), now=late.replace(tzinfo=None))
+    assert naive == find_stalled(_messages(), older=timedelta(days=30), now=late)
+
+
 def test_landed_series_are_not_stalled() -> None:
     class Landed:
         def of(self, message_id: str) -> object | None:

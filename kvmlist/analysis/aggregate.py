@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from kvmlist._utc import as_utc
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
@@ -150,16 +151,25 @@ def explain_unknown(unknown: Counter[str], shown: int = 3) -> str:
 
 
 def first_time_contributors(
-    messages: Iterable[Message], since: datetime, until: datetime | None = None
+    messages: Iterable[Message],
+    since: datetime,
+    until: datetime | None = None,
+    *,
+    mailmap: Mailmap | None = None,
 ) -> list[Person]:
-    """Return the authors whose first patch mail among messages falls in [since, until)."""
+    """Return the authors whose first patch mail among messages falls in [since, until)
+    (naive times are UTC). A git ``mailmap`` merges a person's aliases first: who changed
+    address is no newcomer."""
+    since = as_utc(since)
+    until = as_utc(until) if until is not None else None
     first: dict[str, tuple[datetime, Person]] = {}
     for patch in iter_patch_mails(messages):
-        if patch.author is None or patch.date is None:
+        author = author_of(patch, mailmap)
+        if author is None or patch.date is None:
             continue
-        address = patch.author.email.lower()
+        address = author.email.lower()
         if address not in first or patch.date < first[address][0]:
-            first[address] = (patch.date, patch.author)
+            first[address] = (patch.date, author)
     return [
         person
         for when, person in sorted(first.values(), key=lambda item: item[0])

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote
 
+from kvmlist._utc import as_utc
 from kvmlist.analysis.counted import answerers, credited_kind
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
@@ -91,9 +92,11 @@ def find_stalled(
     from anybody but their own people and robots), no credited review trailer, no "applied"
     notice, have no newer revision or repost,
     and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
-    ``series`` saves the grouping: the series of these messages, with reviews and revisions.
+    A naive ``now`` is UTC. ``series`` saves the grouping: the series of these messages,
+    with reviews and revisions.
     """
     mails = list(messages)
+    now = as_utc(now) if now is not None else None
     found = group_series(mails, revisions=True) if series is None else list(series)
     dates = [m.date for m in mails if m.date is not None]
     now = now or (max(dates) if dates else None)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
+from kvmlist._utc import as_utc
 from kvmlist.analysis.stalled import LORE
 from kvmlist.cli.values import nonempty, positive
 from kvmlist.errors import KvmlistError
@@ -33,7 +34,7 @@ def moment(text: str) -> datetime:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a date like 2025-12-04") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return as_utc(when)
 
 
 def git_tree(text: str) -> str:

@@ -8,10 +8,11 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
+from kvmlist._utc import as_utc
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import check_recordable, last_reported
@@ -316,4 +317,4 @@ def _date(text: str | None, option: str) -> datetime | None:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} {text!r}: expected a date like 2025-12-04") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return as_utc(when)

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
+from kvmlist._utc import as_utc
 from kvmlist.errors import CommitRangeError, SourceError
 from kvmlist.sources._git import SAFE_LOG_FLAGS, popen_git, run_git, stop
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
@@ -204,6 +205,11 @@ class InboxSelection:
     until: datetime | None = None
     first: Arrival | None = field(default=None, init=False)
     last: Arrival | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        # a naive bound is UTC (kvmlist._utc): .timestamp() would read it in the machine's zone
+        self.since = as_utc(self.since) if self.since is not None else None
+        self.until = as_utc(self.until) if self.until is not None else None
 
     def batches(
         self, size: int, first_size: int = 1

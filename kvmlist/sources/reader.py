@@ -94,7 +94,7 @@ def read_inbox(
 
     ``commit_range`` has git semantics across epochs (``A..B``: after A up to and including
     B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time, ``until``
-    excluded.
+    excluded (a naive time is UTC).
     ``answers=False``: see parse_raw.
     """
     raws = inbox_raws(inbox, commit_range, since=since, until=until)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from kvmlist._utc import as_utc
 from kvmlist.errors import BadAnswer, SourceError
 from kvmlist.parse.message import message_id_of
 from kvmlist.sources.lore._bounded import describe, gunzip
@@ -102,6 +103,6 @@ def _entry(entry: ElementTree.Element) -> FeedEntry:
 
 def _when(text: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00")) if text else None
+        return as_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00"))) if text else None
     except ValueError:
         return None  # a feed with a date we cannot read still lists its entries

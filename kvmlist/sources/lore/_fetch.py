@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeVar
 
+from kvmlist._utc import as_utc
 from kvmlist.errors import (
     AnswerTooLarge,
     BadAnswer,
@@ -213,9 +214,7 @@ def retry_after(value: str | None, cap: float, now: datetime | None = None) -> f
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+        seconds = (as_utc(when) - as_utc(now or datetime.now(timezone.utc))).total_seconds()
     if math.isnan(seconds):
         return None
     return min(max(seconds, 0.0), cap)

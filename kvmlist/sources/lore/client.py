@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
+from kvmlist._utc import as_utc
 from kvmlist._version import __version__
 from kvmlist.errors import BadAnswer, LoreUnreachable
 from kvmlist.models import Message
@@ -113,10 +114,12 @@ class LoreClient:
         return _parse_mbox(self.search_mbox(query))
 
     def new(self, since: datetime | None = None) -> list[FeedEntry]:
-        """Return the entries of the inbox's Atom feed, newest first, optionally since a time."""
+        """Return the entries of the inbox's Atom feed, newest first, optionally since a time
+        (a naive one is UTC)."""
         request = Request("GET", f"{self.base_url}new.atom", missing="this inbox has no feed")
         entries = self._get(request, the_feed)
         if since is not None:
+            since = as_utc(since)
             entries = [e for e in entries if e.updated is None or e.updated >= since]
         return entries
 
