@@ -182,6 +182,25 @@ def test_a_naive_now_is_utc() -> None:
     assert naive == find_stalled(_messages(), older=timedelta(days=30), now=late)
 
 
+def test_with_a_now_the_archive_is_judged_as_it_stood_then() -> None:
+    # an answer and a posting that came after --now did not exist yet
+    archive = mbox(
+        _post("[PATCH] KVM: x86: Answered later", ANN, "e1", "Sun, 1 Mar"),
+        _reply(EVE, "e1", "e1r", "Wed, 25 Mar", "Looks fine, one nit."),
+        _post("[PATCH] KVM: x86: Never answered", ANN, "e2", "Sun, 1 Mar"),
+        _post("[PATCH] KVM: x86: Posted after now", DAN, "e3", "Sun, 22 Mar"),
+        _post("[PATCH v2] KVM: x86: Never answered", ANN, "e2v2", "Mon, 23 Mar"),
+    )
+    mails = list(kvmlist.read_mbox(io.BytesIO(archive)))
+    then = datetime(2026, 3, 20, tzinfo=timezone.utc)
+    expected = ["KVM: x86: Answered later", "KVM: x86: Never answered"]
+    for grouped in (None, kvmlist.group_series(mails, revisions=True)):
+        report = find_stalled(mails, older=timedelta(days=14), now=then, series=grouped)
+        assert [s.series.title for s in report.stalled] == expected
+        assert report.series == 2
+    assert find_stalled(mails, older=timedelta(days=14)).stalled == []  # as it stands at the end
+
+
 def test_landed_series_are_not_stalled() -> None:
     class Landed:
         def of(self, message_id: str) -> object | None:

@@ -5,7 +5,8 @@
 >>> found.resent                 # series somebody else posted again: taken over, or a RESEND
 
 Age is measured to ``now``: by default the newest mail's date, so an old archive is judged as
-it stood when it ended (docs/insight.md). The stable team's AUTOSEL postings are left out
+it stood when it ended; a given ``now`` judges it as it stood then, the mails dated after it
+left out (docs/insight.md). The stable team's AUTOSEL postings are left out
 (counted apart): they announce a backport and expect no answer. A mail answers a series when
 it is in the series' thread (In-Reply-To or References name a mail of the series) and
 kvmlist.analysis.counted.answers it: an author's own "ping" and a robot's report are no answer.
@@ -92,11 +93,16 @@ def find_stalled(
     from anybody but their own people and robots), no credited review trailer, no "applied"
     notice, have no newer revision or repost,
     and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
-    A naive ``now`` is UTC. ``series`` saves the grouping: the series of these messages,
-    with reviews and revisions.
+    A given ``now`` (naive: UTC) leaves out the mails dated after it, answers and postings
+    alike; undated mails are kept. ``series`` saves the grouping: the series of these
+    messages, with reviews and revisions (grouped again when ``now`` leaves mails out).
     """
     mails = list(messages)
-    now = as_utc(now) if now is not None else None
+    if now is not None:  # the archive as it stood then: later mails did not exist yet
+        now = as_utc(now)
+        kept = [m for m in mails if m.date is None or m.date <= now]
+        series = series if len(kept) == len(mails) else None  # grouped with later mails
+        mails = kept
     found = group_series(mails, revisions=True) if series is None else list(series)
     dates = [m.date for m in mails if m.date is not None]
     now = now or (max(dates) if dates else None)
