@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import email.utils
+
 import email_validator
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kvmlist.models import Person
 from kvmlist.parse.addresses import (
     RE_PLAIN_ADDRESS,
     SPECIAL_USE_DOMAINS,
     address_defect,
     is_plain_address,
+    read_address,
 )
+from kvmlist.parse.trailers import parse_trailers
 
 
 def _accepted(addr: str) -> bool:
@@ -126,3 +131,20 @@ def test_a_list_too_long_to_read_names_nobody_whatever_its_form() -> None:
     assert len(usual) > addresses.LONGEST_LIST
     assert addresses.parse_address_list(usual) == () == addresses._stdlib_list(usual)
     assert len(addresses.parse_address_list(usual[:50_000])) > 1_000
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ('"Jane \\"JJ\\" Doe" <jane@example.org>', 'Jane "JJ" Doe'),
+        ('"Russell King \\(Oracle\\)" <linux@armlinux.org.uk>', "Russell King (Oracle)"),
+        ('"Doe\\, Jane" <jane@example.org>', "Doe, Jane"),
+        ('"C:\\\\Users\\\\jane" <jane@example.org>', "C:\\Users\\jane"),
+    ],
+)
+def test_quoted_pairs_of_a_quoted_name_are_unescaped(value: str, name: str) -> None:
+    # RFC 5322 3.2.4: in a quoted-string "\x" stands for x, as email.utils.parseaddr reads it
+    assert email.utils.parseaddr(value)[0] == name
+    assert read_address(value, []) == Person(name=name, email=value.rpartition("<")[2][:-1])
+    trailer = parse_trailers(f"Signed-off-by: {value}\n")
+    assert [t.person for t in trailer] == [read_address(value, [])]

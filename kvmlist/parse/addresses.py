@@ -16,6 +16,8 @@ RE_BARE = re.compile(r"\s*<?([^\s<>()@]+@[^\s<>()]+?)>?\s*(?:\(([^()]*)\))?\s*$"
 RE_AT_WORD = re.compile(r"\s*([^\s<>()@]+) at ([^\s<>()@]+\.[^\s<>()@]+)\s*(?:\(([^()]*)\))?\s*$")
 # devnull+jane.doe.example.org@kernel.org, the b4 web relay's sender address
 RE_B4_RELAY = re.compile(r"^devnull\+[^@]+@kernel\.org$", re.IGNORECASE)
+# "Jane \"JJ\" Doe"   a quoted-pair of a quoted-string: the character after the backslash
+RE_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
 #: Longest address text handed to the stdlib's parser, which recurses once per nested
 #: comment and is slow on long hostile input; real address fields are far shorter.
 MAX_STDLIB_ADDRESS = 1_000
@@ -191,9 +193,14 @@ def _stdlib_can_take(text: str, longest: int = MAX_STDLIB_ADDRESS) -> bool:
 
 
 def _clean_name(name: str) -> str:
+    """A display name without its quotes; a quoted-string's quoted-pairs unescaped (RFC 5322
+    3.2.4: ``"Jane \\"JJ\\" Doe"`` is ``Jane "JJ" Doe``, as email.utils.parseaddr reads it)."""
     name = " ".join(name.split())
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+        quoted = name[0] == '"'
         name = name[1:-1].strip()
+        if quoted and "\\" in name:
+            name = RE_QUOTED_PAIR.sub(r"\1", name)
     return name
 
 
