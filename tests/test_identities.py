@@ -122,6 +122,11 @@ def test_bundled_map_follows_acquisitions_and_names_each_domain_once() -> None:
     assert orgs.organisation(Person(email="a@mellanox.com"), before) == "Mellanox"
     assert orgs.organisation(Person(email="a@mellanox.com"), after) == "NVIDIA"
     assert orgs.organisation(Person(email="a@xilinx.com"), after) == "AMD"
+    # Broadcom closed its purchase of VMware on 2023-11-22
+    assert orgs.organisation(Person(email="a@vmware.com"), after) == "VMware"
+    closed = datetime(2023, 11, 22, tzinfo=UTC)
+    assert orgs.organisation(Person(email="a@vmware.com"), closed) == "Broadcom"
+    assert orgs.organisation(Person(email="a@redhat.com"), after) == "Red Hat"  # kept apart
     assert orgs.organisation(Person(email="a@foss.st.com")) == "STMicroelectronics"
     assert orgs.organisation(Person(email="a@chromium.org")) == "Google"
     # an undated entry replaces an earlier one for its key: a second would hide the first
