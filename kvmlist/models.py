@@ -36,6 +36,7 @@ MessageKind = Literal["patch", "cover", "reply", "pull", "robot", "other"]
 DefectKind = Literal[
     "8bit-header",
     "bad-date",
+    "bad-date-zone",
     "bad-encoded-word",
     "bad-from",
     "bad-in-body-from",
@@ -43,6 +44,7 @@ DefectKind = Literal[
     "dmarc-munged",
     "dmarc-unmunged",
     "header-continuation-first",
+    "implausible-date",
     "invalid-address",
     "malformed-header-line",
     "mime",

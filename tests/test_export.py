@@ -35,6 +35,45 @@ def test_series_frame(messages: list[kvmlist.Message]) -> None:
     assert frame["complete"].sum() == 9
 
 
+def _far_dated() -> list[kvmlist.Message]:
+    # a mailer's broken clock: years pandas' nanosecond timestamps cannot hold (1677-2262)
+    return list(
+        kvmlist.read_mbox(
+            io.BytesIO(
+                mbox(
+                    mail(
+                        "[PATCH] mm: Fix a leak",
+                        message_id="<ok@x>",
+                        date="Mon, 3 Mar 2025 10:00:00 +0000",
+                    ),
+                    mail(
+                        "[PATCH] mm: Fix a race",
+                        message_id="<future@x>",
+                        date="Mon, 3 Mar 2300 10:00:00 +0000",
+                    ),
+                    mail(
+                        "[PATCH] mm: Fix a typo",
+                        message_id="<past@x>",
+                        date="Mon, 3 Mar 1601 10:00:00 +0000",
+                    ),
+                )
+            )
+        )
+    )
+
+
+def test_dates_pandas_cannot_hold_are_missing_in_frames_and_parquet(tmp_path: Path) -> None:
+    messages = _far_dated()
+    assert [m.date.year for m in messages if m.date] == [2025, 2300, 1601]  # kept as written
+    frame = export.to_dataframe(messages)
+    assert str(frame["date"].dtype) == "datetime64[ns, UTC]"
+    assert frame["date"].isna().tolist() == [False, True, True]
+    series = export.to_dataframe(kvmlist.group_series(messages))
+    assert series["first_date"].isna().sum() == 2
+    export.to_parquet(frame, tmp_path / "far.parquet")
+    pandas.testing.assert_frame_equal(export.read_parquet(tmp_path / "far.parquet"), frame)
+
+
 def test_parquet_round_trip_is_lossless(messages: list[kvmlist.Message], tmp_path: Path) -> None:
     frame = export.to_dataframe(messages)
     path = tmp_path / "week.parquet"

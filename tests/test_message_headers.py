@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -143,6 +143,63 @@ def test_dates_in_real_world_forms_become_utc(value: str, expected: datetime) ->
     parsed = parse_date(value, [])
     assert parsed == expected
     assert parsed is not None and parsed.tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Mon, 3 Mar 2300 10:00:00 +0000", datetime(2300, 3, 3, 10, tzinfo=UTC)),
+        ("Mon, 3 Mar 1601 10:00:00 +0000", datetime(1601, 3, 3, 10, tzinfo=UTC)),
+        ("Thu, 1 Jan 1970 00:00:00 +0000", datetime(1970, 1, 1, tzinfo=UTC)),  # a clock at 0
+        ("2999-01-01T00:00:00Z", datetime(2999, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_a_date_before_mail_or_from_the_future_is_kept_with_a_defect(
+    value: str, expected: datetime
+) -> None:
+    defects: list[Defect] = []
+    assert parse_date(value, defects) == expected
+    assert [d.kind for d in defects] == ["implausible-date"]
+
+
+def test_a_date_of_tomorrow_is_plausible_but_not_of_next_week() -> None:
+    # a sender's clock or zone a few hours ahead is common (up to 8 h on the corpora)
+    soon = datetime.now(UTC) + timedelta(hours=20)
+    later = datetime.now(UTC) + timedelta(days=7)
+    for when, kinds in ((soon, []), (later, ["implausible-date"])):
+        defects: list[Defect] = []
+        assert parse_date(when.strftime("%a, %d %b %Y %H:%M:%S +0000"), defects) is not None
+        assert [d.kind for d in defects] == kinds
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # RFC 5322 3.3: the zone's minutes MUST be 00-59; no zone is a day away. An unknown
+        # zone is "-0000" (RFC 5322 4.3): the time as written, in UTC
+        ("Fri, 1 Jan 2021 10:00:00 +9999", datetime(2021, 1, 1, 10, tzinfo=UTC)),
+        ("Fri, 1 Jan 2021 10:00:00 +0099", datetime(2021, 1, 1, 10, tzinfo=UTC)),
+        ("Fri, 1 Jan 2021 10:00:00 -2400 (XYZ)", datetime(2021, 1, 1, 10, tzinfo=UTC)),
+        ("Fri, 1 Jan 21 10:00:00 +0075", datetime(2021, 1, 1, 10, tzinfo=UTC)),
+    ],
+)
+def test_an_impossible_zone_is_a_defect_and_read_as_utc(value: str, expected: datetime) -> None:
+    defects: list[Defect] = []
+    assert parse_date(value, defects) == expected
+    assert [d.kind for d in defects] == ["bad-date-zone"]
+
+
+def test_a_four_digit_year_is_that_year_not_a_two_digit_one() -> None:
+    # RFC 5322 4.3: only two- and three-digit years are completed (1900/2000)
+    defects: list[Defect] = []
+    assert parse_date("Mon, 3 Mar 0000 10:00:00 +0000", defects) is None  # no year 0
+    assert [d.kind for d in defects] == ["bad-date"]
+    defects = []
+    assert parse_date("Mon, 3 Mar 0025 10:00:00 +0000", defects) == datetime(
+        25, 3, 3, 10, tzinfo=UTC
+    )
+    assert [d.kind for d in defects] == ["implausible-date"]
+    assert parse_date("Mon, 3 Mar 25 10:00:00 +0000", []) == datetime(2025, 3, 3, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("value", "kind"), [("yesterday", "bad-date"), (None, "missing-date")])

@@ -201,6 +201,14 @@ def test_with_a_now_the_archive_is_judged_as_it_stood_then() -> None:
     assert find_stalled(mails, older=timedelta(days=14)).stalled == []  # as it stands at the end
 
 
+def test_a_mail_from_the_future_does_not_move_now() -> None:
+    broken_clock = mail("Re: [PATCH] x", "> quoted\n\nOdd clock.\n", sender=GUS,
+                        message_id="<clock@x>", date="Mon, 3 Mar 2300 10:00:00 +0000",
+                        extra="In-Reply-To: <nowhere@x>\n")  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + mbox(broken_clock))))
+    assert report.now == find_stalled(_messages()).now
+
+
 def test_landed_series_are_not_stalled() -> None:
     class Landed:
         def of(self, message_id: str) -> object | None:

@@ -4,10 +4,11 @@
 >>> for one in found.stalled: print(one.series.date, one.link, one.series.title)
 >>> found.resent                 # series somebody else posted again: taken over, or a RESEND
 
-Age is measured to ``now``: by default the newest mail's date, so an old archive is judged as
-it stood when it ended; a given ``now`` judges it as it stood then, the mails dated after it
-left out (docs/insight.md). The stable team's AUTOSEL postings are left out
-(counted apart): they announce a backport and expect no answer. A mail answers a series when
+Age is measured to ``now``: by default the newest plausible mail's date (not one from a
+broken clock: ``implausible-date``), so an old archive is judged as it stood when it ended; a
+given ``now`` judges it as it stood then, the mails dated after it left out (docs/insight.md).
+The stable team's AUTOSEL postings are left out (counted apart): they announce a backport and
+expect no answer. A mail answers a series when
 it is in the series' thread (In-Reply-To or References name a mail of the series) and
 kvmlist.analysis.counted.answers it: an author's own "ping" and a robot's report are no answer.
 """
@@ -104,7 +105,7 @@ def find_stalled(
         series = series if len(kept) == len(mails) else None  # grouped with later mails
         mails = kept
     found = group_series(mails, revisions=True) if series is None else list(series)
-    dates = [m.date for m in mails if m.date is not None]
+    dates = [m.date for m in mails if m.date is not None and not _implausible(m)]
     now = now or (max(dates) if dates else None)
     report = StalledReport(now, older, series=len(found))
     answered = answerers(found, mails)
@@ -127,6 +128,11 @@ def find_stalled(
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
     return report
+
+
+def _implausible(message: Message) -> bool:
+    """A mail whose Date is from the future or before mail (a broken clock): not *now*."""
+    return any(d.kind == "implausible-date" for d in message.defects)
 
 
 def _reviewed(one: Series) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 from kvmlist.errors import MissingExtraError
@@ -120,6 +121,19 @@ def _columns(
     return list(dict.fromkeys(columns))
 
 
+#: The dates a ``datetime64[ns]`` column holds (pandas.Timestamp.min/max, to the day inside).
+PANDAS_EARLIEST = datetime(1677, 9, 22, tzinfo=timezone.utc)
+PANDAS_LATEST = datetime(2262, 4, 11, tzinfo=timezone.utc)
+
+
+def _in_pandas_range(value: Any) -> Any:
+    """A date as a frame holds it: None (NaT) for one pandas cannot (a mail dated 2300 or
+    1601 has the defect ``implausible-date``; the model keeps the date as written)."""
+    if isinstance(value, datetime) and not PANDAS_EARLIEST <= value <= PANDAS_LATEST:
+        return None
+    return value
+
+
 def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL_COLUMNS) -> Any:
     """Return the DataFrame of rows :func:`to_dataframe` makes (:func:`message_row`'s, say),
     with these columns (a row's others are left out), typed as to_dataframe types them."""
@@ -127,9 +141,8 @@ def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL
     frame = pandas.DataFrame(list(rows), columns=list(columns))
     for column in DATES:
         if column in frame:
-            frame[column] = pandas.to_datetime(frame[column], utc=True).astype(
-                "datetime64[ns, UTC]"
-            )
+            held = frame[column].map(_in_pandas_range)
+            frame[column] = pandas.to_datetime(held, utc=True).astype("datetime64[ns, UTC]")
     for column in TIMEDELTAS:
         if column in frame:
             frame[column] = pandas.to_timedelta(frame[column]).astype("timedelta64[ns]")
