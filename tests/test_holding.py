@@ -149,3 +149,17 @@ def test_series_json_holds_no_raw_bytes_of_replaced_patches(
     found = json.loads(capsys.readouterr().out)
     replaced = [p for one in found for p in one["replaced"]]
     assert replaced and all("raw" not in p for p in replaced)
+
+
+def test_a_held_unthreaded_stable_note_still_applies_its_posting() -> None:
+    """The stable script's note threaded to nothing is a robot mail; what acceptance reads of
+    it (its text) must survive holding, as a reply's does."""
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    from .test_acceptance import _unthreaded_stable_note
+
+    messages = _unthreaded_stable_note("Jane Doe <jane@example.org>")
+    slim = list(held(messages, patch_bodies=False))
+    [accepted] = acceptance_of(kvmlist.group_series(slim), slim).values()
+    assert accepted.applied["posted@x"].tree == "6.12-stable"
+    _same_results(messages)

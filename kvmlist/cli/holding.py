@@ -47,9 +47,18 @@ def held_one(message: Message, *, patch_bodies: bool) -> Message:
         return message.model_copy(update={"raw": raw})
     if message.kind == "reply" and message.raw:
         return message.model_copy(update={"raw": _reply_part(message.raw, message.sender)})
-    if message.kind == "robot":
-        return message.model_copy(update={"raw": b""})
+    if message.kind == "robot":  # a script's notice threaded to nothing applies by its text
+        return message.model_copy(update={"raw": _notice_part(message.raw, message.sender)})
     return message
+
+
+def _notice_part(raw: bytes, sender: Person | None) -> bytes:
+    """Return what a robot mail's bytes must hold: nothing unless its body is an "applied"
+    notice (the stable trees' note sent unthreaded: grouping.acceptance), else its text."""
+    if not raw:
+        return b""
+    text = decode_body(raw).text
+    return _text_mail(raw, text, b"") if applied_notice(text, sender) is not None else b""
 
 
 def _reply_part(raw: bytes, sender: Person | None) -> bytes:
