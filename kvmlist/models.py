@@ -369,6 +369,14 @@ class Message(_Frozen):
         return self.pull_url is not None
 
     @property
+    def plausible_date(self) -> datetime | None:
+        """The date, None when it has the defect ``implausible-date`` (before Internet mail,
+        or from the future: a broken clock) and so must not bound a period or set *now*."""
+        if self.date is None or any(d.kind == "implausible-date" for d in self.defects):
+            return None
+        return self.date
+
+    @property
     def parent_id(self) -> str | None:
         """The message this one answers: In-Reply-To, else the last reference."""
         if self.in_reply_to:

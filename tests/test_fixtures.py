@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ import kvmlist
 from kvmlist import Message, Patch, Person
 from kvmlist.parse.mime import decode_body
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, mail, mbox
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +256,16 @@ def test_make_report_runs_on_the_sample() -> None:
     assert done.stdout.startswith("From 2026-03-02 to 2026-03-06\nKVM mailing list update")
     assert "New:  KVM: arm64: Ratelimit reports of unhandled sysreg accesses" in done.stdout
     assert "(applied by Daniel Okafor to kvm/master)" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "date", ["Mon, 3 Mar 2300 10:00:00 +0000", "Thu, 1 Jan 1970 00:00:00 +0000"]
+)
+def test_a_mail_with_a_broken_clock_does_not_stretch_the_reports_period(
+    tmp_path: Path, date: str
+) -> None:
+    odd = mail("Re: [PATCH] x", "> quoted\n\nOdd clock.\n", message_id="<clock@x>", date=date)
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes((FIXTURES / "kvm-sample.mbox").read_bytes() + mbox(odd))
+    text = kvmlist.render_report(kvmlist.read_mbox(archive))
+    assert text.startswith("From 2026-03-02 to 2026-03-06\n")

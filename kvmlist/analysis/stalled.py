@@ -105,7 +105,7 @@ def find_stalled(
         series = series if len(kept) == len(mails) else None  # grouped with later mails
         mails = kept
     found = group_series(mails, revisions=True) if series is None else list(series)
-    dates = [m.date for m in mails if m.date is not None and not _implausible(m)]
+    dates = [m.plausible_date for m in mails if m.plausible_date is not None]
     now = now or (max(dates) if dates else None)
     report = StalledReport(now, older, series=len(found))
     answered = answerers(found, mails)
@@ -128,11 +128,6 @@ def find_stalled(
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
     return report
-
-
-def _implausible(message: Message) -> bool:
-    """A mail whose Date is from the future or before mail (a broken clock): not *now*."""
-    return any(d.kind == "implausible-date" for d in message.defects)
 
 
 def _reviewed(one: Series) -> bool:

@@ -67,9 +67,10 @@ class MailFacts:
     def add(self, message: Message) -> None:
         if message.list_id:
             self.list_ids[message.list_id.lower()] += 1
-        if message.date is not None:
-            self.first = min(self.first or message.date, message.date)
-            self.last = max(self.last or message.date, message.date)
+        date = message.plausible_date  # a broken clock's 1970 or 2300 bounds no period
+        if date is not None:
+            self.first = min(self.first or date, date)
+            self.last = max(self.last or date, date)
         if message.kind == "reply":
             for found in acceptances_in(message, {}):
                 self.acceptances.append(
