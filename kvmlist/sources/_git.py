@@ -84,8 +84,33 @@ def run_git(
         stdin=None if input is not None else subprocess.DEVNULL,
     )
     if check and done.returncode != 0:
-        raise SourceError(f"git {' '.join(args)} in {git_dir}: {done.stderr.strip()}")
+        raise SourceError(f"git {' '.join(args)} in {git_dir}: {one_line(done.stderr)}")
     return done
+
+
+def has_commits(git_dir: Path) -> bool:
+    """Return whether a repository's HEAD names a commit: False for an empty one (as ``git
+    init`` or public-inbox-init leave it: no ref, and git says nothing), a SourceError when
+    git cannot read it (a newer git's format, a broken config or ref), naming git's words."""
+    done = run_git(git_dir, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    if done.returncode == 0:
+        return True
+    if done.returncode == 1 and not done.stderr.strip():
+        refs = run_git(git_dir, "for-each-ref", "--count=1")
+        if not refs.stdout.strip() and not refs.stderr.strip():
+            return False
+        said = (
+            one_line(refs.stderr)
+            or f"HEAD names no commit, but there are refs ({refs.stdout.split()[-1]})"
+        )
+    else:
+        said = one_line(done.stderr)
+    raise SourceError(f"{git_dir}: git cannot read this repository: {said}")
+
+
+def one_line(said: str) -> str:
+    """Return what git said on stderr as one line (it may take several: "...found:\n\tx")."""
+    return " ".join(said.split())
 
 
 def popen_git(git_dir: Path, *args: str, stdin: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:

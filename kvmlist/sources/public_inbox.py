@@ -25,7 +25,7 @@ from typing import IO
 
 from kvmlist._utc import as_utc
 from kvmlist.errors import CommitRangeError, SourceError
-from kvmlist.sources._git import SAFE_LOG_FLAGS, popen_git, run_git, stop
+from kvmlist.sources._git import SAFE_LOG_FLAGS, has_commits, popen_git, run_git, stop
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.revrange import CommitRange
 
@@ -247,7 +247,7 @@ def _plan(
     epochs: list[Epoch], commit_range: CommitRange | ResolvedRange | None
 ) -> list[tuple[Epoch, list[str]]]:
     """Return the rev-list arguments per epoch that cover a range."""
-    heads = [e for e in epochs if _has_commits(e)]
+    heads = [e for e in epochs if has_commits(e.path)]
     if commit_range is None:
         return [(e, ["HEAD"]) for e in heads]
     if isinstance(commit_range, CommitRange):
@@ -263,12 +263,6 @@ def _plan(
             args.append(f"^{first[1]}")
         plan.append((epoch, args))
     return plan
-
-
-def _has_commits(epoch: Epoch) -> bool:
-    return (
-        run_git(epoch.path, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
-    )
 
 
 def read_arrivals(

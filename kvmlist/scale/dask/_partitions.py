@@ -15,7 +15,7 @@ from typing import Any
 from kvmlist.errors import SourceError, UsageError
 from kvmlist.models import Message
 from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
-from kvmlist.sources._git import run_git
+from kvmlist.sources._git import has_commits, run_git
 from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import (
     BLOCK,
@@ -179,7 +179,7 @@ def _epoch_parts(inbox: str, chunk_messages: int | None) -> Iterator[_EpochPart]
 
 def _commits(git_dir: str) -> list[str]:
     """Return the commits of an epoch, oldest first (none for an empty repository)."""
-    if run_git(Path(git_dir), "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode:
+    if not has_commits(Path(git_dir)):
         return []
     return run_git(Path(git_dir), "rev-list", "--reverse", "HEAD").stdout.split()
 
