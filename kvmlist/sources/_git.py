@@ -10,15 +10,26 @@ A missing object is worse: git fetches it from any remote the config calls a pro
 partial clone's), through the upload-pack program, ssh command or ``ext::`` command that
 config names. An archive's git may use no transport at all (:data:`NO_TRANSPORT`), so a
 mail missing from it stays missing; a tree the user names (``--git``) keeps its remotes.
+
+Nor may an archive keep git waiting: a FIFO (or a device) the repository holds or its config
+includes blocks git the moment it opens it, wherever that is. No check of the files before
+git runs could see them all (includes, conditional includes, alternates, loose objects,
+packs), so every wait for git is bounded instead: git that gives no answer for
+:data:`PATIENCE` seconds while kvmlist waits for one is stopped, a SourceError.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import select
 import subprocess
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 from kvmlist.errors import SourceError
 
@@ -44,6 +55,10 @@ NO_TRANSPORT = (
         for name in ("file", "git", "ssh", "http", "https", "ftp", "ftps", "ext", "fd")
     ),
 )
+#: Seconds git may keep kvmlist waiting for an answer (the next line, the next mail) before
+#: it is stopped. git log writes nothing until it has walked an epoch's commits (--reverse),
+#: a few seconds for the largest on a cold disk: two minutes leaves room for a slow one.
+PATIENCE = 120.0
 #: Flags for commands that show commits or diffs (``log``, ``rev-list`` with diffs).
 SAFE_LOG_FLAGS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color")
 
@@ -73,19 +88,32 @@ def git_env(*, fetch: bool = False) -> dict[str, str]:
 def run_git(
     git_dir: Path, *args: str, check: bool = True, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run a short git command and return it; a failure is a SourceError when ``check``."""
-    done = subprocess.run(
-        git_command(git_dir, *args),
-        capture_output=True,
-        text=True,
-        check=False,
-        env=git_env(),
-        input=input,
-        stdin=None if input is not None else subprocess.DEVNULL,
-    )
+    """Run a short git command and return it; a failure is a SourceError when ``check``, and
+    so is a git that gives no answer within PATIENCE seconds (it is stopped)."""
+    try:
+        done = subprocess.run(
+            git_command(git_dir, *args),
+            capture_output=True,
+            text=True,
+            check=False,
+            env=git_env(),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            timeout=PATIENCE,
+        )
+    except subprocess.TimeoutExpired:
+        raise no_answer(git_dir, args[0]) from None
     if check and done.returncode != 0:
         raise SourceError(f"git {' '.join(args)} in {git_dir}: {one_line(done.stderr)}")
     return done
+
+
+def no_answer(git_dir: Path, command: str) -> SourceError:
+    """Return the error for a git that kept us waiting PATIENCE seconds."""
+    return SourceError(
+        f"{git_dir}: git {command} gave no answer in {PATIENCE:g} s and was stopped "
+        "(a FIFO or a device in the repository, or a file its config includes?)"
+    )
 
 
 def has_commits(git_dir: Path) -> bool:
@@ -113,26 +141,59 @@ def one_line(said: str) -> str:
     return " ".join(said.split())
 
 
-def popen_git(git_dir: Path, *args: str, stdin: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
-    """Start a long-running git command whose binary stdout we stream.
+class Git:
+    """A long-running git command on an archive, whose binary output we stream.
 
-    stderr goes to a file, not a pipe: a pipe nobody reads would block git once full.
+    Each read of its output that finds nothing there yet waits at most PATIENCE seconds for
+    git to write (a ``poll`` before the read; not on Windows, whose pipes have none): then
+    git is stopped and the read is a SourceError. The time the caller takes between reads
+    is not counted, nor are threads started. stderr goes to a file, not a pipe: a pipe
+    nobody reads would block git once full.
     """
-    return subprocess.Popen(
-        git_command(git_dir, *args),
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        env=git_env(),
-    )
+
+    def __init__(self, git_dir: Path, *args: str, stdin: int, stderr: IO[bytes]) -> None:
+        self.git_dir, self.command = git_dir, args[0]
+        self.process = subprocess.Popen(
+            git_command(git_dir, *args), stdin=stdin, stdout=subprocess.PIPE, stderr=stderr,
+            env=git_env(), bufsize=0,
+        )  # fmt: skip
+        assert isinstance(self.process.stdout, io.FileIO)
+        raw_in = self.process.stdin  # buffered as Popen would: flush() writes every byte
+        self.stdin = io.BufferedWriter(raw_in) if isinstance(raw_in, io.FileIO) else None
+        raw = _Patient(self.process.stdout, self) if hasattr(select, "poll") else None
+        self.stdout = io.BufferedReader(raw or self.process.stdout)
+
+    def stop(self) -> None:
+        """End git, which we may have stopped reading early, quietly (no BrokenPipe noise)."""
+        for stream in (self.stdin, self.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # BrokenPipeError: git reads no more commands
+                    stream.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """End a git process we may have stopped reading early, quietly (no BrokenPipe noise)."""
-    for stream in (process.stdin, process.stdout):
-        if stream is not None:
-            with contextlib.suppress(OSError):  # BrokenPipeError: git reads no more commands
-                stream.close()
-    if process.poll() is None:
-        process.kill()
-    process.wait()
+class _Patient(io.RawIOBase):
+    """git's output, each read waiting at most PATIENCE seconds for git to write."""
+
+    def __init__(self, raw: io.FileIO, git: Git) -> None:
+        self.raw, self.git = raw, git
+        self.ready = select.poll()  # any descriptor, where select() stops at 1024
+        self.ready.register(raw.fileno(), select.POLLIN)
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
+        if not self.ready.poll(PATIENCE * 1000):
+            self.git.process.kill()
+            raise no_answer(self.git.git_dir, self.git.command)
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()

@@ -25,7 +25,7 @@ from typing import IO
 
 from kvmlist._utc import as_utc
 from kvmlist.errors import CommitRangeError, SourceError
-from kvmlist.sources._git import SAFE_LOG_FLAGS, has_commits, popen_git, run_git, stop
+from kvmlist.sources._git import SAFE_LOG_FLAGS, Git, has_commits, run_git
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.revrange import CommitRange
 
@@ -278,27 +278,26 @@ def _listed(epoch: Epoch, revisions: list[str]) -> Generator[Arrival, None, None
     """The arrivals ``git log`` lists for revisions of an epoch, as it writes them; its
     failure is a SourceError after them."""
     with tempfile.TemporaryFile() as errors:
-        log = popen_git(
+        log = Git(
             epoch.path, "log", *SAFE_LOG_FLAGS, "--reverse", "--no-renames", "--raw",
             "--no-abbrev", "--format=C %H %ct", *revisions, "--",
             stdin=subprocess.DEVNULL, stderr=errors,
         )  # fmt: skip
         try:
-            assert log.stdout is not None
             yield from _arrivals(log.stdout)
-            if log.wait() != 0:
+            if log.process.wait() != 0:
                 errors.seek(0)
                 message = errors.read().decode("utf-8", "replace").strip()
                 raise SourceError(f"git log in {epoch.path}: {message}")
         finally:
-            stop(log)
+            log.stop()
 
 
 @contextlib.contextmanager
-def _cat_file(epoch: Epoch) -> Iterator[subprocess.Popen[bytes]]:
+def _cat_file(epoch: Epoch) -> Iterator[Git]:
     """A ``git cat-file --batch-command`` of an epoch, its pipes widened, stopped after use."""
     with tempfile.TemporaryFile() as errors:
-        cat = popen_git(
+        cat = Git(
             epoch.path, "cat-file", "--batch-command", "--buffer",
             stdin=subprocess.PIPE, stderr=errors,
         )  # fmt: skip
@@ -308,7 +307,7 @@ def _cat_file(epoch: Epoch) -> Iterator[subprocess.Popen[bytes]]:
                     _widen(pipe)
             yield cat
         finally:
-            stop(cat)
+            cat.stop()
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -336,7 +335,7 @@ def _held(pipe: IO[bytes]) -> int:
         return SMALL_PIPE_BYTES
 
 
-def _mails_per_trip(cat: subprocess.Popen[bytes]) -> int:
+def _mails_per_trip(cat: Git) -> int:
     """How many mails one round trip to ``git cat-file`` may ask: as many as the pipe to it
     holds the commands of, so that writing them never waits on git (which may be waiting
     for us to read its answers)."""
@@ -345,7 +344,7 @@ def _mails_per_trip(cat: subprocess.Popen[bytes]) -> int:
 
 
 def _fetch_all(
-    cat: subprocess.Popen[bytes], arrivals: list[Arrival], epoch: Epoch, max_mail_bytes: int
+    cat: Git, arrivals: list[Arrival], epoch: Epoch, max_mail_bytes: int
 ) -> Iterator[ArchivedMail]:
     """Yield the mails of arrivals, asked of git in round trips of _mails_per_trip."""
     trip = _mails_per_trip(cat)
@@ -396,7 +395,7 @@ def _chunks(arrivals: Iterator[Arrival], size: int, first: int = 1) -> Iterator[
 
 
 def _fetch(
-    cat: subprocess.Popen[bytes], chunk: list[Arrival], epoch: Epoch, max_mail_bytes: int
+    cat: Git, chunk: list[Arrival], epoch: Epoch, max_mail_bytes: int
 ) -> Iterator[ArchivedMail]:
     """Yield the mails of a chunk: ask git their sizes, then the contents of those in bounds.
 
@@ -405,7 +404,7 @@ def _fetch(
     cache of delta bases then builds each chain once (git's CPU on the bench inbox: 3.5 ->
     2.1 s). Each run is read whole and its mails yielded oldest first.
     """
-    assert cat.stdin is not None and cat.stdout is not None
+    assert cat.stdin is not None
     cat.stdin.write(b"".join(b"info %s\n" % a.blob for a in chunk) + b"flush\n")
     cat.stdin.flush()
     sizes = [_size(cat.stdout.readline()) for _ in chunk]
