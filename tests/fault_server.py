@@ -200,6 +200,20 @@ def _slow(handler: _Handler, mode: str, rest: str) -> None:
             return
 
 
+def _slow_headers(handler: _Handler, mode: str, rest: str) -> None:
+    """The status line, then a header a byte at a time, ``slow-headers=SECONDS`` apart (0.25
+    by default): every read gets a byte before its timeout. It ends after 20 s."""
+    pace = float(mode.partition("=")[2] or 0.25)
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        handler.wfile.write(b"X")
+        handler.wfile.flush()
+        if handler.server.stopping.wait(pace):
+            return
+    handler.close_connection = True
+
+
 def _retry_after(value: Callable[[], str]) -> Callable[[_Handler, str, str], None]:
     """503 with that Retry-After on the first request of the mode, then a good answer
     (``retry-after-huge=TAG`` is a mode of its own: a test's first request is its first)."""
@@ -233,6 +247,7 @@ MODES: dict[str, Callable[[_Handler, str, str], None]] = {
     "encoding-bomb": _encoding_bomb,
     "huge": _huge,
     "slow": _slow,
+    "slow-headers": _slow_headers,
     "gzip-encoded": _gzip_encoded,
     "retry-after-negative": _retry_after(lambda: "-5"),
     "retry-after-nan": _retry_after(lambda: "nan"),

@@ -78,6 +78,16 @@ def test_fetch_with_a_timeout(
     assert "1 s" in one_line(capsys)
 
 
+def test_fetch_with_a_timeout_holds_while_headers_trickle(
+    faults: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = time.monotonic()
+    assert fetch(faults, "slow-headers", tmp_path, "--timeout", "1") == 2
+    assert time.monotonic() - started < 3
+    assert "1 s deadline" in one_line(capsys)
+    assert not (tmp_path / "thread.mbox").exists()
+
+
 def test_a_wait_for_retry_after_is_said_on_stderr_unless_quiet(
     faults: FaultServer,
     tmp_path: Path,

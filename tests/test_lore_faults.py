@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kvmlist.errors import KvmlistError
-from kvmlist.sources.lore import LoreClient, LoreUnreachable
+from kvmlist.sources.lore import LoreClient, LoreTimeout, LoreUnreachable
 
 from .fault_server import MAIL, MAIL_ID, FaultServer, serve
 
@@ -172,6 +172,18 @@ def test_a_server_sending_one_byte_a_second_meets_the_deadline(
     lore = client(faults, "slow", tmp_path, deadline=1.5)
     with lore, pytest.raises(KvmlistError, match=r"1\.5 s"):
         lore.raw(MAIL_ID)
+    assert cached(tmp_path) == []
+
+
+def test_a_server_trickling_its_headers_meets_the_deadline(
+    faults: FaultServer, tmp_path: Path
+) -> None:
+    # each read gets a byte within its timeout: only the deadline of the call can end it
+    started = time.monotonic()
+    lore = client(faults, "slow-headers", tmp_path, deadline=1.5, timeout=1, retries=0)
+    with lore, pytest.raises(LoreTimeout, match=r"1\.5 s deadline"):
+        lore.raw(MAIL_ID)
+    assert time.monotonic() - started < 4
     assert cached(tmp_path) == []
 
 

@@ -3,12 +3,16 @@ after decompression, redirects checked hop by hop, Retry-After clamped."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+import socket
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kvmlist._utc import as_utc
 from kvmlist.errors import (
@@ -65,6 +69,42 @@ class _Busy(LoreUnreachable):
         self.wait = wait
 
 
+class Connections:
+    """The sockets a client's requests opened, so that a call's deadline can cut them.
+
+    httpx bounds each read (``timeout``), not a whole answer: a server sending its status line
+    and then a header byte a second was waited for without end, as each read got a byte in
+    time. httpx has no way to stop a request from outside, so every request names
+    :meth:`trace` as its trace extension, which hears of each socket httpcore opens (plain and
+    TLS), and at the deadline :meth:`cut` shuts them down: the read waiting on one returns at
+    once, a transport error that the deadline turns into LoreTimeout. Every open socket of the
+    client is cut, idle ones too: a client serves one call at a time (httpcore reconnects).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """Note the socket of a connection httpcore opened (``connection.connect_tcp``,
+        ``connection.start_tls``, and a proxy's)."""
+        stream = info.get("return_value") if event.endswith(".complete") else None
+        sock = getattr(stream, "get_extra_info", lambda _: None)("socket")
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._open.add(sock)
+
+    def cut(self) -> None:
+        """Shut down every socket still open: the reads waiting on them end."""
+        with self._lock:
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):  # closed, or detached by the TLS wrapping it
+                # the socket's own shutdown: an SSLSocket's would also drop its TLS state
+                # under the thread reading through it
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 class _Clock:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -84,14 +124,35 @@ def fetch(
     limits: Limits,
     validate: Callable[[bytes], T],
     on_wait: Callable[[str], None] | None = None,
+    connections: Connections | None = None,
 ) -> tuple[bytes, T]:
     """Return an answer's body and what validate makes of it, trying again on transient
     failures and bad answers; the last failure is raised. ``on_wait`` hears of every wait of
-    a second or more (the command line says it on stderr)."""
+    a second or more (the command line says it on stderr). At the deadline the sockets of
+    ``connections`` (those of ``http``) are cut, whatever the call waits for."""
+    connections = connections or Connections()
     clock = _Clock(limits.deadline)
+    watchdog = threading.Timer(limits.deadline, connections.cut)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return _tries(http, request, limits, validate, on_wait, clock, connections)
+    finally:
+        watchdog.cancel()
+
+
+def _tries(
+    http: httpx.Client,
+    request: Request,
+    limits: Limits,
+    validate: Callable[[bytes], T],
+    on_wait: Callable[[str], None] | None,
+    clock: _Clock,
+    connections: Connections,
+) -> tuple[bytes, T]:
     for attempt in range(limits.retries + 1):
         try:
-            body = _answer(http, request, limits, clock)
+            body = _answer(http, request, limits, clock, connections)
             return body, validate(body)
         except AnswerTooLarge as error:
             raise type(error)(f"{request.url}: {error}") from None
@@ -118,7 +179,9 @@ def _final(error: LoreUnreachable | BadAnswer, url: str, tries: int) -> Exceptio
     return kind(f"{where} (tried {'once' if tries == 1 else f'{tries} times'})")
 
 
-def _answer(http: httpx.Client, request: Request, limits: Limits, clock: _Clock) -> bytes:
+def _answer(
+    http: httpx.Client, request: Request, limits: Limits, clock: _Clock, connections: Connections
+) -> bytes:
     import httpx
 
     method, url, visited = request.method, request.url, [request.url]
@@ -126,7 +189,8 @@ def _answer(http: httpx.Client, request: Request, limits: Limits, clock: _Clock)
         clock.check(request.url)
         timeout = httpx.Timeout(max(0.001, min(limits.timeout, clock.left())))
         try:
-            with http.stream(method, url, timeout=timeout) as response:
+            traced = {"trace": connections.trace}
+            with http.stream(method, url, timeout=timeout, extensions=traced) as response:
                 if not response.is_redirect:
                     _check_status(response, request, limits)
                     return _read(response, url, limits, clock)

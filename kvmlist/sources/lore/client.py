@@ -16,7 +16,7 @@ from kvmlist.errors import BadAnswer, LoreUnreachable
 from kvmlist.models import Message
 from kvmlist.sources.lore._answers import FeedEntry, the_feed, the_mail, the_search, the_thread
 from kvmlist.sources.lore._cache import Cache, default_cache_dir
-from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Limits, Request, fetch
+from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Connections, Limits, Request, fetch
 from kvmlist.sources.lore._ids import DEFAULT_BASE, normalise_message_id, path_of
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.reader import parse_raw
@@ -64,6 +64,7 @@ class LoreClient:
         )
         self.on_wait = on_wait
         self._cache = Cache(self.cache_dir)
+        self._connections = Connections()  # cut at a call's deadline
         self._http = httpx.Client(
             timeout=timeout,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
@@ -142,7 +143,9 @@ class LoreClient:
                         ) from None
             if self.offline:
                 raise LoreUnreachable(f"offline, and not in the cache: {url}")
-        body, answer = fetch(self._http, request, self.limits, validate, self.on_wait)
+        body, answer = fetch(
+            self._http, request, self.limits, validate, self.on_wait, self._connections
+        )
         self._cache.write(method, url, body)
         return answer
 
