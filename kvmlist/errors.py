@@ -13,7 +13,7 @@
         ├── InvalidMessageId (UsageError)  "..", "", "<>": not a Message-ID; nothing was sent
         ├── BadAnswer (ValueError)         not what was asked: HTML, junk, bad gzip, another mail
         │   └── AnswerTooLarge             larger than the size cap, after decompression
-        ├── RedirectRefused                a redirect loop, too many, or to another host
+        ├── RedirectRefused                a redirect loop, too many, https to http, another origin
         └── LoreUnreachable (SourceError)  no answer: connection, HTTP error, offline cache miss
             └── LoreTimeout (TimeoutError) the call's deadline passed, or Retry-After is after it
 
@@ -77,7 +77,8 @@ class AnswerTooLarge(BadAnswer):
 
 
 class RedirectRefused(LoreError):
-    """A redirect loop, too many redirects, or a redirect to another host (not allowed)."""
+    """A redirect loop, too many redirects, from https to http, or to another origin
+    (scheme, host or port; not allowed unless ``follow_other_hosts``)."""
 
 
 class LoreUnreachable(LoreError, SourceError):

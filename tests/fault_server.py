@@ -142,6 +142,11 @@ def _samehost(handler: _Handler, mode: str, rest: str) -> None:
     _redirect(handler, f"http://127.0.0.1:{handler.server.port}/ok/{rest}")
 
 
+def _other_port(handler: _Handler, mode: str, rest: str) -> None:
+    """``other-port=PORT``: to the same host on another port (another server)."""
+    _redirect(handler, f"http://127.0.0.1:{mode.partition('=')[2]}/ok/{rest}")
+
+
 def _payload(mode: str) -> Callable[[_Handler, str, str], None]:
     """A mode answering 200 with a fixed body, whatever was asked."""
 
@@ -243,6 +248,7 @@ MODES: dict[str, Callable[[_Handler, str, str], None]] = {
     "loop-b": _loop,
     "offhost": _offhost,
     "samehost": _samehost,
+    "other-port": _other_port,
     "bomb": _bomb,
     "encoding-bomb": _encoding_bomb,
     "huge": _huge,

@@ -48,7 +48,7 @@ def one_line(capsys: pytest.CaptureFixture[str]) -> str:
         ("truncated-gzip", "truncated"),
         ("other-thread", f"does not hold {MAIL_ID}"),
         ("loop", "redirect loop"),
-        ("offhost", "another host"),
+        ("offhost", "another origin"),
         ("retry-after-nan", ""),
     ],
 )

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from kvmlist.errors import KvmlistError
 from kvmlist.sources.lore import LoreClient, LoreTimeout, LoreUnreachable
 
-from .fault_server import MAIL, MAIL_ID, FaultServer, serve
+from .fault_server import MAIL, MAIL_ID, FaultServer, mboxrd, serve
 
 MIB = 1 << 20
 
@@ -226,7 +227,7 @@ def test_a_redirect_loop_is_a_clear_error(faults: FaultServer, tmp_path: Path) -
 def test_a_redirect_to_another_host_is_not_followed(faults: FaultServer, tmp_path: Path) -> None:
     before = faults.requests("ok")
     lore = client(faults, "offhost", tmp_path)
-    with lore, pytest.raises(KvmlistError, match="another host: localhost"):
+    with lore, pytest.raises(KvmlistError, match="another origin: http://localhost:"):
         lore.raw(MAIL_ID)
     assert faults.requests("ok") == before
     assert cached(tmp_path) == []
@@ -237,6 +238,66 @@ def test_a_redirect_to_another_host_is_followed_when_allowed(
 ) -> None:
     with client(faults, "offhost", tmp_path, follow_other_hosts=True) as lore:
         assert lore.raw(MAIL_ID) == MAIL
+
+
+@pytest.fixture
+def other_server() -> Iterator[FaultServer]:
+    yield from serve()
+
+
+def test_a_redirect_to_another_port_is_not_followed(
+    faults: FaultServer, other_server: FaultServer, tmp_path: Path
+) -> None:
+    lore = client(faults, f"other-port={other_server.port}", tmp_path)
+    with (
+        lore,
+        pytest.raises(KvmlistError, match=f"another origin: http://127.0.0.1:{other_server.port}"),
+    ):
+        lore.raw(MAIL_ID)
+    assert other_server.seen == []
+    assert cached(tmp_path) == []
+
+
+def test_a_redirect_to_another_port_is_followed_when_allowed(
+    faults: FaultServer, other_server: FaultServer, tmp_path: Path
+) -> None:
+    mode = f"other-port={other_server.port}"
+    with client(faults, mode, tmp_path, follow_other_hosts=True) as lore:
+        assert lore.raw(MAIL_ID) == MAIL
+
+
+def _redirecting(seen: list[str], to: str) -> httpx.MockTransport:
+    """A transport redirecting every first request to ``to`` + the path, and answering the
+    mail there (no network: no loopback server speaks TLS)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if len(seen) == 1:
+            return httpx.Response(301, headers={"Location": to + request.url.raw_path.decode()})
+        return httpx.Response(200, stream=httpx.ByteStream(mboxrd(MAIL)))
+
+    return httpx.MockTransport(answer)
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_an_https_request_is_never_redirected_to_http(tmp_path: Path, allowed: bool) -> None:
+    seen: list[str] = []
+    transport = _redirecting(seen, "http://lore.kernel.org:8080")
+    lore = LoreClient(
+        cache_dir=tmp_path, retries=0, follow_other_hosts=allowed, transport=transport
+    )
+    with lore, pytest.raises(KvmlistError, match="from https to http"):
+        lore.raw(MAIL_ID)
+    assert len(seen) == 1 and cached(tmp_path) == []
+
+
+def test_an_http_request_is_followed_to_https_on_the_same_host(tmp_path: Path) -> None:
+    seen: list[str] = []
+    transport = _redirecting(seen, "https://lore.kernel.org")
+    lore = LoreClient("http://lore.kernel.org/all/", cache_dir=tmp_path, transport=transport)
+    with lore:
+        assert lore.raw(MAIL_ID) == MAIL
+    assert seen[1].startswith("https://lore.kernel.org/all/")
 
 
 def test_a_redirect_on_the_same_host_is_followed(faults: FaultServer, tmp_path: Path) -> None:

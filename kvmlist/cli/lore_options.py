@@ -84,7 +84,8 @@ def add_lore_options(parser: argparse.ArgumentParser) -> None:
     lore.add_argument(
         "--follow-other-hosts",
         action="store_true",
-        help="follow a redirect to another host (not followed by default)",
+        help="follow a redirect to another origin: another host, port or scheme (not "
+        "followed by default; https to http never is)",
     )
 
 

@@ -216,17 +216,31 @@ def _location(response: httpx.Response, origin: str) -> str:
 
 
 def _check_redirect(origin: str, visited: list[str], target: str, limits: Limits) -> None:
-    import httpx
-
+    """Refuse a loop, https to http (even to other origins allowed: the answer is cached for
+    good), and another origin (scheme, host, port) unless follow_other_hosts; http to https
+    on the same host, which servers ask of every plain request, is followed."""
     if target in visited:
         hops = len(visited) - visited.index(target)
         raise RedirectRefused(f"{origin}: redirect loop: back to {target} after {hops} redirects")
-    host = httpx.URL(target).host
-    if host != httpx.URL(origin).host and not limits.follow_other_hosts:
+    here, there = _origin_of(visited[-1]), _origin_of(target)
+    if here[0] == "https" and there[0] != "https":
+        raise RedirectRefused(f"{origin}: redirected from https to {there[0]}: {target}; refused")
+    upgrade = here == ("http", there[1], 80) and there == ("https", here[1], 443)
+    if there != here and not upgrade and not limits.follow_other_hosts:
+        scheme, host, port = there
         raise RedirectRefused(
-            f"{origin}: redirected to another host: {host} ({target}); "
+            f"{origin}: redirected to another origin: {scheme}://{host}:{port} ({target}); "
             "allow it with follow_other_hosts (--follow-other-hosts)"
         )
+
+
+def _origin_of(url: str) -> tuple[str, str, int | None]:
+    """Return a URL's scheme, host and port (the scheme's own when not given)."""
+    import httpx
+
+    parsed = httpx.URL(url)
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, parsed.host, port
 
 
 def _check_status(response: httpx.Response, request: Request, limits: Limits) -> None:
