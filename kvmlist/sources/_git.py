@@ -137,7 +137,7 @@ def has_commits(git_dir: Path) -> bool:
 
 
 def one_line(said: str) -> str:
-    """Return what git said on stderr as one line (it may take several: "...found:\n\tx")."""
+    """Return what git said on stderr as one line (git breaks some messages over two)."""
     return " ".join(said.split())
 
 
