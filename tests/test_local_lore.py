@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import shutil
@@ -31,6 +32,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
+def local_lore(archive: Path, state: Path) -> Iterator[str]:
+    """Serve an mbox from a real public-inbox-httpd on loopback (its inbox under state/test);
+    yield its URL, and stop it on the way out."""
+    env = {**os.environ, "LOCAL_LORE_DIR": str(state)}
+    started = subprocess.run(
+        ["bash", str(LOCAL_LORE), "start", str(archive), str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(LOCAL_LORE), "stop"], env=env, check=False)
+
+
 @pytest.fixture(scope="session")
 def seed_lore(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """Yield (URL, inbox path) of a public-inbox-httpd on loopback serving the seed."""
@@ -39,19 +59,8 @@ def seed_lore(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     if shutil.which("public-inbox-httpd") is None:
         pytest.skip("needs Debian's public-inbox (make test installs it where apt-get is root)")
     state = tmp_path_factory.mktemp("local-lore")
-    env = {**os.environ, "LOCAL_LORE_DIR": str(state)}
-    started = subprocess.run(
-        ["bash", str(LOCAL_LORE), "start", str(SEED_MBOX), str(free_port())],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    try:
-        yield started.stdout.strip().splitlines()[-1], state / "test"
-    finally:
-        subprocess.run(["bash", str(LOCAL_LORE), "stop"], env=env, check=False)
+    with local_lore(SEED_MBOX, state) as url:
+        yield url, state / "test"
 
 
 def run_report(*args: str) -> str:

@@ -3,9 +3,7 @@ included, each quoted in the URL as public-inbox quotes it (an RFC 3986 path seg
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from kvmlist.sources.lore import LoreClient, normalise_message_id, split_lore_ur
 from kvmlist.sources.lore._ids import path_of
 
 from .conftest import mail, mbox
-from .test_local_lore import LOCAL_LORE, free_port
+from .test_local_lore import LOCAL_LORE, local_lore
 
 #: Message-IDs real mailers have written: the id of each, then how lore's path names it.
 ODD_IDS = {
@@ -71,19 +69,8 @@ def odd_lore(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, by
                  sender="Rob Rev <rob@ex.org>", extra=f"In-Reply-To: <{first}>\n")  # fmt: skip
     archive = folder / "odd.mbox"
     archive.write_bytes(mbox(*mails, reply))
-    env = {**os.environ, "LOCAL_LORE_DIR": str(folder / "lore")}
-    started = subprocess.run(
-        ["bash", str(LOCAL_LORE), "start", str(archive), str(free_port())],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    try:
-        yield started.stdout.strip().splitlines()[-1], archive.read_bytes()
-    finally:
-        subprocess.run(["bash", str(LOCAL_LORE), "stop"], env=env, check=False)
+    with local_lore(archive, folder / "lore") as url:
+        yield url, archive.read_bytes()
 
 
 @pytest.mark.parametrize("message_id", ODD_IDS)

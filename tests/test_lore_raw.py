@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import kvmlist
 from kvmlist.sources.lore import LoreClient
 
 from .conftest import FIXTURES
-from .test_local_lore import LOCAL_LORE, free_port
+from .test_local_lore import LOCAL_LORE, local_lore
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
 
@@ -24,19 +22,8 @@ def sample_lore(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Yield the URL of a public-inbox-httpd on loopback serving fixtures/kvm-sample.mbox."""
     if not LOCAL_LORE.exists() or shutil.which("public-inbox-httpd") is None:
         pytest.skip("needs ../shared/local-lore.sh and Debian's public-inbox")
-    env = {**os.environ, "LOCAL_LORE_DIR": str(tmp_path_factory.mktemp("sample-lore"))}
-    started = subprocess.run(
-        ["bash", str(LOCAL_LORE), "start", str(SAMPLE), str(free_port())],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    try:
-        yield started.stdout.strip().splitlines()[-1]
-    finally:
-        subprocess.run(["bash", str(LOCAL_LORE), "stop"], env=env, check=False)
+    with local_lore(SAMPLE, tmp_path_factory.mktemp("sample-lore")) as url:
+        yield url
 
 
 def first_arrivals() -> dict[str, kvmlist.Message]:

@@ -8,6 +8,7 @@ from typing import Any
 from kvmlist._version import __version__
 from kvmlist.cli.insight_options import (
     add_git_option,
+    add_identities,
     add_landed,
     add_pulls,
     add_site,
@@ -151,7 +152,7 @@ def _add_review(commands: Any) -> None:
         "reviews given counted per patch: a tag under a cover letter counts once for each "
         "patch; share reviewed by another group, reviewer concentration)",
     )
-    _add_identities(review)
+    add_identities(review)
     _add_workers(review)
     add_git_option(review, "also the median time from v1 to the commit")
     _add_format(review)
@@ -165,7 +166,7 @@ def _add_stats(commands: Any) -> None:
     )
     _add_source(stats)
     stats.add_argument("--by", choices=GROUPINGS, default="author")
-    _add_identities(stats)
+    add_identities(stats)
     stats.add_argument("--top", type=positive, default=None, help="show only the N largest")
     _add_workers(stats)
     _add_format(stats, parquet=True)
@@ -209,19 +210,7 @@ def _add_plot(commands: Any) -> None:
         default=None,
         help="groups shown (default 8 per period, the rest as Other; 15 for --kind top)",
     )
-    _add_identities(plot)
-
-
-def _add_identities(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
-    )
-    parser.add_argument(
-        "--orgmap",
-        metavar="FILE",
-        type=nonempty,
-        help="with --by organisation: an organisation map extending the bundled one",
-    )
+    add_identities(plot)
 
 
 def _add_source(

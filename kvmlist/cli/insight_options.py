@@ -153,15 +153,7 @@ def add_site(commands: Any, add_source: Any) -> None:
     site.add_argument(
         "--list-name", type=nonempty, help="the list's name in the pages (default: from List-Id)"
     )
-    site.add_argument(
-        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
-    )
-    site.add_argument(
-        "--orgmap",
-        metavar="FILE",
-        type=nonempty,
-        help="an organisation map to add to the bundled one",
-    )
+    add_identities(site, orgmap_help="an organisation map to add to the bundled one")
     site.add_argument("--older", type=duration, default=timedelta(days=14),
                       help="stalled after this age (default 14d)")  # fmt: skip
     site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
@@ -181,3 +173,15 @@ def add_stalled_git(parser: Any) -> None:
         type=git_tree,
         help="a git tree: series that landed there are not stalled (docs/landed.md)",
     )
+
+
+def add_identities(
+    parser: argparse.ArgumentParser,
+    *,
+    orgmap_help: str = "with --by organisation: an organisation map extending the bundled one",
+) -> None:
+    """Add --mailmap and --orgmap, the files that say who is who and works where."""
+    parser.add_argument(
+        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
+    )
+    parser.add_argument("--orgmap", metavar="FILE", type=nonempty, help=orgmap_help)
