@@ -607,6 +607,13 @@ class Series(_Frozen):
         return min(dates) if dates else None
 
     @property
+    def plausible_date(self) -> datetime | None:
+        """The earliest plausible date of its mails (Message.plausible_date): what puts a
+        series in a period and starts its waits; None when no mail has one."""
+        dates = [m.plausible_date for m in self.messages if m.plausible_date is not None]
+        return min(dates) if dates else None
+
+    @property
     def messages(self) -> tuple[Patch, ...]:
         """Cover letter (if any), patches, then the patches point revisions replaced."""
         return ((self.cover,) if self.cover else ()) + self.patches + self.replaced

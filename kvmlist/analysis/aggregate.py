@@ -18,7 +18,8 @@ from kvmlist._utc import as_utc
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
-from kvmlist.models import Message, Patch, Person
+from kvmlist.models import Message, Patch, Person, Series
+from kvmlist.parse.dates import EARLIEST
 
 K = TypeVar("K", bound=Hashable)
 
@@ -41,21 +42,56 @@ def count_by(
     """Return how many patch mails share each value of ``key(patch)``; None is not counted.
 
     With ``freq`` ("D", "W", "M" or "Y") the keys are ``(period, value)`` pairs, the period
-    named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year.
+    named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year;
+    a patch mail without a plausible date (:func:`plausible_period`) is in no period.
     """
     return PatchKeys.of(messages, by_period(key, freq)).counts()
 
 
 def by_period(key: Callable[[Patch], Any], freq: str | None) -> Callable[[Patch], Any]:
-    """Return ``key``, or with ``freq`` a key giving ``(period, key(patch))`` (None undated)."""
-    return key if freq is None else partial(_period_keyed, key=key, freq=freq)
+    """Return ``key``, or with ``freq`` a :class:`PeriodKey` giving ``(period, key(patch))``."""
+    return key if freq is None else PeriodKey(key, freq)
 
 
-def _period_keyed(patch: Patch, key: Callable[[Patch], Any], freq: str) -> Any:
-    value = key(patch)
-    if value is None or patch.date is None:
-        return None
-    return (period_of(patch.date, freq), value)
+class PeriodKey:
+    """A count_by key of ``(period, key(patch))``, None for a patch mail without a value or a
+    plausible date; ``implausible`` counts those with a value left out for their date."""
+
+    def __init__(self, key: Callable[[Patch], Any], freq: str) -> None:
+        self.key = key
+        self.freq = freq
+        self.implausible = 0
+
+    def __call__(self, patch: Patch) -> Any:
+        value = self.key(patch)
+        if value is None:
+            return None
+        period = plausible_period(patch, self.freq)
+        if period is None:
+            self.implausible += patch.date is not None
+            return None
+        return (period, value)
+
+
+def plausible_period(dated: Message | Series, freq: str) -> str | None:
+    """Return the label of the period a mail or series is counted in, by its plausible date;
+    None without one: undated, or dated by a broken clock (defect ``implausible-date``)."""
+    when = dated.plausible_date
+    return None if when is None else period_of(when, freq)
+
+
+def explain_no_period(count: int, period: str, what: str = "patch mail", also: str = "") -> str:
+    """Return one line saying how many mails a count by ``period`` ("week") left out for
+    their implausible date; ``also`` says what else leaves them out."""
+    verb, plural = ("is", "") if count == 1 else ("are", "s")
+    return (
+        f"{count:,} {what}{plural} with an implausible date (before {EARLIEST.year}, or over a"
+        f" day ahead of the clock) {verb} in no {period}{also}"
+    )
+
+
+#: What a period of each ``freq`` is called.
+PERIOD_NAME = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 
 
 def period_of(when: datetime, freq: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kvmlist.analysis.aggregate import period_of
+from kvmlist.analysis.aggregate import plausible_period
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
@@ -74,12 +74,15 @@ class ReviewSummary:
         """Return the median timings of the series posted in each period, oldest first.
 
         ``freq`` is "W" (weeks, named by their Monday), "M" (YYYY-MM), "D" or "Y", as in
-        kvmlist.analysis.aggregate.period_of; a series belongs to the period of its posting.
+        kvmlist.analysis.aggregate.period_of; a series belongs to the period of its posting,
+        the earliest plausible date of its mails (``Series.plausible_date``): a series that has
+        none, its mails undated or from a broken clock, is in no period.
         """
         periods: dict[str, list[SeriesTiming]] = {}
         for timing in self.timings:
-            if timing.series.date is not None:
-                periods.setdefault(period_of(timing.series.date, freq), []).append(timing)
+            period = plausible_period(timing.series, freq)
+            if period is not None:
+                periods.setdefault(period, []).append(timing)
         return [
             PeriodMedians(period, len(timings), *(_median(timings, name) for name in TIMINGS))
             for period, timings in sorted(periods.items())
@@ -108,7 +111,9 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     (kvmlist.analysis.counted.from_robot) are none, whatever they reply. A reviewer's
     counts are trailers as written: one per trailer line of a reply, even when the reply
     answers a cover letter and so reviews every patch of the series. A reply whose
-    Message-ID came before (a re-delivery) is not counted again.
+    Message-ID came before (a re-delivery) is not counted again. Waits run from a series'
+    plausible date to a reply's: a mail dated by a broken clock (``implausible-date``) times
+    none.
     """
     mails = list(messages)
     found = group_series(mails, reviews=False)
@@ -129,13 +134,13 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
             continue
         reviewers.count(reply)
         targets = review_targets(reply, by_id, series_of)
-        if not targets or reply.date is None:
+        if not targets or reply.plausible_date is None:  # a broken clock times no wait
             continue
         position = position_of[targets[0].message_id]
         answered = answers(reply, own[position])
         gave_review = answered and any(credited_kind(t, mailmap) for t in reply_trailers(reply))
         accepted = any(True for _ in acceptances_in(reply, titles))
-        _record(timings[position], reply.date, answered, gave_review, accepted)
+        _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
     ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
 
@@ -190,7 +195,7 @@ class _Reviewers:
 def _record(
     timing: SeriesTiming, when: datetime, answered: bool, gave_review: bool, accepted: bool
 ) -> None:
-    posted = timing.series.date
+    posted = timing.series.plausible_date
     if posted is None or when < posted:
         return
     waited = when - posted

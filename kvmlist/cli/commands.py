@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
+    PERIOD_NAME,
     OrganisationKey,
     PatchKeys,
     count_by_field,
@@ -406,14 +407,18 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
             mailmap=mailmap,
         )
     else:
+        freq = args.freq or "W"
         figure = plot.patches_per_period(
             loaded.messages,
-            freq=args.freq or "W",
+            freq=freq,
             by=args.by,
             top=args.top or 8,
             orgmap=organisations,
             mailmap=mailmap,
         )
+        left_out = loaded.tally.outside_periods(PERIOD_NAME[freq], patches=True)
+        if left_out:
+            _note(args, left_out)
     write_file(args.output, lambda name: plot.save(figure, name))
 
 
@@ -443,6 +448,11 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     landed = landed_in(args, messages)
     if landed is not None:
         medians["land (from v1)"] = _hours(median_time_to_land(messages, landed))
+    if args.freq:
+        period = PERIOD_NAME[args.freq]
+        left_out = loaded.tally.outside_periods(period, patches=False, also=" and time no wait")
+        if left_out:
+            _note(args, left_out)
     period_columns = ["period", "series", *(f"{name}_hours" for name in TIMINGS)]
     periods = [
         {"period": p.period, "series": p.series}

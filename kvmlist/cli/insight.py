@@ -14,7 +14,7 @@ from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.stalled import StalledReport, StalledSeries, find_stalled
 from kvmlist.analysis.subsystems import SECTION_COLUMNS, subsystem_stats
 from kvmlist.cli.loading import Loaded
-from kvmlist.cli.output import render_rows, write_folder
+from kvmlist.cli.output import render_rows, say, write_folder
 from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.models import Message
@@ -65,6 +65,9 @@ def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
     written: list[Path] = []
     write_folder(args.output, lambda: written.extend(write_site(model, args.output)))
     if not getattr(args, "quiet", False):
+        left_out = loaded.tally.outside_periods("week", patches=False)
+        if left_out:
+            say(left_out)
         print(f"kvmlist: {len(written)} pages in {args.output}/index.html", file=sys.stderr)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from kvmlist._utc import as_utc
+from kvmlist.analysis.aggregate import explain_no_period
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import check_recordable, last_reported
@@ -43,17 +44,34 @@ class Tally:
     def __init__(self) -> None:
         self.unparsable = 0
         self.repeats = Repeats()
+        #: Mails dated by a broken clock (``implausible-date``), of them patch mails (first
+        #: copies): what every count by period leaves out (Message.plausible_date).
+        self.implausible = 0
+        self.implausible_patches = 0
 
     def counted(self, messages: Iterable[Message]) -> Iterator[Message]:
-        """Yield the messages, counting those that could not be parsed and the patch mails
+        """Yield the messages, counting those that could not be parsed, the patch mails
         that repeat a Message-ID seen earlier (what series, counts and the report leave out;
-        stats in workers counts the same: see kvmlist.scale.workers.patch_keys_in_workers)."""
+        stats in workers counts the same: see kvmlist.scale.workers.patch_keys_in_workers)
+        and those with an implausible date."""
         for position, message in enumerate(messages, 1):
             if any(d.kind == "unparsable" for d in message.defects):
                 self.unparsable += 1
-            if isinstance(message, Patch):
-                self.repeats.add(position, message.message_id)
+            repeated = isinstance(message, Patch) and self.repeats.add(position, message.message_id)
+            if message.date is not None and message.plausible_date is None:
+                self.implausible += 1
+                self.implausible_patches += isinstance(message, Patch) and not repeated
             yield message
+
+    def outside_periods(self, period: str, *, patches: bool, also: str = "") -> str | None:
+        """Return the line telling how many mails (patch mails with ``patches``) a count by
+        ``period`` left out for their implausible date, or None when none."""
+        count = self.implausible_patches if patches else self.implausible
+        if not count:
+            return None
+        line = explain_no_period(count, period, "patch mail" if patches else "mail", also)
+        whose = "its" if count == 1 else "their"
+        return f"{line} (`kvmlist check` lists {whose} defect, implausible-date)"
 
     def summary(self) -> str | None:
         """Return the lines to print on stderr, or None when every mail was parsed and no

@@ -20,12 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kvmlist.analysis.aggregate import (
+    PERIOD_NAME,
     OrganisationKey,
+    PatchKeys,
+    PeriodKey,
     author_of,
     count_by,
     count_by_author,
     count_by_domain,
     domain_of,
+    explain_no_period,
     explain_unknown,
     period_of,
 )
@@ -41,9 +45,8 @@ OTHER = "Other"
 OTHER_COLOUR = "#b0b0b0"
 GROUPINGS = ("organisation", "domain", "author")
 FORMATS = {".png": "png", ".svg": "svg"}
-#: How many days a bar spans on a date axis, and what the axis calls a period.
+#: How many days a bar spans on a date axis.
 BAR_DAYS = {"D": 0.8, "W": 6.0, "M": 26.0, "Y": 330.0}
-PERIOD_NAME = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 #: Up to this many periods every bar is named under it; beyond, the x axis is a date axis.
 MAX_NAMED_PERIODS = 16
 
@@ -61,20 +64,27 @@ def patches_per_period(
 
     ``freq`` is "W" (ISO weeks, named by their Monday) or "M" (also "D", "Y"); ``by`` is
     "organisation", "domain" or "author". The ``top`` groups with the most patch mails get
-    a colour each, the rest are summed into "Other". Mails without a date are not shown.
+    a colour each, the rest are summed into "Other". Mails without a date are not shown,
+    nor those dated by a broken clock (defect ``implausible-date``, before 1971 or ahead of
+    the clock): a note under the chart says how many. A bar is drawn for each period that
+    has mail, and empty ones between them when there are few enough to name.
     """
     _check_grouping(by, orgmap)
     if freq not in BAR_DAYS:
         raise UsageError(f"freq {freq!r}: choose W or M (or D, Y)")
     key, display = _grouping(by, orgmap, mailmap)
-    counts = count_by(messages, key, freq=freq)
-    periods = _all_periods({period for period, _ in counts}, freq)
+    periodic = PeriodKey(key, freq)
+    counts = PatchKeys.of(messages, periodic).counts()
+    periods, named = _periods({period for period, _ in counts}, freq)
     unknown = key.unknown if isinstance(key, OrganisationKey) else None
+    notes = [explain_unknown(unknown)] if unknown else []
+    if periodic.implausible:
+        notes.append(f"{explain_no_period(periodic.implausible, PERIOD_NAME[freq])}.")
     figure = _figure(figsize=(11, 5.5))
     axes = figure.add_subplot()
     if not periods:
-        return _empty(figure, axes, "No dated patch mails to plot")
-    positions, width = _bar_positions(periods, freq)
+        return _note(_empty(figure, axes, "No dated patch mails to plot"), notes)
+    positions, width = _bar_positions(periods, freq, named)
     colours = _colours(top)
     bottom = [0] * len(periods)
     for index, (name, heights) in enumerate(_stacks(counts, periods, top, display)):
@@ -95,10 +105,10 @@ def patches_per_period(
     axes.set_ylabel("patch mails")
     axes.set_ylim(0, max(bottom) * 1.05)
     axes.spines[["top", "right"]].set_visible(False)
-    _period_axis(axes, periods, freq)
+    _period_axis(axes, periods, freq, named)
     handles, names = axes.get_legend_handles_labels()  # listed as stacked: top first
     axes.legend(handles[::-1], names[::-1], title=by, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return _explain_unknown(figure, unknown)
+    return _note(figure, notes)
 
 
 def top_contributors(
@@ -129,7 +139,7 @@ def top_contributors(
     axes.set_title(f"Top {len(ranked)} by {by}: patch mails")
     axes.spines[["top", "right"]].set_visible(False)
     shown = {key for key, _ in ranked}
-    return _explain_unknown(figure, unknown if UNKNOWN in shown else None)
+    return _note(figure, [explain_unknown(unknown)] if unknown and UNKNOWN in shown else [])
 
 
 def save(figure: Figure, path: str | os.PathLike[str]) -> None:
@@ -174,10 +184,12 @@ def _ranking(
     return count_by(messages, key), key.unknown
 
 
-def _explain_unknown(figure: Figure, unknown: Counter[str] | None) -> Figure:
-    """Say under the chart what "(Unknown)" is made of and how to map it."""
-    if unknown:
-        note = textwrap.fill(explain_unknown(unknown), width=int(figure.get_figwidth() * 15))
+def _note(figure: Figure, notes: list[str]) -> Figure:
+    """Say under the chart what it leaves out or lumps together: what "(Unknown)" is made of
+    and how to map it, how many mails a broken clock kept out of every period."""
+    if notes:
+        width = int(figure.get_figwidth() * 15)
+        note = "\n".join(textwrap.fill(line, width=width) for line in notes)
         note = _literal(note)  # it names the senders' domains
         figure.supxlabel(note, fontsize=8, color="#555555", ha="center")
     return figure
@@ -244,18 +256,33 @@ def _literal(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _all_periods(seen: set[str], freq: str) -> list[str]:
-    """Return every period from the first seen to the last, empty ones included."""
+def _periods(seen: set[str], freq: str) -> tuple[list[str], bool]:
+    """Return the periods to draw, oldest first, and whether each is named under its bar:
+    every one from the first seen to the last when they are few enough to name, else (on a
+    date axis, where an empty period shows as a gap) only those seen, so that the work
+    follows the mails, not the span between them."""
     if not seen:
-        return []
-    day, last = _period_start(min(seen), freq), _period_start(max(seen), freq)
+        return [], True
+    first, last = _period_start(min(seen), freq), _period_start(max(seen), freq)
+    if _span(first, last, freq) > MAX_NAMED_PERIODS:
+        return sorted(seen), False
+    day = first
     periods: list[str] = []
     while day <= last:
         label = period_of(datetime.combine(day, time(), timezone.utc), freq)
         if not periods or periods[-1] != label:
             periods.append(label)
         day += timedelta(days=1)
-    return periods
+    return periods, True
+
+
+def _span(first: date, last: date, freq: str) -> int:
+    """Return how many periods run from the one starting on ``first`` to that on ``last``."""
+    if freq == "M":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    if freq == "Y":
+        return last.year - first.year + 1
+    return (last - first).days // (7 if freq == "W" else 1) + 1
 
 
 def _period_start(label: str, freq: str) -> date:
@@ -276,9 +303,9 @@ def _colours(count: int) -> list[Any]:
     return [palette[i % len(palette)] for i in range(count)]
 
 
-def _bar_positions(periods: list[str], freq: str) -> tuple[list[float], float]:
-    """Return where the bars go and how wide they are: slots, or dates when there are many."""
-    if len(periods) <= MAX_NAMED_PERIODS:
+def _bar_positions(periods: list[str], freq: str, named: bool) -> tuple[list[float], float]:
+    """Return where the bars go and how wide they are: named slots, or dates."""
+    if named:
         return [float(i) for i in range(len(periods))], 0.8
     from matplotlib.dates import date2num
 
@@ -286,9 +313,9 @@ def _bar_positions(periods: list[str], freq: str) -> tuple[list[float], float]:
     return [float(date2num(day)) for day in middles], BAR_DAYS[freq]  # type: ignore[no-untyped-call]
 
 
-def _period_axis(axes: Axes, periods: list[str], freq: str) -> None:
+def _period_axis(axes: Axes, periods: list[str], freq: str, named: bool) -> None:
     """Name each period under its bar, or put a concise date axis under many of them."""
-    if len(periods) <= MAX_NAMED_PERIODS:
+    if named:
         axes.set_xticks(range(len(periods)), periods)
         spare = max(0.0, (3 - len(periods)) / 2)  # a lone bar should not fill the width
         axes.set_xlim(-0.6 - spare, len(periods) - 0.4 + spare)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from kvmlist.analysis.aggregate import count_by_author, period_of
+from kvmlist.analysis.aggregate import count_by_author, plausible_period
 from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.maintainers import Maintainers
@@ -82,8 +82,9 @@ def build_model(
     rows = [_row(one, applied, landed, mailmap) for one in found]
     weeks: dict[str, list[Message]] = {}
     for mail in mails:
-        if mail.date is not None:
-            weeks.setdefault(period_of(mail.date, "W"), []).append(mail)
+        week = plausible_period(mail, "W")  # a broken clock's mail is in no week
+        if week is not None:
+            weeks.setdefault(week, []).append(mail)
     return SiteModel(
         list_name=list_name,
         messages=mails,
@@ -120,5 +121,5 @@ def _row(
         status = "reviewed"
     else:
         status = "new"
-    week = period_of(one.date, "W") if one.date else ""
+    week = plausible_period(one, "W") or ""
     return SeriesRow(one, status, week, reviews)

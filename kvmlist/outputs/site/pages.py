@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kvmlist.analysis.aggregate import period_of
+from kvmlist.analysis.aggregate import plausible_period
 from kvmlist.outputs.report import render_report
 from kvmlist.outputs.site.charts import bar_chart
 from kvmlist.outputs.site.html import link, page, table, text
@@ -65,8 +65,8 @@ def _patches_per_period(model: SiteModel, freq: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row in model.rows:
         for patch in row.series.patches:
-            if patch.date is not None:
-                period = period_of(patch.date, freq)
+            period = plausible_period(patch, freq)
+            if period is not None:
                 counts[period] = counts.get(period, 0) + 1
     return dict(sorted(counts.items()))
 
