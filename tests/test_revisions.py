@@ -268,3 +268,43 @@ def test_a_cover_whose_patches_never_came_links_to_its_posting_again() -> None:
     # two whole postings of one version stay apart, as before (no RESEND, no newer version)
     again = [post("[PATCH] KVM: same title", "a"), post("[PATCH] KVM: same title", "b", minute=1)]
     assert [s.next_id for s in kvmlist.group_series(again, revisions=True)] == [None, None]
+
+
+def _unversioned_then_v1(
+    v1_subject: str, v1_text: str, v1_sender: str | None = None
+) -> list[kvmlist.Message]:
+    """An unversioned cover letter, then a cover letter with v1_subject that says
+    v1_text ("{id}": the first cover's Message-ID), sent by v1_sender (default: the same)."""
+    first, second = "cover.1750854543.git.jane@x", "cover.1754292567.git.jane@x"
+    cover = f"{v1_text.format(id=first)}\n\nJane Doe (2):\n  dma: a\n  dma: b\n"
+    sender = {} if v1_sender is None else {"sender": v1_sender}
+    later = mail(v1_subject, cover, message_id=f"<{second}>", date=AUGUST, **sender)
+    first_cover = mail("[PATCH 0/2] dma: move to phys", "Work.\n", message_id=f"<{first}>")
+    return [parse_message(first_cover), parse_message(later)]
+
+
+AUGUST = "Tue, 4 Aug 2026 10:00:00 +0000"
+
+
+def test_a_v1_whose_changelog_links_the_unversioned_posting_as_v0_follows_it() -> None:
+    text = "Changelog:\nv1:\n * Added an attribute\nv0: https://lore.kernel.org/all/{id}/"
+    mails = _unversioned_then_v1("[PATCH v1 0/2] dma: move to phys", text)
+    first, second = kvmlist.group_series(mails, revisions=True)
+    assert (first.next_id, second.previous_id) == (second.anchor_id, first.anchor_id)
+
+
+@pytest.mark.parametrize(
+    ("subject", "sender"),
+    [
+        # neither says it is a later version: two postings of version 1
+        ("[PATCH 0/2] dma: move to phys", None),
+        # somebody else's v1 that links Jane's posting
+        ("[PATCH v1 0/2] dma: move to phys", "John Roe <john@example.org>"),
+    ],
+)
+def test_a_link_between_two_postings_of_version_1_links_only_an_explicit_v1_of_its_author(
+    subject: str, sender: str | None
+) -> None:
+    text = "v0: https://lore.kernel.org/all/{id}/"
+    mails = _unversioned_then_v1(subject, text, sender)
+    assert [s.next_id for s in kvmlist.group_series(mails, revisions=True)] == [None, None]

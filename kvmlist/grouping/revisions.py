@@ -16,8 +16,10 @@ Evidence, strongest first (docs/review.md):
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
 v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own version, aimed
 at the same tree: a backport to each stable tree (``Patch.stable_tree``) is work of its own,
-apart from mainline. A history lists its postings in the order they arrived, so a RESEND
-sits between its version and the next, and a restarted count never goes back.
+apart from mainline. A version link also joins a "v1" to an unversioned posting of the same
+person (the first posting called v0 in the changelog: :func:`_numbered_after`). A history
+lists its postings in the order they arrived, so a RESEND sits between its version and the
+next, and a restarted count never goes back.
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -33,6 +35,7 @@ from datetime import datetime, timedelta
 
 from kvmlist.models import Series
 from kvmlist.parse.links import change_ids, version_links
+from kvmlist.parse.subject import parse_subject
 
 #: How many of the latest postings of one person and title are tried as the one a new posting
 #: revises (a sender who posts the same title thousands of times costs no more).
@@ -107,11 +110,13 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         changes = change_ids(text)
         titles = _title_keys(one)
         patch_titles = _patch_title_keys(one, titles)
-        linked = _linked(one, text, changes, position, owner, by_change_id)
+        named = [owner[i] for i in version_links(text) if owner.get(i, position) < position]
+        linked = _linked(one, changes, named, position, owner, by_change_id)
         same_title = (p for key in titles for p in reversed(by_title.get(key, ())))
         renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
         for earlier in itertools.chain(linked, same_title, renamed):  # strongest first
-            if _revises(one, ordered[earlier]):
+            older = ordered[earlier]
+            if _revises(one, older) or (earlier in named and _numbered_after(one, older)):
                 parent[position] = _find(parent, earlier)
                 break
         for change_id in changes:
@@ -148,20 +153,19 @@ def with_revisions(series: Iterable[Series]) -> list[Series]:
 
 def _linked(
     one: Series,
-    text: str,
     changes: list[str],
+    named: list[int],
     position: int,
     owner: dict[str, int],
     by_change_id: dict[str, int],
 ) -> Iterator[int]:
-    """Yield the positions of the earlier series that one's text names (its b4 change-ids
-    and version links) or that its first mail answers, strongest evidence first."""
+    """Yield the positions of the earlier series that one's text names (its b4 change-ids,
+    then ``named``: those its version links name) or that its first mail answers, strongest
+    evidence first."""
     for change_id in changes:
         if change_id in by_change_id:
             yield by_change_id[change_id]
-    for linked in version_links(text):
-        if owner.get(linked, position) < position:
-            yield owner[linked]
+    yield from named
     first = one.first
     if first is not None:
         for ancestor in (first.in_reply_to, *first.references):
@@ -183,6 +187,26 @@ def _revises(newer: Series, older: Series) -> bool:
     if older.version != newer.version:
         return False
     return _is_resend(newer) or (not older.patches and bool(newer.patches))
+
+
+def _numbered_after(newer: Series, older: Series) -> bool:
+    """Whether a posting whose version link names an earlier one revises it though both
+    read as version 1: the newer says "v1" and the older names no version, by the same
+    person, for the same tree. Some authors number their second posting v1 and call the
+    first v0 in its changelog (``v0: https://lore.kernel.org/all/<id>/``); "v1" and the
+    link together say it is a revision, where two unversioned postings or two v1s are as
+    likely a repost of one version."""
+    if newer.version != 1 or older.version != 1 or _stable_tree(newer) != _stable_tree(older):
+        return False
+    if not (_versioned(newer) and not _versioned(older)):
+        return False
+    ours = {address for address, _ in _title_keys(newer)}
+    return any(address in ours for address, _ in _title_keys(older))
+
+
+def _versioned(one: Series) -> bool:
+    first = one.first
+    return first is not None and parse_subject(first.subject).versioned
 
 
 def _stable_tree(one: Series) -> str | None:

@@ -76,6 +76,8 @@ class SubjectInfo(NamedTuple):
     is_rfc: bool
     is_resend: bool
     is_pull_request: bool
+    #: the subject names its version ("v1" included); False when ``version`` is the default 1
+    versioned: bool
 
 
 @dataclass(slots=True)
@@ -213,6 +215,7 @@ def _common_info(text: str, match: re.Match[str]) -> SubjectInfo:
         rfc is not None,
         False,
         False,
+        version is not None,
     )
 
 
@@ -390,7 +393,9 @@ def _strip_title_version(title: str, state: _State) -> str:
 
 def _plain(text: str) -> SubjectInfo:
     """Return the SubjectInfo of a subject with no marker, no group and no "(vN)"."""
-    return SubjectInfo(text, text, False, False, False, 1, None, None, (), False, False, False)
+    return SubjectInfo(
+        text, text, False, False, False, 1, None, None, (), False, False, False, False
+    )
 
 
 def _info(text: str, title: str, state: _State) -> SubjectInfo:
@@ -411,4 +416,5 @@ def _info(text: str, title: str, state: _State) -> SubjectInfo:
         state.is_rfc,
         state.is_resend,
         state.is_pull,
+        state.version is not None,
     )
