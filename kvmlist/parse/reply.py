@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.body import RE_SEPARATOR, has_diff
 from kvmlist.parse.numbers import NUMBERS, named_numbers
 from kvmlist.parse.trailers import parse_trailer_line, split_comment
 
@@ -80,6 +81,8 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
     lines = list(_own_lines(body))
     # where a quote was (">", most lines of a reply) there is no trailer
     trailers = [None if line == ">" else _trailer(line) for line in lines]
+    for at in _pasted_blocks(lines, trailers):
+        trailers[at] = None
     for at, trailer in enumerate(trailers):
         if trailer is None:
             continue
@@ -108,6 +111,30 @@ def _trailer(line: str) -> GivenTrailer | None:
     if lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
         return GivenTrailer(key, value, None)
     return None
+
+
+def _pasted_blocks(lines: list[str], trailers: list[GivenTrailer | None]) -> Iterator[int]:
+    """The lines of the trailer blocks of patches pasted into the reply's own text: the
+    paragraph right above a ``---`` line that a diff follows (git format-patch's
+    separator), when it holds a trailer and own text (the patch's message or in-body
+    headers) stands above it: "> ..." then "Reviewed-by:" then "---" is the replier's own
+    answer to a quote."""
+    for at, line in enumerate(lines):
+        if line[:3] != "---" or not RE_SEPARATOR.fullmatch(line):
+            continue
+        above = at - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        if above < 0 or trailers[above] is None or not has_diff("\n".join(lines[at + 1 :])):
+            continue
+        start = above
+        while start > 0 and lines[start - 1].strip() and lines[start - 1] != ">":
+            start -= 1
+        prior = start - 1  # the commit message or in-body headers: the reply's own text
+        while prior >= 0 and not lines[prior].strip():
+            prior -= 1
+        if prior >= 0 and lines[prior] != ">":
+            yield from range(start, above + 1)
 
 
 def _clause_above(
