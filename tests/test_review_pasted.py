@@ -66,3 +66,20 @@ def test_a_review_answering_a_quote_right_above_a_diff_still_counts() -> None:
     # no commit message above the trailer: the replier answers the quote, then shows a diff
     body = NOTE + "Reviewed-by: Rita Hart <rita@example.org>\n---\n" + DIFF
     assert given(thread(body)) == [("Reviewed-by", "Rita Hart <rita@example.org>")]
+
+
+def test_a_link_indented_under_a_list_item_is_no_trailer() -> None:
+    body = (
+        NOTE + "These two patches conflict on PREEMPT_RT:\n\n"
+        "1. kcov: replace local_irq_save() with a local_lock_t\n"
+        "   Link: https://github.com/torvalds/linux/commit/d5d2c51f1e5f\n"
+        "2. kcov, usb: disable interrupts in kcov_remote_start_usb_softirq\n"
+        "   Link: https://github.com/torvalds/linux/commit/f85d39dd7ed8\n"
+    )
+    assert given(thread(body)) == []
+
+
+def test_an_indented_trailer_on_a_line_of_its_own_still_counts() -> None:
+    acked = "Acked-by: Rita Hart <rita@example.org>"
+    body = NOTE + f"You can add my:\n\n  {acked}\n\nand, as you asked for the tag:\n\t{acked}\n"
+    assert given(thread(body)) == [("Acked-by", "Rita Hart <rita@example.org>")]

@@ -83,6 +83,11 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
     trailers = [None if line == ">" else _trailer(line) for line in lines]
     for at in _pasted_blocks(lines, trailers):
         trailers[at] = None
+    for at in range(1, len(lines)):
+        if trailers[at] is not None and _continues_prose(
+            lines[at], lines[at - 1], trailers[at - 1]
+        ):
+            trailers[at] = None
     for at, trailer in enumerate(trailers):
         if trailer is None:
             continue
@@ -111,6 +116,16 @@ def _trailer(line: str) -> GivenTrailer | None:
     if lowered in UTILITY_KEYS and (lowered != "fixes" or RE_FIXES.match(value)):
         return GivenTrailer(key, value, None)
     return None
+
+
+def _continues_prose(line: str, above: str, above_trailer: GivenTrailer | None) -> bool:
+    """Whether an indented ``Key: value`` line carries on the prose line right above it, as
+    git reads leading whitespace (a list item's ``1. kcov: ...`` + ``   Link: <url>``): the
+    line above is the reply's own text, no trailer, and introduces nothing (no ":" at its
+    end: "please add the following tag:" + an indented trailer gives it)."""
+    if line[:1] not in (" ", "\t") or above_trailer is not None or above == ">":
+        return False
+    return bool(above.strip()) and not above.rstrip().endswith(":")
 
 
 def _pasted_blocks(lines: list[str], trailers: list[GivenTrailer | None]) -> Iterator[int]:
