@@ -178,6 +178,36 @@ def test_two_stacked_list_footers_are_both_cut() -> None:
     assert parts.message == "Report." and parts.signature.startswith("____")
 
 
+GOOGLE_GROUPS_FOOTER = """\
+-- \nYou received this message because you are subscribed to the Google Groups "kasan-dev" group.
+To unsubscribe from this group and stop receiving emails from it, send an email to \
+kasan-dev+unsubscribe@googlegroups.com.
+To view this discussion visit \
+https://groups.google.com/d/msgid/kasan-dev/20251201.1%40example.org.
+"""
+
+
+def test_google_groups_footer_is_a_list_footer_below_the_signature() -> None:
+    cover = (
+        "Two fixes for the report path.\n\nJane Roe (2):\n  kasan: fix a\n  kasan: fix b\n\n"
+        " mm/kasan/report.c | 4 ++--\n 1 file changed, 2 insertions(+), 2 deletions(-)\n"
+        "\n-- \n2.50.1\n\n" + GOOGLE_GROUPS_FOOTER
+    )
+    parts = split_body(cover)
+    assert parts.message.endswith(" 1 file changed, 2 insertions(+), 2 deletions(-)")
+    assert parts.signature.startswith("2.50.1\n")
+
+
+def test_google_groups_footer_without_a_signature_is_cut() -> None:
+    parts = split_body("Applied, thanks.\n\n" + GOOGLE_GROUPS_FOOTER)
+    assert parts.message == "Applied, thanks." and "kasan-dev+unsubscribe" in parts.signature
+
+
+def test_a_signature_that_talks_of_google_groups_is_kept() -> None:
+    text = "Thanks.\n-- \nYou received this message because I said so.\n"
+    assert split_body(text).signature == "You received this message because I said so."
+
+
 def test_footer_after_a_diff_is_cut_from_the_diff() -> None:
     text = "Fix.\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n" + MAILMAN_FOOTER
     assert split_body(text).diff.endswith("+b\n")

@@ -42,3 +42,14 @@ def test_description_ends_at_the_diffstat_without_git_summary_lines() -> None:
 
 def test_description_without_git_summary_lines_is_the_whole_preamble() -> None:
     assert patch_of(HEAD + DIFF).description.endswith(" 2 files changed, 41 insertions(+)")
+
+
+def test_cover_through_google_groups_ends_at_its_diffstat() -> None:
+    cover = (
+        HEAD.replace(b"[PATCH 1/2]", b"[PATCH 0/2]")
+        + b" create mode 100644 tools/testing/selftests/kvm/arm64/idreg-ids.c\n\n-- \n2.50.1\n\n"
+        + b"-- \nYou received this message because you are subscribed to the Google Groups"
+        + b' "kasan-dev" group.\nTo unsubscribe from this group and stop receiving emails from it,'
+        + b" send an email to kasan-dev+unsubscribe@googlegroups.com.\n"
+    )
+    assert patch_of(cover).description.endswith(" 2 files changed, 41 insertions(+)")

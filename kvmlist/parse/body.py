@@ -28,6 +28,8 @@ RE_DASHES = re.compile(r"-{2,3}[ \t]*")
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
 # _______________________________________________   (then "kvmarm mailing list")
 RE_FOOTER = re.compile(r"_{10,}[ \t]*")
+#: The line under a "-- " line that makes it Google Groups' footer, not the sender's signature.
+GOOGLE_GROUPS_FOOTER = "You received this message because you are subscribed to the Google Groups"
 
 #: Canonical spelling of the in-body header keys git am reads.
 IN_BODY_KEYS = {"from": "From", "date": "Date", "subject": "Subject"}
@@ -284,7 +286,7 @@ def _cut_signature(text: str, lo: int, diff_at: int) -> tuple[int, int]:
     """Return where the content ends and where the signature text starts."""
     end = signature = len(text)
     footer = _footer_start(text, lo)
-    if footer > diff_at:  # no hunk line starts with "_": no need to count
+    if footer > diff_at:  # no hunk line starts with "_" or "You": no need to count
         end = signature = footer
     dashes = _rfind_line(text, "-- ", lo, end, whole=True)
     if dashes >= 0 and _below_diff(text, diff_at, dashes):
@@ -295,11 +297,12 @@ def _cut_signature(text: str, lo: int, diff_at: int) -> tuple[int, int]:
 def _footer_start(text: str, lo: int) -> int:
     """Return the offset of the list footers at the end of text, or -1.
 
-    A footer is a "____" line followed by "... mailing list"; mails that went through two
-    lists carry two, one right above the other.
+    A footer is a "____" line followed by "... mailing list" (Mailman), or a "-- " line
+    followed by Google Groups' "You received this message because ..."; mails that went
+    through two lists carry two, one right above the other.
     """
     found = len(text)
-    while (at := _last_footer(text, lo, found)) >= 0:
+    while (at := max(_last_footer(text, lo, found), _last_google_footer(text, lo, found))) >= 0:
         if found < len(text) and text.count("\n", at, found) > FOOTER_LINES:
             break
         found = at
@@ -307,7 +310,7 @@ def _footer_start(text: str, lo: int) -> int:
 
 
 def _last_footer(text: str, lo: int, hi: int) -> int:
-    """Return the offset of the last footer ("____" line) starting in text[lo:hi], or -1."""
+    """Return the offset of the last Mailman footer ("____" line) in text[lo:hi], or -1."""
     at = _rfind_line(text, "_" * 10, lo, hi)
     while at >= 0:
         below = _next_line(text, at)
@@ -318,6 +321,14 @@ def _last_footer(text: str, lo: int, hi: int) -> int:
             return at
         at = _rfind_line(text, "_" * 10, lo, at)
     return -1
+
+
+def _last_google_footer(text: str, lo: int, hi: int) -> int:
+    """Return the offset of the last Google Groups footer ("-- " line) in text[lo:hi], or -1."""
+    at = text.rfind("\n-- \n" + GOOGLE_GROUPS_FOOTER, max(lo - 1, 0), hi)
+    if at >= 0:
+        return at + 1
+    return lo if text.startswith("-- \n" + GOOGLE_GROUPS_FOOTER, lo) and lo < hi else -1
 
 
 def _below_diff(text: str, diff_at: int, at: int) -> bool:
