@@ -142,3 +142,47 @@ def test_review_counts_a_reply_delivered_twice_once() -> None:
     messages = [kvmlist.parse_message(raw) for raw in (_patch(1), REPLY, REPLY + b"\n")]
     [bob] = review_summary(messages).reviewers
     assert (bob.reviewed, bob.replies) == (1, 1)
+
+
+def _notice(n: int, commit: str, message_id: str) -> bytes:
+    return mail(
+        f"Re: [PATCH iwl-next 0{n}/2] igc: set the frame preemption state {n}",
+        f"> Fix it.\n\nApplied to net-next, thanks.\n\n[{n}/2] igc: set it\n"
+        f"      commit: {commit}\n",
+        sender="Tony Nguyen <anthony.l.nguyen@intel.com>",
+        message_id=message_id,
+        extra=f"In-Reply-To: <2025-{n}-jane@example.org>\n",
+    )
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_report_lists_a_notice_delivered_twice_once(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvmlist.scale import workers as scale_workers
+
+    notice = _notice(1, "0123456789ab", "<applied-1@intel.com>")
+    # copies right after each other (one batch of replies) and across a patch mail
+    path = tmp_path / "renotice.mbox"
+    path.write_bytes(mbox(_patch(1), notice, notice, _patch(2), notice + b"\n"))
+    if workers:
+        monkeypatch.setattr(scale_workers, "CHUNK", 1)
+        text = scale_workers.render_report_in_workers(path, workers)
+    else:
+        text = kvmlist.render_report(kvmlist.read_mbox(path))
+    assert [line for line in text.splitlines() if "(applied by" in line] == [
+        "igc: set it (applied by Tony Nguyen to net-next, commit 0123456789ab)"
+    ]
+
+
+def test_report_lists_one_commit_acknowledged_under_two_revisions_once() -> None:
+    # the maintainer answers the RFC's patch and the v2's with the same b4 listing
+    rfc = _notice(1, "0123456789ab", "<applied-rfc@intel.com>")
+    v2 = _notice(2, "0123456789ab", "<applied-v2@intel.com>").replace(b"[2/2]", b"[1/2]")
+    other = _notice(2, "ba9876543210", "<applied-2@intel.com>")
+    raws = (_patch(1), _patch(2), rfc, v2, other)
+    text = kvmlist.render_report(kvmlist.parse_message(raw) for raw in raws)
+    assert [line for line in text.splitlines() if "(applied by" in line] == [
+        "igc: set it (applied by Tony Nguyen to net-next, commit 0123456789ab)",
+        "igc: set it (applied by Tony Nguyen to net-next, commit ba9876543210)",
+    ]

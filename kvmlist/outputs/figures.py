@@ -63,6 +63,8 @@ class MailFacts:
     last: datetime | None = None
     # (acceptance, the Message-ID whose title it takes when that patch arrived before)
     acceptances: list[tuple[Acceptance, str | None]] = dataclasses.field(default_factory=list)
+    #: the Message-IDs of the notices above: a notice delivered twice counts once
+    notice_ids: set[str] = dataclasses.field(default_factory=set)
 
     def add(self, message: Message) -> None:
         if message.list_id:
@@ -71,8 +73,9 @@ class MailFacts:
         if date is not None:
             self.first = min(self.first or date, date)
             self.last = max(self.last or date, date)
-        if message.kind == "reply":
+        if message.kind == "reply" and message.message_id not in self.notice_ids:
             for found in acceptances_in(message, {}):
+                self.notice_ids.add(message.message_id)
                 self.acceptances.append(
                     (found, message.parent_id if found.commit is None else None)
                 )
@@ -128,6 +131,8 @@ class ReportTotals:
         self.authors = AuthorTally()
         self.titles: dict[str, str] = {}
         self.acceptances: list[Acceptance] = []
+        #: (title, applied by, tree, commit) of the acceptances listed: each line once
+        self.lines: set[tuple[str, Person | None, str | None, str | None]] = set()
         self.postings: list[list[str]] = []
 
     def add(self, facts: Facts) -> None:
@@ -169,7 +174,12 @@ class ReportTotals:
                 self.mails.first = min(self.mails.first or when, when)
                 self.mails.last = max(self.mails.last or when, when)
         for acceptance, parent in mails.acceptances:
+            if acceptance.message_id in self.mails.notice_ids:
+                continue  # a notice counts once per Message-ID, as a patch does
             title = self.titles.get(parent, "") if parent else ""
-            self.acceptances.append(
-                dataclasses.replace(acceptance, title=title) if title else acceptance
-            )
+            listed = dataclasses.replace(acceptance, title=title) if title else acceptance
+            line = (listed.title, listed.applied_by, listed.tree, listed.commit)
+            if line not in self.lines:  # the same commit acknowledged under two revisions
+                self.lines.add(line)
+                self.acceptances.append(listed)
+        self.mails.notice_ids |= mails.notice_ids
