@@ -623,3 +623,29 @@ def test_every_kernel_org_patchwork_bot_names_who_applied_the_patch() -> None:
     bot = "patchwork-bot+linux-riscv@kernel.org"
     messages = [*_series_and_bot_notice(PWBOT_SERIES)[:-1], reply_to_cover(PWBOT_SERIES, bot)]
     assert _applied_by(messages) == {Person(name="Jakub Kicinski", email="kuba@kernel.org")}
+
+
+def _tree_of(text: str) -> str | None:
+    from kvmlist.parse.notice import applied_notice
+
+    notice = applied_notice(text)
+    assert notice is not None
+    return notice.tree
+
+
+def test_words_after_the_are_no_tree() -> None:
+    assert _tree_of("Queued, thanks Namhyung for the ACK!\n") is None
+    text = "Queued (with small adjustments to the commit message and Cc: stable), thanks.\n"
+    assert _tree_of(text) is None
+    assert _tree_of("Applied to the mm-hotfixes branch, thanks.\n") == "mm-hotfixes"
+
+
+def test_a_backquoted_branch_is_the_tree() -> None:
+    text = "Pushed the series to branch `for_paolo/6.1` at:\n\n    https://github.com/x/linux.git\n"
+    assert _tree_of(text) == "for_paolo/6.1"
+
+
+def test_a_branch_in_parentheses_stays_with_its_tree() -> None:
+    assert _tree_of("Applied first two cleanups to arm64 (for-next/ffa), thanks!\n") == (
+        "arm64 (for-next/ffa)"
+    )

@@ -25,10 +25,14 @@ RE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 # ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
-# (not "in patch 10" | "in the series")
+# | ... to branch `for_paolo/6.1`   |   ... to arm64 (for-next/ffa): tree, then its branch
+# (not "in patch 10" | "in the series"; after "the" only a name that reads as a tree:
+# "to the mm-hotfixes branch", not "for the ACK" or "to the commit message")
 RE_TREE = re.compile(
-    r"\b(?:to|into|for|on|in)\s+(?:(?:the|my|our|branch)\s+)?"
-    r"(?!(?:now|later|patch(?:es)?|series)\b)([\w.\-/:]+[\w])",
+    r"\b(?:to|into|for|on|in)\s+"
+    r"(?:(?:my|our|branch)\s+|the\s+(?=\w*(?:[.\-/:]\w|\d)|\w+\s+(?:branch|tree)\b))?[`'\"]?"
+    r"(?!(?:now|later|patch(?:es)?|series|the|my|our|branch)\b)([\w.\-/:]+[\w])"
+    r"(?:[`'\"]?\s+\(([\w.\-/]{0,80}\w)\))?",
     re.IGNORECASE,
 )
 # https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next   (a repository
@@ -247,8 +251,7 @@ def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
-        tree = RE_TREE.search(match.group(1))
-        return (tree.group(1) if tree else ""), line.strip()
+        return tree_named(match.group(1)), line.strip()
     return None
 
 
@@ -273,10 +276,18 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
             if repository is not None:  # as the patchwork bot names one: "netdev/net.git (main)"
                 named = f"{repository.group(1)} ({repository.group(2)})"
             else:
-                tree = RE_TREE.search(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
-                named = tree.group(1) if tree else ""
+                named = tree_named(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
             return named, sentence[match.start() : match.start("rest")] + rest
     return None
+
+
+def tree_named(text: str) -> str:
+    """Return the tree the first "to <tree>" of text names ("" for none), with its branch
+    when one follows in parentheses: "arm64 (for-next/ffa)", as a repository's is shown."""
+    tree = RE_TREE.search(text)
+    if tree is None:
+        return ""
+    return f"{tree.group(1)} ({tree.group(2)})" if tree.group(2) else tree.group(1)
 
 
 def _tree_below(lines: list[str], at: int) -> str:
