@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from kvmlist.models import Person
+from kvmlist.parse.added_notice import added_notice
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
@@ -104,6 +105,9 @@ RE_NOT_NOTICE_SENTENCE = re.compile(
     r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
 )
+# A sentence that is no "added" notice: a question or a condition ("I added it to mm-new,
+# is that OK?", "I added it to mm-new unless someone objects")
+RE_NOT_ADDED_SENTENCE = re.compile(r"\?|\b(?:if|unless|once|when|whether)\b", re.IGNORECASE)
 # A token with "/" or ":" inside (a tree or a link): no test word in it counts
 # ("for-next/tests"; "instead:" is a word)
 RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
@@ -130,8 +134,9 @@ RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 RE_COMMIT = re.compile(
     r"^\s+(?:commit:\s+(?:https?://\S*[/=])?|https?://\S*[/=])([0-9a-f]{7,40})\b"
 )
-#: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up").
-NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked")
+#: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up"; "added" for
+#: added_notice's).
+NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "added")
 #: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
 #: does not turn into them: a text holding one is searched as RE_NOTICE would match it.
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
@@ -218,7 +223,8 @@ def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
             return bot_notice
     said = None
     if _has_a_verb("\n".join(lines)):  # not only in quoted lines
-        said = _classic_notice(lines) or _sentence_notice(list(unquoted_lines(body)))
+        own = list(unquoted_lines(body))
+        said = _classic_notice(lines) or _sentence_notice(own) or _added_notice(own)
     listed = tuple(_listed(lines)) if commits else ()
     if said is None and not listed:
         return None
@@ -288,6 +294,28 @@ def tree_named(text: str) -> str:
     if tree is None:
         return ""
     return f"{tree.group(1)} ({tree.group(2)})" if tree.group(2) else tree.group(1)
+
+
+def _added_notice(lines: list[str]) -> tuple[str, str] | None:
+    """Return the tree ("" for none) and the text of the first sentence that says the
+    patches were added to a tree ("Thanks, I added this series to mm.git"), where
+    _sentence_notice looks, or None when none does (added_notice has the grammar; a
+    question, a condition or a test is none)."""
+    previous = (-1, "")
+    for at, sentence, start in opening_sentences(lines):
+        before, previous = (previous[1] if previous[0] == at else ""), (at, sentence)
+        text = sentence[start:]
+        if "added" not in text.lower() or RE_NOT_ADDED_SENTENCE.search(sentence):
+            continue
+        # thanks open the sentence, or are all the one before says ("Thanks.  I added it")
+        opening = sentence[:start] + (before if RE_OPENING_WORDS.fullmatch(f"{before} ") else "")
+        thanked = "thank" in opening.lower()
+        if text.rstrip().endswith((" to", " into")):
+            text = f"{text.rstrip()} {_tree_below(lines, at)}"
+        said = added_notice(text, thanked=thanked)
+        if said and not RE_NOT_NOTICE_SENTENCE.search(RE_PATH_TOKEN.sub("PATH", sentence)):
+            return said
+    return None
 
 
 def _tree_below(lines: list[str], at: int) -> str:
