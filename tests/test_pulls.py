@@ -386,3 +386,9 @@ def test_the_patchwork_bot_pull_template_from_anybody_else_merges_nothing() -> N
     )
     [found] = kvmlist.find_pull_requests(messages)
     assert not found.merged
+
+
+def test_a_merge_notice_delivered_twice_is_one_merge() -> None:
+    notice = answer(BOT_BODY, sender=f"<{BOT}>")
+    [found] = pulls_of(request(), notice, notice.replace(b"List-Id:", b"X-Relay: 2\nList-Id:"))
+    assert [m.message_id for m in found.merges] == ["a@x"]

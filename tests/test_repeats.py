@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,88 @@ def test_report_lists_one_commit_acknowledged_under_two_revisions_once() -> None
         "igc: set it (applied by Tony Nguyen to net-next, commit 0123456789ab)",
         "igc: set it (applied by Tony Nguyen to net-next, commit ba9876543210)",
     ]
+
+
+def _answer(body: str, sender: str, message_id: str, parent: str, hour: int) -> bytes:
+    return mail(
+        "Re: [PATCH iwl-net] igc: answer",
+        body,
+        sender=sender,
+        message_id=message_id,
+        date=f"Tue, 3 Mar 2026 {hour}:00:00 +0000",
+        extra=f"In-Reply-To: {parent}\n",
+    )
+
+
+CARL = "Carl Moe <carl@example.org>"
+JANE, JOE = "Jane Doe <jane@example.org>", "Joe Poe <joe@example.org>"
+#: A mailer reused <x@example.org> for a question under another patch; the reviews and the
+#: notice below answer the first mail of that id, the one that counts.
+REUSED_ID = [
+    _patch(1),
+    mail(
+        "[PATCH iwl-next] ice: trim the rx ring",
+        PATCH_BODY.replace("Jane Doe <jane", "Joe Poe <joe"),
+        sender=JOE,
+        message_id="<ice@example.org>",
+    ),
+    _answer("Why 1?\n", CARL, "<x@example.org>", "<2025-1-jane@example.org>", 11),
+    _answer("Why trim it?\n", CARL, "<x@example.org>", "<ice@example.org>", 12),
+    _answer(
+        "Reviewed-by: Bob Roe <bob@example.org>\n",
+        "Bob Roe <bob@example.org>",
+        "<y@example.org>",
+        "<x@example.org>",
+        13,
+    ),
+    _answer(
+        "Applied to net-queue, thanks!\n",
+        "Tony Nguyen <tony@example.org>",
+        "<z@example.org>",
+        "<x@example.org>",
+        14,
+    ),
+]
+
+
+def _reused() -> tuple[list[kvmlist.Message], dict[str, kvmlist.Series]]:
+    messages = [kvmlist.parse_message(raw) for raw in REUSED_ID]
+    found = {str(s.patches[0].author): s for s in kvmlist.group_series(messages)}
+    return messages, found
+
+
+def test_a_review_under_a_reused_message_id_goes_to_the_first_mails_patch() -> None:
+    _, found = _reused()
+    [jane] = found[JANE].patches
+    [joe] = found[JOE].patches
+    assert [t.person.email for t in jane.review_trailers if t.person] == ["bob@example.org"]
+    assert joe.review_trailers == ()
+
+
+def test_review_times_a_review_under_a_reused_message_id_for_the_first_mails_series() -> None:
+    from kvmlist.analysis.review_stats import review_summary
+
+    messages, found = _reused()
+    summary = review_summary(messages)
+    jane = summary.timing_of(found[JANE].anchor_id)
+    joe = summary.timing_of(found[JOE].anchor_id)
+    assert jane is not None and joe is not None
+    assert (jane.first_review, jane.accepted) == (timedelta(hours=3), timedelta(hours=4))
+    assert (joe.first_review, joe.accepted) == (None, None)
+
+
+def test_a_notice_under_a_reused_message_id_applies_the_first_mails_patch() -> None:
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    messages, found = _reused()
+    applied = acceptance_of(found.values(), messages)
+    assert list(applied) == [found[JANE].anchor_id]
+
+
+def test_review_economy_counts_a_review_delivered_twice_once() -> None:
+    from kvmlist.analysis.review_economy import review_economy
+
+    messages = [kvmlist.parse_message(raw) for raw in (_patch(1), REPLY, REPLY + b"\n")]
+    economy = review_economy(messages, by="author")
+    assert economy.reviews_by_person == {"bob@example.org": 1}
+    assert economy.groups["bob@example.org"].reviews_given == 1

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from kvmlist.analysis.aggregate import plausible_period
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
 from kvmlist.analysis.identities import Mailmap
-from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import acceptances_in
-from kvmlist.grouping.review import reply_trailers, review_targets
+from kvmlist.grouping.review import by_message_id, reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
 
@@ -117,7 +116,7 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     """
     mails = list(messages)
     found = group_series(mails, reviews=False)
-    by_id = {m.message_id: m for m in mails}
+    by_id = by_message_id(mails)
     series_of: dict[str, tuple[Patch, ...]] = {}
     position_of: dict[str, int] = {}
     for position, one in enumerate(found):
@@ -128,9 +127,8 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     own = [own_people(one) for one in found]
     reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
-    repeats = Repeats()  # a reply delivered twice counts once, as a patch does
-    for position_in, reply in enumerate(mails, 1):
-        if repeats.add(position_in, reply.message_id) or reply.kind != "reply":
+    for reply in by_id.values():  # a reply delivered twice counts once, as a patch does
+        if reply.kind != "reply":
             continue
         reviewers.count(reply)
         targets = review_targets(reply, by_id, series_of)

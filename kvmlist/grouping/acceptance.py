@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kvmlist.grouping.review import answered_among
+from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.content import bot_notice_of, sent_by_bot
 from kvmlist.parse.notice import applied_notice, quoted_patch_head
@@ -128,12 +128,12 @@ def acceptance_of(
     mails = list(messages)
     owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
     titles = {m.message_id: m.title for one in ordered for m in one.messages}
-    by_id = {m.message_id: m for m in mails}
+    by_id = by_message_id(mails)
     applied: list[dict[str, Acceptance]] = [{} for _ in ordered]
     if landed is not None:
         for at, one in enumerate(ordered):
             applied[at] |= _landed(one, landed)
-    for reply in mails:
+    for reply in by_id.values():  # a notice delivered twice is one
         if reply.kind == "robot":
             bot = bot_notice_of(reply.subject, reply.body)
             if bot is None or not sent_by_bot(bot, reply.sender):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kvmlist.grouping.review import answered_among
+from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
 
@@ -80,10 +80,10 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
     "Pulled" or "Merged" (:func:`kvmlist.parse.pull_notice.merge_notice`).
     """
     mails = list(messages)
-    requests = {m.message_id: m for m in mails if is_pull_request(m)}
-    by_id = {m.message_id: m for m in mails}
+    by_id = by_message_id(mails)
+    requests = {key: m for key, m in by_id.items() if is_pull_request(m)}
     merges: dict[str, list[PullMerge]] = {message_id: [] for message_id in requests}
-    for reply in mails:
+    for reply in by_id.values():  # a notice delivered twice is one merge
         if reply.kind != "reply":
             continue
         answered = answered_among(reply, by_id, requests)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.reply import GivenTrailer, given_trailers
@@ -22,6 +22,7 @@ MAX_CLIMB = 50
 AUTHORSHIP_KEYS = frozenset({"signed-off-by", "co-developed-by", "from"})
 #: Wraps the items a long phase goes through to show how far it is; ``tqdm`` is one.
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
+M = TypeVar("M", bound=Message)
 
 
 def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
@@ -93,6 +94,15 @@ def _name_words(name: str | None) -> frozenset[str]:
     return frozenset(RE_NAME_WORD.findall(plain))
 
 
+def by_message_id(mails: Iterable[M]) -> dict[str, M]:
+    """Return the mails by Message-ID, each id's first one: a later mail with an id seen
+    before (a re-delivery, a mailer reusing ids) is left out, as grouping rule 1 says."""
+    found: dict[str, M] = {}
+    for mail in mails:
+        found.setdefault(mail.message_id, mail)
+    return found
+
+
 def parent_in(message: Message, by_id: Mapping[str, Message]) -> str | None:
     """Return the Message-ID of the mail among by_id that message answers: its parent
     (In-Reply-To, else the last reference) or, when that mail is not in the archive, the
@@ -158,11 +168,11 @@ def collect_reviews(
     ``progress`` (``tqdm`` for one) wraps the list of mails as they are read.
     """
     mails = list(messages)
-    by_id = {m.message_id: m for m in mails}
+    by_id = by_message_id(mails)
     reviews: dict[str, list[ReviewTrailer]] = {}
     for reply in progress(mails) if progress else mails:
-        if reply.kind != "reply":
-            continue
+        if reply.kind != "reply" or by_id[reply.message_id] is not reply:
+            continue  # a later copy of an id: its first mail gives the trailers
         targets = review_targets(reply, by_id, series_of)
         if not targets:  # decode bodies only if needed
             continue
