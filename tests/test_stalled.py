@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -209,30 +211,74 @@ def test_a_mail_from_the_future_does_not_move_now() -> None:
     assert report.now == find_stalled(_messages()).now
 
 
+@dataclass(frozen=True)
+class _Landing:
+    committed_at: datetime
+
+
 def test_landed_series_are_not_stalled() -> None:
     class Landed:
-        def of(self, message_id: str) -> object | None:
-            return "0123abcd" if message_id == "s1@x" else None
+        def of(self, message_id: str) -> _Landing | None:
+            when = datetime(2026, 12, 1, tzinfo=timezone.utc)  # after the archive: it counts
+            return _Landing(when) if message_id == "s1@x" else None
 
     report = find_stalled(_messages(), landed=Landed())
     assert "KVM: x86: Nobody looked at this" not in [s.series.title for s in report.stalled]
 
 
-def test_a_series_that_landed_in_the_git_tree_is_not_stalled(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("committed", "stalled"), [("2026-03-01", True), ("2026-02-01", False)])
+def test_with_a_now_a_series_that_landed_after_it_was_stalled_then(
+    committed: str, stalled: bool
 ) -> None:
+    class Landed:
+        def of(self, message_id: str) -> _Landing | None:
+            when = datetime.fromisoformat(committed).replace(tzinfo=timezone.utc)
+            return _Landing(when) if message_id == "s1@x" else None
+
+    now = datetime(2026, 2, 25, tzinfo=timezone.utc)
+    report = find_stalled(_messages(), landed=Landed(), now=now)
+    titles = [s.series.title for s in report.stalled]
+    assert ("KVM: x86: Nobody looked at this" in titles) is stalled
+
+
+def _tree(tmp_path: Path, committed: str = "") -> Path:
+    """A git tree holding s1's patch, committed now or at ``committed``."""
     tree = tmp_path / "tree"
     git = ["git", "-C", str(tree), "-c", "user.name=Ann", "-c", "user.email=ann@arm.com"]
     subprocess.run(["git", "init", "-q", str(tree)], check=True)
     (tree / "README").write_text("kvm\n")
     subprocess.run([*git, "add", "README"], check=True)
     message = "KVM: x86: Nobody looked at this\n\nLink: https://lore.kernel.org/r/s1@x\n"
-    subprocess.run([*git, "commit", "-q", "-m", message], check=True)
+    dated = {"GIT_COMMITTER_DATE": committed, "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z"}
+    env = os.environ | (dated if committed else {})
+    subprocess.run([*git, "commit", "-q", "-m", message], check=True, env=env)
+    return tree
+
+
+def _stalled_titles(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    assert main(["stalled", *args, "--format", "json"]) == 0
+    return [row["title"] for row in json.loads(capsys.readouterr().out)["stalled"]]
+
+
+def test_a_series_that_landed_in_the_git_tree_is_not_stalled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "list.mbox"
     archive.write_bytes(_archive())
-    assert main(["stalled", str(archive), "--git", str(tree), "--format", "json"]) == 0
-    titles = [row["title"] for row in json.loads(capsys.readouterr().out)["stalled"]]
+    titles = _stalled_titles(capsys, str(archive), "--git", str(_tree(tmp_path)))
     assert "KVM: x86: Nobody looked at this" not in titles and len(titles) == 3
+
+
+def test_stalled_at_now_counts_only_the_commits_made_by_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    tree = str(_tree(tmp_path, "2026-02-10T09:00:00Z"))
+    before = _stalled_titles(capsys, str(archive), "--git", tree, "--now", "2026-02-09")
+    after = _stalled_titles(capsys, str(archive), "--git", tree, "--now", "2026-02-11")
+    assert "KVM: x86: Nobody looked at this" in before
+    assert "KVM: x86: Nobody looked at this" not in after
 
 
 @pytest.mark.parametrize(

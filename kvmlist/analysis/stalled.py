@@ -6,7 +6,8 @@
 
 Age is measured to ``now``: by default the newest plausible mail's date (not one from a
 broken clock: ``implausible-date``), so an old archive is judged as it stood when it ended; a
-given ``now`` judges it as it stood then, the mails dated after it left out (docs/insight.md).
+given ``now`` judges it as it stood then, the mails dated after it and the commits made after
+it left out (docs/insight.md).
 The stable team's AUTOSEL postings are left out (counted apart): they announce a backport and
 expect no answer. A mail answers a series when
 it is in the series' thread (In-Reply-To or References name a mail of the series) and
@@ -33,10 +34,17 @@ LORE = "https://lore.kernel.org/r/"
 AUTOMATED = ("AUTOSEL",)
 
 
+class Landing(Protocol):
+    """A patch found in the tree (kvmlist.grouping.landed.Landing): when it was committed."""
+
+    @property
+    def committed_at(self) -> datetime: ...
+
+
 class Landed(Protocol):
     """What says whether a patch mail landed (kvmlist.grouping.landed.LandedMap)."""
 
-    def of(self, message_id: str) -> object | None: ...
+    def of(self, message_id: str) -> Landing | None: ...
 
 
 @dataclass(frozen=True)
@@ -95,12 +103,14 @@ def find_stalled(
     notice, have no newer revision or repost,
     and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
     A given ``now`` (naive: UTC) leaves out the mails dated after it, answers and postings
-    alike; undated mails are kept. ``series`` saves the grouping: the series of these
-    messages, with reviews and revisions (grouped again when ``now`` leaves mails out).
+    alike, and the landings committed after it (by committer date); undated mails are kept.
+    ``series`` saves the grouping: the series of these messages, with reviews and revisions
+    (grouped again when ``now`` leaves mails out).
     """
     mails = list(messages)
+    landed_by = None  # the commits that count: all, or those made by a given now
     if now is not None:  # the archive as it stood then: later mails did not exist yet
-        now = as_utc(now)
+        now = landed_by = as_utc(now)
         kept = [m for m in mails if m.date is None or m.date <= now]
         series = series if len(kept) == len(mails) else None  # grouped with later mails
         mails = kept
@@ -118,7 +128,7 @@ def find_stalled(
             continue
         if _reviewed(one) or one.anchor_id in applied:
             continue
-        if landed is not None and any(landed.of(p.message_id) for p in one.patches):
+        if landed is not None and _landed(one, landed, landed_by):
             continue
         if one.first is not None and any(p.upper() in AUTOMATED for p in one.first.prefixes):
             report.automated += 1
@@ -128,6 +138,15 @@ def find_stalled(
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
     return report
+
+
+def _landed(one: Series, landed: Landed, by: datetime | None) -> bool:
+    """Whether a patch of the series landed: committed at any time, or on or before ``by``."""
+    for patch in one.patches:
+        landing = landed.of(patch.message_id)
+        if landing is not None and (by is None or landing.committed_at <= by):
+            return True
+    return False
 
 
 def _reviewed(one: Series) -> bool:

@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
 from kvmlist.analysis.aggregate import count_by_author, plausible_period
 from kvmlist.analysis.counted import credited_kind
@@ -14,7 +13,7 @@ from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.maintainers import Maintainers
 from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
 from kvmlist.analysis.review_stats import ReviewSummary, review_summary
-from kvmlist.analysis.stalled import LORE, StalledReport, find_stalled, lore_link
+from kvmlist.analysis.stalled import LORE, Landed, StalledReport, find_stalled, lore_link
 from kvmlist.analysis.subsystems import SectionStats, subsystem_stats
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.pulls import PullRequest, find_pull_requests
@@ -23,12 +22,6 @@ from kvmlist.models import Message, Person, Series
 
 #: Series states, strongest evidence first: the first that holds is the series' status.
 STATUSES = ("landed", "applied", "superseded", "reviewed", "new")
-
-
-class Landed(Protocol):
-    """What says whether a patch mail landed (kvmlist.grouping.landed.LandedMap)."""
-
-    def of(self, message_id: str) -> object | None: ...
 
 
 @dataclass(frozen=True)
