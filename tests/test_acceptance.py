@@ -649,3 +649,14 @@ def test_a_branch_in_parentheses_stays_with_its_tree() -> None:
     assert _tree_of("Applied first two cleanups to arm64 (for-next/ffa), thanks!\n") == (
         "arm64 (for-next/ffa)"
     )
+
+
+def test_a_stable_note_names_its_sender_as_who_applied_threaded_or_not() -> None:
+    """The stable script writes no display name (kvmarm's 13 notes): the address it is."""
+    subject = 'Patch "x86/sev: Map the GHCB page once" has been added to the 6.12-stable tree'
+    script = "<gregkh@linuxfoundation.org>"
+    threaded = _answering_patch(subject, STABLE_NOTICE, script)
+    posting, note = _unthreaded_stable_note("Jane Doe <jane@example.org>")
+    unthreaded = [posting, note.model_copy(update={"sender": Person(name="", email=script[1:-1])})]
+    greg = Person(name="", email="gregkh@linuxfoundation.org")
+    assert _applied_by(threaded) == _applied_by(unthreaded) == {greg}
