@@ -13,7 +13,7 @@ from kvmlist.errors import CommitRangeError, UsageError
 from kvmlist.sources.revrange import CommitRange
 
 from .conftest import mail
-from .inbox_builder import build_epoch
+from .inbox_builder import build_epoch, unpack_objects
 
 T0 = 1772528400  # 2026-03-03 09:00 UTC
 
@@ -89,6 +89,18 @@ def test_a_reversed_range_across_epochs_says_so(tmp_path: Path) -> None:
     second = build_epoch(tmp_path / "git" / "1.git", [("m", mail(message_id="<1@x>"), T0 + 60)])
     with pytest.raises(CommitRangeError, match="reversed"):
         list(kvmlist.read_inbox(tmp_path, f"{second[0][:9]}..{first[0][:9]}"))
+
+
+def test_a_commit_git_cannot_read_between_the_ends_is_no_reversed_range(tmp_path: Path) -> None:
+    # git merge-base --is-ancestor exits 1, as for "not an ancestor", but says why on stderr
+    (tmp_path / "git").mkdir()
+    epoch = tmp_path / "git" / "0.git"
+    commits = build_epoch(epoch, [("m", mail(message_id=f"<{n}@x>"), T0 + n) for n in range(3)])
+    unpack_objects(epoch)
+    (epoch / "objects" / commits[1][:2] / commits[1][2:]).unlink()
+    with pytest.raises(kvmlist.SourceError, match=f"Could not read {commits[1]}") as caught:
+        list(kvmlist.read_inbox(tmp_path, f"{commits[0][:9]}..{commits[2][:9]}"))
+    assert not isinstance(caught.value, CommitRangeError) and "\n" not in str(caught.value)
 
 
 def test_cli_symmetric_range_is_one_line_and_exit_2(

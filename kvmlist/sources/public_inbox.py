@@ -25,7 +25,7 @@ from typing import IO
 
 from kvmlist._utc import as_utc
 from kvmlist.errors import CommitRangeError, SourceError
-from kvmlist.sources._git import SAFE_LOG_FLAGS, Git, has_commits, run_git
+from kvmlist.sources._git import SAFE_LOG_FLAGS, Git, has_commits, one_line, run_git
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.revrange import CommitRange
 
@@ -137,12 +137,17 @@ def resolve_range(epochs: Sequence[Epoch], commit_range: CommitRange) -> Resolve
 
 
 def _in_order(first: tuple[Epoch, str], last: tuple[Epoch, str]) -> bool:
+    """Whether first arrived before (or is) last; a SourceError when git cannot tell: it
+    exits 1 for "not an ancestor" but also, saying why on stderr, when it cannot read a
+    commit between them (git 2.39)."""
     (first_epoch, first_id), (last_epoch, last_id) = first, last
     if first_epoch.number != last_epoch.number:
         return first_epoch.number < last_epoch.number
-    ancestor = run_git(
-        first_epoch.path, "merge-base", "--is-ancestor", first_id, last_id, check=False
-    )
+    args = ("merge-base", "--is-ancestor", first_id, last_id)
+    ancestor = run_git(first_epoch.path, *args, check=False)
+    if ancestor.returncode not in (0, 1) or (ancestor.returncode and ancestor.stderr.strip()):
+        said = one_line(ancestor.stderr) or f"exit status {ancestor.returncode}"
+        raise SourceError(f"git {' '.join(args)} in {first_epoch.path}: {said}")
     return ancestor.returncode == 0
 
 
