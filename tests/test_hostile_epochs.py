@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import pytest
 
 import kvmlist
 from kvmlist.cli.commands import main
+from kvmlist.sources._git import LAST_WORDS, last_words
 
 from .conftest import mail
 from .inbox_builder import build_epoch, unpack_objects
@@ -49,6 +51,12 @@ UNREADABLE = {
         "unknown repository extension",
     ),
     "include of /dev/zero": ([("include.path", "/dev/zero")], "bad config line 1"),
+    # git log and rev-parse read an empty stdin; git cat-file reads our commands as config
+    # and dies once it has started: "git cat-file ended early" must say why
+    "include of /dev/stdin": (
+        [("include.path", "/dev/stdin")],
+        "git cat-file ended early: fatal: bad config line 1 in file /dev/stdin",
+    ),
 }
 
 
@@ -195,3 +203,12 @@ def test_a_reader_slower_than_the_patience_loses_nothing(tmp_path: Path, patienc
         if message.message_id.endswith(".0@x"):  # within a run of mails, and between epochs
             time.sleep(1.5 * patience)
     assert ids == ["0.0@x", "0.1@x", "1.0@x", "1.1@x"]
+
+
+def test_what_git_said_is_quoted_as_its_last_words_on_one_bounded_line() -> None:
+    said = b"".join(b"warning: line %d\n" % n for n in range(10_000)) + b"fatal: the reason\n"
+    with tempfile.TemporaryFile() as errors:
+        errors.write(said)
+        words = last_words(errors)
+    assert words.endswith("warning: line 9999 fatal: the reason")
+    assert "\n" not in words and len(words) <= LAST_WORDS

@@ -61,6 +61,9 @@ NO_TRANSPORT = (
 PATIENCE = 120.0
 #: Flags for commands that show commits or diffs (``log``, ``rev-list`` with diffs).
 SAFE_LOG_FLAGS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-color")
+#: Characters of what a long-running git wrote on stderr that an error quotes: its end,
+#: where git says why it stopped (a hostile config may make it write megabytes before).
+LAST_WORDS = 300
 
 
 def safe_options(*, fetch: bool = False) -> list[str]:
@@ -139,6 +142,15 @@ def has_commits(git_dir: Path) -> bool:
 def one_line(said: str) -> str:
     """Return what git said on stderr as one line (git breaks some messages over two)."""
     return " ".join(said.split())
+
+
+def last_words(errors: IO[bytes]) -> str:
+    """Return the end of what git wrote to a stderr file, as one line of at most LAST_WORDS
+    characters (its last lines: git's "fatal:" comes last); "" when it wrote nothing."""
+    size = errors.seek(0, os.SEEK_END)
+    errors.seek(max(0, size - 4 * LAST_WORDS))  # enough bytes for LAST_WORDS characters
+    said = one_line(errors.read().decode("utf-8", "replace"))
+    return said if len(said) <= LAST_WORDS else "..." + said[3 - LAST_WORDS :]
 
 
 class Git:

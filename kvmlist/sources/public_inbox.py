@@ -25,7 +25,14 @@ from typing import IO
 
 from kvmlist._utc import as_utc
 from kvmlist.errors import CommitRangeError, SourceError
-from kvmlist.sources._git import SAFE_LOG_FLAGS, Git, has_commits, one_line, run_git
+from kvmlist.sources._git import (
+    SAFE_LOG_FLAGS,
+    Git,
+    has_commits,
+    last_words,
+    one_line,
+    run_git,
+)
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.revrange import CommitRange
 
@@ -291,16 +298,16 @@ def _listed(epoch: Epoch, revisions: list[str]) -> Generator[Arrival, None, None
         try:
             yield from _arrivals(log.stdout)
             if log.process.wait() != 0:
-                errors.seek(0)
-                message = errors.read().decode("utf-8", "replace").strip()
-                raise SourceError(f"git log in {epoch.path}: {message}")
+                raise SourceError(f"git log in {epoch.path} failed{_colon(last_words(errors))}")
         finally:
             log.stop()
 
 
 @contextlib.contextmanager
 def _cat_file(epoch: Epoch) -> Iterator[Git]:
-    """A ``git cat-file --batch-command`` of an epoch, its pipes widened, stopped after use."""
+    """A ``git cat-file --batch-command`` of an epoch, its pipes widened, stopped after use.
+    When git ends early (its output stops short of an answer, or it no longer reads the
+    requests), the SourceError names the epoch and quotes git's last words on stderr."""
     with tempfile.TemporaryFile() as errors:
         cat = Git(
             epoch.path, "cat-file", "--batch-command", "--buffer",
@@ -311,8 +318,21 @@ def _cat_file(epoch: Epoch) -> Iterator[Git]:
                 if pipe is not None:
                     _widen(pipe)
             yield cat
+        except (_EndedEarly, BrokenPipeError):
+            cat.stop()  # git has ended, or is ended: all it said is in the file
+            said = last_words(errors)
+            raise SourceError(f"{epoch.path}: git cat-file ended early{_colon(said)}") from None
         finally:
             cat.stop()
+
+
+def _colon(said: str) -> str:
+    """What git said, after a colon; nothing when it said nothing."""
+    return f": {said}" if said else ""
+
+
+class _EndedEarly(SourceError):
+    """git cat-file's output ended before the answer it owed (see _cat_file)."""
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -459,7 +479,7 @@ def _size(header: bytes) -> int | None:
     """Return the size an ``info`` answer gives, or None for a missing object."""
     fields = header.split()
     if not fields:
-        raise SourceError("git cat-file ended early")
+        raise _EndedEarly("git cat-file ended early")
     return None if fields[-1] == b"missing" else int(fields[2])
 
 
@@ -471,5 +491,5 @@ def _read_object(stdout: IO[bytes]) -> bytes:
     data = stdout.read(size)
     stdout.read(1)  # the newline after each object
     if len(data) != size:
-        raise SourceError("git cat-file ended early")
+        raise _EndedEarly("git cat-file ended early")
     return data
