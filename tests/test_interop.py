@@ -76,3 +76,87 @@ def test_b4_reads_the_series(posted: tuple[Path, bytes, str], tmp_path: Path) ->
     b4_series = to_b4(series).get_series(2, codereview_trailers=False)
     assert b4_series is not None and b4_series.expected == 2
     assert [p.subject for p in b4_series.patches[1:]] == [p.title for p in series.patches]
+
+
+def _one_patch(message: str) -> bytes:
+    """A patch mail, as a list archives it, whose commit message is ``message``."""
+    return (
+        "From: Alexandru Elisei <alexandru.elisei@arm.com>\n"
+        "To: kvmarm@lists.linux.dev\n"
+        "Subject: [PATCH] pmu: widen the counter\n"
+        "Date: Tue, 3 Mar 2026 10:00:00 +0000\n"
+        "Message-ID: <20260303100000.1-alexandru.elisei@arm.com>\n"
+        "\n"
+        f"{message}"
+        "Signed-off-by: Alexandru Elisei <alexandru.elisei@arm.com>\n"
+        "---\n"
+        " pmu.c | 2 +-\n"
+        " 1 file changed, 1 insertion(+), 1 deletion(-)\n"
+        "\n"
+        "diff --git a/pmu.c b/pmu.c\n"
+        "--- a/pmu.c\n"
+        "+++ b/pmu.c\n"
+        "@@ -1,3 +1,3 @@\n"
+        "-int counter;\n"
+        "+long counter;\n"
+        " \n"
+        " int read(void)\n"
+        "-- \n"
+        "2.50.1\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "From the Arm ARM, DDI0487 L.a, D24.5.2: it is 64 bits.\n\n",
+        "A reply said:\n>From the spec, it overflows.\n>>From v1: kept.\n\n",
+    ],
+    ids=["From the Arm ARM", ">From quoted"],
+)
+def test_plain_git_am_keeps_a_from_line_of_the_commit_message(
+    posted: tuple[Path, bytes, str], tmp_path: Path, message: str
+) -> None:
+    repo, _, base = posted
+    [series] = kvmlist.group_series([kvmlist.parse_message(_one_patch(message))])
+    applied = tmp_path / "applied"
+    subprocess.run(["git", "clone", "-q", str(repo), str(applied)], check=True, env=ENV)
+    git(applied, "checkout", "-q", base)
+    git(applied, "am", "-q", data=to_mbox(series))
+    assert git(applied, "log", "-1", "--format=%b").decode().startswith(message)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "From the Arm ARM, DDI0487 L.a, D24.5.2: it is 64 bits.",
+        "From v1: reworded.",
+        "From kernel 5.10 on, at 12:34 every day",
+        "From 4e3ebdc0af6baa83ccfc17c61c1eb61408095ffd Mon Sep 17 00:00:00 2001",
+        "From jane@example.org Tue Mar  3 10:00:00 2026",
+        "From a 1:23:45 91",
+        "From a 1:23:45 90",
+        "From a 1:23:45 -2001",
+        "From a 1x23:45  2001 and more",
+        "From a 12:34:56 2001:",
+        "From a 12:34:56",
+    ],
+)
+def test_to_mbox_quotes_a_from_line_exactly_when_git_would_start_a_mail_there(
+    tmp_path: Path, line: str
+) -> None:
+    [series] = kvmlist.group_series([kvmlist.parse_message(_one_patch(f"{line}\n\n"))])
+    written = to_mbox(series)
+    quoted = f"\n>{line}\n".encode() in written
+    assert quoted or f"\n{line}\n".encode() in written
+    unquoted = written.replace(f"\n>{line}\n".encode(), f"\n{line}\n".encode())
+    assert _mails_git_finds(tmp_path / "written", written) == 1
+    assert _mails_git_finds(tmp_path / "unquoted", unquoted) == (2 if quoted else 1)
+
+
+def _mails_git_finds(folder: Path, mbox: bytes) -> int:
+    """How many mails ``git mailsplit`` (git am's first step) cuts an mbox into."""
+    folder.mkdir()
+    (folder / "in.mbox").write_bytes(mbox)
+    git(folder, "init", "-q")
+    return int(git(folder, "mailsplit", f"-o{folder}", str(folder / "in.mbox")))

@@ -112,7 +112,9 @@ def _add_fetch(commands: Any) -> None:
     fetch = commands.add_parser(
         "fetch",
         help="download a thread from lore",
-        description="Download the thread of a Message-ID or lore URL as an mbox.",
+        description="Download the thread of a Message-ID or lore URL as lore serves it: an "
+        "mboxrd of every mail, replies included (git am reads it with --patch-format=mboxrd; "
+        "kvmlist.to_mbox writes a series for plain git am).",
     )
     fetch.add_argument("source", metavar="MSGID-OR-URL")
     fetch.add_argument(

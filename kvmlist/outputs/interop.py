@@ -8,29 +8,56 @@ from typing import Any
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Series
 
-# body lines that mboxrd quotes: From , >From , >>From ...   (in b"\n" + raw: a pattern that
+# From the Arm ARM, DDI0487 L.a   (a body line opening with "From ", in b"\n" + raw: a pattern that
 # opens with a newline is found by a fast scan, one that opens with "^" tried everywhere)
-RE_FROM_LINE = re.compile(rb"\n(>*From )")
+RE_FROM_LINE = re.compile(rb"\nFrom [^\n]*")
+# "  2001"   (after a separator's hh:mm:ss: what strtol reads as the year, blanks and sign first)
+RE_YEAR = re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
 SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
 
 
 def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
-    """Return the series' patches in index order as an mboxrd that ``git am`` applies.
+    """Return the series' patches in index order as an mbox that plain ``git am`` applies.
 
     The mails go out as they were archived (MIME and in-body From included), so git am
-    decodes them and credits the real author exactly as it would from the list.
+    decodes them and credits the real author exactly as it would from the list. Body lines
+    are written as they are, as ``b4 am`` writes them, so a commit message line "From the
+    Arm ARM" or ">From" comes out of git am unchanged; only a line git would take for the
+    start of a mail (``From x Thu Jan  1 00:00:00 1970``) is written ``>From``, which plain
+    git am keeps (``--patch-format=mboxrd`` drops it, and one ``>`` of every other ``>From``
+    line). Not an mboxrd: Python's mailbox and mboxrd readers would cut a mail at such lines.
     """
     mails = series.messages if include_cover else series.patches
     out = bytearray()
     for patch in mails:
         raw = patch.raw.replace(b"\r\n", b"\n")
         if b"From " in raw:
-            raw = RE_FROM_LINE.sub(rb"\n>\1", b"\n" + raw)[1:]
+            raw = RE_FROM_LINE.sub(_quoted_if_a_separator, b"\n" + raw)[1:]
         out += SEPARATOR + raw
         if not raw.endswith(b"\n"):
             out += b"\n"
         out += b"\n"
     return bytes(out)
+
+
+def _quoted_if_a_separator(found: re.Match[bytes]) -> bytes:
+    line = found[0][1:]
+    return b"\n>" + line if starts_a_mail_for_git(line) else found[0]
+
+
+def starts_a_mail_for_git(line: bytes) -> bool:
+    """True when ``git mailsplit`` (git am's first step) starts a new mail at this line
+    (given without its newline), as measured against git 2.39: "From ", 19 bytes or more,
+    and at its last colon but the final byte a time ``h?h:mm:ss`` (any byte between hour
+    and minutes) followed by a number above 90, a year ("From a Thu Jan  1 00:00:00 1970")."""
+    if len(line) < 19 or not line.startswith(b"From "):
+        return False
+    colon = line.rfind(b":", 5, len(line) - 1)
+    digits = (colon - 4, colon - 2, colon - 1, colon + 1, colon + 2)
+    if colon < 0 or not all(i < len(line) and line[i : i + 1].isdigit() for i in digits):
+        return False
+    year = RE_YEAR.match(line, colon + 3)
+    return year is not None and int(year[2]) > 90 and year[1] != b"-"
 
 
 def to_b4(series: Series) -> Any:
