@@ -81,7 +81,7 @@ def test_parquet_is_refused_before_the_source_is_read(capsys: pytest.CaptureFixt
     ("argv", "expected"),
     [
         (["report", SAMPLE], "KVM"),
-        (["series", SAMPLE, "--format", "csv"], "version,present,total"),
+        (["series", SAMPLE, "--format", "csv"], '"version","present","total"'),
         (["stats", SAMPLE, "--by", "domain"], "arm.com"),
         (["review", SAMPLE], "reviewer"),
         (["check", SAMPLE], "mails in"),
@@ -288,3 +288,22 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted(
     assert row["author"] == "'@SUM(1+1) <eve@evil.example>" and row["version"] == "1"
     assert main(["series", str(path), "--format", "json"]) == 0  # data formats: as sent
     assert json.loads(capsys.readouterr().out)[0]["title"] == subject.removeprefix("[PATCH] ")
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_csv_read_with_another_separator_shows_no_formula_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], separator: str
+) -> None:
+    # Excel in de, fr, nl or it locales splits a CSV at ";": an unquoted "x;=cmd" is a formula
+    import csv
+
+    subject = "[PATCH] KVM: x;=cmd|' /C calc'!A0"
+    path = tmp_path / "separator.mbox"
+    path.write_bytes(mbox(mail(subject, sender="Eve2;=1+1;x <eve@evil.example>")))
+    assert main(["series", str(path), "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    for row in csv.reader(io.StringIO(text), delimiter=separator):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    [row] = list(csv.DictReader(io.StringIO(text)))  # read with "," as written
+    assert row["title"] == "KVM: x;'=cmd|' /C calc'!A0"
+    assert row["author"] == "Eve2;'=1+1;x <eve@evil.example>"

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -39,15 +40,18 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
     """Return rows as an aligned table, CSV or JSON text.
 
     Each row has these columns, in this order; CSV has them as its header even without a
-    row (so that an empty week's CSV says what it would hold); a table without a row is
-    empty."""
+    row (so that an empty week's CSV says what it would hold), and quotes every field, so
+    that a spreadsheet splitting at ";" or a tab finds no formula inside one (OWASP's CSV
+    injection advice, with :func:`_not_a_formula`); a table without a row is empty."""
     if rows and list(rows[0]) != list(columns):
         raise ValueError(f"a row's columns {list(rows[0])} are not {list(columns)}")
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=list(columns), lineterminator="\n", quoting=csv.QUOTE_ALL
+        )
         writer.writeheader()
         writer.writerows({key: _not_a_formula(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue()
@@ -63,14 +67,20 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
 
 #: What a spreadsheet takes a cell for a formula by (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# x;=cmd|' /C calc'!A0   (a formula start right after a separator a spreadsheet may split at
+# instead of ",": ";" in de/fr/nl/it locales, a tab, "|"; or after a line break)
+RE_FORMULA_INSIDE = re.compile(r"([,;\t|\r\n])([=+\-@\t\r])")
 
 
 def _not_a_formula(value: Any) -> Any:
     """A CSV cell: text a spreadsheet would run as a formula (a hostile subject or name,
-    ``=HYPERLINK(...)``) gets a leading ``'``, which spreadsheets show as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    ``=HYPERLINK(...)``) gets a leading ``'``, which spreadsheets show as text; so does a
+    formula start behind a separator inside it ("x;'=cmd"), a cell of its own where the CSV
+    is read with ";" (quoting does not stop that: the quote opens the first cell only)."""
+    if not isinstance(value, str):
+        return value
+    value = RE_FORMULA_INSIDE.sub(r"\1'\2", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def cell_text(value: Any) -> str:
