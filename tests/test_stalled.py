@@ -312,3 +312,22 @@ def test_recipients_are_read_on_first_use_and_not_stored() -> None:
     assert [p.name for p in first.recipients] == ["", "Marc Zyngier", "Oliver"]
     again = type(first).model_validate_json(first.model_dump_json())
     assert again == first and again.recipients == first.recipients
+
+
+@pytest.mark.parametrize("message_id", ["<..>", "<.>", "<...>"])
+def test_a_message_id_lore_would_not_name_gets_no_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], message_id: str
+) -> None:
+    # "https://lore.kernel.org/r/../" is lore's own front page, not the series
+    raw = mail("[PATCH] KVM: x86: Dotted id", DIFF, sender=ANN, message_id=message_id,
+               date="Thu, 1 Jan 2026 10:00:00 +0000", extra=CC)  # fmt: skip
+    later = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    [one] = find_stalled(list(kvmlist.read_mbox(io.BytesIO(mbox(raw)))), now=later).stalled
+    assert one.link == ""
+    path = tmp_path / "dotted.mbox"
+    path.write_bytes(mbox(raw))
+    assert main(["stalled", str(path), "--now", "2026-03-01", "--format", "json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)["stalled"]
+    assert row["link"] is None
+    assert main(["stalled", str(path), "--now", "2026-03-01"]) == 0
+    assert "lore.kernel.org" not in capsys.readouterr().out

@@ -20,14 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
-from urllib.parse import quote
 
 from kvmlist._utc import as_utc
 from kvmlist.analysis.counted import answerers, credited_kind
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Person, Series
-from kvmlist.sources.lore._ids import SAFE_IN_PATH
+from kvmlist.sources.lore._ids import path_segment
 
 LORE = "https://lore.kernel.org/r/"
 #: Subject prefixes of postings no reply is expected to: the stable team's AUTOSEL picks.
@@ -64,8 +63,10 @@ class StalledSeries:
 
 def lore_link(base: str, message_id: str) -> str:
     """Return a message's link under a lore base URL: its Message-ID quoted as lore quotes
-    it (a "/", "?" or "#" in a sender's Message-ID must not lead elsewhere)."""
-    return f"{base}{quote(message_id, safe=SAFE_IN_PATH)}/"
+    it (a "/", "?" or "#" in a sender's Message-ID must not lead elsewhere); "" (no link)
+    for an id the lore client refuses too (``..``, ``.``, blank: lore's own pages)."""
+    segment = path_segment(message_id)
+    return f"{base}{segment}/" if segment is not None else ""
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ def _row(one: StalledSeries, *, full: bool) -> dict[str, Any]:
         "patches": series.total,
         "author": str(series.author) if full else (series.author.name if series.author else ""),
         "title": series.title,
-        "link": one.link,
+        "link": one.link or None,  # no link for an id lore would not name: "-"
         "to": ("; " if full else ", ").join(people),
     }
 

@@ -58,4 +58,14 @@ def split_lore_url(url: str) -> tuple[str, str]:
 
 def path_of(message_id: str) -> str:
     """Return the URL path segment naming a message (``/`` and ``%`` quoted)."""
-    return quote(normalise_message_id(message_id), safe=SAFE_IN_PATH)
+    return _quoted(normalise_message_id(message_id))
+
+
+def path_segment(message_id: str) -> str | None:
+    """Return a bare Message-ID quoted as a URL path segment, as lore quotes it, or None
+    for one :func:`is_message_id` refuses (``..`` would name lore's front page)."""
+    return _quoted(message_id) if is_message_id(message_id) else None
+
+
+def _quoted(message_id: str) -> str:
+    return quote(message_id, safe=SAFE_IN_PATH)
