@@ -257,3 +257,17 @@ def test_a_name_with_dollar_signs_is_drawn_as_written(
     assert main(["plot", str(path), "--by", "author", "--kind", kind, "-o", str(image)]) == 0
     drawn = image.read_text()
     assert "Eve $\\frac{1}{$ Mallory" in drawn and "Ann $x^2$ Lee" in drawn
+
+
+def test_a_name_starting_with_an_underscore_is_in_the_legend(tmp_path: Path) -> None:
+    # matplotlib leaves out of a legend every label that starts with "_"
+    senders = ["_Eve Biggest <eve@ex1.example>"] * 3 + ["Alice <alice@ex0.example>"] * 2
+    path = tmp_path / "underscore.mbox"
+    path.write_bytes(mbox(*(mail(sender=s, message_id=f"<{n}@x>") for n, s in enumerate(senders))))
+    messages = list(kvmlist.read_mbox(path))
+    figure = plot.patches_per_period(messages, by="author")
+    shown = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert [text.lstrip("\u200b") for text in shown] == ["Alice", "_Eve Biggest"]
+    ranked = plot.top_contributors(messages, by="author")
+    ticks = [t.get_text().lstrip("\u200b") for t in ranked.axes[0].get_yticklabels()]
+    assert sorted(ticks) == ["Alice", "_Eve Biggest"]

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 OTHER = "Other"
+#: Put before a label that starts with "_", which matplotlib would leave out of the legend.
+ZERO_WIDTH_SPACE = "\u200b"
 OTHER_COLOUR = "#b0b0b0"
 GROUPINGS = ("organisation", "domain", "author")
 FORMATS = {".png": "png", ".svg": "svg"}
@@ -252,8 +254,10 @@ def _labels(keys: list[object]) -> list[str]:
 
 def _literal(text: str) -> str:
     """Return a sender's text as matplotlib draws it literally: it reads ``$...$`` as TeX
-    math, which a name like "Eve $\\frac{1}{$" makes fail (and "$x^2$" draws as a formula)."""
-    return text.replace("$", r"\$")
+    math, which a name like "Eve $\\frac{1}{$" makes fail (and "$x^2$" draws as a formula),
+    and leaves a label starting with "_" out of the legend: a zero-width space goes first."""
+    text = text.replace("$", r"\$")
+    return ZERO_WIDTH_SPACE + text if text.startswith("_") else text
 
 
 def _periods(seen: set[str], freq: str) -> tuple[list[str], bool]:
