@@ -231,7 +231,7 @@ def test_stats_by_organisation_cli(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "Hobbyists,3" in done.stdout.splitlines()
+    assert '"Hobbyists","3"' in done.stdout.splitlines()
 
 
 def test_hostile_mailmap_lines_parse_in_linear_time() -> None:
