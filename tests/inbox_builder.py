@@ -59,3 +59,22 @@ def unpack_objects(git_dir: Path) -> None:
         subprocess.run(
             ["git", f"--git-dir={git_dir}", "unpack-objects", "-q"], input=data, check=True
         )
+
+
+#: 2026-03-03 09:00 UTC, when small_inbox's first mail arrives.
+T0 = 1772528400
+
+
+def small_inbox(folder: Path, mails: int) -> Path:
+    """Build a one-epoch inbox at folder/kvm of that many one-line patches, a second apart
+    from T0 (<0@x>, <1@x>, ...); return its root."""
+    from .conftest import mail
+
+    root = folder / "kvm"
+    (root / "git").mkdir(parents=True)
+    entries: list[tuple[str, bytes | None, int]] = [
+        ("m", mail(f"[PATCH] KVM: x86: fix {n}", message_id=f"<{n}@x>"), T0 + n)
+        for n in range(mails)
+    ]
+    build_epoch(root / "git" / "0.git", entries)
+    return root

@@ -16,9 +16,8 @@ import kvmlist
 from kvmlist.cli.commands import main
 
 from .conftest import mail, mbox
-from .inbox_builder import build_epoch
+from .inbox_builder import small_inbox
 
-T0 = 1772528400  # 2026-03-03 09:00 UTC
 PROJECT = str(Path(kvmlist.__file__).parents[1])
 ARCHIVE = mbox(
     mail("[PATCH 1/2] KVM: x86: Fix a thing", message_id="<1@x>"),
@@ -37,16 +36,7 @@ def archive(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Path:
-    root = tmp_path / "kvm"
-    (root / "git").mkdir(parents=True)
-    build_epoch(
-        root / "git" / "0.git",
-        [
-            ("m", mail(f"[PATCH] KVM: x86: fix {n}", message_id=f"<{n}@x>"), T0 + n)
-            for n in range(4)
-        ],
-    )
-    return root
+    return small_inbox(tmp_path, 4)
 
 
 def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:

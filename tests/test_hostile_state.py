@@ -15,24 +15,14 @@ from kvmlist.cli.commands import main
 from kvmlist.cli.state import last_reported, record_reported
 
 from .conftest import mail
-from .inbox_builder import build_epoch
+from .inbox_builder import small_inbox
 
-T0 = 1772528400  # 2026-03-03 09:00 UTC
 PROJECT = str(Path(kvmlist.__file__).parents[1])
 
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Path:
-    root = tmp_path / "kvm"
-    (root / "git").mkdir(parents=True)
-    build_epoch(
-        root / "git" / "0.git",
-        [
-            ("m", mail(f"[PATCH] KVM: x86: fix {n}", message_id=f"<{n}@x>"), T0 + n)
-            for n in range(3)
-        ],
-    )
-    return root
+    return small_inbox(tmp_path, 3)
 
 
 def test_a_report_that_cannot_be_written_does_not_advance_the_state(
