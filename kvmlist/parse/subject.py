@@ -163,7 +163,12 @@ def _read_general(text: str, common: re.Match[str] | None) -> SubjectInfo:
         return _read_subject(text[doubled.end() :])._replace(subject=text)
     if RE_LOST_BRACKET.match(text):  # "PATCH v4 00/11] title": the "[" was lost in a hurry
         info = _read_subject("[" + text)
-        return info._replace(subject=text) if info.is_patch else _plain(text)
+        if info.is_patch:
+            return info._replace(subject=text)
+        if not text.endswith(")"):
+            return _plain(text)
+        state = _State()  # no patch after all: only a "(v2)" to look for, as with "Re: "
+        return _info(text, _strip_title_version(text, state), state)
     state = _State()
     if common is not None:
         pos = _read_common_prefix(common, state)
