@@ -248,3 +248,44 @@ def test_a_stable_posters_from_stacked_over_the_authors_counts_as_the_oracles_mi
         assert result.oracle_wrong["author"] == result.oracle_wrong["author_name"] == 1
         assert result.agreement_where_right()["author"] == 100.0
     assert compare_with_git(messages).oracle_wrong["message"] == 1
+
+
+def test_format_patch_output_below_a_note_counts_as_the_oracles_mistake() -> None:
+    from kvmlist.compare import compare_with_git
+
+    # intel-wired-lan <AS1PR10MB539202E6...@...OUTLOOK.COM>: a v3 changelog, then the patch as
+    # git format-patch wrote it; git am commits as the sender and takes the changelog and the
+    # pasted header lines for the message, kvmlist reads the patch from its own headers
+    body = (
+        "Changes in v3:\n- Added 'Fixes:' tags.\n\n"
+        "From 32422588358a537ef79de4ff630e4414e2c6b934 Mon Sep 17 00:00:00 2001\n"
+        "From: Vivek Behera <vivek.behera@siemens.com>\n"
+        "Date: Fri, 5 Dec 2025 10:26:05 +0100\n"
+        "Subject: [PATCH v3 iwl-net] igc: Fix trigger of incorrect irq\n\n"
+        "Fix it.\n\nSigned-off-by: Vivek Behera <vivek.behera@siemens.com>\n" + DIFF
+    )
+    raw = mail("[PATCH v3 iwl-net] igc: Fix trigger of incorrect irq", body,
+               sender="\"Behera, VIVEK\" <vivek.behera@siemens.com>")  # fmt: skip
+    messages = [parse_message(raw)]
+    for result in (compare_with_git(messages), compare_with_b4(messages)):
+        assert result.oracle_wrong["author_name"] == 1
+        assert result.agreement_where_right()["author_name"] == 100.0
+    git = compare_with_git(messages)
+    assert git.oracle_wrong["message"] == 1 and git.agreement_where_right()["message"] == 100.0
+
+
+def test_a_pasted_patch_that_does_not_give_kvmlists_author_still_counts_against_it() -> None:
+    from kvmlist.compare.b4_mistakes import read_below_note
+
+    pasted = (
+        "Changes in v3:\n- Added 'Fixes:' tags.\n\n"
+        "From 32422588358a537ef79de4ff630e4414e2c6b934 Mon Sep 17 00:00:00 2001\n"
+        "From: Vivek Behera <vivek.behera@siemens.com>\nSubject: [PATCH] x\n\nFix it.\n"
+    )
+    patch = parse_message(mail("[PATCH v3] x", pasted + DIFF))
+    assert isinstance(patch, kvmlist.Patch) and read_below_note(patch, pasted)
+    assert read_below_note(patch, pasted.replace("\n", "\r\n"))  # as an Outlook mail has it
+    other = patch.model_copy(update={"author": kvmlist.Person(email="bo@example.net")})
+    assert not read_below_note(other, pasted)  # a kvmlist mistake: no excuse
+    on_top = pasted[pasted.index("From 3") :]  # git am skips the separator on top: no note
+    assert not read_below_note(patch, on_top)

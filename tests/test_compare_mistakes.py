@@ -179,3 +179,20 @@ def test_two_scoped_trailers_b4_misplaces_on_one_patch_are_both_its_mistake() ->
     given = {("acked-by", "rmk@example.org")}
     assert misread_reviews(given, {review}, [ack], context, ("p3", "c"))
     assert not misread_reviews(given, {review}, [ack], context, ("p3", "other"))
+
+
+def test_a_trailer_a_flowed_reply_soft_broke_b4_drops_is_its_mistake() -> None:
+    # intel-wired-lan <dfece958-166e-4e3d-936e-5f2d11b81865@intel.com>: "Closes: " ends with
+    # a space, the URL follows (RFC 3676 soft break); b4 reads the text as sent, no trailer
+    url = "https://lore.kernel.org/all/2c7d6c31@example.org/"
+    flowed = "Content-Type: text/plain; charset=UTF-8; format=flowed\n"
+    for broken, b4_wrong in ((f"Closes: \n{url}\n", True), (f"Closes: {url}\n", False)):
+        extra = f"In-Reply-To: <p>\nReferences: <p>\n{flowed}"
+        body = f"> Change.\n\nApplied, adding the Closes:\n\n{broken}\nThanks,\nTony\n"
+        raw = mail("Re: [PATCH] a", body, message_id="<r>", extra=extra, sender=JANE)
+        mails = [post("[PATCH] a", "p"), parse_message(raw)]
+        [patch] = kvmlist.group_series(mails)[0].patches
+        assert [(t.key, t.value) for t in patch.review_trailers] == [("Closes", url)]
+        result = compare_with_b4(mails)
+        assert wrong_only(result, "reviews") is b4_wrong
+        assert result.agreement()["reviews"] == (0.0 if b4_wrong else 100.0)

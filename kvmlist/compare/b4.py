@@ -30,6 +30,7 @@ from kvmlist.compare.b4_mistakes import (
     moved_aside,
     overcounting_cover,
     passed_over_poster,
+    read_below_note,
     split_by_thread,
     stated_total,
     was_munged,
@@ -112,7 +113,8 @@ def _compare_series(
             continue
         name, address = _b4_author(lmsg)
         author = patch.author
-        munged = was_munged(patch) or passed_over_poster(patch)
+        # b4 (git am) credits a munged sender, a stable poster, the sender of a pasted patch
+        munged = was_munged(patch) or passed_over_poster(patch) or read_below_note(patch, lmsg.body)
         ours = author.email.lower() if author else ""
         result.record("author", lmsg.msgid, ours, address, wrong=munged)
         result.record("author_name", lmsg.msgid, author.name if author else "", name, wrong=munged)

@@ -9,6 +9,8 @@ Message-ID of each):
   the reviews of replies whose From it cannot match to their trailers;
 * a reply whose In-Reply-To names a mail missing from the thread: b4 skips it ("Can't find
   the message we're replying to"), kvmlist follows its References;
+* a ``format=flowed`` reply whose mailer soft-broke a trailer's line (``Closes: `` then the
+  URL): b4 reads the text as sent, so the trailer is none for it;
 * "Assuming new revision": b4 numbers an unversioned resend by the same author as v2, v3...;
 * "duplicate messages found at index N ... assume additional patch": b4 moves one of two mails
   that claim one index (a stray ``[PATCH]``, a ``[PATCH v4.1 4/4]``, a stable-team notice) to
@@ -22,11 +24,18 @@ Message-ID of each):
 * b4 reads no scope: a trailer after "For 1-3:" or "For the whole series:" goes, for b4, to
   the mail the reply answers (every patch, under a cover letter);
 * a stable script's poster's From stacked over the author's ("From: Greg", a blank line,
-  "From: Andrew Scull"): b4 (git am) credits the poster, whom the stable tree does not.
+  "From: Andrew Scull"): b4 (git am) credits the poster, whom the stable tree does not;
+* git format-patch output pasted below a note (a v3 changelog): b4 (git am) reads only the
+  top of the body, credits the sender and takes the note and the pasted header lines for
+  the commit message.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
+import email.utils
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +45,12 @@ from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, ReviewTrailer, Series
 from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, given_trailers
 from kvmlist.parse.trailers import parse_trailer_line
+
+# Changes in v3: ...\nFrom 0123abcd... Mon Sep 17 00:00:00 2001\nFrom: Jane <jane@example.org>
+# (git format-patch output below a note: the separator line, then the author's From)
+RE_PASTED_FROM = re.compile(
+    r"\n>?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001[ \t]*\nFrom: ?([^\n]*)"
+)
 
 #: A trailer as compared: lower-cased key, value as both tools mean it (see values.norm).
 Pair = tuple[str, str]
@@ -58,6 +73,8 @@ class Context:
     scoped: frozenset[str] = frozenset()
     #: Per patch mail, the scoped trailers of the replies answering it (b4 credits them there).
     scoped_under: dict[str, set[Pair]] = field(default_factory=dict)
+    #: (reply, key, value) of the trailers a flowed reply soft-broke (b4 reads no such line).
+    soft_broken: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -> Context:
@@ -70,6 +87,7 @@ def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -
         thread_of={m.message_id: at for at, thread in enumerate(threads) for m in thread},
         scoped=frozenset(scoped),
         scoped_under=scoped_under,
+        soft_broken=_soft_broken(mails),
     )
 
 
@@ -82,6 +100,17 @@ def passed_over_poster(message: Message) -> bool:
     """True when kvmlist took the author's in-body From stacked under the poster's, which git
     am (and so b4) takes (the defect stacked-in-body-from)."""
     return any(defect.kind == "stacked-in-body-from" for defect in message.defects)
+
+
+def read_below_note(patch: Patch, text: str) -> bool:
+    """True when ``text`` (a body, or the commit message git made of it) holds git
+    format-patch output below a note and kvmlist's author is that output's From: git am reads
+    only the top of the body, so it credits the sender and keeps the note and the pasted
+    header lines in the commit message, where kvmlist reads the patch from them."""
+    found = RE_PASTED_FROM.search(text.replace("\r\n", "\n").lstrip())  # git keeps CRLF
+    if found is None or patch.author is None:
+        return False
+    return email.utils.parseaddr(found[1])[1].lower() == patch.author.email.lower()
 
 
 def guessed_revision(lser: Any, own: Sequence[Any]) -> bool:
@@ -147,17 +176,42 @@ def misread_reviews(
 
 def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
     """True when b4 drops a reply's trailer kvmlist keeps: the reply's sender was munged, its
-    In-Reply-To is not in the archive, or the trailer names the sender by another address
-    and b4, which then wants the very same name, finds it written otherwise ("Huang Shijie"
-    sent by "Shijie Huang"; a sender whose name is its address), where kvmlist accepts
-    every word of the name."""
+    In-Reply-To is not in the archive, its flowed text broke the trailer's line, or the
+    trailer names the sender by another address and b4, which then wants the very same name,
+    finds it written otherwise ("Huang Shijie" sent by "Shijie Huang"; a sender whose name is
+    its address), where kvmlist accepts every word of the name."""
     if trailer.given_in in (context.munged | context.orphans | context.scoped):
+        return True
+    if (trailer.given_in, trailer.key, trailer.value) in context.soft_broken:
         return True
     person, sender = trailer.person, trailer.given_by
     if person is None or sender is None:
         return False
     other_address = person.email.lower() != sender.email.lower()
     return other_address and (person.name or "").lower() != (sender.name or "").lower()
+
+
+def _soft_broken(mails: Sequence[Message]) -> frozenset[tuple[str, str, str]]:
+    """The trailers of replies labelled ``format=flowed`` whose line, as sent, ends in the
+    space of a soft break before the value is complete (kvmlist joins the lines, RFC 3676;
+    b4 reads the text as sent)."""
+    found = set()
+    for reply in mails:
+        if reply.kind != "reply" or b"flowed" not in reply.raw:
+            continue
+        parts = email.message_from_bytes(reply.raw, policy=email.policy.default).walk()
+        broken = [
+            line
+            for part in parts
+            if part.get_content_type() == "text/plain" and part.get_param("format") == "flowed"
+            for line in part.get_content().splitlines()
+            if line.endswith(" ") and not line.startswith(">")
+        ]
+        for trailer in given_trailers(reply.body) if broken else ():
+            whole = f"{trailer.key}: {trailer.value}"
+            if any(whole.startswith(line) and whole != line.rstrip() for line in broken):
+                found.add((reply.message_id, trailer.key, trailer.value))
+    return frozenset(found)
 
 
 def _orphans(mails: Sequence[Message]) -> frozenset[str]:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from kvmlist.compare.b4_mistakes import passed_over_poster, was_munged
+from kvmlist.compare.b4_mistakes import passed_over_poster, read_below_note, was_munged
 from kvmlist.compare.result import Comparison
 from kvmlist.errors import KvmlistError
 from kvmlist.grouping.review import Progress
@@ -91,10 +91,12 @@ def mailinfo(git: str, raw: bytes, msg: Path, patch: Path) -> dict[str, str] | N
 
 def _compare_patch(patch: Patch, info: dict[str, str], result: Comparison) -> None:
     author, mid = patch.author, patch.message_id
-    # git credits a munged sender, and a stable poster's From stacked over the author's (and
-    # keeps the author's From in the commit message)
+    # git credits a munged sender, a stable poster's From stacked over the author's (and
+    # keeps the author's From in the commit message), and the sender of a note with git
+    # format-patch output below it (and keeps the note in the commit message)
     stacked = passed_over_poster(patch)
-    posters = was_munged(patch) or stacked
+    noted = read_below_note(patch, info["message"])
+    posters = was_munged(patch) or stacked or noted
     ours = author.email.lower() if author else ""
     result.record("author", mid, ours, info.get("Email", "").lower(), wrong=posters)
     name = author.name if author else ""
@@ -106,7 +108,8 @@ def _compare_patch(patch: Patch, info: dict[str, str], result: Comparison) -> No
     ours, theirs = _text(patch.commit_message), _text(info["message"])
     # "--" typed for "---": git keeps the diffstat in the commit message
     short = theirs.startswith(ours) and theirs[len(ours) :].lstrip("\n").startswith("--\n")
-    result.record("message", mid, ours, theirs, wrong=undecoded or short or stacked)
+    above = noted and theirs.endswith(f"\n\n{ours}")  # the note and pasted headers on top
+    result.record("message", mid, ours, theirs, wrong=undecoded or short or stacked or above)
     ours = _text(patch.diff)
     found = bool(ours) and ours in _text(info["patch"])
     result.record("diff", mid, found, True, wrong=undecoded)
