@@ -603,6 +603,10 @@ class Series(_Frozen):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def date(self) -> datetime | None:
+        """The earliest plausible date of its mails (plausible_date); when none has one,
+        the earliest date they say (a series posted wholly from a broken clock)."""
+        if (plausible := self.plausible_date) is not None:
+            return plausible
         dates = [m.date for m in self.messages if m.date is not None]
         return min(dates) if dates else None
 

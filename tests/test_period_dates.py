@@ -61,6 +61,22 @@ def test_a_series_is_in_the_period_of_its_plausible_mails(broken: str) -> None:
 
 
 @BROKEN
+def test_a_series_is_dated_by_its_plausible_mails(broken: str) -> None:
+    """Its date (series tables, DataFrames, stalled ages) skips a cover from a broken clock;
+    a series with no plausible mail keeps the date its mails say."""
+    cover = mail("[PATCH 0/1] KVM: x86: Two parts", message_id="<s0@x>", date=broken)
+    part = mail(
+        "[PATCH 1/1] KVM: x86: Part one",
+        message_id="<s1@x>",
+        extra="In-Reply-To: <s0@x>\nReferences: <s0@x>\n",
+    )
+    alone = mail("[PATCH] KVM: x86: Posted from the broken clock", message_id="<z@x>", date=broken)
+    two, lone = kvmlist.group_series(messages(cover, part, alone))
+    assert two.date is not None and two.date.year == 2026
+    assert lone.date is not None and lone.date.year in (1970, 2325)
+
+
+@BROKEN
 def test_a_reply_from_a_broken_clock_measures_no_wait(broken: str) -> None:
     posted = mail("[PATCH] KVM: x86: Fix a thing", message_id="<p@x>")
     odd = mail(
