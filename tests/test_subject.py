@@ -10,8 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kvmlist import Patch, parse_message
 from kvmlist.parse import subject as subject_module
 from kvmlist.parse.subject import SubjectInfo, parse_subject
+
+from .conftest import mail
 
 # subject -> (is_patch, version, index, total)
 NUMBERING = [
@@ -217,6 +220,16 @@ def test_reply_keeps_the_numbering_of_the_patch_it_answers() -> None:
 def test_rfc_and_resend_flags(subject: str, flags: tuple[bool, bool]) -> None:
     info = parse_subject(subject)
     assert (info.is_rfc, info.is_resend) == flags
+
+
+@pytest.mark.parametrize("subject", ["[PATCH V5 (RESEND) 0/4] x", "[PATCH (RFC) 1/2] x"])
+def test_a_tag_in_parentheses_is_the_patchs_tag_too(subject: str) -> None:
+    """Patch.is_resend and is_rfc read the prefixes (revisions place a RESEND by them)."""
+    info = parse_subject(subject)
+    patch = parse_message(mail(subject, "Fix.\n---\n a.c | 1 +\n"))
+    assert isinstance(patch, Patch)
+    assert (patch.is_rfc, patch.is_resend) == (info.is_rfc, info.is_resend)
+    assert info.prefixes == (("RESEND",) if info.is_resend else ("RFC",))
 
 
 @pytest.mark.parametrize(

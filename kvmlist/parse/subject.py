@@ -319,9 +319,9 @@ def _read_token(token: str, state: _State) -> bool:
                 _set_numbering(state, point.group("version"))
             state.prefixes.append(token)
             return True
-    bare = lower.strip("()")  # "[PATCH V5 (RESEND) 0/4]"
+    bare = lower.strip("()")  # "[PATCH V5 (RESEND) 0/4]": the tag is RESEND
     if bare.startswith(("rfc", "resend")):
-        state.prefixes.append(token)
+        state.prefixes.append(token.strip("()"))
         state.is_rfc = state.is_rfc or bare.startswith("rfc")
         state.is_resend = state.is_resend or bare.startswith("resend")
         match = RE_FLAG_VERSION.fullmatch(token)
