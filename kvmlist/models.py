@@ -614,7 +614,7 @@ class Series(_Frozen):
     def plausible_date(self) -> datetime | None:
         """The earliest plausible date of its mails (Message.plausible_date): what puts a
         series in a period and starts its waits; None when no mail has one."""
-        dates = [m.plausible_date for m in self.messages if m.plausible_date is not None]
+        dates = [d for m in self.messages if (d := m.plausible_date) is not None]
         return min(dates) if dates else None
 
     @property

@@ -116,7 +116,7 @@ def find_stalled(
         series = series if len(kept) == len(mails) else None  # grouped with later mails
         mails = kept
     found = group_series(mails, revisions=True) if series is None else list(series)
-    dates = [m.plausible_date for m in mails if m.plausible_date is not None]
+    dates = [d for m in mails if (d := m.plausible_date) is not None]
     now = now or (max(dates) if dates else None)
     report = StalledReport(now, older, series=len(found))
     answered = answerers(found, mails)
