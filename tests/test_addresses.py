@@ -97,7 +97,7 @@ def usual_entries(draw: st.DrawFn) -> str:
     return f"{name}  <{address}>  " if form == "spaced" else f"{name} <{address}>"
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(usual_entries(), max_size=8), st.sampled_from([", ", ",", " ,\t", ",\n "]))
 def test_a_usual_address_list_reads_as_the_stdlib_reads_it(entries: list[str], comma: str) -> None:
     from kvmlist.parse import addresses
