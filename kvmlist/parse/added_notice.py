@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from kvmlist.parse.tree_name import tree_named
+
 # I (re-)added this series | I've added these | We added it | All added   (the notice's
 # subject and verb, and its object: the patches, never "cc:stable", "a Fixes: tag"...)
 RE_ADDED = re.compile(
@@ -19,20 +21,9 @@ RE_ADDED = re.compile(
     r"(?P<rest>.*)",
     re.IGNORECASE,
 )
-# to mm-new | into mm.git's mm-unstable branch | to the mm tree | to irqchip-next[1]
-# (a tree ends where a word, a path or a file name would go on: not "to drivers/net/")
-RE_ADDED_TREE = re.compile(
-    r"\s+(?:to|into)\s+(?:(?:the|my|our)\s+)?"
-    r"(?:(?P<named>\w[\w.-]{0,40})\s+(?:tree|branch)\b"
-    r"|(?P<tree>\w(?:[\w./-]{0,80}\w)?)"
-    r"(?:'s\s+(?P<branch>\w(?:[\w.-]{0,40}\w)?)\s+branch\b|(?![\w/-]|\.\w)))",
-    re.IGNORECASE,
-)
-# mm-new | kvmarm/next | mm.git   (a token that can name a tree: "to kvm_util.c" or "to
-# differentiate" is where code went or why)
-RE_TREE_SHAPE = re.compile(r"[\w.]*[-/][\w./-]*|[\w-]+\.git")
-# kfence.rst | arm-smmu-v3.c   (a file, not a tree)
-RE_FILE_NAME = re.compile(r"\.(?!git$)[A-Za-z]{1,4}$")
+# to mm-new | into mm.git   (where "added" says the patches went; "I added it in foo()" or
+# "for arm64-only builds" tells where code went or why: tree_named reads the tree)
+RE_ADDED_TO = re.compile(r"\s+(?=(?:to|into)\s)", re.IGNORECASE)
 # What may follow the object of a notice without a tree: "I added it." | "I added it and
 # shall await review" (not "I added it in foo()", "I added this:", "I added all of them")
 RE_ADDED_END = re.compile(r"\s*(?:[.,;!]|$)|\s+(?:and|but)\b", re.IGNORECASE)
@@ -46,12 +37,10 @@ def added_notice(text: str, *, thanked: bool) -> tuple[str, str] | None:
     if match is None:
         return None
     rest = match.group("rest")
-    into = RE_ADDED_TREE.match(rest)
-    if into is not None:
-        tree = into.group("named") or into.group("tree")
-        if into.group("named") or (RE_TREE_SHAPE.fullmatch(tree) and not RE_FILE_NAME.search(tree)):
-            branch = into.group("branch")
-            return (f"{tree} ({branch})" if branch else tree), text
+    into = RE_ADDED_TO.match(rest)
+    tree = tree_named(rest[into.end() :], at_start=True, shaped=True) if into else ""
+    if tree:
+        return tree, text
     if match.group("subject") or not thanked or not RE_ADDED_END.match(rest):
         return None
     return "", text

@@ -19,21 +19,11 @@ from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
+from kvmlist.parse.tree_name import tree_named
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
 RE_NOTICE = re.compile(
     r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up)\b([^\n]{0,200})$",
-    re.IGNORECASE,
-)
-# ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
-# | ... to branch `for_paolo/6.1`   |   ... to arm64 (for-next/ffa): tree, then its branch
-# (not "in patch 10" | "in the series"; after "the" only a name that reads as a tree:
-# "to the mm-hotfixes branch", not "for the ACK" or "to the commit message")
-RE_TREE = re.compile(
-    r"\b(?:to|into|for|on|in)\s+"
-    r"(?:(?:my|our|branch)\s+|the\s+(?=\w*(?:[.\-/:]\w|\d)|\w+\s+(?:branch|tree)\b))?[`'\"]?"
-    r"(?!(?:now|later|patch(?:es)?|series|the|my|our|branch)\b)([\w.\-/:]+[\w])"
-    r"(?:[`'\"]?\s+\(([\w.\-/]{0,80}\w)\))?",
     re.IGNORECASE,
 )
 # https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next   (a repository
@@ -285,15 +275,6 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
                 named = tree_named(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
             return named, sentence[match.start() : match.start("rest")] + rest
     return None
-
-
-def tree_named(text: str) -> str:
-    """Return the tree the first "to <tree>" of text names ("" for none), with its branch
-    when one follows in parentheses: "arm64 (for-next/ffa)", as a repository's is shown."""
-    tree = RE_TREE.search(text)
-    if tree is None:
-        return ""
-    return f"{tree.group(1)} ({tree.group(2)})" if tree.group(2) else tree.group(1)
 
 
 def _added_notice(lines: list[str]) -> tuple[str, str] | None:

@@ -19,8 +19,9 @@ from typing import Literal
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.content import sent_by_bot
-from kvmlist.parse.notice import RE_CLAUSE_END, RE_TREE, bot_head, opening_sentences
+from kvmlist.parse.notice import RE_CLAUSE_END, bot_head, opening_sentences
 from kvmlist.parse.reply import unquoted_lines
+from kvmlist.parse.tree_name import tree_named
 
 # The pull request you sent on Mon, 28 Jul 2025 15:44:03 +0200:   (the bot's first line)
 RE_BOT_OPENING = re.compile(r"^The pull request you sent on .{1,80}:$")
@@ -133,5 +134,4 @@ def _tree(rest: str) -> str | None:
     objects = RE_OBJECT_FIRST.match(text)
     if objects is not None:
         text = text[objects.end() :]
-    tree = RE_TREE.match(RE_CLAUSE_END.split(text, maxsplit=1)[0])
-    return tree.group(1) if tree else None
+    return tree_named(RE_CLAUSE_END.split(text, maxsplit=1)[0], at_start=True) or None

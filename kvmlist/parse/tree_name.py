@@ -1,0 +1,49 @@
+"""The tree a maintainer's notice names: ``to kvmarm/next``, ``to arm64 (for-next/ffa)``.
+
+One grammar for every notice reader (applied, added, pulled); docs/review.md has the rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
+# | ... to branch `for_paolo/6.1`   |   ... to arm64 (for-next/ffa): tree, then its branch
+# | ... to mm.git's mm-unstable branch   |   ... to the mm tree
+# (not "in patch 10" | "in the series"; after "the" only a name that reads as a tree:
+# "to the mm-hotfixes branch", not "for the ACK" or "to the commit message")
+RE_TREE = re.compile(
+    r"\b(?:to|into|for|on|in)\s+"
+    r"(?:(?:my|our|branch)\s+|the\s+(?=\w*(?:[.\-/:]\w|\d)|\w+\s+(?:branch|tree)\b))?[`'\"]?"
+    r"(?!(?:now|later|patch(?:es)?|series|the|my|our|branch)\b)"
+    r"(?P<tree>[\w.\-/:]+\w)"
+    r"(?:'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
+    r"|[`'\"]?\s+(?:\((?P<branch>[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
+    re.IGNORECASE,
+)
+# mm-new | kvmarm/next | mm.git   (a name that can only be a tree: "to kvm_util.c" or "to
+# differentiate" is where code went or why)
+RE_TREE_SHAPE = re.compile(r"[\w.]*[-/][\w./-]*|[\w-]+\.git")
+# kfence.rst | arm-smmu-v3.c   (a file, not a tree)
+RE_FILE_NAME = re.compile(r"\.(?!git$)[A-Za-z]{1,4}$")
+
+
+def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> str:
+    """Return the tree the first "to <tree>" of text names ("" for none), with its branch
+    when one follows in parentheses or as "<tree>'s <branch> branch": "arm64 (for-next/ffa)",
+    as a repository's is shown.
+
+    ``at_start``: only a "to <tree>" that opens text counts. ``shaped``: only a name that
+    can be nothing but a tree counts (one called a tree or branch, or with a "-" or "/" or
+    ending in ".git"; no file, no directory), for a verb that also tells where code went
+    ("I added it to ...")."""
+    found = (RE_TREE.match if at_start else RE_TREE.search)(text)
+    if found is None:
+        return ""
+    tree = found.group("tree")
+    if shaped and not found.group("called"):
+        path_goes_on = text[found.end("tree") : found.end("tree") + 1] in ("/", "-")
+        if path_goes_on or not RE_TREE_SHAPE.fullmatch(tree) or RE_FILE_NAME.search(tree):
+            return ""
+    branch = found.group("branch") or found.group("owned")
+    return f"{tree} ({branch})" if branch else tree
