@@ -315,6 +315,42 @@ def test_a_patch_added_after_the_series_joins_it() -> None:
     assert shape(series) == (4, 3, (1, 2, 3), True)
 
 
+MALLORY = "Mallory Reviewer <mallory@example.com>"
+
+
+def test_a_patch_another_author_adds_to_a_series_stays_out_of_it() -> None:
+    # a reviewer proposes a fix on top of Jane's series as "[PATCH 3/2]" in its thread
+    mails = [
+        post("[PATCH 0/2] t", "c"),
+        post("[PATCH 1/2] a", "p1", "c"),
+        post("[PATCH 2/2] b", "p2", "c"),
+        post("[PATCH 3/2] b: free the buffer on error", "m3", "p2", minute=40, sender=MALLORY),
+    ]
+    janes, mallorys = kvmlist.group_series(mails)
+    assert shape(janes) == (1, 2, (1, 2), True) and janes.complete
+    assert b"free the buffer" not in kvmlist.to_mbox(janes)
+    assert [p.message_id for p in mallorys.patches] == ["m3"]
+    assert mallorys.author is not None and mallorys.author.email == "mallory@example.com"
+
+
+def test_a_patch_the_author_adds_from_another_address_joins_the_series() -> None:
+    # kvmarm <20211120102810.8858-1-dwmw2@infradead.org>: 12/11 sent by dwmw2@infradead.org
+    # with an in-body From: dwmw@amazon.co.uk; or the author's other mailbox, same name
+    in_body = parse_message(
+        mail(
+            "[PATCH 3/2] c",
+            "From: Jane Doe <jane@work.example.com>\n\n" + DIFF,
+            message_id="<p3>",
+            date="Tue, 3 Mar 2026 11:00:00 +0000",
+            extra="In-Reply-To: <c>\nReferences: <c>\n",
+        )
+    )
+    for added in (in_body, post("[PATCH 4/2] d", "p4", "c", sender="Jane Doe <jd@home.example>")):
+        mails = [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), added]
+        [series] = kvmlist.group_series(mails)
+        assert len(series.patches) == 2
+
+
 def test_progress_hook_sees_every_mail_and_changes_nothing() -> None:
     messages = list(kvmlist.read_mbox(FIXTURES / "kvm-sample.mbox"))
     seen: list[kvmlist.Message] = []

@@ -44,7 +44,7 @@ def _given(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
                 given_by=reply.sender,
             )  # fmt: skip
             continue
-        mismatch = reply.sender is None or not _same_person(given.person, reply.sender)
+        mismatch = reply.sender is None or not same_person(given.person, reply.sender)
         yield given, ReviewTrailer(
             key=given.key, value=given.value, person=given.person, given_in=reply.message_id,
             given_by=reply.sender, mismatch=mismatch,
@@ -65,7 +65,7 @@ def _scoped(
     return targets
 
 
-def _same_person(named: Person, sender: Person) -> bool:
+def same_person(named: Person, sender: Person) -> bool:
     """The trailer names the reply's sender: the same address (a "+tag" aside), or the same
     name written from another address ("Marc Zyngier <maz@kernel.org>" sent from
     maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"; "Huang Shijie" from

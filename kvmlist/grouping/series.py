@@ -6,11 +6,14 @@ Rules (see docs/data-model.md):
 2. A patch joins the nearest message it answers (In-Reply-To, then References newest first)
    that is a compatible cover letter or patch: same total, and the same version — or the
    child carries no version and inherits the thread's (``[PATCH v3 0/4]`` over ``[PATCH 1/4]``).
-   So v2 threaded under v1's cover still starts a series of its own. Numbered patches whose
-   chain ends answering a mail that is no patch (a ``[GIT PULL]``, a review comment) share
-   that mail as their anchor, whatever their (in-body) authors; a cover letter that
-   miscounts its patches ("0/7" over eight) still heads the one series answering it, and a
-   ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
+   So v2 threaded under v1's cover still starts a series of its own. A patch numbered above
+   the total (``[PATCH v4 12/11]``) joins the series it answers when its author or sender
+   is the series' (the series grew); by anybody else (a reviewer's fix on top) it is a
+   patch of its own, in reply, so the series and its ``to_mbox`` stay its author's.
+   Numbered patches whose chain ends answering a mail that is no patch (a ``[GIT PULL]``,
+   a review comment) share that mail as their anchor, whatever their (in-body) authors; a
+   cover letter that miscounts its patches ("0/7" over eight) still heads the one series
+   answering it, and a ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
    A "0/N" mail that carries a diff and answers a cover letter of the same author, version
    and total is that series' patch with a mistyped number: it takes the one number from 1
    to N that no patch answering the cover has (``[PATCH v2 0/1]`` twice: the second is 1/1).
@@ -35,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from kvmlist.grouping._group import Group
-from kvmlist.grouping.review import Progress
+from kvmlist.grouping.review import Progress, same_person
 from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
 from kvmlist.parse.message import as_cover
 from kvmlist.parse.subject import RE_POINT_VERSION
@@ -295,12 +298,20 @@ def _compatible(child: Patch, ancestor: Patch) -> bool:
 
 
 def _added_later(child: Patch, ancestor: Patch) -> bool:
-    """``[PATCH v4 12/11]`` sent after an eleven-patch series belongs to it, as its author
-    (and b4) mean it; the subject parser has raised its total to 12."""
+    """``[PATCH v4 12/11]`` sent after an eleven-patch series by its author belongs to it,
+    as he (and b4) mean it; the subject parser has raised its total to 12. One that
+    somebody else adds (a reviewer's fix on top) is a patch of its own, in reply."""
     if not child.index == child.total > ancestor.total:
         return False
     said = re.search(rf"\b0*{child.index}\s*/\s*0*{ancestor.total}\b", child.subject)
-    return said is not None
+    return said is not None and _same_people(child, ancestor)
+
+
+def _same_people(a: Patch, b: Patch) -> bool:
+    """Whether two mails are by one person: the author or sender of one is the author or
+    sender of the other (review.same_person: an address, or a name from another address)."""
+    people = [p for p in (b.author, b.sender) if p is not None]
+    return any(same_person(x, y) for x in (a.author, a.sender) if x is not None for y in people)
 
 
 def _unthreaded(patch: Patch, root: str, by_id: dict[str, Patch]) -> bool:
