@@ -719,3 +719,63 @@ def test_commands_that_hold_the_archive_print_the_same_from_workers(
         assert main([command, str(path), "--workers", workers, "--format", "json"]) == 0
         printed.append(capsys.readouterr().out)
     assert printed[0] == printed[1] and len(printed[0]) > 20
+
+
+#: A patch the parser fails on (parse_subject made to raise for it below): a parser bug.
+UNREADABLE = "[PATCH 2/3] KVM: arm64: Take the lock before the vgic walk"
+
+
+def _subject_failing_on_one(subject: str) -> Any:
+    if subject == UNREADABLE:
+        raise RuntimeError("a parser bug")
+    return kvmlist.parse.subject.parse_subject(subject)
+
+
+@pytest.fixture
+def noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An mbox of several slices with a mail the parser fails on and one delivered twice."""
+    import kvmlist.parse.message
+
+    monkeypatch.setattr(kvmlist.parse.message, "parse_subject", _subject_failing_on_one)
+    mails = list(generated_mails(40))
+    mails.insert(12, mail(UNREADABLE, message_id="<vgic-2@corp.com>"))
+    mails.insert(30, mails[5])  # the list delivered it again
+    path = tmp_path / "noted.mbox"
+    path.write_bytes(mbox(*mails))
+    return path
+
+
+#: What a command says on stderr of the mbox ``noted`` (check lists both in its output).
+NOTES = (
+    "kvmlist: 1 mail could not be parsed (kept as 'unparsable' messages)\n"
+    "kvmlist: 1 patch mail repeats a Message-ID seen earlier (the first copy counts;"
+    " `kvmlist check` lists them)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["stats"], NOTES),
+        (["stats", "--by", "organisation"], NOTES),
+        (["report"], NOTES),
+        (["check"], ""),
+        (["series"], NOTES),
+        (["series", "--format", "parquet", "--output", "{tmp}/series.parquet"], NOTES),
+        (["review"], NOTES),
+        (["stalled"], NOTES),
+        (["pulls"], NOTES),
+    ],
+)
+def test_every_command_says_the_same_on_stderr_from_workers(
+    command: list[str], said: str, noted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kvmlist.cli.commands import main
+
+    assert len(list(kvmlist.scale.workers._jobs(noted))) > 2  # the workers split it
+    command = [part.format(tmp=noted.parent) for part in command]
+    stderr = []
+    for workers in ("1", "2"):
+        main([*command, str(noted), "--workers", workers])
+        stderr.append(capsys.readouterr().err)
+    assert stderr[0] == stderr[1] and stderr[0].endswith(said)  # an unknown org is said first

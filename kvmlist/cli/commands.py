@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace, skipped: list[str]) -> int:
         loaded = load(args)
         loaded.messages = _as_held(args, loaded)
         output = COMMANDS[args.command](args, loaded)
-        for line in filter(None, [loaded.tally.summary(), *skipped_notes(skipped)]):
+        for line in [*loaded.tally.notes(), *skipped_notes(skipped)]:
             _note(args, line)
         if output is None:
             return EXIT_OK
@@ -200,6 +200,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
                 mailmap=mailmap,
                 progress=progress,
                 repeats=loaded.tally.repeats,
+                unparsable=loaded.tally.add_unparsable,
             )
         else:
             figures = report_figures(loaded.messages, mailmap=mailmap)  # streams the archive
@@ -227,6 +228,7 @@ def _report(args: argparse.Namespace, loaded: Loaded) -> str:
             mailmap=mailmap,
             progress=progress_for(args, "reading"),
             repeats=loaded.tally.repeats,
+            unparsable=loaded.tally.add_unparsable,
         )
     return render_report(
         loaded.messages,
@@ -358,6 +360,7 @@ def _stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
             mailmap=mailmap,
             progress=progress_for(args, "counting"),
             repeats=loaded.tally.repeats,
+            unparsable=loaded.tally.add_unparsable,
         ).most_common(args.top)
     else:
         counts = count_by_field(loaded.messages, args.by, mailmap=mailmap).most_common(args.top)
@@ -378,8 +381,14 @@ def _patch_keys(
 
     source = _worker_source(args, loaded)
     progress = progress_for(args, "counting")
+    tally = loaded.tally
     return patch_keys_in_workers(
-        source, workers, key, progress=progress, repeats=loaded.tally.repeats
+        source,
+        workers,
+        key,
+        progress=progress,
+        repeats=tally.repeats,
+        unparsable=tally.add_unparsable,
     )
 
 

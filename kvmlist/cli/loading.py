@@ -21,6 +21,7 @@ from kvmlist.errors import UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
+from kvmlist.parse.message import is_unparsable
 from kvmlist.sources.maildir import SkippedEntry, iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.reader import parse_raw
@@ -55,8 +56,7 @@ class Tally:
         stats in workers counts the same: see kvmlist.scale.workers.patch_keys_in_workers)
         and those with an implausible date."""
         for position, message in enumerate(messages, 1):
-            if any(d.kind == "unparsable" for d in message.defects):
-                self.unparsable += 1
+            self.unparsable += is_unparsable(message)
             repeated = isinstance(message, Patch) and self.repeats.add(position, message.message_id)
             if message.date is not None and message.plausible_date is None:
                 self.implausible += 1
@@ -73,8 +73,12 @@ class Tally:
         whose = "its" if count == 1 else "their"
         return f"{line} (`kvmlist check` lists {whose} defect, implausible-date)"
 
-    def summary(self) -> str | None:
-        """Return the lines to print on stderr, or None when every mail was parsed and no
+    def add_unparsable(self, count: int) -> None:
+        """Count mails that could not be parsed, as worker processes hand back their number."""
+        self.unparsable += count
+
+    def notes(self) -> list[str]:
+        """Return the lines to print on stderr: none when every mail was parsed and no
         Message-ID came twice."""
         lines = []
         if self.unparsable:
@@ -87,7 +91,7 @@ class Tally:
                 f"{_mails(self.repeats.count, 'patch mail')} {verb} a Message-ID seen earlier"
                 " (the first copy counts; `kvmlist check` lists them)"
             )
-        return "\n".join(lines) or None
+        return lines
 
 
 def _mails(count: int, what: str = "mail") -> str:

@@ -271,6 +271,11 @@ def unparsable_message(raw: bytes, error: Exception) -> Message:
     return Message(defects=(defect,), raw=raw, **fields)
 
 
+def is_unparsable(message: Message) -> bool:
+    """True for the placeholder of a mail the parser could not read (unparsable_message)."""
+    return any(defect.kind == "unparsable" for defect in message.defects)
+
+
 def message_id_of(raw: bytes) -> str | None:
     """Return the Message-ID of a raw mail as :func:`parse_message` reads it (all between the
     brackets, blanks included), None when it has none."""

@@ -41,6 +41,7 @@ from kvmlist.errors import SourceError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
+from kvmlist.parse.message import is_unparsable
 from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
@@ -155,6 +156,7 @@ def summaries_in_workers(
     *,
     strict: bool = False,
     answers: bool = True,
+    unparsable: Callable[[int], object] | None = None,
 ) -> Iterator[tuple[int, T]]:
     """Yield, per job (a slice of the archive or a batch of mails) in input order, how many
     mails it held and ``summarise`` of its parsed mails: a worker hands back one summary of
@@ -164,20 +166,32 @@ def summaries_in_workers(
     before the failure and the failure is raised after its summary, as with map_in_workers.
     With ``workers <= 1`` this process summarises batches of up to CHUNK mails.
     ``answers=False`` leaves answers out of what ``summarise`` gets (parse_raw's).
+    ``unparsable`` is told, job by job, how many of its mails could not be parsed.
     """
     work = partial(_summarise, summarise=summarise, strict=strict, answers=answers)
+    source: Generator[_Job, None, None] = _batches(_mails(raws)) if workers <= 1 else _jobs(raws)
     if workers <= 1:
-        for batch in _batches(_mails(raws)):
-            summaries, error = work(batch)
-            yield from summaries
-            if error is not None:
-                raise error
-        return
-    jobs = _jobs(raws)
+        done: Generator[_JobSummary[T], None, None] = _in_turn(map(work, source))
+    else:
+        done = _in_order(source, workers, work)
     try:
-        yield from _in_order(jobs, workers, work)
+        for count, summary, unread in done:
+            if unparsable is not None and unread:
+                unparsable(unread)
+            yield count, summary
     finally:
-        jobs.close()
+        done.close()  # stops the workers
+        source.close()  # closes the source
+
+
+def _in_turn(
+    results: Iterator[tuple[list[R], Exception | None]],
+) -> Generator[R, None, None]:
+    """Each job's results, then the error that stopped it (the jobs run in this process)."""
+    for items, error in results:
+        yield from items
+        if error is not None:
+            raise error
 
 
 def dataframe_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Any:
@@ -197,12 +211,14 @@ def count_by_field_in_workers(
     mailmap: Mailmap | None = None,
     progress: Progress | None = None,
     repeats: Repeats | None = None,
+    unparsable: Callable[[int], object] | None = None,
 ) -> Counter[str] | Counter[Person]:
     """Return the same counts as ``count_by_field(read(raws), field, mailmap=mailmap)``,
     parsed in workers.
 
     ``progress`` (``tqdm`` for one) wraps the stream of mails as the workers hand them back;
-    ``repeats`` counts the patch mails left out for repeating a Message-ID.
+    ``repeats`` counts the patch mails left out for repeating a Message-ID; ``unparsable`` is
+    told how many mails could not be parsed (summaries_in_workers').
     """
     from kvmlist.analysis.aggregate import AGGREGATIONS, author_of, organisation_of
     from kvmlist.analysis.identities import OrganisationMap
@@ -214,10 +230,14 @@ def count_by_field_in_workers(
     if field == "organisation":
         organisations = OrganisationMap.default()
         key = partial(organisation_of, organisations=organisations, mailmap=mailmap)
-        keys = patch_keys_in_workers(raws, workers, key, progress=progress, repeats=repeats)
+        keys = patch_keys_in_workers(
+            raws, workers, key, progress=progress, repeats=repeats, unparsable=unparsable
+        )
         return keys.counts()
     author = partial(author_of, mailmap=mailmap) if mailmap is not None else None
-    keys = patch_keys_in_workers(raws, workers, author, progress=progress, repeats=repeats)
+    keys = patch_keys_in_workers(
+        raws, workers, author, progress=progress, repeats=repeats, unparsable=unparsable
+    )
     return keys.author_counts() if field == "author" else keys.counts(_domain)
 
 
@@ -228,9 +248,11 @@ def patch_keys_in_workers(
     *,
     progress: Progress | None = None,
     repeats: Repeats | None = None,
+    unparsable: Callable[[int], object] | None = None,
 ) -> PatchKeys:
     """Return ``PatchKeys.of(read(raws), key)``, the mails parsed in workers (no key: the
-    author's Person); ``repeats`` counts the patch mails left out for repeating a Message-ID.
+    author's Person); ``repeats`` counts the patch mails left out for repeating a Message-ID,
+    ``unparsable`` is told how many mails could not be parsed (summaries_in_workers').
 
     The workers leave answers unparsed (parse_raw's ``answers``) and hand back, per slice,
     each patch mail's Message-ID, author and date; ``key`` is called here, once per
@@ -239,7 +261,7 @@ def patch_keys_in_workers(
     """
     keys = PatchKeys()
     people: dict[tuple[str, str], Person] = {}  # one Person per name and address
-    slices = summaries_in_workers(raws, workers, _author_rows, answers=False)
+    slices = summaries_in_workers(raws, workers, _author_rows, answers=False, unparsable=unparsable)
     for rows in _summaries(slices, progress):
         for message_id, written, date in rows or ():
             if repeats is not None:
@@ -269,15 +291,16 @@ def render_report_in_workers(
     mailmap: Mailmap | None = None,
     progress: Progress | None = None,
     repeats: Repeats | None = None,
+    unparsable: Callable[[int], object] | None = None,
 ) -> str:
     """Return ``render_report(read(raws), ...)``'s text, the mails parsed in workers;
-    ``repeats`` counts the patch mails left out for repeating a Message-ID.
+    ``repeats`` and ``unparsable``: see report_figures_in_workers.
 
     Each worker hands back the report's facts of a mail (kvmlist.outputs.figures), not the
     parsed models, which cost the parent more to unpickle than the facts cost to fold.
     """
     figures = report_figures_in_workers(
-        raws, workers, mailmap=mailmap, progress=progress, repeats=repeats
+        raws, workers, mailmap=mailmap, progress=progress, repeats=repeats, unparsable=unparsable
     )
     return format_report(figures, range=range, list_name=list_name, top=top)
 
@@ -289,13 +312,16 @@ def report_figures_in_workers(
     mailmap: Mailmap | None = None,
     progress: Progress | None = None,
     repeats: Repeats | None = None,
+    unparsable: Callable[[int], object] | None = None,
 ) -> ReportFigures:
     """Return ``report_figures(read(raws), ...)``, the mails parsed in workers; ``repeats``
-    counts the patch mails left out for repeating a Message-ID."""
+    counts the patch mails left out for repeating a Message-ID, ``unparsable`` is told how
+    many mails could not be parsed (summaries_in_workers')."""
     from kvmlist.outputs.figures import ReportTotals, facts_of
 
     totals = ReportTotals(mailmap, repeats)
-    for facts in _summaries(summaries_in_workers(raws, workers, facts_of), progress):
+    slices = summaries_in_workers(raws, workers, facts_of, unparsable=unparsable)
+    for facts in _summaries(slices, progress):
         for fact in facts or ():
             totals.add(fact)
     return totals.figures()
@@ -482,7 +508,7 @@ def _too_far(size: int) -> bool:
     return size > CHUNK_BYTES + mbox.MAX_MAIL_BYTES + 2 * mbox.BLOCK
 
 
-def _batches(raws: Iterable[bytes]) -> Iterator[list[bytes]]:
+def _batches(raws: Iterable[bytes]) -> Generator[list[bytes], None, None]:
     batch: list[bytes] = []
     size = 0
     try:
@@ -508,7 +534,7 @@ def _in_order(
     workers: int,
     work: Callable[[_Job], tuple[list[R], Exception | None]],
     finish: Callable[[_Job, list[R]], list[T]] = _as_is,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """Run ``work`` on the jobs in a pool, at most workers * IN_FLIGHT at a time; yield the
     results in order (each job's passed through ``finish`` here, given), and the error
     that stopped a job after the results before it."""
@@ -677,20 +703,34 @@ def _job_name(job: _Job) -> str:
     return job.name if isinstance(job, _Slice) else "<mails>"
 
 
+#: A job's mails, their summary, and how many of them could not be parsed.
+_JobSummary = tuple[int, T, int]
+
+
 def _summarise(
     job: _Job, summarise: Callable[[Iterable[Message]], T], strict: bool, answers: bool = True
-) -> tuple[list[tuple[int, T]], Exception | None]:
-    """Return how many mails a job held and their summary, and the error that stopped it."""
+) -> tuple[list[_JobSummary[T]], Exception | None]:
+    """Return how many mails a job held, their summary and how many of them could not be
+    parsed, and the error that stopped it."""
     from kvmlist.sources.reader import Counted, parse_raw
 
     stopped: list[Exception] = []
+    unread: list[str] = []  # their Message-IDs
     mails = Counted(_job_mails(job))
-    messages = parse_raw(mails, strict=strict, answers=answers)
+    messages = _noting_unparsable(parse_raw(mails, strict=strict, answers=answers), unread)
     try:
         summary = summarise(_until_failure(messages, stopped))
     except Exception as error:  # summarise's own: nothing of the job can be handed back
         return [], error
-    return [(mails.count, summary)], stopped[0] if stopped else None
+    return [(mails.count, summary, len(unread))], stopped[0] if stopped else None
+
+
+def _noting_unparsable(messages: Iterable[Message], unread: list[str]) -> Iterator[Message]:
+    """The messages; the Message-ID of each that could not be parsed goes into ``unread``."""
+    for message in messages:
+        if is_unparsable(message):
+            unread.append(message.message_id)
+        yield message
 
 
 def _until_failure(messages: Iterator[Message], stopped: list[Exception]) -> Iterator[Message]:
