@@ -78,3 +78,27 @@ def small_inbox(folder: Path, mails: int) -> Path:
     ]
     build_epoch(root / "git" / "0.git", entries)
     return root
+
+
+def lore_inbox(mbox: Path, folder: Path) -> Path:
+    """Import an mbox into a real public-inbox v2 inbox at folder/lore (each mail a commit
+    at its Date, as lore's importer writes them) with ../shared/local-lore.sh; return it.
+    Skips the test where the script or Debian's public-inbox is missing."""
+    import shutil
+
+    import pytest
+
+    from .conftest import SHARED, need
+
+    script = need(SHARED / "local-lore.sh")
+    if shutil.which("public-inbox-init") is None:
+        pytest.skip("needs Debian's public-inbox (make test installs it where apt-get is root)")
+    inbox = folder / "lore"
+    subprocess.run(
+        ["bash", str(script), "build", str(mbox), str(inbox)],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(folder), "LOCAL_LORE_DIR": str(folder)},
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    return inbox

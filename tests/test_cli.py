@@ -263,7 +263,7 @@ def test_the_workers_read_a_selection_of_an_inbox_and_the_report_names_its_ends(
 ) -> None:
     """A commit range, commit-time bounds or --since-last: the workers read the selected
     mails from git themselves (this process only lists them), with the output of one
-    process, and the report's header names the commits of the first and last mail."""
+    process, and the report's header names the same commits."""
     import kvmlist.sources.public_inbox as public_inbox
     from kvmlist.cli.state import record_reported
 
@@ -300,8 +300,9 @@ def test_the_workers_read_a_selection_of_an_inbox_and_the_report_names_its_ends(
     by_range, since_last, bounded = (text.splitlines()[0] for text in outputs[1][:3])
     assert by_range == f"From {commits[3][:9]} to {commits[30][:9]}"
     assert since_last == f"From {commits[20][:9]} to {commits[-1][:9]}"
-    # --until is "arrived before": the mail committed at 22:13:50 (commits[30]) is not in
-    assert bounded == f"From {commits[20][:9]} to {commits[29][:9]}"
+    # --until is "arrived before": the mail committed at 22:13:50 (commits[30]) is not in;
+    # the header starts at the mail before the first (22:13:40), as --range A..B excludes A
+    assert bounded == f"From {commits[19][:9]} to {commits[29][:9]}"
     assert "mails in:   28\n" in outputs[1][-2]
 
 

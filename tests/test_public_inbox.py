@@ -11,8 +11,8 @@ import kvmlist
 from kvmlist.cli.commands import main
 from kvmlist.sources.public_inbox import iter_archive
 
-from .conftest import mail
-from .inbox_builder import build_epoch
+from .conftest import mail, mbox
+from .inbox_builder import build_epoch, lore_inbox
 
 DAY = 86400
 T0 = 1772528400  # 2026-03-03 09:00 UTC
@@ -152,3 +152,77 @@ def test_v1_inbox_with_fan_out_paths_and_a_removal(tmp_path: Path) -> None:
         v1=True,
     )
     assert ids(kvmlist.read_inbox(repo)) == ["a@x", "b@x", "c@x"]
+
+
+# --- a report by dates names the commits a range would: its "from" is excluded -------------
+
+
+def _header(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["report", *argv, "--list-name", "T"]) == 0
+    return capsys.readouterr().out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "start", "end"),
+    [
+        # the mail before 2@x is 1@x: the deletion commit between them adds none
+        (2, 3, ("first", 1), ("first", 3)),
+        # 3@x is the first commit of epoch 1: the mail before it is epoch 0's last
+        (3, 5, ("first", 3), ("second", 1)),
+        # 0@x is the archive's first mail: nothing came before, the header names it
+        (0, 2, ("first", 0), ("first", 1)),
+    ],
+)
+def test_a_report_since_a_date_starts_at_the_mail_before_the_first(
+    inbox: tuple[Path, list[str], list[str]],
+    capsys: pytest.CaptureFixture[str],
+    since: int,
+    until: int,
+    start: tuple[str, int],
+    end: tuple[str, int],
+) -> None:
+    root, first, second = inbox
+    commits = {"first": first, "second": second}
+    dates = [datetime.fromtimestamp(T0 + n * DAY, timezone.utc).isoformat() for n in (since, until)]
+    header = _header(["--inbox", str(root), "--since", dates[0], "--until", dates[1]], capsys)
+    (begin, stop) = (commits[start[0]][start[1]], commits[end[0]][end[1]])
+    assert header == f"From {begin[:9]} to {stop[:9]}"
+
+
+#: Mails to a list over three weeks (Monday 2026-03-02 on), as lore's importer commits them.
+WEEKS = [
+    ("[PATCH 0/2] KVM: arm64: Trap the PMU", "Tue, 3 Mar 2026 10:00:00 +0000"),
+    ("[PATCH 1/2] KVM: arm64: Trap PMU reads", "Tue, 3 Mar 2026 10:00:05 +0000"),
+    ("[PATCH 2/2] KVM: arm64: Trap PMU writes", "Tue, 3 Mar 2026 10:00:09 +0000"),
+    ("[PATCH] KVM: x86: Drop a stale comment", "Sun, 8 Mar 2026 23:59:58 +0000"),
+    ("[PATCH v2] KVM: x86: Drop a stale comment", "Mon, 9 Mar 2026 00:00:01 +0000"),
+    ("[PATCH] KVM: s390: Fix the facility list", "Thu, 12 Mar 2026 16:30:00 +0000"),
+    ("[PATCH] KVM: selftests: Add a PMU test", "Tue, 17 Mar 2026 08:00:00 +0000"),
+]
+
+
+@pytest.fixture(scope="module")
+def lore_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("weeks")
+    path = folder / "weeks.mbox"
+    path.write_bytes(
+        mbox(*(mail(s, date=d, message_id=f"<{n}@w>") for n, (s, d) in enumerate(WEEKS)))
+    )
+    return lore_inbox(path, folder)
+
+
+def test_weekly_reports_by_date_chain_and_their_header_is_the_range_they_cover(
+    lore_weeks: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = str(lore_weeks)
+    week = [("2026-03-02", "2026-03-09"), ("2026-03-09", "2026-03-16")]
+    texts = []
+    for since, until in week:
+        assert main(["report", "--inbox", inbox, "--since", since, "--until", until]) == 0
+        texts.append(capsys.readouterr().out)
+    first, second = (text.splitlines()[0].split() for text in texts)  # From A to B
+    assert first[3] == second[1]  # week 1 ends where week 2 starts
+    # week 2's header, given back as --range, selects the same mails: the same report
+    assert main(["report", "--inbox", inbox, "--range", f"{second[1]}..{second[3]}"]) == 0
+    assert capsys.readouterr().out == texts[1]
+    assert "Drop a stale comment" in texts[0] and "v2" not in texts[0]

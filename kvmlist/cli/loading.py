@@ -170,15 +170,21 @@ class Loaded:
 
     @property
     def commit_span(self) -> ReportRange | None:
-        """The report header's ends: the commits the range names, else the first and last mail
-        (a commit that adds no new mail, its blob equal to its parent's, is still named).
+        """The report header's ends, as a range ``A..B`` that selects the same mails: the
+        commits the range names, else the commit of the mail that arrived just before the
+        first (the first's own when nothing came before it) and the last mail's (a commit
+        that adds no new mail, its blob equal to its parent's, is still named).
 
         Messages from an archive are streamed: this is known once they have been read."""
         if self.last_commit is None:
             return None
-        start = self.range_start or self.first_commit or self.last_commit
+        start = self.range_start or self._before_first() or self.first_commit
         end = self.range_end or self.last_commit
-        return ReportRange(start[:ABBREV], end[:ABBREV])
+        return ReportRange((start or end)[:ABBREV], end[:ABBREV])
+
+    def _before_first(self) -> str | None:
+        before = self.selection.before_first() if self.selection is not None else None
+        return before.commit if before is not None else None
 
 
 def load(args: argparse.Namespace) -> Loaded:

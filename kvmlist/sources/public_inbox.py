@@ -208,7 +208,8 @@ class InboxSelection:
     :meth:`mails` reads them here; :meth:`batches` lists them in batches of one epoch,
     without reading any, for other processes to read (:func:`read_arrivals`). Either way
     ``first`` and ``last`` note the first and last arrival listed so far (a report names
-    their commits), so they are the same whoever reads the mails.
+    their commits), so they are the same whoever reads the mails; :meth:`before_first` finds
+    the mail that arrived just before the first.
     """
 
     inbox: str | os.PathLike[str]
@@ -217,6 +218,7 @@ class InboxSelection:
     until: datetime | None = None
     first: Arrival | None = field(default=None, init=False)
     last: Arrival | None = field(default=None, init=False)
+    _first_epoch: Epoch | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # a naive bound is UTC (kvmlist._utc): .timestamp() would read it in the machine's zone
@@ -241,9 +243,29 @@ class InboxSelection:
             with contextlib.closing(_listed(epoch, revisions)) as listing:
                 for batch in _chunks(listing, size, first_size):
                     if self.first is None:
-                        self.first = batch[0]
+                        self.first, self._first_epoch = batch[0], epoch
                     self.last = batch[-1]
                     yield epoch, batch
+
+    def before_first(self) -> Arrival | None:
+        """Return the mail that arrived last before the first listed, in the archive whole
+        (``B..`` from its commit selects the mails from the first on); None when none is
+        listed or the first is the archive's first mail.
+
+        Its epoch's commits are searched back from the first's, then the epochs before it,
+        newest first; a commit that adds no mail (a deletion) is passed over."""
+        first, epoch = self.first, self._first_epoch
+        if first is None or epoch is None:
+            return None
+        earlier = [e for e in find_epochs(self.inbox) if e.number < epoch.number]
+        searched = [(epoch, first.commit)]
+        searched += [(e, "HEAD") for e in reversed(earlier) if has_commits(e.path)]
+        for where, tip in searched:
+            with contextlib.closing(_listed(where, [tip], newest_first=True)) as listing:
+                for arrival in listing:
+                    if arrival.commit != first.commit:
+                        return arrival
+        return None
 
     def mails(self, max_mail_bytes: int = MAX_MAIL_BYTES) -> Iterator[ArchivedMail]:
         """Yield the mails, read by one ``git cat-file`` per epoch: the first arrives as
@@ -286,12 +308,15 @@ def read_arrivals(
         yield from _fetch_all(cat, arrivals, epoch, max_mail_bytes)
 
 
-def _listed(epoch: Epoch, revisions: list[str]) -> Generator[Arrival, None, None]:
-    """The arrivals ``git log`` lists for revisions of an epoch, as it writes them; its
-    failure is a SourceError after them."""
+def _listed(
+    epoch: Epoch, revisions: list[str], *, newest_first: bool = False
+) -> Generator[Arrival, None, None]:
+    """The arrivals ``git log`` lists for revisions of an epoch, oldest first unless
+    ``newest_first``, as it writes them; its failure is a SourceError after them."""
+    order = () if newest_first else ("--reverse",)
     with tempfile.TemporaryFile() as errors:
         log = Git(
-            epoch.path, "log", *SAFE_LOG_FLAGS, "--reverse", "--no-renames", "--raw",
+            epoch.path, "log", *SAFE_LOG_FLAGS, *order, "--no-renames", "--raw",
             "--no-abbrev", "--format=C %H %ct", *revisions, "--",
             stdin=subprocess.DEVNULL, stderr=errors,
         )  # fmt: skip
