@@ -156,6 +156,27 @@ def test_a_resend_of_a_version_not_in_the_archive_follows_the_version_before() -
     assert kvmlist.group_series(mails, revisions=True)[1].previous_id == "v2"
 
 
+TITLE = "mm/memblock: Account the pages KMSAN takes"
+
+
+def test_an_untagged_repost_of_a_version_is_a_history_of_its_own() -> None:
+    mails = [post(f"[PATCH v2] {TITLE}", "a"), post(f"[PATCH v2] {TITLE}", "b", minute=7)]
+    histories = link_revisions(kvmlist.group_series(mails))
+    assert [len(h.revisions) for h in histories] == [1, 1]
+
+
+def test_untagged_reposts_that_both_revise_v1_share_its_history() -> None:
+    mails = [
+        post(f"[PATCH] {TITLE}", "v1"),
+        post(f"[PATCH v2] {TITLE}", "a", minute=30),
+        post(f"[PATCH v2] {TITLE}", "b", minute=37),  # sent again seven minutes later
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    v1, first, again = history.revisions
+    assert [s.anchor_id for s in history.revisions] == ["v1", "a", "b"]
+    assert history.previous(again) is first and history.previous(first) is v1
+
+
 def test_a_resend_for_another_stable_tree_stays_apart() -> None:
     mails = [
         post("[PATCH 6.6] KVM: arm64: fix the walk", "a"),
