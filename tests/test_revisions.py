@@ -228,6 +228,9 @@ PREVIOUS_VERSION_TEXTS = [
     # the last item of a changelog block; other archive hosts
     "v2:\n - dropped the second patch\n - https://lkml.kernel.org/r/{id}",
     "v1: https://patch.msgid.link/{id}",
+    # one blank line between a label ending in ":" and the link (kvmarm, kasan-dev)
+    "Hi all,\n\nThis is v2 of the series previously posted here:\n\n  https://lore.kernel.org/kvmarm/{id}/",
+    "Changes in V2:\n\n- Split out the KVM part\n\nChanges in V1:\n\nhttps://lore.kernel.org/all/{id}/",
 ]
 
 
@@ -238,8 +241,23 @@ def test_a_cover_letter_names_its_previous_version_in_many_forms(text: str) -> N
     assert [s.version for s in history.revisions] == [1, 2]
 
 
-def test_a_link_to_work_it_depends_on_is_no_previous_version() -> None:
-    mails = _v1_and_v2(f"This v2 is based on:\nhttps://lore.kernel.org/r/{V1_COVER}\n")
+RELATED_WORK_TEXTS = [
+    "This v2 is based on:\nhttps://lore.kernel.org/r/{id}",
+    "Changes since v1:\n - rebased on Marc's v2 refactoring of the first vcpu run:\n"
+    "   https://lore.kernel.org/kvmarm/{id}",
+    "This series requires Marc's v2 [1].\n\n[1] https://lore.kernel.org/all/{id}/",
+    "Tested with kvmtool v2: https://lore.kernel.org/all/{id}/",
+    "The matching kvmtool v2 patches are here:\nhttps://lore.kernel.org/all/{id}/",
+    "Changes in v2:\n- Dropped patch 3, Will took it in his fixes series:\n"
+    "  https://lore.kernel.org/all/{id}/",
+    # a blank line, then a link below a changelog item: no label names it
+    "Changes in v2:\n- renamed the helper\n\nhttps://lore.kernel.org/all/{id}/",
+]
+
+
+@pytest.mark.parametrize("text", RELATED_WORK_TEXTS)
+def test_a_link_to_work_it_depends_on_is_no_previous_version(text: str) -> None:
+    mails = _v1_and_v2(text.format(id=V1_COVER))
     assert len(link_revisions(kvmlist.group_series(mails))) == 2
 
 

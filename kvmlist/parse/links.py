@@ -10,9 +10,14 @@ from urllib.parse import unquote, urlsplit
 RE_CHANGE_ID = re.compile(r"\nchange-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
 # "v1: <link>" | "- Link to v1: ...\n<link>" | "[2] <link> (v2)" | "previous version: <link>"
 RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
-# a line about other work: "based on", "depends on", "on top of" (its links name no version)
+# a line about other work: "based on", "depends on", "on top of", "rebased on Marc's v2",
+# "requires", "needs", "tested with kvmtool v2", "the matching kvmtool v2 patches",
+# "Will took it in his series" (its links name no version of this work)
 RE_RELATED_WORK = re.compile(
-    r"\b(?:based on|depends on|dependency|dependencies|prerequisite|on top of|applies on)", re.I
+    r"(?:\b|re)based on|\b(?:depends on|dependency|dependencies|prerequisite|on top of|applies on"
+    r"|requires?\b|required\b|needs?\b|tested with|took (?:it|them)\b"
+    r"|matching (?:\S+ ){0,3}patch)",
+    re.I,
 )
 # https://lore.kernel.org/r/<id>   (any http(s) link: the Message-ID is a path segment)
 RE_URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -80,14 +85,22 @@ def _hinted(line: str, ids: list[str]) -> bool:
 
 def _covered(lines: list[str], at: int) -> bool:
     """Whether a line that is only a link sits below a line of its paragraph that names a
-    version and gives no link (``Link to v1:``), within COVERED_LINES lines."""
+    version and gives no link (``Link to v1:``), within COVERED_LINES lines, or one blank
+    line below such a line ending in ":" (``Changes in V1:``, a blank line, the link)."""
+    if at >= 2 and not lines[at - 1].strip() and lines[at - 2].rstrip().endswith(":"):
+        return _label(lines[at - 2])
     for above in range(at - 1, max(at - 1 - COVERED_LINES, -1), -1):
         line = lines[above]
         if not line.strip() or RE_RELATED_WORK.search(line):
             return False
-        if "://" not in line and _hinted(line, []):
+        if _label(line):
             return True
     return False
+
+
+def _label(line: str) -> bool:
+    """Whether a line without a link names a version and no related work."""
+    return "://" not in line and _hinted(line, []) and not RE_RELATED_WORK.search(line)
 
 
 def _named_notes(lines: list[str], notes: dict[str, list[str]]) -> Iterator[tuple[int, list[str]]]:
