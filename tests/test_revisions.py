@@ -347,3 +347,83 @@ def test_a_link_between_two_postings_of_version_1_links_only_an_explicit_v1_of_i
     text = "v0: https://lore.kernel.org/all/{id}/"
     mails = _unversioned_then_v1(subject, text, sender)
     assert [s.next_id for s in kvmlist.group_series(mails, revisions=True)] == [None, None]
+
+
+JANE, MARC = "Jane Doe <jane@example.org>", "Marc Zyngier <maz@kernel.org>"
+
+
+def _series(subject: str, msgid: str, text: str, sender: str, day: int) -> list[kvmlist.Message]:
+    """A cover letter saying text and its one patch, sent by sender on day (of March)."""
+    date = f"Tue, {day} Mar 2026 10:00:00 +0000"
+    tag, _, title = subject.partition("] ")
+    patch = mail(
+        f"{tag.replace('0/1', '1/1')}] {title}: the patch",
+        DIFF,
+        sender=sender,
+        message_id=f"<{msgid}.1@x>",
+        date=date,
+        extra=f"In-Reply-To: <{msgid}@x>\n",
+    )
+    cover = mail(subject, f"{text}\n", sender=sender, message_id=f"<{msgid}@x>", date=date)
+    return [parse_message(cover), parse_message(patch)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # kvmarm's wording: the link names the other series' version, not this one's
+        "Changes since v2:\n - rebased on Marc's v2 refactoring of the first vcpu run:\n"
+        "   https://lore.kernel.org/kvmarm/marc2@x",
+        "Needs Marc's v2: https://lore.kernel.org/all/marc2@x/",
+        # a changelog item whose wording no filter knows
+        "Changes since v2:\n - use the hook from Marc's series:\n   https://lore.kernel.org/r/marc2@x",
+    ],
+)
+def test_the_same_author_and_title_beat_a_version_link_to_another_authors_series(
+    text: str,
+) -> None:
+    mails = _series("[PATCH v2 0/1] KVM: arm64: unshare", "jane2", "Unshare.", JANE, 2)
+    mails += _series("[PATCH v2 0/1] KVM: arm64: first run", "marc2", "First run.", MARC, 3)
+    mails += _series("[PATCH v3 0/1] KVM: arm64: unshare", "jane3", f"Unshare.\n\n{text}", JANE, 5)
+    jane2, marc2, jane3 = kvmlist.group_series(mails, revisions=True)
+    assert (jane2.next_id, jane3.previous_id, marc2.next_id) == ("jane3@x", "jane2@x", None)
+
+
+def test_a_series_taken_over_by_another_author_follows_the_first_authors_version() -> None:
+    mails = _series("[PATCH v3 0/1] KVM: arm64: PTP", "jane3", "PTP.", JANE, 2)
+    text = "Jane's series, which I picked up.\n\nv3: https://lore.kernel.org/r/jane3@x"
+    mails += _series("[PATCH v4 0/1] KVM: arm64: PTP support", "marc4", text, MARC, 9)
+    jane3, marc4 = kvmlist.group_series(mails, revisions=True)
+    assert (jane3.next_id, marc4.previous_id) == ("marc4@x", "jane3@x")
+
+
+def test_a_series_split_in_two_gives_two_lines_from_the_version_before() -> None:
+    # v3 split "A B C D" into "A and B" and "C and D", both linking v2; then v4 of "A and B"
+    v2_link = "Changes in v3:\n- split the series in two\n\nv2: https://lore.kernel.org/all/e2@x/"
+    mails = _series("[PATCH 0/1] KVM: arm64: A B C D", "e1", "All four.", JANE, 1)
+    mails += _series("[PATCH v2 0/1] KVM: arm64: A B C D", "e2", "All four.", JANE, 2)
+    mails += _series("[PATCH v3 0/1] KVM: arm64: A and B", "e3a", v2_link, JANE, 3)
+    mails += _series("[PATCH v3 0/1] KVM: arm64: C and D", "e3b", v2_link, JANE, 4)
+    mails += _series("[PATCH v4 0/1] KVM: arm64: A and B", "e4a", "Changes in v4.", JANE, 5)
+    series = kvmlist.group_series(mails, revisions=True)
+    assert [(s.anchor_id, s.previous_id, s.next_id) for s in series] == [
+        ("e1@x", None, "e2@x"),
+        ("e2@x", "e1@x", "e3a@x"),  # its next: the half that arrived first
+        ("e3a@x", "e2@x", "e4a@x"),
+        ("e3b@x", "e2@x", None),  # the other half, not superseded by the first half's v4
+        ("e4a@x", "e3a@x", None),
+    ]
+    lines = link_revisions(kvmlist.group_series(mails))
+    assert [[s.anchor_id for s in h.revisions] for h in lines] == [
+        ["e1@x", "e2@x", "e3a@x", "e4a@x"],
+        ["e3b@x"],
+    ]
+    assert lines[1].previous(lines[1].latest) is lines[0].revisions[1]
+
+
+def test_rfc_written_in_the_title_is_no_part_of_it() -> None:
+    # kasan-dev: "[PATCH 0/7] RFC: coverage deduplication for KCOV", then its v2 without it
+    mails = _series("[PATCH 0/1] RFC: kcov: deduplicate", "g1", "Idea.", JANE, 1)
+    mails += _series("[PATCH v2 0/1] kcov: Deduplicate", "g2", "Changes in v2.", JANE, 9)
+    first, second = kvmlist.group_series(mails, revisions=True)
+    assert (first.next_id, second.previous_id) == ("g2@x", "g1@x")

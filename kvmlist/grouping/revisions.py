@@ -28,15 +28,19 @@ next, and a restarted count never goes back.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kvmlist.models import Series
+from kvmlist.grouping.review import same_person
+from kvmlist.models import Person, Series
 from kvmlist.parse.links import change_ids, version_links
 from kvmlist.parse.subject import parse_subject
 
+# "RFC: x" / "rfc x" at the start of a (lower-cased) title: a tag written into the title
+RE_RFC_WORD = re.compile(r"^\s*rfc\b:?")
 #: How many of the latest postings of one person and title are tried as the one a new posting
 #: revises (a sender who posts the same title thousands of times costs no more).
 TITLE_CANDIDATES = 16
@@ -46,9 +50,13 @@ RENAMED_WITHIN = timedelta(days=120)
 
 @dataclass(frozen=True, slots=True)
 class SeriesHistory:
-    """Every revision of one piece of work, in the order they arrived."""
+    """The revisions of one piece of work, in the order they arrived: one line, each a later
+    version (or a RESEND) of the one before. When a posting's line went on without it (a v3
+    split in two series: the second half, the first already v2's next), it starts a history
+    of its own, and ``split_from`` is the revision it revises."""
 
     revisions: tuple[Series, ...]
+    split_from: Series | None = None
 
     @property
     def latest(self) -> Series:
@@ -68,9 +76,10 @@ class SeriesHistory:
         return tuple(s.total for s in self.revisions)
 
     def previous(self, series: Series) -> Series | None:
-        """Return the revision before series in this history, or None."""
+        """Return the revision before series in this history (``split_from`` before the first),
+        or None."""
         index = self._position(series)
-        return self.revisions[index - 1] if index > 0 else None
+        return self.revisions[index - 1] if index > 0 else self.split_from
 
     def next(self, series: Series) -> Series | None:
         """Return the revision after series in this history, or None."""
@@ -101,7 +110,9 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
     for position, one in enumerate(ordered):
         for mail in one.messages:
             owner.setdefault(mail.message_id, position)
-    parent: list[int] = list(range(len(ordered)))
+    before: dict[int, int] = {}  # the posting before, in its line
+    after: dict[int, int] = {}  # the posting after, in its line
+    split_from: dict[int, int] = {}  # the first of a line split off -> the posting it revises
     by_change_id: dict[str, int] = {}
     by_title: dict[tuple[str, str], list[int]] = {}
     by_patch_title: dict[tuple[str, str], list[int]] = {}
@@ -111,13 +122,22 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         titles = _title_keys(one)
         patch_titles = _patch_title_keys(one, titles)
         named = [owner[i] for i in version_links(text) if owner.get(i, position) < position]
-        linked = _linked(one, changes, named, position, owner, by_change_id)
+        own = [earlier for earlier in named if _one_person(one, ordered[earlier])]
+        others = [earlier for earlier in named if earlier not in own]  # a takeover, or a slip
+        linked = _linked(one, changes, own, position, owner, by_change_id)
         same_title = (p for key in titles for p in reversed(by_title.get(key, ())))
         renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
-        for earlier in itertools.chain(linked, same_title, renamed):  # strongest first
+        for earlier in itertools.chain(linked, same_title, renamed, others):  # strongest first
             older = ordered[earlier]
             if _revises(one, older) or (earlier in named and _numbered_after(one, older)):
-                parent[position] = _find(parent, earlier)
+                revised = _latest_revised(one, earlier, ordered, after)
+                taken = after.get(revised)
+                if taken is not None and not _keeps_title(one, ordered[taken], ordered[revised]):
+                    split_from[position] = revised  # its line went on without it
+                    break
+                if taken is not None:  # under another title: its line splits off
+                    split_from[taken] = before.pop(taken)
+                after[revised], before[position] = position, revised
                 break
         for change_id in changes:
             by_change_id.setdefault(change_id, position)
@@ -125,21 +145,77 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
             _keep(by_title, key, position)
         for key in patch_titles:
             _keep(by_patch_title, key, position)
-    histories: dict[int, list[Series]] = {}
-    for position, one in enumerate(ordered):  # each history in order of arrival
-        histories.setdefault(_find(parent, position), []).append(one)
-    return [SeriesHistory(tuple(group)) for group in histories.values()]
+    histories = []
+    for first in range(len(ordered)):  # each history in order of its first one's arrival
+        if first in before:
+            continue
+        line, at = [ordered[first]], first
+        while at in after:
+            at = after[at]
+            line.append(ordered[at])
+        origin = split_from.get(first)
+        histories.append(SeriesHistory(tuple(line), None if origin is None else ordered[origin]))
+    return histories
+
+
+def _keeps_title(one: Series, taken: Series, revised: Series) -> bool:
+    """Whether one keeps the title of the posting it revises where the posting that took its
+    place as the next does not (a stray patch with a mistyped version came first)."""
+    return _same_title(one, revised) and not _same_title(taken, revised)
+
+
+def _latest_revised(one: Series, earlier: int, ordered: list[Series], after: dict[int, int]) -> int:
+    """The latest posting of earlier's line from earlier on that one revises (earlier itself
+    when none later does): a v3 linking v1 follows v2, a second v3 linking v2 does not
+    follow the first. A RESEND of an earlier version follows a later one of its title (the
+    v3 it re-sends with the version left out of its subject) and a second posting of a version
+    follows the first: :func:`_reposts`."""
+    found, at = earlier, earlier
+    while at in after:
+        at = after[at]
+        later = ordered[at]
+        if _revises(one, later) or _reposts(one, later):
+            found = at
+    return found
+
+
+def _reposts(newer: Series, older: Series) -> bool:
+    """Whether a posting sends an earlier one of its title again: a RESEND (of any version),
+    or the same version again (the second of two v6 sent minutes apart)."""
+    resent = _is_resend(newer) or newer.version == older.version
+    return resent and _is_rfc(newer) == _is_rfc(older) and _same_title(newer, older)
+
+
+def _same_title(one: Series, other: Series) -> bool:
+    return _stable_tree(one) == _stable_tree(other) and bool(
+        set(_title_keys(one)) & set(_title_keys(other))
+    )
+
+
+def _one_person(newer: Series, older: Series) -> bool:
+    """Whether the author or sender of one posting is the author or sender of the other (by
+    address, or by the words of the name: :func:`kvmlist.grouping.review.same_person`)."""
+    ours = _people(newer)
+    return any(same_person(theirs, person) for theirs in _people(older) for person in ours)
+
+
+def _people(one: Series) -> list[Person]:
+    first = one.first
+    return [p for p in (one.author, first.sender if first is not None else None) if p is not None]
 
 
 def with_revisions(series: Iterable[Series]) -> list[Series]:
     """Return the series in the same order, ``previous_id`` and ``next_id`` set from their
-    histories (the anchor Message-ID of the neighbouring revision; None at either end)."""
+    histories (the anchor Message-ID of the neighbouring revision; None at either end; the
+    first of a history split from another names its ``split_from`` as previous, whose next
+    stays the revision its own line goes on with)."""
     ordered = list(series)
     links: dict[int, tuple[str | None, str | None]] = {}
     for history in link_revisions(ordered):
         revisions = history.revisions
         for at, one in enumerate(revisions):
-            before = revisions[at - 1].anchor_id if at > 0 else None
+            earlier = revisions[at - 1] if at > 0 else history.split_from
+            before = earlier.anchor_id if earlier is not None else None
             after = revisions[at + 1].anchor_id if at + 1 < len(revisions) else None
             links[id(one)] = (before, after)
     result = []
@@ -275,12 +351,7 @@ def _title_keys(one: Series) -> tuple[tuple[str, str], ...]:
 
 
 def _folded(title: str) -> str:
-    """A title as revisions compare it: lower case, runs of whitespace one space."""
-    return " ".join(title.lower().split())
-
-
-def _find(parent: list[int], position: int) -> int:
-    while parent[position] != position:
-        parent[position] = parent[parent[position]]
-        position = parent[position]
-    return position
+    """A title as revisions compare it: lower case, runs of whitespace one space, without an
+    "RFC:" or "RFC" written at its start ("[PATCH 0/7] RFC: coverage deduplication for KCOV",
+    then "[PATCH v2 00/11] Coverage deduplication for KCOV")."""
+    return " ".join(RE_RFC_WORD.sub("", title.lower(), count=1).split())
