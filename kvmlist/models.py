@@ -396,7 +396,11 @@ class Patch(Message):
     total: int = 1
     numbered: bool = Field(default=False, description="True when the subject carries i/N")
     prefixes: tuple[str, ...] = Field(default=(), description="RFC, RESEND, tree/project tags")
-    author: Person | None = Field(default=None, description="In-body From, else the sender")
+    author: Person | None = Field(
+        default=None,
+        description="In-body From, else the sender; in a Series, a relayed cover letter's is "
+        "its patches' author (docs/data-model.md)",
+    )
     trailers: tuple[Trailer, ...] = ()
     review_trailers: tuple[ReviewTrailer, ...] = Field(
         default=(), description="Trailers given in replies (filled by group_series)"

@@ -76,7 +76,8 @@ def is_robot(person: Person) -> bool:
 
 def own_people(one: Series) -> frozenset[str]:
     """Return the lower-cased addresses of a series' own people: its author (the first mail's
-    in-body From) and the sender of each of its mails. A co-author of one patch is not one:
+    in-body From; a relayed cover letter's, its patches' author) and the sender of each of
+    its mails. A co-author of one patch is not one:
     their review of the others is an answer."""
     people = [one.author, *(m.sender for m in one.messages)]
     return frozenset(p.email.lower() for p in people if p is not None)

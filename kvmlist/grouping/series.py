@@ -27,6 +27,10 @@ Rules (see docs/data-model.md):
    is free (a cover letter: if it has none, and its patches answer nothing absent), and
    unless both answer mails of no series, each another one: two threads.
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
+6. A cover letter that a relay sent for one person (GitGitGadget: every mail From ``"Jane
+   Doe via GitGitGadget" <gitgitgadget@gmail.com>``, the patches with an in-body From, the
+   cover letter without) is credited to its patches' author when all of them name the
+   person the cover's name does, at one address, and came from the cover's address.
 Series come out in order of their first arrival.
 """
 
@@ -40,6 +44,7 @@ from datetime import timedelta
 from kvmlist.grouping._group import Group
 from kvmlist.grouping.review import Progress, same_person
 from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
+from kvmlist.parse.addresses import folded_name, relayed_name
 from kvmlist.parse.message import as_cover
 from kvmlist.parse.subject import RE_POINT_VERSION
 
@@ -377,7 +382,28 @@ def _to_series(group: Group) -> Series:
     patches = tuple(_at_version(p, version) for _, p in sorted(group.members.items()))
     replaced = tuple(_at_version(p, version) for p in group.replaced)
     total = _total(cover, patches)
+    if cover is not None:
+        cover = _relayed_cover(cover, patches + replaced)
     return Series(version=version, total=total, cover=cover, patches=patches, replaced=replaced)
+
+
+def _relayed_cover(cover: Patch, patches: tuple[Patch, ...]) -> Patch:
+    """A cover letter a relay sent for its patches' one author, credited to that author
+    (rule 6): without an in-body From, from the address all its patches came from, under a
+    "Jane Doe via GitGitGadget" name whose "Jane Doe" every patch's in-body From names, at
+    one address. The patches already credit her: this claims nothing they do not."""
+    sender = cover.sender
+    name = relayed_name(sender) if sender is not None and cover.author == sender else None
+    if sender is None or name is None or not patches:
+        return cover
+    authors = {_email(p.author) for p in patches}
+    if len(authors) != 1 or None in authors:
+        return cover
+    for patch in patches:
+        named = folded_name(patch.author.name) if patch.author is not None else None
+        if _email(patch.sender) != _email(sender) or named != folded_name(name):
+            return cover
+    return cover.model_copy(update={"author": patches[0].author})
 
 
 def _series_version(group: Group) -> int:

@@ -272,11 +272,11 @@ def unmunge(
 
 def _named_in(people: str, name: str, munged: str) -> Person | None:
     """Return the one entry of an address list named ``name`` (any case), not at ``munged``."""
-    wanted = " ".join(name.split()).casefold()
+    wanted = folded_name(name)
     found = [
         p
         for p in read_address_list(people, [])
-        if p.name.casefold() == wanted and p.email.lower() != munged.lower()
+        if folded_name(p.name) == wanted and p.email.lower() != munged.lower()
     ]
     return found[0] if len(found) == 1 else None
 
@@ -294,6 +294,18 @@ def looks_munged(sender: Person, list_id: str | None) -> bool:
     if RE_B4_RELAY.match(sender.email):
         return True
     return bool(list_id) and _same_list(sender.email, list_id or "")
+
+
+def relayed_name(person: Person) -> str | None:
+    """Return "Jane Doe" for a From kept as written with the name "Jane Doe via GitGitGadget":
+    a relay kvmlist does not un-munge (:func:`looks_munged`) that sends for many people;
+    None for any other name (an un-munged From has lost its " via ...")."""
+    return _strip_via(person.name) or None
+
+
+def folded_name(name: str) -> str:
+    """A display name as names compare: blanks collapsed, case folded."""
+    return " ".join(name.split()).casefold()
 
 
 def _strip_via(name: str) -> str | None:
