@@ -28,6 +28,7 @@ from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
 
 from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
 from .inbox_builder import build_epoch  # noqa: E402
+from .test_relayed import THREE_PEOPLE  # noqa: E402
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
 SERIES_A = "KVM: arm64: Ratelimit reports of unhandled sysreg accesses"
@@ -186,6 +187,18 @@ def test_series_straddling_two_files_is_whole(
     straddling = next(s for s in series if s.title == title)
     assert straddling.complete
     assert len(straddling.patches) == straddling.total
+
+
+def test_relayed_series_on_dask_give_the_single_process_result(client: Any, tmp_path: Path) -> None:
+    path = write_mbox(tmp_path / "relayed.mbox", THREE_PEOPLE)
+    single = list(kvmlist.read_mbox(path))
+    bag = kd.messages_bag(path, chunk_messages=2)
+    for local, on_dask in (
+        (kvmlist.count_by_author, kd.count_by_author),
+        (partial(_series, kvmlist.group_series), partial(_series, kd.group_series)),
+        (kvmlist.render_report, kd.render_report),
+    ):
+        assert comparable(on_dask(bag)) == comparable(local(single))
 
 
 def posted(subject: str, number: int, answers: str | None = None, **headers: Any) -> bytes:

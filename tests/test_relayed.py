@@ -8,12 +8,15 @@ relay's (docs/data-model.md), so such a From is kept as written.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 import kvmlist
 from kvmlist import Person
-from kvmlist.analysis.aggregate import count_by_author
+from kvmlist.analysis.aggregate import count_by_author, first_time_contributors
 from kvmlist.analysis.counted import answerers, own_people
+from kvmlist.scale.workers import count_by_field_in_workers, render_report_in_workers
 from kvmlist.sources.reader import parse_raw
 
 from .conftest import mail
@@ -131,6 +134,47 @@ def test_a_cover_letter_keeps_its_sender_unless_its_patches_name_the_same_person
     found = one_series(raws)
     assert found.cover is not None
     assert found.author == found.cover.sender, why
+
+
+def test_relayed_cover_letters_count_apart_per_name_not_as_one_contributor() -> None:
+    counts = count_by_author(parse_raw([*THREE_PEOPLE, *series_mails("t3", (JANE,), hour=13)]))
+    relay = {person.name: n for person, n in counts.items() if person.email == RELAY}
+    assert relay == {
+        "Jane Doe via GitGitGadget": 2,
+        "Bob Roe via GitGitGadget": 1,
+        "Carl Coe via GitGitGadget": 1,
+    }
+    assert counts[JANE] == 3 and counts[BOB] == 2 and counts[CARL] == 2
+
+
+def test_a_via_name_from_a_persons_own_address_is_never_the_person_it_names() -> None:
+    """Counted apart from its sender's other mails, and never as the person named."""
+    mallory = '"Marc Zyngier via kvm" <mallory@example.com>'
+    raws = [
+        mail(sender=mallory, extra="X-Original-From: Marc Zyngier <maz@kernel.org>\n"),
+        mail(sender="Mallory <mallory@example.com>", message_id="<2@example.org>"),
+    ]
+    counts = count_by_author(parse_raw(raws))
+    assert sorted(str(person) for person in counts) == [
+        "Mallory <mallory@example.com>",
+        "Marc Zyngier via kvm <mallory@example.com>",
+    ]
+
+
+def test_newcomers_at_a_relay_are_told_apart_by_name() -> None:
+    since = datetime(2026, 3, 3, 10, 30, tzinfo=timezone.utc)
+    found = first_time_contributors(parse_raw(THREE_PEOPLE), since)
+    assert Person(name="Bob Roe via GitGitGadget", email=RELAY) in found
+
+
+def test_report_ranks_relayed_senders_apart_in_every_path() -> None:
+    text = kvmlist.render_report(parse_raw(THREE_PEOPLE))
+    assert "1  Carl Coe via GitGitGadget <gitgitgadget@gmail.com>" in text
+    assert "1  Jane Doe via GitGitGadget <gitgitgadget@gmail.com>" in text
+    assert render_report_in_workers(THREE_PEOPLE, 2) == text
+    sequential = count_by_author(parse_raw(THREE_PEOPLE))
+    parallel = count_by_field_in_workers(THREE_PEOPLE, "author", 2)
+    assert list(parallel.items()) == list(sequential.items())
 
 
 def test_the_b4_relay_is_still_un_munged_to_the_one_person_its_address_names() -> None:

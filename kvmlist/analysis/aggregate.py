@@ -19,6 +19,7 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
+from kvmlist.parse.addresses import folded_name, relayed_name
 from kvmlist.parse.dates import EARLIEST
 
 K = TypeVar("K", bound=Hashable)
@@ -114,7 +115,9 @@ def count_by_author(
     """Return patch mails per author (in-body From first), one Person per address.
 
     Addresses compare case-insensitively; a person who used several names is shown with
-    the latest one. A git ``mailmap`` merges a person's aliases first.
+    the latest one. A relay's sender kept as written ("Jane Doe via GitGitGadget") is one
+    person per name at its address (:func:`identity_key`). A git ``mailmap`` merges a
+    person's aliases first.
     """
     return PatchKeys.of(messages, partial(author_of, mailmap=mailmap)).author_counts()
 
@@ -203,9 +206,9 @@ def first_time_contributors(
         author = author_of(patch, mailmap)
         if author is None or patch.date is None:
             continue
-        address = author.email.lower()
-        if address not in first or patch.date < first[address][0]:
-            first[address] = (patch.date, author)
+        key = identity_key(author)
+        if key not in first or patch.date < first[key][0]:
+            first[key] = (patch.date, author)
     return [
         person
         for when, person in sorted(first.values(), key=lambda item: item[0])
@@ -228,6 +231,16 @@ def domain_of(patch: Patch, mailmap: Mailmap | None = None) -> str | None:
     return author.domain if author and author.domain else None
 
 
+def identity_key(person: Person) -> str:
+    """Return what makes two authors one person in the counts: the address, in any case; for
+    a sender a relay kept as written ("Jane Doe via GitGitGadget" <gitgitgadget@gmail.com>,
+    parse.addresses.relayed_name) also the name it relays for, so the relay's people count
+    apart, and nobody's "Marc via x" counts as Marc or as its sender's other mails."""
+    address = person.email.lower()
+    name = relayed_name(person)
+    return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
+
+
 class AuthorTally:
     """Patch mails per author, fed one patch at a time (for single-pass consumers)."""
 
@@ -244,13 +257,13 @@ class AuthorTally:
 
     def add_person(self, author: Person) -> None:
         """Count one patch mail for this author."""
-        address = author.email.lower()
-        self._counts[address] += 1
-        self._latest[address] = author
+        key = identity_key(author)
+        self._counts[key] += 1
+        self._latest[key] = author
 
     def counts(self) -> Counts[Person]:
         """Return the counts keyed by each author's latest Person, in order of first appearance."""
-        return Counts({self._latest[address]: n for address, n in self._counts.items()})
+        return Counts({self._latest[key]: n for key, n in self._counts.items()})
 
 
 class PatchKeys:
@@ -307,7 +320,7 @@ class PatchKeys:
         return counts
 
     def author_counts(self) -> Counts[Person]:
-        """Return the counts of keys that are authors, one Person per address (AuthorTally)."""
+        """Return the counts of keys that are authors, one Person per identity (AuthorTally)."""
         tally = AuthorTally()
         for author in self._keys.values():
             if author is not None:

@@ -31,6 +31,7 @@ from kvmlist.analysis.aggregate import (
     domain_of,
     explain_no_period,
     explain_unknown,
+    identity_key,
     period_of,
 )
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
@@ -205,14 +206,15 @@ def _grouping(
         return partial(domain_of, mailmap=mailmap), _same
     if by == "organisation":
         return OrganisationKey(orgmap or OrganisationMap.default(), mailmap), _same
-    latest: dict[str, Person] = {}  # one person per address, as count_by_author counts
+    latest: dict[str, Person] = {}  # one person per identity_key, as count_by_author counts
 
     def address(patch: Patch) -> str | None:
         person = author_of(patch, mailmap)
         if person is None:
             return None
-        latest[person.email.lower()] = person
-        return person.email.lower()
+        key = identity_key(person)
+        latest[key] = person
+        return key
 
     return address, lambda key: latest[str(key)]
 
