@@ -33,6 +33,15 @@ REVIEW_KINDS = ("reviewed", "acked", "tested")
 RE_ROBOT = re.compile(
     r"(?<![a-z0-9])(?:(?:ro|syz|bug)?bot\d*|lkp|daemon|no-?reply)(?![a-z])"
 )  # fmt: skip
+#: A word of an address local part that CI systems sign with (address only: "Ci" is a
+#: surname, "Jenkins" too): patchwork@emeril.freedesktop.org (intel-gfx CI), ci_notify@linaro.org,
+#: cki-project@redhat.com, iwl-ci@, linux-ci@, buildbot@, jenkins@, kernelci@, lkft@linaro.org.
+#: A dot does not delimit one ("ci.zhang", "rob.jenkins" are people's); "cisco" holds none.
+RE_CI_WORD = re.compile(
+    r"(?<![a-z0-9.])(?:ci|cki|kernelci|lkft|patchwork|buildbot|jenkins)(?![a-z0-9.])"
+)  # fmt: skip
+# Ci | Jenkins | Smith   (a word of a sender's name)
+RE_NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
 def review_kind(key: str) -> str | None:
@@ -69,9 +78,23 @@ def _one_person(named: Person, sender: Person | None, mailmap: Mailmap | None) -
 
 
 def is_robot(person: Person) -> bool:
-    """True when a name or address is a robot's (RE_ROBOT)."""
+    """True when a name or address is a robot's (RE_ROBOT), or the address a CI system's
+    (RE_CI_WORD) and that word no part of a person's name ("Ci Zhang <zhang_ci@...>")."""
     local = person.email.lower().partition("@")[0]
-    return bool(RE_ROBOT.search(local) or RE_ROBOT.search(person.name.lower()))
+    if RE_ROBOT.search(local) or RE_ROBOT.search(person.name.lower()):
+        return True
+    word = RE_CI_WORD.search(local)
+    return word is not None and not _names_a_person(person.name, word.group())
+
+
+def _names_a_person(name: str, word: str) -> bool:
+    """True when a name holds word as a person's name part, capitalised ("Ci", "Jenkins"),
+    beside a word that is no CI word ("Ci Zhang"; not "Jenkins CI", "Jenkins", "Linaro CI")."""
+    words, capitalised = RE_NAME_WORD.findall(name), word.capitalize()
+    if capitalised not in words:
+        return False
+    others = (other for other in words if other != capitalised)
+    return any(RE_CI_WORD.fullmatch(other.lower()) is None for other in others)
 
 
 def own_people(one: Series) -> frozenset[str]:

@@ -136,8 +136,8 @@ def acceptance_of(
     for reply in by_id.values():  # a notice delivered twice is one
         if reply.kind == "robot":
             bot = bot_notice_of(reply.subject, reply.body)
-            if bot is None or not sent_by_bot(bot, reply.sender):
-                continue  # a robot's report, or a script's note in anybody else's name
+            if bot in (None, "ci") or not sent_by_bot(bot, reply.sender):
+                continue  # a robot's report or verdict, or a script's note in another's name
             for at, patch, acceptance in _noticed_postings(reply, ordered):
                 applied[at].setdefault(patch.message_id, acceptance)
             continue

@@ -38,13 +38,16 @@ ROBOT_TAGS = frozenset({"syzbot"})
 #   [tip: x86/urgent] x86/sev: Fix thing                                  (tip-bot2)
 #   + mm-fix-thing.patch added to mm-hotfixes-unstable branch           (Andrew Morton's
 #   [merged mm-stable] mm-fix-thing.patch removed from -mm tree          -mm scripts)
+#   ✗ Fi.CI.CHECKPATCH: warning for series starting with [v2,1/5] x   (freedesktop's
+#   ✓ Xe.CI.BAT: success for drm/xe: x (rev3)                      patchwork CI: a verdict)
 # each maybe after the tag a list puts in front of every subject ("[Intel-wired-lan] ")
 RE_BOT_NOTICE_SUBJECT = re.compile(
     r"(?:\[[^\[\]\n]{1,80}\] )?"
     r'(?:(?P<added>[Pp]atch "[^\n]{1,500}" (?:has been )?(?:added to|removed from) )'
     r'|(?P<failed>FAILED: [Pp]atch "[^\n]{1,500}" failed to apply to )'
     r"|(?P<tip>\[tip: ?[\w./+-]{1,80}\] )"
-    r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) ))"
+    r"|(?P<mm>(?:[+-]|\[[\w -]{1,60}\]) [\w.+-]{1,200}\.patch (?:added to|removed from) )"
+    r"|(?P<ci>[\u2713\u2717\u25cb] (?:\w{1,20}\.)?CI\.[\w.-]{1,40}: \w{1,20} for ))"
 )
 #: How the stable trees' script opens its note (Greg's and Sasha's): "... the patch titled".
 STABLE_HEAD = "This is a note to let you know that I've just added the patch titled"
@@ -54,31 +57,35 @@ TIP_HEAD = "The following commit has been merged into the "
 # The patch below does not apply to the 5.15-stable tree.
 # The following commit has been merged into the x86/urgent branch of tip:
 # The patch titled   |   The quilt patch titled
+# == Series Details ==
 RE_BOT_NOTICE_HEAD = re.compile(
     rf"(?P<added>{re.escape(STABLE_HEAD).replace('added', '(?:added|removed)')}$)"
     r"|(?P<failed>The patch below does not apply to the [\w.+-]{1,40} tree\.$)"
     rf"|(?P<tip>{re.escape(TIP_HEAD)}\S{{1,80}} branch of [\w.+-]{{1,40}}:$)"
     r"|(?P<mm>The (?:quilt )?patch titled$)"
+    r"|(?P<ci>== Series Details ==$)"
 )
 #: The machines whose notices kvmlist reads by their template (these subjects and opening
 #: lines; the heads of kvmlist.parse.notice and kvmlist.parse.pull_notice).
-NoticeBot = Literal["stable", "mm", "tip", "patchwork", "pr-tracker"]
+NoticeBot = Literal["stable", "mm", "tip", "ci", "patchwork", "pr-tracker"]
 #: The notice a subject and opening line (RE_BOT_NOTICE_SUBJECT's groups) belong to.
 BOT_OF_NOTICE: dict[str, NoticeBot] = {
     "added": "stable",
     "failed": "stable",
     "tip": "tip",
     "mm": "mm",
+    "ci": "ci",
 }
 #: Who sends each bot's notices, after DMARC un-munging (a notice says who applied a patch,
 #: its tree and commit: only its bot may). From anybody else such a text is an ordinary
 #: reply, which its own sender says. The stable trees' scripts (gregkh; sashal's, not on the
 #: corpora, writes the same note), akpm's -mm scripts, tip-bot2 ("tip-bot2 for Jane Doe"),
-#: kernel.org's pr-tracker-bot.
+#: kernel.org's pr-tracker-bot, freedesktop.org's patchwork (its CI's verdicts).
 NOTICE_SENDERS: dict[NoticeBot, frozenset[str]] = {
     "stable": frozenset({"gregkh@linuxfoundation.org", "sashal@kernel.org"}),
     "mm": frozenset({"akpm@linux-foundation.org"}),
     "tip": frozenset({"tip-bot2@linutronix.de"}),
+    "ci": frozenset({"patchwork@emeril.freedesktop.org"}),
     "pr-tracker": frozenset({"pr-tracker-bot@kernel.org"}),
 }
 # patchwork-bot+netdevbpf@kernel.org | patchwork-bot+linux-riscv@kernel.org  (one a project)
@@ -138,20 +145,15 @@ def is_robot_report(info: SubjectInfo) -> bool:
     return False
 
 
-def is_bot_notice(subject: str, body: str) -> bool:
-    """True when a mail is a script's or bot's notice about a patch: its subject and the line
-    its body opens with are those of one notice (RE_BOT_NOTICE_SUBJECT, RE_BOT_NOTICE_HEAD).
-
-    Such a mail quotes the patch, diff included, but posts nothing: its sender (a stable
-    maintainer, akpm, tip-bot2) is not the patch's author. Whoever sent it: whether it
-    says anything is :func:`sent_by_bot`'s to answer.
-    """
-    return bot_notice_of(subject, body) is not None
-
-
 def bot_notice_of(subject: str, body: str) -> NoticeBot | None:
-    """Return the bot whose notice a mail's subject and opening line are (is_bot_notice's
-    test), or None when they are none's."""
+    """Return the bot whose notice a mail is, or None: its subject and the line its body
+    opens with are those of one notice (RE_BOT_NOTICE_SUBJECT, RE_BOT_NOTICE_HEAD).
+
+    A script's notice about a patch quotes the patch, diff included, but posts nothing: its
+    sender (a stable maintainer, akpm, tip-bot2) is not the patch's author. A CI's verdict
+    ("ci") reports on a series. Whoever sent it: whether it says anything is
+    :func:`sent_by_bot`'s to answer.
+    """
     said = RE_BOT_NOTICE_SUBJECT.match(subject)
     if said is None or said.lastgroup is None:
         return None

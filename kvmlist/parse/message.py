@@ -23,11 +23,12 @@ from kvmlist.models import (
 from kvmlist.parse.addresses import address_defect, looks_munged, read_address, unmunge
 from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_body
 from kvmlist.parse.content import (
+    bot_notice_of,
     has_base64_part,
-    is_bot_notice,
     is_robot_report,
     may_hold_diff,
     pull_source,
+    sent_by_bot,
 )
 from kvmlist.parse.dates import parse_date
 from kvmlist.parse.defects import DefectLog
@@ -427,7 +428,11 @@ def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> M
         return "cover" if info.index == 0 else "pull"
     if is_robot_report(info):
         return "robot"
-    if is_bot_notice(info.subject, body):  # a patch quoted by a script: under it, a reply
+    notice = bot_notice_of(info.subject, body)
+    if notice == "ci":  # a CI's verdict on a series: a robot's report wherever it is threaded
+        if sent_by_bot(notice, common["sender"]):
+            return "robot"
+    elif notice is not None:  # a patch quoted by a script: under it, a reply
         return "reply" if threaded else "robot"
     if info.is_patch or info.index is not None:
         if not diff and (threaded or _opens_with_a_quote(body)) and _answers(info, body):
