@@ -29,6 +29,11 @@ RE_PULL_SOURCE = re.compile(
 RE_TREE_BRANCH = re.compile(r"[\w.+-]{1,80}:[\w./+-]{1,80}")
 #: Subject tags of bots that report on trees and patches.
 ROBOT_TAGS = frozenset({"syzbot"})
+#: How a report to maintainers opens its untagged subject, whatever diff it carries:
+#: "linux-next: manual merge of the kvm tree with the tip tree" (a conflict's resolution,
+#: ``diff --cc``), "linux-next: build failure after merge of the kvm-arm tree" (a fix applied
+#: for the day), sent to each tree's list.
+REPORT_OPENINGS = ("linux-next: ",)
 # The notices scripts and bots mail about a patch they took or could not take, the patch
 # quoted, each as a subject (RE_BOT_NOTICE_SUBJECT) and the line its body opens with
 # (RE_BOT_NOTICE_HEAD) that the machine writes; a group per notice, named alike in both:
@@ -172,6 +177,12 @@ def sent_by_bot(bot: NoticeBot, sender: Person | None) -> bool:
     if bot == "patchwork":
         return RE_PATCHWORK_BOT.fullmatch(address) is not None
     return address in NOTICE_SENDERS[bot]
+
+
+def is_report(info: SubjectInfo) -> bool:
+    """True when an untagged subject opens as a report to maintainers does (REPORT_OPENINGS):
+    the diff it may carry was applied elsewhere or fixes a merge, it posts nothing."""
+    return info.title.lower().startswith(REPORT_OPENINGS)
 
 
 def _says_patch(info: SubjectInfo) -> bool:

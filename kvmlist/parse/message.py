@@ -25,6 +25,7 @@ from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_bod
 from kvmlist.parse.content import (
     bot_notice_of,
     has_base64_part,
+    is_report,
     is_robot_report,
     may_hold_diff,
     pull_source,
@@ -439,7 +440,7 @@ def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> M
             return "reply"  # "[PATCH 2/5] x" kept by the replier's mailer, without Re:
         return "cover" if info.index == 0 else "patch"
     tagged = info.version != 1 or info.is_rfc or info.is_resend or not info.title
-    if diff and (tagged or not threaded):
+    if diff and (tagged or not (threaded or is_report(info))):
         return "patch"  # "[v5] x", "[RFC] x", an empty subject: a new posting with a diff
     return "reply" if threaded else "other"
 
