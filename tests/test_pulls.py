@@ -392,3 +392,45 @@ def test_a_merge_notice_delivered_twice_is_one_merge() -> None:
     notice = answer(BOT_BODY, sender=f"<{BOT}>")
     [found] = pulls_of(request(), notice, notice.replace(b"List-Id:", b"X-Relay: 2\nList-Id:"))
     assert [m.message_id for m in found.merges] == ["a@x"]
+
+
+def test_a_pull_request_answered_with_an_applied_notice_was_merged() -> None:
+    # QEMU's and U-Boot's maintainers answer a pull request as others answer a patch
+    replies = {
+        "Applied, thanks.\n\nPlease update the changelog at https://wiki.qemu.org/ChangeLog/10.0"
+        " for any user-visible changes.\n": None,
+        "On Mon, Mar 03, 2025 at 10:40:00AM +0000, Marc wrote:\n> Paolo,\n\n"
+        "Applied to u-boot/master, thanks!\n\n-- \nTom\n": "u-boot/master",
+        "Thanks, applied to kvm/next.\n": "kvm/next",
+    }
+    for body, tree in replies.items():
+        [found] = pulls_of(request(), answer(body))
+        [merge] = found.merges
+        assert (merge.how, merge.merged_by, merge.tree) == (
+            "reply",
+            Person(name="Paolo Bonzini", email="pbonzini@redhat.com"),
+            tree,
+        ), body
+
+
+def test_a_test_report_or_a_plan_in_applied_words_is_no_merge() -> None:
+    replies = (
+        "I applied it locally and it boots fine on my board.\n",
+        "I'll apply this once -rc1 is out.\n",
+        "> Applied to u-boot/master, thanks!\n\nThat was the previous pull.\n",
+    )
+    for body in replies:
+        [found] = pulls_of(request(), answer(body))
+        assert found.merges == (), body
+
+
+def test_a_notice_under_a_series_posted_in_the_requests_thread_merges_no_request() -> None:
+    # kvmarm, March 2021: the fixes resent as patches under the pull request, and applied
+    resent = mail("[PATCH 0/2] KVM/arm64 fixes for 6.18, take #2", "Please apply,\n\n\tM.\n",
+                  sender=MARC, message_id="<c@x>", extra="In-Reply-To: <pull@x>\n")  # fmt: skip
+    fix = mail("[PATCH] KVM: arm64: Fix the fix", "Fix it.\n\nSigned-off-by: " + MARC + "\n",
+               sender=MARC, message_id="<f@x>", extra="In-Reply-To: <pull@x>\n")  # fmt: skip
+    for posting, parent in ((resent, "<c@x>"), (fix, "<f@x>")):
+        for body in ("Applied to kvm/next, thanks.\n", "Pulled, thanks.\n"):
+            [found] = pulls_of(request(), posting, answer(body, parent=parent))
+            assert found.merges == (), (parent, body)

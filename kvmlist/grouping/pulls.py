@@ -74,20 +74,24 @@ def is_pull_request(message: Message) -> bool:
 def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
     """Return every pull request among messages, in input order, with its merge notices.
 
-    A notice is a reply under the request (climbing through replies) from anybody but the
-    request's sender: the pr-tracker-bot's "has been merged into", the patchwork bot's "This
-    pull request was applied to" (each only from that bot), or a sentence that opens with
-    "Pulled" or "Merged" (:func:`kvmlist.parse.pull_notice.merge_notice`).
+    A notice is a reply under the request (climbing through replies, not through another
+    posting: a series or fix sent in its thread) from anybody but the request's sender: the
+    pr-tracker-bot's "has been merged into", the patchwork bot's "This pull request was
+    applied to" (each only from that bot), a sentence that opens with "Pulled" or "Merged",
+    or an "applied" notice (:func:`kvmlist.parse.pull_notice.merge_notice`).
     """
     mails = list(messages)
     by_id = by_message_id(mails)
     requests = {key: m for key, m in by_id.items() if is_pull_request(m)}
+    # a posting in a request's thread that is none of its patches (the fixes resent as a
+    # series, a fix): a notice under it answers that posting, not the request
+    postings = {key for key, m in by_id.items() if _posted_apart(m, requests)}
     merges: dict[str, list[PullMerge]] = {message_id: [] for message_id in requests}
     for reply in by_id.values():  # a notice delivered twice is one merge
         if reply.kind != "reply":
             continue
-        answered = answered_among(reply, by_id, requests)
-        if answered is None or reply.sender == requests[answered].sender:
+        answered = answered_among(reply, by_id, requests.keys() | postings)
+        if answered not in requests or reply.sender == requests[answered].sender:
             continue
         notice = merge_notice(reply.body, reply.sender)
         if notice is None:
@@ -106,6 +110,17 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
         PullRequest(request, tuple(sorted(merges[message_id], key=_when)))
         for message_id, request in requests.items()
     ]
+
+
+def _posted_apart(mail: Message, requests: dict[str, Message]) -> bool:
+    """True for a posting that is neither a request nor a patch of a numbered one (``[PULL
+    1/3]`` answering ``[PULL 0/3]``)."""
+    if mail.kind == "cover":
+        return mail.message_id not in requests
+    if mail.kind != "patch":
+        return False
+    request = requests.get(mail.parent_id or "")
+    return request is None or request.kind != "cover"
 
 
 def _when(merge: PullMerge) -> tuple[bool, float]:

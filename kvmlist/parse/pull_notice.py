@@ -5,9 +5,11 @@ merged into torvalds/linux.git:" with a link to the commit, the kernel.org patch
 "This pull request was applied to netdev/net.git (main)" + "by NAME:" (netdev, bpf: the
 same notice as for a series, kvmlist.parse.notice), and a maintainer's sentence
 that opens with "Pulled" or "Merged" (``Pulled, thanks.``, ``Thanks, pulled.``, ``I've
-pulled it``, ``Pulled into kvm/next``). Quoted (``>``) lines never count; plans, questions
-and trouble reports ("will pull", "Pulled?", "I pulled the tag and it does not build")
-are no notice. docs/review.md has the rules.
+pulled it``, ``Pulled into kvm/next``) or that is an "applied" notice as a patch gets one
+(kvmlist.parse.notice: ``Applied, thanks.``, ``Applied to u-boot/master, thanks!``).
+Quoted (``>``) lines never count; plans, questions and trouble reports ("will pull",
+"Pulled?", "I pulled the tag and it does not build") are no notice. docs/review.md has the
+rules.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Literal
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.content import sent_by_bot
-from kvmlist.parse.notice import RE_CLAUSE_END, bot_head, opening_sentences
+from kvmlist.parse.notice import RE_CLAUSE_END, applied_notice, bot_head, opening_sentences
 from kvmlist.parse.reply import unquoted_lines
 from kvmlist.parse.tree_name import tree_named
 
@@ -75,10 +77,24 @@ def merge_notice(body: str, sender: Person | None = None) -> MergeNotice | None:
     """Return the merge notice a reply's body is, or None when it is none.
 
     A bot's template counts only from that bot (``sender``, content.sent_by_bot): from
-    anybody else the body is read as any reply is."""
+    anybody else the body is read as any reply is. A reply that is no merge notice but an
+    "applied" notice (notice.applied_notice: QEMU's "Applied, thanks.", U-Boot's "Applied to
+    u-boot/master, thanks!") says the same of a pull request."""
     lowered = body.lower()
-    if "pulled" not in lowered and "merged" not in lowered and "was applied to" not in body:
+    if "pulled" in lowered or "merged" in lowered or "was applied to" in body:
+        found = _merge_words(body, sender)
+        if found is not None:
+            return found
+    applied = applied_notice(body, sender)
+    if applied is None:
         return None
+    how: MergeHow = "patchwork-bot" if sent_by_bot("patchwork", sender) else "reply"
+    return MergeNotice(applied.tree, None, how, applied.applied_by)
+
+
+def _merge_words(body: str, sender: Person | None) -> MergeNotice | None:
+    """The notice of a body that says "pulled" or "merged" (or holds the patchwork bot's
+    template), or None."""
     lines = list(unquoted_lines(body))
     if "has been merged into" in body and sent_by_bot("pr-tracker", sender):
         found = _bot_notice(lines)
