@@ -156,3 +156,16 @@ def test_review_orgmap_without_by_organisation_is_a_usage_error(
     archive.write_bytes(_archive())
     assert main(["review", str(archive), "--orgmap", str(archive)]) == 2
     assert "--orgmap goes with --by organisation" in capsys.readouterr().err
+
+
+def test_an_old_company_address_keeps_its_company_with_a_mailmap_as_in_stats() -> None:
+    # the kernel's .mailmap maps old company addresses to today's: a patch or a review sent
+    # from arm.com is Arm's work, on both sides, as count_by_organisation counts it
+    mailmap = Mailmap.parse(
+        ["Ann Tran <ann@kernel.org> <ann.tran@arm.com>", "Bob Ray <bob@linux.dev> <bray@redhat.com>"]
+    )
+    rows = {r["group"]: r for r in review_economy(_messages(), mailmap=mailmap).rows()}
+    assert rows["Arm"]["patches"] == 2
+    assert rows["Red Hat"]["reviews_given"] == 2
+    stats = kvmlist.count_by_organisation(_messages(), mailmap=mailmap)
+    assert stats["Arm"] == 3  # the cover letter and its two patches

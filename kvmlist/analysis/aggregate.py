@@ -147,16 +147,9 @@ def author_of(patch: Patch, mailmap: Mailmap | None = None) -> Person | None:
 def organisation_of(
     patch: Patch, organisations: OrganisationMap, mailmap: Mailmap | None = None
 ) -> str:
-    """Return the organisation of a patch's author at the mail's date: that of the address
-    the patch came from (in-body From first), and with a mailmap, when that names none (free
-    mail, a personal domain), that of the address it maps to. The kernel's .mailmap maps old
-    company addresses to today's: a mail from one still counts for that company."""
-    found = organisations.organisation(patch.author, patch.date)
-    if found == UNKNOWN and mailmap is not None and patch.author is not None:
-        mapped = mailmap.resolve(patch.author)
-        if mapped is not patch.author:
-            found = organisations.organisation(mapped, patch.date)
-    return found
+    """Return the organisation of a patch's author (in-body From first) at the mail's date,
+    by ``OrganisationMap.organisation``: the address the patch came from names it first."""
+    return organisations.organisation(patch.author, patch.date, mailmap=mailmap)
 
 
 class OrganisationKey:

@@ -158,8 +158,21 @@ class OrganisationMap:
             entries.append(entry)
         return self
 
-    def organisation(self, person: Person | None, when: datetime | None = None) -> str:
-        """Return the organisation of a person at a time, or ``(Unknown)``."""
+    def organisation(
+        self, person: Person | None, when: datetime | None = None, *, mailmap: Mailmap | None = None
+    ) -> str:
+        """Return the organisation of a person at a time, or ``(Unknown)``: that of the address
+        a mail came from, and with a mailmap, when that names none (free mail, a personal
+        domain), that of the address it maps to. The kernel's .mailmap maps old company
+        addresses to today's: a mail from one still counts for that company."""
+        found = self._organisation(person, when)
+        if found == UNKNOWN and mailmap is not None and person is not None:
+            mapped = mailmap.resolve(person)
+            if mapped is not person:
+                found = self._organisation(mapped, when)
+        return found
+
+    def _organisation(self, person: Person | None, when: datetime | None) -> str:
         if person is None:
             return UNKNOWN
         found = self._lookup(person.email.lower(), when)

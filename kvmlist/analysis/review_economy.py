@@ -166,18 +166,20 @@ class _Grouper:
         return self.mailmap.resolve(person) if self.mailmap else person
 
     def key(self, person: Person, when: datetime | None) -> str:
-        if self.by == "author":
-            return person.email.lower()
-        if self.by == "domain":
-            return person.domain or UNKNOWN
-        return self.organisations.organisation(person, when)
+        """Return the group of a person as a mail or tag named them: by author and domain
+        after the mailmap; by organisation that of the address named first, as stats counts
+        (an old company address keeps its company, docs/identities.md)."""
+        if self.by == "organisation":
+            return self.organisations.organisation(person, when, mailmap=self.mailmap)
+        mapped = self.person(person)
+        return mapped.email.lower() if self.by == "author" else mapped.domain or UNKNOWN
 
 
 def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> None:
     if patch.author is None:
         return
     author = grouper.person(patch.author)
-    group = _group(economy, grouper.key(author, patch.date))
+    group = _group(economy, grouper.key(patch.author, patch.date))
     group.patches += 1
     economy.names.setdefault(author.email.lower(), author)
     reviewed = across = False
@@ -193,7 +195,7 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
         seen.add((address, key))
         economy.reviews_by_person[address] += 1
         economy.names.setdefault(address, reviewer)
-        theirs = _group(economy, grouper.key(reviewer, patch.date))
+        theirs = _group(economy, grouper.key(trailer.person, patch.date))
         theirs.reviews_given += 1
         theirs.reviewers.add(address)
         reviewed = True
