@@ -237,3 +237,17 @@ def test_stats_by_organisation_cli(tmp_path: Path) -> None:
 def test_hostile_mailmap_lines_parse_in_linear_time() -> None:
     mailmap = Mailmap.parse(["<" * 1_000_000, " " * 1_000_000 + "<a", "a <b> " * 200_000])
     assert mailmap.resolve(Person(email="x@y")) == Person(email="x@y")
+
+
+def test_a_later_file_replaces_every_entry_of_an_earlier_one_for_its_key(tmp_path: Path) -> None:
+    # the bundled xilinx.com is Xilinx before 2022-02-14: a user's undated line overrides it
+    orgmap = tmp_path / "ours.orgmap"
+    orgmap.write_text("xilinx.com  AMD\nvmware.com  VMware by Broadcom  < 2023-11-22\n")
+    orgs = OrganisationMap.default().extend_from_file(orgmap)
+    early = datetime(2021, 1, 5, tzinfo=UTC)
+    assert orgs.organisation(Person(email="m@xilinx.com"), early) == "AMD"
+    # a dated entry of the same date as a bundled one wins too
+    assert orgs.organisation(Person(email="a@vmware.com"), early) == "VMware by Broadcom"
+    # a key the file does not name keeps the bundled entries
+    assert orgs.organisation(Person(email="a@mellanox.com"), early) == "NVIDIA"
+

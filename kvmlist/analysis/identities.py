@@ -130,12 +130,15 @@ class OrganisationMap:
             ) from None
 
     def extend(self, lines: Iterable[str], *, source: str = "organisation map") -> OrganisationMap:
-        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]", blanks or tabs between); later
-        entries for a key win.
+        """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]", blanks or tabs between).
 
-        A line that is not of that shape ("kernel.org = Linux Foundation") is a UsageError
-        naming ``source`` and the line number.
+        The entries of one call replace all that earlier calls gave a key, dated or not (a
+        user's ``xilinx.com AMD`` overrides the bundled dated Xilinx); within a call, dated
+        entries add up and a later undated one replaces an earlier. A line that is not of
+        that shape ("kernel.org = Linux Foundation") is a UsageError naming ``source`` and
+        the line number.
         """
+        named: set[str] = set()  # the keys this call has given entries
         for number, line in enumerate(lines, start=1):
             text = line.split("#", 1)[0].strip()
             if not text:
@@ -152,7 +155,10 @@ class OrganisationMap:
                     "(a domain or address, a blank or tab, the name: 'kernel.org Linux Foundation')"
                 )
             entry = _Entry(organisation.strip(), _date(until.strip(), where) if until else None)
-            entries = self._entries.setdefault(key.lower(), [])
+            if key.lower() not in named:
+                named.add(key.lower())
+                self._entries[key.lower()] = []
+            entries = self._entries[key.lower()]
             if entry.until is None:
                 entries[:] = [e for e in entries if e.until is not None]
             entries.append(entry)
