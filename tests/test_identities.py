@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -250,4 +250,12 @@ def test_a_later_file_replaces_every_entry_of_an_earlier_one_for_its_key(tmp_pat
     assert orgs.organisation(Person(email="a@vmware.com"), early) == "VMware by Broadcom"
     # a key the file does not name keeps the bundled entries
     assert orgs.organisation(Person(email="a@mellanox.com"), early) == "NVIDIA"
+
+
+def test_a_dated_entry_compares_the_day_in_utc_not_the_senders_day() -> None:
+    # 2022-02-13 20:00 in California is 2022-02-14 04:00 UTC: AMD's, wherever it was sent
+    pacific = timezone(timedelta(hours=-8))
+    orgs = OrganisationMap.default()
+    for when in (datetime(2022, 2, 13, 20, tzinfo=pacific), datetime(2022, 2, 14, 4, tzinfo=UTC)):
+        assert orgs.organisation(Person(email="x@xilinx.com"), when) == "AMD"
 

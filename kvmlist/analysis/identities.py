@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 
+from kvmlist._utc import as_utc
 from kvmlist.errors import UsageError
 from kvmlist.models import Person
 
@@ -198,7 +199,7 @@ class OrganisationMap:
         entries = self._entries.get(key)
         if not entries:
             return None
-        day = when.date() if when else None
+        day = as_utc(when).date() if when else None  # the UTC day, wherever it was sent
         dated = sorted((e for e in entries if e.until is not None), key=lambda e: e.until)  # type: ignore[arg-type, return-value]
         for entry in dated:
             if day is not None and entry.until is not None and day < entry.until:
