@@ -259,3 +259,32 @@ def test_a_dated_entry_compares_the_day_in_utc_not_the_senders_day() -> None:
     for when in (datetime(2022, 2, 13, 20, tzinfo=pacific), datetime(2022, 2, 14, 4, tzinfo=UTC)):
         assert orgs.organisation(Person(email="x@xilinx.com"), when) == "AMD"
 
+
+@pytest.mark.parametrize("suffix", ["mailmap", "orgmap"])
+def test_a_map_file_that_is_not_utf8_is_one_line_naming_the_file_and_line(
+    tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kvmlist.cli.commands import main
+
+    path = tmp_path / f"latin1.{suffix}"
+    line = "Jérôme <jerome@x.org> <jd@y.org>" if suffix == "mailmap" else "x.org Société"
+    path.write_bytes(b"# ours\n" + line.encode("latin-1") + b"\n")
+    with pytest.raises(kvmlist.UsageError, match="line 2.*not UTF-8"):
+        if suffix == "mailmap":
+            Mailmap.from_file(path)
+        else:
+            OrganisationMap().extend_from_file(path)
+    args = ["stats", str(FIXTURES / "kvm-sample.mbox"), "--by", "organisation"]
+    assert main([*args, f"--{suffix}", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and str(path) in error and "UTF-8" in error
+
+
+def test_a_byte_order_mark_at_the_start_of_a_map_file_is_skipped(tmp_path: Path) -> None:
+    mailmap, orgmap = tmp_path / "bom.mailmap", tmp_path / "bom.orgmap"
+    mailmap.write_bytes("\ufeffMarc Z <maz@kernel.org> <marc.zyngier@arm.com>\n".encode())
+    orgmap.write_bytes("\ufeffarm.com ARM Ltd\n".encode())
+    marc = Mailmap.from_file(mailmap).resolve(Person(name="M", email="marc.zyngier@arm.com"))
+    assert marc == Person(name="Marc Z", email="maz@kernel.org")
+    orgs = OrganisationMap().extend_from_file(orgmap)
+    assert orgs.organisation(Person(email="a@arm.com")) == "ARM Ltd"

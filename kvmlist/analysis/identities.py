@@ -7,6 +7,8 @@ override it.
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
 from collections.abc import Iterable
@@ -44,11 +46,7 @@ class Mailmap:
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Mailmap:
         """Return the mailmap a file in git's .mailmap format holds."""
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return cls.parse(handle)
-        except OSError as error:
-            raise UsageError(f"{path}: cannot read the mailmap: {error.strerror}") from None
+        return cls.parse(_lines_of(path, "mailmap"))
 
     @classmethod
     def parse(cls, lines: Iterable[str]) -> Mailmap:
@@ -122,13 +120,7 @@ class OrganisationMap:
 
     def extend_from_file(self, path: str | os.PathLike[str]) -> OrganisationMap:
         """Add (and override with) the entries of a file; return self."""
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return self.extend(handle, source=os.fspath(path))
-        except OSError as error:
-            raise UsageError(
-                f"{path}: cannot read the organisation map: {error.strerror}"
-            ) from None
+        return self.extend(_lines_of(path, "organisation map"), source=os.fspath(path))
 
     def extend(self, lines: Iterable[str], *, source: str = "organisation map") -> OrganisationMap:
         """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]", blanks or tabs between).
@@ -206,6 +198,29 @@ class OrganisationMap:
                 return entry.organisation
         undated = [e for e in entries if e.until is None]
         return undated[-1].organisation if undated else None
+
+
+def _lines_of(path: str | os.PathLike[str], what: str) -> list[str]:
+    """Return the lines of a map file, read as UTF-8 (a byte order mark at its start skipped).
+
+    An unreadable file, or one in another encoding, is a UsageError naming the file (and the
+    line): git keeps a mailmap's bytes as they are, so a Latin-1 name never matches the UTF-8
+    one of a mail either, and decoding it as Latin-1 would silently garble any other encoding.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read().removeprefix(codecs.BOM_UTF8)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the {what}: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UsageError(
+            f"{path} line {line}: the {what} is not UTF-8 (byte 0x{data[error.start]:02x});"
+            " save it as UTF-8 (iconv -f latin1 -t utf-8 converts a Latin-1 file)"
+        ) from None
+    return list(io.StringIO(text, newline=None))
 
 
 def _date(text: str, where: str) -> date:
