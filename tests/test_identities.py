@@ -96,7 +96,28 @@ def test_the_address_a_mail_was_sent_from_names_its_organisation_before_a_mailma
         ["Joerg <jroedel@suse.de> <joro@8bytes.org>", "Joerg <jroedel@suse.de> <joerg@gmail.com>"]
     )
     counts = kvmlist.count_by_organisation(messages, organisations=organisations, mailmap=mailmap)
-    assert counts == {"AMD": 1, "SUSE": 3}
+    # gmail.com names no employer by its kind: the mapped suse.de does; 8bytes.org after AMD
+    # is a domain no entry covers, which may have been anybody's (a startup's): unknown
+    assert counts == {"AMD": 1, "SUSE": 2, "(Unknown)": 1}
+
+
+@pytest.mark.parametrize(
+    ("sent_from", "organisation"),
+    [
+        ("jane@rivetlabs.io", "(Unknown)"),  # a startup no entry covers: not her later Google
+        ("jane.roe@gmail.com", "Google"),  # free mail, kernel.org, linux.dev name no employer
+        ("jroe@kernel.org", "Google"),
+        ("jane.roe@linux.dev", "Google"),
+        ("jane@arm.com", "Arm"),  # an old company address keeps its company
+    ],
+)
+def test_a_mailmap_names_the_employer_only_of_an_address_that_names_none_by_its_kind(
+    sent_from: str, organisation: str
+) -> None:
+    mailmap = Mailmap.parse([f"Jane Roe <janeroe@google.com> <{sent_from}>"])
+    when = datetime(2022, 1, 5, tzinfo=UTC)
+    jane = Person(name="Jane Roe", email=sent_from)
+    assert OrganisationMap.default().organisation(jane, when, mailmap=mailmap) == organisation
 
 
 def test_organisations_with_subdomains_free_mail_and_dates() -> None:
@@ -288,3 +309,16 @@ def test_a_byte_order_mark_at_the_start_of_a_map_file_is_skipped(tmp_path: Path)
     assert marc == Person(name="Marc Z", email="maz@kernel.org")
     orgs = OrganisationMap().extend_from_file(orgmap)
     assert orgs.organisation(Person(email="a@arm.com")) == "ARM Ltd"
+
+
+def test_unknown_is_explained_by_the_domains_mails_were_sent_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kvmlist.cli.commands import main
+
+    archive, mailmap = tmp_path / "startup.mbox", tmp_path / "startup.mailmap"
+    archive.write_bytes(mbox(mail(sender="Jane Roe <jane@rivetlabs.io>", message_id="<s@x>")))
+    mailmap.write_text("Jane Roe <janeroe@google.com> <jane@rivetlabs.io>\n")
+    assert main(["stats", str(archive), "--by", "organisation", "--mailmap", str(mailmap)]) == 0
+    out, err = capsys.readouterr()
+    assert "Google" not in out and "(rivetlabs.io 1)" in err

@@ -163,8 +163,8 @@ class OrganisationKey:
 
     def __call__(self, patch: Patch) -> str:
         organisation = organisation_of(patch, self.organisations, self.mailmap)
-        if organisation == UNKNOWN:
-            author = author_of(patch, self.mailmap)
+        if organisation == UNKNOWN:  # the domain it was sent from: the one to map
+            author = patch.author
             self.unknown[author.domain if author and author.domain else "(no address)"] += 1
         return organisation
 

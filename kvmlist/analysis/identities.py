@@ -25,13 +25,15 @@ UNKNOWN = "(Unknown)"
 RE_KEY = re.compile(r"[\w.+-]+(?:@[\w.-]+)?")
 #: What people put between key and organisation by habit from other formats ("a.com = A").
 SEPARATORS = "=:,"
-#: Domains of free-mail providers: their users' employer is unknown unless mapped by address.
+#: Domains whose addresses name no employer by their kind: free-mail providers, and the
+#: kernel.org and linux.dev addresses kernel developers of every employer keep. Their users'
+#: employer is unknown unless mapped, or named by the address a mailmap maps them to.
 FREE_MAIL = frozenset(
     {
         "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
         "qq.com", "163.com", "126.com", "foxmail.com", "protonmail.com", "proton.me",
         "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "icloud.com", "me.com",
-        "free.fr", "orange.fr", "fastmail.com", "kernel.org",
+        "free.fr", "orange.fr", "fastmail.com", "kernel.org", "linux.dev",
     }
 )  # fmt: skip
 
@@ -161,11 +163,12 @@ class OrganisationMap:
         self, person: Person | None, when: datetime | None = None, *, mailmap: Mailmap | None = None
     ) -> str:
         """Return the organisation of a person at a time, or ``(Unknown)``: that of the address
-        a mail came from, and with a mailmap, when that names none (free mail, a personal
-        domain), that of the address it maps to. The kernel's .mailmap maps old company
-        addresses to today's: a mail from one still counts for that company."""
+        a mail came from, and with a mailmap, when that names none by its kind (``FREE_MAIL``:
+        free mail, kernel.org, linux.dev), that of the address it maps to. The kernel's
+        .mailmap maps old company addresses to today's: a mail from one still counts for that
+        company, and one from a domain no entry covers (a startup's) for none."""
         found = self._organisation(person, when)
-        if found == UNKNOWN and mailmap is not None and person is not None:
+        if found == UNKNOWN and mailmap and person is not None and person.domain in FREE_MAIL:
             mapped = mailmap.resolve(person)
             if mapped is not person:
                 found = self._organisation(mapped, when)
