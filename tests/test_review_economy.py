@@ -169,3 +169,15 @@ def test_an_old_company_address_keeps_its_company_with_a_mailmap_as_in_stats() -
     assert rows["Red Hat"]["reviews_given"] == 2
     stats = kvmlist.count_by_organisation(_messages(), mailmap=mailmap)
     assert stats["Arm"] == 3  # the cover letter and its two patches
+
+
+def test_by_author_shows_each_person_with_the_latest_name_as_stats_does() -> None:
+    renamed = mbox(
+        mail("[PATCH] iommu: a", sender="Rodel, Jorg <joro@8bytes.org>", message_id="<j1@x>",
+             date="Wed, 5 Jan 2022 10:00:00 +0000"),
+        mail("[PATCH] iommu: b", sender="Jörg Roedel <joro@8bytes.org>", message_id="<j2@x>",
+             date="Thu, 6 Jan 2022 10:00:00 +0000"),
+    )  # fmt: skip
+    labels = [r["group"] for r in review_economy(_messages(renamed), by="author").rows()]
+    [(stats, _)] = kvmlist.count_by_author(_messages(renamed)).items()
+    assert labels == [str(stats)] == ["Jörg Roedel <joro@8bytes.org>"]

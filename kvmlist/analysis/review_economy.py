@@ -74,7 +74,8 @@ class ReviewEconomy:
     by: str
     groups: dict[str, GroupEconomy] = field(default_factory=dict)
     reviews_by_person: Counter[str] = field(default_factory=Counter)
-    names: dict[str, Person] = field(default_factory=dict)
+    names: dict[str, Person] = field(default_factory=dict)  # each address's latest name
+    named_at: dict[str, datetime | None] = field(default_factory=dict, repr=False)
     across: int = 0  # review tags between two known, different groups
     within: int = 0  # review tags between two known, equal groups
     unknown_pairs: int = 0  # review tags with "(Unknown)" on either side
@@ -157,7 +158,7 @@ def review_economy(
 
 
 class _Grouper:
-    """The group key of a person at a time, and each address's most used name."""
+    """The group key of a person at a time, and the person a mailmap makes them."""
 
     def __init__(self, by: str, mailmap: Mailmap | None, organisations: OrganisationMap) -> None:
         self.by, self.mailmap, self.organisations = by, mailmap, organisations
@@ -181,7 +182,7 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
     author = grouper.person(patch.author)
     group = _group(economy, grouper.key(patch.author, patch.date))
     group.patches += 1
-    economy.names.setdefault(author.email.lower(), author)
+    _name(economy, author, patch.date)
     reviewed = across = False
     seen: set[tuple[str, str]] = set()
     for trailer in patch.review_trailers:
@@ -194,7 +195,7 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
             continue  # a self-review, or a tag a mailmap merged with one already counted
         seen.add((address, key))
         economy.reviews_by_person[address] += 1
-        economy.names.setdefault(address, reviewer)
+        _name(economy, reviewer, patch.date)
         theirs = _group(economy, grouper.key(trailer.person, patch.date))
         theirs.reviews_given += 1
         theirs.reviewers.add(address)
@@ -209,6 +210,15 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
             economy.within += 1
     group.reviewed += reviewed
     group.reviewed_across += across
+
+
+def _name(economy: ReviewEconomy, person: Person, when: datetime | None) -> None:
+    """Keep the name of an address's latest mail, as count_by_author shows it (an undated
+    mail counts as later; a tag is dated by its patch)."""
+    address = person.email.lower()
+    known = economy.named_at.get(address)
+    if address not in economy.names or when is None or known is None or when >= known:
+        economy.names[address], economy.named_at[address] = person, when
 
 
 def _group(economy: ReviewEconomy, key: str) -> GroupEconomy:
