@@ -150,6 +150,16 @@ def test_bundled_map_follows_acquisitions_and_names_each_domain_once() -> None:
     assert orgs.organisation(Person(email="a@redhat.com"), after) == "Red Hat"  # kept apart
     assert orgs.organisation(Person(email="a@foss.st.com")) == "STMicroelectronics"
     assert orgs.organisation(Person(email="a@chromium.org")) == "Google"
+    # Freescale became NXP on 2015-12-07, Atmel Microchip on 2016-04-04, Microsemi on 2018-05-29
+    for domain, old, new, closed in (
+        ("freescale.com", "Freescale", "NXP", datetime(2015, 12, 7, tzinfo=UTC)),
+        ("atmel.com", "Atmel", "Microchip", datetime(2016, 4, 4, tzinfo=UTC)),
+        ("microsemi.com", "Microsemi", "Microchip", datetime(2018, 5, 29, tzinfo=UTC)),
+    ):
+        assert orgs.organisation(Person(email=f"a@{domain}"), closed - timedelta(days=1)) == old
+        assert orgs.organisation(Person(email=f"a@{domain}"), closed) == new
+    assert orgs.organisation(Person(email="a@opensource.cirrus.com")) == "Cirrus Logic"
+    assert orgs.organisation(Person(email="a@pm.me")) == "(Unknown)"
     # an undated entry replaces an earlier one for its key: a second would hide the first
     from importlib import resources
 

@@ -33,7 +33,8 @@ FREE_MAIL = frozenset(
         "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
         "qq.com", "163.com", "126.com", "foxmail.com", "protonmail.com", "proton.me",
         "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "icloud.com", "me.com",
-        "free.fr", "orange.fr", "fastmail.com", "kernel.org", "linux.dev",
+        "free.fr", "orange.fr", "fastmail.com", "pm.me", "posteo.de", "kernel.org",
+        "linux.dev",
     }
 )  # fmt: skip
 
