@@ -300,7 +300,7 @@ def test_a_map_file_that_is_not_utf8_is_one_line_naming_the_file_and_line(
     path = tmp_path / f"latin1.{suffix}"
     line = "Jérôme <jerome@x.org> <jd@y.org>" if suffix == "mailmap" else "x.org Société"
     path.write_bytes(b"# ours\n" + line.encode("latin-1") + b"\n")
-    with pytest.raises(kvmlist.UsageError, match="line 2.*not UTF-8"):
+    with pytest.raises(kvmlist.UsageError, match=r"line 2.*not UTF-8"):
         if suffix == "mailmap":
             Mailmap.from_file(path)
         else:

@@ -162,7 +162,10 @@ def test_an_old_company_address_keeps_its_company_with_a_mailmap_as_in_stats() -
     # the kernel's .mailmap maps old company addresses to today's: a patch or a review sent
     # from arm.com is Arm's work, on both sides, as count_by_organisation counts it
     mailmap = Mailmap.parse(
-        ["Ann Tran <ann@kernel.org> <ann.tran@arm.com>", "Bob Ray <bob@linux.dev> <bray@redhat.com>"]
+        [
+            "Ann Tran <ann@kernel.org> <ann.tran@arm.com>",
+            "Bob Ray <bob@linux.dev> <bray@redhat.com>",
+        ]
     )
     rows = {r["group"]: r for r in review_economy(_messages(), mailmap=mailmap).rows()}
     assert rows["Arm"]["patches"] == 2
