@@ -211,7 +211,8 @@ class ReviewTrailer(Trailer):
 
 
 class FileChange(_Frozen):
-    """One file's line of a diffstat."""
+    """One file a patch's diff changes, as ``git apply --numstat`` counts it (a cover letter's:
+    one line of its diffstat as written); binary files have no line counts."""
 
     path: str
     insertions: int = 0
@@ -220,7 +221,8 @@ class FileChange(_Frozen):
 
 
 class Diffstat(_Frozen):
-    """The per-file changes and the summary line of a patch or cover letter."""
+    """The diffstat of a patch or cover letter as sent (its summary line), with the files of
+    its diff; ``computed`` from the diff alone when the mail has none."""
 
     files: tuple[FileChange, ...] = ()
     files_changed: int = 0

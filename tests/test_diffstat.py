@@ -157,7 +157,7 @@ def test_renames_modes_binaries_and_deletions() -> None:
         ("diff --git pixel.bmp pixel.bmp", "pixel.bmp"),
         ("diff --git a/my file.txt b/my file.txt", "my file.txt"),
         ("diff --git a/a/b.c b/a/b.c", "a/b.c"),
-        ("diff -urN linux.orig/mm/mmap.c linux/mm/mmap.c", "linux/mm/mmap.c"),
+        ("diff -urN linux.orig/mm/mmap.c linux/mm/mmap.c", "mm/mmap.c"),  # git apply -p1
     ],
 )
 def test_path_from_the_diff_line(header: str, path: str) -> None:

@@ -25,7 +25,6 @@ from functools import cached_property
 from kvmlist.errors import UsageError
 from kvmlist.models import Patch, Person
 from kvmlist.parse.addresses import parse_address
-from kvmlist.parse.diffstat import diffstat_from_diff
 
 # "M:\tMarc Zyngier <maz@kernel.org>"  -- a tag line: one capital letter, a colon, the value
 RE_TAG = re.compile(r"([A-Z]):\s*(.*?)\s*$")
@@ -164,11 +163,10 @@ def _add(section: Section, tag: str, value: str, where: str) -> None:
 
 
 def patch_paths(patch: Patch) -> list[str]:
-    """Return the paths a patch touches: its diffstat's, or its diff's when git abbreviated
-    long paths in the diffstat (``.../kvm/arm.c``)."""
+    """Return the paths a patch touches: its diffstat's files, which are its diff's; for a mail
+    without a diff (a cover letter) its diffstat's lines, none when git shortened one
+    (``.../kvm/arm.c`` names no file)."""
     stat = patch.diffstat
-    if stat is not None and stat.files and not any(f.path.startswith("...") for f in stat.files):
-        return [f.path for f in stat.files]
-    if not patch.has_diff:
+    if stat is None or any(f.path.startswith("...") for f in stat.files):
         return []
-    return [f.path for f in diffstat_from_diff(patch.diff).files]
+    return [f.path for f in stat.files]

@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kvmlist.parse.diffstat import RE_HUNK, is_file_line, is_summary_line
+from kvmlist.parse.diff_files import RE_HUNK, hunk_end
+from kvmlist.parse.diffstat import is_file_line, is_summary_line
 
 # Subject: [PATCH] arm64: drop to EL1   (an in-body header line, git am semantics)
 RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
@@ -338,32 +339,7 @@ def _below_diff(text: str, diff_at: int, at: int) -> bool:
     if at <= diff_at:
         return False
     hunk = _rfind_line(text, "@@ -", diff_at, at)
-    return hunk < 0 or RE_HUNK.match(text, hunk) is None or _hunk_end(text, hunk, at) >= 0
-
-
-def _hunk_end(text: str, hunk: int, hi: int) -> int:
-    """Return where the hunk whose header line is at offset hunk ends, by the header's line
-    counts (with a ``\\ No newline`` line below its last), or -1 when text[:hi] ends first."""
-    match = RE_HUNK.match(text, hunk)
-    if match is None:
-        return -1
-    old, new = int(match.group(1) or 1), int(match.group(2) or 1)
-    pos = _next_line(text, hunk)
-    # A line uses up at most one old and one new line: the hunk goes on for at least as many
-    # lines as the larger count still wants. Skip those, count what they used up, go on.
-    while (lines := max(old, new)) > 0:
-        start = pos
-        skipped = text[start:hi].split("\n", lines)  # in C: no loop over the lines here
-        if len(skipped) <= lines:
-            return -1
-        pos = hi - len(skipped[-1])
-        plus = text.count("\n+", start - 1, pos - 1)
-        minus = text.count("\n-", start - 1, pos - 1)
-        context = lines - plus - minus - text.count("\n\\", start - 1, pos - 1)
-        old, new = old - context - minus, new - context - plus
-    while pos < hi and text.startswith("\\", pos):
-        pos = _next_line(text, pos)
-    return pos
+    return hunk < 0 or RE_HUNK.match(text, hunk) is None or hunk_end(text, hunk, at) >= 0
 
 
 def _diff_end(text: str, diff_at: int, end: int) -> int:
@@ -373,7 +349,7 @@ def _diff_end(text: str, diff_at: int, end: int) -> int:
     hunk holds another diff (a renamed file without hunks) or reads as more hunk lines
     (a hand-edited hunk that undercounts them), or when the hunk's counts run past end."""
     hunk = _rfind_line(text, "@@ -", diff_at, end)
-    after = _hunk_end(text, hunk, end) if hunk >= 0 else -1
+    after = hunk_end(text, hunk, end) if hunk >= 0 else -1
     if after < 0:
         return end
     below = _skip_blank(text, after)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from kvmlist.models import Diffstat, Trailer
 from kvmlist.parse.body import split_body
-from kvmlist.parse.diffstat import diffstat_from_diff, parse_diffstat
+from kvmlist.parse.diffstat import mail_diffstat
 from kvmlist.parse.trailers import parse_trailers
 
 
 def patch_text_fields(body: str) -> tuple[str, tuple[Trailer, ...], Diffstat | None]:
     """Return the commit message, its trailers and the diffstat of a patch or cover body.
 
-    The diffstat is the one the body carries, else one computed from its diff, else None.
+    The diffstat is the one the body carries with its diff's files, else one computed from
+    its diff, else None (diffstat.mail_diffstat).
     """
     parts = split_body(body)
-    diffstat = parse_diffstat(parts.diffstat) if parts.diffstat else None
-    if diffstat is None and parts.diff:
-        diffstat = diffstat_from_diff(parts.diff)
+    diffstat = mail_diffstat(parts.diffstat, parts.diff)
     return parts.message, parse_trailers(parts.message), diffstat
