@@ -27,6 +27,12 @@ RE_SHORT_SEPARATOR = re.compile(r"--")
 RE_DASHES = re.compile(r"-{2,3}[ \t]*")
 # "\n  \n\n" at the start of a part: the blank lines before its text
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
+# literal 300 / zcmV+{0n`522Wr|u0dmwU8f... / (blank)   (the data of a GIT binary patch: one or
+# two blocks, each a literal/delta line, base85 lines and a blank line)
+RE_BINARY_TAIL = re.compile(
+    r"(?:(?:literal|delta) \d{1,20}\n"
+    r"(?:[A-Za-z][0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{0,80}\n)*\n?){1,2}"
+)
 # _______________________________________________   (then "kvmarm mailing list")
 RE_FOOTER = re.compile(r"_{10,}[ \t]*")
 #: The line under a "-- " line that makes it Google Groups' footer, not the sender's signature.
@@ -86,14 +92,14 @@ def split_body(text: str) -> BodyParts:
         separator = _short_separator(text, lo, stat_start)
     message_end = head_end if separator < 0 else separator
     basement = "" if separator < 0 else _trim(text[_next_line(text, separator) : head_end])
-    diff = text[diff_at : _diff_end(text, diff_at, end)].rstrip("\n") if diff_at >= 0 else ""
+    diff = _diff_text(text, diff_at, end) if diff_at >= 0 else ""
     preamble = _trim(text[lo:head_end])
     return BodyParts(
         in_body_headers=headers,
         message=preamble if message_end == head_end else _trim(text[lo:message_end]),
         basement=basement,
         diffstat=text[stat_start:stat_end] if stat_start >= 0 else "",
-        diff=diff + "\n" if diff else "",
+        diff=diff,
         signature=_trim(text[signature_at:]),
         preamble=preamble,
     )
@@ -342,24 +348,47 @@ def _below_diff(text: str, diff_at: int, at: int) -> bool:
     return hunk < 0 or RE_HUNK.match(text, hunk) is None or hunk_end(text, hunk, at) >= 0
 
 
-def _diff_end(text: str, diff_at: int, end: int) -> int:
-    """Return where the diff starting at diff_at ends: right after its last hunk, so that
-    footers and notes below it (b4's ``base-commit:``, git's signature, a list's footer)
-    are no diff; but end (the signature's or list footer's start) when what follows the
-    hunk holds another diff (a renamed file without hunks) or reads as more hunk lines
-    (a hand-edited hunk that undercounts them), or when the hunk's counts run past end."""
+def _diff_text(text: str, diff_at: int, end: int) -> str:
+    """Return the diff starting at diff_at (see _diff_end), without the blank lines below it
+    but those its last hunk's counts take (a blank context line whose space a mailer
+    stripped) and the one that closes a ``GIT binary patch`` it ends with: git apply reads
+    both (without the latter it says "corrupt binary patch" and skips the file)."""
+    stop, after = _diff_end(text, diff_at, end)
+    kept = len(text[diff_at:stop].rstrip("\n"))
+    if after >= 0 and after - diff_at > kept:
+        kept = after - diff_at
+    diff = text[diff_at : diff_at + kept]
+    if not diff:
+        return ""
+    if not diff.endswith("\n"):
+        diff += "\n"
+    binary = diff.rfind("\nGIT binary patch\n")
+    if binary >= 0 and RE_BINARY_TAIL.fullmatch(diff, binary + len("\nGIT binary patch\n")):
+        diff += "\n" if not diff.endswith("\n\n") else ""
+    return diff
+
+
+def _diff_end(text: str, diff_at: int, end: int) -> tuple[int, int]:
+    """Return where the diff starting at diff_at ends, and where its last hunk ends (-1 when
+    its counts run past end or there is none).
+
+    The diff ends right after its last hunk, so that footers and notes below it (b4's
+    ``base-commit:``, git's signature, a list's footer) are no diff; but at end (the
+    signature's or list footer's start) when what follows the hunk holds another diff (a
+    renamed file without hunks) or reads as more hunk lines (a hand-edited hunk that
+    undercounts them), or when the hunk's counts run past end."""
     hunk = _rfind_line(text, "@@ -", diff_at, end)
     after = hunk_end(text, hunk, end) if hunk >= 0 else -1
     if after < 0:
-        return end
+        return end, after
     below = _skip_blank(text, after)
     if below >= end:
-        return end
+        return end, after
     line = _line_at(text, below)
     hunk_line = line[:1] in ("+", "-", " ") and not RE_DASHES.fullmatch(line)
     if hunk_line or 0 <= diff_start(text, after) < end:
-        return end
-    return after
+        return end, after
+    return after, after
 
 
 def _diffstat_span(text: str, lo: int, hi: int) -> tuple[int, int]:

@@ -1,0 +1,168 @@
+"""A patch's per-file changes are its diff's, as ``git apply --numstat`` counts them.
+
+The mails are ``git format-patch`` output of changes made in a scratch repository
+(fixtures/format-patch.mbox), so git itself is the oracle for every expected value.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from kvmlist import Patch, parse_message, read_mbox
+from kvmlist.models import FileChange
+from kvmlist.parse.diffstat import diffstat_from_diff
+
+from .conftest import FIXTURES, mail
+
+git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def fixture(case: str) -> Patch:
+    for message in read_mbox(FIXTURES / "format-patch.mbox"):
+        if f"X-Fixture-Case: {case}\n".encode() in message.raw:
+            assert isinstance(message, Patch)
+            return message
+    raise LookupError(case)
+
+
+def numstat(diff: str) -> list[tuple[str, str, str]]:
+    """git apply --numstat -z of a diff: (path, insertions, deletions), "-" for binary."""
+    done = subprocess.run(
+        ["git", "apply", "--numstat", "-z", "-"], input=diff.encode(), capture_output=True
+    )
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    records = [record.split("\t") for record in done.stdout.decode().split("\0") if record]
+    return [(path, added, deleted) for added, deleted, path in records]
+
+
+def as_numstat(changes: tuple[FileChange, ...]) -> list[tuple[str, str, str]]:
+    return [
+        (f.path, "-", "-") if f.binary else (f.path, str(f.insertions), str(f.deletions))
+        for f in changes
+    ]
+
+
+def test_per_file_counts_are_the_diffs_where_git_scaled_the_graph() -> None:
+    stat = fixture("scaled-diffstat").diffstat
+    assert stat is not None  # the mail says " a.txt |  5 +-" and " big.txt | 62 +++...-"
+    assert [(f.insertions, f.deletions) for f in stat.files[:2]] == [(3, 2), (61, 1)]
+
+
+def test_paths_are_the_new_paths_unquoted_and_unabbreviated() -> None:
+    stat = fixture("scaled-diffstat").diffstat
+    assert stat is not None
+    assert [f.path for f in stat.files] == [
+        "a.txt",
+        "big.txt",
+        "café.txt",
+        "drivers/net/ethernet/intel/ixgbe/devlink/devlink.c",
+        "new_name.txt",
+        "pkgs/a-1.3.2.0.pkg",
+    ]
+
+
+def test_the_totals_stay_the_senders_summary_line() -> None:
+    stat = fixture("scaled-diffstat").diffstat
+    assert stat is not None and not stat.computed
+    assert (stat.files_changed, stat.insertions, stat.deletions) == (6, 67, 5)
+    assert sum(f.insertions for f in stat.files) == 67
+
+
+def test_a_hand_edited_diffstat_loses_no_file() -> None:
+    raw = fixture("scaled-diffstat").raw.replace(b" a.txt                   ", b"", 1)
+    raw = raw.replace(b"  |  5 +-\n", b"", 1)
+    stat = parse_message(raw).diffstat  # type: ignore[attr-defined]
+    assert stat is not None and stat.files_changed == 6
+    assert [f.path for f in stat.files][:2] == ["a.txt", "big.txt"]
+
+
+def test_a_binary_file_is_binary_without_line_counts() -> None:
+    stat = fixture("binary-patch-last").diffstat
+    assert stat is not None
+    assert stat.files == (
+        FileChange(path="a.txt", insertions=1, deletions=1),
+        FileChange(path="bin.dat", binary=True),
+    )
+
+
+@git
+@pytest.mark.parametrize("case", ["scaled-diffstat", "binary-patch-last", "stripped-blank-context"])
+def test_per_file_changes_are_what_git_apply_numstat_says(case: str) -> None:
+    patch = fixture(case)
+    assert patch.diffstat is not None
+    assert as_numstat(patch.diffstat.files) == numstat(patch.diff)
+
+
+@pytest.mark.parametrize(
+    ("header", "path"),
+    [
+        ('"a/caf\\303\\251.txt" "b/caf\\303\\251.txt"', "café.txt"),
+        ('"a/tab\\there" "b/tab\\there"', "tab\there"),
+        ('a/x.c "b/quote\\"d.c"', 'quote"d.c'),
+        ('"a/bad\\377.c" "b/bad\\377.c"', "bad\ufffd.c"),
+    ],
+)
+def test_a_quoted_path_is_unquoted_as_git_quotes_it(header: str, path: str) -> None:
+    diff = f"diff --git {header}\nindex 1..2 100644\n@@ -1 +1 @@\n-a\n+b\n"
+    assert diffstat_from_diff(diff).files == (FileChange(path=path, insertions=1, deletions=1),)
+
+
+def test_a_mail_without_diffstat_computes_one_with_unquoted_paths() -> None:
+    body = (
+        "Fix.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+        'diff --git "a/caf\\303\\251.txt" "b/caf\\303\\251.txt"\nindex 1..2 100644\n'
+        '--- "a/caf\\303\\251.txt"\n+++ "b/caf\\303\\251.txt"\n@@ -1 +1 @@\n-a\n+b\n'
+    )
+    stat = parse_message(mail(body=body)).diffstat  # type: ignore[attr-defined]
+    assert stat is not None and stat.computed
+    assert stat.files == (FileChange(path="café.txt", insertions=1, deletions=1),)
+
+
+def test_a_cover_letter_keeps_the_files_its_diffstat_lists() -> None:
+    body = (
+        "Two fixes.\n\nJane Doe (2):\n  a\n  b\n\n"
+        " .../ethernet/intel/ixgbe/devlink/devlink.c    |  2 +-\n"
+        " 1 file changed, 1 insertion(+), 1 deletion(-)\n\n-- \n2.39.5\n"
+    )
+    stat = parse_message(mail("[PATCH 0/2] Two fixes", body)).diffstat  # type: ignore[attr-defined]
+    assert stat is not None
+    assert stat.files == (
+        FileChange(path=".../ethernet/intel/ixgbe/devlink/devlink.c", insertions=1, deletions=1),
+    )
+
+
+@git
+def test_a_binary_patch_at_the_end_keeps_its_closing_blank_line() -> None:
+    diff = fixture("binary-patch-last").diff
+    assert diff.endswith("\n\n") and not diff.endswith("\n\n\n")
+    numstat(diff)  # git apply says "corrupt binary patch" without the blank line
+
+
+@git
+def test_a_stripped_blank_context_line_ends_the_last_hunk() -> None:
+    diff = fixture("stripped-blank-context").diff
+    assert diff.endswith("\n three\n\n")
+    assert numstat(diff) == [("ctx.txt", "1", "1")]
+
+
+@pytest.mark.parametrize(
+    ("header", "path"),
+    [
+        (
+            "--- linux-next.orig/mm/kasan/kasan.h\n+++ linux-next/mm/kasan/kasan.h\n",
+            "mm/kasan/kasan.h",
+        ),
+        ("diff -urN a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n+++ b/mm/x.c\n", "mm/x.c"),
+        ("diff --git mm/x.c mm/x.c\n--- mm/x.c\n+++ mm/x.c\n", "mm/x.c"),
+    ],
+    ids=["quilt", "diff-urN", "git-no-prefix"],
+)
+def test_a_plain_diff_loses_its_first_path_component_as_git_apply_p1(
+    header: str, path: str
+) -> None:
+    # a git diff made with --no-prefix keeps its real path (git apply -p1 would say x.c)
+    diff = f"{header}@@ -1 +1 @@\n-a\n+b\n"
+    assert [f.path for f in diffstat_from_diff(diff).files] == [path]
