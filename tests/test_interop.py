@@ -10,6 +10,8 @@ import pytest
 import kvmlist
 from kvmlist.outputs.interop import to_b4, to_mbox
 
+from .conftest import FIXTURES
+
 ENV = {
     "GIT_AUTHOR_NAME": "Jörg Brandstätter",
     "GIT_AUTHOR_EMAIL": "joerg.brandstaetter@suse.de",
@@ -160,3 +162,56 @@ def _mails_git_finds(folder: Path, mbox: bytes) -> int:
     (folder / "in.mbox").write_bytes(mbox)
     git(folder, "init", "-q")
     return int(git(folder, "mailsplit", f"-o{folder}", str(folder / "in.mbox")))
+
+
+def _point_revision() -> kvmlist.Series:
+    """v3 of a series whose 2/2 a ``[PATCH v3.1 2/2]`` replaced (fixtures/point-revision.mbox)."""
+    [series] = kvmlist.group_series(kvmlist.read_mbox(FIXTURES / "point-revision.mbox"))
+    assert series.replaced  # the v3 2/2, a mail of the series but none of its patches
+    return series
+
+
+def _written_ids(mbox: bytes) -> list[str]:
+    return [
+        line.split(b"<", 1)[1].rstrip(b">").decode()
+        for line in mbox.split(b"\n")
+        if line.lower().startswith(b"message-id:")
+    ]
+
+
+@pytest.mark.parametrize("include_cover", [False, True])
+def test_to_mbox_writes_the_series_patches_not_those_a_point_revision_replaced(
+    include_cover: bool,
+) -> None:
+    series = _point_revision()
+    expected = [p.message_id for p in series.patches]
+    if include_cover and series.cover is not None:
+        expected.insert(0, series.cover.message_id)
+    assert _written_ids(to_mbox(series, include_cover=include_cover)) == expected
+
+
+def test_b4_gets_the_series_patches_not_those_a_point_revision_replaced() -> None:
+    pytest.importorskip("b4")
+    series = _point_revision()
+    mailbox = to_b4(series)
+    assert series.cover is not None
+    expected = [series.cover.message_id, *(p.message_id for p in series.patches)]
+    assert sorted(mailbox.msgid_map) == sorted(expected)
+    # b4 reads "v3.1" as version 1: its v3 lacks the 2/2 rather than taking the stale one
+    b4_series = mailbox.get_series(3, codereview_trailers=False)
+    assert [p and p.msgid for p in b4_series.patches] == [*expected[:2], None]
+
+
+def test_git_am_skips_the_cover_letter_with_empty_drop(
+    posted: tuple[Path, bytes, str], tmp_path: Path
+) -> None:
+    repo, mails, base = posted
+    mbox = tmp_path / "posted.mbox"
+    mbox.write_bytes(mails)
+    [series] = kvmlist.group_series(kvmlist.read_mbox(mbox, format="mboxo"))
+    applied = tmp_path / "applied"
+    subprocess.run(["git", "clone", "-q", str(repo), str(applied)], check=True, env=ENV)
+    git(applied, "checkout", "-q", base)
+    git(applied, "am", "-q", "--empty=drop", data=to_mbox(series, include_cover=True))
+    assert git(applied, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
+    assert git(applied, "rev-list", "--count", f"{base}..").strip() == b"2"

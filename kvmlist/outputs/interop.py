@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from kvmlist.errors import MissingExtraError
-from kvmlist.models import Series
+from kvmlist.models import Patch, Series
 
 # From the Arm ARM, DDI0487 L.a   (a body line opening with "From ", in b"\n" + raw: a pattern that
 # opens with a newline is found by a fast scan, one that opens with "^" tried everywhere)
@@ -19,6 +19,10 @@ SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
 def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     """Return the series' patches in index order as an mbox that plain ``git am`` applies.
 
+    The patches are ``series.patches``: a patch a point revision replaced (``series.replaced``)
+    is left out. ``include_cover=True`` writes the cover letter first, for reading: it holds
+    no diff, so plain git am stops at it ("Patch is empty"); ``git am --empty=drop`` skips it.
+
     The mails go out as they were archived (MIME and in-body From included), so git am
     decodes them and credits the real author exactly as it would from the list. Body lines
     are written as they are, as ``b4 am`` writes them, so a commit message line "From the
@@ -27,9 +31,8 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     git am keeps (``--patch-format=mboxrd`` drops it, and one ``>`` of every other ``>From``
     line). Not an mboxrd: Python's mailbox and mboxrd readers would cut a mail at such lines.
     """
-    mails = series.messages if include_cover else series.patches
     out = bytearray()
-    for patch in mails:
+    for patch in _mails(series, include_cover=include_cover):
         raw = patch.raw.replace(b"\r\n", b"\n")
         if b"From " in raw:
             raw = RE_FROM_LINE.sub(_quoted_if_a_separator, b"\n" + raw)[1:]
@@ -38,6 +41,13 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
             out += b"\n"
         out += b"\n"
     return bytes(out)
+
+
+def _mails(series: Series, *, include_cover: bool) -> tuple[Patch, ...]:
+    """The mails an export writes: the cover letter when asked (and there is one), then the
+    series' patches; never the patches point revisions replaced."""
+    cover = (series.cover,) if include_cover and series.cover is not None else ()
+    return cover + series.patches
 
 
 def _quoted_if_a_separator(found: re.Match[bytes]) -> bytes:
@@ -61,7 +71,14 @@ def starts_a_mail_for_git(line: bytes) -> bool:
 
 
 def to_b4(series: Series) -> Any:
-    """Return a ``b4.LoreMailbox`` holding the series' mails (needs ``kvmlist[b4]``)."""
+    """Return a ``b4.LoreMailbox`` holding the series' cover letter and patches (needs
+    ``kvmlist[b4]``); a patch a point revision replaced is left out, and b4 reads the
+    point revision itself (``[PATCH v4.1 2/2]``) as a version 4.1 it has no place for.
+
+    Read it with ``get_series(version, codereview_trailers=False)``: b4's default fetches
+    code-review trailers over the network, which needs the configuration b4's command line
+    loads (without it: ``KeyError: 'cache-expire'``).
+    """
     try:
         import email
 
@@ -69,6 +86,6 @@ def to_b4(series: Series) -> Any:
     except ImportError:
         raise MissingExtraError("to_b4 needs b4: pip install 'kvmlist[b4]'") from None
     mailbox = b4.LoreMailbox()
-    for patch in series.messages:
+    for patch in _mails(series, include_cover=True):
         mailbox.add_message(email.message_from_bytes(patch.raw, policy=b4.emlpolicy))
     return mailbox
