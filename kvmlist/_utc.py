@@ -1,6 +1,7 @@
 """Times as the public API takes them: a naive datetime is UTC, never the machine's zone.
 
-Every function that takes a time (``read_inbox(since=...)``, ``find_stalled(now=...)``,
+The models hold their dates by the same rule (:data:`kvmlist.models.UtcDatetime`), and
+every function that takes a time (``read_inbox(since=...)``, ``find_stalled(now=...)``,
 ``first_time_contributors(since, until)``, ``LoreClient.new(since=...)``) passes it through
 :func:`as_utc`, so ``datetime(2025, 7, 1)`` selects the same mails in Berlin and in Los
 Angeles, and compares with the models' dates (always tz-aware UTC) instead of raising.
@@ -13,6 +14,8 @@ from datetime import datetime, timezone
 
 def as_utc(when: datetime) -> datetime:
     """Return a time in UTC: a naive one taken as UTC, an aware one converted."""
+    if when.tzinfo is timezone.utc:  # the parser's dates: every parsed mail passes here
+        return when
     if when.tzinfo is None or when.utcoffset() is None:
         return when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc)

@@ -12,9 +12,10 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Self, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,11 +24,17 @@ from pydantic import (
     model_serializer,
 )
 
+from kvmlist._utc import as_utc
+
 if TYPE_CHECKING:
     from pydantic import GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 
+
+#: A model's time: tz-aware UTC, a naive one taken as UTC and an aware one converted, as the
+#: API takes times (kvmlist._utc), so that dates of a model built by hand compare with parsed ones.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 MessageKind = Literal["patch", "cover", "reply", "pull", "robot", "other"]
 
@@ -237,7 +244,9 @@ class Message(_Frozen):
     message_id: str
     subject: str = ""
     sender: Person | None = Field(default=None, description="The header From, un-munged")
-    date: datetime | None = Field(default=None, description="tz-aware UTC")
+    date: UtcDatetime | None = Field(
+        default=None, description="tz-aware UTC (a naive one given is taken as UTC)"
+    )
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     list_id: str | None = None

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kvmlist import Message, Patch, Series, render_report
+
 
 def test_a_copy_with_new_values_does_not_keep_what_was_read_from_the_old_ones() -> None:
     """Body, recipients, subject title, diff and description are read once and kept; a
@@ -41,3 +47,38 @@ def test_a_copy_with_a_new_raw_decodes_that_raw() -> None:
     new_raw = b"From: Jane <jane@example.org>\nSubject: Re: x\nMessage-ID: <1@x>\n\nplain\n"
     copy = old.model_copy(update={"raw": new_raw})
     assert (old.body, copy.body) == ("hello\n", "plain\n")
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("given", "held"),
+    [
+        (datetime(2025, 1, 1, 10), datetime(2025, 1, 1, 10, tzinfo=UTC)),  # naive: UTC
+        (datetime(2025, 1, 1, 10, tzinfo=timezone(timedelta(hours=2))), datetime(2025, 1, 1, 8)),
+        (datetime(2025, 1, 1, 10, tzinfo=UTC), datetime(2025, 1, 1, 10)),
+    ],
+    ids=["naive", "+02:00", "UTC"],
+)
+def test_a_model_holds_its_date_in_utc(given: datetime, held: datetime) -> None:
+    for date in (Message(message_id="m", date=given).date, Patch(message_id="p", date=given).date):
+        assert date is not None and date.utcoffset() == timedelta(0)
+        assert date.replace(tzinfo=None) == held.replace(tzinfo=None)
+
+
+def test_a_date_read_from_json_is_held_in_utc() -> None:
+    message = Message.model_validate_json('{"message_id": "x", "date": "2025-01-01T10:00+02:00"}')
+    assert message.date is not None and message.date.utcoffset() == timedelta(0)
+    assert message.date.hour == 8
+
+
+def test_a_series_of_naive_and_aware_dates_has_a_date_a_dump_and_a_report() -> None:
+    patches = (
+        Patch(message_id="a", date=datetime(2025, 1, 1, 10), index=1, total=2, kind="patch"),
+        Patch(message_id="b", date=datetime(2025, 1, 1, 9, tzinfo=UTC), index=2, total=2),
+    )
+    series = Series(total=2, patches=patches)
+    assert series.date == datetime(2025, 1, 1, 9, tzinfo=UTC)
+    assert Series.model_validate_json(series.model_dump_json()) == series
+    assert render_report(list(patches))
