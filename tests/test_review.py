@@ -179,6 +179,17 @@ def test_a_fixes_tag_wrapped_by_the_mailer_is_joined() -> None:
     ]
 
 
+def test_a_review_tag_with_no_blank_after_its_colon_counts() -> None:
+    body = (
+        "Looks good.\n\n"
+        "Reviewed-by:Carol <carol@example.org>\nAcked-by : Carol <carol@example.org>\n"
+    )
+    assert review_of("Carol <carol@example.org>", body) == [
+        ("Reviewed-by", "Carol <carol@example.org>", False),
+        ("Acked-by", "Carol <carol@example.org>", False),
+    ]
+
+
 def test_compound_and_misspelt_review_keys_count() -> None:
     # kvmarm <20220616134828.129006-2-alexandru.elisei@arm.com>, <20211201120436.389756-4-...>
     body = (

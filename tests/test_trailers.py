@@ -71,7 +71,16 @@ def test_a_line_of_spaces_ends_a_paragraph() -> None:
         ("Signed-off-by:    ", None),
         ("Signed off by: Jane", None),
         ("-by: Jane", None),
-        ("Reviewed-by:Jane <jane@example.org>", None),
+        # git reads blanks around the colon freely; we do so for a known key or an Xxx-by one
+        ("Reviewed-by:Jane <jane@example.org>", ("Reviewed-by", "Jane <jane@example.org>")),
+        ("Reviewed-by : Jane <jane@example.org>", ("Reviewed-by", "Jane <jane@example.org>")),
+        ("Closes:https://bugzilla.example.org/1", ("Closes", "https://bugzilla.example.org/1")),
+        ('Fixes:0123456789ab ("x: y")', ("Fixes", '0123456789ab ("x: y")')),
+        ("Cc:: Andrew <a@example.org>", ("Cc", ": Andrew <a@example.org>")),  # as git reads it
+        ("Note:something", None),  # prose (git would take any key)
+        ("Note : something", None),
+        ("http://x", None),
+        ("Link :", None),
     ],
 )
 def test_trailer_line_grammar(line: str, expected: tuple[str, str] | None) -> None:
@@ -90,6 +99,22 @@ def test_trailer_line_grammar(line: str, expected: tuple[str, str] | None) -> No
 )
 def test_paragraphs_that_are_not_trailer_blocks(message: str) -> None:
     assert parse_trailers(message) == ()
+
+
+def test_a_trailer_block_with_the_blanks_git_accepts_around_the_colon() -> None:
+    message = (
+        "Fix the thing.\n\nReported-by: A <a@example.org>\nCloses:https://bugs.example.org/1\n"
+        'Reviewed-by : Suzuki <suzuki@example.org>\nFixes:0123456789ab ("x: y")\n'
+        "Signed-off-by: Jane Doe <jane@example.org>\n"
+    )
+    assert keys_and_values(message) == [
+        ("Reported-by", "A <a@example.org>"),
+        ("Closes", "https://bugs.example.org/1"),
+        ("Reviewed-by", "Suzuki <suzuki@example.org>"),
+        ("Fixes", '0123456789ab ("x: y")'),
+        ("Signed-off-by", "Jane Doe <jane@example.org>"),
+    ]
+    assert parse_trailers(message)[2].person == Person(name="Suzuki", email="suzuki@example.org")
 
 
 def test_paragraph_of_only_unknown_keys_is_a_trailer_block() -> None:

@@ -16,8 +16,12 @@ from kvmlist.models import Person, Trailer
 from kvmlist.parse.addresses import parse_address
 
 # Signed-off-by: Marc Zyngier <maz@kernel.org>   or   Fixes: 0123456789ab ("KVM: x86: ...")
-# (a no-break space after the colon, as some mailers type it, counts as a space)
-RE_TRAILER = re.compile(r"[ \t]*([A-Za-z0-9][A-Za-z0-9-]*):[ \t\xa0]+(\S.*)")
+# and, as git reads them, Reviewed-by : Jane <j@x>   or   Closes:https://...   (parse_trailer_line
+# takes those blanks for a known key only; a no-break space after the colon counts as a space)
+RE_TRAILER = re.compile(
+    r"[ \t]*(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)(?P<before>[ \t]*)"
+    r":(?P<after>[ \t\xa0]*)(?P<value>\S.*)"
+)
 # Acked-by: Jane Doe <jane@example.org> # for 1-3   |   Cc: stable@vger.kernel.org\t# v6.1+
 # (the whitespace and "#" that open a comment after the value)
 RE_COMMENT = re.compile(r"\s#")
@@ -39,13 +43,23 @@ TRAILER_CACHE = 8192
 
 
 def parse_trailer_line(line: str) -> tuple[str, str] | None:
-    """Return (key, value) of a ``Key: value`` trailer line, or None when it is not one."""
+    """Return (key, value) of a ``Key: value`` trailer line, or None when it is not one.
+
+    git takes any blanks around the colon (``Reviewed-by : x``, ``Closes:https://...``); so
+    do we for a known key (_has_known_key), while another key needs exactly ``Key: value``,
+    so that prose (``Note:something``, ``12:30``) stays prose.
+    """
     if ":" not in line:
         return None
     match = RE_TRAILER.match(line)
-    if match is None or match.group(1).lower() in NOT_TRAILER_KEYS:
+    if match is None:
         return None
-    return match.group(1), match.group(2).rstrip()
+    key = match["key"]
+    if key.lower() in NOT_TRAILER_KEYS:
+        return None
+    if (match["before"] or not match["after"]) and not _has_known_key((key,)):
+        return None
+    return key, match["value"].rstrip()
 
 
 def split_comment(value: str) -> tuple[str, str]:
