@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from kvmlist._utc import as_utc
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
@@ -37,9 +37,17 @@ class Counts(Counter[K]):
         return counts_html(self.most_common(HTML_ROWS), self.total(), len(self))
 
 
+@overload
+def count_by(
+    messages: Iterable[Message], key: Callable[[Patch], K | None], *, freq: None = None
+) -> Counts[K]: ...
+@overload
+def count_by(
+    messages: Iterable[Message], key: Callable[[Patch], K | None], *, freq: str
+) -> Counts[tuple[str, K]]: ...
 def count_by(
     messages: Iterable[Message], key: Callable[[Patch], K | None], *, freq: str | None = None
-) -> Counts[Any]:
+) -> Counts[K] | Counts[tuple[str, K]]:
     """Return how many patch mails share each value of ``key(patch)``; None is not counted.
 
     With ``freq`` ("D", "W", "M" or "Y") the keys are ``(period, value)`` pairs, the period
