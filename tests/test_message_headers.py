@@ -51,6 +51,24 @@ def test_iso_8859_1_label_holding_cp1252_quotes_is_read_as_cp1252() -> None:
     assert [d.kind for d in defects] == ["mislabelled-charset"]
 
 
+def test_a_charset_whose_ascii_bytes_mean_other_text_is_decoded_by_it() -> None:
+    # UTF-7 is all ASCII bytes, and "+AOk-" is its é: the ASCII short cut must not take it
+    defects: list[Defect] = []
+    assert decode_text(b"caf+AOk-", "utf-7", defects) == "café"
+    assert decode_words("=?utf-7?Q?caf+AOk-?= x", defects) == "café x"
+    assert not defects
+
+
+def test_a_utf7_body_is_decoded() -> None:
+    raw = mail("Re: x", body="caf+AOk-\n", extra="Content-Type: text/plain; charset=utf-7\n")
+    assert parse_message(raw).body == "café\n"
+
+
+def test_parse_message_says_it_takes_bytes() -> None:
+    with pytest.raises(TypeError, match="takes the mail's bytes, not str"):
+        parse_message("From: a@example.org\n\nbody\n")  # type: ignore[arg-type]
+
+
 def test_utf8_labelled_as_ascii_is_recovered() -> None:
     defects: list[Defect] = []
     assert decode_text("Zoë".encode(), "us-ascii", defects) == "Zoë"

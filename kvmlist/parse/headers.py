@@ -38,6 +38,9 @@ RE_BLANK_LINE = re.compile(rb"\n\n")
 NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 #: Charset labels longer than this name no codec (and are not remembered by text_codec).
 MAX_CHARSET_CHARS = 64
+#: Codecs whose ASCII bytes are other text (UTF-7's "+AOk-" is "é"): decoded even when ASCII.
+#: (Not UTF-16/32: their text holds NULs, so ASCII bytes under such a label are mislabelled.)
+NOT_ASCII_SUPERSETS = frozenset({"utf-7"})
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
 FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
@@ -500,9 +503,9 @@ def _word_bytes(encoding: str, payload: str, defects: list[Defect]) -> bytes:
 def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     """Return bytes decoded with their declared charset, falling back (with a defect) if needed."""
     label = (charset or "us-ascii").strip().strip('"').lower()
-    if data.isascii():
-        return data.decode("ascii")
     codec = text_codec(label) if len(label) <= MAX_CHARSET_CHARS else None
+    if data.isascii() and codec not in NOT_ASCII_SUPERSETS:
+        return data.decode("ascii")  # an unknown label's ASCII is read as ASCII, no defect
     if codec is None:
         record(defects, "unknown-charset", repr(label)[1:-1][:40])
         codec = ""

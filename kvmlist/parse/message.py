@@ -79,8 +79,10 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     """Return the Message (or Patch) a raw mail holds; problems become defects.
 
     With ``strict=True`` the first non-informational defect raises MessageParseError, and
-    so does a mail the parser cannot read at all.
+    so does a mail the parser cannot read at all. A ``str`` raises TypeError: a mail is bytes
+    (its charsets and transfer encodings say how to read them), so encode it first.
     """
+    _check_bytes(raw)
     return _strictly(_parse, raw) if strict else _parse(raw)
 
 
@@ -93,7 +95,14 @@ def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
     whose lines there are not all plain is parsed whole, answer or not. ``strict`` checks
     the mails it parses.
     """
+    _check_bytes(raw)
     return _strictly(_posting, raw) if strict else _posting(raw)
+
+
+def _check_bytes(raw: bytes) -> None:
+    """Raise TypeError for a str (its parse would fail deep inside, with a puzzling error)."""
+    if isinstance(raw, str):
+        raise TypeError("parse_message takes the mail's bytes, not str: pass text.encode()")
 
 
 MaybeMessage = TypeVar("MaybeMessage", bound="Message | None")
