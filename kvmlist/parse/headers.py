@@ -38,9 +38,6 @@ RE_BLANK_LINE = re.compile(rb"\n\n")
 NOT_CHARSETS = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"})
 #: Charset labels longer than this name no codec (and are not remembered by text_codec).
 MAX_CHARSET_CHARS = 64
-#: Codecs whose ASCII bytes are other text (UTF-7's "+AOk-" is "é"): decoded even when ASCII.
-#: (Not UTF-16/32: their text holds NULs, so ASCII bytes under such a label are mislabelled.)
-NOT_ASCII_SUPERSETS = frozenset({"utf-7"})
 #: Charsets tried, in order, for 8-bit bytes that carry no (usable) label.
 FALLBACK_CHARSETS = ("utf-8", "cp1252")
 
@@ -503,9 +500,9 @@ def _word_bytes(encoding: str, payload: str, defects: list[Defect]) -> bytes:
 def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
     """Return bytes decoded with their declared charset, falling back (with a defect) if needed."""
     label = (charset or "us-ascii").strip().strip('"').lower()
+    if data.isascii() and not _ascii_is_other_text(label):
+        return data.decode("ascii")
     codec = text_codec(label) if len(label) <= MAX_CHARSET_CHARS else None
-    if data.isascii() and codec not in NOT_ASCII_SUPERSETS:
-        return data.decode("ascii")  # an unknown label's ASCII is read as ASCII, no defect
     if codec is None:
         record(defects, "unknown-charset", repr(label)[1:-1][:40])
         codec = ""
@@ -527,6 +524,13 @@ def decode_text(data: bytes, charset: str | None, defects: list[Defect]) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _ascii_is_other_text(label: str) -> bool:
+    """Whether a charset's ASCII bytes are other text than ASCII: UTF-7's ("+AOk-" is "é").
+    Its labels all hold a 7 (utf-7, utf7, u7, unicode-1-1-utf-7): others are not looked up.
+    (Not UTF-16/32: their text holds NULs, so ASCII bytes under such a label are mislabelled.)"""
+    return "7" in label and len(label) <= MAX_CHARSET_CHARS and text_codec(label) == "utf-7"
 
 
 @functools.lru_cache(maxsize=256)
