@@ -59,3 +59,18 @@ def test_a_second_patch_of_one_index_without_a_point_version_still_starts_a_seri
     mails += [post("[PATCH v4 2/2] b", 2), post("[PATCH v4 2/2] b again", 3)]
     found = kvmlist.group_series(mails)
     assert [len(s.patches) for s in found] == [2, 1] and not found[0].replaced
+
+
+def test_a_point_revision_by_somebody_else_replaces_nothing() -> None:
+    # a stranger's "[PATCH v4.1 2/2]" answering Jane's 2/2: Jane's series and its to_mbox
+    # stay hers; the stranger's patch is one of its own, in reply
+    mallory = "Mallory <mallory@evil.example>"
+    mails = [post("[PATCH v4 0/2] x", 0, None), post("[PATCH v4 1/2] a", 1)]
+    mails += [post("[PATCH v4 2/2] b", 2)]
+    extra = "In-Reply-To: <2@x>\nReferences: <0@x> <2@x>\n"
+    evil = "Evil.\n---\n a.c | 1 +\n"
+    stranger = mail("[PATCH v4.1 2/2] b", evil, sender=mallory, message_id="<3@x>", extra=extra)
+    janes, mallorys = kvmlist.group_series([*mails, parse_message(stranger)])
+    assert [p.message_id for p in janes.patches] == ["1@x", "2@x"] and not janes.replaced
+    assert b"Evil." not in kvmlist.to_mbox(janes)
+    assert [p.message_id for p in mallorys.patches] == ["3@x"]

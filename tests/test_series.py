@@ -221,14 +221,30 @@ def test_replies_are_not_series_members() -> None:
     assert mails[1].kind == "reply"
 
 
+MARC = "Marc Zyngier <maz@kernel.org>"
+
+
 def test_patches_answering_a_pull_request_form_one_series_whoever_wrote_them() -> None:
     # kvmarm <20190503124427.190206-1-marc.zyngier@arm.com>: "[GIT PULL] KVM/arm updates"
     # followed by 56 patches of many authors (in-body From), all answering the pull mail.
+    # Marc sent them all: the patches name their authors in an in-body From.
     pull = parse_message(
-        mail("[GIT PULL] KVM/arm updates for 5.2", "Please pull.\n", message_id="<pull>")
+        mail(
+            "[GIT PULL] KVM/arm updates for 5.2", "Please pull.\n", message_id="<pull>", sender=MARC
+        )
     )
+    extra = "In-Reply-To: <pull>\nReferences: <pull>\n"
     patches = [
-        post(f"[PATCH {i}/3] KVM: arm64: change {i}", f"p{i}", "pull", minute=i, sender=who)
+        parse_message(
+            mail(
+                f"[PATCH {i}/3] KVM: arm64: change {i}",
+                f"From: {who}\n\n{DIFF}",
+                sender=MARC,
+                message_id=f"<p{i}>",
+                date=f"Tue, 3 Mar 2026 10:0{i}:00 +0000",
+                extra=extra,
+            )
+        )
         for i, who in enumerate(["A One <a@x.org>", "B Two <b@y.org>", "C Three <c@z.org>"], 1)
     ]
     assert pull.kind == "pull"
@@ -257,9 +273,17 @@ def test_a_cover_letter_that_miscounts_its_patches_still_heads_them() -> None:
     # kvmarm <20191125104506.36850-1-jianyong.wu@arm.com>: "[RFC PATCH v8 0/7]" over 8 patches,
     # two of them with an in-body From of another author.
     cover = post("[RFC PATCH v8 0/7] Enable ptp_kvm for arm64", "c")
-    patches = [
-        post(f"[RFC PATCH v8 {i}/8] p{i}", f"p{i}", "c", sender=f"Dev {i} <d{i}@x.org>")
-        for i in range(1, 9)
+    patches = [post(f"[RFC PATCH v8 {i}/8] p{i}", f"p{i}", "c") for i in range(1, 7)]
+    patches += [
+        parse_message(
+            mail(
+                f"[RFC PATCH v8 {i}/8] p{i}",
+                f"From: Dev {i} <d{i}@x.org>\n\n{DIFF}",
+                message_id=f"<p{i}>",
+                extra="In-Reply-To: <c>\nReferences: <c>\n",
+            )
+        )
+        for i in (7, 8)
     ]
     [series] = kvmlist.group_series([cover, *patches])
     assert shape(series) == (8, 8, tuple(range(1, 9)), True)
@@ -362,3 +386,67 @@ def test_progress_hook_sees_every_mail_and_changes_nothing() -> None:
 
     assert kvmlist.group_series(messages, progress=progress) == kvmlist.group_series(messages)
     assert seen == messages
+
+
+def test_a_stranger_fills_no_slot_of_somebody_elses_series() -> None:
+    # Jane's 2/3 never reached the list; Mallory's "[PATCH 2/3]" answering her cover days
+    # later is a patch of its own: Jane's series stays hers, and incomplete
+    mails = [post("[PATCH 0/3] t", "c"), post("[PATCH 1/3] a", "p1", "c")]
+    mails += [post("[PATCH 3/3] c", "p3", "c"), post("[PATCH 2/3] b", "m2", "c", sender=MALLORY)]
+    janes, mallorys = kvmlist.group_series(mails)
+    assert shape(janes) == (1, 3, (1, 3), True) and not janes.complete
+    assert b"mallory" not in kvmlist.to_mbox(janes)
+    assert [p.message_id for p in mallorys.patches] == ["m2"]
+
+
+def test_the_maintainer_sending_a_patch_of_the_authors_series_fills_its_slot() -> None:
+    # a co-maintainer posts 2/2 of Jane's series for her: its in-body From names Jane
+    in_body = parse_message(
+        mail("[PATCH 2/2] b", f"From: Jane Doe <jane@example.org>\n\n{DIFF}", sender=MARC,
+             message_id="<p2>", extra="In-Reply-To: <c>\nReferences: <c>\n")
+    )  # fmt: skip
+    [series] = kvmlist.group_series(
+        [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), in_body]
+    )
+    assert shape(series) == (1, 2, (1, 2), True)
+
+
+def _answering_an_absent_cover() -> list[Message]:
+    """Jane's three patches answering a cover letter the archive lacks (<gone>)."""
+    return [post(f"[PATCH {i}/3] p{i}", f"p{i}", "gone", minute=i) for i in (1, 2, 3)]
+
+
+def test_a_later_mail_with_the_absent_covers_id_is_no_cover_of_somebody_elses_series() -> None:
+    later = "Tue, 6 Mar 2026 10:00:00 +0000"
+    cover = parse_message(
+        mail("[PATCH 0/3] hijacked", "Mine now.\n", sender=MALLORY, message_id="<gone>", date=later)
+    )
+    pull = parse_message(
+        mail(
+            "[GIT PULL] evil tree",
+            "Please pull.\n",
+            sender=MALLORY,
+            message_id="<gone>",
+            date=later,
+        )
+    )
+    miscounting = parse_message(
+        mail("[PATCH 0/4] hijacked", "Mine.\n", sender=MALLORY, message_id="<gone>", date=later)
+    )
+    for hijack in (cover, pull, miscounting):
+        found = kvmlist.group_series([*_answering_an_absent_cover(), hijack])
+        [janes] = [s for s in found if s.patches]
+        assert janes.cover is None or janes.cover.message_id != "gone"
+        assert janes.author is not None and janes.author.email == "jane@example.org"
+
+
+def test_the_authors_own_late_cover_letter_still_heads_her_patches() -> None:
+    cover = post("[PATCH 0/3] t", "gone", minute=30)
+    [series] = kvmlist.group_series([*_answering_an_absent_cover(), cover])
+    assert series.cover is not None and series.cover.message_id == "gone"
+
+
+def test_a_pull_request_arriving_after_the_patches_answering_it_heads_nothing() -> None:
+    pull = parse_message(mail("[GIT PULL] tree", "Please pull.\n", message_id="<gone>"))
+    [series] = kvmlist.group_series([*_answering_an_absent_cover(), pull])
+    assert series.cover is None

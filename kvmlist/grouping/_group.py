@@ -1,18 +1,24 @@
-"""One series while it is being grouped: its cover letter, its patches by index, and the
-patches point revisions replaced (see kvmlist.grouping.series, rule 3)."""
+"""One series while it is being grouped: its cover letter, its patches by index, the
+patches point revisions replaced (see kvmlist.grouping.series, rule 3), and its people."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from kvmlist.models import Patch
+from kvmlist.grouping.review import same_person
+from kvmlist.models import Message, Patch, Person
+from kvmlist.parse.addresses import relayed_name
 from kvmlist.parse.subject import RE_POINT_VERSION
 
 
 class Group:
-    """The patches of one series as they are grouped: cover, members by index, replaced."""
+    """The patches of one series as they are grouped: cover, members by index, replaced, and
+    ``people``: the authors (in-body From) and senders of its mails."""
 
-    __slots__ = ("cover", "first_date", "first_seen", "key", "last_date", "members", "replaced")
+    __slots__ = (
+        "cover", "first_date", "first_seen", "key", "last_date", "members", "people", "replaced",
+    )  # fmt: skip
 
     def __init__(self, first_seen: int, key: str) -> None:
         self.key = key
@@ -22,9 +28,13 @@ class Group:
         self.first_seen = first_seen
         self.first_date: datetime | None = None
         self.last_date: datetime | None = None
+        self.people: list[Person] = []
 
     def add(self, patch: Patch) -> None:
         """Add patch; of two at one index, the higher point revision keeps it."""
+        for person in people_of(patch):
+            if person not in self.people:
+                self.people.append(person)
         if patch.date and (self.last_date is None or patch.date > self.last_date):
             self.last_date = patch.date
         if patch.date and (self.first_date is None or patch.date < self.first_date):
@@ -40,11 +50,34 @@ class Group:
             self.members[patch.index] = patch
 
     def takes(self, patch: Patch) -> bool:
-        """True when patch has room here: a free index, or one a point revision shares."""
+        """True when patch has room here (a free index, or one a point revision shares) and is
+        by one of its people: a stranger's patch, point revision or cover letter takes no
+        place in somebody else's series, so the series and its ``to_mbox`` stay theirs."""
         if patch.is_cover:
-            return self.cover is None
-        held = self.members.get(patch.index)
-        return held is None or (held.version == patch.version and _point(held) != _point(patch))
+            room = self.cover is None
+        else:
+            held = self.members.get(patch.index)
+            room = held is None or (held.version == patch.version and _point(held) != _point(patch))
+        return room and by_one_of(patch, self.people)
+
+
+def people_of(mail: Message) -> tuple[Person, ...]:
+    """The people a mail is by: its author (a patch's in-body From) and its sender, and the
+    person a relay's sender names ("Jane Doe" of "Jane Doe via GitGitGadget")."""
+    author = mail.author if isinstance(mail, Patch) else None
+    people = [p for p in (author, mail.sender) if p is not None]
+    relayed = relayed_name(mail.sender) if mail.sender is not None else None
+    if relayed is not None and mail.sender is not None:
+        people.append(Person(name=relayed, email=mail.sender.email))
+    return tuple(people)
+
+
+def by_one_of(mail: Message, people: Iterable[Person]) -> bool:
+    """Whether mail's author or sender is one of people (review.same_person: the address, or
+    the name from another address): a co-maintainer sending a patch of somebody's series
+    names its author in an in-body From."""
+    ours = people_of(mail)
+    return any(same_person(mine, theirs) for theirs in people for mine in ours)
 
 
 def _point(patch: Patch) -> int:

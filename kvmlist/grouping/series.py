@@ -13,13 +13,18 @@ Rules (see docs/data-model.md):
    Numbered patches whose chain ends answering a mail that is no patch (a ``[GIT PULL]``,
    a review comment) share that mail as their anchor, whatever their (in-body) authors; a
    cover letter that miscounts its patches ("0/7" over eight) still heads the one series
-   answering it, and a ``[GIT PULL]`` that a series' patches answer becomes its cover letter.
+   answering it, and a ``[GIT PULL]`` that a series' patches answer becomes its cover letter
+   when it came before them from one of their people (their sender). A mail joins a series
+   only when it is by one of the series' people (the author, in-body From, or sender of one
+   of its mails): a stranger's patch fills no free slot of somebody's series, and a later
+   mail reusing the Message-ID of a cover letter the archive lacks heads nobody's patches.
    A "0/N" mail that carries a diff and answers a cover letter of the same author, version
    and total is that series' patch with a mistyped number: it takes the one number from 1
    to N that no patch answering the cover has (``[PATCH v2 0/1]`` twice: the second is 1/1).
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
-   replace v4's 4/4): the higher point keeps the index, the other is kept as replaced.
+   replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
+   kept as replaced.
 4. Numbered mails left without a thread (``git send-email --no-thread``, a cover letter
    sent after its patches) join the latest earlier series of the same author, version,
    total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
@@ -41,8 +46,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from kvmlist.grouping._group import Group
-from kvmlist.grouping.review import Progress, same_person
+from kvmlist.grouping._group import Group, by_one_of, people_of
+from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
 from kvmlist.parse.addresses import folded_name, relayed_name
 from kvmlist.parse.message import as_cover
@@ -114,19 +119,25 @@ def _with_pull_request_covers(groups: list[Group], mails: list[Message]) -> list
             answering.setdefault(answered, []).append(group)
     if not answering:
         return groups
+    arrived: set[str] = set()
     for message in mails:
         candidates = answering.pop(message.message_id, [])
-        if len(candidates) == 1 and _heads(message, candidates[0]):
+        if len(candidates) == 1 and _heads(message, candidates[0], arrived):
             group = candidates[0]
             total = max(p.total for p in group.members.values())
             group.cover = as_cover(message, version=_version(group), total=total)
+        arrived.add(message.message_id)
     return groups
 
 
-def _heads(message: Message, group: Group) -> bool:
-    """True when message, which every patch of group answers, is the group's cover letter."""
+def _heads(message: Message, group: Group, arrived: set[str]) -> bool:
+    """True when message, which every patch of group answers, is the group's cover letter:
+    a pull request that arrived before them (Message-IDs in ``arrived``), by one of their
+    people (the sender, whose patches name their authors in an in-body From), or a naked
+    cover. A later mail reusing the Message-ID of a cover letter the archive lacks is not."""
     if message.kind == "pull":
-        return True
+        before = not any(p.message_id in arrived for p in group.members.values())
+        return before and by_one_of(message, group.people)
     if message.kind != "other" or message.has_diff or message.parent_id is not None:
         return False
     sender = message.sender.email.lower() if message.sender else None
@@ -220,9 +231,10 @@ def _email(person: Person | None) -> str | None:
 def _adopt_miscounting_covers(
     groups: list[Group], groups_of_root: dict[str, list[Group]], by_id: dict[str, Patch]
 ) -> list[Group]:
-    """Give a cover letter left without patches to the one coverless group that answers it:
-    patches of another total ("[PATCH v8 0/7]" over eight) or of another version ("[PATCH v8
-    0/9]" over "[PATCH v7 i/9]"). A cover that has patches of its own keeps only those."""
+    """Give a cover letter left without patches to the one coverless group that answers it
+    and is its people's: patches of another total ("[PATCH v8 0/7]" over eight) or of another
+    version ("[PATCH v8 0/9]" over "[PATCH v7 i/9]"). A cover that has patches of its own
+    keeps only those."""
     replaced: dict[int, Group] = {}
     for key, keyed in groups_of_root.items():
         answered = _answered_in(key)
@@ -234,7 +246,8 @@ def _adopt_miscounting_covers(
         candidates = [g for g in keyed if g.cover is None]
         lone = [g for g in own if g.cover is cover and not g.members]
         alone = len(lone) == 1 and not any(g.members for g in own)
-        if len(candidates) == 1 and alone and id(lone[0]) not in replaced:
+        mine = len(candidates) == 1 and by_one_of(cover, candidates[0].people)
+        if mine and alone and id(lone[0]) not in replaced:
             candidates[0].cover = cover
             replaced[id(lone[0])] = candidates[0]
     if not replaced:
@@ -309,14 +322,7 @@ def _added_later(child: Patch, ancestor: Patch) -> bool:
     if not child.index == child.total > ancestor.total:
         return False
     said = re.search(rf"\b0*{child.index}\s*/\s*0*{ancestor.total}\b", child.subject)
-    return said is not None and _same_people(child, ancestor)
-
-
-def _same_people(a: Patch, b: Patch) -> bool:
-    """Whether two mails are by one person: the author or sender of one is the author or
-    sender of the other (review.same_person: an address, or a name from another address)."""
-    people = [p for p in (b.author, b.sender) if p is not None]
-    return any(same_person(x, y) for x in (a.author, a.sender) if x is not None for y in people)
+    return said is not None and by_one_of(child, people_of(ancestor))
 
 
 def _unthreaded(patch: Patch, root: str, by_id: dict[str, Patch]) -> bool:
