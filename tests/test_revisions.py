@@ -427,3 +427,34 @@ def test_rfc_written_in_the_title_is_no_part_of_it() -> None:
     mails += _series("[PATCH v2 0/1] kcov: Deduplicate", "g2", "Changes in v2.", JANE, 9)
     first, second = kvmlist.group_series(mails, revisions=True)
     assert (first.next_id, second.previous_id) == ("g2@x", "g1@x")
+
+
+ROB = "Rob Reviewer <rob@example.net>"
+
+
+def test_a_strangers_version_answering_a_series_under_another_title_revises_nothing() -> None:
+    # Rob answers Jane's patch with an unrelated fix of his, "[PATCH v2] ...": Jane's series
+    # is not superseded by it
+    mails = _series("[PATCH 0/1] KVM: arm64: victim work", "jane1", "Work.", JANE, 2)
+    subject, answer = "[PATCH v2] selftests: unrelated typo fix", "In-Reply-To: <jane1.1@x>\n"
+    fix = mail(subject, DIFF, sender=ROB, message_id="<rob2@x>", extra=answer)
+    found = kvmlist.group_series([*mails, parse_message(fix)], revisions=True)
+    assert [s.next_id for s in found] == [None, None]
+
+
+def test_a_strangers_posting_reusing_a_change_id_under_another_title_revises_nothing() -> None:
+    text = "Work.\n\n---\nbase-commit: abc\nchange-id: 20260301-victim-1a2b3c"
+    mails = _series("[PATCH 0/1] KVM: arm64: victim work", "jane1", text, JANE, 2)
+    mails += _series("[PATCH v2 0/1] something else", "rob2", text, ROB, 9)
+    found = kvmlist.group_series(mails, revisions=True)
+    assert [s.next_id for s in found] == [None, None]
+
+
+def test_another_persons_version_threaded_under_a_series_of_its_title_takes_it_over() -> None:
+    # without a link, only the title and the thread say so: a takeover as the rules know it
+    mails = _series("[PATCH 0/1] KVM: arm64: PTP", "jane1", "PTP.", JANE, 2)
+    answer, date = "In-Reply-To: <jane1@x>\n", "Tue, 9 Mar 2026 10:00:00 +0000"
+    marc = mail("[PATCH v2 0/1] KVM: arm64: PTP", "PTP.\n", sender=MARC, message_id="<marc2@x>",
+                date=date, extra=answer)  # fmt: skip
+    jane1, marc2 = kvmlist.group_series([*mails, parse_message(marc)], revisions=True)
+    assert (jane1.next_id, marc2.previous_id) == ("marc2@x", "jane1@x")

@@ -13,6 +13,9 @@ Evidence, strongest first (docs/review.md):
    of the larger posting (two or more unless both are one patch): a series renamed between
    its versions. A part split out of a larger series shares too few.
 
+Evidence 1-3 naming another person's posting is tried last: a version link (a takeover),
+or a change-id or thread under the same title; under another title it links nothing.
+
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
 v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own version, aimed
 at the same tree: a backport to each stable tree (``Patch.stable_tree``) is work of its own,
@@ -122,12 +125,12 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         titles = _title_keys(one)
         patch_titles = _patch_title_keys(one, titles)
         named = [owner[i] for i in version_links(text) if owner.get(i, position) < position]
-        own = [earlier for earlier in named if _one_person(one, ordered[earlier])]
-        others = [earlier for earlier in named if earlier not in own]  # a takeover, or a slip
-        linked = _linked(one, changes, own, position, owner, by_change_id)
+        linked = list(_linked(one, changes, named, position, owner, by_change_id))
+        own = [earlier for earlier in linked if _one_person(one, ordered[earlier])]
+        others = _taken_over(one, linked, set(own), set(named), ordered)
         same_title = (p for key in titles for p in reversed(by_title.get(key, ())))
         renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
-        for earlier in itertools.chain(linked, same_title, renamed, others):  # strongest first
+        for earlier in itertools.chain(own, same_title, renamed, others):  # strongest first
             older = ordered[earlier]
             if _revises(one, older) or (earlier in named and _numbered_after(one, older)):
                 revised = _latest_revised(one, earlier, ordered, after)
@@ -247,6 +250,24 @@ def _linked(
         for ancestor in (first.in_reply_to, *first.references):
             if ancestor and owner.get(ancestor, position) < position:
                 yield owner[ancestor]
+
+
+def _taken_over(
+    one: Series, linked: list[int], own: set[int], named: set[int], ordered: list[Series]
+) -> Iterator[int]:
+    """Yield the postings of other people that one's evidence names and may take over, tried
+    last: those its version links name (a takeover says "v3:" of the work it picks up), and
+    those a shared change-id or its thread name under its own title. A stranger answering a
+    series, or copying its change-id, under another title supersedes nothing."""
+    for earlier in linked:
+        if earlier not in own and (earlier in named or _one_title(one, ordered[earlier])):
+            yield earlier
+
+
+def _one_title(one: Series, other: Series) -> bool:
+    """Whether two postings, whoever sent them, share their folded title and tree."""
+    same_tree = _stable_tree(one) == _stable_tree(other)
+    return same_tree and _folded(one.title) == _folded(other.title)
 
 
 def _revises(newer: Series, older: Series) -> bool:
