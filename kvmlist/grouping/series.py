@@ -41,6 +41,7 @@ Series come out in order of their first arrival.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,14 @@ FALLBACK_PER_PATCH = timedelta(minutes=4)
 FALLBACK_WINDOW_MAX = timedelta(hours=4)
 #: Joins the parts of a series key that is no Message-ID (Message-IDs hold no NUL).
 KEY_SEPARATOR = "\0"
+#: How many series of one thread root a mail tries to join, the first ones (a root with
+#: more is a flood of patches answering one mail: each starts a series of its own).
+ROOT_CANDIDATES = 64
+#: How many of the latest series holding mails of one author, version, total and tags an
+#: unthreaded mail tries to join (rule 4; more are older than any window).
+FALLBACK_CANDIDATES = 64
+#: A mail's author address, version, total and subject tags: what rule 4 matches.
+Work = tuple[str | None, int, int, frozenset[str]]
 
 
 def iter_patch_mails(messages: Iterable[Message]) -> Iterator[Patch]:
@@ -174,18 +183,23 @@ def _groups(patches: list[Patch]) -> list[Group]:
     patches = _renumbered_zeros(patches)
     by_id = {p.message_id: p for p in patches}
     groups: list[Group] = []
-    groups_of_root: dict[str, list[Group]] = {}
+    of_root: dict[str, dict[int, Group]] = {}  # by id, in order of creation
+    of_work: dict[Work, list[Group]] = {}  # the groups holding a mail of that work (_work)
     for position, patch in enumerate(patches):
         root = _root(patch, by_id)
-        group = next((g for g in groups_of_root.get(root, ()) if g.takes(patch)), None)
+        tried = itertools.islice(of_root.get(root, {}).values(), ROOT_CANDIDATES)
+        group = next((g for g in tried if g.takes(patch)), None)
         if group is None and _unthreaded(patch, root, by_id):
-            group = _fallback_group(patch, root, groups)
+            group = _fallback_group(patch, root, of_work.get(_work(patch), []))
         if group is None:
             group = Group(position, root)
             groups.append(group)
         group.add(patch)
-        if group not in groups_of_root.setdefault(root, []):
-            groups_of_root[root].append(group)
+        of_root.setdefault(root, {})[id(group)] = group
+        holding = of_work.setdefault(_work(patch), [])
+        if not holding or holding[-1] is not group:
+            holding.append(group)
+    groups_of_root = {root: list(keyed.values()) for root, keyed in of_root.items()}
     return _adopt_miscounting_covers(groups, groups_of_root, by_id)
 
 
@@ -341,13 +355,16 @@ def _fallback_window(total: int) -> timedelta:
     return min(FALLBACK_WINDOW_MAX, max(FALLBACK_WINDOW, total * FALLBACK_PER_PATCH))
 
 
-def _fallback_group(patch: Patch, root: str, groups: list[Group]) -> Group | None:
+def _fallback_group(patch: Patch, root: str, holding: list[Group]) -> Group | None:
     """Return the latest group of the same author, version, total and tags dated near
     patch that has room for it (a cover letter: patches that answer no absent mail; a
-    patch answering a mail of no series: none answering another such mail)."""
+    patch answering a mail of no series: none answering another such mail). ``holding``
+    lists the groups holding a mail of patch's work; the latest FALLBACK_CANDIDATES are
+    tried."""
     window = _fallback_window(patch.total)
     answered = _answered_in(root)
-    for group in reversed(groups):
+    tried = sorted(set(holding[-FALLBACK_CANDIDATES:]), key=lambda g: g.first_seen)
+    for group in reversed(tried):
         first = group.cover or next(iter(group.members.values()), None)
         if first is None or not _same_work(first, patch):
             continue
@@ -371,10 +388,12 @@ def _distance(patch: Patch, group: Group) -> timedelta:
 
 def _same_work(a: Patch, b: Patch) -> bool:
     """Whether two mails may be of one posting: author, version, total and subject tags."""
-    same_author = (a.author.email.lower() if a.author else None) == (
-        b.author.email.lower() if b.author else None
-    )
-    return same_author and (a.version, a.total, _tags(a)) == (b.version, b.total, _tags(b))
+    return _work(a) == _work(b)
+
+
+def _work(patch: Patch) -> Work:
+    """What mails of one posting share: author's address, version, total and subject tags."""
+    return (_email(patch.author), patch.version, patch.total, _tags(patch))
 
 
 def _tags(patch: Patch) -> frozenset[str]:

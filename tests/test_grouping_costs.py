@@ -1,0 +1,64 @@
+"""Grouping costs grow with the input, not its square: counted in calls, never in time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+
+import kvmlist
+from kvmlist import Message, parse_message
+from kvmlist.grouping import series
+from kvmlist.grouping._group import Group
+
+from .conftest import mail
+
+DIFF = "Fix.\n---\n a.c | 1 +\n\ndiff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1 @@\n"
+
+START = datetime(2026, 3, 3, tzinfo=timezone.utc)
+
+
+def _counting_takes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls = [0]
+    takes = Group.takes
+
+    def counted(self: Group, patch: kvmlist.Patch) -> bool:
+        calls[0] += 1
+        return takes(self, patch)
+
+    monkeypatch.setattr(Group, "takes", counted)
+    return calls
+
+
+def _patch(subject: str, number: int, hours: int, extra: str = "") -> Message:
+    date = format_datetime(START + timedelta(hours=hours, seconds=number))
+    return parse_message(mail(subject, DIFF, message_id=f"<{number}@x>", date=date, extra=extra))
+
+
+def test_many_patches_answering_one_cover_try_a_bounded_number_of_series(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _counting_takes(monkeypatch)
+    cover = parse_message(mail("[PATCH 0/1] x", "Cover.\n", message_id="<c@x>"))
+    answer = "In-Reply-To: <c@x>\nReferences: <c@x>\n"
+    mails = [cover] + [_patch("[PATCH 1/1] x", n, 0, answer) for n in range(600)]
+    found = kvmlist.group_series(mails, reviews=False)
+    assert len(found) == 600  # the first patch joins the cover, each other one stands alone
+    assert calls[0] < 600 * 70
+
+
+def test_many_unthreaded_postings_of_one_shape_try_a_bounded_number_of_series(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = [0]
+    distance = series._distance
+
+    def counted(patch: kvmlist.Patch, group: Group) -> timedelta:
+        calls[0] += 1
+        return distance(patch, group)
+
+    monkeypatch.setattr(series, "_distance", counted)
+    mails = [_patch("[PATCH 1/2] x", n, 2 * n) for n in range(600)]  # two hours apart
+    assert len(kvmlist.group_series(mails, reviews=False)) == 600
+    assert calls[0] < 600 * 70
