@@ -111,7 +111,8 @@ class SlimPatch(NamedTuple):
     message_id: str
     kind: MessageKind
     subject: str
-    author_email: str | None
+    author: tuple[str, str] | None  # (name, address): grouping asks whose a mail is
+    sender: tuple[str, str] | None
     date: datetime | None
     in_reply_to: str | None
     references: tuple[str, ...]
@@ -147,7 +148,8 @@ def check_row(message: Message) -> CheckRow:
             kind=message.kind,
             # the subject is read only for "[PATCH v4 12/11]" (grouping's _added_later)
             subject=message.subject if message.index == message.total else "",
-            author_email=message.author.email if message.author else None,
+            author=(message.author.name, message.author.email) if message.author else None,
+            sender=(message.sender.name, message.sender.email) if message.sender else None,
             date=message.date,
             in_reply_to=message.in_reply_to,
             references=message.references,
@@ -228,7 +230,7 @@ class _Slimmer:
     """Projects each mail to what series grouping reads of it, or to nothing.
 
     check holds these until the series are grouped: a patch or cover keeps its ids, numbers,
-    date and its author's address (one Person per address, shared). Other
+    date, and its author and sender (one Person per name and address, shared). Other
     mails go: a pull request or a naked cover that group_series makes a series' cover letter
     changes neither the series nor their completeness (its version and total are the
     patches'). Raw bytes, bodies, titles, trailers and replies are not held
@@ -236,7 +238,7 @@ class _Slimmer:
     """
 
     def __init__(self) -> None:
-        self._persons: dict[str, Person] = {}
+        self._persons: dict[tuple[str, str], Person] = {}
         self._kept: set[str] = set()
 
     def project(self, row: CheckRow) -> Patch | None:
@@ -254,7 +256,8 @@ class _Slimmer:
             message_id=message_id,
             kind=slim.kind,
             subject=slim.subject,
-            author=self._person(slim.author_email),
+            author=self._person(slim.author),
+            sender=self._person(slim.sender),
             date=slim.date,
             in_reply_to=sys.intern(slim.in_reply_to) if slim.in_reply_to else None,
             references=tuple(sys.intern(r) for r in slim.references),
@@ -266,13 +269,15 @@ class _Slimmer:
             has_diff=slim.has_diff,
         )
 
-    def _person(self, email: str | None) -> Person | None:
-        """Return one Person per address: grouping compares authors' addresses, not names."""
-        if email is None:
+    def _person(self, person: tuple[str, str] | None) -> Person | None:
+        """Return one Person per name and address: grouping asks whether a mail is by one of
+        a series' people (kvmlist.grouping._group.by_one_of), by address or name."""
+        if person is None:
             return None
-        shared = self._persons.get(email)
+        shared = self._persons.get(person)
         if shared is None:
-            shared = self._persons[email] = Person(email=email)
+            name, email = person
+            shared = self._persons[person] = Person(name=name, email=email)
         return shared
 
 
