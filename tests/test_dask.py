@@ -215,7 +215,10 @@ def test_pull_request_and_miscounting_cover_straddling_files_head_their_series(
     cover = posted("[RFC PATCH v8 0/7] Enable ptp_kvm for arm64", 3, body="Cover text.\n")
     first = [
         pull,
-        posted("[PATCH 1/3] KVM: arm64: change 1", 1, "pull@x.org", sender="A <a@x.org>"),
+        # the puller sends A's patch: an in-body From names A
+        posted(
+            "[PATCH 1/3] KVM: arm64: change 1", 1, "pull@x.org", body="From: A <a@x.org>\n\nx\n"
+        ),
         posted("[RFC PATCH v8 1/8] p1", 2, "3@x.org"),  # before its cover
         posted("[PATCH] KVM: x86: unrelated", 4),
     ]
