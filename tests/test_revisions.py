@@ -458,3 +458,18 @@ def test_another_persons_version_threaded_under_a_series_of_its_title_takes_it_o
                 date=date, extra=answer)  # fmt: skip
     jane1, marc2 = kvmlist.group_series([*mails, parse_message(marc)], revisions=True)
     assert (jane1.next_id, marc2.previous_id) == ("marc2@x", "jane1@x")
+
+
+def test_the_histories_are_the_same_whatever_order_the_mails_came_in() -> None:
+    # a lore search answers newest first; a Maildir's names need not sort by arrival
+    mails = [
+        post("[PATCH] KVM: arm64: Fix the vgic", "a", minute=0),
+        post("[PATCH v2] KVM: arm64: Fix the vgic", "b", minute=10),
+        post("[PATCH v2] KVM: arm64: Fix the vgic", "c", minute=20),
+        post("[PATCH v3] KVM: arm64: Fix the vgic", "d", minute=30),
+    ]
+    forward = kvmlist.group_series(mails, revisions=True)
+    backward = kvmlist.group_series(mails[::-1], revisions=True)
+    links = {s.anchor_id: (s.previous_id, s.next_id) for s in forward}
+    assert links == {s.anchor_id: (s.previous_id, s.next_id) for s in backward}
+    assert links["d"] == ("c", None) and links["a"] == (None, "b")

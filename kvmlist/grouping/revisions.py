@@ -21,8 +21,10 @@ v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own ve
 at the same tree: a backport to each stable tree (``Patch.stable_tree``) is work of its own,
 apart from mainline. A version link also joins a "v1" to an unversioned posting of the same
 person (the first posting called v0 in the changelog: :func:`_numbered_after`). A history
-lists its postings in the order they arrived, so a RESEND sits between its version and the
-next, and a restarted count never goes back.
+lists its postings in the order they were posted (their plausible dates; the order given for
+equal dates or none), so a RESEND sits between its version and the next, a restarted count
+never goes back, and the histories are the same whatever order the mails came in (a lore
+search answers newest first).
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -49,6 +51,9 @@ RE_RFC_WORD = re.compile(r"^\s*rfc\b:?")
 TITLE_CANDIDATES = 16
 #: How far apart two postings sharing patch titles under other series titles may be.
 RENAMED_WITHIN = timedelta(days=120)
+#: How many postings of a line, from the one named on, a new posting is tried as following
+#: (kvmarm's longest history has 18): a flood of postings that all name v1 costs no more.
+LINE_CANDIDATES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +112,8 @@ class SeriesHistory:
 
 
 def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
-    """Return the histories the series form, in order of their first revision's arrival."""
-    ordered = list(series)
+    """Return the histories the series form, in order of their first revision's posting."""
+    ordered = posted_in_order(series)
     owner: dict[str, int] = {}  # Message-ID -> position of its series
     for position, one in enumerate(ordered):
         for mail in one.messages:
@@ -161,6 +166,15 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
     return histories
 
 
+def posted_in_order(series: Iterable[Series]) -> list[Series]:
+    """Return the series in the order they were posted: by plausible date (the series given
+    without one first), the order given where dates are equal."""
+    given = list(series)
+    dated = [(one.plausible_date, at) for at, one in enumerate(given)]
+    order = sorted(range(len(given)), key=lambda at: (dated[at][0] is not None, dated[at]))
+    return [given[at] for at in order]
+
+
 def _keeps_title(one: Series, taken: Series, revised: Series) -> bool:
     """Whether one keeps the title of the posting it revises where the posting that took its
     place as the next does not (a stray patch with a mistyped version came first)."""
@@ -172,9 +186,12 @@ def _latest_revised(one: Series, earlier: int, ordered: list[Series], after: dic
     when none later does): a v3 linking v1 follows v2, a second v3 linking v2 does not
     follow the first. A RESEND of an earlier version follows a later one of its title (the
     v3 it re-sends with the version left out of its subject) and a second posting of a version
-    follows the first: :func:`_reposts`."""
+    follows the first: :func:`_reposts`. Only LINE_CANDIDATES postings from earlier on are
+    tried."""
     found, at = earlier, earlier
-    while at in after:
+    for _ in range(LINE_CANDIDATES):
+        if at not in after:
+            break
         at = after[at]
         later = ordered[at]
         if _revises(one, later) or _reposts(one, later):
