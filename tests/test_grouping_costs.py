@@ -62,3 +62,27 @@ def test_many_unthreaded_postings_of_one_shape_try_a_bounded_number_of_series(
     mails = [_patch("[PATCH 1/2] x", n, 2 * n) for n in range(600)]  # two hours apart
     assert len(kvmlist.group_series(mails, reviews=False)) == 600
     assert calls[0] < 600 * 70
+
+
+def test_postings_that_all_name_the_first_try_a_bounded_part_of_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kvmlist.grouping import revisions
+
+    calls = [0]
+    revises = revisions._revises
+
+    def counted(newer: kvmlist.Series, older: kvmlist.Series) -> bool:
+        calls[0] += 1
+        return revises(newer, older)
+
+    monkeypatch.setattr(revisions, "_revises", counted)
+    link = "v1: https://lore.kernel.org/r/0@x/\n\n"  # each version names the first
+    mails = [_patch("[PATCH] KVM: x", 0, 0)]
+    for n in range(1, 400):
+        date = format_datetime(START + timedelta(hours=n))
+        text = mail(f"[PATCH v{n + 1}] KVM: x", link + DIFF, message_id=f"<{n}@x>", date=date)
+        mails.append(parse_message(text))
+    histories = revisions.link_revisions(kvmlist.group_series(mails, reviews=False))
+    assert max(len(h.revisions) for h in histories) > 1
+    assert calls[0] < 400 * 70
