@@ -139,21 +139,6 @@ def test_since_last_picks_up_where_the_last_report_ended(
     assert captured.out == "" and "no mail arrived" in captured.err
 
 
-def test_v1_inbox_with_fan_out_paths_and_a_removal(tmp_path: Path) -> None:
-    repo = tmp_path / "v1.git"
-    build_epoch(
-        repo,
-        [
-            ("0a/1b2c3d", mail(message_id="<a@x>"), T0),
-            ("4e/5f6a7b", mail(message_id="<b@x>"), T0 + 60),
-            ("0a/1b2c3d", None, T0 + 120),  # v1 removes a mail by deleting its path
-            ("8c/9d0e1f", mail(message_id="<c@x>"), T0 + 180),
-        ],
-        v1=True,
-    )
-    assert ids(kvmlist.read_inbox(repo)) == ["a@x", "b@x", "c@x"]
-
-
 # --- a report by dates names the commits a range would: its "from" is excluded -------------
 
 

@@ -35,6 +35,8 @@ class CheckResult:
     repeats: list[RepeatedId] = field(default_factory=list)
     #: entries of the source that hold no mail, each with the reason (a Maildir's folder)
     skipped: list[str] = field(default_factory=list)
+    #: mails of a public-inbox archive that a later commit removed, each with the commits
+    withdrawn: list[str] = field(default_factory=list)
 
     def add(self, row: CheckRow) -> None:
         """Count one parsed mail."""
@@ -87,6 +89,11 @@ class CheckResult:
             entries = "1 entry" if len(self.skipped) == 1 else f"{len(self.skipped)} entries"
             lines.insert(2, f"skipped:    {entries} that hold no mail")
             lines[3:3] = [f"  {note}" for note in self.skipped]
+        if self.withdrawn:
+            mails = "1 mail" if len(self.withdrawn) == 1 else f"{len(self.withdrawn)} mails"
+            at = 2 + (len(self.skipped) + 1 if self.skipped else 0)
+            lines.insert(at, f"withdrawn:  {mails} a later commit removed (left out)")
+            lines[at + 1 : at + 1] = [f"  {note}" for note in self.withdrawn]
         for kind, count in self.defects.most_common():
             lines.append(f"  {count:6d} {kind}  e.g. {', '.join(self.examples[kind])}")
         lines.append(f"repeats:    {len(self.repeats)}")

@@ -29,13 +29,13 @@ from kvmlist.cli.arguments import build_parser
 from kvmlist.cli.checks import check_options
 from kvmlist.cli.loading import (
     Loaded,
+    Noted,
     inbox_selection,
     is_remote,
     iter_raw_mails,
     load,
     noting_skipped,
     progress_for,
-    skipped_notes,
     wants_progress,
     with_progress,
 )
@@ -81,21 +81,21 @@ __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    with noting_skipped() as skipped:
-        return _run(args, skipped)
+    with noting_skipped() as noted:
+        return _run(args, noted)
 
 
-def _run(args: argparse.Namespace, skipped: list[str]) -> int:
+def _run(args: argparse.Namespace, noted: Noted) -> int:
     try:
         check_options(args)
         if args.command == "fetch":
             return _fetch(args)
         if args.command == "check":
-            return _check(args, skipped)
+            return _check(args, noted)
         loaded = load(args)
         loaded.messages = _as_held(args, loaded)
         output = COMMANDS[args.command](args, loaded)
-        for line in [*loaded.tally.notes(), *skipped_notes(skipped)]:
+        for line in [*loaded.tally.notes(), *noted.notes()]:
             _note(args, line)
         if output is None:
             return EXIT_OK
@@ -144,7 +144,7 @@ def _note(args: argparse.Namespace, text: str) -> None:
         say(text)
 
 
-def _check(args: argparse.Namespace, skipped: list[str]) -> int:
+def _check(args: argparse.Namespace, noted: Noted) -> int:
     from kvmlist.analysis.check import check_messages
 
     workers = _workers(args)
@@ -160,7 +160,7 @@ def _check(args: argparse.Namespace, skipped: list[str]) -> int:
         parsed = with_progress(parse_raw(raws), enabled=wants_progress(args))
         result = check_messages(0, parsed)
         result.mails_in = raws.count
-    result.skipped = skipped
+    result.skipped, result.withdrawn = noted.skipped, noted.withdrawn
     if args.format == "json":
         repeats = [repeat._asdict() for repeat in result.repeats]
         summary = {**vars(result), "repeats": repeats, "lost": result.lost}

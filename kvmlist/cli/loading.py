@@ -24,6 +24,7 @@ from kvmlist.outputs.report import ReportRange
 from kvmlist.parse.message import is_unparsable
 from kvmlist.sources.maildir import SkippedEntry, iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
+from kvmlist.sources.notices import WithdrawnMail
 from kvmlist.sources.reader import parse_raw
 from kvmlist.sources.revrange import CommitRange
 from kvmlist.sources.spec import classify_source
@@ -102,14 +103,36 @@ def _mails(count: int, what: str = "mail") -> str:
 SKIPPED_SHOWN = 5
 
 
+@dataclass
+class Noted:
+    """What a source left out, as its warnings said: entries that hold no mail (a Maildir's
+    folder, a dangling link) and mails the archive withdrew (a later commit removed them)."""
+
+    skipped: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """Return the lines that tell of them on stderr."""
+        lines = [f"skipped {note}" for note in self.skipped[:SKIPPED_SHOWN]]
+        if len(self.skipped) > SKIPPED_SHOWN:
+            more = len(self.skipped) - SKIPPED_SHOWN
+            lines.append(f"skipped {more:,} more entries that hold no mail")
+        if self.withdrawn:
+            lines.append(
+                f"{_mails(len(self.withdrawn))} withdrawn from the archive left out (removed by"
+                " a later commit; `kvmlist check` lists them)"
+            )
+        return lines
+
+
 @contextlib.contextmanager
-def noting_skipped() -> Iterator[list[str]]:
-    """Collect the entries a source skipped (its SkippedEntry warnings: a folder or a dangling
-    link in a Maildir) into the list given, for ``check`` to list and the others to note;
-    other warnings go where they went."""
-    notes: list[str] = []
+def noting_skipped() -> Iterator[Noted]:
+    """Collect what a source left out (its SkippedEntry and WithdrawnMail warnings), for
+    ``check`` to list and the others to note; other warnings go where they went."""
+    noted = Noted()
     with warnings.catch_warnings():
         warnings.simplefilter("always", SkippedEntry)
+        warnings.simplefilter("always", WithdrawnMail)
         show = warnings.showwarning
 
         def collect(
@@ -121,20 +144,14 @@ def noting_skipped() -> Iterator[list[str]]:
             line: str | None = None,
         ) -> None:
             if issubclass(category, SkippedEntry):
-                notes.append(str(message))
+                noted.skipped.append(str(message))
+            elif issubclass(category, WithdrawnMail):
+                noted.withdrawn.append(str(message))
             else:
                 show(message, category, filename, lineno, file, line)
 
         warnings.showwarning = collect
-        yield notes
-
-
-def skipped_notes(skipped: list[str]) -> list[str]:
-    """Return the lines that tell of skipped entries on stderr."""
-    lines = [f"skipped {note}" for note in skipped[:SKIPPED_SHOWN]]
-    if len(skipped) > SKIPPED_SHOWN:
-        lines.append(f"skipped {len(skipped) - SKIPPED_SHOWN:,} more entries that hold no mail")
-    return lines
+        yield noted
 
 
 @dataclass

@@ -17,6 +17,8 @@ import math
 import os
 import subprocess
 import tempfile
+import warnings
+from collections import defaultdict, deque
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,6 +36,7 @@ from kvmlist.sources._git import (
     run_git,
 )
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
+from kvmlist.sources.notices import WithdrawnMail
 from kvmlist.sources.revrange import CommitRange
 
 #: How many candidate commits an "ambiguous prefix" error lists.
@@ -187,12 +190,14 @@ def iter_archive(
     until: datetime | None = None,
     max_mail_bytes: int = MAX_MAIL_BYTES,
 ) -> Iterator[ArchivedMail]:
-    """Yield the mails of an inbox in arrival order, deletions skipped.
+    """Yield the mails of an inbox in arrival order, those it withdrew left out.
 
     ``commit_range`` has git semantics across epochs: ``A..B`` is every mail that arrived
     after commit A up to and including B; ``A..`` runs to the newest mail, ``..B`` from the
     first. Ids may be abbreviated. ``since``/``until`` bound the commit time (at or after
-    ``since``, before ``until``). A mail larger than ``max_mail_bytes`` stops the read with
+    ``since``, before ``until``). The inbox is read as of B, else as of its HEAD: a mail
+    that a later commit up to there removes (``public-inbox-learn rm``) is left out with a
+    :class:`WithdrawnMail` warning. A mail larger than ``max_mail_bytes`` stops the read with
     a SourceError (its size is asked of git before its bytes). git runs with options that
     keep the archive's configuration from running any program (kvmlist.sources._git).
     """
@@ -233,15 +238,17 @@ class InboxSelection:
         commit_range = self.commit_range
         if isinstance(commit_range, str):
             commit_range = CommitRange.parse(commit_range)
-        for epoch, revisions in _plan(find_epochs(self.inbox), commit_range):
-            # commit times are whole seconds, and git's bounds take theirs: "since" a time,
-            # "until" (before) a time, as the options say
-            if self.since is not None:
-                revisions = [*revisions, f"--since={math.ceil(self.since.timestamp())}"]
-            if self.until is not None:
-                revisions = [*revisions, f"--until={math.ceil(self.until.timestamp()) - 1}"]
-            with contextlib.closing(_listed(epoch, revisions)) as listing:
-                for batch in _chunks(listing, size, first_size):
+        plan = _plan(find_epochs(self.inbox), commit_range)
+        # commit times are whole seconds, and git's bounds take theirs: "since" a time,
+        # "until" (before) a time, as the options say. The inbox is read as of the range's
+        # end: removals after "until" count, those before "since" cannot concern these mails
+        since = [f"--since={math.ceil(self.since.timestamp())}"] if self.since else []
+        until = [f"--until={math.ceil(self.until.timestamp()) - 1}"] if self.until else []
+        pending = _removals(plan, since)
+        for epoch, revisions in plan:
+            with contextlib.closing(_listed(epoch, [*revisions, *since, *until])) as listing:
+                kept = _kept(epoch, listing, pending)
+                for batch in _chunks(kept, size, first_size):
                     if self.first is None:
                         self.first, self._first_epoch = batch[0], epoch
                     self.last = batch[-1]
@@ -263,7 +270,7 @@ class InboxSelection:
         for where, tip in searched:
             with contextlib.closing(_listed(where, [tip], newest_first=True)) as listing:
                 for arrival in listing:
-                    if arrival.commit != first.commit:
+                    if isinstance(arrival, Arrival) and arrival.commit != first.commit:
                         return arrival
         return None
 
@@ -299,6 +306,41 @@ def _plan(
     return plan
 
 
+def _removals(plan: list[tuple[Epoch, list[str]]], since: list[str]) -> dict[bytes, deque[str]]:
+    """Return the mails the commits of a plan remove: each blob with the commits that remove
+    it, oldest first. One ``git log`` per epoch, of the commits that change a path other
+    than ``m``: a v2 epoch's removals (``d``) only, so it walks without a diff per mail."""
+    pending: dict[bytes, deque[str]] = defaultdict(deque)
+    for epoch, revisions in plan:
+        listing = _listed(epoch, [*revisions, *since], paths=(":(exclude)m",))
+        with contextlib.closing(listing):
+            for change in listing:
+                if isinstance(change, Removal):
+                    pending[change.blob].append(change.commit)
+    return pending
+
+
+def _kept(
+    epoch: Epoch, changes: Iterator[Arrival | Removal], pending: dict[bytes, deque[str]]
+) -> Iterator[Arrival]:
+    """Yield the arrivals that no later removal (``pending``, as :func:`_removals` lists
+    them) takes back; each one withdrawn is a WithdrawnMail warning."""
+    for change in changes:
+        removals = pending.get(change.blob)
+        if isinstance(change, Removal):
+            if removals:
+                removals.popleft()  # passed: it concerns no mail after it
+        elif removals:
+            warnings.warn(
+                f"{epoch.path}: the mail of commit {change.commit} was removed by commit "
+                f"{removals[0]} (public-inbox-learn rm or the like); left out",
+                WithdrawnMail,
+                stacklevel=2,
+            )
+        else:
+            yield change
+
+
 def read_arrivals(
     epoch: Epoch, arrivals: list[Arrival], max_mail_bytes: int = MAX_MAIL_BYTES
 ) -> Iterator[ArchivedMail]:
@@ -309,19 +351,24 @@ def read_arrivals(
 
 
 def _listed(
-    epoch: Epoch, revisions: list[str], *, newest_first: bool = False
-) -> Generator[Arrival, None, None]:
-    """The arrivals ``git log`` lists for revisions of an epoch, oldest first unless
-    ``newest_first``, as it writes them; its failure is a SourceError after them."""
+    epoch: Epoch,
+    revisions: list[str],
+    *,
+    newest_first: bool = False,
+    paths: tuple[str, ...] = (),
+) -> Generator[Arrival | Removal, None, None]:
+    """The arrivals and removals ``git log`` lists for revisions of an epoch (the commits
+    that change ``paths``, when given), oldest first unless ``newest_first``, as it writes
+    them; its failure is a SourceError after them."""
     order = () if newest_first else ("--reverse",)
     with tempfile.TemporaryFile() as errors:
         log = Git(
             epoch.path, "log", *SAFE_LOG_FLAGS, *order, "--no-renames", "--raw",
-            "--no-abbrev", "--format=C %H %ct", *revisions, "--",
+            "--no-abbrev", "--format=C %H %ct", *revisions, "--", *paths,
             stdin=subprocess.DEVNULL, stderr=errors,
         )  # fmt: skip
         try:
-            yield from _arrivals(log.stdout)
+            yield from _changes(log.stdout)
             if log.process.wait() != 0:
                 raise SourceError(f"git log in {epoch.path} failed{_colon(last_words(errors))}")
         finally:
@@ -411,11 +458,20 @@ class Arrival:
     blob: bytes
 
 
-def _arrivals(listing: IO[bytes]) -> Iterator[Arrival]:
-    """Yield each mail a commit added, oldest first, as ``git log --raw`` streams them.
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A commit that removes a mail from the inbox, and the mail's blob."""
 
-    v2 commits add the blob ``m``; v1 commits add it under a fan-out path; deletion commits
-    add only ``d`` (v2) or nothing (v1), so they yield no mail.
+    commit: str
+    blob: bytes
+
+
+def _changes(listing: IO[bytes]) -> Iterator[Arrival | Removal]:
+    """Yield each mail a commit added or removed, as ``git log --raw`` streams them.
+
+    v2 commits add the blob ``m`` (replacing the previous one, which stays in the inbox);
+    a v2 removal holds the removed mail as ``d`` instead. v1 commits add a mail under a
+    fan-out path, and a v1 removal deletes that path.
     """
     commit, stamp = "", 0
     for line in listing:
@@ -425,8 +481,14 @@ def _arrivals(listing: IO[bytes]) -> Iterator[Arrival]:
         elif line.startswith(b":"):
             meta, _, path = line.rstrip(b"\n").partition(b"\t")
             fields = meta.split()
-            if fields[-1] in (b"A", b"M") and path != b"d":
-                yield Arrival(commit, stamp, fields[3])
+            status = fields[-1]
+            if status in (b"A", b"M"):
+                if path == b"d":
+                    yield Removal(commit, fields[3])
+                else:
+                    yield Arrival(commit, stamp, fields[3])
+            elif status == b"D" and path not in (b"m", b"d"):
+                yield Removal(commit, fields[2])
 
 
 def _chunks(arrivals: Iterator[Arrival], size: int, first: int = 1) -> Iterator[list[Arrival]]:
