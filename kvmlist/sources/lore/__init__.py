@@ -33,6 +33,7 @@ from kvmlist.errors import (
     NoSuchMessage,
     RedirectRefused,
 )
+from kvmlist.sources.notices import FeedIncomplete
 
 if TYPE_CHECKING:
     from kvmlist.sources.lore._answers import FeedEntry
@@ -64,6 +65,7 @@ __all__ = [
     "AnswerTooLarge",
     "BadAnswer",
     "FeedEntry",
+    "FeedIncomplete",
     "InvalidMessageId",
     "Limits",
     "LoreClient",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -19,12 +20,16 @@ from kvmlist.sources.lore._cache import Cache, default_cache_dir
 from kvmlist.sources.lore._fetch import DEFAULT_LIMITS, Connections, Limits, Request, fetch
 from kvmlist.sources.lore._ids import DEFAULT_BASE, normalise_message_id, path_of
 from kvmlist.sources.mbox import iter_raw_messages
+from kvmlist.sources.notices import FeedIncomplete
 from kvmlist.sources.reader import parse_raw
 
 if TYPE_CHECKING:
     import httpx
 
 T = TypeVar("T")
+
+#: Entries in public-inbox's feed (``new.atom``): the newest, with no older page.
+FEED_ENTRIES = 25
 
 USER_AGENT = f"kvmlist/{__version__} (+https://pypi.org/project/kvmlist/)"
 
@@ -116,13 +121,27 @@ class LoreClient:
 
     def new(self, since: datetime | None = None) -> list[FeedEntry]:
         """Return the entries of the inbox's Atom feed, newest first, optionally since a time
-        (a naive one is UTC)."""
+        (a naive one is UTC).
+
+        The feed holds the newest FEED_ENTRIES and has no older page: when it is full and its
+        oldest entry is newer than ``since``, mails between may be missing, a
+        :class:`~kvmlist.sources.notices.FeedIncomplete` warning that names the search
+        (``d:SINCE..``, :meth:`search`) that finds them all."""
         request = Request("GET", f"{self.base_url}new.atom", missing="this inbox has no feed")
         entries = self._get(request, the_feed)
-        if since is not None:
-            since = as_utc(since)
-            entries = [e for e in entries if e.updated is None or e.updated >= since]
-        return entries
+        if since is None:
+            return entries
+        since = as_utc(since)
+        dates = [e.updated for e in entries if e.updated is not None]
+        if len(entries) >= FEED_ENTRIES and dates and min(dates) > since:
+            warnings.warn(
+                f"{self.base_url}new.atom holds the newest {len(entries)} entries, the oldest "
+                f"of {min(dates):%Y-%m-%d %H:%M} UTC: mails since {since:%Y-%m-%d %H:%M} may "
+                f"be missing; search 'd:{since:%Y-%m-%d}..' (LoreClient.search) for them all",
+                FeedIncomplete,
+                stacklevel=2,
+            )
+        return [e for e in entries if e.updated is None or e.updated >= since]
 
     def _get(
         self, request: Request, validate: Callable[[bytes], T], prefer_cache: bool = False
