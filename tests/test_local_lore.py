@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +20,13 @@ import httpx
 import pytest
 
 import kvmlist
-from kvmlist.sources.lore import LoreClient, LoreUnreachable, NoMatch, NoSuchMessage
+from kvmlist.sources.lore import (
+    FeedIncomplete,
+    LoreClient,
+    LoreUnreachable,
+    NoMatch,
+    NoSuchMessage,
+)
 
 from .conftest import SEED_MBOX, SEED_REPORT, SHARED, need
 
@@ -157,6 +164,18 @@ def test_feed_of_new_messages(lore: LoreClient) -> None:
     assert lore.new(since=naive) == lore.new(since=later)
 
 
+def test_a_feed_older_than_since_may_miss_mails_and_says_so(lore: LoreClient) -> None:
+    # public-inbox's feed holds the newest 25 of the seed's 27 mails, and cannot be paged
+    with pytest.warns(FeedIncomplete, match=r"search .d:2025-12-01\.\.") as caught:
+        entries = lore.new(since=datetime(2025, 12, 1, tzinfo=timezone.utc))
+    assert len(entries) == 25 and len(caught) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FeedIncomplete)
+        lore.new()  # no bound: the newest 25, as asked
+        lore.new(since=datetime(2025, 12, 4, 15, 0, tzinfo=timezone.utc))  # the feed covers it
+    assert len(lore.search("d:2025-12-01..")) == 27  # what the warning advises: every mail
+
+
 def test_offline_mode_serves_the_cache_without_network(lore: LoreClient) -> None:
     lore.thread(MAZ_COVER)
     offline = LoreClient("http://127.0.0.1:9/nowhere/", cache_dir=lore.cache_dir, offline=True)
@@ -190,6 +209,19 @@ def test_cli_reads_a_thread_from_a_lore_url(seed_lore: tuple[str, Path], tmp_pat
         check=True,
     )
     assert done.stdout.split() == ["domain", "count", "redhat.com", "5"]
+
+
+def test_cli_check_reads_a_thread_from_lore_as_the_other_commands_do(
+    seed_lore: tuple[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kvmlist.cli.commands import main
+
+    url, _ = seed_lore
+    for source in (MAZ_COVER, f"{url}{MAZ_COVER}/"):
+        argv = ["check", source, "--lore-base", url, "--cache-dir", str(tmp_path)]
+        assert main(argv) == 0, capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert "mails in:   10\nmails out:  10\npatches:    9\ncovers:     1" in out
 
 
 def test_cli_fetch_writes_the_thread_mbox(seed_lore: tuple[str, Path], tmp_path: Path) -> None:

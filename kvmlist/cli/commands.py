@@ -30,6 +30,7 @@ from kvmlist.cli.checks import check_options
 from kvmlist.cli.loading import (
     Loaded,
     Noted,
+    fetch_thread,
     inbox_selection,
     is_remote,
     iter_raw_mails,
@@ -39,7 +40,6 @@ from kvmlist.cli.loading import (
     wants_progress,
     with_progress,
 )
-from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.output import (
     EXIT_FOUND,
     EXIT_OK,
@@ -172,9 +172,7 @@ def _check(args: argparse.Namespace, noted: Noted) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    with lore_client(args, args.source) as client:
-        data = client.thread_mbox(args.source)
-    emit_bytes(data, args.output)
+    emit_bytes(fetch_thread(args, args.source), args.output)
     return EXIT_OK
 
 

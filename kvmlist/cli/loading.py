@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -211,8 +212,6 @@ def load(args: argparse.Namespace) -> Loaded:
         raise UsageError("give a SOURCE or --inbox, not both")
     if not inbox:
         _source_needed(args)
-        if is_remote(args.source):
-            return Loaded(fetch_thread(args, args.source))
         # streamed: report and stats keep no mail they need not; the bar counts every mail
         raws = with_progress(iter_raw_mails(args), enabled=wants_progress(args))
         return Loaded(parse_raw(raws, answers=reads_answers(args)))
@@ -220,7 +219,8 @@ def load(args: argparse.Namespace) -> Loaded:
 
 
 def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
-    """Yield the raw mails of the SOURCE (mbox, Maildir, archive, ``-``) or ``--inbox`` range."""
+    """Yield the raw mails of the SOURCE (mbox, Maildir, archive, ``-``, a Message-ID or
+    lore URL, whose thread is fetched) or ``--inbox`` range."""
     inbox = getattr(args, "inbox", None)
     if inbox and args.source:
         raise UsageError("give a SOURCE or --inbox, not both")
@@ -230,6 +230,8 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
     spec = classify_source(args.source)
     if spec.kind == "stdin":
         return iter_raw_messages("-")
+    if spec.is_remote:
+        return iter_raw_messages(io.BytesIO(fetch_thread(args, args.source)))
     if spec.kind == "maildir":
         return iter_maildir(args.source)
     if spec.kind == "inbox":
@@ -312,10 +314,10 @@ def is_remote(source: str) -> bool:
     return classify_source(source).is_remote
 
 
-def fetch_thread(args: argparse.Namespace, source: str) -> list[Message]:
-    """Return the thread a Message-ID or lore URL names."""
+def fetch_thread(args: argparse.Namespace, source: str) -> bytes:
+    """Return the mbox of the thread a Message-ID or lore URL names, fetched at once."""
     with lore_client(args, source) as client:
-        return client.thread(source)
+        return client.thread_mbox(source)
 
 
 def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
