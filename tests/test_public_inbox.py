@@ -116,6 +116,35 @@ def test_unknown_commit_or_malformed_range_is_a_usage_error(inbox, bad: str) -> 
         list(kvmlist.read_inbox(root, bad))
 
 
+def test_since_last_after_the_history_was_rewritten_says_how_to_go_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # public-inbox-edit or -purge rewrite an epoch's history (and git gc drops the old
+    # commits): the commit the last report ended at is gone
+    root = tmp_path / "kvm"
+    (root / "git").mkdir(parents=True)
+    mails = [("m", mail(message_id=f"<{n}@x>"), T0 + n * DAY) for n in range(3)]
+    build_epoch(root / "git" / "0.git", mails)
+    state = tmp_path / "state.json"
+    argv = ["report", "--inbox", str(root), "--since-last", "--state", str(state)]
+    assert main([*argv, "--list-name", "T"]) == 0
+    capsys.readouterr()
+    import shutil
+
+    mails[1] = ("m", mail(subject="[PATCH] edited", message_id="<1@x>"), T0 + DAY)
+    shutil.rmtree(root / "git" / "0.git")
+    build_epoch(root / "git" / "0.git", [*mails, ("m", mail(message_id="<3@x>"), T0 + 3 * DAY)])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(state) in err and "no longer holds" in err
+    assert "--since" in err  # how to go on
+    assert main([*argv, "--since", "2026-03-06", "--list-name", "T"]) == 0  # as it advises
+    captured = capsys.readouterr()
+    assert "      1 example.org" in captured.out and "reports from --since" in captured.err
+    assert main(argv) == 0  # the chain goes on from there
+    assert "no mail arrived" in capsys.readouterr().err
+
+
 def test_not_an_inbox_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(kvmlist.SourceError, match="not a public-inbox archive"):
         list(kvmlist.read_inbox(tmp_path))

@@ -18,7 +18,7 @@ from kvmlist.analysis.aggregate import explain_no_period
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.state import check_recordable, last_reported
-from kvmlist.errors import UsageError
+from kvmlist.errors import CommitRangeError, SourceError, UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
@@ -51,6 +51,8 @@ class Tally:
         #: copies): what every count by period leaves out (Message.plausible_date).
         self.implausible = 0
         self.implausible_patches = 0
+        #: Other lines for stderr, said first (how --since-last found its start).
+        self.said: list[str] = []
 
     def counted(self, messages: Iterable[Message]) -> Iterator[Message]:
         """Yield the messages, counting those that could not be parsed, the patch mails
@@ -80,9 +82,9 @@ class Tally:
         self.unparsable += count
 
     def notes(self) -> list[str]:
-        """Return the lines to print on stderr: none when every mail was parsed and no
-        Message-ID came twice."""
-        lines = []
+        """Return the lines to print on stderr: none when every mail was parsed, no
+        Message-ID came twice and nothing else was said."""
+        lines = list(self.said)
         if self.unparsable:
             lines.append(
                 f"{_mails(self.unparsable)} could not be parsed (kept as 'unparsable' messages)"
@@ -324,6 +326,7 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
     from kvmlist.sources.public_inbox import find_epochs, resolve_range
 
     commit_range = args.commits or (args.range if args.command == "report" else None)
+    notes = []
     if getattr(args, "since_last", False):
         if commit_range:
             raise UsageError("--since-last and a commit range exclude each other")
@@ -332,6 +335,17 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
         state = Path(args.state) if args.state else default_state_file()
         last = last_reported(inbox, state)
         check_recordable(state)
+        if last and _gone(inbox, last):
+            if not args.since:
+                raise SourceError(
+                    f"{state}: the last report of {inbox} ended at commit {last[:12]}, which "
+                    "the archive no longer holds (its history rewritten: public-inbox-edit or "
+                    "-purge?); add --since DATE once to report from a date on (the state goes "
+                    "on from there), or delete the entry to report the whole archive"
+                )
+            notes.append(f"{state}: commit {last[:12]} is no longer in the archive; this "
+                         f"report reports from --since {args.since}")  # fmt: skip
+            last = None
         commit_range = f"{last}.." if last else None
     resolved = None
     if commit_range:
@@ -344,11 +358,23 @@ def _load_inbox(args: argparse.Namespace, inbox: str) -> Loaded:
         range_end=resolved.last[1] if resolved and resolved.last else None,
         selection=selection,
     )
+    loaded.tally.said += notes
     # streamed: the raw mail and its Message are dropped once the command has used them
     mails = (mail.raw for mail in selection.mails())
     raws = with_progress(mails, enabled=wants_progress(args), what="reading the archive")
     loaded.messages = loaded.tally.counted(parse_raw(raws, answers=reads_answers(args)))
     return loaded
+
+
+def _gone(inbox: str, commit: str) -> bool:
+    """Whether an archive no longer holds a commit (its history was rewritten)."""
+    from kvmlist.sources.public_inbox import find_epochs, resolve
+
+    try:
+        resolve(find_epochs(inbox), commit)
+    except CommitRangeError:
+        return True
+    return False
 
 
 def reads_answers(args: argparse.Namespace) -> bool:
