@@ -80,6 +80,21 @@ def a_diff_line(text: str) -> int:
     return -1
 
 
+def last_diff_line(text: str) -> int:
+    """Return the offset of the last line where a diff of any kind starts in text, or -1.
+
+    Each kind's check reads only forward, so a diff starts at or after a line start ``lo``
+    exactly when ``last_diff_line(text) >= lo``: one search answers for every line.
+    """
+    last = -1
+    for prefix, confirm in DIFF_STARTS:
+        at = _rfind_line(text, prefix, 0, len(text))
+        while at > last and not confirm(text, at):
+            at = _rfind_line(text, prefix, 0, at + len(prefix) - 1)  # the lines above at
+        last = max(last, at)
+    return last
+
+
 def split_body(text: str) -> BodyParts:
     """Return the parts of a body: in-body headers, message, basement, diffstat, diff, signature."""
     headers, lo = in_body_headers(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from kvmlist.models import Person
 from kvmlist.parse.addresses import parse_address
-from kvmlist.parse.body import RE_SEPARATOR, has_diff
+from kvmlist.parse.body import RE_SEPARATOR, last_diff_line
 from kvmlist.parse.numbers import NUMBERS, named_numbers
 from kvmlist.parse.trailers import parse_trailer_line, split_comment
 
@@ -88,10 +88,18 @@ def given_trailers(body: str) -> Iterator[GivenTrailer]:
             lines[at], lines[at - 1], trailers[at - 1]
         ):
             trailers[at] = None
+    plain = -1  # the last line above that gives no trailer
+    clauses: dict[int, tuple[str, ...] | None] = {}  # one read per block of trailers
     for at, trailer in enumerate(trailers):
         if trailer is None:
+            plain = at
             continue
-        clause = None if trailer.patches else _clause_above(lines, trailers, at)
+        if trailer.patches:
+            clause = None
+        else:
+            if plain not in clauses:
+                clauses[plain] = _clause_above(lines, plain)
+            clause = clauses[plain]
         if clause is not None:
             numbers = _scope_numbers(clause)
             whole = not numbers and any(RE_SCOPE_SERIES.match(c) for c in clause)
@@ -133,35 +141,39 @@ def _pasted_blocks(lines: list[str], trailers: list[GivenTrailer | None]) -> Ite
     paragraph right above a ``---`` line that a diff follows (git format-patch's
     separator), when it holds a trailer and own text (the patch's message or in-body
     headers) stands above it: "> ..." then "Reviewed-by:" then "---" is the replier's own
-    answer to a quote."""
+    answer to a quote. One pass over the lines, one search for diffs."""
+    starts = [0]  # where each line starts in the joined text
+    filled = [-1]  # per line + 1: the last non-blank line at or above it, -1 for none
+    top: list[int] = []  # per line: the first line of its paragraph (no blank or quote above it)
+    for at, line in enumerate(lines):
+        starts.append(starts[-1] + len(line) + 1)
+        filled.append(at if line.strip() else filled[-1])
+        joined = at > 0 and lines[at - 1].strip() and lines[at - 1] != ">"
+        top.append(top[-1] if joined else at)
+    last_diff: int | None = None
+    done = 0  # lines below this one are given already
     for at, line in enumerate(lines):
         if line[:3] != "---" or not RE_SEPARATOR.fullmatch(line):
             continue
-        above = at - 1
-        while above >= 0 and not lines[above].strip():
-            above -= 1
-        if above < 0 or trailers[above] is None or not has_diff("\n".join(lines[at + 1 :])):
+        above = filled[at]  # filled is one line behind: the last non-blank line above at
+        if above < 0 or trailers[above] is None:
             continue
-        start = above
-        while start > 0 and lines[start - 1].strip() and lines[start - 1] != ">":
-            start -= 1
-        prior = start - 1  # the commit message or in-body headers: the reply's own text
-        while prior >= 0 and not lines[prior].strip():
-            prior -= 1
+        if last_diff is None:
+            last_diff = last_diff_line("\n".join(lines))
+        if last_diff < starts[at + 1]:
+            continue  # no diff below this line
+        start = top[above]
+        prior = filled[start]  # the commit message or in-body headers: the reply's own text
         if prior >= 0 and lines[prior] != ">":
-            yield from range(start, above + 1)
+            yield from range(max(start, done), above + 1)
+            done = max(done, above + 1)
 
 
-def _clause_above(
-    lines: list[str], trailers: list[GivenTrailer | None], at: int
-) -> tuple[str, ...] | None:
-    """The last clause of the reply's own paragraph right above the trailer on line ``at``
-    (above the trailers given with it, ``trailers`` being each line's, and blank lines; not
-    across quoted text), without its asides in parentheses and with them (as ways to read
-    it); None when there is none."""
-    above = at - 1
-    while above >= 0 and trailers[above] is not None:
-        above -= 1
+def _clause_above(lines: list[str], above: int) -> tuple[str, ...] | None:
+    """The last clause of the reply's own paragraph ending at or above line ``above`` (the
+    last line above a block of trailers that gives none; blank lines skipped, not across
+    quoted text), without its asides in parentheses and with them (as ways to read it);
+    None when there is none."""
     while above >= 0 and not lines[above].strip():
         above -= 1
     paragraph: list[str] = []
