@@ -4,7 +4,9 @@ series' cover letter, the same tag written a thousand times."""
 
 from __future__ import annotations
 
+import kvmlist
 from kvmlist import Message, parse_message
+from kvmlist.analysis.review_stats import review_summary
 from kvmlist.parse.reply import given_trailers
 
 from .conftest import mail
@@ -70,3 +72,46 @@ def test_a_block_of_many_trailers_under_one_scope_costs_linear_time() -> None:
         (1,)
     }
     assert growth(work, 2_000) < LINEAR_BOUND
+
+
+def test_many_distinct_forged_trailers_under_a_big_cover_cost_linear_time() -> None:
+    mails = series(30)
+
+    def work(n: int) -> int:
+        forged = (f"Reviewed-by: Person {i} <p{i}@kernel.org>\n" for i in range(n))
+        body = "LGTM\n\n" + "".join(forged)
+        [found] = kvmlist.group_series([*mails, reply("<c@x>", body)])
+        return len(found.patches[0].review_trailers)
+
+    assert work(5) == 5
+    assert growth(work, 150) < LINEAR_BOUND
+
+
+# --- credit -------------------------------------------------------------------------------
+
+
+def test_a_tag_repeated_in_one_reply_credits_its_reviewer_once() -> None:
+    mails = [*series(3), reply("<p1@x>", "Looks good.\n\n" + f"Reviewed-by: {BOB}\n" * 1000)]
+    [bob] = review_summary(mails).reviewers
+    assert (bob.reviewed, bob.replies) == (1, 1)
+    [found] = kvmlist.group_series(mails)
+    assert [len(p.review_trailers) for p in found.patches] == [1, 0, 0]
+
+
+def test_a_reviewer_gives_a_reply_one_credit_per_key_whatever_the_scopes() -> None:
+    body = f"For patch 1:\nReviewed-by: {BOB}\n\nFor patch 2:\nReviewed-by: {BOB}\n"
+    mails = [*series(3), reply("<c@x>", body)]
+    [bob] = review_summary(mails).reviewers
+    assert bob.reviewed == 1
+    [found] = kvmlist.group_series(mails)
+    assert [len(p.review_trailers) for p in found.patches] == [1, 1, 0]
+
+
+def test_two_replies_with_the_same_tag_each_count() -> None:
+    mails = [
+        *series(3),
+        reply("<p1@x>", f"Reviewed-by: {BOB}\n"),
+        reply("<p2@x>", f"Reviewed-by: {BOB}\n", message_id="<r2@x>"),
+    ]
+    [bob] = review_summary(mails).reviewers
+    assert (bob.reviewed, bob.replies) == (2, 2)

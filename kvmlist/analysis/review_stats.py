@@ -108,8 +108,9 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     Reviewers are people by address (merged through a git ``mailmap`` first), shown with the
     name they write most often ("Eric Auger" over the occasional "Auger Eric"); robots
     (kvmlist.analysis.counted.from_robot) are none, whatever they reply. A reviewer's
-    counts are trailers as written: one per trailer line of a reply, even when the reply
-    answers a cover letter and so reviews every patch of the series. A reply whose
+    counts are trailers as a reply gives them: each key for each person once per reply
+    (kvmlist.grouping.review.reply_trailers), however many lines repeat it and even when
+    the reply answers a cover letter and so reviews every patch of the series. A reply whose
     Message-ID came before (a re-delivery) is not counted again. Waits run from a series'
     plausible date to a reply's: a mail dated by a broken clock (``implausible-date``) times
     none.

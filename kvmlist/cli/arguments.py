@@ -133,7 +133,8 @@ def _add_review(commands: Any) -> None:
         "review",
         help="who reviews, and how long series wait",
         description="Per reviewer, the Reviewed-by/Acked-by/Tested-by trailers written in "
-        "replies (one per trailer line, a cover letter's counting once) and the replies; and "
+        "replies (each key for each person once per reply, a cover letter's counting once) "
+        "and the replies; and "
         "the median times from a series' posting to its first answer (from somebody else "
         "than its author, not a robot), first credited review trailer and acceptance.",
     )

@@ -23,18 +23,35 @@ AUTHORSHIP_KEYS = frozenset({"signed-off-by", "co-developed-by", "from"})
 #: Wraps the items a long phase goes through to show how far it is; ``tqdm`` is one.
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 M = TypeVar("M", bound=Message)
+#: What makes two trailers one (see _identity).
+Identity = tuple[str, str, str]
 
 
 def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
-    """Yield the trailers a reply gives in its own text (quoted lines and signature skipped).
+    """Yield the trailers a reply gives in its own text (quoted lines and signature skipped),
+    each key for each person (or value, for utility keys) once, however often it is written.
 
     A reply that carries a diff posts a fix of its own: its sign-offs and utility trailers
     (Fixes, Link) belong to that fix, not to the patch it answers."""
     return (trailer for _, trailer in _given(reply))
 
 
-def _given(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
-    """The trailers of reply_trailers, each with what the reply wrote (and its scope)."""
+def _given(reply: Message) -> Iterator[tuple[tuple[GivenTrailer, ...], ReviewTrailer]]:
+    """The trailers of reply_trailers, each with every way the reply wrote it (and so its
+    scopes: "For 1:" and "For 2:" above the same tag give it to both). A copy naming its
+    sender replaces one that does not (the same address under another name)."""
+    found: dict[Identity, tuple[dict[object, GivenTrailer], ReviewTrailer]] = {}
+    for given, trailer in _written(reply):
+        ways, kept = found.setdefault(_identity(trailer), ({}, trailer))
+        ways.setdefault((given.patches, given.whole_series), given)
+        if kept.mismatch and not trailer.mismatch:
+            found[_identity(trailer)] = ways, trailer
+    for ways, trailer in found.values():
+        yield tuple(ways.values()), trailer
+
+
+def _written(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
+    """Each trailer line of the reply's own text, with what it wrote (and its scope)."""
     for given in given_trailers(reply.body):
         if reply.has_diff and (given.person is None or given.key.lower() in AUTHORSHIP_KEYS):
             continue
@@ -49,6 +66,14 @@ def _given(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
             key=given.key, value=given.value, person=given.person, given_in=reply.message_id,
             given_by=reply.sender, mismatch=mismatch,
         )  # fmt: skip
+
+
+def _identity(trailer: ReviewTrailer) -> Identity:
+    """What makes two trailers one: the key (any case) and the person's address (any case),
+    or the value for a utility key (Fixes, Link) that names nobody."""
+    if trailer.person is not None:
+        return trailer.key.lower(), "person", trailer.person.email.lower()
+    return trailer.key.lower(), "value", trailer.value
 
 
 def _scoped(
@@ -169,7 +194,7 @@ def collect_reviews(
     """
     mails = list(messages)
     by_id = by_message_id(mails)
-    reviews: dict[str, list[ReviewTrailer]] = {}
+    reviews: dict[str, dict[Identity, ReviewTrailer]] = {}
     for reply in progress(mails) if progress else mails:
         if reply.kind != "reply" or by_id[reply.message_id] is not reply:
             continue  # a later copy of an id: its first mail gives the trailers
@@ -177,26 +202,17 @@ def collect_reviews(
         if not targets:  # decode bodies only if needed
             continue
         series = series_of.get(targets[0].message_id, targets)
-        for given, trailer in _given(reply):
-            for patch in _scoped(given, targets, series):
-                _keep(reviews.setdefault(patch.message_id, []), trailer)
-    return reviews
+        for ways, trailer in _given(reply):
+            patches = {p.message_id: p for way in ways for p in _scoped(way, targets, series)}
+            for message_id in patches:
+                _keep(reviews.setdefault(message_id, {}), trailer)
+    return {message_id: list(kept.values()) for message_id, kept in reviews.items()}
 
 
-def _keep(given: list[ReviewTrailer], trailer: ReviewTrailer) -> None:
-    """Add trailer to given unless it is there already; the reviewer's own trailer replaces a
-    copy someone else forwarded ("Reviewed-by: X" relayed by a maintainer, then X's own)."""
-    for at, other in enumerate(given):
-        if _same(trailer, other):
-            if other.mismatch and not trailer.mismatch:
-                given[at] = trailer
-            return
-    given.append(trailer)
-
-
-def _same(a: ReviewTrailer, b: ReviewTrailer) -> bool:
-    if a.key.lower() != b.key.lower():
-        return False
-    if a.person and b.person:
-        return a.person.email.lower() == b.person.email.lower()
-    return a.value == b.value
+def _keep(given: dict[Identity, ReviewTrailer], trailer: ReviewTrailer) -> None:
+    """Add trailer to a patch's ``given`` (by _identity) unless it is there already; the
+    reviewer's own trailer replaces a copy someone else forwarded ("Reviewed-by: X" relayed
+    by a maintainer, then X's own)."""
+    other = given.setdefault(_identity(trailer), trailer)
+    if other.mismatch and not trailer.mismatch:
+        given[_identity(trailer)] = trailer
