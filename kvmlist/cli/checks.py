@@ -59,19 +59,41 @@ def _refuse_output_over_inputs(args: argparse.Namespace) -> None:
         inside = os.path.realpath(folder)
         if where == inside or where.startswith(inside.rstrip(os.sep) + os.sep):
             raise UsageError(f"-o {output} is inside the input {folder}: name another output")
+    if args.command == "site":
+        _refuse_pages_over_inputs(args)
+
+
+def _refuse_pages_over_inputs(args: argparse.Namespace) -> None:
+    """``site -o DIR`` replaces DIR's and DIR/weeks' ``.html`` files: none may be an input
+    (an input beside them, or a link to one among them, is fine: a link is replaced, not
+    written through)."""
+    root = os.path.realpath(args.output)
+    folders = {root, os.path.join(root, "weeks")}
+    for path in _input_files(args):
+        folder, name = os.path.split(os.path.realpath(path))
+        if folder in folders and name.endswith(".html"):
+            where = f"-o {args.output} would replace the input {path}"
+            raise UsageError(f"{where}: name another output")
 
 
 def _input_files(args: argparse.Namespace) -> Iterator[str]:
     source = getattr(args, "source", None)
     if args.command != "fetch" and source and classify_source(source).kind == "mbox":
         yield source
+    for _, path in _named_input_files(args):
+        yield path
+
+
+def _named_input_files(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
+    """The files INPUT_FILES name (with the option), and the default state file of
+    --since-last."""
     for option in INPUT_FILES:
         if getattr(args, option, None):
-            yield getattr(args, option)
+            yield option, getattr(args, option)
     if getattr(args, "since_last", False) and not getattr(args, "state", None):
         from kvmlist.cli.state import default_state_file
 
-        yield str(default_state_file())
+        yield "state", str(default_state_file())
 
 
 def _input_folders(args: argparse.Namespace) -> Iterator[str]:

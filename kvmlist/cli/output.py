@@ -8,15 +8,14 @@ import io
 import json
 import os
 import re
-import stat
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from kvmlist._shown import shown
 from kvmlist.errors import UsageError
+from kvmlist.outputs._files import replace_file
 
 EXIT_OK = 0
 #: The command ran and found something wrong with the input (``check``: mails were lost).
@@ -159,46 +158,6 @@ def write_file(path: str, write: Callable[[str], object]) -> None:
         replace_file(path, write)
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from None
-
-
-def replace_file(path: str, write: Callable[[str], object]) -> None:
-    """Write a file whole or not at all: the function writes a temporary file beside it (the
-    same suffix, which names the format of an image), renamed over path once complete.
-
-    A failure midway (a full disk) leaves the old file as it was, and no temporary file. The
-    new file takes the old one's permissions (else the umask's); it is a new file, so another
-    hard link to the old one keeps the old text. What is no regular file (``/dev/null``,
-    ``/dev/full``, a FIFO), and a file in a folder where no file can be added, is written
-    in place."""
-    target = os.path.realpath(path)  # a link's target is replaced, not the link
-    try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = stat.S_IFREG | (0o666 & ~umask)
-    if not stat.S_ISREG(mode):
-        write(path)
-        return
-    folder, name = os.path.split(target)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{name}.", suffix=os.path.splitext(name)[1]
-        )
-    except PermissionError:
-        if not os.path.exists(target):
-            raise
-        write(path)  # a writable file in a folder we may not add to: in place, as asked
-        return
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, stat.S_IMODE(mode))
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def write_folder(path: str, write: Callable[[], object]) -> None:

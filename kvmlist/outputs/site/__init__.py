@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from kvmlist.models import Message
+from kvmlist.outputs._files import replace_file
 from kvmlist.outputs.site.model import SiteModel, build_model
 from kvmlist.outputs.site.pages import (
     index_page,
@@ -45,9 +47,13 @@ def build_site(
 
 
 def write_site(model: SiteModel, directory: str | os.PathLike[str]) -> list[Path]:
-    """Write the pages of a SiteModel into directory (created if needed)."""
+    """Write the pages of a SiteModel into directory (created if needed), each whole or not
+    at all; a link among them (a page, the ``weeks`` folder) is replaced, not followed."""
     root = Path(directory)
-    (root / "weeks").mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
+    if (root / "weeks").is_symlink():
+        (root / "weeks").unlink()
+    (root / "weeks").mkdir(exist_ok=True)
     pages = {
         "index.html": index_page(model),
         "series.html": series_page(model),
@@ -62,6 +68,10 @@ def write_site(model: SiteModel, directory: str | os.PathLike[str]) -> list[Path
     written = []
     for name, html in pages.items():
         path = root / name
-        path.write_text(html, encoding="utf-8")
+        replace_file(str(path), partial(_write_text, html), follow_link=False)
         written.append(path)
     return written
+
+
+def _write_text(text: str, name: str) -> None:
+    Path(name).write_text(text, encoding="utf-8")
