@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kvmlist.cli import checks
 from kvmlist.cli.commands import main
 
 from .conftest import mail, mbox
+from .inbox_builder import small_inbox
 from .test_cli_safety import one_line_exit_2
 
 ARCHIVE = mbox(
@@ -78,3 +80,58 @@ def test_a_site_beside_its_input_is_written(archive: Path) -> None:
     assert main(["site", str(archive), "-o", str(archive.parent), "-q"]) == 0
     assert archive.read_bytes() == ARCHIVE
     assert (archive.parent / "index.html").is_file()
+
+
+# --- files the command reads --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--mailmap", "--orgmap", "--maintainers"])
+def test_a_fifo_as_a_map_file_is_one_line_before_reading(
+    option: str, archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "map.fifo"
+    os.mkfifo(fifo)
+    one_line_exit_2(capsys, ["site", str(archive), "-o", str(tmp_path / "s"), option, str(fifo)],
+                    "not a regular file")  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["review", "stats"])
+def test_dev_zero_as_a_mailmap_is_one_line(
+    command: str, archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one_line_exit_2(capsys, [command, str(archive), "--mailmap", "/dev/zero"], "not a regular file")
+
+
+@pytest.mark.parametrize("state", ["fifo", "/dev/zero", "dir"])
+def test_a_state_that_is_no_regular_file_is_one_line_before_the_report(
+    state: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = small_inbox(tmp_path, 4)
+    path = tmp_path / "st"
+    if state == "fifo":
+        os.mkfifo(path)
+    elif state == "dir":
+        path.mkdir()
+    else:
+        path = Path(state)
+    argv = ["report", "--inbox", str(inbox), "--since-last", "--state", str(path)]
+    one_line_exit_2(capsys, argv, "not a regular file")
+
+
+def test_a_huge_map_file_is_refused(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    mailmap = tmp_path / "mailmap"
+    mailmap.write_text("Jane Doe <jane@example.org>\n" * 100)
+    monkeypatch.setattr(checks, "MAX_INPUT_FILE", 1000)
+    one_line_exit_2(capsys, ["review", str(archive), "--mailmap", str(mailmap)], "larger than")
+
+
+def test_a_missing_state_file_is_created(tmp_path: Path) -> None:
+    inbox = small_inbox(tmp_path, 4)
+    state = tmp_path / "state.json"
+    argv = ["report", "--inbox", str(inbox), "--since-last", "--state", str(state), "-o",
+            str(tmp_path / "r.txt")]  # fmt: skip
+    assert main(argv) == 0
+    assert state.is_file()

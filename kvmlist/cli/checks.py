@@ -1,5 +1,6 @@
 """What the command line refuses before it reads anything (archives can be large): an output
-it cannot write, an output over one of its inputs, and an option it would ignore.
+it cannot write, an output over one of its inputs, an input file that is no regular file or
+is too large (a FIFO, /dev/zero), and an option it would ignore.
 
 Each is one line on stderr and exit status 2. An option that does nothing in the company it
 was given is refused rather than dropped without a word: the user meant something by it.
@@ -20,11 +21,14 @@ from kvmlist.sources.spec import classify_source
 
 #: Options that name a file the command reads.
 INPUT_FILES = ("mailmap", "orgmap", "maintainers", "state")
+#: The largest file INPUT_FILES may name (a MAINTAINERS file is under 1 MiB).
+MAX_INPUT_FILE = 64 << 20
 
 
 def check_options(args: argparse.Namespace) -> None:
     """Raise a UsageError for what the command line refuses (see the module docstring)."""
     _check_output(args)
+    _check_input_files(args)
     _refuse_output_over_inputs(args)
     _refuse_ignored(args)
 
@@ -40,6 +44,21 @@ def _check_output(args: argparse.Namespace) -> None:
             raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
         if Path(args.output).suffix.lower() not in plot.FORMATS:
             raise UsageError(f"-o {args.output}: name the image .png or .svg")
+
+
+def _check_input_files(args: argparse.Namespace) -> None:
+    """A map or state file must be a regular file (a FIFO would wait for a writer forever,
+    /dev/zero never end) of at most MAX_INPUT_FILE bytes. A missing one is left to its
+    reader: a state file is created, a missing map is the reader's one line."""
+    for option, path in _named_input_files(args):
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(found.st_mode):
+            raise UsageError(f"--{option} {path}: not a regular file")
+        if found.st_size > MAX_INPUT_FILE:
+            raise UsageError(f"--{option} {path}: larger than {MAX_INPUT_FILE >> 20} MiB")
 
 
 def _refuse_output_over_inputs(args: argparse.Namespace) -> None:
