@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kvmlist._shown import shown
 
 if TYPE_CHECKING:
-    from kvmlist.models import Patch, Series
+    from kvmlist.models import Patch, ReviewTrailer, Series
 
 STYLE = "border-collapse:collapse;font-family:monospace;font-size:90%"
+#: Written after a review trailer that names somebody else than its reply's sender.
+NOT_THEIRS = " (not sent by them)"
+#: How many review trailers a patch's table lists, and a series' row.
+PATCH_TRAILERS, SERIES_TRAILERS = 20, 5
 
 
 def escape(text: str) -> str:
@@ -29,7 +33,7 @@ def patch_html(patch: Patch) -> str:
         ("date", patch.date.isoformat() if patch.date else ""),
         ("version / index", f"v{patch.version} {patch.index}/{patch.total}"),
         ("trailers", "; ".join(str(t) for t in patch.trailers)),
-        ("review trailers", "; ".join(str(t) for t in patch.review_trailers)),
+        ("review trailers", _listed(patch.review_trailers, str, "; ", PATCH_TRAILERS)),
         (
             "diffstat",
             f"{stat.files_changed} files, +{stat.insertions} -{stat.deletions}" if stat else "",
@@ -80,10 +84,20 @@ def series_html(series: Series) -> str:
             rows.append(_row(number, "(missing)", "", "", missing=True))
             index = end + 1
             continue
-        reviews = ", ".join(t.key for t in patch.review_trailers)
+        reviews = _listed(patch.review_trailers, lambda t: t.key, ", ", SERIES_TRAILERS)
         rows.append(_row(str(index), patch.title, str(patch.author or ""), reviews))
         index += 1
     return f"<div>{head}<table style='{STYLE}'>{''.join(rows)}</table></div>"
+
+
+def _listed(
+    trailers: Sequence[ReviewTrailer], text: Callable[[ReviewTrailer], str], joint: str, limit: int
+) -> str:
+    """The first ``limit`` review trailers as text, one naming somebody else than its sender
+    (``mismatch``: not credited) marked so, then how many more there are."""
+    shown = [text(t) + (NOT_THEIRS if t.mismatch else "") for t in trailers[:limit]]
+    more = len(trailers) - limit
+    return joint.join(shown) + (f"{joint}… and {more} more" if more > 0 else "")
 
 
 def _header(*names: str) -> str:

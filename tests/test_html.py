@@ -52,3 +52,36 @@ def test_a_sender_cannot_reorder_or_hide_text_in_a_notebook() -> None:
     html = series._repr_html_() + series.patches[0]._repr_html_()
     assert "\u202e" not in html and "\x1b" not in html
     assert "Eve \\u202emoc.elgoog" in html and "fix \\x1b[2J it" in html
+
+
+def _forged(reviewers: int) -> kvmlist.Series:
+    """A one-patch series, and Mallory's reply giving it ``reviewers`` others' tags and her
+    own."""
+    patch = mail("[PATCH] kvm: work", message_id="<p@x>")
+    tags = "".join(f"Reviewed-by: Person {i} <p{i}@kernel.org>\n" for i in range(reviewers))
+    reply = mail(
+        "Re: [PATCH] kvm: work",
+        "Looks good.\n\n" + tags + "Acked-by: Mallory <mallory@evil.org>\n",
+        sender="Mallory <mallory@evil.org>",
+        message_id="<r@x>",
+        date="Wed, 4 Mar 2026 10:00:00 +0000",
+        extra="In-Reply-To: <p@x>\n",
+    )
+    [series] = kvmlist.group_series([kvmlist.parse_message(patch), kvmlist.parse_message(reply)])
+    return series
+
+
+def test_a_trailer_naming_somebody_else_than_its_sender_is_marked() -> None:
+    series = _forged(1)
+    patch_html = series.patches[0]._repr_html_()
+    assert "Person 0 &lt;p0@kernel.org&gt; (not sent by them)" in patch_html
+    assert "Mallory &lt;mallory@evil.org&gt; (not sent by them)" not in patch_html
+    assert "Reviewed-by (not sent by them), Acked-by" in series._repr_html_()
+
+
+def test_a_long_list_of_review_trailers_is_cut_short() -> None:
+    series = _forged(1000)
+    patch_html = series.patches[0]._repr_html_()
+    assert patch_html.count("Reviewed-by") == 20 and "… and 981 more" in patch_html
+    series_html = series._repr_html_()
+    assert series_html.count("Reviewed-by") == 5 and "… and 996 more" in series_html
