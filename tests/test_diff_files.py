@@ -166,3 +166,31 @@ def test_a_plain_diff_loses_its_first_path_component_as_git_apply_p1(
     # a git diff made with --no-prefix keeps its real path (git apply -p1 would say x.c)
     diff = f"{header}@@ -1 +1 @@\n-a\n+b\n"
     assert [f.path for f in diffstat_from_diff(diff).files] == [path]
+
+
+def test_a_deletion_without_its_lines_keeps_the_count_its_diffstat_gives() -> None:
+    # git format-patch -D: a deleted file's lines are left out of the diff, its count is not
+    body = (
+        "Drop the 32-bit host.\n\nSigned-off-by: Marc Zyngier <maz@kernel.org>\n---\n"
+        " Documentation/virt/kvm/hyp-abi.rst |   5 +\n"
+        " arch/arm/include/asm/kvm_arm.h     | 239 -------------\n"
+        " .../include/asm/kvm_mmu_old.h      |  36 ---\n"
+        " 3 files changed, 5 insertions(+), 275 deletions(-)\n"
+        " delete mode 100644 arch/arm/include/asm/kvm_arm.h\n\n"
+        "diff --git a/Documentation/virt/kvm/hyp-abi.rst b/Documentation/virt/kvm/hyp-abi.rst\n"
+        "index 1111111..2222222 100644\n"
+        "--- a/Documentation/virt/kvm/hyp-abi.rst\n+++ b/Documentation/virt/kvm/hyp-abi.rst\n"
+        "@@ -1,2 +1,7 @@\n a\n+b\n+c\n+d\n+e\n+f\n b\n"
+        "diff --git a/arch/arm/include/asm/kvm_arm.h b/arch/arm/include/asm/kvm_arm.h\n"
+        "deleted file mode 100644\nindex 9c04bd810d07..000000000000\n"
+        "diff --git a/arch/arm/include/asm/kvm_mmu_old.h b/arch/arm/include/asm/kvm_mmu_old.h\n"
+        "deleted file mode 100644\nindex 3333333..000000000000\n"
+    )
+    patch = parse_message(mail("[PATCH 3/4] arm: Remove 32bit KVM host support", body))
+    assert isinstance(patch, Patch) and patch.diffstat is not None
+    assert [(f.path, f.insertions, f.deletions) for f in patch.diffstat.files] == [
+        ("Documentation/virt/kvm/hyp-abi.rst", 5, 0),
+        ("arch/arm/include/asm/kvm_arm.h", 0, 239),
+        ("arch/arm/include/asm/kvm_mmu_old.h", 0, 36),
+    ]
+    assert sum(f.deletions for f in patch.diffstat.files) == patch.diffstat.deletions

@@ -89,11 +89,39 @@ def mail_diffstat(stat_text: str, diff: str) -> Diffstat | None:
     The per-file lines a sender's git wrote are display text (a graph scaled to fit, paths
     shortened to ``.../x.c``, renames as ``a => b``, quoted names), so a mail with a diff
     takes its files from the diff itself; one without (a cover letter) keeps the lines as
-    read by parse_diffstat. A mail without a diffstat gets one computed from its diff.
+    read by parse_diffstat. A mail without a diffstat gets one computed from its diff. A file
+    the diff names with no line of it (``git format-patch -D`` leaves a deleted file's lines
+    out) keeps the count its line of the sent diffstat gives (:func:`_counted_as_sent`).
     """
     sent = parse_diffstat(stat_text) if stat_text else None
     if not diff:
         return sent
     if sent is None:
         return diffstat_from_diff(diff)
-    return sent.model_copy(update={"files": diff_files(diff)})
+    files = diff_files(diff)
+    if any(not (f.binary or f.insertions or f.deletions) for f in files):
+        files = _counted_as_sent(files, sent.files)
+    return sent.model_copy(update={"files": files})
+
+
+def _counted_as_sent(
+    files: tuple[FileChange, ...], lines: tuple[FileChange, ...]
+) -> tuple[FileChange, ...]:
+    """Return the diff's files, each without a counted line taking the counts of the sent
+    diffstat's line for its path (``.../name`` abbreviated as git shortens it): the number
+    git prints is exact, only its graph is scaled, and a diff without lines is all one sign."""
+    counted = []
+    for change in files:
+        if not (change.binary or change.insertions or change.deletions):
+            line = next((line for line in lines if _names(line.path, change.path)), None)
+            if line is not None and not line.binary:
+                change = change.model_copy(
+                    update={"insertions": line.insertions, "deletions": line.deletions}
+                )
+        counted.append(change)
+    return tuple(counted)
+
+
+def _names(shown: str, path: str) -> bool:
+    """Whether a sent diffstat's path (maybe shortened to ``.../x.c``) names path."""
+    return shown == path or (shown.startswith(".../") and path.endswith(shown[3:]))
