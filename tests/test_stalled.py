@@ -331,3 +331,38 @@ def test_a_message_id_lore_would_not_name_gets_no_link(
     assert row["link"] is None
     assert main(["stalled", str(path), "--now", "2026-03-01"]) == 0
     assert "lore.kernel.org" not in capsys.readouterr().out
+
+
+def test_a_patch_sent_into_a_superseded_series_thread_went_on_with_it() -> None:
+    # intel-wired-lan: "[PATCH iwl-next v30 4/5]" (v3 mistyped) answered v3's cover; v4 came
+    # two days later with all five. A posting with a cover of its own is work of its own.
+    thread = "In-Reply-To: <v3-0@x>\nReferences: <v3-0@x>\n"
+    posts = [
+        _post("[PATCH iwl-next v3 0/5] ice: GTP RSS", DAN, "v3-0", "Wed, 27 Aug"),
+        *(
+            _post(f"[PATCH iwl-next v3 {i}/5] ice: part {i}", DAN, f"v3-{i}", "Wed, 27 Aug", thread)
+            for i in (1, 2, 3, 5)
+        ),
+        _post("[PATCH iwl-next v30 4/5] ice: part 4", DAN, "v30-4", "Wed, 27 Aug", thread),
+        _post("[PATCH 0/2] ice: a series of its own", EVE, "own-0", "Wed, 27 Aug", thread),
+        _post(
+            "[PATCH 1/2] ice: own 1",
+            EVE,
+            "own-1",
+            "Wed, 27 Aug",
+            "In-Reply-To: <own-0@x>\nReferences: <own-0@x>\n",
+        ),
+        _post("[PATCH iwl-next v4 0/5] ice: GTP RSS", DAN, "v4-0", "Fri, 29 Aug"),
+        _post(
+            "[PATCH iwl-next v4 4/5] ice: part 4",
+            DAN,
+            "v4-4",
+            "Fri, 29 Aug",
+            "In-Reply-To: <v4-0@x>\nReferences: <v4-0@x>\n",
+        ),
+    ]
+    messages = list(kvmlist.read_mbox(io.BytesIO(mbox(*posts))))
+    report = find_stalled(messages, now=datetime(2026, 12, 31, tzinfo=timezone.utc))
+    stalled = {s.series.anchor_id for s in report.stalled}
+    assert "v30-4@x" not in stalled
+    assert "own-0@x" in stalled  # its own cover letter: not a part of v3's work

@@ -101,8 +101,9 @@ def find_stalled(
 ) -> StalledReport:
     """Return the series posted at least ``older`` before ``now`` that got no answer (no mail
     from anybody but their own people and robots), no credited review trailer, no "applied"
-    notice, have no newer revision or repost,
-    and (when ``landed`` is given, e.g. from kvmlist.grouping.landed.find_landed) did not land.
+    notice, have no newer revision or repost, were not sent into the thread of a series a newer
+    revision superseded, and (when ``landed`` is given, e.g. from
+    kvmlist.grouping.landed.find_landed) did not land.
     A given ``now`` (naive: UTC) leaves out the mails dated after it, answers and postings
     alike, and the landings committed after it (by committer date); undated mails are kept.
     ``series`` saves the grouping: the series of these messages, with reviews and revisions
@@ -122,10 +123,13 @@ def find_stalled(
     answered = answerers(found, mails)
     applied = acceptance_of(found, mails)
     reposted, report.resent = _reposts(found)
+    moved_on = _in_superseded_threads(found)
     for position, one in enumerate(found):
         if one.date is None or now is None or now - one.date < older:
             continue
         if answered[position] or position in reposted or one.next_id is not None:
+            continue
+        if position in moved_on:
             continue
         if _reviewed(one) or one.anchor_id in applied:
             continue
@@ -139,6 +143,21 @@ def find_stalled(
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
     return report
+
+
+def _in_superseded_threads(found: list[Series]) -> set[int]:
+    """The positions of patches sent without a cover letter into the thread of a series that a
+    newer revision (not they) superseded: their first mail answers one of its mails (a patch
+    of v3 sent apart with a mistyped "v30", a fix sent into the thread), so the work went on
+    in that revision. A posting with a cover letter of its own is work of its own."""
+    superseded = {m.message_id: one.next_id for one in found if one.next_id for m in one.messages}
+    return {
+        position
+        for position, one in enumerate(found)
+        if one.cover is None
+        and one.first is not None
+        and superseded.get(one.first.in_reply_to or "", one.anchor_id) != one.anchor_id
+    }
 
 
 def _landed(one: Series, landed: Landed, by: datetime | None) -> bool:
