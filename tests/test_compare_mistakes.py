@@ -10,6 +10,7 @@ import pytest
 import kvmlist
 from kvmlist import parse_message
 from kvmlist.compare import Comparison, compare_with_b4
+from kvmlist.compare.values import norm
 
 from .conftest import mail
 
@@ -196,3 +197,61 @@ def test_a_trailer_a_flowed_reply_soft_broke_b4_drops_is_its_mistake() -> None:
         result = compare_with_b4(mails)
         assert wrong_only(result, "reviews") is b4_wrong
         assert result.agreement()["reviews"] == (0.0 if b4_wrong else 100.0)
+
+
+@pytest.mark.parametrize(
+    ("line", "pair"),
+    [
+        # kvmarm <20200615132719.1932408-3-maz@kernel.org>: a blank before the colon
+        ("Reviewed-by : Cat Ng <cat@example.org>", ("reviewed-by", "cat@example.org")),
+        # kvmarm <20210514085640.3917886-2-qperret@google.com>: none after it
+        ('Fixes:0123456789ab ("a: b")', ("fixes", '0123456789ab ("a: b")')),
+        # intel-wired-lan <20250703113022.1451223-2-jedrzej.jagielski@intel.com>
+        ("Closes:https://lore.example.org/r/1", ("closes", "https://lore.example.org/r/1")),
+    ],
+)
+def test_a_trailer_with_the_blanks_git_allows_around_its_colon_b4_misses_is_its_mistake(
+    line: str, pair: tuple[str, str]
+) -> None:
+    # git interpret-trailers reads these; b4 wants "Key: value" (a blank after, none before)
+    mails = [post("[PATCH] a", "p", f"Change.\n\n{line}\n{SOB}{DIFF}")]
+    [patch] = kvmlist.group_series(mails)[0].patches
+    assert pair in {(t.key.lower(), norm(t.value)) for t in patch.trailers}
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "trailers")
+
+
+def test_a_trailer_b4_reads_beside_one_it_misses_still_counts_against_kvmlist() -> None:
+    from kvmlist.compare.b4_mistakes import missed_for_blanks
+
+    body = "Change.\n\nReviewed-by : Cat Ng <cat@example.org>\nSigned-off-by: Jane <j@x.org>\n"
+    ours = {("reviewed-by", "cat@example.org"), ("signed-off-by", "j@x.org")}
+    assert missed_for_blanks(ours, {("signed-off-by", "j@x.org")}, body)
+    assert not missed_for_blanks(ours, {("signed-off-by", "al@x.org")}, body)
+    assert not missed_for_blanks(ours | {("acked-by", "al@x.org")}, set(), body)
+    spaced = body.replace("Reviewed-by :", "Reviewed-by:")  # b4 would read that one
+    assert not missed_for_blanks(ours, {("signed-off-by", "j@x.org")}, spaced)
+
+
+def test_a_review_with_a_blank_before_its_colon_b4_drops_is_its_mistake() -> None:
+    # kvmarm <d6032191-ba0e-82a4-4dde-11beef369a11@arm.com>: "Reviewed-by : Suzuki K Polose"
+    cat = "Cat Ng <cat@example.org>"
+    body = f"> Change.\n\nReviewed-by : {cat}\n"
+    mails = [post("[PATCH] a", "p"), post("Re: [PATCH] a", "r", body, ("p",), cat)]
+    assert kvmlist.group_series(mails)[0].patches[0].review_trailers
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "reviews")
+
+
+def test_an_indented_key_value_under_a_list_item_b4_credits_is_its_mistake() -> None:
+    # kasan-dev <4834c0cf-b0e8-49c8-a13b-27c80921a03d@kzalloc.com>: "1. kcov: ..." then
+    # "   Link: <url>"; b4 reads the Link as a trailer given to the patch
+    body = (
+        "> Change.\n\nThese two conflict:\n\n"
+        "1. kcov: replace local_irq_save() with a local_lock_t\n"
+        "   Link: https://git.example.org/commit/d5d2c51f1e5f\n"
+    )
+    mails = [post("[PATCH] a", "p"), post("Re: [PATCH] a", "r", body, ("p",), JANE)]
+    assert not kvmlist.group_series(mails)[0].patches[0].review_trailers
+    result = compare_with_b4(mails)
+    assert wrong_only(result, "reviews")

@@ -27,6 +27,7 @@ from kvmlist.compare.b4_mistakes import (
     context_of,
     guessed_revision,
     misread_reviews,
+    missed_for_blanks,
     moved_aside,
     overcounting_cover,
     passed_over_poster,
@@ -118,9 +119,9 @@ def _compare_series(
         ours = author.email.lower() if author else ""
         result.record("author", lmsg.msgid, ours, address, wrong=munged)
         result.record("author_name", lmsg.msgid, author.name if author else "", name, wrong=munged)
-        result.record(
-            "trailers", lmsg.msgid, _trailer_set(patch.trailers), _b4_own_trailers(b4, lmsg)
-        )
+        trailers, theirs = _trailer_set(patch.trailers), _b4_own_trailers(b4, lmsg)
+        spaced = missed_for_blanks(trailers, theirs, lmsg.body)
+        result.record("trailers", lmsg.msgid, trailers, theirs, wrong=spaced)
         kept = [t for t in patch.review_trailers if not t.mismatch]
         given = {(t.key.lower(), _norm(t.value)) for t in kept}
         theirs = _reviews(b4, lmsg) | cover_reviews

@@ -27,7 +27,12 @@ Message-ID of each):
   "From: Andrew Scull"): b4 (git am) credits the poster, whom the stable tree does not;
 * git format-patch output pasted below a note (a v3 changelog): b4 (git am) reads only the
   top of the body, credits the sender and takes the note and the pasted header lines for
-  the commit message.
+  the commit message;
+* a trailer with the blanks git allows around its colon (``Reviewed-by : x``,
+  ``Fixes:0123abcd``, ``Closes:https://...``): b4 wants ``Key: value`` and reads none, in a
+  patch or in a reply;
+* an indented ``Key: value`` line right under a line of a reply's prose (a numbered list's
+  ``1. kcov: ...`` + ``   Link: <url>``): b4 reads it as a trailer given to the patch.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +57,13 @@ from kvmlist.parse.trailers import parse_trailer_line
 RE_PASTED_FROM = re.compile(
     r"\n>?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001[ \t]*\nFrom: ?([^\n]*)"
 )
+# A trailer line as b4 0.16 reads it (LoreMessage.find_trailers): a blank after the colon,
+# none before, any indent
+RE_B4_TRAILER = re.compile(r"^\s*(\w\S+):\s+(\S.*)")
+# A line git may read as a trailer that RE_B4_TRAILER refuses (a cheap look before parsing)
+RE_BLANK_COLON = re.compile(r"^[\w-]+(?:[ \t]+:|:(?=\S))", re.M)
+# An indented line b4 reads as a trailer (a cheap look before the line above is checked)
+RE_INDENTED_KEY = re.compile(r"^[ \t]+\w\S*:[ \t]+\S", re.M)
 
 #: A trailer as compared: lower-cased key, value as both tools mean it (see values.norm).
 Pair = tuple[str, str]
@@ -75,6 +88,12 @@ class Context:
     scoped_under: dict[str, set[Pair]] = field(default_factory=dict)
     #: (reply, key, value) of the trailers a flowed reply soft-broke (b4 reads no such line).
     soft_broken: frozenset[tuple[str, str, str]] = frozenset()
+    #: (reply, key, value as compared) of the trailers written with the blanks git allows
+    #: around the colon, which b4 does not (``Reviewed-by : x``).
+    blank_colon: frozenset[tuple[str, str, str]] = frozenset()
+    #: Per patch mail, the indented ``Key: value`` lines under prose in the replies answering
+    #: it: b4 reads them as trailers given to it, kvmlist as the prose they carry on.
+    under_prose: dict[str, set[Pair]] = field(default_factory=dict)
 
 
 def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -> Context:
@@ -88,6 +107,8 @@ def context_of(mails: Sequence[Message], threads: Sequence[Sequence[Message]]) -
         scoped=frozenset(scoped),
         scoped_under=scoped_under,
         soft_broken=_soft_broken(mails),
+        blank_colon=_blank_colon_reviews(mails),
+        under_prose=_under_prose(mails),
     )
 
 
@@ -111,6 +132,25 @@ def read_below_note(patch: Patch, text: str) -> bool:
     if found is None or patch.author is None:
         return False
     return email.utils.parseaddr(found[1])[1].lower() == patch.author.email.lower()
+
+
+def missed_for_blanks(ours: set[Pair], theirs: set[Pair], body: str) -> bool:
+    """True when b4's trailers of a patch are kvmlist's but for some that ``body`` writes with
+    the blanks git allows around the colon, which b4 reads no trailer from."""
+    extra = ours - theirs
+    return bool(extra) and theirs <= ours and extra <= _blank_colon_trailers(body)
+
+
+def _blank_colon_trailers(body: str) -> set[Pair]:
+    """The trailers of ``body``'s lines that git reads and b4 does not."""
+    found = set()
+    for line in body.splitlines():
+        if line.startswith(">") or RE_B4_TRAILER.match(line):
+            continue
+        parsed = parse_trailer_line(line)
+        if parsed is not None:
+            found.add((parsed[0].lower(), norm(parsed[1])))
+    return found
 
 
 def guessed_revision(lser: Any, own: Sequence[Any]) -> bool:
@@ -168,6 +208,7 @@ def misread_reviews(
     for message_id in reviewed:
         credited |= context.fix_trailers.get(message_id, set())
         credited |= context.scoped_under.get(message_id, set())
+        credited |= context.under_prose.get(message_id, set())
     added = theirs - given
     if not dropped and not added:
         return False
@@ -176,13 +217,16 @@ def misread_reviews(
 
 def _b4_drops(trailer: ReviewTrailer, context: Context) -> bool:
     """True when b4 drops a reply's trailer kvmlist keeps: the reply's sender was munged, its
-    In-Reply-To is not in the archive, its flowed text broke the trailer's line, or the
-    trailer names the sender by another address and b4, which then wants the very same name,
-    finds it written otherwise ("Huang Shijie" sent by "Shijie Huang"; a sender whose name is
-    its address), where kvmlist accepts every word of the name."""
+    In-Reply-To is not in the archive, its flowed text broke the trailer's line, its line has
+    the blanks git allows around the colon, or the trailer names the sender by another
+    address and b4, which then wants the very same name, finds it written otherwise ("Huang
+    Shijie" sent by "Shijie Huang"; a sender whose name is its address), where kvmlist
+    accepts every word of the name."""
     if trailer.given_in in (context.munged | context.orphans | context.scoped):
         return True
     if (trailer.given_in, trailer.key, trailer.value) in context.soft_broken:
+        return True
+    if (trailer.given_in, trailer.key.lower(), norm(trailer.value)) in context.blank_colon:
         return True
     person, sender = trailer.person, trailer.given_by
     if person is None or sender is None:
@@ -214,6 +258,54 @@ def _soft_broken(mails: Sequence[Message]) -> frozenset[tuple[str, str, str]]:
     return frozenset(found)
 
 
+def _blank_colon_reviews(mails: Sequence[Message]) -> frozenset[tuple[str, str, str]]:
+    """(reply, key, value as compared) of the review trailers written with the blanks git
+    allows around the colon (``Reviewed-by : x``), which b4 reads no trailer from."""
+    found = set()
+    for reply in mails:
+        if reply.kind != "reply" or RE_BLANK_COLON.search(reply.body) is None:
+            continue
+        missed = _blank_colon_trailers(reply.body)
+        for trailer in given_trailers(reply.body) if missed else ():
+            pair = (trailer.key.lower(), norm(trailer.value))
+            if pair in missed:
+                found.add((reply.message_id, *pair))
+    return frozenset(found)
+
+
+def _under_prose(mails: Sequence[Message]) -> dict[str, set[Pair]]:
+    """Per patch mail, what b4 reads as trailers in the indented ``Key: value`` lines right
+    under a line of prose (no trailer, not quoted, introducing nothing with a ":") of the
+    replies answering it, where kvmlist gives no trailer."""
+    by_id = {m.message_id: m for m in mails}
+    under: dict[str, set[Pair]] = {}
+    for reply in mails:
+        if reply.kind != "reply" or RE_INDENTED_KEY.search(reply.body) is None:
+            continue
+        lines = reply.body.splitlines()
+        pairs = set()
+        for above, line in itertools.pairwise(lines):
+            read = RE_B4_TRAILER.match(line) if line[:1] in (" ", "\t") else None
+            prose = bool(above.strip()) and above[:1] != ">" and not above.rstrip().endswith(":")
+            if read is not None and prose and RE_B4_TRAILER.match(above) is None:
+                pairs.add((read[1].lower(), norm(read[2])))
+        pairs -= {(t.key.lower(), norm(t.value)) for t in given_trailers(reply.body)}
+        patch = _patch_answered(reply, by_id) if pairs else None
+        if patch is not None:
+            under.setdefault(patch.message_id, set()).update(pairs)
+    return under
+
+
+def _patch_answered(reply: Message, by_id: dict[str, Message]) -> Message | None:
+    """The patch mail (patch or cover letter) a reply answers, climbing through replies."""
+    current: Message | None = reply
+    for _ in range(MAX_CLIMB):
+        current = by_id.get(current.parent_id) if current and current.parent_id else None
+        if current is None or isinstance(current, Patch):
+            break
+    return current
+
+
 def _orphans(mails: Sequence[Message]) -> frozenset[str]:
     """The replies whose In-Reply-To names a mail not among mails."""
     ids = {m.message_id for m in mails}
@@ -241,11 +333,7 @@ def _scopes(mails: Sequence[Message]) -> tuple[set[str], dict[str, set[Pair]]]:
         if not pairs:
             continue
         scoped.add(reply.message_id)
-        current: Message | None = reply
-        for _ in range(MAX_CLIMB):
-            current = by_id.get(current.parent_id) if current and current.parent_id else None
-            if current is None or isinstance(current, Patch):
-                break
+        current = _patch_answered(reply, by_id)
         if current is not None:
             under.setdefault(current.message_id, set()).update(pairs)
     return scoped, under
