@@ -76,6 +76,7 @@ def test_python_dash_m_reads_stdin(archive: Path) -> None:
     [
         (["report", "/nonexistent/list.mbox"], "no such file"),
         (["stats", "{notes}"], "not an mbox"),
+        (["stats", "{zstd}"], "zstd, which kvmlist does not read: decompress it first"),
         (["stats", "{archive}", "--by", "colour"], "invalid choice"),
         (["report", "{archive}", "--range", "e5d776dd9"], "expected A..B"),
         (["frobnicate"], "invalid choice"),
@@ -86,7 +87,9 @@ def test_user_mistakes_give_one_line_and_status_2(
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("not a mailbox\n")
-    argv = [a.format(archive=archive, notes=notes) for a in argv]
+    zstd = tmp_path / "list.mbox.zst"
+    zstd.write_bytes(b"\x28\xb5\x2f\xfd\x24\x00" + bytes(32))  # a zstd frame's magic
+    argv = [a.format(archive=archive, notes=notes, zstd=zstd) for a in argv]
     done = subprocess.run([sys.executable, "-m", "kvmlist", *argv], capture_output=True, text=True)
     assert done.returncode == 2
     assert message in done.stderr

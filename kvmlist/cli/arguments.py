@@ -21,8 +21,9 @@ from kvmlist.cli.values import nonempty, positive
 
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
-SOURCE is an mbox file (mboxrd or mboxo; .gz, .xz and .bz2 are read transparently),
-a Maildir directory, - for standard input, or a Message-ID or lore URL (its thread).
+SOURCE is an mbox file (read as mboxrd, as lore writes them: an mboxo reads the same but for
+a body line ">>From" that loses one ">"; .gz, .xz and .bz2 are read transparently, zstd is
+not), a Maildir directory, - for standard input, or a Message-ID or lore URL (its thread).
 
 Exit status: 0 done, 1 a problem was found in the input (check: mails were lost),
 2 a usage error (a bad option, an unreadable input, an unwritable output)."""

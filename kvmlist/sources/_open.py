@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, BinaryIO, Union
 
-from kvmlist.errors import SourceError
+from kvmlist.errors import MboxFormatError, SourceError
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 
@@ -25,6 +25,8 @@ DECOMPRESS_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 #: Decompressed bytes buffered at a time around a decompressor.
 BUFFER = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
+#: Compressions kvmlist does not read, by their magic bytes: named in the error.
+UNREAD_MAGIC = ((b"\x28\xb5\x2f\xfd", "zstd", "zstd -d"), (b"\x04\x22\x4d\x18", "lz4", "lz4 -d"))
 
 
 def is_compressed(path: str | os.PathLike[str]) -> bool:
@@ -43,7 +45,7 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path == "-":
-            with _decompressed(_peekable(sys.stdin.buffer)) as stream:
+            with _decompressed(_peekable(sys.stdin.buffer), "standard input") as stream:
                 yield stream
             return
         try:
@@ -54,12 +56,12 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
             raise SourceError(f"{path}: is a directory (use read_maildir for a Maildir)") from None
         except OSError as error:
             raise SourceError(f"{path}: {error.strerror or error}") from None
-        with handle, _decompressed(handle) as stream:
+        with handle, _decompressed(handle, path) as stream:
             yield stream
         return
     if isinstance(source, io.TextIOBase):
         raise SourceError("a text-mode file was given: open the mbox in binary mode ('rb')")
-    with _decompressed(_peekable(source)) as stream:
+    with _decompressed(_peekable(source), getattr(source, "name", "the stream")) as stream:
         yield stream
 
 
@@ -70,8 +72,14 @@ def _peekable(stream: BinaryIO) -> BinaryIO:
 
 
 @contextlib.contextmanager
-def _decompressed(stream: BinaryIO) -> Iterator[BinaryIO]:
+def _decompressed(stream: BinaryIO, name: object) -> Iterator[BinaryIO]:
     head = stream.peek(6)[:6] if hasattr(stream, "peek") else b""
+    for magic, compression, command in UNREAD_MAGIC:
+        if head.startswith(magic):
+            raise MboxFormatError(
+                f"{name}: compressed with {compression}, which kvmlist does not read: "
+                f"decompress it first ({command}); gzip, xz and bzip2 are read as they are"
+            )
     for magic, opener in _MAGIC:
         if head.startswith(magic):
             with opener(stream) as inner:
