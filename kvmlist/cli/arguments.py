@@ -22,8 +22,9 @@ from kvmlist.cli.values import nonempty, positive
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
 SOURCE is an mbox file (read as mboxrd, as lore writes them: an mboxo reads the same but for
-a body line ">>From" that loses one ">"; .gz, .xz and .bz2 are read transparently, zstd is
-not), a Maildir directory, - for standard input, or a Message-ID or lore URL (its thread).
+a body line ">>From" that loses one ">"; .gz, .xz and .bz2 are read transparently, zstd and
+lz4 are not), a Maildir directory, - for standard input, or a Message-ID or lore URL (its
+thread).
 
 Exit status: 0 done, 1 a problem was found in the input (check: mails were lost),
 2 a usage error (a bad option, an unreadable input, an unwritable output)."""
@@ -223,7 +224,11 @@ def _add_source(
     output_help: str = "write the result to FILE instead of stdout (- is stdout)",
 ) -> None:
     parser.add_argument(
-        "source", metavar="SOURCE", nargs="?", help="mbox file, Maildir directory, or -"
+        "source",
+        metavar="SOURCE",
+        nargs="?",
+        help="mbox file, Maildir directory, public-inbox directory, - (stdin), or a "
+        "Message-ID or lore URL (its thread)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", type=nonempty, help=output_help)
     _add_quiet(parser)

@@ -110,7 +110,8 @@ def add_pulls(commands: Any, add_source: Any, add_format: Any, add_workers: Any)
         help="pull requests, and which were merged",
         description="List the pull requests of an archive ([GIT PULL] mails and request-pull "
         "texts) with the first notice that says each was merged: a maintainer's 'Pulled, "
-        "thanks' or the kernel.org pr-tracker-bot's 'has been merged into' (docs/review.md).",
+        "thanks' or 'Applied, thanks', the kernel.org pr-tracker-bot's 'has been merged "
+        "into', or the patchwork bot's 'This pull request was applied to' (docs/review.md).",
     )
     add_source(pulls)
     add_workers(pulls)
