@@ -48,18 +48,27 @@ def posted(tmp_path: Path) -> tuple[Path, bytes, str]:
     return repo, mails, base
 
 
-def test_git_am_applies_the_series_kvmlist_parsed(
+def _parsed_and_base(
     posted: tuple[Path, bytes, str], tmp_path: Path
-) -> None:
+) -> tuple[kvmlist.Series, Path]:
+    """The series kvmlist reads from the posted mails, and a clone of the repository at their
+    base to apply them to."""
     repo, mails, base = posted
     mbox = tmp_path / "posted.mbox"
     mbox.write_bytes(mails)
     [series] = kvmlist.group_series(kvmlist.read_mbox(mbox, format="mboxo"))
-    assert (series.version, series.total, series.complete) == (2, 2, True)
-
     applied = tmp_path / "applied"
     subprocess.run(["git", "clone", "-q", str(repo), str(applied)], check=True, env=ENV)
     git(applied, "checkout", "-q", base)
+    return series, applied
+
+
+def test_git_am_applies_the_series_kvmlist_parsed(
+    posted: tuple[Path, bytes, str], tmp_path: Path
+) -> None:
+    repo, _, base = posted
+    series, applied = _parsed_and_base(posted, tmp_path)
+    assert (series.version, series.total, series.complete) == (2, 2, True)
     git(applied, "am", "-q", data=to_mbox(series))
     assert git(applied, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
     log = git(applied, "log", "--format=%an|%s", f"{base}..").decode().splitlines()
@@ -205,13 +214,8 @@ def test_b4_gets_the_series_patches_not_those_a_point_revision_replaced() -> Non
 def test_git_am_skips_the_cover_letter_with_empty_drop(
     posted: tuple[Path, bytes, str], tmp_path: Path
 ) -> None:
-    repo, mails, base = posted
-    mbox = tmp_path / "posted.mbox"
-    mbox.write_bytes(mails)
-    [series] = kvmlist.group_series(kvmlist.read_mbox(mbox, format="mboxo"))
-    applied = tmp_path / "applied"
-    subprocess.run(["git", "clone", "-q", str(repo), str(applied)], check=True, env=ENV)
-    git(applied, "checkout", "-q", base)
+    repo, _, base = posted
+    series, applied = _parsed_and_base(posted, tmp_path)
     git(applied, "am", "-q", "--empty=drop", data=to_mbox(series, include_cover=True))
     assert git(applied, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
     assert git(applied, "rev-list", "--count", f"{base}..").strip() == b"2"
