@@ -40,14 +40,15 @@ def _given(reply: Message) -> Iterator[tuple[tuple[GivenTrailer, ...], ReviewTra
     """The trailers of reply_trailers, each with every way the reply wrote it (and so its
     scopes: "For 1:" and "For 2:" above the same tag give it to both). A copy naming its
     sender replaces one that does not (the same address under another name)."""
-    found: dict[Identity, tuple[dict[object, GivenTrailer], ReviewTrailer]] = {}
+    kept: dict[Identity, ReviewTrailer] = {}
+    ways: dict[Identity, dict[object, GivenTrailer]] = {}
     for given, trailer in _written(reply):
-        ways, kept = found.setdefault(_identity(trailer), ({}, trailer))
-        ways.setdefault((given.patches, given.whole_series), given)
-        if kept.mismatch and not trailer.mismatch:
-            found[_identity(trailer)] = ways, trailer
-    for ways, trailer in found.values():
-        yield tuple(ways.values()), trailer
+        _keep(kept, trailer)
+        ways.setdefault(_identity(trailer), {}).setdefault(
+            (given.patches, given.whole_series), given
+        )
+    for identity, trailer in kept.items():
+        yield tuple(ways[identity].values()), trailer
 
 
 def _written(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:

@@ -186,17 +186,17 @@ def _groups(patches: list[Patch]) -> list[Group]:
     of_root: dict[str, dict[int, Group]] = {}  # by id, in order of creation
     of_work: dict[Work, list[Group]] = {}  # the groups holding a mail of that work (_work)
     for position, patch in enumerate(patches):
-        root = _root(patch, by_id)
+        root, work = _root(patch, by_id), _work(patch)
         tried = itertools.islice(of_root.get(root, {}).values(), ROOT_CANDIDATES)
         group = next((g for g in tried if g.takes(patch)), None)
         if group is None and _unthreaded(patch, root, by_id):
-            group = _fallback_group(patch, root, of_work.get(_work(patch), []))
+            group = _fallback_group(patch, root, of_work.get(work, []))
         if group is None:
             group = Group(position, root)
             groups.append(group)
         group.add(patch)
         of_root.setdefault(root, {})[id(group)] = group
-        holding = of_work.setdefault(_work(patch), [])
+        holding = of_work.setdefault(work, [])
         if not holding or holding[-1] is not group:
             holding.append(group)
     groups_of_root = {root: list(keyed.values()) for root, keyed in of_root.items()}
