@@ -715,21 +715,21 @@ def _summarise(
     from kvmlist.sources.reader import Counted, parse_raw
 
     stopped: list[Exception] = []
-    unread: list[str] = []  # their Message-IDs
+    unread = Counter[str]()
     mails = Counted(_job_mails(job))
     messages = _noting_unparsable(parse_raw(mails, strict=strict, answers=answers), unread)
     try:
         summary = summarise(_until_failure(messages, stopped))
     except Exception as error:  # summarise's own: nothing of the job can be handed back
         return [], error
-    return [(mails.count, summary, len(unread))], stopped[0] if stopped else None
+    return [(mails.count, summary, unread["unparsable"])], stopped[0] if stopped else None
 
 
-def _noting_unparsable(messages: Iterable[Message], unread: list[str]) -> Iterator[Message]:
-    """The messages; the Message-ID of each that could not be parsed goes into ``unread``."""
+def _noting_unparsable(messages: Iterable[Message], unread: Counter[str]) -> Iterator[Message]:
+    """The messages; each that could not be parsed is counted in ``unread["unparsable"]``."""
     for message in messages:
         if is_unparsable(message):
-            unread.append(message.message_id)
+            unread["unparsable"] += 1
         yield message
 
 
