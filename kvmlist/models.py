@@ -50,6 +50,7 @@ DefectKind = Literal[
     "bad-transfer-encoding",
     "dmarc-munged",
     "dmarc-unmunged",
+    "duplicate-patch",
     "header-continuation-first",
     "implausible-date",
     "invalid-address",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 import pytest
 
-from kvmlist import Patch, Person, parse_message
+from kvmlist import FileChange, Patch, Person, parse_message
 
 from .conftest import mail
 
@@ -98,3 +99,44 @@ def test_format_patch_below_the_mails_own_diff_does_not_change_its_author() -> N
     assert isinstance(posted, Patch)
     assert posted.author == Person(name="Sam Sender", email="sam@example.net")
     assert posted.commit_message.startswith("Fix the probe crash.")
+
+
+def inline_and_attached(attachment: str) -> Patch:
+    """An Outlook mail (intel-wired-lan, 2025-12): the format-patch file pasted into the text
+    part, its tabs turned into spaces and the signature's space dropped, then attached."""
+    pasted = FORMAT_PATCH.replace(" \t", "          ").replace("+\t", "+          ")
+    encoded = base64.encodebytes(attachment.encode()).decode()
+    body = (
+        "--b1\nContent-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: 7bit\n\n"
+        f"{pasted}--\n2.34.1\n\n"
+        '--b1\nContent-Type: application/octet-stream; name="0001-net-igc-Fix.patch"\n'
+        'Content-Disposition: attachment; filename="0001-net-igc-Fix.patch"\n'
+        f"Content-Transfer-Encoding: base64\n\n{encoded}\n--b1--\n"
+    )
+    extra = 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b1"\n'
+    parsed = parse_message(mail("[PATCH] igc probe crash", body, sender=SENDER, extra=extra))
+    assert isinstance(parsed, Patch)
+    return parsed
+
+
+def test_a_patch_both_inline_and_attached_is_read_once() -> None:
+    posted = inline_and_attached(FORMAT_PATCH + SIGNATURE)
+    path = "drivers/net/ethernet/intel/igc/igc_main.c"
+    assert posted.diffstat is not None
+    assert posted.diffstat.files == (FileChange(path=path, insertions=1),)
+    assert (posted.diffstat.files_changed, posted.diffstat.insertions) == (1, 1)
+    assert posted.diff.count("diff --git") == 1
+    assert "          adapter->ring = NULL;" in posted.diff  # the first copy, as b4 reads it
+    assert posted.author == AUTHOR
+    assert "duplicate-patch" in [d.kind for d in posted.defects]
+
+
+def test_a_second_attached_patch_of_other_files_is_kept() -> None:
+    other = FORMAT_PATCH.replace("igc/igc_main.c", "igb/igb_main.c")
+    posted = inline_and_attached(other + SIGNATURE)
+    assert posted.diffstat is not None
+    assert [f.path for f in posted.diffstat.files] == [
+        "drivers/net/ethernet/intel/igc/igc_main.c",
+        "drivers/net/ethernet/intel/igb/igb_main.c",
+    ]
+    assert "duplicate-patch" not in [d.kind for d in posted.defects]

@@ -61,7 +61,7 @@ MESSAGE_ID = frozenset({"message-id"})
 CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset(
-    {"dmarc-unmunged", "patch-without-diff", "stacked-in-body-from"}
+    {"dmarc-unmunged", "duplicate-patch", "patch-without-diff", "stacked-in-body-from"}
 )
 
 

@@ -24,6 +24,7 @@ from kvmlist.parse.multipart import (
     counted_tree,
     message_tree,
 )
+from kvmlist.parse.patch_copies import without_copies
 
 if TYPE_CHECKING:
     import email.message
@@ -213,7 +214,7 @@ def _mime_text(
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []
     _collect(message, texts, defects, depth=0)
-    return "\n".join(texts)
+    return "\n".join(without_copies(texts, defects) if len(texts) > 1 else texts)
 
 
 def parsed_message(raw: bytes) -> email.message.Message:
