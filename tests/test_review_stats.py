@@ -8,9 +8,12 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
+
 import kvmlist
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.review_stats import ReviewSummary, review_summary
+from kvmlist.outputs.export import to_dataframe
 
 from .conftest import FIXTURES, mail, mbox
 
@@ -170,3 +173,39 @@ def test_a_mailmap_joining_sender_and_named_reviewer_clears_the_mismatch() -> No
     (rob,) = _summary(*mails, mailmap=mailmap).reviewers
     assert (str(rob.person), rob.reviewed, rob.replies) == ("Rob Rev <rob@arm.com>", 1, 1)
     assert _summary(*mails, mailmap=mailmap).timings[0].first_review == timedelta(hours=1)
+
+
+def _relayed_patch(mid: str) -> bytes:
+    # Marc posts Oliver's patch in his series: the in-body From makes Oliver its author
+    body = ("From: Oliver Upton <oliver.upton@linux.dev>\n\nUse ARRAY_SIZE().\n\n"
+            "Signed-off-by: Oliver Upton <oliver.upton@linux.dev>\n"
+            "Signed-off-by: Marc Z <maz@kernel.org>\n")  # fmt: skip
+    return mail("[PATCH 6/6] KVM: arm64: Don't open code ARRAY_SIZE()", body,
+                sender="Marc Z <maz@kernel.org>", message_id=f"<{mid}@x>", date=POSTED)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("posted", "reviewer", "tag"),
+    [
+        (_patch("s1"), ALICE, "Reviewed-by: Alice Dev <alice@example.com>"),
+        (_relayed_patch("s1"), "Oliver Upton <oliver.upton@linux.dev>",
+         "Acked-by: Oliver Upton <Oliver.Upton@linux.dev>"),
+    ],
+    ids=["own-posting", "posted-by-another"],
+)  # fmt: skip
+def test_a_review_tag_on_ones_own_patch_is_no_review(
+    posted: bytes, reviewer: str, tag: str
+) -> None:
+    mails = [posted, _answer("s2", "s1", reviewer, 3, tag)]
+    result = _summary(*mails)
+    assert [(r.trailers, r.replies) for r in result.reviewers] == [(0, 1)]
+    assert result.timings[0].first_review is None
+    (series,) = kvmlist.group_series(_messages(*mails))
+    assert [t.key for t in series.patches[0].review_trailers] == [tag.split(":")[0]]  # kept
+    frame = to_dataframe(list(series.patches))
+    assert len(frame) == 1
+    assert frame[["reviewed_by", "acked_by", "tested_by"]].to_numpy().sum() == 0
+
+
+def _messages(*mails: bytes) -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(io.BytesIO(mbox(*mails))))

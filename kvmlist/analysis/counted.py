@@ -56,25 +56,35 @@ def review_kind(key: str) -> str | None:
     return next((kind for kind in REVIEW_KINDS if kind in kinds), None)
 
 
-def credited_kind(trailer: ReviewTrailer, mailmap: Mailmap | None = None) -> str | None:
+def credited_kind(
+    trailer: ReviewTrailer, mailmap: Mailmap | None = None, *, author: Person | None = None
+) -> str | None:
     """Return the review kind a reply's trailer is credited as, or None: a review key naming
     a person who is the reply's sender (not a ``mismatch``, or one the mailmap makes the
-    same person: robrev@gmail.com sending "Reviewed-by: Rob Rev <rob@arm.com>"), and no
-    robot (syzbot ci's "Tested-by: syzbot@" is a test result, not somebody's review)."""
+    same person: robrev@gmail.com sending "Reviewed-by: Rob Rev <rob@arm.com>"), no robot
+    (syzbot ci's "Tested-by: syzbot@" is a test result, not somebody's review), and not the
+    ``author`` of the patch it was given on (nobody reviews their own patch)."""
     kind = review_kind(trailer.key)
     if kind is None or trailer.person is None or is_robot(trailer.person):
         return None
     if trailer.given_by is not None and is_robot(trailer.given_by):
         return None
-    if trailer.mismatch and not _one_person(trailer.person, trailer.given_by, mailmap):
+    if trailer.mismatch and not (
+        trailer.given_by is not None
+        and mailmap is not None
+        and same_person(trailer.person, trailer.given_by, mailmap)
+    ):
+        return None
+    if author is not None and same_person(trailer.person, author, mailmap):
         return None
     return kind
 
 
-def _one_person(named: Person, sender: Person | None, mailmap: Mailmap | None) -> bool:
-    if mailmap is None or sender is None:
-        return False
-    return mailmap.resolve(named).email.lower() == mailmap.resolve(sender).email.lower()
+def same_person(one: Person, other: Person, mailmap: Mailmap | None = None) -> bool:
+    """True when two people are one by address (case folded), after the mailmap if given."""
+    if mailmap is not None:
+        one, other = mailmap.resolve(one), mailmap.resolve(other)
+    return one.email.lower() == other.email.lower()
 
 
 def is_robot(person: Person) -> bool:

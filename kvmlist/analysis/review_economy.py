@@ -186,13 +186,13 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
     reviewed = across = False
     seen: set[tuple[str, str]] = set()
     for trailer in patch.review_trailers:
-        key = credited_kind(trailer, grouper.mailmap)
+        key = credited_kind(trailer, grouper.mailmap, author=patch.author)
         if key is None or trailer.person is None:
             continue
         reviewer = grouper.person(trailer.person)
         address = reviewer.email.lower()
-        if address == author.email.lower() or (address, key) in seen:
-            continue  # a self-review, or a tag a mailmap merged with one already counted
+        if (address, key) in seen:
+            continue  # a tag a mailmap merged with one already counted
         seen.add((address, key))
         economy.reviews_by_person[address] += 1
         _name(economy, reviewer, patch.date)

@@ -131,17 +131,28 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     for reply in by_id.values():  # a reply delivered twice counts once, as a patch does
         if reply.kind != "reply":
             continue
-        reviewers.count(reply)
         targets = review_targets(reply, by_id, series_of)
+        author = sole_author(targets)
+        reviewers.count(reply, author)
         if not targets or reply.plausible_date is None:  # a broken clock times no wait
             continue
         position = position_of[targets[0].message_id]
         answered = answers(reply, own[position])
-        gave_review = answered and any(credited_kind(t, mailmap) for t in reply_trailers(reply))
+        gave_review = answered and any(
+            credited_kind(t, mailmap, author=author) for t in reply_trailers(reply)
+        )
         accepted = any(True for _ in acceptances_in(reply, titles))
         _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
     ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
+
+
+def sole_author(patches: Iterable[Patch]) -> Person | None:
+    """Return the author the patches share (by address), None when they have several or
+    none: a reply under a cover letter reviews every patch, its tag its own author's no
+    review only when every patch is theirs."""
+    authors = {p.author.email.lower(): p.author for p in patches if p.author is not None}
+    return next(iter(authors.values())) if len(authors) == 1 else None
 
 
 def series_of_patches(found: list[Series]) -> list[Patch]:
@@ -157,15 +168,16 @@ class _Reviewers:
         self._stats: dict[str, ReviewerStats] = {}
         self._names: dict[str, Counter[str]] = {}
 
-    def count(self, reply: Message) -> None:
-        """Count a reply for its sender and each review trailer for the person it names; a
-        robot's reply (kvmlist.analysis.counted.from_robot) is nobody's review: not counted."""
+    def count(self, reply: Message, author: Person | None = None) -> None:
+        """Count a reply for its sender and each review trailer for the person it names but
+        the ``author`` of the patches it reviews; a robot's reply
+        (kvmlist.analysis.counted.from_robot) is nobody's review: not counted."""
         if from_robot(reply):
             return
         if reply.sender is not None:
             self._for(reply.sender).replies += 1
         for trailer in reply_trailers(reply):
-            column = credited_kind(trailer, self._mailmap)
+            column = credited_kind(trailer, self._mailmap, author=author)
             if column and trailer.person is not None:
                 stats = self._for(trailer.person)
                 setattr(stats, column, getattr(stats, column) + 1)

@@ -170,7 +170,7 @@ def _landed(one: Series, landed: Landed, by: datetime | None) -> bool:
 
 
 def _reviewed(one: Series) -> bool:
-    return any(credited_kind(t) for p in one.patches for t in p.review_trailers)
+    return any(credited_kind(t, author=p.author) for p in one.patches for t in p.review_trailers)
 
 
 def _reposts(found: list[Series]) -> tuple[set[int], list[Resend]]:

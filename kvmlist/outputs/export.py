@@ -236,7 +236,7 @@ def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
     counts = dict.fromkeys(REVIEW_COLUMNS.values(), 0)
     for patch in patches:
         for trailer in patch.review_trailers:
-            kind = credited_kind(trailer)
+            kind = credited_kind(trailer, author=patch.author)
             if kind is not None:
                 counts[REVIEW_COLUMNS[kind]] += 1
     return counts

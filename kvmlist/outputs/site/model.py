@@ -102,7 +102,9 @@ def _row(
     """Return a series' row: reviewed when one of its patches got a review credited as
     kvmlist.analysis.counted says (not a Reported-by, a Fixes or a relayed tag)."""
     reviews = sum(
-        credited_kind(t, mailmap) is not None for p in one.patches for t in p.review_trailers
+        credited_kind(t, mailmap, author=p.author) is not None
+        for p in one.patches
+        for t in p.review_trailers
     )
     if landed is not None and any(landed.of(p.message_id) for p in one.patches):
         status = "landed"
