@@ -72,15 +72,15 @@ def credited_kind(
     if trailer.mismatch and not (
         trailer.given_by is not None
         and mailmap is not None
-        and same_person(trailer.person, trailer.given_by, mailmap)
+        and same_address(trailer.person, trailer.given_by, mailmap)
     ):
         return None
-    if author is not None and same_person(trailer.person, author, mailmap):
+    if author is not None and same_address(trailer.person, author, mailmap):
         return None
     return kind
 
 
-def same_person(one: Person, other: Person, mailmap: Mailmap | None = None) -> bool:
+def same_address(one: Person, other: Person, mailmap: Mailmap | None = None) -> bool:
     """True when two people are one by address (case folded), after the mailmap if given."""
     if mailmap is not None:
         one, other = mailmap.resolve(one), mailmap.resolve(other)

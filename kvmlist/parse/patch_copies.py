@@ -25,9 +25,10 @@ def without_copies(texts: list[str], defects: list[Defect]) -> list[str]:
         at = diff_start(text)
         if at >= 0:
             paths = tuple(change.path for change in diff_files(text[at:]))
-            if paths in seen:
+            if paths and paths in seen:
                 defects.append(Defect(kind="duplicate-patch", detail="a later part: read once"))
                 continue
-            seen.add(paths)
+            if paths:
+                seen.add(paths)
         kept.append(text)
     return kept
