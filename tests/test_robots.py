@@ -114,3 +114,76 @@ def test_a_series_only_ci_answered_has_no_first_reply_and_no_reviewer_row() -> N
     summary = review_summary(kvmlist.read_mbox(io.BytesIO(mbox(patch, _verdict()))))
     assert [t.first_reply for t in summary.timings] == [None]
     assert summary.reviewers == []
+
+
+ROB = '"Rob Herring (Arm)" <robh@kernel.org>'
+JANE_WROTE = "On Mon, 03 Mar 2025 09:00:00 +0000, Jane Doe wrote:\n> Add the foo ADC binding.\n> \n"
+DT_CHECK = """My bot found errors running 'make dt_binding_check' on your patch:
+
+yamllint warnings/errors:
+
+dtschema/dtc warnings/errors:
+Documentation/devicetree/bindings/iio/adc/vendor,foo-adc.yaml: properties:compatible:
+	'enum' should not be valid under {'type': 'array'}
+
+Please check and re-submit after running the above command yourself.
+"""
+DTBS_CHECK = """
+
+My bot found new DTB warnings on the .dts files added or changed in this
+series.
+
+Some warnings may be from an existing SoC .dtsi. Or perhaps the warnings
+are fixed by another series.
+"""
+GREG_BOT = """Hi,
+
+This is the friendly patch-bot of Greg Kroah-Hartman.  You have sent him
+a patch that has triggered this response.  He used to manually respond
+to these common problems, but in order to save his sanity (he kept
+writing the same thing over and over, yet to different people), I was
+created.
+
+thanks,
+
+greg k-h's patch email bot
+"""
+GREG = "Greg Kroah-Hartman <gregkh@linuxfoundation.org>"
+UNDER_P1 = "In-Reply-To: <p1@x>\nReferences: <p1@x>\n"
+
+
+@pytest.mark.parametrize(("sender", "text"), [(ROB, DT_CHECK), (ROB, DTBS_CHECK), (GREG, GREG_BOT)])
+def test_a_bots_template_sent_from_its_owners_address_is_a_robot_report(
+    sender: str, text: str
+) -> None:
+    # the bots answer from their owners' own addresses, under the quoted patch
+    reply = mail("Re: [PATCH v3 1/2] dt-bindings: iio: adc: add vendor,foo-adc",
+                 JANE_WROTE + "\n" + text, sender=sender, extra=UNDER_P1)  # fmt: skip
+    assert kvmlist.parse_message(reply).kind == "robot"
+
+
+def test_a_person_quoting_a_bots_template_sends_a_reply() -> None:
+    rob_wrote = "On Mon, 03 Mar 2025 11:00:00 -0600, Rob Herring (Arm) wrote:\n"
+    quoted = "".join(f"> {line}\n" for line in DT_CHECK.splitlines()[:3])
+    body = rob_wrote + quoted + "\nFixed in v4, thanks.\n"
+    reply = mail("Re: [PATCH v3 1/2] dt-bindings: iio: adc: add vendor,foo-adc", body,
+                 extra=UNDER_P1)  # fmt: skip
+    assert kvmlist.parse_message(reply).kind == "reply"
+
+
+def test_a_series_only_a_bot_answered_has_no_first_reply_but_its_owners_review_counts() -> None:
+    patch = mail("[PATCH v3 1/2] dt-bindings: iio: adc: add vendor,foo-adc",
+                 message_id="<p1@x>", date="Mon, 3 Mar 2025 09:00:00 +0000")  # fmt: skip
+    bot = mail("Re: [PATCH v3 1/2] dt-bindings: iio: adc: add vendor,foo-adc",
+               JANE_WROTE + "\n" + DT_CHECK, sender=ROB, message_id="<bot@robh>",
+               date="Mon, 3 Mar 2025 17:00:00 +0000", extra=UNDER_P1)  # fmt: skip
+    alone = review_summary(kvmlist.read_mbox(io.BytesIO(mbox(patch, bot))))
+    assert [t.first_reply for t in alone.timings] == [None]
+    assert alone.reviewers == []
+    human = mail("Re: [PATCH v3 1/2] dt-bindings: iio: adc: add vendor,foo-adc",
+                 JANE_WROTE + "\nReviewed-by: Rob Herring (Arm) <robh@kernel.org>\n",
+                 sender=ROB, message_id="<rev@robh>", date="Tue, 4 Mar 2025 09:00:00 +0000",
+                 extra=UNDER_P1)  # fmt: skip
+    both = review_summary(kvmlist.read_mbox(io.BytesIO(mbox(patch, bot, human))))
+    assert [t.first_reply for t in both.timings] != [None]
+    assert [(r.person.email, r.replies) for r in both.reviewers] == [("robh@kernel.org", 1)]

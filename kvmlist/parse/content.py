@@ -70,6 +70,20 @@ RE_BOT_NOTICE_HEAD = re.compile(
     r"|(?P<mm>The (?:quilt )?patch titled$)"
     r"|(?P<ci>== Series Details ==$)"
 )
+# How a bot's answer opens the text it writes under the mail it quotes: its template, whoever
+# sends it (these bots mail from their owners' own addresses, which send human reviews too):
+#   My bot found errors running 'make dt_binding_check' on your patch:     (Rob Herring's
+#   My bot found new DTB warnings on the .dts files added or changed in this   DT bots)
+#   This is the friendly patch-bot of Greg Kroah-Hartman.  You have sent him   (Greg KH's)
+RE_BOT_REPLY_HEAD = re.compile(
+    r"My bot found (?:errors running '[^'\n]{1,80}'|new DTB warnings on the )"
+    r"|This is the (?:semi-)?friendly patch-bot of "
+)
+#: Bytes one of which a bot's answer (RE_BOT_REPLY_HEAD) holds: a cheap test before an
+#: answer's body, otherwise left undecoded, is decoded to look for the template.
+BOT_REPLY_MARKERS = (b"My bot found ", b"friendly patch-bot of ")
+# Hi, | Hello Jane, | Dear all,   (a greeting line above a bot's template)
+RE_GREETING = re.compile(r"(?:Hi|Hello|Hey|Dear)\b[^\n,]{0,40},[ \t]*")
 #: The machines whose notices kvmlist reads by their template (these subjects and opening
 #: lines; the heads of kvmlist.parse.notice and kvmlist.parse.pull_notice).
 NoticeBot = Literal["stable", "mm", "tip", "ci", "patchwork", "pr-tracker"]
@@ -166,6 +180,23 @@ def bot_notice_of(subject: str, body: str) -> NoticeBot | None:
     if opens is None or opens.lastgroup != said.lastgroup:
         return None
     return BOT_OF_NOTICE[said.lastgroup]
+
+
+def opens_as_bot_reply(body: str) -> bool:
+    """True when the text a mail's sender wrote opens with a bot's template (RE_BOT_REPLY_HEAD):
+    only blank and quoted lines, an attribution ("... wrote:") and a greeting ("Hi,") come
+    before it. A person quoting the template writes a reply."""
+    match = RE_BOT_REPLY_HEAD.search(body)
+    if match is None or body[match.start() - 1 : match.start()] not in ("", "\n"):
+        return False
+    return all(_above_own_text(line) for line in body[: match.start()].split("\n"))
+
+
+def _above_own_text(line: str) -> bool:
+    line = line.strip()
+    return (
+        not line or line[0] == ">" or line.endswith("wrote:") or bool(RE_GREETING.fullmatch(line))
+    )
 
 
 def sent_by_bot(bot: NoticeBot, sender: Person | None) -> bool:

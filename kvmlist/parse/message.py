@@ -23,11 +23,13 @@ from kvmlist.models import (
 from kvmlist.parse.addresses import address_defect, looks_munged, read_address, unmunge
 from kvmlist.parse.body import a_diff_line, has_diff, in_body_headers, split_body
 from kvmlist.parse.content import (
+    BOT_REPLY_MARKERS,
     bot_notice_of,
     has_base64_part,
     is_report,
     is_robot_report,
     may_hold_diff,
+    opens_as_bot_reply,
     pull_source,
     sent_by_bot,
 )
@@ -153,7 +155,7 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     common = _common_fields(raw, headers, defects, block)
     info = parse_subject(common["subject"])
     if info.is_reply:  # all a reply's body tells is has_diff, computed on first read
-        kind = _kind(info, common, "", False)
+        kind = _kind(info, common, _bot_reply_body(text, headers, len(block)), False)
         common.update(kind=kind, has_diff=False, defects=defects.frozen())
         reply = defer_reply_fields(_validators()[0](common))
         _keep_body_form(reply, raw, text, block, headers)
@@ -204,6 +206,13 @@ def reply_has_diff(raw: bytes, form: BodyForm | None = None) -> bool:
     # an Index field, which form does not keep, only widens the look before decoding
     decoded = _answer_body_if_needed(text, headers, length, index_field=True)
     return decoded is not None and has_diff(decoded.text)
+
+
+def _bot_reply_body(text: bytes, headers: Headers, block_length: int) -> str:
+    """Return the decoded body of an answer that may be a bot's (BOT_REPLY_MARKERS), else ""."""
+    if not any(marker in text for marker in BOT_REPLY_MARKERS):
+        return ""
+    return decode_body(text, headers, block_length).text
 
 
 def _decoded_if_needed(
@@ -431,6 +440,8 @@ def _checked(person: Person, defects: list[Defect]) -> Person:
 def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> MessageKind:
     """Return the kind of a mail from its subject and what its body carries."""
     threaded = bool(common["in_reply_to"] or common["references"])
+    if not diff and opens_as_bot_reply(body):  # a bot's answer, sent from a person's address
+        return "robot"
     if is_answer(info):
         return "reply" if info.is_reply or threaded else "other"
     if common.get("pull_url") is not None or (info.is_pull_request and info.index is None):
