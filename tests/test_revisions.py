@@ -473,3 +473,23 @@ def test_the_histories_are_the_same_whatever_order_the_mails_came_in() -> None:
     links = {s.anchor_id: (s.previous_id, s.next_id) for s in forward}
     assert links == {s.anchor_id: (s.previous_id, s.next_id) for s in backward}
     assert links["d"] == ("c", None) and links["a"] == (None, "b")
+
+
+@pytest.mark.parametrize(
+    "renamed",
+    [
+        "[PATCH v2] mm: baz: remove the unused helper (was: mm: baz: drop dead code)",
+        "[PATCH v2] mm: baz: remove the unused helper [was: mm: baz: drop dead code]",
+        "[PATCH v2] mm: baz: remove the unused helper (was mm: baz: drop dead code)",
+        "[PATCH v2] mm: baz: remove the unused helper (Was: [PATCH] mm: baz: drop dead code)",
+    ],
+)
+def test_a_title_that_says_what_it_was_links_both_the_old_and_the_new_title(renamed: str) -> None:
+    mails = [
+        post("[PATCH] mm: baz: drop dead code", "a"),
+        post(renamed, "b", minute=5),
+        post("[PATCH v3] mm: baz: remove the unused helper", "c", minute=9),
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.version for s in history.revisions] == [1, 2, 3]
+    assert history.revisions[1].title == renamed.partition("] ")[2]  # kept as sent

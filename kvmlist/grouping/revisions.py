@@ -8,7 +8,9 @@ Evidence, strongest first (docs/review.md):
    and the link below it, a footnote: kvmlist.parse.links.version_links);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same person (the author, or the sender) and the same title (case and whitespace
-   folded): the latest earlier posting that the newer one revises;
+   folded, a trailing "(was: old title)" left out), or the old title such a suffix names
+   (kvmlist.parse.subject.renamed_title): the latest earlier posting that the newer one
+   revises;
 5. the same person, within :data:`RENAMED_WITHIN`, and at least half of the patch titles
    of the larger posting (two or more unless both are one patch): a series renamed between
    its versions. A part split out of a larger series shares too few.
@@ -42,7 +44,7 @@ from datetime import datetime, timedelta
 from kvmlist.grouping.review import same_person
 from kvmlist.models import Person, Series
 from kvmlist.parse.links import change_ids, version_links
-from kvmlist.parse.subject import parse_subject
+from kvmlist.parse.subject import parse_subject, renamed_title
 
 # "RFC: x" / "rfc x" at the start of a (lower-cased) title: a tag written into the title
 RE_RFC_WORD = re.compile(r"^\s*rfc\b:?")
@@ -133,7 +135,8 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         linked = list(_linked(one, changes, named, position, owner, by_change_id))
         own = [earlier for earlier in linked if _one_person(one, ordered[earlier])]
         others = _taken_over(one, linked, set(own), set(named), ordered)
-        same_title = (p for key in titles for p in reversed(by_title.get(key, ())))
+        keys = (*titles, *_old_title_keys(one, titles))
+        same_title = (p for key in keys for p in reversed(by_title.get(key, ())))
         renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
         for earlier in itertools.chain(own, same_title, renamed, others):  # strongest first
             older = ordered[earlier]
@@ -388,8 +391,20 @@ def _title_keys(one: Series) -> tuple[tuple[str, str], ...]:
     return tuple((address, title) for address in addresses)
 
 
+def _old_title_keys(
+    one: Series, title_keys: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """(address, folded old title) under the addresses of title_keys, when one's title names
+    the title it had ("new title (was: old title)"); () otherwise."""
+    old = renamed_title(one.title)[1]
+    if old is None:
+        return ()
+    return tuple((address, _folded(old)) for address, _ in title_keys)
+
+
 def _folded(title: str) -> str:
     """A title as revisions compare it: lower case, runs of whitespace one space, without an
     "RFC:" or "RFC" written at its start ("[PATCH 0/7] RFC: coverage deduplication for KCOV",
-    then "[PATCH v2 00/11] Coverage deduplication for KCOV")."""
-    return " ".join(RE_RFC_WORD.sub("", title.lower(), count=1).split())
+    then "[PATCH v2 00/11] Coverage deduplication for KCOV") or a "(was: old title)" at its
+    end."""
+    return " ".join(RE_RFC_WORD.sub("", renamed_title(title)[0].lower(), count=1).split())

@@ -53,6 +53,12 @@ RE_LEADING_GROUPS = re.compile(r"(?:R[Ee]: )?(?:\[[^\[\]]{1,200}\] ){1,8}")
 RE_BARE_TOKEN = re.compile(r"[^\s,\[\]]+")
 # net: dsa: fix thing (v3)       (matched from the last "(")
 RE_TITLE_VERSION = re.compile(r" ?\(v(?P<version>[0-9]{1,4})\)", re.IGNORECASE)
+# mm: x (was: mm: y) | x [was: y] | x (Was Re: [PATCH v2 0/4] y)   (matched from "(was"/"[was")
+RE_WAS_SUFFIX = re.compile(
+    r"\(was\b:?[ \t]*(?P<paren>[^()\n]{1,300})\)[ \t]*"
+    r"|\[was\b:?[ \t]*(?P<bracket>[^\[\]\n]{1,300})\][ \t]*",
+    re.IGNORECASE,
+)
 #: Real subjects carry a handful of leading groups; past this many, the rest is title.
 MAX_GROUPS = 64
 
@@ -394,6 +400,19 @@ def _strip_title_version(title: str, state: _State) -> str:
         return title
     _set_numbering(state, match.group("version"))
     return title[: match.start()].rstrip()
+
+
+def renamed_title(title: str) -> tuple[str, str | None]:
+    """Return a title without a trailing "(was: old title)" ("[was: ...]", "(was ...)") and the
+    old title it names (the title of that subject: "Re: [PATCH] x" names "x"), or the title
+    and None. A renamed posting says so; the title as sent (``Patch.title``) keeps it."""
+    lowered = title.lower()
+    start = max(lowered.rfind("(was"), lowered.rfind("[was"))
+    match = RE_WAS_SUFFIX.fullmatch(title, start) if start > 0 else None
+    if match is None:
+        return title, None
+    old = parse_subject((match.group("paren") or match.group("bracket")).strip()).title
+    return title[:start].rstrip(), old or None
 
 
 def _plain(text: str) -> SubjectInfo:
