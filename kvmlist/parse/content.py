@@ -82,6 +82,7 @@ RE_BOT_REPLY_HEAD = re.compile(
 #: Bytes one of which a bot's answer (RE_BOT_REPLY_HEAD) holds: a cheap test before an
 #: answer's body, otherwise left undecoded, is decoded to look for the template.
 BOT_REPLY_MARKERS = (b"My bot found ", b"friendly patch-bot of ")
+_BOT_REPLY_TEXTS = tuple(marker.decode() for marker in BOT_REPLY_MARKERS)
 # Hi, | Hello Jane, | Dear all,   (a greeting line above a bot's template)
 RE_GREETING = re.compile(r"(?:Hi|Hello|Hey|Dear)\b[^\n,]{0,40},[ \t]*")
 #: The machines whose notices kvmlist reads by their template (these subjects and opening
@@ -186,6 +187,8 @@ def opens_as_bot_reply(body: str) -> bool:
     """True when the text a mail's sender wrote opens with a bot's template (RE_BOT_REPLY_HEAD):
     only blank and quoted lines, an attribution ("... wrote:") and a greeting ("Hi,") come
     before it. A person quoting the template writes a reply."""
+    if not any(marker in body for marker in _BOT_REPLY_TEXTS):  # most bodies: one C scan each
+        return False
     match = RE_BOT_REPLY_HEAD.search(body)
     if match is None or body[match.start() - 1 : match.start()] not in ("", "\n"):
         return False
