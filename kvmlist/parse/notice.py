@@ -40,13 +40,14 @@ RE_OPENING_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
-# "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" |
+# "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" | "1-2 applied" |
 # "Both patches have been applied to bluetooth-next"
 RE_NOTICE_SENTENCE = re.compile(
     r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
     r"(?:(?:(?:the\s+|both\s+)?(?:series|patch(?:es)?|patchset|set|backports?)"
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
-    r"(?:\s+of this series)?\s+|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
+    r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
+    r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
     r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+)?)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
@@ -101,13 +102,15 @@ RE_NOT_ADDED_SENTENCE = re.compile(r"\?|\b(?:if|unless|once|when|whether)\b", re
 # A token with "/" or ":" inside (a tree or a link): no test word in it counts
 # ("for-next/tests"; "instead:" is a word)
 RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
-# Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28 (the list ends
-# where the clause or sentence does, or at a word that goes on with a notice: "1-2, 4
-# needs a respin" names 1-2)
+# Queued patches 1-5 | Applied patch 2 | Queued 3+5 | Queued 1-20 and 22-28 | Patches 1-2
+# applied | 1-2 applied | patches 3 and 4 of this series applied (the list ends where the
+# clause or sentence does, or at a word that goes on with a notice: "1-2, 4 needs a respin"
+# names 1-2)
 RE_PATCH_NUMBERS = re.compile(
     rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?)\s+"
-    rf"(?:and\s+)?)({NUMBERS})\b(?!\.\d|\s*patch)"
-    r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?)\b))",
+    rf"(?:and\s+)?|^)({NUMBERS})\b(?!\.\d|\s*patch)"
+    r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?|of th(?:is|e) series)\b"
+    r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked)\b))",
     re.IGNORECASE,
 )
 # ... apart from patch 12 | minus #17 | except 3 and 4

@@ -1,0 +1,50 @@
+"""Maintainers' acceptance wordings as replies write them (docs/review.md, "Acceptance per
+series"): what each credits, and which tree it names."""
+
+from __future__ import annotations
+
+import kvmlist
+from kvmlist import parse_message
+from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.series import group_series
+
+from .conftest import mail
+
+JANE = "Jane Doe <jane@example.org>"
+TITLES = ["crypto: foo - add helper", "crypto: foo - use helper", "crypto: foo - drop old path"]
+
+
+def _series(titles: list[str], body: str, sender: str, answers: int = 0) -> list[kvmlist.Message]:
+    """A threaded "[PATCH 0/N]" series and a notice (body, from sender) answering its cover
+    letter, or its patch ``answers``."""
+    total = len(titles)
+    thread = "In-Reply-To: <c@x>\nReferences: <c@x>\n"
+    raws = [mail(f"[PATCH 0/{total}] crypto: foo", "The cover.\n", message_id="<c@x>")]
+    for i, title in enumerate(titles, 1):
+        raws.append(mail(f"[PATCH {i}/{total}] {title}", message_id=f"<p{i}@x>", extra=thread))
+    parent = f"p{answers}@x" if answers else "c@x"
+    subject = f"Re: [PATCH {answers}/{total}] {titles[answers - 1]}" if answers else "Re: x"
+    head = f"In-Reply-To: <{parent}>\nReferences: <c@x> <{parent}>\n"
+    raws.append(mail(subject, body, sender=sender, message_id="<n@x>", extra=head))
+    return [parse_message(raw) for raw in raws]
+
+
+def _applied(body: str, titles: list[str] = TITLES, answers: int = 0) -> dict[str, str | None]:
+    """Which patches the notice credits (Message-ID -> tree)."""
+    messages = _series(titles, body, "Maintainer <maint@kernel.org>", answers)
+    found = acceptance_of(group_series(messages), messages)
+    return {pid: a.tree for one in found.values() for pid, a in one.applied.items()}
+
+
+def test_numbers_before_the_verb_name_the_patches_applied() -> None:
+    herbert = "On Mon, Jane Doe wrote:\n> This series adds foo.\n\nPatches 1-2 applied.  Thanks.\n"
+    assert _applied(herbert) == {"p1@x": None, "p2@x": None}
+    bjorn = (
+        "Patch 3 applied to pci/foo for v6.14, thanks.  The first two need\n"
+        "some more work, see my comments there.\n"
+    )
+    assert _applied(bjorn) == {"p3@x": "pci/foo"}
+    assert _applied("1-2 applied, thanks.\n") == {"p1@x": None, "p2@x": None}
+    four = [*TITLES, "crypto: foo - document it"]
+    paul = "Thanks, patches 3 and 4 of this series applied to my kvm-ppc-next branch.\n"
+    assert _applied(paul, four) == {"p3@x": "kvm-ppc-next", "p4@x": "kvm-ppc-next"}
