@@ -7,6 +7,7 @@ import kvmlist
 from kvmlist import parse_message
 from kvmlist.grouping.acceptance import acceptance_of
 from kvmlist.grouping.series import group_series
+from kvmlist.parse.notice import applied_notice
 
 from .conftest import mail
 
@@ -48,3 +49,19 @@ def test_numbers_before_the_verb_name_the_patches_applied() -> None:
     four = [*TITLES, "crypto: foo - document it"]
     paul = "Thanks, patches 3 and 4 of this series applied to my kvm-ppc-next branch.\n"
     assert _applied(paul, four) == {"p3@x": "kvm-ppc-next", "p4@x": "kvm-ppc-next"}
+
+
+def test_the_tree_is_read_in_the_notices_own_sentence() -> None:
+    later = {
+        "Applied patch 1, thanks. The dts patch needs to go to Bjorn.\n": (1,),
+        "Applied, thanks!  I'll send a pull request to Linus later this week.\n": (),
+        "Applied, thanks! Sorry for the delay, this got lost in my inbox.\n": (),
+        "Applied, thanks. Patch 2 should go to the net-next tree.\n": (),
+    }
+    for body, numbers in later.items():
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert (notice.tree, notice.numbers) == (None, numbers), body
+    notice = applied_notice("Thanks, I've applied patches 1 and 2 to for-next.\n")
+    assert notice is not None
+    assert (notice.tree, notice.numbers) == ("for-next", (1, 2))

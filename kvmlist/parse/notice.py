@@ -72,6 +72,13 @@ RE_NOW_CLAUSE = re.compile(
 )
 # The end of a sentence ("Thanks Alex. I've queued this")
 RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
+# I will leave this in kvm/queue   (a sentence after a notice that says where the patches
+# are: its subject the maintainer, its object the patches)
+RE_SAME_PATCHES = re.compile(
+    r"(?:I|we)(?:'ll|'ve| will| have)?\s+(?:\w+\s+){0,2}?(?:this|it|them|these)\s+"
+    r"(?:in|into|to)\s",
+    re.IGNORECASE,
+)
 # The end of a notice's first clause ("Applied to next, with a fix")
 RE_CLAUSE_END = re.compile(r"[,;(]|:(?=\s|$)| but | and | which | so ")
 # The same, where patch numbers are read: a "," or "and" before a number goes on with the
@@ -250,8 +257,19 @@ def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
-        return tree_named(match.group(1)), line.strip()
+        return _own_tree(match.group(1)), line.strip()
     return None
+
+
+def _own_tree(rest: str) -> str:
+    """The tree the rest of a notice line names ("" for none): in the notice's own sentence,
+    or in the next when that one says where the patches are ("I will leave this in
+    kvm/queue"), never in one about something else ("The dts patch needs to go to Bjorn")."""
+    own, *later = RE_SENTENCE_END.split(rest, maxsplit=2)
+    tree = tree_named(own)
+    if not tree and later and RE_SAME_PATCHES.match(later[0]):
+        tree = tree_named(later[0])
+    return tree
 
 
 def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
@@ -275,7 +293,7 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
             if repository is not None:  # as the patchwork bot names one: "netdev/net.git (main)"
                 named = f"{repository.group(1)} ({repository.group(2)})"
             else:
-                named = tree_named(RE_CLAUSE_END.split(rest, maxsplit=1)[0])
+                named = tree_named(RE_NUMBERS_CLAUSE_END.split(rest, maxsplit=1)[0])
             return named, sentence[match.start() : match.start("rest")] + rest
     return None
 
