@@ -65,3 +65,58 @@ def test_the_tree_is_read_in_the_notices_own_sentence() -> None:
     notice = applied_notice("Thanks, I've applied patches 1 and 2 to for-next.\n")
     assert notice is not None
     assert (notice.tree, notice.numbers) == ("for-next", (1, 2))
+
+
+def test_a_count_of_patches_is_a_notice() -> None:
+    for body, tree in [
+        ("2 patches applied to wireless-next.git, thanks.\n", "wireless-next.git"),
+        ("Two patches applied, thanks.\n", None),
+        ("All 5 patches applied to for-next, thanks.\n", "for-next"),
+        ("Added to for-next, thanks.\n", "for-next"),
+        ("Thanks, added to misc-next.\n", "misc-next"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert (notice.tree, notice.numbers) == (tree, ()), body
+    for body in ("Added to cc.\n", "Added to the list, thanks.\n", "Added to for-next?\n"):
+        assert applied_notice(body) is None, body
+
+
+KALLE = """\
+Jane Doe <jane@example.org> wrote:
+
+> Do a thing.
+>
+> Signed-off-by: Jane Doe <jane@example.org>
+
+{head}
+
+{listing}
+
+-- \nhttps://patchwork.kernel.org/project/linux-wireless/patch/p1@x/
+"""
+
+
+def test_a_pwcli_listing_names_each_applied_patch_by_title() -> None:
+    listing = "\n".join(f"{i}123456789ab {title}" for i, title in enumerate(TITLES, 1))
+    three = KALLE.format(head="3 patches applied to ath-next branch of ath.git, thanks.",
+                         listing=listing)  # fmt: skip
+    assert _applied(three, answers=1) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], "ath-next")
+    one = KALLE.format(head="Patch applied to ath-next branch of ath.git, thanks.",
+                       listing=f"0123456789ab {TITLES[1]}")  # fmt: skip
+    messages = _series(TITLES, one, "Kalle Valo <kvalo@kernel.org>", answers=2)
+    [found] = acceptance_of(group_series(messages), messages).values()
+    assert [(a.tree, a.commit) for a in found.applied.values()] == [("ath-next", "0123456789ab")]
+
+
+def test_hashes_and_titles_that_list_no_applied_patch_are_no_listing() -> None:
+    # a maintainer's pasted log under no notice, and the commits a fix depends on
+    log = "Looks fine, but it conflicts with these:\n\n0123456789ab crypto: foo - add helper\n"
+    assert applied_notice(log) is None
+    deps = f'Patch applied to wireless.git, thanks.\n\n0123456789ab ("{TITLES[0]}")\n'
+    # a hash and a title under another notice line: what it went on top of
+    above = f"Applied to for-next, thanks.\n\n0123456789ab {TITLES[0]}\n"
+    for body in (deps, above):
+        notice = applied_notice(body)
+        assert notice is not None
+        assert notice.listed == (), body

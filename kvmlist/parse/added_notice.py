@@ -11,13 +11,15 @@ import re
 
 from kvmlist.parse.tree_name import tree_named
 
-# I (re-)added this series | I've added these | We added it | All added   (the notice's
-# subject and verb, and its object: the patches, never "cc:stable", "a Fixes: tag"...)
+# I (re-)added this series | I've added these | We added it | All added | Added to for-next
+# (the notice's subject and verb, and its object: the patches, never "cc:stable", "a Fixes:
+# tag"...; no subject only right before the tree)
 RE_ADDED = re.compile(
     r"(?:(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|already)\s+)*(?:\(re-?\)|re-?)?added\s+"
     r"(?:(?:the|this|these|your)\s+(?:series|patch(?:es)?|patch\s?set|set)"
     r"|it|this|that|these|them|all|both)"
-    r"|(?P<subject>all|both|(?:the|this)\s+series)\s+(?:now\s+)?(?:re-?)?added)\b"
+    r"|(?P<subject>all|both|(?:the|this)\s+series)\s+(?:now\s+)?(?:re-?)?added"
+    r"|(?P<bare>added)(?=\s+(?:to|into)\s))\b"
     r"(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -32,13 +34,16 @@ RE_ADDED_END = re.compile(r"\s*(?:[.,;!]|$)|\s+(?:and|but)\b", re.IGNORECASE)
 def added_notice(text: str, *, thanked: bool) -> tuple[str, str] | None:
     """Return the tree ("" for none) and the words of an "added" notice at the start of
     text (a sentence after its opening words), or None when it is none. A notice that names
-    no tree needs a first-person object (``I added it``) and ``thanked``: thanks open it."""
+    no tree needs a first-person object (``I added it``) and ``thanked``: thanks open it; one
+    without a subject (``Added to for-next``) needs a tree and thanks, there or after it."""
     match = RE_ADDED.match(text)
     if match is None:
         return None
     rest = match.group("rest")
     into = RE_ADDED_TO.match(rest)
     tree = tree_named(rest[into.end() :], at_start=True, shaped=True) if into else ""
+    if match.group("bare") and not (thanked or "thank" in rest.lower()):
+        return None  # "Added to for-next, thanks." (David Sterba's), not "Added to cc-list"
     if tree:
         return tree, text
     if match.group("subject") or not thanked or not RE_ADDED_END.match(rest):

@@ -1,7 +1,8 @@
 """Maintainers' "applied" notices in a reply's own words: who applied what, to which tree.
 
 Three shapes: a classic notice line (``Applied to kvmarm/next, thanks!``), a b4 thank-you
-listing (``[1/9] title`` + ``commit: <sha>``) and a kernel.org patchwork bot's summary.
+listing (``[1/9] title`` + ``commit: <sha>``; pwcli's ``<sha> title`` lines under a notice)
+and a kernel.org patchwork bot's summary.
 Quoted (``>``) lines never count. docs/review.md has the rules.
 """
 
@@ -41,10 +42,11 @@ RE_OPENING_WORDS = re.compile(
 )
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
 # "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" | "1-2 applied" |
-# "Both patches have been applied to bluetooth-next"
+# "Both patches have been applied to bluetooth-next" | "3 patches applied" | "All 5 patches"
 RE_NOTICE_SENTENCE = re.compile(
     r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
-    r"(?:(?:(?:the\s+|both\s+)?(?:series|patch(?:es)?|patchset|set|backports?)"
+    r"(?:(?:(?:the\s+|both\s+|all\s+)?(?:(?:\d{1,4}|two|three|four|five|six)\s+)?"
+    r"(?:series|patch(?:es)?|patchset|set|backports?)"
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
     r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
     r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
@@ -134,6 +136,13 @@ RE_LISTED = re.compile(r"^\[(\d{1,4})/(\d{1,4})\]\s+(\S.*)$")
 RE_COMMIT = re.compile(
     r"^\s+(?:commit:\s+(?:https?://\S*[/=])?|https?://\S*[/=])([0-9a-f]{7,40})\b"
 )
+# Patch applied to ath-next branch of ath.git, thanks.   |   3 patches applied to wireless.git
+# (pwcli's notice line, above its listing)
+RE_PWCLI_HEAD = re.compile(r"^(?:patch|\d{1,4} patches) applied to \S", re.IGNORECASE)
+# 0123456789ab wifi: ath12k: add foo   (an entry of a pwcli listing under a wireless
+# maintainer's notice: the commit and the patch's title; not a commit named with its title
+# quoted, 0123456789ab ("x: y"), as in a list of dependencies)
+RE_PWCLI_ENTRY = re.compile(r"^([0-9a-f]{12,40}) (?![(\"'])(\S.{0,300})$")
 #: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up"; "added" for
 #: added_notice's).
 NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "added")
@@ -187,8 +196,9 @@ class Notice:
     of the patchwork bot's summary, and the patch numbers a sentence names."""
 
     tree: str | None
-    #: an entry per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail, or per
-    #: patch a patchwork bot's summary (or the tip bot's note) links to a commit
+    #: an entry per ``[i/N] title`` + ``commit: sha`` pair of a b4 thank-you mail (or
+    #: ``sha title`` line of pwcli's), or per patch a patchwork bot's summary (or the tip
+    #: bot's note) links to a commit
     listed: tuple[Listed, ...]
     #: who applied the patches, when the notice names somebody other than its sender (the
     #: patchwork bot's "by" line)
@@ -221,7 +231,7 @@ def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
         bot_notice = _bot_notice(lines)
         if bot_notice is not None:
             return bot_notice
-    said = None
+    said, own = None, []
     if _has_a_verb("\n".join(lines)):  # not only in quoted lines
         own = list(unquoted_lines(body))
         said = _classic_notice(lines) or _sentence_notice(own) or _added_notice(own)
@@ -230,6 +240,7 @@ def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
         return None
     if said is None:
         return Notice(None, listed)
+    listed = listed or tuple(_pwcli_listed(own))
     tree, clause = said
     numbers, left_out = _patch_numbers(clause)
     return Notice(tree or None, listed, numbers=numbers, left_out=left_out)
@@ -459,6 +470,19 @@ def bot_head(lines: list[str]) -> tuple[int, re.Match[str], re.Match[str]] | Non
         if head and by:
             return at, head, by
     return None
+
+
+def _pwcli_listed(lines: list[str]) -> Iterator[Listed]:
+    """The entries of a wireless maintainer's pwcli listing: the ``<sha> <title>`` lines
+    (RE_PWCLI_ENTRY) after a blank line under pwcli's notice line (RE_PWCLI_HEAD)."""
+    for at in range(2, len(lines)):
+        below_notice = not lines[at - 1].strip() and RE_PWCLI_HEAD.match(lines[at - 2])
+        if below_notice and RE_PWCLI_ENTRY.match(lines[at]):
+            for line in itertools.takewhile(RE_PWCLI_ENTRY.match, lines[at:]):
+                entry = RE_PWCLI_ENTRY.match(line)
+                if entry is not None:
+                    yield Listed(entry.group(2).strip(), entry.group(1))
+            return
 
 
 def _listed(lines: list[str]) -> Iterator[Listed]:
