@@ -120,3 +120,32 @@ def test_hashes_and_titles_that_list_no_applied_patch_are_no_listing() -> None:
         notice = applied_notice(body)
         assert notice is not None
         assert notice.listed == (), body
+
+
+WILL = """\
+On Tue, 19 May 2020 15:10:37 +0530, Jane Doe wrote:
+> This series adds foo.
+>
+> [...]
+
+Applied to arm64 (for-next/foo), thanks!
+
+[1/3] crypto: foo - add helper
+      https://git.kernel.org/arm64/c/2a5bc6c47bc3
+[2/3] crypto: foo - use helper
+      (no commit info)
+[3/3] crypto: foo - drop old path
+      https://git.kernel.org/arm64/c/858b8a8039d0
+
+Note that Suzuki had comments on 2, so assume you'll respin that one.
+"""
+
+
+def test_a_b4_entry_without_commit_info_is_not_credited_beside_found_commits() -> None:
+    # b4 ty lists every patch of the series and says "(no commit info)" of those it did not
+    # find in the branch: beside found ones, those are the patches left out
+    assert sorted(_applied(WILL)) == ["p1@x", "p3@x"]
+    # none found: the notice line is all there is, and under the cover it names the series
+    nothing = WILL.replace("https://git.kernel.org/arm64/c/2a5bc6c47bc3", "(no commit info)")
+    nothing = nothing.replace("https://git.kernel.org/arm64/c/858b8a8039d0", "(no commit info)")
+    assert sorted(_applied(nothing)) == ["p1@x", "p2@x", "p3@x"]
