@@ -149,3 +149,14 @@ def test_a_b4_entry_without_commit_info_is_not_credited_beside_found_commits() -
     nothing = WILL.replace("https://git.kernel.org/arm64/c/2a5bc6c47bc3", "(no commit info)")
     nothing = nothing.replace("https://git.kernel.org/arm64/c/858b8a8039d0", "(no commit info)")
     assert sorted(_applied(nothing)) == ["p1@x", "p2@x", "p3@x"]
+
+
+def test_a_patch_applied_by_mistake_and_reverted_is_no_acceptance() -> None:
+    undone = [
+        "Reverted, sorry. Applied by mistake.\n",
+        "Oops, applied this by mistake, dropped again.\n",
+        "Sorry, I accidentally applied this to for-next; it is gone again.\n",
+    ]
+    for body in undone:
+        assert _applied(body, answers=1) == {}, body
+    assert _applied("Applied to for-next, thanks.\n", answers=1) == {"p1@x": "for-next"}

@@ -99,8 +99,10 @@ RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECA
 # A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots"; not a
 # branch called testing: "pushed out as testing for 0-day"), another patch applied
 # ("I applied v2 instead"; not "to for-next instead of for-linus") or one undone
+# ("Reverted, sorry. Applied by mistake.")
 RE_NOT_NOTICE_SENTENCE = re.compile(
-    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?|reverted)\b"
+    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?|reverted"
+    r"|mistake|mistakenly|accidentally)\b"
     r"|\binstead\b(?!\s+of\b)"
     r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
