@@ -29,6 +29,7 @@ from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
 from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
 from .inbox_builder import build_epoch  # noqa: E402
 from .test_relayed import THREE_PEOPLE  # noqa: E402
+from .test_report_numbers import NUMBERED, SERIES, TITLES, by_marek  # noqa: E402
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
 SERIES_A = "KVM: arm64: Ratelimit reports of unhandled sysreg accesses"
@@ -253,6 +254,17 @@ def test_applied_notice_takes_the_title_the_single_process_report_gives(
     assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
     title = "KVM: x86: fix pit" if reply_first else "KVM: x86: Fix the PIT reinject mode"
     assert f"{title} (applied by Sean Maintainer to kvm/next)" in report
+
+
+@pytest.mark.parametrize("at", [0, 2, len(SERIES)], ids=["first", "amid", "last"])
+def test_a_notice_naming_numbers_lists_the_patches_the_single_process_report_does(
+    client: Any, tmp_path: Path, at: int
+) -> None:
+    raws = [*SERIES[:at], NUMBERED, *SERIES[at:]]
+    files = [write_mbox(tmp_path / "a.mbox", raws[:3]), write_mbox(tmp_path / "b.mbox", raws[3:])]
+    report = kd.render_report(kd.messages_bag(files, chunk_messages=2))
+    assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
+    assert all(line in report for line in by_marek(TITLES[:3]))
 
 
 @pytest.mark.parametrize("compress", [gzip.compress, lzma.compress, bz2.compress])

@@ -34,6 +34,8 @@ from kvmlist.sources.mbox import iter_raw_messages
 from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
 from .inbox_builder import build_epoch, unpack_objects
 from .test_repeats import ARCHIVE as REDELIVERED
+from .test_report_numbers import NUMBERED, SERIES, by_marek
+from .test_report_numbers import TITLES as NUMBERED_TITLES
 
 
 @pytest.fixture(autouse=True)
@@ -414,6 +416,21 @@ def test_report_from_workers_is_the_sequential_report(
         raws = list(iter_raw_messages(path))
         assert render_report_in_workers(raws, 2, mailmap=merged) == sequential
         assert merged is None or name != "kvm-sample.mbox" or "ericsson.com" in sequential
+
+
+@pytest.mark.parametrize("at", [0, 2, len(SERIES)], ids=["first", "amid", "last"])
+def test_a_notice_naming_numbers_lists_the_same_patches_from_workers(
+    at: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the notice and the patches it names land in different jobs, before or after them
+    path = tmp_path / "numbered.mbox"
+    path.write_bytes(mbox(*SERIES[:at], NUMBERED, *SERIES[at:]))
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 2)
+    sequential = kvmlist.render_report(kvmlist.read_mbox(path))
+    assert render_report_in_workers(path, 2) == sequential
+    assert render_report_in_workers(list(iter_raw_messages(path)), 2) == sequential
+    assert render_report_in_workers(path, 1) == sequential
+    assert all(line in sequential for line in by_marek(NUMBERED_TITLES[:3]))
 
 
 def test_seed_report_from_workers_is_byte_exact() -> None:

@@ -4,7 +4,9 @@ A mail becomes :class:`MailFacts` (lists, dates, acceptance notices) or, for a p
 :class:`PatchFacts`; both pickle in a fraction of the time a parsed model does. Folded in
 input order by :class:`ReportTotals` they give the :class:`ReportFigures` that
 ``format_report`` prints: :func:`kvmlist.render_report` folds them in one pass, worker
-processes and Dask gather them per mail or partition and the parent folds them.
+processes and Dask gather them per mail or partition and the parent folds them. A notice
+that names patch numbers is listed when the figures are taken, as the patches it names of
+the cover letter above it (docs/report-format.md): they may come after it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import datetime
 from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
-from kvmlist.grouping.acceptance import Acceptance, acceptances_in
+from kvmlist.grouping.acceptance import Acceptance, _named, acceptances_in
 from kvmlist.models import Message, Patch, Person
 
 #: The line under each posting's block.
@@ -61,8 +63,8 @@ class MailFacts:
     list_ids: Counter[str] = dataclasses.field(default_factory=Counter)
     first: datetime | None = None
     last: datetime | None = None
-    # (acceptance, the Message-ID whose title it takes when that patch arrived before)
-    acceptances: list[tuple[Acceptance, str | None]] = dataclasses.field(default_factory=list)
+    #: (acceptance, the Message-IDs it answers, nearest first: see _answered)
+    acceptances: list[tuple[Acceptance, tuple[str, ...]]] = dataclasses.field(default_factory=list)
     #: the Message-IDs of the notices above: a notice delivered twice counts once
     notice_ids: set[str] = dataclasses.field(default_factory=set)
 
@@ -76,9 +78,7 @@ class MailFacts:
         if message.kind == "reply" and message.message_id not in self.notice_ids:
             for found in acceptances_in(message, {}):
                 self.notice_ids.add(message.message_id)
-                self.acceptances.append(
-                    (found, message.parent_id if found.commit is None else None)
-                )
+                self.acceptances.append((found, _answered(message, found)))
 
 
 @dataclasses.dataclass
@@ -87,6 +87,9 @@ class PatchFacts:
 
     message_id: str
     title: str
+    index: int
+    total: int
+    parent_id: str | None
     author: Person | None
     block: list[str] | None  # the commit message block, for new postings (index <= 1)
     mail: MailFacts
@@ -102,7 +105,27 @@ def fact_of(message: Message) -> Facts:
     if not isinstance(message, Patch):
         return mail
     block = posting_block(message) if message.index <= 1 else None
-    return PatchFacts(message.message_id, message.title, message.author, block, mail)
+    return PatchFacts(
+        message.message_id,
+        message.title,
+        message.index,
+        message.total,
+        message.parent_id,
+        message.author,
+        block,
+        mail,
+    )
+
+
+def _answered(notice: Message, found: Acceptance) -> tuple[str, ...]:
+    """Return the Message-IDs a notice answers, nearest first: a classic notice's parent,
+    whose title it takes; for one naming patch numbers, the mails above it too (References,
+    last first), to find the cover letter whose patches it names. A listing's: none."""
+    if found.commit is not None or notice.parent_id is None:
+        return ()
+    if not (found.numbers or found.left_out):
+        return (notice.parent_id,)
+    return tuple(dict.fromkeys((notice.parent_id, *reversed(notice.references))))
 
 
 def facts_of(messages: Iterable[Message]) -> list[Facts]:
@@ -130,9 +153,13 @@ class ReportTotals:
         self.domains: Counter[str] = Counter()
         self.authors = AuthorTally()
         self.titles: dict[str, str] = {}
-        self.acceptances: list[Acceptance] = []
-        #: (title, applied by, tree, commit) of the acceptances listed: each line once
-        self.lines: set[tuple[str, Person | None, str | None, str | None]] = set()
+        #: cover letter Message-ID -> its total; Message-ID -> (index, total, Message-ID) of
+        #: the patches answering it, in arrival order: the patches a numbered notice names
+        self.covers: dict[str, int] = {}
+        self.answering: dict[str, list[tuple[int, int, str]]] = {}
+        #: the notices in input order, each with the Message-IDs it answers when it names
+        #: patch numbers (listed by figures(): the patches may come after it), else none
+        self.acceptances: list[tuple[Acceptance, tuple[str, ...]]] = []
         self.postings: list[list[str]] = []
 
     def add(self, facts: Facts) -> None:
@@ -144,6 +171,11 @@ class ReportTotals:
         if facts.message_id in self.titles:
             return  # the same Message-ID counts once
         self.titles[facts.message_id] = facts.title
+        if facts.index == 0:
+            self.covers[facts.message_id] = facts.total
+        elif facts.parent_id is not None:
+            place = (facts.index, facts.total, facts.message_id)
+            self.answering.setdefault(facts.parent_id, []).append(place)
         author = facts.author
         if author is not None and self.mailmap is not None:
             author = self.mailmap.resolve(author)
@@ -160,7 +192,7 @@ class ReportTotals:
         return ReportFigures(
             domains=self.domains,
             authors=self.authors.counts(),
-            acceptances=self.acceptances,
+            acceptances=self._listed(),
             blocks=self.postings,
             list_ids=self.mails.list_ids,
             first=self.mails.first,
@@ -173,13 +205,41 @@ class ReportTotals:
             if when is not None:
                 self.mails.first = min(self.mails.first or when, when)
                 self.mails.last = max(self.mails.last or when, when)
-        for acceptance, parent in mails.acceptances:
+        for acceptance, answered in mails.acceptances:
             if acceptance.message_id in self.mails.notice_ids:
                 continue  # a notice counts once per Message-ID, as a patch does
-            title = self.titles.get(parent, "") if parent else ""
+            if acceptance.numbers or acceptance.left_out:
+                self.acceptances.append((acceptance, answered))
+                continue
+            title = self.titles.get(answered[0], "") if answered else ""
             listed = dataclasses.replace(acceptance, title=title) if title else acceptance
-            line = (listed.title, listed.applied_by, listed.tree, listed.commit)
-            if line not in self.lines:  # the same commit acknowledged under two revisions
-                self.lines.add(line)
-                self.acceptances.append(listed)
+            self.acceptances.append((listed, ()))
         self.mails.notice_ids |= mails.notice_ids
+
+    def _listed(self) -> list[Acceptance]:
+        """The report's applied lines, in input order; a line identical to one above it (the
+        same commit acknowledged under two revisions) is left out."""
+        listed: list[Acceptance] = []
+        lines: set[tuple[str, Person | None, str | None, str | None]] = set()
+        for acceptance, answered in self.acceptances:
+            for one in self._numbered(acceptance, answered) if answered else [acceptance]:
+                line = (one.title, one.applied_by, one.tree, one.commit)
+                if line not in lines:
+                    lines.add(line)
+                    listed.append(one)
+        return listed
+
+    def _numbered(self, acceptance: Acceptance, answered: tuple[str, ...]) -> list[Acceptance]:
+        """Return a numbered notice's lines: the patches it names of the nearest cover letter
+        above it, in number order (of the cover's total, the first to arrive per number); none
+        there, the line of the mail it answers, as for a notice without numbers."""
+        covers = [one for one in answered if one in self.covers]
+        patches: dict[int, str] = {}
+        for index, total, patch_id in self.answering.get(covers[0], []) if covers else []:
+            if total == self.covers[covers[0]] and _named(acceptance, index):
+                patches.setdefault(index, patch_id)
+        if patches:
+            titles = (self.titles[patches[index]] for index in sorted(patches))
+            return [dataclasses.replace(acceptance, title=title) for title in titles]
+        title = self.titles.get(answered[0], "")
+        return [dataclasses.replace(acceptance, title=title) if title else acceptance]
