@@ -40,6 +40,13 @@ class Acceptance:
     #: the ``[index/total]`` a b4 listing gave the patch (as posted; its title may differ)
     listed_as: tuple[int, int] | None = None
 
+    def names(self, index: int) -> bool:
+        """Whether the notice applies to the patch at index of the series it answers (all
+        patches but those it leaves out, or only those it names)."""
+        if self.numbers and index not in self.numbers:
+            return False
+        return index not in self.left_out
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesAcceptance:
@@ -205,7 +212,7 @@ def _applied_patches(
         at = owner[answered]
         one = ordered[at]
         if acceptance.commit is None and (acceptance.numbers or acceptance.left_out):
-            chosen = [p for p in one.patches if _named(acceptance, p.index)]
+            chosen = [p for p in one.patches if acceptance.names(p.index)]
         elif acceptance.commit is None:  # a classic notice: the patch answered, or the series
             chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
         else:  # a listing: its patches by title, else (a title reworded) by the number it
@@ -227,13 +234,6 @@ def _applied_patches(
         if match:
             yield at, match[0]
             return
-
-
-def _named(acceptance: Acceptance, index: int) -> bool:
-    """Whether a notice that names patch numbers applies to the patch at index."""
-    if acceptance.numbers and index not in acceptance.numbers:
-        return False
-    return index not in acceptance.left_out
 
 
 def _fold(title: str) -> str:

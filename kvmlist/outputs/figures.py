@@ -20,7 +20,7 @@ from datetime import datetime
 from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
-from kvmlist.grouping.acceptance import Acceptance, _named, acceptances_in
+from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.models import Message, Patch, Person
 
 #: The line under each posting's block.
@@ -236,7 +236,7 @@ class ReportTotals:
         covers = [one for one in answered if one in self.covers]
         patches: dict[int, str] = {}
         for index, total, patch_id in self.answering.get(covers[0], []) if covers else []:
-            if total == self.covers[covers[0]] and _named(acceptance, index):
+            if total == self.covers[covers[0]] and acceptance.names(index):
                 patches.setdefault(index, patch_id)
         if patches:
             titles = (self.titles[patches[index]] for index in sorted(patches))
