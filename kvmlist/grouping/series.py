@@ -29,8 +29,9 @@ Rules (see docs/data-model.md):
    sent after its patches) join the latest earlier series of the same author, version,
    total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
    :data:`FALLBACK_PER_PATCH` a patch, up to :data:`FALLBACK_WINDOW_MAX`), if their index
-   is free (a cover letter: if it has none, and its patches answer nothing absent), and
-   unless both answer mails of no series, each another one: two threads.
+   is free (a cover letter: if it has none, and its patches answer no other mail), and
+   unless both answer mails of no series, each another one: two threads. A cover letter
+   that patches answer heads them, arriving before or after them, and never joins another.
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
 6. A cover letter that a relay sent for one person (GitGitGadget: every mail From ``"Jane
    Doe via GitGitGadget" <gitgitgadget@gmail.com>``, the patches with an in-body From, the
@@ -185,12 +186,14 @@ def _groups(patches: list[Patch]) -> list[Group]:
     groups: list[Group] = []
     of_root: dict[str, dict[int, Group]] = {}  # by id, in order of creation
     of_work: dict[Work, list[Group]] = {}  # the groups holding a mail of that work (_work)
-    for position, patch in enumerate(patches):
-        root, work = _root(patch, by_id), _work(patch)
+    roots = [_root(patch, by_id) for patch in patches]
+    headed = _headed(patches, roots)
+    for position, (patch, root) in enumerate(zip(patches, roots, strict=True)):
+        work = _work(patch)
         tried = itertools.islice(of_root.get(root, {}).values(), ROOT_CANDIDATES)
         group = next((g for g in tried if g.takes(patch)), None)
-        if group is None and _unthreaded(patch, root, by_id):
-            group = _fallback_group(patch, root, of_work.get(work, []))
+        if group is None and _unthreaded(patch, root, by_id, headed):
+            group = _fallback_group(patch, root, of_work.get(work, []), by_id)
         if group is None:
             group = Group(position, root)
             groups.append(group)
@@ -339,13 +342,24 @@ def _added_later(child: Patch, ancestor: Patch) -> bool:
     return said is not None and by_one_of(child, people_of(ancestor))
 
 
-def _unthreaded(patch: Patch, root: str, by_id: dict[str, Patch]) -> bool:
+def _headed(patches: list[Patch], roots: list[str]) -> set[str]:
+    """The Message-IDs of the cover letters that patches answer: where their chains end."""
+    headed: set[str] = set()
+    for patch, root in zip(patches, roots, strict=True):
+        if not patch.is_cover:
+            headed.add(_answered_in(root) or root)
+    return headed
+
+
+def _unthreaded(patch: Patch, root: str, by_id: dict[str, Patch], headed: set[str]) -> bool:
     """Whether a numbered mail has no series of its thread to join (rule 4): a patch whose
-    chain ends at itself or at an absent mail, a cover letter answering no patch mail."""
+    chain ends at itself or at an absent mail, a cover letter answering no patch mail that
+    no patch answers (``headed``): those are its series, arriving before or after it."""
     if not patch.numbered:
         return False
     if patch.is_cover:
-        return not any(i in by_id for i in (patch.in_reply_to, *patch.references) if i)
+        answers = any(i in by_id for i in (patch.in_reply_to, *patch.references) if i)
+        return not answers and patch.message_id not in headed
     return root == patch.message_id or root not in by_id
 
 
@@ -355,12 +369,14 @@ def _fallback_window(total: int) -> timedelta:
     return min(FALLBACK_WINDOW_MAX, max(FALLBACK_WINDOW, total * FALLBACK_PER_PATCH))
 
 
-def _fallback_group(patch: Patch, root: str, holding: list[Group]) -> Group | None:
+def _fallback_group(
+    patch: Patch, root: str, holding: list[Group], by_id: dict[str, Patch]
+) -> Group | None:
     """Return the latest group of the same author, version, total and tags dated near
-    patch that has room for it (a cover letter: patches that answer no absent mail; a
-    patch answering a mail of no series: none answering another such mail). ``holding``
-    lists the groups holding a mail of patch's work; the latest FALLBACK_CANDIDATES are
-    tried."""
+    patch that has room for it (a cover letter: patches that answer no other mail, an
+    absent one or another cover letter; a patch answering a mail of no series: none
+    answering another such mail). ``holding`` lists the groups holding a mail of patch's
+    work; the latest FALLBACK_CANDIDATES are tried."""
     window = _fallback_window(patch.total)
     answered = _answered_in(root)
     tried = sorted(set(holding[-FALLBACK_CANDIDATES:]), key=lambda g: g.first_seen)
@@ -368,8 +384,8 @@ def _fallback_group(patch: Patch, root: str, holding: list[Group]) -> Group | No
         first = group.cover or next(iter(group.members.values()), None)
         if first is None or not _same_work(first, patch):
             continue
-        if patch.is_cover and _answered_in(group.key) is not None:
-            continue  # its patches answer a cover letter the archive lacks: theirs
+        if patch.is_cover and (_answered_in(group.key) is not None or by_id[group.key].is_cover):
+            continue  # its patches answer another cover letter (one the archive lacks): theirs
         if answered is not None and _answered_in(group.key) not in (None, answered):
             continue  # each answers another mail (absent, a review): two threads
         if _distance(patch, group) > window:

@@ -1,0 +1,80 @@
+"""Which patches a cover letter heads: those that answer it, whatever else is near."""
+
+from __future__ import annotations
+
+import kvmlist
+from kvmlist import Message, parse_message
+
+from .conftest import mail
+
+DIFF = (
+    "Fix it.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
+    " a.c | 1 +\n 1 file changed, 1 insertion(+)\n\n"
+    "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1 +1,2 @@\n x\n+y\n"
+)
+COVER = "Two fixes.\n\nJane Doe (3):\n  one\n\n a.c | 3 +++\n 1 file changed, 3 insertions(+)\n"
+
+
+def post(
+    subject: str,
+    msgid: str,
+    reply_to: str | None = None,
+    *,
+    minute: int = 0,
+    body: str | None = None,
+    sender: str = "Jane Doe <jane@example.org>",
+) -> Message:
+    extra = f"In-Reply-To: <{reply_to}>\nReferences: <{reply_to}>\n" if reply_to else ""
+    date = f"Tue, 3 Mar 2026 10:{minute:02d}:00 +0000"
+    text = body if body is not None else (COVER if " 0/" in subject else DIFF)
+    return parse_message(
+        mail(subject, text, sender=sender, message_id=f"<{msgid}>", date=date, extra=extra)
+    )
+
+
+def posting(title: str, prefix: str, minute: int, *, cover: bool) -> list[Message]:
+    """A threaded git send-email run of three patches, with or without a cover letter."""
+    top = f"{title}-0" if cover else f"{title}-1"
+    mails = [post(f"[{prefix} 0/3] {title}: series", top, minute=minute)] if cover else []
+    for i in range(1, 4):
+        parent = None if top == f"{title}-{i}" else top
+        mails.append(
+            post(f"[{prefix} {i}/3] {title}: step {i}", f"{title}-{i}", parent, minute=minute)
+        )
+    return mails
+
+
+def titles(found: list[kvmlist.Series]) -> list[tuple[str | None, list[str]]]:
+    return [(s.cover.subject if s.cover else None, [p.title for p in s.patches]) for s in found]
+
+
+def test_a_cover_heads_its_own_patches_not_a_coverless_posting_just_before() -> None:
+    # threaded, alpha without a cover letter, beta with one ten minutes later
+    mails = posting("alpha", "PATCH v2", 0, cover=False) + posting(
+        "beta", "PATCH v2", 10, cover=True
+    )
+    assert titles(kvmlist.group_series(mails)) == [
+        (None, ["alpha: step 1", "alpha: step 2", "alpha: step 3"]),
+        ("[PATCH v2 0/3] beta: series", ["beta: step 1", "beta: step 2", "beta: step 3"]),
+    ]
+
+
+def test_a_cover_delivered_late_heads_its_own_patches_and_their_reviews() -> None:
+    # alpha's cover letter reaches the archive after beta's whole posting
+    alpha = posting("alpha", "PATCH v2", 0, cover=True)
+    mails = alpha[1:] + posting("beta", "PATCH v2", 5, cover=True) + alpha[:1]
+    review = "> Two fixes.\n\nReviewed-by: Rita Reviewer <rita@example.org>\n"
+    mails.append(post("Re: [PATCH v2 0/3] alpha: series", "r", "alpha-0", minute=30, body=review))
+    found = kvmlist.group_series(mails)
+    assert titles(found) == [
+        ("[PATCH v2 0/3] alpha: series", ["alpha: step 1", "alpha: step 2", "alpha: step 3"]),
+        ("[PATCH v2 0/3] beta: series", ["beta: step 1", "beta: step 2", "beta: step 3"]),
+    ]
+    reviewed = [[len(p.review_trailers) for p in s.patches] for s in found]
+    assert reviewed == [[1, 1, 1], [0, 0, 0]]
+
+
+def test_an_unthreaded_cover_still_heads_the_unthreaded_patches_before_it() -> None:
+    mails = [post(f"[PATCH v2 {i}/2] step {i}", f"p{i}") for i in (1, 2)]
+    mails.append(post("[PATCH v2 0/2] series", "c", minute=1))
+    assert titles(kvmlist.group_series(mails)) == [("[PATCH v2 0/2] series", ["step 1", "step 2"])]
