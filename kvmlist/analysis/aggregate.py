@@ -19,7 +19,7 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
-from kvmlist.parse.addresses import folded_name, relayed_name
+from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.dates import EARLIEST
 
 K = TypeVar("K", bound=Hashable)
@@ -230,16 +230,6 @@ def domain_of(patch: Patch, mailmap: Mailmap | None = None) -> str | None:
     """Return the author's e-mail domain (after a git mailmap if given), or None without one."""
     author = author_of(patch, mailmap)
     return author.domain if author and author.domain else None
-
-
-def identity_key(person: Person) -> str:
-    """Return what makes two authors one person in the counts: the address, in any case; for
-    a sender a relay kept as written ("Jane Doe via GitGitGadget" <gitgitgadget@gmail.com>,
-    parse.addresses.relayed_name) also the name it relays for, so the relay's people count
-    apart, and nobody's "Marc via x" counts as Marc or as its sender's other mails."""
-    address = person.email.lower()
-    name = relayed_name(person)
-    return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
 
 
 class AuthorTally:

@@ -26,7 +26,7 @@ Rules (see docs/data-model.md):
    replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
    kept as replaced.
 4. Numbered mails left without a thread (``git send-email --no-thread``, a cover letter
-   sent after its patches) join the latest earlier series of the same author, version,
+   sent after its patches) join the latest earlier series of the same sender, version,
    total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
    :data:`FALLBACK_PER_PATCH` a patch, up to :data:`FALLBACK_WINDOW_MAX`), if their index
    is free (a cover letter: if it has none, and its patches answer no other mail), and
@@ -51,7 +51,7 @@ from datetime import timedelta
 from kvmlist.grouping._group import Group, by_one_of, people_of
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
-from kvmlist.parse.addresses import folded_name, relayed_name
+from kvmlist.parse.addresses import folded_name, identity_key, relayed_name
 from kvmlist.parse.message import as_cover
 from kvmlist.parse.subject import RE_POINT_VERSION
 
@@ -69,10 +69,10 @@ KEY_SEPARATOR = "\0"
 #: How many series of one thread root a mail tries to join, the first ones (a root with
 #: more is a flood of patches answering one mail: each starts a series of its own).
 ROOT_CANDIDATES = 64
-#: How many of the latest series holding mails of one author, version, total and tags an
+#: How many of the latest series holding mails of one sender, version, total and tags an
 #: unthreaded mail tries to join (rule 4; more are older than any window).
 FALLBACK_CANDIDATES = 64
-#: A mail's author address, version, total and subject tags: what rule 4 matches.
+#: A mail's sender (identity_key), version, total and subject tags: what rule 4 matches.
 Work = tuple[str | None, int, int, frozenset[str]]
 
 
@@ -372,7 +372,7 @@ def _fallback_window(total: int) -> timedelta:
 def _fallback_group(
     patch: Patch, root: str, holding: list[Group], by_id: dict[str, Patch]
 ) -> Group | None:
-    """Return the latest group of the same author, version, total and tags dated near
+    """Return the latest group of the same sender, version, total and tags dated near
     patch that has room for it (a cover letter: patches that answer no other mail, an
     absent one or another cover letter; a patch answering a mail of no series: none
     answering another such mail). ``holding`` lists the groups holding a mail of patch's
@@ -403,13 +403,16 @@ def _distance(patch: Patch, group: Group) -> timedelta:
 
 
 def _same_work(a: Patch, b: Patch) -> bool:
-    """Whether two mails may be of one posting: author, version, total and subject tags."""
+    """Whether two mails may be of one posting: sender, version, total and subject tags."""
     return _work(a) == _work(b)
 
 
 def _work(patch: Patch) -> Work:
-    """What mails of one posting share: author's address, version, total and subject tags."""
-    return (_email(patch.author), patch.version, patch.total, _tags(patch))
+    """What mails of one posting share: who sent it (identity_key: a relay's people apart),
+    version, total and subject tags. Its sender, not its author: a maintainer posts patches
+    of several people (in-body From lines) in one run."""
+    poster = patch.sender or patch.author
+    return (identity_key(poster) if poster else None, patch.version, patch.total, _tags(patch))
 
 
 def _tags(patch: Patch) -> frozenset[str]:

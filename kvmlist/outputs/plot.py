@@ -31,12 +31,12 @@ from kvmlist.analysis.aggregate import (
     domain_of,
     explain_no_period,
     explain_unknown,
-    identity_key,
     period_of,
 )
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.models import Message, Patch, Person
+from kvmlist.parse.addresses import identity_key
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

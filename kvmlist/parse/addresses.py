@@ -303,6 +303,16 @@ def relayed_name(person: Person) -> str | None:
     return _strip_via(person.name) or None
 
 
+def identity_key(person: Person) -> str:
+    """Return what makes two people one: the address, in any case; for a sender a relay kept
+    as written ("Jane Doe via GitGitGadget" <gitgitgadget@gmail.com>, :func:`relayed_name`)
+    also the name it relays for, so the relay's people stay apart, and nobody's "Marc via x"
+    is Marc or its sender's other mails."""
+    address = person.email.lower()
+    name = relayed_name(person)
+    return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
+
+
 def folded_name(name: str) -> str:
     """A display name as names compare: blanks collapsed, case folded."""
     return " ".join(name.split()).casefold()
