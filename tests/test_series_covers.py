@@ -78,3 +78,21 @@ def test_an_unthreaded_cover_still_heads_the_unthreaded_patches_before_it() -> N
     mails = [post(f"[PATCH v2 {i}/2] step {i}", f"p{i}") for i in (1, 2)]
     mails.append(post("[PATCH v2 0/2] series", "c", minute=1))
     assert titles(kvmlist.group_series(mails)) == [("[PATCH v2 0/2] series", ["step 1", "step 2"])]
+
+
+def test_a_patch_that_mistypes_its_total_fills_its_slot_under_the_cover() -> None:
+    # "[PATCH v2 3/4]" answering "[PATCH v2 0/3]", whose 1/3 and 2/3 say 3 too
+    mails = [post("[PATCH v2 0/3] foo: series", "c")]
+    mails += [post(f"[PATCH v2 {i}/3] foo: step {i}", f"p{i}", "c") for i in (1, 2)]
+    mails += [post("[PATCH v2 3/4] foo: step 3", "p3", "c")]
+    [series] = kvmlist.group_series(mails)
+    assert series.complete and (series.total, series.missing) == (3, ())
+    assert series.patches[2].subject == "[PATCH v2 3/4] foo: step 3"  # kept as sent
+
+
+def test_a_strangers_patch_of_another_total_under_a_cover_stays_apart() -> None:
+    mails = [post("[PATCH v2 0/3] foo: series", "c")]
+    mails += [post(f"[PATCH v2 {i}/3] foo: step {i}", f"p{i}", "c") for i in (1, 2)]
+    mails += [post("[PATCH v2 3/4] foo: other", "x3", "c", sender="Mal Lory <mal@example.net>")]
+    found = kvmlist.group_series(mails)
+    assert [(s.total, [p.index for p in s.patches]) for s in found] == [(3, [1, 2]), (4, [3])]

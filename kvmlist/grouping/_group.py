@@ -72,12 +72,22 @@ def people_of(mail: Message) -> tuple[Person, ...]:
     return tuple(people)
 
 
+def address_of(person: Person | None) -> str | None:
+    """A person's address as addresses compare (in any case), None for nobody."""
+    return person.email.lower() if person is not None else None
+
+
 def by_one_of(mail: Message, people: Iterable[Person]) -> bool:
     """Whether mail's author or sender is one of people (review.same_person: the address, or
     the name from another address): a co-maintainer sending a patch of somebody's series
     names its author in an in-body From."""
     ours = people_of(mail)
     return any(same_person(mine, theirs) for theirs in people for mine in ours)
+
+
+def subject_tags(patch: Patch) -> frozenset[str]:
+    """A mail's subject tags (RFC, RESEND, ``net-next``), but a point version (rule 3)."""
+    return frozenset(t.casefold() for t in patch.prefixes if not RE_POINT_VERSION.fullmatch(t))
 
 
 def _point(patch: Patch) -> int:

@@ -21,6 +21,10 @@ Rules (see docs/data-model.md):
    A "0/N" mail that carries a diff and answers a cover letter of the same author, version
    and total is that series' patch with a mistyped number: it takes the one number from 1
    to N that no patch answering the cover has (``[PATCH v2 0/1]`` twice: the second is 1/1).
+   A patch that mistypes its total under a cover its siblings agree with (``[PATCH v2 3/4]``
+   answering ``[PATCH v2 0/3]``, with 1/3 and 2/3) takes the cover's total when it alone
+   gives its total there, has the cover's version and siblings' tags, its index is within
+   the total and free, and it is by one of the series' people (see grouping._numbers).
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
@@ -44,16 +48,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from kvmlist.grouping._group import Group, by_one_of, people_of
+from kvmlist.grouping._group import Group, address_of, by_one_of, people_of, subject_tags
+from kvmlist.grouping._numbers import renumbered
 from kvmlist.grouping.review import Progress
-from kvmlist.models import Message, Patch, Person, ReviewTrailer, Series
+from kvmlist.models import Message, Patch, ReviewTrailer, Series
 from kvmlist.parse.addresses import folded_name, identity_key, relayed_name
 from kvmlist.parse.message import as_cover
-from kvmlist.parse.subject import RE_POINT_VERSION
 
 #: How far apart unthreaded mails of one small series may be dated. git send-email dates
 #: the mails of one run a second apart however slowly its SMTP server takes them: a longer
@@ -181,7 +184,7 @@ def _reviewed(patch: Patch, found: dict[str, list[ReviewTrailer]]) -> Patch:
 
 def _groups(patches: list[Patch]) -> list[Group]:
     """Return the groups patches form (rules 2-5 of the module docstring)."""
-    patches = _renumbered_zeros(patches)
+    patches = renumbered(patches)
     by_id = {p.message_id: p for p in patches}
     groups: list[Group] = []
     of_root: dict[str, dict[int, Group]] = {}  # by id, in order of creation
@@ -204,45 +207,6 @@ def _groups(patches: list[Patch]) -> list[Group]:
             holding.append(group)
     groups_of_root = {root: list(keyed.values()) for root, keyed in of_root.items()}
     return _adopt_miscounting_covers(groups, groups_of_root, by_id)
-
-
-def _renumbered_zeros(patches: list[Patch]) -> list[Patch]:
-    """Patches sent as "0/N" under their cover letter, as the patches they are (rule 2): a
-    "0/N" with a diff that answers a cover of the same author, version and total takes the
-    one number that no patch answering that cover has; when two such answer one cover, or
-    more than one number is free, which is whose is unknown and they stay as sent."""
-    covers = {p.message_id: p for p in patches if p.is_cover}
-    strays = [p for p in patches if _stray_of(p, covers)]
-    if not strays:
-        return patches
-    taken: dict[str, set[int]] = {}
-    for patch in patches:
-        if not patch.is_cover and patch.parent_id in covers:
-            taken.setdefault(str(patch.parent_id), set()).add(patch.index)
-    answering = Counter(str(p.parent_id) for p in strays)
-    renumbered: dict[str, Patch] = {}
-    for stray in strays:
-        cover = covers[str(stray.parent_id)]
-        free = set(range(1, cover.total + 1)) - taken.get(cover.message_id, set())
-        if answering[cover.message_id] == 1 and len(free) == 1:
-            update = {"kind": "patch", "index": free.pop(), "numbered": True}
-            renumbered[stray.message_id] = stray.model_copy(update=update)
-    return [renumbered.get(p.message_id, p) for p in patches]
-
-
-def _stray_of(patch: Patch, covers: dict[str, Patch]) -> bool:
-    """Whether a "0/N" mail with a diff answers a cover letter of its own posting."""
-    parent = patch.parent_id
-    cover = covers.get(parent) if parent and patch.is_cover and patch.has_diff else None
-    return cover is not None and (cover.version, cover.total, _email(cover.author)) == (
-        patch.version,
-        patch.total,
-        _email(patch.author),
-    )
-
-
-def _email(person: Person | None) -> str | None:
-    return person.email.lower() if person is not None else None
 
 
 def _adopt_miscounting_covers(
@@ -412,12 +376,8 @@ def _work(patch: Patch) -> Work:
     version, total and subject tags. Its sender, not its author: a maintainer posts patches
     of several people (in-body From lines) in one run."""
     poster = patch.sender or patch.author
-    return (identity_key(poster) if poster else None, patch.version, patch.total, _tags(patch))
-
-
-def _tags(patch: Patch) -> frozenset[str]:
-    """A mail's subject tags (RFC, RESEND, ``net-next``), but a point version (rule 3)."""
-    return frozenset(t.casefold() for t in patch.prefixes if not RE_POINT_VERSION.fullmatch(t))
+    who = identity_key(poster) if poster else None
+    return (who, patch.version, patch.total, subject_tags(patch))
 
 
 def _to_series(group: Group) -> Series:
@@ -440,12 +400,12 @@ def _relayed_cover(cover: Patch, patches: tuple[Patch, ...]) -> Patch:
     name = relayed_name(sender) if sender is not None and cover.author == sender else None
     if sender is None or name is None or not patches:
         return cover
-    authors = {_email(p.author) for p in patches}
+    authors = {address_of(p.author) for p in patches}
     if len(authors) != 1 or None in authors:
         return cover
     for patch in patches:
         named = folded_name(patch.author.name) if patch.author is not None else None
-        if _email(patch.sender) != _email(sender) or named != folded_name(name):
+        if address_of(patch.sender) != address_of(sender) or named != folded_name(name):
             return cover
     return cover.model_copy(update={"author": patches[0].author})
 

@@ -1,0 +1,88 @@
+"""Patches whose numbers their thread contradicts, read as the thread says before grouping
+(see kvmlist.grouping.series, rule 2): a patch sent as "0/N" under its cover letter, and one
+that mistypes its total under a cover whose other patches give the cover's. The subject
+stays as sent."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from kvmlist.grouping._group import address_of, by_one_of, people_of, subject_tags
+from kvmlist.models import Patch
+
+
+def renumbered(patches: list[Patch]) -> list[Patch]:
+    """Return patches with the numbers their cover letters imply (module docstring)."""
+    covers = {p.message_id: p for p in patches if p.is_cover}
+    if not covers:
+        return patches
+    answering: dict[str, list[Patch]] = defaultdict(list)
+    for patch in patches:
+        if not patch.is_cover and patch.parent_id in covers:
+            answering[str(patch.parent_id)].append(patch)
+    fixed = _renumbered_zeros(patches, covers, answering)
+    fixed.update(_retotalled(covers, answering))
+    return [fixed.get(p.message_id, p) for p in patches] if fixed else patches
+
+
+def _renumbered_zeros(
+    patches: list[Patch], covers: dict[str, Patch], answering: dict[str, list[Patch]]
+) -> dict[str, Patch]:
+    """Patches sent as "0/N" under their cover letter, as the patches they are: a "0/N"
+    with a diff that answers a cover of the same author, version and total takes the one
+    number that no patch answering that cover has; when two such answer one cover, or more
+    than one number is free, which is whose is unknown and they stay as sent."""
+    strays = [p for p in patches if _stray_of(p, covers)]
+    counted = Counter(str(p.parent_id) for p in strays)
+    fixed: dict[str, Patch] = {}
+    for stray in strays:
+        cover = covers[str(stray.parent_id)]
+        taken = {p.index for p in answering.get(cover.message_id, ())}
+        free = set(range(1, cover.total + 1)) - taken
+        if counted[cover.message_id] == 1 and len(free) == 1:
+            update = {"kind": "patch", "index": free.pop(), "numbered": True}
+            fixed[stray.message_id] = stray.model_copy(update=update)
+    return fixed
+
+
+def _stray_of(patch: Patch, covers: dict[str, Patch]) -> bool:
+    """Whether a "0/N" mail with a diff answers a cover letter of its own posting."""
+    parent = patch.parent_id
+    cover = covers.get(parent) if parent and patch.is_cover and patch.has_diff else None
+    return cover is not None and (cover.version, cover.total, address_of(cover.author)) == (
+        patch.version,
+        patch.total,
+        address_of(patch.author),
+    )
+
+
+def _retotalled(covers: dict[str, Patch], answering: dict[str, list[Patch]]) -> dict[str, Patch]:
+    """A patch that answers a cover letter with another total than the cover and its
+    siblings give ("[PATCH v2 3/4]" under "[PATCH v2 0/3]" with 1/3 and 2/3), the only one
+    of that total there, of the cover's version and its siblings' tags, numbered within its
+    total at a free place, and by one of the series' people, takes the cover's total: b4
+    keeps it too. A cover whose patches all give another total (it miscounts them), or
+    heads a kernel series and a tool's ("[kvmtool PATCH 3/5]"), is left to grouping."""
+    fixed: dict[str, Patch] = {}
+    for cover_id, patches in answering.items():
+        cover = covers[cover_id]
+        patches = [p for p in patches if p.numbered]
+        siblings = [p for p in patches if (p.version, p.total) == (cover.version, cover.total)]
+        tags = {subject_tags(p) for p in siblings}
+        if len(tags) != 1:
+            continue
+        totals = Counter(p.total for p in patches)
+        taken = {p.index for p in siblings}
+        people = [person for mail in (cover, *siblings) for person in people_of(mail)]
+        for patch in patches:
+            if (
+                patch.total != cover.total
+                and totals[patch.total] == 1
+                and patch.version == cover.version
+                and subject_tags(patch) in tags
+                and 1 <= patch.index <= cover.total
+                and patch.index not in taken
+                and by_one_of(patch, people)
+            ):
+                fixed[patch.message_id] = patch.model_copy(update={"total": cover.total})
+    return fixed
