@@ -96,3 +96,20 @@ def test_a_strangers_patch_of_another_total_under_a_cover_stays_apart() -> None:
     mails += [post("[PATCH v2 3/4] foo: other", "x3", "c", sender="Mal Lory <mal@example.net>")]
     found = kvmlist.group_series(mails)
     assert [(s.total, [p.index for p in s.patches]) for s in found] == [(3, [1, 2]), (4, [3])]
+
+
+def test_a_threaded_cover_letter_without_0_of_n_heads_its_patches() -> None:
+    # "[PATCH v2] foo: series": a cover letter (a diffstat, no diff) its numbered patches answer
+    mails = [post("[PATCH v2] foo: series", "c", body=COVER)]
+    mails += [post(f"[PATCH v2 {i}/3] foo: step {i}", f"p{i}", "c") for i in (1, 2, 3)]
+    [series] = kvmlist.group_series(mails)
+    assert series.cover is not None and series.cover.subject == "[PATCH v2] foo: series"
+    assert series.complete and [p.index for p in series.patches] == [1, 2, 3]
+
+
+def test_a_patch_answered_by_a_numbered_fix_on_top_stays_a_patch() -> None:
+    # a reviewer's "[PATCH 1/2]" in reply to a patch that carries its diff: no cover letter
+    mails = [post("[PATCH] foo: fix", "f")]
+    mails += [post(f"[PATCH {i}/2] foo: more", f"p{i}", "f") for i in (1, 2)]
+    found = kvmlist.group_series(mails)
+    assert [(s.cover is None, len(s.patches)) for s in found] == [(True, 1), (True, 2)]

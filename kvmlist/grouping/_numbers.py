@@ -1,7 +1,7 @@
 """Patches whose numbers their thread contradicts, read as the thread says before grouping
-(see kvmlist.grouping.series, rule 2): a patch sent as "0/N" under its cover letter, and one
-that mistypes its total under a cover whose other patches give the cover's. The subject
-stays as sent."""
+(see kvmlist.grouping.series, rule 2): a cover letter sent without "0/N", a patch sent as
+"0/N" under its cover letter, and one that mistypes its total under a cover whose other
+patches give the cover's. The subject stays as sent."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from kvmlist.models import Patch
 
 def renumbered(patches: list[Patch]) -> list[Patch]:
     """Return patches with the numbers their cover letters imply (module docstring)."""
+    fixed = _unnumbered_covers(patches)
+    patches = [fixed.get(p.message_id, p) for p in patches] if fixed else patches
     covers = {p.message_id: p for p in patches if p.is_cover}
     if not covers:
         return patches
@@ -23,6 +25,30 @@ def renumbered(patches: list[Patch]) -> list[Patch]:
     fixed = _renumbered_zeros(patches, covers, answering)
     fixed.update(_retotalled(covers, answering))
     return [fixed.get(p.message_id, p) for p in patches] if fixed else patches
+
+
+def _unnumbered_covers(patches: list[Patch]) -> dict[str, Patch]:
+    """A cover letter sent without "0/N" ("[PATCH v2] foo: series": no diff) that numbered
+    patches of its version and by its people answer, as their cover: of the largest total
+    they give. A patch with its diff that a fix on top answers stays a patch."""
+    candidates = {p.message_id: p for p in patches if _unnumbered_without_diff(p)}
+    totals: dict[str, int] = {}
+    for patch in patches:
+        cover = candidates.get(str(patch.parent_id)) if patch.numbered else None
+        if cover is None or patch.is_cover or patch.version != cover.version:
+            continue
+        if by_one_of(patch, people_of(cover)):
+            totals[cover.message_id] = max(totals.get(cover.message_id, 0), patch.total)
+    return {
+        cover_id: candidates[cover_id].model_copy(
+            update={"kind": "cover", "index": 0, "total": total}
+        )
+        for cover_id, total in totals.items()
+    }
+
+
+def _unnumbered_without_diff(patch: Patch) -> bool:
+    return patch.kind == "patch" and not patch.numbered and not patch.has_diff
 
 
 def _renumbered_zeros(

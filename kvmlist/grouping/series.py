@@ -25,6 +25,8 @@ Rules (see docs/data-model.md):
    answering ``[PATCH v2 0/3]``, with 1/3 and 2/3) takes the cover's total when it alone
    gives its total there, has the cover's version and siblings' tags, its index is within
    the total and free, and it is by one of the series' people (see grouping._numbers).
+   A mail without a diff and without "0/N" (``[PATCH v2] foo: series``) that numbered
+   patches of its version and by its people answer is their cover letter.
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
