@@ -99,7 +99,7 @@ def _retotalled(covers: dict[str, Patch], answering: dict[str, list[Patch]]) -> 
             continue
         totals = Counter(p.total for p in patches)
         taken = {p.index for p in siblings}
-        people = [person for mail in (cover, *siblings) for person in people_of(mail)]
+        people = {person for mail in (cover, *siblings) for person in people_of(mail)}
         for patch in patches:
             if (
                 patch.total != cover.total
