@@ -562,7 +562,8 @@ class Series(_Frozen):
     patches: tuple[Patch, ...] = ()
     replaced: tuple[Patch, ...] = Field(
         default=(),
-        description="Patches a point revision replaced ([PATCH v4.1 4/4] over v4's 4/4)",
+        description="Patches a point revision replaced ([PATCH v4.1 4/4] over v4's 4/4), and "
+        "RESENDs of one patch answering it ([PATCH v3 RESEND 4/7] answering v3's 4/7)",
     )
     previous_id: str | None = Field(
         default=None,

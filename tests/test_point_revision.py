@@ -74,3 +74,13 @@ def test_a_point_revision_by_somebody_else_replaces_nothing() -> None:
     assert [p.message_id for p in janes.patches] == ["1@x", "2@x"] and not janes.replaced
     assert b"Evil." not in kvmlist.to_mbox(janes)
     assert [p.message_id for p in mallorys.patches] == ["3@x"]
+
+
+def test_a_resend_of_one_patch_in_its_own_thread_is_that_patch_again() -> None:
+    # "[PATCH v3 RESEND 4/7]" In-Reply-To v3's 4/7 a week later: a ping, not a new series
+    mails = [post("[PATCH v3 0/7] baz: cleanup", 0, None)]
+    mails += [post(f"[PATCH v3 {i}/7] baz: step {i}", i) for i in range(1, 8)]
+    mails += [post("[PATCH v3 RESEND 4/7] baz: step 4", 8, "4@x")]
+    [series] = kvmlist.group_series(mails)
+    assert series.complete and series.patches[3].message_id == "4@x"
+    assert [p.message_id for p in series.replaced] == ["8@x"]  # kept, one of its messages

@@ -366,3 +366,18 @@ def test_a_patch_sent_into_a_superseded_series_thread_went_on_with_it() -> None:
     stalled = {s.series.anchor_id for s in report.stalled}
     assert "v30-4@x" not in stalled
     assert "own-0@x" in stalled  # its own cover letter: not a part of v3's work
+
+
+def test_a_one_patch_reroll_in_the_old_thread_leaves_the_other_patches_stalled() -> None:
+    # "[PATCH v2 3/3]" In-Reply-To v1's 3/3: v1's 1/3 and 2/3 still wait for an answer
+    thread = "In-Reply-To: <p0@x>\nReferences: <p0@x>\n"
+    posts = [
+        _post("[PATCH 0/3] KVM: arm64: Lone work", GUS, "p0", "Mon, 2 Mar"),
+        *(_post(f"[PATCH {i}/3] KVM: arm64: Step {i}", GUS, f"p{i}", "Mon, 2 Mar", thread)
+          for i in (1, 2, 3)),
+        _post("[PATCH v2 3/3] KVM: arm64: Step 3", GUS, "q3", "Wed, 4 Mar",
+              "In-Reply-To: <p3@x>\nReferences: <p0@x> <p3@x>\n"),
+    ]  # fmt: skip
+    messages = list(kvmlist.read_mbox(io.BytesIO(mbox(*posts))))
+    report = find_stalled(messages, now=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    assert sorted(s.series.anchor_id or "" for s in report.stalled) == ["p0@x", "q3@x"]

@@ -101,7 +101,8 @@ def find_stalled(
 ) -> StalledReport:
     """Return the series posted at least ``older`` before ``now`` that got no answer (no mail
     from anybody but their own people and robots), no credited review trailer, no "applied"
-    notice, have no newer revision or repost, were not sent into the thread of a series a newer
+    notice, have no newer revision (but one rerolling some of their patches in their thread)
+    or repost, were not sent into the thread of a series a newer
     revision superseded, and (when ``landed`` is given, e.g. from
     kvmlist.grouping.landed.find_landed) did not land.
     A given ``now`` (naive: UTC) leaves out the mails dated after it, answers and postings
@@ -124,10 +125,11 @@ def find_stalled(
     applied = acceptance_of(found, mails)
     reposted, report.resent = _reposts(found)
     moved_on = _in_superseded_threads(found)
+    rerolled = _wholly_rerolled(found)
     for position, one in enumerate(found):
         if one.date is None or now is None or now - one.date < older:
             continue
-        if answered[position] or position in reposted or one.next_id is not None:
+        if answered[position] or position in reposted or position in rerolled:
             continue
         if position in moved_on:
             continue
@@ -143,6 +145,29 @@ def find_stalled(
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
     return report
+
+
+def _wholly_rerolled(found: list[Series]) -> set[int]:
+    """The positions of series a newer revision superseded: all of them, but those whose
+    newer revision only rerolls some of their patches in their own thread (``[PATCH v2 3/3]``
+    answering v1's 3/3, no cover letter): their other patches still wait."""
+    by_anchor = {one.anchor_id: one for one in found if one.anchor_id}
+    rerolled = set()
+    for position, one in enumerate(found):
+        if one.next_id is None:
+            continue
+        newer = by_anchor.get(one.next_id)
+        if newer is None or not _partial_reroll(newer, one):
+            rerolled.add(position)
+    return rerolled
+
+
+def _partial_reroll(newer: Series, older: Series) -> bool:
+    """Whether newer, coverless, has fewer patches than older and answers one of its mails."""
+    first = newer.first
+    if newer.cover is not None or first is None or len(newer.patches) >= len(older.patches):
+        return False
+    return first.parent_id in {m.message_id for m in older.messages}
 
 
 def _in_superseded_threads(found: list[Series]) -> set[int]:

@@ -1,5 +1,6 @@
 """One series while it is being grouped: its cover letter, its patches by index, the
-patches point revisions replaced (see kvmlist.grouping.series, rule 3), and its people."""
+patches point revisions replaced and RESENDs of one of its patches (see
+kvmlist.grouping.series, rule 3), and its people."""
 
 from __future__ import annotations
 
@@ -50,14 +51,15 @@ class Group:
             self.members[patch.index] = patch
 
     def takes(self, patch: Patch) -> bool:
-        """True when patch has room here (a free index, or one a point revision shares) and is
-        by one of its people: a stranger's patch, point revision or cover letter takes no
-        place in somebody else's series, so the series and its ``to_mbox`` stay theirs."""
+        """True when patch has room here (a free index, or one a point revision shares, or a
+        RESEND answering the patch it sends again) and is by one of its people: a stranger's
+        patch, point revision or cover letter takes no place in somebody else's series, so
+        the series and its ``to_mbox`` stay theirs."""
         if patch.is_cover:
             room = self.cover is None
         else:
             held = self.members.get(patch.index)
-            room = held is None or (held.version == patch.version and _point(held) != _point(patch))
+            room = held is None or (held.version == patch.version and _beside(patch, held))
         return room and by_one_of(patch, self.people)
 
 
@@ -88,6 +90,14 @@ def by_one_of(mail: Message, people: Iterable[Person]) -> bool:
 def subject_tags(patch: Patch) -> frozenset[str]:
     """A mail's subject tags (RFC, RESEND, ``net-next``), but a point version (rule 3)."""
     return frozenset(t.casefold() for t in patch.prefixes if not RE_POINT_VERSION.fullmatch(t))
+
+
+def _beside(patch: Patch, held: Patch) -> bool:
+    """Whether patch may share held's index: one of them is a point revision, or patch is a
+    RESEND of held, in answer to it (``[PATCH v3 RESEND 4/7]`` answering v3's 4/7), which
+    held keeps."""
+    resent = patch.is_resend and patch.parent_id == held.message_id
+    return resent or _point(held) != _point(patch)
 
 
 def _point(patch: Patch) -> int:

@@ -30,7 +30,8 @@ Rules (see docs/data-model.md):
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
-   kept as replaced.
+   kept as replaced; or the new one is a RESEND answering the patch it sends again
+   (``[PATCH v3 RESEND 4/7]`` answering v3's 4/7), kept as replaced beside it.
 4. Numbered mails left without a thread (``git send-email --no-thread``, a cover letter
    sent after its patches) join the latest earlier series of the same sender, version,
    total and subject tags dated within :data:`FALLBACK_WINDOW` of it (a larger series:
