@@ -25,6 +25,7 @@ from kvmlist.analysis.identities import Mailmap  # noqa: E402
 from kvmlist.outputs.export import to_dataframe  # noqa: E402
 from kvmlist.parse.subject import parse_subject  # noqa: E402
 from kvmlist.sources.mbox import iter_raw_messages  # noqa: E402
+from kvmlist.sources.notices import WithdrawnMail  # noqa: E402
 
 from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
 from .inbox_builder import build_epoch  # noqa: E402
@@ -339,6 +340,33 @@ def test_inbox_in_commit_chunks_keeps_arrival_order(client: Any, inbox: Path) ->
     bag = kd.messages_bag(inbox, chunk_messages=6)
     assert bag.npartitions == 4 + 4  # epoch 0: 21 commits (one a deletion); epoch 1: 19
     assert bag.compute() == list(kvmlist.read_inbox(inbox))
+
+
+@pytest.mark.parametrize("chunk_messages", [None, 1, 2, 3])
+def test_an_inbox_leaves_out_what_a_later_partition_or_epoch_withdrew(
+    client: Any, tmp_path: Path, chunk_messages: int | None
+) -> None:
+    # epoch 0: mails 0-2, the removal of 1, mail 3; epoch 1: mail 4, the removal of 0, mail 5
+    mails = [mail(f"[PATCH] KVM: x86: fix {n}", message_id=f"<{n}@x>") for n in range(6)]
+    t0 = 1772528400
+    build_epoch(
+        tmp_path / "git" / "0.git",
+        [
+            ("m", mails[0], t0),
+            ("m", mails[1], t0 + 60),
+            ("m", mails[2], t0 + 120),
+            ("d", mails[1], t0 + 180),
+            ("m", mails[3], t0 + 240),
+        ],
+    )
+    build_epoch(
+        tmp_path / "git" / "1.git",
+        [("m", mails[4], t0 + 300), ("d", mails[0], t0 + 360), ("m", mails[5], t0 + 420)],
+    )
+    with pytest.warns(WithdrawnMail):
+        sequential = list(kvmlist.read_inbox(tmp_path))
+    assert [m.message_id for m in sequential] == ["2@x", "3@x", "4@x", "5@x"]
+    assert kd.messages_bag(tmp_path, chunk_messages=chunk_messages).compute() == sequential
 
 
 def test_a_missing_source_is_a_source_error(client: Any, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import warnings
 from collections import defaultdict, deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -308,16 +308,27 @@ def _plan(
 
 def _removals(plan: list[tuple[Epoch, list[str]]], since: list[str]) -> dict[bytes, deque[str]]:
     """Return the mails the commits of a plan remove: each blob with the commits that remove
-    it, oldest first. One ``git log`` per epoch, of the commits that change a path other
-    than ``m``: a v2 epoch's removals (``d``) only, so it walks without a diff per mail."""
-    pending: dict[bytes, deque[str]] = defaultdict(deque)
-    for epoch, revisions in plan:
-        listing = _listed(epoch, [*revisions, *since], paths=(":(exclude)m",))
-        with contextlib.closing(listing):
-            for change in listing:
-                if isinstance(change, Removal):
-                    pending[change.blob].append(change.commit)
-    return pending
+    it, oldest first (:func:`pending`)."""
+    return pending(
+        removal for epoch, revisions in plan for removal in removals(epoch, [*revisions, *since])
+    )
+
+
+def removals(epoch: Epoch, revisions: list[str]) -> Iterator[Removal]:
+    """Yield the removals among the commits of an epoch, oldest first. One ``git log`` of the
+    commits that change a path other than ``m``: a v2 epoch's removals (``d``) only, so it
+    walks without a diff per mail."""
+    with contextlib.closing(_listed(epoch, revisions, paths=(":(exclude)m",))) as listing:
+        yield from (change for change in listing if isinstance(change, Removal))
+
+
+def pending(later: Iterable[Removal]) -> dict[bytes, deque[str]]:
+    """Return the removals still to come, in archive order, as :func:`_kept` takes them: each
+    blob with the commits that remove it, oldest first."""
+    found: dict[bytes, deque[str]] = defaultdict(deque)
+    for removal in later:
+        found[removal.blob].append(removal.commit)
+    return found
 
 
 def _kept(
@@ -348,6 +359,21 @@ def read_arrivals(
     ``git cat-file`` of its own, as :func:`iter_archive` gives them."""
     with _cat_file(epoch) as cat:
         yield from _fetch_all(cat, arrivals, epoch, max_mail_bytes)
+
+
+def read_commits(
+    epoch: Epoch,
+    revisions: list[str],
+    later: dict[bytes, deque[str]],
+    max_mail_bytes: int = MAX_MAIL_BYTES,
+) -> Iterator[ArchivedMail]:
+    """Yield the mails the commits of an epoch add (``revisions`` as ``git log`` takes them),
+    read by a ``git cat-file`` of their own, those withdrawn left out as :func:`iter_archive`
+    leaves them out: ``later`` (:func:`pending`) holds the removals of the archive from the
+    first of these commits on, to the end of the view (its own epoch's and later epochs')."""
+    with contextlib.closing(_listed(epoch, revisions)) as listing, _cat_file(epoch) as cat:
+        for batch in _chunks(_kept(epoch, listing, later), BATCH, BATCH):
+            yield from _fetch_all(cat, batch, epoch, max_mail_bytes)
 
 
 def _listed(

@@ -24,8 +24,15 @@ from kvmlist.sources.mbox import (
     dated_separators,
     split_mboxrd_range,
 )
-from kvmlist.sources.public_inbox import find_epochs
-from kvmlist.sources.reader import parse_raw, read_inbox, read_mbox
+from kvmlist.sources.public_inbox import (
+    Epoch,
+    Removal,
+    find_epochs,
+    pending,
+    read_commits,
+    removals,
+)
+from kvmlist.sources.reader import parse_raw, read_mbox
 from kvmlist.sources.spec import classify_source
 
 dask: Any = importlib.import_module("dask")
@@ -60,11 +67,20 @@ class _MboxPart:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _EpochPart:
-    """The commits of a public-inbox epoch after ``after`` (None: from the first) to ``last``."""
+    """The commits of a public-inbox epoch after ``after`` (None: from the first) to ``last``.
+
+    ``start`` is where the first of them stands in the inbox (epoch number, commit's index
+    in its epoch), and ``removals`` holds every removal of the inbox as of its HEAD, where it
+    stands too (one tuple, shared by the inbox's partitions): the partition leaves out what
+    a removal from its start on withdrew, in a later partition or epoch too, as one process
+    reading the whole inbox does.
+    """
 
     path: str
     after: str | None
     last: str
+    start: tuple[int, int] = (0, 0)
+    removals: tuple[tuple[tuple[int, int], Removal], ...] = ()
 
 
 def messages_bag(
@@ -169,12 +185,24 @@ def _mail_starts(path: str) -> Iterator[tuple[int, int]]:
 
 
 def _epoch_parts(inbox: str, chunk_messages: int | None) -> Iterator[_EpochPart]:
+    """Cut each epoch every ``chunk_messages`` commits; list the inbox's removals once."""
+    cuts: list[tuple[Epoch, list[str], list[int]]] = []
+    removed: list[tuple[tuple[int, int], Removal]] = []
     for epoch in find_epochs(inbox):
         commits = _commits(str(epoch.path))
         size = chunk_messages or len(commits) or 1
-        for first in range(0, len(commits), size):
-            last = commits[min(first + size, len(commits)) - 1]
-            yield _EpochPart(str(epoch.path), commits[first - 1] if first else None, last)
+        cuts.append((epoch, commits, list(range(0, len(commits), size))))
+        if commits:
+            found = list(removals(epoch, ["HEAD"]))
+            wanted = {removal.commit for removal in found}
+            index = {commit: n for n, commit in enumerate(commits) if commit in wanted}
+            removed += [((epoch.number, index[r.commit]), r) for r in found]
+    shared = tuple(removed)
+    for epoch, commits, firsts in cuts:
+        for first, end in zip(firsts, [*firsts[1:], len(commits)], strict=True):
+            after = commits[first - 1] if first else None
+            start = (epoch.number, first)
+            yield _EpochPart(str(epoch.path), after, commits[end - 1], start, shared)
 
 
 def _commits(git_dir: str) -> list[str]:
@@ -187,7 +215,11 @@ def _commits(git_dir: str) -> list[str]:
 def _read_part(part: _MboxPart | _EpochPart | XzPart, answers: bool = True) -> list[Message]:
     """Return the messages of one partition, parsed (this runs in a worker)."""
     if isinstance(part, _EpochPart):
-        return list(read_inbox(part.path, f"{part.after or ''}..{part.last}", answers=answers))
+        later = pending(removal for at, removal in part.removals if at >= part.start)
+        epoch = Epoch(part.start[0], Path(part.path))
+        revisions = [part.last, *([f"^{part.after}"] if part.after else [])]
+        mails = (mail.raw for mail in read_commits(epoch, revisions, later))
+        return list(parse_raw(mails, answers=answers))
     if isinstance(part, XzPart):
         return list(parse_raw(list(part_mails(part)), answers=answers))
     if part.start == 0 and part.end is None:
