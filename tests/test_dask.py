@@ -6,6 +6,8 @@ import bz2
 import gzip
 import importlib
 import lzma
+import os
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -367,6 +369,15 @@ def test_an_inbox_leaves_out_what_a_later_partition_or_epoch_withdrew(
         sequential = list(kvmlist.read_inbox(tmp_path))
     assert [m.message_id for m in sequential] == ["2@x", "3@x", "4@x", "5@x"]
     assert kd.messages_bag(tmp_path, chunk_messages=chunk_messages).compute() == sequential
+
+
+def test_a_fifo_is_one_partition_read_once(client: Any, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with subprocess.Popen(["sh", "-c", 'exec cat "$0" > "$1"', str(SAMPLE), str(fifo)]):
+        bag = kd.messages_bag(fifo, chunk_messages=5)  # planned unread: it can be read once
+        assert bag.npartitions == 1
+        assert bag.compute() == list(kvmlist.read_mbox(SAMPLE))
 
 
 def test_a_missing_source_is_a_source_error(client: Any, tmp_path: Path) -> None:

@@ -227,6 +227,22 @@ def test_truncated_archive_gives_the_mails_before_the_damage_then_the_error(
     assert str(raised.value) == str(expected.value)
 
 
+@pytest.mark.parametrize("form", ["plain", "xz blocks"])
+def test_a_pipe_named_as_a_path_is_read_once_as_a_stream(
+    large: Path, tmp_path: Path, form: str
+) -> None:
+    # what `kvmlist stats <(cat large.mbox) --workers 2` names: /dev/fd/N, no regular file
+    path = large
+    if form == "xz blocks":
+        data = large.read_bytes()
+        path = tmp_path / "large.mbox.xz"
+        path.write_bytes(xz_streams(data, range(0, len(data), len(data) // 23)))
+    with subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE) as cat:
+        assert cat.stdout is not None
+        parallel = list(parse_in_workers(f"/dev/fd/{cat.stdout.fileno()}", 2))
+    assert parallel == list(kvmlist.read_mbox(large))
+
+
 def test_not_an_mbox_is_the_usual_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"just some notes\n" * 2000)

@@ -32,8 +32,10 @@ class SourceSpec:
 
     @property
     def is_local_file(self) -> bool:
-        """True for a path a worker process can open and read itself (an mbox file)."""
-        return self.kind == "mbox"
+        """True for a path a worker process can open and read itself: an mbox that is a
+        regular file. A FIFO, a device, ``/dev/stdin`` or ``<(cmd)`` can be read once only,
+        as a stream, by one process."""
+        return self.kind == "mbox" and os.path.isfile(self.location)
 
 
 def classify_source(source: Source) -> SourceSpec:

@@ -146,13 +146,16 @@ def _expand(sources: Sources) -> list[str]:
 def _plan_source(
     path: str, chunk_messages: int | None, format: MboxFormat
 ) -> list[_MboxPart | _EpochPart | XzPart]:
-    kind = classify_source(path).kind
+    spec = classify_source(path)
+    kind = spec.kind
     if kind == "maildir":
         raise SourceError(f"{path}: not a public-inbox archive (Dask reads mbox files and inboxes)")
     if kind == "inbox":
         return [*_epoch_parts(path, chunk_messages)]
     if chunk_messages is None or format != "mboxrd":
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
+    if not spec.is_local_file and os.path.exists(path):
+        return [_MboxPart(path)]  # a FIFO or a device: read once, by one worker, unplanned
     parts = parts_of(path, chunk_messages * MAIL_BYTES, path)
     if parts is not None:  # each partition decompresses its own blocks, planned unread
         return [*parts]
