@@ -71,6 +71,19 @@ def test_python_dash_m_reads_stdin(archive: Path) -> None:
     assert done.stdout.decode().split() == ["domain", "count", "arm.com", "2", "example.org", "1"]
 
 
+def test_standard_input_has_one_name_in_errors_whatever_the_workers() -> None:
+    said = []
+    for workers in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kvmlist", "check", "-", "--workers", workers],
+            input=b"just some notes\n" * 20,
+            capture_output=True,
+        )
+        assert done.returncode == 2
+        said.append(done.stderr.decode())
+    assert said[0] == said[1] == "kvmlist: -: does not start with a 'From ' line: not an mbox\n"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

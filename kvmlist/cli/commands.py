@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from kvmlist._html import index_ranges
 from kvmlist.analysis.aggregate import (
@@ -271,14 +270,12 @@ def _workers(args: argparse.Namespace) -> int:
     return (os.cpu_count() or 1) if worth_workers(args.source) else 1
 
 
-def _worker_source(
-    args: argparse.Namespace, loaded: Loaded | None = None
-) -> str | BinaryIO | InboxSelection:
+def _worker_source(args: argparse.Namespace, loaded: Loaded | None = None) -> str | InboxSelection:
     """What the workers read and parse: the file, the archive's selected mails (they read
-    them from git), or standard input (``-``)."""
+    them from git), or standard input (``-``, named so in errors as one process names it)."""
     if getattr(args, "inbox", None):
         return loaded.selection if loaded and loaded.selection else inbox_selection(args)
-    return sys.stdin.buffer if args.source == "-" else str(args.source)
+    return str(args.source)
 
 
 def _inbox_name(inbox: str, figures: ReportFigures) -> str | None:
