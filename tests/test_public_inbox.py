@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -148,6 +149,24 @@ def test_since_last_after_the_history_was_rewritten_says_how_to_go_on(
 def test_not_an_inbox_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(kvmlist.SourceError, match="not a public-inbox archive"):
         list(kvmlist.read_inbox(tmp_path))
+
+
+def test_a_clone_of_source_code_is_refused_not_read_as_mails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = tmp_path / "code"
+    subprocess.run(["git", "init", "-q", str(code)], check=True)
+    (code / "main.c").write_text("int main(void) { return 0; }\n")
+    who = ["-c", "user.name=A", "-c", "user.email=a@example.org"]
+    subprocess.run(["git", "-C", str(code), "add", "main.c"], check=True)
+    subprocess.run(["git", "-C", str(code), *who, "commit", "-qm", "start"], check=True)
+    for command in ("check", "stats"):
+        assert main([command, "--inbox", str(code)]) == 2
+        err = capsys.readouterr().err
+        assert "not a public-inbox archive" in err and "'main.c'" in err
+        assert err.count("\n") == 1
+    with pytest.raises(kvmlist.SourceError, match="not a public-inbox archive"):
+        list(kvmlist.read_inbox(code))
 
 
 def test_since_last_picks_up_where_the_last_report_ended(

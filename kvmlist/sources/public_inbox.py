@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import math
 import os
+import re
 import subprocess
 import tempfile
 import warnings
@@ -54,6 +55,10 @@ COMMAND_BYTES = len("contents \n") + 64
 #: Bytes of mail read from ``git cat-file`` at once, newest first (see _fetch): a quarter
 #: of the pipe, which holds the next run as this one is parsed.
 GROUP_BYTES = PIPE_BYTES // 4
+#: The newest commits of an epoch whose files are looked at before it is read (check_shape).
+SHAPE_COMMITS = 3
+# m | d | 0a/1b2c3d4e...: the files public-inbox commits (v2's mail or removal, v1's fan-out)
+RE_ARCHIVE_PATH = re.compile(r"[md]|[0-9a-f]{2}/[0-9a-f]{2,62}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +294,8 @@ def _plan(
 ) -> list[tuple[Epoch, list[str]]]:
     """Return the rev-list arguments per epoch that cover a range."""
     heads = [e for e in epochs if has_commits(e.path)]
+    for epoch in heads:
+        check_shape(epoch)
     if commit_range is None:
         return [(e, ["HEAD"]) for e in heads]
     if isinstance(commit_range, CommitRange):
@@ -304,6 +311,31 @@ def _plan(
             args.append(f"^{first[1]}")
         plan.append((epoch, args))
     return plan
+
+
+def check_shape(epoch: Epoch) -> None:
+    """Raise a SourceError unless an epoch's newest commits change only the files
+    public-inbox writes (``m``, ``d``, v1's fan-out paths): a clone of source code is no
+    archive, and its files would be read as mails. A few commits, newest first: it costs
+    one short ``git log`` however long the history."""
+    listing = run_git(
+        epoch.path, "log", *SAFE_LOG_FLAGS, f"--max-count={SHAPE_COMMITS}", "--no-renames",
+        "--raw", "--no-abbrev", "--format=C %H", "HEAD",
+    )  # fmt: skip
+    commit, files = "", 0
+    for line in listing.stdout.splitlines():  # paths quoted in ASCII (core.quotePath)
+        if line.startswith("C "):
+            commit = line[2:]
+        elif line.startswith(":"):
+            path = line.partition("\t")[2]
+            if not RE_ARCHIVE_PATH.fullmatch(path):
+                raise SourceError(
+                    f"{epoch.path}: not a public-inbox archive: commit {commit[:12]} changes "
+                    f"{path!r}, where public-inbox commits only mails (m, d or ab/cdef...)"
+                )
+            files += 1
+    if not files:
+        raise SourceError(f"{epoch.path}: not a public-inbox archive: its commits hold no mail")
 
 
 def _removals(plan: list[tuple[Epoch, list[str]]], since: list[str]) -> dict[bytes, deque[str]]:

@@ -95,7 +95,8 @@ def read_inbox(
     ``commit_range`` has git semantics across epochs (``A..B``: after A up to and including
     B; abbreviated ids work); ``since``/``until`` bound the arrival (commit) time, ``until``
     excluded (a naive time is UTC). A mail a later commit removed (as of B, else HEAD) is
-    left out with a ``WithdrawnMail`` warning (kvmlist.sources.notices).
+    left out with a ``WithdrawnMail`` warning (kvmlist.sources.notices). A repository whose
+    newest commits change other files than mails (a clone of source code) is a SourceError.
     ``answers=False``: see parse_raw.
     """
     raws = inbox_raws(inbox, commit_range, since=since, until=until)
