@@ -11,7 +11,7 @@ import pytest
 
 import kvmlist
 from kvmlist import Person
-from kvmlist.analysis.identities import Mailmap, OrganisationMap
+from kvmlist.analysis.identities import Mailmap, MapLineSkipped, OrganisationMap
 from kvmlist.outputs.report import report_figures
 
 from .conftest import FIXTURES, mail, mbox
@@ -266,7 +266,8 @@ def test_stats_by_organisation_cli(tmp_path: Path) -> None:
 
 
 def test_hostile_mailmap_lines_parse_in_linear_time() -> None:
-    mailmap = Mailmap.parse(["<" * 1_000_000, " " * 1_000_000 + "<a", "a <b> " * 200_000])
+    with pytest.warns(MapLineSkipped):
+        mailmap = Mailmap.parse(["<" * 1_000_000, " " * 1_000_000 + "<a", "a <b> " * 200_000])
     assert mailmap.resolve(Person(email="x@y")) == Person(email="x@y")
 
 
@@ -332,3 +333,43 @@ def test_unknown_is_explained_by_the_domains_mails_were_sent_from(
     assert main(["stats", str(archive), "--by", "organisation", "--mailmap", str(mailmap)]) == 0
     out, err = capsys.readouterr()
     assert "Google" not in out and "(rivetlabs.io 1)" in err
+
+
+def test_a_mailmap_line_without_an_address_is_skipped_as_git_skips_it_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # git check-mailmap (2.39) skips "no address" and "Bad <unclosed", takes the others
+    path = tmp_path / "the.mailmap"
+    path.write_text(
+        "# ours\nno address here\nBad <unclosed\n"
+        "Yuki T <yuki@t.example> <tanabe.yuki@fujitsu.com>\n"
+    )
+    with pytest.warns(MapLineSkipped, match=r"the\.mailmap line 2 \(and 1 more line\)"):
+        mailmap = Mailmap.from_file(path)
+    yuki = mailmap.resolve(Person(name="Y", email="tanabe.yuki@fujitsu.com"))
+    assert yuki == Person(name="Yuki T", email="yuki@t.example")
+    from kvmlist.cli.commands import main
+
+    argv = ["stats", str(FIXTURES / "kvm-sample.mbox"), "--mailmap", str(path)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "Yuki T <yuki@t.example>" in captured.out
+    skipped = [line for line in captured.err.splitlines() if "not a mailmap line" in line]
+    assert skipped == [
+        f"kvmlist: {path} line 2 (and 1 more line): no <address>, not a mailmap line: skipped"
+    ]
+
+
+@pytest.mark.parametrize(
+    "content", ["", "# only a comment\n", "F:\tarch/x86/kvm/\nS:\tSupported\n"]
+)
+def test_a_file_of_which_no_line_maps_an_address_is_no_mailmap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    from kvmlist.cli.commands import main
+
+    path = tmp_path / "the.mailmap"
+    path.write_text(content)
+    assert main(["stats", str(FIXTURES / "kvm-sample.mbox"), "--mailmap", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"kvmlist: {path}: no line maps an <address>: not a mailmap file\n")

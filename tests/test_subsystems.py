@@ -161,3 +161,19 @@ def test_subsystems_without_a_readable_file_is_a_usage_error(
     sample = str(FIXTURES / "kvm-sample.mbox")
     assert main(["subsystems", sample, "--maintainers", str(tmp_path / "nope")]) == 2
     assert "cannot read the MAINTAINERS file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["subsystems", "site"])
+@pytest.mark.parametrize("content", [b"", bytes(range(256)) * 20, b"From x\nSubject: hi\n\nbody\n"])
+def test_a_file_without_a_section_is_no_maintainers_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, content: bytes
+) -> None:
+    given = tmp_path / "MAINTAINERS"
+    given.write_bytes(content)
+    with pytest.raises(UsageError, match="no sections found: not a MAINTAINERS file"):
+        Maintainers.from_file(given)
+    argv = [command, str(FIXTURES / "kvm-sample.mbox"), "--maintainers", str(given)]
+    assert main([*argv, "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a MAINTAINERS file" in err
+    assert not (tmp_path / "out").exists()

@@ -11,6 +11,7 @@ import codecs
 import io
 import os
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,11 @@ FREE_MAIL = frozenset(
 )  # fmt: skip
 
 
+class MapLineSkipped(UserWarning):
+    """Lines of a map file that map nothing (a mailmap line with no ``<address>``) were
+    skipped; the warning names the file and the first such line."""
+
+
 class Mailmap:
     """A git mailmap: maps the name/address a mail used to the person's canonical identity."""
 
@@ -48,19 +54,34 @@ class Mailmap:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Mailmap:
-        """Return the mailmap a file in git's .mailmap format holds."""
-        return cls.parse(_lines_of(path, "mailmap"))
+        """Return the mailmap a file in git's .mailmap format holds; a file of which no line
+        maps an address (empty, or another kind of file) is a UsageError."""
+        mailmap = cls.parse(_lines_of(path, "mailmap"), source=os.fspath(path))
+        if not (mailmap._by_email or mailmap._by_name_email):
+            raise UsageError(f"{path}: no line maps an <address>: not a mailmap file")
+        return mailmap
 
     @classmethod
-    def parse(cls, lines: Iterable[str]) -> Mailmap:
-        """Return the mailmap of some lines (comments and blank lines ignored)."""
+    def parse(cls, lines: Iterable[str], *, source: str = "mailmap") -> Mailmap:
+        """Return the mailmap of some lines (comments and blank lines ignored).
+
+        A line with no ``<address>`` (or an unclosed ``<``) is skipped, as git skips it, with
+        a MapLineSkipped warning naming ``source`` and the line."""
         mailmap = cls()
-        for line in lines:
+        skipped: list[int] = []
+        for number, line in enumerate(lines, start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             parsed = _mailmap_line(line)
-            if parsed is not None:
+            if parsed is None:
+                skipped.append(number)
+            else:
                 mailmap._add(*parsed)
+        if skipped:
+            others = len(skipped) - 1
+            more = f" (and {others:,} more line{'s' * (others > 1)})" if others else ""
+            said = f"{source} line {skipped[0]}{more}: no <address>, not a mailmap line: skipped"
+            warnings.warn(said, MapLineSkipped, stacklevel=2)
         return mailmap
 
     def _add(self, name: str, email: str, old_name: str | None, old_email: str | None) -> None:

@@ -91,14 +91,18 @@ class Maintainers:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Maintainers:
-        """Return the sections of a MAINTAINERS file; an unreadable one is a UsageError."""
+        """Return the sections of a MAINTAINERS file; an unreadable one, or one with no
+        section (an empty file, another kind of file), is a UsageError."""
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
-                return cls.parse(handle, source=os.fspath(path))
+                found = cls.parse(handle, source=os.fspath(path))
         except OSError as error:
             raise UsageError(
                 f"{path}: cannot read the MAINTAINERS file: {error.strerror}"
             ) from None
+        if not found.sections:
+            raise UsageError(f"{path}: no sections found: not a MAINTAINERS file")
+        return found
 
     @classmethod
     def parse(cls, lines: Iterable[str], *, source: str = "MAINTAINERS") -> Maintainers:

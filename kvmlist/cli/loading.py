@@ -17,6 +17,7 @@ from kvmlist._utc import as_utc
 from kvmlist.analysis.aggregate import explain_no_period
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
+from kvmlist.cli.output import say
 from kvmlist.cli.state import check_recordable, last_reported
 from kvmlist.errors import CommitRangeError, SourceError, UsageError
 from kvmlist.grouping.review import Progress
@@ -150,6 +151,8 @@ def noting_skipped() -> Iterator[Noted]:
                 noted.skipped.append(str(message))
             elif issubclass(category, WithdrawnMail):
                 noted.withdrawn.append(str(message))
+            elif category.__module__.startswith("kvmlist."):  # ours: one line, no source line
+                say(str(message))
             else:
                 show(message, category, filename, lineno, file, line)
 
