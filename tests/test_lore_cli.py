@@ -168,3 +168,24 @@ def test_fetch_shows_a_terminal_no_control_character_but_writes_a_file_as_served
     shown = terminal.text.getvalue() + terminal.buffer.getvalue().decode()
     assert "\x1b" not in shown and "\x07" not in shown
     assert "switching?\\x1b]0;owned\\x07\n" in shown and "VM exit.\\x1b[2J" in shown
+
+
+@pytest.mark.parametrize("given", ["local.mbox", "folder", "-", "not-an-id"])
+def test_fetch_of_a_local_path_or_a_word_without_at_is_refused_before_any_request(
+    faults: FaultServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    given: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "local.mbox").write_bytes(b"From x\n\n")
+    (tmp_path / "folder").mkdir()
+    before = len(faults.seen)
+    code = main(["fetch", given, "--lore-base", faults.url("ok"), "--retries", "0"])
+    assert code == 2
+    said = one_line(capsys)
+    assert "not a Message-ID" in said
+    if given != "not-an-id":
+        assert f"`kvmlist check {given}`" in said
+    assert len(faults.seen) == before

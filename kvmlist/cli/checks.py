@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ MAX_INPUT_FILE = 64 << 20
 def check_options(args: argparse.Namespace) -> None:
     """Raise a UsageError for what the command line refuses (see the module docstring)."""
     _check_output(args)
+    _check_fetched(args)
     _check_input_files(args)
     _refuse_output_over_inputs(args)
     _refuse_ignored(args)
@@ -44,6 +46,27 @@ def _check_output(args: argparse.Namespace) -> None:
             raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
         if Path(args.output).suffix.lower() not in plot.FORMATS:
             raise UsageError(f"-o {args.output}: name the image .png or .svg")
+
+
+def _check_fetched(args: argparse.Namespace) -> None:
+    """``fetch`` takes a Message-ID or a lore URL: a local file or folder, or a word with no
+    ``@``, is refused before anything is sent (lore would be asked for ``/tmp/x.mbox``)."""
+    if args.command != "fetch":
+        return
+    source, spec = args.source, classify_source(args.source)
+    if spec.is_remote:
+        return
+    if os.path.lexists(source) or source == "-":
+        what = {"stdin": "standard input", "mbox": "a local file"}.get(spec.kind, "a local folder")
+        raise UsageError(
+            f"{source} is {what}, not a Message-ID: fetch takes one (or a lore URL); "
+            f"read the {'input' if spec.kind == 'stdin' else what[2:]} with "
+            f"`kvmlist check {shlex.quote(source)}`"
+        )
+    raise UsageError(
+        f"{source!r} is not a Message-ID (no @) nor a lore URL: fetch takes one, "
+        "e.g. 20251204094806.3846619-1-maz@kernel.org"
+    )
 
 
 def _check_input_files(args: argparse.Namespace) -> None:
