@@ -238,12 +238,27 @@ def test_an_inbox_option_that_would_be_ignored_is_refused(
         (["stats", "--offline"], "--offline"),
         (["series", "--lore-base", "https://lore.example.org/all/"], "--lore-base"),
         (["check", "--since", ""], "--since"),
+        (["review", "--top", "2", "--format", "csv", "--freq", "W"], "--top"),
+        (["stalled", "--lore-link", ""], "--lore-link"),
+        (["stalled", "--lore-link", "foo"], "not an http(s) URL"),
+        (["site", "--lore-link", "lore.kernel.org/r/", "-o", "site"], "not an http(s) URL"),
+        (["stalled", "--lore-link", "http://[::1"], "not an http(s) URL"),
+        (["stats", "--format", "parquet", "-o", "out.csv"], "name a parquet file .parquet"),
+        (["site", "-o", "-"], "site writes a directory of pages, not standard output"),
+        (["site"], "site writes a directory of pages"),
     ],
 )
 def test_an_option_that_would_be_ignored_is_refused(
-    argv: list[str], says: str, archive: Path, capsys: pytest.CaptureFixture[str]
+    argv: list[str],
+    says: str,
+    archive: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     one_line_exit_2(capsys, [argv[0], str(archive), *argv[1:]], says)
+    assert sorted(tmp_path.iterdir()) == [archive]  # nothing written: no "-", "site", "out.csv"
 
 
 def test_review_by_with_a_git_tree_is_refused(

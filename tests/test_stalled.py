@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.analysis.stalled import find_stalled
+from kvmlist.analysis.stalled import find_stalled, lore_link
 from kvmlist.cli.commands import main
 from kvmlist.cli.insight_options import duration
 
@@ -381,3 +381,8 @@ def test_a_one_patch_reroll_in_the_old_thread_leaves_the_other_patches_stalled()
     messages = list(kvmlist.read_mbox(io.BytesIO(mbox(*posts))))
     report = find_stalled(messages, now=datetime(2026, 6, 1, tzinfo=timezone.utc))
     assert sorted(s.series.anchor_id or "" for s in report.stalled) == ["p0@x", "q3@x"]
+
+
+@pytest.mark.parametrize("base", ["https://lore.example.org/kvm/", "https://lore.example.org/kvm"])
+def test_a_lore_link_under_a_base_with_or_without_its_slash(base: str) -> None:
+    assert lore_link(base, "1@x.org") == "https://lore.example.org/kvm/1@x.org/"

@@ -66,6 +66,7 @@ def lore_link(base: str, message_id: str) -> str:
     it (a "/", "?" or "#" in a sender's Message-ID must not lead elsewhere); "" (no link)
     for an id the lore client refuses too (``..``, ``.``, blank: lore's own pages)."""
     segment = path_segment(message_id)
+    base = base if base.endswith("/") else base + "/"  # ".../kvm" names the inbox too
     return f"{base}{segment}/" if segment is not None else ""
 
 

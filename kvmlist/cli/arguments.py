@@ -141,7 +141,9 @@ def _add_review(commands: Any) -> None:
         "than its author, not a robot), first credited review trailer and acceptance.",
     )
     _add_source(review)
-    review.add_argument("--top", type=positive, default=15, help="reviewers to show (default 15)")
+    review.add_argument(
+        "--top", type=positive, default=None, help="reviewers or groups to show (default 15)"
+    )
     review.add_argument(
         "--freq",
         choices=["W", "M"],

@@ -12,7 +12,7 @@ import argparse
 import os
 import shlex
 import stat
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from kvmlist.cli.lore_options import lore_options_given
@@ -37,15 +37,26 @@ def check_options(args: argparse.Namespace) -> None:
 
 def _check_output(args: argparse.Namespace) -> None:
     fmt = getattr(args, "format", None)
-    if fmt in FILE_ONLY_FORMATS and is_stdout(args.output):
-        raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+    if args.command == "site" and is_stdout(args.output):
+        raise UsageError("site writes a directory of pages, not standard output: add -o DIR")
+    if fmt in FILE_ONLY_FORMATS:
+        if is_stdout(args.output):
+            raise UsageError(f"--format {fmt} writes a file: add -o FILE.{fmt}")
+        _check_suffix(args.output, (f".{fmt}",), f"a {fmt} file")
     if args.command == "plot":
         from kvmlist.outputs import plot
 
-        if not args.output:
+        if is_stdout(args.output):
             raise UsageError("plot writes an image: add -o FILE.png (or FILE.svg)")
-        if Path(args.output).suffix.lower() not in plot.FORMATS:
-            raise UsageError(f"-o {args.output}: name the image .png or .svg")
+        _check_suffix(args.output, plot.FORMATS, "the image")
+
+
+def _check_suffix(output: str, suffixes: Collection[str], what: str) -> None:
+    """A file whose format the command chooses must be named so: a Parquet file named
+    .csv, or an image named .pdf, would be opened as what it is not."""
+    if Path(output).suffix.lower() not in suffixes:
+        names = " or ".join(suffixes)
+        raise UsageError(f"-o {output}: name {what} {names}")
 
 
 def _check_fetched(args: argparse.Namespace) -> None:
@@ -170,6 +181,8 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
         raise UsageError("--orgmap goes with --by organisation")
     if args.command == "plot" and args.freq and args.kind != "per-period":
         raise UsageError("--freq goes with --kind per-period")
+    if args.command == "review" and args.top and args.freq and args.format == "csv":
+        raise UsageError("--top: review --freq --format csv writes only the periods' rows")
     if args.command == "review" and args.by:
         for option in ("freq", "git"):
             if getattr(args, option):

@@ -426,6 +426,8 @@ def _plot(args: argparse.Namespace, loaded: Loaded) -> None:
     write_file(args.output, lambda name: plot.save(figure, name))
 
 
+#: Reviewers (or groups, with --by) ``review`` shows without --top.
+REVIEW_TOP = 15
 REVIEWER_COLUMNS = ("reviewer", "reviewed", "acked", "tested", "replies")
 
 
@@ -442,7 +444,7 @@ def _review(args: argparse.Namespace, loaded: Loaded) -> str:
     rows = [
         {"reviewer": str(r.person), "reviewed": r.reviewed, "acked": r.acked,
          "tested": r.tested, "replies": r.replies}
-        for r in summary.reviewers[: args.top]
+        for r in summary.reviewers[: args.top or REVIEW_TOP]
     ]  # fmt: skip
     medians = {name: _hours(summary.median(name)) for name in TIMINGS}
     pulls = find_pull_requests(messages)
@@ -488,7 +490,7 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
     economy = review_economy(
         loaded.messages, by=args.by, mailmap=mailmap, organisations=organisations
     )
-    rows = [{args.by: r.pop("group")} | r for r in economy.rows()[: args.top]]
+    rows = [{args.by: r.pop("group")} | r for r in economy.rows()[: args.top or REVIEW_TOP]]
     columns = [args.by if c == "group" else c for c in ECONOMY_COLUMNS]
     share = economy.cross_share
     summary = {

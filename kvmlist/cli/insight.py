@@ -15,7 +15,6 @@ from kvmlist.analysis.stalled import StalledReport, StalledSeries, find_stalled
 from kvmlist.analysis.subsystems import SECTION_COLUMNS, subsystem_stats
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import render_rows, say, write_folder
-from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.models import Message
 
@@ -45,8 +44,6 @@ def run_site(args: argparse.Namespace, loaded: Loaded) -> None:
     from kvmlist.outputs.report import list_name_of
     from kvmlist.outputs.site import build_model, write_site
 
-    if not args.output:
-        raise UsageError("site writes a directory of pages: add -o DIR")
     mails = list(loaded.messages)
     maintainers = Maintainers.from_file(args.maintainers) if args.maintainers else None
     organisations = OrganisationMap.default()

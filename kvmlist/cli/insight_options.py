@@ -11,7 +11,7 @@ from typing import Any
 
 from kvmlist._utc import as_utc
 from kvmlist.analysis.stalled import LORE
-from kvmlist.cli.values import nonempty, positive
+from kvmlist.cli.values import http_url, nonempty, positive
 from kvmlist.errors import KvmlistError
 
 # 14d | 2w | 36h | 14 (days)
@@ -97,7 +97,9 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any, add_workers: An
     stalled.add_argument(
         "--now", type=moment, help="measure ages to this date (default: the newest mail)"
     )
-    stalled.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+    stalled.add_argument(
+        "--lore-link", default=LORE, metavar="URL", type=http_url, help=f"default {LORE}"
+    )
     add_stalled_git(stalled)
     add_workers(stalled)
     add_format(stalled)
@@ -157,7 +159,9 @@ def add_site(commands: Any, add_source: Any) -> None:
     add_identities(site, orgmap_help="an organisation map to add to the bundled one")
     site.add_argument("--older", type=duration, default=timedelta(days=14),
                       help="stalled after this age (default 14d)")  # fmt: skip
-    site.add_argument("--lore-link", default=LORE, metavar="URL", help=f"default {LORE}")
+    site.add_argument(
+        "--lore-link", default=LORE, metavar="URL", type=http_url, help=f"default {LORE}"
+    )
     site.add_argument(
         "--maintainers",
         metavar="PATH",

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kvmlist.cli.output import say
-from kvmlist.cli.values import nonempty
+from kvmlist.cli.values import http_url, nonempty
 from kvmlist.sources.lore import DEFAULT_BASE, DEFAULT_LIMITS, split_lore_url
 from kvmlist.sources.spec import classify_source
 
@@ -52,7 +52,7 @@ def add_lore_options(parser: argparse.ArgumentParser) -> None:
     lore.add_argument(
         "--lore-base",
         metavar="URL",
-        type=nonempty,
+        type=http_url,
         help=f"public-inbox server (default {DEFAULT_BASE})",
     )
     lore.add_argument("--offline", action="store_true", help="answer only from the cache")

@@ -14,6 +14,23 @@ def nonempty(text: str) -> str:
     return text
 
 
+def http_url(text: str) -> str:
+    """Return a URL given on the command line (``--lore-base``, ``--lore-link``): http or
+    https with a host; ``foo`` or an empty one would make every request or link wrong."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a bad port or IPv6 host
+        good = False
+    if not good:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http(s) URL like https://lore.kernel.org/all/"
+        )
+    return text
+
+
 def positive(text: str) -> int:
     """Return a count given on the command line (1 or more)."""
     try:
