@@ -159,10 +159,33 @@ def test_the_command_prints_the_table_and_one_line_for_a_user_mistake(
     assert "no such file" in capsys.readouterr().err
     assert main([str(tmp_path / "absent\x1b[2J.mbox")]) == 2  # shown, not acted on
     assert "absent\\x1b[2J.mbox" in capsys.readouterr().err
-    for wrong in ([], [str(FIXTURES / "crlf.mbox"), "--examples", "many"], ["x", "--sample", "0"]):
+    crlf = str(FIXTURES / "crlf.mbox")
+    for wrong in (
+        [],
+        [crlf, "--examples", "many"],
+        [crlf, "--examples", "-3"],
+        ["x", "--sample", "0"],
+    ):
         with pytest.raises(SystemExit) as stop:
             main(wrong)
         assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("python -m kvmlist.compare: "), err
+
+
+def test_the_command_says_a_skipped_maildir_folder_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from kvmlist.compare import main
+
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "new" / "1.x").write_bytes(mail("[PATCH] KVM: x86: fix"))
+    (tmp_path / "cur" / "folder").mkdir()
+    assert main([str(tmp_path), "--oracle", "git"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kvmlist.compare: "), err
+    assert "folder" in err and "SkippedEntry" not in err
 
 
 def test_the_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:

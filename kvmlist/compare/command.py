@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import warnings
 from collections.abc import Iterable, Sized
-from typing import TypeVar
+from typing import Any, TextIO, TypeVar
 
 from kvmlist._shown import shown
 from kvmlist.errors import KvmlistError
@@ -19,10 +20,36 @@ T = TypeVar("T")
 SAMPLE_SEED = 13
 
 
+PROG = "python -m kvmlist.compare"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2, as the
+    kvmlist command's."""
+
+    def error(self, message: str) -> Any:  # argparse's signature says NoReturn
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _count(least: int) -> Any:
+    """Return an argparse type: a whole number of at least ``least``."""
+
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{text!r}: give {least} or more")
+        return value
+
+    return count
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser (``--help`` shows it)."""
-    ask = argparse.ArgumentParser(
-        prog="python -m kvmlist.compare",
+    ask = _Parser(
+        prog=PROG,
         description="Compare kvmlist with b4 (series, authors, trailers, reviews) and with "
         "git mailinfo (author, title, commit message, diff of each patch mail) on archives; "
         "print one Markdown table per archive and oracle.",
@@ -36,12 +63,12 @@ def parser() -> argparse.ArgumentParser:
     )
     ask.add_argument(
         "--sample",
-        type=int,
+        type=_count(1),
         metavar="N",
         help=f"compare N threads drawn with a fixed seed ({SAMPLE_SEED}) instead of all",
     )
     ask.add_argument(
-        "--examples", type=int, default=3, metavar="K", help="disagreements shown per field"
+        "--examples", type=_count(0), default=3, metavar="K", help="disagreements shown per field"
     )
     return ask
 
@@ -50,16 +77,30 @@ def main(argv: list[str] | None = None) -> int:
     """Run the comparison; a user's mistake is one line on stderr and exit status 2."""
     ask = parser()
     args = ask.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.sample is not None and args.sample < 1:
-        ask.error("--sample needs a positive number of threads")
     try:
-        for archive in args.archives:
-            # the examples quote senders' subjects and names: shown, as the command line shows them
-            print(shown(_report(archive, args.oracle, args.sample, args.examples)), end="")
+        with warnings.catch_warnings():
+            warnings.showwarning = _say_warning
+            for archive in args.archives:
+                # the examples quote senders' subjects and names: shown, as the command line
+                # shows them
+                print(shown(_report(archive, args.oracle, args.sample, args.examples)), end="")
     except KvmlistError as error:  # no such file, not an mbox, b4 or git missing: one line
         print(f"kvmlist.compare: {shown(str(error))}", file=sys.stderr)
         return 2
     return 0
+
+
+def _say_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning (a Maildir's folder skipped) as one line, as the kvmlist command
+    does, not as Python's ``reader.py:70: SkippedEntry: ...``."""
+    print(f"kvmlist.compare: {shown(str(message))}", file=sys.stderr)
 
 
 def _report(archive: str, oracle: str, sample: int | None, examples: int) -> str:
