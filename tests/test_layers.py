@@ -22,7 +22,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "kvmlist"
 
 LAYERS = (
-    ("core", ("_version", "_lazy", "_shown", "_utc", "errors", "models", "_html", "data")),
+    (
+        "core",
+        ("_version", "_lazy", "_shown", "_utc", "_arguments", "errors", "models", "_html", "data"),
+    ),
     ("parse", ("parse",)),
     ("sources", ("sources",)),
     ("grouping", ("grouping",)),

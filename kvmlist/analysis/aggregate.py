@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar, overload
 
+from kvmlist._arguments import check_messages, check_type
 from kvmlist._utc import as_utc
-from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check_mailmap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
@@ -54,7 +55,7 @@ def count_by(
     named by its first day ("2026-03-02" for that ISO week), its month ("2026-03") or year;
     a patch mail without a plausible date (:func:`plausible_period`) is in no period.
     """
-    return PatchKeys.of(messages, by_period(key, freq)).counts()
+    return PatchKeys.of(check_messages(messages), by_period(key, freq)).counts()
 
 
 def by_period(key: Callable[[Patch], Any], freq: str | None) -> Callable[[Patch], Any]:
@@ -127,7 +128,9 @@ def count_by_author(
     person per name at its address (:func:`identity_key`). A git ``mailmap`` merges a
     person's aliases first.
     """
-    return PatchKeys.of(messages, partial(author_of, mailmap=mailmap)).author_counts()
+    check_mailmap(mailmap)
+    key = partial(author_of, mailmap=mailmap)
+    return PatchKeys.of(check_messages(messages), key).author_counts()
 
 
 def count_by_organisation(
@@ -141,6 +144,8 @@ def count_by_organisation(
     Uses the bundled starter map unless ``organisations`` is given; free-mail and unmapped
     addresses count as "(Unknown)".
     """
+    check_mailmap(mailmap)
+    check_type(organisations, (OrganisationMap, type(None)), "organisations", "an OrganisationMap")
     organisations = organisations or OrganisationMap.default()
     return count_by(
         messages, partial(organisation_of, organisations=organisations, mailmap=mailmap)
@@ -200,10 +205,13 @@ def first_time_contributors(
     """Return the authors whose first patch mail among messages falls in [since, until)
     (naive times are UTC). A git ``mailmap`` merges a person's aliases first: who changed
     address is no newcomer."""
+    check_type(since, datetime, "since", "a datetime", "e.g. datetime(2025, 1, 1)")
+    check_type(until, (datetime, type(None)), "until", "a datetime or None")
+    check_mailmap(mailmap)
     since = as_utc(since)
     until = as_utc(until) if until is not None else None
     first: dict[str, tuple[datetime, Person]] = {}
-    for patch in iter_patch_mails(messages):
+    for patch in iter_patch_mails(check_messages(messages)):
         author = author_of(patch, mailmap)
         if author is None or patch.date is None:
             continue
@@ -223,6 +231,7 @@ def count_by_domain(messages: Iterable[Message], *, mailmap: Mailmap | None = No
     A git ``mailmap`` merges a person's aliases first: a mail counts for the domain of the
     address it maps to, as in the report.
     """
+    check_mailmap(mailmap)
     return count_by(messages, partial(domain_of, mailmap=mailmap))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 
+from kvmlist._arguments import check_type
 from kvmlist._utc import as_utc
 from kvmlist.errors import UsageError
 from kvmlist.models import Person
@@ -105,6 +106,12 @@ class Mailmap:
             return person
         name, email = found
         return Person(name=name or person.name, email=email or person.email)
+
+
+def check_mailmap(mailmap: object) -> None:
+    """Raise a TypeError unless ``mailmap`` is a Mailmap or None (a path is not read here)."""
+    hint = "read a file with kvmlist.analysis.identities.Mailmap.from_file(path)"
+    check_type(mailmap, (Mailmap, type(None)), "mailmap", "a Mailmap or None", hint)
 
 
 def _mailmap_line(line: str) -> tuple[str, str, str | None, str | None] | None:

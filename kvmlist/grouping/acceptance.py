@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from kvmlist._arguments import check_messages
 from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.content import bot_notice_of, sent_by_bot
@@ -81,7 +82,7 @@ class SeriesAcceptance:
 def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
     """Yield an Acceptance per patch that a reply among messages says was applied."""
     titles: dict[str, str] = {}
-    for message in messages:
+    for message in check_messages(messages):
         if isinstance(message, Patch):
             titles[message.message_id] = message.title
         if message.kind == "reply":

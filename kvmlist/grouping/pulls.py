@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kvmlist._arguments import check_messages
 from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
@@ -80,7 +81,7 @@ def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:
     applied to" (each only from that bot), a sentence that opens with "Pulled" or "Merged",
     or an "applied" notice (:func:`kvmlist.parse.pull_notice.merge_notice`).
     """
-    mails = list(messages)
+    mails = list(check_messages(messages))
     by_id = by_message_id(mails)
     requests = {key: m for key, m in by_id.items() if is_pull_request(m)}
     # a posting in a request's thread that is none of its patches (the fixes resent as a

@@ -54,6 +54,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
+from kvmlist._arguments import check_messages
 from kvmlist.grouping._group import Group, address_of, by_one_of, people_of, subject_tags
 from kvmlist.grouping._numbers import renumbered
 from kvmlist.grouping.review import Progress
@@ -93,7 +94,7 @@ def iter_patch_mails(messages: Iterable[Message]) -> Iterator[Patch]:
 
 def patch_mails(messages: Iterable[Message]) -> list[Patch]:
     """Return the patches and cover letters among messages, each Message-ID once, in order."""
-    return list(iter_patch_mails(messages))
+    return list(iter_patch_mails(check_messages(messages)))
 
 
 def group_series(
@@ -112,7 +113,7 @@ def group_series(
     ``progress`` (``tqdm`` for one) wraps the mails of the slow phase, the reading of
     replies for reviews, to show how far it is.
     """
-    mails = list(messages)
+    mails = list(check_messages(messages))
     groups = _with_pull_request_covers(_groups(patch_mails(mails)), mails)
     if reviews:
         groups = _with_reviews(groups, mails, progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kvmlist._arguments import check_type
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Patch, Series
 
@@ -46,6 +47,8 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
 def _mails(series: Series, *, include_cover: bool) -> tuple[Patch, ...]:
     """The mails an export writes: the cover letter when asked (and there is one), then the
     series' patches; never the patches point revisions replaced."""
+    hint = "pass one Series of kvmlist.group_series(messages)"
+    check_type(series, Series, "series", "a Series", hint)
     cover = (series.cover,) if include_cover and series.cover is not None else ()
     return cover + series.patches
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kvmlist.analysis.identities import Mailmap
+from kvmlist._arguments import check_count, check_messages, check_type
+from kvmlist.analysis.identities import Mailmap, check_mailmap
 from kvmlist.grouping.acceptance import Acceptance
 from kvmlist.models import Message
 from kvmlist.outputs.figures import ReportFigures, ReportTotals, fact_of, posting_block
@@ -60,6 +61,12 @@ def render_report(
     With ``landed`` (opt-in) each posting that reached the tree gets a ``Landed:`` line
     (kvmlist.outputs.landed_marks); the messages are then kept for that second look.
     """
+    messages = check_messages(messages)
+    check_type(
+        range, (ReportRange, type(None)), "range", "a ReportRange", 'e.g. ReportRange("a", "b")'
+    )
+    check_count(top, "top")
+    check_mailmap(mailmap)
     if landed is None:
         figures = report_figures(messages, mailmap=mailmap)
     else:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from kvmlist._arguments import check_type
 from kvmlist.errors import MessageParseError
 from kvmlist.models import (
     BODY_FORM,
@@ -102,9 +103,11 @@ def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
 
 
 def _check_bytes(raw: bytes) -> None:
-    """Raise TypeError for a str (its parse would fail deep inside, with a puzzling error)."""
+    """Raise TypeError for a str or anything but bytes (its parse would fail deep inside,
+    with a puzzling error)."""
     if isinstance(raw, str):
         raise TypeError("parse_message takes the mail's bytes, not str: pass text.encode()")
+    check_type(raw, (bytes, bytearray), "raw", "the mail's bytes")
 
 
 MaybeMessage = TypeVar("MaybeMessage", bound="Message | None")

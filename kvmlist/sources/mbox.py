@@ -17,6 +17,8 @@ from kvmlist.errors import MboxFormatError, SourceError
 from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary
 
 MboxFormat = Literal["mboxrd", "mboxo"]
+#: The formats read_mbox reads (MboxFormat's values).
+MBOX_FORMATS: tuple[MboxFormat, ...] = ("mboxrd", "mboxo")
 
 # From mboxrd@z Thu Jan  1 00:00:00 1970   |   From jane@example.org Tue Mar  3 10:00:00 2026
 RE_SEPARATOR = re.compile(rb"From \S*\s.*\d\d?:\d\d|From \S+\s*$")

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from kvmlist._arguments import check_type, refuse
+from kvmlist.errors import UsageError
 from kvmlist.models import Message
 from kvmlist.parse.message import parse_message, parse_unless_answer, unparsable_message
 from kvmlist.sources._open import Source
 from kvmlist.sources.maildir import iter_maildir
-from kvmlist.sources.mbox import MboxFormat, iter_raw_messages
+from kvmlist.sources.mbox import MBOX_FORMATS, MboxFormat, iter_raw_messages
 from kvmlist.sources.spec import classify_source
 
 T = TypeVar("T")
@@ -29,7 +31,11 @@ def read_mbox(
     Patches and cover letters come out as :class:`~kvmlist.Patch`. A mail that cannot be
     parsed comes out as a Message with an ``unparsable`` defect, so the count out always
     equals the count in; ``strict=True`` raises instead. ``answers=False``: see parse_raw.
+    A ``format`` other than "mboxrd" or "mboxo" is a UsageError.
     """
+    check_source(source)
+    if format not in MBOX_FORMATS:
+        raise UsageError(f"format: expected one of {', '.join(MBOX_FORMATS)}, got {format!r}")
     return parse_raw(iter_raw_messages(source, format=format), strict=strict, answers=answers)
 
 
@@ -38,18 +44,28 @@ def read_maildir(
 ) -> Iterator[Message]:
     """Yield every mail of a Maildir as a Message, ``cur/`` and ``new/`` in delivery order
     (kvmlist.sources.maildir: a folder or a dangling link is skipped with a warning)."""
+    check_type(path, (str, os.PathLike), "path", "a path")
     return parse_raw(iter_maildir(path), strict=strict, answers=answers)
 
 
 def read(source: Source, *, strict: bool = False, answers: bool = True) -> Iterator[Message]:
     """Yield the mails of an mbox file, a Maildir, a public-inbox archive or ``-``, whichever
     it is (``kvmlist.sources.spec.classify_source`` decides). ``answers=False``: see parse_raw."""
+    check_source(source)
     spec = classify_source(source)
     if spec.kind == "maildir":
         return read_maildir(spec.location, strict=strict, answers=answers)
     if spec.kind == "inbox":
         return read_inbox(spec.location, strict=strict, answers=answers)
     return read_mbox(source, strict=strict, answers=answers)
+
+
+def check_source(source: object) -> None:
+    """Raise a TypeError unless a source is a path, ``-`` or a binary file object."""
+    if isinstance(source, (str, os.PathLike)) or hasattr(source, "read"):
+        return
+    hint = "wrap bytes in io.BytesIO(data)" if isinstance(source, (bytes, bytearray)) else ""
+    raise refuse("source", source, 'a path, "-" or a binary file object', hint)
 
 
 def parse_raw(
@@ -99,6 +115,10 @@ def read_inbox(
     newest commits change other files than mails (a clone of source code) is a SourceError.
     ``answers=False``: see parse_raw.
     """
+    check_type(inbox, (str, os.PathLike), "inbox", "a path")
+    check_type(commit_range, (str, type(None)), "commit_range", 'a str like "A..B" or None')
+    for name, when in (("since", since), ("until", until)):
+        check_type(when, (datetime, type(None)), name, "a datetime or None")
     raws = inbox_raws(inbox, commit_range, since=since, until=until)
     return parse_raw(raws, strict=strict, answers=answers)
 

@@ -1,0 +1,73 @@
+"""The checks of the public functions' arguments: a wrong type is a TypeError that names the
+argument and what to pass, not an AttributeError from deep inside (or, worse, a result).
+
+A stream of messages stays a stream: only what cannot be messages (a path, text, bytes, no
+iterable) is refused up front, and the first item is looked at as it passes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: What to say to a caller who passed a path where messages go.
+READ_FIRST = "pass messages, e.g. kvmlist.read(path)"
+
+
+def refuse(name: str, value: object, expected: str, hint: str = "") -> TypeError:
+    """Return the TypeError of an argument that is not of the expected kind."""
+    given = type(value).__name__
+    return TypeError(f"{name}: expected {expected}, got {given}" + (f"; {hint}" if hint else ""))
+
+
+def check_type(
+    value: object, kind: type | tuple[type, ...], name: str, expected: str, hint: str = ""
+) -> None:
+    """Raise a TypeError naming the argument unless ``value`` is of ``kind``."""
+    if not isinstance(value, kind):
+        raise refuse(name, value, expected, hint)
+
+
+def check_messages(messages: Iterable[T], name: str = "messages") -> Iterable[T]:
+    """Return ``messages`` (the same items, a stream still a stream), or raise a TypeError
+    when they are a path, text, bytes, no iterable, or their first item is no Message."""
+    from kvmlist.models import Message, Series
+
+    if isinstance(messages, (str, bytes, bytearray, os.PathLike)):
+        raise refuse(name, messages, "an iterable of Message", READ_FIRST)
+    if not isinstance(messages, Iterable):
+        raise refuse(name, messages, "an iterable of Message")
+    if isinstance(messages, Sequence):
+        if messages:
+            _check_item(messages[0], name, Message, Series)
+        return messages
+    return _first_checked(iter(messages), name, Message, Series)
+
+
+def _first_checked(items: Iterator[T], name: str, *kinds: type) -> Iterator[T]:
+    for first in items:
+        _check_item(first, name, *kinds)
+        yield first
+        break
+    yield from items
+
+
+def _check_item(item: object, name: str, *kinds: type) -> None:
+    if not isinstance(item, kinds[:1]):
+        hint = "pass the messages, not Series" if isinstance(item, kinds[1:]) else READ_FIRST
+        raise refuse(f"{name}[0]", item, "a Message", hint)
+
+
+def check_count(value: Any, name: str, least: int = 1) -> int:
+    """Return a count argument (``top``): a TypeError unless it is an int, a UsageError
+    below ``least``."""
+    from kvmlist.errors import UsageError
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise refuse(name, value, "an int")
+    if value < least:
+        raise UsageError(f"{name}: expected {least} or more, got {value}")
+    return value
