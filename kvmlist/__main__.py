@@ -2,6 +2,6 @@
 
 import sys
 
-from kvmlist.cli.commands import main
+from kvmlist.cli import main
 
 sys.exit(main())

@@ -41,6 +41,7 @@ from kvmlist.cli.loading import (
 )
 from kvmlist.cli.output import (
     EXIT_FOUND,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     cell_text,
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace, noted: Noted) -> int:
         say(str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 

@@ -22,6 +22,8 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 #: A user's mistake: a bad option, a missing or unreadable file, an unwritable output.
 EXIT_USAGE = 2
+#: Ctrl-C, as a shell reports it (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 #: Formats written to a file only, never to a terminal.
 FILE_ONLY_FORMATS = ("parquet",)

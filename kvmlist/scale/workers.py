@@ -28,7 +28,9 @@ import contextlib
 import io
 import itertools
 import os
+import signal
 import sys
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
@@ -49,7 +51,7 @@ from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from kvmlist.analysis.check import CheckResult
     from kvmlist.outputs.figures import ReportFigures
@@ -73,6 +75,9 @@ COMPRESSED_RATIO = 4
 PEEK_BYTES = 64 << 10
 #: Slices or batches in flight per worker; bounds memory whatever the archive's size.
 IN_FLIGHT = 3
+#: Seconds the workers get to finish their job after Ctrl-C (one takes ~0.1 s) before
+#: they are killed.
+STOP_WAIT = 2.0
 
 
 class _Range(NamedTuple):
@@ -543,7 +548,7 @@ def _in_order(
     context = _context()
     if context is not None:  # forked workers inherit what is built here
         _warm_up()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_keep_freed_memory)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     pending: deque[tuple[_Job, Future[tuple[list[R], Exception | None]]]] = deque()
     failure: Exception | None = None
     try:
@@ -555,7 +560,8 @@ def _in_order(
             except Exception as error:  # raised once the jobs before it are handed back
                 failure = error
                 break
-            future = pool.submit(work, job)
+            with _interrupts_held():  # the first submit starts the workers
+                future = pool.submit(work, job)
             # a job (a decompressed slice may weigh 4 MiB) is held only for a finish that
             # reads it again, not until the results of the jobs before it come back
             pending.append((job if finish is not _as_is else [], future))
@@ -565,8 +571,38 @@ def _in_order(
             yield from _results(*pending.popleft(), finish)
         if failure is not None:
             raise failure
+    except KeyboardInterrupt:
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold off SIGINT in this thread (it comes when the block ends), so that a worker
+    forked here starts with it held off until :func:`_start_worker` ignores it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """After Ctrl-C: cancel the jobs not started and end the workers, those that do not
+    finish their job within STOP_WAIT seconds killed."""
+    processes = list((pool._processes or {}).values())  # no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_WAIT
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _results(
@@ -618,6 +654,16 @@ def _warm_up() -> None:
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 KEEP_FREED = 16 << 20
 MMAP_FROM = 4 << 20
+
+
+def _start_worker() -> None:
+    """Set a worker up: Ctrl-C, which a terminal sends to every process of the command, is
+    the parent's to handle (a worker interrupted in the pool's queues could leave a lock
+    held, and the pool waiting for it forever); memory as _keep_freed_memory says."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _keep_freed_memory()
 
 
 def _keep_freed_memory() -> None:

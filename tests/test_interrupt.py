@@ -1,0 +1,106 @@
+"""Ctrl-C: the command ends at once with exit status 130, no traceback and no worker left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, mail, mbox
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads the process table in /proc"
+)
+
+#: Seconds a command may take to end after Ctrl-C before the test fails (it takes ~0.3 s).
+PROMPTLY = 15.0
+
+#: When Ctrl-C comes, in seconds after the command loaded pydantic (its first import, in
+#: the interpreter's own start-up, is Python's: no program can catch Ctrl-C there): while
+#: the command's modules load, as the workers start, and while they parse.
+MOMENTS = [("stats", 0.0), ("check", 0.15), ("stats", 0.4), ("check", 0.7), ("stats", 1.0)]
+
+
+def _endless_mails(pipe: int) -> None:
+    """Write an mbox into the pipe until the reader is gone: the command never runs out."""
+    block = mbox(*(mail(message_id=f"<{n}@example.org>") + b"x\n" * 200 for n in range(4000)))
+    with open(pipe, "wb", buffering=0) as out:
+        try:
+            while True:
+                out.write(block)
+        except BrokenPipeError:
+            pass
+
+
+def _wait_for_library(pid: int, name: str) -> None:
+    """Return once process pid has loaded a shared library whose path holds name."""
+    deadline = time.monotonic() + PROMPTLY
+    while name not in Path(f"/proc/{pid}/maps").read_text():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the command did not load {name} in {PROMPTLY:g} s")
+        time.sleep(0.005)
+
+
+def _group_members(group: int) -> list[str]:
+    """The live processes (not zombies) of a process group, as /proc shows them."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, _, pgrp = stat.rpartition(")")[2].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(entry.name)
+    return found
+
+
+@pytest.mark.parametrize(("command", "delay"), MOMENTS)
+def test_ctrl_c_on_workers_exits_130_at_once_leaving_no_worker(command: str, delay: float) -> None:
+    read, write = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kvmlist", command, "-", "--workers", "2", "-q"],
+        stdin=read,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,  # a group of its own, as a terminal's foreground job
+    )
+    os.close(read)
+    writer = threading.Thread(target=_endless_mails, args=(write,), daemon=True)
+    writer.start()
+    _wait_for_library(process.pid, "pydantic_core")
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGINT)  # a terminal signals the whole group
+    try:
+        _, stderr = process.communicate(timeout=PROMPTLY)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{command}: still running {PROMPTLY:g} s after Ctrl-C")
+    writer.join(PROMPTLY)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr.decode()
+    deadline = time.monotonic() + PROMPTLY  # a worker gone with its parent: at once
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _group_members(process.pid) == []
+
+
+def test_ctrl_c_while_the_command_loads_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kvmlist.cli
+
+    class Interrupted:  # stands for the module: loading it is interrupted
+        def __getattr__(self, name: str) -> None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "kvmlist.cli.commands", Interrupted())
+    assert kvmlist.cli.main(["stats", "-"]) == 130
