@@ -70,7 +70,7 @@ def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
         "--range",
         metavar="REVS",
         type=nonempty,
-        help="commits to look at (git revisions; default all refs)",
+        help="commits to look at (git revisions, none starting with -; default all refs)",
     )
     landed.add_argument(
         "--series", action="store_true", help="one row per series instead of per patch"

@@ -15,6 +15,7 @@ from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.grouping.landed.series import series_landings
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch
+from kvmlist.sources._git import revision
 
 
 def landed_in(args: argparse.Namespace, messages: list[Message]) -> LandedMap | None:
@@ -38,7 +39,7 @@ def run_landed(args: argparse.Namespace, loaded: Loaded) -> str:
     from kvmlist.analysis.identities import Mailmap
 
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
-    revs = tuple(args.range.split()) if args.range else ()
+    revs = tuple(revision(rev, "--range") for rev in args.range.split()) if args.range else ()
     messages: list[Message] = []
     # the archive is read while git log runs: find_landed starts git before it reads mails
     landed = find_landed(_kept(loaded.messages, messages), args.git, revs=revs, mailmap=mailmap)

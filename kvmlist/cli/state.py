@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kvmlist.errors import SourceError
+from kvmlist.sources._git import revision
 
 
 def default_state_file() -> Path:
@@ -63,8 +64,11 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def last_reported(inbox: str | os.PathLike[str], path: Path | None = None) -> str | None:
-    """Return the last commit reported for an inbox, or None before the first report."""
-    return _load(path or default_state_file()).get(_key(inbox))
+    """Return the last commit reported for an inbox, or None before the first report; one
+    git would read as an option (a state file anyone could write) is a UsageError."""
+    path = path or default_state_file()
+    last = _load(path).get(_key(inbox))
+    return revision(last, f"{path}: the last report of {inbox} ended at") if last else None
 
 
 def check_recordable(path: Path | None = None) -> None:

@@ -34,6 +34,7 @@ from kvmlist.sources._git import (
     has_commits,
     last_words,
     one_line,
+    revision,
     run_git,
 )
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
@@ -120,6 +121,7 @@ class ResolvedRange:
 def resolve(epochs: Sequence[Epoch], commit: str) -> tuple[Epoch, str]:
     """Return the epoch holding a (possibly abbreviated) commit id, and its full id."""
     found: list[tuple[Epoch, str]] = []
+    revision(commit, "commit")
     for epoch in epochs:
         done = _rev_parse(epoch, "--verify", "--quiet", f"{commit}^{{commit}}")
         if done.returncode == 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kvmlist.grouping.landed.git import Background
 from kvmlist.models import Person
+from kvmlist.sources._git import revision
 
 SEP = "\x1f"
 #: commit <sha>, then names/addresses (raw and mailmapped), author and committer dates, body
@@ -56,14 +57,16 @@ def read_log(tree: Path, revs: tuple[str, ...] = ()) -> bytes:
 
 
 def start_log(tree: Path, revs: tuple[str, ...] = ()) -> Background:
-    """Start ``git log -p`` of the revisions in the background (all refs when none)."""
+    """Start ``git log -p`` of the revisions in the background (all refs when none); a
+    revision git would read as an option is a UsageError."""
+    given = ("--end-of-options", *(revision(rev, "revision") for rev in revs))
     return Background(
         tree,
         "log",
         "--no-merges",
         f"--format={LOG_FORMAT}",
         *DIFF_OPTIONS,
-        *(revs or ("--all",)),
+        *(given if revs else ("--all",)),
         "--",
     )
 

@@ -1,0 +1,97 @@
+"""The command line's answer to a value no user means: a revision git would read as an
+option, an absurd number of workers, a date past the calendar, a closed standard stream, a
+reversed date range. One line and exit status 2; the library raises a ValueError."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+from kvmlist.cli.commands import main
+from kvmlist.errors import UsageError
+from kvmlist.grouping.landed import find_landed
+
+from .conftest import mail, mbox
+from .inbox_builder import small_inbox
+
+ARCHIVE = mbox(mail("[PATCH] KVM: x86: Fix a thing", message_id="<1@x>"))
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "kvm.mbox"
+    path.write_bytes(ARCHIVE)
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    path = tmp_path / "linux"
+    git = ["git", "-C", str(path), "-c", "user.name=A", "-c", "user.email=a@example.org"]
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    (path / "x.c").write_text("int x;\n")
+    subprocess.run([*git, "add", "x.c"], check=True)
+    subprocess.run([*git, "commit", "-qm", "KVM: x86: Fix a thing"], check=True)
+    return path
+
+
+def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
+    try:
+        status = main(argv)
+    except SystemExit as exit:  # argparse's own refusals
+        status = exit.code  # type: ignore[assignment]
+    assert status == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    assert says in err
+
+
+# --- a revision that git would read as an option --------------------------------------------
+
+
+@pytest.mark.parametrize("revisions", ["--output={out}", "HEAD --output={out}", "-p"])
+def test_a_landed_range_git_would_read_as_an_option_is_refused(
+    revisions: str,
+    archive: Path,
+    tree: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "written-by-git"
+    argv = ["landed", str(archive), "-q", "--git", str(tree)]
+    one_line_exit_2(capsys, [*argv, f"--range={revisions.format(out=out)}"], "revision")
+    assert archive.read_bytes() == ARCHIVE
+    assert not out.exists()
+
+
+def test_find_landed_refuses_a_revision_git_would_read_as_an_option(
+    archive: Path, tree: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "written-by-git"
+    with pytest.raises(UsageError, match="revision"):
+        find_landed(kvmlist.read_mbox(archive), tree, revs=[f"--output={out}"])
+    assert not out.exists()
+
+
+def test_landed_range_of_revisions_still_reads_them(
+    archive: Path, tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["landed", str(archive), "-q", "--git", str(tree), "--format=json", "--range"]
+    assert main([*argv, "HEAD~0 HEAD"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    one_line_exit_2(capsys, [*argv, "no-such-branch"], "no-such-branch")
+
+
+def test_a_state_whose_commit_git_would_read_as_an_option_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = small_inbox(tmp_path, 3)
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({str(inbox.resolve()): f"--output={tmp_path / 'x'}"}))
+    argv = ["report", "--inbox", str(inbox), "--since-last", "--state", str(state)]
+    one_line_exit_2(capsys, argv, str(state))
+    assert not (tmp_path / "x").exists()
