@@ -15,7 +15,7 @@ from kvmlist.grouping.landed import LandedMap, find_landed
 from kvmlist.grouping.landed.series import series_landings
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch
-from kvmlist.sources._git import revision
+from kvmlist.sources.revrange import revision
 
 
 def landed_in(args: argparse.Namespace, messages: list[Message]) -> LandedMap | None:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kvmlist.errors import SourceError
-from kvmlist.sources._git import revision
+from kvmlist.sources.revrange import revision
 
 
 def default_state_file() -> Path:

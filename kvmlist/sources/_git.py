@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-from kvmlist.errors import SourceError, UsageError
+from kvmlist.errors import SourceError
 
 #: ``-c`` settings that override whatever the repository's config says.
 SAFE_CONFIG = (
@@ -71,15 +71,6 @@ def safe_options(*, fetch: bool = False) -> list[str]:
     and no transport unless ``fetch`` (for the user's own tree, whose remotes are theirs)."""
     settings = SAFE_CONFIG if fetch else (*SAFE_CONFIG, *NO_TRANSPORT)
     return ["--no-pager", *(item for setting in settings for item in ("-c", setting))]
-
-
-def revision(text: str, what: str) -> str:
-    """Return text, a revision a user or an archive gave (``--range``, a state file's
-    commit); a UsageError naming ``what`` when git would read it as an option (``-``
-    first: ``--output=FILE`` makes git log write over a file)."""
-    if text.startswith("-"):
-        raise UsageError(f"{what} {text!r}: a revision does not start with '-'")
-    return text
 
 
 def git_command(git_dir: Path, *args: str) -> list[str]:

@@ -34,12 +34,11 @@ from kvmlist.sources._git import (
     has_commits,
     last_words,
     one_line,
-    revision,
     run_git,
 )
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.notices import WithdrawnMail
-from kvmlist.sources.revrange import CommitRange
+from kvmlist.sources.revrange import CommitRange, revision
 
 #: How many candidate commits an "ambiguous prefix" error lists.
 CANDIDATES_SHOWN = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kvmlist.errors import CommitRangeError
+from kvmlist.errors import CommitRangeError, UsageError
 
 # e5d776dd9 | v6.18 | master   (a commit id or a git name; no spaces, no leading "-")
 RE_REVISION = re.compile(r"[\w./@{}^~+-]{1,255}")
@@ -38,3 +38,12 @@ class CommitRange:
 
     def __str__(self) -> str:
         return f"{self.start or ''}..{self.end or ''}"
+
+
+def revision(text: str, what: str) -> str:
+    """Return text, a revision a user or an archive gave (``--range``, a state file's
+    commit); a UsageError naming ``what`` when git would read it as an option (``-``
+    first: ``--output=FILE`` makes git log write over a file)."""
+    if text.startswith("-"):
+        raise UsageError(f"{what} {text!r}: a revision does not start with '-'")
+    return text

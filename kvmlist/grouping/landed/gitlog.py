@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kvmlist.grouping.landed.git import Background
 from kvmlist.models import Person
-from kvmlist.sources._git import revision
+from kvmlist.sources.revrange import revision
 
 SEP = "\x1f"
 #: commit <sha>, then names/addresses (raw and mailmapped), author and committer dates, body
