@@ -14,6 +14,7 @@ import kvmlist
 from kvmlist.cli.commands import main
 from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import find_landed
+from kvmlist.scale.workers import check_in_workers, max_workers, parse_in_workers
 
 from .conftest import mail, mbox
 from .inbox_builder import small_inbox
@@ -95,3 +96,29 @@ def test_a_state_whose_commit_git_would_read_as_an_option_is_refused(
     argv = ["report", "--inbox", str(inbox), "--since-last", "--state", str(state)]
     one_line_exit_2(capsys, argv, str(state))
     assert not (tmp_path / "x").exists()
+
+
+# --- workers: no more than the machine can run ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["stats", "check", "report", "series", "review"])
+@pytest.mark.parametrize("count", ["99999999999999999999999", "{over}"])
+def test_more_workers_than_the_machine_can_run_is_refused(
+    command: str, count: str, archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    over = str(max_workers() + 1)
+    argv = [command, str(archive), "--workers", count.format(over=over)]
+    one_line_exit_2(capsys, argv, "--workers")
+
+
+def test_the_most_workers_the_machine_can_run_are_taken(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(archive), "--workers", str(max_workers())]) == 0
+
+
+def test_a_library_call_with_absurd_workers_is_a_value_error(archive: Path) -> None:
+    with pytest.raises(ValueError, match="workers"):
+        list(parse_in_workers(archive, 10**23))
+    with pytest.raises(ValueError, match="workers"):
+        check_in_workers(archive, max_workers() + 1)

@@ -17,7 +17,7 @@ from kvmlist.cli.insight_options import (
 )
 from kvmlist.cli.lore_options import add_lore_options
 from kvmlist.cli.output import EXIT_USAGE
-from kvmlist.cli.values import nonempty, positive
+from kvmlist.cli.values import nonempty, positive, workers
 
 DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
@@ -182,7 +182,7 @@ def _add_stats(commands: Any) -> None:
 def _add_workers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
-        type=positive,
+        type=workers,
         default=None,
         metavar="N",
         help="parse in N processes (default: one per core for an mbox file of 8 MB or more "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from kvmlist.errors import UsageError
+
 
 def nonempty(text: str) -> str:
     """Return an option's value; an empty one (``--since ''``) names nothing and is refused
@@ -40,3 +42,14 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
     return value
+
+
+def workers(text: str) -> int:
+    """Return ``--workers N``: 1 or more, and no more than the machine can run
+    (kvmlist.scale.workers.max_workers)."""
+    from kvmlist.scale.workers import check_workers
+
+    try:
+        return check_workers(positive(text), what="")
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
-from kvmlist.errors import SourceError
+from kvmlist.errors import SourceError, UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
@@ -75,6 +75,8 @@ COMPRESSED_RATIO = 4
 PEEK_BYTES = 64 << 10
 #: Slices or batches in flight per worker; bounds memory whatever the archive's size.
 IN_FLIGHT = 3
+#: Workers per core at most: more only share the cores, each with its jobs in memory.
+WORKERS_PER_CORE = 4
 #: Seconds the workers get to finish their job after Ctrl-C (one takes ~0.1 s) before
 #: they are killed.
 STOP_WAIT = 2.0
@@ -106,6 +108,25 @@ class _InboxBatch(NamedTuple):
 
 
 _Job = _Range | _Slice | XzPart | _InboxBatch | list[bytes]
+
+
+def max_workers() -> int:
+    """Return the most workers a job may ask for: WORKERS_PER_CORE per core this process
+    may run on."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return WORKERS_PER_CORE * (cores or 1)
+
+
+def check_workers(workers: int, what: str = "workers=") -> int:
+    """Return workers; a UsageError (a ValueError) for more than :func:`max_workers`."""
+    most = max_workers()
+    if workers > most:
+        shown = str(workers) if workers < 10**9 else f"{str(workers)[:9]}..."
+        raise UsageError(
+            f"{what}{shown}: at most {most} here ({WORKERS_PER_CORE} per core; the result "
+            "is the same with any number)"
+        )
+    return workers
 
 
 def parse_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> Iterator[Message]:
@@ -545,6 +566,7 @@ def _in_order(
     that stopped a job after the results before it."""
     from concurrent.futures import ProcessPoolExecutor  # loaded when workers really start
 
+    check_workers(workers)
     context = _context()
     if context is not None:  # forked workers inherit what is built here
         _warm_up()
