@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from kvmlist.errors import UsageError
+
 
 def as_utc(when: datetime) -> datetime:
-    """Return a time in UTC: a naive one taken as UTC, an aware one converted."""
+    """Return a time in UTC: a naive one taken as UTC, an aware one converted; a UsageError
+    (a ValueError) for one that UTC puts outside years 1 to 9999."""
     if when.tzinfo is timezone.utc:  # the parser's dates: every parsed mail passes here
         return when
     if when.tzinfo is None or when.utcoffset() is None:
         return when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:
+        raise UsageError(f"{when.isoformat()} is outside years 1 to 9999 in UTC") from None

@@ -122,3 +122,39 @@ def test_a_library_call_with_absurd_workers_is_a_value_error(archive: Path) -> N
         list(parse_in_workers(archive, 10**23))
     with pytest.raises(ValueError, match="workers"):
         check_in_workers(archive, max_workers() + 1)
+
+
+# --- dates past the calendar, in UTC --------------------------------------------------------
+
+FAR_DATES = ["0001-01-01T00:00+05:00", "9999-12-31T23:59:59-12:00"]
+
+
+@pytest.mark.parametrize("when", FAR_DATES)
+def test_stalled_now_past_the_calendar_is_refused(
+    when: str, archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one_line_exit_2(capsys, ["stalled", str(archive), "--now", when], "--now")
+
+
+@pytest.mark.parametrize("when", FAR_DATES)
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_an_inbox_bound_past_the_calendar_is_refused(
+    option: str, when: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = small_inbox(tmp_path, 2)
+    one_line_exit_2(capsys, ["stats", "--inbox", str(inbox), option, when], option)
+
+
+def test_read_inbox_bound_past_the_calendar_is_a_value_error(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    inbox = small_inbox(tmp_path, 2)
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    with pytest.raises(ValueError, match="0001-01-01"):
+        list(kvmlist.read_inbox(inbox, since=early))
+
+
+@pytest.mark.parametrize("timeout", ["1e10", "86401", "inf"])
+def test_a_timeout_past_a_day_is_refused(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["fetch", "abc@def", "--lore-base", "http://127.0.0.1:9/", "--timeout", timeout]
+    one_line_exit_2(capsys, argv, "--timeout")

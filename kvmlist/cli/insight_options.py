@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from kvmlist._utc import as_utc
 from kvmlist.analysis.stalled import LORE
-from kvmlist.cli.values import http_url, nonempty, positive
+from kvmlist.cli.values import http_url, moment, nonempty, positive
 from kvmlist.errors import KvmlistError
 
 # 14d | 2w | 36h | 14 (days)
@@ -26,15 +25,6 @@ def duration(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(f"{text!r}: give an age like 14d, 2w or 36h")
     unit = UNITS[match.group(2)] or timedelta(days=1)
     return int(match.group(1)) * unit
-
-
-def moment(text: str) -> datetime:
-    """Return a date given as YYYY-MM-DD (or ISO time), in UTC (argparse type)."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a date like 2025-12-04") from None
-    return as_utc(when)
 
 
 def git_tree(text: str) -> str:

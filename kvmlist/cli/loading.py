@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from kvmlist._utc import as_utc
 from kvmlist.analysis.aggregate import explain_no_period
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.cli.lore_options import lore_client
 from kvmlist.cli.output import say
 from kvmlist.cli.state import check_recordable, last_reported
+from kvmlist.cli.values import moment
 from kvmlist.errors import CommitRangeError, SourceError, UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
@@ -390,7 +390,6 @@ def _date(text: str | None, option: str) -> datetime | None:
     if not text:
         return None
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text!r}: expected a date like 2025-12-04") from None
-    return as_utc(when)
+        return moment(text)
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(f"{option} {error}") from None

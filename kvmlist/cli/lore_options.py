@@ -28,14 +28,20 @@ def size(text: str) -> int:
     return int(float(match.group(1)) * UNITS[match.group(2).lower()])
 
 
+#: The longest --timeout: a day (a longer wait overflows the timer of the request's deadline).
+MAX_SECONDS = 86400.0
+
+
 def seconds(text: str) -> float:
-    """Return a positive, finite number of seconds."""
+    """Return a number of seconds above 0, at most MAX_SECONDS."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    if not 0 < value <= MAX_SECONDS:  # nan too
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0, at most {MAX_SECONDS:g} (a day)"
+        )
     return value
 
 

@@ -4,7 +4,9 @@ line (argparse's error)."""
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
+from kvmlist._utc import as_utc
 from kvmlist.errors import UsageError
 
 
@@ -53,3 +55,15 @@ def workers(text: str) -> int:
         return check_workers(positive(text), what="")
     except UsageError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def moment(text: str) -> datetime:
+    """Return a date given as YYYY-MM-DD (or an ISO time), in UTC (a naive one is UTC)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a date like 2025-12-04") from None
+    try:
+        return as_utc(when)
+    except UsageError:
+        raise argparse.ArgumentTypeError(f"{text!r}: outside years 1 to 9999 in UTC") from None
