@@ -158,3 +158,23 @@ def test_read_inbox_bound_past_the_calendar_is_a_value_error(tmp_path: Path) -> 
 def test_a_timeout_past_a_day_is_refused(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["fetch", "abc@def", "--lore-base", "http://127.0.0.1:9/", "--timeout", timeout]
     one_line_exit_2(capsys, argv, "--timeout")
+
+
+# --- a reversed date range ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["stats", "report", "check", "series"])
+def test_since_after_until_is_refused(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = small_inbox(tmp_path, 2)
+    argv = [command, "--inbox", str(inbox), "--since", "2025-12-10", "--until", "2025-12-01"]
+    one_line_exit_2(capsys, argv, "is after until")
+
+
+def test_read_inbox_since_after_until_is_a_value_error(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    inbox = small_inbox(tmp_path, 2)
+    with pytest.raises(ValueError, match="after"):
+        list(kvmlist.read_inbox(inbox, since=datetime(2025, 12, 10), until=datetime(2025, 12, 1)))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from kvmlist._utc import as_utc
-from kvmlist.errors import CommitRangeError, SourceError
+from kvmlist.errors import CommitRangeError, SourceError, UsageError
 from kvmlist.sources._git import (
     SAFE_LOG_FLAGS,
     Git,
@@ -235,6 +235,11 @@ class InboxSelection:
         # a naive bound is UTC (kvmlist._utc): .timestamp() would read it in the machine's zone
         self.since = as_utc(self.since) if self.since is not None else None
         self.until = as_utc(self.until) if self.until is not None else None
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise UsageError(
+                f"since {self.since.isoformat()} is after until {self.until.isoformat()}:"
+                " no mail can arrive in between"
+            )
 
     def batches(
         self, size: int, first_size: int = 1
