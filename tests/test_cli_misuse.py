@@ -5,6 +5,7 @@ reversed date range. One line and exit status 2; the library raises a ValueError
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -178,3 +179,26 @@ def test_read_inbox_since_after_until_is_a_value_error(tmp_path: Path) -> None:
     inbox = small_inbox(tmp_path, 2)
     with pytest.raises(ValueError, match="after"):
         list(kvmlist.read_inbox(inbox, since=datetime(2025, 12, 10), until=datetime(2025, 12, 1)))
+
+
+# --- a Maildir folder that cannot be listed -------------------------------------------------
+
+
+def test_a_maildir_folder_that_cannot_be_listed_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kvmlist.sources.maildir as maildir
+
+    folder = tmp_path / "md"
+    for sub in ("cur", "new", "tmp"):
+        (folder / sub).mkdir(parents=True)
+    (folder / "cur" / "1.host:2,S").write_bytes(mail())
+    listdir = os.listdir
+
+    def unreadable(path: str) -> list[str]:  # as cur/ of mode 000 is for a user not root
+        if path.endswith("cur"):
+            raise PermissionError(13, "Permission denied", path)
+        return listdir(path)
+
+    monkeypatch.setattr(maildir.os, "listdir", unreadable)
+    one_line_exit_2(capsys, ["stats", str(folder)], "cur: cannot read")

@@ -57,13 +57,22 @@ def iter_maildir(
         (sub, name)
         for sub in subdirs
         if os.path.isdir(sub)
-        for name in os.listdir(sub)
+        for name in _listed(sub)
         if not name.startswith(".")
     ]
     for sub, name in sorted(entries, key=lambda entry: delivery_key(entry[1])):
         mail = _read_entry(os.path.join(sub, name), max_mail_bytes)
         if mail is not None:
             yield mail
+
+
+def _listed(folder: str) -> list[str]:
+    """Return a folder's names; one that cannot be listed (mode 000) is a SourceError, as an
+    unreadable mail file is: its mails would be lost without a word."""
+    try:
+        return os.listdir(folder)
+    except OSError as error:
+        raise SourceError(f"{folder}: cannot read: {error.strerror}") from None
 
 
 def delivery_key(name: str) -> tuple[int, int, int, tuple[tuple[int, str], ...], str]:
