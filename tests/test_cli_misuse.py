@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import find_landed
 from kvmlist.scale.workers import check_in_workers, max_workers, parse_in_workers
 
-from .conftest import mail, mbox
+from .conftest import ROOT, mail, mbox
 from .inbox_builder import small_inbox
 
 ARCHIVE = mbox(mail("[PATCH] KVM: x86: Fix a thing", message_id="<1@x>"))
@@ -202,3 +203,48 @@ def test_a_maildir_folder_that_cannot_be_listed_is_a_one_line_error(
 
     monkeypatch.setattr(maildir.os, "listdir", unreadable)
     one_line_exit_2(capsys, ["stats", str(folder)], "cur: cannot read")
+
+
+# --- a standard stream closed when the command starts ---------------------------------------
+
+
+def _run_closed(redirect: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run kvmlist with a shell redirection closing a standard stream (``>&-``)."""
+    command = f'exec "$@" {redirect}'
+    return subprocess.run(
+        ["sh", "-c", command, "sh", sys.executable, "-m", "kvmlist", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+
+
+def test_a_closed_stdout_is_a_one_line_error(archive: Path) -> None:
+    done = _run_closed(">&-", "stats", str(archive))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kvmlist: standard output is closed: write the result with -o FILE"
+    ]
+
+
+def test_a_closed_stdin_is_a_one_line_error() -> None:
+    done = _run_closed("<&-", "stats", "-")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["kvmlist: standard input is closed: nothing to read"]
+
+
+def test_a_closed_stderr_still_writes_the_output(tmp_path: Path) -> None:
+    archive = tmp_path / "twice.mbox"  # a note for stderr: a repeated Message-ID
+    archive.write_bytes(mbox(mail(message_id="<1@x>"), mail(message_id="<1@x>")))
+    out = tmp_path / "out.txt"
+    done = _run_closed("2>&-", "stats", str(archive), "-o", str(out))
+    assert done.returncode == 0
+    assert "Jane Doe" in out.read_text()
+
+
+def test_a_closed_stdout_still_writes_the_output_file(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    done = _run_closed(">&-", "stats", str(archive), "-o", str(out))
+    assert done.returncode == 0
+    assert "Jane Doe" in out.read_text()

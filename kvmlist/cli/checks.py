@@ -12,6 +12,7 @@ import argparse
 import os
 import shlex
 import stat
+import sys
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def check_options(args: argparse.Namespace) -> None:
     """Raise a UsageError for what the command line refuses (see the module docstring)."""
     _check_output(args)
     _check_fetched(args)
+    _check_standard_streams(args)
     _check_input_files(args)
     _refuse_output_over_inputs(args)
     _refuse_ignored(args)
@@ -78,6 +80,15 @@ def _check_fetched(args: argparse.Namespace) -> None:
         f"{source!r} is not a Message-ID (no @) nor a lore URL: fetch takes one, "
         "e.g. 20251204094806.3846619-1-maz@kernel.org"
     )
+
+
+def _check_standard_streams(args: argparse.Namespace) -> None:
+    """Standard input or output closed when the command started (``<&-``, ``>&-``:
+    kvmlist.cli.output.open_standard_streams) cannot be read from or written to."""
+    if sys.stdout is None and is_stdout(args.output):
+        raise UsageError("standard output is closed: write the result with -o FILE")
+    if sys.stdin is None and getattr(args, "source", None) == "-":
+        raise UsageError("standard input is closed: nothing to read")
 
 
 def _check_input_files(args: argparse.Namespace) -> None:

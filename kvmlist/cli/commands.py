@@ -48,6 +48,7 @@ from kvmlist.cli.output import (
     deliver,
     emit,
     emit_bytes,
+    open_standard_streams,
     render_rows,
     rows_frame,
     say,
@@ -80,6 +81,7 @@ __all__ = ["EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    open_standard_streams()
     args = build_parser().parse_args(argv)
     with noting_skipped() as noted:
         return _run(args, noted)

@@ -29,6 +29,24 @@ EXIT_INTERRUPTED = 130
 FILE_ONLY_FORMATS = ("parquet",)
 
 
+def open_standard_streams() -> None:
+    """Give each standard stream closed when the command started (``2>&-``) /dev/null: a
+    file opened later would take its descriptor (and git, which inherits it, write into
+    it), and the notes for a closed stderr go nowhere rather than to stdout (``print`` to
+    None). sys.stdin and sys.stdout stay None: a command that needs one is refused
+    (kvmlist.cli.checks)."""
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stderr, for the whole run
+
+
 def say(text: str) -> None:
     """Tell the user something on stderr, as ``kvmlist: text`` (:func:`shown`).
 
