@@ -260,6 +260,8 @@ MODES: dict[str, Callable[[_Handler, str, str], None]] = {
     "retry-after-huge": _retry_after(lambda: "99999"),
     "retry-after-date": _retry_after(lambda: formatdate(time.time() + 30, usegmt=True)),
     "retry-after-past": _retry_after(lambda: formatdate(time.time() - 3600, usegmt=True)),
+    # a date UTC puts past year 9999
+    "retry-after-overflow": _retry_after(lambda: "Fri, 31 Dec 9999 23:59:59 -1200"),
     **{name: _payload(name) for name in PAYLOADS},
 }
 

@@ -196,6 +196,7 @@ def test_a_server_trickling_its_headers_meets_the_deadline(
         ("retry-after-past", 0.0, 0.0),
         ("retry-after-huge", 60.0, 60.0),  # clamped to max_retry_after
         ("retry-after-date", 25.0, 31.0),  # an HTTP-date 30 s ahead
+        ("retry-after-overflow", 60.0, 60.0),  # a date past year 9999 in UTC: clamped
     ],
 )
 def test_retry_after_is_clamped_and_understood(

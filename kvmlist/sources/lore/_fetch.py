@@ -292,7 +292,10 @@ def retry_after(value: str | None, cap: float, now: datetime | None = None) -> f
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        seconds = (as_utc(when) - as_utc(now or datetime.now(timezone.utc))).total_seconds()
+        try:
+            seconds = (as_utc(when) - as_utc(now or datetime.now(timezone.utc))).total_seconds()
+        except ValueError:  # past year 9999 or before year 1 in UTC: as far as dates go
+            seconds = math.inf if when.year > 1 else 0.0
     if math.isnan(seconds):
         return None
     return min(max(seconds, 0.0), cap)
