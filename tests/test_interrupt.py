@@ -87,7 +87,10 @@ def test_ctrl_c_on_workers_exits_130_at_once_leaving_no_worker(command: str, del
         process.communicate()
         pytest.fail(f"{command}: still running {PROMPTLY:g} s after Ctrl-C")
     writer.join(PROMPTLY)
-    assert process.returncode == 130
+    # 130, or killed by SIGINT itself: CPython ends so (after the command returned 130) when
+    # the Ctrl-C interrupted code it ran through PyRun_String (pydantic-core's start-up
+    # does), whoever caught the KeyboardInterrupt; a shell shows both as status 130
+    assert process.returncode in (130, -signal.SIGINT)
     assert "Traceback" not in stderr.decode()
     deadline = time.monotonic() + PROMPTLY  # a worker gone with its parent: at once
     while _group_members(process.pid) and time.monotonic() < deadline:
