@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.cli import commands as cli
+from kvmlist.cli import raw as check_command
 from kvmlist.cli.commands import main
 from kvmlist.cli.loading import wants_progress, with_progress
 
@@ -99,8 +99,10 @@ def test_output_option_writes_the_file_and_nothing_to_stdout(
 def test_check_exits_1_when_mails_are_lost(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    parse_all = cli.parse_raw
-    monkeypatch.setattr(cli, "parse_raw", lambda raws: parse_all(itertools.islice(raws, 1, None)))
+    parse_all = check_command.parse_raw
+    monkeypatch.setattr(
+        check_command, "parse_raw", lambda raws: parse_all(itertools.islice(raws, 1, None))
+    )
     assert main(["check", SAMPLE]) == 1
     assert "(1 LOST)" in capsys.readouterr().out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
 import io
@@ -53,6 +54,12 @@ def say(text: str) -> None:
     Every text the command line writes passes through ``shown``: a hostile sender's subject
     or name must not clear the screen, retitle the window or reorder what is shown."""
     print(f"kvmlist: {shown(text)}", file=sys.stderr)
+
+
+def note(args: argparse.Namespace, text: str) -> None:
+    """Tell the user something on stderr, unless --quiet."""
+    if not getattr(args, "quiet", False):
+        say(text)
 
 
 def render_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) -> str:
