@@ -9,7 +9,7 @@ import pytest
 
 import kvmlist
 from kvmlist import Message, parse_message
-from kvmlist.grouping import series
+from kvmlist.grouping import _unthreaded
 from kvmlist.grouping._group import Group
 
 from .conftest import mail
@@ -52,13 +52,13 @@ def test_many_unthreaded_postings_of_one_shape_try_a_bounded_number_of_series(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls = [0]
-    distance = series._distance
+    distance = _unthreaded._distance
 
     def counted(patch: kvmlist.Patch, group: Group) -> timedelta:
         calls[0] += 1
         return distance(patch, group)
 
-    monkeypatch.setattr(series, "_distance", counted)
+    monkeypatch.setattr(_unthreaded, "_distance", counted)
     mails = [_patch("[PATCH 1/2] x", n, 2 * n) for n in range(600)]  # two hours apart
     assert len(kvmlist.group_series(mails, reviews=False)) == 600
     assert calls[0] < 600 * 70
