@@ -449,3 +449,14 @@ def test_partitions_split_as_the_whole_file_at_block_boundaries(tmp_path: Path) 
         cut = [m.raw for part in parts for m in _partitions._read_part(part)]
     assert len(parts) > 1 and len(whole) == 4
     assert cut == whole
+
+
+def test_a_retraction_in_another_partition_removes_the_applied_line(
+    client: Any, tmp_path: Path
+) -> None:
+    from .test_retraction import ADDED, DROPPED, NAK, series
+
+    path = write_mbox(tmp_path / "dropped.mbox", [*series(), ADDED, NAK, DROPPED])
+    single = kvmlist.render_report(list(kvmlist.read_mbox(path)))
+    assert "(applied by" not in single
+    assert kd.render_report(kd.messages_bag(path, chunk_messages=2)) == single

@@ -449,6 +449,20 @@ def test_a_notice_naming_numbers_lists_the_same_patches_from_workers(
     assert all(line in sequential for line in by_marek(NUMBERED_TITLES[:3]))
 
 
+def test_a_retraction_in_another_job_removes_the_applied_line_from_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_retraction import ADDED, DROPPED, NAK, series
+
+    path = tmp_path / "dropped.mbox"
+    path.write_bytes(mbox(*series(), ADDED, NAK, DROPPED))
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 2)  # notice and retraction apart
+    sequential = kvmlist.render_report(kvmlist.read_mbox(path))
+    assert "(applied by" not in sequential
+    assert render_report_in_workers(path, 2) == sequential
+    assert render_report_in_workers(list(iter_raw_messages(path)), 2) == sequential
+
+
 def test_seed_report_from_workers_is_byte_exact() -> None:
     range_ = kvmlist.ReportRange("e5d776dd9", "793f3e63a")
     expected = kvmlist.render_report(kvmlist.read_mbox(need(SEED_MBOX)), range=range_)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from kvmlist.analysis.aggregate import plausible_period
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
 from kvmlist.analysis.identities import Mailmap
-from kvmlist.grouping.acceptance import acceptances_in
+from kvmlist.grouping.acceptance import acceptances_in, withdrawn_notices
 from kvmlist.grouping.review import by_message_id, reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
@@ -128,6 +128,7 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     own = [own_people(one) for one in found]
     reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
+    withdrawn = withdrawn_notices(found, mails)  # taken back by a later "I dropped this"
     for reply in by_id.values():  # a reply delivered twice counts once, as a patch does
         if reply.kind != "reply":
             continue
@@ -141,7 +142,7 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
         gave_review = answered and any(
             credited_kind(t, mailmap, author=author) for t in reply_trailers(reply)
         )
-        accepted = any(True for _ in acceptances_in(reply, titles))
+        accepted = reply.message_id not in withdrawn and any(acceptances_in(reply, titles))
         _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
     ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kvmlist._arguments import check_messages
+from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawals, withdrawn
 from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.content import bot_notice_of, sent_by_bot
@@ -129,33 +130,22 @@ def acceptance_of(
     patches of that series with the titles it lists (none having one: the patch it answers
     itself), a classic notice to the patch it answers or, under a cover letter, to every
     patch. A notice outside any series' thread is matched
-    by title to the latest series that has such a patch. The first notice of a patch wins;
-    series without an applied patch are left out.
+    by title to the latest series that has such a patch. The first notice of a patch wins,
+    unless its sender took the patch back in a later reply ("I dropped this series from
+    mm-new": kvmlist.grouping.retraction); series without an applied patch are left out.
     """
     ordered = [s for s in series if s.anchor_id is not None]
-    mails = list(messages)
-    owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
-    titles = {m.message_id: m.title for one in ordered for m in one.messages}
-    by_id = by_message_id(mails)
+    by_id = by_message_id(messages)
     applied: list[dict[str, Acceptance]] = [{} for _ in ordered]
     if landed is not None:
         for at, one in enumerate(ordered):
             applied[at] |= _landed(one, landed)
-    for reply in by_id.values():  # a notice delivered twice is one
-        if reply.kind == "robot":
-            bot = bot_notice_of(reply.subject, reply.body)
-            if bot in (None, "ci") or not sent_by_bot(bot, reply.sender):
-                continue  # a robot's report or verdict, or a script's note in another's name
-            for at, patch, acceptance in _noticed_postings(reply, ordered):
-                applied[at].setdefault(patch.message_id, acceptance)
-            continue
-        if reply.kind != "reply":
-            continue
-        answered = answered_among(reply, by_id, owner)
-        for acceptance in acceptances_in(reply, titles):
-            found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id)
-            for at, patch in found:
-                applied[at].setdefault(patch.message_id, acceptance)
+    noticed, taken_back = _noticed(ordered, by_id)
+    for at, patches in enumerate(noticed):
+        for patch_id, acceptances in patches.items():
+            kept = _kept(acceptances, taken_back.get(patch_id, ()), by_id)
+            if kept is not None:
+                applied[at].setdefault(patch_id, kept)
     return {
         str(one.anchor_id): SeriesAcceptance(
             str(one.anchor_id), tuple(p.message_id for p in one.patches), applied[at]
@@ -163,6 +153,61 @@ def acceptance_of(
         for at, one in enumerate(ordered)
         if applied[at]
     }
+
+
+def withdrawn_notices(series: Iterable[Series], messages: Iterable[Message]) -> set[str]:
+    """Return the Message-IDs of the notices whose every acceptance its sender took back
+    (as :func:`acceptance_of` cancels them): no longer acceptances."""
+    by_id = by_message_id(messages)
+    if not any(withdrawal_of(reply) for reply in by_id.values()):
+        return set()  # most archives: no notice to map again
+    ordered = [s for s in series if s.anchor_id is not None]
+    noticed, taken_back = _noticed(ordered, by_id)
+    kept: set[str] = set()
+    cancelled: set[str] = set()
+    for patches in noticed:
+        for patch_id, acceptances in patches.items():
+            for acceptance in acceptances:
+                gone = _kept([acceptance], taken_back.get(patch_id, ()), by_id) is None
+                (cancelled if gone else kept).add(acceptance.message_id)
+    return cancelled - kept
+
+
+def _noticed(
+    ordered: list[Series], by_id: dict[str, Message]
+) -> tuple[list[dict[str, list[Acceptance]]], dict[str, list[Withdrawal]]]:
+    """Per series, each patch's acceptances in archive order; per patch, its withdrawals."""
+    owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
+    titles = {m.message_id: m.title for one in ordered for m in one.messages}
+    noticed: list[dict[str, list[Acceptance]]] = [{} for _ in ordered]
+    for reply in by_id.values():  # a notice delivered twice is one
+        if reply.kind == "robot":
+            bot = bot_notice_of(reply.subject, reply.body)
+            if bot in (None, "ci") or not sent_by_bot(bot, reply.sender):
+                continue  # a robot's report or verdict, or a script's note in another's name
+            for at, patch, acceptance in _noticed_postings(reply, ordered):
+                noticed[at].setdefault(patch.message_id, []).append(acceptance)
+            continue
+        if reply.kind != "reply":
+            continue
+        answered = answered_among(reply, by_id, owner)
+        for acceptance in acceptances_in(reply, titles):
+            found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id)
+            for at, patch in found:
+                noticed[at].setdefault(patch.message_id, []).append(acceptance)
+    return noticed, withdrawals(by_id.values(), by_id, ordered, owner)
+
+
+def _kept(
+    acceptances: list[Acceptance], taken_back: Iterable[Withdrawal], by_id: dict[str, Message]
+) -> Acceptance | None:
+    """The first of a patch's acceptances that no later withdrawal by its sender cancels."""
+    for acceptance in acceptances:
+        notice = by_id.get(acceptance.message_id)
+        date = notice.plausible_date if notice is not None else None
+        if not withdrawn(acceptance.applied_by, date, taken_back):
+            return acceptance
+    return None
 
 
 def _noticed_postings(

@@ -21,6 +21,7 @@ from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
+from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawn
 from kvmlist.models import Message, Patch, Person
 
 #: The line under each posting's block.
@@ -67,6 +68,10 @@ class MailFacts:
     acceptances: list[tuple[Acceptance, tuple[str, ...]]] = dataclasses.field(default_factory=list)
     #: the Message-IDs of the notices above: a notice delivered twice counts once
     notice_ids: set[str] = dataclasses.field(default_factory=set)
+    #: per notice above, its thread (the first mail References names) and plausible date
+    noticed: dict[str, tuple[str, datetime | None]] = dataclasses.field(default_factory=dict)
+    #: the replies that take patches back ("I dropped this series"), with their thread
+    withdrawals: list[tuple[str, Withdrawal]] = dataclasses.field(default_factory=list)
 
     def add(self, message: Message) -> None:
         if message.list_id:
@@ -79,6 +84,16 @@ class MailFacts:
             for found in acceptances_in(message, {}):
                 self.notice_ids.add(message.message_id)
                 self.acceptances.append((found, _answered(message, found)))
+                self.noticed[message.message_id] = (_thread(message), message.plausible_date)
+            said = withdrawal_of(message)
+            if said is not None:
+                self.withdrawals.append((_thread(message), said[0]))
+
+
+def _thread(message: Message) -> str:
+    """The thread a mail is in: the first mail its References name (else its parent, or
+    itself)."""
+    return next(iter(message.references), None) or message.parent_id or message.message_id
 
 
 @dataclasses.dataclass
@@ -215,6 +230,8 @@ class ReportTotals:
             listed = dataclasses.replace(acceptance, title=title) if title else acceptance
             self.acceptances.append((listed, ()))
         self.mails.notice_ids |= mails.notice_ids
+        self.mails.noticed = mails.noticed | self.mails.noticed  # the first delivery's
+        self.mails.withdrawals += mails.withdrawals
 
     def _listed(self) -> list[Acceptance]:
         """The report's applied lines, in input order; a line identical to one above it (the
@@ -222,12 +239,21 @@ class ReportTotals:
         listed: list[Acceptance] = []
         lines: set[tuple[str, Person | None, str | None, str | None]] = set()
         for acceptance, answered in self.acceptances:
+            if self._withdrawn(acceptance):
+                continue
             for one in self._numbered(acceptance, answered) if answered else [acceptance]:
                 line = (one.title, one.applied_by, one.tree, one.commit)
                 if line not in lines:
                     lines.add(line)
                     listed.append(one)
         return listed
+
+    def _withdrawn(self, acceptance: Acceptance) -> bool:
+        """Whether the notice's sender took its patches back in a later reply of its thread
+        (the report knows no series: a retraction there takes back all they applied in it)."""
+        thread, date = self.mails.noticed.get(acceptance.message_id, ("", None))
+        taken_back = (w for where, w in self.mails.withdrawals if where == thread)
+        return withdrawn(acceptance.applied_by, date, taken_back)
 
     def _numbered(self, acceptance: Acceptance, answered: tuple[str, ...]) -> list[Acceptance]:
         """Return a numbered notice's lines: the patches it names of the nearest cover letter
