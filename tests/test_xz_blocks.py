@@ -453,3 +453,151 @@ def test_a_worker_lets_go_of_each_piece_of_its_part_once_split(
             held.append(sum(len(kept) for kept in whole._pieces))
     assert max(held) <= 2 * 1024  # the piece being split and the one after it at most
     assert whole.end == len(data)
+
+
+# --- damage: the same mails before the error on every path ------------------------------------
+
+
+def _noisy(count: int) -> bytes:
+    """An mbox that compresses about 2:1, as real lists do: a damaged block's mails then
+    span many compressed reads."""
+    noise = (hashlib.sha256(str(n).encode()).hexdigest() * 20 for n in itertools.count())
+    mails = (
+        raw.replace(b"Change ", next(noise).encode() + b"\n", 1) for raw in generated_mails(count)
+    )
+    return mbox(*mails)
+
+
+def _one_stream_of_blocks(data: bytes, starts: list[int]) -> bytes:
+    """data as one .xz stream of several blocks (as ``xz -T`` writes), cut at ``starts``."""
+    cuts = sorted({0, *starts, len(data)})
+    streams = [lzma.compress(data[a:b]) for a, b in itertools.pairwise(cuts)]
+    records = [_record(stream) for stream in streams]
+    blocks = b"".join(
+        stream[12 : 12 + unpadded + -unpadded % 4]
+        for stream, (unpadded, _) in zip(streams, records, strict=True)
+    )
+    index = b"\x00" + _vli(len(records)) + b"".join(_vli(u) + _vli(s) for u, s in records)
+    index += b"\x00" * (-len(index) % 4)
+    index += struct.pack("<I", zlib.crc32(index))
+    field = struct.pack("<I", len(index) // 4 - 1) + streams[0][6:8]
+    footer = struct.pack("<I", zlib.crc32(field)) + field + b"YZ"
+    return streams[0][:12] + blocks + index + footer
+
+
+def _before_error(packed: bytes, damaged: int) -> bytes:
+    """Everything liblzma gives for a damaged file (of streams one after the other) before
+    it raises: the bytes before the damage at once, the rest a byte at a time (the output
+    of the call that raises is lost)."""
+    out = []
+    decompressor = lzma.LZMADecompressor()
+
+    def feed(data: bytes) -> None:
+        nonlocal decompressor
+        out.append(decompressor.decompress(data))
+        while decompressor.eof:
+            data, decompressor = decompressor.unused_data, lzma.LZMADecompressor()
+            out.append(decompressor.decompress(data))
+
+    feed(packed[:damaged])
+    with pytest.raises(lzma.LZMAError):
+        for at in range(damaged, len(packed)):
+            feed(packed[at : at + 1])
+    return b"".join(out)
+
+
+def _until_error(mails: Any) -> tuple[list[bytes], str]:
+    got = []
+    with pytest.raises(kvmlist.SourceError, match="cannot read") as error:
+        for item in mails:
+            got.append(item if isinstance(item, bytes) else item.raw)
+    return got, str(error.value)
+
+
+@pytest.mark.parametrize("where", ["first block", "mid-archive", "block header", "index", "footer"])
+@pytest.mark.parametrize("layout", ["one stream", "streams"])
+def test_a_damaged_xz_gives_the_same_mails_before_its_error_on_every_path(
+    tmp_path: Path, where: str, layout: str
+) -> None:
+    # liblzma drops what a call decompressed when it raises: each path decodes the input of
+    # that call again in small steps, so none depends on its read sizes
+    data = _noisy(300)
+    starts = _pieces(data, 6)
+    packed = bytearray(
+        _one_stream_of_blocks(data, starts) if layout == "one stream" else xz_streams(data, starts)
+    )
+    path = _write(tmp_path / "m.mbox.xz", bytes(packed))
+    with open(path, "rb") as handle:
+        blocks = read_blocks(handle)
+    assert blocks is not None and len(blocks) == 6
+    damaged = {
+        "first block": blocks[0].offset + blocks[0].unpadded // 2,
+        "mid-archive": blocks[3].offset + blocks[3].unpadded * 2 // 3,
+        "block header": blocks[2].offset + 2,
+        "index": len(packed) - 12 - 6,
+        "footer": len(packed) - 7,
+    }[where]
+    packed[damaged] ^= 0x55
+    path.write_bytes(bytes(packed))
+    expected = list(iter_raw_messages(io.BytesIO(_before_error(bytes(packed), damaged))))[:-1]
+    sequential, error = _until_error(iter_raw_messages(path))
+    assert sequential == expected and len(expected) < 300
+    with open(path, "rb") as handle:
+        assert _until_error(iter_raw_messages(handle)) == (sequential, error)
+    assert _until_error(parse_in_workers(path, 2)) == (sequential, error)
+    assert _until_error(kvmlist.read_mbox(path)) == (sequential, error)
+    first_job = next(kvmlist.scale.workers._jobs(path))  # a damaged index: read serially
+    assert isinstance(first_job, XzPart) == (where not in ("index", "footer"))
+    pytest.importorskip("dask", reason="Dask partitions need dask")
+    from kvmlist.scale.dask import _partitions
+
+    if where in ("index", "footer"):  # planned by reading the file: planning fails
+        with pytest.raises(kvmlist.SourceError) as planning:
+            _partitions._plan_partitions(path, chunk_messages=5)
+        assert str(planning.value) == error
+        return
+    parts = _partitions._plan_partitions(path, chunk_messages=5)
+    assert len(parts) > 2 and all(isinstance(part, XzPart) for part in parts)
+    partitions = (raw for part in parts for raw in kvmlist.scale.xz_parts.part_mails(part))
+    assert _until_error(partitions) == (sequential, error)
+
+
+class _Pipe(io.RawIOBase):
+    """A file read as a pipe is: no seeking."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+def test_a_damaged_xz_that_cannot_be_read_again_gives_what_was_decoded(tmp_path: Path) -> None:
+    # standard input cannot be decoded again: the output of the call that raised is lost,
+    # so a pipe gives the file's mails before the damage but maybe the last few, and the error
+    data = _noisy(300)
+    packed = bytearray(_one_stream_of_blocks(data, _pieces(data, 6)))
+    packed[len(packed) // 2] ^= 0x55
+    path = _write(tmp_path / "m.mbox.xz", bytes(packed))
+    from_file, error = _until_error(iter_raw_messages(path))
+    piped, pipe_error = _until_error(iter_raw_messages(io.BufferedReader(_Pipe(bytes(packed)))))
+    assert piped == from_file[: len(piped)] and len(piped) > len(from_file) // 2
+    assert pipe_error.endswith("cannot read: Corrupt input data") and error.endswith(
+        "cannot read: Corrupt input data"
+    )
+
+
+def test_a_damaged_xz_stream_of_one_block_is_decoded_again_to_its_error(tmp_path: Path) -> None:
+    # one stream, one block: decoded again from the stream's start, a byte at a time at the
+    # end. What liblzma decodes between the damage and the point it sees it is unchecked (a
+    # block's check comes at its end): a mail there may come out garbled, on every path.
+    data = _noisy(300)
+    packed = bytearray(lzma.compress(data))
+    damaged = len(packed) * 3 // 4
+    packed[damaged] ^= 0x55
+    path = _write(tmp_path / "m.mbox.xz", bytes(packed))
+    expected = list(iter_raw_messages(io.BytesIO(_before_error(bytes(packed), damaged))))[:-1]
+    assert _until_error(iter_raw_messages(path))[0] == expected and len(expected) > 100

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, BinaryIO, Union
 
 from kvmlist.errors import MboxFormatError, SourceError
+from kvmlist.sources._salvage import read_again, salvaged
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 
@@ -177,10 +178,14 @@ class StreamFormat:
     #: Null bytes allowed after a stream, in groups of this many (0: none).
     padding: int
     error: type[Exception]
+    #: Whether what the decompressor gives before an error is worth decoding again for
+    #: (:mod:`kvmlist.sources._salvage`): xz's, yes (the bytes before the damage come out
+    #: right); bzip2's, no (a damaged block comes out garbled from its first byte).
+    salvage: bool = False
 
 
 XZ: StreamFormat = StreamFormat(
-    "xz", XZ_MAGIC, partial(lzma.LZMADecompressor, lzma.FORMAT_XZ), 4, lzma.LZMAError
+    "xz", XZ_MAGIC, partial(lzma.LZMADecompressor, lzma.FORMAT_XZ), 4, lzma.LZMAError, True
 )
 BZIP2: StreamFormat = StreamFormat("bzip2", b"BZh", bz2.BZ2Decompressor, 0, OSError)
 
@@ -211,6 +216,15 @@ class StreamsReader(_FailingLate):
         self._ended = False
         self._failure = None
         self._position = 0  # decompressed bytes handed out
+        # where the current stream starts (None: the file cannot be read again), the
+        # decompressed bytes handed out before it, the compressed bytes given to its
+        # decompressor and the last piece of them: what a salvage decodes again
+        self._stream: int | None = self._start if self._raw.seekable() else None
+        self._stream_position = 0
+        self._fed = 0
+        self._last = b""
+        self._salvage: Iterator[bytes] | None = None
+        self._held = b""  # salvaged bytes not handed out yet
 
     def seekable(self) -> bool:
         """Seeking works as LZMAFile's does: forward by reading, back by starting again."""
@@ -237,6 +251,8 @@ class StreamsReader(_FailingLate):
         return count
 
     def _read(self, size: int) -> bytes:
+        if self._salvage is not None:
+            return self._salvaged(size)
         while not self._ended:
             if self._decompressor.eof:
                 self._next_stream()
@@ -245,12 +261,42 @@ class StreamsReader(_FailingLate):
                 compressed = self._raw.read(self.READ)
                 if not compressed:
                     raise self._form.error(f"the file ends inside a stream ({self._form.name})")
+                self._fed += len(compressed)
+                self._last = compressed
             else:
                 compressed = b""
-            data: bytes = self._decompressor.decompress(compressed, size)
+            try:
+                data: bytes = self._decompressor.decompress(compressed, size)
+            except self._form.error as error:
+                self._salvage = self._salvaging(error)
+                return self._salvaged(size)
             if data:
                 return data
         return b""
+
+    def _salvaging(self, error: Exception) -> Iterator[bytes]:
+        """What the current stream gives after the bytes handed out, up to the error that
+        stopped its decompressor (:mod:`kvmlist.sources._salvage`): decoded again from the
+        stream's start. A file that cannot be read again (standard input, a pipe) gives
+        only what was decoded: the output of the call that raised is lost (bzip2's too)."""
+        if self._stream is None or not self._form.salvage:
+            raise error
+        good = self._fed - len(self._last)
+        return salvaged(
+            self._form.decompressor(),
+            read_again(self._raw, self._stream, good, self.READ),
+            self._last,
+            skip=self._position - self._stream_position,
+            size=BUFFER,
+            error=error,
+        )
+
+    def _salvaged(self, size: int) -> bytes:
+        if not self._held:
+            assert self._salvage is not None
+            self._held = next(self._salvage)  # it ends by raising the error
+        data, self._held = self._held[:size], self._held[size:]
+        return data
 
     def _next_stream(self) -> None:
         """Skip the padding after a stream; start the next stream, or end."""
@@ -275,6 +321,9 @@ class StreamsReader(_FailingLate):
         if not data.startswith(form.magic):
             raise form.error(f"bytes after a stream that start no other stream ({form.name})")
         self._decompressor = form.decompressor()
+        if self._stream is not None:
+            self._stream = self._raw.tell() - len(data)
+        self._stream_position, self._fed, self._last = self._position, len(data), data
         self._decompressor.decompress(data, 0)  # kept as its input; the output comes next
 
 

@@ -14,6 +14,7 @@ gives None): the serial decompressor reads it and says what is wrong.
 
 from __future__ import annotations
 
+import itertools
 import lzma
 import struct
 import zlib
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
 from kvmlist.sources._open import XZ_MAGIC
+from kvmlist.sources._salvage import salvaged
 
 FOOTER_MAGIC = b"YZ"
 #: Bytes of a stream header and of a stream footer.
@@ -180,11 +182,47 @@ def decompress_block(stream: BinaryIO, block: XzBlock) -> Iterator[bytes]:
 
     The block is handed to liblzma as a stream of its own (its stream header, the block,
     an index of one record, a footer), so its check and sizes are verified. Raises
-    lzma.LZMAError when the block is damaged or holds more or less than the index says.
+    lzma.LZMAError when the block is damaged or holds more or less than the index says;
+    a damaged block first gives every byte liblzma decodes before the damage
+    (:mod:`kvmlist.sources._salvage`), as the sequential read of the file does.
     """
-    decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
     left = block.size + 1  # one byte more than the index says is an error, found at once
-    yield from _output(decompressor, block.header, left)
+    for piece in _decoded(stream, block, left):
+        left -= len(piece)
+        if left <= 0:
+            raise lzma.LZMAError("a block holds more than its index says")
+        yield piece
+    if left != 1:
+        raise lzma.LZMAError("a block holds less than its index says")
+
+
+def _decoded(stream: BinaryIO, block: XzBlock, left: int) -> Iterator[bytes]:
+    """liblzma's output for a block (at most a few pieces more than ``left`` bytes); when
+    it raises, the input of the call that raised is decoded again a byte at a time."""
+    decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+    fed, given = 0, 0  # pieces of input that decoded, bytes given
+    for data in _block_input(stream, block):
+        try:
+            for piece in _output(decompressor, data, left - given):
+                given += len(piece)
+                yield piece
+        except lzma.LZMAError as error:
+            failure = error
+            break
+        fed += 1
+    else:
+        if not decompressor.eof:
+            raise lzma.LZMAError("a block holds less than its index says")
+        return
+    good = itertools.islice(_block_input(stream, block), fed)  # the same pieces again
+    again = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+    yield from salvaged(again, good, data, skip=given, size=PIECE_BYTES, error=failure)
+
+
+def _block_input(stream: BinaryIO, block: XzBlock) -> Iterator[bytes]:
+    """What liblzma is given for a block: a stream header, the block a READ_BYTES piece at
+    a time, an index of one record and a footer."""
+    yield block.header
     stream.seek(block.offset)
     remaining = _padded(block.unpadded)
     while remaining:
@@ -192,23 +230,14 @@ def decompress_block(stream: BinaryIO, block: XzBlock) -> Iterator[bytes]:
         if not data:
             raise lzma.LZMAError("the file ends inside a block")
         remaining -= len(data)
-        for piece in _output(decompressor, data, left):
-            left -= len(piece)
-            if left <= 0:
-                raise lzma.LZMAError("a block holds more than its index says")
-            yield piece
-    tail = _one_record_index(block)
-    for piece in _output(decompressor, tail, left):
-        left -= len(piece)
-        yield piece
-    if not decompressor.eof or left != 1:
-        raise lzma.LZMAError("a block holds less than its index says")
+        yield data
+    yield _one_record_index(block)
 
 
 def _output(decompressor: lzma.LZMADecompressor, data: bytes, left: int) -> Iterator[bytes]:
     """What the decompressor gives for data, in pieces of at most PIECE_BYTES and, all
     together, at most a few pieces more than ``left`` bytes."""
-    size = min(left, PIECE_BYTES)
+    size = max(1, min(left, PIECE_BYTES))
     piece = decompressor.decompress(data, max_length=size)
     while piece:
         yield piece
