@@ -140,3 +140,22 @@ def test_a_second_attached_patch_of_other_files_is_kept() -> None:
         "drivers/net/ethernet/intel/igb/igb_main.c",
     ]
     assert "duplicate-patch" not in [d.kind for d in posted.defects]
+
+
+def test_an_attached_patch_of_the_same_file_with_other_changes_is_kept() -> None:
+    # the attachment changes the same file, and one more line: it is no copy of the pasted
+    # patch (git am applies both parts), so Patch.diff must show that line too
+    hidden = FORMAT_PATCH.replace(
+        "@@ -10,3 +10,4 @@ static int igc_probe(struct pci_dev *pdev)\n",
+        "@@ -10,3 +10,5 @@ static int igc_probe(struct pci_dev *pdev)\n",
+    ).replace("+\tadapter->ring = NULL;\n", "+\tadapter->ring = NULL;\n+\tadapter->debug = 1;\n")
+    posted = inline_and_attached(hidden + SIGNATURE)
+    assert "adapter->debug = 1;" in posted.diff
+    assert "duplicate-patch" not in [d.kind for d in posted.defects]
+
+
+def test_an_attached_patch_making_the_same_change_elsewhere_is_kept() -> None:
+    elsewhere = FORMAT_PATCH.replace("@@ -10,3 +10,4 @@", "@@ -90,3 +90,4 @@")
+    posted = inline_and_attached(elsewhere + SIGNATURE)
+    assert posted.diff.count("diff --git") == 2
+    assert "duplicate-patch" not in [d.kind for d in posted.defects]
