@@ -32,7 +32,13 @@ from kvmlist.sources.notices import WithdrawnMail  # noqa: E402
 from .conftest import FIXTURES, Corpus, mail, mbox  # noqa: E402
 from .inbox_builder import build_epoch  # noqa: E402
 from .test_relayed import THREE_PEOPLE  # noqa: E402
-from .test_report_numbers import NUMBERED, SERIES, TITLES, by_marek  # noqa: E402
+from .test_report_numbers import (  # noqa: E402
+    CHAINED_WITH_STRANGER,
+    NUMBERED,
+    SERIES,
+    TITLES,
+    by_marek,
+)
 
 SAMPLE = FIXTURES / "kvm-sample.mbox"
 SERIES_A = "KVM: arm64: Ratelimit reports of unhandled sysreg accesses"
@@ -265,6 +271,16 @@ def test_a_notice_naming_numbers_lists_the_patches_the_single_process_report_doe
 ) -> None:
     raws = [*SERIES[:at], NUMBERED, *SERIES[at:]]
     files = [write_mbox(tmp_path / "a.mbox", raws[:3]), write_mbox(tmp_path / "b.mbox", raws[3:])]
+    report = kd.render_report(kd.messages_bag(files, chunk_messages=2))
+    assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
+    assert all(line in report for line in by_marek(TITLES[:3]))
+
+
+def test_a_chained_series_under_a_strangers_patches_lists_what_the_single_process_does(
+    client: Any, tmp_path: Path
+) -> None:
+    raws = [*CHAINED_WITH_STRANGER, NUMBERED]
+    files = [write_mbox(tmp_path / "a.mbox", raws[:4]), write_mbox(tmp_path / "b.mbox", raws[4:])]
     report = kd.render_report(kd.messages_bag(files, chunk_messages=2))
     assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
     assert all(line in report for line in by_marek(TITLES[:3]))

@@ -34,7 +34,7 @@ from kvmlist.sources.mbox import iter_raw_messages
 from .conftest import FIXTURES, ROOT, SEED_MBOX, mail, mbox, need
 from .inbox_builder import build_epoch, unpack_objects
 from .test_repeats import ARCHIVE as REDELIVERED
-from .test_report_numbers import NUMBERED, SERIES, by_marek
+from .test_report_numbers import CHAINED_WITH_STRANGER, NUMBERED, SERIES, by_marek
 from .test_report_numbers import TITLES as NUMBERED_TITLES
 
 
@@ -447,6 +447,19 @@ def test_a_notice_naming_numbers_lists_the_same_patches_from_workers(
     assert render_report_in_workers(list(iter_raw_messages(path)), 2) == sequential
     assert render_report_in_workers(path, 1) == sequential
     assert all(line in sequential for line in by_marek(NUMBERED_TITLES[:3]))
+
+
+def test_a_chained_series_under_a_strangers_patches_lists_the_same_from_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "chained.mbox"
+    path.write_bytes(mbox(*CHAINED_WITH_STRANGER, NUMBERED))
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 2)  # the chain spans jobs
+    sequential = kvmlist.render_report(kvmlist.read_mbox(path))
+    assert render_report_in_workers(path, 2) == sequential
+    assert render_report_in_workers(list(iter_raw_messages(path)), 2) == sequential
+    assert all(line in sequential for line in by_marek(NUMBERED_TITLES[:3]))
+    assert "shell 2 (applied by" not in sequential
 
 
 def test_a_retraction_in_another_job_removes_the_applied_line_from_workers(

@@ -32,13 +32,29 @@ def cover() -> bytes:
     )
 
 
-def patch(index: int) -> bytes:
+def patch(index: int, *, chained: bool = False) -> bytes:
+    # chained: sent --chain-reply-to, each patch answering the one before it
+    above = [COVER_ID, *(f"{i}.{COVER_ID}" for i in range(1, index))] if chained else [COVER_ID]
     return mail(
         f"[PATCH v6 {index}/4] {TITLES[index - 1]}",
         f"Change {index}.\n\nSigned-off-by: {LEON}\n---\n",
         sender=LEON,
         message_id=f"<{index}.{COVER_ID}>",
         date=f"Tue, 9 Sep 2025 16:27:{28 + index} +0300",
+        extra=f"In-Reply-To: <{above[-1]}>\nReferences: "
+        + " ".join(f"<{one}>" for one in above)
+        + "\n",
+    )
+
+
+def strangers_patch(index: int, sender: str = "Mallory Hacker <mallory@evil.example>") -> bytes:
+    """A patch numbered as the series is, answering its cover, from somebody else."""
+    return mail(
+        f"[PATCH v6 {index}/4] net: add remote debug shell {index}",
+        f"Add a shell.\n\nSigned-off-by: {sender}\n---\n",
+        sender=sender,
+        message_id=f"<evil-{index}@evil.example>",
+        date="Wed, 10 Sep 2025 09:00:00 +0300",
         extra=f"In-Reply-To: <{COVER_ID}>\nReferences: <{COVER_ID}>\n",
     )
 
@@ -67,6 +83,14 @@ def by_marek(titles: list[str], tree: str = "dma-mapping-for-next") -> list[str]
 
 SERIES = [cover(), *(patch(i) for i in range(1, 5))]
 NUMBERED = notice("Applied patches 1-3 into dma-mapping-for-next branch. Thanks!")
+#: Leon's series sent --chain-reply-to, a stranger's 2/4 and 3/4 answering its cover first
+CHAINED_WITH_STRANGER = [
+    cover(),
+    patch(1, chained=True),
+    strangers_patch(2),
+    strangers_patch(3),
+    *(patch(i, chained=True) for i in range(2, 5)),
+]
 
 
 @pytest.mark.parametrize("at", range(len(SERIES) + 1))
@@ -112,3 +136,24 @@ def test_named_patches_the_report_lacks_give_the_covers_line() -> None:
 def test_of_the_named_patches_only_those_the_report_has_are_listed() -> None:
     raws = [cover(), patch(1), patch(3), patch(4), NUMBERED]
     assert applied_lines(raws) == by_marek([TITLES[0], TITLES[2]])
+
+
+def test_a_chained_series_gives_its_own_patches_not_a_strangers_answering_the_cover() -> None:
+    # Leon sends --chain-reply-to; Mallory's 2/4 and 3/4 answer the cover before his arrive
+    assert applied_lines([*CHAINED_WITH_STRANGER, NUMBERED]) == by_marek(TITLES[:3])
+
+
+def test_a_strangers_patch_filling_a_gap_is_not_listed() -> None:
+    # Leon's 3/4 never reached the list; Mallory's 3/4 answers the cover
+    raws = [cover(), patch(1), patch(2), strangers_patch(3), patch(4), NUMBERED]
+    assert applied_lines(raws) == by_marek(TITLES[:2])
+
+
+def test_a_stranger_under_the_cover_senders_name_is_still_a_stranger() -> None:
+    raws = [cover(), strangers_patch(1, "Leon Romanovsky <leon@evil.example>"), *SERIES[1:]]
+    assert applied_lines([*raws, NUMBERED]) == by_marek(TITLES[:3])
+
+
+def test_the_cover_senders_address_in_another_case_is_theirs() -> None:
+    raws = [cover(), strangers_patch(1, "Leon <LEON@Kernel.ORG>"), *SERIES[1:]]
+    assert applied_lines([*raws, NUMBERED])[0].startswith("net: add remote debug shell 1")

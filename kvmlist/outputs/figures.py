@@ -108,6 +108,12 @@ class PatchFacts:
     author: Person | None
     block: list[str] | None  # the commit message block, for new postings (index <= 1)
     mail: MailFacts
+    #: the mails above it (its parent, then References), for a numbered patch: whether it is
+    #: in a cover letter's thread
+    above: tuple[str, ...] = ()
+    #: the addresses it is by, case-folded: a numbered patch's sender; a cover letter's
+    #: sender and in-body author (the people whose patches a numbered notice names)
+    addresses: tuple[str, ...] = ()
 
 
 Facts = PatchFacts | MailFacts
@@ -120,6 +126,9 @@ def fact_of(message: Message) -> Facts:
     if not isinstance(message, Patch):
         return mail
     block = posting_block(message) if message.index <= 1 else None
+    by = (message.sender, message.author) if message.index == 0 else (message.sender,)
+    addresses = tuple(dict.fromkeys(p.email.casefold() for p in by if p is not None))
+    above = () if message.index == 0 else (message.parent_id, *message.references)
     return PatchFacts(
         message.message_id,
         message.title,
@@ -129,6 +138,8 @@ def fact_of(message: Message) -> Facts:
         message.author,
         block,
         mail,
+        tuple(dict.fromkeys(one for one in above if one)),
+        addresses,
     )
 
 
@@ -168,10 +179,11 @@ class ReportTotals:
         self.domains: Counter[str] = Counter()
         self.authors = AuthorTally()
         self.titles: dict[str, str] = {}
-        #: cover letter Message-ID -> its total; Message-ID -> (index, total, Message-ID) of
-        #: the patches answering it, in arrival order: the patches a numbered notice names
-        self.covers: dict[str, int] = {}
-        self.answering: dict[str, list[tuple[int, int, str]]] = {}
+        #: cover letter Message-ID -> its total and its people's addresses; Message-ID ->
+        #: (index, total, Message-ID, sender's address) of the numbered patches whose thread
+        #: reaches it, in arrival order: the patches a numbered notice may name
+        self.covers: dict[str, tuple[int, tuple[str, ...]]] = {}
+        self.below: dict[str, list[tuple[int, int, str, str | None]]] = {}
         #: the notices in input order, each with the Message-IDs it answers when it names
         #: patch numbers (listed by figures(): the patches may come after it), else none
         self.acceptances: list[tuple[Acceptance, tuple[str, ...]]] = []
@@ -187,10 +199,12 @@ class ReportTotals:
             return  # the same Message-ID counts once
         self.titles[facts.message_id] = facts.title
         if facts.index == 0:
-            self.covers[facts.message_id] = facts.total
-        elif facts.parent_id is not None:
-            place = (facts.index, facts.total, facts.message_id)
-            self.answering.setdefault(facts.parent_id, []).append(place)
+            self.covers[facts.message_id] = (facts.total, facts.addresses)
+        else:
+            sender = facts.addresses[0] if facts.addresses else None
+            place = (facts.index, facts.total, facts.message_id, sender)
+            for above in facts.above:
+                self.below.setdefault(above, []).append(place)
         author = facts.author
         if author is not None and self.mailmap is not None:
             author = self.mailmap.resolve(author)
@@ -257,12 +271,16 @@ class ReportTotals:
 
     def _numbered(self, acceptance: Acceptance, answered: tuple[str, ...]) -> list[Acceptance]:
         """Return a numbered notice's lines: the patches it names of the nearest cover letter
-        above it, in number order (of the cover's total, the first to arrive per number); none
-        there, the line of the mail it answers, as for a notice without numbers."""
-        covers = [one for one in answered if one in self.covers]
+        above it, in number order; none there, the line of the mail it answers, as for a
+        notice without numbers. The cover's patches are those in its thread (answering it, or
+        a patch of it: ``--chain-reply-to``) of its total, sent from the address of one of its
+        people (its sender or in-body author; a name alone never counts): the first to arrive
+        per number. A stranger's patch answering the cover is none of them."""
+        cover = next((one for one in answered if one in self.covers), None)
         patches: dict[int, str] = {}
-        for index, total, patch_id in self.answering.get(covers[0], []) if covers else []:
-            if total == self.covers[covers[0]] and acceptance.names(index):
+        total, people = self.covers[cover] if cover is not None else (0, ())
+        for index, of, patch_id, sender in self.below.get(cover, []) if cover else []:
+            if of == total and sender in people and acceptance.names(index):
                 patches.setdefault(index, patch_id)
         if patches:
             titles = (self.titles[patches[index]] for index in sorted(patches))
