@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kvmlist
 from kvmlist import Person, parse_message
 from kvmlist.grouping.acceptance import acceptance_of
@@ -660,3 +662,73 @@ def test_a_stable_note_names_its_sender_as_who_applied_threaded_or_not() -> None
     unthreaded = [posting, note.model_copy(update={"sender": Person(name="", email=script[1:-1])})]
     greg = Person(name="", email="gregkh@linuxfoundation.org")
     assert _applied_by(threaded) == _applied_by(unthreaded) == {greg}
+
+
+class _Counted(int):
+    """A patch number counting the comparisons made with it."""
+
+    seen = 0
+
+    def __eq__(self, other: object) -> bool:
+        _Counted.seen += 1
+        return int(self) == other
+
+    def __lt__(self, other: int) -> bool:  # type: ignore[override]
+        _Counted.seen += 1
+        return int(self) < other
+
+    __hash__ = int.__hash__
+
+
+def test_a_notice_naming_thousands_of_numbers_checks_each_patch_in_few_steps() -> None:
+    # "Applied patches 1001-2000, ..., 9001-9999" asked once per patch of a 1,000-patch series
+    from kvmlist.grouping.acceptance import Acceptance
+
+    named = tuple(_Counted(n) for n in range(1001, 10000))
+    left = tuple(_Counted(n) for n in range(5000, 5100))
+    notice = Acceptance("t", None, None, None, "<n@x>", numbers=named, left_out=left)
+    _Counted.seen = 0
+    assert [i for i in range(1, 1001) if notice.names(i)] == []
+    assert notice.names(1001) and not notice.names(5050) and not notice.names(10000)
+    assert _Counted.seen < 1003 * 2 * 15  # a bisection each; a scan would make millions
+
+
+def test_numbers_given_in_any_order_are_kept_sorted_and_once() -> None:
+    from kvmlist.grouping.acceptance import Acceptance
+
+    notice = Acceptance("t", None, None, None, "<n@x>", numbers=(3, 1, 3, 2), left_out=(2, 2))
+    assert (notice.numbers, notice.left_out) == ((1, 2, 3), (2,))
+    assert [i for i in range(5) if notice.names(i)] == [1, 3]
+
+
+def test_a_huge_listing_folds_each_title_once_and_counts_its_first_thousand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kvmlist.grouping import acceptance as module
+
+    patches = [
+        mail(f"[PATCH] KVM: arm64: fix thing {i}", message_id=f"<p{i}@x.org>") for i in range(50)
+    ]
+    lines = "\n".join(f"{i:012x} KVM: arm64: fix thing {i}" for i in range(1500))
+    notice = mail(
+        "Re: [PATCH] wifi: stuff",
+        f"1500 patches applied to kvm-next, thanks.\n\n{lines}\n",
+        sender="Kalle Valo <kvalo@kernel.org>",
+        message_id="<pw@x.org>",
+    )
+    messages = [parse_message(raw) for raw in [*patches, notice]]
+    found = list(module.acceptances_in(messages[-1], {}))
+    assert len(found) == module.MAX_LISTED  # the rest ignored
+    series = group_series(messages)
+    folded = 0
+    fold = module._fold
+
+    def counted(title: str) -> str:
+        nonlocal folded
+        folded += 1
+        return fold(title)
+
+    monkeypatch.setattr(module, "_fold", counted)
+    accepted = acceptance_of(series, messages)
+    assert len(accepted) == 50  # each of the 50 patches by its listed title
+    assert folded < module.MAX_LISTED + 3 * 50  # not entries x series

@@ -10,8 +10,11 @@ stable trees' note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache, partial
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kvmlist._arguments import check_messages
@@ -23,6 +26,11 @@ from kvmlist.parse.notice import applied_notice, quoted_patch_head
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
     from kvmlist.grouping.landed.model import LandedMap
+
+
+#: The entries of one listing that count: a real one lists tens; those past it are ignored
+#: (each is matched against the archive's titles).
+MAX_LISTED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +45,31 @@ class Acceptance:
     how: str = "notice"  # or how kvmlist.grouping.landed found the commit: link, patch-id...
     #: the patch numbers the notice names ("Queued patches 1-5"), and those it leaves out
     #: ("apart from patch 12"): which patches of the series it answers it applies to
+    #: (kept sorted, each once)
     numbers: tuple[int, ...] = ()
     left_out: tuple[int, ...] = ()
     #: the ``[index/total]`` a b4 listing gave the patch (as posted; its title may differ)
     listed_as: tuple[int, int] | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("numbers", "left_out"):  # sorted, each once: names() bisects them
+            given = getattr(self, name)
+            if any(a >= b for a, b in pairwise(given)):
+                object.__setattr__(self, name, tuple(sorted(set(given))))
+
     def names(self, index: int) -> bool:
         """Whether the notice applies to the patch at index of the series it answers (all
         patches but those it leaves out, or only those it names)."""
-        if self.numbers and index not in self.numbers:
+        if self.numbers and not _among(index, self.numbers):
             return False
-        return index not in self.left_out
+        return not _among(index, self.left_out)
+
+
+def _among(index: int, numbers: tuple[int, ...]) -> bool:
+    """Whether index is one of sorted numbers: a bisection, as "Applied patches 1001-9999"
+    names thousands, asked once per patch of the series."""
+    at = bisect_left(numbers, index)
+    return at < len(numbers) and numbers[at] == index
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +119,7 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
         return
     applied_by = notice.applied_by or message.sender
     if notice.listed:
-        for entry in notice.listed:
+        for entry in notice.listed[:MAX_LISTED]:
             numbered = (entry.number, entry.total) if entry.number and entry.total else None
             yield Acceptance(
                 entry.title, applied_by, notice.tree, entry.commit, message.message_id,
@@ -180,6 +202,7 @@ def _noticed(
     owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
     titles = {m.message_id: m.title for one in ordered for m in one.messages}
     noticed: list[dict[str, list[Acceptance]]] = [{} for _ in ordered]
+    titled = cache(partial(_titles_of, ordered))  # built once, if a notice is off-thread
     for reply in by_id.values():  # a notice delivered twice is one
         if reply.kind == "robot":
             bot = bot_notice_of(reply.subject, reply.body)
@@ -192,7 +215,7 @@ def _noticed(
             continue
         answered = answered_among(reply, by_id, owner)
         for acceptance in acceptances_in(reply, titles):
-            found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id)
+            found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id, titled)
             for at, patch in found:
                 noticed[at].setdefault(patch.message_id, []).append(acceptance)
     return noticed, withdrawals(by_id.values(), by_id, ordered, owner)
@@ -251,6 +274,7 @@ def _applied_patches(
     ordered: list[Series],
     owner: dict[str, int],
     parent: str | None = None,
+    titled: Callable[[], _Titles] | None = None,
 ) -> Iterator[tuple[int, Patch]]:
     """The patches an acceptance names: ``answered`` is the mail of a series the notice
     answers (through replies), ``parent`` the mail it answers itself."""
@@ -271,15 +295,32 @@ def _applied_patches(
             chosen = chosen or [p for p in one.patches if p.message_id == parent]
         yield from ((at, p) for p in chosen)
         return
-    for at in range(len(ordered) - 1, -1, -1):
-        one = ordered[at]
-        if _fold(one.title) == _fold(acceptance.title) and acceptance.commit is None:
-            yield from ((at, p) for p in one.patches)
-            return
-        match = [p for p in one.patches if _fold(p.title) == _fold(acceptance.title)]
-        if match:
-            yield at, match[0]
-            return
+    index = titled() if titled is not None else _titles_of(ordered)
+    title = _fold(acceptance.title)
+    whole = index.series.get(title, -1) if acceptance.commit is None else -1
+    at, patch = index.patches.get(title, (-1, None))
+    if whole >= 0 and whole >= at:  # the latest series so titled, before one with the patch
+        yield from ((whole, p) for p in ordered[whole].patches)
+    elif patch is not None:
+        yield at, patch
+
+
+@dataclass(frozen=True, slots=True)
+class _Titles:
+    """The series by folded title, and by the folded title of a patch of theirs: the latest."""
+
+    series: dict[str, int]
+    patches: dict[str, tuple[int, Patch]]
+
+
+def _titles_of(ordered: list[Series]) -> _Titles:
+    series: dict[str, int] = {}
+    patches: dict[str, tuple[int, Patch]] = {}
+    for at, one in enumerate(ordered):
+        series[_fold(one.title)] = at
+        for patch in reversed(one.patches):  # the series' first patch so titled
+            patches[_fold(patch.title)] = (at, patch)
+    return _Titles(series, patches)
 
 
 def _fold(title: str) -> str:
