@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -86,3 +87,37 @@ def test_postings_that_all_name_the_first_try_a_bounded_part_of_its_line(
     histories = revisions.link_revisions(kvmlist.group_series(mails, reviews=False))
     assert max(len(h.revisions) for h in histories) > 1
     assert calls[0] < 400 * 70
+
+
+def test_patches_of_many_totals_under_one_cover_compare_each_sender_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 300 strangers' "[PATCH 1/9999]" and 300 "[PATCH 2/k]" of as many totals answer one
+    # cover: whether each may take the cover's total is one look-up, not one per sibling
+    from kvmlist.grouping import _group, _numbers, review
+
+    same_person = review.same_person
+
+    calls = [0]
+    by_one_of = _numbers.by_one_of
+
+    def counted(mail: kvmlist.Message, addresses: Collection[str]) -> bool:
+        calls[0] += 1
+        return by_one_of(mail, addresses)
+
+    def compared(named: kvmlist.Person, sender: kvmlist.Person) -> bool:
+        calls[0] += 1  # a comparison of two people, as grouping once made one per sibling
+        return same_person(named, sender)
+
+    monkeypatch.setattr(_numbers, "by_one_of", counted)
+    monkeypatch.setattr(review, "same_person", compared)
+    monkeypatch.setattr(_group, "same_person", compared, raising=False)
+    answer = "In-Reply-To: <c@x>\nReferences: <c@x>\n"
+    mails = [parse_message(mail("[PATCH 0/9999] x", "Cover.\n", message_id="<c@x>"))]
+    for i in range(300):
+        for subject, who in (("[PATCH 1/9999] x", "s"), (f"[PATCH 2/{i + 3}] x", "t")):
+            sender = f"Dev {who}{i} <{who}{i}@example.org>"
+            raw = mail(subject, DIFF, sender=sender, message_id=f"<{who}{i}@x>", extra=answer)
+            mails.append(parse_message(raw))
+    kvmlist.group_series(mails, reviews=False)
+    assert calls[0] <= 300

@@ -76,6 +76,39 @@ def test_a_point_revision_by_somebody_else_replaces_nothing() -> None:
     assert [p.message_id for p in mallorys.patches] == ["3@x"]
 
 
+def _impostors(subject: str) -> list[kvmlist.Message]:
+    """Mails answering Jane's 2/2 that claim to be hers: her display name from another
+    address, and a stranger's with an in-body From of hers (a sender writes both)."""
+    extra = "In-Reply-To: <2@x>\nReferences: <0@x> <2@x>\n"
+    evil = "Evil.\n---\n a.c | 1 +\n"
+    inbody = "From: Jane Doe <jane@example.org>\n\n" + evil
+    return [
+        parse_message(mail(subject, evil, sender="Jane Doe <jane.doe@gmail.example>",
+                           message_id="<3@x>", extra=extra)),
+        parse_message(mail(subject, inbody, sender="Mallory <mallory@evil.example>",
+                           message_id="<3@x>", extra=extra)),
+    ]  # fmt: skip
+
+
+def test_a_point_revision_claiming_the_authors_name_replaces_nothing() -> None:
+    for impostor in _impostors("[PATCH v4.1 2/2] b"):
+        mails = [post("[PATCH v4 0/2] x", 0, None), post("[PATCH v4 1/2] a", 1)]
+        mails += [post("[PATCH v4 2/2] b", 2), impostor]
+        janes = next(s for s in kvmlist.group_series(mails) if s.cover is not None)
+        assert [p.message_id for p in janes.patches] == ["1@x", "2@x"] and not janes.replaced
+        assert b"Evil." not in kvmlist.to_mbox(janes)
+
+
+def test_a_resend_claiming_the_authors_name_read_newest_first_replaces_nothing() -> None:
+    # an archive read newest first: the impostor's RESEND comes before Jane's own 2/2
+    for impostor in _impostors("[PATCH v4 RESEND 2/2] b"):
+        mails = [impostor, post("[PATCH v4 2/2] b", 2), post("[PATCH v4 1/2] a", 1)]
+        mails += [post("[PATCH v4 0/2] x", 0, None)]
+        janes = next(s for s in kvmlist.group_series(mails) if s.cover is not None)
+        assert [p.message_id for p in janes.patches] == ["1@x", "2@x"]
+        assert b"Evil." not in kvmlist.to_mbox(janes)
+
+
 def test_a_resend_of_one_patch_in_its_own_thread_is_that_patch_again() -> None:
     # "[PATCH v3 RESEND 4/7]" In-Reply-To v3's 4/7 a week later: a ping, not a new series
     mails = [post("[PATCH v3 0/7] baz: cleanup", 0, None)]

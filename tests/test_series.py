@@ -357,9 +357,9 @@ def test_a_patch_another_author_adds_to_a_series_stays_out_of_it() -> None:
     assert mallorys.author is not None and mallorys.author.email == "mallory@example.com"
 
 
-def test_a_patch_the_author_adds_from_another_address_joins_the_series() -> None:
-    # kvmarm <20211120102810.8858-1-dwmw2@infradead.org>: 12/11 sent by dwmw2@infradead.org
-    # with an in-body From: dwmw@amazon.co.uk; or the author's other mailbox, same name
+def test_a_patch_the_author_adds_with_an_in_body_from_of_another_address_joins() -> None:
+    # kvmarm <20211120102810.8858-1-dwmw2@infradead.org>: 12/11 sent by dwmw2@infradead.org,
+    # who sent the series, with an in-body From: dwmw@amazon.co.uk
     in_body = parse_message(
         mail(
             "[PATCH 3/2] c",
@@ -369,10 +369,19 @@ def test_a_patch_the_author_adds_from_another_address_joins_the_series() -> None
             extra="In-Reply-To: <c>\nReferences: <c>\n",
         )
     )
-    for added in (in_body, post("[PATCH 4/2] d", "p4", "c", sender="Jane Doe <jd@home.example>")):
-        mails = [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), added]
-        [series] = kvmlist.group_series(mails)
-        assert len(series.patches) == 2
+    mails = [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), in_body]
+    [series] = kvmlist.group_series(mails)
+    assert len(series.patches) == 2
+
+
+def test_a_patch_sent_under_the_authors_name_from_another_address_stays_out() -> None:
+    # anybody may call themselves "Jane Doe": only the addresses the series came from count
+    added = post("[PATCH 3/2] d", "p3", "c", sender="Jane Doe <jd@home.example>")
+    filling = post("[PATCH 2/2] b", "p2", "c", sender="Jane Doe <jd@home.example>")
+    for other in (added, filling):
+        mails = [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), other]
+        janes, _ = kvmlist.group_series(mails)
+        assert [p.message_id for p in janes.patches] == ["p1"]
 
 
 def test_progress_hook_sees_every_mail_and_changes_nothing() -> None:
@@ -399,16 +408,28 @@ def test_a_stranger_fills_no_slot_of_somebody_elses_series() -> None:
     assert [p.message_id for p in mallorys.patches] == ["m2"]
 
 
-def test_the_maintainer_sending_a_patch_of_the_authors_series_fills_its_slot() -> None:
-    # a co-maintainer posts 2/2 of Jane's series for her: its in-body From names Jane
+def test_the_maintainer_who_posted_the_series_fills_its_slot_with_the_authors_patch() -> None:
+    # a co-maintainer posts Jane's series for her (in-body From: Jane) and sends 2/2 later
+    def marcs(subject: str, msgid: str, reply_to: str | None) -> Message:
+        extra = f"In-Reply-To: <{reply_to}>\nReferences: <{reply_to}>\n" if reply_to else ""
+        body = "Cover.\n" if " 0/" in subject else f"From: Jane Doe <jane@example.org>\n\n{DIFF}"
+        return parse_message(mail(subject, body, sender=MARC, message_id=f"<{msgid}>", extra=extra))
+
+    mails = [marcs("[PATCH 0/2] t", "c", None), marcs("[PATCH 1/2] a", "p1", "c")]
+    [series] = kvmlist.group_series([*mails, marcs("[PATCH 2/2] b", "p2", "c")])
+    assert shape(series) == (1, 2, (1, 2), True)
+
+
+def test_an_in_body_from_naming_the_author_takes_no_slot_of_her_series() -> None:
+    # the sender writes the in-body From: Mallory naming Jane fills nothing of Jane's
     in_body = parse_message(
-        mail("[PATCH 2/2] b", f"From: Jane Doe <jane@example.org>\n\n{DIFF}", sender=MARC,
+        mail("[PATCH 2/2] b", f"From: Jane Doe <jane@example.org>\n\n{DIFF}", sender=MALLORY,
              message_id="<p2>", extra="In-Reply-To: <c>\nReferences: <c>\n")
     )  # fmt: skip
-    [series] = kvmlist.group_series(
+    janes, _ = kvmlist.group_series(
         [post("[PATCH 0/2] t", "c"), post("[PATCH 1/2] a", "p1", "c"), in_body]
     )
-    assert shape(series) == (1, 2, (1, 2), True)
+    assert [p.message_id for p in janes.patches] == ["p1"]
 
 
 def _answering_an_absent_cover() -> list[Message]:

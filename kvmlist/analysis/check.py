@@ -277,8 +277,7 @@ class _Slimmer:
         )
 
     def _person(self, person: tuple[str, str] | None) -> Person | None:
-        """Return one Person per name and address: grouping asks whether a mail is by one of
-        a series' people (kvmlist.grouping._group.by_one_of), by address or name."""
+        """Return one Person per name and address: a mail's people are shared, not copied."""
         if person is None:
             return None
         shared = self._persons.get(person)

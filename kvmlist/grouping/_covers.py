@@ -40,7 +40,7 @@ def _heads(message: Message, group: Group, arrived: set[str]) -> bool:
     cover. A later mail reusing the Message-ID of a cover letter the archive lacks is not."""
     if message.kind == "pull":
         before = not any(p.message_id in arrived for p in group.members.values())
-        return before and by_one_of(message, group.people)
+        return before and by_one_of(message, group.addresses)
     if message.kind != "other" or message.has_diff or message.parent_id is not None:
         return False
     sender = message.sender.email.lower() if message.sender else None
@@ -67,7 +67,7 @@ def adopt_miscounting_covers(
         candidates = [g for g in keyed if g.cover is None]
         lone = [g for g in own if g.cover is cover and not g.members]
         alone = len(lone) == 1 and not any(g.members for g in own)
-        mine = len(candidates) == 1 and by_one_of(cover, candidates[0].people)
+        mine = len(candidates) == 1 and by_one_of(cover, candidates[0].addresses)
         if mine and alone and id(lone[0]) not in replaced:
             candidates[0].cover = cover
             replaced[id(lone[0])] = candidates[0]

@@ -4,21 +4,20 @@ kvmlist.grouping.series, rule 3), and its people."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import datetime
 
-from kvmlist.grouping.review import same_person
 from kvmlist.models import Message, Patch, Person
-from kvmlist.parse.addresses import relayed_name
+from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.subject import RE_POINT_VERSION
 
 
 class Group:
     """The patches of one series as they are grouped: cover, members by index, replaced, and
-    ``people``: the authors (in-body From) and senders of its mails."""
+    ``addresses``: the senders of its mails (addresses_of)."""
 
     __slots__ = (
-        "cover", "first_date", "first_seen", "key", "last_date", "members", "people", "replaced",
+        "addresses", "cover", "first_date", "first_seen", "key", "last_date", "members", "replaced",
     )  # fmt: skip
 
     def __init__(self, first_seen: int, key: str) -> None:
@@ -29,13 +28,11 @@ class Group:
         self.first_seen = first_seen
         self.first_date: datetime | None = None
         self.last_date: datetime | None = None
-        self.people: list[Person] = []
+        self.addresses: set[str] = set()
 
     def add(self, patch: Patch) -> None:
         """Add patch; of two at one index, the higher point revision keeps it."""
-        for person in people_of(patch):
-            if person not in self.people:
-                self.people.append(person)
+        self.addresses.update(addresses_of(patch))
         if patch.date and (self.last_date is None or patch.date > self.last_date):
             self.last_date = patch.date
         if patch.date and (self.first_date is None or patch.date < self.first_date):
@@ -52,26 +49,15 @@ class Group:
 
     def takes(self, patch: Patch) -> bool:
         """True when patch has room here (a free index, or one a point revision shares, or a
-        RESEND answering the patch it sends again) and is by one of its people: a stranger's
-        patch, point revision or cover letter takes no place in somebody else's series, so
-        the series and its ``to_mbox`` stay theirs."""
+        RESEND answering the patch it sends again) and was sent from one of its addresses
+        (by_one_of): a stranger's patch, point revision or cover letter takes no place in
+        somebody else's series, so the series and its ``to_mbox`` stay theirs."""
         if patch.is_cover:
             room = self.cover is None
         else:
             held = self.members.get(patch.index)
             room = held is None or (held.version == patch.version and _beside(patch, held))
-        return room and by_one_of(patch, self.people)
-
-
-def people_of(mail: Message) -> tuple[Person, ...]:
-    """The people a mail is by: its author (a patch's in-body From) and its sender, and the
-    person a relay's sender names ("Jane Doe" of "Jane Doe via GitGitGadget")."""
-    author = mail.author if isinstance(mail, Patch) else None
-    people = [p for p in (author, mail.sender) if p is not None]
-    relayed = relayed_name(mail.sender) if mail.sender is not None else None
-    if relayed is not None and mail.sender is not None:
-        people.append(Person(name=relayed, email=mail.sender.email))
-    return tuple(people)
+        return room and by_one_of(patch, self.addresses)
 
 
 def address_of(person: Person | None) -> str | None:
@@ -79,12 +65,19 @@ def address_of(person: Person | None) -> str | None:
     return person.email.lower() if person is not None else None
 
 
-def by_one_of(mail: Message, people: Iterable[Person]) -> bool:
-    """Whether mail's author or sender is one of people (review.same_person: the address, or
-    the name from another address): a co-maintainer sending a patch of somebody's series
-    names its author in an in-body From."""
-    ours = people_of(mail)
-    return any(same_person(mine, theirs) for theirs in people for mine in ours)
+def addresses_of(mail: Message) -> tuple[str, ...]:
+    """The address a mail counts among its series' people's: its sender's (identity_key: a
+    relay's sender with the name it relays for). Not its in-body From, which the sender
+    writes: a series a stranger's mail started, naming Jane there, is not Jane's."""
+    return (identity_key(mail.sender),) if mail.sender is not None else ()
+
+
+def by_one_of(mail: Message, addresses: Collection[str]) -> bool:
+    """Whether mail was sent from one of addresses (see addresses_of), case aside: the
+    sender's address, as the parser un-munges it. Neither its display name nor its in-body
+    From counts: anybody may write "Jane Doe" or "From: Jane Doe <jane@arm.com>", so only
+    who sent it may take a place in a series (a slot, a point revision, a RESEND, its cover)."""
+    return mail.sender is not None and identity_key(mail.sender) in addresses
 
 
 def subject_tags(patch: Patch) -> frozenset[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kvmlist.grouping._group import address_of, by_one_of, people_of, subject_tags
+from kvmlist.grouping._group import address_of, addresses_of, by_one_of, subject_tags
 from kvmlist.models import Patch
 
 
@@ -37,7 +37,7 @@ def _unnumbered_covers(patches: list[Patch]) -> dict[str, Patch]:
         cover = candidates.get(str(patch.parent_id)) if patch.numbered else None
         if cover is None or patch.is_cover or patch.version != cover.version:
             continue
-        if by_one_of(patch, people_of(cover)):
+        if by_one_of(patch, addresses_of(cover)):
             totals[cover.message_id] = max(totals.get(cover.message_id, 0), patch.total)
     return {
         cover_id: candidates[cover_id].model_copy(
@@ -99,16 +99,20 @@ def _retotalled(covers: dict[str, Patch], answering: dict[str, list[Patch]]) -> 
             continue
         totals = Counter(p.total for p in patches)
         taken = {p.index for p in siblings}
-        people = {person for mail in (cover, *siblings) for person in people_of(mail)}
-        for patch in patches:
-            if (
-                patch.total != cover.total
-                and totals[patch.total] == 1
-                and patch.version == cover.version
-                and subject_tags(patch) in tags
-                and 1 <= patch.index <= cover.total
-                and patch.index not in taken
-                and by_one_of(patch, people)
-            ):
+        strays = [
+            p
+            for p in patches
+            if p.total != cover.total
+            and totals[p.total] == 1
+            and p.version == cover.version
+            and 1 <= p.index <= cover.total
+            and p.index not in taken
+            and subject_tags(p) in tags
+        ]
+        if not strays:
+            continue
+        addresses = {a for mail in (cover, *siblings) for a in addresses_of(mail)}
+        for patch in strays:
+            if by_one_of(patch, addresses):
                 fixed[patch.message_id] = patch.model_copy(update={"total": cover.total})
     return fixed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kvmlist.grouping._group import by_one_of, people_of
+from kvmlist.grouping._group import addresses_of, by_one_of
 from kvmlist.models import Patch
 
 #: Joins the parts of a series key that is no Message-ID (Message-IDs hold no NUL).
@@ -68,4 +68,4 @@ def _added_later(child: Patch, ancestor: Patch) -> bool:
     if not child.index == child.total > ancestor.total:
         return False
     said = re.search(rf"\b0*{child.index}\s*/\s*0*{ancestor.total}\b", child.subject)
-    return said is not None and by_one_of(child, people_of(ancestor))
+    return said is not None and by_one_of(child, addresses_of(ancestor))
