@@ -94,3 +94,12 @@ def test_other_commands_note_skipped_entries_on_stderr(
     captured = capsys.readouterr()
     assert "Jane Doe" in captured.out
     assert "cur/subdir: a folder, not a mail" in captured.err
+
+
+def test_check_says_one_skipped_entry_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = maildir(tmp_path / "md", {"cur/1.M1.h": mail("one")})
+    (root / "cur" / "subdir").mkdir()
+    assert main(["check", str(root)]) == 1
+    assert "skipped:    1 entry that holds no mail" in capsys.readouterr().out

@@ -386,3 +386,14 @@ def test_a_one_patch_reroll_in_the_old_thread_leaves_the_other_patches_stalled()
 @pytest.mark.parametrize("base", ["https://lore.example.org/kvm/", "https://lore.example.org/kvm"])
 def test_a_lore_link_under_a_base_with_or_without_its_slash(base: str) -> None:
     assert lore_link(base, "1@x.org") == "https://lore.example.org/kvm/1@x.org/"
+
+
+def test_stalled_on_an_archive_without_a_dated_mail_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.mbox"
+    empty.write_bytes(b"")
+    assert main(["stalled", str(empty)]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert out.startswith("0 of 0 series stalled (older than 14 days; no dated mail)")

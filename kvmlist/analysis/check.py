@@ -86,8 +86,12 @@ class CheckResult:
             f"defects:    {sum(self.defects.values())}",
         ]
         if self.skipped:
-            entries = "1 entry" if len(self.skipped) == 1 else f"{len(self.skipped)} entries"
-            lines.insert(2, f"skipped:    {entries} that hold no mail")
+            entries = (
+                "1 entry that holds"
+                if len(self.skipped) == 1
+                else f"{len(self.skipped)} entries that hold"
+            )
+            lines.insert(2, f"skipped:    {entries} no mail")
             lines[3:3] = [f"  {note}" for note in self.skipped]
         if self.withdrawn:
             mails = "1 mail" if len(self.withdrawn) == 1 else f"{len(self.withdrawn)} mails"

@@ -83,7 +83,8 @@ def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
     summary = _summary(report)
     head = (
         f"{summary['stalled']:,} of {summary['series']:,} series stalled "
-        f"(older than {summary['older_days']:g} days on {summary['now']})"
+        f"(older than {summary['older_days']:g} days"
+        + (f" on {summary['now']})" if summary["now"] else "; no dated mail)")
     )
     text = head + "\n\n" + render_rows(rows, "table", STALLED_COLUMNS)
     resent = _resent_rows(report)
