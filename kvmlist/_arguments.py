@@ -34,30 +34,31 @@ def check_type(
 def check_messages(messages: Iterable[T], name: str = "messages") -> Iterable[T]:
     """Return ``messages`` (the same items, a stream still a stream), or raise a TypeError
     when they are a path, text, bytes, no iterable, or their first item is no Message."""
-    from kvmlist.models import Message, Series
-
     if isinstance(messages, (str, bytes, bytearray, os.PathLike)):
         raise refuse(name, messages, "an iterable of Message", READ_FIRST)
     if not isinstance(messages, Iterable):
         raise refuse(name, messages, "an iterable of Message")
     if isinstance(messages, Sequence):
         if messages:
-            _check_item(messages[0], name, Message, Series)
+            _check_first(messages[0], name)
         return messages
-    return _first_checked(iter(messages), name, Message, Series)
+    return _first_checked(iter(messages), name)
 
 
-def _first_checked(items: Iterator[T], name: str, *kinds: type) -> Iterator[T]:
+def _first_checked(items: Iterator[T], name: str) -> Iterator[T]:
     for first in items:
-        _check_item(first, name, *kinds)
+        _check_first(first, name)
         yield first
         break
     yield from items
 
 
-def _check_item(item: object, name: str, *kinds: type) -> None:
-    if not isinstance(item, kinds[:1]):
-        hint = "pass the messages, not Series" if isinstance(item, kinds[1:]) else READ_FIRST
+def _check_first(item: object, name: str) -> None:
+    """Raise a TypeError unless the first item is a Message (a Series gets its own hint)."""
+    from kvmlist.models import Message, Series
+
+    if not isinstance(item, Message):
+        hint = "pass the messages, not Series" if isinstance(item, Series) else READ_FIRST
         raise refuse(f"{name}[0]", item, "a Message", hint)
 
 
