@@ -65,6 +65,7 @@ DefectKind = Literal[
     "nul-in-body",
     "nul-in-header",
     "patch-without-diff",
+    "repeated-field",
     "skipped-part",
     "stacked-in-body-from",
     "undecodable-body",

@@ -8,6 +8,7 @@ from typing import Any
 from kvmlist._arguments import check_type
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Patch, Series
+from kvmlist.parse.headers import ONCE_FIELDS, scan_headers, split_raw
 
 # From the Arm ARM, DDI0487 L.a   (a body line opening with "From ", in b"\n" + raw: a pattern that
 # opens with a newline is found by a fast scan, one that opens with "^" tried everywhere)
@@ -15,6 +16,16 @@ RE_FROM_LINE = re.compile(rb"\nFrom [^\n]*")
 # "  2001"   (after a separator's hh:mm:ss: what strtol reads as the year, blanks and sign first)
 RE_YEAR = re.compile(rb"[ \t\n\v\f\r]*([+-]?)([0-9]+)")
 SEPARATOR = b"From kvmlist Thu Jan  1 00:00:00 1970\n"
+# Subject: [PATCH] a\n b\n   (a field of a header block with its folded lines)
+RE_FIELD = re.compile(rb"(?m)^[^\n]*+\n(?:[ \t][^\n]*+\n)*+")
+# Content-Type: multipart/mixed; boundary="x"   (the fields a rebuilt mail leaves out)
+RE_MIME_FIELD = re.compile(rb"(?i)(?:content-[!-9;-~]*|mime-version)[ \t]*:")
+#: What a rebuilt mail says of its one part, and the blank line above its body.
+TEXT_PART = (
+    b"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+    b"Content-Transfer-Encoding: 8bit\n\n"
+)
+CONTENT_TYPE = frozenset({"content-type"})
 
 
 def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
@@ -25,7 +36,9 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     no diff, so plain git am stops at it ("Patch is empty"); ``git am --empty=drop`` skips it.
 
     The mails go out as they were archived (MIME and in-body From included), so git am
-    decodes them and credits the real author exactly as it would from the list. Body lines
+    decodes them and credits the real author exactly as it would from the list; but a mail
+    git would read otherwise than kvmlist is written as kvmlist read it (:func:`as_read`):
+    git am applies what kvmlist shows, never a diff hidden where kvmlist did not look. Body lines
     are written as they are, as ``b4 am`` writes them, so a commit message line "From the
     Arm ARM" or ">From" comes out of git am unchanged; only a line git would take for the
     start of a mail (``From x Thu Jan  1 00:00:00 1970``) is written ``>From``, which plain
@@ -34,7 +47,7 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     """
     out = bytearray()
     for patch in _mails(series, include_cover=include_cover):
-        raw = patch.raw.replace(b"\r\n", b"\n")
+        raw = as_read(patch)
         if b"From " in raw:
             raw = RE_FROM_LINE.sub(_quoted_if_a_separator, b"\n" + raw)[1:]
         out += SEPARATOR + raw
@@ -42,6 +55,36 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
             out += b"\n"
         out += b"\n"
     return bytes(out)
+
+
+def as_read(patch: Patch) -> bytes:
+    """Return a mail as git am reads it the way kvmlist did: as archived (LF line ends), or,
+    when it is MIME other than one text/plain part or repeats a field kvmlist reads once
+    (defect ``repeated-field``), its header fields (each such field's first value; no MIME
+    fields) above one UTF-8 text/plain part holding the body kvmlist read. git mailinfo
+    reads every part of a mail (HTML, signatures, attachments of any type) and a repeated
+    field's last value; kvmlist reads text and patch parts and the first value, as b4 does.
+    """
+    raw = patch.raw.replace(b"\r\n", b"\n")
+    repeated = any(defect.kind == "repeated-field" for defect in patch.defects)
+    block = split_raw(raw)[0]
+    kind = scan_headers(block, [], CONTENT_TYPE).get("content-type")
+    if not repeated and (kind is None or kind.split(";", 1)[0].strip().lower() == "text/plain"):
+        return raw
+    seen: set[str] = set()
+    kept = []
+    ended = block if block.endswith(b"\n") else block + b"\n"
+    for field in RE_FIELD.findall(ended):
+        if field == b"\n" or RE_MIME_FIELD.match(field):
+            continue
+        name = field.split(b":", 1)[0].strip().lower().decode("ascii", "replace")
+        if name in ONCE_FIELDS:
+            if name in seen:
+                continue
+            seen.add(name)
+        kept.append(field)
+    body = patch.body.encode("utf-8", "replace")
+    return b"".join(kept) + TEXT_PART + body + (b"" if body.endswith(b"\n") else b"\n")
 
 
 def _mails(series: Series, *, include_cover: bool) -> tuple[Patch, ...]:

@@ -320,6 +320,10 @@ def _common_fields(
     if message_id is None:
         defects.append(Defect(kind="missing-message-id", detail="a synthetic id was given"))
         message_id = synthetic_id(raw)
+    for name in headers.repeated():
+        count = len(headers.get_all(name))
+        detail = f"{name.title()}: {count} values, the first read"
+        defects.append(Defect(kind="repeated-field", detail=detail))
     found = headers.get_all("references")
     references = _ids(found[0] if len(found) == 1 else " ".join(found))
     in_reply_to = _first_id(headers.get("in-reply-to"))
