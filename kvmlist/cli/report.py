@@ -11,7 +11,6 @@ from kvmlist.cli.loading import Loaded, progress_for
 from kvmlist.cli.output import note
 from kvmlist.cli.state import record_reported
 from kvmlist.cli.workers import parsed_messages, worker_count, worker_source
-from kvmlist.errors import UsageError
 from kvmlist.outputs.report import (
     ReportFigures,
     ReportRange,
@@ -101,7 +100,6 @@ def _state_path(args: argparse.Namespace) -> Path | None:
 def _parse_range(text: str | None) -> ReportRange | None:
     if text is None:
         return None
-    given = CommitRange.parse(text)
-    if given.start is None or given.end is None:
-        raise UsageError(f"--range {text!r}: expected A..B, e.g. e5d776dd9..793f3e63a")
+    given = CommitRange.parse(text, both_ends=True)
+    assert given.start is not None and given.end is not None
     return ReportRange(given.start, given.end)

@@ -22,13 +22,20 @@ class CommitRange:
     end: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> CommitRange:
-        """Return the range ``text`` names; CommitRangeError says what is wrong with it."""
+    def parse(cls, text: str, *, both_ends: bool = False) -> CommitRange:
+        """Return the range ``text`` names; CommitRangeError says what is wrong with it.
+        ``both_ends``: neither end may be left out (the range that names an mbox's period;
+        an inbox's selects mails, and an open end selects from the start or to the end)."""
         if "..." in text:
             raise CommitRangeError(
                 f"range {text!r}: symmetric ranges are not supported (A...B); use A..B"
             )
         start, sep, end = text.partition("..")
+        if both_ends and not (sep and start and end and ".." not in end):
+            raise CommitRangeError(
+                f"range {text!r}: expected A..B with both ends, e.g. e5d776dd9..793f3e63a "
+                "(only an inbox's range may leave one out)"
+            )
         if not sep or ".." in end:
             raise CommitRangeError(f"range {text!r}: expected A..B (either end may be left out)")
         for given in (start, end):
