@@ -51,3 +51,34 @@ def test_an_inbox_range_may_leave_an_end_out(
     inbox = small_inbox(tmp_path, 3)
     said = one_line_exit_2(capsys, ["report", "--inbox", str(inbox), "--range", "e5d776dd9"])
     assert "either end may be left out" in said
+
+
+# --- a state file that kvmlist did not write, or that was cut short --------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("", "empty"),
+        ("\n", "empty"),
+        ('{\n  "/srv/lore/kvm": "793f3e63a0', "truncated"),
+        ("commit 793f3e63a\n", "not JSON"),
+        ('["793f3e63a"]', "not an object"),
+        ('{"/srv/lore/kvm": {"commit": "793f3e63a"}}', "not an object"),
+    ],
+)
+def test_a_state_file_kvmlist_did_not_write_says_which_and_what_to_do(
+    content: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = small_inbox(tmp_path, 3)
+    state = tmp_path / "last-reports.json"
+    state.write_text(content)
+    argv = ["report", "--inbox", str(inbox), "--since-last", "--state", str(state)]
+    said = one_line_exit_2(capsys, argv)
+    assert said.startswith(f"kvmlist: {state}: ")
+    assert "not a state file kvmlist wrote" in said
+    assert {"empty": "it is empty", "truncated": "cut short", "not JSON": "not JSON"}.get(
+        why, "not a JSON object"
+    ) in said
+    assert "remove it" in said and "--state" in said
+    assert "Expecting" not in said and "char 0" not in said

@@ -96,10 +96,10 @@ def test_a_deeply_nested_state_file_is_a_clear_error(
 ) -> None:
     state = tmp_path / "state.json"
     state.write_text("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(kvmlist.SourceError, match="unreadable state file"):
+    with pytest.raises(kvmlist.SourceError, match="not a state file kvmlist wrote"):
         last_reported(inbox, state)
     assert main(["report", "--inbox", str(inbox), "--since-last", "--state", str(state)]) == 2
-    assert "unreadable state file" in capsys.readouterr().err
+    assert "JSON nested too deeply" in capsys.readouterr().err
 
 
 def test_recording_keeps_other_inboxes(tmp_path: Path) -> None:

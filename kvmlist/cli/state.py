@@ -35,16 +35,34 @@ def _key(inbox: str | os.PathLike[str]) -> str:
 
 def _load(path: Path) -> dict[str, str]:
     try:
-        data = json.loads(path.read_text())
+        text = path.read_bytes().decode()
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as error:
-        raise SourceError(f"{path}: unreadable state file: {error}") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read the state file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise _not_state(path, "not UTF-8 text") from None
+    if not text.strip():
+        raise _not_state(path, "it is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        # what kvmlist writes is one object: "{" ... "}"; without its end, a write cut short
+        cut = text.lstrip().startswith("{") and not text.rstrip().endswith("}")
+        raise _not_state(path, "its JSON is cut short" if cut else "not JSON") from None
     except RecursionError:  # json recurses once per nesting level
-        raise SourceError(f"{path}: unreadable state file: nested too deeply") from None
-    if not isinstance(data, dict):
-        raise SourceError(f"{path}: unreadable state file: not a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
+        raise _not_state(path, "JSON nested too deeply") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise _not_state(path, "not a JSON object of inbox paths and commits")
+    return data
+
+
+def _not_state(path: Path, why: str) -> SourceError:
+    """The one line for a state file kvmlist cannot have written (or a write cut short)."""
+    return SourceError(
+        f"{path}: not a state file kvmlist wrote ({why}): remove it to start afresh (the next "
+        "--since-last report covers the whole archive) or give --state another file"
+    )
 
 
 @contextlib.contextmanager
