@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, Union
 from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
-from kvmlist.errors import SourceError, UsageError
+from kvmlist.errors import MboxFormatError, SourceError, UsageError
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
@@ -524,9 +524,22 @@ def _slices(stream: BinaryIO, name: str) -> Iterator[_Slice]:
                     raise mbox.no_cut_error(name, start)
             offset += len(data)
     except mbox.READ_ERRORS as error:
-        yield _Slice(pieces, False, name)  # the mails before the damage
+        if start or _starts_an_mbox(pieces, name):  # else a damaged archive's garbled start
+            yield _Slice(pieces, False, name)  # the mails before the damage
         raise SourceError(f"{name}: cannot read: {error}") from None
     yield _Slice(pieces, True, name)
+
+
+def _starts_an_mbox(pieces: list[bytes], name: str) -> bool:
+    """Whether the splitter takes the start of the bytes (as iter_raw_messages does, which
+    says the archive is damaged, not "not an mbox", when its start is garbled)."""
+    try:
+        next(mbox.split_mboxrd(pieces, name=name), None)
+    except MboxFormatError:
+        return False
+    except SourceError:  # a mail too large: the slice's worker says so
+        pass
+    return True
 
 
 def _too_far(size: int) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bz2
 import contextlib
-import gzip
 import io
 import lzma
 import os
@@ -16,6 +15,7 @@ from functools import partial
 from typing import Any, BinaryIO, Union
 
 from kvmlist.errors import MboxFormatError, SourceError
+from kvmlist.sources._inflate import Inflate
 from kvmlist.sources._salvage import read_again, salvaged
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
@@ -89,6 +89,26 @@ def _decompressed(stream: BinaryIO, name: object) -> Iterator[BinaryIO]:
     yield stream
 
 
+#: Decompressed bytes read on, when a compressed file's start is not an mbox, to see whether
+#: its check fails: a bzip2 block's end (900 kB before its run-length coding) and then some.
+CHECK_READ = 4 << 20
+
+
+def raise_if_damaged(stream: BinaryIO, name: str) -> None:
+    """Called when a stream's start is not an mbox: a compressed one may be damaged, as what
+    a decompressor gives before the check at the end of a block (bzip2) or a member (gzip)
+    is unchecked, and garbled bytes come out first. Read on a little; a SourceError says the
+    file cannot be read when the check fails there."""
+    if not isinstance(stream, _Buffered):
+        return
+    read = 0  # counted here: a pipe's stream does not tell its position
+    try:
+        while read < CHECK_READ and (data := stream.read1(BUFFER)):
+            read += len(data)
+    except DECOMPRESS_ERRORS as error:
+        raise SourceError(f"{name}: cannot read: {error}") from None
+
+
 class _FailingLate(io.RawIOBase):
     """A decompressed stream whose read error ends a read short and is raised by the next
     one: a buffered reader around it hands out every byte decompressed before the damage
@@ -112,13 +132,21 @@ class _FailingLate(io.RawIOBase):
         try:  # BUFFER at most: a decompressor's output of a MiB takes fresh pages each time
             data = self._read(min(len(buffer), BUFFER))
         except DECOMPRESS_ERRORS as error:
-            self._failure = error
+            self._failure = self._described(error)
             return 0
         buffer[: len(data)] = data
         return len(data)
 
     def _read(self, size: int) -> bytes:
         raise NotImplementedError
+
+    def _described(self, error: Exception) -> Exception:
+        """The error as the reader is told it."""
+        return error
+
+
+class _Truncated(EOFError):
+    """A compressed file that ends inside a stream."""
 
 
 class _Buffered(io.BufferedReader):
@@ -142,35 +170,10 @@ class _Buffered(io.BufferedReader):
         return data
 
 
-class _Pieces(_FailingLate):
-    """A GzipFile read a piece at a time (``read1``: no piece is lost to an
-    error that comes after it), seekable as it is."""
-
-    def __init__(self, inner: gzip.GzipFile) -> None:
-        super().__init__()
-        self._inner = inner
-
-    def _read(self, size: int) -> bytes:
-        return self._inner.read1(size)
-
-    def seekable(self) -> bool:
-        return self._inner.seekable()
-
-    def tell(self) -> int:
-        return self._inner.tell()
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        self._failure = None
-        return self._inner.seek(offset, whence)
-
-    def close(self) -> None:
-        self._inner.close()
-        super().close()
-
-
 @dataclass(frozen=True, slots=True)
 class StreamFormat:
-    """A compressed format whose file is streams one after the other (xz, bzip2)."""
+    """A compressed format whose file is streams one after the other (gzip's members, xz,
+    bzip2)."""
 
     name: str
     magic: bytes
@@ -182,18 +185,37 @@ class StreamFormat:
     #: (:mod:`kvmlist.sources._salvage`): xz's, yes (the bytes before the damage come out
     #: right); bzip2's, no (a damaged block comes out garbled from its first byte).
     salvage: bool = False
+    #: What may come out wrong before a damage is seen (a check comes at the end of what it
+    #: checks): said with the error; empty for xz, whose error is said as it is.
+    unchecked: str = ""
 
 
+GZIP: StreamFormat = StreamFormat(
+    "gzip",
+    GZIP_MAGIC,
+    Inflate,
+    1,  # gzip(1) skips null bytes after a member, any number
+    zlib.error,
+    unchecked="a gzip member is checked at its end only: mails before may hold garbled bytes",
+)
 XZ: StreamFormat = StreamFormat(
     "xz", XZ_MAGIC, partial(lzma.LZMADecompressor, lzma.FORMAT_XZ), 4, lzma.LZMAError, True
 )
-BZIP2: StreamFormat = StreamFormat("bzip2", b"BZh", bz2.BZ2Decompressor, 0, OSError)
+BZIP2: StreamFormat = StreamFormat(
+    "bzip2",
+    b"BZh",
+    bz2.BZ2Decompressor,
+    0,
+    OSError,
+    unchecked="a bzip2 block is checked at its end only: mails up to 900 kB before may hold "
+    "garbled bytes",
+)
 
 
 class StreamsReader(_FailingLate):
-    """The decompressed bytes of a file of streams one after the other (xz, bzip2), with
-    the stream padding the format allows between and after them (xz: null bytes, four at
-    a time).
+    """The decompressed bytes of a file of streams one after the other (gzip's members, xz,
+    bzip2), with the stream padding the format allows between and after them (xz: null
+    bytes, four at a time; gzip: any number).
 
     Python's ``lzma.LZMAFile`` takes padding for the end of the data and silently drops
     the streams after it, and it and ``bz2.BZ2File`` ignore any bytes after a stream; here
@@ -260,7 +282,7 @@ class StreamsReader(_FailingLate):
             if self._decompressor.needs_input:
                 compressed = self._raw.read(self.READ)
                 if not compressed:
-                    raise self._form.error(f"the file ends inside a stream ({self._form.name})")
+                    raise _Truncated(f"the file ends inside a stream ({self._form.name})")
                 self._fed += len(compressed)
                 self._last = compressed
             else:
@@ -273,6 +295,22 @@ class StreamsReader(_FailingLate):
             if data:
                 return data
         return b""
+
+    def _described(self, error: Exception) -> Exception:
+        """Where the file is truncated or damaged, counted in the mails' bytes handed out
+        before (as the reader sees them), and what may be wrong before that point. xz's
+        error is said as it is: its worker processes decode blocks of their own and say the
+        same words."""
+        form = self._form
+        if not form.unchecked:
+            return error
+        where = f"byte {self._position:,} of the decompressed mbox"
+        if isinstance(error, _Truncated):
+            return _Truncated(f"the {form.name} file is truncated: it ends at {where}")
+        said = str(error).rpartition(": ")[2]  # zlib's "Error -3 while decompressing data: "
+        return OSError(
+            f"the {form.name} file is damaged at about {where} ({said}); {form.unchecked}"
+        )
 
     def _salvaging(self, error: Exception) -> Iterator[bytes]:
         """What the current stream gives after the bytes handed out, up to the error that
@@ -330,7 +368,7 @@ class StreamsReader(_FailingLate):
 #: Magic bytes and the opener of each compressed format; checked on the stream itself, so a
 #: misnamed file still works.
 _MAGIC: tuple[tuple[bytes, Callable[[BinaryIO], io.BufferedReader]], ...] = (
-    (GZIP_MAGIC, lambda stream: _Buffered(_Pieces(gzip.GzipFile(fileobj=stream)), BUFFER)),
+    (GZIP.magic, lambda stream: _Buffered(StreamsReader(stream, GZIP), BUFFER)),
     (XZ.magic, lambda stream: _Buffered(StreamsReader(stream, XZ), BUFFER)),
     (BZIP2.magic, lambda stream: _Buffered(StreamsReader(stream, BZIP2), BUFFER)),
 )

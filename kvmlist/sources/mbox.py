@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
-from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary
+from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary, raise_if_damaged
 
 MboxFormat = Literal["mboxrd", "mboxo"]
 #: The formats read_mbox reads (MboxFormat's values).
@@ -47,13 +47,18 @@ def iter_raw_messages(
     Memory stays bounded whatever the input (a gzip bomb included): a mail larger than
     ``max_mail_bytes`` stops the read with a SourceError naming the limit.
     """
+    name = _name(source)
     with open_binary(source) as stream:
-        if format == "mboxrd":
-            blocks = iter(lambda: stream.read(BLOCK), b"")
-            yield from _split_blocks(blocks, _Budget(_name(source), max_mail_bytes))
-            return
-        for lines in _split(stream, _Budget(_name(source), max_mail_bytes), confirm=True):
-            yield _finish(lines, RE_MBOXO_QUOTED)
+        try:
+            if format == "mboxrd":
+                blocks = iter(lambda: stream.read(BLOCK), b"")
+                yield from _split_blocks(blocks, _Budget(name, max_mail_bytes))
+                return
+            for lines in _split(stream, _Budget(name, max_mail_bytes), confirm=True):
+                yield _finish(lines, RE_MBOXO_QUOTED)
+        except MboxFormatError:
+            raise_if_damaged(stream, name)  # a damaged archive's garbled start
+            raise
 
 
 def split_mboxrd(
