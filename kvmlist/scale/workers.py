@@ -48,6 +48,7 @@ from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
 from kvmlist.sources.maildir import iter_maildir
+from kvmlist.sources.single import read_single, starts_with_header
 from kvmlist.sources.spec import SourceSpec, classify_source
 
 if TYPE_CHECKING:
@@ -451,12 +452,15 @@ def _jobs(raws: Mails) -> Generator[_Job, None, None]:
         yield from _batches(_mails(raws))
         return
     name = mbox._name(raws)  # type: ignore[arg-type]
-    if spec.is_local_file:
-        parts = parts_of(spec.location, CHUNK_BYTES, name)
-        if parts is not None:  # workers decompress blocks of their own
-            yield from parts
-            return
     with open_binary(raws) as stream:  # type: ignore[arg-type]
+        if starts_with_header(stream):  # one mail (an .eml): nothing to cut
+            yield from _batches([read_single(stream, name, mbox.MAX_MAIL_BYTES)])
+            return
+        if spec.is_local_file:
+            parts = parts_of(spec.location, CHUNK_BYTES, name)
+            if parts is not None:  # workers decompress blocks of their own
+                yield from parts
+                return
         path = spec.location
         # a plain file's own handle (not a decompressing wrapper, not stdin): workers read it
         if spec.is_local_file and type(stream) is io.BufferedReader and _is_file(stream):

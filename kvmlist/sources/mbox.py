@@ -15,6 +15,7 @@ from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
 from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary, raise_if_damaged
+from kvmlist.sources.single import read_single, starts_with_header
 
 MboxFormat = Literal["mboxrd", "mboxo"]
 #: The formats read_mbox reads (MboxFormat's values).
@@ -45,10 +46,14 @@ def iter_raw_messages(
     """Yield the raw bytes of every mail in an mbox, in file order, quoting undone.
 
     Memory stays bounded whatever the input (a gzip bomb included): a mail larger than
-    ``max_mail_bytes`` stops the read with a SourceError naming the limit.
+    ``max_mail_bytes`` stops the read with a SourceError naming the limit. A file that
+    starts with a header block instead of a ``From `` line is one mail (kvmlist.sources.single).
     """
     name = _name(source)
     with open_binary(source) as stream:
+        if starts_with_header(stream):
+            yield read_single(stream, name, max_mail_bytes)
+            return
         try:
             if format == "mboxrd":
                 blocks = iter(lambda: stream.read(BLOCK), b"")
