@@ -23,8 +23,9 @@ DESCRIPTION = """\
 Typed patches, series and contributor counts from Linux-kernel-style mailing-list archives.
 SOURCE is an mbox file (read as mboxrd, as lore writes them: an mboxo reads the same but for
 a body line ">>From" that loses one ">"; .gz, .xz and .bz2 are read transparently, zstd and
-lz4 are not), a Maildir directory, - for standard input, or a Message-ID or lore URL (its
-thread).
+lz4 are not), one mail (.eml), a Maildir directory, a folder of .patch/.eml/.mbox files
+(git format-patch -o), an Apple Mail X.mbox folder, a public-inbox directory, - for standard
+input, or a Message-ID or lore URL (its thread).
 
 Exit status: 0 done, 1 a problem was found in the input (check: mails were lost),
 2 a usage error (a bad option, an unreadable input, an unwritable output)."""
@@ -229,8 +230,8 @@ def _add_source(
         "source",
         metavar="SOURCE",
         nargs="?",
-        help="mbox file, Maildir directory, public-inbox directory, - (stdin), or a "
-        "Message-ID or lore URL (its thread)",
+        help="mbox file (or one mail), Maildir, folder of .patch/.eml/.mbox files, "
+        "public-inbox directory, - (stdin), or a Message-ID or lore URL (its thread)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", type=nonempty, help=output_help)
     _add_quiet(parser)

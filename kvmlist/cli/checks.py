@@ -142,8 +142,9 @@ def _refuse_pages_over_inputs(args: argparse.Namespace) -> None:
 
 def _input_files(args: argparse.Namespace) -> Iterator[str]:
     source = getattr(args, "source", None)
-    if args.command != "fetch" and source and classify_source(source).kind == "mbox":
-        yield source
+    spec = classify_source(source) if args.command != "fetch" and source else None
+    if spec is not None and spec.kind == "mbox":
+        yield spec.location  # an Apple Mail export's: the mbox inside
     for _, path in _named_input_files(args):
         yield path
 
@@ -162,7 +163,11 @@ def _named_input_files(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
 
 def _input_folders(args: argparse.Namespace) -> Iterator[str]:
     source = getattr(args, "source", None)
-    if args.command != "fetch" and source and classify_source(source).kind in ("maildir", "inbox"):
+    if (
+        args.command != "fetch"
+        and source
+        and classify_source(source).kind in ("maildir", "files", "inbox")
+    ):
         yield source
     if getattr(args, "inbox", None):
         yield args.inbox

@@ -24,6 +24,7 @@ from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
 from kvmlist.parse.message import is_unparsable
+from kvmlist.sources.folder import iter_mail_files
 from kvmlist.sources.maildir import SkippedEntry, iter_maildir
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.notices import WithdrawnMail
@@ -239,6 +240,8 @@ def iter_raw_mails(args: argparse.Namespace) -> Iterator[bytes]:
         return iter_raw_messages(io.BytesIO(fetch_thread(args, args.source)))
     if spec.kind == "maildir":
         return iter_maildir(args.source)
+    if spec.kind == "files":
+        return iter_mail_files(args.source)
     if spec.kind == "inbox":
         from kvmlist.sources.public_inbox import iter_archive  # git: for an archive only
 

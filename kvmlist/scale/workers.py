@@ -47,6 +47,7 @@ from kvmlist.parse.message import is_unparsable
 from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
 from kvmlist.sources._open import is_compressed, open_binary
+from kvmlist.sources.folder import iter_mail_files
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.single import read_single, starts_with_header
 from kvmlist.sources.spec import SourceSpec, classify_source
@@ -438,6 +439,8 @@ def _mails(raws: Mails) -> Iterable[bytes]:
         return raws  # type: ignore[return-value]
     if spec.kind == "maildir":
         return iter_maildir(spec.location)
+    if spec.kind == "files":
+        return iter_mail_files(spec.location)
     return mbox.iter_raw_messages(raws)  # type: ignore[arg-type]
 
 
@@ -448,7 +451,7 @@ def _jobs(raws: Mails) -> Generator[_Job, None, None]:
     if selection is not None:  # workers read the mails from git
         yield from (_InboxBatch(*batch) for batch in selection.batches(CHUNK, CHUNK))
         return
-    if spec is None or spec.kind == "maildir":
+    if spec is None or spec.kind in ("maildir", "files"):
         yield from _batches(_mails(raws))
         return
     name = mbox._name(raws)  # type: ignore[arg-type]

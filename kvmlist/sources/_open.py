@@ -30,6 +30,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 UNREAD_MAGIC = ((b"\x28\xb5\x2f\xfd", "zstd", "zstd -d"), (b"\x04\x22\x4d\x18", "lz4", "lz4 -d"))
 
 
+def apple_mbox(path: str | os.PathLike[str]) -> str | None:
+    """The mbox inside an Apple Mail export (a folder ``X.mbox`` holding the file ``mbox``;
+    its ``Info.plist`` is not needed), else None."""
+    inner = os.path.join(path, "mbox")
+    return inner if os.path.isdir(path) and os.path.isfile(inner) else None
+
+
 def is_compressed(path: str | os.PathLike[str]) -> bool:
     """True when a file starts with the magic bytes of gzip, xz or bzip2."""
     try:
@@ -49,12 +56,15 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
             with _decompressed(_peekable(sys.stdin.buffer), "standard input") as stream:
                 yield stream
             return
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        try:  # an Apple Mail export is a folder: its mbox is the file "mbox" inside
+            handle = open(apple_mbox(path) or path, "rb")  # noqa: SIM115 - closed by the with below
         except FileNotFoundError:
             raise SourceError(f"{path}: no such file") from None
         except IsADirectoryError:
-            raise SourceError(f"{path}: is a directory (use read_maildir for a Maildir)") from None
+            raise SourceError(
+                f"{path}: is a directory (kvmlist.read reads a Maildir, a folder of mail "
+                "files or a public-inbox archive)"
+            ) from None
         except OSError as error:
             raise SourceError(f"{path}: {error.strerror or error}") from None
         with handle, _decompressed(handle, path) as stream:

@@ -52,7 +52,10 @@ def iter_maildir(
         raise SourceError(f"{root}: not a directory")
     subdirs = [os.path.join(root, sub) for sub in ("cur", "new")]
     if not any(os.path.isdir(sub) for sub in subdirs):
-        raise MboxFormatError(f"{root}: not a Maildir (no cur/ or new/ folder)")
+        raise MboxFormatError(
+            f"{root}: not a Maildir (no cur/ or new/ folder), nor a folder of mail files "
+            "(.patch, .eml, .mbox) or a public-inbox archive"
+        )
     entries = [
         (sub, name)
         for sub in subdirs

@@ -39,6 +39,7 @@ from kvmlist.sources._git import (
 from kvmlist.sources.mbox import MAX_MAIL_BYTES
 from kvmlist.sources.notices import WithdrawnMail
 from kvmlist.sources.revrange import CommitRange, revision
+from kvmlist.sources.spec import extindex_root
 
 #: How many candidate commits an "ambiguous prefix" error lists.
 CANDIDATES_SHOWN = 8
@@ -84,6 +85,13 @@ def find_epochs(inbox: str | os.PathLike[str]) -> list[Epoch]:
     root = Path(inbox)
     if not root.exists():
         raise SourceError(f"{root}: no such inbox")
+    extindex = extindex_root(root)
+    if extindex is not None:
+        raise SourceError(
+            f"{root}: a public-inbox extindex, which holds no mails of its own (only an index "
+            f"of other inboxes and their objects): pass one of the inboxes it indexes"
+            f"{_indexed(extindex)}"
+        )
     git_dir = root / "git"
     if git_dir.is_dir():
         epochs = [
@@ -101,6 +109,25 @@ def find_epochs(inbox: str | os.PathLike[str]) -> list[Epoch]:
     if (root / ".git").is_dir():
         return [Epoch(0, root / ".git")]
     raise SourceError(f"{root}: not a public-inbox archive (no git/N.git epochs, no repository)")
+
+
+def _indexed(extindex: str) -> str:
+    """The inboxes an extindex's ALL.git borrows objects from (its alternates), for its
+    error: ``" (kvm, ...)"`` with up to three paths, or nothing when none can be read."""
+    alternates = Path(extindex, "ALL.git", "objects", "info", "alternates")
+    try:
+        lines = alternates.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    inboxes: list[str] = []
+    for line in filter(None, map(str.strip, lines)):
+        repository = Path(line).parent  # <inbox>/git/N.git/objects or <v1>/objects
+        if repository.parent.name == "git" and repository.name[:-4].isdigit():
+            repository = repository.parent.parent
+        if str(repository) not in inboxes:
+            inboxes.append(str(repository))
+    more = ", ..." if len(inboxes) > 3 else ""
+    return f" ({', '.join(inboxes[:3])}{more})" if inboxes else ""
 
 
 def _epoch_number(path: Path) -> int:

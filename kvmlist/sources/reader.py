@@ -12,6 +12,7 @@ from kvmlist.errors import UsageError
 from kvmlist.models import Message
 from kvmlist.parse.message import parse_message, parse_unless_answer, unparsable_message
 from kvmlist.sources._open import Source
+from kvmlist.sources.folder import iter_mail_files
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.mbox import MBOX_FORMATS, MboxFormat, iter_raw_messages
 from kvmlist.sources.spec import classify_source
@@ -49,12 +50,15 @@ def read_maildir(
 
 
 def read(source: Source, *, strict: bool = False, answers: bool = True) -> Iterator[Message]:
-    """Yield the mails of an mbox file, a Maildir, a public-inbox archive or ``-``, whichever
-    it is (``kvmlist.sources.spec.classify_source`` decides). ``answers=False``: see parse_raw."""
+    """Yield the mails of an mbox file (or one mail), a Maildir, a folder of mail files
+    (``git format-patch -o``'s), a public-inbox archive or ``-``, whichever it is
+    (``kvmlist.sources.spec.classify_source`` decides). ``answers=False``: see parse_raw."""
     check_source(source)
     spec = classify_source(source)
     if spec.kind == "maildir":
         return read_maildir(spec.location, strict=strict, answers=answers)
+    if spec.kind == "files":
+        return parse_raw(iter_mail_files(spec.location), strict=strict, answers=answers)
     if spec.kind == "inbox":
         return read_inbox(spec.location, strict=strict, answers=answers)
     return read_mbox(source, strict=strict, answers=answers)

@@ -148,10 +148,11 @@ def _plan_source(
 ) -> list[_MboxPart | _EpochPart | XzPart]:
     spec = classify_source(path)
     kind = spec.kind
-    if kind == "maildir":
+    if kind in ("maildir", "files"):
         raise SourceError(f"{path}: not a public-inbox archive (Dask reads mbox files and inboxes)")
     if kind == "inbox":
         return [*_epoch_parts(path, chunk_messages)]
+    path = spec.location  # an Apple Mail export's: the mbox inside
     if chunk_messages is None or format != "mboxrd":
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
     if not spec.is_local_file and os.path.exists(path):
