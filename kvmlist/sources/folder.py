@@ -5,7 +5,8 @@ Every file whose name ends in ``.patch``, ``.eml`` or ``.mbox`` (compressed too:
 is read in name order (format-patch numbers its files), each as an mbox or as one mail
 (kvmlist.sources.single). Nothing is left out without a word: any other entry, and a file of
 those names that is no mail (a bare diff saved as ``.patch``), is skipped with a
-:class:`~kvmlist.sources.maildir.SkippedEntry` warning that names it and says why.
+:class:`~kvmlist.sources.maildir.SkippedEntry` warning that names it and says why. Names that
+start with a dot (``.DS_Store``) are left out, as a Maildir's are.
 """
 
 from __future__ import annotations
