@@ -143,3 +143,9 @@ def test_the_report_leaves_out_an_applied_line_taken_back() -> None:
 def test_review_timings_see_the_series_as_not_accepted() -> None:
     timing = review_summary(messages(ADDED, NAK, DROPPED)).timing_of(COVER.strip("<>"))
     assert timing is not None and timing.accepted is None
+
+
+def test_a_retraction_by_a_stranger_typing_the_maintainers_name_changes_nothing() -> None:
+    # a reply is the maintainer's by address: "Andrew Morton" at another address is not him
+    posing = DROPPED.replace(AKPM.encode(), b"Andrew Morton <mallory@evil.example>")
+    assert accepted(ADDED, NAK, posing) == {COVER: ("<added@lf.org>",) * 2}

@@ -493,3 +493,14 @@ def test_a_title_that_says_what_it_was_links_both_the_old_and_the_new_title(rena
     [history] = link_revisions(kvmlist.group_series(mails))
     assert [s.version for s in history.revisions] == [1, 2, 3]
     assert history.revisions[1].title == renamed.partition("] ")[2]  # kept as sent
+
+
+def test_a_stranger_typing_the_authors_name_takes_no_version_of_hers() -> None:
+    # Mallory, named "Jane Doe", answers Jane's v1 with a "v2" of other work: only Jane's
+    # address makes a posting hers, as it takes a place in a series
+    mails = _series("[PATCH 0/1] KVM: arm64: victim work", "jane1", "Work.", JANE, 2)
+    subject, answer = "[PATCH v2] KVM: arm64: other work", "In-Reply-To: <jane1.1@x>\n"
+    posing = "Jane Doe <mallory@evil.example>"
+    fix = mail(subject, DIFF, sender=posing, message_id="<mallory2@x>", extra=answer)
+    found = kvmlist.group_series([*mails, parse_message(fix)], revisions=True)
+    assert [s.next_id for s in found] == [None, None]

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from kvmlist.grouping.review import answered_among, same_person
+from kvmlist.grouping.review import answered_among
 from kvmlist.models import Message, Person, Series
+from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.retraction import retraction_in
 
 
@@ -66,8 +67,9 @@ def withdrawn(
     applied_by: Person | None, noticed: datetime | None, taken_back: Iterable[Withdrawal]
 ) -> bool:
     """Whether an acceptance by ``applied_by`` in a notice dated ``noticed`` was taken back:
-    a withdrawal by the same person (kvmlist.grouping.review.same_person), dated after it.
-    An undated notice, or one by nobody (a landed commit), is never taken back."""
+    a withdrawal from the same address (kvmlist.parse.addresses.same_mailbox), dated after
+    it: a stranger who types the maintainer's name cancels nothing. An undated notice, or one
+    by nobody (a landed commit), is never taken back."""
     if applied_by is None or noticed is None:
         return False
-    return any(w.at > noticed and same_person(applied_by, w.by) for w in taken_back)
+    return any(w.at > noticed and same_mailbox(applied_by, w.by) for w in taken_back)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
+from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.reply import GivenTrailer, given_trailers
 
 RE_NAME_WORD = re.compile(r"\w+")
@@ -97,16 +98,10 @@ def same_person(named: Person, sender: Person) -> bool:
     maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"; "Huang Shijie" from
     "Shijie Huang"). The same name, not one holding its words: "Marc Zyngier Fan Club" is
     somebody else."""
-    if _mailbox(named.email) == _mailbox(sender.email):
+    if same_mailbox(named, sender):
         return True
     words = _name_words(named.name)
     return bool(words) and words == _name_words(sender.name)
-
-
-def _mailbox(address: str) -> str:
-    """The address without a "+tag" (syzbot+ci0b43@ sends "Tested-by: syzbot@"), lower-cased."""
-    local, at, domain = address.lower().partition("@")
-    return local.split("+", 1)[0] + at + domain
 
 
 def _name_words(name: str | None) -> frozenset[str]:

@@ -15,8 +15,9 @@ Evidence, strongest first (docs/review.md):
    of the larger posting (two or more unless both are one patch): a series renamed between
    its versions. A part split out of a larger series shares too few.
 
-Evidence 1-3 naming another person's posting is tried last: a version link (a takeover),
-or a change-id or thread under the same title; under another title it links nothing.
+Evidence 1-3 naming another person's posting (by address: a display name typed alike is
+nobody's) is tried last: a version link (a takeover), or a change-id or thread under the
+same title; under another title it links nothing.
 
 A posting revises an earlier one of a lower version, or an RFC when it is none (an RFC chain
 v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own version, aimed
@@ -41,8 +42,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kvmlist.grouping.review import same_person
 from kvmlist.models import Person, Series
+from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.links import change_ids, version_links
 from kvmlist.parse.subject import parse_subject, renamed_title
 
@@ -216,10 +217,13 @@ def _same_title(one: Series, other: Series) -> bool:
 
 
 def _one_person(newer: Series, older: Series) -> bool:
-    """Whether the author or sender of one posting is the author or sender of the other (by
-    address, or by the words of the name: :func:`kvmlist.grouping.review.same_person`)."""
+    """Whether the author or sender of one posting is the author or sender of the other, by
+    address (:func:`kvmlist.parse.addresses.same_mailbox`), as a place in a series goes: a
+    stranger who types the author's name is not her. An author writing from another address
+    keeps her line through the evidence tried as another person's: a version link, or her
+    thread or change-id under the same title (docs/review.md)."""
     ours = _people(newer)
-    return any(same_person(theirs, person) for theirs in _people(older) for person in ours)
+    return any(same_mailbox(theirs, person) for theirs in _people(older) for person in ours)
 
 
 def _people(one: Series) -> list[Person]:

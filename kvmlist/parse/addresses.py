@@ -313,6 +313,18 @@ def identity_key(person: Person) -> str:
     return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
 
 
+def same_mailbox(one: Person, other: Person) -> bool:
+    """True when two people write from one mailbox: the same address, case folded, a "+tag"
+    aside (syzbot+ci0b43@ sends "Tested-by: syzbot@"). Whom a mail is from, where a typed
+    display name must not decide (revisions, retractions; trailers add a name rule)."""
+    return _mailbox(one.email) == _mailbox(other.email)
+
+
+def _mailbox(address: str) -> str:
+    local, at, domain = address.lower().partition("@")
+    return local.split("+", 1)[0] + at + domain
+
+
 def folded_name(name: str) -> str:
     """A display name as names compare: blanks collapsed, case folded."""
     return " ".join(name.split()).casefold()
