@@ -97,7 +97,11 @@ def same_person(named: Person, sender: Person) -> bool:
     name written from another address ("Marc Zyngier <maz@kernel.org>" sent from
     maz@misterjones.org; "Alexander Graf" from "Graf (AWS), Alexander"; "Huang Shijie" from
     "Shijie Huang"). The same name, not one holding its words: "Marc Zyngier Fan Club" is
-    somebody else."""
+    somebody else.
+
+    Only trailers take a name as the person: on the three corpora 101 credits rest on it, a
+    third from addresses sharing neither local part nor domain (gmail and the employer's), so
+    no address rule keeps them (docs/review.md). Revisions and retractions go by address."""
     if same_mailbox(named, sender):
         return True
     words = _name_words(named.name)
