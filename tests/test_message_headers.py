@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kvmlist
 from kvmlist import Message, Patch, Person, parse_message
 from kvmlist.models import Defect
 from kvmlist.parse.addresses import parse_address
@@ -306,10 +307,21 @@ def test_a_b4_relay_sender_is_only_the_person_its_relay_address_names() -> None:
     assert "dmarc-munged" in kinds(message)
 
 
-def test_munged_sender_without_real_address_keeps_the_name_and_says_so() -> None:
+def test_munged_sender_without_real_address_is_kept_as_written_and_says_so() -> None:
+    """The list's address is everybody's: the "via" name keeps its people apart (a relay's
+    identity, kvmlist.parse.addresses.identity_key), as git mailinfo keeps the name."""
     message = parse_message(mail(sender='"Ana Ruiz via kvm" <kvm@vger.kernel.org>'))
-    assert message.sender == Person(name="Ana Ruiz", email="kvm@vger.kernel.org")
+    assert message.sender == Person(name="Ana Ruiz via kvm", email="kvm@vger.kernel.org")
     assert "dmarc-munged" in kinds(message)
+
+
+def test_two_people_a_list_munged_beyond_repair_are_counted_apart() -> None:
+    mails = [
+        parse_message(mail(sender=f'"{name} via kvm" <kvm@vger.kernel.org>', message_id=f"<{n}@x>"))
+        for n, name in enumerate(("Ana Ruiz", "Bob Roe", "Ana Ruiz"))
+    ]
+    counted = kvmlist.count_by_author(m for m in mails if isinstance(m, kvmlist.Patch))
+    assert sorted(counted.values()) == [1, 2]
 
 
 @pytest.mark.parametrize(
@@ -343,7 +355,7 @@ def test_an_encoded_display_name_is_decoded_after_the_address_is_read(
         ),
         (
             "=?utf-8?q?Ana_Ruiz_via_kvm?= <kvm@vger.kernel.org>",
-            Person(name="Ana Ruiz", email="kvm@vger.kernel.org"),
+            Person(name="Ana Ruiz via kvm", email="kvm@vger.kernel.org"),
         ),
     ],
 )

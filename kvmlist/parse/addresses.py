@@ -243,7 +243,8 @@ def unmunge(
     Mailing lists that rewrite From to their own address (Mailman's ``Name via list``, Google
     Groups) and the b4 web relay (``Name via B4 Relay <devnull+...@kernel.org>``) keep the
     real sender in X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc
-    entry with the same name is taken last. Only such a From is munged (:func:`looks_munged`),
+    entry with the same name is taken last; where none of them names the sender, a list's From
+    is kept as written. Only such a From is munged (:func:`looks_munged`),
     and the relay's only for the person its address names: any other sender comes back
     unchanged. ``original_from`` and ``reply_to`` are the raw header values (read as a From
     is: :func:`read_address`), ``cc`` the raw Cc list (read as :func:`read_address_list` does).
@@ -266,7 +267,9 @@ def unmunge(
     named = _named_in(cc, real_name, sender.email) if cc and real_name else None
     if named is not None and (not relay or _relays_for(sender.email, named.email)):
         return named, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {named} (Cc)")
-    fixed = Person(name=real_name, email=sender.email)
+    # the relay's address is its sender's own; a list's is everybody's, so its "X via list"
+    # name stays: identity_key keeps the people it relays for apart, as git mailinfo does
+    fixed = Person(name=real_name, email=sender.email) if relay else sender
     return fixed, Defect(kind="dmarc-munged", detail=f"no real address found for {sender}")
 
 
