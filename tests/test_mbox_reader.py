@@ -209,6 +209,9 @@ def test_directory_that_is_not_a_maildir_is_a_clear_error(tmp_path: Path) -> Non
 ODD_LINES = st.sampled_from(
     [
         b"From jane@example.org Tue Mar  3 10:00:00 2026",
+        b"From - Mon Dec 07 10:11:12 +0000 2026",
+        b"From v1:",
+        b"From the datasheet, section 3.1: the register at 10:30 offset.",
         b"From x",
         b"From x   ",
         b"From ",

@@ -21,10 +21,14 @@ MboxFormat = Literal["mboxrd", "mboxo"]
 #: The formats read_mbox reads (MboxFormat's values).
 MBOX_FORMATS: tuple[MboxFormat, ...] = ("mboxrd", "mboxo")
 
-# From mboxrd@z Thu Jan  1 00:00:00 1970   |   From jane@example.org Tue Mar  3 10:00:00 2026
-RE_SEPARATOR = re.compile(rb"From \S*\s.*\d\d?:\d\d|From \S+\s*$")
-# From mboxrd@z Thu Jan  1 00:00:00 1970   (a separator whatever the lines around it)
-RE_SEPARATOR_ALONE = re.compile(rb"From \S*[^\S\n].*\d\d?:\d\d")
+# From mboxrd@z Thu Jan  1 00:00:00 1970   |   From - Mon Dec 07 10:11:12 +0000 2026
+# (a sender, then a date that ends the line: weekday, month, day, h?h:mm:ss, year, a zone
+# before or after the year; "From v1:" or "From the spec ... 10:30" in a body is no separator)
+RE_SEPARATOR = re.compile(
+    rb"From (?:[^\n]*[ \t])?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[ \t]+"
+    rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ \t]+\d\d?[ \t]+\d\d?:\d\d:\d\d"
+    rb"(?:[ \t]+(?:[A-Z]{1,5}|[+-]\d{4}))?[ \t]+\d{4}(?:[ \t]+(?:[A-Z]{1,5}|[+-]\d{4}))?[ \t\r]*$"
+)
 # Subject: [PATCH] ...   (a header line: printable name, colon)
 RE_HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 # From   (anywhere: a separator line's start, a quoted line's after its ">")
@@ -133,8 +137,8 @@ def find_mail_start(block: bytes, *, at_line_start: bool) -> tuple[int, int] | N
     """Return where the first line of block that starts a mail begins and ends, or None.
 
     ``block`` is one read of an mboxrd; ``at_line_start`` says whether the byte
-    before it ends a line. Only a separator line with a date qualifies: it starts a mail
-    whatever the lines around it, so the mbox can be cut there into slices for
+    before it ends a line. A separator line (dated, as every one is) starts a mail whatever
+    the lines around it, so the mbox can be cut there into slices for
     :func:`split_mboxrd` that give exactly the mails of :func:`iter_raw_messages`.
     """
     # a line the block does not finish is judged with the next block
@@ -158,7 +162,7 @@ def dated_separators(data: bytes, end: int, *, at_line_start: bool) -> Iterator[
         if start == 0 and not at_line_start:
             continue
         line_end = data.find(b"\n", start, end) + 1
-        if line_end and RE_SEPARATOR_ALONE.match(data, start, line_end):
+        if line_end and RE_SEPARATOR.match(data, start, line_end):
             yield start, line_end
 
 

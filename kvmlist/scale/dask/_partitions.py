@@ -170,9 +170,8 @@ def _mail_starts(path: str) -> Iterator[tuple[int, int]]:
     """Yield where each dated separator line of an mbox's stream starts and ends.
 
     Every separator, not sources.mbox.find_mail_start's first per block: partitions are counted
-    in mails. Each line is judged by the same RE_SEPARATOR_ALONE:
-    a dated separator starts a mail whatever surrounds it, so a cut there is one the
-    sequential splitter makes too. (Dateless separators are not counted: sizes are a plan.)
+    in mails. Each line is judged by the same RE_SEPARATOR as the sequential splitter's:
+    a separator starts a mail whatever surrounds it, so a cut there is one it makes too.
     """
     with _read_errors(path), open_binary(path) as stream:
         base, pending, at_line_start = 0, b"", True
