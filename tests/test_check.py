@@ -1,4 +1,4 @@
-"""`kvmlist check`: counts in and out, kinds, series, defects by kind; exit 1 only on loss."""
+"""`kvmlist check`: counts in and out, kinds, series, defects; exit 1 on loss or a cut mail."""
 
 from __future__ import annotations
 
@@ -32,10 +32,12 @@ def run_check(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_broken_fixture_loses_nothing_and_lists_defects() -> None:
     done = run_check(str(FIXTURES / "broken.mbox"), "--format", "json")
-    assert done.returncode == 0
+    # exit 1 for the one mail without From, Date and Message-ID: the file ends in its header
+    assert done.returncode == 1
     result = json.loads(done.stdout)
     assert result["mails_in"] == result["mails_out"] == 16
     assert result["lost"] == 0
+    assert result["headerless"] == 1
     for kind in ("missing-message-id", "bad-date", "unknown-charset", "nul-in-body", "bad-from"):
         assert result["defects"][kind] >= 1, kind
         assert result["examples"][kind]
@@ -134,3 +136,26 @@ def test_check_tells_the_partial_series_that_are_stable_backports() -> None:
     assert "series:     2 (0 complete, 2 partial, 1 of them stable backports)" in result.render()
     [autosel] = [s for s in kvmlist.group_series(messages) if s.total == 642]
     assert autosel.is_backport
+
+
+def test_a_mail_without_any_header_is_named_and_fails_the_check(tmp_path: Path) -> None:
+    # an mbox nobody quoted, cut at a body line a writer took for a separator: the lower half
+    # of the patch comes out as a mail without From, Date or Message-ID
+    head, tail = PATCH_BODY.split("---\n")
+    cut = b"From a Thu Jan  1 00:00:00 1970\n"
+    path = tmp_path / "cut.mbox"
+    path.write_bytes(cut + mail(body=head) + b"\n" + cut + tail.encode() + b"\n")
+    done = run_check(str(path))
+    assert done.returncode == 1
+    assert "headerless: 1 mail with no From, Date nor Message-ID" in done.stdout
+    result = json.loads(run_check(str(path), "--format", "json").stdout)
+    assert result["headerless"] == 1 and result["mails_in"] == result["mails_out"] == 2
+
+
+def test_headerless_mails_count_alike_in_worker_slices() -> None:
+    messages = [kvmlist.parse_message(raw) for raw in (mail(), b"\n body only\n", b"x\n")]
+    whole = check_messages(3, messages)
+    merged = check_messages(0, messages[:1])
+    merged.merge(check_messages(0, messages[1:]))
+    assert whole.headerless == merged.headerless == 2
+    assert whole.headerless_examples == merged.headerless_examples

@@ -16,6 +16,9 @@ from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
 
 #: Examples kept per defect kind.
 EXAMPLES = 3
+#: The defects of a mail with none of the headers every list mail has: nearly always one cut
+#: in two at a body line taken for a ``From `` separator, else one the file's end truncates.
+HEADERLESS = frozenset({"missing-from", "missing-date", "missing-message-id"})
 
 
 @dataclass
@@ -37,6 +40,9 @@ class CheckResult:
     skipped: list[str] = field(default_factory=list)
     #: mails of a public-inbox archive that a later commit removed, each with the commits
     withdrawn: list[str] = field(default_factory=list)
+    #: mails with no From, Date nor Message-ID, and the first EXAMPLES of their (synthetic) ids
+    headerless: int = 0
+    headerless_examples: list[str] = field(default_factory=list)
 
     def add(self, row: CheckRow) -> None:
         """Count one parsed mail."""
@@ -47,6 +53,10 @@ class CheckResult:
             examples = self.examples.setdefault(kind, [])
             if len(examples) < EXAMPLES and row.message_id not in examples:
                 examples.append(row.message_id)
+        if HEADERLESS.issubset(kind for kind, _ in row.defects):
+            self.headerless += 1
+            if len(self.headerless_examples) < EXAMPLES:
+                self.headerless_examples.append(row.message_id)
 
     def merge(self, later: CheckResult) -> None:
         """Add the counts of the mails that came after these (a worker's slice): the same
@@ -54,6 +64,9 @@ class CheckResult:
         self.mails_out += later.mails_out
         self.kinds.update(later.kinds)
         self.defects.update(later.defects)
+        self.headerless += later.headerless
+        room = EXAMPLES - len(self.headerless_examples)
+        self.headerless_examples += later.headerless_examples[: max(room, 0)]
         for kind, ids in later.examples.items():
             examples = self.examples.setdefault(kind, [])
             for message_id in ids:  # a slice's first EXAMPLES ids hold all it may add
@@ -100,6 +113,12 @@ class CheckResult:
             lines[at + 1 : at + 1] = [f"  {note}" for note in self.withdrawn]
         for kind, count in self.defects.most_common():
             lines.append(f"  {count:6d} {kind}  e.g. {', '.join(self.examples[kind])}")
+        if self.headerless:
+            mails = "1 mail" if self.headerless == 1 else f"{self.headerless} mails"
+            lines.append(
+                f"headerless: {mails} with no From, Date nor Message-ID (cut in two at a body "
+                f"'From ' line, or truncated?)  e.g. {', '.join(self.headerless_examples)}"
+            )
         lines.append(f"repeats:    {len(self.repeats)}")
         if self.repeats:
             verb = "mail repeats" if len(self.repeats) == 1 else "mails repeat"

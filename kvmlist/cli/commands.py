@@ -1,6 +1,6 @@
 """The ``kvmlist`` command: report, series, stats, review, check, plot and fetch.
 
-Exit status: 0 done, 1 a problem found in the input (``check``: mails were lost), 2 a user's
+Exit status: 0 done, 1 a problem found in the input (``check``: mails lost or cut), 2 a user's
 mistake (a bad option, an unreadable input, an unwritable output): one line, no traceback.
 """
 

@@ -20,7 +20,8 @@ from kvmlist.sources.reader import Counted, parse_raw
 
 
 def run_check(args: argparse.Namespace, noted: Noted) -> int:
-    """Print what became of every mail; return EXIT_FOUND when mails were lost or skipped."""
+    """Print what became of every mail; return EXIT_FOUND when mails were lost or skipped, or
+    some mail has no header at all (a mail cut in two)."""
     from kvmlist.analysis.check import check_messages
 
     workers = worker_count(args)
@@ -44,7 +45,8 @@ def run_check(args: argparse.Namespace, noted: Noted) -> int:
     else:
         text = result.render()
     status = emit(text, args.output)
-    return status or (EXIT_FOUND if result.lost or result.skipped else EXIT_OK)
+    found = result.lost or result.skipped or result.headerless
+    return status or (EXIT_FOUND if found else EXIT_OK)
 
 
 def run_fetch(args: argparse.Namespace) -> int:
