@@ -15,7 +15,7 @@ from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
 from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary, raise_if_damaged
-from kvmlist.sources.single import read_single, starts_with_header
+from kvmlist.sources.single import RE_FIELD, read_single, starts_with_header
 
 MboxFormat = Literal["mboxrd", "mboxo"]
 #: The formats read_mbox reads (MboxFormat's values).
@@ -29,8 +29,6 @@ RE_SEPARATOR = re.compile(
     rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ \t]+\d\d?[ \t]+\d\d?:\d\d:\d\d"
     rb"(?:[ \t]+(?:[A-Z]{1,5}|[+-]\d{4}))?[ \t]+\d{4}(?:[ \t]+(?:[A-Z]{1,5}|[+-]\d{4}))?[ \t\r]*$"
 )
-# Subject: [PATCH] ...   (a header line: printable name, colon)
-RE_HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 # From   (anywhere: a separator line's start, a quoted line's after its ">")
 RE_FROM_WORD = re.compile(rb"From ")
 # >From ...  |  >>From ...   (mboxrd-quoted body lines, in b"\n" + raw: see _finish)
@@ -268,7 +266,7 @@ def _split(stream: BinaryIO, budget: _Budget, *, confirm: bool) -> Iterator[list
                     budget.spend(len(line))
                 continue
             if pending is not None:
-                if RE_HEADER_LINE.match(line) or line in (b"\n", b"\r\n"):
+                if RE_FIELD.match(line) or line in (b"\n", b"\r\n"):
                     if current is not None:
                         yield current
                     current = []
