@@ -16,6 +16,7 @@ from kvmlist.parse.addresses import (
     address_defect,
     is_plain_address,
     read_address,
+    same_mailbox,
 )
 from kvmlist.parse.trailers import parse_trailers
 
@@ -148,3 +149,24 @@ def test_quoted_pairs_of_a_quoted_name_are_unescaped(value: str, name: str) -> N
     assert read_address(value, []) == Person(name=name, email=value.rpartition("<")[2][:-1])
     trailer = parse_trailers(f"Signed-off-by: {value}\n")
     assert [t.person for t in trailer] == [read_address(value, [])]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        (("Marc Zyngier", "maz@kernel.org"), ("Marc Z", "MAZ@kernel.org"), True),
+        (("Russell King", "rmk+kernel@armlinux.org.uk"), ("R King", "rmk@armlinux.org.uk"), True),
+        (("Syzbot", "syzbot+ci0b43@syzkaller.appspotmail.com"), ("", "syzbot@syzkaller.appspotmail.com"), True),
+        # the b4 relay's tag names its sender: two senders through the relay are two people
+        (("Jane Doe", "devnull+jane.doe.arm.com@kernel.org"), ("Mallory", "devnull+m.evil.example@kernel.org"), False),
+        # a list's From kept as written (nobody found behind it): its "via" names tell apart
+        (("Jane Doe via Kvm", "kvm@vger.kernel.org"), ("Bob Roe via Kvm", "kvm@vger.kernel.org"), False),
+        (("Jane Doe via Kvm", "kvm@vger.kernel.org"), ("jane doe via kvm", "kvm@vger.kernel.org"), True),
+    ],
+)  # fmt: skip
+def test_same_mailbox_is_one_address_but_never_a_relays_other_people(
+    one: tuple[str, str], other: tuple[str, str], same: bool
+) -> None:
+    first, second = Person(name=one[0], email=one[1]), Person(name=other[0], email=other[1])
+    assert same_mailbox(first, second) is same
+    assert same_mailbox(second, first) is same

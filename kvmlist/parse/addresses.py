@@ -318,12 +318,21 @@ def identity_key(person: Person) -> str:
 
 def same_mailbox(one: Person, other: Person) -> bool:
     """True when two people write from one mailbox: the same address, case folded, a "+tag"
-    aside (syzbot+ci0b43@ sends "Tested-by: syzbot@"). Whom a mail is from, where a typed
-    display name must not decide (revisions, retractions; trailers add a name rule)."""
-    return _mailbox(one.email) == _mailbox(other.email)
+    aside (syzbot+ci0b43@ sends "Tested-by: syzbot@"), but not the b4 relay's (its tag names
+    the sender), and a relay's people apart (:func:`identity_key`). Whom a mail is from,
+    where a typed display name must not decide (revisions, retractions; trailers add a
+    name rule)."""
+    if _mailbox(one.email) != _mailbox(other.email):
+        return False
+    name, other_name = relayed_name(one), relayed_name(other)
+    if name is None or other_name is None:
+        return name is other_name
+    return folded_name(name) == folded_name(other_name)
 
 
 def _mailbox(address: str) -> str:
+    if RE_B4_RELAY.match(address):
+        return address.lower()
     local, at, domain = address.lower().partition("@")
     return local.split("+", 1)[0] + at + domain
 
