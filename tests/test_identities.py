@@ -373,3 +373,57 @@ def test_a_file_of_which_no_line_maps_an_address_is_no_mailmap(
     assert main(["stats", str(FIXTURES / "kvm-sample.mbox"), "--mailmap", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.endswith(f"kvmlist: {path}: no line maps an <address>: not a mailmap file\n")
+
+
+def test_a_users_domain_entry_covers_the_bundled_entries_of_its_sub_domains(
+    tmp_path: Path,
+) -> None:
+    # the bundled map names ibm.com and linux.ibm.com: a user's "ibm.com" says all about both
+    orgmap = tmp_path / "ours.orgmap"
+    orgmap.write_text("ibm.com        IBM Corporation\nmicrosoft.com  Microsoft Corporation\n")
+    orgs = OrganisationMap.default().extend_from_file(orgmap)
+    for email in ("bob@ibm.com", "ann@linux.ibm.com", "cy@us.ibm.com"):
+        assert orgs.organisation(Person(email=email)) == "IBM Corporation"
+    assert orgs.organisation(Person(email="di@linux.microsoft.com")) == "Microsoft Corporation"
+    # within one file, a sub-domain's own entry still wins over its parent's
+    both = OrganisationMap.default().extend(["ibm.com IBM Corporation", "research.ibm.com IBM R"])
+    assert both.organisation(Person(email="a@research.ibm.com")) == "IBM R"
+    assert both.organisation(Person(email="a@linux.ibm.com")) == "IBM Corporation"
+
+
+@pytest.mark.parametrize("line", ["Acme Corp\tacme.com", "Newco newco.io", "Acme\tAcme Corp"])
+def test_an_organisation_map_written_the_wrong_way_round_is_refused(line: str) -> None:
+    # a key is a domain or an address: "Acme" (no "." and no "@") is an organisation's name
+    with pytest.raises(kvmlist.UsageError, match=r"ours line 2: .* is not KEY ORGANISATION"):
+        OrganisationMap().extend(["arm.com Arm", line], source="ours")
+
+
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        "phil@mailbox.org", "gus@gmx.com", "hal@sina.com", "ivy@posteo.net", "jo@yahoo.co.uk",
+        "kay@outlook.de", "lu@aliyun.com", "mo@hotmail.fr", "nu@yandex.com", "ox@naver.com",
+        "pi@wanadoo.fr", "ro@yahoo.fr", "su@zoho.com", "ty@tutanota.com",
+    ],
+)  # fmt: skip
+def test_a_mailmap_names_the_employer_of_a_common_free_mail_address(sent_from: str) -> None:
+    mailmap = Mailmap.parse([f"Phil S <phil@redhat.com> <{sent_from}>"])
+    person = Person(name="P", email=sent_from)
+    organisations = OrganisationMap.default()
+    assert organisations.organisation(person, mailmap=mailmap) == "Red Hat"
+    assert organisations.organisation(person) == "(Unknown)"
+
+
+def test_a_mailmap_name_may_hold_a_hash_before_a_trailing_comment_as_in_git() -> None:
+    # git check-mailmap (2.39) reads "#" as a comment only at the start of a line
+    mailmap = Mailmap.parse(["Baz #2 <baz@new.org> <baz@old.org> # c"])
+    assert mailmap.resolve(Person(name="x", email="baz@old.org")) == Person(
+        name="Baz #2", email="baz@new.org"
+    )
+
+
+def test_mailmap_names_and_addresses_fold_only_ascii_case_as_git_does() -> None:
+    mailmap = Mailmap.parse(["Jörg R <jr@new.org> JÖRG Old <jr@old.org>"])
+    # git check-mailmap: "jÖRG old" matches "JÖRG Old", "Jörg Old" does not (Ö is not ö)
+    assert mailmap.resolve(Person(name="jÖRG old", email="JR@old.org")).email == "jr@new.org"
+    assert mailmap.resolve(Person(name="Jörg Old", email="jr@old.org")).email == "jr@old.org"

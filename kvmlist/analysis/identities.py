@@ -11,6 +11,7 @@ import codecs
 import io
 import os
 import re
+import string
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from kvmlist.errors import UsageError
 from kvmlist.models import Person
 
 UNKNOWN = "(Unknown)"
-# an organisation map's key: "arm.com", "uk.ibm.com", "jane.doe+kvm@gmail.com"
+# an organisation map's key: "arm.com", "uk.ibm.com", "jane.doe+kvm@gmail.com" (not "Acme")
 RE_KEY = re.compile(r"[\w.+-]+(?:@[\w.-]+)?")
 #: What people put between key and organisation by habit from other formats ("a.com = A").
 SEPARATORS = "=:,"
+#: Git folds the case of mailmap names and addresses in ASCII only.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 #: Domains whose addresses name no employer by their kind: free-mail providers, and the
 #: kernel.org and linux.dev addresses kernel developers of every employer keep. Their users'
 #: employer is unknown unless mapped, or named by the address a mailmap maps them to.
@@ -36,9 +39,24 @@ FREE_MAIL = frozenset(
         "qq.com", "163.com", "126.com", "foxmail.com", "protonmail.com", "proton.me",
         "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "icloud.com", "me.com",
         "free.fr", "orange.fr", "fastmail.com", "pm.me", "posteo.de", "kernel.org",
-        "linux.dev",
+        "linux.dev", "mailbox.org", "posteo.net", "sina.com", "sina.cn", "sohu.com",
+        "aliyun.com", "yeah.net", "139.com", "naver.com", "daum.net", "hanmail.net",
+        "wanadoo.fr", "laposte.net", "sfr.fr", "libero.it", "seznam.cz", "wp.pl", "o2.pl",
+        "interia.pl", "t-online.de", "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "ya.ru",
+        "ymail.com", "rocketmail.com", "aol.com", "msn.com", "mac.com", "zoho.com",
+        "tutanota.com", "tuta.io", "fastmail.fm", "riseup.net", "disroot.org", "duck.com",
+        "hey.com", "comcast.net", "btinternet.com",
     }
 )  # fmt: skip
+#: Providers with a domain per country ("yahoo.co.uk", "outlook.de", "gmx.at"): a domain
+#: whose first label is one of these names no employer either.
+FREE_MAIL_FAMILIES = frozenset({"yahoo", "hotmail", "outlook", "live", "yandex", "gmx"})
+
+
+def names_no_employer(domain: str) -> bool:
+    """Whether an address's domain names no employer by its kind (``FREE_MAIL``, or a
+    country's domain of a ``FREE_MAIL_FAMILIES`` provider)."""
+    return domain in FREE_MAIL or domain.partition(".")[0] in FREE_MAIL_FAMILIES
 
 
 class MapLineSkipped(UserWarning):
@@ -92,20 +110,25 @@ class Mailmap:
         if old_email is None:  # "Proper Name <commit@x>": fixes the name only
             old_email, email = email, ""
         if old_name:
-            self._by_name_email[(old_name.lower(), old_email.lower())] = (name, email)
+            self._by_name_email[(_fold(old_name), _fold(old_email))] = (name, email)
             return
-        key = old_email.lower()
+        key = _fold(old_email)
         known_name, known_email = self._by_email.get(key, ("", ""))
         self._by_email[key] = (name or known_name, email or known_email)
 
     def resolve(self, person: Person) -> Person:
         """Return the canonical person for an identity (unchanged when not mapped)."""
-        key = person.email.lower()
-        found = self._by_name_email.get((person.name.lower(), key)) or self._by_email.get(key)
+        key = _fold(person.email)
+        found = self._by_name_email.get((_fold(person.name), key)) or self._by_email.get(key)
         if found is None:
             return person
         name, email = found
         return Person(name=name or person.name, email=email or person.email)
+
+
+def _fold(text: str) -> str:
+    """Fold ASCII case only, as git compares mailmap names and addresses ("Ö" is not "ö")."""
+    return text.translate(_ASCII_LOWER)
 
 
 def check_mailmap(mailmap: object) -> None:
@@ -117,7 +140,7 @@ def check_mailmap(mailmap: object) -> None:
 def _mailmap_line(line: str) -> tuple[str, str, str | None, str | None] | None:
     """Split "Proper Name <proper@x> Commit Name <commit@x>" (any of the four forms)."""
     parts: list[tuple[str, str]] = []  # (name before "<", address inside <>)
-    rest = line.split("#", 1)[0] if "#" in line.split(">")[-1] else line
+    rest = line  # as git: "#" starts a comment only at a line's start ("Baz #2 <b@x>")
     while "<" in rest and len(parts) < 2:
         opening = rest.find("<")
         closing = rest.find(">", opening)
@@ -157,7 +180,9 @@ class OrganisationMap:
         """Add entries ("KEY ORGANISATION [< YYYY-MM-DD]", blanks or tabs between).
 
         The entries of one call replace all that earlier calls gave a key, dated or not (a
-        user's ``xilinx.com AMD`` overrides the bundled dated Xilinx); within a call, dated
+        user's ``xilinx.com AMD`` overrides the bundled dated Xilinx), and a domain's replace
+        those earlier calls gave its sub-domains and addresses (a user's ``ibm.com`` covers the
+        bundled ``linux.ibm.com``); within a call, dated
         entries add up and a later undated one replaces an earlier. A line that is not of
         that shape ("kernel.org = Linux Foundation") is a UsageError naming ``source`` and
         the line number.
@@ -173,7 +198,7 @@ class OrganisationMap:
             where = f"{source} line {number}"
             if not organisation.strip():
                 raise UsageError(f"{where}: no organisation for {key!r}")
-            if not RE_KEY.fullmatch(key) or organisation.strip()[0] in SEPARATORS:
+            if not _is_key(key) or organisation.strip()[0] in SEPARATORS:
                 raise UsageError(
                     f"{where}: {text!r} is not KEY ORGANISATION "
                     "(a domain or address, a blank or tab, the name: 'kernel.org Linux Foundation')"
@@ -186,18 +211,20 @@ class OrganisationMap:
             if entry.until is None:
                 entries[:] = [e for e in entries if e.until is not None]
             entries.append(entry)
+        for covered in [k for k in self._entries if k not in named and _below(k, named)]:
+            del self._entries[covered]  # a user's "ibm.com" says all about linux.ibm.com too
         return self
 
     def organisation(
         self, person: Person | None, when: datetime | None = None, *, mailmap: Mailmap | None = None
     ) -> str:
         """Return the organisation of a person at a time, or ``(Unknown)``: that of the address
-        a mail came from, and with a mailmap, when that names none by its kind (``FREE_MAIL``:
-        free mail, kernel.org, linux.dev), that of the address it maps to. The kernel's
-        .mailmap maps old company addresses to today's: a mail from one still counts for that
-        company, and one from a domain no entry covers (a startup's) for none."""
+        a mail came from, and with a mailmap, when that names none by its kind
+        (``names_no_employer``: free mail, kernel.org, linux.dev), that of the address it maps
+        to. The kernel's .mailmap maps old company addresses to today's: a mail from one still
+        counts for that company, and one from a domain no entry covers (a startup's) for none."""
         found = self._organisation(person, when)
-        if found == UNKNOWN and mailmap and person is not None and person.domain in FREE_MAIL:
+        if found == UNKNOWN and mailmap and person is not None and names_no_employer(person.domain):
             mapped = mailmap.resolve(person)
             if mapped is not person:
                 found = self._organisation(mapped, when)
@@ -210,7 +237,7 @@ class OrganisationMap:
         if found:
             return found
         domain = person.domain
-        if domain in FREE_MAIL and domain not in self._entries:
+        if names_no_employer(domain) and domain not in self._entries:
             return UNKNOWN
         while domain:
             found = self._lookup(domain, when)
@@ -230,6 +257,22 @@ class OrganisationMap:
                 return entry.organisation
         undated = [e for e in entries if e.until is None]
         return undated[-1].organisation if undated else None
+
+
+def _below(key: str, named: set[str]) -> bool:
+    """Whether a map key is an address at, or a sub-domain of, a domain among ``named``."""
+    domain = key.partition("@")[2] if "@" in key else key.partition(".")[2]
+    while domain:
+        if domain in named:
+            return True
+        domain = domain.partition(".")[2]
+    return False
+
+
+def _is_key(text: str) -> bool:
+    """Whether a map line's first word is a domain or an address ("Acme" is a name: a line
+    written the wrong way round, "Acme Corp<TAB>acme.com", is refused, not read as a key)."""
+    return bool(RE_KEY.fullmatch(text)) and ("." in text or "@" in text)
 
 
 def _lines_of(path: str | os.PathLike[str], what: str) -> list[str]:
