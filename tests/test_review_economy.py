@@ -184,3 +184,53 @@ def test_by_author_shows_each_person_with_the_latest_name_as_stats_does() -> Non
     labels = [r["group"] for r in review_economy(_messages(renamed), by="author").rows()]
     [(stats, _)] = kvmlist.count_by_author(_messages(renamed)).items()
     assert labels == [str(stats)] == ["Jörg Roedel <joro@8bytes.org>"]
+
+
+def _many_authors(count: int) -> bytes:
+    """One patch each from ``count`` companies' people, each reviewed by the next one."""
+    mails = []
+    for n in range(count):
+        mails.append(mail(f"[PATCH] net: fix {n}", sender=f"P{n} <p{n}@corp{n}.com>",
+                          message_id=f"<p{n}@x>"))  # fmt: skip
+        reviewer = f"P{(n + 1) % count} <p{(n + 1) % count}@corp{(n + 1) % count}.com>"
+        mails.append(mail("Re: [PATCH] net", f"Reviewed-by: {reviewer}\n", sender=reviewer,
+                          message_id=f"<r{n}@x>", extra=f"In-Reply-To: <p{n}@x>\n"))  # fmt: skip
+    return mbox(*mails)
+
+
+@pytest.mark.parametrize("by", [[], ["--by", "domain"], ["--by", "author"]])
+def test_an_export_carries_every_row_unless_top_is_given_a_table_says_it_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], by: list[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_many_authors(20))
+    assert main(["review", str(archive), *by, "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1 + 20
+    assert main(["review", str(archive), *by, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["groups" if by else "reviewers"]) == 20
+    assert main(["review", str(archive), *by, "--format", "csv", "--top", "3"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1 + 3
+    assert main(["review", str(archive), *by]) == 0
+    out = capsys.readouterr().out
+    assert "the 15 first of 20 (--top N for more, --format csv for all)" in out
+
+
+def test_the_unknown_row_says_its_cross_figures_are_not_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pairs with (Unknown) on either side are left out of the cross figures: not 0, not known
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    rows = {r["group"]: r for r in review_economy(_messages(), by="organisation").rows()}
+    assert rows["(Unknown)"]["reviewed_across"] is None
+    assert rows["(Unknown)"]["reviewed_across_pct"] is None
+    assert rows["(Unknown)"]["given_across"] is None
+    assert rows["Arm"]["reviewed_across_pct"] == 100.0
+    # by domain, kernel.org and free mail name no employer either: maz@kernel.org's tag on
+    # a google.com patch is not known to cross employers
+    domains = review_economy(_messages(), by="domain")
+    assert {r["group"]: r for r in domains.rows()}["kernel.org"]["given_across"] is None
+    assert (domains.across, domains.within, domains.unknown_pairs) == (2, 2, 1)
+    assert main(["review", str(archive), "--by", "organisation", "--format", "csv"]) == 0
+    assert '"(Unknown)","0","0","","","1","","1"' in capsys.readouterr().out.splitlines()

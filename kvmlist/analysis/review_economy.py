@@ -10,8 +10,9 @@ A review is a Reviewed-by, Acked-by or Tested-by trailer given in a reply to a p
 mismatch the mailmap leaves), not given by the patch's own author. Reviews are counted per
 patch: a tag given under a cover letter counts once for each patch of the series.
 Pairs where either side is "(Unknown)" (kernel.org and free-mail addresses, see
-docs/identities.md) are left out of the cross-organisation figures: two unknowns are not known
-to be one employer, nor two.
+docs/identities.md), or by domain a domain that names no employer (gmail.com, kernel.org), are
+left out of the cross-group figures: two unknowns are not known to be one employer, nor two;
+such a group's own cross figures are None (not known), not 0.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from kvmlist.analysis.counted import credited_kind
-from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, names_no_employer
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
@@ -42,11 +43,15 @@ class GroupEconomy:
     reviews_given: int = 0  # review tags its people gave, per patch (a cover's: once per patch)
     given_across: int = 0  # of those, to another known group's patches
     reviewers: set[str] = field(default_factory=set)  # addresses of its people who reviewed
+    #: False for (Unknown), and by domain for one naming no employer: its pairs are left out
+    #: of the cross figures, so its own are not known (None in its row), not 0
+    known: bool = True
 
     @property
     def reviewed_across_share(self) -> float | None:
-        """Share of its posted patches that somebody of another group reviewed."""
-        return self.reviewed_across / self.patches if self.patches else None
+        """Share of its posted patches that somebody of another group reviewed (None when
+        the group is not known)."""
+        return self.reviewed_across / self.patches if self.patches and self.known else None
 
     def row(self) -> dict[str, Any]:
         """Return the group as a table row."""
@@ -55,10 +60,10 @@ class GroupEconomy:
             "group": self.group,
             "patches": self.patches,
             "reviewed": self.reviewed,
-            "reviewed_across": self.reviewed_across,
+            "reviewed_across": self.reviewed_across if self.known else None,
             "reviewed_across_pct": round(100 * share, 1) if share is not None else None,
             "reviews_given": self.reviews_given,
-            "given_across": self.given_across,
+            "given_across": self.given_across if self.known else None,
             "reviewers": len(self.reviewers),
         }
 
@@ -78,7 +83,7 @@ class ReviewEconomy:
     named_at: dict[str, datetime | None] = field(default_factory=dict, repr=False)
     across: int = 0  # review tags between two known, different groups
     within: int = 0  # review tags between two known, equal groups
-    unknown_pairs: int = 0  # review tags with "(Unknown)" on either side
+    unknown_pairs: int = 0  # review tags with a group not known on either side
 
     @property
     def reviews(self) -> int:
@@ -124,7 +129,8 @@ class ReviewEconomy:
             ) from None
         frame = pandas.DataFrame(self.rows(), columns=list(ECONOMY_COLUMNS))
         counts = dict.fromkeys(ECONOMY_COLUMNS[1:], "int64")  # typed alike when empty
-        return frame.astype(counts | {"group": "str", "reviewed_across_pct": "Float64"})
+        unknown = dict.fromkeys(("reviewed_across", "given_across"), "Int64")  # None: <NA>
+        return frame.astype(counts | unknown | {"group": "str", "reviewed_across_pct": "Float64"})
 
     def _label(self, key: str) -> str:
         person = self.names.get(key) if self.by == "author" else None
@@ -175,12 +181,19 @@ class _Grouper:
         mapped = self.person(person)
         return mapped.email.lower() if self.by == "author" else mapped.domain or UNKNOWN
 
+    def known(self, group: str) -> bool:
+        """Whether a group is a known one for the cross figures: not (Unknown), and by domain
+        not a domain that names no employer (gmail.com, kernel.org: docs/identities.md)."""
+        if self.by == "author":
+            return True
+        return group != UNKNOWN and not (self.by == "domain" and names_no_employer(group))
+
 
 def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> None:
     if patch.author is None:
         return
     author = grouper.person(patch.author)
-    group = _group(economy, grouper.key(patch.author, patch.date))
+    group = _group(economy, grouper, grouper.key(patch.author, patch.date))
     group.patches += 1
     _name(economy, author, patch.date)
     reviewed = across = False
@@ -196,11 +209,11 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
         seen.add((address, key))
         economy.reviews_by_person[address] += 1
         _name(economy, reviewer, patch.date)
-        theirs = _group(economy, grouper.key(trailer.person, patch.date))
+        theirs = _group(economy, grouper, grouper.key(trailer.person, patch.date))
         theirs.reviews_given += 1
         theirs.reviewers.add(address)
         reviewed = True
-        if UNKNOWN in (theirs.group, group.group):
+        if not (theirs.known and group.known):
             economy.unknown_pairs += 1
         elif theirs.group != group.group:
             economy.across += 1
@@ -221,7 +234,7 @@ def _name(economy: ReviewEconomy, person: Person, when: datetime | None) -> None
         economy.names[address], economy.named_at[address] = person, when
 
 
-def _group(economy: ReviewEconomy, key: str) -> GroupEconomy:
+def _group(economy: ReviewEconomy, grouper: _Grouper, key: str) -> GroupEconomy:
     if key not in economy.groups:
-        economy.groups[key] = GroupEconomy(key)
+        economy.groups[key] = GroupEconomy(key, known=grouper.known(key))
     return economy.groups[key]

@@ -143,7 +143,10 @@ def _add_review(commands: Any) -> None:
     )
     _add_source(review)
     review.add_argument(
-        "--top", type=positive, default=None, help="reviewers or groups to show (default 15)"
+        "--top",
+        type=positive,
+        default=None,
+        help="reviewers or groups to show (default: 15 in a table, all in csv or json)",
     )
     review.add_argument(
         "--freq",

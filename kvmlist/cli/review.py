@@ -14,7 +14,7 @@ from kvmlist.cli.identities import identities
 from kvmlist.cli.loading import Loaded
 from kvmlist.cli.output import cell_text, note, render_rows
 
-#: Reviewers (or groups, with --by) ``review`` shows without --top.
+#: Reviewers (or groups, with --by) ``review``'s table shows without --top (an export: all).
 REVIEW_TOP = 15
 REVIEWER_COLUMNS = ("reviewer", "reviewed", "acked", "tested", "replies")
 
@@ -30,11 +30,12 @@ def run_review(args: argparse.Namespace, loaded: Loaded) -> str:
     mailmap = Mailmap.from_file(args.mailmap) if args.mailmap else None
     messages = list(loaded.messages)
     summary = review_summary(messages, mailmap=mailmap)
-    rows = [
+    every = [
         {"reviewer": str(r.person), "reviewed": r.reviewed, "acked": r.acked,
          "tested": r.tested, "replies": r.replies}
-        for r in summary.reviewers[: args.top or REVIEW_TOP]
+        for r in summary.reviewers
     ]  # fmt: skip
+    rows, cut = _top(args, every)
     medians = {name: _hours(summary.median(name)) for name in TIMINGS}
     pulls = find_pull_requests(messages)
     if pulls:  # lists that get pull requests: how long they wait to be pulled
@@ -63,7 +64,7 @@ def run_review(args: argparse.Namespace, loaded: Loaded) -> str:
         if args.freq:
             return render_rows(periods, "csv", period_columns)
         return render_rows(rows, "csv", REVIEWER_COLUMNS)
-    table = render_rows(rows, args.format, REVIEWER_COLUMNS)
+    table = render_rows(rows, args.format, REVIEWER_COLUMNS) + cut
     lines = [
         f"median hours to {name.replace('_', ' ')}: {cell_text(value)}"
         for name, value in medians.items()
@@ -79,7 +80,7 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
     economy = review_economy(
         loaded.messages, by=args.by, mailmap=mailmap, organisations=organisations
     )
-    rows = [{args.by: r.pop("group")} | r for r in economy.rows()[: args.top or REVIEW_TOP]]
+    rows, cut = _top(args, [{args.by: r.pop("group")} | r for r in economy.rows()])
     columns = [args.by if c == "group" else c for c in ECONOMY_COLUMNS]
     share = economy.cross_share
     summary = {
@@ -93,14 +94,29 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
         return json.dumps({"groups": rows, "summary": summary}, indent=2) + "\n"
     if args.format == "csv":
         return render_rows(rows, "csv", columns)
+    unknown = UNKNOWN + (" or a domain naming no employer" if args.by == "domain" else "")
     lines = [
         f"{economy.reviews:,} review tags on patches (a cover letter's counts once per patch) "
         f"from {summary['reviewers']:,} people; "
         f"half of them from {_people(economy.half_of_reviews)}",
         f"given to another {args.by}'s patches: {cell_text(summary['cross_share_pct'])} %"
-        f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {UNKNOWN})",
+        f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {unknown})",
     ]
-    return render_rows(rows, "table", columns) + "\n" + "\n".join(lines) + "\n"
+    return render_rows(rows, "table", columns) + cut + "\n" + "\n".join(lines) + "\n"
+
+
+def _top(args: argparse.Namespace, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """Return the rows to write and a line saying the table cut them: --top N of them, or
+    for a table REVIEW_TOP; an export (csv, json) carries every row unless --top is given."""
+    top = args.top or (REVIEW_TOP if args.format == "table" else None)
+    if top is None or len(rows) <= top:
+        return rows, ""
+    cut = (
+        ""
+        if args.top
+        else f"the {top} first of {len(rows):,} (--top N for more, --format csv for all)\n"
+    )
+    return rows[:top], cut
 
 
 def _people(count: int) -> str:
