@@ -234,3 +234,39 @@ def test_the_unknown_row_says_its_cross_figures_are_not_known(
     assert (domains.across, domains.within, domains.unknown_pairs) == (2, 2, 1)
     assert main(["review", str(archive), "--by", "organisation", "--format", "csv"]) == 0
     assert '"(Unknown)","0","0","","","1","","1"' in capsys.readouterr().out.splitlines()
+
+
+def _renamed_reviewer(newest_first: bool) -> bytes:
+    """Jane posts as "Jane Doe" and "Jane M. Doe" (in either order in the archive), from an
+    address she spells "Jane.Doe@X.org" once, and types "jane doe" in a review tag."""
+    jane = mail("[PATCH] KVM: a", sender="Jane Doe <Jane.Doe@X.org>", message_id="<j1@x>",
+                date="Mon, 6 Jan 2025 10:00:00 +0000")  # fmt: skip
+    later = mail("[PATCH] KVM: b", sender="Jane M. Doe <jane.doe@x.org>", message_id="<j2@x>",
+                 date="Mon, 3 Mar 2025 10:00:00 +0000")  # fmt: skip
+    bob = mail("[PATCH] KVM: c", sender="Bob Roe <bob@y.org>", message_id="<b1@x>",
+               date="Tue, 4 Mar 2025 10:00:00 +0000")  # fmt: skip
+    tag = mail("Re: [PATCH] KVM: c", "Reviewed-by: jane doe <jane.doe@x.org>\n",
+               sender="Jane M. Doe <jane.doe@x.org>", message_id="<r1@x>",
+               date="Tue, 4 Mar 2025 11:00:00 +0000", extra="In-Reply-To: <b1@x>\n")  # fmt: skip
+    return mbox(*((later, jane) if newest_first else (jane, later)), bob, tag)
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_stats_and_review_by_author_show_one_person_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], newest_first: bool
+) -> None:
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_renamed_reviewer(newest_first))
+    shown = {}
+    for table, (command, *options) in {
+        "stats": ["stats", "--by", "author"],
+        "review --by author": ["review", "--by", "author"],
+        "reviewers": ["review"],
+    }.items():
+        assert main([command, str(archive), *options, "--format", "csv"]) == 0
+        rows = capsys.readouterr().out.splitlines()[1:]
+        shown[table] = next(r.split('","')[0].strip('"') for r in rows if "oe@" in r.lower())
+    # one address spelling everywhere (the key to join tables on), one name in the two
+    # tables that say so; the reviewer table names a reviewer by the name written most often
+    assert {cell.partition("<")[2] for cell in shown.values()} == {"jane.doe@x.org>"}
+    assert shown["stats"] == shown["review --by author"]

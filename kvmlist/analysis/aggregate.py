@@ -16,7 +16,13 @@ from typing import Any, TypeVar, overload
 
 from kvmlist._arguments import check_messages, check_type
 from kvmlist._utc import as_utc
-from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check_mailmap
+from kvmlist.analysis.identities import (
+    UNKNOWN,
+    Mailmap,
+    OrganisationMap,
+    check_mailmap,
+    shown_person,
+)
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
@@ -123,10 +129,10 @@ def count_by_author(
 ) -> Counts[Person]:
     """Return patch mails per author (in-body From first), one Person per address.
 
-    Addresses compare case-insensitively; a person who used several names is shown with
-    the latest one. A relay's sender kept as written ("Jane Doe via GitGitGadget") is one
-    person per name at its address (:func:`identity_key`). A git ``mailmap`` merges a
-    person's aliases first.
+    Addresses compare case-insensitively and are shown lower-cased; a person who used several
+    names is shown with the latest one (in archive order). A relay's sender kept as written
+    ("Jane Doe via GitGitGadget") is one person per name at its address
+    (:func:`identity_key`). A git ``mailmap`` merges a person's aliases first.
     """
     check_mailmap(mailmap)
     key = partial(author_of, mailmap=mailmap)
@@ -262,8 +268,9 @@ class AuthorTally:
         self._latest[key] = author
 
     def counts(self) -> Counts[Person]:
-        """Return the counts keyed by each author's latest Person, in order of first appearance."""
-        return Counts({self._latest[key]: n for key, n in self._counts.items()})
+        """Return the counts keyed by each author's latest Person (address lower-cased:
+        :func:`shown_person`), in order of first appearance."""
+        return Counts({shown_person(self._latest[key]): n for key, n in self._counts.items()})
 
 
 class PatchKeys:

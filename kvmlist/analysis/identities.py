@@ -131,6 +131,13 @@ def _fold(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
+def shown_person(person: Person) -> Person:
+    """Return a person as every table shows them: the address lower-cased, one spelling of it
+    whichever a mail used ("Samuel.Salin@intel.com"), so that tables join on it."""
+    email = person.email.lower()
+    return person if email == person.email else Person(name=person.name, email=email)
+
+
 def check_mailmap(mailmap: object) -> None:
     """Raise a TypeError unless ``mailmap`` is a Mailmap or None (a path is not read here)."""
     hint = "read a file with kvmlist.analysis.identities.Mailmap.from_file(path)"

@@ -23,8 +23,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kvmlist.analysis.aggregate import count_by_author
 from kvmlist.analysis.counted import credited_kind
-from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, names_no_employer
+from kvmlist.analysis.identities import (
+    UNKNOWN,
+    Mailmap,
+    OrganisationMap,
+    names_no_employer,
+    shown_person,
+)
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
@@ -79,7 +86,7 @@ class ReviewEconomy:
     by: str
     groups: dict[str, GroupEconomy] = field(default_factory=dict)
     reviews_by_person: Counter[str] = field(default_factory=Counter)
-    names: dict[str, Person] = field(default_factory=dict)  # each address's latest name
+    names: dict[str, Person] = field(default_factory=dict)  # each address's shown person
     named_at: dict[str, datetime | None] = field(default_factory=dict, repr=False)
     across: int = 0  # review tags between two known, different groups
     within: int = 0  # review tags between two known, equal groups
@@ -149,7 +156,9 @@ def review_economy(
     domain or organisation (at the patch's date; the bundled map unless given).
 
     ``series`` saves the grouping when the caller has the series of these messages already
-    (grouped with their reviews, as ``group_series`` does by default).
+    (grouped with their reviews, as ``group_series`` does by default). By author, a person
+    who posted patch mails is named as ``count_by_author`` names them; one who only gave
+    review tags by the name of their latest tag; addresses lower-cased.
     """
     if by not in GROUPINGS:
         raise UsageError(f"cannot group reviews by {by!r}; choose one of: {', '.join(GROUPINGS)}")
@@ -157,9 +166,12 @@ def review_economy(
         raise UsageError("an organisation map goes with by='organisation'")
     grouper = _Grouper(by, mailmap, organisations or OrganisationMap.default())
     economy = ReviewEconomy(by)
+    messages = list(messages)
     for one in group_series(messages) if series is None else series:
         for patch in one.patches:
             _count_patch(economy, grouper, patch)
+    for poster in count_by_author(messages, mailmap=mailmap):  # as stats --by author names them
+        economy.names[poster.email] = poster
     return economy
 
 
@@ -226,12 +238,12 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
 
 
 def _name(economy: ReviewEconomy, person: Person, when: datetime | None) -> None:
-    """Keep the name of an address's latest mail, as count_by_author shows it (an undated
-    mail counts as later; a tag is dated by its patch)."""
+    """Keep the name of an address's latest patch or tag (an undated one counts as later; a
+    tag is dated by its patch): a reviewer's who posted no patch mail."""
     address = person.email.lower()
     known = economy.named_at.get(address)
     if address not in economy.names or when is None or known is None or when >= known:
-        economy.names[address], economy.named_at[address] = person, when
+        economy.names[address], economy.named_at[address] = shown_person(person), when
 
 
 def _group(economy: ReviewEconomy, grouper: _Grouper, key: str) -> GroupEconomy:

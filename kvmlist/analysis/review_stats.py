@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from kvmlist.analysis.aggregate import plausible_period
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
-from kvmlist.analysis.identities import Mailmap
+from kvmlist.analysis.identities import Mailmap, shown_person
 from kvmlist.grouping.acceptance import acceptances_in, withdrawn_notices
 from kvmlist.grouping.review import by_message_id, reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
@@ -190,6 +190,7 @@ class _Reviewers:
             if names:
                 name = names.most_common(1)[0][0]
                 stats.person = Person(name=name, email=stats.person.email)
+            stats.person = shown_person(stats.person)
         return list(self._stats.values())
 
     def _for(self, person: Person) -> ReviewerStats:
