@@ -151,19 +151,23 @@ def test_quoted_pairs_of_a_quoted_name_are_unescaped(value: str, name: str) -> N
     assert [t.person for t in trailer] == [read_address(value, [])]
 
 
+RELAY = "devnull+jane.doe.arm.com@kernel.org"
+LIST = "kvm@vger.kernel.org"
+
+
 @pytest.mark.parametrize(
     ("one", "other", "same"),
     [
         (("Marc Zyngier", "maz@kernel.org"), ("Marc Z", "MAZ@kernel.org"), True),
-        (("Russell King", "rmk+kernel@armlinux.org.uk"), ("R King", "rmk@armlinux.org.uk"), True),
-        (("Syzbot", "syzbot+ci0b43@syzkaller.appspotmail.com"), ("", "syzbot@syzkaller.appspotmail.com"), True),
+        (("R King", "rmk+kernel@armlinux.org.uk"), ("R King", "rmk@armlinux.org.uk"), True),
+        (("syzbot", "syzbot+ci0b43@example.com"), ("", "syzbot@example.com"), True),
         # the b4 relay's tag names its sender: two senders through the relay are two people
-        (("Jane Doe", "devnull+jane.doe.arm.com@kernel.org"), ("Mallory", "devnull+m.evil.example@kernel.org"), False),
+        (("Jane Doe", RELAY), ("Mallory", "devnull+m.evil.example@kernel.org"), False),
         # a list's From kept as written (nobody found behind it): its "via" names tell apart
-        (("Jane Doe via Kvm", "kvm@vger.kernel.org"), ("Bob Roe via Kvm", "kvm@vger.kernel.org"), False),
-        (("Jane Doe via Kvm", "kvm@vger.kernel.org"), ("jane doe via kvm", "kvm@vger.kernel.org"), True),
+        (("Jane Doe via Kvm", LIST), ("Bob Roe via Kvm", LIST), False),
+        (("Jane Doe via Kvm", LIST), ("jane doe via kvm", LIST), True),
     ],
-)  # fmt: skip
+)
 def test_same_mailbox_is_one_address_but_never_a_relays_other_people(
     one: tuple[str, str], other: tuple[str, str], same: bool
 ) -> None:

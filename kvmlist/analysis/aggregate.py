@@ -267,10 +267,12 @@ class AuthorTally:
         self._counts[key] += 1
         self._latest[key] = author
 
-    def counts(self) -> Counts[Person]:
-        """Return the counts keyed by each author's latest Person (address lower-cased:
-        :func:`shown_person`), in order of first appearance."""
-        return Counts({shown_person(self._latest[key]): n for key, n in self._counts.items()})
+    def counts(self, *, as_written: bool = False) -> Counts[Person]:
+        """Return the counts keyed by each author's latest Person (address lower-cased, as
+        the count tables show it to join on: :func:`shown_person`; ``as_written``: as that
+        mail wrote it, as the weekly report prints it), in order of first appearance."""
+        shown = (lambda person: person) if as_written else shown_person
+        return Counts({shown(self._latest[key]): n for key, n in self._counts.items()})
 
 
 class PatchKeys:
