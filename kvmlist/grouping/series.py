@@ -40,7 +40,11 @@ Rules (see docs/data-model.md):
    is free (a cover letter: if it has none, and its patches answer no other mail), and
    unless both answer mails of no series, each another one: two threads. A cover letter
    that patches answer heads them, arriving before or after them, and never joins another
-   (see grouping._unthreaded).
+   (see grouping._unthreaded). A mail no series takes joins the series of the patch mail
+   right before it, at a free place only, when its Message-ID names the same posting (git
+   send-email's, git format-patch's or b4's scheme), of the same version, total and tags,
+   threaded nowhere else: ``b4 am`` and ``git format-patch`` files put each patch's author
+   in From, not its sender (see grouping._postings).
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
 6. A cover letter that a relay sent for one person (GitGitGadget: every mail From ``"Jane
    Doe via GitGitGadget" <gitgitgadget@gmail.com>``, the patches with an in-body From, the
@@ -63,6 +67,7 @@ from kvmlist.grouping._covers import (
 )
 from kvmlist.grouping._group import Group
 from kvmlist.grouping._numbers import renumbered
+from kvmlist.grouping._postings import posting_group
 from kvmlist.grouping._threaded import root_of
 from kvmlist.grouping._unthreaded import Work, covers_answered, fallback_group, unthreaded, work_of
 from kvmlist.grouping.review import Progress
@@ -147,16 +152,20 @@ def _groups(patches: list[Patch]) -> list[Group]:
     of_work: dict[Work, list[Group]] = {}  # the groups holding a mail of that work (work_of)
     roots = [root_of(patch, by_id) for patch in patches]
     headed = covers_answered(patches, roots)
+    previous: tuple[Patch, Group] | None = None
     for position, (patch, root) in enumerate(zip(patches, roots, strict=True)):
         work = work_of(patch)
         tried = itertools.islice(of_root.get(root, {}).values(), ROOT_CANDIDATES)
         group = next((g for g in tried if g.takes(patch)), None)
         if group is None and unthreaded(patch, root, by_id, headed):
             group = fallback_group(patch, root, of_work.get(work, []), by_id)
+        if group is None and previous is not None:
+            group = posting_group(patch, root, *previous)
         if group is None:
             group = Group(position, root)
             groups.append(group)
         group.add(patch)
+        previous = (patch, group)
         of_root.setdefault(root, {})[id(group)] = group
         holding = of_work.setdefault(work, [])
         if not holding or holding[-1] is not group:

@@ -1,0 +1,57 @@
+"""Mails of one posting whose header From differs (rule 4 of kvmlist.grouping.series): in the
+mbox files ``b4 am`` and ``git format-patch`` write, each patch's author is in From (what
+``git am`` reads), not who sent the series; the Message-IDs still name the one posting."""
+
+from __future__ import annotations
+
+import re
+
+from kvmlist.grouping._group import Group, subject_tags
+from kvmlist.models import Patch
+
+#: git send-email: ``<20190617221134.9930-2-f.fainelli@gmail.com>``, its run's date and
+#: process, the mail's number in the run (a cover letter is 1), the sender's address.
+RE_SEND_EMAIL = re.compile(r"(\d{14}\.\d+)-(\d+)-(.+)")
+#: git format-patch: ``<cover.1796676744.git.jane@example.org>``, ``<sha.1796676744.git...>``.
+RE_FORMAT_PATCH = re.compile(r"(?:cover|[0-9a-f]{40})\.(\d+\.git\..+)")
+#: b4 send: ``<20250210-igb_irq-v1-2-bde078cdb9df@linutronix.de>`` (the cover letter is 0).
+RE_B4_SEND = re.compile(r"(\d{8}-[^@]+-v\d+)-(\d+)-([0-9a-f]{12}@.+)")
+
+
+def posting_of(message_id: str) -> tuple[str, int | None] | None:
+    """Return the posting a tool's Message-ID names and the mail's number in it (None where
+    the tool numbers none), or None for a Message-ID of no such tool."""
+    for pattern in (RE_SEND_EMAIL, RE_B4_SEND):
+        found = pattern.fullmatch(message_id)
+        if found is not None:
+            return f"{found.group(1)}\0{found.group(3)}", int(found.group(2))
+    found = RE_FORMAT_PATCH.fullmatch(message_id)
+    return (found.group(1), None) if found is not None else None
+
+
+def posting_group(patch: Patch, root: str, previous: Patch, group: Group) -> Group | None:
+    """Return group, holding previous, the patch mail right before patch, when patch is the
+    next mail of its posting and takes a free place there, whoever its header From names: its
+    Message-ID names previous' posting (numbered as far on as its index is, where the tool
+    numbers mails), with previous' version, total and subject tags, no thread putting it
+    elsewhere. It displaces nobody: a patch, point revision, RESEND or cover held stays."""
+    if root not in (group.key, patch.message_id) or not _one_run(patch, previous):
+        return None
+    if _work(patch) != _work(previous):
+        return None
+    free = group.cover is None if patch.is_cover else patch.index not in group.members
+    return group if free else None
+
+
+def _one_run(patch: Patch, previous: Patch) -> bool:
+    """Whether two Message-IDs name one posting, numbered as the two mails' indexes are."""
+    mine, theirs = posting_of(patch.message_id), posting_of(previous.message_id)
+    if mine is None or theirs is None or mine[0] != theirs[0]:
+        return False
+    if mine[1] is None or theirs[1] is None:
+        return True
+    return mine[1] - patch.index == theirs[1] - previous.index
+
+
+def _work(patch: Patch) -> tuple[int, int, frozenset[str]]:
+    return patch.version, patch.total, subject_tags(patch)
