@@ -48,6 +48,7 @@ DefectKind = Literal[
     "bad-from",
     "bad-in-body-from",
     "bad-transfer-encoding",
+    "colon-date-zone",
     "dmarc-munged",
     "dmarc-unmunged",
     "duplicate-patch",

@@ -498,3 +498,21 @@ def test_scanning_the_body_fields_alone_reads_what_the_full_scan_reads(lines: li
     fast, full = scan_fields(block, BODY_FIELDS), scan_headers(block, [], wanted=BODY_FIELDS)
     for name in BODY_FIELDS:
         assert fast.get_all(name) == full.get_all(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # RFC 5322 3.3 writes the zone +hhmm; some mailers and scripts write +hh:mm, which git
+        # (and the reader) take as that offset
+        ("Mon, 1 Dec 2025 10:00:00 +01:00", datetime(2025, 12, 1, 9, tzinfo=UTC)),
+        ("Mon, 1 Dec 2025 10:00:00 -05:30", datetime(2025, 12, 1, 15, 30, tzinfo=UTC)),
+        ("1 Dec 2025 10:00:00 +01:00 (CET)", datetime(2025, 12, 1, 9, tzinfo=UTC)),
+    ],
+)
+def test_a_zone_written_with_a_colon_is_that_offset_and_a_defect(
+    value: str, expected: datetime
+) -> None:
+    defects: list[Defect] = []
+    assert parse_date(value, defects) == expected
+    assert [d.kind for d in defects] == ["colon-date-zone"]

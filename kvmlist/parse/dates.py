@@ -4,7 +4,8 @@ A date is kept as its header says, with a defect when it cannot be right: ``impl
 before Internet mail (1971) or more than a day ahead of the clock (on the three shared corpora
 no Date runs more than 8 hours ahead of its first Received stamp); ``bad-date-zone`` for a
 zone no clock has (RFC 5322 3.3: minutes 00-59; no offset is a day), read as UTC like an
-unknown zone (RFC 5322 4.3).
+unknown zone (RFC 5322 4.3); ``colon-date-zone`` for a zone written ``+01:00`` (ISO 8601's
+form, which RFC 5322 does not allow), read as that offset, as git reads it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ RE_RFC2822 = re.compile(
 )
 # ... 10:00:00 +9999   a numeric zone ending a date
 RE_ZONE = re.compile(r"[ \t]([+-])(\d{2})(\d{2})$")
+# ... 10:00:00 +01:00   a zone written with a colon (ISO 8601's form, not RFC 5322's)
+RE_COLON_ZONE = re.compile(r"[ \t]([+-])(\d{2}):(\d{2})$")
 # Mon, 3 Mar 0025 10:00:00   a four-digit year (not the time's digits, not the zone's)
 RE_FOUR_DIGITS = re.compile(r"(?<![\d:+-])(\d{4})(?![\d:])")
 
@@ -57,6 +60,10 @@ def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
         defects.append(Defect(kind="missing-date"))
         return None
     text = _without_comment(value)
+    colon = RE_COLON_ZONE.search(text)
+    if colon is not None and RE_ISO.fullmatch(text) is None:  # read as git reads it
+        defects.append(Defect(kind="colon-date-zone", detail=value[:80]))
+        text = f"{text[: colon.start()]} {colon[1]}{colon[2]}{colon[3]}"
     zone = RE_ZONE.search(text)
     if zone is not None and not _zone_exists(zone[2], zone[3]):
         defects.append(Defect(kind="bad-date-zone", detail=value[:80]))
