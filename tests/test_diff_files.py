@@ -194,3 +194,28 @@ def test_a_deletion_without_its_lines_keeps_the_count_its_diffstat_gives() -> No
         ("arch/arm/include/asm/kvm_mmu_old.h", 0, 36),
     ]
     assert sum(f.deletions for f in patch.diffstat.files) == patch.diffstat.deletions
+
+
+@pytest.mark.parametrize(
+    ("header", "path"),
+    [
+        (  # quilt's header, its timestamp after spaces (a mailer turned the tab into them)
+            "--- linux.orig/mm/x.c  2025-01-01 10:00:00.000000000 +0100\n"
+            "+++ linux/mm/x.c       2025-01-01 10:00:00.000000000 +0100\n",
+            "mm/x.c",
+        ),
+        ("--- a/mm/x.c 2025-01-01 10:00:00 +0100\n+++ b/mm/x.c 2025-01-01 10:00:00\n", "mm/x.c"),
+        ("--- a/mm/x.c  2025-01-01\n+++ b/mm/x.c  2025-01-01 10:00:00 +01:00\n", "mm/x.c"),
+        # a path with spaces is read whole, with or without a timestamp (as git apply does)
+        ("--- a/my file.c\n+++ b/my file.c\n", "my file.c"),
+        ("--- a/my file.c  2025-01-01 10:00:00 +0100\n+++ b/my file.c  2025-01-01\n", "my file.c"),
+        # only an ISO date is a timestamp for git: "Thu Jan  1 ..." after spaces stays
+        (
+            "--- a/x.c  Thu Jan  1 10:00:00 2025\n+++ b/x.c  Thu Jan  1 10:00:00 2025\n",
+            "x.c  Thu Jan  1 10:00:00 2025",
+        ),
+    ],
+)
+def test_a_timestamp_after_spaces_is_no_part_of_the_path(header: str, path: str) -> None:
+    diff = f"{header}@@ -1 +1 @@\n-a\n+b\n"
+    assert [f.path for f in diffstat_from_diff(diff).files] == [path]

@@ -15,6 +15,11 @@ from kvmlist.models import FileChange
 RE_HUNK = re.compile(r"@@ -\d{1,12}(?:,(\d{1,12}))? \+\d{1,12}(?:,(\d{1,12}))? @@")
 # "b/caf\303\251.txt"   (a path git quotes C-style: non-ASCII bytes, tab, quote, backslash)
 RE_QUOTED = re.compile(r'"((?:[^"\\\n]|\\.){0,4096})"')
+# 2025-01-01 10:00:00.000000000 +0100   (a diff -u/quilt timestamp ending a ---/+++ line: the
+# ISO date git apply recognises, the time and zone optional; looked for in the line's tail)
+RE_TIMESTAMP = re.compile(
+    r"[ \t]\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d{1,12})?)?(?: [+-]\d{2}:?\d{2})?$"
+)
 # \303   \t   \"   (one escape inside a quoted path)
 RE_ESCAPE = re.compile(r"\\([0-7]{1,3}|.)")
 
@@ -22,6 +27,8 @@ RE_ESCAPE = re.compile(r"\\([0-7]{1,3}|.)")
 ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 #: Extended git header lines whose path names the new file (git apply keeps the last).
 NEW_PATH_HEADERS = ("rename to ", "copy to ", "+++ ")
+#: How far from a header line's end its timestamp may start (RE_TIMESTAMP's longest match).
+TIMESTAMP_TAIL = 48
 
 
 def hunk_end(text: str, hunk: int, hi: int) -> int:
@@ -116,13 +123,20 @@ class _File:
 
 
 def _header_path(line: str) -> str:
-    """Return the path of "+++ b/x.c\t2025-01-01 ..." or "rename to x.c" (unquoted)."""
+    """Return the path of "+++ b/x.c\t2025-01-01 ..." or "rename to x.c" (unquoted); a ---/+++
+    line's ISO timestamp after spaces is cut too, as git apply cuts it (a path with spaces
+    and no timestamp is read whole)."""
     rest = line[4:] if line[:4] in ("+++ ", "--- ") else line.split(" to ", 1)[1]
     if rest[:1] == '"':
         quoted = RE_QUOTED.match(rest)
         if quoted is not None:
             return unquote(quoted.group(1))
-    return rest.split("\t", 1)[0].rstrip()
+    path = rest.split("\t", 1)[0].rstrip()
+    if line[0] != "r":  # a timestamp after spaces (a tab a mailer or an editor turned into them)
+        stamp = RE_TIMESTAMP.search(path, max(len(path) - TIMESTAMP_TAIL, 0))
+        if stamp is not None:
+            return path[: stamp.start()].rstrip()
+    return path
 
 
 def _diff_line_path(line: str) -> str:
