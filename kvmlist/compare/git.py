@@ -1,7 +1,8 @@
 """A second oracle: what ``git mailinfo`` (the parser behind ``git am``) reads from each patch.
 
 For every patch mail kvmlist finds (kind ``patch`` with a diff), the raw mail goes through
-``git mailinfo MSG PATCH`` as ``git am`` would run it on a mailbox: the mail as archived, except
+``git mailinfo --scissors MSG PATCH`` as ``git am --scissors`` (and b4, on every patch it
+applies) would run it on a mailbox: the mail as archived, except
 that a pasted format-patch separator (``From <sha> Mon Sep 17 00:00:00 2001``) is quoted
 ``>From`` as an mbox carries it, so that mailinfo skips it as ``git am`` does. git is driven with
 argument lists, one short process per mail (measured: about 8 ms each, see docs/fidelity.md).
@@ -79,7 +80,10 @@ def mailinfo(git: str, raw: bytes, msg: Path, patch: Path) -> dict[str, str] | N
     or None when git refuses the mail."""
     quoted = RE_FROM_LINE.sub(rb">\1", raw)
     done = subprocess.run(  # an argument list: no shell
-        [git, "mailinfo", str(msg), str(patch)], input=quoted, capture_output=True, check=False
+        [git, "mailinfo", "--scissors", str(msg), str(patch)],
+        input=quoted,
+        capture_output=True,
+        check=False,
     )
     if done.returncode != 0:
         return None
