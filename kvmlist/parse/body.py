@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kvmlist.parse.diff_files import RE_HUNK, hunk_end
 from kvmlist.parse.diffstat import is_file_line, is_summary_line
+from kvmlist.parse.scissors import RE_SCISSORS_MARK, below_scissors
 
 # Subject: [PATCH] arm64: drop to EL1   (an in-body header line, git am semantics)
 RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
@@ -180,6 +181,37 @@ RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 
 
 def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
+    """Return the in-body header paragraph of a body, and where the rest starts.
+
+    The paragraph the body starts with (_opening_headers); but in a patch whose text above
+    the diff holds a scissors line (``-- >8 --``), the one right below the last such line,
+    the rest starting there, as ``git am --scissors`` and b4 read it.
+    """
+    headers, rest = _opening_headers(text)
+    cut = _scissors_cut(text, rest)
+    if cut < 0:
+        return headers, rest
+    below = _header_paragraph(text, _skip_blank(text, cut))
+    return below if below[0] else ((), cut)
+
+
+def _scissors_cut(text: str, lo: int) -> int:
+    """Return where the text below the last scissors line between lo and a patch's ``---``
+    or diff starts, or -1: no such line, nothing but blanks below it (a diff pasted between
+    two scissors lines, under the note that is its only description: git would leave no
+    commit message), or no diff (a cover letter is read whole)."""
+    mark = RE_SCISSORS_MARK.search(text, lo)
+    if mark is None:  # the usual patch: one scan in C
+        return -1
+    diff_at = diff_start(text, lo)
+    if diff_at < mark.start():
+        return -1
+    hi = diff_at if (separator := _separator(text, lo, diff_at)) < 0 else separator
+    cut = below_scissors(text, lo, hi)
+    return cut if cut >= 0 and text[cut:hi].strip() else -1
+
+
+def _opening_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph the body starts with, and where the rest starts.
 
     git am's rule, and two more for the stable maintainers' scripts, which write their own

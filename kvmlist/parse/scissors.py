@@ -1,0 +1,58 @@
+"""The scissors line of ``git mailinfo --scissors`` (what ``git am --scissors`` and b4 cut at).
+
+A patch mail may open with a note (an answer to a review, "how about this instead?"), then a
+line of scissors and perforation, ``-- >8 --``, then the commit message, which may itself
+open with in-body From/Subject/Date lines. git's documented rule: the line "mainly consists
+of" scissors (``>8``, ``8<``, ``>%``, ``%<``) and perforation (dashes); its check, as its
+comment states it, wants the line at least 8 wide, the perforation (dashes, scissors and the
+blanks between them) more than a third of it, and dashes and scissors more than half of the
+perforation. Only lines above the patch count (parse.body).
+"""
+
+from __future__ import annotations
+
+import re
+
+# >8   8<   >%   %<   (a scissors mark; searched for before any line is read)
+RE_SCISSORS_MARK = re.compile(r">8|8<|>%|%<")
+MARKS = frozenset({">8", "8<", ">%", "%<"})
+# "-- >8 -- "   |   "-----8<----- "   (a run of perforation: dashes and marks, the blanks
+# between and after them, the line's end one of those)
+RE_PERFORATION = re.compile(r"(?:-|>8|8<|>%|%<)(?:[ \t]*(?:-|>8|8<|>%|%<))*[ \t\n]*")
+#: The narrowest scissors line (``-- >8 --``).
+MIN_WIDTH = 8
+
+
+def is_scissors_line(line: str) -> bool:
+    """True when a line is a scissors line as git mailinfo --scissors reads one.
+
+    As git measures it: the width runs from the first to the last non-blank character, a
+    mark ending the line counting one (its first character); the blanks after a run of
+    perforation (and the line's end) are perforation too.
+    """
+    text = line.lstrip() + "\n"
+    visible = len(text.rstrip())
+    if text[visible - 2 : visible] in MARKS:
+        visible -= 1
+    if visible < MIN_WIDTH or RE_SCISSORS_MARK.search(text) is None:
+        return False
+    perforation = gaps = 0
+    for run in RE_PERFORATION.finditer(text):
+        perforation += run.end() - run.start()
+        gaps += sum(run.group().count(blank) for blank in " \t\n")
+    return visible < 3 * perforation and 2 * gaps < perforation
+
+
+def below_scissors(text: str, lo: int, hi: int) -> int:
+    """Return where the text below the last scissors line of text[lo:hi] starts (lo a line
+    start), or -1 when there is none."""
+    below = -1
+    mark = RE_SCISSORS_MARK.search(text, lo, hi)
+    while mark is not None:
+        start = text.rfind("\n", lo, mark.start()) + 1 or lo
+        end = text.find("\n", mark.end(), hi)
+        end = hi if end < 0 else end
+        if is_scissors_line(text[start:end]):
+            below = min(end + 1, hi)
+        mark = RE_SCISSORS_MARK.search(text, end, hi)
+    return below
