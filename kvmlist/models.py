@@ -53,6 +53,7 @@ DefectKind = Literal[
     "dmarc-unmunged",
     "duplicate-patch",
     "header-continuation-first",
+    "html-only",
     "implausible-date",
     "invalid-address",
     "malformed-header-line",

@@ -3,7 +3,8 @@
 Most list mail (git send-email) is a single text/plain part in 8bit; we decode those bytes
 ourselves, and a single text/plain part in base64 or quoted-printable of the usual form too.
 Other encoded and multipart mails go through ``email`` with the compat32 policy, keeping
-text/plain parts and patch attachments and skipping HTML.
+text/plain parts and patch attachments; HTML only when a mail has no text/plain part (then
+its text, parse.html_text, with the defect ``html-only``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from kvmlist.models import Defect
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import Headers, decode_text, header_length, is_plain, scan_fields
+from kvmlist.parse.html_text import html_text
 from kvmlist.parse.multipart import (
     MAX_MIME_CONTAINERS,
     bounded_message,
@@ -213,7 +215,14 @@ def _mime_text(
     for defect in message.defects:
         defects.append(Defect(kind="mime", detail=type(defect).__name__))
     texts: list[str] = []
-    _collect(message, texts, defects, depth=0)
+    html: list[email.message.Message] = []
+    _collect(message, texts, defects, depth=0, html=html)
+    if not texts and html:  # no text/plain part: what a browser shows of the HTML
+        defects.append(Defect(kind="html-only", detail="text/html read as text"))
+        for part in html:
+            texts.append(
+                html_text(_text_of(_payload(part, defects), part.get_content_charset(), defects))
+            )
     return "\n".join(without_copies(texts, defects) if len(texts) > 1 else texts)
 
 
@@ -226,8 +235,13 @@ def parsed_message(raw: bytes) -> email.message.Message:
 
 
 def _collect(
-    part: email.message.Message, texts: list[str], defects: list[Defect], depth: int
+    part: email.message.Message,
+    texts: list[str],
+    defects: list[Defect],
+    depth: int,
+    html: list[email.message.Message] | None = None,
 ) -> None:
+    """Add the texts of a part and its parts to texts (its HTML parts to html, if given)."""
     import email.message
 
     if depth > MAX_MIME_DEPTH:
@@ -236,13 +250,17 @@ def _collect(
     if part.is_multipart():
         for sub in part.get_payload():
             if isinstance(sub, email.message.Message):
-                _collect(sub, texts, defects, depth + 1)
+                _collect(sub, texts, defects, depth + 1, html)
         return
     ctype = part.get_content_type()
     filename = part.get_filename() or ""
     is_patch_file = filename.endswith((".patch", ".diff"))
+    if ctype == "text/html" and not is_patch_file:
+        if html is not None:
+            html.append(part)
+        return
     if ctype != "text/plain" and ctype not in PATCH_TYPES and not is_patch_file:
-        if ctype != "text/html" and not ctype.startswith(("application/pgp", "message/")):
+        if not ctype.startswith(("application/pgp", "message/")):
             defects.append(Defect(kind="skipped-part", detail=ctype))
         return
     charset = part.get_content_charset()
