@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kvmlist
-from kvmlist.analysis.maintainers import Maintainers
+from kvmlist.analysis.maintainers import Maintainers, Section
 from kvmlist.analysis.subsystems import NO_SECTION, subsystem_stats
 from kvmlist.cli.commands import main
 from kvmlist.errors import UsageError
@@ -53,6 +53,100 @@ def test_sections_people_and_lists_are_read(maintainers: Maintainers) -> None:
 )
 def test_paths_map_to_sections(maintainers: Maintainers, path: str, sections: list[str]) -> None:
     assert [s.name for s in maintainers.sections_of_path(path)] == sections
+
+
+WIDE_PATHS = [
+    "arch/arm64/kvm/vgic/vgic-its.c",
+    "arch/arm64/kvm/hyp/nvhe/mem_protect.c",
+    "arch/arm64/include/asm/kvm_host.h",
+    "arch/arm64/boot/dts/amlogic/meson-g12b.dtsi",
+    "drivers/clk/meson/g12a.c",
+    "drivers/gpu/drm/aspeed/aspeed_gfx_drv.c",
+    "include/uapi/linux/bpf.h",
+    "arch/x86/kvm/svm/hyperv.h",
+    "arch/x86/kvm/vmx/vmx.c",
+    "arch/x86/include/asm/vmx.h",
+    "arch/riscv/include/asm/kvm_para.h",
+    "arch/powerpc/net/bpf_jit_comp.c",
+    "arch/s390/mm/kasan_init.c",
+    "virt/kvm/guest_memfd.c",
+    "virt/kvm/kvm_main.c",
+    "virt/kvm/sub/dir.c",
+    "tools/testing/selftests/kvm/arm64/vgic_init.c",
+    "tools/testing/selftests/kvm/lib/x86/processor.c",
+    "tools/testing/selftests/mm/gup_test.c",
+    "drivers/irqchip/irq-gic-v3-its.c",
+    "drivers/irqchip/irq-gic.c",
+    "drivers/net/ethernet/intel/ice/ice_dpll.c",
+    "drivers/net/ethernet/intel/idpf/idpf_txrx.c",
+    "drivers/net/ethernet/stmicro/stmmac/dwmac-qcom-ethqos.c",
+    "drivers/net/wireless/ath/ath11k/core.c",
+    "drivers/pci/controller/dwc/pcie-designware.c",
+    "drivers/perf/hisilicon/hisi_pcie_pmu.c",
+    "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c",
+    "drivers/ptp/ptp_clock.c",
+    "Documentation/devicetree/bindings/net/ethernet-controller.yaml",
+    "Documentation/virt/kvm/api.rst",
+    "Documentation/dev-tools/kasan.rst",
+    "include/linux/kasan.h",
+    "include/linux/slab.h",
+    "include/uapi/linux/kvm.h",
+    "include/uapi/linux/if_link.h",
+    "mm/kasan/report.c",
+    "mm/slub.c",
+    "mm/vmalloc.c",
+    "kernel/time/timekeeping.c",
+    "rust/kernel/alloc.rs",
+    "samples/rust/rust_minimal.rs",
+    "scripts/generate_rust_analyzer.py",
+    "net/core/dev.c",
+    "net/mac80211/rx.c",
+    "MAINTAINERS",
+    "Makefile",
+    "",
+    "/abs/path.c",
+    "arch//arm64/kvm/x.c",
+]
+
+
+@pytest.fixture(scope="module")
+def wide() -> Maintainers:
+    return Maintainers.from_file(FIXTURES / "MAINTAINERS-wide")
+
+
+def _every_section(maintainers: Maintainers, path: str) -> list[str]:
+    """The definition: every section, in order, checked against the path."""
+    return [s.name for s in maintainers.sections if s.covers(path)]
+
+
+@pytest.mark.parametrize("path", WIDE_PATHS)
+def test_indexed_lookup_finds_what_checking_every_section_finds(
+    wide: Maintainers, path: str
+) -> None:
+    assert [s.name for s in wide.sections_of_path(path)] == _every_section(wide, path)
+
+
+def test_a_path_is_checked_against_the_sections_that_can_take_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = []
+    for n in range(3000):  # the kernel's file has about 3,000 sections
+        lines += [f"DRIVER {n}", f"M:\tDev {n} <d{n}@example.org>"]
+        lines += [f"F:\tdrivers/net/d{n}/", f"F:\tinclude/linux/d{n}*.h"]
+        lines += [f"X:\tdrivers/net/d{n}/old/", f"N:\td{n}_legacy", ""]
+    lines += ["THE REST", "F:\t*", "F:\t*/", ""]
+    maintainers = Maintainers.parse(lines)
+    checked: list[str] = []
+    covers = Section.covers
+    monkeypatch.setattr(Section, "covers", lambda s, p: checked.append(s.name) or covers(s, p))
+    # d2999_regs.h is d2*, d29*, d299* and d2999*; no N: regex is in these paths (one that
+    # is costs a check of every section with an N:, as the kernel's ~150)
+    for path in ["drivers/net/d17/main.c", "include/linux/d2999_regs.h", "drivers/gpu/x.c"]:
+        found = [s.name for s in maintainers.sections_of_path(path)]
+        assert "THE REST" in found and len(checked) <= 8, (path, found, len(checked))
+        checked.clear()
+    maintainers.sections_of_path("drivers/net/d17/main.c")
+    assert checked == []  # asked again: the answer is kept
 
 
 def test_a_bad_regex_names_the_line() -> None:

@@ -12,6 +12,11 @@ Patterns follow the file's own preamble (and scripts/get_maintainer.pl):
 * ``X:`` the same syntax, files the section leaves out (checked before ``F:`` and ``N:``);
 * ``N:`` a regular expression searched in the file path;
 * ``K:`` a regular expression searched in the patch (its commit message and diff).
+
+A path is checked only against the sections that can take it: those with an ``F:`` pattern
+whose leading literal directories are the path's own (an index by that prefix; a pattern
+starting with a wildcard is under the empty prefix, checked for every path) and, when one
+of the file's ``N:`` regexes is in the path, those with one; the answer is kept per path.
 """
 
 from __future__ import annotations
@@ -73,6 +78,63 @@ class Section:
         return any(k.search(text) for k in self._compiled[3])
 
 
+@dataclass
+class _Directory:
+    """A node of the F: index: the sections whose patterns' literal part ends here."""
+
+    here: set[int] = field(default_factory=set)  # every path at or below may match
+    stems: dict[str, set[int]] = field(default_factory=dict)  # "kvm" of "kvm*": by stem
+    longest_stem: int = 0
+    below: dict[str, _Directory] = field(default_factory=dict)
+
+
+def _index(sections: list[Section]) -> _Directory:
+    """Return the tree of F: patterns by their literal directories, each to its section's
+    position; the component holding the first wildcard is filed by its literal stem."""
+    root = _Directory()
+    for number, section in enumerate(sections):
+        for pattern in section.files:
+            node = root
+            for part in pattern.rstrip("/").split("/"):
+                stem = re.split(r"[*?]", part, maxsplit=1)[0]
+                if stem != part:  # a wildcard: the literal directories end here
+                    (node.stems.setdefault(stem, set()) if stem else node.here).add(number)
+                    node.longest_stem = max(node.longest_stem, len(stem))
+                    break
+                node = node.below.setdefault(part, _Directory())
+            else:
+                node.here.add(number)
+    return root
+
+
+def _candidates(root: _Directory, path: str) -> set[int]:
+    """Return the positions of the sections with an F: pattern that may match the path."""
+    found = set(root.here)
+    node = root
+    for part in path.split("/"):
+        for end in range(1, min(len(part), node.longest_stem) + 1):
+            found |= node.stems.get(part[:end], set())
+        child = node.below.get(part)
+        if child is None:
+            break
+        node = child
+        found |= node.here
+    return found
+
+
+def _one_of(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """Return a regex found where any of patterns is (to pass over a text none of them is
+    in with one search), or None when they cannot be joined: a pattern with a group (its
+    number, and a back-reference to it, would change) or a global flag."""
+    unique = list(dict.fromkeys(patterns))
+    if not unique or any(re.compile(p).groups for p in unique):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in unique))
+    except re.error:  # "(?i)..." is a global flag only at the start of a pattern
+        return None
+
+
 def _glob(pattern: str) -> re.Pattern[str]:
     """Return the regex of an F:/X: pattern (see the module docstring)."""
     out = []
@@ -88,6 +150,11 @@ class Maintainers:
     def __init__(self, sections: Iterable[Section]) -> None:
         self.sections = list(sections)
         self._keyword_sections = [s for s in self.sections if s.keywords]
+        self._files = _index(self.sections)
+        self._regex_sections = [n for n, s in enumerate(self.sections) if s.regexes]
+        self._any_regex = _one_of(p for s in self.sections for p in s.regexes)
+        self._any_keyword = _one_of(p for s in self._keyword_sections for p in s.keywords)
+        self._of_path: dict[str, tuple[Section, ...]] = {}
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Maintainers:
@@ -130,8 +197,17 @@ class Maintainers:
         return cls(s for s in sections if s.files or s.regexes or s.keywords)
 
     def sections_of_path(self, path: str) -> list[Section]:
-        """Return the sections whose patterns cover a path."""
-        return [s for s in self.sections if s.covers(path)]
+        """Return the sections whose patterns cover a path, in the file's order."""
+        found = self._of_path.get(path)
+        if found is None:
+            candidates = _candidates(self._files, path)
+            if self._any_regex is None or self._any_regex.search(path):
+                candidates.update(self._regex_sections)
+            found = tuple(
+                self.sections[n] for n in sorted(candidates) if self.sections[n].covers(path)
+            )
+            self._of_path[path] = found
+        return list(found)
 
     def sections_of(self, patch: Patch) -> list[Section]:
         """Return the sections a patch belongs to: by the paths it touches, then by K:."""
@@ -141,6 +217,8 @@ class Maintainers:
                 found.setdefault(section.name, section)
         if self._keyword_sections and patch.has_diff:
             text = f"{patch.commit_message}\n{patch.diff}"
+            if self._any_keyword is not None and not self._any_keyword.search(text):
+                return list(found.values())
             for section in self._keyword_sections:
                 if section.name not in found and section.mentions(text):
                     found[section.name] = section
