@@ -8,6 +8,7 @@ import pytest
 
 import kvmlist
 from kvmlist import parse_message
+from kvmlist.outputs.figures import MailFacts, ReportTotals
 
 from .conftest import mail
 
@@ -157,3 +158,18 @@ def test_a_stranger_under_the_cover_senders_name_is_still_a_stranger() -> None:
 def test_the_cover_senders_address_in_another_case_is_theirs() -> None:
     raws = [cover(), strangers_patch(1, "Leon <LEON@Kernel.ORG>"), *SERIES[1:]]
     assert applied_lines([*raws, NUMBERED])[0].startswith("net: add remote debug shell 1")
+
+
+def test_notices_are_gathered_in_place_the_first_delivery_kept() -> None:
+    # Copying the gathered notices for each mail made a report quadratic in mails x notices.
+    totals = ReportTotals()
+    gathered = totals.mails.noticed
+    for number in range(500):
+        mails = MailFacts()
+        mails.noticed[f"notice-{number}@example.org"] = ("cover@example.org", None)
+        totals.add(mails)
+    again = MailFacts()
+    again.noticed["notice-0@example.org"] = ("another-thread@example.org", None)
+    totals.add(again)
+    assert totals.mails.noticed is gathered and len(gathered) == 500
+    assert gathered["notice-0@example.org"] == ("cover@example.org", None)

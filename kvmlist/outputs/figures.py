@@ -244,7 +244,8 @@ class ReportTotals:
             listed = dataclasses.replace(acceptance, title=title) if title else acceptance
             self.acceptances.append((listed, ()))
         self.mails.notice_ids |= mails.notice_ids
-        self.mails.noticed = mails.noticed | self.mails.noticed  # the first delivery's
+        for notice_id, where in mails.noticed.items():  # in place: a copy per mail was quadratic
+            self.mails.noticed.setdefault(notice_id, where)  # the first delivery's
         self.mails.withdrawals += mails.withdrawals
 
     def _listed(self) -> list[Acceptance]:
