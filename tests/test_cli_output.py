@@ -314,3 +314,17 @@ def test_csv_read_with_another_separator_shows_no_formula_cell(
     [row] = list(csv.DictReader(io.StringIO(text)))  # read with "," as written
     assert row["title"] == "KVM: x;'=cmd|' /C calc'!A0"
     assert row["author"] == "Eve2;'=1+1;x <eve@evil.example>"
+
+
+def test_a_table_is_aligned_as_shown_with_its_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hostile.mbox"
+    bob = "Bob Plain <bob@example.org>"
+    plain = mail("[PATCH] KVM: x86: Fix it", sender=bob, message_id="<2@example.org>")
+    path.write_bytes(mbox(mail(HOSTILE_SUBJECT, sender=HOSTILE_NAME), plain))
+    assert main(["stats", str(path), "--by", "author"]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    column = header.index("count")
+    assert len(rows) == 2 and "\\u202e" in rows[0]  # escaped: 6 characters wide, not 1
+    assert all(row[column - 2 : column] == "  " and row[column:] == "1" for row in rows)
