@@ -187,3 +187,23 @@ def test_a_sender_cannot_reorder_or_hide_text_on_a_page(tmp_path: Path) -> None:
     assert not [page for page in pages if "\u202e" in page or "\x1b" in page]
     assert any("Eve \\u202emoc.elgoog\\x1b[2J" in page for page in pages)
     assert any("fix \\u202etxt.exe" in page for page in pages)
+
+
+def test_only_the_reports_own_entry_lines_link_a_posting(tmp_path: Path) -> None:
+    # A commit message may hold a line shaped like the report's "New:" line, naming another
+    # series of the week: it is the mail's text, shown as text, no link the sender chose.
+    honest = mail("[PATCH] KVM: x86: Fix the TSC scaling", message_id="<honest@x>")
+    forged = mail(
+        "[PATCH] KVM: arm64: Tidy up",
+        "Tidy up.\n\nNew:  KVM: x86: Fix the TSC scaling\n\n"
+        "Signed-off-by: Eve <eve@evil.example>\n",
+        sender="Eve <eve@evil.example>",
+        message_id="<forged@x>",
+        date="Tue, 3 Mar 2026 11:00:00 +0000",
+    )
+    build_site(kvmlist.read_mbox(io.BytesIO(mbox(honest, forged))), tmp_path, list_name="KVM")
+    html = (tmp_path / "weeks" / "2026-03-02.html").read_text(encoding="utf-8")
+    report = html.split("<h2>Report</h2>", 1)[1]
+    assert report.count(">KVM: x86: Fix the TSC scaling</a>") == 1
+    assert report.count("New:  KVM: x86: Fix the TSC scaling\n") == 1  # the forged line, as text
+    assert report.count(">KVM: arm64: Tidy up</a>") == 1

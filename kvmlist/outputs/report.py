@@ -119,6 +119,17 @@ def format_report(
     return "\n".join(out) + "\n"
 
 
+def posting_starts(figures: ReportFigures) -> list[int]:
+    """Return where format_report's text puts the posting blocks' "New:  title" lines, as
+    indexes of ``text.split("\n")`` counted from its end: the report's own entry lines, never
+    a line of a commit message that looks like one."""
+    starts, at = [], -1  # -1: the empty string after the text's last newline
+    for block in figures.blocks:  # written last first: the first block ends the text
+        at -= sum(line.count("\n") + 1 for line in block)
+        starts.append(at)
+    return starts
+
+
 def list_name_of(messages: Iterable[Message], default: str = "") -> str:
     """Return the report name of the list most mails carry in List-Id (kvm.vger... -> KVM);
     ``default`` when no mail has one (the header then reads "Mailing list update")."""

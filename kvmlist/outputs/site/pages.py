@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from kvmlist.analysis.aggregate import plausible_period
-from kvmlist.outputs.report import render_report
+from kvmlist.outputs.report import format_report, posting_starts, report_figures
 from kvmlist.outputs.site.charts import bar_chart
 from kvmlist.outputs.site.html import link, page, table, text
 from kvmlist.outputs.site.model import STATUSES, SeriesRow, SiteModel
@@ -224,20 +224,25 @@ def week_page(model: SiteModel, week: str) -> str:
     """Return one week: its series with lore links, then the weekly report."""
     mails = model.weeks[week]
     rows = [_series_cells(model, row, depth=1) for row in model.rows if row.week == week]
-    report = render_report(mails, list_name=model.list_name or None)
+    figures = report_figures(mails)
+    lines = format_report(figures, list_name=model.list_name or None).split("\n")
+    entries = {len(lines) + at for at in posting_starts(figures)}
     titles = {row.series.title: row.series.anchor_id for row in model.rows if row.week == week}
     body = (
         "<h2>Series posted</h2>"
         + table(_SERIES_HEADERS, rows, numeric=(3, 6))
         + "<h2>Report</h2><pre>"
-        + "\n".join(_report_line(model, line, titles) for line in report.split("\n"))
+        + "\n".join(
+            _report_line(model, line, titles) if at in entries else text(line)
+            for at, line in enumerate(lines)
+        )
         + "</pre>"
     )
     return page(f"Week of {week}", body, list_name=model.list_name, depth=1)
 
 
 def _report_line(model: SiteModel, line: str, titles: dict[str, str | None]) -> str:
-    """A report line, its "New:" title linked to the posting on lore."""
+    """A report's "New:" entry line, its title linked to the posting on lore."""
     if line.startswith("New:  ") and titles.get(line[6:]):
         return "New:  " + link(model.link(titles[line[6:]]), line[6:])
     return text(line)
