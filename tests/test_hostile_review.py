@@ -7,6 +7,7 @@ from __future__ import annotations
 import kvmlist
 from kvmlist import Message, parse_message
 from kvmlist.analysis.review_stats import review_summary
+from kvmlist.grouping.review import MAX_REPLY_TRAILERS
 from kvmlist.parse.reply import given_trailers
 
 from .conftest import mail
@@ -85,6 +86,16 @@ def test_many_distinct_forged_trailers_under_a_big_cover_cost_linear_time() -> N
 
     assert work(5) == 5
     assert growth(work, 150) < LINEAR_BOUND
+
+
+def test_a_reply_gives_at_most_max_reply_trailers_however_many_it_writes() -> None:
+    # Under a cover letter each trailer goes to every patch: P patches x T trailers, for
+    # every later step that judges them (series, stalled, site). Real replies give a few.
+    forged = "".join(f"Reviewed-by: Person {i} <p{i}@kernel.org>\n" for i in range(1_000))
+    [found] = kvmlist.group_series([*series(4), reply("<c@x>", "LGTM\n\n" + forged)])
+    for patch in found.patches:
+        given = [t.person.email for t in patch.review_trailers if t.person]
+        assert given == [f"p{i}@kernel.org" for i in range(MAX_REPLY_TRAILERS)]
 
 
 # --- credit -------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ RE_NAME_WORD = re.compile(r"\w+")
 RE_PARENTHESISED = re.compile(r"\([^()]*\)")
 #: How far up a thread a reply is followed to find the patch it reviews.
 MAX_CLIMB = 50
+#: The distinct trailers a reply gives (the first ones): under a cover letter each goes to
+#: every patch. The three corpora's replies give at most 5.
+MAX_REPLY_TRAILERS = 100
 #: Trailers that say who wrote a change, not who reviewed it.
 AUTHORSHIP_KEYS = frozenset({"signed-off-by", "co-developed-by", "from"})
 #: Wraps the items a long phase goes through to show how far it is; ``tqdm`` is one.
@@ -40,14 +43,16 @@ def reply_trailers(reply: Message) -> Iterator[ReviewTrailer]:
 def _given(reply: Message) -> Iterator[tuple[tuple[GivenTrailer, ...], ReviewTrailer]]:
     """The trailers of reply_trailers, each with every way the reply wrote it (and so its
     scopes: "For 1:" and "For 2:" above the same tag give it to both). A copy naming its
-    sender replaces one that does not (the same address under another name)."""
+    sender replaces one that does not (the same address under another name). The first
+    MAX_REPLY_TRAILERS distinct trailers only."""
     kept: dict[Identity, ReviewTrailer] = {}
     ways: dict[Identity, dict[object, GivenTrailer]] = {}
     for given, trailer in _written(reply):
+        identity = _identity(trailer)
+        if identity not in kept and len(kept) == MAX_REPLY_TRAILERS:
+            continue  # a list of reviewers no real reply writes: P patches x T trailers
         _keep(kept, trailer)
-        ways.setdefault(_identity(trailer), {}).setdefault(
-            (given.patches, given.whole_series), given
-        )
+        ways.setdefault(identity, {}).setdefault((given.patches, given.whole_series), given)
     for identity, trailer in kept.items():
         yield tuple(ways[identity].values()), trailer
 
