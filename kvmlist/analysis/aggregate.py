@@ -16,13 +16,7 @@ from typing import Any, TypeVar, overload
 
 from kvmlist._arguments import check_messages, check_type
 from kvmlist._utc import as_utc
-from kvmlist.analysis.identities import (
-    UNKNOWN,
-    Mailmap,
-    OrganisationMap,
-    check_mailmap,
-    shown_person,
-)
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check_mailmap
 from kvmlist.errors import UsageError
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
@@ -129,8 +123,9 @@ def count_by_author(
 ) -> Counts[Person]:
     """Return patch mails per author (in-body From first), one Person per address.
 
-    Addresses compare case-insensitively and are shown lower-cased; a person who used several
-    names is shown with the latest one (in archive order). A relay's sender kept as written
+    Addresses compare case-insensitively; a person who used several names or spellings of
+    their address is shown as their latest patch mail (in archive order) wrote them, as the
+    other tables show them too (docs/identities.md). A relay's sender kept as written
     ("Jane Doe via GitGitGadget") is one person per name at its address
     (:func:`identity_key`). A git ``mailmap`` merges a person's aliases first.
     """
@@ -267,12 +262,10 @@ class AuthorTally:
         self._counts[key] += 1
         self._latest[key] = author
 
-    def counts(self, *, as_written: bool = False) -> Counts[Person]:
-        """Return the counts keyed by each author's latest Person (address lower-cased, as
-        the count tables show it to join on: :func:`shown_person`; ``as_written``: as that
-        mail wrote it, as the weekly report prints it), in order of first appearance."""
-        shown = (lambda person: person) if as_written else shown_person
-        return Counts({shown(self._latest[key]): n for key, n in self._counts.items()})
+    def counts(self) -> Counts[Person]:
+        """Return the counts keyed by each author's latest Person (as that mail wrote it), in
+        order of first appearance."""
+        return Counts({self._latest[key]: n for key, n in self._counts.items()})
 
 
 class PatchKeys:

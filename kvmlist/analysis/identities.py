@@ -13,6 +13,7 @@ import os
 import re
 import string
 import warnings
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -131,11 +132,42 @@ def _fold(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-def shown_person(person: Person) -> Person:
-    """Return a person as every table shows them: the address lower-cased, one spelling of it
-    whichever a mail used ("Samuel.Salin@intel.com"), so that tables join on it."""
-    email = person.email.lower()
-    return person if email == person.email else Person(name=person.name, email=email)
+class ShownPeople:
+    """The ``Name <address>`` each table shows per address (lower-cased key), one rule for all:
+    a person who posted patch mails as ``count_by_author`` shows them (their latest patch
+    mail's name and address, as written: :meth:`posters`); anyone else by the name and the
+    spelling of the address written most often for it (the first written of equals)."""
+
+    __slots__ = ("_emails", "_names", "_posters")
+
+    def __init__(self) -> None:
+        self._names: dict[str, Counter[str]] = {}
+        self._emails: dict[str, Counter[str]] = {}
+        self._posters: dict[str, Person] = {}
+
+    def add(self, person: Person) -> str:
+        """Note a name and spelling written for an address; return its key (lower-cased)."""
+        key = person.email.lower()
+        self._emails.setdefault(key, Counter())[person.email] += 1
+        names = self._names.setdefault(key, Counter())
+        if person.name:
+            names[person.name] += 1
+        return key
+
+    def posters(self, people: Iterable[Person]) -> None:
+        """Show these people as given: ``count_by_author``'s keys."""
+        self._posters.update((person.email.lower(), person) for person in people)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._posters or key in self._emails
+
+    def person(self, key: str) -> Person:
+        """Return the person shown for an address key (one :meth:`add` or :meth:`posters` gave)."""
+        if key in self._posters:
+            return self._posters[key]
+        names = self._names[key]
+        name = names.most_common(1)[0][0] if names else ""
+        return Person(name=name, email=self._emails[key].most_common(1)[0][0])
 
 
 def check_mailmap(mailmap: object) -> None:

@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kvmlist.analysis.aggregate import count_by_author
 from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import (
     UNKNOWN,
     Mailmap,
     OrganisationMap,
     names_no_employer,
-    shown_person,
 )
+from kvmlist.analysis.review_stats import shown_people
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
@@ -87,7 +86,6 @@ class ReviewEconomy:
     groups: dict[str, GroupEconomy] = field(default_factory=dict)
     reviews_by_person: Counter[str] = field(default_factory=Counter)
     names: dict[str, Person] = field(default_factory=dict)  # each address's shown person
-    named_at: dict[str, datetime | None] = field(default_factory=dict, repr=False)
     across: int = 0  # review tags between two known, different groups
     within: int = 0  # review tags between two known, equal groups
     unknown_pairs: int = 0  # review tags with a group not known on either side
@@ -156,9 +154,10 @@ def review_economy(
     domain or organisation (at the patch's date; the bundled map unless given).
 
     ``series`` saves the grouping when the caller has the series of these messages already
-    (grouped with their reviews, as ``group_series`` does by default). By author, a person
-    who posted patch mails is named as ``count_by_author`` names them; one who only gave
-    review tags by the name of their latest tag; addresses lower-cased.
+    (grouped with their reviews, as ``group_series`` does by default). By author, people are
+    shown as every table shows them (:class:`~kvmlist.analysis.identities.ShownPeople`): one
+    who posted patch mails as ``count_by_author`` does, anyone else as the reviewer table does
+    (:func:`~kvmlist.analysis.review_stats.shown_people`).
     """
     if by not in GROUPINGS:
         raise UsageError(f"cannot group reviews by {by!r}; choose one of: {', '.join(GROUPINGS)}")
@@ -170,8 +169,10 @@ def review_economy(
     for one in group_series(messages) if series is None else series:
         for patch in one.patches:
             _count_patch(economy, grouper, patch)
-    for poster in count_by_author(messages, mailmap=mailmap):  # as stats --by author names them
-        economy.names[poster.email] = poster
+    shown = shown_people(messages, mailmap)  # as the reviewer table and stats show them
+    economy.names = {
+        key: shown.person(key) if key in shown else person for key, person in grouper.named.items()
+    }
     return economy
 
 
@@ -180,6 +181,7 @@ class _Grouper:
 
     def __init__(self, by: str, mailmap: Mailmap | None, organisations: OrganisationMap) -> None:
         self.by, self.mailmap, self.organisations = by, mailmap, organisations
+        self.named: dict[str, Person] = {}  # each address counted, as first written
 
     def person(self, person: Person) -> Person:
         return self.mailmap.resolve(person) if self.mailmap else person
@@ -207,7 +209,7 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
     author = grouper.person(patch.author)
     group = _group(economy, grouper, grouper.key(patch.author, patch.date))
     group.patches += 1
-    _name(economy, author, patch.date)
+    grouper.named.setdefault(author.email.lower(), author)
     reviewed = across = False
     seen: set[tuple[str, str]] = set()
     for trailer in patch.review_trailers:
@@ -220,7 +222,7 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
             continue  # a tag a mailmap merged with one already counted
         seen.add((address, key))
         economy.reviews_by_person[address] += 1
-        _name(economy, reviewer, patch.date)
+        grouper.named.setdefault(address, reviewer)
         theirs = _group(economy, grouper, grouper.key(trailer.person, patch.date))
         theirs.reviews_given += 1
         theirs.reviewers.add(address)
@@ -235,15 +237,6 @@ def _count_patch(economy: ReviewEconomy, grouper: _Grouper, patch: Patch) -> Non
             economy.within += 1
     group.reviewed += reviewed
     group.reviewed_across += across
-
-
-def _name(economy: ReviewEconomy, person: Person, when: datetime | None) -> None:
-    """Keep the name of an address's latest patch or tag (an undated one counts as later; a
-    tag is dated by its patch): a reviewer's who posted no patch mail."""
-    address = person.email.lower()
-    known = economy.named_at.get(address)
-    if address not in economy.names or when is None or known is None or when >= known:
-        economy.names[address], economy.named_at[address] = shown_person(person), when
 
 
 def _group(economy: ReviewEconomy, grouper: _Grouper, key: str) -> GroupEconomy:

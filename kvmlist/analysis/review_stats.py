@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kvmlist.analysis.aggregate import plausible_period
+from kvmlist.analysis.aggregate import count_by_author, plausible_period
 from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
-from kvmlist.analysis.identities import Mailmap, shown_person
+from kvmlist.analysis.identities import Mailmap, ShownPeople
 from kvmlist.grouping.acceptance import acceptances_in, withdrawn_notices
 from kvmlist.grouping.review import by_message_id, reply_trailers, review_targets
 from kvmlist.grouping.series import group_series
@@ -105,8 +104,10 @@ def median_duration(values: Iterable[timedelta | None]) -> timedelta | None:
 def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = None) -> ReviewSummary:
     """Return per-reviewer counts (most active first) and per-series timings.
 
-    Reviewers are people by address (merged through a git ``mailmap`` first), shown with the
-    name they write most often ("Eric Auger" over the occasional "Auger Eric"); robots
+    Reviewers are people by address (merged through a git ``mailmap`` first), shown as every
+    table shows them (:class:`~kvmlist.analysis.identities.ShownPeople`): one who posted patch
+    mails as ``count_by_author`` does, anyone else with the name and address spelling they
+    write most often ("Eric Auger" over the occasional "Auger Eric"); robots
     (kvmlist.analysis.counted.from_robot) are none, whatever they reply. A reviewer's
     counts are trailers as a reply gives them: each key for each person once per reply
     (kvmlist.grouping.review.reply_trailers), however many lines repeat it and even when
@@ -144,8 +145,27 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
         )
         accepted = reply.message_id not in withdrawn and any(acceptances_in(reply, titles))
         _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
-    ranked = sorted(reviewers.stats(), key=lambda r: (-r.trailers, -r.replies))
+    ranked = sorted(
+        reviewers.stats(shown_people(mails, mailmap)), key=lambda r: (-r.trailers, -r.replies)
+    )
     return ReviewSummary(reviewers=ranked, timings=timings)
+
+
+def shown_people(messages: Iterable[Message], mailmap: Mailmap | None = None) -> ShownPeople:
+    """Return the person each table shows per address: one who posted patch mails as
+    ``count_by_author`` does; anyone else by the name and spelling of the address written most
+    often in the From lines and review tags of the replies (each Message-ID once, robots'
+    left out; merged through a git ``mailmap`` first), as the reviewer table counts them."""
+    mails = list(messages)
+    shown = ShownPeople()
+    for reply in by_message_id(mails).values():
+        if reply.kind != "reply" or from_robot(reply):
+            continue
+        written = [reply.sender] + [t.person for t in reply_trailers(reply)]
+        for person in filter(None, written):
+            shown.add(mailmap.resolve(person) if mailmap else person)
+    shown.posters(count_by_author(mails, mailmap=mailmap))
+    return shown
 
 
 def sole_author(patches: Iterable[Patch]) -> Person | None:
@@ -162,12 +182,11 @@ def series_of_patches(found: list[Series]) -> list[Patch]:
 
 
 class _Reviewers:
-    """ReviewerStats per address, and how often each name was written for it."""
+    """ReviewerStats per address."""
 
     def __init__(self, mailmap: Mailmap | None) -> None:
         self._mailmap = mailmap
         self._stats: dict[str, ReviewerStats] = {}
-        self._names: dict[str, Counter[str]] = {}
 
     def count(self, reply: Message, author: Person | None = None) -> None:
         """Count a reply for its sender and each review trailer for the person it names but
@@ -183,14 +202,10 @@ class _Reviewers:
                 stats = self._for(trailer.person)
                 setattr(stats, column, getattr(stats, column) + 1)
 
-    def stats(self) -> list[ReviewerStats]:
-        """Return the stats, each person named by the name most often written for them."""
+    def stats(self, shown: ShownPeople) -> list[ReviewerStats]:
+        """Return the stats, each person as ``shown`` shows them."""
         for key, stats in self._stats.items():
-            names = self._names[key]
-            if names:
-                name = names.most_common(1)[0][0]
-                stats.person = Person(name=name, email=stats.person.email)
-            stats.person = shown_person(stats.person)
+            stats.person = shown.person(key)
         return list(self._stats.values())
 
     def _for(self, person: Person) -> ReviewerStats:
@@ -199,9 +214,6 @@ class _Reviewers:
         key = person.email.lower()
         if key not in self._stats:
             self._stats[key] = ReviewerStats(person)
-            self._names[key] = Counter()
-        if person.name:
-            self._names[key][person.name] += 1
         return self._stats[key]
 
 

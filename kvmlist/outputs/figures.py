@@ -220,7 +220,7 @@ class ReportTotals:
         """The figures gathered so far, for ``kvmlist.outputs.report.format_report``."""
         return ReportFigures(
             domains=self.domains,
-            authors=self.authors.counts(as_written=True),
+            authors=self.authors.counts(),
             acceptances=self._listed(),
             blocks=self.postings,
             list_ids=self.mails.list_ids,

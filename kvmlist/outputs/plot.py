@@ -33,7 +33,7 @@ from kvmlist.analysis.aggregate import (
     explain_unknown,
     period_of,
 )
-from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, shown_person
+from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError, UsageError
 from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.addresses import identity_key
@@ -216,7 +216,7 @@ def _grouping(
         latest[key] = person
         return key
 
-    return address, lambda key: shown_person(latest[str(key)])
+    return address, lambda key: latest[str(key)]
 
 
 def _same(key: Hashable) -> object:
