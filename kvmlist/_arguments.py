@@ -31,32 +31,38 @@ def check_type(
         raise refuse(name, value, expected, hint)
 
 
-def check_messages(messages: Iterable[T], name: str = "messages") -> Iterable[T]:
+def check_messages(
+    messages: Iterable[T], name: str = "messages", *, series: bool = False
+) -> Iterable[T]:
     """Return ``messages`` (the same items, a stream still a stream), or raise a TypeError
-    when they are a path, text, bytes, no iterable, or their first item is no Message."""
+    when they are a path, text, bytes, no iterable, or their first item is no Message (nor a
+    Series, with ``series``)."""
     if isinstance(messages, (str, bytes, bytearray, os.PathLike)):
         raise refuse(name, messages, "an iterable of Message", READ_FIRST)
     if not isinstance(messages, Iterable):
         raise refuse(name, messages, "an iterable of Message")
     if isinstance(messages, Sequence):
         if messages:
-            _check_first(messages[0], name)
+            _check_first(messages[0], name, series)
         return messages
-    return _first_checked(iter(messages), name)
+    return _first_checked(iter(messages), name, series)
 
 
-def _first_checked(items: Iterator[T], name: str) -> Iterator[T]:
+def _first_checked(items: Iterator[T], name: str, series: bool) -> Iterator[T]:
     for first in items:
-        _check_first(first, name)
+        _check_first(first, name, series)
         yield first
         break
     yield from items
 
 
-def _check_first(item: object, name: str) -> None:
-    """Raise a TypeError unless the first item is a Message (a Series gets its own hint)."""
+def _check_first(item: object, name: str, series: bool) -> None:
+    """Raise a TypeError unless the first item is a Message, or a Series with ``series`` (a
+    Series where none goes gets its own hint)."""
     from kvmlist.models import Message, Series
 
+    if series and isinstance(item, Series):
+        return
     if not isinstance(item, Message):
         hint = "pass the messages, not Series" if isinstance(item, Series) else READ_FIRST
         raise refuse(f"{name}[0]", item, "a Message", hint)

@@ -24,7 +24,8 @@ def test_patch_frame_has_typed_columns(messages: list[kvmlist.Message]) -> None:
     frame = export.to_dataframe(kvmlist.patch_mails(messages))
     assert len(frame) == 23
     assert str(frame["date"].dtype) == "datetime64[ns, UTC]"
-    assert isinstance(frame["author_domain"].dtype, pandas.CategoricalDtype)
+    assert isinstance(frame["kind"].dtype, pandas.CategoricalDtype)
+    assert frame["author_domain"].dtype == export.text_dtype()
     assert str(frame["insertions"].dtype) == "Int64"
     assert frame.groupby("author_domain", observed=True).size()["arm.com"] == 7
 
@@ -104,3 +105,47 @@ def test_review_columns_count_credited_tags_only() -> None:
     series = kvmlist.group_series(kvmlist.read_mbox(io.BytesIO(mbox(mail(), reply))))
     row = export.to_dataframe(series.pop().patches).iloc[0]
     assert (row["review_trailers"], row["reviewed_by"], row["tested_by"]) == (3, 1, 0)
+
+
+def _week(*mails: str) -> list[kvmlist.Message]:
+    return list(kvmlist.read_mbox(io.BytesIO(mbox(*mails))))
+
+
+def test_a_column_missing_on_every_row_survives_parquet(tmp_path: Path) -> None:
+    # nothing applied: applied_tree is missing on every row, and must come back typed
+    mails = _week(mail("[PATCH] mm: Fix a leak", message_id="<1@x>"))
+    for frame in (
+        export.to_dataframe(kvmlist.group_series(mails), messages=mails),
+        export.to_dataframe([m for m in _replies() if m.kind == "reply"]),
+    ):
+        export.to_parquet(frame, tmp_path / "week.parquet")
+        back = export.read_parquet(tmp_path / "week.parquet")
+        pandas.testing.assert_frame_equal(back, frame)
+        assert back.equals(frame)
+
+
+def _replies() -> list[kvmlist.Message]:
+    return _week(mail("Re: [PATCH] x", "Looks fine.\n", message_id="<r@x>",
+                      extra="In-Reply-To: <1@example.org>\n"))  # fmt: skip
+
+
+def test_weekly_frames_concatenate_with_their_types() -> None:
+    # one week has a robot's mail and a patch from arm.com, the other neither
+    robot = mail("[PATCH] x", message_id="<b@x>", sender="kernel test robot <lkp@intel.com>")
+    one = export.to_dataframe(_week(mail("[PATCH] mm: Fix a leak", message_id="<1@x>"), robot))
+    other = export.to_dataframe(_replies())
+    both = pandas.concat([one, other], ignore_index=True)
+    assert both.dtypes.equals(one.dtypes) and both.dtypes.equals(other.dtypes)
+    assert list(both["kind"].cat.categories) == ["patch", "cover", "reply", "pull", "robot",
+                                                 "other"]  # fmt: skip
+
+
+def test_to_dataframe_refuses_what_is_no_messages_nor_series(
+    messages: list[kvmlist.Message],
+) -> None:
+    with pytest.raises(TypeError, match=r"items: .*kvmlist.read\(path\)"):
+        export.to_dataframe(str(FIXTURES / "kvm-sample.mbox"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"items\[0\]"):
+        export.to_dataframe(kvmlist.count_by_domain(messages))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'messages' or 'series'"):
+        export.to_dataframe([], of="patches")  # type: ignore[arg-type]

@@ -6,11 +6,14 @@
 >>> kvmlist.outputs.export.to_dataframe(series, messages=mails)  # + review and acceptance timings
 >>> kvmlist.outputs.export.to_dataframe(patches, landed=find_landed(mails, "tree"))  # + landed_*
 
-Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, domains,
-kinds and trees are categoricals, counts are integers (nullable where a value may be absent),
-text is what pandas makes of strings. A frame has the same columns and types whatever its
-rows, none included: a frame of mails has the patch columns too (missing on other mails), so
-that weekly frames concatenate and an empty week still says what it would hold.
+Columns are typed: dates are ``datetime64[ns, UTC]``, waits are ``timedelta64[ns]``, the
+closed sets (``kind``, ``landed``, ``landed_how``) are categoricals with every value they can
+take as categories, counts are integers (nullable where a value may be absent), and text
+(domains, trees and releases included: open sets) is what pandas makes of strings. A frame
+has the same columns and types whatever its rows, none included: a frame of mails has the
+patch columns too (missing on other mails), so that weekly frames concatenate (``pd.concat``)
+with these types, an empty week still says what it would hold, and :func:`read_parquet`
+gives back what :func:`to_parquet` wrote, a column missing on every row included.
 A patch row's review columns count what ``group_series`` attached; in a frame whose patches
 carry none (mails read but never grouped) they are missing (NA), not 0.
 """
@@ -20,16 +23,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Literal
+from itertools import combinations
+from typing import Any, Literal, get_args
 
+from kvmlist._arguments import check_messages
 from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
-from kvmlist.models import Message, Patch, Series
+from kvmlist.grouping.landed.series import State
+from kvmlist.models import Message, MessageKind, Patch, Series
 
-CATEGORICAL = (
-    "kind", "author_domain", "sender_domain", "applied_tree", "landed_how", "landed_release",
-    "landed",
-)  # fmt: skip
+#: The closed sets: categoricals whose categories are every value the column can take, the
+#: same in every frame (an open set, a domain, a tree or a release, is text: categories that
+#: changed with the rows would make frames concatenate as ``object``).
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "kind": get_args(MessageKind),
+    "landed": get_args(State),
+    "landed_how": tuple(
+        " ".join(hows) for n in range(1, len(HOW_ORDER) + 1) for hows in combinations(HOW_ORDER, n)
+    ),
+}
+CATEGORICAL = tuple(CATEGORIES)
 COUNTS = (
     "version", "index", "total", "files_changed", "insertions", "deletions", "present",
     "trailers", "review_trailers", "reviewed_by", "acked_by", "tested_by", "applied",
@@ -81,8 +94,8 @@ def to_dataframe(
 
     Its columns and their types do not depend on the rows (:data:`MAIL_COLUMNS` or
     :data:`SERIES_COLUMNS`, and what the options add), so that an empty frame has them
-    too: ``of`` says which an empty ``items`` stands for (by default series when an item is
-    a Series, or ``messages=`` is given, else messages).
+    too: ``of`` (``"messages"`` or ``"series"``) says which an empty ``items`` stands for (by
+    default series when an item is a Series, or ``messages=`` is given, else messages).
 
     Series rows get the lifecycle columns from the mails of ``messages`` when given (usually
     the mails the series were grouped from): ``first_reply``, ``first_review`` and
@@ -96,7 +109,9 @@ def to_dataframe(
     (fully / partly / not) and ``time_to_land`` (from v1 to the last commit).
     """
     _pandas()  # before any work: a missing extra is said at once
-    things: list[Message | Series] = list(items)
+    if of not in (None, "messages", "series"):
+        raise ValueError(f"of: expected 'messages' or 'series', got {of!r}")
+    things: list[Message | Series] = list(check_messages(items, "items", series=True))
     lifecycle = _lifecycle(things, messages) if messages is not None else None
     rows = [_series_row(i, lifecycle) if isinstance(i, Series) else message_row(i) for i in things]
     if landed is not None:
@@ -147,9 +162,8 @@ def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL
         if column in frame:
             frame[column] = pandas.to_timedelta(frame[column]).astype("timedelta64[ns]")
     for column in CATEGORICAL:
-        if column in frame:  # categories typed as text even when there are none, so that
-            kept = frame[column].astype("category")  # Parquet keeps the column categorical
-            frame[column] = kept.cat.set_categories(kept.cat.categories.astype(text_dtype()))
+        if column in frame:
+            frame[column] = frame[column].astype(_category(column))
     if "review_trailers" in frame and not frame["review_trailers"].fillna(0).any():
         frame[list(REVIEWS)] = None  # never grouped: the reviews are not known
     for column in COUNTS:
@@ -161,6 +175,13 @@ def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL
     typed = {*DATES, *TIMEDELTAS, *CATEGORICAL, *COUNTS, *BOOLEANS}
     text = {column: text_dtype() for column in frame if column not in typed}
     return frame.astype(text) if text else frame
+
+
+def _category(column: str) -> Any:
+    """The dtype of a categorical column: its closed set, categories typed as text."""
+    pandas = _pandas()
+    categories = pandas.Index(CATEGORIES[column], dtype=text_dtype())
+    return pandas.CategoricalDtype(categories)
 
 
 def text_dtype() -> Any:
@@ -312,6 +333,13 @@ def read_parquet(path: str | os.PathLike[str]) -> Any:
     """Read a Parquet file written by :func:`to_parquet` back, with the same column types."""
     pandas = _pandas()
     try:
-        return pandas.read_parquet(path, engine="pyarrow")
+        frame = pandas.read_parquet(path, engine="pyarrow")
     except ImportError:
         raise MissingExtraError("Parquet needs pyarrow: pip install 'kvmlist[pandas]'") from None
+    # a column missing on every row comes back untyped (pyarrow keeps no type for nothing)
+    for column in frame:
+        if column in CATEGORIES:
+            frame[column] = frame[column].astype(_category(column))
+        elif frame[column].isna().all() and frame[column].dtype == object:
+            frame[column] = frame[column].astype(text_dtype())
+    return frame
