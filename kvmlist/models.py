@@ -184,10 +184,28 @@ class Person(_Frozen):
     ``Person(name="B", email="a@x")`` differ, and so do ``a@x`` and ``A@X``. Merging one
     person's names and address spellings is the counts' job (``count_by_author`` compares
     addresses case-insensitively; a mailmap merges aliases).
+
+    Persons sort by name, then address, case-folded (one without a name first), then as
+    written, so that ``sorted(count_by_author(mails))`` and a pandas index of them sort.
     """
 
     name: str = ""
     email: str
+
+    def _order(self) -> tuple[str, str, str, str]:
+        return (self.name.casefold(), self.email.casefold(), self.name, self.email)
+
+    def __lt__(self, other: object) -> bool:
+        return self._order() < other._order() if isinstance(other, Person) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self._order() <= other._order() if isinstance(other, Person) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self._order() > other._order() if isinstance(other, Person) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self._order() >= other._order() if isinstance(other, Person) else NotImplemented
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -82,3 +82,40 @@ def test_a_series_of_naive_and_aware_dates_has_a_date_a_dump_and_a_report() -> N
     assert series.date == datetime(2025, 1, 1, 9, tzinfo=UTC)
     assert Series.model_validate_json(series.model_dump_json()) == series
     assert render_report(list(patches))
+
+
+def test_persons_sort_by_name_then_address_whatever_the_case() -> None:
+    from kvmlist import Person
+
+    people = [
+        Person(name="marc Zyngier", email="maz@kernel.org"),
+        Person(email="zz@x.org"),
+        Person(name="Marc Zyngier", email="MAZ@kernel.org"),
+        Person(name="Anup Patel", email="anup@brainfault.org"),
+    ]
+    assert [str(p) for p in sorted(people)] == [
+        "zz@x.org",  # no name: first
+        "Anup Patel <anup@brainfault.org>",
+        "Marc Zyngier <MAZ@kernel.org>",  # equal but for case: as written, upper first
+        "marc Zyngier <maz@kernel.org>",
+    ]
+    assert people[0] < people[1] or people[1] < people[0]
+    assert not people[0] < people[0] and people[0] <= people[0]
+    assert len(set(people)) == 4  # still hashable, equality unchanged
+
+
+def test_counts_arithmetic_keeps_the_table_view() -> None:
+    import kvmlist
+    from kvmlist.analysis.aggregate import Counts
+
+    week1: Counts[str] = Counts({"arm.com": 3, "intel.com": 1})
+    week2: Counts[str] = Counts({"arm.com": 1, "google.com": 2})
+    for result, expected in (
+        (week1 + week2, {"arm.com": 4, "intel.com": 1, "google.com": 2}),
+        (week1 - week2, {"arm.com": 2, "intel.com": 1}),
+        (week1 | week2, {"arm.com": 3, "intel.com": 1, "google.com": 2}),
+        (week1 & week2, {"arm.com": 1}),
+    ):
+        assert type(result) is Counts and dict(result) == expected
+        assert "<table" in result._repr_html_()
+    assert kvmlist.count_by_domain([]) + week1 == week1

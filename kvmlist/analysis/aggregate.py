@@ -24,13 +24,28 @@ from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.dates import EARLIEST
 
 K = TypeVar("K", bound=Hashable)
+S = TypeVar("S", bound=Hashable)
 
 #: Rows a Counts shows in Jupyter before "... and N more".
 HTML_ROWS = 20
 
 
 class Counts(Counter[K]):
-    """A Counter of patch mails that Jupyter shows as a compact table: rank, key, count, share."""
+    """A Counter of patch mails that Jupyter shows as a compact table: rank, key, count, share.
+
+    Its arithmetic (``+ - | &``, as Counter's) gives a Counts, the table view kept."""
+
+    def __add__(self, other: Counter[S]) -> Counts[K | S]:
+        return Counts(super().__add__(other))
+
+    def __sub__(self, other: Counter[K]) -> Counts[K]:
+        return Counts(super().__sub__(other))
+
+    def __or__(self, other: Counter[S]) -> Counts[K | S]:  # type: ignore[override]
+        return Counts(super().__or__(other))
+
+    def __and__(self, other: Counter[K]) -> Counts[K]:
+        return Counts(super().__and__(other))
 
     def _repr_html_(self) -> str:
         from kvmlist._html import counts_html
