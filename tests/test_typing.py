@@ -48,3 +48,27 @@ def test_count_by_gives_counts_of_its_key_type(tmp_path: Path) -> None:
         "kvmlist.analysis.aggregate.Counts[tuple[str, str]]",
     ]
     assert 'expression has type "int", variable has type "str"' in out
+
+
+COMPRESSED_FILES = """
+    import bz2, gzip, io, lzma
+    import kvmlist
+
+    def read(path: str) -> None:
+        with gzip.open(path) as zipped, lzma.open(path) as xz, bz2.open(path) as bzipped:
+            kvmlist.read_mbox(zipped)
+            kvmlist.read(xz)
+            kvmlist.read_mbox(bzipped)
+        with open(path, "rb") as raw:
+            kvmlist.read(raw)
+        kvmlist.read_mbox(io.BytesIO(b""))
+        with open(path) as text:
+            kvmlist.read_mbox(text)
+"""
+
+
+def test_binary_file_objects_are_sources(tmp_path: Path) -> None:
+    # what docs/sources.md shows: any binary file object, a decompressing one included
+    _, out = mypy_strict(COMPRESSED_FILES, tmp_path)
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "user.py:14:" in errors[0], out  # only the text-mode file

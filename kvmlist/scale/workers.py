@@ -46,7 +46,7 @@ from kvmlist.outputs.report import TOP, ReportRange, format_report
 from kvmlist.parse.message import is_unparsable
 from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
-from kvmlist.sources._open import is_compressed, open_binary
+from kvmlist.sources._open import BinaryFile, is_compressed, open_binary
 from kvmlist.sources.folder import iter_mail_files
 from kvmlist.sources.maildir import iter_maildir
 from kvmlist.sources.single import read_single, starts_with_header
@@ -64,7 +64,7 @@ R = TypeVar("R")
 
 #: An mboxrd (path, ``-`` or binary file; .gz/.xz/.bz2 too), a Maildir or public-inbox path,
 #: a selection of an inbox, or raw mails.
-Mails = Union[str, "os.PathLike[str]", BinaryIO, "InboxSelection", Iterable[bytes]]
+Mails = Union[str, "os.PathLike[str]", BinaryFile, "InboxSelection", Iterable[bytes]]
 
 #: Bytes of mbox per slice: large enough that a worker is busy ~0.1 s, small enough to stream.
 CHUNK_BYTES = 4 << 20

@@ -12,13 +12,22 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, BinaryIO, Union
+from typing import Any, BinaryIO, Protocol, Union, cast
 
 from kvmlist.errors import MboxFormatError, SourceError
 from kvmlist.sources._inflate import Inflate
 from kvmlist.sources._salvage import read_again, salvaged
 
-Source = Union[str, "os.PathLike[str]", BinaryIO]
+
+class BinaryFile(Protocol):
+    """What a file object given as a source needs: ``read`` giving bytes. ``open(p, "rb")``,
+    ``io.BytesIO``, ``gzip.open(p)``, ``lzma.open(p)`` and ``bz2.open(p)`` all are."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+#: A path, ``-`` (standard input) or a binary file object.
+Source = Union[str, "os.PathLike[str]", BinaryFile]
 
 XZ_MAGIC = b"\xfd7zXZ\x00"
 #: What reading a damaged or truncated compressed file raises.
@@ -72,7 +81,8 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
         return
     if isinstance(source, io.TextIOBase):
         raise SourceError("a text-mode file was given: open the mbox in binary mode ('rb')")
-    with _decompressed(_peekable(source), getattr(source, "name", "the stream")) as stream:
+    stream_in = cast(BinaryIO, source)  # typed as what users pass; read as before
+    with _decompressed(_peekable(stream_in), getattr(source, "name", "the stream")) as stream:
         yield stream
 
 
