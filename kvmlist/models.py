@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationError,
     computed_field,
     model_serializer,
 )
@@ -163,6 +164,14 @@ class _Frozen(BaseModel):
         # `import kvmlist` stays fast (docs/performance.md)
         defer_build=True,
     )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Refuse as pydantic does (the models are frozen), saying how to change a copy."""
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as error:
+            error.add_note(f"models are frozen: use model.model_copy(update={{{name!r}: ...}})")
+            raise
 
 
 class Defect(_Frozen):

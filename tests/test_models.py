@@ -119,3 +119,13 @@ def test_counts_arithmetic_keeps_the_table_view() -> None:
         assert type(result) is Counts and dict(result) == expected
         assert "<table" in result._repr_html_()
     assert kvmlist.count_by_domain([]) + week1 == week1
+
+
+def test_setting_a_field_says_how_to_change_a_copy() -> None:
+    from pydantic import ValidationError
+
+    patch = Patch(message_id="<1@x>", date=datetime(2025, 1, 1, 10))
+    with pytest.raises(ValidationError) as raised:
+        patch.title = "mm: Fix a leak"  # type: ignore[misc]
+    assert "model_copy(update={'title': ...})" in "".join(raised.value.__notes__)
+    assert patch.model_copy(update={"title": "mm: Fix a leak"}).title == "mm: Fix a leak"
