@@ -447,6 +447,11 @@ class Patch(Message):
     review_trailers: tuple[ReviewTrailer, ...] = Field(
         default=(), description="Trailers given in replies (filled by group_series)"
     )
+    reviews_read: bool = Field(
+        default=False,
+        description="True once group_series looked for trailers in replies: review_trailers "
+        "then holds all it found, none included; False, they were never looked for",
+    )
     commit_message: str = ""
     diffstat: Diffstat | None = None
 

@@ -72,10 +72,8 @@ def test_replies_keeping_the_subject_make_no_phantom_series_and_give_reviews(
     series = [s for s in kvmlist.group_series(cases.values()) if s.version == 3]
     assert len(series) == 1
     [patch] = series[0].patches
-    assert (
-        series[0].cover is cases["series-cover"]
-        and patch.message_id == cases["series-patch"].message_id
-    )
+    assert series[0].cover and series[0].cover.message_id == cases["series-cover"].message_id
+    assert patch.message_id == cases["series-patch"].message_id
     given = {(t.key, t.person.email if t.person else "") for t in patch.review_trailers}
     assert given == {
         ("Reviewed-by", "tomasz.wielgosz@example.com"),  # under the patch

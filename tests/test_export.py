@@ -149,3 +149,17 @@ def test_to_dataframe_refuses_what_is_no_messages_nor_series(
         export.to_dataframe(kvmlist.count_by_domain(messages))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'messages' or 'series'"):
         export.to_dataframe([], of="patches")  # type: ignore[arg-type]
+
+
+def test_review_columns_say_whether_reviews_were_read_whatever_the_other_rows() -> None:
+    mails = list(kvmlist.read_mbox(FIXTURES / "review-lifecycle.mbox"))
+    grouped = [p for s in kvmlist.group_series(mails) for p in s.messages]
+    whole = export.to_dataframe(grouped).set_index("message_id")["reviewed_by"]
+    assert (whole == 0).any() and (whole > 0).any() and whole.notna().all()
+    one_by_one = pandas.concat([export.to_dataframe([p]) for p in grouped])
+    assert one_by_one.set_index("message_id")["reviewed_by"].equals(whole)
+    unread = kvmlist.group_series(mails, reviews=False)  # replies never read: not known
+    for frame in (export.to_dataframe(unread), export.to_dataframe(unread[0].patches)):
+        assert frame[["reviewed_by", "acked_by", "tested_by"]].isna().all().all()
+    assert all(not p.reviews_read for s in unread for p in s.messages)
+    assert all(p.reviews_read for p in grouped)

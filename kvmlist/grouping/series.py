@@ -102,7 +102,8 @@ def group_series(
     """Return the series the patches among messages form, in order of first arrival.
 
     With ``reviews`` (the default), trailers that replies among messages give are attached to
-    the patches they review as ``Patch.review_trailers`` (see kvmlist.grouping.review). With
+    the patches they review as ``Patch.review_trailers`` (see kvmlist.grouping.review), each
+    patch and cover letter marked ``reviews_read`` (none found is then none given). With
     ``revisions``, each series' ``previous_id`` / ``next_id`` name the anchor Message-IDs of
     its earlier and later revisions (see kvmlist.grouping.revisions.with_revisions).
     ``progress`` (``tqdm`` for one) wraps the mails of the slow phase, the reading of
@@ -135,12 +136,14 @@ def _with_reviews(
         for index, patch in group.members.items():
             group.members[index] = _reviewed(patch, found)
         group.replaced = [_reviewed(patch, found) for patch in group.replaced]
+        group.cover = _reviewed(group.cover, found) if group.cover else None
     return groups
 
 
 def _reviewed(patch: Patch, found: dict[str, list[ReviewTrailer]]) -> Patch:
-    given = found.get(patch.message_id)
-    return patch.model_copy(update={"review_trailers": tuple(given)}) if given else patch
+    """The patch as read for reviews: ``reviews_read``, with the trailers found for it."""
+    given = tuple(found.get(patch.message_id, ()))
+    return patch.model_copy(update={"review_trailers": given, "reviews_read": True})
 
 
 def _groups(patches: list[Patch]) -> list[Group]:

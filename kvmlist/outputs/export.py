@@ -14,8 +14,9 @@ has the same columns and types whatever its rows, none included: a frame of mail
 patch columns too (missing on other mails), so that weekly frames concatenate (``pd.concat``)
 with these types, an empty week still says what it would hold, and :func:`read_parquet`
 gives back what :func:`to_parquet` wrote, a column missing on every row included.
-A patch row's review columns count what ``group_series`` attached; in a frame whose patches
-carry none (mails read but never grouped) they are missing (NA), not 0.
+A patch row's review columns count what ``group_series`` attached (``Patch.reviews_read``), a
+series row's over its patches; where the replies were never read for it (mails never grouped,
+or grouped with ``reviews=False``) they are missing (NA), not 0, whatever the other rows.
 """
 
 from __future__ import annotations
@@ -164,8 +165,6 @@ def rows_dataframe(rows: Iterable[dict[str, Any]], columns: Iterable[str] = MAIL
     for column in CATEGORICAL:
         if column in frame:
             frame[column] = frame[column].astype(_category(column))
-    if "review_trailers" in frame and not frame["review_trailers"].fillna(0).any():
-        frame[list(REVIEWS)] = None  # never grouped: the reviews are not known
     for column in COUNTS:
         if column in frame:
             frame[column] = frame[column].astype("Int64")
@@ -250,17 +249,22 @@ def _landed_columns(hits: list[Landing]) -> dict[str, Any]:
     }
 
 
-def _review_counts(patches: Iterable[Patch]) -> dict[str, int]:
-    """The credited review tags on the patches, per kind (a relayed tag, a Reported-by: none)."""
+def _reviews(patches: Iterable[Patch], read: Iterable[Patch]) -> dict[str, int | None]:
+    """The reply trailers on the patches, and the credited review tags per kind (a relayed
+    tag, a Reported-by: none); all None unless group_series read the replies for each mail
+    of ``read`` (the patches, and a series' cover letter)."""
     from kvmlist.analysis.counted import credited_kind
 
-    counts = dict.fromkeys(REVIEW_COLUMNS.values(), 0)
+    if not all(mail.reviews_read for mail in read):
+        return dict.fromkeys(REVIEWS)
+    counts = dict.fromkeys(REVIEWS, 0)
     for patch in patches:
+        counts["review_trailers"] += len(patch.review_trailers)
         for trailer in patch.review_trailers:
             kind = credited_kind(trailer, author=patch.author)
             if kind is not None:
                 counts[REVIEW_COLUMNS[kind]] += 1
-    return counts
+    return dict(counts)
 
 
 def message_row(message: Message) -> dict[str, Any]:
@@ -288,8 +292,7 @@ def message_row(message: Message) -> dict[str, Any]:
             "author_email": message.author.email if message.author else None,
             "author_domain": message.author.domain if message.author else None,
             "trailers": len(message.trailers),
-            "review_trailers": len(message.review_trailers),
-            **_review_counts([message]),
+            **_reviews([message], [message]),
             "files_changed": stat.files_changed if stat else None,
             "insertions": stat.insertions if stat else None,
             "deletions": stat.deletions if stat else None,
@@ -313,7 +316,7 @@ def _series_row(series: Series, lifecycle: dict[str, dict[str, Any]] | None) -> 
         "first_message_id": series.first.message_id if series.first else None,
         "previous_id": series.previous_id,
         "next_id": series.next_id,
-        **_review_counts(series.patches),
+        **_reviews(series.patches, series.messages),
     }
     if lifecycle is not None:
         row |= lifecycle.get(series.anchor_id or "", dict.fromkeys(WAITS))
