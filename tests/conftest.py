@@ -9,11 +9,13 @@ test-corpus``, which runs every corpus test on whole archives.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,3 +180,32 @@ def _load_corpus(name: str, size: int, folder: Path) -> Corpus:
         start = random.Random(f"{SAMPLE_SEED}:{name}").randrange(len(raws) - size + 1)
         path.write_bytes(mbox(*raws[start : start + size]))
     return Corpus(name, path, list(kvmlist.read_mbox(path)), whole)
+
+
+class Pipe(io.RawIOBase):
+    """Bytes read as from a pipe (standard input): no seeking, nothing read again."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str = "") -> str:
+    """Run the command line; check it exits 2 with one line on stderr, no traceback, holding
+    ``says``; return that line."""
+    from kvmlist.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as exit:  # argparse's own refusals
+        status = exit.code  # type: ignore[assignment]
+    assert status == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert says in err
+    return err

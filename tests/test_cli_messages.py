@@ -18,29 +18,16 @@ from typing import Any
 
 import pytest
 
-from kvmlist.cli.commands import main
 from kvmlist.errors import SourceError
 from kvmlist.scale.workers import parse_in_workers
 from kvmlist.sources.mbox import iter_raw_messages
 
-from .conftest import ROOT, mail, mbox
+from .conftest import ROOT, Pipe, mail, mbox, one_line_exit_2
 from .inbox_builder import small_inbox
 
 ARCHIVE = mbox(
     *(mail(f"[PATCH {n}/3] KVM: x86: Fix thing {n}", message_id=f"<{n}@x>") for n in range(3))
 )
-
-
-def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    """Run the command line; return its one line on stderr after checking the exit status."""
-    try:
-        status = main(argv)
-    except SystemExit as exit:  # argparse's own refusals
-        status = exit.code  # type: ignore[assignment]
-    assert status == 2
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    return err
 
 
 # --- a range given to an mbox: both ends --------------------------------------------------
@@ -129,25 +116,12 @@ def _decoded_before_error(decompressor: Any, packed: bytes) -> bytes:
     return b"".join(out)
 
 
-class _Pipe(io.RawIOBase):
-    """Bytes read as from a pipe (standard input): no seeking, nothing read again."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._data.readinto(buffer)
-
-
 def _every_path(path: Path) -> list[tuple[list[bytes], str]]:
     """The mails and the error of the file on each path: by name, as a pipe, two workers."""
     said = []
     for mails in (
         iter_raw_messages(path),
-        iter_raw_messages(io.BufferedReader(_Pipe(path.read_bytes()))),
+        iter_raw_messages(io.BufferedReader(Pipe(path.read_bytes()))),
         (m.raw for m in parse_in_workers(path, 2)),
     ):
         got: list[bytes] = []

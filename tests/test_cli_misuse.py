@@ -18,7 +18,7 @@ from kvmlist.errors import UsageError
 from kvmlist.grouping.landed import find_landed
 from kvmlist.scale.workers import check_in_workers, max_workers, parse_in_workers
 
-from .conftest import ROOT, mail, mbox
+from .conftest import ROOT, mail, mbox, one_line_exit_2
 from .inbox_builder import small_inbox
 
 ARCHIVE = mbox(mail("[PATCH] KVM: x86: Fix a thing", message_id="<1@x>"))
@@ -40,17 +40,6 @@ def tree(tmp_path: Path) -> Path:
     subprocess.run([*git, "add", "x.c"], check=True)
     subprocess.run([*git, "commit", "-qm", "KVM: x86: Fix a thing"], check=True)
     return path
-
-
-def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
-    try:
-        status = main(argv)
-    except SystemExit as exit:  # argparse's own refusals
-        status = exit.code  # type: ignore[assignment]
-    assert status == 2
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1, err
-    assert says in err
 
 
 # --- a revision that git would read as an option --------------------------------------------

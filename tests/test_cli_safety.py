@@ -15,7 +15,7 @@ import pytest
 import kvmlist
 from kvmlist.cli.commands import main
 
-from .conftest import mail, mbox
+from .conftest import mail, mbox, one_line_exit_2
 from .inbox_builder import small_inbox
 
 PROJECT = str(Path(kvmlist.__file__).parents[1])
@@ -37,17 +37,6 @@ def archive(tmp_path: Path) -> Path:
 @pytest.fixture
 def inbox(tmp_path: Path) -> Path:
     return small_inbox(tmp_path, 4)
-
-
-def one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
-    try:
-        status = main(argv)
-    except SystemExit as exit:  # argparse's own refusals
-        status = exit.code  # type: ignore[assignment]
-    assert status == 2
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1, err
-    assert says in err
 
 
 # --- -o never writes over an input ----------------------------------------------------------

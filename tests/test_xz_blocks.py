@@ -28,7 +28,7 @@ from kvmlist.sources._open import open_binary
 from kvmlist.sources.mbox import iter_raw_messages
 from kvmlist.sources.xz_blocks import PIECE_BYTES, decompress_block, read_blocks
 
-from .conftest import KVMARM, mail, mbox, need
+from .conftest import KVMARM, Pipe, mail, mbox, need
 from .test_parallel import generated_mails, xz_streams
 
 
@@ -562,19 +562,6 @@ def test_a_damaged_xz_gives_the_same_mails_before_its_error_on_every_path(
     assert _until_error(partitions) == (sequential, error)
 
 
-class _Pipe(io.RawIOBase):
-    """A file read as a pipe is: no seeking."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._data.readinto(buffer)
-
-
 def test_a_damaged_xz_that_cannot_be_read_again_gives_what_was_decoded(tmp_path: Path) -> None:
     # standard input cannot be decoded again: the output of the call that raised is lost,
     # so a pipe gives the file's mails before the damage but maybe the last few, and the error
@@ -583,7 +570,7 @@ def test_a_damaged_xz_that_cannot_be_read_again_gives_what_was_decoded(tmp_path:
     packed[len(packed) // 2] ^= 0x55
     path = _write(tmp_path / "m.mbox.xz", bytes(packed))
     from_file, error = _until_error(iter_raw_messages(path))
-    piped, pipe_error = _until_error(iter_raw_messages(io.BufferedReader(_Pipe(bytes(packed)))))
+    piped, pipe_error = _until_error(iter_raw_messages(io.BufferedReader(Pipe(bytes(packed)))))
     assert piped == from_file[: len(piped)] and len(piped) > len(from_file) // 2
     assert pipe_error.endswith("cannot read: Corrupt input data") and error.endswith(
         "cannot read: Corrupt input data"
