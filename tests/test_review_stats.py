@@ -145,6 +145,55 @@ def test_robots_replies_make_no_reviewer_row() -> None:
     assert rows == [("Marc Z <maz@kernel.org>", 1, 1)]
 
 
+SPAM = "Pills delivered discreetly, call now: +00 000 000 000\n"
+
+
+def test_only_replies_to_postings_count_as_review_work() -> None:
+    # a Google-Groups spammer answers other spam ("Re:" with or without In-Reply-To);
+    # Bob discusses a bug report; Carol answers last week's patch, which the window cut
+    result = _summary(
+        _patch("t7"),
+        _answer("a12", "t7", "Marc Z <maz@kernel.org>", 1, "Looks fine."),
+        _answer("a13", "a12", "Marc Z <maz@kernel.org>", 2, "Also this."),
+        mail("Cheap pills", SPAM, sender="Spam Er <spam@example.net>", message_id="<s1@x>",
+             date=POSTED),
+        mail("Re: Cheap pills", SPAM, sender="Spam Er <spam@example.net>",
+             message_id="<s2@x>", date=POSTED, extra="In-Reply-To: <s1@x>\n"),
+        mail("Re: Cheap pills", SPAM, sender="Spam Er <spam@example.net>",
+             message_id="<s3@x>", date=POSTED),
+        mail("KASAN: use-after-free in foo", "BUG: KASAN\n", sender="Rep Orter <rep@example.org>",
+             message_id="<b1@x>", date=POSTED),
+        mail("Re: KASAN: use-after-free in foo", "> BUG\n\nSeen it too.\n",
+             sender="Bob Dev <bob@example.org>", message_id="<b2@x>", date=POSTED,
+             extra="In-Reply-To: <b1@x>\n"),
+        mail("Re: [PATCH v3 2/4] mm: Fix the walk", "> +x\n\nWhy not a lock here?\n",
+             sender="Carol <carol@example.org>", message_id="<c1@x>", date=POSTED,
+             extra="In-Reply-To: <gone@x>\nReferences: <gone0@x> <gone@x>\n"),
+        mail("Re: [Intel-wired-lan] [iwl-net v2] iavf: Fix the walk", "> +x\n\nWhy?\n",
+             sender="Carol <carol@example.org>", message_id="<c2@x>", date=POSTED,
+             extra="In-Reply-To: <gone2@x>\n"),
+        mail("Re: (subset) [PATCH 00/14] mm: Fix walks", "Applied to mm, thanks!\n",
+             sender="Marc Z <maz@kernel.org>", message_id="<c3@x>", date=POSTED,
+             extra="In-Reply-To: <gone3@x>\n"),
+    )  # fmt: skip
+    rows = {str(r.person): r.replies for r in result.reviewers}
+    assert rows == {"Marc Z <maz@kernel.org>": 3, "Carol <carol@example.org>": 2}
+
+
+def test_a_reply_naming_a_patch_in_its_references_counts_when_its_parent_has_no_thread() -> None:
+    # Dave answers Marc's reply, which lost its In-Reply-To; Dave's References name the patch
+    result = _summary(
+        _patch("t8"),
+        mail("Re: Fix the walk", "> x\n\nFine.\n", sender="Marc Z <maz@kernel.org>",
+             message_id="<a14@x>", date=POSTED),
+        mail("Re: Fix the walk", "> Fine.\n\nThanks.\n", sender="Dave <dave@example.org>",
+             message_id="<a15@x>", date=POSTED,
+             extra="In-Reply-To: <a14@x>\nReferences: <t8@x> <a14@x>\n"),
+    )  # fmt: skip
+    rows = {str(r.person): r.replies for r in result.reviewers}
+    assert rows == {"Dave <dave@example.org>": 1}
+
+
 def test_a_relayed_review_tag_is_no_first_review() -> None:
     # the maintainer relays a tag given off-list: flagged a mismatch, it is nobody's review yet
     relayed = "Reviewed-by: Rob Rev <rob@arm.com> (off-list)\nThanks."

@@ -3,6 +3,7 @@ answers a series (docs/review.md, "What counts").
 
 >>> credited_kind(trailer, mailmap)   # "reviewed", "acked", "tested" or None
 >>> answers(reply, own_people(series))
+>>> is_review_work(reply, by_id, posting_ids(mails))
 
 review_stats, review_economy, stalled, subsystems, the dashboard and the DataFrames ask here.
 """
@@ -10,11 +11,18 @@ review_stats, review_economy, stalled, subsystems, the dashboard and the DataFra
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 
 from kvmlist.analysis.identities import Mailmap
+from kvmlist.grouping.review import answered_among
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, ReviewTrailer, Series
+from kvmlist.parse.subject import parse_subject
+
+#: The kinds of mail a reply answers as review work: a posting (docs/review.md, "What counts").
+POSTING_KINDS = frozenset({"patch", "cover", "pull"})
+#: What b4's "thank you" notice puts before the subject of the series it applied part of.
+B4_SUBSET = "(subset) "
 
 #: The review kind each part of a key before "-by" (split at "-and-") names.
 KIND_OF_WORD = {
@@ -127,6 +135,27 @@ def answers(mail: Message, own: Collection[str]) -> bool:
     if mail.sender is None or from_robot(mail):
         return False
     return mail.sender.email.lower() not in own
+
+
+def posting_ids(mails: Iterable[Message]) -> frozenset[str]:
+    """Return the Message-IDs of the postings among mails: patches, cover letters, pulls."""
+    return frozenset(m.message_id for m in mails if m.kind in POSTING_KINDS)
+
+
+def is_review_work(reply: Message, by_id: Mapping[str, Message], postings: Container[str]) -> bool:
+    """True when a reply is review work (docs/review.md, "Units"), as b4 and patchwork read
+    only a patch's thread: its subject names a patch or a pull request (``Re: [PATCH ...]``,
+    ``Re: [iwl-net v2] ...``, b4's ``Re: (subset) [PATCH ...]``), even when the posting is not
+    in the archive (a week's window cuts threads); or it answers one of ``postings``: its
+    In-Reply-To or References name one, or its thread climbs to one
+    (kvmlist.grouping.review.answered_among). Spam answering spam, talk under a bug report
+    are not."""
+    info = parse_subject(reply.subject.replace(B4_SUBSET, "", 1))
+    if info.is_patch or info.versioned or info.is_pull_request:
+        return True
+    if reply.in_reply_to in postings or any(ref in postings for ref in reply.references):
+        return True
+    return answered_among(reply, by_id, postings) is not None
 
 
 def answerers(found: Sequence[Series], mails: Iterable[Message]) -> list[set[str]]:

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kvmlist.analysis.aggregate import count_by_author, plausible_period
-from kvmlist.analysis.counted import answers, credited_kind, from_robot, own_people
+from kvmlist.analysis.counted import (
+    answers,
+    credited_kind,
+    from_robot,
+    is_review_work,
+    own_people,
+    posting_ids,
+)
 from kvmlist.analysis.identities import Mailmap, ShownPeople
 from kvmlist.grouping.acceptance import acceptances_in, withdrawn_notices
 from kvmlist.grouping.review import by_message_id, reply_trailers, review_targets
@@ -130,12 +137,13 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     reviewers = _Reviewers(mailmap)
     titles = {p.message_id: p.title for p in series_of_patches(found)}
     withdrawn = withdrawn_notices(found, mails)  # taken back by a later "I dropped this"
+    postings = posting_ids(mails)
     for reply in by_id.values():  # a reply delivered twice counts once, as a patch does
         if reply.kind != "reply":
             continue
         targets = review_targets(reply, by_id, series_of)
         author = sole_author(targets)
-        reviewers.count(reply, author)
+        reviewers.count(reply, author, replied=is_review_work(reply, by_id, postings))
         if not targets or reply.plausible_date is None:  # a broken clock times no wait
             continue
         position = position_of[targets[0].message_id]
@@ -188,13 +196,14 @@ class _Reviewers:
         self._mailmap = mailmap
         self._stats: dict[str, ReviewerStats] = {}
 
-    def count(self, reply: Message, author: Person | None = None) -> None:
-        """Count a reply for its sender and each review trailer for the person it names but
-        the ``author`` of the patches it reviews; a robot's reply
+    def count(self, reply: Message, author: Person | None = None, *, replied: bool = True) -> None:
+        """Count a reply for its sender when it is review work (``replied``:
+        kvmlist.analysis.counted.is_review_work) and each review trailer for the person it
+        names but the ``author`` of the patches it reviews; a robot's reply
         (kvmlist.analysis.counted.from_robot) is nobody's review: not counted."""
         if from_robot(reply):
             return
-        if reply.sender is not None:
+        if replied and reply.sender is not None:
             self._for(reply.sender).replies += 1
         for trailer in reply_trailers(reply):
             column = credited_kind(trailer, self._mailmap, author=author)
