@@ -434,3 +434,40 @@ def test_a_notice_under_a_series_posted_in_the_requests_thread_merges_no_request
         for body in ("Applied to kvm/next, thanks.\n", "Pulled, thanks.\n"):
             [found] = pulls_of(request(), posting, answer(body, parent=parent))
             assert found.merges == (), (parent, body)
+
+
+def _authored_netdev_pull() -> list[kvmlist.Message]:
+    """Tony Nguyen's pull-style cover letter over two patches their authors wrote (in-body
+    From), as the Intel Wired LAN maintainers send them to netdev."""
+    tony = "Tony Nguyen <anthony.l.nguyen@intel.com>"
+    cover_body = REQUEST_BODY.replace(
+        "git://git.kernel.org/pub/scm/linux/kernel/git/kvmarm/kvmarm.git tags/kvmarm-fixes-6.18-2",
+        "git://git.kernel.org/pub/scm/linux/kernel/git/tnguy/next-queue 100GbE",
+    )
+    raws = [mail("[PATCH net-next 0/2][pull request] Intel Wired LAN Driver Updates 2025-02-24",
+                 cover_body, sender=tony, message_id="<c@x>")]  # fmt: skip
+    authors = ("Alice Author <alice@intel.com>", "Bob Builder <bob@intel.com>")
+    for index, author in enumerate(authors, 1):
+        body = (f"From: {author}\n\nFix it.\n\nSigned-off-by: {author}\nSigned-off-by: {tony}\n"
+                "---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")  # fmt: skip
+        raws.append(mail(f"[PATCH net-next {index}/2] ice: Fix walk {index}", body, sender=tony,
+                         message_id=f"<c{index}@x>", extra="In-Reply-To: <c@x>\n"))  # fmt: skip
+    return [parse_message(raw) for raw in raws]
+
+
+def test_a_cover_letter_carrying_a_pull_request_is_a_pull_request_everywhere() -> None:
+    from kvmlist.analysis.check import check_messages
+
+    messages = _authored_netdev_pull()
+    [series] = kvmlist.group_series(messages)  # it still opens its series
+    assert series.cover is not None and len(series.patches) == 2
+    [found] = kvmlist.find_pull_requests(messages)
+    assert found.request.message_id == "c@x"
+    kinds = check_messages(len(messages), messages).kinds
+    assert (kinds["cover"], kinds["pull"], kinds["patch"]) == (0, 1, 2)
+    authors = {str(person): n for person, n in kvmlist.count_by_author(messages).items()}
+    assert authors == {"Alice Author <alice@intel.com>": 1, "Bob Builder <bob@intel.com>": 1}
+    report = kvmlist.render_report(messages)
+    assert "      1  Alice Author <alice@intel.com>" in report
+    assert "anthony.l.nguyen" not in report.split("Top 15 contributors")[1].split("=====")[0]
+    assert "      2 intel.com" in report

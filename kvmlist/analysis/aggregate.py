@@ -18,6 +18,7 @@ from kvmlist._arguments import check_messages, check_type
 from kvmlist._utc import as_utc
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check_mailmap
 from kvmlist.errors import UsageError
+from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.addresses import identity_key
@@ -229,7 +230,7 @@ def first_time_contributors(
     first: dict[str, tuple[datetime, Person]] = {}
     for patch in iter_patch_mails(check_messages(messages)):
         author = author_of(patch, mailmap)
-        if author is None or patch.date is None:
+        if author is None or patch.date is None or not is_counted_patch_mail(patch):
             continue
         key = identity_key(author)
         if key not in first or patch.date < first[key][0]:
@@ -302,10 +303,11 @@ class PatchKeys:
 
     @classmethod
     def of(cls, messages: Iterable[Message], key: Callable[[Patch], Any]) -> PatchKeys:
-        """Return ``key(patch)`` of the patch mails among messages, each Message-ID once."""
+        """Return ``key(patch)`` of the patch mails among messages, each Message-ID once (not
+        a cover letter carrying a pull request: kvmlist.grouping.pulls.is_counted_patch_mail)."""
         found = cls()
         for message in messages:
-            if isinstance(message, Patch) and message.message_id not in found._keys:
+            if is_counted_patch_mail(message) and message.message_id not in found._keys:
                 found.add(message.message_id, key(message))
         return found
 

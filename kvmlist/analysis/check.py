@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from kvmlist.analysis.repeats import MailPrint, RepeatedId, Repeats, mail_print
+from kvmlist.grouping.pulls import is_pull_request
 from kvmlist.grouping.series import group_series
 from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
 
@@ -155,8 +156,10 @@ class SlimPatch(NamedTuple):
 
 
 class CheckRow(NamedTuple):
-    """What check needs of one parsed mail. Built where the mail is parsed (in a worker
-    process too: plain values, cheap to hand back), merged by :func:`check_rows`."""
+    """What check needs of one parsed mail (a cover letter carrying a pull request is of
+    kind "pull", as ``kvmlist pulls`` lists it; its ``patch`` still groups it). Built where
+    the mail is parsed (in a worker process too: plain values, cheap to hand back), merged
+    by :func:`check_rows`."""
 
     message_id: str
     kind: MessageKind
@@ -190,7 +193,8 @@ def check_row(message: Message) -> CheckRow:
             prefixes=message.prefixes,
             has_diff=message.has_diff,
         )
-    return CheckRow(message.message_id, message.kind, defects, patch, mail_print(message))
+    kind: MessageKind = "pull" if is_pull_request(message) else message.kind  # a pull's cover
+    return CheckRow(message.message_id, kind, defects, patch, mail_print(message))
 
 
 def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:

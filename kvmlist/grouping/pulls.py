@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from kvmlist._arguments import check_messages
 from kvmlist.grouping.review import answered_among, by_message_id
-from kvmlist.models import Message, Person
+from kvmlist.models import Message, Patch, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
 
 
@@ -70,6 +71,15 @@ def is_pull_request(message: Message) -> bool:
     """True for a new posting that asks to pull: kind "pull", or a cover letter (``[GIT PULL
     0/N]``) holding a request-pull text."""
     return message.kind == "pull" or (message.kind == "cover" and message.pull_url is not None)
+
+
+def is_counted_patch_mail(message: Message) -> TypeGuard[Patch]:
+    """True for a patch mail that the per-mail counts (``stats``, the report's rankings,
+    newcomers, plots) take: a patch or a cover letter, but not a cover letter that carries a
+    pull request (``[PATCH net-next 0/2][pull request]``): that is a pull request
+    (:func:`is_pull_request`), as ``pulls`` and ``check`` say, and pull requests count as
+    nobody's patch mail."""
+    return isinstance(message, Patch) and not is_pull_request(message)
 
 
 def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:

@@ -21,6 +21,7 @@ from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
+from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawn
 from kvmlist.models import Message, Patch, Person
 
@@ -114,6 +115,8 @@ class PatchFacts:
     #: the addresses it is by, case-folded: a numbered patch's sender; a cover letter's
     #: sender and in-body author (the people whose patches a numbered notice names)
     addresses: tuple[str, ...] = ()
+    #: a cover letter carrying a pull request: no one's patch mail in the rankings
+    pull: bool = False
 
 
 Facts = PatchFacts | MailFacts
@@ -140,6 +143,7 @@ def fact_of(message: Message) -> Facts:
         mail,
         tuple(dict.fromkeys(one for one in above if one)),
         addresses,
+        not is_counted_patch_mail(message),
     )
 
 
@@ -205,7 +209,7 @@ class ReportTotals:
             place = (facts.index, facts.total, facts.message_id, sender)
             for above in facts.above:
                 self.below.setdefault(above, []).append(place)
-        author = facts.author
+        author = None if facts.pull else facts.author  # a pull request: nobody's patch mail
         if author is not None and self.mailmap is not None:
             author = self.mailmap.resolve(author)
         if author is not None:
