@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,17 +66,34 @@ def _group_members(group: int) -> list[str]:
     return found
 
 
+@contextlib.contextmanager
+def _as_a_foreground_job() -> Iterator[None]:
+    """Start commands with Ctrl-C at its default, as a terminal's foreground job has it: a
+    test run started in the background by a shell without job control (``(make test &)``)
+    ignores SIGINT, and an ignored signal stays ignored in every program it starts (a
+    handler set here is reset to the default by exec)."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize(("command", "delay"), MOMENTS)
 def test_ctrl_c_on_workers_exits_130_at_once_leaving_no_worker(command: str, delay: float) -> None:
     read, write = os.pipe()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kvmlist", command, "-", "--workers", "2", "-q"],
-        stdin=read,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        start_new_session=True,  # a group of its own, as a terminal's foreground job
-    )
+    with _as_a_foreground_job():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kvmlist", command, "-", "--workers", "2", "-q"],
+            stdin=read,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True,  # a group of its own, as a terminal's foreground job
+        )
     os.close(read)
     writer = threading.Thread(target=_endless_mails, args=(write,), daemon=True)
     writer.start()
