@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kvmlist.parse.diff_files import RE_HUNK, hunk_end
 from kvmlist.parse.diffstat import is_file_line, is_summary_line
-from kvmlist.parse.scissors import RE_SCISSORS_MARK, below_scissors
+from kvmlist.parse.scissors import below_scissors, first_mark
 
 # Subject: [PATCH] arm64: drop to EL1   (an in-body header line, git am semantics)
 RE_IN_BODY_HEADER = re.compile(r"(from|date|subject):[ \t]*(.*)", re.IGNORECASE)
@@ -180,31 +180,37 @@ RE_REVIEW_BANNER = re.compile(
 RE_HEADER_SHAPED = re.compile(r"[A-Za-z][A-Za-z-]{0,30}: ")
 
 
-def in_body_headers(text: str) -> tuple[tuple[tuple[str, str], ...], int]:
+def in_body_headers(
+    text: str, diff_at: int | None = None
+) -> tuple[tuple[tuple[str, str], ...], int]:
     """Return the in-body header paragraph of a body, and where the rest starts.
 
     The paragraph the body starts with (_opening_headers); but in a patch whose text above
     the diff holds a scissors line (``-- >8 --``), the one right below the last such line,
-    the rest starting there, as ``git am --scissors`` and b4 read it.
+    the rest starting there, as ``git am --scissors`` and b4 read it. ``diff_at``, when the
+    caller knows it: a line at or below the diff's first (:func:`a_diff_line`), -1 for none.
     """
     headers, rest = _opening_headers(text)
-    cut = _scissors_cut(text, rest)
+    if diff_at is not None and diff_at < rest:  # no diff, or none below the headers
+        return headers, rest
+    cut = _scissors_cut(text, rest, diff_at)
     if cut < 0:
         return headers, rest
     below = _header_paragraph(text, _skip_blank(text, cut))
     return below if below[0] else ((), cut)
 
 
-def _scissors_cut(text: str, lo: int) -> int:
+def _scissors_cut(text: str, lo: int, above: int | None = None) -> int:
     """Return where the text below the last scissors line between lo and a patch's ``---``
     or diff starts, or -1: no such line, nothing but blanks below it (a diff pasted between
     two scissors lines, under the note that is its only description: git would leave no
-    commit message), or no diff (a cover letter is read whole)."""
-    mark = RE_SCISSORS_MARK.search(text, lo)
-    if mark is None:  # the usual patch: one scan in C
+    commit message), or no diff (a cover letter is read whole). Marks are looked for above
+    ``above`` (a line at or below the diff's first) when given: a diff's ``>>8`` is none."""
+    mark = first_mark(text, lo, above)
+    if mark < 0:  # the usual patch: four scans in C
         return -1
     diff_at = diff_start(text, lo)
-    if diff_at < mark.start():
+    if diff_at < mark:
         return -1
     hi = diff_at if (separator := _separator(text, lo, diff_at)) < 0 else separator
     cut = below_scissors(text, lo, hi)

@@ -173,7 +173,7 @@ def _parse_text(raw: bytes, text: bytes, end: int) -> Message:
     kind = _kind(info, common, body, carries)
     message: Message
     if decoded is not None and kind in ("patch", "cover"):  # patch subjects are always decoded
-        message = _patch(decoded, info, kind, common, defects, carries)
+        message = _patch(decoded, info, kind, common, defects, carries, diff_at)
     else:
         common.update(kind=kind, has_diff=carries, defects=defects.frozen())
         message = _validators()[0](common)
@@ -496,12 +496,14 @@ def _patch(
     common: dict[str, Any],
     defects: DefectLog,
     carries: bool,
+    diff_at: int | None = None,
 ) -> Patch:
     """Return the Patch (or cover) a decoded body makes; its commit message, trailers and
-    diffstat are computed from the body when first read (models.defer_text_fields)."""
+    diffstat are computed from the body when first read (models.defer_text_fields).
+    ``diff_at``: where a_diff_line found a diff in the body (-1: none), when known."""
     defects.extend(decoded.defects)
     author, title, date = _in_body_overrides(
-        in_body_headers(decoded.text)[0], info, common, defects
+        in_body_headers(decoded.text, diff_at)[0], info, common, defects
     )
     if kind == "patch" and not carries:
         defects.append(Defect(kind="patch-without-diff"))

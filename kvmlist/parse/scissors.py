@@ -23,6 +23,13 @@ RE_PERFORATION = re.compile(r"(?:-|>8|8<|>%|%<)(?:[ \t]*(?:-|>8|8<|>%|%<))*[ \t\
 MIN_WIDTH = 8
 
 
+def first_mark(text: str, lo: int, hi: int | None = None) -> int:
+    """Return where the first scissors mark of text[lo:hi] starts, or -1: four substring
+    scans in C, several times faster than RE_SCISSORS_MARK's search over a patch's body."""
+    found = [at for mark in MARKS if (at := text.find(mark, lo, hi)) >= 0]
+    return min(found) if found else -1
+
+
 def is_scissors_line(line: str) -> bool:
     """True when a line is a scissors line as git mailinfo --scissors reads one.
 
@@ -47,12 +54,12 @@ def below_scissors(text: str, lo: int, hi: int) -> int:
     """Return where the text below the last scissors line of text[lo:hi] starts (lo a line
     start), or -1 when there is none."""
     below = -1
-    mark = RE_SCISSORS_MARK.search(text, lo, hi)
-    while mark is not None:
-        start = text.rfind("\n", lo, mark.start()) + 1 or lo
-        end = text.find("\n", mark.end(), hi)
+    mark = first_mark(text, lo, hi)
+    while mark >= 0:
+        start = text.rfind("\n", lo, mark) + 1 or lo
+        end = text.find("\n", mark + 2, hi)
         end = hi if end < 0 else end
         if is_scissors_line(text[start:end]):
             below = min(end + 1, hi)
-        mark = RE_SCISSORS_MARK.search(text, end, hi)
+        mark = first_mark(text, end, hi)
     return below
