@@ -104,20 +104,3 @@ def test_a_linux_next_report_is_no_contribution_and_no_stalled_series() -> None:
 )
 def test_a_tagged_posting_for_linux_next_is_still_a_patch(subject: str) -> None:
     assert isinstance(kvmlist.parse_message(mail(subject, BUILD, sender=SFR)), Patch)
-
-
-def test_the_contributors_of_a_report_keep_the_address_as_the_mail_wrote_it() -> None:
-    """The report reads "Based on Email Body": Dave.Martin@arm.com is printed so, as its
-    mails and its "Author:" lines write it (the count tables lower-case their addresses to
-    join)."""
-    body = "Fix it.\n\nSigned-off-by: Dave Martin <Dave.Martin@arm.com>\n"
-    mails = [
-        kvmlist.parse_message(
-            mail(f"[PATCH] KVM: arm64: fix {n}", body, sender="Dave Martin <Dave.Martin@arm.com>",
-                 message_id=f"<{n}@arm.com>")
-        )
-        for n in range(2)
-    ]  # fmt: skip
-    text = kvmlist.render_report(mails)
-    assert "      2  Dave Martin <Dave.Martin@arm.com>" in text
-    assert "dave.martin@arm.com" not in text
