@@ -318,6 +318,11 @@ def _read_token(token: str, state: _State) -> bool:
     if match is not None:
         _set_numbering(state, *match.groups())
         return True
+    if lower.startswith("-v"):  # "[PATCH -v2]": a version written as an option (Ingo Molnar)
+        option = RE_NUMBERING.fullmatch(token, 1)
+        if option is not None and option.group("version") is not None:
+            _set_numbering(state, option.group("version"))
+            return True
     if lower[0] == "v" and "." in lower:
         point = RE_POINT_VERSION.fullmatch(token)
         if point is not None:  # the series is v5; the token stays as a prefix to tell v5.1
