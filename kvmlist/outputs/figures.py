@@ -51,11 +51,30 @@ def posting_block(patch: Patch) -> list[str]:
         patch.subject,
         f"Author: {patch.author}",
         "",
-        patch.description,
+        unforgeable(patch.description),
         "",
         SEPARATOR,
         "",
     ]
+
+
+#: How the report's own lines start: a commit message's line starting so is indented.
+REPORT_LINE_STARTS = ("New:", "Landed:", "===== Patch ")
+
+
+def unforgeable(text: str) -> str:
+    """Return a commit message with the lines a reader would take for the report's own (a
+    "New:" or "Landed:" line, a "===== Patch" heading, a row of 70 or more dashes) indented
+    by one space, so that no sender's text can open a forged entry; other lines as sent."""
+    if not any(mark in text for mark in (*REPORT_LINE_STARTS, SEPARATOR)):
+        return text  # nearly every mail: one scan per marker, no split
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        if line.startswith(REPORT_LINE_STARTS) or (
+            line.startswith(SEPARATOR) and not line.rstrip().strip("-")
+        ):
+            lines[at] = " " + line
+    return "\n".join(lines)
 
 
 @dataclasses.dataclass
