@@ -27,14 +27,24 @@ DIFF = (
 
 def am_mail(index: int, total: int, author: str, message_id: str, extra: str = "") -> bytes:
     """A patch as b4 am writes it: the author in From, the posting's Message-ID and Date."""
+    return unlisted(list_mail(index, total, author, message_id, extra))
+
+
+def list_mail(index: int, total: int, sender: str, message_id: str, extra: str = "") -> bytes:
+    """The same patch as the list delivered it (with its List-Id)."""
     return mail(
         f"[PATCH v2 {index}/{total}] kvm: change {index}",
-        DIFF.format(i=index, who=author),
-        sender=author,
+        DIFF.format(i=index, who=sender),
+        sender=sender,
         message_id=f"<{message_id}>",
         date=f"Tue, 3 Mar 2026 10:00:{index:02d} +0000",
         extra=extra,
     )
+
+
+def unlisted(raw: bytes) -> bytes:
+    """A mail without the List-Id a list adds: b4 am and git format-patch write none."""
+    return raw.replace(b"List-Id: <kvm.vger.kernel.org>\n", b"")
 
 
 def mbox_file(mails: list[bytes], separator: bytes) -> list[Message]:
@@ -54,12 +64,14 @@ def b4_am(authors: list[str]) -> list[bytes]:
 def format_patch(authors: list[str]) -> list[bytes]:
     """git format-patch --thread --cover-letter: each patch answers Jane's cover."""
     cover_id = FORMAT_PATCH.format(sha="cover")
-    cover = mail(
-        f"[PATCH v2 0/{len(authors)}] kvm: changes",
-        "A cover.\n",
-        sender=JANE,
-        message_id=f"<{cover_id}>",
-        date="Tue, 3 Mar 2026 10:00:00 +0000",
+    cover = unlisted(
+        mail(
+            f"[PATCH v2 0/{len(authors)}] kvm: changes",
+            "A cover.\n",
+            sender=JANE,
+            message_id=f"<{cover_id}>",
+            date="Tue, 3 Mar 2026 10:00:00 +0000",
+        )
     )
     answer = f"In-Reply-To: <{cover_id}>\nReferences: <{cover_id}>\n"
     patches = [
@@ -138,4 +150,43 @@ def test_a_strangers_patch_under_a_format_patch_cover_with_another_stem_stays_ou
     answer = f"In-Reply-To: <{cover_id}>\nReferences: <{cover_id}>\n"
     stranger = am_mail(3, 3, MALLORY, "abc@evil.example", answer)
     janes, _ = kvmlist.group_series(parse_message(r) for r in [*raws[:3], stranger])
+    assert [p.index for p in janes.patches] == [1, 2]
+
+
+def janes_run_on_the_list(total: int) -> list[bytes]:
+    """Jane's v2 1/total and 2/total as the list delivered them, sent by git send-email
+    without a cover letter (her run numbers its patches from 1)."""
+    first = SEND_EMAIL.format(n=1)
+    answer = f"In-Reply-To: <{first}>\nReferences: <{first}>\n"
+    return [
+        list_mail(1, total, JANE, first),
+        list_mail(2, total, JANE, SEND_EMAIL.format(n=2), answer),
+    ]
+
+
+def test_on_a_list_a_strangers_cover_with_the_postings_message_id_heads_nothing() -> None:
+    # Mallory sends an unthreaded "[PATCH v2 0/2]" whose Message-ID copies Jane's scheme: on
+    # a list a Message-ID is the sender's choice, so it vouches for nobody
+    forged = mail("[PATCH v2 0/2] kvm: changes", "Please apply.\n", sender=MALLORY,
+                  message_id=f"<{SEND_EMAIL.format(n=0)}>",
+                  date="Tue, 3 Mar 2026 10:05:00 +0000")  # fmt: skip
+    found = kvmlist.group_series(parse_message(r) for r in [*janes_run_on_the_list(2), forged])
+    assert found[0].cover is None
+    assert [p.index for p in found[0].patches] == [1, 2]
+
+
+def test_on_a_list_a_stranger_with_the_postings_message_id_fills_no_missing_patch() -> None:
+    # Jane's 3/3 never reached the list; Mallory's 3/3 copies its Message-ID
+    forged = list_mail(3, 3, MALLORY, SEND_EMAIL.format(n=3))
+    janes, mallorys = kvmlist.group_series(
+        parse_message(r) for r in [*janes_run_on_the_list(3), forged]
+    )
+    assert [p.index for p in janes.patches] == [1, 2]
+    assert [p.index for p in mallorys.patches] == [3]
+
+
+def test_a_strangers_unlisted_mail_fills_no_place_in_a_series_the_list_delivered() -> None:
+    # a mail without List-Id appended to a list's archive: the series' mails came by a list
+    forged = am_mail(3, 3, MALLORY, SEND_EMAIL.format(n=3))
+    janes, _ = kvmlist.group_series(parse_message(r) for r in [*janes_run_on_the_list(3), forged])
     assert [p.index for p in janes.patches] == [1, 2]

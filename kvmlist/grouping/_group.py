@@ -47,6 +47,10 @@ class Group:
         else:
             self.members[patch.index] = patch
 
+    def mails(self) -> list[Patch]:
+        """Every mail the group holds: cover letter, patches, replaced ones."""
+        return ([self.cover] if self.cover else []) + [*self.members.values(), *self.replaced]
+
     def takes(self, patch: Patch) -> bool:
         """True when patch has room here (a free index, or one a point revision shares, or a
         RESEND answering the patch it sends again) and was sent from one of its addresses

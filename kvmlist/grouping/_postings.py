@@ -1,6 +1,11 @@
 """Mails of one posting whose header From differs (rule 4 of kvmlist.grouping.series): in the
 mbox files ``b4 am`` and ``git format-patch`` write, each patch's author is in From (what
-``git am`` reads), not who sent the series; the Message-IDs still name the one posting."""
+``git am`` reads), not who sent the series; the Message-IDs still name the one posting.
+
+Only in such files: they carry no List-Id, while every mail a list delivered carries the
+list's (lore keeps it; vger, Mailman and Google Groups add it). On a list the sender chooses
+the Message-ID, so there a copied one would make a stranger the author of a victim's cover
+letter or missing patch."""
 
 from __future__ import annotations
 
@@ -34,9 +39,12 @@ def posting_group(patch: Patch, root: str, previous: Patch, group: Group) -> Gro
     next mail of its posting and takes a free place there, whoever its header From names: its
     Message-ID names previous' posting (numbered as far on as its index is, where the tool
     numbers mails), with previous' version, total and subject tags, no thread putting it
-    elsewhere. It displaces nobody: a patch, point revision, RESEND or cover held stays."""
+    elsewhere, and neither patch nor a mail of group carries a List-Id (came by a list). It
+    displaces nobody: a patch, point revision, RESEND or cover held stays."""
     if root not in (group.key, patch.message_id) or not _one_run(patch, previous):
         return None
+    if patch.list_id is not None or any(m.list_id is not None for m in group.mails()):
+        return None  # a list delivered one of them: its Message-ID is anybody's to copy
     if _work(patch) != _work(previous):
         return None
     free = group.cover is None if patch.is_cover else patch.index not in group.members
