@@ -516,3 +516,28 @@ def test_a_zone_written_with_a_colon_is_that_offset_and_a_defect(
     defects: list[Defect] = []
     assert parse_date(value, defects) == expected
     assert [d.kind for d in defects] == ["colon-date-zone"]
+
+
+def test_a_munged_sender_is_not_unmunged_from_a_reply_to_of_two_mailboxes() -> None:
+    """Mailman adds the real From to Reply-To beside the sender's own Reply-To: of the two,
+    the sender chose one, so neither (nor a Cc of the name) says who sent the mail."""
+    raw = mail(
+        sender='"Marc Zyngier via kvm" <kvm@vger.kernel.org>',
+        extra=(
+            "Reply-To: Marc Zyngier <maz@kernel.org>, Marc Zyngier <mallory@evil.example>\n"
+            "Cc: Marc Zyngier <maz@kernel.org>\n"
+        ),
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Marc Zyngier via kvm", email="kvm@vger.kernel.org")
+    assert "dmarc-munged" in kinds(message)
+
+
+def test_a_munged_sender_is_unmunged_from_one_reply_to_mailbox_with_a_comma_in_its_name() -> None:
+    raw = mail(
+        sender='"Behera, Vivek via kvm" <kvm@vger.kernel.org>',
+        extra='Reply-To: "Behera, Vivek" <vivek.behera@example.com>\n',
+    )
+    message = parse_message(raw)
+    assert message.sender == Person(name="Behera, Vivek", email="vivek.behera@example.com")
+    assert "dmarc-unmunged" in kinds(message)

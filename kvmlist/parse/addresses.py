@@ -244,10 +244,12 @@ def unmunge(
     Groups) and the b4 web relay (``Name via B4 Relay <devnull+...@kernel.org>``) keep the
     real sender in X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc
     entry with the same name is taken last; where none of them names the sender, a list's From
-    is kept as written. Only such a From is munged (:func:`looks_munged`),
-    and the relay's only for the person its address names: any other sender comes back
-    unchanged. ``original_from`` and ``reply_to`` are the raw header values (read as a From
-    is: :func:`read_address`), ``cc`` the raw Cc list (read as :func:`read_address_list` does).
+    is kept as written, and so where Reply-To holds more than one mailbox (Mailman adds the
+    real From beside the sender's own Reply-To: which is which, the sender decided). Only
+    such a From is munged (:func:`looks_munged`), and the relay's only for the person its
+    address names: any other sender comes back unchanged. ``original_from`` and ``reply_to``
+    are the raw header values (read as a From is: :func:`read_address`), ``cc`` the raw Cc
+    list (read as :func:`read_address_list` does).
     """
     if not looks_munged(sender, list_id):
         return sender, None
@@ -255,6 +257,8 @@ def unmunge(
     via = _strip_via(sender.name)
     real_name = via if via is not None else sender.name
     for candidate in (original_from, reply_to):
+        if candidate is reply_to and candidate and len(read_address_list(candidate, [])) > 1:
+            return _kept_munged(sender, relay, real_name)  # the sender added one of them
         person = read_address(candidate, []) if candidate else None
         if person is None or RE_B4_RELAY.match(person.email):
             continue
@@ -267,8 +271,13 @@ def unmunge(
     named = _named_in(cc, real_name, sender.email) if cc and real_name else None
     if named is not None and (not relay or _relays_for(sender.email, named.email)):
         return named, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {named} (Cc)")
-    # the relay's address is its sender's own; a list's is everybody's, so its "X via list"
-    # name stays: identity_key keeps the people it relays for apart, as git mailinfo does
+    return _kept_munged(sender, relay, real_name)
+
+
+def _kept_munged(sender: Person, relay: bool, real_name: str) -> tuple[Person, Defect]:
+    """A munged sender no header names for sure: the relay's address is its sender's own; a
+    list's is everybody's, so its "X via list" name stays (identity_key keeps the people it
+    relays for apart, as git mailinfo does)."""
     fixed = Person(name=real_name, email=sender.email) if relay else sender
     return fixed, Defect(kind="dmarc-munged", detail=f"no real address found for {sender}")
 
