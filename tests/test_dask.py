@@ -477,3 +477,21 @@ def test_a_retraction_in_another_partition_removes_the_applied_line(
     single = kvmlist.render_report(list(kvmlist.read_mbox(path)))
     assert "(applied by" not in single
     assert kd.render_report(kd.messages_bag(path, chunk_messages=2)) == single
+
+
+@pytest.mark.parametrize("compress", [bytes, lzma.compress])
+def test_a_single_mail_file_quoting_an_mbox_is_one_mail(
+    client: Any, tmp_path: Path, compress: Any
+) -> None:
+    # an .eml (no separator line) whose body pastes an mbox: the sequential reader and the
+    # workers read one mail; so must Dask, in one partition, however small the chunks
+    pasted = "".join(
+        f"From bot@example.org Mon Mar  2 10:0{n}:00 2026\nSubject: line {n}\n\ntext {n}\n\n"
+        for n in range(3)
+    )
+    raw = mail(body=f"Here is the mbox the reporter sent:\n\n{pasted}")
+    eml = tmp_path / "one.eml"
+    eml.write_bytes(compress(raw))
+    bag = kd.messages_bag(eml, chunk_messages=1)
+    assert bag.npartitions == 1
+    assert bag.compute() == list(kvmlist.read(eml))

@@ -33,6 +33,7 @@ from kvmlist.sources.public_inbox import (
     removals,
 )
 from kvmlist.sources.reader import parse_raw, read_mbox
+from kvmlist.sources.single import starts_with_header
 from kvmlist.sources.spec import classify_source
 
 dask: Any = importlib.import_module("dask")
@@ -157,6 +158,9 @@ def _plan_source(
         return [_MboxPart(path, format=format)]  # mboxo separators depend on the next line
     if not spec.is_local_file and os.path.exists(path):
         return [_MboxPart(path)]  # a FIFO or a device: read once, by one worker, unplanned
+    with _read_errors(path), open_binary(path) as stream:
+        if starts_with_header(stream):  # one mail (an .eml): nothing to cut, as workers' _jobs
+            return [_MboxPart(path)]
     parts = parts_of(path, chunk_messages * MAIL_BYTES, path)
     if parts is not None:  # each partition decompresses its own blocks, planned unread
         return [*parts]
