@@ -4,6 +4,7 @@ the same results as on the whole mails (kvmlist.cli.holding)."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,7 @@ from kvmlist.analysis.review_stats import review_summary
 from kvmlist.analysis.stalled import find_stalled
 from kvmlist.cli.holding import held
 
-from .conftest import FIXTURES, SEED_MBOX, Corpus, mail, need
+from .conftest import FIXTURES, SEED_MBOX, Corpus, mail, mbox, need
 from .test_check import PATCH_BODY
 
 #: every fixture archive: a new grouping rule may read what holding would drop
@@ -162,4 +163,49 @@ def test_a_held_unthreaded_stable_note_still_applies_its_posting() -> None:
     slim = list(held(messages, patch_bodies=False))
     [accepted] = acceptance_of(kvmlist.group_series(slim), slim).values()
     assert accepted.applied["posted@x"].tree == "6.12-stable"
+    _same_results(messages)
+
+
+def test_a_held_retraction_still_cancels_the_acceptance() -> None:
+    """A maintainer's "I dropped this series" gives no trailer and no notice, yet acceptance
+    reads it: holding must keep its text, or review and stalled see the series applied."""
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    cover_id = "20251201100000.2000-1-jane@example.org"
+    akpm = "Andrew Morton <akpm@linux-foundation.org>"
+    messages = list(
+        kvmlist.read_mbox(
+            io.BytesIO(
+                mbox(
+                    mail("[PATCH 0/1] mm: thing", "Things.\n", message_id=f"<{cover_id}>"),
+                    mail(
+                        "[PATCH 1/1] mm: thing one",
+                        PATCH_BODY,
+                        message_id="<20251201100000.2000-2-jane@example.org>",
+                        extra=f"In-Reply-To: <{cover_id}>\n",
+                    ),
+                    mail(
+                        "Re: [PATCH 0/1] mm: thing",
+                        "> Things.\n\nThanks, I added this series to mm.git's mm-new branch.\n",
+                        sender=akpm,
+                        message_id="<akpm-1@linux-foundation.org>",
+                        extra=f"In-Reply-To: <{cover_id}>\n",
+                        date="Wed, 4 Mar 2026 10:00:00 +0000",
+                    ),
+                    mail(
+                        "Re: [PATCH 0/1] mm: thing",
+                        "> Thanks, I added this series\n\nOK, I dropped this series from mm-new.\n",
+                        sender=akpm,
+                        message_id="<akpm-2@linux-foundation.org>",
+                        extra="In-Reply-To: <akpm-1@linux-foundation.org>\n",
+                        date="Thu, 5 Mar 2026 10:00:00 +0000",
+                    ),
+                )
+            )
+        )
+    )
+    assert acceptance_of(kvmlist.group_series(messages), messages) == {}
+    assert acceptance_of(kvmlist.group_series(messages[:3]), messages[:3])  # before the drop
+    slim = list(held(messages, patch_bodies=False))
+    assert acceptance_of(kvmlist.group_series(slim), slim) == {}
     _same_results(messages)

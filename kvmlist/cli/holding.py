@@ -2,7 +2,8 @@
 
 Series grouping needs every mail at once, so these commands hold the archive; but not every
 mail's raw bytes. A reply's body is read only for the trailers it gives in its own text, for
-an "applied" notice and for a pull request's merge notice: a reply that has none of them is
+an "applied" notice, for a pull request's merge notice and for a maintainer taking an
+acceptance back (grouping.retraction): a reply that has none of them is
 held without its bytes (its body reads as empty, which gives none, as before), and one that
 has any keeps its decoded text alone, as a plain UTF-8 mail that decodes to the same text
 (checked) instead of its headers, HTML part and transfer encoding. A robot's report is never
@@ -24,6 +25,7 @@ from kvmlist.parse.notice import applied_notice
 from kvmlist.parse.pull_notice import merge_notice
 from kvmlist.parse.recipients import recipients_of
 from kvmlist.parse.reply import given_trailers
+from kvmlist.parse.retraction import retraction_in
 
 #: The end of a held mail's header block: its body is UTF-8 text, nothing to decode.
 TEXT_HEAD = b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
@@ -63,7 +65,8 @@ def _notice_part(raw: bytes, sender: Person | None) -> bytes:
 
 def _reply_part(raw: bytes, sender: Person | None) -> bytes:
     """Return what a reply's bytes must hold: nothing when its body gives no trailer, no
-    "applied" notice and no merge notice, else a plain text mail of its body.
+    "applied" notice, no merge notice and takes back no acceptance ("I dropped this series"),
+    else a plain text mail of its body.
 
     The body is decoded here and not kept (``Message.body`` would cache it on the mail)."""
     text = decode_body(raw).text
@@ -71,6 +74,7 @@ def _reply_part(raw: bytes, sender: Person | None) -> bytes:
         next(iter(given_trailers(text)), None) is None
         and applied_notice(text, sender) is None
         and merge_notice(text, sender) is None
+        and retraction_in(text) is None
     ):
         return b""
     return _text_mail(raw, text, b"")
