@@ -495,3 +495,17 @@ def test_a_single_mail_file_quoting_an_mbox_is_one_mail(
     bag = kd.messages_bag(eml, chunk_messages=1)
     assert bag.npartitions == 1
     assert bag.compute() == list(kvmlist.read(eml))
+
+
+def test_patches_frame_and_counts_leave_out_a_pull_requests_cover_letter(
+    client: Any, tmp_path: Path
+) -> None:
+    from .test_pulls import authored_netdev_pull_raws
+
+    path = write_mbox(tmp_path / "pull.mbox", authored_netdev_pull_raws())
+    messages = list(kvmlist.read_mbox(path))
+    assert comparable(kd.count_by_author(str(path))) == comparable(
+        kvmlist.count_by_author(messages)
+    )
+    frame = kd.patches_frame(str(path)).compute().reset_index(drop=True)
+    assert list(frame["message_id"]) == ["c1@x", "c2@x"]  # the patch mails stats counts

@@ -846,3 +846,15 @@ def test_every_command_says_the_same_on_stderr_from_workers(
         main([*command, str(noted), "--workers", workers])
         stderr.append(capsys.readouterr().err)
     assert stderr[0] == stderr[1] and stderr[0].endswith(said)  # an unknown org is said first
+
+
+@pytest.mark.parametrize("field", ["author", "domain", "organisation"])
+def test_counts_in_workers_leave_out_a_pull_requests_cover_letter(field: str) -> None:
+    from .test_pulls import authored_netdev_pull_raws
+
+    raws = authored_netdev_pull_raws()
+    sequential = kvmlist.analysis.aggregate.count_by_field(
+        kvmlist.sources.reader.parse_raw(raws), field
+    )
+    assert sequential.total() == 2  # the two patches, not Tony Nguyen's cover
+    assert list(count_by_field_in_workers(raws, field, 2).items()) == list(sequential.items())

@@ -180,3 +180,21 @@ def test_the_dashboard_has_no_week_for_a_broken_clock(tmp_path: Path, broken: st
     assert "is in no week" in done.stderr
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "2325" not in index and "1969" not in index
+
+
+def test_plot_command_counts_no_pull_requests_cover_letter_among_the_patch_mails_left_out(
+    tmp_path: Path,
+) -> None:
+    from .test_pulls import REQUEST_BODY
+
+    pull = mail("[PATCH net 0/1][pull request] Intel Wired LAN Driver Updates", REQUEST_BODY,
+                message_id="<p@x>", date=FUTURE)  # fmt: skip
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(mbox(*patches(EPOCH)[:2], pull))
+    done = subprocess.run(
+        [sys.executable, "-m", "kvmlist", "plot", str(archive), "-o", str(tmp_path / "w.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr == ""  # a pull request is no patch mail: no week would count it

@@ -436,7 +436,7 @@ def test_a_notice_under_a_series_posted_in_the_requests_thread_merges_no_request
             assert found.merges == (), (parent, body)
 
 
-def _authored_netdev_pull() -> list[kvmlist.Message]:
+def authored_netdev_pull_raws() -> list[bytes]:
     """Tony Nguyen's pull-style cover letter over two patches their authors wrote (in-body
     From), as the Intel Wired LAN maintainers send them to netdev."""
     tony = "Tony Nguyen <anthony.l.nguyen@intel.com>"
@@ -452,7 +452,11 @@ def _authored_netdev_pull() -> list[kvmlist.Message]:
                 "---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")  # fmt: skip
         raws.append(mail(f"[PATCH net-next {index}/2] ice: Fix walk {index}", body, sender=tony,
                          message_id=f"<c{index}@x>", extra="In-Reply-To: <c@x>\n"))  # fmt: skip
-    return [parse_message(raw) for raw in raws]
+    return raws
+
+
+def _authored_netdev_pull() -> list[kvmlist.Message]:
+    return [parse_message(raw) for raw in authored_netdev_pull_raws()]
 
 
 def test_a_cover_letter_carrying_a_pull_request_is_a_pull_request_everywhere() -> None:
@@ -471,3 +475,16 @@ def test_a_cover_letter_carrying_a_pull_request_is_a_pull_request_everywhere() -
     assert "      1  Alice Author <alice@intel.com>" in report
     assert "anthony.l.nguyen" not in report.split("Top 15 contributors")[1].split("=====")[0]
     assert "      2 intel.com" in report
+
+
+def test_a_frame_of_mails_says_a_pull_requests_cover_letter_is_a_pull_request() -> None:
+    pytest.importorskip("pandas")
+    from kvmlist.outputs.export import to_dataframe
+
+    messages = _authored_netdev_pull()
+    frame = to_dataframe(messages, of="messages")
+    assert list(frame["kind"]) == ["pull", "patch", "patch"]
+    assert frame.loc[0, "title"] == "Intel Wired LAN Driver Updates 2025-02-24"  # still parsed
+    # the patch mails a frame holds are those stats counts
+    counted = frame[frame["kind"].isin(["patch", "cover"])]
+    assert len(counted) == kvmlist.count_by_author(messages).total()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from kvmlist.analysis.repeats import MailPrint, RepeatedId, Repeats, mail_print
-from kvmlist.grouping.pulls import is_pull_request
+from kvmlist.grouping.pulls import counted_kind
 from kvmlist.grouping.series import group_series
 from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
 
@@ -193,8 +193,7 @@ def check_row(message: Message) -> CheckRow:
             prefixes=message.prefixes,
             has_diff=message.has_diff,
         )
-    kind: MessageKind = "pull" if is_pull_request(message) else message.kind  # a pull's cover
-    return CheckRow(message.message_id, kind, defects, patch, mail_print(message))
+    return CheckRow(message.message_id, counted_kind(message), defects, patch, mail_print(message))
 
 
 def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:

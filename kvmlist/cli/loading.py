@@ -20,6 +20,7 @@ from kvmlist.cli.output import say
 from kvmlist.cli.state import check_recordable, last_reported
 from kvmlist.cli.values import moment
 from kvmlist.errors import CommitRangeError, SourceError, UsageError
+from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch
 from kvmlist.outputs.report import ReportRange
@@ -66,7 +67,7 @@ class Tally:
             repeated = isinstance(message, Patch) and self.repeats.add(position, message.message_id)
             if message.date is not None and message.plausible_date is None:
                 self.implausible += 1
-                self.implausible_patches += isinstance(message, Patch) and not repeated
+                self.implausible_patches += is_counted_patch_mail(message) and not repeated
             yield message
 
     def outside_periods(self, period: str, *, patches: bool, also: str = "") -> str | None:

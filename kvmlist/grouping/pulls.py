@@ -10,7 +10,7 @@ from typing import TypeGuard
 
 from kvmlist._arguments import check_messages
 from kvmlist.grouping.review import answered_among, by_message_id
-from kvmlist.models import Message, Patch, Person
+from kvmlist.models import Message, MessageKind, Patch, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
 
 
@@ -80,6 +80,14 @@ def is_counted_patch_mail(message: Message) -> TypeGuard[Patch]:
     (:func:`is_pull_request`), as ``pulls`` and ``check`` say, and pull requests count as
     nobody's patch mail."""
     return isinstance(message, Patch) and not is_pull_request(message)
+
+
+def counted_kind(message: Message) -> MessageKind:
+    """The kind the counts give a mail: ``pull`` for a cover letter carrying a pull request
+    (:func:`is_pull_request`), else its ``kind``; ``check`` counts by it and a DataFrame's
+    ``kind`` column holds it, so that its ``patch`` and ``cover`` rows are the mails that
+    :func:`is_counted_patch_mail` takes."""
+    return "pull" if is_pull_request(message) else message.kind
 
 
 def find_pull_requests(messages: Iterable[Message]) -> list[PullRequest]:

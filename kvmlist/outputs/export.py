@@ -14,6 +14,9 @@ has the same columns and types whatever its rows, none included: a frame of mail
 patch columns too (missing on other mails), so that weekly frames concatenate (``pd.concat``)
 with these types, an empty week still says what it would hold, and :func:`read_parquet`
 gives back what :func:`to_parquet` wrote, a column missing on every row included.
+A mail's ``kind`` is the one the counts give it (kvmlist.grouping.pulls.counted_kind): ``pull``
+for a cover letter carrying a pull request, so that the ``patch`` and ``cover`` rows are the
+patch mails ``kvmlist stats`` counts.
 A patch row's review columns count what ``group_series`` attached (``Patch.reviews_read``), a
 series row's over its patches; where the replies were never read for it (mails never grouped,
 or grouped with ``reviews=False``) they are missing (NA), not 0, whatever the other rows.
@@ -31,6 +34,7 @@ from kvmlist._arguments import check_messages
 from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
 from kvmlist.grouping.landed.series import State
+from kvmlist.grouping.pulls import counted_kind
 from kvmlist.models import Message, MessageKind, Patch, Series
 
 #: The closed sets: categoricals whose categories are every value the column can take, the
@@ -271,7 +275,7 @@ def message_row(message: Message) -> dict[str, Any]:
     """Return a message's row of :func:`to_dataframe` (before its columns are typed)."""
     row: dict[str, Any] = {
         "message_id": message.message_id,
-        "kind": message.kind,
+        "kind": counted_kind(message),  # a cover letter carrying a pull request: "pull"
         "subject": message.subject,
         "date": message.date,
         "sender_name": message.sender.name if message.sender else None,

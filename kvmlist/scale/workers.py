@@ -40,6 +40,7 @@ from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.errors import MboxFormatError, SourceError, UsageError
+from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
@@ -406,7 +407,7 @@ def _author_rows(messages: Iterable[Message]) -> list[tuple[Any, ...]]:
             patch.date,
         )
         for patch in messages
-        if isinstance(patch, Patch)
+        if is_counted_patch_mail(patch)
     ]
 
 

@@ -18,6 +18,7 @@ from kvmlist.analysis.aggregate import (
 )
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError
+from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.export import to_dataframe
 from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask
@@ -70,8 +71,10 @@ def _partition_keys(messages: Iterable[Message], key: Callable[[Patch], Any]) ->
 def patches_frame(messages: BagOrSources) -> Any:
     """Return a dask DataFrame of the patch mails, as ``export.to_dataframe`` makes it.
 
-    One row per patch or cover letter as archived (duplicates kept, like to_dataframe); the
-    index restarts in every partition; categoricals have unknown categories.
+    One row per patch or cover letter as archived (duplicates kept, like to_dataframe), those
+    that the counts take (not a cover letter carrying a pull request:
+    kvmlist.grouping.pulls.is_counted_patch_mail); the index restarts in every partition;
+    categoricals have unknown categories.
     """
     try:
         dataframe: Any = importlib.import_module("dask.dataframe")
@@ -91,7 +94,7 @@ def _empty_frame() -> Any:
 
 
 def _patch_frame(messages: Iterable[Message], empty: Any) -> Any:
-    patches = [m for m in messages if isinstance(m, Patch)]
+    patches = [m for m in messages if is_counted_patch_mail(m)]
     if not patches:
         return empty
     return to_dataframe(patches)
