@@ -228,6 +228,10 @@ def test_an_inbox_option_that_would_be_ignored_is_refused(
         (["series", "--lore-base", "https://lore.example.org/all/"], "--lore-base"),
         (["check", "--since", ""], "--since"),
         (["review", "--top", "2", "--format", "csv", "--freq", "W"], "--top"),
+        (
+            ["review", "--top", "2", "--format", "parquet", "-o", "r.parquet", "--freq", "W"],
+            "writes only the periods' rows",
+        ),
         (["stalled", "--lore-link", ""], "--lore-link"),
         (["stalled", "--lore-link", "foo"], "not an http(s) URL"),
         (["site", "--lore-link", "lore.kernel.org/r/", "-o", "site"], "not an http(s) URL"),

@@ -61,16 +61,18 @@ def test_an_empty_csv_has_the_header_of_a_full_one(
     assert empty == header + "\n"
 
 
-@pytest.mark.parametrize("command", ["stats", "series"])
+@pytest.mark.parametrize("name", ["stats", "series", "review", "review --freq", "review --by"])
 def test_an_empty_parquet_file_has_the_columns_and_types_of_a_full_one(
-    command: str, archives: dict[str, Path], tmp_path: Path
+    name: str, archives: dict[str, Path], tmp_path: Path
 ) -> None:
     export = pytest.importorskip("kvmlist.outputs.export")
     pytest.importorskip("pyarrow")
+    command, *options = CSV_COMMANDS[name]
     frames = {}
     for which, archive in archives.items():
         out = tmp_path / f"{which}.parquet"
-        assert main([command, str(archive), "--format", "parquet", "-o", str(out), "-q"]) == 0
+        argv = [command, str(archive), *options, "--format", "parquet", "-o", str(out), "-q"]
+        assert main(argv) == 0
         frames[which] = export.read_parquet(out)
     assert len(frames["full"]) > 0 and len(frames["empty"]) == 0
     assert _types(frames["empty"]) == _types(frames["full"])

@@ -270,3 +270,41 @@ def test_stats_and_review_by_author_show_one_person_alike(
     # archive order, as written; the name typed in her tag renames nobody
     latest = "Jane Doe <Jane.Doe@X.org>" if newest_first else "Jane M. Doe <jane.doe@x.org>"
     assert set(shown.values()) == {latest}
+
+
+@pytest.mark.parametrize(
+    "options", [[], ["--freq", "W"], ["--by", "organisation"]], ids=["reviewers", "weeks", "by"]
+)
+def test_review_parquet_reads_back_as_the_csv_typed(
+    options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    out = tmp_path / "review.parquet"
+    assert main(["review", str(archive), *options, "--format", "parquet", "-o", str(out)]) == 0
+    frame = pandas.read_parquet(out)
+    assert main(["review", str(archive), *options, "--format", "csv"]) == 0
+    csv = pandas.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert len(frame) > 0 and list(frame.columns) == list(csv.columns)
+    for column in frame:  # the CSV's text, a missing figure an empty cell
+        written = ["" if pandas.isna(v) else str(v) for v in frame[column]]
+        assert written == [str(v) for v in csv[column]], column
+    text = frame.columns[0]
+    assert all(str(frame[c].dtype) in ("int64", "Int64", "Float64") for c in frame if c != text)
+
+
+def test_review_parquet_keeps_the_unknown_rows_cross_figures_not_known(tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    archive = tmp_path / "list.mbox"
+    archive.write_bytes(_archive())
+    out = tmp_path / "review.parquet"
+    argv = ["review", str(archive), "--by", "organisation", "--format", "parquet", "-o", str(out)]
+    assert main(argv) == 0
+    frame = pandas.read_parquet(out).set_index("organisation")
+    unknown = frame.loc["(Unknown)"]
+    assert unknown[["reviewed_across", "reviewed_across_pct", "given_across"]].isna().all()
+    assert unknown["patches"] == 0 and frame.loc["Arm", "reviewed_across_pct"] == 100.0
+    assert str(frame["reviewed_across"].dtype) == "Int64" and str(frame["patches"].dtype) == "int64"

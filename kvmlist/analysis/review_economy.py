@@ -76,6 +76,13 @@ class GroupEconomy:
 
 #: The columns of a group's row, in order.
 ECONOMY_COLUMNS = tuple(GroupEconomy("").row())
+#: The pandas type of each figure of a row: counts, and those not known for some groups
+#: (None in the row, ``<NA>`` in a frame).
+ECONOMY_TYPES = dict.fromkeys(ECONOMY_COLUMNS[1:], "int64") | {
+    "reviewed_across": "Int64",
+    "reviewed_across_pct": "Float64",
+    "given_across": "Int64",
+}
 
 
 @dataclass
@@ -133,9 +140,7 @@ class ReviewEconomy:
                 "DataFrames need pandas: pip install 'kvmlist[pandas]'"
             ) from None
         frame = pandas.DataFrame(self.rows(), columns=list(ECONOMY_COLUMNS))
-        counts = dict.fromkeys(ECONOMY_COLUMNS[1:], "int64")  # typed alike when empty
-        unknown = dict.fromkeys(("reviewed_across", "given_across"), "Int64")  # None: <NA>
-        return frame.astype(counts | unknown | {"group": "str", "reviewed_across_pct": "Float64"})
+        return frame.astype(ECONOMY_TYPES | {"group": "str"})  # typed alike when empty
 
     def _label(self, key: str) -> str:
         person = self.names.get(key) if self.by == "author" else None

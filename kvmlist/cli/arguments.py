@@ -166,7 +166,7 @@ def _add_review(commands: Any) -> None:
     add_identities(review)
     _add_workers(review)
     add_git_option(review, "also the median time from v1 to the commit")
-    _add_format(review)
+    _add_format(review, parquet=True)
 
 
 def _add_stats(commands: Any) -> None:

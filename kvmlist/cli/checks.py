@@ -197,8 +197,9 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
         raise UsageError("--orgmap goes with --by organisation")
     if args.command == "plot" and args.freq and args.kind != "per-period":
         raise UsageError("--freq goes with --kind per-period")
-    if args.command == "review" and args.top and args.freq and args.format == "csv":
-        raise UsageError("--top: review --freq --format csv writes only the periods' rows")
+    fmt = getattr(args, "format", None)
+    if args.command == "review" and args.top and args.freq and fmt in ("csv", "parquet"):
+        raise UsageError(f"--top: review --freq --format {fmt} writes only the periods' rows")
     if args.command == "review" and args.by:
         for option in ("freq", "git"):
             if getattr(args, option):

@@ -49,7 +49,7 @@ def run_stats(args: argparse.Namespace, loaded: Loaded) -> str | None:
         counts = count_by_field(loaded.messages, args.by, mailmap=mailmap).most_common(args.top)
     rows = [{args.by: str(key), "count": n} for key, n in counts]
     if args.format == "parquet":
-        write_parquet(rows_frame(rows, text=[args.by], integers=["count"]), args.output)
+        write_parquet(rows_frame(rows, [args.by, "count"], {"count": "int64"}), args.output)
         return None
     return render_rows(rows, args.format, [args.by, "count"])
 

@@ -203,10 +203,12 @@ def write_parquet(frame: Any, path: str) -> None:
     write_file(path, lambda name: export.to_parquet(frame, name))
 
 
-def rows_frame(rows: list[dict[str, Any]], *, text: list[str], integers: list[str]) -> Any:
-    """Return rows as a DataFrame of these text then integer columns, typed alike whether
-    rows is empty or not (``kvmlist[pandas]``)."""
+def rows_frame(rows: list[dict[str, Any]], columns: Sequence[str], types: dict[str, str]) -> Any:
+    """Return rows (:func:`render_rows`') as a DataFrame of these columns, typed alike whether
+    rows is empty or not: a column as ``types`` names it (``int64`` for counts, ``Int64`` or
+    ``Float64`` for a figure that may be missing: None is ``<NA>``), else text
+    (``kvmlist[pandas]``)."""
     from kvmlist.outputs.export import _pandas, text_dtype
 
-    frame = _pandas().DataFrame(rows, columns=[*text, *integers])
-    return frame.astype(dict.fromkeys(text, text_dtype()) | dict.fromkeys(integers, "int64"))
+    frame = _pandas().DataFrame(rows, columns=list(columns))
+    return frame.astype({column: types.get(column, text_dtype()) for column in columns})

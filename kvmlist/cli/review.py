@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,15 +13,18 @@ from kvmlist.analysis.aggregate import PERIOD_NAME
 from kvmlist.analysis.identities import UNKNOWN, Mailmap
 from kvmlist.cli.identities import identities
 from kvmlist.cli.loading import Loaded
-from kvmlist.cli.output import cell_text, note, render_rows
+from kvmlist.cli.output import cell_text, note, render_rows, rows_frame, write_parquet
 
 #: Reviewers (or groups, with --by) ``review``'s table shows without --top (an export: all).
 REVIEW_TOP = 15
 REVIEWER_COLUMNS = ("reviewer", "reviewed", "acked", "tested", "replies")
+#: The pandas type of each figure of an export (Parquet): counts, hours that may be missing.
+REVIEW_TYPES = dict.fromkeys(("reviewed", "acked", "tested", "replies", "series"), "int64")
 
 
-def run_review(args: argparse.Namespace, loaded: Loaded) -> str:
-    """Return the reviewers and the median waits, as a table, CSV or JSON."""
+def run_review(args: argparse.Namespace, loaded: Loaded) -> str | None:
+    """Return the reviewers and the median waits, as a table, CSV or JSON (None once
+    --format parquet has written the CSV's rows)."""
     if args.by:
         return _review_economy(args, loaded)
     from kvmlist.analysis.review_stats import TIMINGS, median_duration, review_summary
@@ -60,10 +64,11 @@ def run_review(args: argparse.Namespace, loaded: Loaded) -> str:
         if args.freq:
             data["periods"] = periods
         return json.dumps(data, indent=2) + "\n"
-    if args.format == "csv":
+    if args.format in ("csv", "parquet"):
         if args.freq:
-            return render_rows(periods, "csv", period_columns)
-        return render_rows(rows, "csv", REVIEWER_COLUMNS)
+            hours = dict.fromkeys(period_columns[2:], "Float64")
+            return _export(args, periods, period_columns, REVIEW_TYPES | hours)
+        return _export(args, rows, REVIEWER_COLUMNS, REVIEW_TYPES)
     table = render_rows(rows, args.format, REVIEWER_COLUMNS) + cut
     lines = [
         f"median hours to {name.replace('_', ' ')}: {cell_text(value)}"
@@ -73,8 +78,8 @@ def run_review(args: argparse.Namespace, loaded: Loaded) -> str:
     return text + "\n" + render_rows(periods, "table", period_columns) if periods else text
 
 
-def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
-    from kvmlist.analysis.review_economy import ECONOMY_COLUMNS, review_economy
+def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str | None:
+    from kvmlist.analysis.review_economy import ECONOMY_COLUMNS, ECONOMY_TYPES, review_economy
 
     mailmap, organisations = identities(args)
     economy = review_economy(
@@ -92,8 +97,8 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
     }
     if args.format == "json":
         return json.dumps({"groups": rows, "summary": summary}, indent=2) + "\n"
-    if args.format == "csv":
-        return render_rows(rows, "csv", columns)
+    if args.format in ("csv", "parquet"):
+        return _export(args, rows, columns, ECONOMY_TYPES)
     unknown = UNKNOWN + (" or a domain naming no employer" if args.by == "domain" else "")
     lines = [
         f"{economy.reviews:,} review tags on patches (a cover letter's counts once per patch) "
@@ -103,6 +108,19 @@ def _review_economy(args: argparse.Namespace, loaded: Loaded) -> str:
         f" (of the tags where both sides are known; {economy.unknown_pairs:,} involve {unknown})",
     ]
     return render_rows(rows, "table", columns) + cut + "\n" + "\n".join(lines) + "\n"
+
+
+def _export(
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    types: dict[str, str],
+) -> str | None:
+    """Return rows as CSV, or write them to the --output Parquet file typed (None)."""
+    if args.format == "parquet":
+        write_parquet(rows_frame(rows, columns, types), args.output)
+        return None
+    return render_rows(rows, "csv", columns)
 
 
 def _top(args: argparse.Namespace, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
