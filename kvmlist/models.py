@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, cast
 
 from pydantic import (
     AfterValidator,
@@ -380,6 +380,19 @@ class Message(_Frozen):
             state = {**state, "__dict__": fields}
         return state
 
+    #: Fields added since the last release: its pickles lack them (its JSON too, which
+    #: validation fills with the default).
+    _ADDED_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        """Unpickle; a field an older release's pickle lacks (_ADDED_FIELDS) takes its
+        default, what the mail meant then. Only unpickling pays the check, not parsing."""
+        super().__setstate__(state)
+        missing = [name for name in self._ADDED_FIELDS if name not in self.__dict__]
+        if missing:
+            fields = type(self).model_fields
+            self._store_computed({name: fields[name].default for name in missing})
+
     @property
     def body(self) -> str:
         """The decoded text body (text/plain parts and patch attachments), decoded once."""
@@ -454,6 +467,9 @@ class Patch(Message):
     )
     commit_message: str = ""
     diffstat: Diffstat | None = None
+
+    #: 0.1.0 had no reviews_read: its Patch loads as replies never looked for (False)
+    _ADDED_FIELDS: ClassVar[tuple[str, ...]] = ("reviews_read",)
 
     @classmethod
     def _deferred_fields(cls) -> tuple[str, ...]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from importlib.util import find_spec
 
 import pytest
 
-from kvmlist import Message, Patch, Series, render_report
+from kvmlist import Message, Patch, Series, parse_message, render_report
 
 
 def test_a_copy_with_new_values_does_not_keep_what_was_read_from_the_old_ones() -> None:
@@ -129,3 +130,37 @@ def test_setting_a_field_says_how_to_change_a_copy() -> None:
         patch.title = "mm: Fix a leak"  # type: ignore[misc]
     assert "model_copy(update={'title': ...})" in "".join(raised.value.__notes__)
     assert patch.model_copy(update={"title": "mm: Fix a leak"}).title == "mm: Fix a leak"
+
+
+def _pickled_by_the_previous_release(patch: Patch) -> bytes:
+    """A Patch as 0.1.0 pickled it: its state without ``reviews_read`` (added since)."""
+    import copyreg
+    import pickle
+
+    state = patch.__getstate__()
+    fields = {k: v for k, v in state["__dict__"].items() if k != "reviews_read"}
+    old = {**state, "__dict__": fields}
+
+    class Old:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (copyreg._reconstructor, (Patch, object, None), old)  # type: ignore[attr-defined]
+
+    return pickle.dumps(Old())
+
+
+def test_a_patch_pickled_before_reviews_read_loads_as_not_read() -> None:
+    import pickle
+
+    from kvmlist.outputs.export import to_dataframe
+
+    from .conftest import mail
+
+    patch = parse_message(mail())
+    assert isinstance(patch, Patch)
+    old = pickle.loads(_pickled_by_the_previous_release(patch))
+    assert old.reviews_read is False  # replies never looked for, as before the field
+    assert old == patch and hash(old) == hash(patch)
+    assert old.model_dump() == patch.model_dump()
+    assert list(old.model_dump()) == list(patch.model_dump())  # fields in their order
+    if find_spec("pandas"):
+        assert to_dataframe([old])["reviewed_by"].isna().all()  # not known, not 0
