@@ -160,3 +160,55 @@ def test_a_patch_applied_by_mistake_and_reverted_is_no_acceptance() -> None:
     for body in undone:
         assert _applied(body, answers=1) == {}, body
     assert _applied("Applied to for-next, thanks.\n", answers=1) == {"p1@x": "for-next"}
+
+
+def test_thanks_for_the_patch_before_the_verb_is_a_notice() -> None:
+    # how drm committers (and many maintainers) word it: thanks for what, then the verb
+    for body, tree in [
+        ("Thanks for the patch, applied.\n", None),
+        ("Thanks for the fix, applied to for-next.\n", "for-next"),
+        ("Thanks for the patches, pushed to drm-misc-next.\n", "drm-misc-next"),
+        ("Thanks for the review, pushed to drm-intel-next.\n", "drm-intel-next"),
+        ("Thanks for the patch and review, merged to drm-intel-next.\n", "drm-intel-next"),
+        ("Thanks for the patch and reviews, pushed to drm-xe-next.\n", "drm-xe-next"),
+        ("Thanks a lot, applied to drm-misc-next.\n", "drm-misc-next"),
+        ("Thanks everyone, pushed to drm-misc-next.\n", "drm-misc-next"),
+        ("Thanks for the patches, queued.\n", None),
+        ("Thanks for the reviews, pushed the series to drm-intel-next.\n", "drm-intel-next"),
+        ("And pushed to drm-intel-next, thanks.\n", "drm-intel-next"),
+        ("Applied and pushed to drm-misc-next.\n", "drm-misc-next"),
+        ("Applied and pushed to -next. Thanks Jane for reporting it.\n", "-next"),
+        ("The patchset is pushed to drm-intel-next, thanks for the reviews.\n", "drm-intel-next"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+
+
+def test_thanks_for_the_patch_before_no_acceptance_is_no_notice() -> None:
+    for body in [
+        "Thanks for the patch, applied? no, it does not build here.\n",
+        "Thanks for the patch, I'll apply it once the fix is in.\n",
+        "Thanks for the patch, applying it fails on drm-tip.\n",
+        "Thanks for the review, pushed v2 with the fixes.\n",  # the author's own new version
+        "Thanks for the review, pushed a v3 to my branch.\n",
+        "thanks for the patch, merged into my local tree for testing\n",
+        "Thanks for the review, applied your suggestions.\n",
+        "Thanks for the patch, applied locally and it works.\n",
+        "Thanks for the patch.\n\n> Applied to drm-misc-next.\n",
+    ]:
+        assert applied_notice(body) is None, body
+
+
+def test_a_branch_in_parentheses_is_read_with_or_without_thanks() -> None:
+    for body in [
+        "Applied to misc/kernel.git (drm-misc-fixes).\n",
+        "Applied to misc/kernel.git (drm-misc-fixes), thanks!\n",
+        "Series applied to misc/kernel.git (drm-misc-fixes).\n",
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == "misc/kernel.git (drm-misc-fixes)", body
+    # a parenthesis that is no branch still ends the notice's clause
+    notice = applied_notice("Applied (thanks to a fix in foo/bar by Jane).\n")
+    assert notice is not None and notice.tree is None

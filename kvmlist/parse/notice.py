@@ -40,6 +40,17 @@ RE_OPENING_WORDS = re.compile(
     r"(?:,?\s+(?-i:[A-Z])[\w-]+)?[,.!:;]*\s+)*",
     re.IGNORECASE,
 )
+# The same, and thanks for what or to whom, as committers open a notice with them: "Thanks
+# for the patch, " | "Thanks for the patch and review, " | "Thanks a lot, " | "Thanks
+# everyone, " | "And " (not for a retraction: "Thanks for the review, dropped." is code)
+RE_NOTICE_OPENING_WORDS = re.compile(
+    r"(?:(?:ok(?:ay)?|great|anyway|fwiw|so|sure|now|and|thank you|(?:many )?thanks)"
+    r"(?:\s+(?:a lot|so much|very much|again|everyone|everybody|all|both))?"
+    r"(?:\s+for\s+(?:the|your|this|these|all the)\s+(?:patch(?:es|set)?|fix(?:es)?|reviews?"
+    r"|series|update)(?:\s+and\s+(?:the\s+)?(?:reviews?|patch(?:es)?|fix(?:es)?))?)?"
+    r"(?:,?\s+(?-i:[A-Z])[\w-]+)?[,.!:;]*\s+)*",
+    re.IGNORECASE,
+)
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
 # "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" | "1-2 applied" |
 # "Both patches have been applied to bluetooth-next" | "3 patches applied" | "All 5 patches"
@@ -50,7 +61,7 @@ RE_NOTICE_SENTENCE = re.compile(
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
     r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
     r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
-    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+)?)?"
+    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+|(?:is|are|was|were)\s+)?)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
     re.IGNORECASE,
@@ -86,6 +97,16 @@ RE_CLAUSE_END = re.compile(r"[,;(]|:(?=\s|$)| but | and | which | so ")
 # The same, where patch numbers are read: a "," or "and" before a number goes on with the
 # list ("Queued 1-20 and 22-28", "Applied 1, 2 and 4")
 RE_NUMBERS_CLAUSE_END = re.compile(r"[;(]|:(?=\s|$)|,(?!\s*#?\d)| but | and (?!#?\d)| which | so ")
+# The same, where the tree is read: a branch in parentheses goes on with it ("Applied to
+# misc/kernel.git (drm-misc-fixes)."), any other "(" ends the clause; so does "and" a verb
+# ("Applied and pushed to drm-misc-next")
+RE_TREE_CLAUSE_END = re.compile(
+    r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)| but | which | so "
+    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked)\b)"
+)
+# pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
+# a notice that pushes a version names the tree: "Pushed v2 to drm-misc-next")
+RE_PUSHED_VERSION = re.compile(r"\s+(?:(?:a|an|the)\s+)?(?:new\s+)?v\d+\b", re.IGNORECASE)
 # A clause of a sentence that is no notice: a local test, a plan, an updated branch,
 # somebody else's tree ("The series has been merged to Marc's next branch": a report)...
 RE_NOT_NOTICE_CLAUSE = re.compile(
@@ -270,16 +291,18 @@ def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
-        return _own_tree(match.group(1)), line.strip()
+        return notice_tree(match.group(1)), line.strip()
     return None
 
 
-def _own_tree(rest: str) -> str:
-    """The tree the rest of a notice line names ("" for none): in the notice's own sentence,
-    or in the next when that one says where the patches are ("I will leave this in
-    kvm/queue"), never in one about something else ("The dts patch needs to go to Bjorn")."""
+def notice_tree(rest: str) -> str:
+    """The tree the rest of a notice names ("" for none), for a notice line and a notice
+    sentence alike: in the first clause of the notice's own sentence, with the branch in
+    parentheses right after it (RE_TREE_CLAUSE_END), or in the next sentence when that one
+    says where the patches are ("I will leave this in kvm/queue"), never in one about
+    something else ("The dts patch needs to go to Bjorn")."""
     own, *later = RE_SENTENCE_END.split(rest, maxsplit=2)
-    tree = tree_named(own)
+    tree = tree_named(RE_TREE_CLAUSE_END.split(own, maxsplit=1)[0])
     if not tree and later and RE_SAME_PATCHES.match(later[0]):
         tree = tree_named(later[0])
     return tree
@@ -306,7 +329,7 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
             if repository is not None:  # as the patchwork bot names one: "netdev/net.git (main)"
                 named = f"{repository.group(1)} ({repository.group(2)})"
             else:
-                named = tree_named(RE_NUMBERS_CLAUSE_END.split(rest, maxsplit=1)[0])
+                named = notice_tree(rest)
             return named, sentence[match.start() : match.start("rest")] + rest
     return None
 
@@ -353,7 +376,7 @@ def opening_sentences(lines: list[str]) -> Iterator[tuple[int, str, int]]:
         if not text or not _starts_paragraph(lines, at):
             continue
         for sentence in RE_SENTENCE_END.split(text, maxsplit=2)[:3]:
-            opening = RE_OPENING_WORDS.match(sentence)
+            opening = RE_NOTICE_OPENING_WORDS.match(sentence)
             yield at, sentence, opening.end() if opening else 0
 
 
@@ -375,6 +398,8 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str) -> bool:
         return False
     if RE_TITLE_OBJECT.match(rest):
         return False
+    if verb == "pushed" and RE_PUSHED_VERSION.match(rest) and not notice_tree(rest):
+        return False  # "Thanks for the review, pushed v2 with the fixes": a new version
     if verb == "merged" and rest.lstrip().lower().startswith("with"):
         return False  # one patch merged with another: a change to the series
     clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", rest), maxsplit=1)[0]
