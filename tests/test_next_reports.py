@@ -104,3 +104,45 @@ def test_a_linux_next_report_is_no_contribution_and_no_stalled_series() -> None:
 )
 def test_a_tagged_posting_for_linux_next_is_still_a_patch(subject: str) -> None:
     assert isinstance(kvmlist.parse_message(mail(subject, BUILD, sender=SFR)), Patch)
+
+
+RT = """Dear RT folks!
+
+I'm pleased to announce the v6.13-rc2-rt1 patch set.
+
+Changes since v6.13-rc1-rt0:
+
+  - Update to v6.13-rc2
+
+The delta patch against v6.13-rc1-rt0 is appended below.
+
+Sebastian
+
+diff --git a/localversion-rt b/localversion-rt
+--- a/localversion-rt
++++ b/localversion-rt
+@@ -1 +1 @@
+--rt0
++-rt1
+"""
+ANNOUNCEMENTS = ["[ANNOUNCE] v6.13-rc2-rt1", "[ANN] kvm-unit-tests 2025-01", "ANNOUNCE: foo 1.2",
+                 "[Intel-wired-lan] [ANN] netdev-ci 2.0", "[announce v2] kvmtool 1.0"]  # fmt: skip
+
+
+@pytest.mark.parametrize("subject", ANNOUNCEMENTS)
+def test_an_announcement_with_a_delta_diff_is_no_patch(subject: str) -> None:
+    sebastian = "Sebastian Andrzej Siewior <bigeasy@linutronix.de>"
+    found = kvmlist.parse_message(mail(subject, RT, sender=sebastian))
+    assert found.kind == "other" and found.has_diff and not isinstance(found, Patch)
+
+
+def test_an_announcement_is_no_contribution_and_no_stalled_series() -> None:
+    raw = mbox(*(mail(s, RT, message_id=f"<a{i}@x>") for i, s in enumerate(ANNOUNCEMENTS)))
+    messages = list(kvmlist.read_mbox(io.BytesIO(raw)))
+    assert not kvmlist.count_by_author(messages) and not kvmlist.group_series(messages)
+    assert not find_stalled(messages, older=timedelta(0)).series
+
+
+@pytest.mark.parametrize("subject", ["[ANNOUNCE][PATCH] rt: x", "[PATCH] ANNOUNCE: x"])
+def test_an_announcement_tagged_as_a_patch_is_still_a_patch(subject: str) -> None:
+    assert isinstance(kvmlist.parse_message(mail(subject, RT)), Patch)

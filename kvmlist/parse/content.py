@@ -34,6 +34,11 @@ ROBOT_TAGS = frozenset({"syzbot"})
 #: ``diff --cc``), "linux-next: build failure after merge of the kvm-arm tree" (a fix applied
 #: for the day), sent to each tree's list.
 REPORT_OPENINGS = ("linux-next: ",)
+#: Subject tags of an announcement (a release, a tree, a tool), whatever diff it carries:
+#: "[ANNOUNCE] v6.13-rc2-rt1" (the -rt tree's, its delta patch appended), "[ANN] netdev-ci";
+#: an untagged subject may open "ANNOUNCE: ".
+ANNOUNCE_TAGS = frozenset({"announce", "ann"})
+ANNOUNCE_OPENING = "announce: "
 # The notices scripts and bots mail about a patch they took or could not take, the patch
 # quoted, each as a subject (RE_BOT_NOTICE_SUBJECT) and the line its body opens with
 # (RE_BOT_NOTICE_HEAD) that the machine writes; a group per notice, named alike in both:
@@ -217,6 +222,14 @@ def is_report(info: SubjectInfo) -> bool:
     """True when an untagged subject opens as a report to maintainers does (REPORT_OPENINGS):
     the diff it may carry was applied elsewhere or fixes a merge, it posts nothing."""
     return info.title.lower().startswith(REPORT_OPENINGS)
+
+
+def is_announcement(info: SubjectInfo) -> bool:
+    """True when a subject without a PATCH word is an announcement's (ANNOUNCE_TAGS, or an
+    untagged one opening ANNOUNCE_OPENING): the diff it may carry posts nothing."""
+    tagged = any(prefix.lower().partition(" ")[0] in ANNOUNCE_TAGS for prefix in info.prefixes)
+    opens = info.title[: len(ANNOUNCE_OPENING)].lower() == ANNOUNCE_OPENING
+    return (tagged or opens) and not _says_patch(info)
 
 
 def _says_patch(info: SubjectInfo) -> bool:

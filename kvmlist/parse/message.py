@@ -27,6 +27,7 @@ from kvmlist.parse.content import (
     BOT_REPLY_MARKERS,
     bot_notice_of,
     has_base64_part,
+    is_announcement,
     is_report,
     is_robot_report,
     may_hold_diff,
@@ -466,6 +467,8 @@ def _kind(info: SubjectInfo, common: dict[str, Any], body: str, diff: bool) -> M
         if not diff and (threaded or _opens_with_a_quote(body)) and _answers(info, body):
             return "reply"  # "[PATCH 2/5] x" kept by the replier's mailer, without Re:
         return "cover" if info.index == 0 else "patch"
+    if is_announcement(info):  # "[ANNOUNCE] v6.13-rc2-rt1" and its delta diff: no posting
+        return "reply" if threaded else "other"
     tagged = info.version != 1 or info.is_rfc or info.is_resend or not info.title
     if diff and (tagged or not (threaded or is_report(info))):
         return "patch"  # "[v5] x", "[RFC] x", an empty subject: a new posting with a diff
