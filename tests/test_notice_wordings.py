@@ -195,6 +195,11 @@ def test_thanks_for_the_patch_before_no_acceptance_is_no_notice() -> None:
         "thanks for the patch, merged into my local tree for testing\n",
         "Thanks for the review, applied your suggestions.\n",
         "Thanks for the patch, applied locally and it works.\n",
+        "Thanks for the review, applied all of them.\n",  # the reviewer's suggestions
+        "Thanks for the review, applied to v2.\n",
+        "Thanks for the fix, merged it into the next version.\n",
+        "It is merged already.\n",
+        "The series is merged in v6.12-rc1.\n",
         "Thanks for the patch.\n\n> Applied to drm-misc-next.\n",
     ]:
         assert applied_notice(body) is None, body
@@ -209,6 +214,12 @@ def test_a_branch_in_parentheses_is_read_with_or_without_thanks() -> None:
         notice = applied_notice(body)
         assert notice is not None, body
         assert notice.tree == "misc/kernel.git (drm-misc-fixes)", body
-    # a parenthesis that is no branch still ends the notice's clause
+    # a release in parentheses is no branch; a parenthesis that is none ends the clause
+    for body in ("Series applied to for-next (v6.14).\n", "Applied to for-next (v6.14), thanks!\n"):
+        notice = applied_notice(body)
+        assert notice is not None and notice.tree == "for-next", body
+    notice = applied_notice("Applied to scsi (6.14/scsi-fixes), thanks!\n")
+    assert notice is not None and notice.tree == "scsi (6.14/scsi-fixes)"
+
     notice = applied_notice("Applied (thanks to a fix in foo/bar by Jane).\n")
     assert notice is not None and notice.tree is None

@@ -61,7 +61,7 @@ RE_NOTICE_SENTENCE = re.compile(
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
     r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
     r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
-    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+|(?:is|are|was|were)\s+)?)?"
+    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+|(?P<passive>is|are)\s+)?)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
     re.IGNORECASE,
@@ -106,13 +106,19 @@ RE_TREE_CLAUSE_END = re.compile(
 )
 # pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
 # a notice that pushes a version names the tree: "Pushed v2 to drm-misc-next")
+# thanks for the review   (a notice opening so names its tree: else it is as often an author
+# taking a reviewer's suggestions, "Thanks for the review, applied all of them.")
+RE_REVIEW_THANKS = re.compile(r"\bfor (?:the|your|all the) reviews?\b", re.IGNORECASE)
+# v6.12-rc1 | v6.13   (a release: "The series is merged in v6.12-rc1" tells history)
+RE_RELEASE = re.compile(r"v\d")
 RE_PUSHED_VERSION = re.compile(r"\s+(?:(?:a|an|the)\s+)?(?:new\s+)?v\d+\b", re.IGNORECASE)
 # A clause of a sentence that is no notice: a local test, a plan, an updated branch,
 # somebody else's tree ("The series has been merged to Marc's next branch": a report)...
 RE_NOT_NOTICE_CLAUSE = re.compile(
     r"\b(?:locally|on top|for a (?:spin|ride)|a stab|a look|an? updated?|a (?:temp )?branch"
     r"|something|my own|my (?:github|gitlab)|the below|fixup|suggest\w*|comments?"
-    r"|(?:for|in|into) v\d+\b(?!\.\d)|(?:to|into|in) \w+'s\b)|\?",
+    r"|(?:for|in|into|to) v\d+\b(?!\.\d)|(?:to|into|in) \w+'s\b"
+    r"|next (?:version|revision|iteration|spin|respin))|\?",
     re.IGNORECASE,
 )
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
@@ -398,8 +404,13 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str) -> bool:
         return False
     if RE_TITLE_OBJECT.match(rest):
         return False
-    if verb == "pushed" and RE_PUSHED_VERSION.match(rest) and not notice_tree(rest):
+    tree = notice_tree(rest)
+    if verb == "pushed" and RE_PUSHED_VERSION.match(rest) and not tree:
         return False  # "Thanks for the review, pushed v2 with the fixes": a new version
+    if RE_REVIEW_THANKS.search(sentence, 0, match.start()) and not tree:
+        return False
+    if match.group("passive") and (not tree or RE_RELEASE.match(tree)):
+        return False  # "It is merged already", "is merged in v6.12": a status, anybody's
     if verb == "merged" and rest.lstrip().lower().startswith("with"):
         return False  # one patch merged with another: a change to the series
     clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", rest), maxsplit=1)[0]

@@ -9,6 +9,7 @@ import re
 
 # ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
 # | ... to branch `for_paolo/6.1`   |   ... to arm64 (for-next/ffa): tree, then its branch
+# (not a release: "to for-next (v6.14)"; "(6.14/scsi-fixes)" is one)
 # | ... to mm.git's mm-unstable branch   |   ... to the mm tree
 # (not "in patch 10" | "in the series"; after "the" only a name that reads as a tree:
 # "to the mm-hotfixes branch", not "for the ACK" or "to the commit message")
@@ -18,7 +19,7 @@ RE_TREE = re.compile(
     r"(?!(?:now|later|patch(?:es)?|series|the|my|our|branch)\b)"
     r"(?P<tree>[\w.\-/:]+\w)"
     r"(?:'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
-    r"|[`'\"]?\s+(?:\((?P<branch>[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
+    r"|[`'\"]?\s+(?:\((?P<branch>(?!v?\d+(?:\.\d+)*(?:-rc\d+)?\))[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
     re.IGNORECASE,
 )
 # mm-new | kvmarm/next | mm.git   (a name that can only be a tree: "to kvm_util.c" or "to
