@@ -14,7 +14,8 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import BinaryIO, Literal
 
 from kvmlist.errors import MboxFormatError, SourceError
-from kvmlist.sources._open import DECOMPRESS_ERRORS, Source, open_binary, raise_if_damaged
+from kvmlist.sources._open import Source, open_binary
+from kvmlist.sources._streams import DECOMPRESS_ERRORS, raise_if_damaged
 from kvmlist.sources.single import RE_FIELD, read_single, starts_with_header
 
 MboxFormat = Literal["mboxrd", "mboxo"]

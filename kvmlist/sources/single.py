@@ -14,7 +14,7 @@ import re
 from typing import BinaryIO
 
 from kvmlist.errors import SourceError
-from kvmlist.sources._open import DECOMPRESS_ERRORS
+from kvmlist.sources._streams import DECOMPRESS_ERRORS
 
 # Message-Id: <...>   (a header field: an RFC 5322 field-name, printable but ":", then ":")
 RE_FIELD = re.compile(rb"[!-9;-~]+:")

@@ -21,8 +21,8 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
-from kvmlist.sources._open import XZ_MAGIC
 from kvmlist.sources._salvage import salvaged
+from kvmlist.sources._streams import XZ_MAGIC
 
 FOOTER_MAGIC = b"YZ"
 #: Bytes of a stream header and of a stream footer.
