@@ -158,6 +158,20 @@ def test_a_file_in_the_folder_that_holds_no_mail_is_named_not_lost(
     assert re.search(r"mails in: +5\n", out) and "notes.txt" in out
 
 
+def test_a_folder_and_a_dangling_link_in_the_folder_are_named_as_a_maildir_names_them(
+    patches: Path, tmp_path: Path
+) -> None:
+    (patches / "v2-0003-kvm.patch").mkdir()
+    (patches / "v2-0004-kvm.patch").symlink_to(tmp_path / "gone")
+    with pytest.warns(SkippedEntry) as warned:
+        ids = [m.message_id for m in kvmlist.read(patches)]
+    assert ids == [f"{n}@example.org" for n in (0, 1, 2, 10)]
+    assert [str(w.message) for w in warned] == [
+        f"{patches}/v2-0003-kvm.patch: a folder, not a mail",
+        f"{patches}/v2-0004-kvm.patch: a link to nothing",
+    ]
+
+
 def test_a_maildir_stays_a_maildir(tmp_path: Path) -> None:
     for sub in ("cur", "new", "tmp"):
         (tmp_path / "md" / sub).mkdir(parents=True)

@@ -12,12 +12,11 @@ start with a dot (``.DS_Store``) are left out, as a Maildir's are.
 from __future__ import annotations
 
 import os
-import stat
 import warnings
 from collections.abc import Iterator
 
 from kvmlist.errors import MboxFormatError, SourceError
-from kvmlist.sources.maildir import SkippedEntry
+from kvmlist.sources.maildir import SkippedEntry, why_no_mail
 from kvmlist.sources.mbox import iter_raw_messages
 
 #: The names of mail files, before a compression's suffix.
@@ -69,15 +68,14 @@ def iter_mail_files(path: str | os.PathLike[str]) -> Iterator[bytes]:
 def _not_read(file: str, name: str) -> str | None:
     """Why an entry is not read as a mail file, or None when it is one."""
     try:
-        mode = os.stat(file).st_mode
+        mode: int | None = os.stat(file).st_mode
     except FileNotFoundError:
-        return "a link to nothing" if os.path.islink(file) else "gone since the listing"
+        mode = None
     except OSError as error:
         raise SourceError(f"{file}: {error.strerror}") from None
-    if stat.S_ISDIR(mode):
-        return "a folder, not a mail"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a device, FIFO or socket?)"
+    why = why_no_mail(file, mode)
+    if why is not None:
+        return why
     if not is_mail_file_name(name):
         return f"not named as a mail file ({', '.join(MAIL_SUFFIXES)})"
     return None

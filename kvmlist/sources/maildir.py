@@ -101,6 +101,18 @@ def _read_entry(path: str, max_mail_bytes: int) -> bytes | None:
         return None
 
 
+def why_no_mail(path: str, mode: int | None) -> str | None:
+    """Return why an entry of this mode (None: it is gone) is no mail file to read, or None
+    for a regular file: the words the Maildir and the mail-file folder both say."""
+    if mode is None:
+        return "a link to nothing" if os.path.islink(path) else "gone since the listing"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a mail"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a device, FIFO or socket?)"
+    return None
+
+
 class _NoMail(Exception):
     """An entry holds no mail: a folder, a link to nothing, a file gone since the listing."""
 
@@ -112,16 +124,17 @@ def read_mail_file(path: str, max_mail_bytes: int = MAX_MAIL_BYTES) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         if error.errno == errno.ENOENT:
-            gone = "a link to nothing" if os.path.islink(path) else "gone since the listing"
-            raise _NoMail(gone) from None
+            raise _NoMail(why_no_mail(path, None)) from None
         raise SourceError(f"{path}: {error.strerror}") from None
-    if stat.S_ISDIR(os.fstat(descriptor).st_mode):  # os.fdopen refuses a folder's descriptor
+    mode = os.fstat(descriptor).st_mode
+    if stat.S_ISDIR(mode):  # os.fdopen refuses a folder's descriptor
         os.close(descriptor)
-        raise _NoMail("a folder, not a mail")
+        raise _NoMail(why_no_mail(path, mode))
     with os.fdopen(descriptor, "rb", buffering=0) as handle:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(f"{path}: not a regular file (a device, FIFO or socket?)")
+        why = why_no_mail(path, info.st_mode)
+        if why is not None:
+            raise SourceError(f"{path}: {why}")
         if info.st_size > max_mail_bytes:
             raise SourceError(
                 f"{path}: mail is larger than {max_mail_bytes:,} bytes "
