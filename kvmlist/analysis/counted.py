@@ -89,7 +89,9 @@ def credited_kind(
 
 
 def same_address(one: Person, other: Person, mailmap: Mailmap | None = None) -> bool:
-    """True when two people are one by address (case folded), after the mailmap if given."""
+    """True when two people are one by address (case folded), after the mailmap if given: a
+    review tag's person and its sender or the patch's author (docs/identities.md, "Three
+    rules for the same person")."""
     if mailmap is not None:
         one, other = mailmap.resolve(one), mailmap.resolve(other)
     return one.email.lower() == other.email.lower()

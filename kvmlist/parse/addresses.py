@@ -319,24 +319,24 @@ def identity_key(person: Person) -> str:
     """Return what makes two people one: the address, in any case; for a sender a relay kept
     as written ("Jane Doe via GitGitGadget" <gitgitgadget@gmail.com>, :func:`relayed_name`)
     also the name it relays for, so the relay's people stay apart, and nobody's "Marc via x"
-    is Marc or its sender's other mails."""
-    address = person.email.lower()
-    name = relayed_name(person)
-    return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
+    is Marc or its sender's other mails. The rule of counts and series' people; which rule
+    serves where: docs/identities.md, "Three rules for the same person"."""
+    return _keyed(person.email.lower(), person)
 
 
 def same_mailbox(one: Person, other: Person) -> bool:
-    """True when two people write from one mailbox: the same address, case folded, a "+tag"
-    aside (syzbot+ci0b43@ sends "Tested-by: syzbot@"), but not the b4 relay's (its tag names
-    the sender), and a relay's people apart (:func:`identity_key`). Whom a mail is from,
-    where a typed display name must not decide (revisions, retractions; trailers add a
-    name rule)."""
-    if _mailbox(one.email) != _mailbox(other.email):
-        return False
-    name, other_name = relayed_name(one), relayed_name(other)
-    if name is None or other_name is None:
-        return name is other_name
-    return folded_name(name) == folded_name(other_name)
+    """True when two people write from one mailbox: :func:`identity_key`'s rule with a
+    "+tag" aside (syzbot+ci0b43@ sends "Tested-by: syzbot@"), but not the b4 relay's (its
+    tag names the sender). Whom a mail is from, where a typed display name must not decide
+    (revisions, retractions; trailers add a name rule): docs/identities.md, "Three rules
+    for the same person"."""
+    return _keyed(_mailbox(one.email), one) == _keyed(_mailbox(other.email), other)
+
+
+def _keyed(address: str, person: Person) -> str:
+    """The address with the name a relay kept as written relays for (folded), if any."""
+    name = relayed_name(person)
+    return address if name is None else f"{address}\0{folded_name(name)}"  # no NUL in either
 
 
 def _mailbox(address: str) -> str:
