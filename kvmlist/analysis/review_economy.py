@@ -28,6 +28,7 @@ from kvmlist.analysis.identities import (
     UNKNOWN,
     Mailmap,
     OrganisationMap,
+    ShownPeople,
     names_no_employer,
 )
 from kvmlist.analysis.review_stats import shown_people
@@ -164,17 +165,33 @@ def review_economy(
     who posted patch mails as ``count_by_author`` does, anyone else as the reviewer table does
     (:func:`~kvmlist.analysis.review_stats.shown_people`).
     """
+    mails = list(messages)
+    shown = shown_people(mails, mailmap)  # as the reviewer table and stats show them
+    return review_economy_shown(
+        mails, shown, by=by, mailmap=mailmap, organisations=organisations, series=series
+    )
+
+
+def review_economy_shown(
+    mails: list[Message],
+    shown: ShownPeople,
+    *,
+    by: str = "organisation",
+    mailmap: Mailmap | None = None,
+    organisations: OrganisationMap | None = None,
+    series: Iterable[Series] | None = None,
+) -> ReviewEconomy:
+    """Return :func:`review_economy` of mails, whose people as shown (``shown_people(mails,
+    mailmap)``) a caller that shows the reviewer table too has found already."""
     if by not in GROUPINGS:
         raise UsageError(f"cannot group reviews by {by!r}; choose one of: {', '.join(GROUPINGS)}")
     if organisations is not None and by != "organisation":
         raise UsageError("an organisation map goes with by='organisation'")
     grouper = _Grouper(by, mailmap, organisations or OrganisationMap.default())
     economy = ReviewEconomy(by)
-    messages = list(messages)
-    for one in group_series(messages) if series is None else series:
+    for one in group_series(mails) if series is None else series:
         for patch in one.patches:
             _count_patch(economy, grouper, patch)
-    shown = shown_people(messages, mailmap)  # as the reviewer table and stats show them
     economy.names = {
         key: shown.person(key) if key in shown else person for key, person in grouper.named.items()
     }

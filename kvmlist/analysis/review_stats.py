@@ -124,6 +124,14 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
     none.
     """
     mails = list(messages)
+    return review_summary_shown(mails, shown_people(mails, mailmap), mailmap=mailmap)
+
+
+def review_summary_shown(
+    mails: list[Message], shown: ShownPeople, *, mailmap: Mailmap | None = None
+) -> ReviewSummary:
+    """Return :func:`review_summary` of mails, whose people as shown (``shown_people(mails,
+    mailmap)``) a caller that shows the review economy too has found already."""
     found = group_series(mails, reviews=False)
     by_id = by_message_id(mails)
     series_of: dict[str, tuple[Patch, ...]] = {}
@@ -153,9 +161,7 @@ def review_summary(messages: Iterable[Message], *, mailmap: Mailmap | None = Non
         )
         accepted = reply.message_id not in withdrawn and any(acceptances_in(reply, titles))
         _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
-    ranked = sorted(
-        reviewers.stats(shown_people(mails, mailmap)), key=lambda r: (-r.trailers, -r.replies)
-    )
+    ranked = sorted(reviewers.stats(shown), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
 
 

@@ -11,8 +11,8 @@ from kvmlist.analysis.aggregate import count_by_author, plausible_period
 from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.analysis.maintainers import Maintainers
-from kvmlist.analysis.review_economy import ReviewEconomy, review_economy
-from kvmlist.analysis.review_stats import ReviewSummary, review_summary
+from kvmlist.analysis.review_economy import ReviewEconomy, review_economy_shown
+from kvmlist.analysis.review_stats import ReviewSummary, review_summary_shown, shown_people
 from kvmlist.analysis.stalled import LORE, Landed, StalledReport, find_stalled, lore_link
 from kvmlist.analysis.subsystems import SectionStats, subsystem_stats
 from kvmlist.grouping.acceptance import acceptance_of
@@ -73,6 +73,7 @@ def build_model(
     found = group_series(mails, revisions=True)
     applied = acceptance_of(found, mails)
     rows = [_row(one, applied, landed, mailmap) for one in found]
+    shown = shown_people(mails, mailmap)  # one table of shown people for both review figures
     weeks: dict[str, list[Message]] = {}
     for mail in mails:
         week = plausible_period(mail, "W")  # a broken clock's mail is in no week
@@ -84,10 +85,15 @@ def build_model(
         rows=rows,
         weeks=dict(sorted(weeks.items())),
         posters=count_by_author(mails, mailmap=mailmap).most_common(25),
-        economy=review_economy(
-            mails, by="organisation", mailmap=mailmap, organisations=organisations, series=found
+        economy=review_economy_shown(
+            mails,
+            shown,
+            by="organisation",
+            mailmap=mailmap,
+            organisations=organisations,
+            series=found,
         ),
-        summary=review_summary(mails, mailmap=mailmap),
+        summary=review_summary_shown(mails, shown, mailmap=mailmap),
         stalled=find_stalled(mails, older=older, landed=landed, lore_base=lore_base, series=found),
         lore_base=lore_base,
         statuses=Counter(row.status for row in rows),
