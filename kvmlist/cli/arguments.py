@@ -10,6 +10,7 @@ from kvmlist.cli.insight_options import (
     add_git_option,
     add_identities,
     add_landed,
+    add_mailmap,
     add_pulls,
     add_site,
     add_stalled,
@@ -104,9 +105,7 @@ def _add_report(commands: Any) -> None:
         "--list-name", type=nonempty, help="the list's name in the header (default: from List-Id)"
     )
     report.add_argument("--top", type=positive, default=15, help="rows per ranking (default 15)")
-    report.add_argument(
-        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
-    )
+    add_mailmap(report)
     add_git_option(report, "mark the postings that landed there")
     _add_workers(report)
 

@@ -65,9 +65,7 @@ def add_landed(commands: Any, add_source: Any, add_format: Any) -> None:
     landed.add_argument(
         "--series", action="store_true", help="one row per series instead of per patch"
     )
-    landed.add_argument(
-        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
-    )
+    add_mailmap(landed)
     add_format(landed)
 
 
@@ -176,7 +174,12 @@ def add_identities(
     orgmap_help: str = "with --by organisation: an organisation map extending the bundled one",
 ) -> None:
     """Add --mailmap and --orgmap, the files that say who is who and works where."""
+    add_mailmap(parser)
+    parser.add_argument("--orgmap", metavar="FILE", type=nonempty, help=orgmap_help)
+
+
+def add_mailmap(parser: argparse.ArgumentParser) -> None:
+    """Add --mailmap, the file that says who is who."""
     parser.add_argument(
         "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
     )
-    parser.add_argument("--orgmap", metavar="FILE", type=nonempty, help=orgmap_help)
