@@ -69,6 +69,17 @@ def test_a_folder_and_a_dangling_link_are_skipped_with_a_warning(tmp_path: Path)
     ]
 
 
+def test_a_link_loop_in_a_maildir_is_skipped_not_fatal(tmp_path: Path) -> None:
+    root = maildir(tmp_path / "md", {"cur/1.M1.h": mail("one")})
+    (root / "cur" / "2.M1.h").symlink_to(root / "cur" / "2.M1.h")
+    with pytest.warns(SkippedEntry) as warned:
+        raws = list(iter_maildir(root))
+    assert len(raws) == 1
+    assert [str(w.message) for w in warned] == [
+        f"{root}/cur/2.M1.h: a link that leads to itself (a loop)"
+    ]
+
+
 def test_check_lists_skipped_entries_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

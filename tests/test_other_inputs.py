@@ -172,6 +172,17 @@ def test_a_folder_and_a_dangling_link_in_the_folder_are_named_as_a_maildir_names
     ]
 
 
+def test_a_link_loop_in_the_folder_is_skipped_not_fatal(patches: Path) -> None:
+    # "y.eml -> y.eml": every other file is still read, the loop named with the reason
+    (patches / "v2-0005-kvm.patch").symlink_to(patches / "v2-0005-kvm.patch")
+    with pytest.warns(SkippedEntry) as warned:
+        ids = [m.message_id for m in kvmlist.read(patches)]
+    assert ids == [f"{n}@example.org" for n in (0, 1, 2, 10)]
+    assert [str(w.message) for w in warned] == [
+        f"{patches}/v2-0005-kvm.patch: a link that leads to itself (a loop)"
+    ]
+
+
 def test_a_maildir_stays_a_maildir(tmp_path: Path) -> None:
     for sub in ("cur", "new", "tmp"):
         (tmp_path / "md" / sub).mkdir(parents=True)

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterator
 
 from kvmlist.errors import MboxFormatError, SourceError
-from kvmlist.sources.maildir import SkippedEntry, why_no_mail
+from kvmlist.sources.maildir import SkippedEntry, why_no_mail, why_not_opened
 from kvmlist.sources.mbox import iter_raw_messages
 
 #: The names of mail files, before a compression's suffix.
@@ -68,11 +68,12 @@ def iter_mail_files(path: str | os.PathLike[str]) -> Iterator[bytes]:
 def _not_read(file: str, name: str) -> str | None:
     """Why an entry is not read as a mail file, or None when it is one."""
     try:
-        mode: int | None = os.stat(file).st_mode
-    except FileNotFoundError:
-        mode = None
+        mode = os.stat(file).st_mode
     except OSError as error:
-        raise SourceError(f"{file}: {error.strerror}") from None
+        why = why_not_opened(file, error)
+        if why is None:
+            raise SourceError(f"{file}: {error.strerror}") from None
+        return why
     why = why_no_mail(file, mode)
     if why is not None:
         return why

@@ -113,6 +113,16 @@ def why_no_mail(path: str, mode: int | None) -> str | None:
     return None
 
 
+def why_not_opened(path: str, error: OSError) -> str | None:
+    """Return why an entry that could not be opened or stat'ed holds no mail (gone, a link to
+    nothing, a link loop), or None for an error to stop at (no permission, an I/O error)."""
+    if error.errno == errno.ENOENT:
+        return why_no_mail(path, None)
+    if error.errno == errno.ELOOP:
+        return "a link that leads to itself (a loop)"
+    return None
+
+
 class _NoMail(Exception):
     """An entry holds no mail: a folder, a link to nothing, a file gone since the listing."""
 
@@ -123,8 +133,9 @@ def read_mail_file(path: str, max_mail_bytes: int = MAX_MAIL_BYTES) -> bytes:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        if error.errno == errno.ENOENT:
-            raise _NoMail(why_no_mail(path, None)) from None
+        why = why_not_opened(path, error)
+        if why is not None:
+            raise _NoMail(why) from None
         raise SourceError(f"{path}: {error.strerror}") from None
     mode = os.fstat(descriptor).st_mode
     if stat.S_ISDIR(mode):  # os.fdopen refuses a folder's descriptor
