@@ -124,3 +124,38 @@ def test_a_repeated_field_is_a_defect_and_git_am_reads_the_value_kvmlist_read(
     )
     added = [line[1:] for line in patch.diff.splitlines() if line.startswith("+S")]
     assert (base / "foo.c").read_text() == "a\n" + "".join(f"{x}\n" for x in added)
+
+
+SCISSORED = (
+    "From: Marc Zyngier <maz@kernel.org>\n"
+    "To: kvmarm@lists.linux.dev\n"
+    "Subject: [PATCH] KVM: arm64: what about this instead?\n"
+    "Date: Mon, 2 Mar 2026 11:02:10 +0000\n"
+    "Message-ID: <86a5b6c7d8.wl-maz@kernel.org>\n"
+    "\n"
+    "On Mon, 02 Mar 2026 10:14:31 +0000, Jane Doe wrote:\n"
+    "> Show it.\n"
+    "\n"
+    "How about this, which keeps the old line?\n"
+    "\n"
+    "-- >8 --\n"
+    "From: Joe Roe <joe.roe@arm.com>\n"
+    "Subject: KVM: arm64: show one line\n"
+    "\n"
+    f"{MESSAGE}{SHOWN}"
+).encode()
+
+
+def test_git_am_without_scissors_reads_the_mail_below_the_scissors_as_kvmlist_did(
+    base: Path,
+) -> None:
+    patch = _applied(base, SCISSORED)
+    assert (patch.author and patch.author.email, patch.title) == (
+        "joe.roe@arm.com",
+        "KVM: arm64: show one line",
+    )
+    assert git(base, "log", "-1", "--format=%an <%ae>|%B").decode().strip() == (
+        "Joe Roe <joe.roe@arm.com>|KVM: arm64: show one line\n\n"
+        "Show it.\n\nSigned-off-by: Jane Doe <jane@arm.com>"
+    )
+    assert (base / "foo.c").read_text() == "a\nSHOWN\n"

@@ -8,7 +8,9 @@ from typing import Any
 from kvmlist._arguments import check_type
 from kvmlist.errors import MissingExtraError
 from kvmlist.models import Patch, Series
+from kvmlist.parse.body import scissors_cut
 from kvmlist.parse.headers import ONCE_FIELDS, scan_headers, split_raw
+from kvmlist.parse.scissors import first_mark
 
 # From the Arm ARM, DDI0487 L.a   (a body line opening with "From ", in b"\n" + raw: a pattern that
 # opens with a newline is found by a fast scan, one that opens with "^" tried everywhere)
@@ -37,7 +39,8 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
 
     The mails go out as they were archived (MIME and in-body From included), so git am
     decodes them and credits the real author exactly as it would from the list; but a mail
-    git would read otherwise than kvmlist is written as kvmlist read it (:func:`as_read`):
+    git would read otherwise than kvmlist (MIME parts, a repeated field, a note above a
+    scissors line) is written as kvmlist read it (:func:`as_read`):
     git am applies what kvmlist shows, never a diff hidden where kvmlist did not look. Body lines
     are written as they are, as ``b4 am`` writes them, so a commit message line "From the
     Arm ARM" or ">From" comes out of git am unchanged; only a line git would take for the
@@ -59,17 +62,22 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
 
 def as_read(patch: Patch) -> bytes:
     """Return a mail as git am reads it the way kvmlist did: as archived (LF line ends), or,
-    when it is MIME other than one text/plain part or repeats a field kvmlist reads once
-    (defect ``repeated-field``), its header fields (each such field's first value; no MIME
-    fields) above one UTF-8 text/plain part holding the body kvmlist read. git mailinfo
-    reads every part of a mail (HTML, signatures, attachments of any type) and a repeated
-    field's last value; kvmlist reads text and patch parts and the first value, as b4 does.
+    when it is MIME other than one text/plain part, repeats a field kvmlist reads once
+    (defect ``repeated-field``) or is read from below a scissors line (``-- >8 --``), its
+    header fields (each such field's first value; no MIME fields) above one UTF-8
+    text/plain part holding the body kvmlist read (from below the scissors line). git
+    mailinfo reads every part of a mail (HTML, signatures, attachments of any type) and a
+    repeated field's last value, and cuts at scissors only when told (``--scissors``);
+    kvmlist reads text and patch parts, the first value and below the scissors, as b4 does.
     """
     raw = patch.raw.replace(b"\r\n", b"\n")
     repeated = any(defect.kind == "repeated-field" for defect in patch.defects)
     block = split_raw(raw)[0]
     kind = scan_headers(block, [], CONTENT_TYPE).get("content-type")
-    if not repeated and (kind is None or kind.split(";", 1)[0].strip().lower() == "text/plain"):
+    plain = kind is None or kind.split(";", 1)[0].strip().lower() == "text/plain"
+    text = patch.body
+    cut = scissors_cut(text) if first_mark(text, 0) >= 0 else -1
+    if not repeated and plain and cut < 0:
         return raw
     seen: set[str] = set()
     kept = []
@@ -83,7 +91,7 @@ def as_read(patch: Patch) -> bytes:
                 continue
             seen.add(name)
         kept.append(field)
-    body = patch.body.encode("utf-8", "replace")
+    body = text[max(cut, 0) :].encode("utf-8", "replace")
     return b"".join(kept) + TEXT_PART + body + (b"" if body.endswith(b"\n") else b"\n")
 
 

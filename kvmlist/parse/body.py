@@ -200,6 +200,13 @@ def in_body_headers(
     return below if below[0] else ((), cut)
 
 
+def scissors_cut(text: str) -> int:
+    """Return where the text kvmlist reads a patch body from starts when that is below a
+    scissors line (:func:`in_body_headers`), or -1 when it is not: plain ``git am`` would
+    read the note above it as the commit message and its in-body headers as prose."""
+    return _scissors_cut(text, _opening_headers(text)[1])
+
+
 def _scissors_cut(text: str, lo: int, above: int | None = None) -> int:
     """Return where the text below the last scissors line between lo and a patch's ``---``
     or diff starts, or -1: no such line, nothing but blanks below it (a diff pasted between
