@@ -57,6 +57,10 @@ PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "
 # the look back comes last, so that a search tries only where " \n" is)
 RE_SOFT_BREAK = re.compile(r" \n(?<!^-- \n)", re.MULTILINE)
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+# "!" | " " | "\t"   (what is no base64 character and no padding: dropped when decoding)
+RE_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]+")
+#: The stdlib's defect for base64 it could not decode at all (it gives the base64 back).
+UNDECODED = "InvalidBase64LengthDefect"
 
 
 #: The header fields that say how a body is decoded.
@@ -220,9 +224,8 @@ def _mime_text(
     if not texts and html:  # no text/plain part: what a browser shows of the HTML
         defects.append(Defect(kind="html-only", detail="text/html read as text"))
         for part in html:
-            texts.append(
-                html_text(_text_of(_payload(part, defects), part.get_content_charset(), defects))
-            )
+            if (payload := _payload(part, defects)) is not None:
+                texts.append(html_text(_text_of(payload, part.get_content_charset(), defects)))
     return "\n".join(without_copies(texts, defects) if len(texts) > 1 else texts)
 
 
@@ -263,15 +266,25 @@ def _collect(
         if not ctype.startswith(("application/pgp", "message/")):
             defects.append(Defect(kind="skipped-part", detail=ctype))
         return
-    charset = part.get_content_charset()
-    text = _text_of(_payload(part, defects), charset, defects)
+    payload = _payload(part, defects)
+    if payload is None:
+        return
+    text = _text_of(payload, part.get_content_charset(), defects)
     if part.get_param("format") == "flowed":
         text = _unflow(text, part.get_param("delsp") == "yes")
     texts.append(text)
 
 
-def _payload(part: email.message.Message, defects: list[Defect]) -> bytes:
-    """Return the decoded payload of a text part, as ``get_payload(decode=True)`` gives it.
+def _payload(part: email.message.Message, defects: list[Defect]) -> bytes | None:
+    """Return the decoded payload of a text part, as ``get_payload(decode=True)`` gives it,
+    or None when its base64 cannot be decoded (the stdlib would give the base64 itself).
+
+    Every defect the stdlib records while decoding (base64 with its padding lost or stray
+    characters, which it decodes leniently, as git mailinfo does; base64 of a length no
+    padding mends, a line cut short in transit) is the defect ``bad-transfer-encoding``;
+    the last, and base64 with a line cut short (:func:`_cut_short`), skip the part: what
+    the stdlib decodes of it is noise, where the part's own text is base64. Quoted-printable decodes without a defect (``=ZZ`` is kept as
+    written, as git keeps it).
 
     A base64 payload whose bytes multipart.message_tree kept is decoded from them when its
     LF-ended lines hold only base64 characters, whole groups of four: the stdlib encodes
@@ -286,14 +299,25 @@ def _payload(part: email.message.Message, defects: list[Defect]) -> bytes:
                 return base64.b64decode(joined, validate=True)
             except binascii.Error:
                 pass
-    try:
-        payload = part.get_payload(decode=True)
-    except (ValueError, TypeError) as error:  # broken base64 padding and the like
-        defects.append(Defect(kind="bad-transfer-encoding", detail=str(error)))
-        payload = None
+    before = len(part.defects)
+    payload = part.get_payload(decode=True)
+    broken = [type(defect).__name__ for defect in part.defects[before:]]
+    if broken:  # base64 the stdlib padded, cleaned or could not decode
+        defects.append(Defect(kind="bad-transfer-encoding", detail=broken[0]))
+        if UNDECODED in broken or _cut_short(str(part.get_payload())):
+            return None
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
     return payload
+
+
+def _cut_short(encoded: str) -> bool:
+    """True when a line of base64 but the last holds no whole groups of four (of base64
+    characters: the stdlib drops the others, as stray): characters were lost in transit, and what the stdlib decodes below it is noise."""
+    lines = [
+        line for line in (RE_NOT_BASE64.sub("", line) for line in encoded.splitlines()) if line
+    ]
+    return any(len(line) % 4 for line in lines[:-1])
 
 
 def _unflow(text: str, delsp: bool) -> str:
