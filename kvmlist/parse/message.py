@@ -82,8 +82,9 @@ def _validators() -> tuple[Callable[[Any], Message], Callable[[Any], Patch]]:
 def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     """Return the Message (or Patch) a raw mail holds; problems become defects.
 
-    With ``strict=True`` the first non-informational defect raises MessageParseError, and
-    so does a mail the parser cannot read at all. A ``str`` raises TypeError: a mail is bytes
+    With ``strict=True`` the first non-informational defect (of ``defects`` or
+    ``body_defects``: the body is then decoded now) raises MessageParseError, and so does a
+    mail the parser cannot read at all. A ``str`` raises TypeError: a mail is bytes
     (its charsets and transfer encodings say how to read them), so encode it first.
     """
     _check_bytes(raw)
@@ -272,8 +273,11 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
 
 
 def raise_for_defects(message: Message) -> None:
-    """Raise MessageParseError for the first defect that is not informational."""
-    for defect in message.defects:
+    """Raise MessageParseError for the first defect that is not informational: of
+    ``defects``, then of ``body_defects`` (a patch's and cover's are in both; another
+    mail's body is decoded here, which a parse that is not strict leaves until read)."""
+    body = () if isinstance(message, Patch) else message.body_defects
+    for defect in (*message.defects, *body):
         if defect.kind not in INFORMATIONAL:
             raise MessageParseError(f"{message.message_id}: {defect}")
 
