@@ -14,7 +14,7 @@ HEAD = (
 )
 BODIES = {
     "nul-in-body": b"Content-Type: text/plain\n\nLooks good\x00 to me.\n",
-    "mislabelled-charset": "Content-Type: text/plain; charset=us-ascii\n\nMerci, Ren\u00e9.\n".encode(),
+    "mislabelled-charset": b"Content-Type: text/plain; charset=us-ascii\n\nMerci, Ren\xc3\xa9.\n",
     "html-only": b"Content-Type: text/html\n\n<p>Looks good to me.</p>\n",
 }
 

@@ -57,8 +57,6 @@ PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "application/x-patch", "
 # the look back comes last, so that a search tries only where " \n" is)
 RE_SOFT_BREAK = re.compile(r" \n(?<!^-- \n)", re.MULTILINE)
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
-# "!" | " " | "\t"   (what is no base64 character and no padding: dropped when decoding)
-RE_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]+")
 #: The stdlib's defect for base64 it could not decode at all (it gives the base64 back).
 UNDECODED = "InvalidBase64LengthDefect"
 
@@ -168,8 +166,8 @@ def _single_part_text(
     name = encoding.group(1).lower()
     if name == b"base64":
         payload = _base64_lines(body)
-        if payload is None:
-            return None  # padding or stray characters: the stdlib's lenient decoding
+        if payload is None or len(b"".join(body.split())) % 4:
+            return None  # padding or stray characters: the stdlib's lenient decoding (a defect)
     elif name == b"quoted-printable":
         payload = binascii.a2b_qp(body)
     else:
@@ -282,9 +280,9 @@ def _payload(part: email.message.Message, defects: list[Defect]) -> bytes | None
     Every defect the stdlib records while decoding (base64 with its padding lost or stray
     characters, which it decodes leniently, as git mailinfo does; base64 of a length no
     padding mends, a line cut short in transit) is the defect ``bad-transfer-encoding``;
-    the last, and base64 with a line cut short (:func:`_cut_short`), skip the part: what
-    the stdlib decodes of it is noise, where the part's own text is base64. Quoted-printable decodes without a defect (``=ZZ`` is kept as
-    written, as git keeps it).
+    the last skips the part (the stdlib gives the base64 back). A line cut short in
+    transit is decoded with its padding mended, noise below it: the defect says so.
+    Quoted-printable decodes without a defect (``=ZZ`` is kept as written, as git does).
 
     A base64 payload whose bytes multipart.message_tree kept is decoded from them when its
     LF-ended lines hold only base64 characters, whole groups of four: the stdlib encodes
@@ -304,20 +302,11 @@ def _payload(part: email.message.Message, defects: list[Defect]) -> bytes | None
     broken = [type(defect).__name__ for defect in part.defects[before:]]
     if broken:  # base64 the stdlib padded, cleaned or could not decode
         defects.append(Defect(kind="bad-transfer-encoding", detail=broken[0]))
-        if UNDECODED in broken or _cut_short(str(part.get_payload())):
+        if UNDECODED in broken:
             return None
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
     return payload
-
-
-def _cut_short(encoded: str) -> bool:
-    """True when a line of base64 but the last holds no whole groups of four (of base64
-    characters: the stdlib drops the others, as stray): characters were lost in transit, and what the stdlib decodes below it is noise."""
-    lines = [
-        line for line in (RE_NOT_BASE64.sub("", line) for line in encoded.splitlines()) if line
-    ]
-    return any(len(line) % 4 for line in lines[:-1])
 
 
 def _unflow(text: str, delsp: bool) -> str:
