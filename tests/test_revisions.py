@@ -504,3 +504,49 @@ def test_a_stranger_typing_the_authors_name_takes_no_version_of_hers() -> None:
     fix = mail(subject, DIFF, sender=posing, message_id="<mallory2@x>", extra=answer)
     found = kvmlist.group_series([*mails, parse_message(fix)], revisions=True)
     assert [s.next_id for s in found] == [None, None]
+
+
+def test_patch_titles_that_only_drop_a_trailing_full_stop_link() -> None:
+    # v1's patch titles end in "." (a reviewer asks to drop it), v2's cover letter is renamed
+    titles = ["arm64: get ipi num.", "arm64: its: handle wrapping.", "arm64: add LPI test."]
+    mails = [post("[PATCH 0/3] arm64: add latency", "v1-0")]
+    mails += [
+        post(f"[PATCH {i}/3] {t}", f"v1-{i}", extra="In-Reply-To: <v1-0>\n")
+        for i, t in enumerate(titles, 1)
+    ]
+    mails.append(post("[PATCH v2 0/3] arm/arm64: Add latency tests", "v2-0", "Cover\n", minute=9))
+    mails += [
+        post(f"[PATCH v2 {i}/3] {t[:-1]}", f"v2-{i}", extra="In-Reply-To: <v2-0>\n", minute=9)
+        for i, t in enumerate(titles, 1)
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.version for s in history.revisions] == [1, 2]
+
+
+def test_a_trailing_question_mark_or_bracket_still_tells_titles_apart() -> None:
+    mails = [
+        post("[PATCH] KVM: x86: why not trap CR4?", "a"),
+        post("[PATCH v2] KVM: x86: why not trap CR4", "b", minute=5),
+        post("[PATCH] KVM: arm64: Fix vgic (again)", "c", minute=6),
+        post("[PATCH v2] KVM: arm64: Fix vgic (again", "d", minute=7),
+    ]
+    assert len(link_revisions(kvmlist.group_series(mails))) == 4
+
+
+def test_a_cover_sent_alone_then_again_with_its_patches_follows_their_v1() -> None:
+    # v2's cover went out alone (an aborted send), minutes later again with its patches,
+    # under a new title: the patch titles, shared with v1, say what the cover revises
+    titles = ["arm64: get ipi num", "arm64: its: handle wrapping", "arm64: add LPI test"]
+    mails = [post("[PATCH 0/3] arm64: add latency", "v1-0")]
+    mails += [
+        post(f"[PATCH {i}/3] {t}", f"v1-{i}", extra="In-Reply-To: <v1-0>\n")
+        for i, t in enumerate(titles, 1)
+    ]
+    mails.append(post("[PATCH v2 0/3] arm/arm64: Add latency tests", "v2a-0", "Cover\n", minute=8))
+    mails.append(post("[PATCH v2 0/3] arm/arm64: Add latency tests", "v2-0", "Cover\n", minute=9))
+    mails += [
+        post(f"[PATCH v2 {i}/3] {t}", f"v2-{i}", extra="In-Reply-To: <v2-0>\n", minute=9)
+        for i, t in enumerate(titles, 1)
+    ]
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.anchor_id for s in history.revisions] == ["v1-0", "v2a-0", "v2-0"]

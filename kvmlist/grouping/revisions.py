@@ -8,12 +8,13 @@ Evidence, strongest first (docs/review.md):
    and the link below it, a footnote: kvmlist.parse.links.version_links);
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same person (the author, or the sender) and the same title (case and whitespace
-   folded, a trailing "(was: old title)" left out), or the old title such a suffix names
-   (kvmlist.parse.subject.renamed_title): the latest earlier posting that the newer one
-   revises;
+   folded, a trailing "(was: old title)" and trailing full stops left out), or the old title
+   such a suffix names (kvmlist.parse.subject.renamed_title): the latest earlier posting
+   that the newer one revises;
 5. the same person, within :data:`RENAMED_WITHIN`, and at least half of the patch titles
    of the larger posting (two or more unless both are one patch): a series renamed between
-   its versions. A part split out of a larger series shares too few.
+   its versions. A part split out of a larger series shares too few. A cover letter whose
+   patches never came is placed by the patch titles of the posting that sent it again.
 
 Evidence 1-3 naming another person's posting (by address: a display name typed alike is
 nobody's) is tried last: a version link (a takeover), or a change-id or thread under the
@@ -150,6 +151,9 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
                 if taken is not None:  # under another title: its line splits off
                     split_from[taken] = before.pop(taken)
                 after[revised], before[position] = position, revised
+                origin = _aborted_send_origin(one, revised, ordered, by_patch_title, before, after)
+                if origin is not None:
+                    after[origin], before[revised] = revised, origin
                 break
         for change_id in changes:
             by_change_id.setdefault(change_id, position)
@@ -177,6 +181,27 @@ def posted_in_order(series: Iterable[Series]) -> list[Series]:
     dated = [(one.plausible_date, at) for at, one in enumerate(given)]
     order = sorted(range(len(given)), key=lambda at: (dated[at][0] is not None, dated[at]))
     return [given[at] for at in order]
+
+
+def _aborted_send_origin(
+    one: Series,
+    revised: int,
+    ordered: list[Series],
+    by_patch_title: dict[tuple[str, str], list[int]],
+    before: dict[int, int],
+    after: dict[int, int],
+) -> int | None:
+    """The posting a cover letter whose patches never came revises, found by the patch titles
+    of the posting that sent it again with them (rule 5): the cover alone has none to share.
+    None when revised is no such cover, already follows one, or none is found."""
+    cover = ordered[revised]
+    if cover.patches or revised in before:
+        return None
+    keys = _patch_title_keys(one, _title_keys(one))
+    for earlier in _sharing_patch_titles(one, keys, ordered, by_patch_title):
+        if earlier < revised and earlier not in after and _revises(cover, ordered[earlier]):
+            return earlier
+    return None
 
 
 def _keeps_title(one: Series, taken: Series, revised: Series) -> bool:
@@ -409,6 +434,8 @@ def _old_title_keys(
 def _folded(title: str) -> str:
     """A title as revisions compare it: lower case, runs of whitespace one space, without an
     "RFC:" or "RFC" written at its start ("[PATCH 0/7] RFC: coverage deduplication for KCOV",
-    then "[PATCH v2 00/11] Coverage deduplication for KCOV") or a "(was: old title)" at its
-    end."""
-    return " ".join(RE_RFC_WORD.sub("", renamed_title(title)[0].lower(), count=1).split())
+    then "[PATCH v2 00/11] Coverage deduplication for KCOV"), a "(was: old title)" at its
+    end, or full stops at its end (reviewers ask to drop them: "arm64: get ipi num." then
+    "arm64: get ipi num"); a "?" or ")" there is part of the title."""
+    folded = " ".join(RE_RFC_WORD.sub("", renamed_title(title)[0].lower(), count=1).split())
+    return folded.rstrip(" .") or folded
