@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, Self, cast
 
 from pydantic import (
     AfterValidator,
@@ -96,6 +96,7 @@ class _LazyFields:
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None
     has_diff: Callable[[bytes, Any], bool] | None = None
+    base_lines: Callable[[str], BaseLines] | None = None
 
 
 _LAZY = _LazyFields()
@@ -110,12 +111,14 @@ def install_lazy_fields(
     recipients: Callable[[bytes], tuple[Person, ...]] | None = None,
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None,
     has_diff: Callable[[bytes, Any], bool] | None = None,
+    base_lines: Callable[[str], BaseLines] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
     text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
     ``Patch.description`` (body -> part of it), a parsed patch's text fields (body ->
     commit message, trailers, diffstat) and a parsed reply's ``has_diff`` (raw and
-    BODY_FORM -> bool) are computed."""
+    BODY_FORM -> bool) and a patch's ``base-commit:``-like lines (body -> BaseLines) are
+    computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
@@ -123,6 +126,7 @@ def install_lazy_fields(
     _LAZY.recipients = recipients
     _LAZY.patch_text = patch_text
     _LAZY.has_diff = has_diff
+    _LAZY.base_lines = base_lines
 
 
 def _parser(field: str) -> Callable[..., Any]:
@@ -256,6 +260,26 @@ class FileChange(_Frozen):
     insertions: int = 0
     deletions: int = 0
     binary: bool = False
+
+
+PrerequisiteKind = Literal["patch-id", "change-id", "message-id"]
+
+
+class Prerequisite(_Frozen):
+    """A patch a series needs applied first, as a ``prerequisite-<kind>:`` line names it:
+    ``patch-id`` (``git patch-id --stable`` of a patch: git format-patch ``--base``, b4),
+    ``change-id`` (a b4 change-id, ``:v3`` naming its version) or ``message-id``."""
+
+    kind: PrerequisiteKind
+    value: str
+
+
+class BaseLines(NamedTuple):
+    """What a mail's ``base-commit:``, ``change-id:`` and ``prerequisite-*:`` lines say."""
+
+    base_commit: str | None = None
+    change_id: str | None = None
+    prerequisites: tuple[Prerequisite, ...] = ()
 
 
 class Diffstat(_Frozen):
@@ -520,6 +544,29 @@ class Patch(Message):
         git's ``create mode`` lines); computed on first use."""
         return cast("str", _parser("description")(self.body))
 
+    @functools.cached_property
+    def _base_lines(self) -> BaseLines:
+        return cast("BaseLines", _parser("base_lines")(self.body))
+
+    @property
+    def base_commit(self) -> str | None:
+        """The commit the patch or series applies to, as its ``base-commit:`` line gives it
+        (git format-patch ``--base``, b4: below the diff or the cover letter's diffstat), hex
+        in lower case; None when there is none or it names no commit (a branch name)."""
+        return self._base_lines.base_commit
+
+    @property
+    def change_id(self) -> str | None:
+        """The b4 ``change-id:`` of the series (the same in each of its revisions); None
+        when there is none (Gerrit's ``Change-Id:`` trailer is not one)."""
+        return self._base_lines.change_id
+
+    @property
+    def prerequisites(self) -> tuple[Prerequisite, ...]:
+        """The ``prerequisite-patch-id:``, ``prerequisite-change-id:`` and
+        ``prerequisite-message-id:`` lines, in order (those that name nothing left out)."""
+        return self._base_lines.prerequisites
+
     def __repr__(self) -> str:
         return f"<Patch v{self.version} {self.index}/{self.total} {self.title[:60]!r}>"
 
@@ -649,6 +696,25 @@ class Series(_Frozen):
         """True when the series' first mail is a stable backport (AUTOSEL sends each list
         only the backports that touch it: such a series is partial by design)."""
         return self.first is not None and self.first.is_backport
+
+    @property
+    def base_commit(self) -> str | None:
+        """The cover letter's ``base-commit:`` (``Patch.base_commit``), else the first
+        patch's; None when neither gives one."""
+        return self._first_given("base_commit")
+
+    @property
+    def change_id(self) -> str | None:
+        """The cover letter's b4 ``change-id:`` (``Patch.change_id``), else the first
+        patch's; None when neither gives one."""
+        return self._first_given("change_id")
+
+    def _first_given(self, name: str) -> str | None:
+        for mail in (self.cover, self.patches[0] if self.patches else None):
+            value = getattr(mail, name) if mail is not None else None
+            if value is not None:
+                return cast("str", value)
+        return None
 
     @property
     def anchor_id(self) -> str | None:

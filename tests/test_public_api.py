@@ -18,6 +18,7 @@ INTENDED = {
     "MessageParseError",
     "Patch",
     "Person",
+    "Prerequisite",
     "PullMerge",
     "PullRequest",
     "ReportRange",

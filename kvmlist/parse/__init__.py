@@ -4,6 +4,7 @@ from kvmlist import models
 from kvmlist.parse.body import split_body
 from kvmlist.parse.description import description
 from kvmlist.parse.headers import BodyForm, body_headers
+from kvmlist.parse.links import base_lines
 from kvmlist.parse.mime import decode_body
 from kvmlist.parse.patch_text import patch_text_fields
 from kvmlist.parse.recipients import recipients_of
@@ -30,8 +31,8 @@ def _has_diff(raw: bytes, form: BodyForm | None) -> bool:
 
 
 # Message.body, Message.subject_title, Patch.diff, Patch.description, a parsed patch's
-# commit message, trailers and diffstat and a parsed reply's has_diff stay lazy (bodies
-# are costly) without models importing parse.
+# commit message, trailers, diffstat and base-commit lines and a parsed reply's has_diff
+# stay lazy (bodies are costly) without models importing parse.
 models.install_lazy_fields(
     body=_body,
     subject_title=_subject_title,
@@ -40,4 +41,5 @@ models.install_lazy_fields(
     recipients=recipients_of,
     patch_text=patch_text_fields,
     has_diff=_has_diff,
+    base_lines=base_lines,
 )

@@ -1,13 +1,30 @@
-"""Links between revisions a cover letter or patch names: b4 change-ids and archive links."""
+"""Links between revisions a cover letter or patch names (b4 change-ids and archive links),
+and what it was based on (``base-commit:`` and ``prerequisite-*:`` lines)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
-# change-id: 20260210-dirty-ring-size-2c5d9a
-RE_CHANGE_ID = re.compile(r"\nchange-id:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+from kvmlist.models import BaseLines, Prerequisite, PrerequisiteKind
+
+# base-commit: 6db9491e57a016a19ea8e60a384e773fae3d5758   (git format-patch --base, b4)
+# change-id: 20260210-dirty-ring-size-2c5d9a                (b4)
+# prerequisite-patch-id: 2cda1340...  prerequisite-change-id: <change-id>:v3  (git, b4)
+# Written lower case at the start of a line, below a patch's diff or a cover letter's
+# diffstat; Gerrit's "Change-Id: I..." trailer is another thing.
+RE_BASE_LINE = re.compile(
+    r"^(base-commit|change-id|prerequisite-(?:patch|change|message)-id):[ \t]*(\S*)[ \t]*$",
+    re.MULTILINE,
+)
+# a commit: 7 to 40 hex digits (SHA-1, abbreviated or not), or 64 (a SHA-256 repository)
+RE_COMMIT = re.compile(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
+# a b4 change-id (20250723-kasan-tsbrcu-e207bb990e24), with ":v3" as a prerequisite
+RE_CHANGE_ID_VALUE = re.compile(r"[\w.+-]{1,200}(?::v\d{1,4})?")
+# a Message-ID, in <> or not
+RE_MESSAGE_ID_VALUE = re.compile(r"<?([^\s<>@]{1,500}@[^\s<>@]{1,500})>?")
 # "v1: <link>" | "- Link to v1: ...\n<link>" | "[2] <link> (v2)" | "previous version: <link>"
 RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
 # a line about other work: "based on", "depends on", "on top of", "rebased on Marc's v2",
@@ -35,7 +52,39 @@ COVERED_LINES = 30
 
 def change_ids(text: str) -> list[str]:
     """Return the b4 ``change-id:`` values in text, in order."""
-    return RE_CHANGE_ID.findall("\n" + text)  # "\n" first: see parse.mime.RE_UNSTUFFED
+    if "change-id:" not in text:
+        return []
+    return [value for key, value in RE_BASE_LINE.findall(text) if key == "change-id" and value]
+
+
+def base_lines(text: str) -> BaseLines:
+    """Return what a patch's or cover letter's ``base-commit:``, ``change-id:`` and
+    ``prerequisite-*:`` lines say (the last of each of the first two; a value that is no
+    commit, change-id or Message-ID is left out: a branch name gives no base)."""
+    if "base-commit:" not in text and "-id:" not in text:
+        return BaseLines()
+    base = change = None
+    prerequisites = []
+    for key, value in RE_BASE_LINE.findall(text):
+        if key == "base-commit":
+            base = value.lower() if RE_COMMIT.fullmatch(value) else base
+        elif key == "change-id":
+            change = value if RE_CHANGE_ID_VALUE.fullmatch(value) and ":" not in value else change
+        elif (one := _prerequisite(key.removeprefix("prerequisite-"), value)) is not None:
+            prerequisites.append(one)
+    return BaseLines(base_commit=base, change_id=change, prerequisites=tuple(prerequisites))
+
+
+def _prerequisite(kind: str, value: str) -> Prerequisite | None:
+    if kind == "patch-id":
+        valid = RE_COMMIT.fullmatch(value) is not None and len(value) in (40, 64)
+        value = value.lower()
+    elif kind == "change-id":
+        valid = RE_CHANGE_ID_VALUE.fullmatch(value) is not None
+    else:
+        found = RE_MESSAGE_ID_VALUE.fullmatch(value)
+        valid, value = found is not None, found.group(1) if found else value
+    return Prerequisite(kind=cast("PrerequisiteKind", kind), value=value) if valid else None
 
 
 def message_id_in_url(url: str) -> str | None:
