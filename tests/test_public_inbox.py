@@ -10,6 +10,7 @@ import pytest
 
 import kvmlist
 from kvmlist.cli.commands import main
+from kvmlist.sources.notices import WithdrawnMail
 from kvmlist.sources.public_inbox import iter_archive
 
 from .conftest import mail, mbox
@@ -259,3 +260,20 @@ def test_weekly_reports_by_date_chain_and_their_header_is_the_range_they_cover(
     assert main(["report", "--inbox", inbox, "--range", f"{second[1]}..{second[3]}"]) == 0
     assert capsys.readouterr().out == texts[1]
     assert "Drop a stale comment" in texts[0] and "v2" not in texts[0]
+
+
+def test_since_and_until_keep_mails_after_one_imported_late(tmp_path: Path) -> None:
+    # public-inbox stamps a commit with the mail's first Received: time, so an old mail
+    # imported late goes back in time: git log --since stops walking at it
+    root = tmp_path / "kvm"
+    (root / "git").mkdir(parents=True)
+    times = [T0, T0 + DAY, T0 - 30 * DAY, T0 + 2 * DAY, T0 + 3 * DAY]
+    entries = [("m", mail(message_id=f"<{n}@x>"), when) for n, when in enumerate(times)]
+    removal = ("d", entries[1][1], T0 - 29 * DAY)  # mail 1 withdrawn after the late one
+    build_epoch(root / "git" / "0.git", [*entries[:3], removal, *entries[3:]])
+    since = datetime.fromtimestamp(T0 + DAY // 2, timezone.utc)
+    until = datetime.fromtimestamp(T0 + 5 * DAY // 2, timezone.utc)
+    with pytest.warns(WithdrawnMail):
+        assert ids(kvmlist.read_inbox(root, since=since)) == ["3@x", "4@x"]
+    with pytest.warns(WithdrawnMail):
+        assert ids(kvmlist.read_inbox(root, until=until)) == ["0@x", "2@x", "3@x"]

@@ -277,15 +277,17 @@ class InboxSelection:
         if isinstance(commit_range, str):
             commit_range = CommitRange.parse(commit_range)
         plan = _plan(find_epochs(self.inbox), commit_range)
-        # commit times are whole seconds, and git's bounds take theirs: "since" a time,
-        # "until" (before) a time, as the options say. The inbox is read as of the range's
-        # end: removals after "until" count, those before "since" cannot concern these mails
-        since = [f"--since={math.ceil(self.since.timestamp())}"] if self.since else []
-        until = [f"--until={math.ceil(self.until.timestamp()) - 1}"] if self.until else []
-        pending = _removals(plan, since)
+        # commit times are whole seconds: "since" a time, "until" (before) a time, as the
+        # options say. They are not monotonic (public-inbox stamps a commit with its mail's
+        # first Received: time, and an old mail may be imported late), so each commit's time
+        # is compared here: git log --since stops walking at the first older commit. The
+        # inbox is read as of the range's end: all its removals count, whenever stamped
+        since = math.ceil(self.since.timestamp()) if self.since else None
+        until = math.ceil(self.until.timestamp()) if self.until else None
+        pending = _removals(plan)
         for epoch, revisions in plan:
-            with contextlib.closing(_listed(epoch, [*revisions, *since, *until])) as listing:
-                kept = _kept(epoch, listing, pending)
+            with contextlib.closing(_listed(epoch, revisions)) as listing:
+                kept = _kept(epoch, _stamped(listing, since, until), pending)
                 for batch in _chunks(kept, size, first_size):
                     if self.first is None:
                         self.first, self._first_epoch = batch[0], epoch
@@ -371,12 +373,24 @@ def check_shape(epoch: Epoch) -> None:
         raise SourceError(f"{epoch.path}: not a public-inbox archive: its commits hold no mail")
 
 
-def _removals(plan: list[tuple[Epoch, list[str]]], since: list[str]) -> dict[bytes, deque[str]]:
+def _removals(plan: list[tuple[Epoch, list[str]]]) -> dict[bytes, deque[str]]:
     """Return the mails the commits of a plan remove: each blob with the commits that remove
     it, oldest first (:func:`pending`)."""
-    return pending(
-        removal for epoch, revisions in plan for removal in removals(epoch, [*revisions, *since])
-    )
+    return pending(removal for epoch, revisions in plan for removal in removals(epoch, revisions))
+
+
+def _stamped(
+    changes: Iterator[Arrival | Removal], since: int | None, until: int | None
+) -> Iterator[Arrival | Removal]:
+    """The removals, and the arrivals whose commit time is at or after ``since`` and before
+    ``until`` (unix times; None: unbounded)."""
+    for change in changes:
+        if isinstance(change, Arrival) and (
+            (since is not None and change.stamp < since)
+            or (until is not None and change.stamp >= until)
+        ):
+            continue
+        yield change
 
 
 def removals(epoch: Epoch, revisions: list[str]) -> Iterator[Removal]:
