@@ -397,3 +397,24 @@ def test_stalled_on_an_archive_without_a_dated_mail_says_so(
     out = capsys.readouterr().out
     assert "None" not in out
     assert out.startswith("0 of 0 series stalled (older than 14 days; no dated mail)")
+
+
+def test_the_same_mails_in_any_order_give_the_same_report() -> None:
+    # a lore search answers newest first; a repost is the later posting by date, not by place
+    raw = mbox(
+        _post("[PATCH] KVM: x86: Posted twice", ANN, "s12", "Thu, 1 Jan"),
+        _post("[PATCH] KVM: x86: Posted twice", ANN, "s12b", "Mon, 5 Jan"),
+        _post("[PATCH] KVM: x86: Posted twice the same minute", BO, "s13b", "Thu, 1 Jan"),
+        _post("[PATCH] KVM: x86: Posted twice the same minute", BO, "s13a", "Thu, 1 Jan"),
+    )  # fmt: skip
+    mails = list(kvmlist.read_mbox(io.BytesIO(_archive() + raw)))
+
+    def seen(report: object) -> tuple[list[tuple[str | None, timedelta]], list[str | None]]:
+        stalled = [(s.series.anchor_id, s.age) for s in report.stalled]  # type: ignore[attr-defined]
+        return stalled, [r.again.anchor_id for r in report.resent]  # type: ignore[attr-defined]
+
+    forward, backward = seen(find_stalled(mails)), seen(find_stalled(mails[::-1]))
+    assert forward == backward
+    assert ("s12b@x", timedelta(days=51, hours=2)) in forward[0]
+    assert "s12@x" not in [anchor for anchor, _ in forward[0]]  # posted again later
+    assert ("s13b@x", timedelta(days=55, hours=2)) in forward[0]  # ties: the later id

@@ -24,6 +24,7 @@ from typing import Protocol
 from kvmlist._utc import as_utc
 from kvmlist.analysis.counted import answerers, credited_kind
 from kvmlist.grouping.acceptance import acceptance_of
+from kvmlist.grouping.revisions import posted_in_order
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Person, Series
 from kvmlist.sources.lore._ids import path_segment
@@ -144,7 +145,7 @@ def find_stalled(
         first = one.first
         recipients = first.recipients if first is not None else ()
         report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
-    report.stalled.sort(key=lambda s: (s.series.date, s.series.title))
+    report.stalled.sort(key=lambda s: (s.series.date, s.series.title, s.series.anchor_id or ""))
     return report
 
 
@@ -201,11 +202,15 @@ def _reviewed(one: Series) -> bool:
 
 def _reposts(found: list[Series]) -> tuple[set[int], list[Resend]]:
     """Return the series posted again later under the same title and patch count, and
-    the reposts by somebody else than the first sender."""
+    the reposts by somebody else than the first sender: later by plausible date (the series
+    without one first), by anchor Message-ID where dates are equal, whatever the order given."""
+    position = {id(one): at for at, one in enumerate(found)}
+    by_anchor = sorted(found, key=lambda one: one.anchor_id or "")
     latest: dict[tuple[str, int], int] = {}
     reposted: set[int] = set()
     resent: list[Resend] = []
-    for at, one in enumerate(found):
+    for one in posted_in_order(by_anchor):
+        at = position[id(one)]
         key = (" ".join(one.title.casefold().split()), one.total)
         if not key[0]:
             continue
