@@ -228,6 +228,28 @@ def test_bad_or_missing_date_is_a_defect(value: str | None, kind: str) -> None:
     assert [d.kind for d in defects] == [kind]
 
 
+RECEIVED = (
+    "Received: from smtp.vger.kernel.org (smtp.vger.kernel.org [1.2.3.4])\n"
+    "\tby lists.example.org; Tue, 10 Nov 2026 10:00:00 +0100\n"
+    "Received: from laptop by mail.example.org; Tue, 10 Nov 2026 08:59:00 +0000\n"
+)
+
+
+@pytest.mark.parametrize("date", [None, "the day after yesterday"])
+def test_a_mail_without_a_readable_date_is_dated_by_its_first_received_stamp(
+    date: str | None,
+) -> None:
+    # as public-inbox dates it: the first (topmost) Received, the list's own arrival
+    message = parse_message(mail(date=date, extra=RECEIVED))
+    assert message.date == datetime(2026, 11, 10, 9, tzinfo=UTC)
+    assert {d.kind for d in message.defects} & {"missing-date", "bad-date"}  # still said
+
+
+def test_a_mail_without_date_or_received_stamp_stays_undated() -> None:
+    message = parse_message(mail(date=None, extra="Received: by somewhere\n"))
+    assert message.date is None
+
+
 @pytest.mark.parametrize(
     ("text", "name", "email"),
     [

@@ -293,7 +293,7 @@ def test_stalled_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     archive.write_bytes(_archive())
     assert main(["stalled", str(archive), "--older", "2w", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"] == {"series": 8, "stalled": 4, "resent": 1, "autosel": 0,
+    assert data["summary"] == {"series": 8, "stalled": 4, "resent": 1, "autosel": 0, "undated": 0,
                                "older_days": 14.0, "now": "2026-02-25"}  # fmt: skip
     assert data["stalled"][0]["to"].startswith("kvm@vger.kernel.org; Marc Zyngier <maz@")
     assert main(["stalled", str(archive)]) == 0
@@ -418,3 +418,30 @@ def test_the_same_mails_in_any_order_give_the_same_report() -> None:
     assert ("s12b@x", timedelta(days=51, hours=2)) in forward[0]
     assert "s12@x" not in [anchor for anchor, _ in forward[0]]  # posted again later
     assert ("s13b@x", timedelta(days=55, hours=2)) in forward[0]  # ties: the later id
+
+
+def test_a_series_with_no_plausible_date_is_not_judged_but_said() -> None:
+    # a clock at zero would head the list at 20,000 days; a mail with no date cannot wait
+    raw = mbox(
+        mail("[PATCH] KVM: x86: From a clock at zero", DIFF, sender=ANN, message_id="<s14@x>",
+             date="Thu, 1 Jan 1970 00:00:05 +0000"),
+        mail("[PATCH] KVM: x86: Undated", DIFF, sender=BO, message_id="<s15@x>", date=None),
+    )  # fmt: skip
+    report = find_stalled(kvmlist.read_mbox(io.BytesIO(_archive() + raw)))
+    assert report.stalled[0].series.title == "KVM: x86: Nobody looked at this"
+    assert [(one.title, why) for one, why in report.undated] == [
+        ("KVM: x86: From a clock at zero", "implausible-date"),
+        ("KVM: x86: Undated", "missing-date"),
+    ]
+
+
+def test_the_stalled_command_lists_the_series_it_could_not_judge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "list.mbox"
+    undated = mail("[PATCH] KVM: x86: Undated", DIFF, sender=BO, message_id="<s15@x>", date=None)
+    archive.write_bytes(_archive() + mbox(undated))
+    assert main(["stalled", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "Not judged: no plausible date (1):" in out
+    assert "KVM: x86: Undated" in out.split("Not judged")[1] and "missing-date" in out

@@ -82,7 +82,8 @@ class Resend:
 
 @dataclass
 class StalledReport:
-    """The stalled series (oldest first), the series re-sent by others, and the clock used."""
+    """The stalled series (oldest first), the series re-sent by others, the series not
+    judged for want of a plausible date (with the defect why), and the clock used."""
 
     now: datetime | None
     older: timedelta
@@ -90,6 +91,7 @@ class StalledReport:
     automated: int = 0  # series left out as postings no reply is expected to (AUTOSEL)
     stalled: list[StalledSeries] = field(default_factory=list)
     resent: list[Resend] = field(default_factory=list)
+    undated: list[tuple[Series, str]] = field(default_factory=list)
 
 
 def find_stalled(
@@ -129,7 +131,11 @@ def find_stalled(
     moved_on = _in_superseded_threads(found)
     rerolled = _wholly_rerolled(found)
     for position, one in enumerate(found):
-        if one.date is None or now is None or now - one.date < older:
+        posted = one.plausible_date  # a wait starts at no broken clock (implausible-date)
+        if posted is None:
+            report.undated.append((one, _undated_why(one)))
+            continue
+        if now is None or now - posted < older:
             continue
         if answered[position] or position in reposted or position in rerolled:
             continue
@@ -144,9 +150,18 @@ def find_stalled(
             continue
         first = one.first
         recipients = first.recipients if first is not None else ()
-        report.stalled.append(StalledSeries(one, now - one.date, recipients, lore_base))
+        report.stalled.append(StalledSeries(one, now - posted, recipients, lore_base))
     report.stalled.sort(key=lambda s: (s.series.date, s.series.title, s.series.anchor_id or ""))
     return report
+
+
+def _undated_why(one: Series) -> str:
+    """The defect that leaves a series without a plausible date: ``implausible-date`` when
+    a mail of it has a date, else that of its first mail (``missing-date``, ``bad-date``)."""
+    if any(m.date is not None for m in one.messages):
+        return "implausible-date"
+    kinds = [d.kind for m in one.messages for d in m.defects]
+    return next((k for k in kinds if k in ("missing-date", "bad-date")), "missing-date")
 
 
 def _wholly_rerolled(found: list[Series]) -> set[int]:

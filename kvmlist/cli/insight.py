@@ -77,7 +77,8 @@ def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
     rows = [_row(one, full=args.format != "table") for one in report.stalled]
     if args.format == "json":
         return json.dumps({"summary": _summary(report), "stalled": rows,
-                           "resent": _resent_rows(report)}, indent=2) + "\n"  # fmt: skip
+                           "resent": _resent_rows(report),
+                           "undated": _undated_rows(report)}, indent=2) + "\n"  # fmt: skip
     if args.format == "csv":
         return render_rows(rows, "csv", STALLED_COLUMNS)
     summary = _summary(report)
@@ -91,6 +92,10 @@ def run_stalled(args: argparse.Namespace, loaded: Loaded) -> str:
     if resent:
         again = render_rows(resent, "table", RESENT_COLUMNS)
         text += f"\nRe-sent by somebody else ({len(resent)}):\n\n" + again
+    undated = _undated_rows(report)
+    if undated:
+        unjudged = render_rows(undated, "table", UNDATED_COLUMNS)
+        text += f"\nNot judged: no plausible date ({len(undated)}):\n\n" + unjudged
     return text
 
 
@@ -100,6 +105,7 @@ def _summary(report: StalledReport) -> dict[str, Any]:
         "stalled": len(report.stalled),
         "resent": len(report.resent),
         "autosel": report.automated,
+        "undated": len(report.undated),
         "older_days": report.older.total_seconds() / 86400,
         "now": report.now.date().isoformat() if report.now else None,
     }
@@ -107,6 +113,7 @@ def _summary(report: StalledReport) -> dict[str, Any]:
 
 STALLED_COLUMNS = ("posted", "days", "version", "patches", "author", "title", "link", "to")
 RESENT_COLUMNS = ("posted", "again", "by", "first_author", "title")
+UNDATED_COLUMNS = ("why", "author", "title", "message_id")
 
 
 def _row(one: StalledSeries, *, full: bool) -> dict[str, Any]:
@@ -137,3 +144,11 @@ def _resent_rows(report: StalledReport) -> list[dict[str, Any]]:
         }
         for one in report.resent
     ]
+
+
+def _undated_rows(report: StalledReport) -> list[dict[str, Any]]:
+    return [
+        {"why": why, "author": str(one.author or ""), "title": one.title,
+         "message_id": one.anchor_id}
+        for one, why in report.undated
+    ]  # fmt: skip

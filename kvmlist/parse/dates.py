@@ -77,6 +77,17 @@ def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
     return _plausible(parsed, value, defects)
 
 
+def received_date(stamps: list[str]) -> datetime | None:
+    """Return the time of the first (topmost) Received stamp, the one the list's own server
+    wrote: what dates a mail without a readable Date, as public-inbox dates it. None when
+    that stamp holds no clean, plausible date after its ";"."""
+    if not stamps or ";" not in stamps[0]:
+        return None
+    found: list[Defect] = []
+    parsed = parse_date(stamps[0].rpartition(";")[2].strip(), found)
+    return parsed if not found else None
+
+
 def _zone_exists(hours: str, minutes: str) -> bool:
     """Whether a +HHMM zone's digits name an offset a clock can have (under a day, RFC 5322
     3.3's minutes 00-59)."""
