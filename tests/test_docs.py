@@ -158,7 +158,8 @@ def test_python_recipe_runs(
     if "count_by_organisation" in code:
         assert "Ericsson" in printed  # orgs.txt at work
     if "LoreClient" in code:
-        assert FakeLore.queries[-1].endswith("?q=d%3A2026-03-02..2026-03-09&x=m")
+        # d: takes both days whole: Monday to Sunday
+        assert FakeLore.queries[-1].endswith("?q=d%3A2026-03-02..2026-03-08&x=m")
     assert_files_written(code)
 
 
