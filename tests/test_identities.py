@@ -427,3 +427,42 @@ def test_mailmap_names_and_addresses_fold_only_ascii_case_as_git_does() -> None:
     # git check-mailmap: "jÖRG old" matches "JÖRG Old", "Jörg Old" does not (Ö is not ö)
     assert mailmap.resolve(Person(name="jÖRG old", email="JR@old.org")).email == "jr@new.org"
     assert mailmap.resolve(Person(name="Jörg Old", email="jr@old.org")).email == "jr@old.org"
+
+
+def test_a_maintainers_file_given_as_a_mailmap_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # its M:/R: lines hold an <address>, so git would take them ("R:<TAB>Name" the name):
+    # a file whose mapping lines are mostly MAINTAINERS fields is the wrong file, not a mailmap
+    from kvmlist.cli.commands import main
+
+    path = FIXTURES / "MAINTAINERS"
+    with pytest.raises(kvmlist.UsageError, match="MAINTAINERS"):
+        Mailmap.from_file(path)
+    assert main(["stats", str(FIXTURES / "kvm-sample.mbox"), "--mailmap", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"kvmlist: {path}: " in captured.err and "not a mailmap" in captured.err
+    assert "Proper Name <proper@address> <address@used>" in captured.err
+
+
+def test_a_mailmap_with_a_line_git_reads_as_a_maintainers_field_still_loads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # one stray "R:<TAB>..." line among mailmap lines is a mailmap line to git: kept as git keeps
+    # it, its name shown with the tab escaped so that the table stays aligned
+    from kvmlist.cli.commands import main
+
+    path = tmp_path / "the.mailmap"
+    path.write_text(
+        "Yuki T <yuki@t.example> <tanabe.yuki@fujitsu.com>\n"
+        "R:\tHannah W <hannah.whitlock@arm.com>\n"
+        "Lars E <lars.eriksen@gmail.com>\n"
+    )
+    hannah = Mailmap.from_file(path).resolve(Person(email="hannah.whitlock@arm.com"))
+    assert hannah.name == "R:\tHannah W"
+    assert main(["stats", str(FIXTURES / "kvm-sample.mbox"), "--mailmap", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\t" not in out and "R:\\x09Hannah W <hannah.whitlock@arm.com>" in out
+    widths = {line.rindex("  ") for line in out.splitlines()[1:]}
+    assert len(widths) == 1  # the count column starts at one place on every line

@@ -29,6 +29,8 @@ UNKNOWN = "(Unknown)"
 RE_KEY = re.compile(r"[\w.+-]+(?:@[\w.-]+)?")
 #: What people put between key and organisation by habit from other formats ("a.com = A").
 SEPARATORS = "=:,"
+# "R:\tJane Doe <jane@x.org>"   a MAINTAINERS field: a letter, a colon, a blank
+RE_MAINTAINERS_FIELD = re.compile(r"[A-Z]:[ \t]")
 #: Git folds the case of mailmap names and addresses in ASCII only.
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 #: Domains whose addresses name no employer by their kind: free-mail providers, and the
@@ -75,8 +77,11 @@ class Mailmap:
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Mailmap:
         """Return the mailmap a file in git's .mailmap format holds; a file of which no line
-        maps an address (empty, or another kind of file) is a UsageError."""
-        mailmap = cls.parse(_lines_of(path, "mailmap"), source=os.fspath(path))
+        maps an address (empty, or another kind of file) is a UsageError, and so is a file
+        whose lines with an ``<address>`` are mostly MAINTAINERS fields (``R:<TAB>...``)."""
+        lines = _lines_of(path, "mailmap")
+        _refuse_maintainers(path, lines)
+        mailmap = cls.parse(lines, source=os.fspath(path))
         if not (mailmap._by_email or mailmap._by_name_email):
             raise UsageError(f"{path}: no line maps an <address>: not a mailmap file")
         return mailmap
@@ -125,6 +130,21 @@ class Mailmap:
             return person
         name, email = found
         return Person(name=name or person.name, email=email or person.email)
+
+
+def _refuse_maintainers(path: str | os.PathLike[str], lines: list[str]) -> None:
+    """Refuse a MAINTAINERS file given as a mailmap: git would take its ``M:``/``R:`` lines,
+    whose names would then read ``R:<TAB>Jane Doe``; one such line among mailmap lines is
+    a mailmap line (git's reading), most of them are the wrong file."""
+    addressed = [line for line in lines if "<" in line and not line.lstrip().startswith("#")]
+    fields = sum(1 for line in addressed if RE_MAINTAINERS_FIELD.match(line))
+    if fields * 2 > len(addressed):
+        raise UsageError(
+            f"{path}: {fields:,} of its {len(addressed):,} lines with an <address> are "
+            "MAINTAINERS fields (R:<TAB>Name <address>): not a mailmap file, which maps the "
+            "name and address a mail used to the person's own, one a line: "
+            "Proper Name <proper@address> <address@used> (git's .mailmap format)"
+        )
 
 
 def _fold(text: str) -> str:

@@ -83,8 +83,8 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str]) ->
         return buffer.getvalue()
     if not rows:
         return ""
-    # measured as shown: an escaped control character is 4 or 6 characters wide, not 1
-    cells = [{c: shown(cell_text(r[c])) for c in columns} for r in rows]
+    # measured as shown: an escaped control character (a tab too) is 4 or 6 characters wide
+    cells = [{c: shown(cell_text(r[c]), in_line=True) for c in columns} for r in rows]
     widths = {c: max(len(c), *(len(r[c]) for r in cells)) for c in columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
     for row in cells:
