@@ -241,10 +241,11 @@ def test_with_a_now_a_series_that_landed_after_it_was_stalled_then(
     assert ("KVM: x86: Nobody looked at this" in titles) is stalled
 
 
-def _tree(tmp_path: Path, committed: str = "") -> Path:
-    """A git tree holding s1's patch, committed now or at ``committed``."""
+def _tree(tmp_path: Path, committed: str = "", author: str = "Ann <ann@arm.com>") -> Path:
+    """A git tree holding s1's patch, committed now or at ``committed`` by ``author``."""
     tree = tmp_path / "tree"
-    git = ["git", "-C", str(tree), "-c", "user.name=Ann", "-c", "user.email=ann@arm.com"]
+    name, email = author.removesuffix(">").split(" <")
+    git = ["git", "-C", str(tree), "-c", f"user.name={name}", "-c", f"user.email={email}"]
     subprocess.run(["git", "init", "-q", str(tree)], check=True)
     (tree / "README").write_text("kvm\n")
     subprocess.run([*git, "add", "README"], check=True)
@@ -267,6 +268,30 @@ def test_a_series_that_landed_in_the_git_tree_is_not_stalled(
     archive.write_bytes(_archive())
     titles = _stalled_titles(capsys, str(archive), "--git", str(_tree(tmp_path)))
     assert "KVM: x86: Nobody looked at this" not in titles and len(titles) == 3
+
+
+def test_stalled_takes_a_mailmap_for_the_authors_of_the_commits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ann's commit names her mail in its Link: but carries her kernel.org address and full
+    # name: the mail lands on it only once a mailmap says both are Ann (docs/landed.md)
+    archive, mailmap = tmp_path / "list.mbox", tmp_path / "the.mailmap"
+    archive.write_bytes(_archive())
+    mailmap.write_text("Ann <ann@arm.com> Ann Arbor <ann@kernel.org>\n")
+    tree = str(_tree(tmp_path, author="Ann Arbor <ann@kernel.org>"))
+    assert "KVM: x86: Nobody looked at this" in _stalled_titles(capsys, str(archive), "--git", tree)
+    mapped = _stalled_titles(capsys, str(archive), "--git", tree, "--mailmap", str(mailmap))
+    assert "KVM: x86: Nobody looked at this" not in mapped
+
+
+def test_stalled_takes_a_mailmap_only_with_git(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, mailmap = tmp_path / "list.mbox", tmp_path / "the.mailmap"
+    archive.write_bytes(_archive())
+    mailmap.write_text("Ann <ann@arm.com> <ann@kernel.org>\n")
+    assert main(["stalled", str(archive), "--mailmap", str(mailmap)]) == 2
+    assert capsys.readouterr().err == "kvmlist: --mailmap goes with --git\n"
 
 
 def test_stalled_at_now_counts_only_the_commits_made_by_then(

@@ -204,6 +204,8 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
         for option in ("freq", "git"):
             if getattr(args, option):
                 raise UsageError(f"--{option} goes without --by (the review economy has none)")
+    if args.command == "stalled" and args.mailmap and not args.git:
+        raise UsageError("--mailmap goes with --git")
     if args.command == "report":
         if getattr(args, "inbox", None) and args.commits and args.range:
             raise UsageError("--range and --commits both name the commits to report: give one")

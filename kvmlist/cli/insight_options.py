@@ -89,6 +89,7 @@ def add_stalled(commands: Any, add_source: Any, add_format: Any, add_workers: An
         "--lore-link", default=LORE, metavar="URL", type=http_url, help=f"default {LORE}"
     )
     add_stalled_git(stalled)
+    add_mailmap(stalled, "with --git: a git .mailmap, for the authors of the tree's commits")
     add_workers(stalled)
     add_format(stalled)
 
@@ -178,8 +179,6 @@ def add_identities(
     parser.add_argument("--orgmap", metavar="FILE", type=nonempty, help=orgmap_help)
 
 
-def add_mailmap(parser: argparse.ArgumentParser) -> None:
-    """Add --mailmap, the file that says who is who."""
-    parser.add_argument(
-        "--mailmap", metavar="FILE", type=nonempty, help="a git .mailmap that merges aliases"
-    )
+def add_mailmap(parser: Any, what: str = "a git .mailmap that merges aliases") -> None:
+    """Add --mailmap, read by kvmlist.analysis.identities.Mailmap.from_file."""
+    parser.add_argument("--mailmap", metavar="FILE", type=nonempty, help=what)
