@@ -482,12 +482,15 @@ class Patch(Message):
     )
     trailers: tuple[Trailer, ...] = ()
     review_trailers: tuple[ReviewTrailer, ...] = Field(
-        default=(), description="Trailers given in replies (filled by group_series)"
+        default=(),
+        description="Trailers given in replies (filled by group_series); a cover letter "
+        "holds none: those given in answer to it are its patches'",
     )
     reviews_read: bool = Field(
         default=False,
         description="True once group_series looked for trailers in replies: review_trailers "
-        "then holds all it found, none included; False, they were never looked for",
+        "then holds all it found, none included (a cover letter: its replies were read for "
+        "its patches); False, they were never looked for",
     )
     commit_message: str = ""
     diffstat: Diffstat | None = None

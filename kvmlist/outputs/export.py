@@ -19,7 +19,8 @@ for a cover letter carrying a pull request, so that the ``patch`` and ``cover`` 
 patch mails ``kvmlist stats`` counts.
 A patch row's review columns count what ``group_series`` attached (``Patch.reviews_read``), a
 series row's over its patches; where the replies were never read for it (mails never grouped,
-or grouped with ``reviews=False``) they are missing (NA), not 0, whatever the other rows.
+or grouped with ``reviews=False``) they are missing (NA), not 0, whatever the other rows. A
+cover letter's row has them missing too: the trailers given in answer to it are its patches'.
 """
 
 from __future__ import annotations
@@ -296,7 +297,8 @@ def message_row(message: Message) -> dict[str, Any]:
             "author_email": message.author.email if message.author else None,
             "author_domain": message.author.domain if message.author else None,
             "trailers": len(message.trailers),
-            **_reviews([message], [message]),
+            # a cover letter is not reviewed: its answers' trailers are its patches' (NA)
+            **(dict.fromkeys(REVIEWS) if message.is_cover else _reviews([message], [message])),
             "files_changed": stat.files_changed if stat else None,
             "insertions": stat.insertions if stat else None,
             "deletions": stat.deletions if stat else None,
