@@ -23,6 +23,10 @@ MODULES = (
     "kvmlist.outputs.export",
     "kvmlist.sources.lore",
     "kvmlist.analysis.identities",
+    "kvmlist.analysis.stalled",
+    "kvmlist.analysis.review_economy",
+    "kvmlist.sources.public_inbox",
+    "kvmlist.scale.workers",
 )
 
 HEADER = """\

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from kvmlist.outputs.interop import to_b4, to_mbox
     from kvmlist.outputs.report import ReportRange, render_report
     from kvmlist.parse.message import parse_message
-    from kvmlist.sources.reader import read, read_inbox, read_maildir, read_mbox
+    from kvmlist.sources.reader import parse_raw, read, read_inbox, read_maildir, read_mbox
 
 #: The public names but the errors and the version, imported on first use: ``import kvmlist``
 #: loads neither pydantic nor the parser until a name needs them (docs/performance.md).
@@ -78,6 +78,7 @@ _LAZY = {
     "to_mbox": "kvmlist.outputs.interop",
     "ReportRange": "kvmlist.outputs.report",
     "render_report": "kvmlist.outputs.report",
+    "parse_raw": "kvmlist.sources.reader",
     "read": "kvmlist.sources.reader",
     "read_inbox": "kvmlist.sources.reader",
     "read_maildir": "kvmlist.sources.reader",
@@ -119,6 +120,7 @@ __all__ = [
     "first_time_contributors",
     "group_series",
     "parse_message",
+    "parse_raw",
     "patch_mails",
     "read",
     "read_inbox",

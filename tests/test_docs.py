@@ -56,6 +56,20 @@ def test_api_reference_covers_every_public_name() -> None:
         assert f"### `kvmlist.{name}`\n" in text
 
 
+def test_the_names_the_docs_tell_users_to_call_are_in_the_api_reference() -> None:
+    # the README and docs name these as the Python way to do what a command does
+    text = load_gen_api().render()
+    for name in ("parse_raw", "analysis.stalled.find_stalled",
+                 "analysis.review_economy.review_economy",
+                 "sources.public_inbox.InboxSelection",
+                 "scale.workers.count_by_field_in_workers", "scale.workers.parse_in_workers",
+                 "scale.workers.render_report_in_workers", "scale.workers.check_in_workers",
+                 "scale.workers.dataframe_in_workers"):  # fmt: skip
+        assert f"### `kvmlist.{name}`\n" in text, name
+    messages = list(kvmlist.parse_raw([b"Subject: Re: [PATCH] x\n\nok\n"], answers=False))
+    assert messages == []  # README: `parse_raw` reads raw mails, answers=False as read() does
+
+
 def recipe_blocks(language: str) -> list[tuple[str, str]]:
     """Return (info, body) of the recipes' code blocks in one language."""
     text = (DOCS / "recipes.md").read_text(encoding="utf-8")

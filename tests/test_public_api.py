@@ -37,6 +37,7 @@ INTENDED = {
     "first_time_contributors",
     "group_series",
     "parse_message",
+    "parse_raw",
     "patch_mails",
     "read",
     "read_inbox",

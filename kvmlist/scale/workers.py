@@ -60,6 +60,15 @@ if TYPE_CHECKING:
     from kvmlist.outputs.figures import ReportFigures
     from kvmlist.sources.public_inbox import Arrival, Epoch, InboxSelection
 
+#: The jobs a user runs (README); the rest serves the command line.
+__all__ = [
+    "check_in_workers",
+    "count_by_field_in_workers",
+    "dataframe_in_workers",
+    "parse_in_workers",
+    "render_report_in_workers",
+]
+
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -41,6 +41,9 @@ from kvmlist.sources.notices import WithdrawnMail
 from kvmlist.sources.revrange import CommitRange, revision
 from kvmlist.sources.spec import extindex_root
 
+#: What a user calls (kvmlist.read_inbox reads through it); the rest serves the readers.
+__all__ = ["InboxSelection"]
+
 #: How many candidate commits an "ambiguous prefix" error lists.
 CANDIDATES_SHOWN = 8
 #: Mails ``git log`` lists per batch; each is asked of ``git cat-file`` in round trips of as
