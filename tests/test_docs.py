@@ -196,3 +196,18 @@ def test_shell_recipe_runs(
         assert_files_written(line)
     else:
         assert capsys.readouterr().out.strip()
+
+
+def test_what_check_exit_status_1_means_is_said_in_full(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # check exits 1 for a headerless mail or a skipped folder entry too, not only lost mails
+    from kvmlist.cli.commands import main
+
+    said = "mails lost, a mail with no header (cut in two) or an entry skipped"
+    readme = " ".join((DOCS.parent / "README.md").read_text(encoding="utf-8").split())
+    assert said in readme
+    for argv in (["--help"], ["check", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert said in " ".join(capsys.readouterr().out.split()), argv

@@ -28,8 +28,9 @@ lz4 are not), one mail (.eml), a Maildir directory, a folder of .patch/.eml/.mbo
 (git format-patch -o), an Apple Mail X.mbox folder, a public-inbox directory, - for standard
 input, or a Message-ID or lore URL (its thread).
 
-Exit status: 0 done, 1 a problem was found in the input (check: mails were lost),
-2 a usage error (a bad option, an unreadable input, an unwritable output)."""
+Exit status: 0 done, 1 a problem was found in the input (check: mails lost, a mail with no
+header (cut in two) or an entry skipped), 2 a usage error (a bad option, an unreadable input,
+an unwritable output)."""
 
 GROUPINGS = ["author", "domain", "organisation"]
 
@@ -65,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="count mails in and out, kinds, series and defects",
-        description="Read an archive and say what is in it and what was odd; "
-        "exit status 1 when mails were lost.",
+        description="Read an archive and say what is in it and what was odd; exit status 1 "
+        "when it found mails lost, a mail with no header (cut in two) or an entry skipped "
+        "(a folder's file that holds no mail, docs/sources.md).",
     )
     _add_source(check)
     check.add_argument("--format", choices=["table", "json"], default="table")

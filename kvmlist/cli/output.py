@@ -19,7 +19,8 @@ from kvmlist.errors import UsageError
 from kvmlist.outputs._files import replace_file
 
 EXIT_OK = 0
-#: The command ran and found something wrong with the input (``check``: mails were lost).
+#: The command ran and found something wrong with the input (``check``: mails lost, a mail
+#: with no header or an entry skipped).
 EXIT_FOUND = 1
 #: A user's mistake: a bad option, a missing or unreadable file, an unwritable output.
 EXIT_USAGE = 2
