@@ -32,6 +32,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "brackets": lambda n: "[" * n,
     "from-line": lambda n: "From " + "x " * (n // 2),
     "key-colon": lambda n: "Key: " + " " * n + "y",
+    # a value split by blanks after a field name ("change-id:   a   b"): a pattern that takes
+    # blanks, a token and blanks again tries every split of them
+    "field-blanks": lambda n: "change-id:" + " " * (n // 2) + "a" + " " * (n // 2) + "b",
     "dashes": lambda n: "-" * n,
     "pluses": lambda n: "+" * n,
     "index": lambda n: "1/" * (n // 2),

@@ -16,7 +16,7 @@ from kvmlist.models import BaseLines, Prerequisite, PrerequisiteKind
 # Written lower case at the start of a line, below a patch's diff or a cover letter's
 # diffstat; Gerrit's "Change-Id: I..." trailer is another thing.
 RE_BASE_LINE = re.compile(
-    r"^(base-commit|change-id|prerequisite-(?:patch|change|message)-id):[ \t]*(\S*)[ \t]*$",
+    r"^(base-commit|change-id|prerequisite-(?:patch|change|message)-id):[ \t]*+(\S*+)[ \t]*+$",
     re.MULTILINE,
 )
 # a commit: 7 to 40 hex digits (SHA-1, abbreviated or not), or 64 (a SHA-256 repository)
