@@ -3,7 +3,8 @@
 1. ``link``: the commit names the mail in a ``Link:`` / ``Message-Id:`` trailer, and carries
    it: the same author, the same patch-id, or similar changed lines (a ``Link:`` may name a
    report or someone else's patch that the committer redid);
-2. ``patch-id``: ``git patch-id --stable`` of the mail's diff equals the commit's;
+2. ``patch-id``: ``git patch-id --stable`` of the mail's diff equals the commit's (a posting
+   after the commit only by its author, when no posting before it claims it);
 3. ``fuzzy``: same author, a close subject, the same files and similar changed lines, a
    commit not long after the mail (see :mod:`.fuzzy` for the score).
 
@@ -61,7 +62,11 @@ class Matcher:
                 self._claim(one, max(named, key=_date_key), "link", 1.0, named)
 
     def by_patch_id(self) -> None:
-        """Tier 2: equal patch-ids, the posting git kept the date of (else the latest) wins."""
+        """Tier 2: equal patch-ids, the posting git kept the date of (else the latest) wins.
+
+        A commit no posting before it claims takes its author's first posting after it: a
+        patch committed, then posted (a maintainer's own branch, pushed unrebased).
+        """
         by_id: dict[str, list[Posted]] = defaultdict(list)
         for mail in self.posted.values():
             if mail.patch_id:
@@ -72,6 +77,16 @@ class Matcher:
             group = [m for m in by_id.get(one.patch_id, ()) if self.free(m) and _before(m, one)]
             if group:
                 self._claim(one, _winner(group, one), "patch-id", 1.0, group)
+        for one in self.commits:  # after every commit had the postings before it
+            if one.commit.sha in self.claimed or not one.patch_id:
+                continue
+            group = [
+                m
+                for m in by_id.get(one.patch_id, ())
+                if self.free(m) and m.author_keys & one.author_keys
+            ]
+            if group:  # the later postings repeat it: other_postings records them
+                self._claim(one, min(group, key=_date_key), "patch-id", 1.0, ())
 
     def by_fuzzy(self) -> None:
         """Tier 3: the best-scoring free postings of commits no stronger tier claimed."""
