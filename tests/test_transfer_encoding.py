@@ -44,11 +44,15 @@ def test_a_truncated_base64_attachment_has_the_defect() -> None:
     assert "bad-transfer-encoding" in [d.kind for d in message.defects]
 
 
-def test_base64_that_cannot_be_decoded_is_skipped_not_read_as_text() -> None:
+def test_base64_cut_inside_a_group_is_decoded_as_far_as_whole_groups_go() -> None:
+    # git mailinfo decodes the whole groups of four and drops the rest: the commit message,
+    # trailers and diff of a patch whose last line lost characters are still there
     whole = PATCH.encode() + b"\n" * (-len(PATCH.encode()) % 3)  # base64 without padding
     encoded = base64.encodebytes(whole).decode()[:-4] + "\n"  # one character over a group
     message = kvmlist.parse_message(_attached(encoded))
-    assert message.body.strip() == "The patch is attached."
+    assert "Show it." in message.body and "Signed-off-by: Jane Doe" in message.body
+    assert "+SHOW" in message.body
+    assert encoded.splitlines()[0] not in message.body  # never the base64 itself
     assert [(d.kind, d.detail) for d in message.body_defects] == [
         ("bad-transfer-encoding", "InvalidBase64LengthDefect")
     ]

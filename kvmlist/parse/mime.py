@@ -59,6 +59,8 @@ RE_SOFT_BREAK = re.compile(r" \n(?<!^-- \n)", re.MULTILINE)
 SIMPLE_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 #: The stdlib's defect for base64 it could not decode at all (it gives the base64 back).
 UNDECODED = "InvalidBase64LengthDefect"
+# what is no base64 character (line ends, stray bytes), left out of the groups decoded
+RE_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]+")
 
 
 #: The header fields that say how a body is decoded.
@@ -222,8 +224,8 @@ def _mime_text(
     if not texts and html:  # no text/plain part: what a browser shows of the HTML
         defects.append(Defect(kind="html-only", detail="text/html read as text"))
         for part in html:
-            if (payload := _payload(part, defects)) is not None:
-                texts.append(html_text(_text_of(payload, part.get_content_charset(), defects)))
+            payload = _payload(part, defects)
+            texts.append(html_text(_text_of(payload, part.get_content_charset(), defects)))
     return "\n".join(without_copies(texts, defects) if len(texts) > 1 else texts)
 
 
@@ -265,22 +267,21 @@ def _collect(
             defects.append(Defect(kind="skipped-part", detail=ctype))
         return
     payload = _payload(part, defects)
-    if payload is None:
-        return
     text = _text_of(payload, part.get_content_charset(), defects)
     if part.get_param("format") == "flowed":
         text = _unflow(text, part.get_param("delsp") == "yes")
     texts.append(text)
 
 
-def _payload(part: email.message.Message, defects: list[Defect]) -> bytes | None:
-    """Return the decoded payload of a text part, as ``get_payload(decode=True)`` gives it,
-    or None when its base64 cannot be decoded (the stdlib would give the base64 itself).
+def _payload(part: email.message.Message, defects: list[Defect]) -> bytes:
+    """Return the decoded payload of a text part, as ``get_payload(decode=True)`` gives it;
+    base64 the stdlib cannot decode (it would give the base64 itself) as far as its whole
+    groups of four go, as git mailinfo decodes it.
 
     Every defect the stdlib records while decoding (base64 with its padding lost or stray
     characters, which it decodes leniently, as git mailinfo does; base64 of a length no
     padding mends, a line cut short in transit) is the defect ``bad-transfer-encoding``;
-    the last skips the part (the stdlib gives the base64 back). A line cut short in
+    the last is decoded up to its last whole group (a patch's text kept). A line cut short in
     transit is decoded with its padding mended, noise below it: the defect says so.
     Quoted-printable decodes without a defect (``=ZZ`` is kept as written, as git does).
 
@@ -302,8 +303,10 @@ def _payload(part: email.message.Message, defects: list[Defect]) -> bytes | None
     broken = [type(defect).__name__ for defect in part.defects[before:]]
     if broken:  # base64 the stdlib padded, cleaned or could not decode
         defects.append(Defect(kind="bad-transfer-encoding", detail=broken[0]))
-        if UNDECODED in broken:
-            return None
+        if UNDECODED in broken:  # the base64 back: decode its whole groups, as git does
+            encoded = payload if isinstance(payload, bytes) else str(part.get_payload()).encode()
+            groups = RE_NOT_BASE64.sub(b"", encoded)
+            return binascii.a2b_base64(groups[: len(groups) - len(groups) % 4])
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
     return payload
