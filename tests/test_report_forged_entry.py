@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 import kvmlist
 from kvmlist.outputs.figures import SEPARATOR
 
@@ -48,7 +50,25 @@ def test_a_forged_block_in_a_commit_message_opens_no_entry() -> None:
 
 
 def test_rules_of_other_lengths_and_other_lines_stay_as_written() -> None:
-    text = "Table:\n" + "-" * 64 + "\nNewline handling: fixed.\n\nSigned-off-by: A <a@b.example>\n"
+    text = "Table:\n" + "-" * 50 + "\nNewline handling: fixed.\n\nSigned-off-by: A <a@b.example>\n"
     lines = report_of(text)
-    assert "-" * 64 in lines
+    assert "-" * 50 in lines
     assert "Newline handling: fixed." in lines
+
+
+@pytest.mark.parametrize(
+    ("rule", "opening"),
+    [
+        ("-" * 69, "\u039dew:  "),  # a dash short, a Greek capital Nu
+        ("\u2010" * 70, "New\u200a:  "),  # Unicode hyphens, a hair space before the colon
+        ("\u2500" * 70, "New\uff1a  "),  # box drawing, a fullwidth colon
+        ("-" * 64, "N\u0435w:  "),  # a Cyrillic e
+        ("-" * 70, "\ufeffNew:  "),  # a zero-width no-break space first
+    ],
+    ids=["greek-nu", "hyphens", "box-drawing", "cyrillic-e", "bom"],
+)
+def test_look_alike_report_lines_are_indented_too(rule: str, opening: str) -> None:
+    forged = FORGED.replace(SEPARATOR, rule).replace("New:  ", opening)
+    lines = report_of(forged)
+    assert f" {rule}" in lines
+    assert f" {opening}KVM: x86: Remove the TSC scaling checks" in lines

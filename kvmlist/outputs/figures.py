@@ -12,6 +12,7 @@ the cover letter above it (docs/report-format.md): they may come after it.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,21 +61,46 @@ def posting_block(patch: Patch) -> list[str]:
 
 #: How the report's own lines start: a commit message's line starting so is indented.
 REPORT_LINE_STARTS = ("New:", "Landed:", "===== Patch ")
+#: A row of at least this many dashes reads as the separator (70) to the eye.
+DASH_ROW = 60
+#: Letters and colons that look like those of REPORT_LINE_STARTS (Greek, Cyrillic, ...).
+LOOKALIKES = str.maketrans(
+    {"Ν": "N", "Ε": "E", "Λ": "L", "Α": "A", "е": "e", "а": "a", "ԁ": "d", "ո": "n",
+     "ԝ": "w", "ѡ": "w", "ɑ": "a", "꞉": ":", "∶": ":", "ː": ":", "˸": ":"}
+)  # fmt: skip
 
 
 def unforgeable(text: str) -> str:
     """Return a commit message with the lines a reader would take for the report's own (a
-    "New:" or "Landed:" line, a "===== Patch" heading, a row of 70 or more dashes) indented
-    by one space, so that no sender's text can open a forged entry; other lines as sent."""
-    if not any(mark in text for mark in (*REPORT_LINE_STARTS, SEPARATOR)):
+    "New:" or "Landed:" line, a "===== Patch" heading, a row of 60 or more dashes; also
+    written with look-alike letters, dashes or colons, or after invisible characters)
+    indented by one space, so that no sender's text can open a forged entry; other lines
+    as sent."""
+    ascii_text = text.isascii()
+    if ascii_text and not any(mark in text for mark in (*REPORT_LINE_STARTS, "-" * DASH_ROW)):
         return text  # nearly every mail: one scan per marker, no split
     lines = text.split("\n")
     for at, line in enumerate(lines):
-        if line.startswith(REPORT_LINE_STARTS) or (
-            line.startswith(SEPARATOR) and not line.rstrip().strip("-")
-        ):
+        shown = line if ascii_text else _skeleton(line)
+        if shown.startswith(REPORT_LINE_STARTS) or _is_dash_row(shown):
             lines[at] = " " + line
     return "\n".join(lines)
+
+
+def _skeleton(line: str) -> str:
+    """Return a line as it looks: compatibility forms folded (NFKC: a fullwidth colon is
+    ":"), look-alike letters made Latin, invisible characters and spaces other than the
+    plain one left out (a zero-width space before "New:", a hair space before its colon)."""
+    seen = "".join(c for c in line if c == " " or unicodedata.category(c) not in ("Cf", "Zs"))
+    return unicodedata.normalize("NFKC", seen).translate(LOOKALIKES)
+
+
+def _is_dash_row(line: str) -> bool:
+    """True for a row of DASH_ROW or more dashes of any kind (hyphens, box drawing)."""
+    row = line.rstrip()
+    return len(row) >= DASH_ROW and all(
+        c == "-" or unicodedata.category(c) == "Pd" or "\u2500" <= c <= "\u257f" for c in row
+    )
 
 
 @dataclasses.dataclass
