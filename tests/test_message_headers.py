@@ -579,3 +579,45 @@ def test_a_munged_sender_is_unmunged_from_one_reply_to_mailbox_with_a_comma_in_i
     message = parse_message(raw)
     assert message.sender == Person(name="Behera, Vivek", email="vivek.behera@example.com")
     assert "dmarc-unmunged" in kinds(message)
+
+
+@pytest.mark.parametrize(
+    "reply_to",
+    [
+        '"Jane Doe" <jane@corp.example>, kvm@vger.kernel.org',
+        '"kvm list" <kvm@vger.kernel.org>, "Jane Doe" <jane@corp.example>',
+    ],
+)
+def test_a_munged_sender_is_unmunged_from_a_reply_to_beside_the_lists_own_address(
+    reply_to: str,
+) -> None:
+    """Mailman keeps the list's reply_to_address or a poster's Reply-To of the list and
+    appends the real From (deduplicated by address): the list's address names nobody."""
+    raw = mail(sender='"Jane Doe via kvm" <kvm@vger.kernel.org>', extra=f"Reply-To: {reply_to}\n")
+    message = parse_message(raw)
+    assert message.sender == Person(name="Jane Doe", email="jane@corp.example")
+    assert "dmarc-unmunged" in kinds(message)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # the sender's own Reply-To, then the From Mailman appends, then the list's address
+        "Reply-To: Tony Nguyen <tony@intel.example>, Tony Nguyen <mallory@evil.example>,"
+        " kvm@vger.kernel.org\n",
+        # a list pointing replies at itself: Mailman puts the real From in Cc
+        "Reply-To: Tony Nguyen <tony@intel.example>, kvm@vger.kernel.org\n"
+        "Cc: Tony Nguyen <mallory@evil.example>\n",
+        # a From of the list's own address, which Mailman appended under the sender's name
+        "Reply-To: Tony Nguyen <tony@intel.example>, Tony Nguyen <kvm@vger.kernel.org>\n",
+        # the sender's own two mailboxes: which one she decided
+        "Reply-To: Tony Nguyen <tony@home.example>, Tony Nguyen <tony@intel.example>\n",
+    ],
+)
+def test_a_reply_to_beside_the_lists_address_names_nobody_when_another_mailbox_has_the_name(
+    headers: str,
+) -> None:
+    raw = mail(sender='"Tony Nguyen via kvm" <kvm@vger.kernel.org>', extra=headers)
+    message = parse_message(raw)
+    assert message.sender == Person(name="Tony Nguyen via kvm", email="kvm@vger.kernel.org")
+    assert "dmarc-munged" in kinds(message)

@@ -190,3 +190,23 @@ def test_a_strangers_unlisted_mail_fills_no_place_in_a_series_the_list_delivered
     forged = am_mail(3, 3, MALLORY, SEND_EMAIL.format(n=3))
     janes, _ = kvmlist.group_series(parse_message(r) for r in [*janes_run_on_the_list(3), forged])
     assert [p.index for p in janes.patches] == [1, 2]
+
+
+def delivered(raw: bytes) -> bytes:
+    """The mail as a maintainer's mailbox keeps the copy sent to her directly (To/Cc): no
+    List-Id, but the Received stamp every delivered mail carries."""
+    stamp = b"Received: from mail.example.org by mx.example.com; Tue, 3 Mar 2026 10:01:00 +0000\n"
+    return stamp + unlisted(raw)
+
+
+def test_in_a_maildir_of_direct_copies_a_stranger_with_the_postings_id_fills_no_place() -> None:
+    # Jane's 1/3 and 3/3 reached the maintainer directly; Mallory's 2/3 copies her scheme
+    first = SEND_EMAIL.format(n=1)
+    answer = f"In-Reply-To: <{first}>\nReferences: <{first}>\n"
+    raws = [
+        delivered(list_mail(1, 3, JANE, first)),
+        delivered(list_mail(2, 3, MALLORY, SEND_EMAIL.format(n=2), answer)),
+        delivered(list_mail(3, 3, JANE, SEND_EMAIL.format(n=3), answer)),
+    ]
+    found = kvmlist.group_series(parse_message(r) for r in raws)
+    assert [[p.index for p in s.patches] for s in found] == [[1, 3], [2]]

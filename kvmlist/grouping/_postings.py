@@ -2,10 +2,11 @@
 mbox files ``b4 am`` and ``git format-patch`` write, each patch's author is in From (what
 ``git am`` reads), not who sent the series; the Message-IDs still name the one posting.
 
-Only in such files: they carry no List-Id, while every mail a list delivered carries the
-list's (lore keeps it; vger, Mailman and Google Groups add it). On a list the sender chooses
-the Message-ID, so there a copied one would make a stranger the author of a victim's cover
-letter or missing patch."""
+Only in such files: they carry no List-Id and no Received stamp, while every mail a list
+delivered carries the list's List-Id (lore keeps it; vger, Mailman and Google Groups add it)
+and every mail a server delivered a Received (a maintainer's copy sent to her directly has no
+List-Id). In a delivered mail the sender chose the Message-ID, so a copied one would make a
+stranger the author of a victim's cover letter or missing patch."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import re
 
 from kvmlist.grouping._group import Group, subject_tags
 from kvmlist.models import Patch
+from kvmlist.parse.headers import split_raw
+from kvmlist.parse.mime import normalise_newlines
 
 #: git send-email: ``<20190617221134.9930-2-f.fainelli@gmail.com>``, its run's date and
 #: process, the mail's number in the run (a cover letter is 1), the sender's address.
@@ -39,16 +42,26 @@ def posting_group(patch: Patch, root: str, previous: Patch, group: Group) -> Gro
     next mail of its posting and takes a free place there, whoever its header From names: its
     Message-ID names previous' posting (numbered as far on as its index is, where the tool
     numbers mails), with previous' version, total and subject tags, no thread putting it
-    elsewhere, and neither patch nor a mail of group carries a List-Id (came by a list). It
+    elsewhere, and neither patch nor a mail of group was delivered (a List-Id or a Received
+    stamp). It
     displaces nobody: a patch, point revision, RESEND or cover held stays."""
     if root not in (group.key, patch.message_id) or not _one_run(patch, previous):
         return None
-    if patch.list_id is not None or any(m.list_id is not None for m in group.mails()):
-        return None  # a list delivered one of them: its Message-ID is anybody's to copy
+    if _delivered(patch) or any(_delivered(m) for m in group.mails()):
+        return None  # a list or a mail server delivered one: its Message-ID is anybody's
     if _work(patch) != _work(previous):
         return None
     free = group.cover is None if patch.is_cover else patch.index not in group.members
     return group if free else None
+
+
+def _delivered(patch: Patch) -> bool:
+    """Whether a mail was delivered: it has a List-Id or a ``Received:`` stamp (any case), as
+    every mail a list or a mail server passed on has, and no b4 am or format-patch file."""
+    if patch.list_id is not None:
+        return True
+    block = split_raw(normalise_newlines(patch.raw))[0]
+    return b"\nreceived:" in b"\n" + block.lower()
 
 
 def _one_run(patch: Patch, previous: Patch) -> bool:

@@ -43,9 +43,9 @@ Rules (see docs/data-model.md):
    (see grouping._unthreaded). A mail no series takes joins the series of the patch mail
    right before it, at a free place only, when its Message-ID names the same posting (git
    send-email's, git format-patch's or b4's scheme), of the same version, total and tags,
-   threaded nowhere else, where neither carries a List-Id: ``b4 am`` and ``git format-patch``
-   files put each patch's author in From, not its sender; on a list a Message-ID is anybody's
-   to copy (see grouping._postings).
+   threaded nowhere else, where neither carries a List-Id or a Received stamp: ``b4 am`` and
+   ``git format-patch`` files put each patch's author in From, not its sender; in a delivered
+   mail a Message-ID is anybody's to copy (see grouping._postings).
 5. Anything else (an unnumbered ``[PATCH]``) is a series of one.
 6. A cover letter that a relay sent for one person (GitGitGadget: every mail From ``"Jane
    Doe via GitGitGadget" <gitgitgadget@gmail.com>``, the patches with an in-body From, the

@@ -244,8 +244,10 @@ def unmunge(
     Groups) and the b4 web relay (``Name via B4 Relay <devnull+...@kernel.org>``) keep the
     real sender in X-Original-From or Reply-To; Mailman may instead move it to Cc, so a Cc
     entry with the same name is taken last; where none of them names the sender, a list's From
-    is kept as written, and so where Reply-To holds more than one mailbox (Mailman adds the
-    real From beside the sender's own Reply-To: which is which, the sender decided). Only
+    is kept as written, and so where Reply-To holds more than one mailbox besides the list's
+    own address (Mailman appends the real From to the sender's own Reply-To: which is which,
+    the sender decided) or Cc names another mailbox so (Mailman's real From, where the list
+    points replies at itself, and the Reply-To is the sender's own). Only
     such a From is munged (:func:`looks_munged`), and the relay's only for the person its
     address names: any other sender comes back unchanged. ``original_from`` and ``reply_to``
     are the raw header values (read as a From is: :func:`read_address`), ``cc`` the raw Cc
@@ -257,15 +259,21 @@ def unmunge(
     via = _strip_via(sender.name)
     real_name = via if via is not None else sender.name
     for candidate in (original_from, reply_to):
-        if candidate is reply_to and candidate and len(read_address_list(candidate, [])) > 1:
-            return _kept_munged(sender, relay, real_name)  # the sender added one of them
-        person = read_address(candidate, []) if candidate else None
+        if candidate and candidate is reply_to:
+            people = _off_list(read_address_list(candidate, []), sender, list_id, real_name)
+            if len(people) > 1:
+                return _kept_munged(sender, relay, real_name)  # the sender wrote one of them
+            person = people[0] if people else None
+        else:
+            person = read_address(candidate, []) if candidate else None
         if person is None or RE_B4_RELAY.match(person.email):
             continue
         if relay and not _relays_for(sender.email, person.email):
             continue  # the relay's address names its sender: nobody else is behind it
         if candidate is reply_to and person.name and real_name and person.name != real_name:
             continue  # a Reply-To naming somebody else is not the author
+        if candidate is reply_to and cc and _named(cc, real_name, sender.email, person.email):
+            return _kept_munged(sender, relay, real_name)  # Mailman's From in Cc is another
         fixed = Person(name=person.name or real_name, email=person.email)
         return fixed, Defect(kind="dmarc-unmunged", detail=f"{sender} -> {fixed}")
     named = _named_in(cc, real_name, sender.email) if cc and real_name else None
@@ -284,13 +292,31 @@ def _kept_munged(sender: Person, relay: bool, real_name: str) -> tuple[Person, D
 
 def _named_in(people: str, name: str, munged: str) -> Person | None:
     """Return the one entry of an address list named ``name`` (any case), not at ``munged``."""
-    wanted = folded_name(name)
-    found = [
-        p
-        for p in read_address_list(people, [])
-        if folded_name(p.name) == wanted and p.email.lower() != munged.lower()
-    ]
+    found = _named(people, name, munged)
     return found[0] if len(found) == 1 else None
+
+
+def _named(people: str, name: str, *besides: str) -> list[Person]:
+    """Return the entries of an address list named ``name`` (any case), at none of
+    ``besides``' addresses."""
+    wanted, skipped = folded_name(name), {addr.lower() for addr in besides}
+    found = read_address_list(people, [])
+    return [p for p in found if folded_name(p.name) == wanted and p.email.lower() not in skipped]
+
+
+def _off_list(
+    people: tuple[Person, ...], sender: Person, list_id: str | None, name: str
+) -> list[Person]:
+    """Return a Reply-To's people but the list's own address (a list pointing replies at
+    itself, or a poster's Reply-To of the list, puts it there), kept where it carries the
+    sender's name: a From of the list's address that Mailman appended."""
+    wanted = folded_name(name)
+    return [
+        p
+        for p in people
+        if folded_name(p.name) == wanted
+        or (p.email.lower() != sender.email.lower() and not _same_list(p.email, list_id or ""))
+    ]
 
 
 def _relays_for(relay: str, addr: str) -> bool:
