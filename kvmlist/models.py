@@ -9,7 +9,7 @@ A mail becomes a :class:`Message`; a mail that carries a patch or a cover letter
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple, Self, cast
@@ -81,7 +81,8 @@ DefectKind = Literal[
 class _LazyFields:
     """The parse layer's functions behind the lazy fields (``Message.body`` and its defects,
     ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``,
-    and a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``).
+    a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``, and the trailers a
+    reply gives).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported: by
@@ -97,6 +98,7 @@ class _LazyFields:
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None
     has_diff: Callable[[bytes, Any], bool] | None = None
     base_lines: Callable[[str], BaseLines] | None = None
+    given_trailers: Callable[[str], Iterable[Any]] | None = None
 
 
 _LAZY = _LazyFields()
@@ -112,13 +114,15 @@ def install_lazy_fields(
     patch_text: Callable[[str], tuple[str, tuple[Trailer, ...], Diffstat | None]] | None = None,
     has_diff: Callable[[bytes, Any], bool] | None = None,
     base_lines: Callable[[str], BaseLines] | None = None,
+    given_trailers: Callable[[str], Iterable[Any]] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
     text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
     ``Patch.description`` (body -> part of it), a parsed patch's text fields (body ->
-    commit message, trailers, diffstat) and a parsed reply's ``has_diff`` (raw and
-    BODY_FORM -> bool) and a patch's ``base-commit:``-like lines (body -> BaseLines) are
-    computed."""
+    commit message, trailers, diffstat), a parsed reply's ``has_diff`` (raw and
+    BODY_FORM -> bool), a patch's ``base-commit:``-like lines (body -> BaseLines) and the
+    trailers a reply's own text gives (body -> trailers, kvmlist.parse.reply.trailers_of)
+    are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
@@ -127,6 +131,7 @@ def install_lazy_fields(
     _LAZY.patch_text = patch_text
     _LAZY.has_diff = has_diff
     _LAZY.base_lines = base_lines
+    _LAZY.given_trailers = given_trailers
 
 
 def _parser(field: str) -> Callable[..., Any]:
@@ -436,6 +441,13 @@ class Message(_Frozen):
     def recipients(self) -> tuple[Person, ...]:
         """The people of the To and Cc headers, each address once; read on first use."""
         return cast("tuple[Person, ...]", _parser("recipients")(self.raw))
+
+    @functools.cached_property
+    def _given_trailers(self) -> tuple[Any, ...]:
+        """The trailers the body gives in the sender's own text, read once (kept as the body
+        is): the reviews, the reviewer table and the people shown all ask a reply for them.
+        Typed and read through kvmlist.parse.reply.trailers_of."""
+        return tuple(_parser("given_trailers")(self.body))
 
     @property
     def is_reply(self) -> bool:

@@ -49,7 +49,7 @@ from typing import Any
 from kvmlist.compare.values import norm
 from kvmlist.grouping.review import MAX_CLIMB
 from kvmlist.models import Message, Patch, ReviewTrailer, Series
-from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, given_trailers
+from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, trailers_of
 from kvmlist.parse.trailers import parse_trailer_line
 
 # Changes in v3: ...\nFrom 0123abcd... Mon Sep 17 00:00:00 2001\nFrom: Jane <jane@example.org>
@@ -251,7 +251,7 @@ def _soft_broken(mails: Sequence[Message]) -> frozenset[tuple[str, str, str]]:
             for line in part.get_content().splitlines()
             if line.endswith(" ") and not line.startswith(">")
         ]
-        for trailer in given_trailers(reply.body) if broken else ():
+        for trailer in trailers_of(reply) if broken else ():
             whole = f"{trailer.key}: {trailer.value}"
             if any(whole.startswith(line) and whole != line.rstrip() for line in broken):
                 found.add((reply.message_id, trailer.key, trailer.value))
@@ -266,7 +266,7 @@ def _blank_colon_reviews(mails: Sequence[Message]) -> frozenset[tuple[str, str, 
         if reply.kind != "reply" or RE_BLANK_COLON.search(reply.body) is None:
             continue
         missed = _blank_colon_trailers(reply.body)
-        for trailer in given_trailers(reply.body) if missed else ():
+        for trailer in trailers_of(reply) if missed else ():
             pair = (trailer.key.lower(), norm(trailer.value))
             if pair in missed:
                 found.add((reply.message_id, *pair))
@@ -289,7 +289,7 @@ def _under_prose(mails: Sequence[Message]) -> dict[str, set[Pair]]:
             prose = bool(above.strip()) and above[:1] != ">" and not above.rstrip().endswith(":")
             if read is not None and prose and RE_B4_TRAILER.match(above) is None:
                 pairs.add((read[1].lower(), norm(read[2])))
-        pairs -= {(t.key.lower(), norm(t.value)) for t in given_trailers(reply.body)}
+        pairs -= {(t.key.lower(), norm(t.value)) for t in trailers_of(reply)}
         patch = _patch_answered(reply, by_id) if pairs else None
         if patch is not None:
             under.setdefault(patch.message_id, set()).update(pairs)
@@ -327,7 +327,7 @@ def _scopes(mails: Sequence[Message]) -> tuple[set[str], dict[str, set[Pair]]]:
             continue
         pairs = {
             (t.key.lower(), norm(t.value))
-            for t in given_trailers(reply.body)
+            for t in trailers_of(reply)
             if t.patches or t.whole_series
         }
         if not pairs:
@@ -364,7 +364,7 @@ def _trailers_b4_reads(reply: Message) -> set[Pair]:
     """The trailers of a reply as b4 reads them: for a fix, every unquoted trailer line,
     those of a complete patch the mail carries below its text included."""
     if not reply.has_diff:
-        return {(t.key.lower(), norm(t.value)) for t in given_trailers(reply.body)}
+        return {(t.key.lower(), norm(t.value)) for t in trailers_of(reply)}
     found = set()
     lines = reply.body.splitlines()
     for at, line in enumerate(lines):

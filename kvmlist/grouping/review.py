@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.addresses import same_mailbox
-from kvmlist.parse.reply import GivenTrailer, given_trailers
+from kvmlist.parse.reply import GivenTrailer, trailers_of
 
 RE_NAME_WORD = re.compile(r"\w+")
 # (Intel)   |   (A Contingent worker at Intel)   (what a name says beside the person's name)
@@ -59,7 +59,7 @@ def _given(reply: Message) -> Iterator[tuple[tuple[GivenTrailer, ...], ReviewTra
 
 def _written(reply: Message) -> Iterator[tuple[GivenTrailer, ReviewTrailer]]:
     """Each trailer line of the reply's own text, with what it wrote (and its scope)."""
-    for given in given_trailers(reply.body):
+    for given in trailers_of(reply):
         if reply.has_diff and (given.person is None or given.key.lower() in AUTHORSHIP_KEYS):
             continue
         if given.person is None:

@@ -8,6 +8,7 @@ from kvmlist.parse.links import base_lines
 from kvmlist.parse.mime import decode_body
 from kvmlist.parse.patch_text import patch_text_fields
 from kvmlist.parse.recipients import recipients_of
+from kvmlist.parse.reply import given_trailers
 from kvmlist.parse.subject import parse_subject
 
 
@@ -31,8 +32,8 @@ def _has_diff(raw: bytes, form: BodyForm | None) -> bool:
 
 
 # Message.body, Message.subject_title, Patch.diff, Patch.description, a parsed patch's
-# commit message, trailers, diffstat and base-commit lines and a parsed reply's has_diff
-# stay lazy (bodies are costly) without models importing parse.
+# commit message, trailers, diffstat and base-commit lines, a parsed reply's has_diff and
+# the trailers a reply gives stay lazy (bodies are costly) without models importing parse.
 models.install_lazy_fields(
     body=_body,
     subject_title=_subject_title,
@@ -42,4 +43,5 @@ models.install_lazy_fields(
     patch_text=patch_text_fields,
     has_diff=_has_diff,
     base_lines=base_lines,
+    given_trailers=given_trailers,
 )

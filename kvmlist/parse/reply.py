@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import cast
 
-from kvmlist.models import Person
+from kvmlist.models import Message, Person
 from kvmlist.parse.addresses import parse_address
 from kvmlist.parse.body import RE_SEPARATOR, last_diff_line
 from kvmlist.parse.numbers import NUMBERS, named_numbers
@@ -74,6 +75,12 @@ class GivenTrailer:
     patches: tuple[int, ...] = ()
     #: the reply says right above that it is for the whole series ("For the series:")
     whole_series: bool = False
+
+
+def trailers_of(message: Message) -> tuple[GivenTrailer, ...]:
+    """The trailers a mail's body gives (given_trailers), read once per mail and kept on it as
+    its body is: a reply is asked by the reviews, the reviewer table and the people shown."""
+    return cast("tuple[GivenTrailer, ...]", message._given_trailers)
 
 
 def given_trailers(body: str) -> Iterator[GivenTrailer]:
