@@ -223,3 +223,110 @@ def test_a_branch_in_parentheses_is_read_with_or_without_thanks() -> None:
 
     notice = applied_notice("Applied (thanks to a fix in foo/bar by Jane).\n")
     assert notice is not None and notice.tree is None
+
+
+def _author_applied(body: str) -> dict[str, str | None]:
+    """Which patches a reply by the series' own author credits (Message-ID -> tree)."""
+    messages = _series(TITLES, body, JANE)
+    found = acceptance_of(group_series(messages), messages)
+    return {pid: a.tree for one in found.values() for pid, a in one.applied.items()}
+
+
+def test_an_author_taking_a_review_is_no_notice() -> None:
+    # an author answers a review: the changes went into their own branch or next version
+    for body in [
+        "Thanks for the review, pushed to my tree.\n",
+        "Thanks for the fix, applied. It will be part of v3.\n",
+        "Thanks for the patch, applied and squashed into patch 2.\n",
+        "Thanks for the review, pushed to github.\n",
+        "Thanks for the review, applied to all patches.\n",
+        "Thanks for the review, applied to both patches.\n",
+        "Thanks for the review, applied to my local branch.\n",
+        "Thanks for the review, merged into my working branch.\n",
+        "Thanks for the review, applied and pushed to my fork.\n",
+        "Thanks for the review, applied to the v3.\n",
+        "thanks for the fix, merged it into my v3.\n",
+        "Thanks for the review, applied the changes to my tree.\n",
+        "Thanks for the review, pushed to my kernel.org tree for 0-day.\n",
+        "Thanks for the fix, merged into patch 3.\n",
+        "Thanks for the fix, applied to patch 3.\n",
+        "Thanks for the fix, merged into 3/5.\n",
+        "Thanks for the fix, merged into the original patch.\n",
+        "Thanks for these fixes, merged into the series.\n",
+        "Thanks for the patch, applied, will be in v3.\n",
+        "Thanks for the patch, applied. Will send v3 soon.\n",
+        "Thanks for the fix, applied, I'll respin.\n",
+        "Thanks for the patch, applied to my branch, I'll send v2 soon.\n",
+    ]:
+        assert _applied(body) == {}, body
+        assert _author_applied(body) == {}, body
+
+
+def test_a_testers_report_is_no_notice() -> None:
+    for body in [
+        "Thanks for the patch, applied and it fixes the crash for me.\n",
+        "Thanks for the fix, merged it into my local tree and the warning is gone.\n",
+        "Thanks for the patch, applied it on my board, works fine.\n",
+        "Thanks for the patch, applied on my setup and the issue is gone.\n",
+        "Thanks for the fix, applied to our downstream kernel.\n",
+        "Thanks for the fix, applied to our internal tree.\n",
+        "Thanks for the fix, applied to the Android tree.\n",
+        "Thanks for the fix, applied to my CI branch.\n",
+        "Thanks for the fix, picked it up into our CI.\n",
+        "Thanks for the patch, applied to the openSUSE kernel.\n",
+        "Thanks for the fix, pushed to QEMU CI.\n",
+        "Thanks for the patch, queued in our CI.\n",
+        "Thanks for the patch, applied here.\n",
+        "Thanks for the patch, applied, no more splats.\n",
+        "Thanks for the patch, applied; the splat is gone.\n",
+        "Thanks for the fix, applied, works for me.\n",
+        "Thanks for the fix, applied. Works for me.\n",
+        "Thanks for the fix, applied. Tested-by: Joe <j@x>\n",
+        "Thanks for the fix, merged. Now it compiles.\n",
+        "Thanks for the patch, applied it, and the problem went away.\n",
+        "Thanks for the patch, applied and the machine boots again.\n",
+    ]:
+        assert applied_notice(body) is None, body
+
+
+def test_an_author_applying_their_own_patch_names_the_tree() -> None:
+    assert _author_applied("Applied to kvmarm/next, thanks.\n") == dict.fromkeys(
+        ["p1@x", "p2@x", "p3@x"], "kvmarm/next"
+    )
+    assert _author_applied("Thanks for the reviews, pushed to drm-misc-next.\n") == dict.fromkeys(
+        ["p1@x", "p2@x", "p3@x"], "drm-misc-next"
+    )
+    assert _author_applied("Thanks for the fix, applied.\n") == {}
+    # a maintainer's notice without a tree still counts
+    assert _applied("Thanks for the patch, applied.\n") == dict.fromkeys(
+        ["p1@x", "p2@x", "p3@x"], None
+    )
+
+
+def test_more_thanks_before_the_verb_still_read() -> None:
+    for body, tree in [
+        ("Thanks for the patch - applied.\n", None),
+        ("Thanks for the v2, applied.\n", None),
+        ("Thanks for the patch. It's applied to for-next.\n", "for-next"),
+        ("Thanks for the patch & review, pushed to drm-misc-next.\n", "drm-misc-next"),
+        ("Thanks for the patch + review, pushed to drm-misc-next.\n", "drm-misc-next"),
+        ("Applied and squashed into drm-misc-next, thanks.\n", "drm-misc-next"),
+        ("Applied to my kvm-ppc-next branch, thanks.\n", "kvm-ppc-next"),
+        ("Thanks for the fix, queued for v6.14.\n", "v6.14"),
+        ("Thanks for the patch, applied to v6.14-rc-fixes.\n", "v6.14-rc-fixes"),
+        ("Thanks for the review, pushed to drm-misc-next.\n", "drm-misc-next"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+
+
+def test_an_authors_own_notice_without_thanks_for_still_counts() -> None:
+    # a maintainer applying a series they posted often names no tree: "I finally merged this."
+    assert _author_applied("I finally merged this.\n") == dict.fromkeys(
+        ["p1@x", "p2@x", "p3@x"], None
+    )
+    assert _author_applied("All applied, squashed and pushed out.\n") != {}
+    assert _applied("I've applied this to target-arm.next and fixed the indent there.\n") == (
+        dict.fromkeys(["p1@x", "p2@x", "p3@x"], "target-arm.next")
+    )

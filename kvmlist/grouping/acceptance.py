@@ -21,6 +21,7 @@ from kvmlist._arguments import check_messages
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawals, withdrawn
 from kvmlist.grouping.review import answered_among, by_message_id
 from kvmlist.models import Message, Patch, Person, Series
+from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.content import bot_notice_of, sent_by_bot
 from kvmlist.parse.notice import applied_notice, quoted_patch_head
 
@@ -50,6 +51,8 @@ class Acceptance:
     left_out: tuple[int, ...] = ()
     #: the ``[index/total]`` a b4 listing gave the patch (as posted; its title may differ)
     listed_as: tuple[int, int] | None = None
+    #: whether the notice opens with thanks for what ("Thanks for the patch, applied.")
+    thanked_for: bool = False
 
     def __post_init__(self) -> None:
         for name in ("numbers", "left_out"):  # sorted, each once: names() bisects them
@@ -136,6 +139,7 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
         message.message_id,
         numbers=notice.numbers,
         left_out=notice.left_out,
+        thanked_for=notice.thanked_for,
     )
 
 
@@ -217,8 +221,22 @@ def _noticed(
         for acceptance in acceptances_in(reply, titles):
             found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id, titled)
             for at, patch in found:
-                noticed[at].setdefault(patch.message_id, []).append(acceptance)
+                if not _own_without_tree(acceptance, reply, ordered[at]):
+                    noticed[at].setdefault(patch.message_id, []).append(acceptance)
     return noticed, withdrawals(by_id.values(), by_id, ordered, owner)
+
+
+def _own_without_tree(acceptance: Acceptance, reply: Message, one: Series) -> bool:
+    """Whether a notice that opens with thanks for what is the series' own author's and
+    names neither tree nor commit: "Thanks for the fix, applied." is as often the author
+    taking a reviewer's fix into their branch or next version as applying it; an author
+    applying their own series so names the tree."""
+    if not acceptance.thanked_for or acceptance.tree or acceptance.commit:
+        return False
+    if reply.sender is None:
+        return False
+    posted_by = (one.author, one.first.sender if one.first is not None else None)
+    return any(p is not None and same_mailbox(reply.sender, p) for p in posted_by)
 
 
 def _kept(

@@ -47,8 +47,8 @@ RE_NOTICE_OPENING_WORDS = re.compile(
     r"(?:(?:ok(?:ay)?|great|anyway|fwiw|so|sure|now|and|thank you|(?:many )?thanks)"
     r"(?:\s+(?:a lot|so much|very much|again|everyone|everybody|all|both))?"
     r"(?:\s+for\s+(?:the|your|this|these|all the)\s+(?:patch(?:es|set)?|fix(?:es)?|reviews?"
-    r"|series|update)(?:\s+and\s+(?:the\s+)?(?:reviews?|patch(?:es)?|fix(?:es)?))?)?"
-    r"(?:,?\s+(?-i:[A-Z])[\w-]+)?[,.!:;]*\s+)*",
+    r"|series|update|v\d+)(?:\s+(?:and|&|\+)\s+(?:the\s+)?(?:reviews?|patch(?:es)?|fix(?:es)?))?)?"
+    r"(?:,?\s+(?-i:[A-Z])[\w-]+)?[,.!:;]*(?:\s+-)?\s+)*",
     re.IGNORECASE,
 )
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
@@ -60,8 +60,9 @@ RE_NOTICE_SENTENCE = re.compile(
     r"(?:series|patch(?:es)?|patchset|set|backports?)"
     r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
     r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
-    r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+)"
-    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+|(?P<passive>is|are)\s+)?)?"
+    r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+|(?=(?:it|this)'s\s))"
+    r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+"
+    r"|(?P<passive>is\s+|are\s+|(?:it|this)'s\s+))?)?"
     r"(?:(?:now|been)\s+)?"
     r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
     re.IGNORECASE,
@@ -102,12 +103,15 @@ RE_NUMBERS_CLAUSE_END = re.compile(r"[;(]|:(?=\s|$)|,(?!\s*#?\d)| but | and (?!#
 # ("Applied and pushed to drm-misc-next")
 RE_TREE_CLAUSE_END = re.compile(
     r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)| but | which | so "
-    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked)\b)"
+    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked|squashed|folded)\b)"
 )
 # pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
 # a notice that pushes a version names the tree: "Pushed v2 to drm-misc-next")
 # thanks for the review   (a notice opening so names its tree: else it is as often an author
 # taking a reviewer's suggestions, "Thanks for the review, applied all of them.")
+# thanks for the patch   (a notice opening so, tree-less from the series' own author, is as
+# often the author taking a reviewer's fix: grouping.acceptance)
+RE_THANKS_FOR = re.compile(r"\bthanks?(?: you)?(?:\s+\w+){0,3}?\s+for\b", re.IGNORECASE)
 RE_REVIEW_THANKS = re.compile(r"\bfor (?:the|your|all the) reviews?\b", re.IGNORECASE)
 # v6.12-rc1 | v6.13   (a release: "The series is merged in v6.12-rc1" tells history)
 RE_RELEASE = re.compile(r"v\d")
@@ -118,7 +122,37 @@ RE_NOT_NOTICE_CLAUSE = re.compile(
     r"\b(?:locally|on top|for a (?:spin|ride)|a stab|a look|an? updated?|a (?:temp )?branch"
     r"|something|my own|my (?:github|gitlab)|the below|fixup|suggest\w*|comments?"
     r"|(?:for|in|into|to) v\d+\b(?!\.\d)|(?:to|into|in) \w+'s\b"
-    r"|next (?:version|revision|iteration|spin|respin))|\?",
+    r"|next (?:version|revision|iteration|spin|respin|posting|round))|\?",
+    re.IGNORECASE,
+)
+# to my tree | into our CI | to all patches | into patch 3 | into 3/5 | into my v3 | here
+# (a place that is no tree, where an author takes a review or a tester a fix; not "to my
+# kvm-next branch")
+RE_NOT_TREE_PLACE = re.compile(
+    r"\b(?:to|into|in|on|for)\s+(?:(?:my|our|your|the|a)\s+)?(?:own\s+)?(?:local|working"
+    r"|downstream|internal|vendor|distro|android|board|setup|machine|ci|github|gitlab|fork"
+    r"|kernel\.org|all|both|each|every|patch(?:es)?|series|commit|v\d+(?![\w\-/]|\.\w)"
+    r"|\d+/\d+(?![\w\-/]|\.\w)|(?:original|first|last|previous|same|whole)\s+(?:patch|series|commit)"
+    r")\b|\b(?:my|our)\s+(?:own\s+)?(?:tree|branch|kernel|series|repo|fork|github|gitlab|local"
+    r"|working|ci|setup|board|machine|v\d+)\b|\bhere\b"
+    r"|\b(?:to|into|in)\s+(?:the|my|our)\s+(?:[\w-]+\s+)?kernel\b"
+    r"|\b(?:to|into|in)\s+(?:[\w-]+\s+)?CI\b",
+    re.IGNORECASE,
+)
+# it fixes the crash | works for me | works fine | the warning is gone | now it compiles | no more
+# splats | Tested-by:   (a tester's report, in the notice's sentence or the next)
+RE_TEST_REPORT = re.compile(
+    r"\b(?:works?(?:\s+(?:fine|well|again|now|for\s+me))|for me|(?:is|are)\s+gone"
+    r"|(?:went|goes)\s+away|it fixes|fixes it|compiles?|no more|splats?"
+    r"|tested-by)\b",
+    re.IGNORECASE,
+)
+# will be in v3 | will send v3 | part of v3 | I'll respin   (the author's next version: the
+# change went into the series, not a tree)
+RE_LATER_VERSION = re.compile(
+    r"\b(?:will|I'll|we'll)\s+(?:\w+\s+){0,3}?(?:(?:the|a)\s+)?(?:v\d+\b(?!\.\d)|respin"
+    r"|repost|resend|next (?:version|revision|iteration|spin|posting))"
+    r"|\bpart of (?:the\s+)?v\d+\b(?!\.\d)",
     re.IGNORECASE,
 )
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
@@ -236,6 +270,8 @@ class Notice:
     numbers: tuple[int, ...] = ()
     #: the patch numbers it leaves out ("apart from patch 12")
     left_out: tuple[int, ...] = ()
+    #: whether its sentence opens with thanks for what ("Thanks for the patch, applied.")
+    thanked_for: bool = False
 
 
 def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
@@ -270,9 +306,11 @@ def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
     if said is None:
         return Notice(None, listed)
     listed = listed or tuple(_pwcli_listed(own))
-    tree, clause = said
+    tree, clause, *thanked_for = said
     numbers, left_out = _patch_numbers(clause)
-    return Notice(tree or None, listed, numbers=numbers, left_out=left_out)
+    return Notice(
+        tree or None, listed, numbers=numbers, left_out=left_out, thanked_for=any(thanked_for)
+    )
 
 
 def _lists_commits(text: str) -> bool:
@@ -297,6 +335,8 @@ def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
+        if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", line)):
+            continue  # "Thanks, applied, works for me.": a tester's
         return notice_tree(match.group(1)), line.strip()
     return None
 
@@ -314,10 +354,11 @@ def notice_tree(rest: str) -> str:
     return tree
 
 
-def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
+def _sentence_notice(lines: list[str]) -> tuple[str, str, bool] | None:
     """Return the tree ("" for none) and the text of the first sentence that says the
     patches were applied, within the first three of a paragraph (the reply's own lines),
-    or None when none does (see RE_NOTICE_SENTENCE and the patterns of what is none)."""
+    and whether it opens with thanks for what (RE_THANKS_FOR), or None when none does (see
+    RE_NOTICE_SENTENCE and the patterns of what is none)."""
     for at, sentence, start in opening_sentences(lines):
         match = RE_NOTICE_SENTENCE.match(sentence, start)
         if match is None:
@@ -330,14 +371,24 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str] | None:
         rest = match.group("rest")
         below = _tree_below(lines, at) if rest.rstrip().endswith((" to", " into")) else ""
         rest = f"{rest.rstrip()} {below}" if below else rest
-        if _is_notice(match, rest, sentence):
+        if _is_notice(match, rest, sentence, _sentence_after(lines, at, sentence)):
             repository = RE_REPOSITORY_LINE.fullmatch(below)
             if repository is not None:  # as the patchwork bot names one: "netdev/net.git (main)"
                 named = f"{repository.group(1)} ({repository.group(2)})"
             else:
                 named = notice_tree(rest)
-            return named, sentence[match.start() : match.start("rest")] + rest
+            said = sentence[match.start() : match.start("rest")] + rest
+            return named, said, RE_THANKS_FOR.search(sentence, 0, match.start()) is not None
     return None
+
+
+def _sentence_after(lines: list[str], at: int, sentence: str) -> str:
+    """The sentence after one on line ``at``: on that line, else the paragraph's next."""
+    text = lines[at].strip()
+    following = text[text.find(sentence) + len(sentence) :].strip()
+    if not following and at + 1 < len(lines):
+        following = lines[at + 1].strip()
+    return RE_SENTENCE_END.split(following, maxsplit=1)[0]
 
 
 def _added_notice(lines: list[str]) -> tuple[str, str] | None:
@@ -394,9 +445,10 @@ def _starts_paragraph(lines: list[str], at: int) -> bool:
     return not before or before.endswith("wrote:") or before in ("[...]", "...")
 
 
-def _is_notice(match: re.Match[str], rest: str, sentence: str) -> bool:
-    """Whether a sentence RE_NOTICE_SENTENCE matched tells an acceptance, not a test, a plan
-    or a choice."""
+def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") -> bool:
+    """Whether a sentence RE_NOTICE_SENTENCE matched tells an acceptance, not a test, a plan,
+    a choice or an author's change to the series; ``after`` is the sentence that follows it
+    ("Works for me.", "Will send v3 soon.")."""
     verb = match.group("verb").lower()
     if match.group("first") and not RE_NOTICE_OBJECT.match(rest):
         return False
@@ -415,6 +467,12 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str) -> bool:
         return False  # one patch merged with another: a change to the series
     clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", rest), maxsplit=1)[0]
     if RE_NOT_NOTICE_CLAUSE.search(clause):
+        return False
+    if RE_NOT_TREE_PLACE.search(RE_TREE_CLAUSE_END.split(rest, maxsplit=1)[0]):
+        return False  # "applied and pushed to my fork", "merged into patch 3"
+    if not tree and RE_LATER_VERSION.search(f"{rest} {after}"):
+        return False
+    if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", f"{sentence} {after}")):
         return False
     return RE_NOT_NOTICE_SENTENCE.search(RE_PATH_TOKEN.sub("PATH", sentence)) is None
 

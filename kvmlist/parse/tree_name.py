@@ -12,11 +12,16 @@ import re
 # (not a release: "to for-next (v6.14)"; "(6.14/scsi-fixes)" is one)
 # | ... to mm.git's mm-unstable branch   |   ... to the mm tree
 # (not "in patch 10" | "in the series"; after "the" only a name that reads as a tree:
-# "to the mm-hotfixes branch", not "for the ACK" or "to the commit message")
+# "to the mm-hotfixes branch", not "for the ACK" or "to the commit message"; no word that
+# says whose or what kind of place it is: "to my local branch", "to github", "to all
+# patches", "into my v3", "into 3/5", as authors and testers write)
 RE_TREE = re.compile(
     r"\b(?:to|into|for|on|in)\s+"
     r"(?:(?:my|our|branch)\s+|the\s+(?=\w*(?:[.\-/:]\w|\d)|\w+\s+(?:branch|tree)\b))?[`'\"]?"
     r"(?!(?:now|later|patch(?:es)?|series|the|my|our|branch)\b)"
+    r"(?!(?:your|their|his|her|own|local|working|downstream|internal|vendor|distro|android"
+    r"|board|setup|machine|ci|github|gitlab|fork|kernel\.org|all|both|each|every|tree|here"
+    r"|v\d+|\d+/\d+)(?![\w\-/]|\.\w))"
     r"(?P<tree>[\w.\-/:]+\w)"
     r"(?:'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
     r"|[`'\"]?\s+(?:\((?P<branch>(?!v?\d+(?:\.\d+)*(?:-rc\d+)?\))[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
