@@ -219,3 +219,52 @@ def test_git_am_skips_the_cover_letter_with_empty_drop(
     git(applied, "am", "-q", "--empty=drop", data=to_mbox(series, include_cover=True))
     assert git(applied, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
     assert git(applied, "rev-list", "--count", f"{base}..").strip() == b"2"
+
+
+def _reply(number: int, parent: str, root: str, body: str) -> bytes:
+    """A reply as a list archives it: Re: subject, threaded under parent, below root."""
+    references = root if parent == root else f"{root} {parent}"
+    return (
+        "From: Marc Zyngier <maz@kernel.org>\n"
+        "To: kvmarm@lists.linux.dev\n"
+        "Subject: Re: [PATCH] pmu: widen the counter\n"
+        f"Date: Wed, 4 Mar 2026 1{number}:00:00 +0000\n"
+        f"Message-ID: <reply{number}@kernel.org>\n"
+        f"In-Reply-To: {parent}\n"
+        f"References: {references}\n"
+        "\n"
+        f"{body}"
+    ).encode()
+
+
+def test_b4_finds_the_review_trailers_of_the_replies_given() -> None:
+    pytest.importorskip("b4")
+    patch = _one_patch("The counter is 64 bits wide.\n\n")
+    root = "<20260303100000.1-alexandru.elisei@arm.com>"
+    # a reply to the reply, quoted-printable; a reply in another thread stays out
+    mime = (
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+    )
+    mails = [
+        kvmlist.parse_message(patch),
+        kvmlist.parse_message(
+            _reply(1, root, root, "> widen\n\nReviewed-by: Marc Zyngier <maz@kernel.org>\n")
+        ),
+        kvmlist.parse_message(
+            _reply(2, "<reply1@kernel.org>", root, "")
+            .replace(b"Marc Zyngier <maz@kernel.org>", "Jörg Brandstätter <joerg@suse.de>".encode())
+            .replace(b"\n\n", b"\n" + mime.encode(), 1)
+            + b"Tested-by: J=C3=B6rg Brandst=C3=A4tter <joerg@suse.de>\n"
+        ),
+        kvmlist.parse_message(_reply(3, "<other@x>", "<other@x>", "Acked-by: Nobody <no@x>\n")),
+    ]
+    [series] = kvmlist.group_series(mails)
+    assert to_b4(series).get_series(1, codereview_trailers=False).patches[1].followup_trailers == []
+    b4_series = to_b4(series, messages=mails).get_series(1, codereview_trailers=False)
+    trailers = [(t.name, t.value) for t in b4_series.patches[1].followup_trailers]
+    # b4 lists a trailer once more for each reply below it that it climbs through
+    assert set(trailers) == {
+        ("Reviewed-by", "Marc Zyngier <maz@kernel.org>"),
+        ("Tested-by", "Jörg Brandstätter <joerg@suse.de>"),
+    }

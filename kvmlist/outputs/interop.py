@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from kvmlist._arguments import check_type
 from kvmlist.errors import MissingExtraError
-from kvmlist.models import Patch, Series
+from kvmlist.models import Message, Patch, Series
 from kvmlist.parse.body import scissors_cut
 from kvmlist.parse.headers import ONCE_FIELDS, scan_headers, split_raw
 from kvmlist.parse.scissors import first_mark
@@ -60,7 +61,7 @@ def to_mbox(series: Series, *, include_cover: bool = False) -> bytes:
     return bytes(out)
 
 
-def as_read(patch: Patch) -> bytes:
+def as_read(patch: Message) -> bytes:
     """Return a mail as git am reads it the way kvmlist did: as archived (LF line ends), or,
     when it is MIME other than one text/plain part, repeats a field kvmlist reads once
     (defect ``repeated-field``) or is read from below a scissors line (``-- >8 --``), its
@@ -124,10 +125,15 @@ def starts_a_mail_for_git(line: bytes) -> bool:
     return year is not None and int(year[2]) > 90 and year[1] != b"-"
 
 
-def to_b4(series: Series) -> Any:
+def to_b4(series: Series, *, messages: Iterable[Message] = ()) -> Any:
     """Return a ``b4.LoreMailbox`` holding the series' cover letter and patches (needs
     ``kvmlist[b4]``); a patch a point revision replaced is left out, and b4 reads the
     point revision itself (``[PATCH v4.1 2/2]``) as a version 4.1 it has no place for.
+
+    ``messages``: mails to take the series' replies from (the archive's, or a thread's): each
+    whose In-Reply-To or References names one of the series' mails goes in too, so that b4
+    finds the trailers reviewers gave (``followup_trailers``); without them it finds none.
+    Every mail is written as git am would read it the way kvmlist did (:func:`as_read`).
 
     Read it with ``get_series(version, codereview_trailers=False)``: b4's default fetches
     code-review trailers over the network, which needs the configuration b4's command line
@@ -140,6 +146,19 @@ def to_b4(series: Series) -> Any:
     except ImportError:
         raise MissingExtraError("to_b4 needs b4: pip install 'kvmlist[b4]'") from None
     mailbox = b4.LoreMailbox()
-    for patch in _mails(series, include_cover=True):
-        mailbox.add_message(email.message_from_bytes(patch.raw, policy=b4.emlpolicy))
+    mails = _mails(series, include_cover=True)
+    for mail in (*mails, *_replies(series, messages)):
+        mailbox.add_message(email.message_from_bytes(as_read(mail), policy=b4.emlpolicy))
     return mailbox
+
+
+def _replies(series: Series, messages: Iterable[Message]) -> list[Message]:
+    """The mails of messages that answer one of the series' mails (In-Reply-To or
+    References names it: a reply's References carry its thread), not the series' own."""
+    ids = {mail.message_id for mail in series.messages}
+    return [
+        mail
+        for mail in messages
+        if mail.message_id not in ids
+        and not ids.isdisjoint(filter(None, (mail.in_reply_to, *mail.references)))
+    ]
