@@ -12,7 +12,6 @@ it. A mail with no readable Date takes its first Received stamp's time (:func:`m
 from __future__ import annotations
 
 import re
-from datetime import date as date_type
 from datetime import datetime, timedelta, timezone
 
 from kvmlist.models import Defect
@@ -83,17 +82,23 @@ def received_date(block: bytes) -> datetime | None:
     """Return the time of a header block's first (topmost) ``Received:`` stamp, the one the
     list's own server wrote; None when there is none or it holds no clean, plausible date
     after its last ";". Found by byte search (MTAs write the name so), folded lines joined."""
-    stamp = _first_stamp(block)
-    if stamp is None:
+    start = 0 if block.startswith(b"Received:") else block.find(b"\nReceived:") + 1
+    if start <= 0:
+        return None
+    end = block.find(b"\n", start)
+    while end != -1 and block[end + 1 : end + 2] in (b" ", b"\t"):
+        end = block.find(b"\n", end + 1)
+    field = block[start : end if end != -1 else len(block)]
+    if b";" not in field:
         return None
     found: list[Defect] = []
-    text = " ".join(stamp.decode("latin-1").split())
-    match = RE_RFC2822.match(text)  # the usual form, a zone comment after it: "(PDT)"
+    stamp = " ".join(field.rpartition(b";")[2].decode("latin-1").split())
+    match = RE_RFC2822.match(stamp)  # the usual form, a zone comment after it: "(PDT)"
     if match is not None and _zone_exists(match[8], match[9]):
         parsed = _from_match(match)
-        parsed = _plausible(parsed, text, found) if parsed is not None else None
+        parsed = _plausible(parsed, stamp, found) if parsed is not None else None
     else:
-        parsed = parse_date(text, found)
+        parsed = parse_date(stamp, found)
     return parsed if not found else None
 
 
@@ -103,50 +108,13 @@ def mail_date(value: str | None, block: bytes, defects: list[Defect]) -> datetim
     ``implausible-date`` too; a mail with no readable Date takes the stamp's time, as
     public-inbox dates it (the ``missing-date`` or ``bad-date`` defect stays)."""
     date = parse_date(value, defects)
-    if date is None:
-        return received_date(block)
-    day = _stamp_day(block)  # the stamp's day alone first: nearly every mail stops here
-    if day is None or date.toordinal() <= day + 1 + AHEAD.days:  # 1: the stamp's own zone
-        return date
     received = received_date(block)
-    if received is None or date <= received + AHEAD:
-        return date
-    if not any(d.kind == "implausible-date" for d in defects):
+    if date is None or received is None:
+        return date or received
+    if date > received + AHEAD and not any(d.kind == "implausible-date" for d in defects):
         detail = f"{value} (received {received:%Y-%m-%d %H:%M} UTC)"
         defects.append(Defect(kind="implausible-date", detail=detail[:80]))
     return date
-
-
-# 7 Dec 2026   (the day of a Received stamp, to tell at a glance that a Date is not far ahead)
-RE_STAMP_DAY = re.compile(rb"(\d{1,2})\s+([A-Z][a-z]{2})\s+(\d{4})")
-
-
-def _first_stamp(block: bytes) -> bytes | None:
-    """Return what follows the last ";" of a header block's first ``Received:`` field, folded
-    lines included; None without one."""
-    start = 0 if block.startswith(b"Received:") else block.find(b"\nReceived:") + 1
-    if start <= 0:
-        return None
-    end = block.find(b"\n", start)
-    while end != -1 and block[end + 1 : end + 2] in (b" ", b"\t"):
-        end = block.find(b"\n", end + 1)
-    field = block[start : end if end != -1 else len(block)]
-    _, semicolon, stamp = field.rpartition(b";")
-    return stamp if semicolon else None
-
-
-def _stamp_day(block: bytes) -> int | None:
-    """Return the proleptic ordinal of the first Received stamp's day as written (in its own
-    zone: up to a day before or after UTC's), or None when it names none."""
-    stamp = _first_stamp(block)
-    match = RE_STAMP_DAY.search(stamp) if stamp is not None else None
-    month = MONTHS.get(match[2].decode()) if match is not None else None
-    if match is None or month is None:
-        return None
-    try:
-        return date_type(int(match[3]), month, int(match[1])).toordinal()
-    except ValueError:
-        return None
 
 
 def _zone_exists(hours: str, minutes: str) -> bool:
