@@ -1,12 +1,11 @@
 """Mail dates in every form real archives hold, normalised to tz-aware UTC.
 
 A date is kept as its header says, with a defect when it cannot be right: ``implausible-date``
-before Internet mail (1971) or more than a day ahead of the clock or of the mail's first
-Received stamp (on the three shared corpora no Date runs more than 8 hours ahead of it);
-``bad-date-zone`` for a zone no clock has (RFC 5322 3.3: minutes 00-59; no offset is a day),
-read as UTC like an unknown zone (RFC 5322 4.3); ``colon-date-zone`` for a zone written
-``+01:00`` (ISO 8601's form, which RFC 5322 does not allow), read as that offset, as git reads
-it. A mail with no readable Date takes its first Received stamp's time (:func:`mail_date`).
+before Internet mail (1971) or more than a day ahead of the clock (on the three shared corpora
+no Date runs more than 8 hours ahead of its first Received stamp); ``bad-date-zone`` for a
+zone no clock has (RFC 5322 3.3: minutes 00-59; no offset is a day), read as UTC like an
+unknown zone (RFC 5322 4.3); ``colon-date-zone`` for a zone written ``+01:00`` (ISO 8601's
+form, which RFC 5322 does not allow), read as that offset, as git reads it.
 """
 
 from __future__ import annotations
@@ -78,43 +77,15 @@ def parse_date(value: str | None, defects: list[Defect]) -> datetime | None:
     return _plausible(parsed, value, defects)
 
 
-def received_date(block: bytes) -> datetime | None:
-    """Return the time of a header block's first (topmost) ``Received:`` stamp, the one the
-    list's own server wrote; None when there is none or it holds no clean, plausible date
-    after its last ";". Found by byte search (MTAs write the name so), folded lines joined."""
-    start = 0 if block.startswith(b"Received:") else block.find(b"\nReceived:") + 1
-    if start <= 0:
-        return None
-    end = block.find(b"\n", start)
-    while end != -1 and block[end + 1 : end + 2] in (b" ", b"\t"):
-        end = block.find(b"\n", end + 1)
-    field = block[start : end if end != -1 else len(block)]
-    if b";" not in field:
+def received_date(stamps: list[str]) -> datetime | None:
+    """Return the time of the first (topmost) Received stamp, the one the list's own server
+    wrote: what dates a mail without a readable Date, as public-inbox dates it. None when
+    that stamp holds no clean, plausible date after its ";"."""
+    if not stamps or ";" not in stamps[0]:
         return None
     found: list[Defect] = []
-    stamp = " ".join(field.rpartition(b";")[2].decode("latin-1").split())
-    match = RE_RFC2822.match(stamp)  # the usual form, a zone comment after it: "(PDT)"
-    if match is not None and _zone_exists(match[8], match[9]):
-        parsed = _from_match(match)
-        parsed = _plausible(parsed, stamp, found) if parsed is not None else None
-    else:
-        parsed = parse_date(stamp, found)
+    parsed = parse_date(stamps[0].rpartition(";")[2].strip(), found)
     return parsed if not found else None
-
-
-def mail_date(value: str | None, block: bytes, defects: list[Defect]) -> datetime | None:
-    """Return the date of a mail (its Date header, :func:`parse_date`), checked against its
-    first Received stamp: a Date more than ``AHEAD`` after the list received the mail is
-    ``implausible-date`` too; a mail with no readable Date takes the stamp's time, as
-    public-inbox dates it (the ``missing-date`` or ``bad-date`` defect stays)."""
-    date = parse_date(value, defects)
-    received = received_date(block)
-    if date is None or received is None:
-        return date or received
-    if date > received + AHEAD and not any(d.kind == "implausible-date" for d in defects):
-        detail = f"{value} (received {received:%Y-%m-%d %H:%M} UTC)"
-        defects.append(Defect(kind="implausible-date", detail=detail[:80]))
-    return date
 
 
 def _zone_exists(hours: str, minutes: str) -> bool:

@@ -35,7 +35,7 @@ from kvmlist.parse.content import (
     pull_source,
     sent_by_bot,
 )
-from kvmlist.parse.dates import mail_date, parse_date
+from kvmlist.parse.dates import parse_date, received_date
 from kvmlist.parse.defects import DefectLog
 from kvmlist.parse.headers import (
     BodyForm,
@@ -61,6 +61,7 @@ RE_ORIGINAL_MESSAGE = re.compile("\n" + RE_ORIGINAL_LINE.pattern, re.IGNORECASE)
 #: The header field read again for a munged From (the real sender may be in Cc).
 CC = frozenset({"cc"})
 MESSAGE_ID = frozenset({"message-id"})
+RECEIVED = frozenset({"received"})
 #: From values up to this long are read once per process (read_person); longer ones each time.
 CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
@@ -337,12 +338,18 @@ def _common_fields(
         "message_id": message_id,
         "subject": decode_words(headers.get("subject") or "", defects),
         "sender": _sender(headers, block, list_id, defects),
-        "date": mail_date(headers.get("date"), block, defects),
+        "date": parse_date(headers.get("date"), defects) or _received_date(block),
         "in_reply_to": in_reply_to,
         "references": references,
         "list_id": list_id,
         "raw": raw,
     }
+
+
+def _received_date(block: bytes) -> datetime | None:
+    """The first Received stamp's time of a mail with no readable Date (its header block
+    scanned again, for that field only: mails with a Date never get here)."""
+    return received_date(scan_headers(block, [], RECEIVED).get_all("received")) if block else None
 
 
 def _first_id(value: str | None) -> str | None:
