@@ -127,3 +127,45 @@ def test_ctrl_c_while_the_command_loads_exits_130(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setitem(sys.modules, "kvmlist.cli.commands", Interrupted())
     assert kvmlist.cli.main(["stats", "-"]) == 130
+
+
+#: Workers that sleep through their jobs while the parent is still writing a job of 4 MiB
+#: (a decompressed slice, or a batch of mails read from a pipe) into the pool's queue: Ctrl-C
+#: then kills them, and the thread writing that job waits for a reader that never comes.
+_STUCK_WRITER = """
+import os, signal, sys, threading, time
+from kvmlist.scale import workers
+
+def asleep(job):
+    time.sleep(120)
+    return [], None
+
+def jobs():
+    while True:
+        yield [b"x" * (4 << 20)]
+
+threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    for _ in workers._in_order(jobs(), 2, asleep):
+        pass
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_a_job_is_half_written_to_a_killed_worker_exits_at_once() -> None:
+    with _as_a_foreground_job():
+        process = subprocess.Popen(
+            [sys.executable, "-c", _STUCK_WRITER],
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True,
+        )
+    try:
+        _, stderr = process.communicate(timeout=PROMPTLY + 10)  # the workers get STOP_WAIT
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("still running after Ctrl-C: waiting to write a job to a killed worker")
+    assert process.returncode == 130, stderr.decode()
+    assert _group_members(process.pid) == []
