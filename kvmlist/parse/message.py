@@ -215,8 +215,9 @@ def reply_has_diff(raw: bytes, form: BodyForm | None = None) -> bool:
 
 
 def _bot_reply_body(text: bytes, headers: Headers, block_length: int) -> str:
-    """Return the decoded body of an answer that may be a bot's (BOT_REPLY_MARKERS), else ""."""
-    if not any(marker in text for marker in BOT_REPLY_MARKERS):
+    """Return the decoded body of an answer that may be a bot's (BOT_REPLY_MARKERS), else "".
+    The markers are looked for below the header block (half of a list mail's bytes)."""
+    if all(text.find(marker, block_length) < 0 for marker in BOT_REPLY_MARKERS):
         return ""
     return decode_body(text, headers, block_length).text
 
