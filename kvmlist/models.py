@@ -50,6 +50,7 @@ DefectKind = Literal[
     "bad-in-body-from",
     "bad-transfer-encoding",
     "colon-date-zone",
+    "diffstat-mismatch",
     "dmarc-munged",
     "dmarc-unmunged",
     "duplicate-patch",
@@ -81,8 +82,8 @@ DefectKind = Literal[
 class _LazyFields:
     """The parse layer's functions behind the lazy fields (``Message.body`` and its defects,
     ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``,
-    a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``, and the trailers a
-    reply gives).
+    a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``, the trailers a
+    reply gives, and ``Patch.diffstat_defects``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported: by
@@ -99,6 +100,7 @@ class _LazyFields:
     has_diff: Callable[[bytes, Any], bool] | None = None
     base_lines: Callable[[str], BaseLines] | None = None
     given_trailers: Callable[[str], Iterable[Any]] | None = None
+    diffstat_defects: Callable[[str], tuple[Defect, ...]] | None = None
 
 
 _LAZY = _LazyFields()
@@ -115,14 +117,15 @@ def install_lazy_fields(
     has_diff: Callable[[bytes, Any], bool] | None = None,
     base_lines: Callable[[str], BaseLines] | None = None,
     given_trailers: Callable[[str], Iterable[Any]] | None = None,
+    diffstat_defects: Callable[[str], tuple[Defect, ...]] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
     text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
     ``Patch.description`` (body -> part of it), a parsed patch's text fields (body ->
     commit message, trailers, diffstat), a parsed reply's ``has_diff`` (raw and
-    BODY_FORM -> bool), a patch's ``base-commit:``-like lines (body -> BaseLines) and the
+    BODY_FORM -> bool), a patch's ``base-commit:``-like lines (body -> BaseLines), the
     trailers a reply's own text gives (body -> trailers, kvmlist.parse.reply.trailers_of)
-    are computed."""
+    and a patch's written diffstat against its diff (body -> defects) are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
@@ -132,6 +135,7 @@ def install_lazy_fields(
     _LAZY.has_diff = has_diff
     _LAZY.base_lines = base_lines
     _LAZY.given_trailers = given_trailers
+    _LAZY.diffstat_defects = diffstat_defects
 
 
 def _parser(field: str) -> Callable[..., Any]:
@@ -569,6 +573,17 @@ class Patch(Message):
         (git format-patch ``--base``, b4: below the diff or the cover letter's diffstat), hex
         in lower case; None when there is none or it names no commit (a branch name)."""
         return self._base_lines.base_commit
+
+    @functools.cached_property
+    def diffstat_defects(self) -> tuple[Defect, ...]:
+        """``diffstat-mismatch`` when the diffstat written under ``---`` names other files
+        than the diff changes (git am applies a file a reviewer of the diffstat does not
+        see), else (); computed on first read, never at parse time, and not in ``defects``
+        (``kvmlist check`` and strict mode read it). A cover letter's, a whole series',
+        is never compared."""
+        if self.kind == "cover":
+            return ()
+        return cast("tuple[Defect, ...]", _parser("diffstat_defects")(self.body))
 
     @property
     def change_id(self) -> str | None:

@@ -170,9 +170,12 @@ class CheckRow(NamedTuple):
 
 def check_row(message: Message) -> CheckRow:
     """Return what check counts and groups of a parsed mail."""
-    # a patch's or cover's body defects are in its defects already (its body is split at
-    # parse time); other mails decode theirs lazily, and check reports them too
+    # a patch's or cover's body defects are in its defects already (its body is decoded at
+    # parse time); other mails decode theirs lazily, and check reports them too, as it does a
+    # patch's diffstat against its diff (Patch.diffstat_defects, never read at parse time)
     body_defects = () if message.kind in ("patch", "cover") else message.body_defects
+    if isinstance(message, Patch):
+        body_defects += message.diffstat_defects
     defects = tuple((d.kind, d.count) for d in (*message.defects, *body_defects))
     patch = None
     if isinstance(message, Patch):

@@ -84,9 +84,10 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     """Return the Message (or Patch) a raw mail holds; problems become defects.
 
     With ``strict=True`` the first non-informational defect (of ``defects`` or
-    ``body_defects``: the body is then decoded now) raises MessageParseError, and so does a
-    mail the parser cannot read at all. A ``str`` raises TypeError: a mail is bytes
-    (its charsets and transfer encodings say how to read them), so encode it first.
+    ``body_defects``: the body is then decoded now; then a patch's ``diffstat_defects``)
+    raises MessageParseError, and so does a mail the parser cannot read at all. A ``str``
+    raises TypeError: a mail is bytes (its charsets and transfer encodings say how to read
+    them), so encode it first.
     """
     _check_bytes(raw)
     return _strictly(_parse, raw) if strict else _parse(raw)
@@ -277,8 +278,9 @@ def as_cover(message: Message, *, version: int, total: int) -> Patch:
 def raise_for_defects(message: Message) -> None:
     """Raise MessageParseError for the first defect that is not informational: of
     ``defects``, then of ``body_defects`` (a patch's and cover's are in both; another
-    mail's body is decoded here, which a parse that is not strict leaves until read)."""
-    body = () if isinstance(message, Patch) else message.body_defects
+    mail's body is decoded here, which a parse that is not strict leaves until read), then
+    a patch's ``diffstat_defects`` (its diffstat against its diff, read here)."""
+    body = message.diffstat_defects if isinstance(message, Patch) else message.body_defects
     for defect in (*message.defects, *body):
         if defect.kind not in INFORMATIONAL:
             raise MessageParseError(f"{message.message_id}: {defect}")
