@@ -149,3 +149,106 @@ def test_a_retraction_by_a_stranger_typing_the_maintainers_name_changes_nothing(
     # a reply is the maintainer's by address: "Andrew Morton" at another address is not him
     posing = DROPPED.replace(AKPM.encode(), b"Andrew Morton <mallory@evil.example>")
     assert accepted(ADDED, NAK, posing) == {COVER: ("<added@lf.org>",) * 2}
+
+
+# kvmarm's shape (86zhfbgnzf.wl-maz@kernel.org): the maintainer answers a reviewer's reply
+# under patch 1, and his mailer, or the reviewer's, names only that reply in References
+MARK = "Mark Rutland <mark.rutland@arm.com>"
+MAZ = "Marc Zyngier <maz@kernel.org>"
+ALEX = "Alexandru Elisei <alexandru.elisei@arm.com>"
+PSTATE = "<20191220150549.31948-1-mark.rutland@arm.com>"
+PSTATE_1 = "<20191220150549.31948-2-mark.rutland@arm.com>"
+REVIEW = "<bace4197-a723-5312-3990-84232aab30d9@arm.com>"
+
+
+def pstate_series() -> list[bytes]:
+    """Mark's three-patch series, threaded under its cover letter."""
+    raws = [
+        mail("[PATCH 0/3] KVM: arm64: exception entry fixes", "Fixes.\n", sender=MARK,
+             message_id=PSTATE, date="Fri, 20 Dec 2019 15:05:46 +0000"),
+    ]  # fmt: skip
+    for i, title in enumerate(("correct PSTATE on exception entry",
+                               "correct AArch32 SPSR on exception entry",
+                               "correct AArch32 PSTATE on exception entry"), 1):  # fmt: skip
+        raws.append(
+            mail(f"[PATCH {i}/3] KVM: arm64: {title}", f"Change {i}.\n", sender=MARK,
+                 message_id=f"<20191220150549.31948-{i + 1}-mark.rutland@arm.com>",
+                 date=f"Fri, 20 Dec 2019 15:05:4{6 + i} +0000",
+                 extra=f"In-Reply-To: {PSTATE}\nReferences: {PSTATE}\n")
+        )  # fmt: skip
+    return raws
+
+
+def on_patch_1(body: str, sender: str, message_id: str, date: str, above: str,
+               references: str) -> bytes:  # fmt: skip
+    return mail("Re: [PATCH 1/3] KVM: arm64: correct PSTATE on exception entry", body,
+                sender=sender, message_id=message_id, date=date,
+                extra=f"In-Reply-To: {above}\nReferences: {references}\n")  # fmt: skip
+
+
+PSTATE_APPLIED = on_patch_1(
+    "On Fri, Mark wrote:\n> Change 1.\n\nApplied to kvmarm/next, thanks.\n",
+    MAZ, "<86applied.wl-maz@kernel.org>", "Mon, 23 Dec 2019 10:00:00 +0000", PSTATE_1,
+    f"{PSTATE} {PSTATE_1}",
+)  # fmt: skip
+PSTATE_REVIEW = on_patch_1(
+    "On 12/20/19 3:05 PM, Mark Rutland wrote:\n> Change 1.\n\n"
+    "This breaks the guest's SSBS handling.\n",
+    ALEX, REVIEW, "Fri, 27 Dec 2019 11:00:00 +0000", PSTATE_1, f"{PSTATE} {PSTATE_1}",
+)  # fmt: skip
+PSTATE_DROPPED = on_patch_1(
+    "On Fri, 27 Dec 2019, Alexandru Elisei wrote:\n> This breaks the guest's SSBS handling."
+    "\n\nIndeed. I've now dropped this series from kvmarm/next until it is fixed.\n",
+    MAZ, "<86zhfbgnzf.wl-maz@kernel.org>", "Sun, 29 Dec 2019 15:17:40 +0000", REVIEW, REVIEW,
+)  # fmt: skip
+
+
+def pstate_lines(*raws: bytes) -> list[str]:
+    mails = [parse_message(raw) for raw in [*pstate_series(), *raws]]
+    text = kvmlist.render_report(mails)
+    section = text.split("===== Patch list in this time period =====\n\n")[1]
+    return [line for line in section.split("\n") if "(applied by" in line]
+
+
+def pstate_accepted(*raws: bytes) -> dict[str, int]:
+    mails = [parse_message(raw) for raw in [*pstate_series(), *raws]]
+    found = acceptance_of(group_series(mails), mails)
+    return {f"<{anchor}>": len(one.applied) for anchor, one in found.items()}
+
+
+def test_a_retraction_answering_a_reply_whose_references_name_only_it_cancels_the_series() -> None:
+    assert pstate_accepted(PSTATE_APPLIED, PSTATE_REVIEW) == {PSTATE: 1}
+    assert pstate_accepted(PSTATE_APPLIED, PSTATE_REVIEW, PSTATE_DROPPED) == {}
+
+
+def test_the_report_leaves_out_a_line_taken_back_under_a_reply_with_trimmed_references() -> None:
+    assert pstate_lines(PSTATE_APPLIED, PSTATE_REVIEW) == [
+        "KVM: arm64: correct PSTATE on exception entry (applied by Marc Zyngier to kvmarm/next)"
+    ]
+    assert pstate_lines(PSTATE_APPLIED, PSTATE_REVIEW, PSTATE_DROPPED) == []
+
+
+# the same thread the other way round: the notice answers the reviewer's reply, References
+# trimmed to it, and the retraction answers the patch with the whole thread in References
+TRIMMED_APPLIED = on_patch_1(
+    "On Fri, 27 Dec 2019, Alexandru Elisei wrote:\n> Looks good to me.\n\n"
+    "Applied to kvmarm/next, thanks.\n",
+    MAZ, "<86applied.wl-maz@kernel.org>", "Mon, 30 Dec 2019 10:00:00 +0000", REVIEW, REVIEW,
+)  # fmt: skip
+LATER_DROPPED = on_patch_1(
+    "On Fri, Mark wrote:\n> Change 1.\n\nI've now dropped this series from kvmarm/next.\n",
+    MAZ, "<86dropped.wl-maz@kernel.org>", "Tue, 31 Dec 2019 10:00:00 +0000", PSTATE_1,
+    f"{PSTATE} {PSTATE_1}",
+)  # fmt: skip
+
+
+def test_an_acceptance_answering_a_reply_whose_references_name_only_it_is_taken_back() -> None:
+    assert pstate_accepted(PSTATE_REVIEW, TRIMMED_APPLIED) == {PSTATE: 1}
+    assert pstate_accepted(PSTATE_REVIEW, TRIMMED_APPLIED, LATER_DROPPED) == {}
+
+
+def test_the_report_names_and_takes_back_a_notice_with_trimmed_references() -> None:
+    assert pstate_lines(PSTATE_REVIEW, TRIMMED_APPLIED) == [
+        "KVM: arm64: correct PSTATE on exception entry (applied by Marc Zyngier to kvmarm/next)"
+    ]
+    assert pstate_lines(PSTATE_REVIEW, TRIMMED_APPLIED, LATER_DROPPED) == []
