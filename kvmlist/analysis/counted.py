@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 
 from kvmlist.analysis.identities import Mailmap
-from kvmlist.grouping.review import answered_among
+from kvmlist.grouping.answered import answered_among
 from kvmlist.grouping.threads import thread_senders
 from kvmlist.models import Message, Person, ReviewTrailer, Series
 from kvmlist.parse.subject import parse_subject
@@ -150,7 +150,7 @@ def is_review_work(reply: Message, by_id: Mapping[str, Message], postings: Conta
     ``Re: [iwl-net v2] ...``, b4's ``Re: (subset) [PATCH ...]``), even when the posting is not
     in the archive (a week's window cuts threads); or it answers one of ``postings``: its
     In-Reply-To or References name one, or its thread climbs to one
-    (kvmlist.grouping.review.answered_among). Spam answering spam, talk under a bug report
+    (kvmlist.grouping.answered.answered_among). Spam answering spam, talk under a bug report
     are not."""
     info = parse_subject(reply.subject.replace(B4_SUBSET, "", 1))
     if info.is_patch or info.versioned or info.is_pull_request:

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvmlist.compare.values import norm
-from kvmlist.grouping.review import MAX_CLIMB
+from kvmlist.grouping.answered import MAX_CLIMB
 from kvmlist.models import Message, Patch, ReviewTrailer, Series
 from kvmlist.parse.reply import RE_FIXES_OPEN, RE_PERSON_KEY, UTILITY_KEYS, trailers_of
 from kvmlist.parse.trailers import parse_trailer_line

@@ -18,8 +18,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kvmlist._arguments import check_messages
+from kvmlist.grouping.answered import answered_among
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawals, withdrawn
-from kvmlist.grouping.review import answered_among, by_message_id
+from kvmlist.grouping.review import by_message_id
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.content import bot_notice_of, sent_by_bot

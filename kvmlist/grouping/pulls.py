@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import TypeGuard
 
 from kvmlist._arguments import check_messages
-from kvmlist.grouping.review import answered_among, by_message_id
+from kvmlist.grouping.answered import answered_among
+from kvmlist.grouping.review import by_message_id
 from kvmlist.models import Message, MessageKind, Patch, Person
 from kvmlist.parse.pull_notice import MergeHow, merge_notice
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from kvmlist.grouping.review import answered_among
+from kvmlist.grouping.answered import answered_among
 from kvmlist.models import Message, Person, Series
 from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.retraction import retraction_in

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from kvmlist.grouping.answered import MAX_CLIMB, parent_in
 from kvmlist.models import Message, Patch, Person, ReviewTrailer
 from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.reply import GivenTrailer, trailers_of
@@ -17,8 +18,6 @@ from kvmlist.parse.reply import GivenTrailer, trailers_of
 RE_NAME_WORD = re.compile(r"\w+")
 # (Intel)   |   (A Contingent worker at Intel)   (what a name says beside the person's name)
 RE_PARENTHESISED = re.compile(r"\([^()]*\)")
-#: How far up a thread a reply is followed to find the patch it reviews.
-MAX_CLIMB = 50
 #: The distinct trailers a reply gives (the first ones): under a cover letter each goes to
 #: every patch. The three corpora's replies give at most 5.
 MAX_REPLY_TRAILERS = 100
@@ -131,38 +130,6 @@ def by_message_id(mails: Iterable[M]) -> dict[str, M]:
     for mail in mails:
         found.setdefault(mail.message_id, mail)
     return found
-
-
-def parent_in(message: Message, by_id: Mapping[str, Message]) -> str | None:
-    """Return the Message-ID of the mail among by_id that message answers: its parent
-    (In-Reply-To, else the last reference) or, when that mail is not in the archive, the
-    newest one its References name that is (References list the thread oldest first; an
-    Outlook user answering a mail that never reached the list still names the patch).
-    None when nothing of its thread is in the archive."""
-    parent_id = message.parent_id
-    if parent_id is None or parent_id in by_id:
-        return parent_id
-    for referenced in reversed(message.references):
-        if referenced in by_id and referenced != message.message_id:
-            return referenced
-    return None
-
-
-def answered_among(
-    reply: Message, by_id: Mapping[str, Message], wanted: Container[str]
-) -> str | None:
-    """Return the Message-ID among ``wanted`` that a reply answers, climbing through the
-    replies in between (at most MAX_CLIMB mails up, through :func:`parent_in`), or None
-    when its thread holds none."""
-    current = reply
-    for _ in range(MAX_CLIMB):
-        if current.parent_id is not None and current.parent_id in wanted:
-            return current.parent_id  # wanted may name a mail missing from by_id
-        parent_id = parent_in(current, by_id)
-        if parent_id is None or parent_id in wanted:
-            return parent_id
-        current = by_id[parent_id]
-    return None
 
 
 def review_targets(
