@@ -717,7 +717,7 @@ def test_a_huge_listing_folds_each_title_once_and_counts_its_first_thousand(
         message_id="<pw@x.org>",
     )
     messages = [parse_message(raw) for raw in [*patches, notice]]
-    found = list(module.acceptances_in(messages[-1], {}))
+    found = list(module.acceptances_in(messages[-1]))
     assert len(found) == module.MAX_LISTED  # the rest ignored
     series = group_series(messages)
     folded = 0

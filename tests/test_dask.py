@@ -261,8 +261,8 @@ def test_applied_notice_takes_the_title_the_single_process_report_gives(
     files = [write_mbox(tmp_path / "a.mbox", raws[:1]), write_mbox(tmp_path / "b.mbox", raws[1:])]
     report = kd.render_report(kd.messages_bag(files))
     assert report == kvmlist.render_report(m for f in files for m in kvmlist.read_mbox(f))
-    title = "KVM: x86: fix pit" if reply_first else "KVM: x86: Fix the PIT reinject mode"
-    assert f"{title} (applied by Sean Maintainer to kvm/next)" in report
+    # the patch answered, wherever it is in the input (a list delivers a reply first)
+    assert "KVM: x86: Fix the PIT reinject mode (applied by Sean Maintainer to kvm/next)" in report
 
 
 @pytest.mark.parametrize("at", [0, 2, len(SERIES)], ids=["first", "amid", "last"])

@@ -143,7 +143,6 @@ def review_summary_shown(
     timings = [SeriesTiming(one) for one in found]
     own = [own_people(one) for one in found]
     reviewers = _Reviewers(mailmap)
-    titles = {p.message_id: p.title for p in series_of_patches(found)}
     withdrawn = withdrawn_notices(found, mails)  # taken back by a later "I dropped this"
     postings = posting_ids(mails)
     for reply in by_id.values():  # a reply delivered twice counts once, as a patch does
@@ -159,7 +158,7 @@ def review_summary_shown(
         gave_review = answered and any(
             credited_kind(t, mailmap, author=author) for t in reply_trailers(reply)
         )
-        accepted = reply.message_id not in withdrawn and any(acceptances_in(reply, titles))
+        accepted = reply.message_id not in withdrawn and any(acceptances_in(reply))
         _record(timings[position], reply.plausible_date, answered, gave_review, accepted)
     ranked = sorted(reviewers.stats(shown), key=lambda r: (-r.trailers, -r.replies))
     return ReviewSummary(reviewers=ranked, timings=timings)
@@ -188,11 +187,6 @@ def sole_author(patches: Iterable[Patch]) -> Person | None:
     review only when every patch is theirs."""
     authors = {p.author.email.lower(): p.author for p in patches if p.author is not None}
     return next(iter(authors.values())) if len(authors) == 1 else None
-
-
-def series_of_patches(found: list[Series]) -> list[Patch]:
-    """Return every cover letter and patch of the series, in order."""
-    return [mail for one in found for mail in one.messages]
 
 
 class _Reviewers:

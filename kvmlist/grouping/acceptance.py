@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kvmlist._arguments import check_messages
-from kvmlist.grouping.answered import answered_among
+from kvmlist.grouping.answered import ThreadLink, answered_among
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawals, withdrawn
 from kvmlist.grouping.review import by_message_id
 from kvmlist.models import Message, Patch, Person, Series
@@ -109,15 +109,20 @@ class SeriesAcceptance:
 def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
     """Yield an Acceptance per patch that a reply among messages says was applied."""
     titles: dict[str, str] = {}
+    links: dict[str, ThreadLink] = {}  # the mails so far, for the climb to the patch answered
     for message in check_messages(messages):
+        link = links.setdefault(message.message_id, ThreadLink.of(message))
         if isinstance(message, Patch):
             titles[message.message_id] = message.title
         if message.kind == "reply":
-            yield from acceptances_in(message, titles)
+            answered = answered_among(link, links, titles)
+            yield from acceptances_in(message, titles.get(answered or "", ""))
 
 
-def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Acceptance]:
-    """Yield what one reply says was applied; titles maps Message-IDs of patches to titles."""
+def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
+    """Yield what one reply says was applied; ``title`` is that of the patch it answers
+    (kvmlist.grouping.answered.answered_among), which a classic notice names (else the
+    title of the reply's subject)."""
     notice = applied_notice(message.body, message.sender)
     if notice is None:
         return
@@ -130,8 +135,6 @@ def acceptances_in(message: Message, titles: dict[str, str]) -> Iterator[Accepta
                 listed_as=numbered,
             )  # fmt: skip
         return
-    parent = message.parent_id
-    title = titles.get(parent, "") if parent else ""
     yield Acceptance(
         title or message.subject_title,
         applied_by,
@@ -219,7 +222,7 @@ def _noticed(
         if reply.kind != "reply":
             continue
         answered = answered_among(reply, by_id, owner)
-        for acceptance in acceptances_in(reply, titles):
+        for acceptance in acceptances_in(reply, titles.get(answered or "", "")):
             found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id, titled)
             for at, patch in found:
                 if not _own_without_tree(acceptance, reply, ordered[at]):
@@ -261,7 +264,7 @@ def _noticed_postings(
     if head is None or notice.date is None:
         return
     title, author = head
-    for acceptance in acceptances_in(notice, {}):
+    for acceptance in acceptances_in(notice):
         for at in range(len(ordered) - 1, -1, -1):
             for patch in ordered[at].patches:
                 if (

@@ -4,9 +4,12 @@ A mail becomes :class:`MailFacts` (lists, dates, acceptance notices) or, for a p
 :class:`PatchFacts`; both pickle in a fraction of the time a parsed model does. Folded in
 input order by :class:`ReportTotals` they give the :class:`ReportFigures` that
 ``format_report`` prints: :func:`kvmlist.render_report` folds them in one pass, worker
-processes and Dask gather them per mail or partition and the parent folds them. A notice
-that names patch numbers is listed when the figures are taken, as the patches it names of
-the cover letter above it (docs/report-format.md): they may come after it.
+processes and Dask gather them per mail or partition and the parent folds them. Notices are
+listed when the figures are taken, as the patches they answer: each mail's place in its
+thread (a :class:`~kvmlist.grouping.answered.ThreadLink`) is kept for the climb that
+acceptance_of makes (kvmlist.grouping.answered), and a notice naming patch numbers lists
+the patches it names of the cover letter above it (docs/report-format.md): any of these
+may come after it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kvmlist.analysis.aggregate import AuthorTally
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
+from kvmlist.grouping.answered import ThreadLink, answered_among, thread_of
 from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawn
 from kvmlist.models import Message, Patch, Person
@@ -105,19 +109,21 @@ def _is_dash_row(line: str) -> bool:
 
 @dataclasses.dataclass
 class MailFacts:
-    """What the report needs of consecutive mails: lists, dates, acceptance notices."""
+    """What the report needs of consecutive mails: lists, dates, acceptance notices, and
+    where each mail is in its thread."""
 
     list_ids: Counter[str] = dataclasses.field(default_factory=Counter)
     first: datetime | None = None
     last: datetime | None = None
-    #: (acceptance, the Message-IDs it answers, nearest first: see _answered)
-    acceptances: list[tuple[Acceptance, tuple[str, ...]]] = dataclasses.field(default_factory=list)
+    acceptances: list[Acceptance] = dataclasses.field(default_factory=list)
     #: the Message-IDs of the notices above: a notice delivered twice counts once
     notice_ids: set[str] = dataclasses.field(default_factory=set)
-    #: per notice above, its thread (the first mail References names) and plausible date
-    noticed: dict[str, tuple[str, datetime | None]] = dataclasses.field(default_factory=dict)
-    #: the replies that take patches back ("I dropped this series"), with their thread
+    #: per notice above, its plausible date
+    noticed: dict[str, datetime | None] = dataclasses.field(default_factory=dict)
+    #: the replies that take patches back ("I dropped this series"), by Message-ID
     withdrawals: list[tuple[str, Withdrawal]] = dataclasses.field(default_factory=list)
+    #: each mail's place in its thread, by Message-ID (the first delivery's)
+    links: dict[str, ThreadLink] = dataclasses.field(default_factory=dict)
 
     def add(self, message: Message) -> None:
         if message.list_id:
@@ -126,20 +132,15 @@ class MailFacts:
         if date is not None:
             self.first = min(self.first or date, date)
             self.last = max(self.last or date, date)
+        self.links.setdefault(message.message_id, ThreadLink.of(message))
         if message.kind == "reply" and message.message_id not in self.notice_ids:
-            for found in acceptances_in(message, {}):
+            for found in acceptances_in(message):
                 self.notice_ids.add(message.message_id)
-                self.acceptances.append((found, _answered(message, found)))
-                self.noticed[message.message_id] = (_thread(message), message.plausible_date)
+                self.acceptances.append(found)
+                self.noticed[message.message_id] = message.plausible_date
             said = withdrawal_of(message)
             if said is not None:
-                self.withdrawals.append((_thread(message), said[0]))
-
-
-def _thread(message: Message) -> str:
-    """The thread a mail is in: the first mail its References name (else its parent, or
-    itself)."""
-    return next(iter(message.references), None) or message.parent_id or message.message_id
+                self.withdrawals.append((message.message_id, said[0]))
 
 
 @dataclasses.dataclass
@@ -192,17 +193,6 @@ def fact_of(message: Message) -> Facts:
     )
 
 
-def _answered(notice: Message, found: Acceptance) -> tuple[str, ...]:
-    """Return the Message-IDs a notice answers, nearest first: a classic notice's parent,
-    whose title it takes; for one naming patch numbers, the mails above it too (References,
-    last first), to find the cover letter whose patches it names. A listing's: none."""
-    if found.commit is not None or notice.parent_id is None:
-        return ()
-    if not (found.numbers or found.left_out):
-        return (notice.parent_id,)
-    return tuple(dict.fromkeys((notice.parent_id, *reversed(notice.references))))
-
-
 def facts_of(messages: Iterable[Message]) -> list[Facts]:
     """Return consecutive mails as report facts, in order (mails merged; a patch that repeats
     an id is kept, for ReportTotals to count once and its ``repeats`` to count as left out)."""
@@ -233,9 +223,8 @@ class ReportTotals:
         #: reaches it, in arrival order: the patches a numbered notice may name
         self.covers: dict[str, tuple[int, tuple[str, ...]]] = {}
         self.below: dict[str, list[tuple[int, int, str, str | None]]] = {}
-        #: the notices in input order, each with the Message-IDs it answers when it names
-        #: patch numbers (listed by figures(): the patches may come after it), else none
-        self.acceptances: list[tuple[Acceptance, tuple[str, ...]]] = []
+        #: the notices in input order (listed by figures(): the patches may come after them)
+        self.acceptances: list[Acceptance] = []
         self.postings: list[list[str]] = []
 
     def add(self, facts: Facts) -> None:
@@ -283,57 +272,70 @@ class ReportTotals:
             if when is not None:
                 self.mails.first = min(self.mails.first or when, when)
                 self.mails.last = max(self.mails.last or when, when)
-        for acceptance, answered in mails.acceptances:
-            if acceptance.message_id in self.mails.notice_ids:
-                continue  # a notice counts once per Message-ID, as a patch does
-            if acceptance.numbers or acceptance.left_out:
-                self.acceptances.append((acceptance, answered))
-                continue
-            title = self.titles.get(answered[0], "") if answered else ""
-            listed = dataclasses.replace(acceptance, title=title) if title else acceptance
-            self.acceptances.append((listed, ()))
+        self.acceptances += (
+            acceptance  # a notice counts once per Message-ID, as a patch does
+            for acceptance in mails.acceptances
+            if acceptance.message_id not in self.mails.notice_ids
+        )
         self.mails.notice_ids |= mails.notice_ids
-        for notice_id, where in mails.noticed.items():  # in place: a copy per mail was quadratic
-            self.mails.noticed.setdefault(notice_id, where)  # the first delivery's
+        for notice_id, date in mails.noticed.items():  # in place: a copy per mail was quadratic
+            self.mails.noticed.setdefault(notice_id, date)  # the first delivery's
         self.mails.withdrawals += mails.withdrawals
+        for message_id, link in mails.links.items():
+            self.mails.links.setdefault(message_id, link)
 
     def _listed(self) -> list[Acceptance]:
         """The report's applied lines, in input order; a line identical to one above it (the
         same commit acknowledged under two revisions) is left out."""
         listed: list[Acceptance] = []
         lines: set[tuple[str, Person | None, str | None, str | None]] = set()
-        for acceptance, answered in self.acceptances:
-            if self._withdrawn(acceptance):
+        taken_back: dict[str, list[Withdrawal]] = {}
+        for message_id, withdrawal in self.mails.withdrawals:
+            taken_back.setdefault(self._thread(message_id), []).append(withdrawal)
+        for acceptance in self.acceptances:
+            thread = self._thread(acceptance.message_id)
+            date = self.mails.noticed.get(acceptance.message_id)
+            if withdrawn(acceptance.applied_by, date, taken_back.get(thread, ())):
                 continue
-            for one in self._numbered(acceptance, answered) if answered else [acceptance]:
+            for one in self._lines(acceptance):
                 line = (one.title, one.applied_by, one.tree, one.commit)
                 if line not in lines:
                     lines.add(line)
                     listed.append(one)
         return listed
 
-    def _withdrawn(self, acceptance: Acceptance) -> bool:
-        """Whether the notice's sender took its patches back in a later reply of its thread
-        (the report knows no series: a retraction there takes back all they applied in it)."""
-        thread, date = self.mails.noticed.get(acceptance.message_id, ("", None))
-        taken_back = (w for where, w in self.mails.withdrawals if where == thread)
-        return withdrawn(acceptance.applied_by, date, taken_back)
+    def _thread(self, message_id: str) -> str:
+        """The thread a mail is in (kvmlist.grouping.answered.thread_of): the report knows
+        no series, so a retraction takes back all its sender applied in its thread."""
+        link = self.mails.links.get(message_id)
+        return thread_of(link, self.mails.links) if link is not None else message_id
 
-    def _numbered(self, acceptance: Acceptance, answered: tuple[str, ...]) -> list[Acceptance]:
-        """Return a numbered notice's lines: the patches it names of the nearest cover letter
-        above it, in number order; none there, the line of the mail it answers, as for a
-        notice without numbers. The cover's patches are those in its thread (answering it, or
-        a patch of it: ``--chain-reply-to``) of its total, sent from the address of one of its
-        people (its sender or in-body author; a name alone never counts): the first to arrive
-        per number. A stranger's patch answering the cover is none of them."""
-        cover = next((one for one in answered if one in self.covers), None)
+    def _lines(self, acceptance: Acceptance) -> list[Acceptance]:
+        """Return a notice's lines: a listing's entries name their titles; a notice naming
+        patch numbers, the patches it names of the nearest cover letter above it; else the
+        one line with the title of the patch it answers, climbing through replies as
+        acceptance_of does (kvmlist.grouping.answered.answered_among)."""
+        link = self.mails.links.get(acceptance.message_id)
+        if acceptance.commit is not None or link is None:
+            return [acceptance]
+        if acceptance.numbers or acceptance.left_out:
+            cover = answered_among(link, self.mails.links, self.covers)
+            numbered = self._numbered(acceptance, cover)
+            if numbered:
+                return numbered
+        title = self.titles.get(answered_among(link, self.mails.links, self.titles) or "", "")
+        return [dataclasses.replace(acceptance, title=title) if title else acceptance]
+
+    def _numbered(self, acceptance: Acceptance, cover: str | None) -> list[Acceptance]:
+        """Return a numbered notice's lines: the patches it names of the cover letter, in
+        number order (none: no line). The cover's patches are those in its thread (answering
+        it, or a patch of it: ``--chain-reply-to``) of its total, sent from the address of one
+        of its people (its sender or in-body author; a name alone never counts): the first to
+        arrive per number. A stranger's patch answering the cover is none of them."""
         patches: dict[int, str] = {}
         total, people = self.covers[cover] if cover is not None else (0, ())
         for index, of, patch_id, sender in self.below.get(cover, []) if cover else []:
             if of == total and sender in people and acceptance.names(index):
                 patches.setdefault(index, patch_id)
-        if patches:
-            titles = (self.titles[patches[index]] for index in sorted(patches))
-            return [dataclasses.replace(acceptance, title=title) for title in titles]
-        title = self.titles.get(answered[0], "")
-        return [dataclasses.replace(acceptance, title=title) if title else acceptance]
+        titles = (self.titles[patches[index]] for index in sorted(patches))
+        return [dataclasses.replace(acceptance, title=title) for title in titles]
