@@ -10,6 +10,7 @@ reads only a mail's Message-ID, parent and References, so the report's facts
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -44,8 +45,11 @@ class ThreadLink:
 
     @classmethod
     def of(cls, mail: Threaded) -> ThreadLink:
-        """Return the link of a mail."""
-        return cls(mail.message_id, mail.parent_id, mail.references)
+        """Return the link of a mail, its ids interned: the same id in many mails' References
+        is one string held and pickled once (the report's facts keep every mail's link)."""
+        parent = sys.intern(mail.parent_id) if mail.parent_id is not None else None
+        references = tuple(sys.intern(one) for one in mail.references)
+        return cls(sys.intern(mail.message_id), parent, references)
 
 
 def parent_in(message: Threaded, by_id: Mapping[str, Threaded]) -> str | None:
