@@ -62,11 +62,17 @@ def diff_files(diff: str) -> tuple[FileChange, ...]:
     the new path (the old one for a deleted file), unquoted; + and - lines of its hunks, as
     far as each header's line counts reach; ``binary`` for a ``GIT binary patch`` or
     ``Binary files ... differ`` (no line counts)."""
+    return tuple(f.change() for f in read_files(diff.split("\n")))
+
+
+def read_files(lines: list[str]) -> list[_File]:
+    """Return the files of a diff's lines, in order, each with its path, counts and the
+    index of the line that starts it (diff_files; kvmlist.parse.file_diffs reads the rest)."""
     # One Python step per line: measured faster than skipping hunks with str.count (hunk_end)
     # on the corpora's diffs, whose hunks are a few lines each.
     files: list[_File] = []
     old_left = new_left = 0
-    for line in diff.split("\n"):
+    for at, line in enumerate(lines):
         if old_left > 0 or new_left > 0:
             tag = line[:1]
             if tag == "+":
@@ -87,17 +93,17 @@ def diff_files(diff: str) -> tuple[FileChange, ...]:
         elif line.startswith("diff "):
             git = line.startswith("diff --git ")
             path = _diff_line_path(line) if git else _p1(line.rsplit(" ", 1)[-1])
-            files.append(_File(path, git))
+            files.append(_File(path, at, git))
         elif line.startswith("--- ") and (not files or files[-1].hunks):
             # a plain unified diff: "--- a/x" starts the next file when no "diff" line did
-            files.append(_File(_p1(_header_path(line))))
+            files.append(_File(_p1(header_path(line)), at))
         elif files and not files[-1].hunks and line.startswith(NEW_PATH_HEADERS):
-            path = _header_path(line)
+            path = header_path(line)
             if path != "/dev/null":
                 files[-1].path = path if line[0] != "+" else files[-1].strip(path)
         elif files and line.startswith(("GIT binary patch", "Binary files ")):
             files[-1].binary = True
-    return tuple(f.change() for f in files)
+    return files
 
 
 @dataclass(slots=True)
@@ -105,6 +111,7 @@ class _File:
     """One file of a diff while it is read."""
 
     path: str
+    start: int  # the index of its first line ("diff ..." or "--- ...")
     git: bool = False  # named by a "diff --git" line
     insertions: int = 0
     deletions: int = 0
@@ -122,17 +129,21 @@ class _File:
         return FileChange(path=self.path, insertions=self.insertions, deletions=self.deletions)
 
 
-def _header_path(line: str) -> str:
-    """Return the path of "+++ b/x.c\t2025-01-01 ..." or "rename to x.c" (unquoted); a ---/+++
-    line's ISO timestamp after spaces is cut too, as git apply cuts it (a path with spaces
-    and no timestamp is read whole)."""
-    rest = line[4:] if line[:4] in ("+++ ", "--- ") else line.split(" to ", 1)[1]
+def header_path(line: str) -> str:
+    """Return the path of "+++ b/x.c\t2025-01-01 ...", "rename to x.c" or "copy from x.c"
+    (unquoted); a ---/+++ line's ISO timestamp after spaces is cut too, as git apply cuts it
+    (a path with spaces and no timestamp is read whole)."""
+    if line[:4] in ("+++ ", "--- "):
+        rest = line[4:]
+    else:  # the first " to "/" from " is the keyword's: "rename to a to b" names "a to b"
+        keyword = " to " if line.startswith(NEW_PATH_HEADERS) else " from "
+        rest = line.partition(keyword)[2]
     if rest[:1] == '"':
         quoted = RE_QUOTED.match(rest)
         if quoted is not None:
             return unquote(quoted.group(1))
     path = rest.split("\t", 1)[0].rstrip()
-    if line[0] != "r":  # a timestamp after spaces (a tab a mailer or an editor turned into them)
+    if line[0] in "+-":  # a timestamp after spaces (a tab a mailer or an editor turned into them)
         stamp = RE_TIMESTAMP.search(path, max(len(path) - TIMESTAMP_TAIL, 0))
         if stamp is not None:
             return path[: stamp.start()].rstrip()
