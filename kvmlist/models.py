@@ -82,8 +82,8 @@ DefectKind = Literal[
 class _LazyFields:
     """The parse layer's functions behind the lazy fields (``Message.body`` and its defects,
     ``Message.subject_title``, ``Message.recipients``, ``Patch.diff``, ``Patch.description``,
-    a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``, the trailers a
-    reply gives, and ``Patch.diffstat_defects``).
+    ``Patch.file_diffs``, a parsed Patch's ``commit_message``, ``trailers`` and ``diffstat``,
+    the trailers a reply gives, and ``Patch.diffstat_defects``).
 
     Bodies are costly, so they are decoded on first use; but models import nothing of the
     layers above them. kvmlist.parse installs its functions here when it is imported: by
@@ -101,6 +101,7 @@ class _LazyFields:
     base_lines: Callable[[str], BaseLines] | None = None
     given_trailers: Callable[[str], Iterable[Any]] | None = None
     diffstat_defects: Callable[[str], tuple[Defect, ...]] | None = None
+    file_diffs: Callable[[str], tuple[FileDiff, ...]] | None = None
 
 
 _LAZY = _LazyFields()
@@ -118,6 +119,7 @@ def install_lazy_fields(
     base_lines: Callable[[str], BaseLines] | None = None,
     given_trailers: Callable[[str], Iterable[Any]] | None = None,
     diffstat_defects: Callable[[str], tuple[Defect, ...]] | None = None,
+    file_diffs: Callable[[str], tuple[FileDiff, ...]] | None = None,
 ) -> None:
     """Set how ``Message.body`` (raw and what the parser left under BODY_FORM, or None ->
     text and its defects), ``Message.subject_title`` (subject -> title), ``Patch.diff`` and
@@ -125,7 +127,8 @@ def install_lazy_fields(
     commit message, trailers, diffstat), a parsed reply's ``has_diff`` (raw and
     BODY_FORM -> bool), a patch's ``base-commit:``-like lines (body -> BaseLines), the
     trailers a reply's own text gives (body -> trailers, kvmlist.parse.reply.trailers_of)
-    and a patch's written diffstat against its diff (body -> defects) are computed."""
+    a patch's written diffstat against its diff (body -> defects) and ``Patch.file_diffs``
+    (diff -> its files) are computed."""
     _LAZY.body = body
     _LAZY.subject_title = subject_title
     _LAZY.diff = diff
@@ -136,6 +139,7 @@ def install_lazy_fields(
     _LAZY.base_lines = base_lines
     _LAZY.given_trailers = given_trailers
     _LAZY.diffstat_defects = diffstat_defects
+    _LAZY.file_diffs = file_diffs
 
 
 def _parser(field: str) -> Callable[..., Any]:
@@ -263,12 +267,64 @@ class ReviewTrailer(Trailer):
 
 class FileChange(_Frozen):
     """One file a patch's diff changes, as ``git apply --numstat`` counts it (a cover letter's:
-    one line of its diffstat as written); binary files have no line counts."""
+    one line of its diffstat as written); binary files have no line counts.
+
+    Only what a written diffstat also says: a path and counts. What a diff alone tells (a
+    rename's old path, a new or deleted file, modes, the file's own diff text) is in
+    :class:`FileDiff`, from ``Patch.file_diffs``.
+    """
 
     path: str
     insertions: int = 0
     deletions: int = 0
     binary: bool = False
+
+
+#: What a diff does to a file, as the letters of ``git diff --name-status`` say (A, D, M, R, C).
+FileStatus = Literal["added", "deleted", "modified", "renamed", "copied"]
+
+
+class FileDiff(FileChange):
+    """One file of a patch's diff (``Patch.file_diffs``): its path and counts as in
+    ``diffstat.files``, what git's extended header lines say of it, and its own diff text.
+
+    ``path`` is the new path (the old one of a deleted file), as ``git apply --numstat``
+    names it; the counts are those of the file's own hunks (a ``format-patch -D`` deleted
+    file without lines has none, where ``diffstat.files`` keeps the sent diffstat's).
+    """
+
+    status: FileStatus = Field(
+        default="modified",
+        description="added, deleted, renamed or copied as git's header lines (or a plain "
+        "diff's /dev/null) say; modified otherwise, a mode change alone included",
+    )
+    old_path: str | None = Field(
+        default=None, description="The path a renamed or copied file had; None otherwise"
+    )
+    similarity: int | None = Field(
+        default=None, description="A rename's or copy's ``similarity index``, in percent"
+    )
+    old_mode: str | None = Field(
+        default=None,
+        description="The mode before, as git writes it (``100644``): from ``old mode``, "
+        "``deleted file mode`` or the ``index`` line; None when the diff gives none",
+    )
+    new_mode: str | None = Field(
+        default=None,
+        description="The mode after (``100755``): from ``new mode``, ``new file mode`` or the "
+        "``index`` line; None when the diff gives none",
+    )
+    text: str = Field(
+        default="",
+        repr=False,
+        description="The file's part of ``Patch.diff``: from its ``diff``/``---`` line to the "
+        "end of its last hunk, each line ending in a newline",
+    )
+
+    @property
+    def mode_changed(self) -> bool:
+        """True when the diff changes the mode of a file it keeps (``old mode``/``new mode``)."""
+        return None not in (self.old_mode, self.new_mode) and self.old_mode != self.new_mode
 
 
 PrerequisiteKind = Literal["patch-id", "change-id", "message-id"]
@@ -556,6 +612,19 @@ class Patch(Message):
     def diff(self) -> str:
         """The diff part of the body, decoded on first use; empty when there is none."""
         return cast("str", _parser("diff")(self.body))
+
+    @functools.cached_property
+    def file_diffs(self) -> tuple[FileDiff, ...]:
+        """The files of the diff, in its order, each with its status, old path, modes and
+        own diff text (:class:`FileDiff`); read from ``diff`` on first use, empty without one."""
+        return cast("tuple[FileDiff, ...]", _parser("file_diffs")(self.diff))
+
+    def file_diff(self, path: str) -> FileDiff | None:
+        """Return the diff of the file at path (a renamed or copied file's old path also
+        finds it, its new path first); None when the diff leaves the file alone."""
+        by_path = (f for f in self.file_diffs if f.path == path)
+        by_old_path = (f for f in self.file_diffs if f.old_path == path)
+        return next(by_path, None) or next(by_old_path, None)
 
     @functools.cached_property
     def description(self) -> str:

@@ -12,6 +12,7 @@ INTENDED = {
     "Defect",
     "Diffstat",
     "FileChange",
+    "FileDiff",
     "KvmlistError",
     "MboxFormatError",
     "Message",

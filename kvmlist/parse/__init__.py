@@ -4,6 +4,7 @@ from kvmlist import models
 from kvmlist.parse.body import split_body
 from kvmlist.parse.description import description
 from kvmlist.parse.diffstat_check import diffstat_defects
+from kvmlist.parse.file_diffs import file_diffs
 from kvmlist.parse.headers import BodyForm, body_headers
 from kvmlist.parse.links import base_lines
 from kvmlist.parse.mime import decode_body
@@ -33,9 +34,9 @@ def _has_diff(raw: bytes, form: BodyForm | None) -> bool:
 
 
 # Message.body, Message.subject_title, Patch.diff, Patch.description, a parsed patch's
-# commit message, trailers, diffstat, base-commit lines and diffstat check, a parsed reply's
-# has_diff and the trailers a reply gives stay lazy (bodies are costly) without models
-# importing parse.
+# commit message, trailers, diffstat, base-commit lines, diffstat check and file diffs, a
+# parsed reply's has_diff and the trailers a reply gives stay lazy (bodies are costly)
+# without models importing parse.
 models.install_lazy_fields(
     body=_body,
     subject_title=_subject_title,
@@ -47,4 +48,5 @@ models.install_lazy_fields(
     base_lines=base_lines,
     given_trailers=given_trailers,
     diffstat_defects=diffstat_defects,
+    file_diffs=file_diffs,
 )
