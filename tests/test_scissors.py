@@ -3,10 +3,14 @@ read it: the commit message and the in-body headers start below the line."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kvmlist import Patch, parse_message
-from kvmlist.parse.scissors import is_scissors_line
+from kvmlist.parse.scissors import first_mark, is_scissors_line
 
 from .conftest import mail
 
@@ -95,3 +99,17 @@ def test_a_cover_letter_keeps_its_text_above_a_scissors_line() -> None:
 )
 def test_a_scissors_line_is_mainly_scissors_and_perforation(line: str, scissors: bool) -> None:
     assert is_scissors_line(line) is scissors
+
+
+@given(
+    st.text(alphabet="8%<>- a\n", max_size=16),
+    st.integers(min_value=0, max_value=16),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=16)),
+)
+def test_first_mark_finds_the_first_of_the_four_marks_in_the_range(
+    text: str, lo: int, hi: int | None
+) -> None:
+    lo = min(lo, len(text))
+    hi = None if hi is None else max(lo, min(hi, len(text)))
+    found = re.compile(">8|8<|>%|%<").search(text, lo, len(text) if hi is None else hi)
+    assert first_mark(text, lo, hi) == (found.start() if found else -1)

@@ -16,6 +16,8 @@ import re
 # >8   8<   >%   %<   (a scissors mark; searched for before any line is read)
 RE_SCISSORS_MARK = re.compile(r">8|8<|>%|%<")
 MARKS = frozenset({">8", "8<", ">%", "%<"})
+#: The character every mark holds beside its ">" or "<".
+MARK_MIDDLES = ("8", "%")
 # "-- >8 -- "   |   "-----8<----- "   (a run of perforation: dashes and marks, the blanks
 # between and after them, the line's end one of those)
 RE_PERFORATION = re.compile(r"(?:-|>8|8<|>%|%<)(?:[ \t]*(?:-|>8|8<|>%|%<))*[ \t\n]*")
@@ -24,10 +26,25 @@ MIN_WIDTH = 8
 
 
 def first_mark(text: str, lo: int, hi: int | None = None) -> int:
-    """Return where the first scissors mark of text[lo:hi] starts, or -1: four substring
-    scans in C, several times faster than RE_SCISSORS_MARK's search over a patch's body."""
-    found = [at for mark in MARKS if (at := text.find(mark, lo, hi)) >= 0]
-    return min(found) if found else -1
+    """Return where the first scissors mark of text[lo:hi] starts, or -1. Each mark holds an
+    ``8`` or a ``%``, found by memchr (a one-character find) and judged by its neighbours:
+    a patch's text above its diff has one or two, and four substring scans for the marks
+    cost five times as much."""
+    end = len(text) if hi is None else hi
+    first = -1
+    for middle in MARK_MIDDLES:
+        at = text.find(middle, lo, end)
+        while at >= 0:
+            if at > lo and text[at - 1] == ">":  # ">8", ">%"
+                start = at - 1
+            elif at + 1 < end and text[at + 1] == "<":  # "8<", "%<"
+                start = at
+            else:
+                at = text.find(middle, at + 1, end)
+                continue
+            first = start if first < 0 else min(first, start)
+            break
+    return first
 
 
 def is_scissors_line(line: str) -> bool:
