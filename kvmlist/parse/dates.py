@@ -97,9 +97,21 @@ def _zone_exists(hours: str, minutes: str) -> bool:
 def _plausible(parsed: datetime, value: str, defects: list[Defect]) -> datetime:
     """Return a date, recording ``implausible-date`` when it is before Internet mail or
     more than a day ahead of the clock."""
-    if parsed < EARLIEST or parsed > datetime.now(timezone.utc) + AHEAD:
+    if parsed < EARLIEST or (parsed > _latest[0] and parsed > _read_clock()):
         defects.append(Defect(kind="implausible-date", detail=value[:80]))
     return parsed
+
+
+#: The latest plausible date when the clock was last read: a date before it is before the
+#: latest plausible date now (a clock goes forward), so the clock is read only for a date
+#: after it, not for every mail.
+_latest = [EARLIEST]
+
+
+def _read_clock() -> datetime:
+    """Return the latest plausible date now (the clock plus AHEAD), kept in _latest."""
+    _latest[0] = datetime.now(timezone.utc) + AHEAD
+    return _latest[0]
 
 
 def _without_comment(value: str) -> str:
