@@ -168,6 +168,45 @@ def test_a_plain_diff_loses_its_first_path_component_as_git_apply_p1(
     assert [f.path for f in diffstat_from_diff(diff).files] == [path]
 
 
+@pytest.mark.parametrize(
+    ("header", "path"),
+    [
+        (  # git diff with diff.mnemonicPrefix, index against work tree (intel-wired-lan, 2025-07)
+            "diff --git i/drivers/net/ethernet/intel/ice/ice_txrx.h "
+            "w/drivers/net/ethernet/intel/ice/ice_txrx.h\nindex 1111111..2222222 100644\n"
+            "--- i/drivers/net/ethernet/intel/ice/ice_txrx.h\n"
+            "+++ w/drivers/net/ethernet/intel/ice/ice_txrx.h\n",
+            "drivers/net/ethernet/intel/ice/ice_txrx.h",
+        ),
+        (  # git format-patch with diff.mnemonicPrefix: a commit against the work tree
+            "diff --git c/lib/foo.c w/lib/foo.c\nindex 1111111..2222222 100644\n"
+            "--- c/lib/foo.c\n+++ w/lib/foo.c\n",
+            "lib/foo.c",
+        ),
+        (  # a new file
+            "diff --git c/lib/new.c w/lib/new.c\nnew file mode 100644\n"
+            "index 0000000..2222222\n--- /dev/null\n+++ w/lib/new.c\n",
+            "lib/new.c",
+        ),
+        (  # a rename: the names differ, "rename to" says the path
+            "diff --git c/lib/old.c w/lib/new.c\nsimilarity index 90%\n"
+            "rename from lib/old.c\nrename to lib/new.c\n--- c/lib/old.c\n+++ w/lib/new.c\n",
+            "lib/new.c",
+        ),
+        (  # --no-prefix, a top-level folder named like a prefix
+            "diff --git a/x.c a/x.c\n--- a/x.c\n+++ a/x.c\n",
+            "a/x.c",
+        ),
+    ],
+    ids=["index-worktree", "commit-worktree", "new-file", "rename", "no-prefix-a-folder"],
+)
+def test_a_git_diff_loses_the_prefix_its_two_names_differ_in_as_git_apply_p1(
+    header: str, path: str
+) -> None:
+    diff = f"{header}@@ -1 +1 @@\n-a\n+b\n"
+    assert [f.path for f in diffstat_from_diff(diff).files] == [path]
+
+
 def test_a_deletion_without_its_lines_keeps_the_count_its_diffstat_gives() -> None:
     # git format-patch -D: a deleted file's lines are left out of the diff, its count is not
     body = (

@@ -119,9 +119,14 @@ class _File:
     hunks: int = 0
 
     def strip(self, path: str) -> str:
-        """Return a ``+++`` path without its first component: a/ b/ in a git diff (which
-        keeps a ``--no-prefix`` diff's real paths), any in a plain one (``linux.orig/``)."""
-        return _strip_prefix(path) if self.git else _p1(path)
+        """Return a ``+++`` path without its first component: in a git diff the prefix that
+        its "diff --git" line's path lacks (none of a ``--no-prefix`` diff), else a/ b/;
+        any in a plain one (``linux.orig/``)."""
+        if not self.git:
+            return _p1(path)
+        if path == self.path or path.partition("/")[2] == self.path:
+            return self.path
+        return _strip_prefix(path)
 
     def change(self) -> FileChange:
         if self.binary:  # git apply --numstat prints "-  -": no line counts
@@ -161,18 +166,31 @@ def _diff_line_path(line: str) -> str:
             if quoted is not None:
                 return _strip_prefix(unquote(quoted.group(1)))
             at = rest.find(' "', at + 1)
-    if rest.startswith("a/"):
-        # "a/<p> b/<p>": the split where both halves name the same path, else the last " b/"
-        half = (len(rest) - 1) // 2
-        if rest[half : half + 3] == " b/" and rest[2:half] == rest[half + 3 :]:
-            return rest[half + 3 :]
+    prefixes = git_prefixes(rest)
+    if prefixes is not None:
+        return rest[len(rest) // 2 + 1 + len(prefixes[1]) :]
+    if rest.startswith("a/"):  # a rename: the names differ, the new one after the last " b/"
         at = rest.rfind(" b/")
         if at > 0:
             return rest[at + 3 :]
-    half = (len(rest) - 1) // 2
-    if len(rest) % 2 == 1 and rest[half] == " " and rest[:half] == rest[half + 1 :]:
-        return rest[:half]
     return rest.rsplit(" ", 1)[-1]
+
+
+def git_prefixes(rest: str) -> tuple[str, str] | None:
+    """Return the prefixes of a "diff --git" line's two names (rest: after "diff --git ")
+    when both name one path: ``("a/", "b/")``, ``("c/", "w/")`` of diff.mnemonicPrefix (one
+    component each, as ``git apply -p1`` strips), ``("", "")`` of ``--no-prefix`` (equal
+    names); None for a rename or copy, quoted names or another shape."""
+    half = len(rest) // 2
+    if len(rest) % 2 == 0 or rest[half] != " " or rest[:1] == '"':
+        return None
+    old, new = rest[:half], rest[half + 1 :]
+    if old == new:
+        return "", ""
+    cut = old.find("/") + 1
+    if cut and new.find("/") + 1 == cut and old[cut:] == new[cut:]:
+        return old[:cut], new[:cut]
+    return None
 
 
 def _strip_prefix(path: str) -> str:
