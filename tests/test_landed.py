@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -119,6 +120,30 @@ def test_every_landing_names_its_commit_date_and_release(landed) -> None:  # typ
 def test_without_the_link_tier_the_linked_patch_is_found_by_patch_id(tree) -> None:  # type: ignore[no-untyped-def]
     hidden = find_landed(read_mbox(POSTED), tree, tiers=("patch-id", "fuzzy"))
     assert hidden.of(F).how == "patch-id"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("i/", "w/"), ("c/", "w/"), ("", "")],
+    ids=["mnemonic-index", "mnemonic-commit", "no-prefix"],
+)
+def test_diffs_without_a_b_prefixes_land_as_their_a_b_copies(  # type: ignore[no-untyped-def]
+    landed, tree, tmp_path: Path, old: str, new: str
+) -> None:
+    # git format-patch --no-prefix, or diff.mnemonicPrefix: other names on the header lines
+    text = re.sub(
+        r"^(diff --git |--- )a/(\S+)( b/)?",
+        lambda m: f"{m[1]}{old}{m[2]}{' ' + new if m[3] else ''}",
+        POSTED.read_text(),
+        flags=re.MULTILINE,
+    )
+    posted = tmp_path / "prefixes.mbox"
+    posted.write_text(re.sub(r"^\+\+\+ b/", f"+++ {new}", text, flags=re.MULTILINE))
+    assert "\n--- a/" not in posted.read_text()
+    found = find_landed(read_mbox(posted), tree)
+    assert {m: (one.commit, one.how) for m, one in found.landings.items()} == {
+        m: (one.commit, one.how) for m, one in landed.landings.items()
+    }
 
 
 def test_a_range_limits_the_commits_looked_at(tree) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from pathlib import Path
 from kvmlist.grouping.landed.diffs import RE_DIFF_GIT
 from kvmlist.grouping.landed.git import GitTreeError
 from kvmlist.grouping.landed.patchid import patch_ids
+from kvmlist.grouping.landed.prefixes import default_prefixes
 from kvmlist.models import Message, Patch
 
 
@@ -54,7 +55,7 @@ def diff_hash(diff: str) -> str:
 def fingerprints(messages: Iterable[Message]) -> dict[str, Fingerprint]:
     """Return Message-ID -> Fingerprint for every patch with a diff (one git process)."""
     mails = [p for p in messages if isinstance(p, Patch) and p.has_diff and not p.is_cover]
-    diffs = [m.diff for m in mails]
+    diffs = [default_prefixes(m.diff) for m in mails]  # as git log -p writes them
     ids = _patch_ids(diffs) if shutil.which("git") else [""] * len(diffs)
     return {
         mail.message_id: Fingerprint(pid, diff_hash(diff))

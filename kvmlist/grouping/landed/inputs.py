@@ -16,6 +16,7 @@ from kvmlist.grouping.landed.gitlog import Commit, parse_log, start_log
 from kvmlist.grouping.landed.links import linked_message_ids
 from kvmlist.grouping.landed.model import Candidate, Posted
 from kvmlist.grouping.landed.patchid import patch_ids
+from kvmlist.grouping.landed.prefixes import default_prefixes
 from kvmlist.grouping.landed.reverts import reverted_shas
 from kvmlist.models import Message, Patch, Person
 
@@ -63,7 +64,7 @@ def read_inputs(
     timings = {"git log + parse": time.perf_counter() - clock}
     clock = time.perf_counter()
     touched = frozenset().union(*(diff_files(c.diff) for c in commits))
-    diffs = [m.diff if might_touch(m, touched) else "" for m in mails]
+    diffs = [default_prefixes(m.diff) if might_touch(m, touched) else "" for m in mails]
     timings["mail diffs"] = time.perf_counter() - clock
     clock = time.perf_counter()
     by_commit, by_mail = patch_ids(path, log, diffs)
