@@ -366,13 +366,20 @@ def _read_phrase(tokens: Sequence[str], position: int, state: _State) -> int:
 
 
 def _read_glued_patch(token: str, state: _State) -> bool:
-    """Return whether token is PATCH with something glued to it: PATCHv2, PATCH1/8, v2PATCH1/4."""
+    """Return whether token is PATCH with something glued to it: PATCHv2, PATCH1/8, v2PATCH1/4,
+    or a token joined by a dash or underscore, read as if it stood apart (qemu's
+    ``PATCH-for-10.2``: the prefix ``for-10.2``; ``PATCH-v2``, ``PATCH_RFC``)."""
     match = RE_GLUED_PATCH.fullmatch(token)
     if match is None:
         return False
     state.is_patch = True
     _set_numbering(state, match.group("version"))
     rest = match.group("rest")
+    if rest.startswith(("-", "_")):
+        rest = rest.lstrip("-_")  # one level: "PATCH-PATCH-..." is no chain to follow
+        if rest and ("patch" in rest.lower() or not _read_token(rest, state)):
+            state.prefixes.append(rest)
+        return True
     if rest:
         numbering = RE_NUMBERING.fullmatch(rest)
         point = RE_POINT_VERSION.fullmatch(rest) if numbering is None else None
