@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kvmlist
 from kvmlist import parse_message
 
@@ -77,3 +79,35 @@ def test_series_base_commit_falls_back_to_its_first_patch() -> None:
     assert series.base_commit == BASE[:12]
     assert kvmlist.Series(total=2, patches=(second,)).base_commit is None
     assert kvmlist.Series().base_commit is None
+
+
+QEMU_SERIES = "20251110000000.3000-1-phil@linaro.org"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"Based-on: <{QEMU_SERIES}>",  # patchew's form
+        f"Based-on: {QEMU_SERIES}",  # its <> left out
+        f'Based-on: <{QEMU_SERIES}> ("[PATCH v2 0/4] hw/arm: Remove the old boards")',
+        f"based-on: <{QEMU_SERIES}>",
+        f"Based-on: https://lore.kernel.org/qemu-devel/{QEMU_SERIES}/",
+        f"Based-on: https://patchew.org/QEMU/{QEMU_SERIES}/",
+    ],
+)
+def test_patchews_based_on_line_names_a_prerequisite_series(line: str) -> None:
+    cover = patch(
+        "[PATCH v2 0/2] target/arm: Implement FEAT_FOO",
+        f"{line}\n\nImplement FOO.\n\nPhil Hacker (2):\n  a\n  b\n\n"
+        " target/arm/f1.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n-- \n2.47.0\n",
+    )
+    assert [(p.kind, p.value) for p in cover.prerequisites] == [("message-id", QEMU_SERIES)]
+
+
+def test_based_on_lines_naming_no_mail_are_not_read() -> None:
+    cover = patch(
+        "[PATCH 0/2] hw/arm: Things",
+        "Based-on: v10.1.0-rc2\nBased-on: Peter's target-arm.next branch\n"
+        f"> Based-on: <{QEMU_SERIES}>\n\nThings.\n",
+    )
+    assert cover.prerequisites == ()

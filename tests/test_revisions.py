@@ -252,6 +252,9 @@ RELATED_WORK_TEXTS = [
     "  https://lore.kernel.org/all/{id}/",
     # a blank line, then a link below a changelog item: no label names it
     "Changes in v2:\n- renamed the helper\n\nhttps://lore.kernel.org/all/{id}/",
+    # patchew's prerequisite (qemu-devel), with the title of the series it names
+    "Based-on: https://lore.kernel.org/qemu-devel/{id}/ ([PATCH v2 0/3] hw/arm: boards)",
+    "Based-on: <{id}> ([PATCH v2 0/3] hw/arm: boards)",
 ]
 
 
@@ -550,3 +553,29 @@ def test_a_cover_sent_alone_then_again_with_its_patches_follows_their_v1() -> No
     ]
     [history] = link_revisions(kvmlist.group_series(mails))
     assert [s.anchor_id for s in history.revisions] == ["v1-0", "v2a-0", "v2-0"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Supersedes: <{id}>",  # patchew's form (qemu-devel): this series replaces that one
+        "Supersedes: {id}",
+        "Supersedes: https://lore.kernel.org/qemu-devel/{id}/",
+    ],
+)
+def test_a_renamed_series_saying_supersedes_follows_the_posting_it_names(line: str) -> None:
+    mails = _v1_and_v2(f"{line.format(id=V1_COVER)}\n\nReworked after review.")
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.anchor_id for s in history.revisions] == [V1_COVER, V2_COVER]
+
+
+def test_a_strangers_supersedes_takes_no_line_of_another_person() -> None:
+    # Mallory's v3 under another title says it supersedes Jane's v2: Jane's v3 follows v2
+    mails = _series("[PATCH 0/1] KVM: arm64: victim work", "jane1", "Work.", JANE, 2)
+    mails += _series("[PATCH v2 0/1] KVM: arm64: victim work", "jane2", "Work.", JANE, 3)
+    text = "Supersedes: <jane2@x>\n\nBetter."
+    mails += _series("[PATCH v3 0/1] KVM: arm64: other work", "mallory3", text, MARC, 4)
+    mails += _series("[PATCH v3 0/1] KVM: arm64: victim work", "jane3", "Work.", JANE, 5)
+    jane1, jane2, mallory3, jane3 = kvmlist.group_series(mails, revisions=True)
+    assert (jane2.next_id, jane3.previous_id) == ("jane3@x", "jane2@x")
+    assert (mallory3.previous_id, mallory3.next_id) == (None, None)

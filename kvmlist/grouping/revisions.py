@@ -5,7 +5,8 @@ Evidence, strongest first (docs/review.md):
 1. the same b4 ``change-id:`` line in both revisions;
 2. an archive link from the newer cover letter or first patch to a mail of the older
    revision where it names a version (``v1: https://lore.kernel.org/r/<id>``, ``Link to v1:``
-   and the link below it, a footnote: kvmlist.parse.links.version_links);
+   and the link below it, a footnote: kvmlist.parse.links.version_links), or patchew's
+   ``Supersedes: <id>`` of the same person;
 3. the newer revision's first mail answers (In-Reply-To/References) a mail of the older one;
 4. the same person (the author, or the sender) and the same title (case and whitespace
    folded, a trailing "(was: old title)" and trailing full stops left out), or the old title
@@ -45,7 +46,7 @@ from datetime import datetime, timedelta
 
 from kvmlist.models import Person, Series
 from kvmlist.parse.addresses import same_mailbox
-from kvmlist.parse.links import change_ids, version_links
+from kvmlist.parse.links import change_ids, patchew_ids, version_links
 from kvmlist.parse.subject import parse_subject, renamed_title
 
 # "RFC: x" / "rfc x" at the start of a (lower-cased) title: a tag written into the title
@@ -134,6 +135,7 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         titles = _title_keys(one)
         patch_titles = _patch_title_keys(one, titles)
         named = [owner[i] for i in version_links(text) if owner.get(i, position) < position]
+        named += _superseded(one, text, position, owner, ordered)
         linked = list(_linked(one, changes, named, position, owner, by_change_id))
         own = [earlier for earlier in linked if _one_person(one, ordered[earlier])]
         others = _taken_over(one, linked, set(own), set(named), ordered)
@@ -299,6 +301,15 @@ def _linked(
         for ancestor in (first.in_reply_to, *first.references):
             if ancestor and owner.get(ancestor, position) < position:
                 yield owner[ancestor]
+
+
+def _superseded(
+    one: Series, text: str, position: int, owner: dict[str, int], ordered: list[Series]
+) -> list[int]:
+    """The earlier postings of the same person that one's patchew ``Supersedes:`` lines name:
+    a stranger saying so takes no line (a version link may: a takeover names its version)."""
+    named = (owner[i] for i in patchew_ids(text, "supersedes") if owner.get(i, position) < position)
+    return [earlier for earlier in named if _one_person(one, ordered[earlier])]
 
 
 def _taken_over(

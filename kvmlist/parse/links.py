@@ -19,6 +19,9 @@ RE_BASE_LINE = re.compile(
     r"^(base-commit|change-id|prerequisite-(?:patch|change|message)-id):[ \t]*+(\S*+)[ \t]*+$",
     re.MULTILINE,
 )
+# Based-on: <20251110000000.3000-1-phil@linaro.org>   Supersedes: <id> ("[PATCH 0/2] old title")
+# (patchew's, in qemu-devel cover letters: the series it applies on top of, the one it replaces)
+RE_PATCHEW_LINE = re.compile(r"^(based-on|supersedes):[ \t]*+(\S++)", re.IGNORECASE | re.MULTILINE)
 # a commit: 7 to 40 hex digits (SHA-1, abbreviated or not), or 64 (a SHA-256 repository)
 RE_COMMIT = re.compile(r"[0-9a-fA-F]{7,40}|[0-9a-fA-F]{64}")
 # a b4 change-id (20250723-kasan-tsbrcu-e207bb990e24), with ":v3" as a prerequisite
@@ -27,11 +30,11 @@ RE_CHANGE_ID_VALUE = re.compile(r"[\w.+-]{1,200}(?::v\d{1,4})?")
 RE_MESSAGE_ID_VALUE = re.compile(r"<?([^\s<>@]{1,500}@[^\s<>@]{1,500})>?")
 # "v1: <link>" | "- Link to v1: ...\n<link>" | "[2] <link> (v2)" | "previous version: <link>"
 RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|posting)", re.I)
-# a line about other work: "based on", "depends on", "on top of", "rebased on Marc's v2",
-# "requires", "needs", "tested with kvmtool v2", "the matching kvmtool v2 patches",
-# "Will took it in his series" (its links name no version of this work)
+# a line about other work: "based on", patchew's "Based-on: <link>", "depends on", "on top of",
+# "rebased on Marc's v2", "requires", "needs", "tested with kvmtool v2", "the matching kvmtool
+# v2 patches", "Will took it in his series" (its links name no version of this work)
 RE_RELATED_WORK = re.compile(
-    r"(?:\b|re)based on|\b(?:depends on|dependency|dependencies|prerequisite|on top of|applies on"
+    r"(?:\b|re)based on|\bbased-on:|\b(?:depends on|dependency|dependencies|prerequisite|on top of|applies on"
     r"|requires?\b|required\b|needs?\b|tested with|took (?:it|them)\b"
     r"|matching (?:\S+ ){0,3}patch)",
     re.I,
@@ -60,9 +63,11 @@ def change_ids(text: str) -> list[str]:
 def base_lines(text: str) -> BaseLines:
     """Return what a patch's or cover letter's ``base-commit:``, ``change-id:`` and
     ``prerequisite-*:`` lines say (the last of each of the first two; a value that is no
-    commit, change-id or Message-ID is left out: a branch name gives no base)."""
+    commit, change-id or Message-ID is left out: a branch name gives no base), patchew's
+    ``Based-on:`` lines naming a mail after them as message-id prerequisites."""
     if "base-commit:" not in text and "-id:" not in text:
-        return BaseLines()
+        based_on = patchew_ids(text, "based-on")
+        return BaseLines(prerequisites=_message_ids(based_on)) if based_on else BaseLines()
     base = change = None
     prerequisites = []
     for key, value in RE_BASE_LINE.findall(text):
@@ -72,7 +77,34 @@ def base_lines(text: str) -> BaseLines:
             change = value if RE_CHANGE_ID_VALUE.fullmatch(value) and ":" not in value else change
         elif (one := _prerequisite(key.removeprefix("prerequisite-"), value)) is not None:
             prerequisites.append(one)
+    prerequisites.extend(_message_ids(patchew_ids(text, "based-on")))
     return BaseLines(base_commit=base, change_id=change, prerequisites=tuple(prerequisites))
+
+
+def patchew_ids(text: str, key: str) -> list[str]:
+    """Return the Message-IDs patchew's ``Based-on:`` or ``Supersedes:`` lines (key, lower
+    case) name, in order: ``<id>``, the id without its ``<>``, or an archive link to it
+    (words after it, such as the title of that series, left aside); a line naming no mail
+    (a tag, a branch) gives none."""
+    if "ased-on:" not in text and "ased-On:" not in text and "upersedes:" not in text:
+        return []  # every spelling seen: Based-on, based-on, Based-On, Supersedes
+    found = []
+    for name, value in RE_PATCHEW_LINE.findall(text):
+        if name.lower() != key:
+            continue
+        one = message_id_in_url(value) if "://" in value else _message_id(value)
+        if one is not None:
+            found.append(one)
+    return found
+
+
+def _message_id(value: str) -> str | None:
+    found = RE_MESSAGE_ID_VALUE.fullmatch(value.rstrip(URL_TRAILERS.replace(">", "")))
+    return found.group(1) if found is not None else None
+
+
+def _message_ids(ids: list[str]) -> tuple[Prerequisite, ...]:
+    return tuple(Prerequisite(kind="message-id", value=one) for one in ids)
 
 
 def _prerequisite(kind: str, value: str) -> Prerequisite | None:
