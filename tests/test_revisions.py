@@ -576,6 +576,6 @@ def test_a_strangers_supersedes_takes_no_line_of_another_person() -> None:
     text = "Supersedes: <jane2@x>\n\nBetter."
     mails += _series("[PATCH v3 0/1] KVM: arm64: other work", "mallory3", text, MARC, 4)
     mails += _series("[PATCH v3 0/1] KVM: arm64: victim work", "jane3", "Work.", JANE, 5)
-    jane1, jane2, mallory3, jane3 = kvmlist.group_series(mails, revisions=True)
+    _, jane2, mallory3, jane3 = kvmlist.group_series(mails, revisions=True)
     assert (jane2.next_id, jane3.previous_id) == ("jane3@x", "jane2@x")
     assert (mallory3.previous_id, mallory3.next_id) == (None, None)

@@ -34,7 +34,8 @@ RE_VERSION_HINT = re.compile(r"\b[vV]\d{1,3}\b|previous (?:version|revision|post
 # "rebased on Marc's v2", "requires", "needs", "tested with kvmtool v2", "the matching kvmtool
 # v2 patches", "Will took it in his series" (its links name no version of this work)
 RE_RELATED_WORK = re.compile(
-    r"(?:\b|re)based on|\bbased-on:|\b(?:depends on|dependency|dependencies|prerequisite|on top of|applies on"
+    r"(?:\b|re)based on|\bbased-on:"
+    r"|\b(?:depends on|dependency|dependencies|prerequisite|on top of|applies on"
     r"|requires?\b|required\b|needs?\b|tested with|took (?:it|them)\b"
     r"|matching (?:\S+ ){0,3}patch)",
     re.I,
