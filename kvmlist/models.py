@@ -73,6 +73,7 @@ DefectKind = Literal[
     "skipped-part",
     "stacked-in-body-from",
     "undecodable-body",
+    "unedited-cover",
     "unknown-charset",
     "unparsable",
 ]
@@ -824,8 +825,15 @@ class Series(_Frozen):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def title(self) -> str:
+        """The cover letter's title, else the first patch's; the first patch's too when the
+        cover's is git's template left as is (its defect ``unedited-cover``)."""
         first = self.first
-        return first.title if first else ""
+        if first is None:
+            return ""
+        if first.defects and self.patches and first is self.cover:
+            unedited = any(defect.kind == "unedited-cover" for defect in first.defects)
+            return self.patches[0].title if unedited else first.title
+        return first.title
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -113,3 +113,33 @@ def test_a_patch_answered_by_a_numbered_fix_on_top_stays_a_patch() -> None:
     mails += [post(f"[PATCH {i}/2] foo: more", f"p{i}", "f") for i in (1, 2)]
     found = kvmlist.group_series(mails)
     assert [(s.cover is None, len(s.patches)) for s in found] == [(True, 1), (True, 2)]
+
+
+def _unedited_posting() -> list[Message]:
+    """git format-patch --cover-letter's template sent as is, and its two patches."""
+    blurb = "*** BLURB HERE ***\n\nJane Doe (2):\n  KVM: arm64: one\n  KVM: arm64: two\n"
+    mails = [post("[PATCH 0/2] *** SUBJECT HERE ***", "t-0", body=blurb)]
+    mails += [post(f"[PATCH {i}/2] KVM: arm64: fix {i}", f"t-{i}", "t-0") for i in (1, 2)]
+    return mails
+
+
+def test_an_unedited_cover_letter_says_so_and_keeps_its_subject() -> None:
+    cover = _unedited_posting()[0]
+    assert isinstance(cover, kvmlist.Patch) and cover.is_cover
+    assert [d.kind for d in cover.defects] == ["unedited-cover"]
+    assert cover.title == "*** SUBJECT HERE ***"  # as sent
+    strictly = parse_message(cover.raw, strict=True)  # informational: it raises nothing
+    assert strictly.defects == cover.defects
+
+
+def test_a_series_under_an_unedited_cover_takes_its_first_patchs_title() -> None:
+    [series] = kvmlist.group_series(_unedited_posting())
+    assert series.cover is not None and series.cover.message_id == "t-0"
+    assert series.title == "KVM: arm64: fix 1"
+
+
+def test_a_cover_with_a_stray_blurb_marker_is_no_unedited_cover() -> None:
+    # kvmarm has three: the author wrote the blurb above git's marker and left it
+    body = "Rework the vectors.\n\n*** BLURB HERE ***\n\n" + COVER
+    cover = post("[PATCH v4 0/3] KVM: arm64: Host/hyp separation", "s-0", body=body)
+    assert cover.defects == ()

@@ -66,8 +66,16 @@ RECEIVED = frozenset({"received"})
 CACHED_VALUE_CHARS = 512
 #: Defect kinds that describe a repair rather than a problem; strict mode lets them pass.
 INFORMATIONAL: frozenset[DefectKind] = frozenset(
-    {"dmarc-unmunged", "duplicate-patch", "patch-without-diff", "stacked-in-body-from"}
+    {
+        "dmarc-unmunged",
+        "duplicate-patch",
+        "patch-without-diff",
+        "stacked-in-body-from",
+        "unedited-cover",
+    }
 )
+#: The subject git format-patch --cover-letter writes for its author to replace.
+TEMPLATE_TITLE = "*** SUBJECT HERE ***"
 
 
 @functools.cache
@@ -524,6 +532,8 @@ def _patch(
     )
     if kind == "patch" and not carries:
         defects.append(Defect(kind="patch-without-diff"))
+    elif kind == "cover" and title == TEMPLATE_TITLE:  # the series takes its first patch's
+        defects.append(Defect(kind="unedited-cover", detail=f"subject {TEMPLATE_TITLE}"))
     fields = {
         **common,
         "date": date,
