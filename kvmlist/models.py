@@ -664,7 +664,8 @@ class Patch(Message):
     @property
     def prerequisites(self) -> tuple[Prerequisite, ...]:
         """The ``prerequisite-patch-id:``, ``prerequisite-change-id:`` and
-        ``prerequisite-message-id:`` lines, in order (those that name nothing left out)."""
+        ``prerequisite-message-id:`` lines, in order, then patchew's ``Based-on: <id>`` lines
+        as message-ids (those that name nothing left out)."""
         return self._base_lines.prerequisites
 
     def __repr__(self) -> str:
