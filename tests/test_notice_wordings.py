@@ -330,3 +330,46 @@ def test_an_authors_own_notice_without_thanks_for_still_counts() -> None:
     assert _applied("I've applied this to target-arm.next and fixed the indent there.\n") == (
         dict.fromkeys(["p1@x", "p2@x", "p3@x"], "target-arm.next")
     )
+
+
+COMMITTED = [  # buildroot's committers, and other projects' that commit what they take
+    ("Committed, thanks.\n", None),
+    ("Committed to 2025.02.x, thanks.\n", "2025.02.x"),
+    ("Committed to master, thanks.\n", "master"),
+    ("Thanks, committed.\n", None),
+    ("Series committed, thanks.\n", None),
+    ("Both patches have been committed to next.\n", "next"),
+    ("I've committed this to 2025.08.x.\n", "2025.08.x"),
+    ("Committed patches 1-2, thanks.\n", None),
+    ("That worked, now committed, thanks!\n", None),
+]
+NOT_COMMITTED = [
+    "I committed a fix for this in my tree yesterday.\n",
+    "I committed this locally and the board boots again.\n",
+    "Committed this series and verified that the build works.\n",
+    "We are committed to supporting this board for another year.\n",
+    "Bugger, sorry, committed this in the wrong tree and got the wrong address on it.\n",
+    "Has this been committed anywhere yet?\n",
+    "Committed, but reverted again as it broke the build.\n",
+    "Committed a different fix instead.\n",
+    "Thanks for the review, now committed for v3.\n",
+]
+
+
+def test_committed_is_read_as_applied_is() -> None:
+    for body, tree in COMMITTED:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+    for body in NOT_COMMITTED:
+        assert applied_notice(body) is None, body
+    assert _applied("Committed patches 1-2, thanks.\n") == {"p1@x": None, "p2@x": None}
+
+
+def test_a_committers_thanks_under_a_buildroot_patch_applies_it() -> None:
+    quoted = '>>>>> "Bernd" == Bernd Kuhls <bernd@kuhls.net> writes:\n\n > Bump.\n\n'
+    body = quoted + "Committed, thanks.\n\n-- \nBye, Peter Korsgaard\n"
+    assert _applied(body, answers=2) == {"p2@x": None}
+    assert _applied("> Reworked after review.\n\nCommitted to 2025.02.x, thanks.\n") == {
+        f"p{i}@x": "2025.02.x" for i in (1, 2, 3)
+    }

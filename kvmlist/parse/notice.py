@@ -23,8 +23,9 @@ from kvmlist.parse.reply import unquoted_lines
 from kvmlist.parse.tree_name import tree_named
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
+# Committed to 2025.02.x, thanks.   (buildroot's committers, and other projects' that commit)
 RE_NOTICE = re.compile(
-    r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up)\b([^\n]{0,200})$",
+    r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up|committed)\b([^\n]{0,200})$",
     re.IGNORECASE,
 )
 # https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next   (a repository
@@ -64,7 +65,8 @@ RE_NOTICE_SENTENCE = re.compile(
     r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+"
     r"|(?P<passive>is\s+|are\s+|(?:it|this)'s\s+))?)?"
     r"(?:(?:now|been)\s+)?"
-    r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?)\b(?P<rest>.*)",
+    r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?|committed)\b"
+    r"(?P<rest>.*)",
     re.IGNORECASE,
 )
 # the patches a notice names as its object: "it", "this", "the series", "both"...
@@ -82,7 +84,7 @@ RE_NOTICE_OBJECT = re.compile(
 RE_PICKED_OBJECT = re.compile(rf"\s+(?:{_OBJECTS})\b", re.IGNORECASE)
 # ", now queued up"   (a notice told as a clause after another: "That worked, now queued up")
 RE_NOW_CLAUSE = re.compile(
-    r",\s+(?=now\s+(?:applied|queued|pushed|merged|picked up)\b)", re.IGNORECASE
+    r",\s+(?=now\s+(?:applied|queued|pushed|merged|picked up|committed)\b)", re.IGNORECASE
 )
 # The end of a sentence ("Thanks Alex. I've queued this")
 RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<!\s)\s+--\s+")
@@ -103,7 +105,7 @@ RE_NUMBERS_CLAUSE_END = re.compile(r"[;(]|:(?=\s|$)|,(?!\s*#?\d)| but | and (?!#
 # ("Applied and pushed to drm-misc-next")
 RE_TREE_CLAUSE_END = re.compile(
     r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)| but | which | so "
-    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked|squashed|folded)\b)"
+    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked|committed|squashed|folded)\b)"
 )
 # pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
 # a notice that pushes a version names the tree: "Pushed v2 to drm-misc-next")
@@ -165,7 +167,7 @@ RE_NOT_NOTICE_SENTENCE = re.compile(
     r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?|reverted"
     r"|mistake|mistakenly|accidentally)\b"
     r"|\binstead\b(?!\s+of\b)"
-    r"|\b(?:applied|picked)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
+    r"|\b(?:applied|picked|committed)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
 )
 # A sentence that is no "added" notice: a question or a condition ("I added it to mm-new,
@@ -179,10 +181,10 @@ RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
 # clause or sentence does, or at a word that goes on with a notice: "1-2, 4 needs a respin"
 # names 1-2)
 RE_PATCH_NUMBERS = re.compile(
-    rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?)\s+"
+    rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?|committed)\s+"
     rf"(?:and\s+)?|^)({NUMBERS})\b(?!\.\d|\s*patch)"
     r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?|of th(?:is|e) series)\b"
-    r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked)\b))",
+    r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked|committed)\b))",
     re.IGNORECASE,
 )
 # ... apart from patch 12 | minus #17 | except 3 and 4
@@ -208,7 +210,7 @@ RE_PWCLI_HEAD = re.compile(r"^(?:patch|\d{1,4} patches) applied to \S", re.IGNOR
 RE_PWCLI_ENTRY = re.compile(r"^([0-9a-f]{12,40}) (?![(\"'])(\S.{0,300})$")
 #: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up"; "added" for
 #: added_notice's).
-NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "added")
+NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "committed", "added")
 #: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
 #: does not turn into them: a text holding one is searched as RE_NOTICE would match it.
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
