@@ -24,7 +24,7 @@ from kvmlist.grouping.review import by_message_id
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.addresses import same_mailbox
 from kvmlist.parse.content import bot_notice_of, sent_by_bot
-from kvmlist.parse.notice import applied_notice, quoted_patch_head
+from kvmlist.parse.notice import applied_notice, noticed_patch
 
 if TYPE_CHECKING:  # the landed package runs git; acceptance only reads its results
     from kvmlist.grouping.landed.model import LandedMap
@@ -123,7 +123,7 @@ def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
     """Yield what one reply says was applied; ``title`` is that of the patch it answers
     (kvmlist.grouping.answered.answered_among), which a classic notice names (else the
     title of the reply's subject)."""
-    notice = applied_notice(message.body, message.sender)
+    notice = applied_notice(message.body, message.sender, message.subject)
     if notice is None:
         return
     applied_by = notice.applied_by or message.sender
@@ -258,9 +258,10 @@ def _kept(
 def _noticed_postings(
     notice: Message, ordered: list[Series]
 ) -> Iterator[tuple[int, Patch, Acceptance]]:
-    """The posting a script's notice threaded to nothing applies: the latest patch of the
-    title its quoted patch has, by the author that one names, dated before the notice."""
-    head = quoted_patch_head(notice.body)
+    """The posting a script's or hook's notice threaded to nothing applies: the latest
+    patch of the title its quoted patch (or commit) has, by the author that one names,
+    dated before the notice."""
+    head = noticed_patch(notice.subject, notice.body)
     if head is None or notice.date is None:
         return
     title, author = head

@@ -14,6 +14,7 @@ from typing import Literal
 
 from kvmlist.models import Person
 from kvmlist.parse.body import diff_start
+from kvmlist.parse.commit_notice import opens_as_commit_notice, says_no_patch
 from kvmlist.parse.subject import SubjectInfo
 
 # are available in the Git repository at:      (git request-pull; any case, "git" optional)
@@ -91,8 +92,9 @@ _BOT_REPLY_TEXTS = tuple(marker.decode() for marker in BOT_REPLY_MARKERS)
 # Hi, | Hello Jane, | Dear all,   (a greeting line above a bot's template)
 RE_GREETING = re.compile(r"(?:Hi|Hello|Hey|Dear)\b[^\n,]{0,40},[ \t]*")
 #: The machines whose notices kvmlist reads by their template (these subjects and opening
-#: lines; the heads of kvmlist.parse.notice and kvmlist.parse.pull_notice).
-NoticeBot = Literal["stable", "mm", "tip", "ci", "patchwork", "pr-tracker"]
+#: lines; the heads of kvmlist.parse.notice and kvmlist.parse.pull_notice), and "commit":
+#: any repository's hook that mails each pushed commit (kvmlist.parse.commit_notice).
+NoticeBot = Literal["stable", "mm", "tip", "ci", "patchwork", "pr-tracker", "commit"]
 #: The notice a subject and opening line (RE_BOT_NOTICE_SUBJECT's groups) belong to.
 BOT_OF_NOTICE: dict[str, NoticeBot] = {
     "added": "stable",
@@ -105,7 +107,9 @@ BOT_OF_NOTICE: dict[str, NoticeBot] = {
 #: its tree and commit: only its bot may). From anybody else such a text is an ordinary
 #: reply, which its own sender says. The stable trees' scripts (gregkh; sashal's, not on the
 #: corpora, writes the same note), akpm's -mm scripts, tip-bot2 ("tip-bot2 for Jane Doe"),
-#: kernel.org's pr-tracker-bot, freedesktop.org's patchwork (its CI's verdicts).
+#: kernel.org's pr-tracker-bot, freedesktop.org's patchwork (its CI's verdicts). A commit
+#: hook mails from its pusher's address (or its project's): anybody's, who says only what
+#: they pushed (no template field names another).
 NOTICE_SENDERS: dict[NoticeBot, frozenset[str]] = {
     "stable": frozenset({"gregkh@linuxfoundation.org", "sashal@kernel.org"}),
     "mm": frozenset({"akpm@linux-foundation.org"}),
@@ -176,12 +180,13 @@ def bot_notice_of(subject: str, body: str) -> NoticeBot | None:
 
     A script's notice about a patch quotes the patch, diff included, but posts nothing: its
     sender (a stable maintainer, akpm, tip-bot2) is not the patch's author. A CI's verdict
-    ("ci") reports on a series. Whoever sent it: whether it says anything is
-    :func:`sent_by_bot`'s to answer.
+    ("ci") reports on a series. A commit hook's mail ("commit": a tagged subject without
+    PATCH, a body that opens as kvmlist.parse.commit_notice reads) says a commit landed.
+    Whoever sent it: whether it says anything is :func:`sent_by_bot`'s to answer.
     """
     said = RE_BOT_NOTICE_SUBJECT.match(subject)
     if said is None or said.lastgroup is None:
-        return None
+        return "commit" if says_no_patch(subject) and opens_as_commit_notice(body) else None
     opens = RE_BOT_NOTICE_HEAD.match(body.lstrip().partition("\n")[0].rstrip())
     if opens is None or opens.lastgroup != said.lastgroup:
         return None
@@ -208,10 +213,13 @@ def _above_own_text(line: str) -> bool:
 
 
 def sent_by_bot(bot: NoticeBot, sender: Person | None) -> bool:
-    """True when sender is the bot (NOTICE_SENDERS; any kernel.org patchwork bot), whose
-    notice's template may then say who applied or merged what."""
+    """True when sender is the bot (NOTICE_SENDERS; any kernel.org patchwork bot; anybody
+    for a commit hook's mail), whose notice's template may then say who applied or merged
+    what."""
     if sender is None:
         return False
+    if bot == "commit":
+        return True
     address = sender.email.lower()
     if bot == "patchwork":
         return RE_PATCHWORK_BOT.fullmatch(address) is not None

@@ -17,9 +17,11 @@ from typing import NamedTuple
 from kvmlist.models import Person
 from kvmlist.parse.added_notice import added_notice
 from kvmlist.parse.addresses import parse_address
+from kvmlist.parse.commit_notice import commit_notice, opens_as_commit_notice, says_no_patch
 from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
+from kvmlist.parse.subject import parse_subject
 from kvmlist.parse.tree_name import tree_named
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
@@ -276,12 +278,17 @@ class Notice:
     thanked_for: bool = False
 
 
-def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
+def applied_notice(body: str, sender: Person | None = None, subject: str = "") -> Notice | None:
     """Return the "applied" notice a reply's body is, or None when it is none.
 
     A bot's or script's template (the stable note, tip-bot2's, the patchwork bot's) counts
     only from its ``sender`` (content.sent_by_bot): from anybody else the body is read as
-    any reply is, so that nobody's words name another as who applied a patch."""
+    any reply is, so that nobody's words name another as who applied a patch. With the
+    mail's ``subject``, a commit hook's mail (kvmlist.parse.commit_notice) lists its commit
+    under its title, applied by its sender."""
+    pushed = _commit_notice(subject, body) if subject else None
+    if pushed is not None:
+        return pushed
     stable, tip = sent_by_bot("stable", sender), sent_by_bot("tip", sender)
     if (stable and STABLE_HEAD in body) or (tip and TIP_HEAD in body):  # a note, as written
         lines = [line for line in body.split("\n") if not line.startswith(">")]
@@ -313,6 +320,31 @@ def applied_notice(body: str, sender: Person | None = None) -> Notice | None:
     return Notice(
         tree or None, listed, numbers=numbers, left_out=left_out, thanked_for=any(thanked_for)
     )
+
+
+def _commit_notice(subject: str, body: str) -> Notice | None:
+    """The notice of a commit hook's mail: its commit, listed under the commit's title (the
+    subject's when the body gives none), and its tree; None for any other mail."""
+    if not says_no_patch(subject) or not opens_as_commit_notice(body):
+        return None
+    pushed = commit_notice(body)
+    if pushed is None or not pushed.commit:
+        return None
+    title = pushed.title or parse_subject(subject).title
+    return Notice(pushed.tree, (Listed(title, pushed.commit),)) if title else None
+
+
+def noticed_patch(subject: str, body: str) -> tuple[str, Person] | None:
+    """Return the title and author of the patch a script's or hook's notice names: the
+    commit's of a commit hook's mail, else those it quotes (quoted_patch_head); None when
+    it names no patch with both."""
+    if says_no_patch(subject) and opens_as_commit_notice(body):
+        pushed = commit_notice(body)
+        title = (pushed.title if pushed else None) or parse_subject(subject).title
+        if pushed is None or pushed.author is None or not title:
+            return None
+        return title, pushed.author
+    return quoted_patch_head(body)
 
 
 def _lists_commits(text: str) -> bool:

@@ -1,0 +1,146 @@
+"""Commit notices: the mail a repository's hook sends for each commit pushed to it.
+
+Such a mail quotes the commit, message and diff, but posts nothing: it says a patch landed.
+Its subject carries the hook's tag (``[git commit]``, ``[git commit branch/2025.02.x]``,
+``[project branch]``, ``[repo] 01/03:``) after the list's, never a PATCH word; its body opens
+with what the hook writes (RE_COMMIT_LINK, HOOK_PREAMBLE, or git log's ``commit``/``Author:``
+head, maybe under a link to the commit). docs/data-model.md ("Message kinds") and
+docs/review.md ("Acceptance per series") have the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from kvmlist.models import Person
+from kvmlist.parse.addresses import parse_address
+
+# [Buildroot] [git commit branch/2025.02.x] | [xen staging] | [gcc r15-1234] | [repo] 01/03:
+# (the subject's leading tags, which say PATCH in a posting's subject)
+RE_LEADING_TAGS = re.compile(r"(?:\[[^\[\]\n]{1,80}\][ \t]{0,4}){1,4}")
+# commit: https://git.buildroot.net/buildroot/commit/?id=0a1b2c3d4e5f...   (buildroot's hook)
+RE_COMMIT_LINK = re.compile(
+    r"commit: (https?://[^\s?]{1,200}\?id=|https?://\S{1,200}/)([0-9a-f]{40})"
+)
+# branch: https://git.buildroot.net/buildroot/commit/?id=refs/heads/2025.02.x
+RE_BRANCH_LINK = re.compile(r"branch: https?://\S{1,200}?refs/heads/([\w./+-]{1,80})")
+#: How git-multimail and git's post-receive-email open their mails.
+HOOK_PREAMBLE = "This is an automated email from the git hooks/post-receive script."
+# Jane Doe pushed a commit to branch master   (git-multimail, then "in repository buildroot.")
+RE_PUSHED_TO = re.compile(
+    r"\S.{0,100} pushed (?:a commit|\d{1,4} commits) to branch ([\w./+-]{1,80})"
+)
+RE_IN_REPOSITORY = re.compile(r"in repository ([\w.+-]{1,80})\.")
+# commit 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567   |   commit r15-1234-g0a1b2c3d4e5f...
+# (git log's head, as xen's, sourceware's and gcc's hooks write it)
+RE_LOG_COMMIT = re.compile(r"commit (?:r\d{1,4}-\d{1,7}-g)?([0-9a-f]{40})")
+# Author: Jane Doe <jane@example.org>   |   AuthorDate: Mon Dec 1 ...   |   Merge: 1234 5678
+RE_LOG_FIELD = re.compile(r"(Author|AuthorDate|Commit|CommitDate|Date|Merge):[ \t]+(\S.{0,300})")
+# https://sourceware.org/git/gitweb.cgi?p=binutils-gdb.git;h=0a1b2c...   (a link above the head)
+RE_LINK_LINE = re.compile(r"https?://\S{1,300}")
+# Signed-off-by: Jane Doe <jane@example.org>   (a commit's first names its author)
+RE_SIGNED_OFF = re.compile(r"Signed-off-by:[ \t]*(\S.{0,300})")
+#: Lines of a commit notice read for its head (the hooks' preamble is under ten).
+HEAD_LINES = 16
+
+
+@dataclass(frozen=True, slots=True)
+class CommitNotice:
+    """A pushed commit, as its hook's mail gives it."""
+
+    commit: str
+    #: the repository and branch ("buildroot/master"), when the mail names them
+    tree: str | None
+    #: the commit's author (git log's ``Author:``, else its first Signed-off-by)
+    author: Person | None
+    #: the commit's title, when the body holds git log's indented message (else the subject's)
+    title: str | None
+
+
+def says_no_patch(subject: str) -> bool:
+    """True when a subject opens with tags (a hook's) and none says PATCH."""
+    tags = RE_LEADING_TAGS.match(subject)
+    return tags is not None and "patch" not in tags.group().lower()
+
+
+def opens_as_commit_notice(body: str) -> bool:
+    """True when a body opens as a commit hook's mail does: buildroot's ``commit:`` link,
+    the post-receive preamble, or git log's ``commit <sha>`` and ``Author:`` (maybe below
+    a link to the commit). Only the first few lines are looked at."""
+    lines = [line.strip() for line in body.lstrip().split("\n", 8)[:8]]
+    first = lines[0]
+    if first.startswith(HOOK_PREAMBLE) or RE_COMMIT_LINK.fullmatch(first):
+        return True
+    rest = [line for line in lines[1:] if line]
+    if RE_LINK_LINE.fullmatch(first) and rest:
+        first, rest = rest[0], rest[1:]
+    return RE_LOG_COMMIT.fullmatch(first) is not None and _log_field_next(rest)
+
+
+def _log_field_next(lines: list[str]) -> bool:
+    """True when git log's Author (or Merge, then Author) field comes first in lines."""
+    fields = [RE_LOG_FIELD.fullmatch(line) for line in lines[:2]]
+    keys = [field.group(1) for field in fields if field is not None]
+    return keys[:1] == ["Author"] or keys == ["Merge", "Author"]
+
+
+def commit_notice(body: str) -> CommitNotice | None:
+    """Return the commit a hook's mail announces (its sha, tree, author and title), or None
+    when the body names no single commit as a hook writes it."""
+    if not opens_as_commit_notice(body):
+        return None
+    lines = [line.rstrip() for line in body.lstrip().split("\n", HEAD_LINES)[:HEAD_LINES]]
+    link = RE_COMMIT_LINK.fullmatch(lines[0])
+    if link is not None:
+        branch = next(filter(None, map(RE_BRANCH_LINK.fullmatch, lines[1:3])), None)
+        tree = _tree(_repository(link.group(1)), branch.group(1) if branch else None)
+        return CommitNotice(link.group(2), tree, _first_signer(body), None)
+    return _log_notice(lines, body)
+
+
+def _log_notice(lines: list[str], body: str) -> CommitNotice | None:
+    """The commit of git log's head among a notice's first lines (git-multimail's names its
+    branch and repository above it)."""
+    at = next((i for i, line in enumerate(lines) if RE_LOG_COMMIT.fullmatch(line)), -1)
+    if at < 0:
+        return None
+    sha = RE_LOG_COMMIT.fullmatch(lines[at])
+    pushed = next(filter(None, map(RE_PUSHED_TO.fullmatch, lines[:at])), None)
+    named = next(filter(None, map(RE_IN_REPOSITORY.fullmatch, lines[:at])), None)
+    tree = _tree(named.group(1) if named else None, pushed.group(1) if pushed else None)
+    author, title = None, None
+    rest = body.lstrip().split("\n")[at + 1 : at + HEAD_LINES]
+    for line in rest:
+        field = RE_LOG_FIELD.fullmatch(line.strip())
+        if field is not None and field.group(1) == "Author":
+            author = parse_address(field.group(2))
+        elif line.startswith("    ") and line.strip():
+            title = line.strip()  # the message, indented: its first line is the title
+            break
+    return CommitNotice(sha.group(1) if sha else "", tree, author, title)
+
+
+def _repository(url: str) -> str | None:
+    """The repository a cgit link names: the path's part before ``commit``."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    if "commit" not in parts or parts.index("commit") == 0:
+        return None
+    return parts[parts.index("commit") - 1].removesuffix(".git")
+
+
+def _tree(repository: str | None, branch: str | None) -> str | None:
+    if branch is None:
+        return None
+    return f"{repository}/{branch}" if repository else branch
+
+
+def _first_signer(body: str) -> Person | None:
+    for line in body.split("\n"):
+        if line == "---" or line.startswith("diff --git "):
+            return None
+        signed = RE_SIGNED_OFF.fullmatch(line.strip())
+        if signed is not None:
+            return parse_address(signed.group(1))
+    return None

@@ -1,0 +1,200 @@
+"""Commit notices: the mail a repository's hook sends per pushed commit (buildroot's
+``[git commit]``, git-multimail's, a log-format hook's) says a patch landed; it posts none."""
+
+from __future__ import annotations
+
+import pytest
+
+import kvmlist
+from kvmlist import Patch, parse_message
+from kvmlist.grouping.acceptance import acceptance_of
+
+from .conftest import mail
+
+SHA = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+PICKED = "1a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+TITLE = "package/foo: bump version to 1.2.3"
+BERND = "Bernd Kuhls <bernd@kuhls.net>"
+PETER = "Peter Korsgaard <peter@korsgaard.com>"
+THOMAS = "Thomas Perale <thomas.perale@mind.be>"
+LIST = "List-Id: <buildroot.buildroot.org>\n"
+
+DIFF = """---
+ package/foo/foo.hash | 2 +-
+ package/foo/foo.mk   | 2 +-
+ 2 files changed, 2 insertions(+), 2 deletions(-)
+
+diff --git a/package/foo/foo.mk b/package/foo/foo.mk
+index 1111111..2222222 100644
+--- a/package/foo/foo.mk
++++ b/package/foo/foo.mk
+@@ -4,7 +4,7 @@
+ #
+ ################################################################################
+ #
+-FOO_VERSION = 1.2.2
++FOO_VERSION = 1.2.3
+ FOO_SITE = https://foo.org/releases
+ FOO_LICENSE = GPL-2.0+
+ FOO_LICENSE_FILES = COPYING
+"""
+
+MESSAGE = """Release notes: https://foo.org/news/1.2.3
+
+Signed-off-by: Bernd Kuhls <bernd@kuhls.net>
+"""
+
+# buildroot's post-receive hook: a mail per pushed commit, from the committer
+BUILDROOT = f"""commit: https://git.buildroot.net/buildroot/commit/?id={SHA}
+branch: https://git.buildroot.net/buildroot/commit/?id=refs/heads/master
+
+{MESSAGE}Signed-off-by: Peter Korsgaard <peter@korsgaard.com>
+{DIFF}"""
+
+# the same commit cherry-picked to a stable branch
+BUILDROOT_BRANCH = f"""commit: https://git.buildroot.net/buildroot/commit/?id={PICKED}
+branch: https://git.buildroot.net/buildroot/commit/?id=refs/heads/2025.02.x
+
+{MESSAGE}Signed-off-by: Peter Korsgaard <peter@korsgaard.com>
+(cherry picked from commit {SHA})
+Signed-off-by: Thomas Perale <thomas.perale@mind.be>
+{DIFF}"""
+
+# git-multimail (git's contrib/hooks/multimail): the preamble, then git log's format
+MULTIMAIL = f"""This is an automated email from the git hooks/post-receive script.
+
+Peter Korsgaard pushed a commit to branch master
+in repository buildroot.
+
+commit {SHA}
+Author: Bernd Kuhls <bernd@kuhls.net>
+AuthorDate: Mon Dec 1 08:00:00 2025 +0000
+
+    {TITLE}
+
+    Release notes: https://foo.org/news/1.2.3
+
+    Signed-off-by: Bernd Kuhls <bernd@kuhls.net>
+{DIFF}"""
+
+# xen's and the sourceware hooks: git log --format=fuller (a link to the commit above it)
+LOG_FORMAT = f"""https://git.example.org/buildroot.git/commit/?id={SHA}
+
+commit {SHA}
+Author:     Bernd Kuhls <bernd@kuhls.net>
+AuthorDate: Mon Dec 1 08:00:00 2025 +0000
+Commit:     Peter Korsgaard <peter@korsgaard.com>
+CommitDate: Wed Dec 3 08:00:05 2025 +0000
+
+    {TITLE}
+
+    Release notes: https://foo.org/news/1.2.3
+
+    Signed-off-by: Bernd Kuhls <bernd@kuhls.net>
+{DIFF}"""
+
+NOTICES = {
+    "buildroot": (f"[Buildroot] [git commit] {TITLE}", BUILDROOT, PETER),
+    "buildroot-branch": (
+        f"[Buildroot] [git commit branch/2025.02.x] {TITLE}",
+        BUILDROOT_BRANCH,
+        THOMAS,
+    ),
+    "buildroot-untagged-list": (f"[git commit] {TITLE}", BUILDROOT, PETER),
+    "multimail": (f"[buildroot] 01/01: {TITLE}", MULTIMAIL, PETER),
+    "log-format": (f"[buildroot master] {TITLE}", LOG_FORMAT, "Patchbot <patchbot@example.org>"),
+}
+
+
+def _notice(case: str, *, extra: str = "", date: str = "Wed, 3 Dec 2025 08:00:05 +0000") -> bytes:
+    subject, body, sender = NOTICES[case]
+    return mail(
+        subject, body, sender=sender, message_id=f"<{case}@x>", date=date, extra=LIST + extra
+    )
+
+
+@pytest.mark.parametrize("case", sorted(NOTICES))
+def test_a_commit_notice_is_no_posting(case: str) -> None:
+    found = parse_message(_notice(case))
+    assert found.kind == "robot" and not isinstance(found, Patch) and found.has_diff
+    assert not kvmlist.count_by_author([found]) and not kvmlist.group_series([found])
+
+
+@pytest.mark.parametrize("case", sorted(NOTICES))
+def test_a_commit_notice_threaded_under_the_patch_stays_a_reply(case: str) -> None:
+    thread = "In-Reply-To: <p@x>\nReferences: <p@x>\n"
+    assert parse_message(_notice(case, extra=thread)).kind == "reply"
+
+
+@pytest.mark.parametrize("case", sorted(NOTICES))
+def test_a_commit_text_under_a_posting_subject_is_still_a_patch(case: str) -> None:
+    _, body, sender = NOTICES[case]
+    for subject in (f"[PATCH] {TITLE}", f"[Buildroot] [PATCH 1/1] {TITLE}"):
+        patch = parse_message(mail(subject, body, sender=sender, extra=LIST))
+        assert isinstance(patch, Patch) and patch.kind == "patch", subject
+
+
+def test_a_commit_subject_over_a_patch_of_its_own_is_still_a_patch() -> None:
+    patch = parse_message(mail(f"[Buildroot] [git commit] {TITLE}", MESSAGE + DIFF, sender=BERND))
+    assert isinstance(patch, Patch) and patch.kind == "patch"
+
+
+def test_git_show_output_mailed_without_a_tag_is_still_a_patch() -> None:
+    body = LOG_FORMAT.partition("\n\n")[2]  # "commit <sha>", "Author: ...", the diff
+    patch = parse_message(mail(TITLE, body, sender=BERND))
+    assert isinstance(patch, Patch) and patch.kind == "patch"
+
+
+def _postings(author: str = BERND) -> list[bytes]:
+    """Bernd's v1 and v2 of the patch, v2 threaded under v1, as buildroot's list has them."""
+    body = MESSAGE.replace("Bernd Kuhls <bernd@kuhls.net>", author) + DIFF
+    v1 = mail(f"[Buildroot] [PATCH 1/1] {TITLE}", body, sender=author, message_id="<v1@x>",
+              date="Mon, 1 Dec 2025 08:00:00 +0000", extra=LIST)  # fmt: skip
+    v2 = mail(f"[Buildroot] [PATCH v2 1/1] {TITLE}", body, sender=author, message_id="<v2@x>",
+              date="Tue, 2 Dec 2025 08:00:00 +0000",
+              extra=LIST + "In-Reply-To: <v1@x>\nReferences: <v1@x>\n")  # fmt: skip
+    return [v1, v2]
+
+
+def _accepted(raws: list[bytes]) -> dict[str, kvmlist.grouping.acceptance.Acceptance]:
+    messages = [parse_message(raw) for raw in raws]
+    found = acceptance_of(kvmlist.group_series(messages), messages)
+    return {pid: a for one in found.values() for pid, a in one.applied.items()}
+
+
+@pytest.mark.parametrize("case", sorted(NOTICES))
+def test_a_commit_notice_applies_the_latest_posting_of_its_title_and_author(case: str) -> None:
+    [(patch_id, acceptance)] = _accepted([*_postings(), _notice(case)]).items()
+    assert patch_id == "v2@x"
+    assert acceptance.commit == (PICKED if case == "buildroot-branch" else SHA)
+
+
+def test_a_buildroot_commit_notice_names_branch_and_committer() -> None:
+    [acceptance] = _accepted([*_postings(), _notice("buildroot")]).values()
+    assert acceptance.tree == "buildroot/master" and acceptance.commit == SHA
+    assert acceptance.applied_by == kvmlist.Person(
+        name="Peter Korsgaard", email="peter@korsgaard.com"
+    )
+
+
+def test_the_first_commit_of_a_patch_wins_over_its_cherry_pick() -> None:
+    picked = _notice("buildroot-branch", date="Thu, 4 Dec 2025 08:00:05 +0000")
+    [acceptance] = _accepted([*_postings(), _notice("buildroot"), picked]).values()
+    assert acceptance.tree == "buildroot/master"
+    [alone] = _accepted([*_postings(), picked]).values()
+    assert alone.tree == "buildroot/2025.02.x" and alone.commit == PICKED
+
+
+def test_a_commit_notice_names_its_sender_as_who_applied_not_a_field() -> None:
+    """Any address may send a hook's mail: its Commit: field is nobody's word."""
+    [acceptance] = _accepted([*_postings(), _notice("log-format")]).values()
+    assert acceptance.applied_by == kvmlist.Person(name="Patchbot", email="patchbot@example.org")
+
+
+def test_a_commit_notice_of_another_authors_patch_applies_nothing() -> None:
+    assert _accepted([*_postings("John Roe <john@example.com>"), _notice("buildroot")]) == {}
+
+
+def test_a_commit_notice_applies_no_posting_dated_after_it() -> None:
+    early = _notice("buildroot", date="Sun, 30 Nov 2025 08:00:00 +0000")
+    assert _accepted([*_postings(), early]) == {}
