@@ -101,6 +101,7 @@ NOTICES = {
         THOMAS,
     ),
     "buildroot-untagged-list": (f"[git commit] {TITLE}", BUILDROOT, PETER),
+    "buildroot-numbered": (f"[Buildroot] [git commit master 1/1] {TITLE}", BUILDROOT, PETER),
     "multimail": (f"[buildroot] 01/01: {TITLE}", MULTIMAIL, PETER),
     "log-format": (f"[buildroot master] {TITLE}", LOG_FORMAT, "Patchbot <patchbot@example.org>"),
 }

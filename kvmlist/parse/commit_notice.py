@@ -59,10 +59,14 @@ class CommitNotice:
     title: str | None
 
 
-def says_no_patch(subject: str) -> bool:
-    """True when a subject opens with tags (a hook's) and none says PATCH."""
+def is_commit_notice(subject: str, body: str) -> bool:
+    """True when a mail is a commit hook's: its subject opens with tags, none saying PATCH
+    (a posting's subject over a hook's text is a posting), and its body opens as the hooks
+    write it (:func:`opens_as_commit_notice`)."""
     tags = RE_LEADING_TAGS.match(subject)
-    return tags is not None and "patch" not in tags.group().lower()
+    if tags is None or "patch" in tags.group().lower():
+        return False
+    return opens_as_commit_notice(body)
 
 
 def opens_as_commit_notice(body: str) -> bool:

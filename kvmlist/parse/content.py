@@ -14,7 +14,7 @@ from typing import Literal
 
 from kvmlist.models import Person
 from kvmlist.parse.body import diff_start
-from kvmlist.parse.commit_notice import opens_as_commit_notice, says_no_patch
+from kvmlist.parse.commit_notice import is_commit_notice
 from kvmlist.parse.subject import SubjectInfo
 
 # are available in the Git repository at:      (git request-pull; any case, "git" optional)
@@ -186,7 +186,7 @@ def bot_notice_of(subject: str, body: str) -> NoticeBot | None:
     """
     said = RE_BOT_NOTICE_SUBJECT.match(subject)
     if said is None or said.lastgroup is None:
-        return "commit" if says_no_patch(subject) and opens_as_commit_notice(body) else None
+        return "commit" if is_commit_notice(subject, body) else None
     opens = RE_BOT_NOTICE_HEAD.match(body.lstrip().partition("\n")[0].rstrip())
     if opens is None or opens.lastgroup != said.lastgroup:
         return None

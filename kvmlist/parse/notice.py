@@ -17,7 +17,7 @@ from typing import NamedTuple
 from kvmlist.models import Person
 from kvmlist.parse.added_notice import added_notice
 from kvmlist.parse.addresses import parse_address
-from kvmlist.parse.commit_notice import commit_notice, opens_as_commit_notice, says_no_patch
+from kvmlist.parse.commit_notice import commit_notice, is_commit_notice
 from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
@@ -325,7 +325,7 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
 def _commit_notice(subject: str, body: str) -> Notice | None:
     """The notice of a commit hook's mail: its commit, listed under the commit's title (the
     subject's when the body gives none), and its tree; None for any other mail."""
-    if not says_no_patch(subject) or not opens_as_commit_notice(body):
+    if not is_commit_notice(subject, body):
         return None
     pushed = commit_notice(body)
     if pushed is None or not pushed.commit:
@@ -338,7 +338,7 @@ def noticed_patch(subject: str, body: str) -> tuple[str, Person] | None:
     """Return the title and author of the patch a script's or hook's notice names: the
     commit's of a commit hook's mail, else those it quotes (quoted_patch_head); None when
     it names no patch with both."""
-    if says_no_patch(subject) and opens_as_commit_notice(body):
+    if is_commit_notice(subject, body):
         pushed = commit_notice(body)
         title = (pushed.title if pushed else None) or parse_subject(subject).title
         if pushed is None or pushed.author is None or not title:
