@@ -315,10 +315,8 @@ def diff_start(text: str, lo: int = 0) -> int:
 
 def _below_interdiff_label(text: str, at: int) -> bool:
     """Whether the line above the line at at is git's ``Interdiff against v1:``."""
-    if at <= 0:
-        return False
-    above = text.rfind("\n", 0, at - 1) + 1
-    return RE_INTERDIFF_LABEL.fullmatch(text, above, at - 1) is not None
+    above = text.rfind("\n", 0, at - 1) + 1 if at > 0 else at
+    return 0 < at and RE_INTERDIFF_LABEL.fullmatch(text, above, at - 1) is not None
 
 
 def _is_diff_command(text: str, at: int) -> bool:
