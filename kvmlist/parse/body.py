@@ -26,9 +26,6 @@ RE_SEPARATOR = re.compile(r"---[ \t\r\f\v]*")
 RE_SHORT_SEPARATOR = re.compile(r"--")
 # ---   |  --   |  "-- "   (below a hunk: b4's separator or a signature, not a removed line)
 RE_DASHES = re.compile(r"-{2,3}[ \t]*")
-# Interdiff against v1:   |   Interdiff:   (git format-patch --interdiff; in a cover letter the
-# diff below it is unindented, and compares two versions: it is no diff of the mail)
-RE_INTERDIFF_LABEL = re.compile(r"Interdiff(?: against [^\n]{1,200})?:[ \t]*")
 # "\n  \n\n" at the start of a part: the blank lines before its text
 RE_BLANK_LINES = re.compile(r"(?:[ \t\r\f\v]*\n)*")
 # literal 300 / zcmV+{0n`522Wr|u0dmwU8f... / (blank)   (the data of a GIT binary patch: one or
@@ -73,14 +70,13 @@ def a_diff_line(text: str) -> int:
 
     ``diff_start(text) >= 0`` tells the same, but here the first confirmed start of any kind
     answers: a patch's ``diff --git`` line needs no search for the other kinds above it. So
-    the line given may come after the diff's first line (which diff_start gives). Below an
-    ``Interdiff`` line, diff_start answers (a cover letter's interdiff is no diff).
+    the line given may come after the diff's first line (which diff_start gives).
     """
     for prefix, confirm in DIFF_STARTS:
         at = _find_line(text, prefix, 0, len(text))
         while at >= 0:
             if confirm(text, at):
-                return at if text.find("Interdiff", 0, at) < 0 else diff_start(text)
+                return at
             at = _find_line(text, prefix, at + 1, len(text))
     return -1
 
@@ -300,9 +296,7 @@ def _format_patch_below(text: str, pos: int) -> int:
 
 
 def diff_start(text: str, lo: int = 0) -> int:
-    """Return the offset of the diff's first line at or after lo, or -1: also when that
-    diff comes right below an ``Interdiff against v1:`` line (a cover letter's interdiff,
-    from git format-patch ``--interdiff``: what changed since v1, not the series' diff)."""
+    """Return the offset of the diff's first line at or after lo, or -1."""
     best = len(text)
     for prefix, confirm in DIFF_STARTS:
         at = _find_line(text, prefix, lo, best)
@@ -310,13 +304,7 @@ def diff_start(text: str, lo: int = 0) -> int:
             at = _find_line(text, prefix, at + 1, best)
         if at >= 0:
             best = at
-    return best if best < len(text) and not _below_interdiff_label(text, best) else -1
-
-
-def _below_interdiff_label(text: str, at: int) -> bool:
-    """Whether the line above the line at at is git's ``Interdiff against v1:``."""
-    above = text.rfind("\n", 0, at - 1) + 1 if at > 0 else at
-    return 0 < at and RE_INTERDIFF_LABEL.fullmatch(text, above, at - 1) is not None
+    return best if best < len(text) else -1
 
 
 def _is_diff_command(text: str, at: int) -> bool:
