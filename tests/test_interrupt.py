@@ -169,3 +169,46 @@ def test_ctrl_c_while_a_job_is_half_written_to_a_killed_worker_exits_at_once() -
         pytest.fail("still running after Ctrl-C: waiting to write a job to a killed worker")
     assert process.returncode == 130, stderr.decode()
     assert _group_members(process.pid) == []
+
+
+#: A worker killed (after STOP_WAIT) while it writes its result to the pool's result pipe: a
+#: check's result of a 4 MiB slice weighs ~850 kB, written 64 kB at a time while the pool's
+#: thread reads it. The worker here writes a result's length and a part of it, as the kill
+#: leaves them, and sleeps until it is killed; the pool's thread is left reading the rest.
+_HALF_WRITTEN_RESULT = """
+import os, signal, struct, sys, threading, time
+from kvmlist.scale import workers
+
+def killed_mid_write(job):
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # the pool's loop in the worker
+        frame = frame.f_back
+    result_pipe = frame.f_locals["result_queue"]._writer
+    os.write(result_pipe.fileno(), struct.pack("!i", 850_000) + b"x" * 4096)
+    time.sleep(120)
+
+threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    for _ in workers._in_order(iter([[b"x"]]), 2, killed_mid_write):
+        pass
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_a_killed_worker_was_writing_its_result_exits_at_once() -> None:
+    with _as_a_foreground_job():
+        process = subprocess.Popen(
+            [sys.executable, "-c", _HALF_WRITTEN_RESULT],
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True,
+        )
+    try:
+        _, stderr = process.communicate(timeout=PROMPTLY + 10)  # the workers get STOP_WAIT
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("still running after Ctrl-C: reading the rest of a killed worker's result")
+    assert process.returncode == 130, stderr.decode()
+    assert _group_members(process.pid) == []

@@ -646,8 +646,15 @@ def _interrupts_held() -> Iterator[None]:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """After Ctrl-C: cancel the jobs not started and end the workers, those that do not
-    finish their job within STOP_WAIT seconds killed."""
+    finish their job within STOP_WAIT seconds killed.
+
+    A worker killed while it writes its result (a check's weighs ~850 kB, written 64 kB at a
+    time) leaves the pool's thread reading the rest, which no one writes: the parent holds
+    the pipe's last write end, closed here once every worker has ended, so that the thread
+    reads the end of the pipe and ends (the pool broken) instead of waiting forever, and the
+    interpreter's exit, which joins it, with it."""
     processes = list((pool._processes or {}).values())  # no public way before 3.14
+    results = pool._result_queue  # shutdown forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + STOP_WAIT
     for process in processes:
@@ -655,6 +662,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+    if results is not None:
+        # the pool's thread only reads it; no worker writes any more
+        results._writer.close()  # type: ignore[attr-defined]  # not in typeshed
 
 
 def _results(
