@@ -63,6 +63,8 @@ def is_commit_notice(subject: str, body: str) -> bool:
     """True when a mail is a commit hook's: its subject opens with tags, none saying PATCH
     (a posting's subject over a hook's text is a posting), and its body opens as the hooks
     write it (:func:`opens_as_commit_notice`)."""
+    if subject[1:6].lower() == "patch":  # "[PATCH ...": most subjects, at a glance
+        return False
     tags = RE_LEADING_TAGS.match(subject)
     if tags is None or "patch" in tags.group().lower():
         return False
