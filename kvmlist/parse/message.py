@@ -97,7 +97,8 @@ def parse_message(raw: bytes, *, strict: bool = False) -> Message:
     raises TypeError: a mail is bytes (its charsets and transfer encodings say how to read
     them), so encode it first.
     """
-    _check_bytes(raw)
+    if raw.__class__ is not bytes:  # the splitters give bytes: no call for them
+        _check_bytes(raw)
     return _strictly(_parse, raw) if strict else _parse(raw)
 
 
@@ -110,7 +111,8 @@ def parse_unless_answer(raw: bytes, *, strict: bool = False) -> Message | None:
     whose lines there are not all plain is parsed whole, answer or not. ``strict`` checks
     the mails it parses.
     """
-    _check_bytes(raw)
+    if raw.__class__ is not bytes:  # the splitters give bytes: no call for them
+        _check_bytes(raw)
     return _strictly(_posting, raw) if strict else _posting(raw)
 
 
