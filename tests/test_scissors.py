@@ -13,6 +13,7 @@ from kvmlist import Patch, parse_message
 from kvmlist.parse.scissors import first_mark, is_scissors_line
 
 from .conftest import mail
+from .scaling import LINEAR_BOUND, growth
 
 DIFF = (
     "---\n mm/kmsan/hooks.c | 2 ++\n 1 file changed, 2 insertions(+)\n\n"
@@ -113,3 +114,12 @@ def test_first_mark_finds_the_first_of_the_four_marks_in_the_range(
     hi = None if hi is None else max(lo, min(hi, len(text)))
     found = re.compile(">8|8<|>%|%<").search(text, lo, len(text) if hi is None else hi)
     assert first_mark(text, lo, hi) == (found.start() if found else -1)
+
+
+def test_a_note_full_of_marks_and_percent_signs_is_read_in_linear_time() -> None:
+    # each line holds a mark (">8") and no line is a scissors line: every look for the next
+    # mark went over all the "%" below it (a 100 KB mail took 47 s)
+    def work(n: int) -> object:
+        return patch("x>8 %%%%%%%%%%%%%%%%\n" * n + "\n" + MESSAGE + DIFF)
+
+    assert growth(work, 250) < LINEAR_BOUND

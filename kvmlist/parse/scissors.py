@@ -11,13 +11,17 @@ perforation. Only lines above the patch count (parse.body).
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 
 # >8   8<   >%   %<   (a scissors mark; searched for before any line is read)
 RE_SCISSORS_MARK = re.compile(r">8|8<|>%|%<")
 MARKS = frozenset({">8", "8<", ">%", "%<"})
 #: The character every mark holds beside its ">" or "<".
 MARK_MIDDLES = ("8", "%")
+#: The 8s (or %s) that are no mark's, one after the other, before substring scans take over.
+PLAIN_LIMIT = 64
 # "-- >8 -- "   |   "-----8<----- "   (a run of perforation: dashes and marks, the blanks
 # between and after them, the line's end one of those)
 RE_PERFORATION = re.compile(r"(?:-|>8|8<|>%|%<)(?:[ \t]*(?:-|>8|8<|>%|%<))*[ \t\n]*")
@@ -26,25 +30,46 @@ MIN_WIDTH = 8
 
 
 def first_mark(text: str, lo: int, hi: int | None = None) -> int:
-    """Return where the first scissors mark of text[lo:hi] starts, or -1. Each mark holds an
-    ``8`` or a ``%``, found by memchr (a one-character find) and judged by its neighbours:
-    a patch's text above its diff has one or two, and four substring scans for the marks
-    cost five times as much."""
+    """Return where the first scissors mark of text[lo:hi] starts, or -1."""
+    return next(mark_starts(text, lo, hi), -1)
+
+
+def mark_starts(text: str, lo: int, hi: int | None = None) -> Iterator[int]:
+    """Yield where each scissors mark of text[lo:hi] starts, in order (overlapping ones,
+    ``>8<``, twice). Each mark holds an ``8`` or a ``%``, found by memchr (a one-character
+    find) and judged by its neighbours: a patch's text above its diff has one or two, and
+    four substring scans for the marks cost five times as much. Past PLAIN_LIMIT of them
+    that are no mark's, the marks are looked for by substring scans from there on: the work
+    stays linear in the text whatever it holds."""
     end = len(text) if hi is None else hi
-    first = -1
-    for middle in MARK_MIDDLES:
-        at = text.find(middle, lo, end)
-        while at >= 0:
-            if at > lo and text[at - 1] == ">":  # ">8", ">%"
-                start = at - 1
-            elif at + 1 < end and text[at + 1] == "<":  # "8<", "%<"
-                start = at
-            else:
-                at = text.find(middle, at + 1, end)
-                continue
-            first = start if first < 0 else min(first, start)
-            break
-    return first
+    return heapq.merge(*(_starts(text, lo, end, middle) for middle in MARK_MIDDLES))
+
+
+def _starts(text: str, lo: int, end: int, middle: str) -> Iterator[int]:
+    """The starts of the marks holding ``middle`` (``>8``, ``8<``), in order."""
+    plain = 0
+    at = text.find(middle, lo, end)
+    while at >= 0:
+        if at > lo and text[at - 1] == ">":
+            yield at - 1
+        if at + 1 < end and text[at + 1] == "<":
+            yield at
+        elif at == lo or text[at - 1] != ">":
+            plain += 1
+            if plain > PLAIN_LIMIT:
+                yield from _scanned(text, at + 1, end, (">" + middle, middle + "<"))
+                return
+        at = text.find(middle, at + 1, end)
+
+
+def _scanned(text: str, lo: int, end: int, marks: tuple[str, str]) -> Iterator[int]:
+    """The starts of two marks in text[lo:end], in order, each found by a substring scan
+    that goes on from its last find (so each part of the text is scanned once per mark)."""
+    found = [text.find(mark, lo, end) for mark in marks]
+    while max(found) >= 0:
+        which = 0 if found[1] < 0 or 0 <= found[0] <= found[1] else 1
+        yield found[which]
+        found[which] = text.find(marks[which], found[which] + 1, end)
 
 
 def is_scissors_line(line: str) -> bool:
@@ -71,12 +96,13 @@ def below_scissors(text: str, lo: int, hi: int) -> int:
     """Return where the text below the last scissors line of text[lo:hi] starts (lo a line
     start), or -1 when there is none."""
     below = -1
-    mark = first_mark(text, lo, hi)
-    while mark >= 0:
+    end = lo
+    for mark in mark_starts(text, lo, hi):
+        if mark < end:  # on the line just judged
+            continue
         start = text.rfind("\n", lo, mark) + 1 or lo
         end = text.find("\n", mark + 2, hi)
         end = hi if end < 0 else end
         if is_scissors_line(text[start:end]):
             below = min(end + 1, hi)
-        mark = first_mark(text, end, hi)
     return below
