@@ -30,8 +30,28 @@ MIN_WIDTH = 8
 
 
 def first_mark(text: str, lo: int, hi: int | None = None) -> int:
-    """Return where the first scissors mark of text[lo:hi] starts, or -1."""
-    return next(mark_starts(text, lo, hi), -1)
+    """Return where the first scissors mark of text[lo:hi] starts, or -1: what
+    :func:`mark_starts` yields first, without its generators (every patch asks once)."""
+    end = len(text) if hi is None else hi
+    first = -1
+    for middle in MARK_MIDDLES:
+        at = text.find(middle, lo, end)
+        plain = 0
+        while at >= 0:
+            if at > lo and text[at - 1] == ">":  # ">8", ">%"
+                start = at - 1
+            elif at + 1 < end and text[at + 1] == "<":  # "8<", "%<"
+                start = at
+            elif plain < PLAIN_LIMIT:
+                plain += 1
+                at = text.find(middle, at + 1, end)
+                continue
+            else:
+                start = next(_scanned(text, at + 1, end, (">" + middle, middle + "<")), -1)
+            if start >= 0:
+                first = start if first < 0 else min(first, start)
+            break
+    return first
 
 
 def mark_starts(text: str, lo: int, hi: int | None = None) -> Iterator[int]:
