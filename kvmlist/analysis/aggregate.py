@@ -18,6 +18,7 @@ from kvmlist._arguments import check_messages, check_type
 from kvmlist._utc import as_utc
 from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check_mailmap
 from kvmlist.errors import UsageError
+from kvmlist.grouping.pull_copies import PullCopies
 from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
@@ -290,13 +291,16 @@ class PatchKeys:
 
     Built per partition (:meth:`of`), merged in archive order (:meth:`merge`: the first
     arrival of a Message-ID wins, as in one pass), then counted (:meth:`counts`,
-    :meth:`author_counts`).
+    :meth:`author_counts`): a pull request's copy of a patch posted in the archive is not
+    counted again (kvmlist.grouping.pull_copies).
     """
 
-    __slots__ = ("_keys", "_values")
+    __slots__ = ("_keys", "_values", "copies")
 
     def __init__(self) -> None:
         self._keys: dict[str, Any] = {}
+        #: the pull requests and claims that say which patch mails are copies
+        self.copies = PullCopies()
         #: One object per distinct key: an archive's patches share a few thousand authors,
         #: and a Person held per patch would cost ~0.5 kB each (docs/performance.md).
         self._values: dict[Any, Any] = {}
@@ -307,6 +311,7 @@ class PatchKeys:
         a cover letter carrying a pull request: kvmlist.grouping.pulls.is_counted_patch_mail)."""
         found = cls()
         for message in messages:
+            found.copies.add(message)
             if is_counted_patch_mail(message) and message.message_id not in found._keys:
                 found.add(message.message_id, key(message))
         return found
@@ -326,12 +331,20 @@ class PatchKeys:
         merged._keys = dict(self._keys)
         for message_id, value in later._keys.items():
             merged._keys.setdefault(message_id, value)
+        merged.copies = self.copies.merge(later.copies)
         return merged
+
+    def _counted(self) -> Iterable[Any]:
+        """The keys of the patch mails counted: each Message-ID once, copies left out."""
+        copies = self.copies.copies()
+        if not copies:
+            return self._keys.values()
+        return (value for message_id, value in self._keys.items() if message_id not in copies)
 
     def counts(self, of: Callable[[Any], Hashable | None] | None = None) -> Counts[Any]:
         """Return how many patch mails share each key (or ``of(key)``); None is not counted."""
         counts: Counts[Any] = Counts()
-        for value in self._keys.values():
+        for value in self._counted():
             if of is not None and value is not None:
                 value = of(value)
             if value is not None:
@@ -341,7 +354,7 @@ class PatchKeys:
     def author_counts(self) -> Counts[Person]:
         """Return the counts of keys that are authors, one Person per identity (AuthorTally)."""
         tally = AuthorTally()
-        for author in self._keys.values():
+        for author in self._counted():
             if author is not None:
                 tally.add_person(author)
         return tally.counts()

@@ -40,10 +40,12 @@ from kvmlist.analysis.aggregate import PatchKeys
 from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.errors import MboxFormatError, SourceError, UsageError
-from kvmlist.grouping.pulls import is_counted_patch_mail
+from kvmlist.grouping.pull_copies import claim_of
+from kvmlist.grouping.pulls import is_counted_patch_mail, is_pull_request
 from kvmlist.grouping.review import Progress
 from kvmlist.models import Message, Patch, Person
 from kvmlist.outputs.report import TOP, ReportRange, format_report
+from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.message import is_unparsable
 from kvmlist.scale.xz_parts import XzPart, part_mails, parts_of
 from kvmlist.sources import mbox
@@ -301,7 +303,11 @@ def patch_keys_in_workers(
     people: dict[tuple[str, str], Person] = {}  # one Person per name and address
     slices = summaries_in_workers(raws, workers, _author_rows, answers=False, unparsable=unparsable)
     for rows in _summaries(slices, progress):
-        for message_id, written, date in rows or ():
+        for row in rows or ():
+            if len(row) == 2:  # a pull request
+                keys.copies.add_request(row[0])
+                continue
+            message_id, written, date, claim = row
             if repeats is not None:
                 repeats.add(0, message_id)  # counted, not listed: no mail numbers here
             if message_id in keys:
@@ -309,6 +315,8 @@ def patch_keys_in_workers(
             author = written and people.get(written)
             if written and author is None:
                 author = people[written] = Person.model_construct(name=written[0], email=written[1])
+            who = identity_key(author) if isinstance(author, Person) else None
+            keys.copies.add_patch(message_id, who, claim)
             if key is not None:
                 author = key(Patch.model_construct(message_id=message_id, author=author, date=date))
             keys.add(message_id, author)
@@ -408,15 +416,20 @@ def _identity(message: Message) -> Message:
 
 
 def _author_rows(messages: Iterable[Message]) -> list[tuple[Any, ...]]:
-    """The little a count needs of each patch mail: Message-ID, author, date."""
+    """The little a count needs of each patch mail: Message-ID, author, date and what it
+    claims to copy (kvmlist.grouping.pull_copies); of a pull request, its Message-ID and
+    None."""
     return [
         (
-            patch.message_id,
-            (patch.author.name, patch.author.email) if patch.author else None,
-            patch.date,
+            mail.message_id,
+            (mail.author.name, mail.author.email) if mail.author else None,
+            mail.date,
+            claim_of(mail),
         )
-        for patch in messages
-        if is_counted_patch_mail(patch)
+        if is_counted_patch_mail(mail)
+        else (mail.message_id, None)
+        for mail in messages
+        if is_counted_patch_mail(mail) or is_pull_request(mail)
     ]
 
 

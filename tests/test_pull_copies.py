@@ -1,0 +1,169 @@
+"""A pull request's copies of patches already posted count once: qemu's ``[PULL nn/NN]``
+carrying ``Message-id: <original>``, the kernel's ``[GIT PULL]`` patches carrying ``Link:``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+import kvmlist
+import kvmlist.scale.workers
+from kvmlist.analysis.aggregate import PatchKeys, author_of
+from kvmlist.grouping.pull_copies import PullCopies, named_postings
+from kvmlist.scale.workers import count_by_field_in_workers
+from kvmlist.sources import mbox as mbox_source
+from kvmlist.sources.mbox import iter_raw_messages
+
+from .conftest import mail, mbox
+from .test_pulls import REQUEST_BODY
+
+PHIL = "Phil Hacker <phil@linaro.org>"
+PETER = "Peter Maydell <peter.maydell@linaro.org>"
+MARC = "Marc Zyngier <maz@kernel.org>"
+EVE = "Eve Stranger <eve@evil.example>"
+DIFF = """\
+---
+ target/arm/cpu.c | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/target/arm/cpu.c b/target/arm/cpu.c
+--- a/target/arm/cpu.c
++++ b/target/arm/cpu.c
+@@ -1 +1 @@
+-b
++c
+"""
+
+
+def patch(subject: str, message_id: str, parent: str | None, *, sender: str = PHIL,
+          author: str | None = None, trailers: str = "") -> bytes:  # fmt: skip
+    head = f"From: {author}\n\n" if author else ""
+    body = f"{head}Do it.\n\nSigned-off-by: {author or sender}\n{trailers}{DIFF}"
+    extra = f"In-Reply-To: {parent}\nReferences: {parent}\n" if parent else ""
+    return mail(subject, body, sender=sender, message_id=message_id, extra=extra)
+
+
+ORIGINALS = [
+    patch("[PATCH v2 1/2] target/arm: Add FOO", "<p1@linaro.org>", "<p0@linaro.org>"),
+    patch("[PATCH v2 2/2] target/arm: Enable FOO", "<p2@linaro.org>", "<p0@linaro.org>"),
+]
+QEMU_PULL = [
+    mail("[PULL 00/02] target-arm queue", REQUEST_BODY, sender=PETER, message_id="<q0@x>"),
+    *(
+        patch(f"[PULL 0{i}/02] target/arm: FOO {i}", f"<q{i}@x>", "<q0@x>", sender=PETER,
+              author=PHIL, trailers=f"Message-id: p{i}@linaro.org\nSigned-off-by: {PETER}\n")
+        for i in (1, 2)
+    ),
+]  # fmt: skip
+
+
+def kernel_pull(link: str, *, author: str = PHIL, number: str = "1") -> list[bytes]:
+    """Marc's ``[GIT PULL]`` and a patch of it whose in-body From is the author's."""
+    return [
+        mail("[GIT PULL] KVM/arm64 updates", REQUEST_BODY, sender=MARC, message_id="<k0@x>"),
+        patch(f"[PATCH {number}/2] target/arm: Add FOO", f"<k{number}@x>", "<k0@x>",
+              sender=MARC, author=author, trailers=f"Link: {link}\nSigned-off-by: {MARC}\n"),
+    ]  # fmt: skip
+
+
+def parsed(*raws: bytes) -> list[kvmlist.Message]:
+    return [kvmlist.parse_message(raw) for raw in raws]
+
+
+def by_author(*raws: bytes) -> dict[str, int]:
+    return {p.email: n for p, n in kvmlist.count_by_author(parsed(*raws)).items()}
+
+
+def test_a_qemu_pull_requests_copies_of_posted_patches_count_once() -> None:
+    assert by_author(*ORIGINALS, *QEMU_PULL) == {"phil@linaro.org": 2}
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://lore.kernel.org/r/p1@linaro.org",
+        "https://lore.kernel.org/all/p1@linaro.org/",
+        "https://lore.kernel.org/kvmarm/p1@linaro.org/",
+        "https://patch.msgid.link/p1@linaro.org",
+    ],
+)
+def test_a_kernel_pull_requests_copy_naming_the_posting_by_link_counts_once(link: str) -> None:
+    assert by_author(*ORIGINALS, *kernel_pull(link)) == {"phil@linaro.org": 2}
+
+
+def test_a_copy_whose_original_is_not_in_the_archive_counts() -> None:
+    # the archive holds the patch once: as the pull request's copy
+    assert by_author(*QEMU_PULL) == {"phil@linaro.org": 2}
+
+
+def test_a_later_revision_naming_the_earlier_one_is_no_copy() -> None:
+    # qemu's v2 keeps "Message-ID: <v1's>" among its trailers; it answers no pull request
+    v2 = patch("[PATCH v3 1/2] target/arm: Add FOO", "<v3@linaro.org>", "<v3-0@linaro.org>",
+               trailers="Message-ID: <p1@linaro.org>\n")  # fmt: skip
+    assert by_author(*ORIGINALS, v2) == {"phil@linaro.org": 3}
+
+
+def test_a_strangers_pull_naming_a_victims_patch_leaves_the_victims_count() -> None:
+    # Eve's "copy" names Phil's patch under her own pull request, as her own patch: it
+    # counts for her, and Phil's posting still counts for him
+    copy = kernel_pull("https://lore.kernel.org/r/p1@linaro.org", author=EVE)
+    assert by_author(*ORIGINALS, *copy) == {"phil@linaro.org": 2, "eve@evil.example": 1}
+
+
+def test_a_strangers_copy_in_the_victims_name_removes_only_itself() -> None:
+    copy = kernel_pull("https://lore.kernel.org/r/p1@linaro.org")
+    copy[0] = copy[0].replace(MARC.encode(), EVE.encode())
+    assert by_author(*ORIGINALS, *copy) == {"phil@linaro.org": 2}
+
+
+def test_copies_naming_each_other_are_no_copies() -> None:
+    one = kernel_pull("https://lore.kernel.org/r/k2@x", number="1")
+    other = kernel_pull("https://lore.kernel.org/r/k1@x", number="2")[1]
+    assert by_author(*one, other) == {"phil@linaro.org": 2}
+
+
+def test_a_copy_of_a_copy_leads_to_the_first_posting() -> None:
+    first = kernel_pull("https://lore.kernel.org/r/p1@linaro.org", number="1")
+    again = kernel_pull("https://lore.kernel.org/r/k1@x", number="2")[1]
+    assert by_author(*ORIGINALS, *first, again) == {"phil@linaro.org": 2}
+
+
+def test_the_ids_a_copy_names_are_read_from_its_trailers() -> None:
+    copy = kvmlist.parse_message(QEMU_PULL[1])
+    assert isinstance(copy, kvmlist.Patch)
+    assert named_postings(copy) == ("p1@linaro.org",)
+
+
+@pytest.mark.parametrize("cut", range(1, 5))
+def test_partitions_merged_give_the_counts_of_one_pass(cut: int) -> None:
+    # Dask's path: PatchKeys per partition, merged in archive order
+    mails = parsed(*QEMU_PULL[:1], *ORIGINALS, *QEMU_PULL[1:])
+    key = functools.partial(author_of)
+    whole = PatchKeys.of(mails, key).author_counts()
+    merged = PatchKeys.of(mails[:cut], key).merge(PatchKeys.of(mails[cut:], key))
+    assert list(merged.author_counts().items()) == list(whole.items())
+    assert sum(whole.values()) == 2
+
+
+def test_a_copy_counted_in_one_slice_and_its_original_in_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
+    path = tmp_path / "qemu.mbox"
+    path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    sequential = kvmlist.count_by_author(kvmlist.read_mbox(path))
+    for raws in (path, list(iter_raw_messages(path))):
+        parallel = count_by_field_in_workers(raws, "author", 2)
+        assert list(parallel.items()) == list(sequential.items())
+    assert sum(sequential.values()) == 2
+
+
+def test_pull_copies_merge_keeps_the_first_arrival() -> None:
+    mails = parsed(*QEMU_PULL, *ORIGINALS)
+    whole = PullCopies.of(mails).copies()
+    halves = PullCopies.of(mails[:2]).merge(PullCopies.of(mails[2:])).copies()
+    assert whole == halves == {"q1@x", "q2@x"}
