@@ -3,6 +3,7 @@ carrying ``Message-id: <original>``, the kernel's ``[GIT PULL]`` patches carryin
 
 from __future__ import annotations
 
+import base64
 import functools
 from pathlib import Path
 
@@ -167,3 +168,12 @@ def test_pull_copies_merge_keeps_the_first_arrival() -> None:
     whole = PullCopies.of(mails).copies()
     halves = PullCopies.of(mails[:2]).merge(PullCopies.of(mails[2:])).copies()
     assert whole == halves == {"q1@x", "q2@x"}
+
+
+def test_a_copy_whose_body_mailman_encoded_in_base64_is_read() -> None:
+    # kvmarm's mailman re-encoded many bodies: the trailers are not in the raw text
+    request, copy = kernel_pull("https://lore.kernel.org/r/p1@linaro.org")
+    head, _, body = copy.partition(b"\n\n")
+    encoded = base64.encodebytes(body)
+    copy = head + b"\nContent-Transfer-Encoding: base64\n\n" + encoded
+    assert by_author(*ORIGINALS, request, copy) == {"phil@linaro.org": 2}

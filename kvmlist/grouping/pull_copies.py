@@ -31,8 +31,10 @@ from kvmlist.parse.links import RE_MESSAGE_ID_VALUE, message_id_in_url
 #: The trailer keys (lower case) that name the posting a patch was applied from.
 NAMING_KEYS = frozenset({"link", "message-id"})
 #: What one of those trailers starts with in the raw mail: a mail without any is no copy,
-#: and its trailers are not read (reading them costs as much as parsing the archive).
+#: and its trailers are not read (reading them costs as much as parsing the archive)...
 RAW_MARKS = (b"Link:", b"link:", b"Message-", b"message-", b"MESSAGE-")
+#: ... unless its text is encoded so (mailman's lists re-encode bodies in base64).
+RAW_ENCODED = (b"ase64", b"ASE64")
 #: A claim: the Message-ID a patch mail answers and those its trailers name.
 Claim = tuple[str, tuple[str, ...]]
 
@@ -68,10 +70,13 @@ def claim_of(message: Message) -> Claim | None:
 
 
 def _may_name(raw: bytes) -> bool:
-    """Whether a raw mail's body may hold a naming trailer (RAW_MARKS below the header)."""
+    """Whether a raw mail's body may hold a naming trailer: RAW_MARKS below the header, or
+    base64 anywhere (quoted-printable keeps the marks)."""
     start = raw.find(b"\n\n")
     start = raw.find(b"\n\r\n") if start < 0 else start
-    return start >= 0 and any(raw.find(mark, start) >= 0 for mark in RAW_MARKS)
+    if start >= 0 and any(raw.find(mark, start) >= 0 for mark in RAW_MARKS):
+        return True
+    return any(mark in raw for mark in RAW_ENCODED)
 
 
 class PullCopies:
