@@ -20,7 +20,6 @@ from kvmlist.analysis.identities import UNKNOWN, Mailmap, OrganisationMap, check
 from kvmlist.errors import UsageError
 from kvmlist.grouping.pull_copies import PullCopies
 from kvmlist.grouping.pulls import is_counted_patch_mail
-from kvmlist.grouping.series import iter_patch_mails
 from kvmlist.models import Message, Patch, Person, Series
 from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.dates import EARLIEST
@@ -222,20 +221,29 @@ def first_time_contributors(
 ) -> list[Person]:
     """Return the authors whose first patch mail among messages falls in [since, until)
     (naive times are UTC). A git ``mailmap`` merges a person's aliases first: who changed
-    address is no newcomer."""
+    address is no newcomer. The patch mails are those the counts take (a pull request's
+    copy of a posting is not one again: kvmlist.grouping.pull_copies)."""
     check_type(since, datetime, "since", "a datetime", "e.g. datetime(2025, 1, 1)")
     check_type(until, (datetime, type(None)), "until", "a datetime or None")
     check_mailmap(mailmap)
     since = as_utc(since)
     until = as_utc(until) if until is not None else None
+    copies = PullCopies()  # a pull request's copy is no patch mail of its author's again
+    dated: dict[str, tuple[datetime, Person] | None] = {}  # the first arrival of an id
+    for message in check_messages(messages):
+        copies.add(message)
+        if is_counted_patch_mail(message) and message.message_id not in dated:
+            author, date = author_of(message, mailmap), message.date
+            dated[message.message_id] = (date, author) if author and date else None
+    left_out = copies.copies()
     first: dict[str, tuple[datetime, Person]] = {}
-    for patch in iter_patch_mails(check_messages(messages)):
-        author = author_of(patch, mailmap)
-        if author is None or patch.date is None or not is_counted_patch_mail(patch):
+    for message_id, found in dated.items():
+        if found is None or message_id in left_out:
             continue
+        date, author = found
         key = identity_key(author)
-        if key not in first or patch.date < first[key][0]:
-            first[key] = (patch.date, author)
+        if key not in first or date < first[key][0]:
+            first[key] = (date, author)
     return [
         person
         for when, person in sorted(first.values(), key=lambda item: item[0])

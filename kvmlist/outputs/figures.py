@@ -9,7 +9,9 @@ listed when the figures are taken, as the patches they answer: each mail's place
 thread (a :class:`~kvmlist.grouping.answered.ThreadLink`) is kept for the climb that
 acceptance_of makes (kvmlist.grouping.answered), and a notice naming patch numbers lists
 the patches it names of the cover letter above it (docs/report-format.md): any of these
-may come after it.
+may come after it. So is a pull request's copy of a posting (kvmlist.grouping.pull_copies)
+left out of the rankings and the "New:" blocks: the posting may come after it, or in
+another slice.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from kvmlist.analysis.identities import Mailmap
 from kvmlist.analysis.repeats import Repeats
 from kvmlist.grouping.acceptance import Acceptance, acceptances_in
 from kvmlist.grouping.answered import ThreadLink, answered_among, thread_of
-from kvmlist.grouping.pulls import is_counted_patch_mail
+from kvmlist.grouping.pull_copies import Claim, PullCopies, claim_of
+from kvmlist.grouping.pulls import is_counted_patch_mail, is_pull_request
 from kvmlist.grouping.retraction import Withdrawal, withdrawal_of, withdrawn
 from kvmlist.models import Message, Patch, Person
+from kvmlist.parse.addresses import identity_key
 
 #: The line under each posting's block.
 SEPARATOR = "-" * 70
@@ -124,8 +128,12 @@ class MailFacts:
     withdrawals: list[tuple[str, Withdrawal]] = dataclasses.field(default_factory=list)
     #: each mail's place in its thread, by Message-ID (the first delivery's)
     links: dict[str, ThreadLink] = dataclasses.field(default_factory=dict)
+    #: the pull requests among them (their patches may be copies: kvmlist.grouping.pull_copies)
+    pull_requests: list[str] = dataclasses.field(default_factory=list)
 
     def add(self, message: Message) -> None:
+        if is_pull_request(message):
+            self.pull_requests.append(message.message_id)
         if message.list_id:
             self.list_ids[message.list_id.lower()] += 1
         date = message.plausible_date  # a broken clock's 1970 or 2300 bounds no period
@@ -163,6 +171,8 @@ class PatchFacts:
     addresses: tuple[str, ...] = ()
     #: a cover letter carrying a pull request: no one's patch mail in the rankings
     pull: bool = False
+    #: what it claims to copy, if anything (kvmlist.grouping.pull_copies.claim_of)
+    claim: Claim | None = None
 
 
 Facts = PatchFacts | MailFacts
@@ -190,6 +200,7 @@ def fact_of(message: Message) -> Facts:
         tuple(dict.fromkeys(one for one in above if one)),
         addresses,
         not is_counted_patch_mail(message),
+        claim_of(message),
     )
 
 
@@ -215,8 +226,6 @@ class ReportTotals:
         self.mailmap = mailmap
         self.repeats = repeats
         self.mails = MailFacts()
-        self.domains: Counter[str] = Counter()
-        self.authors = AuthorTally()
         self.titles: dict[str, str] = {}
         #: cover letter Message-ID -> its total and its people's addresses; Message-ID ->
         #: (index, total, Message-ID, sender's address) of the numbered patches whose thread
@@ -225,7 +234,11 @@ class ReportTotals:
         self.below: dict[str, list[tuple[int, int, str, str | None]]] = {}
         #: the notices in input order (listed by figures(): the patches may come after them)
         self.acceptances: list[Acceptance] = []
-        self.postings: list[list[str]] = []
+        #: per patch mail counted, its Message-ID and author (mailmap applied), and the new
+        #: postings' blocks: a pull request's copies are left out when the figures are taken
+        self.counted: list[tuple[str, Person]] = []
+        self.postings: list[tuple[str, list[str]]] = []
+        self.copies = PullCopies()
 
     def add(self, facts: Facts) -> None:
         if isinstance(facts, MailFacts):
@@ -244,23 +257,32 @@ class ReportTotals:
             for above in facts.above:
                 self.below.setdefault(above, []).append(place)
         author = None if facts.pull else facts.author  # a pull request: nobody's patch mail
+        if not facts.pull:
+            who = identity_key(facts.author) if facts.author else None
+            self.copies.add_patch(facts.message_id, who, facts.claim)
         if author is not None and self.mailmap is not None:
             author = self.mailmap.resolve(author)
         if author is not None:
-            if author.domain:
-                self.domains[author.domain] += 1
-            self.authors.add_person(author)
+            self.counted.append((facts.message_id, author))
         if facts.block is not None:
-            self.postings.append(facts.block)
+            self.postings.append((facts.message_id, facts.block))
         self._add_mails(facts.mail)
 
     def figures(self) -> ReportFigures:
         """The figures gathered so far, for ``kvmlist.outputs.report.format_report``."""
+        copies = self.copies.copies()
+        domains: Counter[str] = Counter()
+        authors = AuthorTally()
+        for message_id, author in self.counted:
+            if message_id not in copies:
+                if author.domain:
+                    domains[author.domain] += 1
+                authors.add_person(author)
         return ReportFigures(
-            domains=self.domains,
-            authors=self.authors.counts(),
+            domains=domains,
+            authors=authors.counts(),
             acceptances=self._listed(),
-            blocks=self.postings,
+            blocks=[block for message_id, block in self.postings if message_id not in copies],
             list_ids=self.mails.list_ids,
             first=self.mails.first,
             last=self.mails.last,
@@ -268,6 +290,8 @@ class ReportTotals:
 
     def _add_mails(self, mails: MailFacts) -> None:
         self.mails.list_ids.update(mails.list_ids)
+        for request in mails.pull_requests:
+            self.copies.add_request(request)
         for when in (mails.first, mails.last):
             if when is not None:
                 self.mails.first = min(self.mails.first or when, when)
