@@ -1,5 +1,6 @@
 """An archive's health: how many mails went in and came out, what they are, what was odd,
-and which mails repeat a Message-ID (kvmlist.analysis.repeats)."""
+which mails repeat a Message-ID (kvmlist.analysis.repeats), and how many patches are a pull
+request's copies of a posting (kvmlist.grouping.pull_copies: ``stats`` counts them once)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from kvmlist.analysis.repeats import MailPrint, RepeatedId, Repeats, mail_print
+from kvmlist.grouping.pull_copies import Claim, PullCopies, claim_of
 from kvmlist.grouping.pulls import counted_kind
 from kvmlist.grouping.series import group_series
 from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
+from kvmlist.parse.addresses import identity_key
 
 #: Examples kept per defect kind.
 EXAMPLES = 3
@@ -44,6 +47,8 @@ class CheckResult:
     #: mails with no From, Date nor Message-ID, and the first EXAMPLES of their (synthetic) ids
     headerless: int = 0
     headerless_examples: list[str] = field(default_factory=list)
+    #: of the patches, those that are a pull request's copy of a posting of the archive
+    copies: int = 0
 
     def add(self, row: CheckRow) -> None:
         """Count one parsed mail."""
@@ -88,6 +93,14 @@ class CheckResult:
             f"covers:     {self.kinds['cover']}",
             f"replies:    {self.kinds['reply']}",
             f"pulls:      {self.kinds['pull']}",
+            *(
+                [
+                    f"copies:     {self.copies} of the patches (a pull request's, of a posting "
+                    "here: counted once)"
+                ]
+                if self.copies
+                else []
+            ),
             f"robots:     {self.kinds['robot']}",
             f"other:      {self.kinds['other']}",
             f"series:     {self.series_complete + self.series_partial} "
@@ -153,6 +166,7 @@ class SlimPatch(NamedTuple):
     numbered: bool
     prefixes: tuple[str, ...]  # "v4.1" tells a point revision (grouping rule 3)
     has_diff: bool  # a "0/N" with a diff under its cover is a patch (grouping rule 2b)
+    claim: Claim | None  # what it claims to copy (kvmlist.grouping.pull_copies.claim_of)
 
 
 class CheckRow(NamedTuple):
@@ -195,6 +209,7 @@ def check_row(message: Message) -> CheckRow:
             numbered=message.numbered,
             prefixes=message.prefixes,
             has_diff=message.has_diff,
+            claim=claim_of(message),
         )
     return CheckRow(message.message_id, counted_kind(message), defects, patch, mail_print(message))
 
@@ -204,9 +219,12 @@ def check_rows(raw_count: int, rows: Iterable[CheckRow]) -> CheckResult:
     result = CheckResult(mails_in=raw_count)
     slim = _Slimmer()
     repeats = Repeats()
-    kept = [p for p in map(slim.project, _counted(rows, result, repeats)) if p is not None]
+    copies = PullCopies()
+    projected = map(slim.project, _counted(rows, result, repeats, copies))
+    kept = [p for p in projected if p is not None]
     del slim  # its index of Message-IDs is not needed for grouping
     result.repeats = repeats.found
+    result.copies = len(copies.copies())
     return _with_series(result, kept)
 
 
@@ -218,6 +236,7 @@ class CheckPart(NamedTuple):
     counts: CheckResult
     patches: tuple[SlimPatch, ...]
     mails: tuple[MailPrint, ...]
+    pulls: tuple[str, ...] = ()  # the pull requests' Message-IDs (their patches may be copies)
 
 
 def check_part(messages: Iterable[Message]) -> CheckPart:
@@ -225,12 +244,15 @@ def check_part(messages: Iterable[Message]) -> CheckPart:
     counts = CheckResult()
     patches = []
     mails = []
+    pulls = []
     for row in map(check_row, messages):
         counts.add(row)
         mails.append(row.mail)
         if row.patch is not None:
             patches.append(row.patch)
-    return CheckPart(counts, tuple(patches), tuple(mails))
+        if row.kind == "pull":
+            pulls.append(row.message_id)
+    return CheckPart(counts, tuple(patches), tuple(mails), tuple(pulls))
 
 
 def check_parts(raw_count: int, parts: Iterable[CheckPart | None]) -> CheckResult:
@@ -240,15 +262,29 @@ def check_parts(raw_count: int, parts: Iterable[CheckPart | None]) -> CheckResul
     slim = _Slimmer()
     repeats = Repeats()
     kept: list[Patch] = []
+    copies = PullCopies()
     for part in parts:
         if part is not None:
             for position, mail in enumerate(part.mails, result.mails_out + 1):
                 repeats.add(position, mail.message_id, mail)
             result.merge(part.counts)
             kept += (p for p in map(slim.project_slim, part.patches) if p is not None)
+            pulls = set(part.pulls)
+            for request in pulls:
+                copies.add_request(request)
+            for patch in part.patches:
+                if patch.message_id not in pulls:
+                    _add_patch(copies, patch)
     del slim
     result.repeats = repeats.found
+    result.copies = len(copies.copies())
     return _with_series(result, kept)
+
+
+def _add_patch(copies: PullCopies, patch: SlimPatch) -> None:
+    """Record a counted patch mail's author and claim (kvmlist.grouping.pull_copies)."""
+    author = patch.author and Person.model_construct(name=patch.author[0], email=patch.author[1])
+    copies.add_patch(patch.message_id, identity_key(author) if author else None, patch.claim)
 
 
 def _with_series(result: CheckResult, kept: list[Patch]) -> CheckResult:
@@ -316,8 +352,14 @@ class _Slimmer:
         return shared
 
 
-def _counted(rows: Iterable[CheckRow], result: CheckResult, repeats: Repeats) -> Iterator[CheckRow]:
+def _counted(
+    rows: Iterable[CheckRow], result: CheckResult, repeats: Repeats, copies: PullCopies
+) -> Iterator[CheckRow]:
     for row in rows:
         result.add(row)
         repeats.add(result.mails_out, row.message_id, row.mail)
+        if row.kind == "pull":
+            copies.add_request(row.message_id)
+        elif row.patch is not None:
+            _add_patch(copies, row.patch)
         yield row
