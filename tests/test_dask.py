@@ -509,3 +509,20 @@ def test_patches_frame_and_counts_leave_out_a_pull_requests_cover_letter(
     )
     frame = kd.patches_frame(str(path)).compute().reset_index(drop=True)
     assert list(frame["message_id"]) == ["c1@x", "c2@x"]  # the patch mails stats counts
+
+
+def test_a_pull_requests_copies_in_other_files_are_left_out_alike_on_dask(
+    client: Any, tmp_path: Path
+) -> None:
+    from .test_pull_copies import ORIGINALS, QEMU_PULL
+
+    files = [write_mbox(tmp_path / "a.mbox", QEMU_PULL), write_mbox(tmp_path / "b.mbox", ORIGINALS)]
+    messages = [m for f in files for m in kvmlist.read_mbox(f)]
+    bag = kd.messages_bag(files)
+    assert comparable(kd.count_by_author(bag)) == comparable(kvmlist.count_by_author(messages))
+    assert kd.render_report(bag) == kvmlist.render_report(messages)
+    frame = kd.patches_frame(bag).compute().reset_index(drop=True)
+    expected = to_dataframe(messages)
+    expected = expected[expected["kind"] != "pull"].reset_index(drop=True)
+    pandas_testing.assert_frame_equal(frame, expected, check_categorical=False)
+    assert list(frame["kind"]) == ["copy", "copy", "patch", "patch"]

@@ -137,7 +137,7 @@ def test_weekly_frames_concatenate_with_their_types() -> None:
     both = pandas.concat([one, other], ignore_index=True)
     assert both.dtypes.equals(one.dtypes) and both.dtypes.equals(other.dtypes)
     assert list(both["kind"].cat.categories) == ["patch", "cover", "reply", "pull", "robot",
-                                                 "other"]  # fmt: skip
+                                                 "other", "copy"]  # fmt: skip
 
 
 def test_to_dataframe_refuses_what_is_no_messages_nor_series(

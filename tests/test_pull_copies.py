@@ -177,3 +177,87 @@ def test_a_copy_whose_body_mailman_encoded_in_base64_is_read() -> None:
     encoded = base64.encodebytes(body)
     copy = head + b"\nContent-Transfer-Encoding: base64\n\n" + encoded
     assert by_author(*ORIGINALS, request, copy) == {"phil@linaro.org": 2}
+
+
+def _ranked(report: str) -> str:
+    return report.split("Top 15 contributors")[1].split("=====")[0]
+
+
+def test_the_reports_rankings_and_new_blocks_take_a_copy_once() -> None:
+    report = kvmlist.render_report(parsed(*QEMU_PULL, *ORIGINALS))
+    assert "      2  Phil Hacker <phil@linaro.org>" in _ranked(report)
+    assert "      2 linaro.org" in report
+    assert "New:  target/arm: Add FOO" in report  # the posting's block
+    assert "New:  target/arm: FOO 1" not in report  # not the pull request's copy of it
+
+
+def test_the_report_from_workers_and_dask_leaves_the_same_copies_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvmlist.scale.workers import render_report_in_workers
+
+    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
+    path = tmp_path / "qemu.mbox"
+    path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    sequential = kvmlist.render_report(kvmlist.read_mbox(path))
+    assert "      2  Phil Hacker" in sequential
+    assert render_report_in_workers(path, 2) == sequential
+    assert render_report_in_workers(list(iter_raw_messages(path)), 2) == sequential
+
+
+def test_a_copys_date_is_not_its_authors_first_patch_mail() -> None:
+    from datetime import datetime, timezone
+
+    # newcomers are taken from the patch mails stats counts: a copy dated before the window
+    # (its sender's clock behind) does not hide that the author's posting is new in it
+    copies = [raw.replace(b"Date: ", b"Date: Mon, 1 Jan 2024 10:00:00 +0000\nX-Old: ", 1)
+              for raw in QEMU_PULL]  # fmt: skip
+    since = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    newcomers = kvmlist.first_time_contributors(parsed(*copies, *ORIGINALS), since)
+    assert [p.email for p in newcomers] == ["phil@linaro.org"]
+    # without the postings the copy is the author's first patch mail: before the window
+    assert kvmlist.first_time_contributors(parsed(*copies), since) == []
+
+
+def test_check_counts_the_copies_among_the_patches() -> None:
+    from kvmlist.analysis.check import check_messages, check_part, check_parts
+
+    mails = parsed(*QEMU_PULL, *ORIGINALS)
+    result = check_messages(len(mails), mails)
+    assert (result.kinds["patch"], result.copies) == (4, 2)
+    assert "copies:     2" in result.render()
+    halves = check_parts(len(mails), [check_part(mails[:2]), check_part(mails[2:])])
+    assert halves.render() == result.render()
+
+
+def test_a_frame_gives_a_copy_kind_copy_and_names_its_original() -> None:
+    pytest.importorskip("pandas")
+    from kvmlist.outputs.export import to_dataframe
+
+    mails = parsed(*QEMU_PULL, *ORIGINALS)
+    frame = to_dataframe(mails, of="messages")
+    assert list(frame["kind"]) == ["pull", "copy", "copy", "patch", "patch"]
+    assert list(frame["copy_of"].fillna("")) == ["", "p1@linaro.org", "p2@linaro.org", "", ""]
+    counted = frame[frame["kind"].isin(["patch", "cover"])]
+    assert len(counted) == kvmlist.count_by_author(mails).total()
+
+
+def test_a_frame_from_workers_marks_the_copies_of_other_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pandas")
+    from pandas import testing
+
+    from kvmlist.outputs.export import to_dataframe
+    from kvmlist.scale.workers import dataframe_in_workers
+
+    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
+    path = tmp_path / "qemu.mbox"
+    path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    sequential = to_dataframe(kvmlist.read_mbox(path))
+    assert list(sequential["kind"]).count("copy") == 2
+    testing.assert_frame_equal(dataframe_in_workers(path, 2), sequential)

@@ -136,7 +136,12 @@ class PullCopies:
 
     def copies(self) -> frozenset[str]:
         """Return the Message-IDs of the counted patch mails that are copies."""
-        return frozenset(one for one in self._claims if self._first_posting(one) is not None)
+        return frozenset(self.originals())
+
+    def originals(self) -> dict[str, str]:
+        """Return each copy's Message-ID with that of the first posting it copies."""
+        found = {one: self._first_posting(one) for one in self._claims}
+        return {copy: first for copy, first in found.items() if first is not None}
 
     def _first_posting(self, copy: str) -> str | None:
         """The first posting a copy leads to through the originals it names; None when it

@@ -15,8 +15,10 @@ patch columns too (missing on other mails), so that weekly frames concatenate (`
 with these types, an empty week still says what it would hold, and :func:`read_parquet`
 gives back what :func:`to_parquet` wrote, a column missing on every row included.
 A mail's ``kind`` is the one the counts give it (kvmlist.grouping.pulls.counted_kind): ``pull``
-for a cover letter carrying a pull request, so that the ``patch`` and ``cover`` rows are the
-patch mails ``kvmlist stats`` counts.
+for a cover letter carrying a pull request, and ``copy`` for a pull request's copy of a patch
+posted among the mails (kvmlist.grouping.pull_copies), its ``copy_of`` the Message-ID of that
+posting; so the ``patch`` and ``cover`` rows, each Message-ID once, are the patch mails
+``kvmlist stats`` counts.
 A patch row's review columns count what ``group_series`` attached (``Patch.reviews_read``), a
 series row's over its patches; where the replies were never read for it (mails never grouped,
 or grouped with ``reviews=False``) they are missing (NA), not 0, whatever the other rows. A
@@ -35,14 +37,16 @@ from kvmlist._arguments import check_messages
 from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
 from kvmlist.grouping.landed.series import State
+from kvmlist.grouping.pull_copies import PullCopies, claim_of
 from kvmlist.grouping.pulls import counted_kind
-from kvmlist.models import Message, MessageKind, Patch, Series
+from kvmlist.models import Message, MessageKind, Patch, Person, Series
+from kvmlist.parse.addresses import identity_key
 
 #: The closed sets: categoricals whose categories are every value the column can take, the
 #: same in every frame (an open set, a domain, a tree or a release, is text: categories that
 #: changed with the rows would make frames concatenate as ``object``).
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "kind": get_args(MessageKind),
+    "kind": (*get_args(MessageKind), "copy"),  # copy: a pull request's copy of a posting
     "landed": get_args(State),
     "landed_how": tuple(
         " ".join(hows) for n in range(1, len(HOW_ORDER) + 1) for hows in combinations(HOW_ORDER, n)
@@ -68,8 +72,10 @@ MAIL_COLUMNS = (
     "message_id", "kind", "subject", "date", "sender_name", "sender_email", "sender_domain",
     "in_reply_to", "defects",
     "title", "version", "index", "total", "prefixes", "author_name", "author_email",
-    "author_domain", "trailers", *REVIEWS, "files_changed", "insertions", "deletions",
+    "author_domain", "trailers", *REVIEWS, "files_changed", "insertions", "deletions", "copy_of",
 )  # fmt: skip
+#: A patch row's claim to copy a posting (claim_of), read by mark_copies, in no frame.
+CLAIM = "_claim"
 SERIES_COLUMNS = (
     "title", "version", "total", "present", "complete", "missing", "has_cover", "author_name",
     "author_email", "author_domain", "first_date", "first_message_id", "previous_id", "next_id",
@@ -120,6 +126,7 @@ def to_dataframe(
     things: list[Message | Series] = list(check_messages(items, "items", series=True))
     lifecycle = _lifecycle(things, messages) if messages is not None else None
     rows = [_series_row(i, lifecycle) if isinstance(i, Series) else message_row(i) for i in things]
+    mark_copies(rows)
     if landed is not None:
         _add_landed(things, rows, landed)
     return rows_dataframe(rows, _columns(things, of, lifecycle is not None, landed is not None))
@@ -296,6 +303,7 @@ def message_row(message: Message) -> dict[str, Any]:
             "author_name": message.author.name if message.author else None,
             "author_email": message.author.email if message.author else None,
             "author_domain": message.author.domain if message.author else None,
+            CLAIM: claim_of(message),
             "trailers": len(message.trailers),
             # a cover letter is not reviewed: its answers' trailers are its patches' (NA)
             **(dict.fromkeys(REVIEWS) if message.is_cover else _reviews([message], [message])),
@@ -327,6 +335,33 @@ def _series_row(series: Series, lifecycle: dict[str, dict[str, Any]] | None) -> 
     if lifecycle is not None:
         row |= lifecycle.get(series.anchor_id or "", dict.fromkeys(WAITS))
     return row
+
+
+def mark_copies(rows: list[dict[str, Any]], originals: dict[str, str] | None = None) -> None:
+    """Give the rows of a pull request's copies of a posting (``originals``: copy -> posting,
+    by default those among the rows, kvmlist.grouping.pull_copies) kind ``copy`` and
+    ``copy_of`` the posting; each row's claim is dropped."""
+    if originals is None:
+        originals = _row_copies(rows).originals()
+    for row in rows:
+        row.pop(CLAIM, None)
+        posting = originals.get(row.get("message_id", ""))
+        if posting is not None and row.get("kind") == "patch":
+            row["kind"], row["copy_of"] = "copy", posting
+
+
+def _row_copies(rows: Iterable[dict[str, Any]]) -> PullCopies:
+    """Return the pull requests and counted patch mails of :func:`message_row`'s rows."""
+    copies = PullCopies()
+    for row in rows:
+        if row.get("kind") == "pull":
+            copies.add_request(row["message_id"])
+        elif row.get("kind") in ("patch", "cover"):
+            email, name = row["author_email"], row["author_name"] or ""
+            author = None if email is None else Person.model_construct(name=name, email=email)
+            who = None if author is None else identity_key(author)
+            copies.add_patch(row["message_id"], who, row.get(CLAIM))
+    return copies
 
 
 def to_parquet(frame: Any, path: str | os.PathLike[str]) -> None:

@@ -238,9 +238,11 @@ def dataframe_in_workers(raws: Mails, workers: int, *, strict: bool = False) -> 
     """Return ``to_dataframe(read(raws))`` (kvmlist.outputs.export): a row per mail, the
     rows made in ``workers`` processes. They hand back rows, not the models, which this
     process would have to unpickle and then read for the row. Needs ``kvmlist[pandas]``."""
-    from kvmlist.outputs.export import message_row, rows_dataframe
+    from kvmlist.outputs.export import mark_copies, message_row, rows_dataframe
 
-    return rows_dataframe(map_in_workers(raws, workers, message_row, strict=strict))
+    rows = list(map_in_workers(raws, workers, message_row, strict=strict))
+    mark_copies(rows)  # a pull request's copy of a posting: kind "copy" (to_dataframe's rule)
+    return rows_dataframe(rows)
 
 
 def count_by_field_in_workers(

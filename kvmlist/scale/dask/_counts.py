@@ -18,9 +18,10 @@ from kvmlist.analysis.aggregate import (
 )
 from kvmlist.analysis.identities import Mailmap, OrganisationMap
 from kvmlist.errors import MissingExtraError
+from kvmlist.grouping.pull_copies import PullCopies
 from kvmlist.grouping.pulls import is_counted_patch_mail
 from kvmlist.models import Message, Patch, Person
-from kvmlist.outputs.export import to_dataframe
+from kvmlist.outputs.export import mark_copies, message_row, rows_dataframe, to_dataframe
 from kvmlist.scale.dask._partitions import BagOrSources, bag_of, dask
 
 
@@ -73,8 +74,9 @@ def patches_frame(messages: BagOrSources) -> Any:
 
     One row per patch or cover letter as archived (duplicates kept, like to_dataframe), those
     that the counts take (not a cover letter carrying a pull request:
-    kvmlist.grouping.pulls.is_counted_patch_mail); the index restarts in every partition;
-    categoricals have unknown categories.
+    kvmlist.grouping.pulls.is_counted_patch_mail); a pull request's copy of a posting of
+    any partition is of kind ``copy``, as in to_dataframe (kvmlist.grouping.pull_copies); the
+    index restarts in every partition; categoricals have unknown categories.
     """
     try:
         dataframe: Any = importlib.import_module("dask.dataframe")
@@ -83,7 +85,10 @@ def patches_frame(messages: BagOrSources) -> Any:
         raise MissingExtraError("DataFrames on Dask need pip install 'kvmlist[dask]'") from None
     empty = _empty_frame()
     bag = bag_of(messages, answers=False)
-    parts = [dask.delayed(_patch_frame)(part, empty) for part in bag.to_delayed()]
+    # the copies need every partition's pull requests and postings: one small value each
+    found = bag.map_partitions(_partition_copies).to_delayed()
+    originals = dask.delayed(_originals)(found)
+    parts = [dask.delayed(_patch_frame)(part, empty, originals) for part in bag.to_delayed()]
     meta = utils.clear_known_categories(empty)
     return dataframe.from_delayed(parts, meta=meta, verify_meta=False)
 
@@ -93,8 +98,19 @@ def _empty_frame() -> Any:
     return to_dataframe([])
 
 
-def _patch_frame(messages: Iterable[Message], empty: Any) -> Any:
-    patches = [m for m in messages if is_counted_patch_mail(m)]
-    if not patches:
+def _partition_copies(messages: Iterable[Message]) -> list[PullCopies]:
+    return [PullCopies.of(messages)]
+
+
+def _originals(parts: list[list[PullCopies]]) -> dict[str, str]:
+    """Each copy's posting (PullCopies.originals), of the partitions merged in order."""
+    merged = functools.reduce(PullCopies.merge, (p for part in parts for p in part), PullCopies())
+    return merged.originals()
+
+
+def _patch_frame(messages: Iterable[Message], empty: Any, originals: dict[str, str]) -> Any:
+    rows = [message_row(m) for m in messages if is_counted_patch_mail(m)]
+    if not rows:
         return empty
-    return to_dataframe(patches)
+    mark_copies(rows, originals)
+    return rows_dataframe(rows)
