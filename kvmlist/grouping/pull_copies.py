@@ -24,17 +24,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kvmlist.grouping.pulls import is_counted_patch_mail, is_pull_request
-from kvmlist.models import Message, Patch
+from kvmlist.models import BODY_FORM, Message, Patch
 from kvmlist.parse.addresses import identity_key
 from kvmlist.parse.links import RE_MESSAGE_ID_VALUE, message_id_in_url
 
 #: The trailer keys (lower case) that name the posting a patch was applied from.
 NAMING_KEYS = frozenset({"link", "message-id"})
-#: What one of those trailers starts with in the raw mail: a mail without any is no copy,
-#: and its trailers are not read (reading them costs as much as parsing the archive)...
+#: What one of those trailers starts with in the raw mail, above its diff: a mail without
+#: any is no copy, and its trailers are not read (reading them costs as much as parsing the
+#: archive)...
 RAW_MARKS = (b"Link:", b"link:", b"Message-", b"message-", b"MESSAGE-")
 #: ... unless its text is encoded so (mailman's lists re-encode bodies in base64).
 RAW_ENCODED = (b"ase64", b"ASE64")
+#: Where a patch's diff starts in the raw mail: its commit message, trailers and all, is
+#: above (kvmlist.parse.body.diff_start stops at the first such line, if not before).
+RAW_DIFF = b"\ndiff --git "
 #: A claim: the Message-ID a patch mail answers and those its trailers name.
 Claim = tuple[str, tuple[str, ...]]
 
@@ -63,20 +67,31 @@ def claim_of(message: Message) -> Claim | None:
     trailers name); None for a mail that answers nothing or names no posting."""
     if not isinstance(message, Patch) or message.kind != "patch" or message.parent_id is None:
         return None
-    if message.raw and not _may_name(message.raw):
+    if message.raw and not _may_name(message):
         return None
     named = named_postings(message)
     return (message.parent_id, named) if named else None
 
 
-def _may_name(raw: bytes) -> bool:
-    """Whether a raw mail's body may hold a naming trailer: RAW_MARKS below the header, or
-    base64 anywhere (quoted-printable keeps the marks)."""
-    start = raw.find(b"\n\n")
-    start = raw.find(b"\n\r\n") if start < 0 else start
-    if start >= 0 and any(raw.find(mark, start) >= 0 for mark in RAW_MARKS):
+def _may_name(message: Message) -> bool:
+    """Whether a raw mail may hold a naming trailer: RAW_MARKS between its header and its
+    diff, or base64 above its diff (quoted-printable keeps the marks). The header fields the
+    parse kept (models.BODY_FORM) say where the body starts and, for a single text part not
+    in base64, that nothing is encoded: most mails are read from the body to the diff only."""
+    raw = message.raw
+    form = message.__dict__.get(BODY_FORM)
+    if form is not None:
+        start, ctype, encoding = form[0], (form[2] or "").lower(), (form[3] or "").lower()
+        encoded = ctype.startswith("multipart") or "base64" in encoding
+    else:
+        start = raw.find(b"\n\n")
+        start = raw.find(b"\n\r\n") if start < 0 else start
+        encoded = True
+    end = raw.find(RAW_DIFF, max(start, 0))
+    end = len(raw) if end < 0 else end
+    if start >= 0 and any(raw.find(mark, start, end) >= 0 for mark in RAW_MARKS):
         return True
-    return any(mark in raw for mark in RAW_ENCODED)
+    return encoded and any(raw.find(mark, 0, end) >= 0 for mark in RAW_ENCODED)
 
 
 class PullCopies:
