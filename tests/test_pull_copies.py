@@ -261,3 +261,20 @@ def test_a_frame_from_workers_marks_the_copies_of_other_slices(
     sequential = to_dataframe(kvmlist.read_mbox(path))
     assert list(sequential["kind"]).count("copy") == 2
     testing.assert_frame_equal(dataframe_in_workers(path, 2), sequential)
+
+
+def test_a_copy_in_quoted_printable_is_read() -> None:
+    request, copy = kernel_pull("https://lore.kernel.org/r/p1@linaro.org")
+    head, _, body = copy.partition(b"\n\n")
+    body = body.replace(b"Signed-off-by: Marc", b"Signed-off-by: =4Darc")
+    copy = head + b"\nContent-Transfer-Encoding: quoted-printable\n\n" + body
+    assert by_author(*ORIGINALS, request, copy) == {"phil@linaro.org": 2}
+
+
+def test_mails_that_lost_what_the_parse_kept_of_their_header_give_the_same_copies() -> None:
+    import pickle
+
+    mails = parsed(*QEMU_PULL, *ORIGINALS)  # a pickled mail travels without it (BODY_FORM)
+    again = [pickle.loads(pickle.dumps(m)) for m in mails]
+    assert PullCopies.of(again).originals() == PullCopies.of(mails).originals()
+    assert len(PullCopies.of(mails).originals()) == 2
