@@ -163,15 +163,33 @@ def _accepted(raws: list[bytes]) -> dict[str, kvmlist.grouping.acceptance.Accept
     return {pid: a for one in found.values() for pid, a in one.applied.items()}
 
 
+THREADED = "In-Reply-To: <v2@x>\nReferences: <v1@x> <v2@x>\n"
+
+
 @pytest.mark.parametrize("case", sorted(NOTICES))
-def test_a_commit_notice_applies_the_latest_posting_of_its_title_and_author(case: str) -> None:
-    [(patch_id, acceptance)] = _accepted([*_postings(), _notice(case)]).items()
+def test_a_commit_notice_answering_the_posting_applies_it(case: str) -> None:
+    [(patch_id, acceptance)] = _accepted([*_postings(), _notice(case, extra=THREADED)]).items()
     assert patch_id == "v2@x"
     assert acceptance.commit == (PICKED if case == "buildroot-branch" else SHA)
 
 
+@pytest.mark.parametrize("case", sorted(NOTICES))
+def test_a_commit_notice_threaded_to_nothing_applies_nothing(case: str) -> None:
+    """Any address may send a hook's mail: unthreaded, it would name any author's posting."""
+    assert _accepted([*_postings(), _notice(case)]) == {}
+
+
+def test_a_strangers_unthreaded_commit_notice_applies_nobodys_patch() -> None:
+    """Red team H's forgery: a git log head naming Jane's patch, from Mallory."""
+    forged = mail(f"[Buildroot] [git commit] {TITLE}", LOG_FORMAT.partition("\n\n")[2],
+                  sender="Mallory <mallory@evil.example>", message_id="<hook@evil>",
+                  date="Wed, 3 Dec 2025 08:00:05 +0000", extra=LIST)  # fmt: skip
+    assert parse_message(forged).kind == "robot"
+    assert _accepted([*_postings(), forged]) == {}
+
+
 def test_a_buildroot_commit_notice_names_branch_and_committer() -> None:
-    [acceptance] = _accepted([*_postings(), _notice("buildroot")]).values()
+    [acceptance] = _accepted([*_postings(), _notice("buildroot", extra=THREADED)]).values()
     assert acceptance.tree == "buildroot/master" and acceptance.commit == SHA
     assert acceptance.applied_by == kvmlist.Person(
         name="Peter Korsgaard", email="peter@korsgaard.com"
@@ -179,8 +197,9 @@ def test_a_buildroot_commit_notice_names_branch_and_committer() -> None:
 
 
 def test_the_first_commit_of_a_patch_wins_over_its_cherry_pick() -> None:
-    picked = _notice("buildroot-branch", date="Thu, 4 Dec 2025 08:00:05 +0000")
-    [acceptance] = _accepted([*_postings(), _notice("buildroot"), picked]).values()
+    picked = _notice("buildroot-branch", date="Thu, 4 Dec 2025 08:00:05 +0000", extra=THREADED)
+    master = _notice("buildroot", extra=THREADED)
+    [acceptance] = _accepted([*_postings(), master, picked]).values()
     assert acceptance.tree == "buildroot/master"
     [alone] = _accepted([*_postings(), picked]).values()
     assert alone.tree == "buildroot/2025.02.x" and alone.commit == PICKED
@@ -188,14 +207,5 @@ def test_the_first_commit_of_a_patch_wins_over_its_cherry_pick() -> None:
 
 def test_a_commit_notice_names_its_sender_as_who_applied_not_a_field() -> None:
     """Any address may send a hook's mail: its Commit: field is nobody's word."""
-    [acceptance] = _accepted([*_postings(), _notice("log-format")]).values()
+    [acceptance] = _accepted([*_postings(), _notice("log-format", extra=THREADED)]).values()
     assert acceptance.applied_by == kvmlist.Person(name="Patchbot", email="patchbot@example.org")
-
-
-def test_a_commit_notice_of_another_authors_patch_applies_nothing() -> None:
-    assert _accepted([*_postings("John Roe <john@example.com>"), _notice("buildroot")]) == {}
-
-
-def test_a_commit_notice_applies_no_posting_dated_after_it() -> None:
-    early = _notice("buildroot", date="Sun, 30 Nov 2025 08:00:00 +0000")
-    assert _accepted([*_postings(), early]) == {}

@@ -258,9 +258,9 @@ def _kept(
 def _noticed_postings(
     notice: Message, ordered: list[Series]
 ) -> Iterator[tuple[int, Patch, Acceptance]]:
-    """The posting a script's or hook's notice threaded to nothing applies: the latest
-    patch of the title its quoted patch (or commit) has, by the author that one names,
-    dated before the notice."""
+    """The posting a script's notice threaded to nothing applies (a hook's, from a trusted
+    pusher: content.sent_by_bot): the latest patch of the title its quoted patch (or
+    commit) has, by the author that one names, dated before the notice."""
     head = noticed_patch(notice.subject, notice.body)
     if head is None or notice.date is None:
         return

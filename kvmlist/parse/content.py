@@ -108,14 +108,16 @@ BOT_OF_NOTICE: dict[str, NoticeBot] = {
 #: reply, which its own sender says. The stable trees' scripts (gregkh; sashal's, not on the
 #: corpora, writes the same note), akpm's -mm scripts, tip-bot2 ("tip-bot2 for Jane Doe"),
 #: kernel.org's pr-tracker-bot, freedesktop.org's patchwork (its CI's verdicts). A commit
-#: hook mails from its pusher's address (or its project's): anybody's, who says only what
-#: they pushed (no template field names another).
+#: hook mails from its pusher's address (or its project's), which anybody may write: no
+#: sender is trusted with its unthreaded mail (a list of a project's pushers would go here);
+#: threaded under the posting, it is a reply whose own sender says what they pushed.
 NOTICE_SENDERS: dict[NoticeBot, frozenset[str]] = {
     "stable": frozenset({"gregkh@linuxfoundation.org", "sashal@kernel.org"}),
     "mm": frozenset({"akpm@linux-foundation.org"}),
     "tip": frozenset({"tip-bot2@linutronix.de"}),
     "ci": frozenset({"patchwork@emeril.freedesktop.org"}),
     "pr-tracker": frozenset({"pr-tracker-bot@kernel.org"}),
+    "commit": frozenset(),
 }
 # patchwork-bot+netdevbpf@kernel.org | patchwork-bot+linux-riscv@kernel.org  (one a project)
 RE_PATCHWORK_BOT = re.compile(r"patchwork-bot\+[\w.-]{1,80}@kernel\.org", re.IGNORECASE)
@@ -213,13 +215,11 @@ def _above_own_text(line: str) -> bool:
 
 
 def sent_by_bot(bot: NoticeBot, sender: Person | None) -> bool:
-    """True when sender is the bot (NOTICE_SENDERS; any kernel.org patchwork bot; anybody
-    for a commit hook's mail), whose notice's template may then say who applied or merged
-    what."""
+    """True when sender is the bot (NOTICE_SENDERS; any kernel.org patchwork bot; nobody for
+    a commit hook's mail), whose notice's template may then say who applied or merged what
+    (a script's notice threaded to nothing applies a posting only from its bot)."""
     if sender is None:
         return False
-    if bot == "commit":
-        return True
     address = sender.email.lower()
     if bot == "patchwork":
         return RE_PATCHWORK_BOT.fullmatch(address) is not None
