@@ -209,3 +209,60 @@ def test_a_commit_notice_names_its_sender_as_who_applied_not_a_field() -> None:
     """Any address may send a hook's mail: its Commit: field is nobody's word."""
     [acceptance] = _accepted([*_postings(), _notice("log-format", extra=THREADED)]).values()
     assert acceptance.applied_by == kvmlist.Person(name="Patchbot", email="patchbot@example.org")
+
+
+# git show's output, as a sender may post their own commit: git log's default head
+GIT_SHOW = f"""commit {SHA}
+Author: Bernd Kuhls <bernd@kuhls.net>
+Date:   Mon Dec 1 08:00:00 2025 +0000
+
+    {TITLE}
+
+{MESSAGE}{DIFF}"""
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [f"[RFC] {TITLE}", f"[kvm-unit-tests] {TITLE}", f"[net-next] {TITLE}",
+     f"[Buildroot] [RFC] {TITLE}", f"[RFC v2] {TITLE}", f"[RFC net-next] {TITLE}"],
+)  # fmt: skip
+def test_git_show_output_under_a_postings_tag_is_a_patch(subject: str) -> None:
+    """Red team H: such a posting, taken for a hook's mail, hid from counts and checks while
+    git am applies it. A git log head is a hook's only with a hook's tag (or link)."""
+    patch = parse_message(mail(subject, GIT_SHOW, sender=BERND))
+    assert isinstance(patch, Patch) and patch.kind == "patch"
+
+
+def test_a_link_to_the_commit_does_not_make_an_rfc_a_hooks_mail() -> None:
+    body = f"https://git.example.org/buildroot.git/commit/?id={SHA}\n\n{GIT_SHOW}"
+    patch = parse_message(mail(f"[RFC] {TITLE}", body, sender=BERND))
+    assert isinstance(patch, Patch) and patch.kind == "patch"
+
+
+# the git log heads of real hooks: xen's patchbot (fuller, no link), sourceware's (a gitweb
+# link to the commit, [repo] or [repo/branch]), gcc's (its g: link and r15-N-g<sha>)
+FULLER = LOG_FORMAT.partition("\n\n")[2]
+LOG_HOOKS = {
+    "xen": (f"[xen staging] {TITLE}", FULLER),
+    "xen-stable": (f"[xen stable-4.19] {TITLE}", FULLER),
+    "git-commit": (f"[Buildroot] [git commit] {TITLE}", GIT_SHOW),
+    "sourceware": (
+        f"[binutils-gdb] {TITLE}",
+        f"https://sourceware.org/git/gitweb.cgi?p=binutils-gdb.git;h={SHA}\n\n{GIT_SHOW}",
+    ),
+    "sourceware-branch": (
+        f"[glibc/release/2.40/master] {TITLE}",
+        f"https://sourceware.org/git/gitweb.cgi?p=glibc.git;h={SHA}\n\n{GIT_SHOW}",
+    ),
+    "gcc": (
+        f"[gcc r15-1234] {TITLE}",
+        f"https://gcc.gnu.org/g:{SHA}\n\n{GIT_SHOW.replace('commit ', 'commit r15-1234-g', 1)}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOG_HOOKS))
+def test_a_log_format_hooks_mail_is_no_posting(case: str) -> None:
+    subject, body = LOG_HOOKS[case]
+    found = parse_message(mail(subject, body, sender="Patchbot <patchbot@example.org>"))
+    assert found.kind == "robot" and not isinstance(found, Patch), subject

@@ -2,9 +2,10 @@
 
 Such a mail quotes the commit, message and diff, but posts nothing: it says a patch landed.
 Its subject carries the hook's tag (``[git commit]``, ``[git commit branch/2025.02.x]``,
-``[project branch]``, ``[repo] 01/03:``) after the list's, never a PATCH word; its body opens
-with what the hook writes (RE_COMMIT_LINK, HOOK_PREAMBLE, or git log's ``commit``/``Author:``
-head, maybe under a link to the commit). docs/data-model.md ("Message kinds") and
+``[project branch]``, ``[repo] 01/03:``) after the list's, never a PATCH or RFC word; its
+body opens with what the hook writes (RE_COMMIT_LINK, HOOK_PREAMBLE, or git log's
+``commit``/``Author:`` head under a link to the commit or a hook's tag: ``git show`` writes
+that head too). docs/data-model.md ("Message kinds") and
 docs/review.md ("Acceptance per series") have the rules.
 """
 
@@ -40,6 +41,14 @@ RE_LOG_COMMIT = re.compile(r"commit (?:r\d{1,4}-\d{1,7}-g)?([0-9a-f]{40})")
 RE_LOG_FIELD = re.compile(r"(Author|AuthorDate|Commit|CommitDate|Date|Merge):[ \t]+(\S.{0,300})")
 # https://sourceware.org/git/gitweb.cgi?p=binutils-gdb.git;h=0a1b2c...   (a link above the head)
 RE_LINK_LINE = re.compile(r"https?://\S{1,300}")
+# [RFC] | [RFC v2] | [RFC net-next]   (a posting's tag, as PATCH is: never a hook's)
+RE_RFC_WORD = re.compile(r"\brfc\b", re.IGNORECASE)
+# [git commit] | [git commit branch/2025.02.x] | [git:media_stage/master]   (git's commit)
+RE_GIT_TAG = re.compile(r"\[git(?: commit\b|:)", re.IGNORECASE)
+# [xen staging] | [xen stable-4.19] | [gcc r15-1234] | [buildroot master]   (repo and branch)
+RE_REPO_BRANCH_TAG = re.compile(
+    r"\[[\w.+-]{1,40} (?:master|main|staging|stable|r\d{1,4}-\d{1,7})[\w./+-]{0,40}\]"
+)
 # Signed-off-by: Jane Doe <jane@example.org>   (a commit's first names its author)
 RE_SIGNED_OFF = re.compile(r"Signed-off-by:[ \t]*(\S.{0,300})")
 #: Lines of a commit notice read for its head (the hooks' preamble is under ten).
@@ -60,29 +69,48 @@ class CommitNotice:
 
 
 def is_commit_notice(subject: str, body: str) -> bool:
-    """True when a mail is a commit hook's: its subject opens with tags, none saying PATCH
-    (a posting's subject over a hook's text is a posting), and its body opens as the hooks
-    write it (:func:`opens_as_commit_notice`)."""
+    """True when a mail is a commit hook's: its subject opens with tags, none saying PATCH or
+    RFC (a posting's subject over a hook's text is a posting), and its body opens as the
+    hooks write it (:func:`hook_opening`). git log's head, which ``git show`` also writes
+    (a posting may be its output), is a hook's only under a tag naming git's commit
+    (RE_GIT_TAG), a repository and branch (RE_REPO_BRANCH_TAG) or below a link to its
+    commit."""
     if subject[1:6].lower() == "patch":  # "[PATCH ...": most subjects, at a glance
         return False
     tags = RE_LEADING_TAGS.match(subject)
-    if tags is None or "patch" in tags.group().lower():
+    if tags is None or "patch" in tags.group().lower() or RE_RFC_WORD.search(tags.group()):
         return False
-    return opens_as_commit_notice(body)
+    opening = hook_opening(body)
+    if opening != "log":
+        return opening is not None
+    return bool(RE_GIT_TAG.search(tags.group()) or RE_REPO_BRANCH_TAG.search(tags.group()))
 
 
 def opens_as_commit_notice(body: str) -> bool:
-    """True when a body opens as a commit hook's mail does: buildroot's ``commit:`` link,
-    the post-receive preamble, or git log's ``commit <sha>`` and ``Author:`` (maybe below
-    a link to the commit). Only the first few lines are looked at."""
+    """True when a body opens as a commit hook's mail does (:func:`hook_opening`)."""
+    return hook_opening(body) is not None
+
+
+def hook_opening(body: str) -> str | None:
+    """Return how a body opens as a commit hook's mail does: "link" (buildroot's ``commit:``
+    link), "preamble" (the post-receive preamble), "linked-log" (git log's ``commit <sha>``
+    and ``Author:`` below a link naming that commit) or "log" (git log's head alone, as
+    ``git show`` writes it too); None for any other body. Only the first few lines are
+    looked at."""
     lines = [line.strip() for line in body.lstrip().split("\n", 8)[:8]]
     first = lines[0]
-    if first.startswith(HOOK_PREAMBLE) or RE_COMMIT_LINK.fullmatch(first):
-        return True
+    if first.startswith(HOOK_PREAMBLE):
+        return "preamble"
+    if RE_COMMIT_LINK.fullmatch(first):
+        return "link"
     rest = [line for line in lines[1:] if line]
+    link = ""
     if RE_LINK_LINE.fullmatch(first) and rest:
-        first, rest = rest[0], rest[1:]
-    return RE_LOG_COMMIT.fullmatch(first) is not None and _log_field_next(rest)
+        link, first, rest = first, rest[0], rest[1:]
+    head = RE_LOG_COMMIT.fullmatch(first)
+    if head is None or not _log_field_next(rest):
+        return None
+    return "linked-log" if link and head.group(1) in link else "log"
 
 
 def _log_field_next(lines: list[str]) -> bool:
