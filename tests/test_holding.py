@@ -209,3 +209,19 @@ def test_a_held_retraction_still_cancels_the_acceptance() -> None:
     slim = list(held(messages, patch_bodies=False))
     assert acceptance_of(kvmlist.group_series(slim), slim) == {}
     _same_results(messages)
+
+
+def test_a_held_commit_hooks_mail_still_applies_the_posting_it_answers() -> None:
+    """A hook's mail threaded under the posting is read with its subject (its ``[git
+    commit]`` tag): holding must read it the same way, or review and stalled lose it."""
+    from kvmlist.grouping.acceptance import acceptance_of
+
+    from .test_commit_notices import SHA, THREADED, _notice, _postings
+
+    raws = [*_postings(), _notice("buildroot", extra=THREADED)]
+    messages = [kvmlist.parse_message(raw) for raw in raws]
+    for patch_bodies in (False, True):
+        slim = list(held(messages, patch_bodies=patch_bodies))
+        [accepted] = acceptance_of(kvmlist.group_series(slim), slim).values()
+        assert accepted.applied["v2@x"].commit == SHA
+    _same_results(messages)

@@ -48,31 +48,36 @@ def held_one(message: Message, *, patch_bodies: bool) -> Message:
         raw = _patch_part(message.raw) if patch_bodies else b""
         return message.model_copy(update={"raw": raw})
     if message.kind == "reply" and message.raw:
-        return message.model_copy(update={"raw": _reply_part(message.raw, message.sender)})
+        raw = _reply_part(message.raw, message.sender, message.subject)
+        return message.model_copy(update={"raw": raw})
     if message.kind == "robot":  # a script's notice threaded to nothing applies by its text
-        return message.model_copy(update={"raw": _notice_part(message.raw, message.sender)})
+        raw = _notice_part(message.raw, message.sender, message.subject)
+        return message.model_copy(update={"raw": raw})
     return message
 
 
-def _notice_part(raw: bytes, sender: Person | None) -> bytes:
+def _notice_part(raw: bytes, sender: Person | None, subject: str) -> bytes:
     """Return what a robot mail's bytes must hold: nothing unless its body is an "applied"
-    notice (the stable trees' note sent unthreaded: grouping.acceptance), else its text."""
+    notice (the stable trees' note sent unthreaded: grouping.acceptance; a commit hook's,
+    read with its subject, as acceptance reads it), else its text."""
     if not raw:
         return b""
     text = decode_body(raw).text
-    return _text_mail(raw, text, b"") if applied_notice(text, sender) is not None else b""
+    noticed = applied_notice(text, sender, subject) is not None
+    return _text_mail(raw, text, b"") if noticed else b""
 
 
-def _reply_part(raw: bytes, sender: Person | None) -> bytes:
+def _reply_part(raw: bytes, sender: Person | None, subject: str) -> bytes:
     """Return what a reply's bytes must hold: nothing when its body gives no trailer, no
-    "applied" notice, no merge notice and takes back no acceptance ("I dropped this series"),
-    else a plain text mail of its body.
+    "applied" notice (a commit hook's is read with its subject, as acceptance reads it), no
+    merge notice and takes back no acceptance ("I dropped this series"), else a plain text
+    mail of its body.
 
     The body is decoded here and not kept (``Message.body`` would cache it on the mail)."""
     text = decode_body(raw).text
     if (
         next(iter(given_trailers(text)), None) is None
-        and applied_notice(text, sender) is None
+        and applied_notice(text, sender, subject) is None
         and merge_notice(text, sender) is None
         and retraction_in(text) is None
     ):
