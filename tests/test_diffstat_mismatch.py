@@ -17,7 +17,7 @@ import pytest
 import kvmlist
 from kvmlist.analysis.check import check_messages, check_part
 from kvmlist.errors import MessageParseError
-from kvmlist.models import FileChange
+from kvmlist.models import FileChange, FileDiff
 from kvmlist.parse.diffstat_check import mismatch, new_path
 
 from .conftest import mail, mbox
@@ -211,3 +211,72 @@ def test_many_shortened_lines_against_many_files_cost_linear_time() -> None:
         return mismatch(lines, n, files)
 
     assert growth(work, 4_000) < LINEAR_BOUND
+
+
+def _with_stat(stat: str, diff_tail: str = "") -> str:
+    """Return HOSTILE with its diffstat replaced by stat (lines and summary)."""
+    head, _, rest = HOSTILE.partition("---\n")
+    return head + "---\n" + stat + "\n" + rest[rest.index("diff --git") :] + diff_tail
+
+
+# The red team's evasions (session 19, team H): each diffstat passed while git am applies
+# scripts/evil.sh (or removes security/commoncap.c) unnamed.
+EVASIONS = {
+    "dots-alone": (
+        " arch/arm64/kvm/reset.c | 2 +-\n ...                    | 2 ++\n"
+        " 2 files changed, 3 insertions(+), 1 deletion(-)\n"
+    ),
+    "dots-without-slash-padded": (
+        " arch/arm64/kvm/reset.c | 2 +-\n ...h                   | 2 ++\n"
+        " 2 files changed, 3 insertions(+), 1 deletion(-)\n"
+    ),
+    "notes-summary-after-the-diffstat": (
+        " arch/arm64/kvm/reset.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n"
+        "Changes since v1 (see range-diff):\n  2 files changed\n"
+    ),
+    "non-file-line-inside-the-diffstat": (
+        " arch/arm64/kvm/reset.c | 2 +-\n (generated file not shown)\n"
+        " 2 files changed, 3 insertions(+), 1 deletion(-)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("stat", EVASIONS)
+def test_a_diffstat_git_never_writes_hides_no_file(stat: str) -> None:
+    [defect] = patch_of(_with_stat(EVASIONS[stat])).diffstat_defects
+    assert "the diff also changes scripts/evil.sh" in defect.detail
+
+
+def test_one_shortened_line_names_one_file() -> None:
+    # ".../kvm/reset.c" fits arch/arm64/kvm/reset.c and scripts/kvm/reset.c: it is one line
+    stat = " .../kvm/reset.c | 2 +-\n 2 files changed, 2 insertions(+), 2 deletions(-)\n"
+    diff = HOSTILE[HOSTILE.index("diff --git") : HOSTILE.index("diff --git a/scripts")]
+    body = _with_stat(stat).split("diff --git")[0] + diff + diff.replace("arch/arm64", "scripts")
+    [defect] = patch_of(body).diffstat_defects
+    assert defect.detail == "the diff also changes scripts/kvm/reset.c"
+
+
+def test_a_renames_old_path_is_compared_too() -> None:
+    # git am removes security/commoncap.c: the line names arch/arm64/kvm/old.c
+    stat = " arch/arm64/kvm/{old.c => new.c} | 0\n 1 file changed, 0 insertions(+), 0 deletions(-)\n"
+    rename = (
+        "diff --git a/security/commoncap.c b/arch/arm64/kvm/new.c\nsimilarity index 100%\n"
+        "rename from security/commoncap.c\nrename to arch/arm64/kvm/new.c\n-- \n2.43.0\n"
+    )
+    body = _with_stat(stat).split("diff --git")[0] + rename
+    [defect] = patch_of(body).diffstat_defects
+    assert "security/commoncap.c => arch/arm64/kvm/new.c" in defect.detail
+
+
+def test_a_cut_without_slash_filling_the_name_column_is_git_own() -> None:
+    # intel-wired-lan's firmware renames: git cuts a long name without a "/" to the column
+    lines = (FileChange(path="...ms-1.3.52.0.pkg => ice_comms-1.3.55.0.pkg}", binary=True),)
+    diff = (
+        FileDiff(
+            path="intel/ice/ddp-comms/ice_comms-1.3.55.0.pkg",
+            old_path="intel/ice/ddp-comms/ice_comms-1.3.52.0.pkg",
+            status="renamed",
+            binary=True,
+        ),
+    )
+    assert mismatch(lines, 1, diff) is None
