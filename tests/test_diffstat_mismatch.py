@@ -18,7 +18,7 @@ import kvmlist
 from kvmlist.analysis.check import check_messages, check_part
 from kvmlist.errors import MessageParseError
 from kvmlist.models import FileChange, FileDiff
-from kvmlist.parse.diffstat_check import mismatch, new_path
+from kvmlist.parse.diffstat_check import mismatch, shown_name
 
 from .conftest import mail, mbox
 from .scaling import LINEAR_BOUND, growth
@@ -173,18 +173,27 @@ def test_a_cover_letters_diffstat_is_never_compared() -> None:
 
 
 @pytest.mark.parametrize(
-    ("shown", "path"),
+    ("old", "new", "shown"),
     [
-        ("{virt/kvm/arm => arch/arm64/kvm}/vgic/vgic-its.c", "arch/arm64/kvm/vgic/vgic-its.c"),
-        ("drivers/{net => }/dpll.c", "drivers/dpll.c"),
-        ("old.txt => new.txt", "new.txt"),
-        (".../kvm/arm => arch/arm64/kvm}/hyp/aarch32.c", "...arch/arm64/kvm/hyp/aarch32.c"),
-        (".../hyp/include/nvhe/fixed_config.h}", ".../hyp/include/nvhe/fixed_config.h"),
-        ('"caf\\303\\251.txt"', "caf\u00e9.txt"),
+        (
+            "virt/kvm/arm/vgic/vgic-its.c",
+            "arch/arm64/kvm/vgic/vgic-its.c",
+            "{virt/kvm/arm => arch/arm64/kvm}/vgic/vgic-its.c",
+        ),
+        ("drivers/net/dpll.c", "drivers/dpll.c", "drivers/{net => }/dpll.c"),
+        ("old.txt", "new.txt", "old.txt => new.txt"),
+        ("arch/x/a.c", "arch/y/a.c", "arch/{x => y}/a.c"),
+        (
+            "drivers/net/ethernet/intel/ice/ice_fwlog.h",
+            "include/linux/net/intel/libie/fwlog.h",
+            "drivers/net/ethernet/intel/ice/ice_fwlog.h => include/linux/net/intel/libie/fwlog.h",
+        ),
+        (None, "a/b.c", "a/b.c"),
     ],
 )
-def test_new_path_reads_a_line_as_git_writes_it(shown: str, path: str) -> None:
-    assert new_path(shown) == path
+def test_shown_name_is_git_own_name_of_a_file(old: str | None, new: str, shown: str) -> None:
+    status = "modified" if old is None else "renamed"
+    assert shown_name(FileDiff(path=new, old_path=old, status=status)) == shown
 
 
 def test_a_relative_name_of_diffstat_1_names_its_file() -> None:
@@ -194,14 +203,19 @@ def test_a_relative_name_of_diffstat_1_names_its_file() -> None:
     assert mismatch((FileChange(path="ce_flow.c"),), 1, diff) is not None
 
 
-def test_many_shortened_lines_against_many_files_cost_linear_time() -> None:
+@pytest.mark.parametrize(
+    ("line", "file"),
+    [(".../d{i}.c", "a/b/d{i}.c"), (".../x.c", "a{i}/x.c"), ("x.c", "a{i}/x.c")],
+    ids=["one-file-a-line", "every-file-a-line", "bare-every-file-a-line"],
+)
+def test_many_shortened_lines_against_many_files_cost_linear_time(line: str, file: str) -> None:
     # the models are built before the timing: only mismatch is measured (building 40,000
     # models under the timer let the garbage collector's passes over the whole suite's heap
     # decide the ratio on a loaded machine)
     inputs = {
         size: (
-            tuple(FileChange(path=f".../d{i}.c") for i in range(size)),
-            tuple(FileChange(path=f"a/b/d{i}.c") for i in range(size)),
+            tuple(FileChange(path=line.format(i=i)) for i in range(size)),
+            tuple(FileChange(path=file.format(i=i)) for i in range(size)),
         )
         for size in (4_000, 16_000)
     }
@@ -258,7 +272,7 @@ def test_one_shortened_line_names_one_file() -> None:
 
 def test_a_renames_old_path_is_compared_too() -> None:
     # git am removes security/commoncap.c: the line names arch/arm64/kvm/old.c
-    stat = " arch/arm64/kvm/{old.c => new.c} | 0\n 1 file changed, 0 insertions(+), 0 deletions(-)\n"
+    stat = " arch/arm64/kvm/{old.c => new.c} | 0\n 1 file changed\n"
     rename = (
         "diff --git a/security/commoncap.c b/arch/arm64/kvm/new.c\nsimilarity index 100%\n"
         "rename from security/commoncap.c\nrename to arch/arm64/kvm/new.c\n-- \n2.43.0\n"

@@ -4,8 +4,10 @@ A reviewer reads the diffstat under ``---``; ``git am`` applies the diff. A send
 one file there and send two. Only the file sets are compared (and the files-changed count
 of the summary line): git prints each line's count exactly, but a hand-edited patch (a
 hunk dropped or tweaked after format-patch) changes the counts without hiding anything, and
-its diff is what a reviewer reads anyway. git's own forms of a line are read as git writes
-them: renames (``a => b``, ``dir/{a => b}/c``), paths shortened to ``.../c``, quoted names.
+its diff is what a reviewer reads anyway. The diffstat compared is the first under ``---``
+(not a later summary in notes). A line names one file, as git writes its name: a rename or
+copy by both paths (``a => b``, ``dir/{a => b}/c``), a path shortened onto a ``/``
+(``.../c``), a quoted name.
 
 Read on first use (``Patch.diffstat_defects``), never at parse time: it reads the diff once.
 """
@@ -13,11 +15,14 @@ Read on first use (``Patch.diffstat_defects``), never at parse time: it reads th
 from __future__ import annotations
 
 import bisect
+import heapq
+from collections.abc import Collection, Sequence
 
 from kvmlist.models import Defect, FileChange
 from kvmlist.parse.body import split_body
-from kvmlist.parse.diff_files import diff_files, unquote
-from kvmlist.parse.diffstat import parse_diffstat
+from kvmlist.parse.diff_files import unquote
+from kvmlist.parse.diffstat import is_file_line, is_summary_line, parse_diffstat
+from kvmlist.parse.file_diffs import file_diffs
 
 #: How many paths a defect's detail names on each side.
 NAMED = 3
@@ -29,84 +34,153 @@ def diffstat_defects(body: str) -> tuple[Defect, ...]:
     parts = split_body(body)
     if not parts.diffstat or not parts.diff:
         return ()
-    sent = parse_diffstat(parts.diffstat)
+    written = _under_separator(parts.basement) or (parts.diffstat, frozenset())
+    sent = parse_diffstat(written[0])
     if sent is None:
         return ()
-    detail = mismatch(sent.files, sent.files_changed, diff_files(parts.diff))
+    detail = mismatch(sent.files, sent.files_changed, file_diffs(parts.diff), written[1])
     return () if detail is None else (Defect(kind="diffstat-mismatch", detail=detail),)
 
 
+def _under_separator(basement: str) -> tuple[str, frozenset[int]] | None:
+    """Return the diffstat a reviewer reads under ``---`` (its file lines and the first
+    summary line there), with the indexes of the lines git cannot have written, or None.
+
+    The lines are those above the summary up to a blank line; a line of another shape among
+    them names no file (a later summary, in notes, never replaces this one)."""
+    run: list[str] = []
+    for line in basement.split("\n"):
+        if is_summary_line(line):
+            files = [above for above in run if is_file_line(above)]
+            return "\n".join([*files, line]), frozenset(
+                at for at, file in enumerate(files) if not _git_cut(file)
+            )
+        if line.strip():
+            run.append(line)
+        else:
+            run.clear()
+    return None
+
+
+def _git_cut(line: str) -> bool:
+    """Whether a diffstat line's name is one git writes: unshortened, shortened onto a
+    ``/`` (``.../x.c``), or cut without one only where no ``/`` is left, filling the name
+    column (a ``...h`` padded to it, or ``...`` alone, is no cut of git's)."""
+    shown = line.rpartition("|")[0]
+    name = shown.strip()
+    if not name.startswith("...") or name.startswith(".../"):
+        return True
+    return len(name) > 3 and shown == f" {name} "
+
+
 def mismatch(
-    lines: tuple[FileChange, ...], files_changed: int, changes: tuple[FileChange, ...]
+    lines: tuple[FileChange, ...],
+    files_changed: int,
+    changes: Sequence[FileChange],
+    unwritten: Collection[int] = (),
 ) -> str | None:
     """Return what differs between a diffstat (its lines, its summary's file count) and the
     files of a diff, None when they agree. Without lines (a summary alone) only the count
-    is compared."""
-    paths = list(dict.fromkeys(change.path for change in changes))
+    is compared. A line names one file, a rename or copy (a FileDiff with ``old_path``) by
+    both its paths as git writes them (:func:`shown_name`); the lines at ``unwritten`` none."""
+    files = list(dict.fromkeys(shown_name(change) for change in changes))
     problems = []
     if lines:
-        shown = [new_path(line.path) for line in lines]
-        named, absent = _match(shown, paths)
-        hidden = [path for path, seen in zip(paths, named, strict=True) if not seen]
+        named, absent = _match([_unquoted(line.path) for line in lines], files, unwritten)
+        hidden = [file for file, seen in zip(files, named, strict=True) if not seen]
         if hidden:
             problems.append(f"the diff also changes {_listed(hidden)}")
         if absent:
             problems.append(f"the diff does not change {_listed([lines[i].path for i in absent])}")
-    if files_changed != len(paths) and not problems:
-        problems.append(f"{files_changed} files changed, the diff changes {len(paths)}")
+    if files_changed != len(files) and not problems:
+        problems.append(f"{files_changed} files changed, the diff changes {len(files)}")
     return "; ".join(problems) if problems else None
 
 
-def _match(shown: list[str], paths: list[str]) -> tuple[list[bool], list[int]]:
-    """Return which paths a line names, and the lines that name none (their indexes).
+def shown_name(change: FileChange) -> str:
+    """Return a file's name as git's diffstat shows it: its path, or for a rename or copy
+    both paths around `` => ``, their common head and tail outside braces (git's
+    pprint_rename: ``arch/{x.c => y.c}``, ``drivers/{net => }/dpll.c``)."""
+    old, new = getattr(change, "old_path", None), change.path
+    if not isinstance(old, str) or old == new:
+        return new
+    head = 0  # the common head: up to a "/" in both
+    for at, (a, b) in enumerate(zip(old, new, strict=False)):
+        if a != b:
+            break
+        if a == "/":
+            head = at + 1
+    tail = 0  # the common tail: from a "/" in both, never into the head but for its "/"
+    stop = head - 1 if head else 0
+    at_old, at_new = len(old), len(new)
+    while stop <= at_old and stop <= at_new and _char(old, at_old) == _char(new, at_new):
+        if _char(old, at_old) == "/":
+            tail = len(old) - at_old
+        at_old, at_new = at_old - 1, at_new - 1
+    old_mid = old[head : max(len(old) - tail, head)]
+    new_mid = new[head : max(len(new) - tail, head)]
+    if not head + tail:
+        return f"{old_mid} => {new_mid}"
+    return f"{old[:head]}{{{old_mid} => {new_mid}}}{old[len(old) - tail :]}"
 
-    A shortened ``...x.c`` names every path ending so: the paths are sorted reversed, and
-    the ones it names are a run of them (bisect), so that a hostile diffstat of many such
-    lines against a diff of many files costs n log n, not n times m."""
-    exact = set(shown)
-    named = [path in exact for path in paths]
-    rest = sorted((path[::-1], at) for at, path in enumerate(paths) if not named[at])
-    keys = [key for key, _ in rest]
-    runs: list[tuple[int, int]] = []
-    known = set(paths)
-    absent = []
+
+def _char(text: str, at: int) -> str:
+    """Return text[at], the end of text (C's NUL, where git's loop starts) as ""."""
+    return text[at] if at < len(text) else ""
+
+
+def _match(
+    shown: list[str], files: list[str], unwritten: Collection[int]
+) -> tuple[list[bool], list[int]]:
+    """Return which files a line names, and the lines that name none (their indexes).
+
+    One line names one file. A whole name names its file; a shortened ``.../x.c`` (or a
+    bare ``x.c`` of diffstat(1)) any one file ending so: the files left are sorted by their
+    reversed names, a line's candidates are a run of them (bisect), and each file in turn
+    goes to the open line whose run ends first (a heap): a maximal matching in n log n, so
+    a hostile diffstat of many such lines against a diff of many files costs no n times m."""
+    named = [False] * len(files)
+    exact: dict[str, list[int]] = {}
+    for at, name in enumerate(files):
+        exact.setdefault(name, []).append(at)
+    absent, loose = [], []
     for at, name in enumerate(shown):
-        if name in known:
-            continue
-        tail = (name[3:] if name.startswith("...") else "/" + name)[::-1]
-        lo = bisect.bisect_left(keys, tail)
-        hi = bisect.bisect_left(keys, tail + "\U0010ffff", lo)
-        if lo < hi:
-            runs.append((lo, hi))
-        else:
+        if at in unwritten:
             absent.append(at)
-    reach = 0
-    for lo, hi in sorted(runs):
-        for key_at in range(max(lo, reach), hi):
-            named[rest[key_at][1]] = True
-        reach = max(reach, hi)
-    return named, absent
-
-
-def new_path(shown: str) -> str:
-    """Return the path a diffstat line names after the change: ``dir/{a => b}/c`` is
-    ``dir/b/c``, ``a => b`` is ``b``, quotes undone; a shortened ``.../c`` keeps its dots."""
-    dots = "..." if shown.startswith("...") else ""
-    name = shown[len(dots) :]
-    if " => " in name:
-        brace, close = name.find("{"), name.rfind("}")
-        arrow = name.find(" => ", brace + 1)
-        if arrow < close and (brace >= 0 or dots):  # "{" may be shortened away
-            inner = name[arrow + 4 : close]
-            name = name[: max(brace, 0)] + inner + name[close + 1 :]
-            name = name.replace("//", "/") if not inner else name
+        elif name in exact:
+            if exact[name]:
+                named[exact[name].pop()] = True
+            else:
+                absent.append(at)
         else:
-            name = name.rsplit(" => ", 1)[1]
-    elif dots and "}" in name and "{" not in name:  # "{a => b}" shortened to its tail
-        name = name.replace("}", "", 1)
+            loose.append(at)
+    rest = sorted((files[at][::-1], at) for at in range(len(files)) if not named[at])
+    keys = [key for key, _ in rest]
+    runs = []
+    for at in loose:
+        tail = (shown[at][3:] if shown[at].startswith("...") else "/" + shown[at])[::-1]
+        lo = bisect.bisect_left(keys, tail) if tail else len(keys)
+        runs.append((lo, bisect.bisect_left(keys, tail + "\U0010ffff", lo), at))
+    runs.sort()
+    open_runs: list[tuple[int, int]] = []
+    taken = 0
+    for point, (_, file_at) in enumerate(rest):
+        while taken < len(runs) and runs[taken][0] <= point:
+            heapq.heappush(open_runs, runs[taken][1:])
+            taken += 1
+        while open_runs and open_runs[0][0] <= point:
+            absent.append(heapq.heappop(open_runs)[1])
+        if open_runs:
+            heapq.heappop(open_runs)
+            named[file_at] = True
+    absent += [at for _, at in open_runs] + [at for _, _, at in runs[taken:]]
+    return named, sorted(absent)
+
+
+def _unquoted(name: str) -> str:
     if len(name) > 1 and name[0] == name[-1] == '"':
-        name = unquote(name[1:-1])
-    return dots + name
+        return unquote(name[1:-1])
+    return name
 
 
 def _listed(paths: list[str]) -> str:
