@@ -294,3 +294,31 @@ def test_a_cut_without_slash_filling_the_name_column_is_git_own() -> None:
         ),
     )
     assert mismatch(lines, 1, diff) is None
+
+
+# intel-wired-lan, 2025-05-22 (linux-firmware): git cut a firmware rename where no "/" is
+# left, the name filling its column
+FIRMWARE_STAT = (
+    " WHENCE                                        |   2 +-\n"
+    " ...ms-1.3.52.0.pkg => ice_comms-1.3.55.0.pkg} | Bin 1434500 -> 1434500 bytes\n"
+    " 2 files changed, 1 insertion(+), 1 deletion(-)\n"
+    " rename intel/ice/ddp-comms/{ice_comms-1.3.52.0.pkg => ice_comms-1.3.55.0.pkg} (99%)\n"
+)
+FIRMWARE_DIFF = (
+    "diff --git a/WHENCE b/WHENCE\nindex f63d1ec..f12b14a 100644\n--- a/WHENCE\n+++ b/WHENCE\n"
+    "@@ -1,3 +1,3 @@\n a\n-File: intel/ice/ddp-comms/ice_comms-1.3.52.0.pkg\n"
+    "+File: intel/ice/ddp-comms/ice_comms-1.3.55.0.pkg\n b\n"
+    "diff --git a/intel/ice/ddp-comms/ice_comms-1.3.52.0.pkg"
+    " b/intel/ice/ddp-comms/ice_comms-1.3.55.0.pkg\nsimilarity index 99%\n"
+    "rename from intel/ice/ddp-comms/ice_comms-1.3.52.0.pkg\n"
+    "rename to intel/ice/ddp-comms/ice_comms-1.3.55.0.pkg\n"
+    "index 5428fd5..497ed1b 100644\nGIT binary patch\nliteral 3\nKcmZQzWC8#H2LJ>B\n\n"
+    "literal 3\nKcmZQzWC8#H2LJ>B\n\n-- \n2.47.1\n"
+)
+
+
+@pytest.mark.parametrize(("pad", "found"), [("", False), ("   ", True)])
+def test_a_cut_without_slash_names_its_file_only_filling_the_column(pad: str, found: bool) -> None:
+    stat = FIRMWARE_STAT.replace("pkg} |", f"pkg}}{pad} |").replace("WHENCE ", "WHENCE " + pad)
+    body = f"Update ice_comms to 1.3.55.0.\n\nSigned-off-by: T <t@x>\n---\n{stat}\n"
+    assert bool(patch_of(body + FIRMWARE_DIFF).diffstat_defects) is found
