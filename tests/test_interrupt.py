@@ -153,10 +153,11 @@ except KeyboardInterrupt:
 """
 
 
-def test_ctrl_c_while_a_job_is_half_written_to_a_killed_worker_exits_at_once() -> None:
+def _ends_with_130_at_once(script: str, hang: str) -> None:
+    """Run a script that Ctrl-C interrupts: it must end with 130 and leave no worker."""
     with _as_a_foreground_job():
         process = subprocess.Popen(
-            [sys.executable, "-c", _STUCK_WRITER],
+            [sys.executable, "-c", script],
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True,
@@ -166,9 +167,13 @@ def test_ctrl_c_while_a_job_is_half_written_to_a_killed_worker_exits_at_once() -
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail("still running after Ctrl-C: waiting to write a job to a killed worker")
+        pytest.fail(f"still running after Ctrl-C: {hang}")
     assert process.returncode == 130, stderr.decode()
     assert _group_members(process.pid) == []
+
+
+def test_ctrl_c_while_a_job_is_half_written_to_a_killed_worker_exits_at_once() -> None:
+    _ends_with_130_at_once(_STUCK_WRITER, "waiting to write a job to a killed worker")
 
 
 #: A worker killed (after STOP_WAIT) while it writes its result to the pool's result pipe: a
@@ -197,18 +202,4 @@ except KeyboardInterrupt:
 
 
 def test_ctrl_c_while_a_killed_worker_was_writing_its_result_exits_at_once() -> None:
-    with _as_a_foreground_job():
-        process = subprocess.Popen(
-            [sys.executable, "-c", _HALF_WRITTEN_RESULT],
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            start_new_session=True,
-        )
-    try:
-        _, stderr = process.communicate(timeout=PROMPTLY + 10)  # the workers get STOP_WAIT
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail("still running after Ctrl-C: reading the rest of a killed worker's result")
-    assert process.returncode == 130, stderr.decode()
-    assert _group_members(process.pid) == []
+    _ends_with_130_at_once(_HALF_WRITTEN_RESULT, "reading the rest of a killed worker's result")
