@@ -373,3 +373,128 @@ def test_a_committers_thanks_under_a_buildroot_patch_applies_it() -> None:
     assert _applied("> Reworked after review.\n\nCommitted to 2025.02.x, thanks.\n") == {
         f"p{i}@x": "2025.02.x" for i in (1, 2, 3)
     }
+
+
+TESTERS = [  # where a tester or reviewer applied a patch, and what they found
+    "Applied to next-20250106, this patch causes a build failure:\n\n  CC drivers/x.o\n",
+    "I applied this to next-20250106 and it fails to build:\n\n  CC drivers/x.o\n",
+    "Applied to linux-next, I get the following warning:\n\n  WARNING: x\n",
+    "I applied it to net-next and ran the selftests; no regressions.\n",
+    "Applied to 6.12.y, the issue is still there.\n",
+    "Applied to my rk3588 tree, no regressions seen.\n",
+    "I applied this series to mainline and ran kselftests, all pass.\n",
+    "Applied to for-next, but then dropped again because of a build failure.\n",
+]
+MAINTAINERS = [  # the same trees and words, in a maintainer's notice
+    ("Applied to linux-next, thanks.\n", "linux-next"),
+    ("I applied it to net-next, thanks.\n", "net-next"),
+    ("Applied to 6.12.y, thanks.\n", "6.12.y"),
+    ("Applied to my kvm-ppc-next branch, thanks.\n", "kvm-ppc-next"),
+    ("Applied to for-next, with the build failure on arm fixed.\n", "for-next"),
+    ("Applied to for-next, this fixes the warning Stephen reported.\n", "for-next"),
+    ("Applied to pci/next, but without patch 3, which breaks the build.\n", "pci/next"),
+]
+
+
+def test_where_a_tester_applied_a_patch_is_no_notice() -> None:
+    for body in TESTERS:
+        assert applied_notice(body) is None, body
+        assert _applied(body) == {}, body
+    for body, tree in MAINTAINERS:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+
+
+def test_somebody_elses_acceptance_reported_is_no_notice() -> None:
+    for body in [
+        "This has already been applied to net-next by Jakub, no need to resend.\n",
+        "This has been applied to the spi tree already, see commit 0123456789ab.\n",
+        "Patch 2 has been applied by Will, please drop it from v3.\n",
+    ]:
+        assert applied_notice(body) is None, body
+    for body, tree in [
+        ("Both patches have been applied to bluetooth-next.\n", "bluetooth-next"),
+        ("This has been applied to the spi tree, thanks.\n", "spi"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+
+
+def test_a_branch_pushed_out_for_others_is_no_notice() -> None:
+    maz = (
+        "I've now pushed out this branch[1], containing the three patches in\n"
+        "isolation. Unless you tell me otherwise, I will push this into -next\n"
+        "today, together with the rest of the KVM/arm64 queue.\n"
+    )
+    assert applied_notice(maz) is None
+    assert _applied(maz) == {}
+    notice = applied_notice("I've now pushed this out to kvmarm/next.\n")
+    assert notice is not None and notice.tree == "kvmarm/next"
+
+
+def test_a_tree_named_testing_is_a_tree() -> None:
+    for body, tree in [
+        ("Series applied to the testing branch of iio.git.\n", "testing"),
+        ("Applied to usb-testing\n", "usb-testing"),
+        ("Queued in for-next-testing.\n", "for-next-testing"),
+        ("Thanks, applied to test-next.\n", "test-next"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+    for body in [
+        "Applied to for-next for more testing, will report back.\n",
+        "Thanks, applied and tested on my board.\n",
+        "I applied this to usb-next and am testing it now.\n",
+    ]:
+        assert applied_notice(body) is None, body
+
+
+def test_a_change_made_on_the_way_is_still_a_notice() -> None:
+    for body in [
+        "Applied with a small tweak to the commit message.\n",
+        "Applied with the typo fixed in the commit message.\n",
+        "Applied with minor fixups.\n",
+        "Applied with a couple of fixups, thanks.\n",
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree is None, body
+    for body in [
+        "Thanks for the fix, applied to the commit and pushed to my branch.\n",
+        "Applied the fixup to patch 3.\n",
+        "Thanks, I applied your fixup.\n",
+    ]:
+        assert applied_notice(body) is None, body
+
+
+def test_an_authors_plain_thanks_to_a_reviewer_is_no_acceptance() -> None:
+    for body in [
+        "Applied, thanks.\n",
+        "Picked up, thanks!\n",
+        "Merged, thanks!\n",
+        "Thanks, applied.\n",
+        "Picked up your Reviewed-by, thanks.\n",
+    ]:
+        assert _author_applied(body) == {}, body
+        if "Reviewed-by" not in body:  # from a maintainer, the same words accept
+            assert _applied(body) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], None), body
+    # the author applying their own series names the tree, or does not thank
+    assert _author_applied("Applied to kvmarm/fixes, thanks.\n") == dict.fromkeys(
+        ["p1@x", "p2@x", "p3@x"], "kvmarm/fixes"
+    )
+    assert _author_applied("I finally merged this.\n") != {}
+
+
+def test_a_reviewers_tag_picked_up_is_no_notice() -> None:
+    for body in [
+        "Picked up your Reviewed-by, thanks.\n",
+        "Thanks, picked up Rob's Acked-by.\n",
+        "I've picked up the tags, thanks.\n",
+        "Applied your Reviewed-by tag, thanks.\n",
+    ]:
+        assert applied_notice(body) is None, body
+    notice = applied_notice("Picked up the series, thanks.\n")
+    assert notice is not None

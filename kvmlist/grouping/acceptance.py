@@ -54,6 +54,8 @@ class Acceptance:
     listed_as: tuple[int, int] | None = None
     #: whether the notice opens with thanks for what ("Thanks for the patch, applied.")
     thanked_for: bool = False
+    #: whether the notice's line thanks at all ("Applied, thanks.")
+    thanks: bool = False
 
     def __post_init__(self) -> None:
         for name in ("numbers", "left_out"):  # sorted, each once: names() bisects them
@@ -144,6 +146,7 @@ def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
         numbers=notice.numbers,
         left_out=notice.left_out,
         thanked_for=notice.thanked_for,
+        thanks=notice.thanks,
     )
 
 
@@ -231,11 +234,12 @@ def _noticed(
 
 
 def _own_without_tree(acceptance: Acceptance, reply: Message, one: Series) -> bool:
-    """Whether a notice that opens with thanks for what is the series' own author's and
-    names neither tree nor commit: "Thanks for the fix, applied." is as often the author
+    """Whether a notice that thanks is the series' own author's and names neither tree nor
+    commit: "Applied, thanks." or "Thanks for the fix, applied." is as often the author
     taking a reviewer's fix into their branch or next version as applying it; an author
-    applying their own series so names the tree."""
-    if not acceptance.thanked_for or acceptance.tree or acceptance.commit:
+    applying their own series so names the tree (or says it without thanks: "I finally
+    merged this.")."""
+    if not (acceptance.thanks or acceptance.thanked_for) or acceptance.tree or acceptance.commit:
         return False
     if reply.sender is None:
         return False

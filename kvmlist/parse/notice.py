@@ -131,18 +131,53 @@ RE_NOT_NOTICE_CLAUSE = re.compile(
 )
 # to my tree | into our CI | to all patches | into patch 3 | into 3/5 | into my v3 | here
 # (a place that is no tree, where an author takes a review or a tester a fix; not "to my
-# kvm-next branch")
+# kvm-next branch", nor a change made on the way: "with a small tweak to the commit message")
 RE_NOT_TREE_PLACE = re.compile(
     r"\b(?:to|into|in|on|for)\s+(?:(?:my|our|your|the|a)\s+)?(?:own\s+)?(?:local|working"
     r"|downstream|internal|vendor|distro|android|board|setup|machine|ci|github|gitlab|fork"
-    r"|kernel\.org|all|both|each|every|patch(?:es)?|series|commit|v\d+(?![\w\-/]|\.\w)"
-    r"|\d+/\d+(?![\w\-/]|\.\w)|(?:original|first|last|previous|same|whole)\s+(?:patch|series|commit)"
+    r"|kernel\.org|all|both|each|every|patch(?:es)?|series|commit(?!\s+(?:message|log|title))"
+    r"|v\d+(?![\w\-/]|\.\w)|\d+/\d+(?![\w\-/]|\.\w)|(?:original|first|last|previous|same|whole)\s+(?:patch|series|commit)"
     r")\b|\b(?:my|our)\s+(?:own\s+)?(?:tree|branch|kernel|series|repo|fork|github|gitlab|local"
     r"|working|ci|setup|board|machine|v\d+)\b|\bhere\b"
     r"|\b(?:to|into|in)\s+(?:the|my|our)\s+(?:[\w-]+\s+)?kernel\b"
     r"|\b(?:to|into|in)\s+(?:[\w-]+\s+)?CI\b",
     re.IGNORECASE,
 )
+# with minor fixups | with a couple of fixups   (a change made on the way: not a fixup
+# applied, as an author takes one into the series)
+RE_WITH_FIXUPS = re.compile(
+    r"\bwith\s+(?:(?:a|an|some|the|minor|small|few|trivial|tiny|couple|of)\s+){0,4}fixups?\b",
+    re.IGNORECASE,
+)
+# your Reviewed-by | the tags | Rob's Acked-by   (what "Picked up" takes when the series'
+# author collects a reviewer's trailers: bookkeeping, no patch applied)
+RE_TAG_OBJECT = re.compile(
+    r"\s+(?:(?:your|the|his|her|their|all|both|[\w-]{1,40}'s)\s+)?"
+    r"(?:[a-z]{2,12}-by\b|tags?\b|trailers?\b|acks?\b|r-?bs?\b)",
+    re.IGNORECASE,
+)
+# next-20250106   (a linux-next tag: where a tester applies a patch, never a maintainer)
+RE_TESTED_BASE = re.compile(r"(?:linux-)?next-\d{8}\b", re.IGNORECASE)
+# I get the following warning | it fails to build | causes a build failure | no regressions
+# | ran the selftests | all pass | the issue is still there | but then dropped again
+# (a tester's result in the sentence that says where they applied the patch, or the patch
+# taken back: "Applied to for-next, but then dropped again because of a build failure.")
+RE_TEST_RESULT = re.compile(
+    r"\b(?:I|we)\s+(?:(?:now|still|also)\s+)?(?:get|got|see|saw|hit|observed?)\b"
+    r"|\bno\s+(?:new\s+)?(?:regressions?|issues?|problems?|failures?|warnings?)\b"
+    r"|\bfail(?:s|ed|ing)?\s+to\s+(?:build|compile|boot|link)\b|\b(?:build|boot)\s+fail(?:s|ed)\b"
+    r"|\bcaus(?:es|ed|ing)\s+(?:\w+\s+){0,3}?(?:failure|breakage|regression|warning|crash|splat"
+    r"|error)s?\b|\bran\s+(?:\w+\s+){0,2}?\w*tests?\b|\ball\s+(?:tests?\s+)?pass(?:ed|es)?\b"
+    r"|\bstill\s+(?:there|present|happens|occurs|reproduces|see|hangs|crashes|fails)\b"
+    r"|\bbut\s+then\s+(?:dropped|reverted|removed)\b|\bdropped\s+(?:it\s+|them\s+)?again\b",
+    re.IGNORECASE,
+)
+# already | by Jakub   (in a passive "has been applied" sentence: a report of somebody's
+# acceptance, "This has already been applied to net-next by Jakub", not the sender's)
+RE_SOMEBODY_ELSES = re.compile(r"\balready\b|\bby\s+(?-i:[A-Z])", re.IGNORECASE)
+# this branch | the branch   (what "pushed out" takes in a status: "I've now pushed out this
+# branch[1], containing the three patches in isolation")
+RE_PUSHED_BRANCH = re.compile(r"\s+(?:this|that|the|a)\s+branch\b", re.IGNORECASE)
 # it fixes the crash | works for me | works fine | the warning is gone | now it compiles | no more
 # splats | Tested-by:   (a tester's report, in the notice's sentence or the next)
 RE_TEST_REPORT = re.compile(
@@ -162,12 +197,13 @@ RE_LATER_VERSION = re.compile(
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
 RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECASE)
 # A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots"; not a
-# branch called testing: "pushed out as testing for 0-day"), another patch applied
+# branch called testing: "pushed out as testing for 0-day", "the testing branch of iio.git",
+# "usb-testing", "test-next"), another patch applied
 # ("I applied v2 instead"; not "to for-next instead of for-linus") or one undone
 # ("Reverted, sorry. Applied by mistake.")
 RE_NOT_NOTICE_SENTENCE = re.compile(
-    r"\b(?:locally|test|tested|(?<!as )testing|verified|cleanly|boots?|reverted"
-    r"|mistake|mistakenly|accidentally)\b"
+    r"\b(?:locally|verified|cleanly|boots?|reverted|mistake|mistakenly|accidentally)\b"
+    r"|(?<![\w-])(?:test|tested|(?<!as )testing(?!\s+(?:branch|tree)\b))(?![\w-])"
     r"|\binstead\b(?!\s+of\b)"
     r"|\b(?:applied|picked|committed)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
@@ -240,11 +276,24 @@ RE_BOT_LISTED = re.compile(r"^  - (?:\[[^\[\]]*\] )?(\S.*)$")
 #     https://git.kernel.org/netdev/net-next/c/59ec698d01eb   (the entry's commit; an entry
 # left out says "(no matching commit)")
 RE_BOT_COMMIT = re.compile(r"^    https?://\S+/c/([0-9a-f]{7,40})$")
-# words that turn "applied" into a test report rather than an acceptance
-# (and "for v3": an author taking a reviewer's fix into the next version of the series)
+# words that turn "applied" into a test report rather than an acceptance (not in a tree's
+# name: "Thanks, applied to test-next.") (and "for v3": an author taking a reviewer's fix
+# into the next version of the series)
 RE_NOT_ACCEPTANCE = re.compile(
-    r"\b(?:test|tested|top of|locally|cleanly|for v\d+\b(?!\.\d))\b", re.IGNORECASE
+    r"(?<![\w-])(?:test|tested)(?![\w-])|\b(?:top of|locally|cleanly|for v\d+\b(?!\.\d))\b",
+    re.IGNORECASE,
 )
+
+
+class Said(NamedTuple):
+    """What a notice's words say: the tree ("" for none), the words from the verb on,
+    whether thanks for what open them ("Thanks for the patch, applied.") and whether their
+    line thanks at all ("Applied, thanks.")."""
+
+    tree: str
+    text: str
+    thanked_for: bool
+    thanks: bool
 
 
 class Listed(NamedTuple):
@@ -276,6 +325,8 @@ class Notice:
     left_out: tuple[int, ...] = ()
     #: whether its sentence opens with thanks for what ("Thanks for the patch, applied.")
     thanked_for: bool = False
+    #: whether its line thanks at all ("Applied, thanks."; not a signature's "Thanks,")
+    thanks: bool = False
 
 
 def applied_notice(body: str, sender: Person | None = None, subject: str = "") -> Notice | None:
@@ -315,10 +366,15 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
     if said is None:
         return Notice(None, listed)
     listed = listed or tuple(_pwcli_listed(own))
-    tree, clause, *thanked_for = said
+    tree, clause, thanked_for, thanks = said
     numbers, left_out = _patch_numbers(clause)
     return Notice(
-        tree or None, listed, numbers=numbers, left_out=left_out, thanked_for=any(thanked_for)
+        tree or None,
+        listed,
+        numbers=numbers,
+        left_out=left_out,
+        thanked_for=thanked_for,
+        thanks=thanks,
     )
 
 
@@ -362,7 +418,7 @@ def _has_a_verb(text: str) -> bool:
     return any(verb in lowered for verb in NOTICE_VERBS)
 
 
-def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
+def _classic_notice(lines: list[str]) -> Said | None:
     """Return the tree ("" for none) and the text of the first line that starts with a
     notice verb and thanks (RE_NOTICE), or None when no line does."""
     for line in lines:
@@ -371,8 +427,17 @@ def _classic_notice(lines: list[str]) -> tuple[str, str] | None:
             continue
         if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", line)):
             continue  # "Thanks, applied, works for me.": a tester's
-        return notice_tree(match.group(1)), line.strip()
+        tree = notice_tree(match.group(1))
+        if RE_TAG_OBJECT.match(match.group(1)) or _tested(tree, line):
+            continue
+        return Said(tree, line.strip(), False, True)
     return None
+
+
+def _tested(tree: str, sentence: str) -> bool:
+    """Whether a notice-like sentence tells where a tester applied a patch: a linux-next
+    tag for its tree (RE_TESTED_BASE) or a result in the sentence (RE_TEST_RESULT)."""
+    return bool(RE_TESTED_BASE.match(tree)) or RE_TEST_RESULT.search(sentence) is not None
 
 
 def notice_tree(rest: str) -> str:
@@ -388,7 +453,7 @@ def notice_tree(rest: str) -> str:
     return tree
 
 
-def _sentence_notice(lines: list[str]) -> tuple[str, str, bool] | None:
+def _sentence_notice(lines: list[str]) -> Said | None:
     """Return the tree ("" for none) and the text of the first sentence that says the
     patches were applied, within the first three of a paragraph (the reply's own lines),
     and whether it opens with thanks for what (RE_THANKS_FOR), or None when none does (see
@@ -412,7 +477,8 @@ def _sentence_notice(lines: list[str]) -> tuple[str, str, bool] | None:
             else:
                 named = notice_tree(rest)
             said = sentence[match.start() : match.start("rest")] + rest
-            return named, said, RE_THANKS_FOR.search(sentence, 0, match.start()) is not None
+            thanked_for = RE_THANKS_FOR.search(sentence, 0, match.start()) is not None
+            return Said(named, said, thanked_for, "thank" in lines[at].lower())
     return None
 
 
@@ -425,7 +491,7 @@ def _sentence_after(lines: list[str], at: int, sentence: str) -> str:
     return RE_SENTENCE_END.split(following, maxsplit=1)[0]
 
 
-def _added_notice(lines: list[str]) -> tuple[str, str] | None:
+def _added_notice(lines: list[str]) -> Said | None:
     """Return the tree ("" for none) and the text of the first sentence that says the
     patches were added to a tree ("Thanks, I added this series to mm.git"), where
     _sentence_notice looks, or None when none does (added_notice has the grammar; a
@@ -443,7 +509,7 @@ def _added_notice(lines: list[str]) -> tuple[str, str] | None:
             text = f"{text.rstrip()} {_tree_below(lines, at)}"
         said = added_notice(text, thanked=thanked)
         if said and not RE_NOT_NOTICE_SENTENCE.search(RE_PATH_TOKEN.sub("PATH", sentence)):
-            return said
+            return Said(*said, False, thanked)
     return None
 
 
@@ -488,9 +554,15 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") 
         return False
     if verb == "picked" and not RE_PICKED_OBJECT.match(rest):
         return False
-    if RE_TITLE_OBJECT.match(rest):
-        return False
+    if RE_TITLE_OBJECT.match(rest) or RE_TAG_OBJECT.match(rest):
+        return False  # "I also applied patch 'x: y'", "Picked up your Reviewed-by"
+    if verb.startswith("pushed") and RE_PUSHED_BRANCH.match(rest):
+        return False  # "I've now pushed out this branch[1]": a status
     tree = notice_tree(rest)
+    if _tested(tree, sentence):
+        return False  # "Applied to next-20250106, this patch causes a build failure:"
+    if "been" in sentence[: match.start("verb")] and RE_SOMEBODY_ELSES.search(sentence):
+        return False  # "This has already been applied to net-next by Jakub": a report
     if verb == "pushed" and RE_PUSHED_VERSION.match(rest) and not tree:
         return False  # "Thanks for the review, pushed v2 with the fixes": a new version
     if RE_REVIEW_THANKS.search(sentence, 0, match.start()) and not tree:
@@ -499,7 +571,8 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") 
         return False  # "It is merged already", "is merged in v6.12": a status, anybody's
     if verb == "merged" and rest.lstrip().lower().startswith("with"):
         return False  # one patch merged with another: a change to the series
-    clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", rest), maxsplit=1)[0]
+    changed = RE_WITH_FIXUPS.sub("with changes", rest)  # "Applied with minor fixups."
+    clause = RE_CLAUSE_END.split(RE_PATH_TOKEN.sub("PATH", changed), maxsplit=1)[0]
     if RE_NOT_NOTICE_CLAUSE.search(clause):
         return False
     if RE_NOT_TREE_PLACE.search(RE_TREE_CLAUSE_END.split(rest, maxsplit=1)[0]):
