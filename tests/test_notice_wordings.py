@@ -498,3 +498,9 @@ def test_a_reviewers_tag_picked_up_is_no_notice() -> None:
         assert applied_notice(body) is None, body
     notice = applied_notice("Picked up the series, thanks.\n")
     assert notice is not None
+
+
+def test_a_result_in_a_later_sentence_leaves_the_notice() -> None:
+    notice = applied_notice("Thanks, applied. I see patch 3 still needs a respin.\n")
+    assert notice is not None
+    assert applied_notice("Applied to linux-next, thanks, I get a warning with it.\n") is None

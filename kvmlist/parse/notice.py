@@ -428,8 +428,9 @@ def _classic_notice(lines: list[str]) -> Said | None:
         if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", line)):
             continue  # "Thanks, applied, works for me.": a tester's
         tree = notice_tree(match.group(1))
-        if RE_TAG_OBJECT.match(match.group(1)) or _tested(tree, line):
-            continue
+        own = RE_SENTENCE_END.split(line.strip(), maxsplit=1)[0]  # not "Thanks, applied. I see"
+        if RE_TAG_OBJECT.match(match.group(1)) or _tested(tree, own):
+            continue  # "Picked up your Reviewed-by, thanks.", "Applied to linux-next, I get"
         return Said(tree, line.strip(), False, True)
     return None
 
