@@ -501,6 +501,39 @@ def test_a_stable_maintainers_note_applies_the_patch_to_that_stable_tree() -> No
     assert accepted.applied["p2@x"].tree == "6.12-stable"
 
 
+USB_NOTICE = """This is a note to let you know that I've just added the patch titled
+
+    x86/sev: Map the GHCB page once
+
+to my usb git tree which can be found at
+    git://git.kernel.org/pub/scm/linux/kernel/git/gregkh/usb.git
+in the usb-testing branch.
+
+The patch will show up in the next release of the linux-next tree
+(usually sometime within the next 24 hours during the week.)
+"""
+
+
+def test_greg_khs_note_for_his_own_trees_applies_the_patch_to_that_branch() -> None:
+    subject = 'patch "x86/sev: Map the GHCB page once" added to usb-testing'
+    messages = _answering_patch(subject, USB_NOTICE, "<gregkh@linuxfoundation.org>")
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert list(accepted.applied) == ["p2@x"]
+    assert accepted.applied["p2@x"].tree == "gregkh/usb.git (usb-testing)"
+
+
+def test_an_unthreaded_note_for_greg_khs_own_tree_applies_the_posting() -> None:
+    messages = _unthreaded_stable_note("Jane Doe <jane@example.org>", USB_NOTICE)
+    [accepted] = acceptance_of(group_series(messages), messages).values()
+    assert accepted.applied["posted@x"].tree == "gregkh/usb.git (usb-testing)"
+
+
+def test_a_note_for_greg_khs_own_tree_from_anybody_else_applies_nothing() -> None:
+    subject = 'patch "x86/sev: Map the GHCB page once" added to usb-testing'
+    messages = _answering_patch(subject, USB_NOTICE, MALLORY)
+    assert acceptance_of(group_series(messages), messages) == {}
+
+
 def test_quoted_bot_notes_are_none() -> None:
     from kvmlist.parse.notice import applied_notice
 
@@ -529,7 +562,9 @@ def test_a_listing_under_a_mail_in_a_patchs_thread_names_no_patch_of_the_series(
     assert acceptance_of(group_series(messages), messages) == {}
 
 
-def _unthreaded_stable_note(quoted_author: str) -> list[kvmlist.Message]:
+def _unthreaded_stable_note(
+    quoted_author: str, note_text: str = STABLE_NOTICE
+) -> list[kvmlist.Message]:
     posting = mail(
         "[PATCH] x86/sev: Map the GHCB page once",
         "Map it once.\n\nSigned-off-by: Jane Doe <jane@example.org>\n---\n"
@@ -547,7 +582,7 @@ def _unthreaded_stable_note(quoted_author: str) -> list[kvmlist.Message]:
     )
     note = mail(  # the stable script's note, threaded to nothing
         'Patch "x86/sev: Map the GHCB page once" has been added to the 6.12-stable tree',
-        STABLE_NOTICE + quoted,
+        note_text + quoted,
         sender="Greg KH <gregkh@linuxfoundation.org>",
         message_id="<note@x>",
         date="Fri, 3 Apr 2026 10:00:00 +0000",

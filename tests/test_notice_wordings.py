@@ -3,6 +3,8 @@ series"): what each credits, and which tree it names."""
 
 from __future__ import annotations
 
+import pytest
+
 import kvmlist
 from kvmlist import parse_message
 from kvmlist.grouping.acceptance import acceptance_of
@@ -504,3 +506,133 @@ def test_a_result_in_a_later_sentence_leaves_the_notice() -> None:
     notice = applied_notice("Thanks, applied. I see patch 3 still needs a respin.\n")
     assert notice is not None
     assert applied_notice("Applied to linux-next, thanks, I get a warning with it.\n") is None
+
+
+PATCHES_BY_POSITION = [
+    ("Applied the first two to arm64 (for-next/misc), thanks! The third one needs a respin\n",
+     {"p1@x": "arm64 (for-next/misc)", "p2@x": "arm64 (for-next/misc)"}),
+    ("I've applied the first two patches, thanks.\n", {"p1@x": None, "p2@x": None}),
+    ("Applied the first patch only to arm64 (for-next/rng), thanks!\n",
+     {"p1@x": "arm64 (for-next/rng)"}),
+    ("I have applied all but the last one to hid.git#for-6.14/foo, thanks.\n",
+     {"p1@x": "hid.git (for-6.14/foo)", "p2@x": "hid.git (for-6.14/foo)"}),
+    ("Applied all but the first one, thanks.\n", {"p2@x": None, "p3@x": None}),
+    ("I've applied the last patch to dma-mapping-for-next branch.\n",
+     {"p3@x": "dma-mapping-for-next"}),
+    ("Applied [1/3] and [3/3], thanks. [2/3] needs more work.\n", {"p1@x": None, "p3@x": None}),
+    ("Applied 1/3 and 2/3\n", {"p1@x": None, "p2@x": None}),
+    ("Applied patch 1/3 to pm/linux-next\n", {"p1@x": "pm/linux-next"}),
+    ("Patches [1-2/3] applied as 6.14 material, thanks!\n", {"p1@x": None, "p2@x": None}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "applied"), PATCHES_BY_POSITION)
+def test_patches_named_by_position_are_the_ones_applied(
+    body: str, applied: dict[str, str | None]
+) -> None:
+    assert _applied(body) == applied
+
+
+SOME_UNNAMED = [
+    "Applied, thanks. The rest needs more work.\n",
+    "Applied the first patches, thanks.\n",
+    "Applied, thanks. The rest of the series needs a respin.\n",
+]
+
+
+@pytest.mark.parametrize("body", SOME_UNNAMED)
+def test_a_partial_apply_it_cannot_read_credits_only_the_patch_answered(body: str) -> None:
+    assert _applied(body) == {}
+    assert _applied(body, answers=2) == {"p2@x": None}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Applied, thanks!\n",
+        "Applied, should be able to send the PR tomorrow with the rest of\nmy changes.\n",
+        "Applied to for-next first, thanks.\n",
+        "Applied to for-6.14/3, thanks.\n",
+    ],
+)
+def test_a_notice_of_no_position_still_credits_the_whole_series(body: str) -> None:
+    assert set(_applied(body)) == {"p1@x", "p2@x", "p3@x"}
+
+
+@pytest.mark.parametrize(
+    ("body", "tree"),
+    [
+        ("Taken, thanks!\n", None),
+        ("Thanks, taken.\n", None),
+        ("Taken into for-next, thanks.\n", "for-next"),
+        ("Thanks, I've taken this into tty-next.\n", "tty-next"),
+        ("FWIW, I have now taken this in kvmarm/next. A stable branch is\navailable.\n",
+         "kvmarm/next"),
+        ("All patches in the series applied as 6.14 material, thanks!\n", None),
+    ],
+)  # fmt: skip
+def test_taken_and_all_patches_in_the_series_are_notices(body: str, tree: str | None) -> None:
+    assert _applied(body) == {"p1@x": tree, "p2@x": tree, "p3@x": tree}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Taken care of, thanks.\n",
+        "Thanks, I've taken this approach.\n",
+        "I've taken a look, thanks.\n",
+        "I've taken the liberty to pick it up and do the changes I wanted to see.\n",
+        "Taken on top of for-next, thanks.\n",
+        "> Taken, thanks!\n\nWhy not for-next?\n",
+    ],
+)
+def test_taken_in_other_senses_is_no_notice(body: str) -> None:
+    assert applied_notice(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "tree"),
+    [
+        ("Applied to hid.git#for-6.14/logitech. Thanks,\n", "hid.git (for-6.14/logitech)"),
+        ("Applied to hid.git (for-6.14/logitech), thanks.\n", "hid.git (for-6.14/logitech)"),
+        ("Applied to https://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git"
+         " (for-6.14/core), thanks!\n\n[1/1] HID: foo\n"
+         "      https://git.kernel.org/hid/hid/c/0123456789ab\n", "hid/hid.git (for-6.14/core)"),
+        ("Queued to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue, thanks.\n",
+         "https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue"),
+    ],
+)  # fmt: skip
+def test_a_tree_is_written_as_a_repository_and_its_branch(body: str, tree: str) -> None:
+    notice = applied_notice(body)
+    assert notice is not None
+    assert notice.tree == tree
+
+
+BROONIE_OLD = """On Mon, 06 Jan 2025 10:00:00 +0000, Jane Doe wrote:
+> The series adds foo.
+
+The patch
+
+   ASoC: foo: Fix bar
+
+has been applied to the asoc tree at
+
+   https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-5.8
+
+All being well this means that it will be integrated into the linux-next
+tree (usually sometime in the next 24 hours) and sent to Linus during
+the next merge window (or sooner if it is a bug fix).
+"""
+
+
+def test_mark_browns_notice_before_b4_names_the_repository_and_branch() -> None:
+    assert _applied(BROONIE_OLD, answers=1) == {"p1@x": "broonie/sound.git (for-5.8)"}
+    plural = BROONIE_OLD.replace("The patch\n", "The patches\n").replace("has been", "have been")
+    notice = applied_notice(plural)
+    assert notice is not None
+    assert notice.tree == "broonie/sound.git (for-5.8)"
+
+
+def test_a_tree_at_line_without_the_patch_above_is_no_notice() -> None:
+    body = BROONIE_OLD.replace("The patch\n", "The fix\n")
+    assert applied_notice(body) is None

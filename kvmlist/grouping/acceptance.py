@@ -56,6 +56,9 @@ class Acceptance:
     thanked_for: bool = False
     #: whether the notice's line thanks at all ("Applied, thanks.")
     thanks: bool = False
+    #: whether it says only some patches were applied, not which (Notice.partial): it
+    #: names the patch it answers, never the whole series
+    partial: bool = False
 
     def __post_init__(self) -> None:
         for name in ("numbers", "left_out"):  # sorted, each once: names() bisects them
@@ -63,12 +66,14 @@ class Acceptance:
             if any(a >= b for a, b in pairwise(given)):
                 object.__setattr__(self, name, tuple(sorted(set(given))))
 
-    def names(self, index: int) -> bool:
-        """Whether the notice applies to the patch at index of the series it answers (all
-        patches but those it leaves out, or only those it names)."""
-        if self.numbers and not _among(index, self.numbers):
+    def names(self, index: int, total: int = 0) -> bool:
+        """Whether the notice applies to the patch at index of the series of ``total`` it
+        answers (all patches but those it leaves out, or only those it names; a negative
+        number counts from the end: -1 is the last)."""
+        from_end = index - total - 1 if total else 0
+        if self.numbers and not (_among(index, self.numbers) or _among(from_end, self.numbers)):
             return False
-        return not _among(index, self.left_out)
+        return not (_among(index, self.left_out) or _among(from_end, self.left_out))
 
 
 def _among(index: int, numbers: tuple[int, ...]) -> bool:
@@ -147,6 +152,7 @@ def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
         left_out=notice.left_out,
         thanked_for=notice.thanked_for,
         thanks=notice.thanks,
+        partial=notice.partial,
     )
 
 
@@ -309,9 +315,10 @@ def _applied_patches(
         at = owner[answered]
         one = ordered[at]
         if acceptance.commit is None and (acceptance.numbers or acceptance.left_out):
-            chosen = [p for p in one.patches if acceptance.names(p.index)]
+            chosen = [p for p in one.patches if acceptance.names(p.index, one.total)]
         elif acceptance.commit is None:  # a classic notice: the patch answered, or the series
-            chosen = [p for p in one.patches if p.message_id == answered] or list(one.patches)
+            chosen = [p for p in one.patches if p.message_id == answered]
+            chosen = chosen or ([] if acceptance.partial else list(one.patches))
         else:  # a listing: its patches by title, else (a title reworded) by the number it
             # was posted as, in a series of that many, else the patch it answers itself (a
             # notice under a patch posted in a patch's thread names that one)

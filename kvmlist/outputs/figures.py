@@ -359,7 +359,7 @@ class ReportTotals:
         patches: dict[int, str] = {}
         total, people = self.covers[cover] if cover is not None else (0, ())
         for index, of, patch_id, sender in self.below.get(cover, []) if cover else []:
-            if of == total and sender in people and acceptance.names(index):
+            if of == total and sender in people and acceptance.names(index, total):
                 patches.setdefault(index, patch_id)
         titles = (self.titles[patches[index]] for index in sorted(patches))
         return [dataclasses.replace(acceptance, title=title) for title in titles]

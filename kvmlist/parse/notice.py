@@ -22,12 +22,13 @@ from kvmlist.parse.content import STABLE_HEAD, TIP_HEAD, sent_by_bot
 from kvmlist.parse.numbers import MAX_NAMED_PARTS, NUMBERS, named_numbers
 from kvmlist.parse.reply import unquoted_lines
 from kvmlist.parse.subject import parse_subject
-from kvmlist.parse.tree_name import tree_named
+from kvmlist.parse.tree_name import short_repository, tree_named
 
 # Applied to kvmarm/next, thanks!   |   Thanks, applied.   |   Queued for kvm/master, thanks.
 # Committed to 2025.02.x, thanks.   (buildroot's committers, and other projects' that commit)
+# Taken into for-next, thanks.
 RE_NOTICE = re.compile(
-    r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up|committed)\b([^\n]{0,200})$",
+    r"^(?:thanks,?\s+)?(?:applied|queued|pushed|merged|picked up|committed|taken)\b([^\n]{0,200})$",
     re.IGNORECASE,
 )
 # https://git.kernel.org/pub/scm/linux/kernel/git/broonie/sound.git for-next   (a repository
@@ -37,6 +38,11 @@ RE_REPOSITORY_LINE = re.compile(
     r"(?:https?|git)://[^\s/]{1,100}/(?:pub/scm/)?(?:linux/kernel/git/)?([^\s/]\S{0,200}?)/?"
     r"\s+([\w./+-]{1,80})"
 )
+# has been applied to the asoc tree at   (Mark Brown's notice before b4: "The patch" or "The
+# patches", the titles, this line, then the repository and its branch: RE_REPOSITORY_LINE)
+RE_APPLIED_TREE_AT = re.compile(r"^(?:has|have) been applied to the [\w.+-]{1,40} tree at$")
+#: The lines above RE_APPLIED_TREE_AT's where its "The patch" is looked for.
+MAX_TREE_AT_TITLES = 12
 # Words a notice sentence may open with: "OK, " | "Great, thanks. " | "Thanks Alex, " | "FWIW, "
 RE_OPENING_WORDS = re.compile(
     r"(?:(?:ok(?:ay)?|great|anyway|fwiw|so|sure|now|thanks|thank you|many thanks)"
@@ -57,17 +63,18 @@ RE_NOTICE_OPENING_WORDS = re.compile(
 # A sentence that says the patches were applied: "Applied to clk-next" | "Series applied" |
 # "Both now queued up" | "I've now queued this for 5.4" | "Patch 2 applied" | "1-2 applied" |
 # "Both patches have been applied to bluetooth-next" | "3 patches applied" | "All 5 patches"
+# | "Patches [1-2/3] applied" | "All patches in the series applied"
 RE_NOTICE_SENTENCE = re.compile(
     r"(?P<first>(?:I|we)(?:'ve| have)?\s+(?:(?:now|just|also|finally|already)\s+)*)?"
     r"(?:(?:(?:the\s+|both\s+|all\s+)?(?:(?:\d{1,4}|two|three|four|five|six)\s+)?"
     r"(?:series|patch(?:es)?|patchset|set|backports?)"
-    r"(?:\s+#?\d[\d,&+ -]*(?:and\s+\d+)?)?"
-    r"(?:\s+of this series)?\s+|#?\d[\d,&+ -]*(?:and\s+\d+)?\s+"
+    r"(?:\s+\[?#?\d[\d,&+ /\]\[-]*(?:and\s+\[?\d[\d/\]]*)?)?"
+    r"(?:\s+(?:of|in) (?:this|the) series)?\s+|\[?#?\d[\d,&+ /\]\[-]*(?:and\s+\[?\d[\d/\]]*)?\s+"
     r"|both\s+(?:now\s+)?|(?:these|this one|this|it|all)\s+|(?=(?:it|this)'s\s))"
     r"(?:(?:has|have)\s+(?:(?:now|just|also|already)\s+)?been\s+"
     r"|(?P<passive>is\s+|are\s+|(?:it|this)'s\s+))?)?"
     r"(?:(?:now|been)\s+)?"
-    r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?|committed)\b"
+    r"(?P<verb>applied|queued(?: up)?|pushed(?: out)?|merged|picked(?: up)?|committed|taken)\b"
     r"(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -84,6 +91,14 @@ RE_NOTICE_OBJECT = re.compile(
 )
 # What a bare "picked" must go on with ("Picked the latter approach" is a choice)
 RE_PICKED_OBJECT = re.compile(rf"\s+(?:{_OBJECTS})\b", re.IGNORECASE)
+# What a "taken" must go on with: where, or the end of the clause ("Taken, thanks!", "I've
+# taken this into tty-next"; not "taken care of", "taken this approach", "taken a look")
+RE_TAKEN_OBJECT = re.compile(
+    rf"(?:\s+(?:{_OBJECTS}|two|three|four|five|patch(?:es)?|series|\[?#?\d[\d,&+/\]-]*)){{0,4}}"
+    r"(?:\s+(?:now|too|as well))?"
+    r"\s*(?:[,.!;]|$|(?:to|into|in|for|via|through|as)\s)",
+    re.IGNORECASE,
+)
 # ", now queued up"   (a notice told as a clause after another: "That worked, now queued up")
 RE_NOW_CLAUSE = re.compile(
     r",\s+(?=now\s+(?:applied|queued|pushed|merged|picked up|committed)\b)", re.IGNORECASE
@@ -100,13 +115,15 @@ RE_SAME_PATCHES = re.compile(
 # The end of a notice's first clause ("Applied to next, with a fix")
 RE_CLAUSE_END = re.compile(r"[,;(]|:(?=\s|$)| but | and | which | so ")
 # The same, where patch numbers are read: a "," or "and" before a number goes on with the
-# list ("Queued 1-20 and 22-28", "Applied 1, 2 and 4")
-RE_NUMBERS_CLAUSE_END = re.compile(r"[;(]|:(?=\s|$)|,(?!\s*#?\d)| but | and (?!#?\d)| which | so ")
+# list ("Queued 1-20 and 22-28", "Applied 1, 2 and 4"), "all but" with the patches named
+RE_NUMBERS_CLAUSE_END = re.compile(
+    r"[;(]|:(?=\s|$)|,(?!\s*#?\d)|(?<!all) but | and (?!#?\d)| which | so "
+)
 # The same, where the tree is read: a branch in parentheses goes on with it ("Applied to
 # misc/kernel.git (drm-misc-fixes)."), any other "(" ends the clause; so does "and" a verb
 # ("Applied and pushed to drm-misc-next")
 RE_TREE_CLAUSE_END = re.compile(
-    r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)| but | which | so "
+    r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)|(?<!all) but | which | so "
     r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked|committed|squashed|folded)\b)"
 )
 # pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
@@ -205,7 +222,7 @@ RE_NOT_NOTICE_SENTENCE = re.compile(
     r"\b(?:locally|verified|cleanly|boots?|reverted|mistake|mistakenly|accidentally)\b"
     r"|(?<![\w-])(?:test|tested|(?<!as )testing(?!\s+(?:branch|tree)\b))(?![\w-])"
     r"|\binstead\b(?!\s+of\b)"
-    r"|\b(?:applied|picked|committed)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
+    r"|\b(?:applied|picked|committed|taken)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
 )
 # A sentence that is no "added" notice: a question or a condition ("I added it to mm-new,
@@ -219,10 +236,33 @@ RE_PATH_TOKEN = re.compile(r"(?<!\S)[^\s/:]*[/:]\S+")
 # clause or sentence does, or at a word that goes on with a notice: "1-2, 4 needs a respin"
 # names 1-2)
 RE_PATCH_NUMBERS = re.compile(
-    rf"(?:\bpatch(?:es)?\s+|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?|committed)\s+"
-    rf"(?:and\s+)?|^)({NUMBERS})\b(?!\.\d|\s*patch)"
+    r"(?:\bpatch(?:es)?\s+"
+    r"|\b(?:applied|queued(?: up)?|pushed|merged|picked(?: up)?|committed|taken)\s+(?:and\s+)?|^)"
+    rf"({NUMBERS})\b(?!\.\d|\s*patch)"
     r"(?=\s*(?:$|[,.;:!)]|(?:to|into|for|on|in|as|and|now|with|thanks?|of th(?:is|e) series)\b"
-    r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked|committed)\b))",
+    r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked|committed|taken)\b))",
+    re.IGNORECASE,
+)
+# [1/3] | 1/3 | [1-2/3]   (patches named as posted, with the series' size: the number or range
+# before the "/" is what a notice names: "Applied [1/3] and [3/3]", "Patches [1-2/3] applied")
+RE_OF_TOTAL = re.compile(r"(?<![\w./-])\[?(\d{1,4}(?:-\d{1,4})?)/\d{1,4}\]?(?!\w|/|\.\w)")
+# the first two | first two cleanups | the first patch only | the last patch   (patches at
+# the series' head or tail; "all but the last one" leaves them out)
+RE_END_PATCHES = re.compile(
+    r"\b(?P<but>all but (?:the\s+)?)?(?P<end>first|last)\s+(?:(?P<count>one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|\d{1,2})\b(?!/)|(?:patch|fix|cleanup|change|commit)\b)"
+    r"|\ball but (?:the\s+)?(?P<lone_end>first|last)\b",
+    re.IGNORECASE,
+)
+COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# all but the last one | the last two | the first patches | the rest needs work | the other
+# two | the third one needs a respin   (some patches only, which ones not said in numbers)
+RE_SOME_ONLY = re.compile(
+    r"\ball but\b|\b(?:the\s+)?(?:first|last)\s+(?:(?:few|couple|\w+)\s+)?(?:ones?|patch(?:es)?"
+    r"|two|three|four|five|\d)\b|\bthe\s+(?:rest(?!\s+of\b(?!\s+(?:the|this)\s+(?:series|patch|set)))"
+    r"|others|remaining\s+(?:ones?|patch(?:es)?|\w+)"
+    r"|other\s+(?:ones?|two|three|patch(?:es)?))\b"
+    r"|\b(?:second|third|fourth|fifth|sixth|other)\s+(?:one|patch)\b",
     re.IGNORECASE,
 )
 # ... apart from patch 12 | minus #17 | except 3 and 4
@@ -248,7 +288,7 @@ RE_PWCLI_HEAD = re.compile(r"^(?:patch|\d{1,4} patches) applied to \S", re.IGNOR
 RE_PWCLI_ENTRY = re.compile(r"^([0-9a-f]{12,40}) (?![(\"'])(\S.{0,300})$")
 #: A verb every notice line holds (RE_NOTICE's; "picked" for "picked up"; "added" for
 #: added_notice's).
-NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "committed", "added")
+NOTICE_VERBS = ("applied", "queued", "pushed", "merged", "picked", "committed", "added", "taken")
 #: Letters re's case folding takes for ASCII ones (İ, ı, ſ, the Kelvin sign) and lower()
 #: does not turn into them: a text holding one is searched as RE_NOTICE would match it.
 FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
@@ -256,6 +296,11 @@ FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 RE_NOTICE_VERB = re.compile("|".join(NOTICE_VERBS), re.IGNORECASE)
 # to the 6.12-stable tree which can be found at:
 RE_STABLE_TREE = re.compile(r"^to the (\S+-stable) tree\b")
+# to my usb git tree which can be found at   (the same script's note for Greg KH's own trees,
+# usb, tty, staging, char-misc: the repository on the next line, then its branch)
+RE_OWN_TREE = re.compile(r"^to my [\w.+-]{1,40} git tree which can be found at$")
+# in the usb-testing branch.
+RE_OWN_BRANCH = re.compile(r"^in the ([\w./+-]{1,80}) branch\.?$")
 # The following commit has been merged into the x86/urgent branch of tip:
 RE_TIP_HEAD = re.compile(rf"^{re.escape(TIP_HEAD)}(\S+) branch of (\S+):$")
 # Commit-ID:     0f1e2d3c...   |   Committer:     Borislav Petkov (AMD) <bp@alien8.de>
@@ -319,14 +364,18 @@ class Notice:
     #: who applied the patches, when the notice names somebody other than its sender (the
     #: patchwork bot's "by" line)
     applied_by: Person | None = None
-    #: the patch numbers a notice names ("Queued patches 1-5"); empty when it names none
+    #: the patch numbers a notice names ("Queued patches 1-5", "the first two"); empty when
+    #: it names none; counted from the series' end when negative ("the last patch": -1)
     numbers: tuple[int, ...] = ()
-    #: the patch numbers it leaves out ("apart from patch 12")
+    #: the patch numbers it leaves out ("apart from patch 12"; "all but the last one": -1)
     left_out: tuple[int, ...] = ()
     #: whether its sentence opens with thanks for what ("Thanks for the patch, applied.")
     thanked_for: bool = False
     #: whether its line thanks at all ("Applied, thanks."; not a signature's "Thanks,")
     thanks: bool = False
+    #: whether it says only some patches were applied without naming them in numbers ("all
+    #: but the last one"): it never credits the whole series
+    partial: bool = False
 
 
 def applied_notice(body: str, sender: Person | None = None, subject: str = "") -> Notice | None:
@@ -360,6 +409,8 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
     if _has_a_verb("\n".join(lines)):  # not only in quoted lines
         own = list(unquoted_lines(body))
         said = _classic_notice(lines) or _sentence_notice(own) or _added_notice(own)
+        if said is None and "been applied to the " in body:
+            said = _tree_at_notice(own)
     listed = tuple(_listed(lines)) if commits else ()
     if said is None and not listed:
         return None
@@ -368,6 +419,7 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
     listed = listed or tuple(_pwcli_listed(own))
     tree, clause, thanked_for, thanks = said
     numbers, left_out = _patch_numbers(clause)
+    partial = not numbers and not left_out and RE_SOME_ONLY.search(clause) is not None
     return Notice(
         tree or None,
         listed,
@@ -375,6 +427,7 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
         left_out=left_out,
         thanked_for=thanked_for,
         thanks=thanks,
+        partial=partial,
     )
 
 
@@ -425,6 +478,8 @@ def _classic_notice(lines: list[str]) -> Said | None:
         match = RE_NOTICE.match(line.strip())
         if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
             continue
+        if not _taken_where(match):
+            continue  # "Taken care of, thanks."
         if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", line)):
             continue  # "Thanks, applied, works for me.": a tester's
         tree = notice_tree(match.group(1))
@@ -439,6 +494,15 @@ def _tested(tree: str, sentence: str) -> bool:
     """Whether a notice-like sentence tells where a tester applied a patch: a linux-next
     tag for its tree (RE_TESTED_BASE) or a result in the sentence (RE_TEST_RESULT)."""
     return bool(RE_TESTED_BASE.match(tree)) or RE_TEST_RESULT.search(sentence) is not None
+
+
+def _taken_where(match: re.Match[str]) -> bool:
+    """Whether a notice line RE_NOTICE matched, if its verb is "taken", goes on as a notice
+    (RE_TAKEN_OBJECT)."""
+    verb_end = match.start(1)
+    if not match.string[:verb_end].lower().endswith("taken"):
+        return True
+    return RE_TAKEN_OBJECT.match(match.group(1)) is not None
 
 
 def notice_tree(rest: str) -> str:
@@ -514,6 +578,21 @@ def _added_notice(lines: list[str]) -> Said | None:
     return None
 
 
+def _tree_at_notice(lines: list[str]) -> Said | None:
+    """Return the tree and the words of Mark Brown's notice before b4 ("The patch", its
+    title, "has been applied to the spi tree at", the repository and its branch), or None."""
+    for at, line in enumerate(lines):
+        if not RE_APPLIED_TREE_AT.match(line.strip()):
+            continue
+        below = [other.strip() for other in lines[at + 1 : at + 3] if other.strip()]
+        repository = RE_REPOSITORY_LINE.fullmatch(below[0]) if below else None
+        above = lines[max(0, at - MAX_TREE_AT_TITLES) : at]
+        if repository and any(other.strip() in ("The patch", "The patches") for other in above):
+            tree = f"{repository.group(1)} ({repository.group(2)})"
+            return Said(tree, line.strip(), False, False)
+    return None
+
+
 def _tree_below(lines: list[str], at: int) -> str:
     """What names the tree of a notice that ends with "to" on line ``at``: the next line,
     or after a blank line a repository and its branch (RE_REPOSITORY_LINE); else ""."""
@@ -555,6 +634,8 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") 
         return False
     if verb == "picked" and not RE_PICKED_OBJECT.match(rest):
         return False
+    if verb == "taken" and not RE_TAKEN_OBJECT.match(rest):
+        return False
     if RE_TITLE_OBJECT.match(rest) or RE_TAG_OBJECT.match(rest):
         return False  # "I also applied patch 'x: y'", "Picked up your Reviewed-by"
     if verb.startswith("pushed") and RE_PUSHED_BRANCH.match(rest):
@@ -587,7 +668,10 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") 
 
 def _patch_numbers(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Return the patch numbers a notice's text names in its first clause ("Queued patches
-    1-5, thanks") and those it leaves out anywhere ("apart from patch 12")."""
+    1-5, thanks", "Applied [1/3] and [3/3]", "Applied the first two") and those it leaves
+    out anywhere ("apart from patch 12")."""
+    if "/" in text:
+        text = RE_OF_TOTAL.sub(r"\1", text)
     left_out: set[int] = set()
     for found in itertools.islice(RE_LEFT_OUT.finditer(text), MAX_NAMED_PARTS):
         left_out |= named_numbers(found.group(1))
@@ -595,7 +679,19 @@ def _patch_numbers(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     numbers: set[int] = set()
     for found in itertools.islice(RE_PATCH_NUMBERS.finditer(first), MAX_NAMED_PARTS):
         numbers |= named_numbers(found.group(1))
+    ends = RE_END_PATCHES.search(first)
+    if ends is not None:
+        (left_out if ends.group("but") or ends.group("lone_end") else numbers).update(_end(ends))
     return tuple(sorted(numbers - left_out)), tuple(sorted(left_out))
+
+
+def _end(found: re.Match[str]) -> range:
+    """The numbers of the patches RE_END_PATCHES found: 1, 2... from the head, -1 (the
+    last), -2... from the tail."""
+    word = (found.group("count") or "one").lower()
+    count = int(word) if word.isdigit() else COUNTS.index(word) + 1
+    head = (found.group("end") or found.group("lone_end")).lower() == "first"
+    return range(1, count + 1) if head else range(-count, 0)
 
 
 def _bot_notice(lines: list[str]) -> Notice | None:
@@ -615,12 +711,19 @@ def _bot_notice(lines: list[str]) -> Notice | None:
 
 def _stable_notice(lines: list[str]) -> Notice | None:
     """The note of the stable trees' script ("I've just added the patch titled", the title,
-    "to the 6.12-stable tree"), as a notice for the patch it answers; None for other text."""
+    "to the 6.12-stable tree"; or "to my usb git tree which can be found at", the repository,
+    "in the usb-testing branch."), as a notice for the patch it answers; None for other text."""
     for at, line in enumerate(lines):
         if line.startswith(STABLE_HEAD):
-            following = [other for other in lines[at + 1 : at + 6] if other.strip()]
+            following = [other.strip() for other in lines[at + 1 : at + 8] if other.strip()]
             tree = RE_STABLE_TREE.match(following[1]) if len(following) > 1 else None
-            return Notice(tree.group(1), ()) if tree else None
+            if tree is not None:
+                return Notice(tree.group(1), ())
+            if len(following) < 4 or not RE_OWN_TREE.match(following[1]):
+                return None
+            branch = RE_OWN_BRANCH.match(following[3])
+            repository = short_repository(following[2])
+            return Notice(f"{repository} ({branch.group(1)})", ()) if branch else None
     return None
 
 

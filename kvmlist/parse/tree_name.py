@@ -23,9 +23,14 @@ RE_TREE = re.compile(
     r"|board|setup|machine|ci|github|gitlab|fork|kernel\.org|all|both|each|every|tree|here"
     r"|v\d+|\d+/\d+)(?![\w\-/]|\.\w))"
     r"(?P<tree>[\w.\-/:]+\w)"
-    r"(?:'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
+    r"(?:#(?P<hashed>[\w.\-/]{0,80}\w)|'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
     r"|[`'\"]?\s+(?:\((?P<branch>(?!v?\d+(?:\.\d+)*(?:-rc\d+)?\))[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
     re.IGNORECASE,
+)
+# https://git.kernel.org/pub/scm/linux/kernel/git/broonie/spi.git   (a kernel.org repository's
+# URL: the path after /pub/scm/linux/kernel/git/ names it, as b4 and the patchwork bot do)
+RE_REPOSITORY_URL = re.compile(
+    r"(?:https?|git)://[^\s/]{1,100}/(?:pub/scm/)?linux/kernel/git/([^\s/]\S{0,200}?)/?"
 )
 # mm-new | kvmarm/next | mm.git   (a name that can only be a tree: "to kvm_util.c" or "to
 # differentiate" is where code went or why)
@@ -51,5 +56,13 @@ def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> st
         path_goes_on = text[found.end("tree") : found.end("tree") + 1] in ("/", "-")
         if path_goes_on or not RE_TREE_SHAPE.fullmatch(tree) or RE_FILE_NAME.search(tree):
             return ""
-    branch = found.group("branch") or found.group("owned")
+    branch = found.group("branch") or found.group("owned") or found.group("hashed")
+    tree = short_repository(tree)
     return f"{tree} ({branch})" if branch else tree
+
+
+def short_repository(text: str) -> str:
+    """The repository a kernel.org URL names as a notice's tree: "broonie/spi.git" (its path
+    after /pub/scm/linux/kernel/git/); text itself for any other (a GitHub URL stays whole)."""
+    found = RE_REPOSITORY_URL.fullmatch(text)
+    return found.group(1) if found else text
