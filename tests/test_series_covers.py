@@ -143,3 +143,32 @@ def test_a_cover_with_a_stray_blurb_marker_is_no_unedited_cover() -> None:
     body = "Rework the vectors.\n\n*** BLURB HERE ***\n\n" + COVER
     cover = post("[PATCH v4 0/3] KVM: arm64: Host/hyp separation", "s-0", body=body)
     assert cover.defects == ()
+
+
+def _unnumbered_posting(cover_body: str = COVER) -> list[Message]:
+    """git format-patch --no-numbered --cover-letter, sent threaded: every subject "[PATCH]"."""
+    mails = [post("[PATCH] foo: rework", "c", body=cover_body)]
+    return mails + [post(f"[PATCH] foo: step {i}", f"p{i}", "c") for i in (1, 2, 3)]
+
+
+def test_an_unnumbered_cover_heads_the_unnumbered_patches_of_its_sender() -> None:
+    [series] = kvmlist.group_series(_unnumbered_posting())
+    assert series.cover is not None and series.cover.subject == "[PATCH] foo: rework"
+    assert [(p.index, p.title) for p in series.patches] == [
+        (1, "foo: step 1"),
+        (2, "foo: step 2"),
+        (3, "foo: step 3"),
+    ]
+    assert series.complete and series.total == 3
+
+
+def test_unnumbered_patches_answering_a_mail_stay_apart_unless_it_is_their_cover() -> None:
+    # a root with a diff (fixes on top), a stranger's root, or patches sent hours later
+    with_diff = _unnumbered_posting(cover_body=DIFF)
+    strangers = [post("[PATCH] foo: rework", "c", body=COVER, sender="Bo Li <bo@example.com>")]
+    strangers += _unnumbered_posting()[1:]
+    later = _unnumbered_posting()[:1]
+    later += [post(f"[PATCH] foo: step {i}", f"p{i}", "c", minute=30 + i) for i in (1, 2)]
+    for mails in (with_diff, strangers, later):
+        found = kvmlist.group_series(mails)
+        assert all(s.cover is None and len(s.patches) == 1 for s in found)

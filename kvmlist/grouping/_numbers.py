@@ -1,19 +1,28 @@
 """Patches whose numbers their thread contradicts, read as the thread says before grouping
-(see kvmlist.grouping.series, rule 2): a cover letter sent without "0/N", a patch sent as
-"0/N" under its cover letter, and one that mistypes its total under a cover whose other
-patches give the cover's. The subject stays as sent."""
+(see kvmlist.grouping.series, rule 2): a cover letter sent without "0/N", a series sent
+without numbers under such a cover (``git format-patch --no-numbered --cover-letter``), a
+patch sent as "0/N" under its cover letter, and one that mistypes its total under a cover
+whose other patches give the cover's. The subject stays as sent."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from kvmlist.grouping._group import address_of, addresses_of, by_one_of, subject_tags
 from kvmlist.models import Patch
+
+#: How long after its cover letter an unnumbered patch may come to be one of its series
+#: (git send-email dates a run's mails a second apart).
+UNNUMBERED_WINDOW = timedelta(minutes=10)
+#: How many unnumbered patches a cover letter sent without "0/N" heads at least.
+UNNUMBERED_LEAST = 2
 
 
 def renumbered(patches: list[Patch]) -> list[Patch]:
     """Return patches with the numbers their cover letters imply (module docstring)."""
     fixed = _unnumbered_covers(patches)
+    fixed.update(_unnumbered_series([p for p in patches if p.message_id not in fixed]))
     patches = [fixed.get(p.message_id, p) for p in patches] if fixed else patches
     covers = {p.message_id: p for p in patches if p.is_cover}
     if not covers:
@@ -45,6 +54,43 @@ def _unnumbered_covers(patches: list[Patch]) -> dict[str, Patch]:
         )
         for cover_id, total in totals.items()
     }
+
+
+def _unnumbered_series(patches: list[Patch]) -> dict[str, Patch]:
+    """A series sent without numbers (``git format-patch --no-numbered --cover-letter``):
+    a "[PATCH] foo" without a diff that at least UNNUMBERED_LEAST unnumbered patches with
+    their diff answer, of its version, from its sender and within UNNUMBERED_WINDOW after
+    it, is their cover letter; they are numbered in the order they were dated (then came).
+    Unnumbered fixes on top of a patch (it has a diff), a stranger's patches, or patches
+    sent later in answer to a diffless mail stay patches of their own."""
+    candidates = {p.message_id: p for p in patches if _unnumbered_without_diff(p)}
+    answering: dict[str, list[tuple[int, Patch]]] = defaultdict(list)
+    for position, patch in enumerate(patches):
+        cover = candidates.get(str(patch.parent_id))
+        if cover is not None and _unnumbered_of(patch, cover):
+            answering[cover.message_id].append((position, patch))
+    fixed: dict[str, Patch] = {}
+    for cover_id, found in answering.items():
+        if len(found) < UNNUMBERED_LEAST:
+            continue
+        found.sort(key=lambda item: (item[1].date, item[0]))
+        total = len(found)
+        update = {"kind": "cover", "index": 0, "total": total}
+        fixed[cover_id] = candidates[cover_id].model_copy(update=update)
+        for index, (_, patch) in enumerate(found, 1):
+            update = {"index": index, "total": total, "numbered": True}
+            fixed[patch.message_id] = patch.model_copy(update=update)
+    return fixed
+
+
+def _unnumbered_of(patch: Patch, cover: Patch) -> bool:
+    """Whether an unnumbered patch answering cover is one of the series it heads."""
+    if patch.kind != "patch" or patch.numbered or not patch.has_diff:
+        return False
+    if patch.version != cover.version or patch.date is None or cover.date is None:
+        return False
+    soon = timedelta(0) <= patch.date - cover.date <= UNNUMBERED_WINDOW
+    return soon and by_one_of(patch, addresses_of(cover))
 
 
 def _unnumbered_without_diff(patch: Patch) -> bool:

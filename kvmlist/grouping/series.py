@@ -27,7 +27,10 @@ Rules (see docs/data-model.md):
    the total and free, and it is by one of the series' people (see grouping._numbers).
    A mail without a diff and without "0/N" (``[PATCH v2] foo: series``) that numbered
    patches of its version and by its people answer is their cover letter (see
-   grouping._threaded and grouping._covers).
+   grouping._threaded and grouping._covers); so is a ``[PATCH]`` mail without a diff that
+   at least two unnumbered ``[PATCH]`` patches from its sender answer within minutes
+   (``git format-patch --no-numbered --cover-letter``): they are numbered as dated (see
+   grouping._numbers).
 3. A numbered patch whose index is already taken in that series starts a new series, unless
    one of the two is a point revision of the series' version (``[PATCH v4.1 4/4]`` sent to
    replace v4's 4/4) by one of its people: the higher point keeps the index, the other is
