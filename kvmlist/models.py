@@ -70,6 +70,7 @@ DefectKind = Literal[
     "nul-in-header",
     "patch-without-diff",
     "repeated-field",
+    "robot-with-diff",
     "skipped-part",
     "stacked-in-body-from",
     "undecodable-body",

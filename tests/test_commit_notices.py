@@ -266,3 +266,19 @@ def test_a_log_format_hooks_mail_is_no_posting(case: str) -> None:
     subject, body = LOG_HOOKS[case]
     found = parse_message(mail(subject, body, sender="Patchbot <patchbot@example.org>"))
     assert found.kind == "robot" and not isinstance(found, Patch), subject
+
+
+def test_check_reports_a_robot_mail_that_carries_a_diff() -> None:
+    # git am applies the diff of a "[git commit]" mail that kvmlist counts as no posting:
+    # check names it, alike in one process and in slices; a robot's mail without one is quiet
+    from kvmlist.analysis.check import check_messages, check_part
+
+    notices = [parse_message(_notice(case)) for case in ("buildroot", "multimail")]
+    quiet = parse_message(mail("[Buildroot] [git commit] x", "commit: no diff here\n"))
+    whole = check_messages(3, [*notices, quiet])
+    assert whole.kinds["robot"] == 2 + (quiet.kind == "robot")
+    assert whole.defects["robot-with-diff"] == 2
+    assert whole.examples["robot-with-diff"] == ["buildroot@x", "multimail@x"]
+    assert check_part([*notices, quiet]).counts.defects == whole.defects
+    assert "robot-with-diff" in whole.render()
+    assert all(d.kind != "robot-with-diff" for n in notices for d in n.defects)

@@ -15,7 +15,7 @@ from kvmlist.analysis.repeats import MailPrint, RepeatedId, Repeats, mail_print
 from kvmlist.grouping.pull_copies import Claim, PullCopies, claim_of
 from kvmlist.grouping.pulls import counted_kind
 from kvmlist.grouping.series import group_series
-from kvmlist.models import DefectKind, Message, MessageKind, Patch, Person
+from kvmlist.models import Defect, DefectKind, Message, MessageKind, Patch, Person
 from kvmlist.parse.addresses import identity_key
 
 #: Examples kept per defect kind.
@@ -23,6 +23,9 @@ EXAMPLES = 3
 #: The defects of a mail with none of the headers every list mail has: nearly always one cut
 #: in two at a body line taken for a ``From `` separator, else one the file's end truncates.
 HEADERLESS = frozenset({"missing-from", "missing-date", "missing-message-id"})
+#: What check finds of a robot's mail with a diff (a commit notice, a stable or tip-bot
+#: notice): counted as no posting, so no patch check ran on the diff that ``git am`` applies.
+ROBOT_WITH_DIFF = Defect(kind="robot-with-diff", detail="no patch check ran on its diff")
 
 
 @dataclass
@@ -190,6 +193,8 @@ def check_row(message: Message) -> CheckRow:
     body_defects = () if message.kind in ("patch", "cover") else message.body_defects
     if isinstance(message, Patch):
         body_defects += message.diffstat_defects
+    elif message.kind == "robot" and message.has_diff:
+        body_defects += (ROBOT_WITH_DIFF,)
     defects = tuple((d.kind, d.count) for d in (*message.defects, *body_defects))
     patch = None
     if isinstance(message, Patch):
