@@ -302,9 +302,9 @@ SENTENCE_NOTICES = [
     ("Applied.\n\nPlease wait a day between postings.\n", None),
     ("On Mon, Jane wrote:\n> x\n\nApplied to arm/queue\n\nhttps://example.org/tree\n", "arm/queue"),
     ("Series applied, thanks a lot Leon!\n", None),
-    ("Thank you, and thanks to the reviewers. Queued for v6.15.\n", "v6.15"),
+    ("Thank you, and thanks to the reviewers. Queued for v6.15.\n", None),  # a release, not a tree
     ("Both now queued up, thanks.\n", None),
-    ("FWIW, I've now queued this for 5.4, with the reviewers' tags.\n", "5.4"),
+    ("FWIW, I've now queued this for 5.4, with the reviewers' tags.\n", None),
     ("Thanks Alex. I've queued this for kvmarm/next.\n", "kvmarm/next"),
     ("OK, I applied this one to the s390 tree. Thanks!\n", "s390"),
     (

@@ -314,7 +314,7 @@ def test_more_thanks_before_the_verb_still_read() -> None:
         ("Thanks for the patch + review, pushed to drm-misc-next.\n", "drm-misc-next"),
         ("Applied and squashed into drm-misc-next, thanks.\n", "drm-misc-next"),
         ("Applied to my kvm-ppc-next branch, thanks.\n", "kvm-ppc-next"),
-        ("Thanks for the fix, queued for v6.14.\n", "v6.14"),
+        ("Thanks for the fix, queued for v6.14.\n", None),  # a release, not a tree
         ("Thanks for the patch, applied to v6.14-rc-fixes.\n", "v6.14-rc-fixes"),
         ("Thanks for the review, pushed to drm-misc-next.\n", "drm-misc-next"),
     ]:
@@ -636,3 +636,60 @@ def test_mark_browns_notice_before_b4_names_the_repository_and_branch() -> None:
 def test_a_tree_at_line_without_the_patch_above_is_no_notice() -> None:
     body = BROONIE_OLD.replace("The patch\n", "The fix\n")
     assert applied_notice(body) is None
+
+
+def test_merged_already_reports_an_earlier_acceptance() -> None:
+    # "merged ... already": the patch got in before this mail, by whoever merged it; a
+    # maintainer's own "queued ... already" (Paolo Bonzini on kvmarm) stays a notice
+    for body in [
+        "Merged for 6.13 already, see commit 0123456789ab.\n",
+        "Already merged, see commit 0123456789ab in mainline.\n",
+        "Merged already, thanks.\n",
+    ]:
+        assert applied_notice(body) is None, body
+        assert _applied(body) == {}, body
+    for body in [
+        "Queued this one already, thanks.\n",
+        "I've already merged this into kvmarm/next, thanks.\n",
+    ]:
+        assert applied_notice(body) is not None, body
+
+
+def test_applied_for_testing_is_a_testers_report() -> None:
+    for body in [
+        "Applied for testing, thanks! Will report back.\n",
+        "Thanks, applied for some testing.\n",
+    ]:
+        assert applied_notice(body) is None, body
+        assert _applied(body) == {}, body
+    for body, tree in [
+        ("Applied to the testing branch of iio.git, thanks.\n", "testing"),
+        ("Thanks, applied to for-next/testing.\n", "for-next/testing"),
+    ]:
+        notice = applied_notice(body)
+        assert notice is not None, body
+        assert notice.tree == tree, body
+
+
+@pytest.mark.parametrize(
+    ("body", "tree"),
+    [
+        ("Applied for v6.14, thanks\n", None),
+        ("Queued for 6.14, thanks.\n", None),
+        ("Picked up for 6.14-rc3.\n", None),
+        ("Applied for v6.14 to kvmarm/next, thanks.\n", "kvmarm/next"),
+        ("Applied to 6.12.y, thanks.\n", "6.12.y"),
+        ("Applied to for-6.14, thanks.\n", "for-6.14"),
+    ],
+)
+def test_a_release_is_when_not_which_tree(body: str, tree: str | None) -> None:
+    notice = applied_notice(body)
+    assert notice is not None, body
+    assert notice.tree == tree, body
+
+
+def test_testing_after_the_notices_sentence_leaves_it() -> None:
+    # Paolo Bonzini on kvmarm
+    body = "Queued, thanks.  I will leave this in kvm/queue after testing everything\n"
+    notice = applied_notice(body)
+    assert notice is not None and notice.tree == "kvm/queue"

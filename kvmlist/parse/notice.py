@@ -192,6 +192,12 @@ RE_TEST_RESULT = re.compile(
 # already | by Jakub   (in a passive "has been applied" sentence: a report of somebody's
 # acceptance, "This has already been applied to net-next by Jakub", not the sender's)
 RE_SOMEBODY_ELSES = re.compile(r"\balready\b|\bby\s+(?-i:[A-Z])", re.IGNORECASE)
+# Merged for 6.13 already | Already merged   ("merged" and "already" in a sentence without
+# its sender as subject: a report that the patch got in before, by whoever merged it; not
+# "Queued this one already, thanks." nor "I've already merged this", a maintainer's own)
+RE_MERGED_ALREADY = re.compile(
+    r"\bmerged\b[^!?\n]{0,80}\balready\b|\balready\s+(?:been\s+)?merged\b", re.IGNORECASE
+)
 # this branch | the branch   (what "pushed out" takes in a status: "I've now pushed out this
 # branch[1], containing the three patches in isolation")
 RE_PUSHED_BRANCH = re.compile(r"\s+(?:this|that|the|a)\s+branch\b", re.IGNORECASE)
@@ -213,6 +219,10 @@ RE_LATER_VERSION = re.compile(
 )
 # I also applied patch "selftests: x"   (another patch, named by its title: a tester's setup)
 RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECASE)
+# test | tested | testing   (a test word: "Applied for testing, will report back" is a
+# tester's; not a name holding one, "usb-testing", "test-next", nor a branch called testing:
+# "pushed out as testing for 0-day", "the testing branch of iio.git")
+TEST_WORD = r"(?<![\w-])(?:test|tested|(?<!as )testing(?!\s+(?:branch|tree)\b))(?![\w-])"
 # A sentence that reports a test ("applied ... on v5.10-rc2", "verified", "boots"; not a
 # branch called testing: "pushed out as testing for 0-day", "the testing branch of iio.git",
 # "usb-testing", "test-next"), another patch applied
@@ -220,7 +230,7 @@ RE_TITLE_OBJECT = re.compile(r"\s+(?:the\s+)?patch(?:es)?\s+[\"'`]", re.IGNORECA
 # ("Reverted, sorry. Applied by mistake.")
 RE_NOT_NOTICE_SENTENCE = re.compile(
     r"\b(?:locally|verified|cleanly|boots?|reverted|mistake|mistakenly|accidentally)\b"
-    r"|(?<![\w-])(?:test|tested|(?<!as )testing(?!\s+(?:branch|tree)\b))(?![\w-])"
+    rf"|{TEST_WORD}"
     r"|\binstead\b(?!\s+of\b)"
     r"|\b(?:applied|picked|committed|taken)\b[^.]{0,40}\bon (?:top|v?\d|linux|mainline|next-\d)",
     re.IGNORECASE,
@@ -328,6 +338,9 @@ RE_NOT_ACCEPTANCE = re.compile(
     r"(?<![\w-])(?:test|tested)(?![\w-])|\b(?:top of|locally|cleanly|for v\d+\b(?!\.\d))\b",
     re.IGNORECASE,
 )
+# (TEST_WORD, in the notice line's own sentence: "Applied for testing, thanks!" is a
+# tester's; "Queued, thanks.  I will leave this in kvm/queue after testing everything" is not)
+RE_TEST_WORD = re.compile(TEST_WORD, re.IGNORECASE)
 
 
 class Said(NamedTuple):
@@ -476,14 +489,18 @@ def _classic_notice(lines: list[str]) -> Said | None:
     notice verb and thanks (RE_NOTICE), or None when no line does."""
     for line in lines:
         match = RE_NOTICE.match(line.strip())
-        if not match or "thank" not in line.lower() or RE_NOT_ACCEPTANCE.search(line):
+        if not match or "thank" not in line.lower():
             continue
+        own = RE_SENTENCE_END.split(line.strip(), maxsplit=1)[0]  # not "Thanks, applied. I see"
+        if RE_NOT_ACCEPTANCE.search(line) or _reported(own):
+            continue
+        if RE_TEST_WORD.search(RE_PATH_TOKEN.sub("PATH", own)):
+            continue  # "Applied for testing, thanks! Will report back."
         if not _taken_where(match):
             continue  # "Taken care of, thanks."
         if RE_TEST_REPORT.search(RE_PATH_TOKEN.sub("PATH", line)):
             continue  # "Thanks, applied, works for me.": a tester's
         tree = notice_tree(match.group(1))
-        own = RE_SENTENCE_END.split(line.strip(), maxsplit=1)[0]  # not "Thanks, applied. I see"
         if RE_TAG_OBJECT.match(match.group(1)) or _tested(tree, own):
             continue  # "Picked up your Reviewed-by, thanks.", "Applied to linux-next, I get"
         return Said(tree, line.strip(), False, True)
@@ -494,6 +511,12 @@ def _tested(tree: str, sentence: str) -> bool:
     """Whether a notice-like sentence tells where a tester applied a patch: a linux-next
     tag for its tree (RE_TESTED_BASE) or a result in the sentence (RE_TEST_RESULT)."""
     return bool(RE_TESTED_BASE.match(tree)) or RE_TEST_RESULT.search(sentence) is not None
+
+
+def _reported(sentence: str) -> bool:
+    """Whether a notice-like sentence without its sender as subject reports a patch merged
+    before (RE_MERGED_ALREADY)."""
+    return "already" in sentence.lower() and RE_MERGED_ALREADY.search(sentence) is not None
 
 
 def _taken_where(match: re.Match[str]) -> bool:
@@ -645,6 +668,8 @@ def _is_notice(match: re.Match[str], rest: str, sentence: str, after: str = "") 
         return False  # "Applied to next-20250106, this patch causes a build failure:"
     if "been" in sentence[: match.start("verb")] and RE_SOMEBODY_ELSES.search(sentence):
         return False  # "This has already been applied to net-next by Jakub": a report
+    if not match.group("first") and _reported(sentence):
+        return False  # "Merged for 6.13 already, see commit 0123456789ab.": a report
     if verb == "pushed" and RE_PUSHED_VERSION.match(rest) and not tree:
         return False  # "Thanks for the review, pushed v2 with the fixes": a new version
     if RE_REVIEW_THANKS.search(sentence, 0, match.start()) and not tree:

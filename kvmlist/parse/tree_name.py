@@ -5,6 +5,7 @@ One grammar for every notice reader (applied, added, pulled); docs/review.md has
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # ... to kvmarm/next   |   ... for kvm/master   |   ... into next   |   ... to my xyz-next branch
@@ -37,6 +38,10 @@ RE_REPOSITORY_URL = re.compile(
 RE_TREE_SHAPE = re.compile(r"[\w.]*[-/][\w./-]*|[\w-]+\.git")
 # kfence.rst | arm-smmu-v3.c   (a file, not a tree)
 RE_FILE_NAME = re.compile(r"\.(?!git$)[A-Za-z]{1,4}$")
+# v6.14 | 6.14 | 6.14-rc3   (a release: when, not where; "6.12.y" and "for-6.14" are trees)
+RE_RELEASE_NAME = re.compile(r"v?\d+(?:\.\d+)+(?:-rc\d+)?", re.IGNORECASE)
+#: How many "to <name>" of a text are read for one that is no release.
+MAX_TREE_CANDIDATES = 4
 
 
 def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> str:
@@ -47,9 +52,16 @@ def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> st
     ``at_start``: only a "to <tree>" that opens text counts. ``shaped``: only a name that
     can be nothing but a tree counts (one called a tree or branch, or with a "-" or "/" or
     ending in ".git"; no file, no directory), for a verb that also tells where code went
-    ("I added it to ...")."""
-    found = (RE_TREE.match if at_start else RE_TREE.search)(text)
-    if found is None:
+    ("I added it to ...").
+
+    A release is no tree ("Queued for 6.14", RE_RELEASE_NAME): the next "to <tree>" is read
+    ("Applied for v6.14 to kvmarm/next")."""
+    if at_start:
+        found = RE_TREE.match(text)
+    else:
+        candidates = itertools.islice(RE_TREE.finditer(text), MAX_TREE_CANDIDATES)
+        found = next((one for one in candidates if not _release(one)), None)
+    if found is None or _release(found):
         return ""
     tree = found.group("tree")
     if shaped and not found.group("called"):
@@ -59,6 +71,12 @@ def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> st
     branch = found.group("branch") or found.group("owned") or found.group("hashed")
     tree = short_repository(tree)
     return f"{tree} ({branch})" if branch else tree
+
+
+def _release(found: re.Match[str]) -> bool:
+    """Whether what RE_TREE found is a release, without a branch named after it."""
+    named = found.group("branch") or found.group("owned") or found.group("hashed")
+    return not named and RE_RELEASE_NAME.fullmatch(found.group("tree")) is not None
 
 
 def short_repository(text: str) -> str:
