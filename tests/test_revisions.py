@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 import kvmlist
 from kvmlist import parse_message
-from kvmlist.grouping.revisions import link_revisions
+from kvmlist.grouping.revisions import link_revisions, posted_in_order
 
 from .conftest import FIXTURES, mail
 
@@ -579,3 +581,53 @@ def test_a_strangers_supersedes_takes_no_line_of_another_person() -> None:
     _, jane2, mallory3, jane3 = kvmlist.group_series(mails, revisions=True)
     assert (jane2.next_id, jane3.previous_id) == ("jane3@x", "jane2@x")
     assert (mallory3.previous_id, mallory3.next_id) == (None, None)
+
+
+def test_a_v2_dated_before_its_v1_by_a_senders_clock_still_follows_it() -> None:
+    # the v1's sender clock ran an hour ahead: by Date the v2 came first
+    mails = [
+        post("[PATCH] KVM: arm64: Fix the vgic", "a", minute=50),
+        post("[PATCH v2] KVM: arm64: Fix the vgic", "b", minute=5),
+        post("[PATCH v3] KVM: arm64: Fix the vgic", "c", minute=55),
+    ]
+    for given in (mails, mails[::-1]):
+        [history] = link_revisions(kvmlist.group_series(given))
+        assert [s.anchor_id for s in history.revisions] == ["a", "b", "c"]
+
+
+def test_a_version_link_to_a_later_dated_v1_links_it() -> None:
+    v2_body = f"Changes since v1:\n- renamed\n\nv1: https://lore.kernel.org/r/{V1_COVER}\n"
+    mails = _v1_and_v2(v2_body)
+    late = mails[2].date + timedelta(hours=1)  # the v1's sender clock ran ahead
+    v1 = [one.model_copy(update={"date": late}) for one in mails[:2]]
+    [history] = link_revisions(kvmlist.group_series([*v1, *mails[2:]]))
+    assert [s.anchor_id for s in history.revisions] == [V1_COVER, V2_COVER]
+
+
+def test_postings_of_one_date_are_ordered_the_same_whatever_order_they_came_in() -> None:
+    mails = [
+        post("[PATCH] KVM: arm64: Fix the vgic", "a"),
+        post("[PATCH v2] KVM: arm64: Fix the vgic", "b", minute=10),
+        post("[PATCH v2] KVM: arm64: Fix the vgic", "c", minute=10),
+    ]
+    forward = kvmlist.group_series(mails, revisions=True)
+    backward = kvmlist.group_series(mails[::-1], revisions=True)
+    links = {s.anchor_id: (s.previous_id, s.next_id) for s in forward}
+    assert links == {s.anchor_id: (s.previous_id, s.next_id) for s in backward}
+    assert [s.anchor_id for s in posted_in_order(kvmlist.group_series(mails[::-1]))] == [
+        "a",
+        "b",
+        "c",
+    ]
+
+
+def test_an_unversioned_posting_hours_after_a_v2_is_no_earlier_version() -> None:
+    # intel-wired-lan: a v2 in the morning, the title again without a version at night
+    mails = [
+        post("[PATCH v2] e1000e: fix heap overflow", "a", minute=0),
+        post("[PATCH] e1000e: fix heap overflow", "b"),
+    ]
+    late = mails[0].date + timedelta(hours=12, minutes=17)
+    mails[1] = mails[1].model_copy(update={"date": late})
+    histories = link_revisions(kvmlist.group_series(mails))
+    assert [[s.anchor_id for s in h.revisions] for h in histories] == [["a"], ["b"]]

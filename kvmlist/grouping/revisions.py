@@ -26,10 +26,11 @@ v1..v5 followed by the patches "v2"), or, when it is a RESEND, one of its own ve
 at the same tree: a backport to each stable tree (``Patch.stable_tree``) is work of its own,
 apart from mainline. A version link also joins a "v1" to an unversioned posting of the same
 person (the first posting called v0 in the changelog: :func:`_numbered_after`). A history
-lists its postings in the order they were posted (their plausible dates; the order given for
-equal dates or none), so a RESEND sits between its version and the next, a restarted count
-never goes back, and the histories are the same whatever order the mails came in (a lore
-search answers newest first).
+lists its postings in the order they were posted (their plausible dates; the anchor
+Message-ID for equal dates; a posting dated before a lower version of its work by a sender's
+clock after it: :func:`posted_in_order`), so a RESEND sits between its version and the
+next, a restarted count never goes back, and the histories are the same whatever order the
+mails came in (a lore search answers newest first).
 
 :func:`with_revisions` writes the links into the series themselves (``Series.previous_id`` and
 ``Series.next_id``: anchor Message-IDs, so the models stay acyclic and JSON round-trips).
@@ -37,6 +38,7 @@ search answers newest first).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -56,6 +58,11 @@ RE_RFC_WORD = re.compile(r"^\s*rfc\b:?")
 TITLE_CANDIDATES = 16
 #: How far apart two postings sharing patch titles under other series titles may be.
 RENAMED_WITHIN = timedelta(days=120)
+#: How far before a lower version of its work (the same person and title, or b4 change-id)
+#: a posting may be dated by a sender's clock and still follow it (posted_in_order): an
+#: author may post v2, then hours later an unversioned posting of the title (intel-wired-lan,
+#: 12 hours: a v2 before it, not a clock). A version link naming the other needs no bound.
+CLOCK_SKEW_WITHIN = timedelta(hours=6)
 #: How many postings of a line, from the one named on, a new posting is tried as following
 #: (kvmarm's longest history has 18): a flood of postings that all name v1 costs no more.
 LINE_CANDIDATES = 64
@@ -178,11 +185,75 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
 
 def posted_in_order(series: Iterable[Series]) -> list[Series]:
     """Return the series in the order they were posted: by plausible date (the series given
-    without one first), the order given where dates are equal."""
+    without one first), by anchor Message-ID where dates are equal (the same order whatever
+    order they were given in); a posting dated before a lower version of its work (a
+    sender's clock: :func:`_skewed_after`) comes right after it."""
     given = list(series)
-    dated = [(one.plausible_date, at) for at, one in enumerate(given)]
-    order = sorted(range(len(given)), key=lambda at: (dated[at][0] is not None, dated[at]))
-    return [given[at] for at in order]
+    keys = [(one.plausible_date, one.anchor_id or "", at) for at, one in enumerate(given)]
+    by_date = sorted(range(len(given)), key=lambda at: (keys[at][0] is not None, keys[at]))
+    ordered = [given[at] for at in by_date]
+    follows = _skewed_after(ordered)
+    if not follows:
+        return ordered
+    followers: dict[int, list[int]] = {}
+    for position, anchor in sorted(follows.items()):
+        followers.setdefault(anchor, []).append(position)
+    result: list[Series] = []
+    for position in range(len(ordered)):
+        if position in follows:
+            continue
+        stack = [position]
+        while stack:  # each posting, then those that follow it, in date order
+            at = stack.pop()
+            result.append(ordered[at])
+            stack.extend(reversed(followers.get(at, ())))
+    return result
+
+
+def _skewed_after(ordered: list[Series]) -> dict[int, int]:
+    """Position -> the position it follows, for each posting dated before a lower version of
+    its work (:func:`_skewed`): the same person and title, a b4 change-id, or a version link
+    naming it. A v2 whose sender's clock ran behind its v1's was posted after it; it follows
+    the latest such lower version."""
+    owner: dict[str, int] = {}
+    by_title: dict[tuple[str, str], list[int]] = {}
+    by_change_id: dict[str, list[int]] = {}
+    texts: list[str] = []
+    for position, one in enumerate(ordered):
+        for mail in one.messages:
+            owner.setdefault(mail.message_id, position)
+        for key in _title_keys(one):
+            by_title.setdefault(key, []).append(position)
+        texts.append("\n".join(m.body for m in one.messages[:2]))  # the cover and first patch
+        for change_id in change_ids(texts[-1]):
+            by_change_id.setdefault(change_id, []).append(position)
+    follows: dict[int, int] = {}
+    for position, one in enumerate(ordered):
+        if one.version <= 1:
+            continue
+        indexed = [by_change_id.get(c, []) for c in change_ids(texts[position])]
+        indexed += [by_title[key] for key in _title_keys(one)]
+        linked = [owner[i] for i in version_links(texts[position]) if i in owner]
+        named = []
+        for positions in indexed:  # the next TITLE_CANDIDATES postings under each key
+            start = bisect.bisect_right(positions, position)
+            named += positions[start : start + TITLE_CANDIDATES]
+        later = [at for at in linked if at > position and _skewed(one, ordered[at], linked=True)]
+        later += [at for at in named if at > position and _skewed(one, ordered[at])]
+        if later:
+            follows[position] = max(later)
+    return follows
+
+
+def _skewed(newer: Series, older: Series, *, linked: bool = False) -> bool:
+    """Whether a posting of a higher version dated before another of its work (same tree,
+    same RFC tag) was posted after it all the same: always when its version link names the
+    other (it was written after it), else when dated less than CLOCK_SKEW_WITHIN before."""
+    if newer.version <= older.version or _is_rfc(newer) != _is_rfc(older):
+        return False
+    if _stable_tree(newer) != _stable_tree(older) or newer.date is None or older.date is None:
+        return False
+    return linked or older.date - newer.date <= CLOCK_SKEW_WITHIN
 
 
 def _aborted_send_origin(
