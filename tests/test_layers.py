@@ -1,9 +1,9 @@
 """The layer rule of docs/architecture.md, checked by reading every module's imports.
 
-Layers, lowest first: core (``_version``, ``_lazy``, ``_utc``, ``errors``, ``models``, ``_html``,
-``data``) < parse < sources < grouping < analysis < outputs < scale < compare < cli. A module
-may import its own layer and the layers below it. ``kvmlist/__init__.py`` and ``__main__.py``
-are the front door and may import anything.
+Layers, lowest first: core (``_version``, ``_lazy``, ``_utc``, ``_frames``, ``errors``, ``models``,
+``_html``, ``data``) < parse < sources < grouping < analysis < outputs < scale < compare < cli.
+A module may import its own layer and the layers below it. ``kvmlist/__init__.py`` and
+``__main__.py`` are the front door and may import anything.
 
 Which imports count: every ``import``/``from ... import`` naming a kvmlist module, wherever it
 stands -- at the top, inside a function (a lazy import is still a dependency) or under
@@ -24,7 +24,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kvmlist"
 LAYERS = (
     (
         "core",
-        ("_version", "_lazy", "_shown", "_utc", "_arguments", "errors", "models", "_html", "data"),
+        (
+            "_version",
+            "_lazy",
+            "_shown",
+            "_utc",
+            "_arguments",
+            "_frames",
+            "errors",
+            "models",
+            "_html",
+            "data",
+        ),
     ),
     ("parse", ("parse",)),
     ("sources", ("sources",)),

@@ -124,6 +124,17 @@ def test_dataframe_has_a_row_per_group() -> None:
     assert frame["reviewed_across_pct"].isna().sum() == 2  # Red Hat and (Unknown) post nothing
 
 
+def test_dataframe_types_its_group_column_by_the_text_rule_of_every_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pandas = pytest.importorskip("pandas")
+    from kvmlist.analysis import review_economy as module
+
+    monkeypatch.setattr(module, "text_dtype", pandas.StringDtype)  # the rule, whatever it says
+    frame = review_economy(_messages(), by="organisation").to_dataframe()
+    assert frame["group"].dtype == pandas.StringDtype()
+
+
 def test_unknown_grouping_is_an_error() -> None:
     with pytest.raises(UsageError, match="choose one of"):
         review_economy([], by="team")

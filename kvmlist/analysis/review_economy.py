@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kvmlist._frames import pandas_module, text_dtype
 from kvmlist.analysis.counted import credited_kind
 from kvmlist.analysis.identities import (
     UNKNOWN,
@@ -32,7 +33,7 @@ from kvmlist.analysis.identities import (
     names_no_employer,
 )
 from kvmlist.analysis.review_stats import shown_people
-from kvmlist.errors import MissingExtraError, UsageError
+from kvmlist.errors import UsageError
 from kvmlist.grouping.series import group_series
 from kvmlist.models import Message, Patch, Person, Series
 
@@ -134,14 +135,8 @@ class ReviewEconomy:
 
     def to_dataframe(self) -> Any:
         """Return the rows as a pandas DataFrame (needs ``kvmlist[pandas]``)."""
-        try:
-            import pandas  # type: ignore[import-untyped, unused-ignore]
-        except ImportError:
-            raise MissingExtraError(
-                "DataFrames need pandas: pip install 'kvmlist[pandas]'"
-            ) from None
-        frame = pandas.DataFrame(self.rows(), columns=list(ECONOMY_COLUMNS))
-        return frame.astype(ECONOMY_TYPES | {"group": "str"})  # typed alike when empty
+        frame = pandas_module().DataFrame(self.rows(), columns=list(ECONOMY_COLUMNS))
+        return frame.astype(ECONOMY_TYPES | {"group": text_dtype()})  # typed alike when empty
 
     def _label(self, key: str) -> str:
         person = self.names.get(key) if self.by == "author" else None

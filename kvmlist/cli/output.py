@@ -209,7 +209,7 @@ def rows_frame(rows: list[dict[str, Any]], columns: Sequence[str], types: dict[s
     rows is empty or not: a column as ``types`` names it (``int64`` for counts, ``Int64`` or
     ``Float64`` for a figure that may be missing: None is ``<NA>``), else text
     (``kvmlist[pandas]``)."""
-    from kvmlist.outputs.export import _pandas, text_dtype
+    from kvmlist._frames import pandas_module, text_dtype
 
-    frame = _pandas().DataFrame(rows, columns=list(columns))
+    frame = pandas_module().DataFrame(rows, columns=list(columns))
     return frame.astype({column: types.get(column, text_dtype()) for column in columns})

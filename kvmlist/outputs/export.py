@@ -33,7 +33,9 @@ from datetime import datetime, timezone
 from itertools import combinations
 from typing import Any, Literal, get_args
 
+from kvmlist import _frames
 from kvmlist._arguments import check_messages
+from kvmlist._frames import pandas_module as _pandas
 from kvmlist.errors import MissingExtraError
 from kvmlist.grouping.landed.model import HOW_ORDER, LandedMap, Landing
 from kvmlist.grouping.landed.series import State
@@ -85,14 +87,6 @@ SERIES_COLUMNS = (
 LIFECYCLE_COLUMNS = (*WAITS, "applied", "applied_tree", "applied_commits")
 #: What ``landed=`` adds to series rows.
 SERIES_LANDED_COLUMNS = (*LANDED_COLUMNS, "landed", "time_to_land")
-
-
-def _pandas() -> Any:
-    try:
-        import pandas  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        raise MissingExtraError("DataFrames need pandas: pip install 'kvmlist[pandas]'") from None
-    return pandas
 
 
 def to_dataframe(
@@ -199,7 +193,7 @@ def text_dtype() -> Any:
     """Return the dtype pandas gives a column of strings (missing ones included): ``object``
     in pandas 2, ``str`` in pandas 3. Text columns are given it even when every value is
     missing, or there are no rows, so that such a frame has the types of any other."""
-    return _pandas().Series(["text", None]).dtype
+    return _frames.text_dtype()
 
 
 def _lifecycle(
