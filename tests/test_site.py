@@ -207,3 +207,17 @@ def test_only_the_reports_own_entry_lines_link_a_posting(tmp_path: Path) -> None
     assert report.count(">KVM: x86: Fix the TSC scaling</a>") == 1
     assert report.count("New:  KVM: x86: Fix the TSC scaling\n") == 1  # the forged line, as text
     assert report.count(">KVM: arm64: Tidy up</a>") == 1
+
+
+def test_the_stalled_page_lists_the_series_it_could_not_judge(tmp_path: Path) -> None:
+    # as `kvmlist stalled` does: a clock at zero or no date at all waits no number of days
+    zero = mail("[PATCH] KVM: x86: From a clock at zero", message_id="<zero@x>",
+                date="Thu, 1 Jan 1970 00:00:05 +0000")  # fmt: skip
+    undated = mail("[PATCH] KVM: x86: Undated", message_id="<undated@x>", date=None)
+    mails = [*kvmlist.read_mbox(SAMPLE), *kvmlist.read_mbox(io.BytesIO(mbox(zero, undated)))]
+    build_site(mails, tmp_path, list_name="KVM")
+    html = (tmp_path / "stalled.html").read_text(encoding="utf-8")
+    unjudged = html.split("<h2>Not judged: no plausible date (2)</h2>", 1)[1]
+    assert ">KVM: x86: From a clock at zero</a>" in unjudged and "implausible-date" in unjudged
+    assert ">KVM: x86: Undated</a>" in unjudged and "missing-date" in unjudged
+    assert '<a href="https://lore.kernel.org/r/undated@x/">' in unjudged

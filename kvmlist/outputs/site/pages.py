@@ -138,7 +138,8 @@ def people_page(model: SiteModel) -> str:
 
 
 def stalled_page(model: SiteModel) -> str:
-    """Return the stalled series, oldest first, and the series re-sent by somebody else."""
+    """Return the stalled series, oldest first, the series re-sent by somebody else and
+    those not judged for want of a plausible date (as ``kvmlist stalled`` lists them)."""
     report = model.stalled
     rows = [
         (
@@ -155,6 +156,11 @@ def stalled_page(model: SiteModel) -> str:
          link(model.link(r.again.anchor_id), r.again.title))
         for r in report.resent
     ]  # fmt: skip
+    undated = [
+        (text(why), text(one.author.name if one.author else ""),
+         link(model.link(one.anchor_id), one.title))
+        for one, why in report.undated
+    ]  # fmt: skip
     now = report.now.date().isoformat() if report.now else "–"
     body = (
         f'<p class="note">{len(report.stalled):,} of {report.series:,} series posted at least '
@@ -163,6 +169,8 @@ def stalled_page(model: SiteModel) -> str:
         + table(["posted", "days", "author", "title", "sent to"], rows, numeric=(1,))
         + "<h2>Re-sent by somebody else</h2>"
         + table(["first posted", "re-sent by", "title"], resent)
+        + (f"<h2>Not judged: no plausible date ({len(undated):,})</h2>" if undated else "")
+        + (table(["why", "author", "title"], undated) if undated else "")
     )
     return page("Stalled series", body, list_name=model.list_name)
 
