@@ -800,6 +800,12 @@ class Series(_Frozen):
         return self.first is not None and self.first.is_backport
 
     @property
+    def stable_tree(self) -> str | None:
+        """The stable tree the series' first mail backports to (``Patch.stable_tree``:
+        ``"6.12"``; ``""`` when its tag names none), None when it is no backport."""
+        return self.first.stable_tree if self.first is not None else None
+
+    @property
     def base_commit(self) -> str | None:
         """The cover letter's ``base-commit:`` (``Patch.base_commit``), else the first
         patch's; None when neither gives one."""

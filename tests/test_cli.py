@@ -61,6 +61,52 @@ def test_series_json_has_no_raw_bytes(archive: Path, capsys: pytest.CaptureFixtu
     assert "raw" not in data[0]["patches"][0]
 
 
+@pytest.fixture
+def backports(tmp_path: Path) -> Path:
+    """Sasha Levin's AUTOSEL runs of one fix for three stable trees (kasan-dev's
+    ``[PATCH AUTOSEL 6.12 17/23]``; each a series of its own, each list sent only the patches
+    that touch it), a tree-less stable tag, and a series that is no backport."""
+    sasha = "Sasha Levin <sashal@kernel.org>"
+    title = "ubsan: Fix panic from test_ubsan_out_of_bounds"
+    path = tmp_path / "stable.mbox"
+    path.write_bytes(
+        mbox(
+            mail(f"[PATCH AUTOSEL 6.12 17/23] {title}", message_id="<a612@k>", sender=sasha),
+            mail(f"[PATCH AUTOSEL 6.6 11/15] {title}", message_id="<a66@k>", sender=sasha),
+            mail(f"[PATCH AUTOSEL 6.1 09/12] {title}", message_id="<a61@k>", sender=sasha),
+            mail("[PATCH stable] KVM: arm64: Fix exclusive limit", message_id="<st@k>"),
+            mail("[PATCH] KVM: x86: one", message_id="<1@x>"),
+        )
+    )
+    return path
+
+
+def test_series_table_shows_a_backports_stable_tree_in_its_version_cell(
+    backports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["series", str(backports)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["version", "present", "total", "cover"]
+    versions = [line.split("  ")[0].strip() for line in lines[1:]]
+    assert versions == ["1 (6.12)", "1 (6.6)", "1 (6.1)", "1 (stable)", "1"]  # stable: no tree
+
+
+def test_series_csv_and_json_give_the_stable_tree_apart_from_the_version(
+    backports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["series", str(backports), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["version"], r["backport"], r["stable_tree"]) for r in rows] == [
+        ("1", "yes", "6.12"), ("1", "yes", "6.6"), ("1", "yes", "6.1"), ("1", "yes", ""),
+        ("1", "no", ""),
+    ]  # fmt: skip
+    assert main(["series", str(backports), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(s["version"], s["is_backport"], s["stable_tree"]) for s in data] == [
+        (1, True, "6.12"), (1, True, "6.6"), (1, True, "6.1"), (1, True, ""), (1, False, None),
+    ]  # fmt: skip
+
+
 def test_python_dash_m_reads_stdin(archive: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "kvmlist", "stats", "-", "--by", "domain"],

@@ -22,10 +22,10 @@ def run_series(args: argparse.Namespace, loaded: Loaded) -> str | None:
         write_parquet(to_dataframe(found, of="series"), args.output)
         return None
     if args.format == "json":
-        return (
-            json.dumps([s.model_dump(mode="json", exclude=_NO_RAW) for s in found], indent=2) + "\n"
-        )
-    return render_rows([_series_row(s) for s in found], args.format, SERIES_COLUMNS)
+        return json.dumps([_series_json(s) for s in found], indent=2) + "\n"
+    if args.format == "table":
+        return render_rows([_table_row(s) for s in found], "table", SERIES_COLUMNS)
+    return render_rows([_series_row(s) for s in found], args.format, SERIES_DATA_COLUMNS)
 
 
 _NO_RAW: Any = {
@@ -36,6 +36,27 @@ _NO_RAW: Any = {
 
 
 SERIES_COLUMNS = ("version", "present", "total", "cover", "missing", "date", "author", "title")
+#: The columns of CSV: the table's, and apart whether a series is a stable backport and to
+#: which tree ("" when its tag names none), so that version stays a number.
+SERIES_DATA_COLUMNS = (*SERIES_COLUMNS, "backport", "stable_tree")
+
+
+def _series_json(series: Series) -> dict[str, Any]:
+    """The series as JSON: the model, without raw bytes, and its stable tree."""
+    return series.model_dump(mode="json", exclude=_NO_RAW) | {
+        "is_backport": series.is_backport,
+        "stable_tree": series.stable_tree,
+    }
+
+
+def _table_row(series: Series) -> dict[str, Any]:
+    """A table row: a backport's version cell names its stable tree (``1 (6.12)``), so that
+    one fix's runs for several trees, alike but for their totals, tell apart."""
+    row = _series_row(series)
+    tree = row.pop("stable_tree")
+    if row.pop("backport") == "yes":
+        row["version"] = f"{series.version} ({tree or 'stable'})"
+    return row
 
 
 def _series_row(series: Series) -> dict[str, Any]:
@@ -48,4 +69,6 @@ def _series_row(series: Series) -> dict[str, Any]:
         "date": series.date.isoformat() if series.date else "",
         "author": str(series.author or ""),
         "title": series.title,
+        "backport": "yes" if series.is_backport else "no",
+        "stable_tree": series.stable_tree or "",
     }
