@@ -257,11 +257,13 @@ RE_PATCH_NUMBERS = re.compile(
 # before the "/" is what a notice names: "Applied [1/3] and [3/3]", "Patches [1-2/3] applied")
 RE_OF_TOTAL = re.compile(r"(?<![\w./-])\[?(\d{1,4}(?:-\d{1,4})?)/\d{1,4}\]?(?!\w|/|\.\w)")
 # the first two | first two cleanups | the first patch only | the last patch   (patches at
-# the series' head or tail; "all but the last one" leaves them out)
+# the series' head or tail; "all but the last one", "everything except (for) the last patch",
+# "apart from the last two" leave them out)
+LEAVING_OUT = r"(?:all\s+but|except(?:\s+for)?|apart\s+from)\s+(?:the\s+)?"
 RE_END_PATCHES = re.compile(
-    r"\b(?P<but>all but (?:the\s+)?)?(?P<end>first|last)\s+(?:(?P<count>one|two|three|four|five"
+    rf"\b(?P<but>{LEAVING_OUT})?(?P<end>first|last)\s+(?:(?P<count>one|two|three|four|five"
     r"|six|seven|eight|nine|ten|\d{1,2})\b(?!/)|(?:patch|fix|cleanup|change|commit)\b)"
-    r"|\ball but (?:the\s+)?(?P<lone_end>first|last)\b",
+    rf"|\b{LEAVING_OUT}(?P<lone_end>first|last)\b",
     re.IGNORECASE,
 )
 COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
