@@ -526,6 +526,8 @@ PATCHES_BY_POSITION = [
     ("I've applied the last patch to dma-mapping-for-next branch.\n",
      {"p3@x": "dma-mapping-for-next"}),
     ("Applied [1/3] and [3/3], thanks. [2/3] needs more work.\n", {"p1@x": None, "p3@x": None}),
+    ("Applied [1/3] and [3/3] to for-next, thanks.\n", {"p1@x": "for-next", "p3@x": "for-next"}),
+    ("Applied [1/3], [3/3] to for-next, thanks.\n", {"p1@x": "for-next", "p3@x": "for-next"}),
     ("Applied 1/3 and 2/3\n", {"p1@x": None, "p2@x": None}),
     ("Applied patch 1/3 to pm/linux-next\n", {"p1@x": "pm/linux-next"}),
     ("Patches [1-2/3] applied as 6.14 material, thanks!\n", {"p1@x": None, "p2@x": None}),

@@ -121,10 +121,11 @@ RE_NUMBERS_CLAUSE_END = re.compile(
 )
 # The same, where the tree is read: a branch in parentheses goes on with it ("Applied to
 # misc/kernel.git (drm-misc-fixes)."), any other "(" ends the clause; so does "and" a verb
-# ("Applied and pushed to drm-misc-next")
+# ("Applied and pushed to drm-misc-next"); a number as posted goes on with the list as a
+# bare one does ("Applied [1/5] and [3/5] to for-next": RE_OF_TOTAL)
 RE_TREE_CLAUSE_END = re.compile(
-    r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*#?\d)|(?<!all) but | which | so "
-    r"| and (?!#?\d|(?:applied|queued|pushed|merged|picked|committed|squashed|folded)\b)"
+    r";|\((?![\w.\-/]{1,80}\))|:(?=\s|$)|,(?!\s*\[?#?\d)|(?<!all) but | which | so "
+    r"| and (?!\[?#?\d|(?:applied|queued|pushed|merged|picked|committed|squashed|folded)\b)"
 )
 # pushed v2 | pushed a new v3   (an author's new version, pushed to their branch or posted;
 # a notice that pushes a version names the tree: "Pushed v2 to drm-misc-next")
