@@ -571,6 +571,19 @@ def test_a_renamed_series_saying_supersedes_follows_the_posting_it_names(line: s
     assert [s.anchor_id for s in history.revisions] == [V1_COVER, V2_COVER]
 
 
+@pytest.mark.parametrize(("old", "new"), [("", ""), ("v3 ", ""), ("v2 ", "RFC ")])
+def test_a_renamed_series_restarting_its_count_follows_what_it_supersedes(
+    old: str, new: str
+) -> None:
+    # patchew's Supersedes from the same person is evidence enough: a renamed series may
+    # start again at v1 (or as an RFC) whatever the version of the one it replaces
+    mails = _series(f"[PATCH {old}0/1] hw/arm: virt: add foo", "foo", "Work.", JANE, 2)
+    text = "Supersedes: <foo@x>\n\nRenamed."
+    mails += _series(f"[PATCH {new}0/1] hw/arm: virt: rename to bar", "bar", text, JANE, 9)
+    [history] = link_revisions(kvmlist.group_series(mails))
+    assert [s.anchor_id for s in history.revisions] == ["foo@x", "bar@x"]
+
+
 def test_a_strangers_supersedes_takes_no_line_of_another_person() -> None:
     # Mallory's v3 under another title says it supersedes Jane's v2: Jane's v3 follows v2
     mails = _series("[PATCH 0/1] KVM: arm64: victim work", "jane1", "Work.", JANE, 2)

@@ -142,7 +142,8 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         titles = _title_keys(one)
         patch_titles = _patch_title_keys(one, titles)
         named = [owner[i] for i in version_links(text) if owner.get(i, position) < position]
-        named += _superseded(one, text, position, owner, ordered)
+        superseded = _superseded(one, text, position, owner, ordered)
+        named += superseded
         linked = list(_linked(one, changes, named, position, owner, by_change_id))
         own = [earlier for earlier in linked if _one_person(one, ordered[earlier])]
         others = _taken_over(one, linked, set(own), set(named), ordered)
@@ -151,7 +152,9 @@ def link_revisions(series: Iterable[Series]) -> list[SeriesHistory]:
         renamed = _sharing_patch_titles(one, patch_titles, ordered, by_patch_title)
         for earlier in itertools.chain(own, same_title, renamed, others):  # strongest first
             older = ordered[earlier]
-            if _revises(one, older) or (earlier in named and _numbered_after(one, older)):
+            # the person's own Supersedes is evidence enough, whatever the versions say
+            numbered = _revises(one, older) or (earlier in named and _numbered_after(one, older))
+            if numbered or earlier in superseded:
                 revised = _latest_revised(one, earlier, ordered, after)
                 taken = after.get(revised)
                 if taken is not None and not _keeps_title(one, ordered[taken], ordered[revised]):
@@ -377,8 +380,9 @@ def _linked(
 def _superseded(
     one: Series, text: str, position: int, owner: dict[str, int], ordered: list[Series]
 ) -> list[int]:
-    """The earlier postings of the same person that one's patchew ``Supersedes:`` lines name:
-    a stranger saying so takes no line (a version link may: a takeover names its version)."""
+    """The earlier postings of the same person that one's patchew ``Supersedes:`` lines name,
+    which one revises whatever their versions (a renamed series may start again at v1): a
+    stranger saying so takes no line (a version link may: a takeover names its version)."""
     named = (owner[i] for i in patchew_ids(text, "supersedes") if owner.get(i, position) < position)
     return [earlier for earlier in named if _one_person(one, ordered[earlier])]
 
