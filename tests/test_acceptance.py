@@ -333,7 +333,7 @@ SENTENCE_NOTICES = [
     (
         "Series applied to the togreg branch of iio.git and pushed out as testing for 0-day "
         "to poke at it.\n",
-        "togreg",
+        "iio.git (togreg)",
     ),
 ]
 NOT_NOTICES = [

@@ -103,12 +103,12 @@ def test_a_pwcli_listing_names_each_applied_patch_by_title() -> None:
     listing = "\n".join(f"{i}123456789ab {title}" for i, title in enumerate(TITLES, 1))
     three = KALLE.format(head="3 patches applied to ath-next branch of ath.git, thanks.",
                          listing=listing)  # fmt: skip
-    assert _applied(three, answers=1) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], "ath-next")
+    assert _applied(three, answers=1) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], "ath.git (ath-next)")
     one = KALLE.format(head="Patch applied to ath-next branch of ath.git, thanks.",
                        listing=f"0123456789ab {TITLES[1]}")  # fmt: skip
     messages = _series(TITLES, one, "Kalle Valo <kvalo@kernel.org>", answers=2)
     [found] = acceptance_of(group_series(messages), messages).values()
-    assert [(a.tree, a.commit) for a in found.applied.values()] == [("ath-next", "0123456789ab")]
+    assert [(a.tree, a.commit) for a in found.applied.values()] == [("ath.git (ath-next)", "0123456789ab")]
 
 
 def test_hashes_and_titles_that_list_no_applied_patch_are_no_listing() -> None:
@@ -438,7 +438,7 @@ def test_a_branch_pushed_out_for_others_is_no_notice() -> None:
 
 def test_a_tree_named_testing_is_a_tree() -> None:
     for body, tree in [
-        ("Series applied to the testing branch of iio.git.\n", "testing"),
+        ("Series applied to the testing branch of iio.git.\n", "iio.git (testing)"),
         ("Applied to usb-testing\n", "usb-testing"),
         ("Queued in for-next-testing.\n", "for-next-testing"),
         ("Thanks, applied to test-next.\n", "test-next"),
@@ -608,12 +608,33 @@ def test_taken_in_other_senses_is_no_notice(body: str) -> None:
          "      https://git.kernel.org/hid/hid/c/0123456789ab\n", "hid/hid.git (for-6.14/core)"),
         ("Queued to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue, thanks.\n",
          "https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue"),
+        # the repository's URL and its branch, as Mark Brown's notice writes them on a line
+        ("Applied to git://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git for-6.14/core\n",
+         "hid/hid.git (for-6.14/core)"),
+        ("Merged to https://gitlab.com/kvm-unit-tests/kvm-unit-tests.git master\n\nThanks,\n",
+         "https://gitlab.com/kvm-unit-tests/kvm-unit-tests.git (master)"),
+        ("Thanks, applied to https://git.kernel.org/pub/scm/virt/kvm/kvm.git queue.\n",
+         "https://git.kernel.org/pub/scm/virt/kvm/kvm.git (queue)"),
     ],
 )  # fmt: skip
 def test_a_tree_is_written_as_a_repository_and_its_branch(body: str, tree: str) -> None:
     notice = applied_notice(body)
     assert notice is not None
     assert notice.tree == tree
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Applied to https://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git and pushed.\n",
+        "Applied to https://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git for 6.14.\n",
+        "Applied to https://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git now, thanks.\n",
+    ],
+)
+def test_a_word_after_a_repositorys_url_is_no_branch(body: str) -> None:
+    notice = applied_notice(body)
+    assert notice is not None
+    assert notice.tree == "hid/hid.git"
 
 
 BROONIE_OLD = """On Mon, 06 Jan 2025 10:00:00 +0000, Jane Doe wrote:
@@ -671,7 +692,7 @@ def test_applied_for_testing_is_a_testers_report() -> None:
         assert applied_notice(body) is None, body
         assert _applied(body) == {}, body
     for body, tree in [
-        ("Applied to the testing branch of iio.git, thanks.\n", "testing"),
+        ("Applied to the testing branch of iio.git, thanks.\n", "iio.git (testing)"),
         ("Thanks, applied to for-next/testing.\n", "for-next/testing"),
     ]:
         notice = applied_notice(body)

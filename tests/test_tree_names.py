@@ -14,6 +14,8 @@ TREES = [
     ("the mm tree", "mm"),
     ("the mm-hotfixes branch", "mm-hotfixes"),
     ("mm.git's mm-unstable branch", "mm.git (mm-unstable)"),
+    ("the testing branch of iio.git", "iio.git (testing)"),
+    ("the for-next branch of kvmarm/kvmarm.git", "kvmarm/kvmarm.git (for-next)"),
     ("`mm-nonmm-unstable`", "mm-nonmm-unstable"),
 ]
 NOTICES = [

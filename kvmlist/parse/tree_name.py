@@ -25,7 +25,18 @@ RE_TREE = re.compile(
     r"|v\d+|\d+/\d+)(?![\w\-/]|\.\w))"
     r"(?P<tree>[\w.\-/:]+\w)"
     r"(?:#(?P<hashed>[\w.\-/]{0,80}\w)|'s\s+(?P<owned>\w(?:[\w.-]{0,40}\w)?)\s+branch\b"
-    r"|[`'\"]?\s+(?:\((?P<branch>(?!v?\d+(?:\.\d+)*(?:-rc\d+)?\))[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b))?",
+    r"|[`'\"]?\s+(?:\((?P<branch>(?!v?\d+(?:\.\d+)*(?:-rc\d+)?\))[\w.\-/]{0,80}\w)\)|(?P<called>tree|branch)\b"
+    r"(?:(?<=branch)\s+of\s+(?!(?:the|my|our|your|their|his|her|this|that|a|an|mine|ours)\b)"
+    r"(?P<of>[\w.\-/:]+\w)(?![\w']))?))?",
+    re.IGNORECASE,
+)
+# https://git.kernel.org/pub/scm/linux/kernel/git/hid/hid.git for-6.14/core   (a repository's
+# URL and its branch after a space, as Mark Brown's notice writes them on a line of their own;
+# not a word that goes on with the sentence: "... hid.git and pushed", "... hid.git for 6.14")
+RE_URL_BRANCH = re.compile(
+    r"[ \t]+(?!(?:and|or|for|to|into|in|on|as|at|via|with|now|too|also|but|so|which|then"
+    r"|thanks?|the|a|an|today|tomorrow|soon|after|before|since|please)(?![\w./+-]))"
+    r"([\w./+-]{0,80}\w)(?![\w/+-])",
     re.IGNORECASE,
 )
 # https://git.kernel.org/pub/scm/linux/kernel/git/broonie/spi.git   (a kernel.org repository's
@@ -46,8 +57,9 @@ MAX_TREE_CANDIDATES = 4
 
 def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> str:
     """Return the tree the first "to <tree>" of text names ("" for none), with its branch
-    when one follows in parentheses or as "<tree>'s <branch> branch": "arm64 (for-next/ffa)",
-    as a repository's is shown.
+    when one follows in parentheses, as "<tree>'s <branch> branch", as "the <branch> branch
+    of <tree>" or after a repository's URL and a space: "arm64 (for-next/ffa)", as a
+    repository's is shown.
 
     ``at_start``: only a "to <tree>" that opens text counts. ``shaped``: only a name that
     can be nothing but a tree counts (one called a tree or branch, or with a "-" or "/" or
@@ -69,8 +81,21 @@ def tree_named(text: str, *, at_start: bool = False, shaped: bool = False) -> st
         if path_goes_on or not RE_TREE_SHAPE.fullmatch(tree) or RE_FILE_NAME.search(tree):
             return ""
     branch = found.group("branch") or found.group("owned") or found.group("hashed")
+    if found.group("of"):  # "the testing branch of iio.git"
+        tree, branch = found.group("of"), tree
+    elif not branch and "://" in tree:
+        branch = _url_branch(text, found.end("tree"))
     tree = short_repository(tree)
     return f"{tree} ({branch})" if branch else tree
+
+
+def _url_branch(text: str, at: int) -> str:
+    """The branch after a repository's URL that ends at ``at`` in text (RE_URL_BRANCH), or ""
+    (none, or a release: "when", not where)."""
+    found = RE_URL_BRANCH.match(text, at)
+    if found is None or RE_RELEASE_NAME.fullmatch(found.group(1)):
+        return ""
+    return found.group(1)
 
 
 def _release(found: re.Match[str]) -> bool:
