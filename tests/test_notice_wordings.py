@@ -103,12 +103,13 @@ def test_a_pwcli_listing_names_each_applied_patch_by_title() -> None:
     listing = "\n".join(f"{i}123456789ab {title}" for i, title in enumerate(TITLES, 1))
     three = KALLE.format(head="3 patches applied to ath-next branch of ath.git, thanks.",
                          listing=listing)  # fmt: skip
-    assert _applied(three, answers=1) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], "ath.git (ath-next)")
+    ath_next = "ath.git (ath-next)"
+    assert _applied(three, answers=1) == dict.fromkeys(["p1@x", "p2@x", "p3@x"], ath_next)
     one = KALLE.format(head="Patch applied to ath-next branch of ath.git, thanks.",
                        listing=f"0123456789ab {TITLES[1]}")  # fmt: skip
     messages = _series(TITLES, one, "Kalle Valo <kvalo@kernel.org>", answers=2)
     [found] = acceptance_of(group_series(messages), messages).values()
-    assert [(a.tree, a.commit) for a in found.applied.values()] == [("ath.git (ath-next)", "0123456789ab")]
+    assert [(a.tree, a.commit) for a in found.applied.values()] == [(ath_next, "0123456789ab")]
 
 
 def test_hashes_and_titles_that_list_no_applied_patch_are_no_listing() -> None:
@@ -722,3 +723,28 @@ def test_testing_after_the_notices_sentence_leaves_it() -> None:
     body = "Queued, thanks.  I will leave this in kvm/queue after testing everything\n"
     notice = applied_notice(body)
     assert notice is not None and notice.tree == "kvm/queue"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Committed as 0123456789ab, thanks.\n",
+        "Applied as 0123456789ab, thanks.\n",
+        "Thanks, applied to for-next as commit 0123456789ab.\n",
+        "Pushed as 0123456789abcdef0123456789abcdef01234567, thanks!\n",
+    ],
+)
+def test_a_notice_naming_its_commit_records_it_for_the_patch_it_answers(body: str) -> None:
+    notice = applied_notice(body)
+    assert notice is not None
+    assert notice.commit is not None and "0123456789ab".startswith(notice.commit[:12])
+    messages = _series(TITLES, body, "Maintainer <maint@kernel.org>", answers=2)
+    [found] = acceptance_of(group_series(messages), messages).values()
+    assert [(p, a.commit) for p, a in found.applied.items()] == [("p2@x", notice.commit)]
+
+
+def test_one_commit_named_under_a_cover_letter_still_credits_the_series() -> None:
+    # one commit cannot be every patch's: the series is credited as by any classic notice
+    found = _series(TITLES, "Applied as 0123456789ab, thanks.\n", "Maint <m@kernel.org>")
+    [one] = acceptance_of(group_series(found), found).values()
+    assert {p: a.commit for p, a in one.applied.items()} == dict.fromkeys(["p1@x", "p2@x", "p3@x"])

@@ -123,13 +123,17 @@ def find_acceptances(messages: Iterable[Message]) -> Iterator[Acceptance]:
             titles[message.message_id] = message.title
         if message.kind == "reply":
             answered = answered_among(link, links, titles)
-            yield from acceptances_in(message, titles.get(answered or "", ""))
+            title = titles.get(answered or "", "")
+            yield from acceptances_in(message, title, answers_patch=bool(title))
 
 
-def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
+def acceptances_in(
+    message: Message, title: str = "", *, answers_patch: bool = False
+) -> Iterator[Acceptance]:
     """Yield what one reply says was applied; ``title`` is that of the patch it answers
     (kvmlist.grouping.answered.answered_among), which a classic notice names (else the
-    title of the reply's subject)."""
+    title of the reply's subject). A commit the notice names ("Applied as 0123456789ab")
+    is that patch's, as a listing's entry: only when it answers one (``answers_patch``)."""
     notice = applied_notice(message.body, message.sender, message.subject)
     if notice is None:
         return
@@ -142,11 +146,12 @@ def acceptances_in(message: Message, title: str = "") -> Iterator[Acceptance]:
                 listed_as=numbered,
             )  # fmt: skip
         return
+    named = notice.commit if answers_patch and not (notice.numbers or notice.left_out) else None
     yield Acceptance(
         title or message.subject_title,
         applied_by,
         notice.tree,
-        None,
+        named,
         message.message_id,
         numbers=notice.numbers,
         left_out=notice.left_out,
@@ -218,6 +223,7 @@ def _noticed(
     """Per series, each patch's acceptances in archive order; per patch, its withdrawals."""
     owner = {m.message_id: at for at, one in enumerate(ordered) for m in one.messages}
     titles = {m.message_id: m.title for one in ordered for m in one.messages}
+    patch_ids = {p.message_id for one in ordered for p in one.patches}
     noticed: list[dict[str, list[Acceptance]]] = [{} for _ in ordered]
     titled = cache(partial(_titles_of, ordered))  # built once, if a notice is off-thread
     for reply in by_id.values():  # a notice delivered twice is one
@@ -231,7 +237,8 @@ def _noticed(
         if reply.kind != "reply":
             continue
         answered = answered_among(reply, by_id, owner)
-        for acceptance in acceptances_in(reply, titles.get(answered or "", "")):
+        title, answers_patch = titles.get(answered or "", ""), answered in patch_ids
+        for acceptance in acceptances_in(reply, title, answers_patch=answers_patch):
             found = _applied_patches(acceptance, answered, ordered, owner, reply.parent_id, titled)
             for at, patch in found:
                 if not _own_without_tree(acceptance, reply, ordered[at]):

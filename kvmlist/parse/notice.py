@@ -254,6 +254,9 @@ RE_PATCH_NUMBERS = re.compile(
     r"|\s+(?:(?:have|has) been\s+)?(?:applied|queued|pushed|merged|picked|committed|taken)\b))",
     re.IGNORECASE,
 )
+# as 0123456789ab | as commit 0123456789ab   (the commit a notice says the patch became:
+# "Committed as 0123456789ab, thanks."; the shape RE_SHA's, as b4's "commit:" lines give it)
+RE_AS_COMMIT = re.compile(r"\bas\s+(?:commit\s+)?([0-9a-f]{12,40})\b")
 # [1/3] | 1/3 | [1-2/3]   (patches named as posted, with the series' size: the number or range
 # before the "/" is what a notice names: "Applied [1/3] and [3/3]", "Patches [1-2/3] applied")
 RE_OF_TOTAL = re.compile(r"(?<![\w./-])\[?(\d{1,4}(?:-\d{1,4})?)/\d{1,4}\]?(?!\w|/|\.\w)")
@@ -392,6 +395,8 @@ class Notice:
     #: whether it says only some patches were applied without naming them in numbers ("all
     #: but the last one"): it never credits the whole series
     partial: bool = False
+    #: the commit its sentence says the patch became ("Applied as 0123456789ab"), or None
+    commit: str | None = None
 
 
 def applied_notice(body: str, sender: Person | None = None, subject: str = "") -> Notice | None:
@@ -436,6 +441,7 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
     tree, clause, thanked_for, thanks = said
     numbers, left_out = _patch_numbers(clause)
     partial = not numbers and not left_out and RE_SOME_ONLY.search(clause) is not None
+    named = RE_AS_COMMIT.search(RE_SENTENCE_END.split(clause, maxsplit=1)[0])
     return Notice(
         tree or None,
         listed,
@@ -444,6 +450,7 @@ def applied_notice(body: str, sender: Person | None = None, subject: str = "") -
         thanked_for=thanked_for,
         thanks=thanks,
         partial=partial,
+        commit=named.group(1) if named else None,
     )
 
 
