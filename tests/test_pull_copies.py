@@ -278,3 +278,25 @@ def test_mails_that_lost_what_the_parse_kept_of_their_header_give_the_same_copie
     again = [pickle.loads(pickle.dumps(m)) for m in mails]
     assert PullCopies.of(again).originals() == PullCopies.of(mails).originals()
     assert len(PullCopies.of(mails).originals()) == 2
+
+
+def chained_pull() -> list[bytes]:
+    """qemu's pull request sent with --chain-reply-to: [PULL 02/02] answers [PULL 01/02],
+    naming the request in its References."""
+    second = mail(
+        "[PULL 02/02] target/arm: FOO 2",
+        f"From: {PHIL}\n\nDo it.\n\nSigned-off-by: {PHIL}\nMessage-id: p2@linaro.org\n"
+        f"Signed-off-by: {PETER}\n{DIFF}",
+        sender=PETER,
+        message_id="<q2@x>",
+        extra="In-Reply-To: <q1@x>\nReferences: <q0@x> <q1@x>\n",
+    )
+    return [*QEMU_PULL[:2], second]
+
+
+def test_a_copy_answering_the_copy_before_it_counts_once() -> None:
+    assert by_author(*ORIGINALS, *chained_pull()) == {"phil@linaro.org": 2}
+    from kvmlist.outputs.export import to_dataframe
+
+    frame = to_dataframe(parsed(*ORIGINALS, *chained_pull()), of="messages")
+    assert sorted(frame[frame.kind == "copy"].message_id) == ["q1@x", "q2@x"]

@@ -5,7 +5,9 @@ posting in a trailer: qemu's scripts write ``Message-id: <id>`` (``[PULL 01/12]`
 the kernel's ``git am`` hooks ``Link: https://lore.kernel.org/r/<id>`` (kvmarm's ``[GIT
 PULL]`` threads), in-body From the author's. Such a patch mail is a *copy* when:
 
-- it answers a pull request (:func:`kvmlist.grouping.pulls.is_pull_request`) of the archive;
+- it answers a pull request (:func:`kvmlist.grouping.pulls.is_pull_request`) of the archive,
+  or the pull request is among its References (``--chain-reply-to``: it answers the copy
+  before it);
 - a ``Link:`` or ``Message-Id:`` trailer of it names a patch mail of the archive that the
   counts take (:func:`kvmlist.grouping.pulls.is_counted_patch_mail`) and that is no copy
   itself (a copy of a copy leads to the first posting; copies naming each other are none);
@@ -40,7 +42,7 @@ RAW_ENCODED = (b"ase64", b"ASE64")
 #: above (kvmlist.parse.body.diff_start stops at the first such line, if not before).
 RAW_DIFF = b"\ndiff --git "
 #: A claim: the Message-ID a patch mail answers and those its trailers name.
-Claim = tuple[str, tuple[str, ...]]
+Claim = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def named_postings(patch: Patch) -> tuple[str, ...]:
@@ -63,14 +65,18 @@ def named_postings(patch: Patch) -> tuple[str, ...]:
 
 
 def claim_of(message: Message) -> Claim | None:
-    """Return what a patch mail claims to copy: (the Message-ID it answers, the ids its
-    trailers name); None for a mail that answers nothing or names no posting."""
+    """Return what a patch mail claims to copy: (the Message-IDs above it, its parent first,
+    then its References newest first: a pull request sent with ``--chain-reply-to`` is named
+    there only; the ids its trailers name); None for a mail that answers nothing or names no
+    posting."""
     if not isinstance(message, Patch) or message.kind != "patch" or message.parent_id is None:
         return None
     if message.raw and not _may_name(message):
         return None
     named = named_postings(message)
-    return (message.parent_id, named) if named else None
+    if not named:
+        return None
+    return (tuple(dict.fromkeys((message.parent_id, *reversed(message.references)))), named)
 
 
 def _may_name(message: Message) -> bool:
@@ -171,9 +177,9 @@ class PullCopies:
 
     def _original(self, message_id: str) -> str | None:
         """The first posting a patch mail's claim names that is counted and by its author,
-        when it answers a pull request; else None."""
+        when it answers a pull request (or names one in its References); else None."""
         claim = self._claims.get(message_id)
-        if claim is None or claim[0] not in self._requests:
+        if claim is None or not any(above in self._requests for above in claim[0]):
             return None
         author = self._authors[message_id]
         if author is None:
