@@ -148,14 +148,20 @@ def test_partitions_merged_give_the_counts_of_one_pass(cut: int) -> None:
     assert sum(whole.values()) == 2
 
 
-def test_a_copy_counted_in_one_slice_and_its_original_in_another(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def sliced_qemu_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The qemu pull request and its postings in an mbox the workers cut into one-mail
+    slices, so that a copy and its original are in different slices."""
     monkeypatch.setattr(mbox_source, "BLOCK", 4096)
     monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
     monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
     path = tmp_path / "qemu.mbox"
     path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    return path
+
+
+def test_a_copy_counted_in_one_slice_and_its_original_in_another(sliced_qemu_pull: Path) -> None:
+    path = sliced_qemu_pull
     sequential = kvmlist.count_by_author(kvmlist.read_mbox(path))
     for raws in (path, list(iter_raw_messages(path))):
         parallel = count_by_field_in_workers(raws, "author", 2)
@@ -192,15 +198,11 @@ def test_the_reports_rankings_and_new_blocks_take_a_copy_once() -> None:
 
 
 def test_the_report_from_workers_and_dask_leaves_the_same_copies_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sliced_qemu_pull: Path,
 ) -> None:
     from kvmlist.scale.workers import render_report_in_workers
 
-    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
-    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
-    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
-    path = tmp_path / "qemu.mbox"
-    path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    path = sliced_qemu_pull
     sequential = kvmlist.render_report(kvmlist.read_mbox(path))
     assert "      2  Phil Hacker" in sequential
     assert render_report_in_workers(path, 2) == sequential
@@ -244,20 +246,14 @@ def test_a_frame_gives_a_copy_kind_copy_and_names_its_original() -> None:
     assert len(counted) == kvmlist.count_by_author(mails).total()
 
 
-def test_a_frame_from_workers_marks_the_copies_of_other_slices(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_frame_from_workers_marks_the_copies_of_other_slices(sliced_qemu_pull: Path) -> None:
     pytest.importorskip("pandas")
     from pandas import testing
 
     from kvmlist.outputs.export import to_dataframe
     from kvmlist.scale.workers import dataframe_in_workers
 
-    monkeypatch.setattr(mbox_source, "BLOCK", 4096)
-    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK_BYTES", 1024)
-    monkeypatch.setattr(kvmlist.scale.workers, "CHUNK", 1)
-    path = tmp_path / "qemu.mbox"
-    path.write_bytes(mbox(*QEMU_PULL, *ORIGINALS))
+    path = sliced_qemu_pull
     sequential = to_dataframe(kvmlist.read_mbox(path))
     assert list(sequential["kind"]).count("copy") == 2
     testing.assert_frame_equal(dataframe_in_workers(path, 2), sequential)
